@@ -1,0 +1,967 @@
+//! The match state machine, event-sourced. [`Match::decide`] checks an action against the
+//! current state and returns the events it causes (or a [`GameError`]); [`Match::apply`]
+//! folds one event into the state and never fails. Replaying a stored event log through
+//! `apply` rebuilds a match exactly, which is how matches survive a restart. Time enters only
+//! as the `at` timestamps (Unix milliseconds) of events and the `now` given to `decide`/`tick`.
+
+use super::scenario::{PhaseDurations, Scenario};
+use super::scoring::{is_valid_package, Package};
+use super::survey::SurveyAnswer;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Unix time in milliseconds.
+pub type Millis = i64;
+
+/// Longest chat message, in characters.
+pub const MAX_CHAT_CHARS: usize = 1000;
+
+/// The phases of a match, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Reading the brief.
+    Prep,
+    /// Chat only, with an icebreaker.
+    SmallTalk,
+    /// Chat and full-package offers.
+    Bargaining,
+    /// Post-match questionnaire.
+    Survey,
+    /// Everything revealed.
+    Results,
+}
+
+/// How a match ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every party accepted this package.
+    Deal {
+        /// The agreed package.
+        package: Package,
+    },
+    /// No deal: everyone gets their BATNA.
+    Impasse {
+        /// Why there was no deal.
+        reason: ImpasseReason,
+    },
+    /// Ended because a player left; kept in the data, left out of class statistics.
+    Abandoned {
+        /// A human sentence saying why.
+        reason: String,
+    },
+}
+
+/// Why a match ended without a deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImpasseReason {
+    /// A player walked away.
+    WalkedAway,
+    /// The bargaining deadline passed.
+    Deadline,
+    /// The facilitator ended bargaining.
+    EndedByFacilitator,
+}
+
+/// Fixed settings of one match.
+#[derive(Debug, Clone)]
+pub struct MatchConfig {
+    /// The scenario played.
+    pub scenario: Arc<Scenario>,
+    /// Phase durations in seconds (from the session; 0 skips a phase).
+    pub durations: PhaseDurations,
+    /// Small-talk treatment: `false` skips small talk (the A/B split).
+    pub small_talk: bool,
+    /// The icebreaker the server posts when small talk starts.
+    pub icebreaker: Option<String>,
+}
+
+/// Something a player asks to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Send a chat message.
+    Chat(String),
+    /// Vote to end the current phase early (prep or small talk).
+    Ready,
+    /// Propose a full package (replaces the player's standing offer).
+    Offer(Package),
+    /// Withdraw the player's standing offer.
+    Withdraw,
+    /// Accept a standing offer of another player, by id.
+    Accept(u64),
+    /// Reject a standing offer of another player, by id.
+    Reject(u64),
+    /// Leave without a deal: impasse for everyone.
+    WalkAway,
+    /// Answer the survey.
+    Survey(SurveyAnswer),
+    /// Skip the survey.
+    SkipSurvey,
+}
+
+/// Something a facilitator (or the runtime on their behalf) asks to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Control {
+    /// Stop the clock.
+    Pause,
+    /// Restart the clock; the deadline moves by the paused time.
+    Resume,
+    /// Add seconds to the current phase.
+    Extend(u64),
+    /// End the current phase now (bargaining ends in impasse).
+    EndPhase,
+    /// End the match as abandoned.
+    Abandon(String),
+}
+
+/// One stored fact about a match. `at` is when it happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Unix milliseconds.
+    pub at: Millis,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// What happened, with who did it (`seat` = index of the player in the match).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The match entered a phase.
+    PhaseChanged {
+        /// The new phase.
+        phase: Phase,
+    },
+    /// The server posted the small-talk prompt.
+    Icebreaker {
+        /// The prompt.
+        text: String,
+    },
+    /// A chat message.
+    Chat {
+        /// Sender.
+        seat: usize,
+        /// Text as sent (trimmed).
+        text: String,
+    },
+    /// A vote to end the phase early.
+    Ready {
+        /// Voter.
+        seat: usize,
+    },
+    /// A new standing offer.
+    Offer {
+        /// Proposer.
+        seat: usize,
+        /// Offer id, unique in the match.
+        offer_id: u64,
+        /// The package.
+        package: Package,
+    },
+    /// A standing offer was withdrawn.
+    Withdraw {
+        /// Proposer.
+        seat: usize,
+        /// The offer.
+        offer_id: u64,
+    },
+    /// A standing offer was accepted by a seat.
+    Accept {
+        /// Who accepted.
+        seat: usize,
+        /// The offer.
+        offer_id: u64,
+    },
+    /// A standing offer was rejected (it stops standing).
+    Reject {
+        /// Who rejected.
+        seat: usize,
+        /// The offer.
+        offer_id: u64,
+    },
+    /// A player walked away.
+    WalkAway {
+        /// Who.
+        seat: usize,
+    },
+    /// The match ended (followed by a phase change to survey or results).
+    Ended {
+        /// The outcome.
+        outcome: Outcome,
+    },
+    /// A survey answer.
+    SurveyAnswered {
+        /// Who.
+        seat: usize,
+        /// `None` when skipped.
+        answer: Option<SurveyAnswer>,
+    },
+    /// The clock stopped.
+    Paused,
+    /// The clock restarted.
+    Resumed,
+    /// The phase got longer.
+    Extended {
+        /// Seconds added.
+        seconds: u64,
+    },
+    /// A player's connection came or went (for the log and the counterpart's view).
+    Presence {
+        /// Who.
+        seat: usize,
+        /// Connected now?
+        online: bool,
+    },
+}
+
+/// Why an action was refused. `code()` is stable and goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GameError {
+    /// The action is not allowed in this phase.
+    #[error("you cannot {action} during {phase:?}")]
+    WrongPhase {
+        /// What was tried.
+        action: &'static str,
+        /// The current phase.
+        phase: Phase,
+    },
+    /// The match is paused by the facilitator.
+    #[error("the facilitator has paused the match")]
+    Paused,
+    /// A chat message was empty.
+    #[error("chat message is empty")]
+    EmptyChat,
+    /// A chat message was too long.
+    #[error("chat message is longer than {MAX_CHAT_CHARS} characters")]
+    ChatTooLong,
+    /// An offer did not name one valid option for every issue.
+    #[error("an offer must choose one valid option for every issue")]
+    BadPackage,
+    /// No standing offer has that id.
+    #[error("offer {0} is not a standing offer")]
+    OfferNotStanding(u64),
+    /// A player tried to accept or reject their own offer.
+    #[error("you cannot accept or reject your own offer")]
+    OwnOffer,
+    /// Withdraw with nothing standing.
+    #[error("you have no standing offer to withdraw")]
+    NothingToWithdraw,
+    /// The survey was already answered.
+    #[error("you already answered the survey")]
+    AlreadyAnswered,
+    /// Bad survey answer.
+    #[error("{0}")]
+    BadSurvey(String),
+    /// Already voted.
+    #[error("you already voted to move on")]
+    AlreadyReady,
+}
+
+impl GameError {
+    /// The stable error code sent to clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            GameError::WrongPhase { .. } => "wrong_phase",
+            GameError::Paused => "paused",
+            GameError::EmptyChat => "empty_chat",
+            GameError::ChatTooLong => "chat_too_long",
+            GameError::BadPackage => "bad_package",
+            GameError::OfferNotStanding(_) => "offer_not_standing",
+            GameError::OwnOffer => "own_offer",
+            GameError::NothingToWithdraw => "nothing_to_withdraw",
+            GameError::AlreadyAnswered => "already_answered",
+            GameError::BadSurvey(_) => "bad_survey",
+            GameError::AlreadyReady => "already_ready",
+        }
+    }
+}
+
+/// An offer made in the match, with its current status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferRecord {
+    /// Offer id.
+    pub id: u64,
+    /// When it was made.
+    pub at: Millis,
+    /// Proposer.
+    pub seat: usize,
+    /// The package.
+    pub package: Package,
+    /// Standing, withdrawn, rejected, replaced or accepted.
+    pub status: OfferStatus,
+    /// Seats that have accepted it (the proposer counts as accepting).
+    pub accepted_by: Vec<usize>,
+}
+
+/// Lifecycle of an offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferStatus {
+    /// Can be accepted.
+    Standing,
+    /// The proposer took it back.
+    Withdrawn,
+    /// Someone rejected it.
+    Rejected,
+    /// The proposer made a newer offer.
+    Replaced,
+    /// Everyone accepted it: the deal.
+    Accepted,
+    /// The match ended while it stood.
+    Expired,
+}
+
+/// One line of chat (or a server prompt when `seat` is `None`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChatLine {
+    /// When it was sent.
+    pub at: Millis,
+    /// Sender; `None` for the server's icebreaker.
+    pub seat: Option<usize>,
+    /// Phase it was sent in.
+    pub phase: Phase,
+    /// The text.
+    pub text: String,
+}
+
+/// The whole state of one match.
+#[derive(Debug, Clone)]
+pub struct Match {
+    /// Fixed settings.
+    pub config: MatchConfig,
+    /// Number of players (= scenario roles; seat i plays role i).
+    pub seats: usize,
+    /// Current phase.
+    pub phase: Phase,
+    /// When the current phase started.
+    pub phase_started: Millis,
+    /// When the current phase ends (none in results).
+    pub deadline: Option<Millis>,
+    /// Set while the facilitator has paused the clock.
+    pub paused_at: Option<Millis>,
+    /// Per seat: voted to move on in this phase.
+    pub ready: Vec<bool>,
+    /// Chat history, including icebreakers.
+    pub chat: Vec<ChatLine>,
+    /// Every offer made.
+    pub offers: Vec<OfferRecord>,
+    /// The outcome once bargaining has ended.
+    pub outcome: Option<Outcome>,
+    /// Per seat: survey answer (`Some(None)` = skipped).
+    pub survey: Vec<Option<Option<SurveyAnswer>>>,
+    /// Per seat: connected.
+    pub online: Vec<bool>,
+    /// Number of events applied.
+    pub events_applied: u64,
+}
+
+impl Match {
+    /// A match before any event; apply the events of [`Match::start`] (or a stored log) to it.
+    pub fn new(config: MatchConfig) -> Match {
+        let seats = config.scenario.roles.len();
+        Match {
+            config,
+            seats,
+            phase: Phase::Prep,
+            phase_started: 0,
+            deadline: None,
+            paused_at: None,
+            ready: vec![false; seats],
+            chat: Vec::new(),
+            offers: Vec::new(),
+            outcome: None,
+            survey: vec![None; seats],
+            online: vec![false; seats],
+            events_applied: 0,
+        }
+    }
+
+    /// The events that open a match at `now`: the first phase with a non-zero duration.
+    pub fn start(&self) -> Vec<EventKind> {
+        let first = if self.duration(Phase::Prep) > 0 {
+            Phase::Prep
+        } else {
+            self.next_phase(Phase::Prep)
+        };
+        self.enter(first)
+    }
+
+    /// Configured length of a phase in seconds (0 = skipped).
+    pub fn duration(&self, phase: Phase) -> u64 {
+        let d = &self.config.durations;
+        match phase {
+            Phase::Prep => d.prep,
+            Phase::SmallTalk => {
+                if self.config.small_talk {
+                    d.small_talk
+                } else {
+                    0
+                }
+            }
+            Phase::Bargaining => d.bargaining.max(1),
+            Phase::Survey => d.survey,
+            Phase::Results => 0,
+        }
+    }
+
+    /// The phase after `p`, skipping phases whose duration is 0.
+    pub fn next_phase(&self, p: Phase) -> Phase {
+        let order = [
+            Phase::Prep,
+            Phase::SmallTalk,
+            Phase::Bargaining,
+            Phase::Survey,
+            Phase::Results,
+        ];
+        let i = order.iter().position(|x| *x == p).unwrap_or(0);
+        order[i + 1..]
+            .iter()
+            .copied()
+            .find(|&q| q == Phase::Results || self.duration(q) > 0)
+            .unwrap_or(Phase::Results)
+    }
+
+    fn enter(&self, phase: Phase) -> Vec<EventKind> {
+        let mut out = vec![EventKind::PhaseChanged { phase }];
+        if phase == Phase::SmallTalk {
+            if let Some(text) = &self.config.icebreaker {
+                out.push(EventKind::Icebreaker { text: text.clone() });
+            }
+        }
+        out
+    }
+
+    /// Ending bargaining with an outcome: the outcome and the move to the next phase.
+    fn end_with(&self, outcome: Outcome) -> Vec<EventKind> {
+        let mut out = vec![EventKind::Ended { outcome }];
+        out.extend(self.enter(self.next_phase(Phase::Bargaining)));
+        out
+    }
+
+    /// The offer standing for a seat, if any.
+    pub fn standing_offer(&self, seat: usize) -> Option<&OfferRecord> {
+        self.offers
+            .iter()
+            .rev()
+            .find(|o| o.seat == seat && o.status == OfferStatus::Standing)
+    }
+
+    /// Checks a player's action; returns the events it causes.
+    pub fn decide(&self, seat: usize, action: &Action) -> Result<Vec<EventKind>, GameError> {
+        use Phase::*;
+        let phase = self.phase;
+        let wrong = |action: &'static str| Err(GameError::WrongPhase { action, phase });
+        if self.paused_at.is_some()
+            && !matches!(action, Action::Survey(_) | Action::SkipSurvey)
+            && phase != Results
+        {
+            return Err(GameError::Paused);
+        }
+        match action {
+            Action::Chat(text) => {
+                if !matches!(phase, Prep | SmallTalk | Bargaining) {
+                    return wrong("chat");
+                }
+                let text = text.trim();
+                if text.is_empty() {
+                    return Err(GameError::EmptyChat);
+                }
+                if text.chars().count() > MAX_CHAT_CHARS {
+                    return Err(GameError::ChatTooLong);
+                }
+                Ok(vec![EventKind::Chat {
+                    seat,
+                    text: text.to_string(),
+                }])
+            }
+            Action::Ready => {
+                if !matches!(phase, Prep | SmallTalk) {
+                    return wrong("vote to move on");
+                }
+                if self.ready[seat] {
+                    return Err(GameError::AlreadyReady);
+                }
+                let mut out = vec![EventKind::Ready { seat }];
+                if self.ready.iter().enumerate().all(|(i, r)| *r || i == seat) {
+                    out.extend(self.enter(self.next_phase(phase)));
+                }
+                Ok(out)
+            }
+            Action::Offer(pkg) => {
+                if phase != Bargaining {
+                    return wrong("make an offer");
+                }
+                if !is_valid_package(&self.config.scenario, pkg) {
+                    return Err(GameError::BadPackage);
+                }
+                let offer_id = self.offers.len() as u64 + 1;
+                Ok(vec![EventKind::Offer {
+                    seat,
+                    offer_id,
+                    package: pkg.clone(),
+                }])
+            }
+            Action::Withdraw => {
+                if phase != Bargaining {
+                    return wrong("withdraw an offer");
+                }
+                let o = self
+                    .standing_offer(seat)
+                    .ok_or(GameError::NothingToWithdraw)?;
+                Ok(vec![EventKind::Withdraw {
+                    seat,
+                    offer_id: o.id,
+                }])
+            }
+            Action::Accept(id) | Action::Reject(id) => {
+                let accept = matches!(action, Action::Accept(_));
+                if phase != Bargaining {
+                    return wrong(if accept {
+                        "accept an offer"
+                    } else {
+                        "reject an offer"
+                    });
+                }
+                let o = self
+                    .offers
+                    .iter()
+                    .find(|o| o.id == *id && o.status == OfferStatus::Standing)
+                    .ok_or(GameError::OfferNotStanding(*id))?;
+                if o.seat == seat {
+                    return Err(GameError::OwnOffer);
+                }
+                if !accept {
+                    return Ok(vec![EventKind::Reject {
+                        seat,
+                        offer_id: *id,
+                    }]);
+                }
+                let mut out = vec![EventKind::Accept {
+                    seat,
+                    offer_id: *id,
+                }];
+                let all = (0..self.seats).all(|s| s == seat || o.accepted_by.contains(&s));
+                if all {
+                    out.extend(self.end_with(Outcome::Deal {
+                        package: o.package.clone(),
+                    }));
+                }
+                Ok(out)
+            }
+            Action::WalkAway => {
+                if phase != Bargaining {
+                    return wrong("walk away");
+                }
+                let mut out = vec![EventKind::WalkAway { seat }];
+                out.extend(self.end_with(Outcome::Impasse {
+                    reason: ImpasseReason::WalkedAway,
+                }));
+                Ok(out)
+            }
+            Action::Survey(_) | Action::SkipSurvey => {
+                if phase != Survey {
+                    return wrong("answer the survey");
+                }
+                if self.survey[seat].is_some() {
+                    return Err(GameError::AlreadyAnswered);
+                }
+                let answer = match action {
+                    Action::Survey(a) => {
+                        a.validate(&self.config.scenario)
+                            .map_err(GameError::BadSurvey)?;
+                        Some(a.clone())
+                    }
+                    _ => None,
+                };
+                let mut out = vec![EventKind::SurveyAnswered { seat, answer }];
+                if self
+                    .survey
+                    .iter()
+                    .enumerate()
+                    .all(|(i, a)| a.is_some() || i == seat)
+                {
+                    out.extend(self.enter(Phase::Results));
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// Checks a facilitator control; returns the events it causes.
+    pub fn control(&self, control: &Control) -> Result<Vec<EventKind>, GameError> {
+        let phase = self.phase;
+        if phase == Phase::Results {
+            return Err(GameError::WrongPhase {
+                action: "change a finished match",
+                phase,
+            });
+        }
+        Ok(match control {
+            Control::Pause if self.paused_at.is_none() => vec![EventKind::Paused],
+            Control::Resume if self.paused_at.is_some() => vec![EventKind::Resumed],
+            Control::Pause | Control::Resume => vec![],
+            Control::Extend(s) => vec![EventKind::Extended { seconds: *s }],
+            Control::EndPhase => self.phase_timeout(),
+            Control::Abandon(reason) => {
+                let mut out = vec![EventKind::Ended {
+                    outcome: Outcome::Abandoned {
+                        reason: reason.clone(),
+                    },
+                }];
+                out.extend(self.enter(Phase::Results));
+                out
+            }
+        })
+    }
+
+    fn phase_timeout(&self) -> Vec<EventKind> {
+        match self.phase {
+            Phase::Bargaining => self.end_with(Outcome::Impasse {
+                reason: ImpasseReason::Deadline,
+            }),
+            Phase::Results => vec![],
+            p => self.enter(self.next_phase(p)),
+        }
+    }
+
+    /// Events due at `now` because the current phase's deadline has passed (none while paused).
+    pub fn tick(&self, now: Millis) -> Vec<EventKind> {
+        match (self.deadline, self.paused_at) {
+            (Some(d), None) if now >= d => self.phase_timeout(),
+            _ => vec![],
+        }
+    }
+
+    /// Folds one event into the state.
+    pub fn apply(&mut self, ev: &Event) {
+        self.events_applied += 1;
+        let at = ev.at;
+        match &ev.kind {
+            EventKind::PhaseChanged { phase } => {
+                self.phase = *phase;
+                self.phase_started = at;
+                self.ready = vec![false; self.seats];
+                let d = self.duration(*phase);
+                self.deadline = if *phase == Phase::Results {
+                    None
+                } else {
+                    Some(at + d as i64 * 1000)
+                };
+                if let Some(p) = self.paused_at.as_mut() {
+                    *p = at;
+                }
+                if *phase == Phase::Results {
+                    self.paused_at = None;
+                }
+            }
+            EventKind::Icebreaker { text } => self.chat.push(ChatLine {
+                at,
+                seat: None,
+                phase: self.phase,
+                text: text.clone(),
+            }),
+            EventKind::Chat { seat, text } => self.chat.push(ChatLine {
+                at,
+                seat: Some(*seat),
+                phase: self.phase,
+                text: text.clone(),
+            }),
+            EventKind::Ready { seat } => self.ready[*seat] = true,
+            EventKind::Offer {
+                seat,
+                offer_id,
+                package,
+            } => {
+                for o in self
+                    .offers
+                    .iter_mut()
+                    .filter(|o| o.seat == *seat && o.status == OfferStatus::Standing)
+                {
+                    o.status = OfferStatus::Replaced;
+                }
+                self.offers.push(OfferRecord {
+                    id: *offer_id,
+                    at,
+                    seat: *seat,
+                    package: package.clone(),
+                    status: OfferStatus::Standing,
+                    accepted_by: vec![*seat],
+                });
+            }
+            EventKind::Withdraw { offer_id, .. } => {
+                self.set_status(*offer_id, OfferStatus::Withdrawn)
+            }
+            EventKind::Reject { offer_id, .. } => self.set_status(*offer_id, OfferStatus::Rejected),
+            EventKind::Accept { seat, offer_id } => {
+                if let Some(o) = self.offers.iter_mut().find(|o| o.id == *offer_id) {
+                    if !o.accepted_by.contains(seat) {
+                        o.accepted_by.push(*seat);
+                    }
+                }
+            }
+            EventKind::WalkAway { .. } => {}
+            EventKind::Ended { outcome } => {
+                let deal_id = match outcome {
+                    Outcome::Deal { package } => self
+                        .offers
+                        .iter()
+                        .rev()
+                        .find(|o| o.status == OfferStatus::Standing && &o.package == package)
+                        .map(|o| o.id),
+                    _ => None,
+                };
+                for o in self
+                    .offers
+                    .iter_mut()
+                    .filter(|o| o.status == OfferStatus::Standing)
+                {
+                    o.status = if Some(o.id) == deal_id {
+                        OfferStatus::Accepted
+                    } else {
+                        OfferStatus::Expired
+                    };
+                }
+                self.outcome = Some(outcome.clone());
+            }
+            EventKind::SurveyAnswered { seat, answer } => self.survey[*seat] = Some(answer.clone()),
+            EventKind::Paused => self.paused_at = Some(at),
+            EventKind::Resumed => {
+                if let (Some(p), Some(d)) = (self.paused_at.take(), self.deadline.as_mut()) {
+                    *d += (at - p).max(0);
+                }
+            }
+            EventKind::Extended { seconds } => {
+                if let Some(d) = self.deadline.as_mut() {
+                    *d += *seconds as i64 * 1000;
+                }
+            }
+            EventKind::Presence { seat, online } => self.online[*seat] = *online,
+        }
+    }
+
+    fn set_status(&mut self, id: u64, status: OfferStatus) {
+        if let Some(o) = self.offers.iter_mut().find(|o| o.id == id) {
+            o.status = status;
+        }
+    }
+
+    /// Rebuilds a match from its stored events.
+    pub fn replay<'a>(config: MatchConfig, events: impl IntoIterator<Item = &'a Event>) -> Match {
+        let mut m = Match::new(config);
+        for e in events {
+            m.apply(e);
+        }
+        m
+    }
+
+    /// The package of the deal, if the match ended in one.
+    pub fn deal(&self) -> Option<&Package> {
+        match &self.outcome {
+            Some(Outcome::Deal { package }) => Some(package),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::scenario::Scenario;
+
+    const TWO: &str = r#"
+id = "t"
+title = "T"
+summary = "s"
+icebreakers = ["Favourite food?"]
+[[roles]]
+id = "a"
+name = "A"
+batna = 2
+brief = "A brief"
+[[roles]]
+id = "b"
+name = "B"
+batna = 2
+brief = "B brief"
+[[issues]]
+id = "x"
+name = "X"
+options = ["x0", "x1"]
+points = { a = [0, 5], b = [5, 0] }
+"#;
+
+    fn cfg(small_talk: bool) -> MatchConfig {
+        let s = Scenario::from_toml("t.toml", TWO).unwrap();
+        MatchConfig {
+            scenario: Arc::new(s),
+            durations: PhaseDurations {
+                prep: 10,
+                small_talk: 20,
+                bargaining: 30,
+                survey: 5,
+            },
+            small_talk,
+            icebreaker: Some("Favourite food?".into()),
+        }
+    }
+
+    /// Applies the events of a decision at `now`, as the runtime does.
+    fn run(m: &mut Match, now: Millis, evs: Vec<EventKind>) {
+        for kind in evs {
+            m.apply(&Event { at: now, kind });
+        }
+    }
+
+    fn act(m: &mut Match, now: Millis, seat: usize, a: Action) -> Result<(), GameError> {
+        let evs = m.decide(seat, &a)?;
+        run(m, now, evs);
+        Ok(())
+    }
+
+    #[test]
+    fn full_match_to_a_deal() {
+        let mut m = Match::new(cfg(true));
+        let start = m.start();
+        run(&mut m, 1000, start);
+        assert_eq!((m.phase, m.deadline), (Phase::Prep, Some(11_000)));
+        act(&mut m, 2000, 0, Action::Ready).unwrap();
+        assert_eq!(
+            act(&mut m, 2000, 0, Action::Ready),
+            Err(GameError::AlreadyReady)
+        );
+        assert_eq!(m.phase, Phase::Prep);
+        act(&mut m, 3000, 1, Action::Ready).unwrap();
+        assert_eq!((m.phase, m.deadline), (Phase::SmallTalk, Some(23_000)));
+        assert_eq!(m.chat[0].text, "Favourite food?");
+        let e = act(&mut m, 3000, 0, Action::Offer(vec![0])).unwrap_err();
+        assert_eq!(e.code(), "wrong_phase");
+        act(&mut m, 4000, 0, Action::Chat("  hello  ".into())).unwrap();
+        assert_eq!(m.chat[1].text, "hello");
+        assert_eq!(m.tick(22_999), vec![]);
+        {
+            let t = m.tick(23_000);
+            run(&mut m, 23_000, t);
+        }
+        assert_eq!(m.phase, Phase::Bargaining);
+        assert_eq!(
+            act(&mut m, 24_000, 0, Action::Offer(vec![2])),
+            Err(GameError::BadPackage)
+        );
+        act(&mut m, 24_000, 0, Action::Offer(vec![1])).unwrap();
+        assert_eq!(
+            act(&mut m, 24_000, 0, Action::Accept(1)),
+            Err(GameError::OwnOffer)
+        );
+        act(&mut m, 25_000, 0, Action::Offer(vec![0])).unwrap();
+        assert_eq!(
+            act(&mut m, 25_000, 1, Action::Accept(1)),
+            Err(GameError::OfferNotStanding(1))
+        );
+        act(&mut m, 26_000, 1, Action::Accept(2)).unwrap();
+        assert_eq!(m.outcome, Some(Outcome::Deal { package: vec![0] }));
+        assert_eq!(m.phase, Phase::Survey);
+        assert_eq!(m.offers[1].status, OfferStatus::Accepted);
+        assert_eq!(m.offers[0].status, OfferStatus::Replaced);
+        act(&mut m, 27_000, 0, Action::SkipSurvey).unwrap();
+        assert_eq!(
+            act(&mut m, 27_000, 0, Action::SkipSurvey),
+            Err(GameError::AlreadyAnswered)
+        );
+        act(&mut m, 28_000, 1, Action::SkipSurvey).unwrap();
+        assert_eq!((m.phase, m.deadline), (Phase::Results, None));
+    }
+
+    #[test]
+    fn deadline_gives_impasse_and_no_small_talk_treatment_skips_it() {
+        let mut m = Match::new(cfg(false));
+        let start = m.start();
+        run(&mut m, 0, start);
+        {
+            let t = m.tick(10_000);
+            run(&mut m, 10_000, t);
+        }
+        assert_eq!(m.phase, Phase::Bargaining, "small talk skipped");
+        assert!(m.chat.is_empty(), "no icebreaker without small talk");
+        {
+            let t = m.tick(40_000);
+            run(&mut m, 40_000, t);
+        }
+        assert_eq!(
+            m.outcome,
+            Some(Outcome::Impasse {
+                reason: ImpasseReason::Deadline
+            })
+        );
+        assert_eq!(m.phase, Phase::Survey);
+        {
+            let t = m.tick(45_000);
+            run(&mut m, 45_000, t);
+        }
+        assert_eq!(m.phase, Phase::Results);
+    }
+
+    #[test]
+    fn pause_moves_the_deadline_and_blocks_actions() {
+        let mut m = Match::new(cfg(true));
+        let start = m.start();
+        run(&mut m, 0, start);
+        {
+            let t = m.control(&Control::Pause).unwrap();
+            run(&mut m, 5_000, t);
+        }
+        assert_eq!(m.tick(20_000), vec![]);
+        assert_eq!(
+            act(&mut m, 6_000, 0, Action::Chat("x".into())),
+            Err(GameError::Paused)
+        );
+        {
+            let t = m.control(&Control::Resume).unwrap();
+            run(&mut m, 8_000, t);
+        }
+        assert_eq!(m.deadline, Some(13_000));
+        {
+            let t = m.control(&Control::Extend(7)).unwrap();
+            run(&mut m, 8_000, t);
+        }
+        assert_eq!(m.deadline, Some(20_000));
+    }
+
+    #[test]
+    fn replay_rebuilds_the_same_state() {
+        let mut m = Match::new(cfg(true));
+        let mut log = Vec::new();
+        let mut step = |m: &mut Match, now, evs: Vec<EventKind>| {
+            for kind in evs {
+                let e = Event { at: now, kind };
+                m.apply(&e);
+                log.push(e);
+            }
+        };
+        let s = m.start();
+        step(&mut m, 0, s);
+        let t = m.tick(10_000);
+        step(&mut m, 10_000, t);
+        let t = m.tick(30_000);
+        step(&mut m, 30_000, t);
+        let o = m.decide(1, &Action::Offer(vec![1])).unwrap();
+        step(&mut m, 31_000, o);
+        let w = m.decide(0, &Action::WalkAway).unwrap();
+        step(&mut m, 32_000, w);
+        let json = serde_json::to_string(&log).unwrap();
+        let back: Vec<Event> = serde_json::from_str(&json).unwrap();
+        let r = Match::replay(cfg(true), &back);
+        assert_eq!(
+            (r.phase, r.deadline, r.outcome.clone()),
+            (m.phase, m.deadline, m.outcome.clone())
+        );
+        assert_eq!(r.offers, m.offers);
+        assert_eq!(
+            r.outcome,
+            Some(Outcome::Impasse {
+                reason: ImpasseReason::WalkedAway
+            })
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! The pure core: no I/O, no clock. Scenario model and validation, scoring, the match state
+//! machine, the survey and trust signals. Time enters only as millisecond timestamps in events.
+
+pub mod game;
+pub mod scenario;
+pub mod scoring;
+pub mod survey;

@@ -1,0 +1,533 @@
+//! Scenario model: the roles, issues, options and hidden points that describe one deal,
+//! loaded from TOML and validated. Pure: parsing takes a string; only [`load_file`] and
+//! [`load_dir`] touch the file system.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Default phase durations in seconds.
+pub const DEFAULT_PREP: u64 = 120;
+/// Default small-talk duration in seconds.
+pub const DEFAULT_SMALL_TALK: u64 = 300;
+/// Default bargaining duration in seconds.
+pub const DEFAULT_BARGAINING: u64 = 900;
+/// Default survey duration in seconds.
+pub const DEFAULT_SURVEY: u64 = 120;
+
+/// A validated scenario: everything the game and the scoring engine need.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Scenario {
+    /// Stable identifier (the file name without `.toml`).
+    pub id: String,
+    /// Short human title.
+    pub title: String,
+    /// Public background that every player reads.
+    pub summary: String,
+    /// Small-talk prompts posted by the server.
+    pub icebreakers: Vec<String>,
+    /// Default phase durations.
+    pub phases: PhaseDurations,
+    /// The roles, in file order (role index = position).
+    pub roles: Vec<Role>,
+    /// The issues, in file order (issue index = position).
+    pub issues: Vec<Issue>,
+}
+
+/// Default durations of the timed phases, in seconds.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PhaseDurations {
+    /// Reading the brief.
+    #[serde(default = "d_prep")]
+    pub prep: u64,
+    /// Chat-only rapport building.
+    #[serde(default = "d_small_talk")]
+    pub small_talk: u64,
+    /// Chat plus offers.
+    #[serde(default = "d_bargaining")]
+    pub bargaining: u64,
+    /// Post-match questionnaire.
+    #[serde(default = "d_survey")]
+    pub survey: u64,
+}
+
+fn d_prep() -> u64 {
+    DEFAULT_PREP
+}
+fn d_small_talk() -> u64 {
+    DEFAULT_SMALL_TALK
+}
+fn d_bargaining() -> u64 {
+    DEFAULT_BARGAINING
+}
+fn d_survey() -> u64 {
+    DEFAULT_SURVEY
+}
+
+impl Default for PhaseDurations {
+    fn default() -> Self {
+        PhaseDurations {
+            prep: DEFAULT_PREP,
+            small_talk: DEFAULT_SMALL_TALK,
+            bargaining: DEFAULT_BARGAINING,
+            survey: DEFAULT_SURVEY,
+        }
+    }
+}
+
+/// One side of the deal, with its private brief and walk-away value.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Role {
+    /// Stable identifier used in `points` tables.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Points this role gets if there is no deal (best alternative).
+    pub batna: i64,
+    /// Private instructions, shown only to the player in this role before results.
+    pub brief: String,
+}
+
+/// One thing to agree on, with its options and each role's hidden points per option.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Issue {
+    /// Stable identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Public one-line description.
+    pub description: String,
+    /// Option labels.
+    pub options: Vec<String>,
+    /// `points[role_index][option_index]`, aligned with [`Scenario::roles`].
+    pub points: Vec<Vec<i64>>,
+}
+
+/// Why a scenario file was refused. The message names the file and the field.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        /// File path.
+        file: String,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// TOML syntax or type error (the message carries the parser's line and column).
+    #[error("{file}: {message}")]
+    Parse {
+        /// File path.
+        file: String,
+        /// Parser message, including line and column.
+        message: String,
+    },
+    /// The file parsed but a field breaks a rule.
+    #[error("{file}: {field}: {message}")]
+    Invalid {
+        /// File path.
+        file: String,
+        /// Dotted path of the offending field, e.g. `issues[2].points.candidate`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl ScenarioError {
+    /// The field the error is about, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ScenarioError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    id: String,
+    title: String,
+    summary: String,
+    #[serde(default)]
+    icebreakers: Vec<String>,
+    #[serde(default)]
+    phases: PhaseDurations,
+    #[serde(default)]
+    roles: Vec<RawRole>,
+    #[serde(default)]
+    issues: Vec<RawIssue>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRole {
+    id: String,
+    name: String,
+    batna: i64,
+    #[serde(default)]
+    brief: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIssue {
+    id: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    options: Vec<String>,
+    points: BTreeMap<String, Vec<i64>>,
+}
+
+impl Scenario {
+    /// Parses and validates a scenario from TOML text. `file` is used only in error messages.
+    pub fn from_toml(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        let raw: RawScenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+            file: file.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        validate(file, raw)
+    }
+
+    /// Index of a role by id.
+    pub fn role_index(&self, id: &str) -> Option<usize> {
+        self.roles.iter().position(|r| r.id == id)
+    }
+
+    /// Index of an issue by id.
+    pub fn issue_index(&self, id: &str) -> Option<usize> {
+        self.issues.iter().position(|i| i.id == id)
+    }
+
+    /// Number of roles (players per match).
+    pub fn role_count(&self) -> usize {
+        self.roles.len()
+    }
+
+    /// The most and least a role can score over all packages.
+    pub fn role_range(&self, role: usize) -> (i64, i64) {
+        let max = self
+            .issues
+            .iter()
+            .map(|i| *i.points[role].iter().max().unwrap_or(&0))
+            .sum();
+        let min = self
+            .issues
+            .iter()
+            .map(|i| *i.points[role].iter().min().unwrap_or(&0))
+            .sum();
+        (min, max)
+    }
+
+    /// A role's private view: its own points table per issue, aligned with [`Scenario::issues`].
+    pub fn points_table(&self, role: usize) -> Vec<Vec<i64>> {
+        self.issues.iter().map(|i| i.points[role].clone()).collect()
+    }
+}
+
+fn invalid(file: &str, field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+    ScenarioError::Invalid {
+        file: file.to_string(),
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn check_id(file: &str, field: &str, id: &str) -> Result<(), ScenarioError> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            file,
+            field,
+            format!("id {id:?} must be 1-64 characters of a-z, 0-9, '-' or '_'"),
+        ))
+    }
+}
+
+fn validate(file: &str, raw: RawScenario) -> Result<Scenario, ScenarioError> {
+    check_id(file, "id", &raw.id)?;
+    if raw.title.trim().is_empty() {
+        return Err(invalid(file, "title", "must not be empty"));
+    }
+    if raw.roles.len() < 2 {
+        return Err(invalid(
+            file,
+            "roles",
+            format!("needs at least 2 roles, found {}", raw.roles.len()),
+        ));
+    }
+    if raw.issues.is_empty() {
+        return Err(invalid(file, "issues", "needs at least 1 issue"));
+    }
+    let p = raw.phases;
+    if p.small_talk > 86_400 || p.bargaining > 86_400 || p.prep > 86_400 || p.survey > 86_400 {
+        return Err(invalid(
+            file,
+            "phases",
+            "a phase may last at most 86400 seconds",
+        ));
+    }
+    if p.bargaining == 0 {
+        return Err(invalid(
+            file,
+            "phases.bargaining",
+            "must be at least 1 second",
+        ));
+    }
+    let mut seen = HashSet::new();
+    let mut roles = Vec::with_capacity(raw.roles.len());
+    for (i, r) in raw.roles.into_iter().enumerate() {
+        check_id(file, &format!("roles[{i}].id"), &r.id)?;
+        if !seen.insert(r.id.clone()) {
+            return Err(invalid(
+                file,
+                format!("roles[{i}].id"),
+                format!("duplicate role id {:?}", r.id),
+            ));
+        }
+        let brief = r.brief.unwrap_or_default();
+        if brief.trim().is_empty() {
+            return Err(invalid(
+                file,
+                format!("roles[{i}].brief"),
+                format!("role {:?} has no brief", r.id),
+            ));
+        }
+        roles.push(Role {
+            id: r.id,
+            name: r.name,
+            batna: r.batna,
+            brief,
+        });
+    }
+    let mut seen = HashSet::new();
+    let mut issues = Vec::with_capacity(raw.issues.len());
+    for (i, is) in raw.issues.into_iter().enumerate() {
+        check_id(file, &format!("issues[{i}].id"), &is.id)?;
+        if !seen.insert(is.id.clone()) {
+            return Err(invalid(
+                file,
+                format!("issues[{i}].id"),
+                format!("duplicate issue id {:?}", is.id),
+            ));
+        }
+        if is.options.len() < 2 {
+            return Err(invalid(
+                file,
+                format!("issues[{i}].options"),
+                format!(
+                    "issue {:?} needs at least 2 options, found {}",
+                    is.id,
+                    is.options.len()
+                ),
+            ));
+        }
+        let mut opts = HashSet::new();
+        for o in &is.options {
+            if !opts.insert(o.as_str()) {
+                return Err(invalid(
+                    file,
+                    format!("issues[{i}].options"),
+                    format!("duplicate option {o:?}"),
+                ));
+            }
+        }
+        for key in is.points.keys() {
+            if !roles.iter().any(|r| &r.id == key) {
+                return Err(invalid(
+                    file,
+                    format!("issues[{i}].points.{key}"),
+                    format!("points for unknown role {key:?} in issue {:?}", is.id),
+                ));
+            }
+        }
+        let mut points = Vec::with_capacity(roles.len());
+        for r in &roles {
+            let Some(list) = is.points.get(&r.id) else {
+                return Err(invalid(
+                    file,
+                    format!("issues[{i}].points"),
+                    format!(
+                        "role {:?} is missing from the points of issue {:?}",
+                        r.id, is.id
+                    ),
+                ));
+            };
+            if list.len() != is.options.len() {
+                return Err(invalid(
+                    file,
+                    format!("issues[{i}].points.{}", r.id),
+                    format!(
+                        "has {} values but issue {:?} has {} options",
+                        list.len(),
+                        is.id,
+                        is.options.len()
+                    ),
+                ));
+            }
+            if list.iter().any(|v| v.abs() > 1_000_000) {
+                return Err(invalid(
+                    file,
+                    format!("issues[{i}].points.{}", r.id),
+                    "points must lie in -1000000..=1000000",
+                ));
+            }
+            points.push(list.clone());
+        }
+        issues.push(Issue {
+            id: is.id,
+            name: is.name,
+            description: is.description,
+            options: is.options,
+            points,
+        });
+    }
+    Ok(Scenario {
+        id: raw.id,
+        title: raw.title,
+        summary: raw.summary,
+        icebreakers: raw.icebreakers,
+        phases: p,
+        roles,
+        issues,
+    })
+}
+
+/// Reads and validates one scenario file.
+pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    Scenario::from_toml(&file, &text)
+}
+
+/// The `.toml` files of a folder, sorted by name.
+pub fn scenario_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Loads every scenario of a folder: the valid ones, and the errors of the others.
+pub fn load_dir(dir: &Path) -> std::io::Result<(Vec<Scenario>, Vec<ScenarioError>)> {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for f in scenario_files(dir)? {
+        match load_file(&f) {
+            Ok(s) => ok.push(s),
+            Err(e) => bad.push(e),
+        }
+    }
+    Ok((ok, bad))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) const GOOD: &str = r#"
+id = "mini"
+title = "Mini"
+summary = "Two people."
+icebreakers = ["Hi?"]
+[phases]
+small_talk = 60
+[[roles]]
+id = "a"
+name = "A"
+batna = 5
+brief = "You are A."
+[[roles]]
+id = "b"
+name = "B"
+batna = 3
+brief = "You are B."
+[[issues]]
+id = "price"
+name = "Price"
+options = ["low", "mid", "high"]
+points = { a = [0, 5, 10], b = [10, 5, 0] }
+"#;
+
+    fn err(text: &str) -> String {
+        Scenario::from_toml("x.toml", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_good_file_with_defaults() {
+        let s = Scenario::from_toml("x.toml", GOOD).unwrap();
+        assert_eq!(s.roles.len(), 2);
+        assert_eq!(s.phases.small_talk, 60);
+        assert_eq!(s.phases.prep, DEFAULT_PREP);
+        assert_eq!(s.issues[0].points, vec![vec![0, 5, 10], vec![10, 5, 0]]);
+        assert_eq!(s.role_range(0), (0, 10));
+    }
+
+    #[test]
+    fn rejects_each_rule_naming_file_and_field() {
+        let one_role = GOOD.replace(
+            "[[roles]]\nid = \"b\"\nname = \"B\"\nbatna = 3\nbrief = \"You are B.\"\n",
+            "",
+        );
+        assert!(
+            err(&one_role).contains("x.toml: roles: needs at least 2 roles"),
+            "{}",
+            err(&one_role)
+        );
+
+        let dup_role = GOOD.replace("id = \"b\"", "id = \"a\"");
+        assert!(
+            err(&dup_role).contains("roles[1].id: duplicate role id"),
+            "{}",
+            err(&dup_role)
+        );
+
+        let one_opt = GOOD.replace(r#"["low", "mid", "high"]"#, r#"["low"]"#);
+        assert!(
+            err(&one_opt).contains("issues[0].options: issue \"price\" needs at least 2 options")
+        );
+
+        let unknown = GOOD.replace("b = [10, 5, 0]", "b = [10, 5, 0], c = [1, 2, 3]");
+        assert!(
+            err(&unknown).contains("issues[0].points.c: points for unknown role \"c\""),
+            "{}",
+            err(&unknown)
+        );
+
+        let missing = GOOD.replace(", b = [10, 5, 0]", "");
+        assert!(err(&missing).contains("role \"b\" is missing from the points"));
+
+        let short = GOOD.replace("b = [10, 5, 0]", "b = [10, 5]");
+        assert!(err(&short)
+            .contains("issues[0].points.b: has 2 values but issue \"price\" has 3 options"));
+
+        let float = GOOD.replace("b = [10, 5, 0]", "b = [10, 5.5, 0]");
+        let e = err(&float);
+        assert!(e.starts_with("x.toml: ") && e.contains("line 22"), "{e}");
+
+        let negative = GOOD.replace("b = [10, 5, 0]", "b = [10, -5, 0]");
+        assert!(Scenario::from_toml("x.toml", &negative).is_ok());
+
+        let no_brief = GOOD.replace("brief = \"You are B.\"\n", "");
+        assert!(err(&no_brief).contains("roles[1].brief: role \"b\" has no brief"));
+
+        let dup_issue = format!("{GOOD}\n[[issues]]\nid = \"price\"\nname = \"P\"\noptions = [\"x\", \"y\"]\npoints = {{ a = [1, 2], b = [2, 1] }}\n");
+        assert!(err(&dup_issue).contains("issues[1].id: duplicate issue id"));
+
+        let syntax = GOOD.replace("title = \"Mini\"", "title = ");
+        assert!(err(&syntax).contains("line 3"), "{}", err(&syntax));
+    }
+}

@@ -1,0 +1,94 @@
+//! The post-match survey: our own 1–7 questions on trust, relationship and process, plus a
+//! perspective-taking question (order the issues by how much they mattered to the counterpart).
+
+use super::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One 1–7 rating question.
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    /// Stable id used in answers and exports.
+    pub id: &'static str,
+    /// The question as shown.
+    pub text: &'static str,
+    /// Label of 1.
+    pub low: &'static str,
+    /// Label of 7.
+    pub high: &'static str,
+}
+
+/// The rating questions, in display order. `trust` and `foundation` feed "trust built".
+pub const QUESTIONS: &[Question] = &[
+    Question {
+        id: "trust",
+        text: "How much do you trust your counterpart now?",
+        low: "Not at all",
+        high: "Completely",
+    },
+    Question {
+        id: "foundation",
+        text: "Did this negotiation build a good foundation for working together again?",
+        low: "Not at all",
+        high: "Very much",
+    },
+    Question {
+        id: "listened",
+        text: "Did your counterpart listen to your concerns?",
+        low: "Not at all",
+        high: "Fully",
+    },
+    Question {
+        id: "fair",
+        text: "Was the process fair?",
+        low: "Very unfair",
+        high: "Very fair",
+    },
+    Question {
+        id: "satisfied",
+        text: "How satisfied are you with your own outcome?",
+        low: "Very unsatisfied",
+        high: "Very satisfied",
+    },
+];
+
+/// A player's survey answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyAnswer {
+    /// Question id → rating 1..=7. Unanswered questions are left out.
+    #[serde(default)]
+    pub ratings: BTreeMap<String, u8>,
+    /// Issue ids ordered from most to least important *to the counterpart*, as guessed.
+    #[serde(default)]
+    pub counterpart_priorities: Option<Vec<String>>,
+}
+
+impl SurveyAnswer {
+    /// Checks ids and ranges against the questions and the scenario's issues.
+    pub fn validate(&self, s: &Scenario) -> Result<(), String> {
+        for (k, v) in &self.ratings {
+            if !QUESTIONS.iter().any(|q| q.id == k) {
+                return Err(format!("unknown survey question {k:?}"));
+            }
+            if !(1..=7).contains(v) {
+                return Err(format!("rating for {k:?} must be 1 to 7, got {v}"));
+            }
+        }
+        if let Some(order) = &self.counterpart_priorities {
+            validate_ordering(s, order)?;
+        }
+        Ok(())
+    }
+}
+
+/// An issue ordering must name every issue exactly once.
+pub fn validate_ordering(s: &Scenario, order: &[String]) -> Result<(), String> {
+    let mut seen: Vec<&str> = order.iter().map(String::as_str).collect();
+    seen.sort_unstable();
+    let mut all: Vec<&str> = s.issues.iter().map(|i| i.id.as_str()).collect();
+    all.sort_unstable();
+    if seen != all {
+        return Err("the priority ordering must list every issue id exactly once".into());
+    }
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! Parley: a multiplayer negotiation game server.
+//!
+//! Layers, from the inside out:
+//! - [`core`]: pure scenario model, scoring, match state machine and survey (no I/O, no clock);
+//! - [`store`]: the durable SQLite event log;
+//! - [`protocol`]: the JSON messages on the WebSocket;
+//! - [`runtime`]: sessions, pairing, one actor task per match, timers;
+//! - [`http`]: the axum router (WebSocket, static client, facilitator API);
+//! - [`cli`]: the `parley` command line.
+
+pub mod cli;
+pub mod core;
+pub mod runtime;
