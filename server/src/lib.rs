@@ -4,10 +4,13 @@
 //! - [`core`]: pure scenario model, scoring, match state machine and survey (no I/O, no clock);
 //! - [`store`]: the durable SQLite event log;
 //! - [`protocol`]: the JSON messages on the WebSocket;
-//! - [`runtime`]: sessions, pairing, one actor task per match, timers;
-//! - [`http`]: the axum router (WebSocket, static client, facilitator API);
+//! - [`runtime`]: sessions, pairing, one actor task per match, timers, connections;
+//! - [`http`]: the axum router (WebSocket, static client, session API);
 //! - [`cli`]: the `parley` command line.
 
 pub mod cli;
 pub mod core;
+pub mod http;
+pub mod protocol;
 pub mod runtime;
+pub mod store;

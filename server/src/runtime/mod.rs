@@ -1,17 +1,94 @@
-//! The runtime around the pure core: sessions, pairing, match actors, timers, transport.
+//! The runtime around the pure core: sessions and pairing ([`app`], [`session`]), one actor
+//! task per match ([`match_actor`]), the per-seat views ([`view`]), connections
+//! ([`connection`], [`outbox`]) and `serve`.
 
+pub mod app;
+pub mod connection;
+pub mod match_actor;
+pub mod outbox;
+pub mod session;
+pub mod view;
+
+use crate::core::scenario::load_dir;
+use crate::store::Store;
 use clap::Args;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Options of `parley serve`.
 #[derive(Args, Debug, Clone)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on (port 0 picks a free port; the address is printed).
     #[arg(long, env = "PARLEY_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: String,
+    /// SQLite database file (created when missing).
+    #[arg(long, env = "PARLEY_DB", default_value = "parley.db")]
+    pub db: PathBuf,
+    /// Folder of scenario files.
+    #[arg(long, env = "PARLEY_SCENARIOS", default_value = "scenarios")]
+    pub scenarios: PathBuf,
+    /// Folder of the browser client.
+    #[arg(long = "static", env = "PARLEY_STATIC", default_value = "client-web")]
+    pub static_dir: PathBuf,
+    /// Require this key (header `x-admin-key`) to create sessions.
+    #[arg(long, env = "PARLEY_ADMIN_KEY")]
+    pub admin_key: Option<String>,
 }
 
-/// Runs the server until interrupted.
-pub fn serve_blocking(_args: ServeArgs) -> ExitCode {
-    ExitCode::FAILURE
+/// Runs the server until interrupted (Ctrl-C).
+pub fn serve_blocking(args: ServeArgs) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loads everything, binds, prints `listening on http://ADDR`, and serves.
+pub async fn serve(args: ServeArgs) -> Result<(), String> {
+    let (scenarios, bad) =
+        load_dir(&args.scenarios).map_err(|e| format!("{}: {e}", args.scenarios.display()))?;
+    for e in &bad {
+        tracing::error!("skipping invalid scenario: {e}");
+    }
+    if scenarios.is_empty() {
+        return Err(format!("no valid scenario in {}", args.scenarios.display()));
+    }
+    let (store, snapshot) =
+        Store::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
+    tracing::info!(
+        db = %args.db.display(), scenarios = scenarios.len(), sessions = snapshot.sessions.len(),
+        matches = snapshot.matches.len(), "store opened"
+    );
+    let app = app::App::open(store, snapshot, scenarios, args.admin_key.clone()).await;
+    let listener = tokio::net::TcpListener::bind(&args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("listening on http://{addr}");
+    println!("practice pool code {}", app.practice_code);
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let router = crate::http::router(app, args.static_dir.clone());
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
 }

@@ -1,0 +1,449 @@
+// Bargaining: the standing offers, the offer builder with my live total, the history of offers,
+// and walking away.
+
+import { h, clear, uid } from './dom.js';
+import { pts, versusBatna, OFFER_STATUS, timeOfDay } from './format.js';
+
+function packageTotal(points, pkg) {
+  let total = 0;
+  for (const [issue, idx] of Object.entries(pkg)) {
+    const row = points[issue];
+    if (row && typeof row[idx] === 'number') total += row[idx];
+  }
+  return total;
+}
+
+function scaleBounds(issues, points) {
+  let min = 0;
+  let max = 0;
+  for (const issue of issues) {
+    const row = points[issue.id] || [0];
+    min += Math.min(...row);
+    max += Math.max(...row);
+  }
+  return { min: Math.min(0, min), max: Math.max(max, 1) };
+}
+
+/** A horizontal meter of my points with my walk-away marked. */
+export function pointsMeter({ value, batna, min, max, testid }) {
+  const span = max - min || 1;
+  const pct = (v) => `${Math.max(0, Math.min(100, ((v - min) / span) * 100))}%`;
+  const fill = h('div', { class: ['meter-fill', value !== null && value < batna ? 'below' : 'above'] });
+  fill.style.width = value === null ? '0%' : pct(value);
+  const mark = h('div', { class: 'meter-batna', title: `Your walk-away: ${pts(batna)}` });
+  mark.style.left = pct(batna);
+  return h(
+    'div',
+    {
+      class: 'meter',
+      testid,
+      role: 'img',
+      'aria-label':
+        value === null ? `Your walk-away value is ${pts(batna)}` : `${pts(value)}, ${versusBatna(value, batna)} of ${pts(batna)}`,
+    },
+    fill,
+    mark,
+  );
+}
+
+export class BargainPanel {
+  /**
+   * @param {object} opts
+   *   send(msg) → boolean
+   *   setLastAction(area)
+   *   playerLabel(seat) → string
+   */
+  constructor(opts) {
+    this.opts = opts;
+    this.state = null;
+    this.selection = {};
+    this.selects = {};
+    this.builtFor = null;
+    this.lastOffersKey = '';
+
+    this.standingList = h('div', { class: 'standing-list', testid: 'standing-offers' });
+    this.offersError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'offers', role: 'alert', hidden: true });
+
+    this.builderFields = h('div', { class: 'builder-fields' });
+    this.totalText = h('p', { class: 'offer-total', testid: 'offer-total', 'aria-live': 'polite' });
+    this.meterSlot = h('div', { class: 'meter-slot' });
+    this.sendButton = h('button', { type: 'submit', class: 'primary', testid: 'offer-send' }, 'Send offer');
+    this.bestButton = h('button', { type: 'button', class: 'secondary small', testid: 'offer-fill-best' }, 'Fill in my best');
+    this.clearButton = h('button', { type: 'button', class: 'secondary small', testid: 'offer-clear' }, 'Clear');
+    this.builderError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'offer', role: 'alert', hidden: true });
+    this.builder = h(
+      'form',
+      { class: 'panel offer-builder', testid: 'offer-builder', novalidate: true, 'aria-label': 'Build an offer' },
+      h('h2', { class: 'panel-title' }, 'Make an offer'),
+      h('p', { class: 'muted small' }, 'Pick one option for every issue. Your points for each option are in brackets.'),
+      h('div', { class: 'builder-tools' }, this.bestButton, this.clearButton),
+      this.builderFields,
+      h('div', { class: 'builder-summary' }, this.totalText, this.meterSlot),
+      h('div', { class: 'button-row' }, this.sendButton),
+      this.builderError,
+    );
+    this.builder.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      this.sendOffer();
+    });
+    this.bestButton.addEventListener('click', () => this.fillBest());
+    this.clearButton.addEventListener('click', () => this.fill({}));
+
+    this.history = h('ol', { class: 'history', testid: 'offer-history', reversed: true });
+    this.historyEmpty = h('p', { class: 'muted small' }, 'No offers yet.');
+
+    // Walk away, with an in-page confirmation.
+    this.walkButton = h('button', { type: 'button', class: 'danger-outline', testid: 'walk-away' }, 'Walk away');
+    this.walkConfirm = h(
+      'div',
+      { class: 'confirm', testid: 'walk-away-dialog', role: 'alertdialog', 'aria-labelledby': uid('walk'), hidden: true },
+    );
+    this.walkButton.addEventListener('click', () => this.openWalkConfirm());
+
+    this.el = h(
+      'div',
+      { class: 'bargain' },
+      h(
+        'section',
+        { class: 'panel', 'aria-label': 'Offers on the table' },
+        h('h2', { class: 'panel-title' }, 'On the table'),
+        this.standingList,
+        this.offersError,
+      ),
+      this.builder,
+      h(
+        'section',
+        { class: 'panel history-panel', 'aria-label': 'Offer history' },
+        h('h2', { class: 'panel-title' }, 'History of offers'),
+        this.historyEmpty,
+        this.history,
+      ),
+      h(
+        'section',
+        { class: 'panel walk-panel', 'aria-label': 'Walk away' },
+        h('p', { class: 'muted small' }, 'Walking away ends the negotiation for everyone with no deal.'),
+        this.walkButton,
+        this.walkConfirm,
+      ),
+    );
+  }
+
+  get you() {
+    return this.state.you;
+  }
+
+  issues() {
+    return this.state.scenario.issues;
+  }
+
+  build() {
+    clear(this.builderFields);
+    this.selects = {};
+    const points = this.you.points;
+    for (const issue of this.issues()) {
+      const id = uid(`offer-${issue.id}`);
+      const select = h('select', { id, testid: `offer-issue-${issue.id}`, name: issue.id });
+      select.appendChild(h('option', { value: '' }, 'Choose…'));
+      issue.options.forEach((label, i) => {
+        const p = points[issue.id] ? points[issue.id][i] : 0;
+        select.appendChild(h('option', { value: String(i) }, `${label} (${pts(p)})`));
+      });
+      select.addEventListener('change', () => {
+        this.selection[issue.id] = select.value === '' ? null : Number(select.value);
+        this.updateTotal();
+      });
+      this.selects[issue.id] = select;
+      this.builderFields.appendChild(
+        h('div', { class: 'field' }, h('label', { for: id }, issue.name), select),
+      );
+    }
+    const b = scaleBounds(this.issues(), points);
+    this.bounds = b;
+    this.fill({});
+  }
+
+  fill(pkg) {
+    for (const issue of this.issues()) {
+      const v = pkg[issue.id];
+      this.selection[issue.id] = typeof v === 'number' ? v : null;
+      const sel = this.selects[issue.id];
+      if (sel) sel.value = typeof v === 'number' ? String(v) : '';
+    }
+    this.updateTotal();
+  }
+
+  fillBest() {
+    const pkg = {};
+    for (const issue of this.issues()) {
+      const row = this.you.points[issue.id] || [];
+      let best = 0;
+      row.forEach((v, i) => {
+        if (v > row[best]) best = i;
+      });
+      pkg[issue.id] = best;
+    }
+    this.fill(pkg);
+  }
+
+  complete() {
+    return this.issues().every((i) => typeof this.selection[i.id] === 'number');
+  }
+
+  updateTotal() {
+    if (!this.state) return;
+    const you = this.you;
+    const chosen = {};
+    let missing = 0;
+    for (const issue of this.issues()) {
+      const v = this.selection[issue.id];
+      if (typeof v === 'number') chosen[issue.id] = v;
+      else missing += 1;
+    }
+    const total = packageTotal(you.points, chosen);
+    clear(this.totalText);
+    this.totalText.dataset.value = String(total);
+    this.totalText.dataset.complete = missing === 0 ? 'true' : 'false';
+    this.totalText.append(h('strong', { class: 'total-number' }, pts(total)));
+    if (missing === 0) {
+      this.totalText.append(` — ${versusBatna(total, you.batna)}`);
+    } else {
+      this.totalText.append(` so far — choose ${missing} more issue${missing === 1 ? '' : 's'} (walk-away: ${pts(you.batna)})`);
+    }
+    this.totalText.classList.toggle('below', missing === 0 && total < you.batna);
+    clear(this.meterSlot);
+    this.meterSlot.appendChild(
+      pointsMeter({ value: total, batna: you.batna, min: this.bounds.min, max: this.bounds.max, testid: 'offer-meter' }),
+    );
+    this.updateSendEnabled();
+  }
+
+  updateSendEnabled() {
+    const s = this.state;
+    const active = s && s.phase === 'bargaining' && !s.paused;
+    this.sendButton.disabled = !active || !this.complete();
+    this.bestButton.disabled = !active;
+    this.clearButton.disabled = !active;
+    for (const sel of Object.values(this.selects)) sel.disabled = !active;
+    this.walkButton.disabled = !active;
+  }
+
+  sendOffer() {
+    this.showError('offer', '');
+    if (!this.complete()) {
+      this.showError('offer', 'Choose an option for every issue first.');
+      return;
+    }
+    const pkg = {};
+    for (const issue of this.issues()) pkg[issue.id] = this.selection[issue.id];
+    this.act('offer', { type: 'offer', package: pkg });
+  }
+
+  act(area, msg) {
+    this.opts.setLastAction(area);
+    if (!this.opts.send(msg)) this.showError(area, 'You are offline. Nothing was sent: try again when you are back online.');
+  }
+
+  showError(area, text) {
+    const el = area === 'offer' ? this.builderError : this.offersError;
+    el.textContent = text;
+    el.hidden = !text;
+  }
+
+  clearErrors() {
+    this.showError('offer', '');
+    this.showError('offers', '');
+  }
+
+  openWalkConfirm() {
+    const you = this.you;
+    const titleId = this.walkConfirm.getAttribute('aria-labelledby');
+    clear(this.walkConfirm);
+    const yes = h('button', { type: 'button', class: 'danger', testid: 'walk-away-confirm' }, 'Yes, walk away');
+    const no = h('button', { type: 'button', class: 'secondary', testid: 'walk-away-cancel' }, 'Keep negotiating');
+    yes.addEventListener('click', () => {
+      this.walkConfirm.hidden = true;
+      this.walkButton.hidden = false;
+      this.act('offers', { type: 'walk_away' });
+    });
+    no.addEventListener('click', () => {
+      this.walkConfirm.hidden = true;
+      this.walkButton.hidden = false;
+      this.walkButton.focus();
+    });
+    this.walkConfirm.append(
+      h('p', { id: titleId, class: 'confirm-title' }, 'Walk away without a deal?'),
+      h('p', null, `This ends the negotiation for everyone. You get your walk-away value of ${pts(you.batna)}.`),
+      h('div', { class: 'button-row' }, yes, no),
+    );
+    this.walkButton.hidden = true;
+    this.walkConfirm.hidden = false;
+    no.focus();
+  }
+
+  packageList(pkg, { mine = false } = {}) {
+    const points = this.you.points;
+    return h(
+      'ul',
+      { class: 'package' },
+      this.issues().map((issue) => {
+        const idx = pkg[issue.id];
+        const label = typeof idx === 'number' && issue.options[idx] !== undefined ? issue.options[idx] : '–';
+        const p = points[issue.id] && typeof idx === 'number' ? points[issue.id][idx] : null;
+        return h(
+          'li',
+          null,
+          h('span', { class: 'pkg-issue' }, issue.name),
+          h('span', { class: 'pkg-option' }, label),
+          p === null ? null : h('span', { class: 'pkg-points', title: mine ? 'your points' : 'your points' }, pts(p)),
+        );
+      }),
+    );
+  }
+
+  offerValue(offer) {
+    if (typeof offer.value_to_you === 'number') return offer.value_to_you;
+    return packageTotal(this.you.points, offer.package || {});
+  }
+
+  standingCard(offer) {
+    const s = this.state;
+    const me = s.you.seat;
+    const mine = offer.seat === me;
+    const value = this.offerValue(offer);
+    const acceptedBy = offer.accepted_by || [];
+    const others = s.players.filter((p) => p.seat !== offer.seat);
+    const iAccepted = acceptedBy.includes(me);
+    const waitingFor = s.players.filter((p) => !acceptedBy.includes(p.seat));
+    const active = s.phase === 'bargaining' && !s.paused;
+    const card = h('article', {
+      class: ['offer-card', mine ? 'mine' : 'theirs', value < s.you.batna && 'below'],
+      testid: mine ? 'my-offer' : `offer-${offer.id}`,
+      'data-offer-id': String(offer.id),
+    });
+    card.appendChild(
+      h(
+        'header',
+        { class: 'offer-head' },
+        h('span', { class: 'offer-from' }, mine ? 'Your offer' : `Offer from ${this.opts.playerLabel(offer.seat)}`),
+        h('span', { class: 'offer-id muted small' }, `#${offer.id} · ${timeOfDay(offer.at)}`),
+      ),
+    );
+    card.appendChild(
+      h(
+        'p',
+        { class: ['offer-value', value < s.you.batna ? 'below' : 'above'], testid: `offer-value-${offer.id}` },
+        'Worth ',
+        h('strong', null, pts(value)),
+        ` to you — ${versusBatna(value, s.you.batna)}`,
+      ),
+    );
+    card.appendChild(this.packageList(offer.package || {}, { mine }));
+    if (s.players.length > 2 || acceptedBy.length > 1) {
+      const names = acceptedBy.map((seat) => (seat === me ? 'you' : this.opts.playerName(seat)));
+      card.appendChild(
+        h(
+          'p',
+          { class: 'accepted-by small', testid: `accepted-by-${offer.id}` },
+          'Accepted by: ',
+          names.length ? names.join(', ') : 'nobody yet',
+          waitingFor.length
+            ? `. Waiting for: ${waitingFor.map((p) => (p.seat === me ? 'you' : p.name)).join(', ')}.`
+            : '.',
+        ),
+      );
+    }
+    const buttons = h('div', { class: 'button-row' });
+    if (mine) {
+      const w = h('button', { type: 'button', class: 'secondary', testid: 'withdraw', disabled: !active }, 'Withdraw');
+      w.addEventListener('click', () => this.act('offers', { type: 'withdraw' }));
+      buttons.appendChild(w);
+    } else {
+      const acc = h(
+        'button',
+        { type: 'button', class: 'primary', testid: `accept-${offer.id}`, disabled: !active || iAccepted },
+        iAccepted ? 'You accepted' : 'Accept',
+      );
+      acc.addEventListener('click', () => this.act('offers', { type: 'accept', offer_id: offer.id }));
+      const rej = h('button', { type: 'button', class: 'secondary', testid: `reject-${offer.id}`, disabled: !active }, 'Reject');
+      rej.addEventListener('click', () => this.act('offers', { type: 'reject', offer_id: offer.id }));
+      const counter = h(
+        'button',
+        { type: 'button', class: 'link-button', testid: `counter-${offer.id}`, disabled: !active },
+        'Use as a starting point',
+      );
+      counter.addEventListener('click', () => {
+        this.fill(offer.package || {});
+        const first = this.selects[this.issues()[0].id];
+        if (first) first.focus();
+      });
+      buttons.append(acc, rej, counter);
+      if (value < s.you.batna && !iAccepted) {
+        card.appendChild(h('p', { class: 'warn small' }, 'Careful: this is worth less to you than walking away.'));
+      }
+      void others;
+    }
+    card.appendChild(buttons);
+    return card;
+  }
+
+  update(state) {
+    const first = !this.state || this.builtFor !== state.match_id;
+    this.state = state;
+    if (first) {
+      this.builtFor = state.match_id;
+      this.build();
+    }
+    const offers = state.offers || [];
+    const standing = offers.filter((o) => o.status === 'standing');
+    const key = JSON.stringify([offers, state.phase, state.paused, state.players.map((p) => [p.name, p.online])]);
+    if (key !== this.lastOffersKey) {
+      this.lastOffersKey = key;
+      // Others' offers first, then mine.
+      standing.sort((a, b) => (a.seat === state.you.seat) - (b.seat === state.you.seat) || b.id - a.id);
+      clear(this.standingList);
+      if (!standing.length) {
+        this.standingList.appendChild(
+          h('p', { class: 'muted', testid: 'no-standing' }, 'No offer is on the table. Build one below and send it.'),
+        );
+      }
+      for (const o of standing) this.standingList.appendChild(this.standingCard(o));
+      if (!standing.some((o) => o.seat === state.you.seat) && standing.length) {
+        this.standingList.appendChild(h('p', { class: 'muted small' }, 'You have no offer on the table.'));
+      }
+      this.renderHistory(offers);
+    }
+    this.updateSendEnabled();
+  }
+
+  renderHistory(offers) {
+    clear(this.history);
+    this.historyEmpty.hidden = offers.length > 0;
+    const me = this.state.you.seat;
+    for (const o of offers.slice().reverse()) {
+      const value = this.offerValue(o);
+      const who = o.seat === me ? 'You' : this.opts.playerName(o.seat);
+      const details = h(
+        'details',
+        null,
+        h(
+          'summary',
+          null,
+          h('span', { class: 'hist-who' }, `#${o.id} ${who}`),
+          h('span', { class: 'hist-value' }, `${pts(value)} to you`),
+          h('span', { class: ['status', `status-${o.status}`] }, OFFER_STATUS[o.status] || o.status),
+        ),
+        this.packageList(o.package || {}),
+        o.accepted_by && o.accepted_by.length > 1
+          ? h(
+              'p',
+              { class: 'small muted' },
+              `Accepted by: ${o.accepted_by.map((seat) => (seat === me ? 'you' : this.opts.playerName(seat))).join(', ')}`,
+            )
+          : null,
+      );
+      this.history.appendChild(
+        h('li', { class: 'history-item', testid: `history-${o.id}`, 'data-status': o.status }, details),
+      );
+    }
+  }
+}

@@ -1,0 +1,145 @@
+// The chat panel: log, icebreaker prompts, and the send box.
+// Chat text and names always go in as text nodes (see dom.js).
+
+import { h, clear, uid } from './dom.js';
+import { timeOfDay } from './format.js';
+
+export class ChatPanel {
+  /**
+   * @param {object} opts
+   *   send(text) → boolean  sends a chat frame, false when offline
+   *   mySeat()              my seat number
+   *   playerName(seat)      a display name for a seat
+   */
+  constructor(opts) {
+    this.opts = opts;
+    this.lastSent = '';
+    const inputId = uid('chat-input');
+    this.log = h('ol', {
+      class: 'chat-log',
+      testid: 'chat-log',
+      'aria-live': 'polite',
+      'aria-relevant': 'additions',
+      'aria-label': 'Chat messages',
+      tabindex: '0',
+    });
+    this.empty = h('p', { class: 'chat-empty muted' }, 'No messages yet. Say hello!');
+    this.input = h('input', {
+      id: inputId,
+      type: 'text',
+      class: 'chat-input',
+      testid: 'chat-input',
+      maxlength: '1000',
+      autocomplete: 'off',
+      placeholder: 'Write a message…',
+    });
+    this.sendButton = h('button', { type: 'submit', class: 'primary', testid: 'chat-send' }, 'Send');
+    this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'chat', role: 'alert', hidden: true });
+    this.form = h(
+      'form',
+      { class: 'chat-form', novalidate: true },
+      h('label', { for: inputId, class: 'sr-only' }, 'Message'),
+      this.input,
+      this.sendButton,
+    );
+    this.form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      this.submit();
+    });
+    this.prompt = h('div', { class: 'icebreaker', testid: 'icebreaker', hidden: true });
+    this.el = h(
+      'section',
+      { class: 'panel chat-panel', 'aria-label': 'Chat' },
+      h('h2', { class: 'panel-title' }, 'Chat'),
+      this.prompt,
+      h('div', { class: 'chat-scroll' }, this.empty, this.log),
+      this.form,
+      this.error,
+    );
+  }
+
+  submit() {
+    const text = this.input.value.trim();
+    this.showError('');
+    if (!text) {
+      this.showError('Type a message first.');
+      return;
+    }
+    if (text.length > 1000) {
+      this.showError('Messages can be at most 1000 characters.');
+      return;
+    }
+    if (!this.opts.send(text)) {
+      this.showError('You are offline. Your message was not sent: try again when you are back online.');
+      return;
+    }
+    this.lastSent = text;
+    this.input.value = '';
+    this.input.focus();
+  }
+
+  /** Called when the server refused the last chat: put the text back so it is not lost. */
+  restoreLast() {
+    if (this.lastSent && !this.input.value) this.input.value = this.lastSent;
+  }
+
+  showError(text) {
+    this.error.textContent = text;
+    this.error.hidden = !text;
+  }
+
+  setEnabled(enabled, placeholder) {
+    this.input.disabled = !enabled;
+    this.sendButton.disabled = !enabled;
+    if (placeholder) this.input.placeholder = placeholder;
+  }
+
+  reset(lines) {
+    clear(this.log);
+    this.prompt.hidden = true;
+    for (const line of lines || []) this.add(line, { scroll: false });
+    this.updateEmpty();
+    this.scrollToEnd(true);
+  }
+
+  updateEmpty() {
+    this.empty.hidden = this.log.childElementCount > 0;
+  }
+
+  add(line, { scroll = true } = {}) {
+    const scroller = this.log.parentElement;
+    const nearBottom = !scroller || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 60;
+    const isPrompt = line.seat === null || line.seat === undefined;
+    const mine = !isPrompt && line.seat === this.opts.mySeat();
+    const time = typeof line.at === 'number' ? timeOfDay(line.at) : '';
+    let li;
+    if (isPrompt) {
+      li = h(
+        'li',
+        { class: 'chat-line prompt', 'data-seat': 'server' },
+        h('span', { class: 'chat-meta' }, h('span', { class: 'chat-name' }, 'Conversation starter'), time ? ` · ${time}` : ''),
+        h('span', { class: 'chat-text' }, line.text),
+      );
+      this.prompt.hidden = false;
+      clear(this.prompt);
+      this.prompt.appendChild(h('span', { class: 'icebreaker-label' }, 'Conversation starter'));
+      this.prompt.appendChild(h('span', { class: 'icebreaker-text' }, line.text));
+    } else {
+      const name = line.name || this.opts.playerName(line.seat);
+      li = h(
+        'li',
+        { class: ['chat-line', mine ? 'mine' : 'theirs'], 'data-seat': String(line.seat) },
+        h('span', { class: 'chat-meta' }, h('span', { class: 'chat-name' }, mine ? `${name} (you)` : name), time ? ` · ${time}` : ''),
+        h('span', { class: 'chat-text' }, line.text),
+      );
+    }
+    this.log.appendChild(li);
+    this.updateEmpty();
+    if (scroll && (nearBottom || mine)) this.scrollToEnd();
+  }
+
+  scrollToEnd() {
+    const scroller = this.log.parentElement;
+    if (scroller) scroller.scrollTop = scroller.scrollHeight;
+  }
+}

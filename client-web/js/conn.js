@@ -1,0 +1,187 @@
+// The WebSocket connection: hello (with the resume token), ping every 10 s, reconnect with
+// backoff, and the offset between the server's clock and ours.
+
+const TOKEN_KEY = 'parley.token';
+const PING_MS = 10000;
+const PROTOCOL_VERSION = 1;
+
+export function loadToken() {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function saveToken(token) {
+  try {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    /* private mode: resume after reload will not work, the game still does */
+  }
+}
+
+export class Connection {
+  /**
+   * @param {object} handlers
+   *   onMessage(msg)        every server frame, parsed
+   *   onStatus(status)      'connecting' | 'open' (after welcome) | 'lost' | 'closed'
+   */
+  constructor(handlers) {
+    this.handlers = handlers;
+    this.ws = null;
+    this.welcomed = false;
+    this.attempt = 0;
+    this.everWelcomed = false;
+    this.stopped = false;
+    this.offset = 0; // server_time - Date.now()
+    this.pingTimer = null;
+    this.retryTimer = null;
+    this.url = wsUrl();
+  }
+
+  /** The current time on the server's clock, in Unix milliseconds. */
+  now() {
+    return Date.now() + this.offset;
+  }
+
+  noteServerTime(serverTime) {
+    if (typeof serverTime === 'number' && Number.isFinite(serverTime)) {
+      this.offset = serverTime - Date.now();
+    }
+  }
+
+  start() {
+    this.stopped = false;
+    this.open();
+    window.addEventListener('online', () => {
+      if (!this.ws || this.ws.readyState === WebSocket.CLOSED) this.reconnectNow();
+    });
+  }
+
+  open() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.welcomed = false;
+    this.handlers.onStatus(this.everWelcomed ? 'lost' : 'connecting');
+    let ws;
+    try {
+      ws = new WebSocket(this.url);
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+    this.ws = ws;
+    ws.addEventListener('open', () => {
+      const hello = { type: 'hello', version: PROTOCOL_VERSION };
+      const token = loadToken();
+      if (token) hello.token = token;
+      this.rawSend(hello);
+      this.startPing();
+    });
+    ws.addEventListener('message', (ev) => {
+      if (typeof ev.data !== 'string') return;
+      let msg;
+      try {
+        msg = JSON.parse(ev.data);
+      } catch {
+        return;
+      }
+      if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
+      if ('server_time' in msg) this.noteServerTime(msg.server_time);
+      if (msg.type === 'welcome') {
+        this.welcomed = true;
+        this.attempt = 0;
+        const wasLost = this.everWelcomed;
+        this.everWelcomed = true;
+        this.handlers.onStatus('open', { resumed: wasLost });
+      }
+      if (msg.type === 'error' && msg.code === 'unsupported_version') {
+        this.stopped = true;
+      }
+      this.handlers.onMessage(msg);
+    });
+    ws.addEventListener('close', () => {
+      if (this.ws !== ws) return;
+      this.stopPing();
+      this.ws = null;
+      this.welcomed = false;
+      if (this.stopped) {
+        this.handlers.onStatus('closed');
+        return;
+      }
+      this.handlers.onStatus('lost');
+      this.scheduleRetry();
+    });
+    ws.addEventListener('error', () => {
+      /* a close event follows */
+    });
+  }
+
+  scheduleRetry() {
+    if (this.stopped) return;
+    clearTimeout(this.retryTimer);
+    // 0.5 s, 1 s, 2 s, 4 s, 8 s, then every 10 s, with a little jitter.
+    const base = Math.min(10000, 500 * 2 ** this.attempt);
+    const delay = base * (0.8 + Math.random() * 0.4);
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  reconnectNow() {
+    if (this.stopped) return;
+    this.attempt = 0;
+    this.open();
+  }
+
+  /** Reconnects from scratch (used after bad_token when the server closed the socket). */
+  restart() {
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      try {
+        ws.close();
+      } catch {
+        /* ignore */
+      }
+    }
+    this.stopPing();
+    this.reconnectNow();
+  }
+
+  startPing() {
+    this.stopPing();
+    this.pingTimer = setInterval(() => this.rawSend({ type: 'ping' }), PING_MS);
+  }
+
+  stopPing() {
+    clearInterval(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  isOpen() {
+    return !!this.ws && this.ws.readyState === WebSocket.OPEN && this.welcomed;
+  }
+
+  rawSend(msg) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    try {
+      this.ws.send(JSON.stringify(msg));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Sends a frame after the welcome; false when offline. */
+  send(msg) {
+    if (!this.isOpen()) return false;
+    return this.rawSend(msg);
+  }
+}
+
+function wsUrl() {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/ws`;
+}

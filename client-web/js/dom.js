@@ -1,0 +1,94 @@
+// Tiny DOM helpers. Every piece of text goes through createTextNode / textContent:
+// nothing from the server (names, chat, scenario text) is ever parsed as HTML.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function append(el, child) {
+  if (child === null || child === undefined || child === false) return;
+  if (Array.isArray(child)) {
+    for (const c of child) append(el, c);
+  } else if (child instanceof Node) {
+    el.appendChild(child);
+  } else {
+    el.appendChild(document.createTextNode(String(child)));
+  }
+}
+
+function setAttrs(el, attrs) {
+  if (!attrs) return;
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') el.setAttribute('class', Array.isArray(v) ? v.filter(Boolean).join(' ') : v);
+    else if (k === 'testid') el.setAttribute('data-testid', v);
+    else if (k === 'text') el.textContent = String(v);
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'hidden' || k === 'disabled' || k === 'checked' || k === 'selected' || k === 'required') {
+      if (v) el.setAttribute(k, '');
+      if (k === 'checked' || k === 'selected' || k === 'disabled') el[k] = !!v;
+    } else if (k === 'value') el.value = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+}
+
+/** h('p', {class: 'x', testid: 'y'}, 'text', child...) → element. Strings become text nodes. */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  setAttrs(el, attrs);
+  append(el, children);
+  return el;
+}
+
+/** Same as h() for SVG elements. */
+export function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  if (attrs) {
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'testid') el.setAttribute('data-testid', v);
+      else if (k === 'text') el.textContent = String(v);
+      else el.setAttribute(k, String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+/** Removes every child of el. */
+export function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+  return el;
+}
+
+/** Replaces the children of el. */
+export function replace(el, ...children) {
+  clear(el);
+  append(el, children);
+  return el;
+}
+
+/** Shows or hides an element with the hidden attribute. */
+export function show(el, visible) {
+  if (!el) return;
+  el.hidden = !visible;
+}
+
+export function $(sel, root = document) {
+  return root.querySelector(sel);
+}
+
+export function $all(sel, root = document) {
+  return Array.from(root.querySelectorAll(sel));
+}
+
+/** Turns a multi-paragraph plain-text string into <p> elements (text only). */
+export function paragraphs(text, cls) {
+  const parts = String(text || '').trim().split(/\n\s*\n/);
+  return parts.filter((p) => p.trim() !== '').map((p) => h('p', { class: cls }, p.trim().replace(/\s*\n\s*/g, ' ')));
+}
+
+let idCounter = 0;
+/** A unique element id with a prefix. */
+export function uid(prefix) {
+  idCounter += 1;
+  return `${prefix}-${idCounter}`;
+}

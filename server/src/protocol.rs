@@ -1,0 +1,234 @@
+//! The WebSocket protocol: JSON text frames tagged by `"type"`. Every message is documented
+//! with an example in `docs/protocol.md`. Client frames are [`ClientMsg`]; server frames are
+//! built by the runtime as [`ServerMsg`] values.
+
+use crate::core::game::Millis;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The protocol version this server speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest client frame the application accepts, in bytes (larger ones get `frame_too_large`).
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+
+/// A frame from a client.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMsg {
+    /// First frame: the protocol version, and a player token to resume.
+    Hello {
+        /// Must be 1.
+        version: u32,
+        /// A player token from an earlier `joined`, to resume.
+        #[serde(default)]
+        token: Option<String>,
+    },
+    /// Join a session by its join code.
+    Join {
+        /// The 6-character join code.
+        code: String,
+        /// Display name.
+        name: String,
+    },
+    /// Join the open practice pool.
+    Practice {
+        /// Display name.
+        name: String,
+        /// A scenario id, or none for a random one.
+        #[serde(default)]
+        scenario: Option<String>,
+    },
+    /// Chat message.
+    Chat {
+        /// The text (at most 1000 characters).
+        text: String,
+    },
+    /// Vote to end prep or small talk early.
+    Ready,
+    /// A full package: issue id → option index (0-based).
+    Offer {
+        /// One option index per issue id.
+        package: BTreeMap<String, usize>,
+    },
+    /// Withdraw my standing offer.
+    Withdraw,
+    /// Accept a standing offer.
+    Accept {
+        /// Its id.
+        offer_id: u64,
+    },
+    /// Reject a standing offer.
+    Reject {
+        /// Its id.
+        offer_id: u64,
+    },
+    /// Leave without a deal.
+    WalkAway,
+    /// Answer the survey.
+    Survey {
+        /// Question id → 1..7.
+        #[serde(default)]
+        ratings: BTreeMap<String, u8>,
+        /// Issue ids, most important to the counterpart first.
+        #[serde(default)]
+        counterpart_priorities: Option<Vec<String>>,
+    },
+    /// Skip the survey.
+    SkipSurvey,
+    /// Heartbeat; answered with `pong`.
+    Ping,
+}
+
+/// Why a frame was refused at the protocol level (game rules have their own codes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolError {
+    /// Stable code.
+    pub code: &'static str,
+    /// Human sentence.
+    pub message: String,
+}
+
+impl ProtocolError {
+    /// Builds an error.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        ProtocolError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// Decodes one text frame. Never panics, whatever the input.
+pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
+    if text.len() > MAX_FRAME_BYTES {
+        return Err(ProtocolError::new(
+            "frame_too_large",
+            format!(
+                "frame of {} bytes is over the {} byte limit",
+                text.len(),
+                MAX_FRAME_BYTES
+            ),
+        ));
+    }
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| ProtocolError::new("bad_json", format!("frame is not valid JSON: {e}")))?;
+    let Some(obj) = value.as_object() else {
+        return Err(ProtocolError::new(
+            "bad_message",
+            "a frame must be a JSON object with a \"type\" field",
+        ));
+    };
+    let Some(kind) = obj.get("type").and_then(Value::as_str) else {
+        return Err(ProtocolError::new(
+            "bad_message",
+            "a frame must have a string \"type\" field",
+        ));
+    };
+    const KNOWN: &[&str] = &[
+        "hello",
+        "join",
+        "practice",
+        "chat",
+        "ready",
+        "offer",
+        "withdraw",
+        "accept",
+        "reject",
+        "walk_away",
+        "survey",
+        "skip_survey",
+        "ping",
+    ];
+    if !KNOWN.contains(&kind) {
+        return Err(ProtocolError::new(
+            "unknown_type",
+            format!("unknown message type {kind:?}"),
+        ));
+    }
+    let kind = kind.to_string();
+    serde_json::from_value(value)
+        .map_err(|e| ProtocolError::new("bad_message", format!("bad {kind:?} message: {e}")))
+}
+
+/// A frame to a client, already serialised.
+pub fn encode(msg: &Value) -> String {
+    msg.to_string()
+}
+
+/// An error frame.
+pub fn error_frame(code: &str, message: &str) -> Value {
+    serde_json::json!({ "type": "error", "code": code, "message": message })
+}
+
+/// Server time, sent with every state so clients can correct their clocks.
+pub fn server_time_field(now: Millis) -> Value {
+    Value::from(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn decodes_each_kind_and_names_errors() {
+        assert_eq!(
+            decode(r#"{"type":"hello","version":1}"#).unwrap(),
+            ClientMsg::Hello {
+                version: 1,
+                token: None
+            }
+        );
+        assert_eq!(
+            decode(r#"{"type":"accept","offer_id":3}"#).unwrap(),
+            ClientMsg::Accept { offer_id: 3 }
+        );
+        let m = decode(r#"{"type":"offer","package":{"salary":2,"bonus":0}}"#).unwrap();
+        assert!(matches!(m, ClientMsg::Offer { package } if package["salary"] == 2));
+        assert_eq!(decode("{nope").unwrap_err().code, "bad_json");
+        assert_eq!(decode("[1,2]").unwrap_err().code, "bad_message");
+        assert_eq!(
+            decode(r#"{"type":"dance"}"#).unwrap_err().code,
+            "unknown_type"
+        );
+        assert_eq!(
+            decode(r#"{"type":"accept","offer_id":"x"}"#)
+                .unwrap_err()
+                .code,
+            "bad_message"
+        );
+        assert_eq!(
+            decode(r#"{"type":"chat","text":"a","extra":1}"#)
+                .unwrap_err()
+                .code,
+            "bad_message"
+        );
+        let big = format!(
+            r#"{{"type":"chat","text":"{}"}}"#,
+            "a".repeat(MAX_FRAME_BYTES)
+        );
+        assert_eq!(decode(&big).unwrap_err().code, "frame_too_large");
+    }
+
+    proptest! {
+        #[test]
+        fn decoder_never_panics_on_random_text(s in ".{0,300}") {
+            let _ = decode(&s);
+        }
+
+        #[test]
+        fn decoder_never_panics_on_random_json_like_input(
+            t in prop::sample::select(vec!["hello","join","chat","offer","accept","survey","x"]),
+            k in "[a-z_]{0,10}",
+            v in prop_oneof![Just("1".to_string()), Just("\"s\"".to_string()), Just("null".to_string()),
+                              Just("{}".to_string()), Just("[1,\"a\"]".to_string()), Just("-7.5".to_string())],
+        ) {
+            let frame = format!(r#"{{"type":"{t}","{k}":{v}}}"#);
+            if let Err(e) = decode(&frame) {
+                prop_assert!(!e.message.is_empty());
+            }
+        }
+    }
+}

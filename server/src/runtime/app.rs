@@ -1,0 +1,546 @@
+//! The application: registries (dashmap), joining, pairing, match creation and the recovery
+//! of stored sessions and matches at start-up.
+
+use crate::core::game::{Match, MatchConfig};
+use crate::core::scenario::{PhaseDurations, Scenario};
+use crate::protocol::ProtocolError;
+use crate::runtime::match_actor::{now_ms, MatchActor, MatchHandle, MAILBOX};
+use crate::runtime::session::{
+    new_code, new_id, new_token, DropoutPolicy, Location, Player, Queue, Session, SessionKind,
+    SessionSettings, SmallTalkTreatment,
+};
+use crate::store::{MatchRow, PlayerRow, SessionRow, Snapshot, Store};
+use dashmap::DashMap;
+use rand::seq::IndexedRandom;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::atomic::AtomicUsize;
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc;
+
+/// Longest display name, in characters.
+pub const MAX_NAME_CHARS: usize = 40;
+
+/// Settings of one match as stored with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredMatchConfig {
+    /// Phase durations.
+    pub durations: PhaseDurations,
+    /// Small-talk treatment of this match.
+    pub small_talk: bool,
+    /// The icebreaker drawn for it.
+    pub icebreaker: Option<String>,
+}
+
+/// The whole running application, shared by every task.
+pub struct App {
+    /// The durable store.
+    pub store: Store,
+    /// Scenarios by id.
+    pub scenarios: BTreeMap<String, Arc<Scenario>>,
+    /// Sessions by join code.
+    pub sessions: DashMap<String, Arc<Session>>,
+    /// Players by secret token.
+    pub players: DashMap<String, Arc<Player>>,
+    /// Players by id.
+    pub players_by_id: DashMap<String, Arc<Player>>,
+    /// Running matches by id.
+    pub matches: DashMap<String, MatchHandle>,
+    /// Join code of the open practice pool.
+    pub practice_code: String,
+    /// Key required to create sessions, if set.
+    pub admin_key: Option<String>,
+    /// Open WebSocket connections.
+    pub connections: AtomicUsize,
+}
+
+/// Why a session could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// No such scenario.
+    #[error("unknown scenario {0:?}")]
+    UnknownScenario(String),
+    /// Bad settings.
+    #[error("{0}")]
+    Bad(String),
+    /// Store failure.
+    #[error("could not store the session: {0}")]
+    Store(String),
+}
+
+impl App {
+    /// Opens the store, loads scenarios, restores sessions, players and matches, and starts
+    /// the actors of unfinished and finished matches alike.
+    pub async fn open(
+        store: Store,
+        snapshot: Snapshot,
+        scenarios: Vec<Scenario>,
+        admin_key: Option<String>,
+    ) -> Arc<App> {
+        let scenarios: BTreeMap<String, Arc<Scenario>> = scenarios
+            .into_iter()
+            .map(|s| (s.id.clone(), Arc::new(s)))
+            .collect();
+        let practice_code = snapshot
+            .sessions
+            .iter()
+            .find(|s| s.kind == "practice")
+            .map(|s| s.code.clone());
+        let app = Arc::new(App {
+            store,
+            scenarios,
+            sessions: DashMap::new(),
+            players: DashMap::new(),
+            players_by_id: DashMap::new(),
+            matches: DashMap::new(),
+            practice_code: practice_code.clone().unwrap_or_else(new_code),
+            admin_key,
+            connections: AtomicUsize::new(0),
+        });
+        for s in &snapshot.sessions {
+            let settings: SessionSettings = match serde_json::from_str(&s.settings) {
+                Ok(v) => v,
+                Err(e) => {
+                    tracing::error!(session = %s.code, error = %e, "stored session settings unreadable; skipped");
+                    continue;
+                }
+            };
+            let kind = if s.kind == "practice" {
+                SessionKind::Practice
+            } else {
+                SessionKind::Workshop
+            };
+            app.sessions.insert(
+                s.code.clone(),
+                Arc::new(Session {
+                    code: s.code.clone(),
+                    kind,
+                    settings,
+                    facilitator_token: s.facilitator_token.clone(),
+                    created_at: s.created_at,
+                    queue: Mutex::new(Queue::default()),
+                }),
+            );
+        }
+        if practice_code.is_none() {
+            let settings = SessionSettings {
+                title: "Practice pool".into(),
+                scenario: None,
+                durations: None,
+                small_talk: SmallTalkTreatment::All,
+                dropout: DropoutPolicy::Abandon,
+                grace_seconds: 120,
+            };
+            if let Err(e) = app
+                .insert_session(
+                    app.practice_code.clone(),
+                    SessionKind::Practice,
+                    settings,
+                    new_token(),
+                )
+                .await
+            {
+                tracing::error!(error = %e, "could not create the practice pool");
+            }
+        }
+        for p in snapshot.players {
+            app.add_player(p);
+        }
+        let now = now_ms();
+        for (row, events) in snapshot.matches {
+            app.restore_match(row, &events, now);
+        }
+        app
+    }
+
+    fn add_player(&self, p: PlayerRow) -> Arc<Player> {
+        let player = Arc::new(Player {
+            id: p.id.clone(),
+            token: p.token.clone(),
+            session: p.session,
+            name: p.name,
+            wanted_scenario: Mutex::new(None),
+            location: Mutex::new(Location::Lobby),
+            conn: Mutex::new(None),
+        });
+        self.players.insert(p.token, player.clone());
+        self.players_by_id.insert(p.id, player.clone());
+        player
+    }
+
+    fn restore_match(
+        self: &Arc<Self>,
+        row: MatchRow,
+        events: &[crate::core::game::Event],
+        now: i64,
+    ) {
+        let Some(scenario) = self.scenarios.get(&row.scenario).cloned() else {
+            tracing::error!(match_id = %row.id, scenario = %row.scenario, "scenario of a stored match is missing; match not restored");
+            return;
+        };
+        let (Ok(cfg), Ok(seats)) = (
+            serde_json::from_str::<StoredMatchConfig>(&row.config),
+            serde_json::from_str::<Vec<String>>(&row.seats),
+        ) else {
+            tracing::error!(match_id = %row.id, "stored match unreadable; not restored");
+            return;
+        };
+        let session = self.sessions.get(&row.session).map(|s| s.clone());
+        let (dropout, grace) = session
+            .as_ref()
+            .map(|s| (s.settings.dropout, s.settings.grace_seconds))
+            .unwrap_or_default();
+        let config = MatchConfig {
+            scenario: scenario.clone(),
+            durations: cfg.durations,
+            small_talk: cfg.small_talk,
+            icebreaker: cfg.icebreaker,
+        };
+        let state = Match::replay(config, events);
+        let mut names = Vec::new();
+        for (seat, pid) in seats.iter().enumerate() {
+            let p = self.players_by_id.get(pid).map(|p| p.clone());
+            names.push(
+                p.as_ref()
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| "?".into()),
+            );
+            if let Some(p) = p {
+                *p.location.lock().expect("location") = Location::InMatch {
+                    match_id: row.id.clone(),
+                    seat,
+                };
+            }
+        }
+        if let Some(s) = &session {
+            s.queue.lock().expect("queue").matches_started += 1;
+        }
+        let actor = MatchActor::new(
+            row.id.clone(),
+            state,
+            names,
+            self.store.clone(),
+            dropout,
+            grace,
+            now,
+        );
+        let (tx, rx) = mpsc::channel(MAILBOX);
+        self.matches.insert(
+            row.id.clone(),
+            MatchHandle {
+                id: row.id.clone(),
+                session: row.session,
+                scenario,
+                tx,
+            },
+        );
+        tokio::spawn(actor.run(rx, events.is_empty()));
+    }
+
+    async fn insert_session(
+        &self,
+        code: String,
+        kind: SessionKind,
+        settings: SessionSettings,
+        token: String,
+    ) -> Result<Arc<Session>, CreateError> {
+        let created_at = now_ms();
+        let row = SessionRow {
+            code: code.clone(),
+            kind: kind.as_str().into(),
+            settings: serde_json::to_string(&settings).expect("settings serialise"),
+            facilitator_token: token.clone(),
+            created_at,
+        };
+        self.store
+            .insert_session(row)
+            .await
+            .map_err(|e| CreateError::Store(e.to_string()))?;
+        let s = Arc::new(Session {
+            code: code.clone(),
+            kind,
+            settings,
+            facilitator_token: token,
+            created_at,
+            queue: Mutex::new(Queue::default()),
+        });
+        self.sessions.insert(code, s.clone());
+        Ok(s)
+    }
+
+    /// Creates a workshop session; returns it (with its facilitator token).
+    pub async fn create_session(
+        &self,
+        settings: SessionSettings,
+    ) -> Result<Arc<Session>, CreateError> {
+        let scenario = settings
+            .scenario
+            .clone()
+            .ok_or_else(|| CreateError::Bad("a session needs a scenario".into()))?;
+        if !self.scenarios.contains_key(&scenario) {
+            return Err(CreateError::UnknownScenario(scenario));
+        }
+        if let Some(d) = &settings.durations {
+            if d.bargaining == 0
+                || [d.prep, d.small_talk, d.bargaining, d.survey]
+                    .iter()
+                    .any(|&x| x > 86_400)
+            {
+                return Err(CreateError::Bad(
+                    "durations must be 0..86400 seconds, bargaining at least 1".into(),
+                ));
+            }
+        }
+        if settings.grace_seconds > 86_400 || settings.title.chars().count() > 200 {
+            return Err(CreateError::Bad(
+                "grace_seconds must be at most 86400 and title at most 200 characters".into(),
+            ));
+        }
+        let mut code = new_code();
+        while self.sessions.contains_key(&code) {
+            code = new_code();
+        }
+        self.insert_session(code, SessionKind::Workshop, settings, new_token())
+            .await
+    }
+
+    /// Registers a new player in a session (stored before it is acknowledged).
+    pub async fn new_player(
+        &self,
+        session: &Session,
+        name: &str,
+    ) -> Result<Arc<Player>, ProtocolError> {
+        let name = name.trim();
+        if name.is_empty()
+            || name.chars().count() > MAX_NAME_CHARS
+            || name.chars().any(char::is_control)
+        {
+            return Err(ProtocolError::new(
+                "bad_name",
+                format!("a name must be 1 to {MAX_NAME_CHARS} characters"),
+            ));
+        }
+        let row = PlayerRow {
+            id: new_id("p"),
+            token: new_token(),
+            session: session.code.clone(),
+            name: name.to_string(),
+            joined_at: now_ms(),
+        };
+        self.store
+            .insert_player(row.clone())
+            .await
+            .map_err(|e| ProtocolError::new("internal", e.to_string()))?;
+        Ok(self.add_player(row))
+    }
+
+    /// The `joined` frame for a player.
+    pub fn joined_frame(&self, p: &Player) -> serde_json::Value {
+        let s = self.sessions.get(&p.session).map(|s| s.clone());
+        json!({
+            "type": "joined", "player_id": p.id, "token": p.token, "name": p.name,
+            "session": s.map(|s| json!({
+                "code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": s.settings.scenario,
+            })),
+        })
+    }
+
+    /// Puts a player in the waiting line of their session (if not playing) and pairs whoever can be.
+    pub fn enqueue(self: &Arc<Self>, player: &Arc<Player>) {
+        let Some(session) = self.sessions.get(&player.session).map(|s| s.clone()) else {
+            return;
+        };
+        {
+            let mut loc = player.location.lock().expect("location");
+            if matches!(*loc, Location::InMatch { .. }) {
+                return;
+            }
+            *loc = Location::Waiting;
+        }
+        let mut groups = Vec::new();
+        let line;
+        {
+            let mut q = session.queue.lock().expect("queue");
+            line = match q.position(&player.id) {
+                Some((s, _, _)) => s,
+                None => {
+                    let s = self.choose_line(&session, &q, player);
+                    q.waiting
+                        .entry(s.clone())
+                        .or_default()
+                        .push_back(player.id.clone());
+                    s
+                }
+            };
+            if let Some(scn) = self.scenarios.get(&line) {
+                let n = scn.roles.len();
+                while q.waiting.get(&line).is_some_and(|w| w.len() >= n) {
+                    let w = q.waiting.get_mut(&line).expect("line");
+                    let group: Vec<String> = w.drain(..n).collect();
+                    let k = q.matches_started;
+                    q.matches_started += 1;
+                    groups.push((group, k));
+                }
+            }
+        }
+        self.notify_waiting(&session, &line);
+        for (group, k) in groups {
+            let app = self.clone();
+            let session = session.clone();
+            let line = line.clone();
+            tokio::spawn(async move { app.start_match(session, &line, group, k).await });
+        }
+    }
+
+    fn choose_line(&self, session: &Session, q: &Queue, player: &Player) -> String {
+        if let Some(s) = &session.settings.scenario {
+            return s.clone();
+        }
+        if let Some(s) = player.wanted_scenario.lock().expect("wanted").clone() {
+            return s;
+        }
+        // Random choice in the practice pool: join someone already waiting for a two-role
+        // scenario, else pick a two-role scenario at random.
+        let two: Vec<&String> = self
+            .scenarios
+            .iter()
+            .filter(|(_, s)| s.roles.len() == 2)
+            .map(|(k, _)| k)
+            .collect();
+        if let Some(busy) = two
+            .iter()
+            .filter(|k| q.waiting.get(**k).is_some_and(|w| !w.is_empty()))
+            .max_by_key(|k| q.waiting[**k].len())
+        {
+            return (*busy).clone();
+        }
+        two.choose(&mut rand::rng())
+            .map(|s| (*s).clone())
+            .or_else(|| self.scenarios.keys().next().cloned())
+            .unwrap_or_default()
+    }
+
+    /// Tells everyone in a waiting line where they stand.
+    pub fn notify_waiting(&self, session: &Session, line: &str) {
+        let ids: Vec<String> = session
+            .queue
+            .lock()
+            .expect("queue")
+            .waiting
+            .get(line)
+            .map(|w| w.iter().cloned().collect())
+            .unwrap_or_default();
+        let need = self.scenarios.get(line).map(|s| s.roles.len()).unwrap_or(2);
+        for (i, id) in ids.iter().enumerate() {
+            if let Some(p) = self.players_by_id.get(id) {
+                let message = if i + 1 < need {
+                    "Waiting for a partner: you are next.".to_string()
+                } else {
+                    format!("Waiting to be paired: {i} ahead of you.")
+                };
+                p.send(&json!({"type": "waiting", "ahead": i, "waiting": ids.len(), "scenario": line, "message": message}));
+            }
+        }
+    }
+
+    /// Creates, stores and starts a match for a group of waiting players (`k` = match number in
+    /// the session: rotates roles and drives the A/B small-talk split).
+    async fn start_match(
+        self: Arc<Self>,
+        session: Arc<Session>,
+        scenario_id: &str,
+        group: Vec<String>,
+        k: u64,
+    ) {
+        let Some(scenario) = self.scenarios.get(scenario_id).cloned() else {
+            return;
+        };
+        let n = group.len();
+        // Role rotation: seat i goes to the player at (i + k) mod n of the line.
+        let seats: Vec<String> = (0..n)
+            .map(|i| group[(i + k as usize) % n].clone())
+            .collect();
+        let small_talk = match session.settings.small_talk {
+            SmallTalkTreatment::All => true,
+            SmallTalkTreatment::None => false,
+            SmallTalkTreatment::Split => k % 2 == 0,
+        };
+        let icebreaker = scenario.icebreakers.choose(&mut rand::rng()).cloned();
+        let durations = session.settings.durations.unwrap_or(scenario.phases);
+        let cfg = StoredMatchConfig {
+            durations,
+            small_talk,
+            icebreaker,
+        };
+        let id = new_id("m");
+        let row = MatchRow {
+            id: id.clone(),
+            session: session.code.clone(),
+            scenario: scenario.id.clone(),
+            config: serde_json::to_string(&cfg).expect("config serialises"),
+            seats: serde_json::to_string(&seats).expect("seats serialise"),
+            created_at: now_ms(),
+        };
+        if let Err(e) = self.store.insert_match(row).await {
+            tracing::error!(error = %e, "could not store a new match; players go back to waiting");
+            for pid in &seats {
+                if let Some(p) = self.players_by_id.get(pid).map(|p| p.clone()) {
+                    *p.location.lock().expect("location") = Location::Lobby;
+                    p.send(&crate::protocol::error_frame(
+                        "internal",
+                        "could not start your match; still waiting",
+                    ));
+                    self.enqueue(&p);
+                }
+            }
+            return;
+        }
+        let players: Vec<Option<Arc<Player>>> = seats
+            .iter()
+            .map(|pid| self.players_by_id.get(pid).map(|p| p.clone()))
+            .collect();
+        let names = players
+            .iter()
+            .map(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default())
+            .collect();
+        let config = MatchConfig {
+            scenario: scenario.clone(),
+            durations,
+            small_talk,
+            icebreaker: cfg.icebreaker,
+        };
+        let actor = MatchActor::new(
+            id.clone(),
+            Match::new(config),
+            names,
+            self.store.clone(),
+            session.settings.dropout,
+            session.settings.grace_seconds,
+            now_ms(),
+        );
+        let (tx, rx) = mpsc::channel(MAILBOX);
+        let handle = MatchHandle {
+            id: id.clone(),
+            session: session.code.clone(),
+            scenario,
+            tx: tx.clone(),
+        };
+        self.matches.insert(id.clone(), handle);
+        tracing::info!(match_id = %id, session = %session.code, scenario = %scenario_id, small_talk, "match started");
+        tokio::spawn(actor.run(rx, true));
+        for (seat, p) in players.iter().enumerate() {
+            let Some(p) = p else { continue };
+            *p.location.lock().expect("location") = Location::InMatch {
+                match_id: id.clone(),
+                seat,
+            };
+            let conn = p.conn.lock().expect("conn").clone();
+            if let Some(outbox) = conn {
+                let _ = tx
+                    .send(crate::runtime::match_actor::MatchMsg::Attach { seat, outbox })
+                    .await;
+            }
+        }
+    }
+}

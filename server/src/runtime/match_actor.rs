@@ -1,0 +1,387 @@
+//! One tokio task per match owns that match's state (the actor pattern). Everything that
+//! changes a match arrives as a [`MatchMsg`]; timers are the actor's own sleeps until the next
+//! deadline. Events are stored before they are applied or broadcast.
+
+use crate::core::game::{
+    Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase,
+};
+use crate::core::scenario::Scenario;
+use crate::protocol::error_frame;
+use crate::runtime::outbox::Outbox;
+use crate::runtime::session::DropoutPolicy;
+use crate::runtime::view::{chat_history, chat_json, results, state_for, SeatInfo};
+use crate::store::Store;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// Messages a match actor accepts.
+pub enum MatchMsg {
+    /// A player's action.
+    Action {
+        /// The seat acting.
+        seat: usize,
+        /// The action.
+        action: Action,
+    },
+    /// A connection takes a seat (join or resume): it gets the state and chat history.
+    Attach {
+        /// The seat.
+        seat: usize,
+        /// The connection.
+        outbox: Outbox,
+    },
+    /// A connection went away.
+    Detach {
+        /// The seat.
+        seat: usize,
+        /// The connection id (ignored if the seat has a newer connection).
+        conn: u64,
+    },
+    /// A facilitator control.
+    Control {
+        /// The control.
+        control: Control,
+        /// The answer.
+        reply: oneshot::Sender<Result<(), GameError>>,
+    },
+    /// A notice to every seat.
+    Notice(String),
+    /// A summary for monitors and tests.
+    Summary(oneshot::Sender<MatchSummary>),
+}
+
+/// A match's public summary (for the facilitator monitor and health checks).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MatchSummary {
+    /// Match id.
+    pub id: String,
+    /// Phase.
+    pub phase: Phase,
+    /// Deadline of the phase.
+    pub deadline: Option<Millis>,
+    /// Paused?
+    pub paused: bool,
+    /// Offers made.
+    pub offers: usize,
+    /// Chat messages sent by players.
+    pub messages: usize,
+    /// The outcome, once known.
+    pub outcome: Option<Outcome>,
+    /// Player names by seat.
+    pub players: Vec<String>,
+    /// Whether small talk was part of this match.
+    pub small_talk: bool,
+}
+
+/// A running match's mailbox and fixed facts.
+#[derive(Clone)]
+pub struct MatchHandle {
+    /// Match id.
+    pub id: String,
+    /// Session join code.
+    pub session: String,
+    /// The scenario (for decoding offers in the connection).
+    pub scenario: Arc<Scenario>,
+    /// The mailbox.
+    pub tx: mpsc::Sender<MatchMsg>,
+}
+
+/// Mailbox size per match.
+pub const MAILBOX: usize = 256;
+
+/// Current Unix time in milliseconds (the runtime's one clock).
+pub fn now_ms() -> Millis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as Millis)
+        .unwrap_or(0)
+}
+
+/// The actor's state.
+pub struct MatchActor {
+    id: String,
+    state: Match,
+    seats: Vec<SeatInfo>,
+    conns: Vec<Option<Outbox>>,
+    store: Store,
+    next_seq: u64,
+    dropout: DropoutPolicy,
+    grace_ms: i64,
+    results_cache: Option<Value>,
+}
+
+impl MatchActor {
+    /// An actor for a match whose stored events have been applied to `state` already.
+    pub fn new(
+        id: String,
+        mut state: Match,
+        names: Vec<String>,
+        store: Store,
+        dropout: DropoutPolicy,
+        grace_seconds: u64,
+        now: Millis,
+    ) -> MatchActor {
+        let next_seq = state.events_applied;
+        // After a restart nobody is connected yet: the grace period starts now.
+        let seats = names
+            .into_iter()
+            .map(|name| SeatInfo {
+                name,
+                gone_since: (state.events_applied > 0 && state.phase != Phase::Results)
+                    .then_some(now),
+            })
+            .collect();
+        for o in state.online.iter_mut() {
+            *o = false;
+        }
+        let n = state.seats;
+        MatchActor {
+            id,
+            state,
+            seats,
+            conns: vec![None; n],
+            store,
+            next_seq,
+            dropout,
+            grace_ms: grace_seconds as i64 * 1000,
+            results_cache: None,
+        }
+    }
+
+    /// Runs the actor until its mailbox closes. `start` = open the match (a new match).
+    pub async fn run(mut self, mut rx: mpsc::Receiver<MatchMsg>, start: bool) {
+        if start {
+            let evs = self.state.start();
+            if let Err(e) = self.commit(evs).await {
+                tracing::error!(match_id = %self.id, error = %e, "cannot store the start of a match");
+            }
+        }
+        loop {
+            let now = now_ms();
+            // Catch up on deadlines that have passed (also after a restart).
+            let due = self.state.tick(now);
+            if !due.is_empty() {
+                let _ = self.commit(due).await;
+                continue;
+            }
+            self.check_dropouts(now).await;
+            let wake = self.next_wake(now);
+            tokio::select! {
+                msg = rx.recv() => match msg {
+                    Some(m) => self.handle(m).await,
+                    None => break,
+                },
+                _ = tokio::time::sleep(wake) => {}
+            }
+        }
+    }
+
+    fn next_wake(&self, now: Millis) -> Duration {
+        let mut at: Option<Millis> = if self.state.paused_at.is_none() {
+            self.state.deadline
+        } else {
+            None
+        };
+        if matches!(
+            self.state.phase,
+            Phase::Prep | Phase::SmallTalk | Phase::Bargaining
+        ) {
+            for s in &self.seats {
+                if let Some(g) = s.gone_since {
+                    let d = g + self.grace_ms;
+                    if d > now {
+                        at = Some(at.map_or(d, |a| a.min(d)));
+                    }
+                }
+            }
+        }
+        match at {
+            Some(t) => Duration::from_millis((t - now).clamp(1, 3_600_000) as u64),
+            None => Duration::from_secs(3600),
+        }
+    }
+
+    async fn handle(&mut self, msg: MatchMsg) {
+        match msg {
+            MatchMsg::Action { seat, action } => match self.state.decide(seat, &action) {
+                Ok(evs) => {
+                    if let Err(e) = self.commit(evs).await {
+                        self.send_to(
+                            seat,
+                            &error_frame("internal", &format!("could not store your action: {e}")),
+                        );
+                    }
+                }
+                Err(e) => self.send_to(seat, &error_frame(e.code(), &e.to_string())),
+            },
+            MatchMsg::Attach { seat, outbox } => {
+                if let Some(old) = self.conns[seat].replace(outbox.clone()) {
+                    if old.id != outbox.id {
+                        old.close();
+                    }
+                }
+                self.seats[seat].gone_since = None;
+                let now = now_ms();
+                if !self.state.online[seat] {
+                    let _ = self
+                        .commit(vec![EventKind::Presence { seat, online: true }])
+                        .await;
+                } else {
+                    outbox.send_json(&self.view(seat, now));
+                }
+                outbox.send_json(&chat_history(&self.state, &self.seats));
+            }
+            MatchMsg::Detach { seat, conn } => {
+                if self.conns[seat].as_ref().is_some_and(|o| o.id == conn) {
+                    self.conns[seat] = None;
+                    self.seats[seat].gone_since = Some(now_ms());
+                    let _ = self
+                        .commit(vec![EventKind::Presence {
+                            seat,
+                            online: false,
+                        }])
+                        .await;
+                }
+            }
+            MatchMsg::Control { control, reply } => {
+                let r = match self.state.control(&control) {
+                    Ok(evs) => self.commit(evs).await.map_err(|_| GameError::Paused),
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(r);
+            }
+            MatchMsg::Notice(text) => {
+                let f = json!({"type": "notice", "text": text});
+                for c in self.conns.iter().flatten() {
+                    c.send_json(&f);
+                }
+            }
+            MatchMsg::Summary(reply) => {
+                let _ = reply.send(self.summary());
+            }
+        }
+    }
+
+    /// The public summary of the match.
+    pub fn summary(&self) -> MatchSummary {
+        MatchSummary {
+            id: self.id.clone(),
+            phase: self.state.phase,
+            deadline: self.state.deadline,
+            paused: self.state.paused_at.is_some(),
+            offers: self.state.offers.len(),
+            messages: self.state.chat.iter().filter(|c| c.seat.is_some()).count(),
+            outcome: self.state.outcome.clone(),
+            players: self.seats.iter().map(|s| s.name.clone()).collect(),
+            small_talk: self.state.config.small_talk,
+        }
+    }
+
+    async fn check_dropouts(&mut self, now: Millis) {
+        if self.dropout != DropoutPolicy::Abandon
+            || !matches!(
+                self.state.phase,
+                Phase::Prep | Phase::SmallTalk | Phase::Bargaining
+            )
+        {
+            return;
+        }
+        let gone = self
+            .seats
+            .iter()
+            .find(|s| s.gone_since.is_some_and(|g| now >= g + self.grace_ms));
+        if let Some(s) = gone {
+            let reason = format!(
+                "{} left and did not come back within {} seconds.",
+                s.name,
+                self.grace_ms / 1000
+            );
+            if let Ok(evs) = self.state.control(&Control::Abandon(reason)) {
+                let _ = self.commit(evs).await;
+            }
+        }
+    }
+
+    fn dropout_info(&self, seat: usize, now: Millis) -> Option<Value> {
+        let (other, info) =
+            self.seats.iter().enumerate().find(|(i, s)| {
+                *i != seat && s.gone_since.is_some_and(|g| now >= g + self.grace_ms)
+            })?;
+        let gone = info.gone_since?;
+        let minutes = (now - gone) / 60_000;
+        let message = match self.dropout {
+            DropoutPolicy::Wait => format!(
+                "{} lost their connection {} minute(s) ago. The match waits for them; the facilitator can end it.",
+                info.name, minutes
+            ),
+            DropoutPolicy::Abandon => format!("{} left; the match ends as abandoned.", info.name),
+        };
+        Some(json!({"seat": other, "policy": self.dropout, "gone_since": gone, "message": message}))
+    }
+
+    fn view(&mut self, seat: usize, now: Millis) -> Value {
+        if self.state.phase == Phase::Results && self.results_cache.is_none() {
+            self.results_cache = Some(results(&self.state, &self.seats));
+        }
+        let dropout = self.dropout_info(seat, now);
+        state_for(
+            &self.id,
+            &self.state,
+            seat,
+            &self.seats,
+            dropout.as_ref(),
+            self.results_cache.as_ref(),
+            now,
+        )
+    }
+
+    fn send_to(&self, seat: usize, frame: &Value) {
+        if let Some(c) = &self.conns[seat] {
+            c.send_json(frame);
+        }
+    }
+
+    /// Stores events, then applies them, then tells the players.
+    async fn commit(&mut self, kinds: Vec<EventKind>) -> Result<(), crate::store::StoreError> {
+        if kinds.is_empty() {
+            return Ok(());
+        }
+        let at = now_ms();
+        let events: Vec<Event> = kinds.into_iter().map(|kind| Event { at, kind }).collect();
+        self.store
+            .append_events(&self.id, self.next_seq, events.clone())
+            .await?;
+        self.next_seq += events.len() as u64;
+        let mut state_changed = false;
+        let mut chat_frames = Vec::new();
+        for e in &events {
+            self.state.apply(e);
+            match &e.kind {
+                EventKind::Chat { .. } | EventKind::Icebreaker { .. } => {
+                    if let Some(line) = self.state.chat.last() {
+                        let mut f = chat_json(line, &self.seats);
+                        f["type"] = json!("chat");
+                        chat_frames.push(axum::extract::ws::Utf8Bytes::from(f.to_string()));
+                    }
+                }
+                _ => state_changed = true,
+            }
+        }
+        if state_changed {
+            for seat in 0..self.state.seats {
+                if self.conns[seat].is_some() {
+                    let v = self.view(seat, at);
+                    self.send_to(seat, &v);
+                }
+            }
+        }
+        for f in chat_frames {
+            for c in self.conns.iter().flatten() {
+                c.send(f.clone());
+            }
+        }
+        Ok(())
+    }
+}

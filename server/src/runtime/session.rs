@@ -1,0 +1,234 @@
+//! Sessions (a class or the practice pool), players, join codes, tokens and the waiting queue.
+
+use crate::core::scenario::PhaseDurations;
+use crate::runtime::outbox::Outbox;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Mutex;
+
+/// Characters of join codes: no look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
+pub const CODE_ALPHABET: &[u8] = b"ACDEFGHJKMNPQRTUVWXY34679";
+/// Join code length.
+pub const CODE_LEN: usize = 6;
+
+/// A new random join code.
+pub fn new_code() -> String {
+    let mut rng = rand::rng();
+    (0..CODE_LEN)
+        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// A new secret token: 128 random bits as 32 hex digits.
+pub fn new_token() -> String {
+    let v: u128 = rand::rng().random();
+    format!("{v:032x}")
+}
+
+/// A new id with a prefix and 64 random bits.
+pub fn new_id(prefix: &str) -> String {
+    let v: u64 = rand::rng().random();
+    format!("{prefix}_{v:016x}")
+}
+
+/// Whether a session is a facilitated class or the open practice pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// A facilitated class with a join code.
+    Workshop,
+    /// The open practice pool.
+    Practice,
+}
+
+impl SessionKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Workshop => "workshop",
+            SessionKind::Practice => "practice",
+        }
+    }
+}
+
+/// Which matches get a small-talk phase (the A/B treatment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SmallTalkTreatment {
+    /// Every match.
+    #[default]
+    All,
+    /// No match.
+    None,
+    /// Every other match (half the class skips small talk).
+    Split,
+}
+
+/// What happens when a player stays away past the grace period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DropoutPolicy {
+    /// Keep waiting; the counterpart sees for how long.
+    #[default]
+    Wait,
+    /// End the match as abandoned.
+    Abandon,
+}
+
+/// Settings chosen when a session is created (stored as JSON).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SessionSettings {
+    /// A title for the facilitator's list.
+    #[serde(default)]
+    pub title: String,
+    /// Scenario id (none for the practice pool, where players choose).
+    #[serde(default)]
+    pub scenario: Option<String>,
+    /// Phase durations; the scenario's defaults when absent.
+    #[serde(default)]
+    pub durations: Option<PhaseDurations>,
+    /// Small-talk treatment.
+    #[serde(default)]
+    pub small_talk: SmallTalkTreatment,
+    /// Dropout policy.
+    #[serde(default)]
+    pub dropout: DropoutPolicy,
+    /// Seconds a disconnected player may take to come back.
+    #[serde(default = "default_grace")]
+    pub grace_seconds: u64,
+}
+
+fn default_grace() -> u64 {
+    120
+}
+
+/// A session in memory.
+pub struct Session {
+    /// Join code.
+    pub code: String,
+    /// Workshop or practice.
+    pub kind: SessionKind,
+    /// Settings.
+    pub settings: SessionSettings,
+    /// The facilitator's secret token.
+    pub facilitator_token: String,
+    /// Creation time.
+    pub created_at: i64,
+    /// Waiting players and pairing counters.
+    pub queue: Mutex<Queue>,
+}
+
+/// Waiting players by scenario id, oldest first, and how many matches each scenario started.
+#[derive(Default)]
+pub struct Queue {
+    /// Scenario id → waiting player ids.
+    pub waiting: BTreeMap<String, VecDeque<String>>,
+    /// Matches started so far in this session (drives role rotation and the A/B split).
+    pub matches_started: u64,
+}
+
+impl Queue {
+    /// Removes a player from every waiting line; true if they were waiting.
+    pub fn remove(&mut self, player_id: &str) -> bool {
+        let mut found = false;
+        for q in self.waiting.values_mut() {
+            if let Some(i) = q.iter().position(|p| p == player_id) {
+                q.remove(i);
+                found = true;
+            }
+        }
+        found
+    }
+
+    /// Where a player waits: scenario id, people ahead, people in that line.
+    pub fn position(&self, player_id: &str) -> Option<(String, usize, usize)> {
+        self.waiting.iter().find_map(|(s, q)| {
+            q.iter()
+                .position(|p| p == player_id)
+                .map(|i| (s.clone(), i, q.len()))
+        })
+    }
+}
+
+/// Where a player is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// Not waiting, not playing (just joined, or left a queue).
+    Lobby,
+    /// In a waiting line.
+    Waiting,
+    /// Playing a seat of a match.
+    InMatch {
+        /// Match id.
+        match_id: String,
+        /// Seat index.
+        seat: usize,
+    },
+}
+
+/// A player in memory.
+pub struct Player {
+    /// Player id (public within the match).
+    pub id: String,
+    /// Secret resume token.
+    pub token: String,
+    /// Session join code.
+    pub session: String,
+    /// Display name.
+    pub name: String,
+    /// The scenario they asked for in the practice pool.
+    pub wanted_scenario: Mutex<Option<String>>,
+    /// Where they are.
+    pub location: Mutex<Location>,
+    /// Their current connection, if any.
+    pub conn: Mutex<Option<Outbox>>,
+}
+
+impl Player {
+    /// Sends a frame to the player's connection, if connected.
+    pub fn send(&self, frame: &serde_json::Value) {
+        if let Some(o) = self.conn.lock().expect("conn lock").as_ref() {
+            o.send_json(frame);
+        }
+    }
+
+    /// The match and seat the player is in, if any.
+    pub fn seat(&self) -> Option<(String, usize)> {
+        match &*self.location.lock().expect("location lock") {
+            Location::InMatch { match_id, seat } => Some((match_id.clone(), *seat)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_tokens_have_the_promised_shape() {
+        for _ in 0..200 {
+            let c = new_code();
+            assert_eq!(c.len(), CODE_LEN);
+            assert!(c.bytes().all(|b| CODE_ALPHABET.contains(&b)));
+            assert!(!c.contains(['0', 'O', '1', 'I', 'L', '5', 'S', '8', 'B', '2', 'Z']));
+        }
+        let t = new_token();
+        assert_eq!(t.len(), 32);
+        assert_ne!(t, new_token());
+    }
+
+    #[test]
+    fn queue_positions() {
+        let mut q = Queue::default();
+        q.waiting
+            .entry("s".into())
+            .or_default()
+            .extend(["a".to_string(), "b".to_string()]);
+        assert_eq!(q.position("b"), Some(("s".into(), 1, 2)));
+        assert!(q.remove("a"));
+        assert_eq!(q.position("b"), Some(("s".into(), 0, 1)));
+        assert!(!q.remove("zz"));
+    }
+}

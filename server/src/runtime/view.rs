@@ -1,0 +1,269 @@
+//! What each player is shown. This is the one place match state becomes frames, so the
+//! hidden-information rule lives here: before results a seat sees only its own role's brief,
+//! points and BATNA.
+
+use crate::core::game::{ChatLine, Match, Millis, Outcome, Phase};
+use crate::core::scenario::Scenario;
+use crate::core::scoring::{
+    analyse_outcome, issue_type, nash_package, package_points, pareto_frontier, Package,
+};
+use crate::core::survey::QUESTIONS;
+use serde_json::{json, Map, Value};
+
+/// Per-seat facts the core does not hold: names and when each went away.
+pub struct SeatInfo {
+    /// Display name.
+    pub name: String,
+    /// When the player disconnected, if they are away.
+    pub gone_since: Option<Millis>,
+}
+
+/// A package as `{issue_id: option_index}`.
+pub fn package_json(s: &Scenario, pkg: &Package) -> Value {
+    let mut m = Map::new();
+    for (i, &o) in s.issues.iter().zip(pkg) {
+        m.insert(i.id.clone(), json!(o));
+    }
+    Value::Object(m)
+}
+
+fn points_json(s: &Scenario, role: usize) -> Value {
+    let mut m = Map::new();
+    for i in &s.issues {
+        m.insert(i.id.clone(), json!(i.points[role]));
+    }
+    Value::Object(m)
+}
+
+fn role_json(s: &Scenario, role: usize) -> Value {
+    json!({ "id": s.roles[role].id, "name": s.roles[role].name })
+}
+
+fn outcome_json(s: &Scenario, o: &Outcome) -> Value {
+    match o {
+        Outcome::Deal { package } => json!({ "kind": "deal", "package": package_json(s, package) }),
+        Outcome::Impasse { reason } => json!({ "kind": "impasse", "reason": reason }),
+        Outcome::Abandoned { reason } => json!({ "kind": "abandoned", "reason": reason }),
+    }
+}
+
+/// One chat line as sent to clients.
+pub fn chat_json(line: &ChatLine, seats: &[SeatInfo]) -> Value {
+    let name = line
+        .seat
+        .and_then(|s| seats.get(s))
+        .map(|s| s.name.as_str())
+        .unwrap_or("Parley");
+    json!({ "seat": line.seat, "name": name, "text": line.text, "at": line.at, "phase": line.phase })
+}
+
+/// The `chat_history` frame.
+pub fn chat_history(m: &Match, seats: &[SeatInfo]) -> Value {
+    json!({ "type": "chat_history", "lines": m.chat.iter().map(|l| chat_json(l, seats)).collect::<Vec<_>>() })
+}
+
+/// Public part of the scenario: summary and issues with options, no points.
+pub fn public_scenario(s: &Scenario) -> Value {
+    json!({
+        "id": s.id,
+        "title": s.title,
+        "summary": s.summary,
+        "issues": s.issues.iter().map(|i| json!({
+            "id": i.id, "name": i.name, "description": i.description, "options": i.options,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The `state` frame for one seat.
+pub fn state_for(
+    match_id: &str,
+    m: &Match,
+    seat: usize,
+    seats: &[SeatInfo],
+    dropout: Option<&Value>,
+    results: Option<&Value>,
+    now: Millis,
+) -> Value {
+    let s = &*m.config.scenario;
+    let you = json!({
+        "seat": seat,
+        "name": seats[seat].name,
+        "role": role_json(s, seat),
+        "brief": s.roles[seat].brief,
+        "batna": s.roles[seat].batna,
+        "points": points_json(s, seat),
+        "max_points": s.role_range(seat).1,
+    });
+    let players: Vec<Value> = (0..m.seats)
+        .map(|i| {
+            let mut p = json!({
+                "seat": i,
+                "name": seats[i].name,
+                "role": role_json(s, i),
+                "online": m.online[i],
+                "ready": m.ready[i],
+                "survey_done": m.survey[i].is_some(),
+            });
+            if let Some(g) = seats[i].gone_since {
+                p["gone_since"] = json!(g);
+            }
+            p
+        })
+        .collect();
+    let offers: Vec<Value> = m
+        .offers
+        .iter()
+        .map(|o| {
+            json!({
+                "id": o.id, "seat": o.seat, "at": o.at, "package": package_json(s, &o.package),
+                "status": o.status, "accepted_by": o.accepted_by,
+                "value_to_you": package_points(s, &o.package)[seat],
+            })
+        })
+        .collect();
+    let survey = (m.phase == Phase::Survey).then(|| {
+        json!({
+            "questions": QUESTIONS,
+            "issues": s.issues.iter().map(|i| json!({"id": i.id, "name": i.name})).collect::<Vec<_>>(),
+            "answered": m.survey[seat].is_some(),
+        })
+    });
+    json!({
+        "type": "state",
+        "server_time": now,
+        "match_id": match_id,
+        "phase": m.phase,
+        "phase_started": m.phase_started,
+        "deadline": m.deadline,
+        "paused": m.paused_at.is_some(),
+        "scenario": public_scenario(s),
+        "you": you,
+        "players": players,
+        "offers": offers,
+        "outcome": m.outcome.as_ref().map(|o| outcome_json(s, o)),
+        "survey": survey,
+        "results": if m.phase == Phase::Results { results.cloned() } else { None },
+        "dropout": dropout.cloned(),
+    })
+}
+
+/// The reveal shown in results: every role's points, the outcome against the frontier, feedback.
+pub fn results(m: &Match, seats: &[SeatInfo]) -> Value {
+    let s = &*m.config.scenario;
+    let deal = m.deal().cloned();
+    let a = analyse_outcome(s, deal.as_deref());
+    let all: Vec<usize> = (0..s.roles.len()).collect();
+    let two = s.roles.len() == 2;
+    let frontier = two.then(|| pareto_frontier(s, &[0, 1]));
+    let full_front = if two {
+        frontier.clone().unwrap_or_default()
+    } else {
+        pareto_frontier(s, &all)
+    };
+    let nash = nash_package(s, &all, &full_front);
+    let best_joint = crate::core::scoring::max_joint_package(s);
+    let roles: Vec<Value> = (0..s.roles.len())
+        .map(|r| {
+            json!({
+                "id": s.roles[r].id, "name": s.roles[r].name, "player": seats[r].name,
+                "batna": s.roles[r].batna, "brief": s.roles[r].brief, "points": points_json(s, r),
+                "score": a.points[r], "surplus": a.surplus[r],
+            })
+        })
+        .collect();
+    let issues: Vec<Value> = s
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            json!({
+                "id": i.id, "name": i.name,
+                "type": two.then(|| issue_type(i, 0, 1)),
+                "agreed": deal.as_ref().map(|d| d[k]),
+                "best_joint": best_joint[k],
+            })
+        })
+        .collect();
+    json!({
+        "outcome": m.outcome.as_ref().map(|o| outcome_json(s, o)),
+        "roles": roles,
+        "joint_value": a.joint_value,
+        "max_joint_value": a.max_joint_value,
+        "efficiency": a.efficiency,
+        "surplus_efficiency": a.surplus_efficiency,
+        "pareto_optimal": a.pareto_optimal,
+        "distance_to_frontier": a.distance_to_frontier,
+        "better_package": a.better_package.as_ref().map(|b| json!({"package": package_json(s, &b.package), "points": b.points})),
+        "nash": nash.as_ref().map(|n| json!({"package": package_json(s, &n.package), "points": n.points})),
+        "frontier": frontier.map(|f| f.iter().map(|p| p.points.clone()).collect::<Vec<_>>()),
+        "issues": issues,
+        "feedback": feedback(s, m, deal.as_ref(), &a, nash.as_ref().map(|n| &n.points)),
+    })
+}
+
+/// Short sentences on what could have been better, computed from the outcome.
+pub fn feedback(
+    s: &Scenario,
+    m: &Match,
+    deal: Option<&Package>,
+    a: &crate::core::scoring::OutcomeAnalysis,
+    nash_points: Option<&Vec<i64>>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    match (&m.outcome, deal) {
+        (_, Some(d)) => {
+            if s.roles.len() == 2 {
+                for (k, i) in s.issues.iter().enumerate() {
+                    let (pa, pb) = (&i.points[0], &i.points[1]);
+                    let both_best = (0..i.options.len()).find(|&o| {
+                        pa[o] == *pa.iter().max().unwrap_or(&0)
+                            && pb[o] == *pb.iter().max().unwrap_or(&0)
+                    });
+                    if let Some(o) = both_best {
+                        if pa[d[k]] < pa[o] || pb[d[k]] < pb[o] {
+                            out.push(format!(
+                                "On {} you both preferred \"{}\" but agreed \"{}\": ask before assuming you disagree.",
+                                i.name, i.options[o], i.options[d[k]]
+                            ));
+                        }
+                    }
+                }
+            }
+            if let Some(b) = &a.better_package {
+                let gains: Vec<String> = s
+                    .roles
+                    .iter()
+                    .zip(b.points.iter().zip(&a.points))
+                    .map(|(r, (x, y))| format!("{} +{}", r.name, x - y))
+                    .collect();
+                out.push(format!(
+                    "Value was left on the table: another package gave everyone at least as much ({}). Trading issues that matter little to you for ones that matter a lot finds it.",
+                    gains.join(", ")
+                ));
+            } else {
+                out.push("Your deal is Pareto-optimal: no package would have made one of you better off without costing the other.".into());
+            }
+            out.push(format!(
+                "Together you created {} of the {} points possible ({:.0}%).",
+                a.joint_value,
+                a.max_joint_value,
+                a.efficiency * 100.0
+            ));
+        }
+        (Some(Outcome::Impasse { .. }), None) => {
+            if let Some(n) = nash_points {
+                out.push(format!(
+                    "No deal, but a package existed that beat every walk-away value (for example {:?} points): asking about interests helps find it.",
+                    n
+                ));
+            } else {
+                out.push(
+                    "No package beat every walk-away value here, so walking away was reasonable."
+                        .into(),
+                );
+            }
+        }
+        _ => {}
+    }
+    out
+}

@@ -1,0 +1,405 @@
+//! The durable store: one SQLite file (WAL mode) owned by one writer thread.
+//!
+//! Writers send jobs over a channel and await a reply. The thread takes every job waiting,
+//! runs them in one transaction and commits before replying (group commit), so an event is on
+//! disk before anyone acknowledges or broadcasts it, and thousands of matches share one fsync.
+
+use crate::core::game::{Event, Millis};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use tokio::sync::oneshot;
+
+/// A stored session (a class or the practice pool).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SessionRow {
+    /// Join code.
+    pub code: String,
+    /// `workshop` or `practice`.
+    pub kind: String,
+    /// Settings as JSON (see `runtime::session::SessionSettings`).
+    pub settings: String,
+    /// The facilitator's secret token.
+    pub facilitator_token: String,
+    /// Creation time.
+    pub created_at: Millis,
+}
+
+/// A stored player.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PlayerRow {
+    /// Player id.
+    pub id: String,
+    /// Secret resume token.
+    pub token: String,
+    /// Session join code.
+    pub session: String,
+    /// Display name.
+    pub name: String,
+    /// Join time.
+    pub joined_at: Millis,
+}
+
+/// A stored match.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MatchRow {
+    /// Match id.
+    pub id: String,
+    /// Session join code.
+    pub session: String,
+    /// Scenario id.
+    pub scenario: String,
+    /// Match settings as JSON (see `runtime::matches::StoredMatchConfig`).
+    pub config: String,
+    /// Player ids by seat, as a JSON array.
+    pub seats: String,
+    /// Creation time.
+    pub created_at: Millis,
+}
+
+/// Everything stored, as read at start-up.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// All sessions.
+    pub sessions: Vec<SessionRow>,
+    /// All players.
+    pub players: Vec<PlayerRow>,
+    /// All matches with their events in order.
+    pub matches: Vec<(MatchRow, Vec<Event>)>,
+}
+
+/// Store failures.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite said no.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The writer thread is gone.
+    #[error("the store is closed")]
+    Closed,
+    /// A stored row could not be decoded.
+    #[error("corrupt stored event: {0}")]
+    Corrupt(String),
+}
+
+enum Job {
+    Session(SessionRow),
+    Player(PlayerRow),
+    Match(MatchRow),
+    Events {
+        match_id: String,
+        first_seq: u64,
+        events: Vec<Event>,
+    },
+}
+
+struct Pending {
+    job: Job,
+    reply: oneshot::Sender<Result<(), String>>,
+}
+
+/// Handle to the writer thread. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    tx: std::sync::mpsc::Sender<Pending>,
+}
+
+const SCHEMA: &str = "
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS sessions (
+  code TEXT PRIMARY KEY, kind TEXT NOT NULL, settings TEXT NOT NULL,
+  facilitator_token TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS players (
+  id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, session TEXT NOT NULL,
+  name TEXT NOT NULL, joined_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS matches (
+  id TEXT PRIMARY KEY, session TEXT NOT NULL, scenario TEXT NOT NULL,
+  config TEXT NOT NULL, seats TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  match_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,
+  PRIMARY KEY (match_id, seq)) WITHOUT ROWID;
+";
+
+impl Store {
+    /// Opens (or creates) the database, reads everything stored, and starts the writer thread.
+    pub fn open(path: &Path) -> Result<(Store, Snapshot), StoreError> {
+        let conn = Connection::open(path)?;
+        conn.execute_batch(SCHEMA)?;
+        let snapshot = read_all(&conn)?;
+        let (tx, rx) = std::sync::mpsc::channel::<Pending>();
+        std::thread::Builder::new()
+            .name("parley-store".into())
+            .spawn(move || writer(conn, rx))
+            .map_err(|e| StoreError::Corrupt(format!("cannot start store thread: {e}")))?;
+        Ok((Store { tx }, snapshot))
+    }
+
+    async fn submit(&self, job: Job) -> Result<(), StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Pending { job, reply })
+            .map_err(|_| StoreError::Closed)?;
+        rx.await
+            .map_err(|_| StoreError::Closed)?
+            .map_err(StoreError::Corrupt)
+    }
+
+    /// Stores a new session; returns once committed.
+    pub async fn insert_session(&self, row: SessionRow) -> Result<(), StoreError> {
+        self.submit(Job::Session(row)).await
+    }
+
+    /// Stores a new player; returns once committed.
+    pub async fn insert_player(&self, row: PlayerRow) -> Result<(), StoreError> {
+        self.submit(Job::Player(row)).await
+    }
+
+    /// Stores a new match; returns once committed.
+    pub async fn insert_match(&self, row: MatchRow) -> Result<(), StoreError> {
+        self.submit(Job::Match(row)).await
+    }
+
+    /// Appends events to a match's log with sequence numbers from `first_seq`; returns once committed.
+    pub async fn append_events(
+        &self,
+        match_id: &str,
+        first_seq: u64,
+        events: Vec<Event>,
+    ) -> Result<(), StoreError> {
+        self.submit(Job::Events {
+            match_id: match_id.to_string(),
+            first_seq,
+            events,
+        })
+        .await
+    }
+}
+
+fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Pending>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < 4096 {
+            match rx.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        let result = write_batch(&mut conn, &batch);
+        match result {
+            Ok(()) => {
+                for p in batch {
+                    let _ = p.reply.send(Ok(()));
+                }
+            }
+            Err(e) => {
+                // The whole transaction rolled back: retry each job alone so one bad job does
+                // not fail the others.
+                tracing::error!(error = %e, jobs = batch.len(), "store batch failed; retrying one by one");
+                for p in batch {
+                    let r =
+                        write_batch(&mut conn, std::slice::from_ref(&p)).map_err(|e| e.to_string());
+                    let _ = p.reply.send(r);
+                }
+            }
+        }
+    }
+}
+
+fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), rusqlite::Error> {
+    let tx = conn.transaction()?;
+    for p in batch {
+        match &p.job {
+            Job::Session(s) => {
+                tx.prepare_cached("INSERT INTO sessions VALUES (?1, ?2, ?3, ?4, ?5)")?
+                    .execute(params![
+                        s.code,
+                        s.kind,
+                        s.settings,
+                        s.facilitator_token,
+                        s.created_at
+                    ])?;
+            }
+            Job::Player(r) => {
+                tx.prepare_cached("INSERT INTO players VALUES (?1, ?2, ?3, ?4, ?5)")?
+                    .execute(params![r.id, r.token, r.session, r.name, r.joined_at])?;
+            }
+            Job::Match(m) => {
+                tx.prepare_cached("INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+                    .execute(params![
+                        m.id,
+                        m.session,
+                        m.scenario,
+                        m.config,
+                        m.seats,
+                        m.created_at
+                    ])?;
+            }
+            Job::Events {
+                match_id,
+                first_seq,
+                events,
+            } => {
+                let mut stmt = tx.prepare_cached("INSERT INTO events VALUES (?1, ?2, ?3, ?4)")?;
+                for (i, e) in events.iter().enumerate() {
+                    let kind = serde_json::to_string(&e.kind).expect("events serialise");
+                    stmt.execute(params![
+                        match_id,
+                        (*first_seq + i as u64) as i64,
+                        e.at,
+                        kind
+                    ])?;
+                }
+            }
+        }
+    }
+    tx.commit()
+}
+
+fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
+    let mut snap = Snapshot::default();
+    let mut st = conn.prepare("SELECT code, kind, settings, facilitator_token, created_at FROM sessions ORDER BY created_at")?;
+    snap.sessions = st
+        .query_map([], |r| {
+            Ok(SessionRow {
+                code: r.get(0)?,
+                kind: r.get(1)?,
+                settings: r.get(2)?,
+                facilitator_token: r.get(3)?,
+                created_at: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut st =
+        conn.prepare("SELECT id, token, session, name, joined_at FROM players ORDER BY joined_at")?;
+    snap.players = st
+        .query_map([], |r| {
+            Ok(PlayerRow {
+                id: r.get(0)?,
+                token: r.get(1)?,
+                session: r.get(2)?,
+                name: r.get(3)?,
+                joined_at: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut st = conn.prepare("SELECT id, session, scenario, config, seats, created_at FROM matches ORDER BY created_at, id")?;
+    let matches: Vec<MatchRow> = st
+        .query_map([], |r| {
+            Ok(MatchRow {
+                id: r.get(0)?,
+                session: r.get(1)?,
+                scenario: r.get(2)?,
+                config: r.get(3)?,
+                seats: r.get(4)?,
+                created_at: r.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut ev = conn.prepare("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
+    for m in matches {
+        let rows: Vec<(i64, String)> = ev
+            .query_map([&m.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let events = rows
+            .into_iter()
+            .map(|(at, kind)| {
+                serde_json::from_str(&kind)
+                    .map(|kind| Event { at, kind })
+                    .map_err(|e| StoreError::Corrupt(format!("match {}: {e}", m.id)))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        snap.matches.push((m, events));
+    }
+    Ok(snap)
+}
+
+/// Reads one match's events (for exports and tests).
+pub fn read_events(path: &Path, match_id: &str) -> Result<Option<Vec<Event>>, StoreError> {
+    let conn = Connection::open(path)?;
+    let exists: Option<String> = conn
+        .query_row("SELECT id FROM matches WHERE id = ?1", [match_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let mut ev = conn.prepare("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
+    let rows: Vec<(i64, String)> = ev
+        .query_map([match_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(at, kind)| {
+            serde_json::from_str(&kind)
+                .map(|kind| Event { at, kind })
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::game::EventKind;
+
+    #[tokio::test]
+    async fn events_survive_reopen_in_order() {
+        let dir = std::env::temp_dir().join(format!("parley-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        let _ = std::fs::remove_file(&path);
+        {
+            let (store, snap) = Store::open(&path).unwrap();
+            assert!(snap.matches.is_empty());
+            let m = MatchRow {
+                id: "m1".into(),
+                session: "ABCDEF".into(),
+                scenario: "s".into(),
+                config: "{}".into(),
+                seats: "[]".into(),
+                created_at: 1,
+            };
+            store.insert_match(m).await.unwrap();
+            let evs = vec![
+                Event {
+                    at: 5,
+                    kind: EventKind::Ready { seat: 0 },
+                },
+                Event {
+                    at: 6,
+                    kind: EventKind::Chat {
+                        seat: 1,
+                        text: "hi".into(),
+                    },
+                },
+            ];
+            store.append_events("m1", 0, evs).await.unwrap();
+            // A duplicate sequence number is refused and does not disturb what is stored.
+            let dup = store
+                .append_events(
+                    "m1",
+                    1,
+                    vec![Event {
+                        at: 7,
+                        kind: EventKind::Paused,
+                    }],
+                )
+                .await;
+            assert!(dup.is_err());
+        }
+        let (_, snap) = Store::open(&path).unwrap();
+        assert_eq!(snap.matches.len(), 1);
+        let evs = &snap.matches[0].1;
+        assert_eq!(evs.len(), 2);
+        assert_eq!(
+            evs[1].kind,
+            EventKind::Chat {
+                seat: 1,
+                text: "hi".into()
+            }
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
