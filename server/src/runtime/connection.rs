@@ -102,9 +102,18 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket) {
     app.connections.fetch_add(1, Ordering::Relaxed);
     let (mut sink, mut stream) = socket.split();
     let (outbox, mut out) = Outbox::new();
+    let (finish_tx, mut finish_rx) = tokio::sync::oneshot::channel::<()>();
     let mut writer = tokio::spawn(async move {
         loop {
             tokio::select! {
+                _ = &mut finish_rx => {
+                    // The reader is done: flush what is queued (e.g. a last error), then close.
+                    while let Ok(f) = out.rx.try_recv() {
+                        if sink.send(Message::Text(f)).await.is_err() { break }
+                    }
+                    let _ = sink.close().await;
+                    break;
+                }
                 f = out.rx.recv() => match f {
                     Some(f) => if sink.send(Message::Text(f)).await.is_err() { break },
                     None => break,
@@ -125,10 +134,11 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket) {
         chat_limit: RateLimit::new(5.0, 1.0),
         frame_limit: RateLimit::new(40.0, 20.0),
     };
+    let mut writer_done = false;
     loop {
         let frame = tokio::select! {
             f = tokio::time::timeout(IDLE_TIMEOUT, stream.next()) => f,
-            _ = &mut writer => break,
+            _ = &mut writer => { writer_done = true; break }
         };
         let msg = match frame {
             Err(_) => {
@@ -159,7 +169,14 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket) {
         }
     }
     c.leave().await;
-    writer.abort();
+    let _ = finish_tx.send(());
+    if !writer_done
+        && tokio::time::timeout(Duration::from_secs(2), &mut writer)
+            .await
+            .is_err()
+    {
+        writer.abort();
+    }
     app.connections.fetch_sub(1, Ordering::Relaxed);
 }
 

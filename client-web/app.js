@@ -1,0 +1,711 @@
+// Parley browser client: one page, no build step. See docs/protocol.md for the frames.
+
+import { h, clear, show, $ } from './js/dom.js';
+import { Connection, loadToken, saveToken } from './js/conn.js';
+import { phaseLabel, clock, errorSentence, pts, spokenDuration, versusBatna } from './js/format.js';
+import { briefPanel } from './js/brief.js';
+import { ChatPanel } from './js/chat.js';
+import { BargainPanel } from './js/bargain.js';
+import { SurveyPanel } from './js/survey.js';
+import { resultsView } from './js/results.js';
+
+const NAME_KEY = 'parley.name';
+
+const app = {
+  view: 'connecting',
+  joined: null,
+  waiting: null,
+  state: null,
+  lastAction: null,
+  pendingJoin: false,
+  match: null, // the built match view (per match_id)
+  briefOpen: false,
+  backOnlineTimer: null,
+  noticeTimer: null,
+  previousOffers: new Map(),
+};
+
+const conn = new Connection({ onMessage, onStatus });
+
+// ---------------------------------------------------------------- screens
+
+function setView(view) {
+  app.view = view;
+  for (const name of ['connecting', 'join', 'waiting', 'match']) {
+    show($(`#screen-${name}`), name === view);
+  }
+  document.body.dataset.view = view;
+  const inMatch = view === 'match' && app.state;
+  show($('[data-testid="phase"]'), !!inMatch);
+  show($('[data-testid="match-title"]'), !!inMatch);
+  if (!inMatch) {
+    show($('[data-testid="countdown"]'), false);
+    document.title = view === 'waiting' ? 'Parley — waiting for a partner' : 'Parley';
+  }
+}
+
+function announce(text) {
+  const el = $('#announcer');
+  el.textContent = '';
+  // A fresh text node after a tick makes screen readers read it again.
+  setTimeout(() => {
+    el.textContent = text;
+  }, 50);
+}
+
+// ---------------------------------------------------------------- banners
+
+function setConnBanner(text, kind) {
+  const el = $('[data-testid="conn-banner"]');
+  el.textContent = text || '';
+  el.dataset.kind = kind || '';
+  show(el, !!text);
+}
+
+function showNotice(text) {
+  const el = $('[data-testid="notice"]');
+  $('.notice-text', el).textContent = text;
+  show(el, true);
+  clearTimeout(app.noticeTimer);
+  app.noticeTimer = setTimeout(() => show(el, false), 30000);
+}
+
+// ---------------------------------------------------------------- connection status
+
+function onStatus(status, info = {}) {
+  clearTimeout(app.backOnlineTimer);
+  if (status === 'lost') {
+    setConnBanner('Connection lost — reconnecting…', 'lost');
+  } else if (status === 'closed') {
+    setConnBanner('Disconnected. Reload the page to continue.', 'lost');
+  } else if (status === 'open') {
+    if (info.resumed) {
+      setConnBanner('Back online', 'ok');
+      app.backOnlineTimer = setTimeout(() => setConnBanner(''), 3000);
+    } else {
+      setConnBanner('');
+    }
+    if (!loadToken()) {
+      // Nothing to resume: the player joins.
+      app.joined = null;
+      app.state = null;
+      showJoin();
+    }
+  }
+  if (app.match) app.match.refreshEnabled();
+  updateJoinButtons();
+}
+
+// ---------------------------------------------------------------- messages
+
+function onMessage(msg) {
+  switch (msg.type) {
+    case 'welcome':
+      break;
+    case 'joined':
+      app.joined = msg;
+      app.pendingJoin = false;
+      if (msg.token) saveToken(msg.token);
+      if (msg.name) {
+        try {
+          localStorage.setItem(NAME_KEY, msg.name);
+        } catch {
+          /* ignore */
+        }
+      }
+      if (app.view === 'join') {
+        app.waiting = null;
+        renderWaiting();
+        setView('waiting');
+      }
+      break;
+    case 'waiting':
+      app.waiting = msg;
+      renderWaiting();
+      if (!app.state || app.state.phase === undefined) setView('waiting');
+      break;
+    case 'state':
+      onState(msg);
+      break;
+    case 'chat_history':
+      if (app.match) app.match.chat.reset(msg.lines || []);
+      else app.pendingHistory = msg.lines || [];
+      break;
+    case 'chat':
+      if (app.match) app.match.chat.add(msg);
+      break;
+    case 'notice':
+      if (msg.text) showNotice(msg.text);
+      break;
+    case 'pong':
+      break;
+    case 'error':
+      onError(msg);
+      break;
+    default:
+      break;
+  }
+}
+
+function onError(msg) {
+  const code = msg.code;
+  const text = errorSentence(code, msg.message);
+  if (code === 'bad_token') {
+    saveToken(null);
+    app.joined = null;
+    app.state = null;
+    app.match = null;
+    clear($('#screen-match'));
+    showJoin(text);
+    if (!conn.isOpen()) conn.restart();
+    return;
+  }
+  if (code === 'unsupported_version') {
+    setConnBanner(text, 'lost');
+    return;
+  }
+  if (code === 'too_slow') {
+    setConnBanner(text, 'lost');
+    return;
+  }
+  const area = app.lastAction || 'general';
+  if (area === 'join' || area === 'practice') {
+    app.pendingJoin = false;
+    updateJoinButtons();
+    if (code === 'already_joined') return;
+    const el = document.querySelector(`[data-error-for="${area}"]`);
+    el.textContent = text;
+    el.hidden = false;
+    return;
+  }
+  if (app.match) {
+    app.match.showError(area, text, code);
+  } else {
+    showNotice(text);
+  }
+}
+
+function onState(state) {
+  const prev = app.state;
+  app.state = state;
+  if (!app.match || app.match.matchId !== state.match_id) {
+    app.match = new MatchView(state);
+    clear($('#screen-match'));
+    $('#screen-match').appendChild(app.match.el);
+    if (app.pendingHistory) {
+      app.match.chat.reset(app.pendingHistory);
+      app.pendingHistory = null;
+    }
+  }
+  if (app.view !== 'match') {
+    setView('match');
+    const main = $('#main');
+    if (main) main.focus({ preventScroll: true });
+  }
+  app.match.update(state, prev);
+}
+
+// ---------------------------------------------------------------- join and practice
+
+function showJoin(message) {
+  setView('join');
+  if (message) {
+    const el = document.querySelector('[data-error-for="join"]');
+    el.textContent = message;
+    el.hidden = false;
+  }
+  updateJoinButtons();
+}
+
+function updateJoinButtons() {
+  const ready = conn.isOpen() && !app.pendingJoin;
+  const js = $('#join-submit');
+  const ps = $('#practice-submit');
+  js.disabled = !ready;
+  ps.disabled = !ready;
+  js.textContent = app.pendingJoin && app.lastAction === 'join' ? 'Joining…' : 'Join';
+  ps.textContent = app.pendingJoin && app.lastAction === 'practice' ? 'Joining…' : 'Practice now';
+}
+
+function setupJoin() {
+  const params = new URLSearchParams(location.search);
+  const code = (params.get('code') || '').toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 6);
+  const codeInput = $('#join-code');
+  if (code) codeInput.value = code;
+  let savedName = '';
+  try {
+    savedName = localStorage.getItem(NAME_KEY) || '';
+  } catch {
+    /* ignore */
+  }
+  if (savedName) {
+    $('#join-name').value = savedName;
+    $('#practice-name').value = savedName;
+  }
+
+  let lookup = 0;
+  const checkCode = async () => {
+    const hint = $('#join-code-hint');
+    const v = codeInput.value.trim().toUpperCase();
+    hint.textContent = '';
+    if (v.length !== 6) return;
+    const mine = ++lookup;
+    try {
+      const res = await fetch(`/api/sessions/${encodeURIComponent(v)}`);
+      if (mine !== lookup) return;
+      if (res.status === 404) {
+        hint.textContent = 'No session has this code yet. Check it with your facilitator.';
+        return;
+      }
+      if (!res.ok) return;
+      const info = await res.json();
+      if (mine !== lookup) return;
+      const parts = [];
+      if (info.title) parts.push(info.title);
+      if (info.scenario && info.scenario.title) parts.push(info.scenario.title);
+      if (typeof info.players === 'number') parts.push(`${info.players} joined`);
+      hint.textContent = parts.join(' · ');
+    } catch {
+      /* the join itself will report problems */
+    }
+  };
+  codeInput.addEventListener('input', () => {
+    const cleaned = codeInput.value.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 6);
+    if (cleaned !== codeInput.value) codeInput.value = cleaned;
+    checkCode();
+  });
+  if (code) checkCode();
+
+  $('#join-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const err = document.querySelector('[data-error-for="join"]');
+    err.hidden = true;
+    const c = codeInput.value.trim().toUpperCase();
+    const name = $('#join-name').value.trim();
+    if (c.length !== 6) return fieldError(err, 'The join code has 6 letters and digits.', codeInput);
+    if (!name || name.length > 40) return fieldError(err, 'Please enter a name of 1 to 40 characters.', $('#join-name'));
+    app.lastAction = 'join';
+    if (!conn.send({ type: 'join', code: c, name })) return fieldError(err, 'Not connected yet. Try again in a moment.');
+    app.pendingJoin = true;
+    updateJoinButtons();
+  });
+
+  $('#practice-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const err = document.querySelector('[data-error-for="practice"]');
+    err.hidden = true;
+    const name = $('#practice-name').value.trim();
+    if (!name || name.length > 40) return fieldError(err, 'Please enter a name of 1 to 40 characters.', $('#practice-name'));
+    const scenario = $('#practice-scenario').value;
+    const msg = { type: 'practice', name };
+    if (scenario) msg.scenario = scenario;
+    app.lastAction = 'practice';
+    if (!conn.send(msg)) return fieldError(err, 'Not connected yet. Try again in a moment.');
+    app.pendingJoin = true;
+    updateJoinButtons();
+  });
+
+  loadScenarios();
+}
+
+function fieldError(el, text, focus) {
+  el.textContent = text;
+  el.hidden = false;
+  if (focus) focus.focus();
+}
+
+async function loadScenarios() {
+  const select = $('#practice-scenario');
+  const summary = $('#practice-scenario-summary');
+  let list = [];
+  try {
+    const res = await fetch('/api/scenarios');
+    if (!res.ok) return;
+    list = await res.json();
+  } catch {
+    return;
+  }
+  if (!Array.isArray(list)) return;
+  for (const sc of list) {
+    const n = Array.isArray(sc.roles) ? sc.roles.length : 2;
+    const label = n === 2 ? sc.title : `${sc.title} (${n} players)`;
+    select.appendChild(h('option', { value: sc.id }, label));
+  }
+  select.addEventListener('change', () => {
+    const sc = list.find((x) => x.id === select.value);
+    summary.textContent = sc ? firstSentences(sc.summary) : '';
+  });
+}
+
+function firstSentences(text) {
+  const t = String(text || '').trim().replace(/\s+/g, ' ');
+  const m = t.match(/^(.{0,220}?[.!?])(\s|$)/);
+  return m ? m[1] : t.slice(0, 220);
+}
+
+// ---------------------------------------------------------------- waiting
+
+function renderWaiting() {
+  const w = app.waiting;
+  const ahead = $('#waiting-ahead');
+  const msg = $('#waiting-message');
+  const sess = $('#waiting-session');
+  if (w && typeof w.ahead === 'number') {
+    ahead.textContent = w.ahead === 0 ? 'You are next in line.' : `${w.ahead} ${w.ahead === 1 ? 'person is' : 'people are'} ahead of you.`;
+  } else {
+    ahead.textContent = 'Pairing you with a partner…';
+  }
+  msg.textContent = (w && w.message) || 'Take a breath. The game begins as soon as a partner is ready.';
+  const s = app.joined && app.joined.session;
+  sess.textContent = s
+    ? `${app.joined.name ? `Joined as ${app.joined.name}` : 'Joined'}${s.title ? ` · ${s.title}` : ''}${s.kind === 'practice' ? ' · practice' : ''}`
+    : '';
+}
+
+// ---------------------------------------------------------------- the match view
+
+class MatchView {
+  constructor(state) {
+    this.matchId = state.match_id;
+    this.state = state;
+    this.phase = null;
+
+    const send = (msg) => conn.send(msg);
+    const setLastAction = (area) => {
+      app.lastAction = area;
+      this.clearError(area);
+    };
+    const playerName = (seat) => {
+      const p = (this.state.players || []).find((x) => x.seat === seat);
+      return p ? p.name : `Player ${seat + 1}`;
+    };
+    const playerLabel = (seat) => {
+      const p = (this.state.players || []).find((x) => x.seat === seat);
+      if (!p) return `Player ${seat + 1}`;
+      return p.role && p.role.name ? `${p.name} (${p.role.name})` : p.name;
+    };
+    this.playerName = playerName;
+
+    this.chat = new ChatPanel({
+      send: (text) => {
+        setLastAction('chat');
+        return send({ type: 'chat', text });
+      },
+      mySeat: () => this.state.you.seat,
+      playerName,
+    });
+    this.bargain = new BargainPanel({ send, setLastAction, playerName, playerLabel });
+    this.survey = new SurveyPanel({
+      send,
+      setLastAction,
+      counterpartLabel: () => {
+        const others = this.state.players.filter((p) => p.seat !== this.state.you.seat);
+        return others.length === 1 ? others[0].name : 'the other parties';
+      },
+    });
+
+    // Header strip: who I am, who is here, the brief toggle.
+    this.players = h('ul', { class: 'players', testid: 'players', 'aria-label': 'Players' });
+    this.roleChip = h('p', { class: 'role-chip' });
+    this.briefToggle = h(
+      'button',
+      { type: 'button', class: 'secondary small', testid: 'brief-toggle', 'aria-expanded': 'false', 'aria-controls': 'brief-drawer' },
+      'Your brief & points',
+    );
+    this.briefToggle.addEventListener('click', () => {
+      app.briefOpen = !app.briefOpen;
+      this.renderBriefOpen();
+      if (app.briefOpen) this.briefDrawer.scrollIntoView({ block: 'nearest' });
+    });
+    this.presence = h('div', { class: 'presence-note', testid: 'presence', role: 'status', hidden: true });
+    this.generalError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'general', role: 'alert', hidden: true });
+
+    // Ready bar (prep and small talk).
+    this.readyButton = h('button', { type: 'button', class: 'primary', testid: 'ready' }, 'Ready');
+    this.readyButton.addEventListener('click', () => {
+      setLastAction('ready');
+      if (!send({ type: 'ready' })) this.showError('ready', 'You are offline. Try again when you are back online.');
+    });
+    this.readyText = h('p', { class: 'ready-text' });
+    this.readyVotes = h('ul', { class: 'votes', testid: 'ready-votes', 'aria-label': 'Who is ready' });
+    this.readyError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'ready', role: 'alert', hidden: true });
+    this.readyBar = h(
+      'section',
+      { class: 'ready-bar card', 'aria-label': 'Move on' },
+      h('div', { class: 'ready-main' }, this.readyText, this.readyVotes),
+      this.readyButton,
+      this.readyError,
+    );
+
+    this.phaseIntro = h('section', { class: 'phase-intro', testid: 'phase-intro' });
+    this.briefDrawer = h('section', { class: 'brief-drawer card', id: 'brief-drawer', testid: 'brief-panel', 'aria-label': 'Your brief' });
+    this.briefDrawer.appendChild(briefPanel(state.scenario, state.you));
+
+    this.results = h('div', { class: 'results-slot' });
+    this.layout = h('div', { class: 'layout' }, this.chat.el, this.bargain.el, this.survey.el, this.results);
+
+    this.el = h(
+      'div',
+      { class: 'match' },
+      h(
+        'div',
+        { class: 'match-strip' },
+        h('div', { class: 'match-who' }, this.roleChip, this.players),
+        this.briefToggle,
+      ),
+      this.presence,
+      this.generalError,
+      this.phaseIntro,
+      this.readyBar,
+      this.briefDrawer,
+      this.layout,
+    );
+  }
+
+  clearError(area) {
+    if (area === 'chat') this.chat.showError('');
+    else if (area === 'offer' || area === 'offers') this.bargain.showError(area, '');
+    else if (area === 'survey') this.survey.showError('');
+    else if (area === 'ready') this.showError('ready', '');
+    this.generalError.hidden = true;
+  }
+
+  showError(area, text, code) {
+    switch (area) {
+      case 'chat':
+        this.chat.showError(text);
+        if (text && code) this.chat.restoreLast();
+        break;
+      case 'offer':
+      case 'offers':
+        this.bargain.showError(area, text);
+        break;
+      case 'survey':
+        this.survey.showError(text);
+        break;
+      case 'ready':
+        this.readyError.textContent = text;
+        this.readyError.hidden = !text;
+        break;
+      default:
+        this.generalError.textContent = text;
+        this.generalError.hidden = !text;
+    }
+  }
+
+  renderBriefOpen() {
+    const phase = this.state.phase;
+    const always = phase === 'prep';
+    const open = always || app.briefOpen;
+    show(this.briefDrawer, open);
+    show(this.briefToggle, !always);
+    this.briefToggle.setAttribute('aria-expanded', String(open));
+    this.briefToggle.textContent = open ? 'Hide your brief' : 'Your brief & points';
+  }
+
+  refreshEnabled() {
+    const s = this.state;
+    const online = conn.isOpen();
+    const chatPhase = ['prep', 'small_talk', 'bargaining'].includes(s.phase);
+    this.chat.setEnabled(chatPhase && !s.paused, s.paused ? 'The game is paused' : 'Write a message…');
+    if (!online) this.chat.sendButton.disabled = false; // let the player try: the offline message explains
+  }
+
+  update(state, prev) {
+    this.state = state;
+    const phase = state.phase;
+    const phaseChanged = this.phase !== phase;
+    this.phase = phase;
+    document.body.dataset.phase = phase;
+    this.el.dataset.phase = phase;
+
+    // Top bar.
+    const phaseEl = $('[data-testid="phase"]');
+    phaseEl.textContent = state.paused ? `${phaseLabel(phase)} · paused` : phaseLabel(phase);
+    phaseEl.dataset.phase = phase;
+    const title = $('[data-testid="match-title"]');
+    title.textContent = state.scenario.title;
+    document.title = `Parley — ${phaseLabel(phase)}`;
+
+    // Who I am and who is here.
+    clear(this.roleChip);
+    this.roleChip.append('You are ', h('strong', null, state.you.role.name), ` · walk-away ${pts(state.you.batna)}`);
+    clear(this.players);
+    for (const p of state.players) {
+      const me = p.seat === state.you.seat;
+      this.players.appendChild(
+        h(
+          'li',
+          { class: ['player', p.online ? 'online' : 'offline'], testid: `player-${p.seat}`, 'data-online': String(!!p.online) },
+          h('span', { class: 'dot', 'aria-hidden': 'true' }),
+          h('span', { class: 'player-name' }, me ? `${p.name} (you)` : p.name),
+          h('span', { class: 'player-role' }, p.role ? p.role.name : ''),
+          h('span', { class: 'sr-only' }, p.online ? ', online' : ', offline'),
+        ),
+      );
+    }
+    this.updatePresence(state);
+
+    if (phaseChanged) {
+      this.clearError('general');
+      if (prev && prev.match_id === state.match_id) announce(`${phaseLabel(phase)} has started.`);
+      if (phase !== 'prep') app.briefOpen = false;
+      window.scrollTo({ top: 0 });
+    }
+    this.renderBriefOpen();
+    this.renderIntro(state);
+    this.renderReady(state);
+
+    // Panels per phase.
+    const chatPhase = ['prep', 'small_talk', 'bargaining'].includes(phase);
+    show(this.chat.el, chatPhase);
+    show(this.bargain.el, phase === 'bargaining');
+    show(this.survey.el, phase === 'survey');
+    show(this.results, phase === 'results');
+    this.layout.dataset.phase = phase;
+    if (phase === 'bargaining') {
+      this.bargain.update(state);
+      this.announceOffers(state, prev);
+    }
+    if (phase === 'survey') this.survey.update(state);
+    if (phase === 'results' && state.results && !this.resultsBuilt) {
+      this.resultsBuilt = true;
+      clear(this.results);
+      this.results.appendChild(
+        resultsView(state, {
+          onLeave: () => {
+            saveToken(null);
+            location.href = location.pathname;
+          },
+        }),
+      );
+    }
+    this.refreshEnabled();
+    updateCountdown();
+  }
+
+  announceOffers(state, prev) {
+    if (!prev || prev.match_id !== state.match_id) return;
+    const before = new Set((prev.offers || []).map((o) => o.id));
+    for (const o of state.offers || []) {
+      if (!before.has(o.id) && o.seat !== state.you.seat) {
+        announce(`New offer from ${this.playerName(o.seat)}, worth ${pts(o.value_to_you)} to you.`);
+      }
+    }
+  }
+
+  updatePresence(state) {
+    const me = state.you.seat;
+    const gone = state.players.filter((p) => p.seat !== me && !p.online);
+    const lines = [];
+    if (state.dropout && state.dropout.message) lines.push(state.dropout.message);
+    for (const p of gone) {
+      if (state.dropout && state.dropout.seat === p.seat && state.dropout.message) continue;
+      if (state.phase === 'results') continue;
+      const since = typeof p.gone_since === 'number' ? conn.now() - p.gone_since : null;
+      lines.push(
+        since !== null && since > 15000
+          ? `${p.name} lost their connection ${spokenDuration(since)} ago. The game waits for them to come back.`
+          : `${p.name} lost their connection. They can come back: the game waits for them.`,
+      );
+    }
+    clear(this.presence);
+    for (const l of lines) this.presence.appendChild(h('p', null, l));
+    show(this.presence, lines.length > 0);
+    this.presence.dataset.offline = gone.map((p) => p.seat).join(',');
+  }
+
+  renderIntro(state) {
+    clear(this.phaseIntro);
+    const phase = state.phase;
+    const others = state.players.filter((p) => p.seat !== state.you.seat).map((p) => p.name);
+    const withWho = others.length ? others.join(', ') : 'your partner';
+    let title = '';
+    let text = '';
+    if (phase === 'prep') {
+      title = 'Read your brief';
+      text = `You will negotiate with ${withWho}. Read the situation, your private brief and your points. Everything marked private is for your eyes only.`;
+    } else if (phase === 'small_talk') {
+      title = 'Get to know each other';
+      text = `Chat with ${withWho} before any business. The conversation starter below can help. No offers yet.`;
+    } else if (phase === 'bargaining') {
+      title = 'Bargaining';
+      text = `Talk it through and make offers. A deal needs everyone to accept the same offer. Your walk-away value is ${pts(state.you.batna)}.`;
+    } else {
+      return;
+    }
+    this.phaseIntro.append(h('h1', null, title), h('p', { class: 'muted' }, text));
+  }
+
+  renderReady(state) {
+    const phase = state.phase;
+    const visible = (phase === 'prep' || phase === 'small_talk') && !!state.players;
+    show(this.readyBar, visible);
+    if (!visible) return;
+    const me = state.players.find((p) => p.seat === state.you.seat);
+    const iVoted = !!(me && me.ready);
+    const count = state.players.filter((p) => p.ready).length;
+    const label = phase === 'prep' ? "I've read my brief" : 'Ready to talk business';
+    this.readyButton.textContent = iVoted ? 'You are ready' : label;
+    this.readyButton.disabled = iVoted || !!state.paused;
+    this.readyButton.setAttribute('aria-pressed', String(iVoted));
+    this.readyText.textContent =
+      phase === 'prep'
+        ? `When everyone is ready, small talk begins (${count} of ${state.players.length} ready).`
+        : `When everyone is ready, bargaining begins (${count} of ${state.players.length} ready).`;
+    clear(this.readyVotes);
+    for (const p of state.players) {
+      this.readyVotes.appendChild(
+        h(
+          'li',
+          { class: p.ready ? 'yes' : 'no', testid: `vote-${p.seat}`, 'data-ready': String(!!p.ready) },
+          h('span', { 'aria-hidden': 'true', class: 'vote-mark' }, p.ready ? '✓' : '…'),
+          ` ${p.seat === state.you.seat ? 'You' : p.name}: ${p.ready ? 'ready' : 'not yet'}`,
+        ),
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------- countdown
+
+function updateCountdown() {
+  const el = $('[data-testid="countdown"]');
+  const s = app.state;
+  if (!s || app.view !== 'match' || s.phase === 'results' || typeof s.deadline !== 'number') {
+    show(el, false);
+    return;
+  }
+  show(el, true);
+  if (s.paused) {
+    el.textContent = 'Paused';
+    el.dataset.remaining = '';
+    el.classList.remove('urgent');
+    return;
+  }
+  const remaining = s.deadline - conn.now();
+  el.textContent = remaining > 0 ? `${clock(remaining)} left` : "Time's up";
+  el.dataset.remaining = String(Math.max(0, Math.ceil(remaining / 1000)));
+  el.setAttribute('aria-label', `${spokenDuration(remaining)} left in ${phaseLabel(s.phase).toLowerCase()}`);
+  el.classList.toggle('urgent', remaining < 60000);
+  // Announce the last minute once.
+  if (remaining < 60000 && remaining > 55000 && app.lastMinuteFor !== `${s.match_id}:${s.phase}`) {
+    app.lastMinuteFor = `${s.match_id}:${s.phase}`;
+    announce(`One minute left in ${phaseLabel(s.phase).toLowerCase()}.`);
+  }
+  if (app.match && s.phase !== 'results') app.match.updatePresence(s);
+}
+
+// ---------------------------------------------------------------- start
+
+function start() {
+  setupJoin();
+  $('.notice-close').addEventListener('click', () => show($('[data-testid="notice"]'), false));
+  setView('connecting');
+  conn.start();
+  setInterval(updateCountdown, 500);
+  // For tests and debugging: the totals use the same scoring as the page.
+  window.parley = { versusBatna };
+}
+
+start();

@@ -1,0 +1,281 @@
+//! Test harness: runs the real `parley` binary on a free port with its own database, and
+//! talks to it over real WebSockets (tokio-tungstenite) and HTTP.
+#![allow(dead_code)]
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use http_body_util::{BodyExt, Full};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+/// How long a test waits for an expected frame before failing.
+pub const FRAME_TIMEOUT: Duration = Duration::from_secs(15);
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A running server process.
+pub struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    pub addr: String,
+    /// The database file.
+    pub db: PathBuf,
+    dir: PathBuf,
+    extra: Vec<String>,
+}
+
+impl Server {
+    /// Starts a server with a fresh database.
+    pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// Starts a server with extra arguments.
+    pub fn start_with(extra: &[&str]) -> Server {
+        let dir = std::env::temp_dir().join(format!(
+            "parley-test-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("parley.db");
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let (child, addr) = spawn(&db, &extra);
+        Server {
+            child,
+            addr,
+            db,
+            dir,
+            extra,
+        }
+    }
+
+    /// Kills the process with SIGKILL (no shutdown code runs) and starts it again on the same database.
+    pub fn kill9_and_restart(&mut self) {
+        self.child.kill().unwrap(); // SIGKILL on Unix
+        self.child.wait().unwrap();
+        let (child, addr) = spawn(&self.db, &self.extra);
+        self.child = child;
+        self.addr = addr;
+    }
+
+    /// The WebSocket URL.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
+    /// A connected client that has said hello.
+    pub async fn client(&self) -> Client {
+        let mut c = Client::connect(&self.ws_url()).await;
+        c.send(json!({"type": "hello", "version": 1})).await;
+        c.until_type("welcome").await;
+        c
+    }
+
+    /// POST JSON; returns status and body.
+    pub async fn post(&self, path: &str, body: Value, headers: &[(&str, &str)]) -> (u16, Value) {
+        http(&self.addr, "POST", path, Some(body), headers).await
+    }
+
+    /// GET; returns status and body.
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        http(&self.addr, "GET", path, None, &[]).await
+    }
+
+    /// Creates a workshop session; returns its join code.
+    pub async fn session(&self, scenario: &str, durations: Value, extra: Value) -> String {
+        let mut body = json!({"scenario": scenario, "durations": durations});
+        if let Value::Object(m) = extra {
+            for (k, v) in m {
+                body[k] = v;
+            }
+        }
+        let (status, v) = self.post("/api/sessions", body, &[]).await;
+        assert_eq!(status, 201, "{v}");
+        v["code"].as_str().unwrap().to_string()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn spawn(db: &std::path::Path, extra: &[String]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_parley"))
+        .arg("serve")
+        .args(["--addr", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .arg("--scenarios")
+        .arg(repo().join("scenarios"))
+        .arg("--static")
+        .arg(repo().join("client-web"))
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("parley binary runs");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let addr = loop {
+        let line = lines.next().expect("server printed its address").unwrap();
+        if let Some(a) = line.strip_prefix("listening on http://") {
+            break a.to_string();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
+}
+
+async fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build_http::<Full<Bytes>>();
+    let mut req = hyper::Request::builder()
+        .method(method)
+        .uri(format!("http://{addr}{path}"));
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let resp = client
+        .request(req.body(Full::new(Bytes::from(body))).unwrap())
+        .await
+        .expect("http request");
+    let status = resp.status().as_u16();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    let v = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    (status, v)
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A WebSocket client that records every raw text frame it receives.
+pub struct Client {
+    ws: Ws,
+    /// Every text frame received, raw, in order.
+    pub raw: Vec<String>,
+}
+
+impl Client {
+    /// Connects (no hello).
+    pub async fn connect(url: &str) -> Client {
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("websocket connects");
+        Client {
+            ws,
+            raw: Vec::new(),
+        }
+    }
+
+    /// Sends a JSON frame.
+    pub async fn send(&mut self, v: Value) {
+        self.ws.send(Message::text(v.to_string())).await.unwrap();
+    }
+
+    /// Sends a raw text frame.
+    pub async fn send_raw(&mut self, s: &str) {
+        self.ws.send(Message::text(s.to_string())).await.unwrap();
+    }
+
+    /// The next text frame as JSON; `None` when the server closed the connection.
+    pub async fn next(&mut self) -> Option<Value> {
+        loop {
+            let m = tokio::time::timeout(FRAME_TIMEOUT, self.ws.next())
+                .await
+                .expect("a frame arrives in time");
+            match m {
+                Some(Ok(Message::Text(t))) => {
+                    self.raw.push(t.to_string());
+                    return Some(serde_json::from_str(t.as_str()).expect("server frames are JSON"));
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return None,
+                Some(Ok(_)) => continue,
+            }
+        }
+    }
+
+    /// Reads frames until one satisfies `pred`; panics if the connection closes first.
+    pub async fn until(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            match self.next().await {
+                Some(v) if pred(&v) => return v,
+                Some(_) => continue,
+                None => panic!(
+                    "connection closed while waiting for {what}; frames: {:#?}",
+                    self.raw
+                ),
+            }
+        }
+    }
+
+    /// Reads until a frame of this type.
+    pub async fn until_type(&mut self, t: &str) -> Value {
+        self.until(t, |v| v["type"] == t).await
+    }
+
+    /// Reads until a `state` in this phase.
+    pub async fn until_phase(&mut self, phase: &str) -> Value {
+        self.until(&format!("phase {phase}"), |v| {
+            v["type"] == "state" && v["phase"] == phase
+        })
+        .await
+    }
+
+    /// Reads until an error with this code.
+    pub async fn until_error(&mut self, code: &str) -> Value {
+        self.until(&format!("error {code}"), |v| {
+            v["type"] == "error" && v["code"] == code
+        })
+        .await
+    }
+
+    /// Joins a workshop session; returns the `joined` frame.
+    pub async fn join(&mut self, code: &str, name: &str) -> Value {
+        self.send(json!({"type": "join", "code": code, "name": name}))
+            .await;
+        self.until_type("joined").await
+    }
+
+    /// Closes the connection.
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
+    }
+
+    /// Every raw frame received so far, joined.
+    pub fn transcript(&self) -> String {
+        self.raw.join("\n")
+    }
+}
+
+/// Long durations, so that only votes move phases.
+pub fn slow() -> Value {
+    json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600})
+}

@@ -1,0 +1,525 @@
+//! Whole matches against the real server over real WebSockets: deals, impasses, four parties,
+//! deadlines, reconnection, hidden information on raw frames, and bad input.
+
+mod common;
+
+use common::{slow, Client, Server};
+use parley::core::scenario::load_file;
+use parley::core::scoring::analyse_outcome;
+use serde_json::{json, Value};
+
+/// Joins `n` players to a session; returns clients in seat order with their `state`.
+async fn seated(server: &Server, code: &str, n: usize) -> Vec<(Client, Value)> {
+    let mut clients = Vec::new();
+    for i in 0..n {
+        let mut c = server.client().await;
+        c.join(code, &format!("Player{i}")).await;
+        clients.push(c);
+    }
+    let mut out = Vec::new();
+    for mut c in clients {
+        let st = c.until_type("state").await;
+        out.push((c, st));
+    }
+    out.sort_by_key(|(_, st)| st["you"]["seat"].as_u64().unwrap());
+    out
+}
+
+async fn all_ready(players: &mut [(Client, Value)], next: &str) {
+    for (c, _) in players.iter_mut() {
+        c.send(json!({"type": "ready"})).await;
+    }
+    for (c, _) in players.iter_mut() {
+        c.until_phase(next).await;
+    }
+}
+
+fn package(state: &Value, choice: impl Fn(usize) -> usize) -> Value {
+    let mut p = serde_json::Map::new();
+    for (k, i) in state["scenario"]["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        p.insert(i["id"].as_str().unwrap().into(), json!(choice(k)));
+    }
+    Value::Object(p)
+}
+
+#[tokio::test]
+async fn two_player_match_to_a_deal_keeps_hidden_information_hidden() {
+    let server = Server::start();
+    let code = server.session("campsite", slow(), json!({})).await;
+    let scenario = load_file(&common::repo().join("scenarios/campsite.toml")).unwrap();
+    let mut p = seated(&server, &code, 2).await;
+    assert_eq!(p[0].1["phase"], "prep");
+    assert_eq!(p[0].1["you"]["brief"], scenario.roles[0].brief.as_str());
+    assert_eq!(p[1].1["you"]["batna"], scenario.roles[1].batna);
+
+    // Small talk: entered by everyone voting; the icebreaker arrives as a server chat line.
+    p[0].0.send(json!({"type": "ready"})).await;
+    let st = p[1]
+        .0
+        .until(&"vote shown", |v| {
+            v["type"] == "state" && v["players"][0]["ready"] == true
+        })
+        .await;
+    assert_eq!(st["phase"], "prep");
+    p[1].0.send(json!({"type": "ready"})).await;
+    for (c, _) in p.iter_mut() {
+        c.until_phase("small_talk").await;
+        let ice = c.until_type("chat").await;
+        assert_eq!(ice["seat"], Value::Null);
+        assert!(scenario
+            .icebreakers
+            .contains(&ice["text"].as_str().unwrap().to_string()));
+    }
+    let offer = package(&p[0].1, |_| 0);
+    p[0].0
+        .send(json!({"type": "offer", "package": offer}))
+        .await;
+    let e = p[0].0.until_type("error").await;
+    assert_eq!(e["code"], "wrong_phase");
+    p[0].0
+        .send(json!({"type": "chat", "text": "Hello from the north shore!"}))
+        .await;
+    let line = p[1].0.until_type("chat").await;
+    assert_eq!(
+        (
+            line["text"].as_str(),
+            line["seat"].as_u64(),
+            line["name"].as_str()
+        ),
+        (
+            Some("Hello from the north shore!"),
+            Some(0),
+            Some("Player0")
+        )
+    );
+    all_ready(&mut p, "bargaining").await;
+
+    // Bargaining: seat 0 offers; seat 1 sees what it is worth to them and accepts.
+    let pkg = package(&p[0].1, |k| [1, 3, 0][k]);
+    p[0].0.send(json!({"type": "offer", "package": pkg})).await;
+    let st = p[1]
+        .0
+        .until(&"offer", |v| {
+            v["type"] == "state" && !v["offers"].as_array().unwrap().is_empty()
+        })
+        .await;
+    let offer = &st["offers"][0];
+    let idx = vec![1usize, 3, 0];
+    let expected_b = parley::core::scoring::package_points(&scenario, &idx)[1];
+    assert_eq!(offer["value_to_you"], expected_b);
+    assert_eq!(offer["status"], "standing");
+    let id = offer["id"].as_u64().unwrap();
+    p[1].0.send(json!({"type": "accept", "offer_id": id})).await;
+    for (c, _) in p.iter_mut() {
+        let st = c.until_phase("survey").await;
+        assert_eq!(st["outcome"]["kind"], "deal");
+        assert_eq!(st["survey"]["questions"].as_array().unwrap().len(), 5);
+    }
+
+    // Until now neither player has seen the other's brief, points or walk-away value.
+    for (me, (c, _)) in p.iter().enumerate() {
+        let other = 1 - me;
+        let t = c.transcript();
+        let brief_start: String = scenario.roles[other].brief.chars().take(80).collect();
+        assert!(
+            !t.contains(&brief_start),
+            "seat {me} saw the other brief before results"
+        );
+        let mut theirs = serde_json::Map::new();
+        for i in &scenario.issues {
+            theirs.insert(i.id.clone(), json!(i.points[other]));
+        }
+        assert!(
+            !t.contains(&Value::Object(theirs).to_string()),
+            "seat {me} saw the other points table"
+        );
+        assert!(
+            !t.contains(&format!("\"batna\":{}", scenario.roles[other].batna)),
+            "seat {me} saw the other BATNA"
+        );
+    }
+
+    p[0].0.send(json!({"type": "survey", "ratings": {"trust": 6, "fair": 7}, "counterpart_priorities": ["firewood", "food", "water"]})).await;
+    p[1].0
+        .send(json!({"type": "survey", "ratings": {"trust": 9}}))
+        .await;
+    assert_eq!(p[1].0.until_type("error").await["code"], "bad_survey");
+    p[1].0.send(json!({"type": "skip_survey"})).await;
+    let expected = analyse_outcome(&scenario, Some(&idx));
+    for (c, _) in p.iter_mut() {
+        let st = c.until_phase("results").await;
+        let r = &st["results"];
+        assert_eq!(r["joint_value"], expected.joint_value);
+        assert_eq!(r["max_joint_value"], expected.max_joint_value);
+        assert_eq!(r["pareto_optimal"], expected.pareto_optimal);
+        // The reveal: every role's brief and points are now shown.
+        assert_eq!(r["roles"][1]["brief"], scenario.roles[1].brief.as_str());
+        assert_eq!(
+            r["roles"][0]["points"]["water"],
+            json!(scenario.issues[1].points[0])
+        );
+        assert!(r["frontier"].as_array().unwrap().len() >= 2);
+        assert!(!r["feedback"].as_array().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn walk_away_and_deadline_both_end_in_impasse() {
+    let server = Server::start();
+    // Pair 1 walks away.
+    let code = server
+        .session(
+            "job-offer",
+            json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}),
+            json!({}),
+        )
+        .await;
+    let mut p = seated(&server, &code, 2).await;
+    assert_eq!(
+        p[0].1["phase"], "bargaining",
+        "zero-length prep and small talk are skipped"
+    );
+    p[1].0.send(json!({"type": "walk_away"})).await;
+    for (c, _) in p.iter_mut() {
+        let st = c.until_phase("survey").await;
+        assert_eq!(
+            st["outcome"],
+            json!({"kind": "impasse", "reason": "walked_away"})
+        );
+    }
+    // Pair 2 runs out of time: the server pushes every phase change itself.
+    let code = server
+        .session(
+            "campsite",
+            json!({"prep": 1, "small_talk": 1, "bargaining": 1, "survey": 1}),
+            json!({}),
+        )
+        .await;
+    let mut p = seated(&server, &code, 2).await;
+    let (c, _) = &mut p[0];
+    let st = c.until_phase("small_talk").await;
+    assert!(st["deadline"].as_i64().unwrap() > st["phase_started"].as_i64().unwrap());
+    c.until_phase("bargaining").await;
+    let st = c.until_phase("survey").await;
+    assert_eq!(
+        st["outcome"],
+        json!({"kind": "impasse", "reason": "deadline"})
+    );
+    let st = c.until_phase("results").await;
+    let r = &st["results"];
+    let scenario = load_file(&common::repo().join("scenarios/campsite.toml")).unwrap();
+    assert_eq!(
+        r["joint_value"],
+        scenario.roles.iter().map(|r| r.batna).sum::<i64>(),
+        "an impasse gives everyone their BATNA"
+    );
+    assert_eq!(st["deadline"], Value::Null);
+}
+
+#[tokio::test]
+async fn four_party_deal_needs_every_party_to_accept() {
+    let server = Server::start();
+    let code = server
+        .session(
+            "alignment-meeting",
+            json!({"prep": 0, "small_talk": 600, "bargaining": 600, "survey": 0}),
+            json!({}),
+        )
+        .await;
+    let mut p = seated(&server, &code, 4).await;
+    let roles: Vec<&str> = p
+        .iter()
+        .map(|(_, st)| st["you"]["role"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["product", "engineering", "sales", "finance"]);
+    all_ready(&mut p, "bargaining").await;
+    let pkg = package(&p[0].1, |_| 0);
+    p[0].0.send(json!({"type": "offer", "package": pkg})).await;
+    let id = p[3]
+        .0
+        .until(&"offer", |v| {
+            v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())
+        })
+        .await["offers"][0]["id"]
+        .as_u64()
+        .unwrap();
+    for i in 1..3 {
+        p[i].0.send(json!({"type": "accept", "offer_id": id})).await;
+    }
+    let st = p[0]
+        .0
+        .until(&"two accepts", |v| {
+            v["type"] == "state"
+                && v["offers"][0]["accepted_by"]
+                    .as_array()
+                    .is_some_and(|a| a.len() == 3)
+        })
+        .await;
+    assert_eq!(st["phase"], "bargaining", "three of four is not a deal");
+    p[3].0.send(json!({"type": "accept", "offer_id": id})).await;
+    for (c, _) in p.iter_mut() {
+        let st = c.until_phase("results").await;
+        assert_eq!(st["outcome"]["kind"], "deal");
+        assert_eq!(st["results"]["roles"].as_array().unwrap().len(), 4);
+        assert_eq!(
+            st["results"]["frontier"],
+            Value::Null,
+            "frontier is drawn for two roles only"
+        );
+    }
+}
+
+#[tokio::test]
+async fn reconnecting_with_the_token_resumes_the_match() {
+    let server = Server::start();
+    let code = server
+        .session(
+            "campsite",
+            json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}),
+            json!({}),
+        )
+        .await;
+    let mut a = server.client().await;
+    let joined = a.join(&code, "Ana").await;
+    let token = joined["token"].as_str().unwrap().to_string();
+    assert_eq!(token.len(), 32);
+    let w = a.until_type("waiting").await;
+    assert_eq!(w["ahead"], 0);
+    let mut b = server.client().await;
+    b.join(&code, "Ben").await;
+    let st = a.until_phase("bargaining").await;
+    let pkg = package(&st, |_| 1);
+    a.send(json!({"type": "chat", "text": "Before I drop: what matters most to you?"}))
+        .await;
+    a.send(json!({"type": "offer", "package": pkg})).await;
+    b.until(&"offer", |v| {
+        v["type"] == "state" && v["offers"].as_array().is_some_and(|o| o.len() == 1)
+    })
+    .await;
+    a.close().await;
+    let st = b
+        .until(&"a offline", |v| {
+            v["type"] == "state"
+                && v["players"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["online"] == false)
+        })
+        .await;
+    assert!(st["players"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["gone_since"].is_i64()));
+
+    let mut a2 = Client::connect(&server.ws_url()).await;
+    a2.send(json!({"type": "hello", "version": 1, "token": token}))
+        .await;
+    let j = a2.until_type("joined").await;
+    assert_eq!(j["name"], "Ana");
+    let st = a2.until_type("state").await;
+    assert_eq!(st["phase"], "bargaining");
+    assert_eq!(st["offers"][0]["status"], "standing");
+    let hist = a2.until_type("chat_history").await;
+    assert!(hist["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["text"] == "Before I drop: what matters most to you?"));
+    b.until(&"a back", |v| {
+        v["type"] == "state"
+            && v["players"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["online"] == true)
+    })
+    .await;
+    // The resumed connection can act.
+    a2.send(json!({"type": "withdraw"})).await;
+    let st = b
+        .until(&"withdrawn", |v| {
+            v["type"] == "state" && v["offers"][0]["status"] == "withdrawn"
+        })
+        .await;
+    assert_eq!(st["phase"], "bargaining");
+}
+
+#[tokio::test]
+async fn bad_input_gets_stable_error_codes_and_hurts_nobody_else() {
+    let server = Server::start();
+    // A healthy match elsewhere on the server.
+    let other = server
+        .session(
+            "campsite",
+            json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}),
+            json!({}),
+        )
+        .await;
+    let mut q = seated(&server, &other, 2).await;
+
+    let mut c = Client::connect(&server.ws_url()).await;
+    c.send(json!({"type": "chat", "text": "hi"})).await;
+    assert_eq!(c.until_type("error").await["code"], "hello_required");
+    c.send(json!({"type": "hello", "version": 1})).await;
+    c.until_type("welcome").await;
+    c.send_raw("{not json").await;
+    assert_eq!(c.until_type("error").await["code"], "bad_json");
+    c.send(json!({"type": "teleport"})).await;
+    assert_eq!(c.until_type("error").await["code"], "unknown_type");
+    c.send(json!({"type": "accept", "offer_id": "seven"})).await;
+    assert_eq!(c.until_type("error").await["code"], "bad_message");
+    c.send_raw(&format!(
+        r#"{{"type":"chat","text":"{}"}}"#,
+        "x".repeat(20_000)
+    ))
+    .await;
+    assert_eq!(c.until_type("error").await["code"], "frame_too_large");
+    c.send(json!({"type": "offer", "package": {}})).await;
+    assert_eq!(c.until_type("error").await["code"], "not_joined");
+    c.send(json!({"type": "join", "code": "ZZZZZZ", "name": "Eve"}))
+        .await;
+    assert_eq!(c.until_type("error").await["code"], "unknown_session");
+    c.send(json!({"type": "join", "code": other, "name": "   "}))
+        .await;
+    assert_eq!(c.until_type("error").await["code"], "bad_name");
+    c.send(json!({"type": "ping"})).await;
+    c.until_type("pong").await;
+
+    // A forged token.
+    let mut f = Client::connect(&server.ws_url()).await;
+    f.send(json!({"type": "hello", "version": 1, "token": "0123456789abcdef0123456789abcdef"}))
+        .await;
+    assert_eq!(f.until_type("error").await["code"], "bad_token");
+    // A wrong version closes the connection.
+    let mut v = Client::connect(&server.ws_url()).await;
+    v.send(json!({"type": "hello", "version": 99})).await;
+    assert_eq!(v.until_type("error").await["code"], "unsupported_version");
+    assert!(v.next().await.is_none());
+
+    // In a match: bad offers, unknown ids, acting out of turn, floods.
+    let code = server
+        .session(
+            "campsite",
+            json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}),
+            json!({}),
+        )
+        .await;
+    let mut p = seated(&server, &code, 2).await;
+    let me = &mut p[0].0;
+    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 0, "gold": 1}}))
+        .await;
+    assert_eq!(me.until_type("error").await["code"], "unknown_issue");
+    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0}}))
+        .await;
+    assert_eq!(me.until_type("error").await["code"], "missing_issue");
+    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 9}}))
+        .await;
+    assert_eq!(me.until_type("error").await["code"], "unknown_option");
+    me.send(json!({"type": "accept", "offer_id": 424242})).await;
+    assert_eq!(me.until_type("error").await["code"], "offer_not_standing");
+    me.send(json!({"type": "withdraw"})).await;
+    assert_eq!(me.until_type("error").await["code"], "nothing_to_withdraw");
+    me.send(json!({"type": "survey", "ratings": {}})).await;
+    assert_eq!(me.until_type("error").await["code"], "wrong_phase");
+    me.send(json!({"type": "chat", "text": "y".repeat(1001)}))
+        .await;
+    assert_eq!(me.until_type("error").await["code"], "chat_too_long");
+    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 0}}))
+        .await;
+    let id = me
+        .until(&"own offer", |v| {
+            v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())
+        })
+        .await["offers"][0]["id"]
+        .clone();
+    me.send(json!({"type": "accept", "offer_id": id})).await;
+    assert_eq!(me.until_type("error").await["code"], "own_offer");
+    for i in 0..12 {
+        me.send(json!({"type": "chat", "text": format!("flood {i}")}))
+            .await;
+    }
+    me.until_error("rate_limited").await;
+
+    // The other match never noticed.
+    q[0].0
+        .send(json!({"type": "chat", "text": "still fine?"}))
+        .await;
+    let line = q[1].0.until_type("chat").await;
+    assert_eq!(line["text"], "still fine?");
+    // Over the hard limit the WebSocket layer closes that one connection; the server stays up.
+    c.send_raw(&"z".repeat(100_000)).await;
+    while c.next().await.is_some() {}
+    let (status, h) = server.get("/healthz").await;
+    assert_eq!((status, h["status"].as_str()), (200, Some("ok")));
+}
+
+#[tokio::test]
+async fn practice_pool_pairs_people_and_sessions_need_the_admin_key_when_set() {
+    let server = Server::start_with(&["--admin-key", "s3cret"]);
+    let (status, v) = server
+        .post("/api/sessions", json!({"scenario": "campsite"}), &[])
+        .await;
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (401, Some("admin_key_required"))
+    );
+    let (status, v) = server
+        .post(
+            "/api/sessions",
+            json!({"scenario": "nope"}),
+            &[("x-admin-key", "s3cret")],
+        )
+        .await;
+    assert_eq!(
+        (status, v["code"].as_str()),
+        (400, Some("unknown_scenario"))
+    );
+    let (status, v) = server
+        .post(
+            "/api/sessions",
+            json!({"scenario": "campsite"}),
+            &[("x-admin-key", "s3cret")],
+        )
+        .await;
+    assert_eq!(status, 201);
+    let code = v["code"].as_str().unwrap();
+    assert_eq!(code.len(), 6);
+    assert_eq!(v["facilitator_token"].as_str().unwrap().len(), 32);
+    let (status, info) = server.get(&format!("/api/sessions/{code}")).await;
+    assert_eq!(
+        (status, info["scenario"]["id"].as_str()),
+        (200, Some("campsite"))
+    );
+
+    // Practice: two people asking for no particular scenario meet; a third waits.
+    let mut a = server.client().await;
+    a.send(json!({"type": "practice", "name": "Ana"})).await;
+    assert_eq!(a.until_type("joined").await["session"]["kind"], "practice");
+    let mut b = server.client().await;
+    b.send(json!({"type": "practice", "name": "Ben"})).await;
+    let sa = a.until_type("state").await;
+    let sb = b.until_type("state").await;
+    assert_eq!(sa["match_id"], sb["match_id"]);
+    assert_ne!(sa["you"]["seat"], sb["you"]["seat"]);
+    let mut c = server.client().await;
+    c.send(json!({"type": "practice", "name": "Cy", "scenario": "job-offer"}))
+        .await;
+    let w = c.until_type("waiting").await;
+    assert_eq!(
+        (w["ahead"].as_u64(), w["scenario"].as_str()),
+        (Some(0), Some("job-offer"))
+    );
+    c.send(json!({"type": "practice", "name": "Cy"})).await;
+    assert_eq!(c.until_type("error").await["code"], "already_joined");
+    let mut d = server.client().await;
+    d.send(json!({"type": "practice", "name": "Di", "scenario": "moon-base"}))
+        .await;
+    assert_eq!(d.until_type("error").await["code"], "unknown_scenario");
+}
