@@ -36,12 +36,7 @@ async fn all_ready(players: &mut [(Client, Value)], next: &str) {
 
 fn package(state: &Value, choice: impl Fn(usize) -> usize) -> Value {
     let mut p = serde_json::Map::new();
-    for (k, i) in state["scenario"]["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .enumerate()
-    {
+    for (k, i) in state["scenario"]["issues"].as_array().unwrap().iter().enumerate() {
         p.insert(i["id"].as_str().unwrap().into(), json!(choice(k)));
     }
     Value::Object(p)
@@ -59,55 +54,31 @@ async fn two_player_match_to_a_deal_keeps_hidden_information_hidden() {
 
     // Small talk: entered by everyone voting; the icebreaker arrives as a server chat line.
     p[0].0.send(json!({"type": "ready"})).await;
-    let st = p[1]
-        .0
-        .until(&"vote shown", |v| {
-            v["type"] == "state" && v["players"][0]["ready"] == true
-        })
-        .await;
+    let st = p[1].0.until(&"vote shown", |v| v["type"] == "state" && v["players"][0]["ready"] == true).await;
     assert_eq!(st["phase"], "prep");
     p[1].0.send(json!({"type": "ready"})).await;
     for (c, _) in p.iter_mut() {
         c.until_phase("small_talk").await;
         let ice = c.until_type("chat").await;
         assert_eq!(ice["seat"], Value::Null);
-        assert!(scenario
-            .icebreakers
-            .contains(&ice["text"].as_str().unwrap().to_string()));
+        assert!(scenario.icebreakers.contains(&ice["text"].as_str().unwrap().to_string()));
     }
     let offer = package(&p[0].1, |_| 0);
-    p[0].0
-        .send(json!({"type": "offer", "package": offer}))
-        .await;
+    p[0].0.send(json!({"type": "offer", "package": offer})).await;
     let e = p[0].0.until_type("error").await;
     assert_eq!(e["code"], "wrong_phase");
-    p[0].0
-        .send(json!({"type": "chat", "text": "Hello from the north shore!"}))
-        .await;
+    p[0].0.send(json!({"type": "chat", "text": "Hello from the north shore!"})).await;
     let line = p[1].0.until_type("chat").await;
     assert_eq!(
-        (
-            line["text"].as_str(),
-            line["seat"].as_u64(),
-            line["name"].as_str()
-        ),
-        (
-            Some("Hello from the north shore!"),
-            Some(0),
-            Some("Player0")
-        )
+        (line["text"].as_str(), line["seat"].as_u64(), line["name"].as_str()),
+        (Some("Hello from the north shore!"), Some(0), Some("Player0"))
     );
     all_ready(&mut p, "bargaining").await;
 
     // Bargaining: seat 0 offers; seat 1 sees what it is worth to them and accepts.
     let pkg = package(&p[0].1, |k| [1, 3, 0][k]);
     p[0].0.send(json!({"type": "offer", "package": pkg})).await;
-    let st = p[1]
-        .0
-        .until(&"offer", |v| {
-            v["type"] == "state" && !v["offers"].as_array().unwrap().is_empty()
-        })
-        .await;
+    let st = p[1].0.until(&"offer", |v| v["type"] == "state" && !v["offers"].as_array().unwrap().is_empty()).await;
     let offer = &st["offers"][0];
     let idx = vec![1usize, 3, 0];
     let expected_b = parley::core::scoring::package_points(&scenario, &idx)[1];
@@ -126,28 +97,17 @@ async fn two_player_match_to_a_deal_keeps_hidden_information_hidden() {
         let other = 1 - me;
         let t = c.transcript();
         let brief_start: String = scenario.roles[other].brief.chars().take(80).collect();
-        assert!(
-            !t.contains(&brief_start),
-            "seat {me} saw the other brief before results"
-        );
+        assert!(!t.contains(&brief_start), "seat {me} saw the other brief before results");
         let mut theirs = serde_json::Map::new();
         for i in &scenario.issues {
             theirs.insert(i.id.clone(), json!(i.points[other]));
         }
-        assert!(
-            !t.contains(&Value::Object(theirs).to_string()),
-            "seat {me} saw the other points table"
-        );
-        assert!(
-            !t.contains(&format!("\"batna\":{}", scenario.roles[other].batna)),
-            "seat {me} saw the other BATNA"
-        );
+        assert!(!t.contains(&Value::Object(theirs).to_string()), "seat {me} saw the other points table");
+        assert!(!t.contains(&format!("\"batna\":{}", scenario.roles[other].batna)), "seat {me} saw the other BATNA");
     }
 
     p[0].0.send(json!({"type": "survey", "ratings": {"trust": 6, "fair": 7}, "counterpart_priorities": ["firewood", "food", "water"]})).await;
-    p[1].0
-        .send(json!({"type": "survey", "ratings": {"trust": 9}}))
-        .await;
+    p[1].0.send(json!({"type": "survey", "ratings": {"trust": 9}})).await;
     assert_eq!(p[1].0.until_type("error").await["code"], "bad_survey");
     p[1].0.send(json!({"type": "skip_survey"})).await;
     let expected = analyse_outcome(&scenario, Some(&idx));
@@ -159,10 +119,7 @@ async fn two_player_match_to_a_deal_keeps_hidden_information_hidden() {
         assert_eq!(r["pareto_optimal"], expected.pareto_optimal);
         // The reveal: every role's brief and points are now shown.
         assert_eq!(r["roles"][1]["brief"], scenario.roles[1].brief.as_str());
-        assert_eq!(
-            r["roles"][0]["points"]["water"],
-            json!(scenario.issues[1].points[0])
-        );
+        assert_eq!(r["roles"][0]["points"]["water"], json!(scenario.issues[1].points[0]));
         assert!(r["frontier"].as_array().unwrap().len() >= 2);
         assert!(!r["feedback"].as_array().unwrap().is_empty());
     }
@@ -173,43 +130,25 @@ async fn walk_away_and_deadline_both_end_in_impasse() {
     let server = Server::start();
     // Pair 1 walks away.
     let code = server
-        .session(
-            "job-offer",
-            json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}),
-            json!({}),
-        )
+        .session("job-offer", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
         .await;
     let mut p = seated(&server, &code, 2).await;
-    assert_eq!(
-        p[0].1["phase"], "bargaining",
-        "zero-length prep and small talk are skipped"
-    );
+    assert_eq!(p[0].1["phase"], "bargaining", "zero-length prep and small talk are skipped");
     p[1].0.send(json!({"type": "walk_away"})).await;
     for (c, _) in p.iter_mut() {
         let st = c.until_phase("survey").await;
-        assert_eq!(
-            st["outcome"],
-            json!({"kind": "impasse", "reason": "walked_away"})
-        );
+        assert_eq!(st["outcome"], json!({"kind": "impasse", "reason": "walked_away"}));
     }
     // Pair 2 runs out of time: the server pushes every phase change itself.
-    let code = server
-        .session(
-            "campsite",
-            json!({"prep": 1, "small_talk": 1, "bargaining": 1, "survey": 1}),
-            json!({}),
-        )
-        .await;
+    let code =
+        server.session("campsite", json!({"prep": 1, "small_talk": 1, "bargaining": 1, "survey": 1}), json!({})).await;
     let mut p = seated(&server, &code, 2).await;
     let (c, _) = &mut p[0];
     let st = c.until_phase("small_talk").await;
     assert!(st["deadline"].as_i64().unwrap() > st["phase_started"].as_i64().unwrap());
     c.until_phase("bargaining").await;
     let st = c.until_phase("survey").await;
-    assert_eq!(
-        st["outcome"],
-        json!({"kind": "impasse", "reason": "deadline"})
-    );
+    assert_eq!(st["outcome"], json!({"kind": "impasse", "reason": "deadline"}));
     let st = c.until_phase("results").await;
     let r = &st["results"];
     let scenario = load_file(&common::repo().join("scenarios/campsite.toml")).unwrap();
@@ -225,39 +164,26 @@ async fn walk_away_and_deadline_both_end_in_impasse() {
 async fn four_party_deal_needs_every_party_to_accept() {
     let server = Server::start();
     let code = server
-        .session(
-            "alignment-meeting",
-            json!({"prep": 0, "small_talk": 600, "bargaining": 600, "survey": 0}),
-            json!({}),
-        )
+        .session("alignment-meeting", json!({"prep": 0, "small_talk": 600, "bargaining": 600, "survey": 0}), json!({}))
         .await;
     let mut p = seated(&server, &code, 4).await;
-    let roles: Vec<&str> = p
-        .iter()
-        .map(|(_, st)| st["you"]["role"]["id"].as_str().unwrap())
-        .collect();
+    let roles: Vec<&str> = p.iter().map(|(_, st)| st["you"]["role"]["id"].as_str().unwrap()).collect();
     assert_eq!(roles, ["product", "engineering", "sales", "finance"]);
     all_ready(&mut p, "bargaining").await;
     let pkg = package(&p[0].1, |_| 0);
     p[0].0.send(json!({"type": "offer", "package": pkg})).await;
-    let id = p[3]
-        .0
-        .until(&"offer", |v| {
-            v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())
-        })
-        .await["offers"][0]["id"]
-        .as_u64()
-        .unwrap();
+    let id =
+        p[3].0.until(&"offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())).await
+            ["offers"][0]["id"]
+            .as_u64()
+            .unwrap();
     for i in 1..3 {
         p[i].0.send(json!({"type": "accept", "offer_id": id})).await;
     }
     let st = p[0]
         .0
         .until(&"two accepts", |v| {
-            v["type"] == "state"
-                && v["offers"][0]["accepted_by"]
-                    .as_array()
-                    .is_some_and(|a| a.len() == 3)
+            v["type"] == "state" && v["offers"][0]["accepted_by"].as_array().is_some_and(|a| a.len() == 3)
         })
         .await;
     assert_eq!(st["phase"], "bargaining", "three of four is not a deal");
@@ -266,11 +192,7 @@ async fn four_party_deal_needs_every_party_to_accept() {
         let st = c.until_phase("results").await;
         assert_eq!(st["outcome"]["kind"], "deal");
         assert_eq!(st["results"]["roles"].as_array().unwrap().len(), 4);
-        assert_eq!(
-            st["results"]["frontier"],
-            Value::Null,
-            "frontier is drawn for two roles only"
-        );
+        assert_eq!(st["results"]["frontier"], Value::Null, "frontier is drawn for two roles only");
     }
 }
 
@@ -278,11 +200,7 @@ async fn four_party_deal_needs_every_party_to_accept() {
 async fn reconnecting_with_the_token_resumes_the_match() {
     let server = Server::start();
     let code = server
-        .session(
-            "campsite",
-            json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}),
-            json!({}),
-        )
+        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
         .await;
     let mut a = server.client().await;
     let joined = a.join(&code, "Ana").await;
@@ -294,60 +212,33 @@ async fn reconnecting_with_the_token_resumes_the_match() {
     b.join(&code, "Ben").await;
     let st = a.until_phase("bargaining").await;
     let pkg = package(&st, |_| 1);
-    a.send(json!({"type": "chat", "text": "Before I drop: what matters most to you?"}))
-        .await;
+    a.send(json!({"type": "chat", "text": "Before I drop: what matters most to you?"})).await;
     a.send(json!({"type": "offer", "package": pkg})).await;
-    b.until(&"offer", |v| {
-        v["type"] == "state" && v["offers"].as_array().is_some_and(|o| o.len() == 1)
-    })
-    .await;
+    b.until(&"offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| o.len() == 1)).await;
     a.close().await;
     let st = b
         .until(&"a offline", |v| {
-            v["type"] == "state"
-                && v["players"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|p| p["online"] == false)
+            v["type"] == "state" && v["players"].as_array().unwrap().iter().any(|p| p["online"] == false)
         })
         .await;
-    assert!(st["players"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|p| p["gone_since"].is_i64()));
+    assert!(st["players"].as_array().unwrap().iter().any(|p| p["gone_since"].is_i64()));
 
     let mut a2 = Client::connect(&server.ws_url()).await;
-    a2.send(json!({"type": "hello", "version": 1, "token": token}))
-        .await;
+    a2.send(json!({"type": "hello", "version": 1, "token": token})).await;
     let j = a2.until_type("joined").await;
     assert_eq!(j["name"], "Ana");
     let st = a2.until_type("state").await;
     assert_eq!(st["phase"], "bargaining");
     assert_eq!(st["offers"][0]["status"], "standing");
     let hist = a2.until_type("chat_history").await;
-    assert!(hist["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|l| l["text"] == "Before I drop: what matters most to you?"));
+    assert!(hist["lines"].as_array().unwrap().iter().any(|l| l["text"] == "Before I drop: what matters most to you?"));
     b.until(&"a back", |v| {
-        v["type"] == "state"
-            && v["players"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|p| p["online"] == true)
+        v["type"] == "state" && v["players"].as_array().unwrap().iter().all(|p| p["online"] == true)
     })
     .await;
     // The resumed connection can act.
     a2.send(json!({"type": "withdraw"})).await;
-    let st = b
-        .until(&"withdrawn", |v| {
-            v["type"] == "state" && v["offers"][0]["status"] == "withdrawn"
-        })
-        .await;
+    let st = b.until(&"withdrawn", |v| v["type"] == "state" && v["offers"][0]["status"] == "withdrawn").await;
     assert_eq!(st["phase"], "bargaining");
 }
 
@@ -356,11 +247,7 @@ async fn bad_input_gets_stable_error_codes_and_hurts_nobody_else() {
     let server = Server::start();
     // A healthy match elsewhere on the server.
     let other = server
-        .session(
-            "campsite",
-            json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}),
-            json!({}),
-        )
+        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
         .await;
     let mut q = seated(&server, &other, 2).await;
 
@@ -375,27 +262,20 @@ async fn bad_input_gets_stable_error_codes_and_hurts_nobody_else() {
     assert_eq!(c.until_type("error").await["code"], "unknown_type");
     c.send(json!({"type": "accept", "offer_id": "seven"})).await;
     assert_eq!(c.until_type("error").await["code"], "bad_message");
-    c.send_raw(&format!(
-        r#"{{"type":"chat","text":"{}"}}"#,
-        "x".repeat(20_000)
-    ))
-    .await;
+    c.send_raw(&format!(r#"{{"type":"chat","text":"{}"}}"#, "x".repeat(20_000))).await;
     assert_eq!(c.until_type("error").await["code"], "frame_too_large");
     c.send(json!({"type": "offer", "package": {}})).await;
     assert_eq!(c.until_type("error").await["code"], "not_joined");
-    c.send(json!({"type": "join", "code": "ZZZZZZ", "name": "Eve"}))
-        .await;
+    c.send(json!({"type": "join", "code": "ZZZZZZ", "name": "Eve"})).await;
     assert_eq!(c.until_type("error").await["code"], "unknown_session");
-    c.send(json!({"type": "join", "code": other, "name": "   "}))
-        .await;
+    c.send(json!({"type": "join", "code": other, "name": "   "})).await;
     assert_eq!(c.until_type("error").await["code"], "bad_name");
     c.send(json!({"type": "ping"})).await;
     c.until_type("pong").await;
 
     // A forged token.
     let mut f = Client::connect(&server.ws_url()).await;
-    f.send(json!({"type": "hello", "version": 1, "token": "0123456789abcdef0123456789abcdef"}))
-        .await;
+    f.send(json!({"type": "hello", "version": 1, "token": "0123456789abcdef0123456789abcdef"})).await;
     assert_eq!(f.until_type("error").await["code"], "bad_token");
     // A wrong version closes the connection.
     let mut v = Client::connect(&server.ws_url()).await;
@@ -405,22 +285,15 @@ async fn bad_input_gets_stable_error_codes_and_hurts_nobody_else() {
 
     // In a match: bad offers, unknown ids, acting out of turn, floods.
     let code = server
-        .session(
-            "campsite",
-            json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}),
-            json!({}),
-        )
+        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
         .await;
     let mut p = seated(&server, &code, 2).await;
     let me = &mut p[0].0;
-    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 0, "gold": 1}}))
-        .await;
+    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 0, "gold": 1}})).await;
     assert_eq!(me.until_type("error").await["code"], "unknown_issue");
-    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0}}))
-        .await;
+    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0}})).await;
     assert_eq!(me.until_type("error").await["code"], "missing_issue");
-    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 9}}))
-        .await;
+    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 9}})).await;
     assert_eq!(me.until_type("error").await["code"], "unknown_option");
     me.send(json!({"type": "accept", "offer_id": 424242})).await;
     assert_eq!(me.until_type("error").await["code"], "offer_not_standing");
@@ -428,29 +301,22 @@ async fn bad_input_gets_stable_error_codes_and_hurts_nobody_else() {
     assert_eq!(me.until_type("error").await["code"], "nothing_to_withdraw");
     me.send(json!({"type": "survey", "ratings": {}})).await;
     assert_eq!(me.until_type("error").await["code"], "wrong_phase");
-    me.send(json!({"type": "chat", "text": "y".repeat(1001)}))
-        .await;
+    me.send(json!({"type": "chat", "text": "y".repeat(1001)})).await;
     assert_eq!(me.until_type("error").await["code"], "chat_too_long");
-    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 0}}))
-        .await;
+    me.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 0}})).await;
     let id = me
-        .until(&"own offer", |v| {
-            v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())
-        })
+        .until(&"own offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty()))
         .await["offers"][0]["id"]
         .clone();
     me.send(json!({"type": "accept", "offer_id": id})).await;
     assert_eq!(me.until_type("error").await["code"], "own_offer");
     for i in 0..12 {
-        me.send(json!({"type": "chat", "text": format!("flood {i}")}))
-            .await;
+        me.send(json!({"type": "chat", "text": format!("flood {i}")})).await;
     }
     me.until_error("rate_limited").await;
 
     // The other match never noticed.
-    q[0].0
-        .send(json!({"type": "chat", "text": "still fine?"}))
-        .await;
+    q[0].0.send(json!({"type": "chat", "text": "still fine?"})).await;
     let line = q[1].0.until_type("chat").await;
     assert_eq!(line["text"], "still fine?");
     // Over the hard limit the WebSocket layer closes that one connection; the server stays up.
@@ -463,40 +329,17 @@ async fn bad_input_gets_stable_error_codes_and_hurts_nobody_else() {
 #[tokio::test]
 async fn practice_pool_pairs_people_and_sessions_need_the_admin_key_when_set() {
     let server = Server::start_with(&["--admin-key", "s3cret"]);
-    let (status, v) = server
-        .post("/api/sessions", json!({"scenario": "campsite"}), &[])
-        .await;
-    assert_eq!(
-        (status, v["code"].as_str()),
-        (401, Some("admin_key_required"))
-    );
-    let (status, v) = server
-        .post(
-            "/api/sessions",
-            json!({"scenario": "nope"}),
-            &[("x-admin-key", "s3cret")],
-        )
-        .await;
-    assert_eq!(
-        (status, v["code"].as_str()),
-        (400, Some("unknown_scenario"))
-    );
-    let (status, v) = server
-        .post(
-            "/api/sessions",
-            json!({"scenario": "campsite"}),
-            &[("x-admin-key", "s3cret")],
-        )
-        .await;
+    let (status, v) = server.post("/api/sessions", json!({"scenario": "campsite"}), &[]).await;
+    assert_eq!((status, v["code"].as_str()), (401, Some("admin_key_required")));
+    let (status, v) = server.post("/api/sessions", json!({"scenario": "nope"}), &[("x-admin-key", "s3cret")]).await;
+    assert_eq!((status, v["code"].as_str()), (400, Some("unknown_scenario")));
+    let (status, v) = server.post("/api/sessions", json!({"scenario": "campsite"}), &[("x-admin-key", "s3cret")]).await;
     assert_eq!(status, 201);
     let code = v["code"].as_str().unwrap();
     assert_eq!(code.len(), 6);
     assert_eq!(v["facilitator_token"].as_str().unwrap().len(), 32);
     let (status, info) = server.get(&format!("/api/sessions/{code}")).await;
-    assert_eq!(
-        (status, info["scenario"]["id"].as_str()),
-        (200, Some("campsite"))
-    );
+    assert_eq!((status, info["scenario"]["id"].as_str()), (200, Some("campsite")));
 
     // Practice: two people asking for no particular scenario meet; a third waits.
     let mut a = server.client().await;
@@ -509,17 +352,35 @@ async fn practice_pool_pairs_people_and_sessions_need_the_admin_key_when_set() {
     assert_eq!(sa["match_id"], sb["match_id"]);
     assert_ne!(sa["you"]["seat"], sb["you"]["seat"]);
     let mut c = server.client().await;
-    c.send(json!({"type": "practice", "name": "Cy", "scenario": "job-offer"}))
-        .await;
+    c.send(json!({"type": "practice", "name": "Cy", "scenario": "job-offer"})).await;
     let w = c.until_type("waiting").await;
-    assert_eq!(
-        (w["ahead"].as_u64(), w["scenario"].as_str()),
-        (Some(0), Some("job-offer"))
-    );
+    assert_eq!((w["ahead"].as_u64(), w["scenario"].as_str()), (Some(0), Some("job-offer")));
     c.send(json!({"type": "practice", "name": "Cy"})).await;
     assert_eq!(c.until_type("error").await["code"], "already_joined");
     let mut d = server.client().await;
-    d.send(json!({"type": "practice", "name": "Di", "scenario": "moon-base"}))
-        .await;
+    d.send(json!({"type": "practice", "name": "Di", "scenario": "moon-base"})).await;
     assert_eq!(d.until_type("error").await["code"], "unknown_scenario");
+}
+
+#[tokio::test]
+async fn dropouts_follow_the_session_policy() {
+    let server = Server::start();
+    let fast = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    // Abandon: after a 1 s grace period the match ends as abandoned and the other player sees why.
+    let code = server.session("campsite", fast.clone(), json!({"dropout": "abandon", "grace_seconds": 1})).await;
+    let mut p = seated(&server, &code, 2).await;
+    let (gone, _) = p.remove(0);
+    gone.close().await;
+    let st = p[0].0.until_phase("results").await;
+    assert_eq!(st["outcome"]["kind"], "abandoned");
+    assert!(st["outcome"]["reason"].as_str().unwrap().contains("Player0"));
+    // Wait: the match goes on and the other player is told how long their counterpart has been gone.
+    let code = server.session("campsite", fast, json!({"dropout": "wait", "grace_seconds": 1})).await;
+    let mut p = seated(&server, &code, 2).await;
+    let (gone, _) = p.remove(1);
+    gone.close().await;
+    let st = p[0].0.until(&"dropout notice", |v| v["type"] == "state" && v["dropout"].is_object()).await;
+    assert_eq!(st["phase"], "bargaining");
+    assert_eq!(st["dropout"]["policy"], "wait");
+    assert_eq!(st["dropout"]["seat"], 1);
 }

@@ -10,35 +10,19 @@ use serde_json::json;
 async fn matches_survive_kill_9_and_continue() {
     let mut server = Server::start();
     let code = server
-        .session(
-            "campsite",
-            json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}),
-            json!({}),
-        )
+        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
         .await;
     let mut a = server.client().await;
-    let ta = a.join(&code, "Ana").await["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let ta = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
     let mut b = server.client().await;
-    let tb = b.join(&code, "Ben").await["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let tb = b.join(&code, "Ben").await["token"].as_str().unwrap().to_string();
     let st = a.until_phase("bargaining").await;
     let deadline = st["deadline"].as_i64().unwrap();
-    a.send(json!({"type": "chat", "text": "Water is what we need most."}))
-        .await;
+    a.send(json!({"type": "chat", "text": "Water is what we need most."})).await;
     b.until_type("chat").await;
-    a.send(json!({"type": "offer", "package": {"food": 1, "water": 3, "firewood": 0}}))
-        .await;
+    a.send(json!({"type": "offer", "package": {"food": 1, "water": 3, "firewood": 0}})).await;
     // The offer is broadcast only after it is stored.
-    let st = b
-        .until(&"offer", |v| {
-            v["type"] == "state" && v["offers"].as_array().is_some_and(|o| o.len() == 1)
-        })
-        .await;
+    let st = b.until(&"offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| o.len() == 1)).await;
     let offer_id = st["offers"][0]["id"].as_u64().unwrap();
 
     server.kill9_and_restart();
@@ -47,31 +31,17 @@ async fn matches_survive_kill_9_and_continue() {
     assert_eq!(status, 200);
     assert!(h["matches"].as_u64().unwrap() >= 1);
     let mut a = Client::connect(&server.ws_url()).await;
-    a.send(json!({"type": "hello", "version": 1, "token": ta}))
-        .await;
+    a.send(json!({"type": "hello", "version": 1, "token": ta})).await;
     let st = a.until_type("state").await;
     assert_eq!(st["phase"], "bargaining");
-    assert_eq!(
-        st["deadline"].as_i64().unwrap(),
-        deadline,
-        "deadline recomputed from stored timestamps"
-    );
-    assert_eq!(
-        st["offers"][0]["package"],
-        json!({"food": 1, "water": 3, "firewood": 0})
-    );
+    assert_eq!(st["deadline"].as_i64().unwrap(), deadline, "deadline recomputed from stored timestamps");
+    assert_eq!(st["offers"][0]["package"], json!({"food": 1, "water": 3, "firewood": 0}));
     let hist = a.until_type("chat_history").await;
-    assert!(hist["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|l| l["text"] == "Water is what we need most."));
+    assert!(hist["lines"].as_array().unwrap().iter().any(|l| l["text"] == "Water is what we need most."));
     let mut b = Client::connect(&server.ws_url()).await;
-    b.send(json!({"type": "hello", "version": 1, "token": tb}))
-        .await;
+    b.send(json!({"type": "hello", "version": 1, "token": tb})).await;
     b.until_type("state").await;
-    b.send(json!({"type": "accept", "offer_id": offer_id}))
-        .await;
+    b.send(json!({"type": "accept", "offer_id": offer_id})).await;
     let st = a.until_phase("survey").await;
     assert_eq!(st["outcome"]["kind"], "deal");
     // The session is still there and still takes players.

@@ -66,10 +66,7 @@ fn check(files: &[PathBuf], json: bool) -> ExitCode {
             Ok(s) => {
                 let a = analyse_scenario(&s);
                 if json {
-                    println!(
-                        "{}",
-                        serde_json::to_string(&a).expect("analysis serialises")
-                    );
+                    println!("{}", serde_json::to_string(&a).expect("analysis serialises"));
                 } else {
                     print_analysis(&s, &a);
                 }
@@ -77,10 +74,7 @@ fn check(files: &[PathBuf], json: bool) -> ExitCode {
             Err(e) => {
                 failed = true;
                 if json {
-                    println!(
-                        "{}",
-                        serde_json::json!({ "file": f.display().to_string(), "error": e.to_string() })
-                    );
+                    println!("{}", serde_json::json!({ "file": f.display().to_string(), "error": e.to_string() }));
                 }
                 eprintln!("error: {e}");
             }
@@ -94,44 +88,20 @@ fn check(files: &[PathBuf], json: bool) -> ExitCode {
 }
 
 fn print_analysis(s: &Scenario, a: &ScenarioAnalysis) {
-    println!(
-        "{} — {} ({} roles, {} issues)",
-        s.id,
-        s.title,
-        s.roles.len(),
-        s.issues.len()
-    );
+    println!("{} — {} ({} roles, {} issues)", s.id, s.title, s.roles.len(), s.issues.len());
     for (i, r) in s.roles.iter().enumerate() {
-        println!(
-            "  role {:<14} max {:>5}  BATNA {:>5}",
-            r.id, a.role_max[i], r.batna
-        );
+        println!("  role {:<14} max {:>5}  BATNA {:>5}", r.id, a.role_max[i], r.batna);
     }
     for (i, t) in s.issues.iter().zip(&a.issue_types) {
-        let kinds: Vec<String> = t
-            .pairs
-            .iter()
-            .map(|p| format!("{}/{}: {:?}", p.a, p.b, p.kind).to_lowercase())
-            .collect();
-        println!(
-            "  issue {:<14} {} options  {}",
-            i.id,
-            i.options.len(),
-            kinds.join(", ")
-        );
+        let kinds: Vec<String> =
+            t.pairs.iter().map(|p| format!("{}/{}: {:?}", p.a, p.b, p.kind).to_lowercase()).collect();
+        println!("  issue {:<14} {} options  {}", i.id, i.options.len(), kinds.join(", "));
     }
-    println!(
-        "  max joint value {}  frontier size {}",
-        a.max_joint_value, a.frontier_size
-    );
+    println!("  max joint value {}  frontier size {}", a.max_joint_value, a.frontier_size);
     match &a.nash {
         Some(n) => {
-            let opts: Vec<String> = s
-                .issues
-                .iter()
-                .zip(&n.package)
-                .map(|(i, &o)| format!("{}={}", i.id, i.options[o]))
-                .collect();
+            let opts: Vec<String> =
+                s.issues.iter().zip(&n.package).map(|(i, &o)| format!("{}={}", i.id, i.options[o])).collect();
             println!("  Nash package {:?}: {}", n.points, opts.join(", "));
         }
         None => println!("  Nash package: none (no package beats every BATNA)"),
@@ -151,13 +121,7 @@ fn list(dir: &PathBuf) -> ExitCode {
         match load_file(&f) {
             Ok(s) => {
                 let roles: Vec<&str> = s.roles.iter().map(|r| r.id.as_str()).collect();
-                println!(
-                    "{:<20} {:<40} roles: {}  issues: {}",
-                    s.id,
-                    s.title,
-                    roles.join(", "),
-                    s.issues.len()
-                );
+                println!("{:<20} {:<40} roles: {}  issues: {}", s.id, s.title, roles.join(", "), s.issues.len());
             }
             Err(e) => {
                 failed = true;

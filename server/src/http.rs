@@ -84,13 +84,7 @@ async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: S
     }
     let settings: SessionSettings = match serde_json::from_str(&body) {
         Ok(s) => s,
-        Err(e) => {
-            return api_error(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                &format!("bad session settings: {e}"),
-            )
-        }
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, "bad_request", &format!("bad session settings: {e}")),
     };
     match app.create_session(settings).await {
         Ok(s) => (
@@ -103,31 +97,17 @@ async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: S
             })),
         )
             .into_response(),
-        Err(CreateError::UnknownScenario(id)) => api_error(
-            StatusCode::BAD_REQUEST,
-            "unknown_scenario",
-            &format!("there is no scenario {id:?}"),
-        ),
+        Err(CreateError::UnknownScenario(id)) => {
+            api_error(StatusCode::BAD_REQUEST, "unknown_scenario", &format!("there is no scenario {id:?}"))
+        }
         Err(CreateError::Bad(m)) => api_error(StatusCode::BAD_REQUEST, "bad_request", &m),
-        Err(e @ CreateError::Store(_)) => api_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            &e.to_string(),
-        ),
+        Err(e @ CreateError::Store(_)) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()),
     }
 }
 
 async fn session_info(State(app): State<Arc<App>>, Path(code): Path<String>) -> Response {
-    let Some(s) = app
-        .sessions
-        .get(&code.to_ascii_uppercase())
-        .map(|s| s.clone())
-    else {
-        return api_error(
-            StatusCode::NOT_FOUND,
-            "unknown_session",
-            &format!("no session has the join code {code:?}"),
-        );
+    let Some(s) = app.sessions.get(&code.to_ascii_uppercase()).map(|s| s.clone()) else {
+        return api_error(StatusCode::NOT_FOUND, "unknown_session", &format!("no session has the join code {code:?}"));
     };
     let scenario = s
         .settings
@@ -135,10 +115,7 @@ async fn session_info(State(app): State<Arc<App>>, Path(code): Path<String>) -> 
         .as_ref()
         .and_then(|id| app.scenarios.get(id))
         .map(|sc| json!({"id": sc.id, "title": sc.title, "summary": sc.summary}));
-    let players = app
-        .players_by_id
-        .iter()
-        .filter(|p| p.session == s.code)
-        .count();
-    Json(json!({"code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": scenario, "players": players})).into_response()
+    let players = app.players_by_id.iter().filter(|p| p.session == s.code).count();
+    Json(json!({"code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": scenario, "players": players}))
+        .into_response()
 }

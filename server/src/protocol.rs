@@ -93,10 +93,7 @@ pub struct ProtocolError {
 impl ProtocolError {
     /// Builds an error.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        ProtocolError {
-            code,
-            message: message.into(),
-        }
+        ProtocolError { code, message: message.into() }
     }
 }
 
@@ -105,26 +102,16 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
     if text.len() > MAX_FRAME_BYTES {
         return Err(ProtocolError::new(
             "frame_too_large",
-            format!(
-                "frame of {} bytes is over the {} byte limit",
-                text.len(),
-                MAX_FRAME_BYTES
-            ),
+            format!("frame of {} bytes is over the {} byte limit", text.len(), MAX_FRAME_BYTES),
         ));
     }
     let value: Value = serde_json::from_str(text)
         .map_err(|e| ProtocolError::new("bad_json", format!("frame is not valid JSON: {e}")))?;
     let Some(obj) = value.as_object() else {
-        return Err(ProtocolError::new(
-            "bad_message",
-            "a frame must be a JSON object with a \"type\" field",
-        ));
+        return Err(ProtocolError::new("bad_message", "a frame must be a JSON object with a \"type\" field"));
     };
     let Some(kind) = obj.get("type").and_then(Value::as_str) else {
-        return Err(ProtocolError::new(
-            "bad_message",
-            "a frame must have a string \"type\" field",
-        ));
+        return Err(ProtocolError::new("bad_message", "a frame must have a string \"type\" field"));
     };
     const KNOWN: &[&str] = &[
         "hello",
@@ -142,14 +129,10 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         "ping",
     ];
     if !KNOWN.contains(&kind) {
-        return Err(ProtocolError::new(
-            "unknown_type",
-            format!("unknown message type {kind:?}"),
-        ));
+        return Err(ProtocolError::new("unknown_type", format!("unknown message type {kind:?}")));
     }
     let kind = kind.to_string();
-    serde_json::from_value(value)
-        .map_err(|e| ProtocolError::new("bad_message", format!("bad {kind:?} message: {e}")))
+    serde_json::from_value(value).map_err(|e| ProtocolError::new("bad_message", format!("bad {kind:?} message: {e}")))
 }
 
 /// A frame to a client, already serialised.
@@ -174,41 +157,16 @@ mod tests {
 
     #[test]
     fn decodes_each_kind_and_names_errors() {
-        assert_eq!(
-            decode(r#"{"type":"hello","version":1}"#).unwrap(),
-            ClientMsg::Hello {
-                version: 1,
-                token: None
-            }
-        );
-        assert_eq!(
-            decode(r#"{"type":"accept","offer_id":3}"#).unwrap(),
-            ClientMsg::Accept { offer_id: 3 }
-        );
+        assert_eq!(decode(r#"{"type":"hello","version":1}"#).unwrap(), ClientMsg::Hello { version: 1, token: None });
+        assert_eq!(decode(r#"{"type":"accept","offer_id":3}"#).unwrap(), ClientMsg::Accept { offer_id: 3 });
         let m = decode(r#"{"type":"offer","package":{"salary":2,"bonus":0}}"#).unwrap();
         assert!(matches!(m, ClientMsg::Offer { package } if package["salary"] == 2));
         assert_eq!(decode("{nope").unwrap_err().code, "bad_json");
         assert_eq!(decode("[1,2]").unwrap_err().code, "bad_message");
-        assert_eq!(
-            decode(r#"{"type":"dance"}"#).unwrap_err().code,
-            "unknown_type"
-        );
-        assert_eq!(
-            decode(r#"{"type":"accept","offer_id":"x"}"#)
-                .unwrap_err()
-                .code,
-            "bad_message"
-        );
-        assert_eq!(
-            decode(r#"{"type":"chat","text":"a","extra":1}"#)
-                .unwrap_err()
-                .code,
-            "bad_message"
-        );
-        let big = format!(
-            r#"{{"type":"chat","text":"{}"}}"#,
-            "a".repeat(MAX_FRAME_BYTES)
-        );
+        assert_eq!(decode(r#"{"type":"dance"}"#).unwrap_err().code, "unknown_type");
+        assert_eq!(decode(r#"{"type":"accept","offer_id":"x"}"#).unwrap_err().code, "bad_message");
+        assert_eq!(decode(r#"{"type":"chat","text":"a","extra":1}"#).unwrap_err().code, "bad_message");
+        let big = format!(r#"{{"type":"chat","text":"{}"}}"#, "a".repeat(MAX_FRAME_BYTES));
         assert_eq!(decode(&big).unwrap_err().code, "frame_too_large");
     }
 

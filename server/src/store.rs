@@ -86,11 +86,7 @@ enum Job {
     Session(SessionRow),
     Player(PlayerRow),
     Match(MatchRow),
-    Events {
-        match_id: String,
-        first_seq: u64,
-        events: Vec<Event>,
-    },
+    Events { match_id: String, first_seq: u64, events: Vec<Event> },
 }
 
 struct Pending {
@@ -137,12 +133,8 @@ impl Store {
 
     async fn submit(&self, job: Job) -> Result<(), StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Pending { job, reply })
-            .map_err(|_| StoreError::Closed)?;
-        rx.await
-            .map_err(|_| StoreError::Closed)?
-            .map_err(StoreError::Corrupt)
+        self.tx.send(Pending { job, reply }).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?.map_err(StoreError::Corrupt)
     }
 
     /// Stores a new session; returns once committed.
@@ -161,18 +153,8 @@ impl Store {
     }
 
     /// Appends events to a match's log with sequence numbers from `first_seq`; returns once committed.
-    pub async fn append_events(
-        &self,
-        match_id: &str,
-        first_seq: u64,
-        events: Vec<Event>,
-    ) -> Result<(), StoreError> {
-        self.submit(Job::Events {
-            match_id: match_id.to_string(),
-            first_seq,
-            events,
-        })
-        .await
+    pub async fn append_events(&self, match_id: &str, first_seq: u64, events: Vec<Event>) -> Result<(), StoreError> {
+        self.submit(Job::Events { match_id: match_id.to_string(), first_seq, events }).await
     }
 }
 
@@ -197,8 +179,7 @@ fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Pending>) {
                 // not fail the others.
                 tracing::error!(error = %e, jobs = batch.len(), "store batch failed; retrying one by one");
                 for p in batch {
-                    let r =
-                        write_batch(&mut conn, std::slice::from_ref(&p)).map_err(|e| e.to_string());
+                    let r = write_batch(&mut conn, std::slice::from_ref(&p)).map_err(|e| e.to_string());
                     let _ = p.reply.send(r);
                 }
             }
@@ -211,44 +192,38 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), rusqlite:
     for p in batch {
         match &p.job {
             Job::Session(s) => {
-                tx.prepare_cached("INSERT INTO sessions VALUES (?1, ?2, ?3, ?4, ?5)")?
-                    .execute(params![
-                        s.code,
-                        s.kind,
-                        s.settings,
-                        s.facilitator_token,
-                        s.created_at
-                    ])?;
+                tx.prepare_cached("INSERT INTO sessions VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
+                    s.code,
+                    s.kind,
+                    s.settings,
+                    s.facilitator_token,
+                    s.created_at
+                ])?;
             }
             Job::Player(r) => {
-                tx.prepare_cached("INSERT INTO players VALUES (?1, ?2, ?3, ?4, ?5)")?
-                    .execute(params![r.id, r.token, r.session, r.name, r.joined_at])?;
+                tx.prepare_cached("INSERT INTO players VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
+                    r.id,
+                    r.token,
+                    r.session,
+                    r.name,
+                    r.joined_at
+                ])?;
             }
             Job::Match(m) => {
-                tx.prepare_cached("INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-                    .execute(params![
-                        m.id,
-                        m.session,
-                        m.scenario,
-                        m.config,
-                        m.seats,
-                        m.created_at
-                    ])?;
+                tx.prepare_cached("INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![
+                    m.id,
+                    m.session,
+                    m.scenario,
+                    m.config,
+                    m.seats,
+                    m.created_at
+                ])?;
             }
-            Job::Events {
-                match_id,
-                first_seq,
-                events,
-            } => {
+            Job::Events { match_id, first_seq, events } => {
                 let mut stmt = tx.prepare_cached("INSERT INTO events VALUES (?1, ?2, ?3, ?4)")?;
                 for (i, e) in events.iter().enumerate() {
                     let kind = serde_json::to_string(&e.kind).expect("events serialise");
-                    stmt.execute(params![
-                        match_id,
-                        (*first_seq + i as u64) as i64,
-                        e.at,
-                        kind
-                    ])?;
+                    stmt.execute(params![match_id, (*first_seq + i as u64) as i64, e.at, kind])?;
                 }
             }
         }
@@ -258,7 +233,8 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), rusqlite:
 
 fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
     let mut snap = Snapshot::default();
-    let mut st = conn.prepare("SELECT code, kind, settings, facilitator_token, created_at FROM sessions ORDER BY created_at")?;
+    let mut st =
+        conn.prepare("SELECT code, kind, settings, facilitator_token, created_at FROM sessions ORDER BY created_at")?;
     snap.sessions = st
         .query_map([], |r| {
             Ok(SessionRow {
@@ -270,20 +246,14 @@ fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
             })
         })?
         .collect::<Result<_, _>>()?;
-    let mut st =
-        conn.prepare("SELECT id, token, session, name, joined_at FROM players ORDER BY joined_at")?;
+    let mut st = conn.prepare("SELECT id, token, session, name, joined_at FROM players ORDER BY joined_at")?;
     snap.players = st
         .query_map([], |r| {
-            Ok(PlayerRow {
-                id: r.get(0)?,
-                token: r.get(1)?,
-                session: r.get(2)?,
-                name: r.get(3)?,
-                joined_at: r.get(4)?,
-            })
+            Ok(PlayerRow { id: r.get(0)?, token: r.get(1)?, session: r.get(2)?, name: r.get(3)?, joined_at: r.get(4)? })
         })?
         .collect::<Result<_, _>>()?;
-    let mut st = conn.prepare("SELECT id, session, scenario, config, seats, created_at FROM matches ORDER BY created_at, id")?;
+    let mut st =
+        conn.prepare("SELECT id, session, scenario, config, seats, created_at FROM matches ORDER BY created_at, id")?;
     let matches: Vec<MatchRow> = st
         .query_map([], |r| {
             Ok(MatchRow {
@@ -298,9 +268,8 @@ fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
         .collect::<Result<_, _>>()?;
     let mut ev = conn.prepare("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
     for m in matches {
-        let rows: Vec<(i64, String)> = ev
-            .query_map([&m.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
+        let rows: Vec<(i64, String)> =
+            ev.query_map([&m.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
         let events = rows
             .into_iter()
             .map(|(at, kind)| {
@@ -317,23 +286,17 @@ fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
 /// Reads one match's events (for exports and tests).
 pub fn read_events(path: &Path, match_id: &str) -> Result<Option<Vec<Event>>, StoreError> {
     let conn = Connection::open(path)?;
-    let exists: Option<String> = conn
-        .query_row("SELECT id FROM matches WHERE id = ?1", [match_id], |r| {
-            r.get(0)
-        })
-        .optional()?;
+    let exists: Option<String> =
+        conn.query_row("SELECT id FROM matches WHERE id = ?1", [match_id], |r| r.get(0)).optional()?;
     if exists.is_none() {
         return Ok(None);
     }
     let mut ev = conn.prepare("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
-    let rows: Vec<(i64, String)> = ev
-        .query_map([match_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
+    let rows: Vec<(i64, String)> =
+        ev.query_map([match_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     rows.into_iter()
         .map(|(at, kind)| {
-            serde_json::from_str(&kind)
-                .map(|kind| Event { at, kind })
-                .map_err(|e| StoreError::Corrupt(e.to_string()))
+            serde_json::from_str(&kind).map(|kind| Event { at, kind }).map_err(|e| StoreError::Corrupt(e.to_string()))
         })
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
@@ -363,43 +326,19 @@ mod tests {
             };
             store.insert_match(m).await.unwrap();
             let evs = vec![
-                Event {
-                    at: 5,
-                    kind: EventKind::Ready { seat: 0 },
-                },
-                Event {
-                    at: 6,
-                    kind: EventKind::Chat {
-                        seat: 1,
-                        text: "hi".into(),
-                    },
-                },
+                Event { at: 5, kind: EventKind::Ready { seat: 0 } },
+                Event { at: 6, kind: EventKind::Chat { seat: 1, text: "hi".into() } },
             ];
             store.append_events("m1", 0, evs).await.unwrap();
             // A duplicate sequence number is refused and does not disturb what is stored.
-            let dup = store
-                .append_events(
-                    "m1",
-                    1,
-                    vec![Event {
-                        at: 7,
-                        kind: EventKind::Paused,
-                    }],
-                )
-                .await;
+            let dup = store.append_events("m1", 1, vec![Event { at: 7, kind: EventKind::Paused }]).await;
             assert!(dup.is_err());
         }
         let (_, snap) = Store::open(&path).unwrap();
         assert_eq!(snap.matches.len(), 1);
         let evs = &snap.matches[0].1;
         assert_eq!(evs.len(), 2);
-        assert_eq!(
-            evs[1].kind,
-            EventKind::Chat {
-                seat: 1,
-                text: "hi".into()
-            }
-        );
+        assert_eq!(evs[1].kind, EventKind::Chat { seat: 1, text: "hi".into() });
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

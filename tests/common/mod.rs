@@ -20,10 +20,7 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The repository root.
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
 /// A running server process.
@@ -55,13 +52,7 @@ impl Server {
         let db = dir.join("parley.db");
         let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
         let (child, addr) = spawn(&db, &extra);
-        Server {
-            child,
-            addr,
-            db,
-            dir,
-            extra,
-        }
+        Server { child, addr, db, dir, extra }
     }
 
     /// Kills the process with SIGKILL (no shutdown code runs) and starts it again on the same database.
@@ -146,35 +137,22 @@ fn spawn(db: &std::path::Path, extra: &[String]) -> (Child, String) {
     (child, addr)
 }
 
-async fn http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    headers: &[(&str, &str)],
-) -> (u16, Value) {
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build_http::<Full<Bytes>>();
-    let mut req = hyper::Request::builder()
-        .method(method)
-        .uri(format!("http://{addr}{path}"));
+async fn http(addr: &str, method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> (u16, Value) {
+    let client =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let mut req = hyper::Request::builder().method(method).uri(format!("http://{addr}{path}"));
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
     let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let resp = client
-        .request(req.body(Full::new(Bytes::from(body))).unwrap())
-        .await
-        .expect("http request");
+    let resp = client.request(req.body(Full::new(Bytes::from(body))).unwrap()).await.expect("http request");
     let status = resp.status().as_u16();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let v = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
+    let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
     (status, v)
 }
 
-type Ws =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A WebSocket client that records every raw text frame it receives.
 pub struct Client {
@@ -186,13 +164,8 @@ pub struct Client {
 impl Client {
     /// Connects (no hello).
     pub async fn connect(url: &str) -> Client {
-        let (ws, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .expect("websocket connects");
-        Client {
-            ws,
-            raw: Vec::new(),
-        }
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
+        Client { ws, raw: Vec::new() }
     }
 
     /// Sends a JSON frame.
@@ -208,9 +181,7 @@ impl Client {
     /// The next text frame as JSON; `None` when the server closed the connection.
     pub async fn next(&mut self) -> Option<Value> {
         loop {
-            let m = tokio::time::timeout(FRAME_TIMEOUT, self.ws.next())
-                .await
-                .expect("a frame arrives in time");
+            let m = tokio::time::timeout(FRAME_TIMEOUT, self.ws.next()).await.expect("a frame arrives in time");
             match m {
                 Some(Ok(Message::Text(t))) => {
                     self.raw.push(t.to_string());
@@ -228,10 +199,7 @@ impl Client {
             match self.next().await {
                 Some(v) if pred(&v) => return v,
                 Some(_) => continue,
-                None => panic!(
-                    "connection closed while waiting for {what}; frames: {:#?}",
-                    self.raw
-                ),
+                None => panic!("connection closed while waiting for {what}; frames: {:#?}", self.raw),
             }
         }
     }
@@ -243,24 +211,17 @@ impl Client {
 
     /// Reads until a `state` in this phase.
     pub async fn until_phase(&mut self, phase: &str) -> Value {
-        self.until(&format!("phase {phase}"), |v| {
-            v["type"] == "state" && v["phase"] == phase
-        })
-        .await
+        self.until(&format!("phase {phase}"), |v| v["type"] == "state" && v["phase"] == phase).await
     }
 
     /// Reads until an error with this code.
     pub async fn until_error(&mut self, code: &str) -> Value {
-        self.until(&format!("error {code}"), |v| {
-            v["type"] == "error" && v["code"] == code
-        })
-        .await
+        self.until(&format!("error {code}"), |v| v["type"] == "error" && v["code"] == code).await
     }
 
     /// Joins a workshop session; returns the `joined` frame.
     pub async fn join(&mut self, code: &str, name: &str) -> Value {
-        self.send(json!({"type": "join", "code": code, "name": name}))
-            .await;
+        self.send(json!({"type": "join", "code": code, "name": name})).await;
         self.until_type("joined").await
     }
 

@@ -380,11 +380,7 @@ impl Match {
 
     /// The events that open a match at `now`: the first phase with a non-zero duration.
     pub fn start(&self) -> Vec<EventKind> {
-        let first = if self.duration(Phase::Prep) > 0 {
-            Phase::Prep
-        } else {
-            self.next_phase(Phase::Prep)
-        };
+        let first = if self.duration(Phase::Prep) > 0 { Phase::Prep } else { self.next_phase(Phase::Prep) };
         self.enter(first)
     }
 
@@ -408,19 +404,9 @@ impl Match {
 
     /// The phase after `p`, skipping phases whose duration is 0.
     pub fn next_phase(&self, p: Phase) -> Phase {
-        let order = [
-            Phase::Prep,
-            Phase::SmallTalk,
-            Phase::Bargaining,
-            Phase::Survey,
-            Phase::Results,
-        ];
+        let order = [Phase::Prep, Phase::SmallTalk, Phase::Bargaining, Phase::Survey, Phase::Results];
         let i = order.iter().position(|x| *x == p).unwrap_or(0);
-        order[i + 1..]
-            .iter()
-            .copied()
-            .find(|&q| q == Phase::Results || self.duration(q) > 0)
-            .unwrap_or(Phase::Results)
+        order[i + 1..].iter().copied().find(|&q| q == Phase::Results || self.duration(q) > 0).unwrap_or(Phase::Results)
     }
 
     fn enter(&self, phase: Phase) -> Vec<EventKind> {
@@ -442,10 +428,7 @@ impl Match {
 
     /// The offer standing for a seat, if any.
     pub fn standing_offer(&self, seat: usize) -> Option<&OfferRecord> {
-        self.offers
-            .iter()
-            .rev()
-            .find(|o| o.seat == seat && o.status == OfferStatus::Standing)
+        self.offers.iter().rev().find(|o| o.seat == seat && o.status == OfferStatus::Standing)
     }
 
     /// Checks a player's action; returns the events it causes.
@@ -453,10 +436,7 @@ impl Match {
         use Phase::*;
         let phase = self.phase;
         let wrong = |action: &'static str| Err(GameError::WrongPhase { action, phase });
-        if self.paused_at.is_some()
-            && !matches!(action, Action::Survey(_) | Action::SkipSurvey)
-            && phase != Results
-        {
+        if self.paused_at.is_some() && !matches!(action, Action::Survey(_) | Action::SkipSurvey) && phase != Results {
             return Err(GameError::Paused);
         }
         match action {
@@ -471,10 +451,7 @@ impl Match {
                 if text.chars().count() > MAX_CHAT_CHARS {
                     return Err(GameError::ChatTooLong);
                 }
-                Ok(vec![EventKind::Chat {
-                    seat,
-                    text: text.to_string(),
-                }])
+                Ok(vec![EventKind::Chat { seat, text: text.to_string() }])
             }
             Action::Ready => {
                 if !matches!(phase, Prep | SmallTalk) {
@@ -497,32 +474,19 @@ impl Match {
                     return Err(GameError::BadPackage);
                 }
                 let offer_id = self.offers.len() as u64 + 1;
-                Ok(vec![EventKind::Offer {
-                    seat,
-                    offer_id,
-                    package: pkg.clone(),
-                }])
+                Ok(vec![EventKind::Offer { seat, offer_id, package: pkg.clone() }])
             }
             Action::Withdraw => {
                 if phase != Bargaining {
                     return wrong("withdraw an offer");
                 }
-                let o = self
-                    .standing_offer(seat)
-                    .ok_or(GameError::NothingToWithdraw)?;
-                Ok(vec![EventKind::Withdraw {
-                    seat,
-                    offer_id: o.id,
-                }])
+                let o = self.standing_offer(seat).ok_or(GameError::NothingToWithdraw)?;
+                Ok(vec![EventKind::Withdraw { seat, offer_id: o.id }])
             }
             Action::Accept(id) | Action::Reject(id) => {
                 let accept = matches!(action, Action::Accept(_));
                 if phase != Bargaining {
-                    return wrong(if accept {
-                        "accept an offer"
-                    } else {
-                        "reject an offer"
-                    });
+                    return wrong(if accept { "accept an offer" } else { "reject an offer" });
                 }
                 let o = self
                     .offers
@@ -533,20 +497,12 @@ impl Match {
                     return Err(GameError::OwnOffer);
                 }
                 if !accept {
-                    return Ok(vec![EventKind::Reject {
-                        seat,
-                        offer_id: *id,
-                    }]);
+                    return Ok(vec![EventKind::Reject { seat, offer_id: *id }]);
                 }
-                let mut out = vec![EventKind::Accept {
-                    seat,
-                    offer_id: *id,
-                }];
+                let mut out = vec![EventKind::Accept { seat, offer_id: *id }];
                 let all = (0..self.seats).all(|s| s == seat || o.accepted_by.contains(&s));
                 if all {
-                    out.extend(self.end_with(Outcome::Deal {
-                        package: o.package.clone(),
-                    }));
+                    out.extend(self.end_with(Outcome::Deal { package: o.package.clone() }));
                 }
                 Ok(out)
             }
@@ -555,9 +511,7 @@ impl Match {
                     return wrong("walk away");
                 }
                 let mut out = vec![EventKind::WalkAway { seat }];
-                out.extend(self.end_with(Outcome::Impasse {
-                    reason: ImpasseReason::WalkedAway,
-                }));
+                out.extend(self.end_with(Outcome::Impasse { reason: ImpasseReason::WalkedAway }));
                 Ok(out)
             }
             Action::Survey(_) | Action::SkipSurvey => {
@@ -569,19 +523,13 @@ impl Match {
                 }
                 let answer = match action {
                     Action::Survey(a) => {
-                        a.validate(&self.config.scenario)
-                            .map_err(GameError::BadSurvey)?;
+                        a.validate(&self.config.scenario).map_err(GameError::BadSurvey)?;
                         Some(a.clone())
                     }
                     _ => None,
                 };
                 let mut out = vec![EventKind::SurveyAnswered { seat, answer }];
-                if self
-                    .survey
-                    .iter()
-                    .enumerate()
-                    .all(|(i, a)| a.is_some() || i == seat)
-                {
+                if self.survey.iter().enumerate().all(|(i, a)| a.is_some() || i == seat) {
                     out.extend(self.enter(Phase::Results));
                 }
                 Ok(out)
@@ -593,10 +541,7 @@ impl Match {
     pub fn control(&self, control: &Control) -> Result<Vec<EventKind>, GameError> {
         let phase = self.phase;
         if phase == Phase::Results {
-            return Err(GameError::WrongPhase {
-                action: "change a finished match",
-                phase,
-            });
+            return Err(GameError::WrongPhase { action: "change a finished match", phase });
         }
         Ok(match control {
             Control::Pause if self.paused_at.is_none() => vec![EventKind::Paused],
@@ -605,11 +550,7 @@ impl Match {
             Control::Extend(s) => vec![EventKind::Extended { seconds: *s }],
             Control::EndPhase => self.phase_timeout(),
             Control::Abandon(reason) => {
-                let mut out = vec![EventKind::Ended {
-                    outcome: Outcome::Abandoned {
-                        reason: reason.clone(),
-                    },
-                }];
+                let mut out = vec![EventKind::Ended { outcome: Outcome::Abandoned { reason: reason.clone() } }];
                 out.extend(self.enter(Phase::Results));
                 out
             }
@@ -618,9 +559,7 @@ impl Match {
 
     fn phase_timeout(&self) -> Vec<EventKind> {
         match self.phase {
-            Phase::Bargaining => self.end_with(Outcome::Impasse {
-                reason: ImpasseReason::Deadline,
-            }),
+            Phase::Bargaining => self.end_with(Outcome::Impasse { reason: ImpasseReason::Deadline }),
             Phase::Results => vec![],
             p => self.enter(self.next_phase(p)),
         }
@@ -644,11 +583,7 @@ impl Match {
                 self.phase_started = at;
                 self.ready = vec![false; self.seats];
                 let d = self.duration(*phase);
-                self.deadline = if *phase == Phase::Results {
-                    None
-                } else {
-                    Some(at + d as i64 * 1000)
-                };
+                self.deadline = if *phase == Phase::Results { None } else { Some(at + d as i64 * 1000) };
                 if let Some(p) = self.paused_at.as_mut() {
                     *p = at;
                 }
@@ -656,29 +591,15 @@ impl Match {
                     self.paused_at = None;
                 }
             }
-            EventKind::Icebreaker { text } => self.chat.push(ChatLine {
-                at,
-                seat: None,
-                phase: self.phase,
-                text: text.clone(),
-            }),
-            EventKind::Chat { seat, text } => self.chat.push(ChatLine {
-                at,
-                seat: Some(*seat),
-                phase: self.phase,
-                text: text.clone(),
-            }),
+            EventKind::Icebreaker { text } => {
+                self.chat.push(ChatLine { at, seat: None, phase: self.phase, text: text.clone() })
+            }
+            EventKind::Chat { seat, text } => {
+                self.chat.push(ChatLine { at, seat: Some(*seat), phase: self.phase, text: text.clone() })
+            }
             EventKind::Ready { seat } => self.ready[*seat] = true,
-            EventKind::Offer {
-                seat,
-                offer_id,
-                package,
-            } => {
-                for o in self
-                    .offers
-                    .iter_mut()
-                    .filter(|o| o.seat == *seat && o.status == OfferStatus::Standing)
-                {
+            EventKind::Offer { seat, offer_id, package } => {
+                for o in self.offers.iter_mut().filter(|o| o.seat == *seat && o.status == OfferStatus::Standing) {
                     o.status = OfferStatus::Replaced;
                 }
                 self.offers.push(OfferRecord {
@@ -690,9 +611,7 @@ impl Match {
                     accepted_by: vec![*seat],
                 });
             }
-            EventKind::Withdraw { offer_id, .. } => {
-                self.set_status(*offer_id, OfferStatus::Withdrawn)
-            }
+            EventKind::Withdraw { offer_id, .. } => self.set_status(*offer_id, OfferStatus::Withdrawn),
             EventKind::Reject { offer_id, .. } => self.set_status(*offer_id, OfferStatus::Rejected),
             EventKind::Accept { seat, offer_id } => {
                 if let Some(o) = self.offers.iter_mut().find(|o| o.id == *offer_id) {
@@ -712,16 +631,8 @@ impl Match {
                         .map(|o| o.id),
                     _ => None,
                 };
-                for o in self
-                    .offers
-                    .iter_mut()
-                    .filter(|o| o.status == OfferStatus::Standing)
-                {
-                    o.status = if Some(o.id) == deal_id {
-                        OfferStatus::Accepted
-                    } else {
-                        OfferStatus::Expired
-                    };
+                for o in self.offers.iter_mut().filter(|o| o.status == OfferStatus::Standing) {
+                    o.status = if Some(o.id) == deal_id { OfferStatus::Accepted } else { OfferStatus::Expired };
                 }
                 self.outcome = Some(outcome.clone());
             }
@@ -796,12 +707,7 @@ points = { a = [0, 5], b = [5, 0] }
         let s = Scenario::from_toml("t.toml", TWO).unwrap();
         MatchConfig {
             scenario: Arc::new(s),
-            durations: PhaseDurations {
-                prep: 10,
-                small_talk: 20,
-                bargaining: 30,
-                survey: 5,
-            },
+            durations: PhaseDurations { prep: 10, small_talk: 20, bargaining: 30, survey: 5 },
             small_talk,
             icebreaker: Some("Favourite food?".into()),
         }
@@ -827,10 +733,7 @@ points = { a = [0, 5], b = [5, 0] }
         run(&mut m, 1000, start);
         assert_eq!((m.phase, m.deadline), (Phase::Prep, Some(11_000)));
         act(&mut m, 2000, 0, Action::Ready).unwrap();
-        assert_eq!(
-            act(&mut m, 2000, 0, Action::Ready),
-            Err(GameError::AlreadyReady)
-        );
+        assert_eq!(act(&mut m, 2000, 0, Action::Ready), Err(GameError::AlreadyReady));
         assert_eq!(m.phase, Phase::Prep);
         act(&mut m, 3000, 1, Action::Ready).unwrap();
         assert_eq!((m.phase, m.deadline), (Phase::SmallTalk, Some(23_000)));
@@ -845,30 +748,18 @@ points = { a = [0, 5], b = [5, 0] }
             run(&mut m, 23_000, t);
         }
         assert_eq!(m.phase, Phase::Bargaining);
-        assert_eq!(
-            act(&mut m, 24_000, 0, Action::Offer(vec![2])),
-            Err(GameError::BadPackage)
-        );
+        assert_eq!(act(&mut m, 24_000, 0, Action::Offer(vec![2])), Err(GameError::BadPackage));
         act(&mut m, 24_000, 0, Action::Offer(vec![1])).unwrap();
-        assert_eq!(
-            act(&mut m, 24_000, 0, Action::Accept(1)),
-            Err(GameError::OwnOffer)
-        );
+        assert_eq!(act(&mut m, 24_000, 0, Action::Accept(1)), Err(GameError::OwnOffer));
         act(&mut m, 25_000, 0, Action::Offer(vec![0])).unwrap();
-        assert_eq!(
-            act(&mut m, 25_000, 1, Action::Accept(1)),
-            Err(GameError::OfferNotStanding(1))
-        );
+        assert_eq!(act(&mut m, 25_000, 1, Action::Accept(1)), Err(GameError::OfferNotStanding(1)));
         act(&mut m, 26_000, 1, Action::Accept(2)).unwrap();
         assert_eq!(m.outcome, Some(Outcome::Deal { package: vec![0] }));
         assert_eq!(m.phase, Phase::Survey);
         assert_eq!(m.offers[1].status, OfferStatus::Accepted);
         assert_eq!(m.offers[0].status, OfferStatus::Replaced);
         act(&mut m, 27_000, 0, Action::SkipSurvey).unwrap();
-        assert_eq!(
-            act(&mut m, 27_000, 0, Action::SkipSurvey),
-            Err(GameError::AlreadyAnswered)
-        );
+        assert_eq!(act(&mut m, 27_000, 0, Action::SkipSurvey), Err(GameError::AlreadyAnswered));
         act(&mut m, 28_000, 1, Action::SkipSurvey).unwrap();
         assert_eq!((m.phase, m.deadline), (Phase::Results, None));
     }
@@ -888,12 +779,7 @@ points = { a = [0, 5], b = [5, 0] }
             let t = m.tick(40_000);
             run(&mut m, 40_000, t);
         }
-        assert_eq!(
-            m.outcome,
-            Some(Outcome::Impasse {
-                reason: ImpasseReason::Deadline
-            })
-        );
+        assert_eq!(m.outcome, Some(Outcome::Impasse { reason: ImpasseReason::Deadline }));
         assert_eq!(m.phase, Phase::Survey);
         {
             let t = m.tick(45_000);
@@ -912,10 +798,7 @@ points = { a = [0, 5], b = [5, 0] }
             run(&mut m, 5_000, t);
         }
         assert_eq!(m.tick(20_000), vec![]);
-        assert_eq!(
-            act(&mut m, 6_000, 0, Action::Chat("x".into())),
-            Err(GameError::Paused)
-        );
+        assert_eq!(act(&mut m, 6_000, 0, Action::Chat("x".into())), Err(GameError::Paused));
         {
             let t = m.control(&Control::Resume).unwrap();
             run(&mut m, 8_000, t);
@@ -952,16 +835,8 @@ points = { a = [0, 5], b = [5, 0] }
         let json = serde_json::to_string(&log).unwrap();
         let back: Vec<Event> = serde_json::from_str(&json).unwrap();
         let r = Match::replay(cfg(true), &back);
-        assert_eq!(
-            (r.phase, r.deadline, r.outcome.clone()),
-            (m.phase, m.deadline, m.outcome.clone())
-        );
+        assert_eq!((r.phase, r.deadline, r.outcome.clone()), (m.phase, m.deadline, m.outcome.clone()));
         assert_eq!(r.offers, m.offers);
-        assert_eq!(
-            r.outcome,
-            Some(Outcome::Impasse {
-                reason: ImpasseReason::WalkedAway
-            })
-        );
+        assert_eq!(r.outcome, Some(Outcome::Impasse { reason: ImpasseReason::WalkedAway }));
     }
 }

@@ -208,16 +208,8 @@ impl Scenario {
 
     /// The most and least a role can score over all packages.
     pub fn role_range(&self, role: usize) -> (i64, i64) {
-        let max = self
-            .issues
-            .iter()
-            .map(|i| *i.points[role].iter().max().unwrap_or(&0))
-            .sum();
-        let min = self
-            .issues
-            .iter()
-            .map(|i| *i.points[role].iter().min().unwrap_or(&0))
-            .sum();
+        let max = self.issues.iter().map(|i| *i.points[role].iter().max().unwrap_or(&0)).sum();
+        let min = self.issues.iter().map(|i| *i.points[role].iter().min().unwrap_or(&0)).sum();
         (min, max)
     }
 
@@ -228,27 +220,17 @@ impl Scenario {
 }
 
 fn invalid(file: &str, field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
-    ScenarioError::Invalid {
-        file: file.to_string(),
-        field: field.into(),
-        message: message.into(),
-    }
+    ScenarioError::Invalid { file: file.to_string(), field: field.into(), message: message.into() }
 }
 
 fn check_id(file: &str, field: &str, id: &str) -> Result<(), ScenarioError> {
     let ok = !id.is_empty()
         && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if ok {
         Ok(())
     } else {
-        Err(invalid(
-            file,
-            field,
-            format!("id {id:?} must be 1-64 characters of a-z, 0-9, '-' or '_'"),
-        ))
+        Err(invalid(file, field, format!("id {id:?} must be 1-64 characters of a-z, 0-9, '-' or '_'")))
     }
 }
 
@@ -258,86 +240,49 @@ fn validate(file: &str, raw: RawScenario) -> Result<Scenario, ScenarioError> {
         return Err(invalid(file, "title", "must not be empty"));
     }
     if raw.roles.len() < 2 {
-        return Err(invalid(
-            file,
-            "roles",
-            format!("needs at least 2 roles, found {}", raw.roles.len()),
-        ));
+        return Err(invalid(file, "roles", format!("needs at least 2 roles, found {}", raw.roles.len())));
     }
     if raw.issues.is_empty() {
         return Err(invalid(file, "issues", "needs at least 1 issue"));
     }
     let p = raw.phases;
     if p.small_talk > 86_400 || p.bargaining > 86_400 || p.prep > 86_400 || p.survey > 86_400 {
-        return Err(invalid(
-            file,
-            "phases",
-            "a phase may last at most 86400 seconds",
-        ));
+        return Err(invalid(file, "phases", "a phase may last at most 86400 seconds"));
     }
     if p.bargaining == 0 {
-        return Err(invalid(
-            file,
-            "phases.bargaining",
-            "must be at least 1 second",
-        ));
+        return Err(invalid(file, "phases.bargaining", "must be at least 1 second"));
     }
     let mut seen = HashSet::new();
     let mut roles = Vec::with_capacity(raw.roles.len());
     for (i, r) in raw.roles.into_iter().enumerate() {
         check_id(file, &format!("roles[{i}].id"), &r.id)?;
         if !seen.insert(r.id.clone()) {
-            return Err(invalid(
-                file,
-                format!("roles[{i}].id"),
-                format!("duplicate role id {:?}", r.id),
-            ));
+            return Err(invalid(file, format!("roles[{i}].id"), format!("duplicate role id {:?}", r.id)));
         }
         let brief = r.brief.unwrap_or_default();
         if brief.trim().is_empty() {
-            return Err(invalid(
-                file,
-                format!("roles[{i}].brief"),
-                format!("role {:?} has no brief", r.id),
-            ));
+            return Err(invalid(file, format!("roles[{i}].brief"), format!("role {:?} has no brief", r.id)));
         }
-        roles.push(Role {
-            id: r.id,
-            name: r.name,
-            batna: r.batna,
-            brief,
-        });
+        roles.push(Role { id: r.id, name: r.name, batna: r.batna, brief });
     }
     let mut seen = HashSet::new();
     let mut issues = Vec::with_capacity(raw.issues.len());
     for (i, is) in raw.issues.into_iter().enumerate() {
         check_id(file, &format!("issues[{i}].id"), &is.id)?;
         if !seen.insert(is.id.clone()) {
-            return Err(invalid(
-                file,
-                format!("issues[{i}].id"),
-                format!("duplicate issue id {:?}", is.id),
-            ));
+            return Err(invalid(file, format!("issues[{i}].id"), format!("duplicate issue id {:?}", is.id)));
         }
         if is.options.len() < 2 {
             return Err(invalid(
                 file,
                 format!("issues[{i}].options"),
-                format!(
-                    "issue {:?} needs at least 2 options, found {}",
-                    is.id,
-                    is.options.len()
-                ),
+                format!("issue {:?} needs at least 2 options, found {}", is.id, is.options.len()),
             ));
         }
         let mut opts = HashSet::new();
         for o in &is.options {
             if !opts.insert(o.as_str()) {
-                return Err(invalid(
-                    file,
-                    format!("issues[{i}].options"),
-                    format!("duplicate option {o:?}"),
-                ));
+                return Err(invalid(file, format!("issues[{i}].options"), format!("duplicate option {o:?}")));
             }
         }
         for key in is.points.keys() {
@@ -355,22 +300,14 @@ fn validate(file: &str, raw: RawScenario) -> Result<Scenario, ScenarioError> {
                 return Err(invalid(
                     file,
                     format!("issues[{i}].points"),
-                    format!(
-                        "role {:?} is missing from the points of issue {:?}",
-                        r.id, is.id
-                    ),
+                    format!("role {:?} is missing from the points of issue {:?}", r.id, is.id),
                 ));
             };
             if list.len() != is.options.len() {
                 return Err(invalid(
                     file,
                     format!("issues[{i}].points.{}", r.id),
-                    format!(
-                        "has {} values but issue {:?} has {} options",
-                        list.len(),
-                        is.id,
-                        is.options.len()
-                    ),
+                    format!("has {} values but issue {:?} has {} options", list.len(), is.id, is.options.len()),
                 ));
             }
             if list.iter().any(|v| v.abs() > 1_000_000) {
@@ -382,13 +319,7 @@ fn validate(file: &str, raw: RawScenario) -> Result<Scenario, ScenarioError> {
             }
             points.push(list.clone());
         }
-        issues.push(Issue {
-            id: is.id,
-            name: is.name,
-            description: is.description,
-            options: is.options,
-            points,
-        });
+        issues.push(Issue { id: is.id, name: is.name, description: is.description, options: is.options, points });
     }
     Ok(Scenario {
         id: raw.id,
@@ -404,10 +335,7 @@ fn validate(file: &str, raw: RawScenario) -> Result<Scenario, ScenarioError> {
 /// Reads and validates one scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { file: file.clone(), source })?;
     Scenario::from_toml(&file, &text)
 }
 
@@ -478,41 +406,23 @@ points = { a = [0, 5, 10], b = [10, 5, 0] }
 
     #[test]
     fn rejects_each_rule_naming_file_and_field() {
-        let one_role = GOOD.replace(
-            "[[roles]]\nid = \"b\"\nname = \"B\"\nbatna = 3\nbrief = \"You are B.\"\n",
-            "",
-        );
-        assert!(
-            err(&one_role).contains("x.toml: roles: needs at least 2 roles"),
-            "{}",
-            err(&one_role)
-        );
+        let one_role = GOOD.replace("[[roles]]\nid = \"b\"\nname = \"B\"\nbatna = 3\nbrief = \"You are B.\"\n", "");
+        assert!(err(&one_role).contains("x.toml: roles: needs at least 2 roles"), "{}", err(&one_role));
 
         let dup_role = GOOD.replace("id = \"b\"", "id = \"a\"");
-        assert!(
-            err(&dup_role).contains("roles[1].id: duplicate role id"),
-            "{}",
-            err(&dup_role)
-        );
+        assert!(err(&dup_role).contains("roles[1].id: duplicate role id"), "{}", err(&dup_role));
 
         let one_opt = GOOD.replace(r#"["low", "mid", "high"]"#, r#"["low"]"#);
-        assert!(
-            err(&one_opt).contains("issues[0].options: issue \"price\" needs at least 2 options")
-        );
+        assert!(err(&one_opt).contains("issues[0].options: issue \"price\" needs at least 2 options"));
 
         let unknown = GOOD.replace("b = [10, 5, 0]", "b = [10, 5, 0], c = [1, 2, 3]");
-        assert!(
-            err(&unknown).contains("issues[0].points.c: points for unknown role \"c\""),
-            "{}",
-            err(&unknown)
-        );
+        assert!(err(&unknown).contains("issues[0].points.c: points for unknown role \"c\""), "{}", err(&unknown));
 
         let missing = GOOD.replace(", b = [10, 5, 0]", "");
         assert!(err(&missing).contains("role \"b\" is missing from the points"));
 
         let short = GOOD.replace("b = [10, 5, 0]", "b = [10, 5]");
-        assert!(err(&short)
-            .contains("issues[0].points.b: has 2 values but issue \"price\" has 3 options"));
+        assert!(err(&short).contains("issues[0].points.b: has 2 values but issue \"price\" has 3 options"));
 
         let float = GOOD.replace("b = [10, 5, 0]", "b = [10, 5.5, 0]");
         let e = err(&float);

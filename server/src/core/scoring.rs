@@ -15,9 +15,7 @@ pub type Package = Vec<usize>;
 
 /// Each role's points for a package, aligned with [`Scenario::roles`].
 pub fn package_points(s: &Scenario, pkg: &[usize]) -> Vec<i64> {
-    (0..s.roles.len())
-        .map(|r| s.issues.iter().zip(pkg).map(|(i, &o)| i.points[r][o]).sum())
-        .collect()
+    (0..s.roles.len()).map(|r| s.issues.iter().zip(pkg).map(|(i, &o)| i.points[r][o]).sum()).collect()
 }
 
 /// Whether a package names a valid option for every issue.
@@ -35,12 +33,7 @@ pub fn batnas(s: &Scenario) -> Vec<i64> {
 pub fn max_joint_value(s: &Scenario) -> i64 {
     s.issues
         .iter()
-        .map(|i| {
-            (0..i.options.len())
-                .map(|o| i.points.iter().map(|p| p[o]).sum::<i64>())
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|i| (0..i.options.len()).map(|o| i.points.iter().map(|p| p[o]).sum::<i64>()).max().unwrap_or(0))
         .sum()
 }
 
@@ -49,9 +42,7 @@ pub fn max_joint_package(s: &Scenario) -> Package {
     s.issues
         .iter()
         .map(|i| {
-            let sums: Vec<i64> = (0..i.options.len())
-                .map(|o| i.points.iter().map(|p| p[o]).sum())
-                .collect();
+            let sums: Vec<i64> = (0..i.options.len()).map(|o| i.points.iter().map(|p| p[o]).sum()).collect();
             let best = *sums.iter().max().unwrap_or(&0);
             sums.iter().position(|&v| v == best).unwrap_or(0)
         })
@@ -90,12 +81,7 @@ fn prune(mut cands: Vec<(Vec<i64>, usize)>) -> Vec<(Vec<i64>, usize)> {
         return out;
     }
     // General case: sort by sum descending so a dominator is always seen before what it dominates.
-    cands.sort_by(|x, y| {
-        y.0.iter()
-            .sum::<i64>()
-            .cmp(&x.0.iter().sum::<i64>())
-            .then(y.0.cmp(&x.0))
-    });
+    cands.sort_by(|x, y| y.0.iter().sum::<i64>().cmp(&x.0.iter().sum::<i64>()).then(y.0.cmp(&x.0)));
     let mut out: Vec<(Vec<i64>, usize)> = Vec::new();
     for c in cands {
         if !out.iter().any(|o| o.0 == c.0 || dominates(&o.0, &c.0)) {
@@ -118,11 +104,7 @@ pub fn pareto_frontier(s: &Scenario, roles: &[usize]) -> Vec<FrontierPoint> {
         let mut cands = Vec::with_capacity(current.len() * issue_front.len());
         for (pi, p) in current.iter().enumerate() {
             for &o in &issue_front {
-                let v: Vec<i64> = p
-                    .iter()
-                    .zip(roles)
-                    .map(|(x, &r)| x + issue.points[r][o])
-                    .collect();
+                let v: Vec<i64> = p.iter().zip(roles).map(|(x, &r)| x + issue.points[r][o]).collect();
                 cands.push((v, pi * issue.options.len() + o));
             }
         }
@@ -149,16 +131,10 @@ pub fn pareto_frontier(s: &Scenario, roles: &[usize]) -> Vec<FrontierPoint> {
 
 /// Options of one issue that are not dominated for the chosen roles (first of equal ones kept).
 fn issue_frontier(issue: &Issue, roles: &[usize]) -> Vec<usize> {
-    let vecs: Vec<Vec<i64>> = (0..issue.options.len())
-        .map(|o| roles.iter().map(|&r| issue.points[r][o]).collect())
-        .collect();
+    let vecs: Vec<Vec<i64>> =
+        (0..issue.options.len()).map(|o| roles.iter().map(|&r| issue.points[r][o]).collect()).collect();
     (0..vecs.len())
-        .filter(|&o| {
-            !vecs
-                .iter()
-                .enumerate()
-                .any(|(q, v)| dominates(v, &vecs[o]) || (q < o && *v == vecs[o]))
-        })
+        .filter(|&o| !vecs.iter().enumerate().any(|(q, v)| dominates(v, &vecs[o]) || (q < o && *v == vecs[o])))
         .collect()
 }
 
@@ -194,19 +170,10 @@ pub fn issue_type(issue: &Issue, a: usize, b: usize) -> IssueType {
 /// The Nash bargaining package over the given roles: among packages giving every role at least
 /// its BATNA, the one maximising the product of surpluses over BATNAs (ties: larger joint value,
 /// then the earlier frontier point). `None` when no package beats every BATNA (no zone of agreement).
-pub fn nash_package(
-    s: &Scenario,
-    roles: &[usize],
-    frontier: &[FrontierPoint],
-) -> Option<FrontierPoint> {
+pub fn nash_package(s: &Scenario, roles: &[usize], frontier: &[FrontierPoint]) -> Option<FrontierPoint> {
     let mut best: Option<(i128, i64, &FrontierPoint)> = None;
     for f in frontier {
-        let surplus: Vec<i64> = f
-            .points
-            .iter()
-            .zip(roles)
-            .map(|(p, &r)| p - s.roles[r].batna)
-            .collect();
+        let surplus: Vec<i64> = f.points.iter().zip(roles).map(|(p, &r)| p - s.roles[r].batna).collect();
         if surplus.iter().any(|&x| x < 0) {
             continue;
         }
@@ -250,11 +217,7 @@ pub fn analyse_outcome(s: &Scenario, deal: Option<&[usize]>) -> OutcomeAnalysis 
 }
 
 /// Like [`analyse_outcome`] with a frontier already computed over all roles.
-pub fn analyse_outcome_with(
-    s: &Scenario,
-    deal: Option<&[usize]>,
-    frontier: &[FrontierPoint],
-) -> OutcomeAnalysis {
+pub fn analyse_outcome_with(s: &Scenario, deal: Option<&[usize]>, frontier: &[FrontierPoint]) -> OutcomeAnalysis {
     let b = batnas(s);
     let points = match deal {
         Some(pkg) => package_points(s, pkg),
@@ -264,31 +227,15 @@ pub fn analyse_outcome_with(
     let max = max_joint_value(s);
     let sum_b: i64 = b.iter().sum();
     let efficiency = ratio(joint, max);
-    let surplus_efficiency = if max > sum_b {
-        Some((joint - sum_b) as f64 / (max - sum_b) as f64)
-    } else {
-        None
-    };
+    let surplus_efficiency = if max > sum_b { Some((joint - sum_b) as f64 / (max - sum_b) as f64) } else { None };
     let better = frontier
         .iter()
         .filter(|f| dominates(&f.points, &points))
-        .max_by_key(|f| {
-            (
-                f.points.iter().sum::<i64>(),
-                std::cmp::Reverse(f.package.clone()),
-            )
-        })
+        .max_by_key(|f| (f.points.iter().sum::<i64>(), std::cmp::Reverse(f.package.clone())))
         .cloned();
     let distance = frontier
         .iter()
-        .map(|f| {
-            f.points
-                .iter()
-                .zip(&points)
-                .map(|(x, y)| ((x - y) as f64).powi(2))
-                .sum::<f64>()
-                .sqrt()
-        })
+        .map(|f| f.points.iter().zip(&points).map(|(x, y)| ((x - y) as f64).powi(2)).sum::<f64>().sqrt())
         .fold(f64::INFINITY, f64::min);
     OutcomeAnalysis {
         surplus: points.iter().zip(&b).map(|(p, b)| p - b).collect(),
@@ -394,12 +341,7 @@ pub fn analyse_scenario(s: &Scenario) -> ScenarioAnalysis {
         issues: s.issues.iter().map(|i| i.id.clone()).collect(),
         max_joint_value: max_joint_value(s),
         max_joint_package: max_joint_package(s),
-        pareto_frontier: (roles.len() == 2).then(|| {
-            frontier
-                .iter()
-                .map(|f| [f.points[0], f.points[1]])
-                .collect()
-        }),
+        pareto_frontier: (roles.len() == 2).then(|| frontier.iter().map(|f| [f.points[0], f.points[1]]).collect()),
         frontier_size: frontier.len(),
         issue_types,
         nash,
@@ -422,12 +364,7 @@ mod tests {
             roles: batnas
                 .iter()
                 .enumerate()
-                .map(|(i, &b)| Role {
-                    id: format!("r{i}"),
-                    name: format!("R{i}"),
-                    batna: b,
-                    brief: "b".into(),
-                })
+                .map(|(i, &b)| Role { id: format!("r{i}"), name: format!("R{i}"), batna: b, brief: "b".into() })
                 .collect(),
             issues: issues
                 .into_iter()
@@ -449,7 +386,7 @@ mod tests {
             &[4, 2],
             vec![
                 vec![vec![0, 3, 6], vec![6, 3, 0]], // price: distributive (sums 6, 6, 6)
-                vec![vec![0, 1], vec![4, 0]], // delivery: integrative (sums 4, 1; B cares more)
+                vec![vec![0, 1], vec![4, 0]],       // delivery: integrative (sums 4, 1; B cares more)
             ],
         )
     }
@@ -472,10 +409,7 @@ mod tests {
         assert_eq!(issue_type(&s.issues[1], 0, 1), IssueType::Integrative);
         // Nash over BATNAs (4,2): only (6,4) gives both a non-negative surplus: 2 x 2 = 4.
         let n = nash_package(&s, &[0, 1], &f).unwrap();
-        assert_eq!(
-            (n.points.clone(), n.package.clone()),
-            (vec![6, 4], vec![2, 0])
-        );
+        assert_eq!((n.points.clone(), n.package.clone()), (vec![6, 4], vec![2, 0]));
         // Split the difference on both issues: (4,3), joint 7.
         let a = analyse_outcome(&s, Some(&[1, 1]));
         assert_eq!(a.joint_value, 7);
@@ -505,9 +439,7 @@ mod tests {
         for i in &s.issues {
             out = out
                 .into_iter()
-                .flat_map(|p: Vec<usize>| {
-                    (0..i.options.len()).map(move |o| [p.clone(), vec![o]].concat())
-                })
+                .flat_map(|p: Vec<usize>| (0..i.options.len()).map(move |o| [p.clone(), vec![o]].concat()))
                 .collect();
         }
         out
@@ -530,11 +462,7 @@ mod tests {
         let roles: Vec<usize> = (0..s.roles.len()).collect();
         let pkgs = all_packages(s);
         let pts: Vec<Vec<i64>> = pkgs.iter().map(|p| package_points(s, p)).collect();
-        let mut brute: Vec<Vec<i64>> = pts
-            .iter()
-            .filter(|p| !pts.iter().any(|q| dominates(q, p)))
-            .cloned()
-            .collect();
+        let mut brute: Vec<Vec<i64>> = pts.iter().filter(|p| !pts.iter().any(|q| dominates(q, p))).cloned().collect();
         brute.sort();
         brute.dedup();
         let front = pareto_frontier(s, &roles);
@@ -544,29 +472,16 @@ mod tests {
         }
         fast.sort();
         assert_eq!(fast, brute);
-        assert_eq!(
-            max_joint_value(s),
-            pts.iter().map(|p| p.iter().sum::<i64>()).max().unwrap()
-        );
+        assert_eq!(max_joint_value(s), pts.iter().map(|p| p.iter().sum::<i64>()).max().unwrap());
         // Nash product matches brute force.
         let b = batnas(s);
         let brute_nash = pts
             .iter()
             .filter(|p| p.iter().zip(&b).all(|(x, y)| x >= y))
-            .map(|p| {
-                p.iter()
-                    .zip(&b)
-                    .map(|(x, y)| (x - y) as i128)
-                    .product::<i128>()
-            })
+            .map(|p| p.iter().zip(&b).map(|(x, y)| (x - y) as i128).product::<i128>())
             .max();
-        let fast_nash = nash_package(s, &roles, &front).map(|n| {
-            n.points
-                .iter()
-                .zip(&b)
-                .map(|(x, y)| (x - y) as i128)
-                .product::<i128>()
-        });
+        let fast_nash = nash_package(s, &roles, &front)
+            .map(|n| n.points.iter().zip(&b).map(|(x, y)| (x - y) as i128).product::<i128>());
         assert_eq!(fast_nash, brute_nash);
         // Pareto verdict for every package matches brute force.
         for (pkg, p) in pkgs.iter().zip(&pts) {
@@ -598,10 +513,7 @@ mod tests {
         // 10 issues x 10 options = 10^10 packages; the merge touches only frontier points.
         let issues: Vec<Vec<Vec<i64>>> = (0..10)
             .map(|k| {
-                vec![
-                    (0..10).map(|o| (o * (k + 3)) % 17).collect(),
-                    (0..10).map(|o| ((9 - o) * (k + 5)) % 19).collect(),
-                ]
+                vec![(0..10).map(|o| (o * (k + 3)) % 17).collect(), (0..10).map(|o| ((9 - o) * (k + 5)) % 19).collect()]
             })
             .collect();
         let s = scenario(&[10, 10], issues);

@@ -38,12 +38,7 @@ pub const QUESTIONS: &[Question] = &[
         low: "Not at all",
         high: "Fully",
     },
-    Question {
-        id: "fair",
-        text: "Was the process fair?",
-        low: "Very unfair",
-        high: "Very fair",
-    },
+    Question { id: "fair", text: "Was the process fair?", low: "Very unfair", high: "Very fair" },
     Question {
         id: "satisfied",
         text: "How satisfied are you with your own outcome?",

@@ -6,8 +6,8 @@ use crate::core::scenario::{PhaseDurations, Scenario};
 use crate::protocol::ProtocolError;
 use crate::runtime::match_actor::{now_ms, MatchActor, MatchHandle, MAILBOX};
 use crate::runtime::session::{
-    new_code, new_id, new_token, DropoutPolicy, Location, Player, Queue, Session, SessionKind,
-    SessionSettings, SmallTalkTreatment,
+    new_code, new_id, new_token, DropoutPolicy, Location, Player, Queue, Session, SessionKind, SessionSettings,
+    SmallTalkTreatment,
 };
 use crate::store::{MatchRow, PlayerRow, SessionRow, Snapshot, Store};
 use dashmap::DashMap;
@@ -78,15 +78,9 @@ impl App {
         scenarios: Vec<Scenario>,
         admin_key: Option<String>,
     ) -> Arc<App> {
-        let scenarios: BTreeMap<String, Arc<Scenario>> = scenarios
-            .into_iter()
-            .map(|s| (s.id.clone(), Arc::new(s)))
-            .collect();
-        let practice_code = snapshot
-            .sessions
-            .iter()
-            .find(|s| s.kind == "practice")
-            .map(|s| s.code.clone());
+        let scenarios: BTreeMap<String, Arc<Scenario>> =
+            scenarios.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect();
+        let practice_code = snapshot.sessions.iter().find(|s| s.kind == "practice").map(|s| s.code.clone());
         let app = Arc::new(App {
             store,
             scenarios,
@@ -106,11 +100,7 @@ impl App {
                     continue;
                 }
             };
-            let kind = if s.kind == "practice" {
-                SessionKind::Practice
-            } else {
-                SessionKind::Workshop
-            };
+            let kind = if s.kind == "practice" { SessionKind::Practice } else { SessionKind::Workshop };
             app.sessions.insert(
                 s.code.clone(),
                 Arc::new(Session {
@@ -132,14 +122,8 @@ impl App {
                 dropout: DropoutPolicy::Abandon,
                 grace_seconds: 120,
             };
-            if let Err(e) = app
-                .insert_session(
-                    app.practice_code.clone(),
-                    SessionKind::Practice,
-                    settings,
-                    new_token(),
-                )
-                .await
+            if let Err(e) =
+                app.insert_session(app.practice_code.clone(), SessionKind::Practice, settings, new_token()).await
             {
                 tracing::error!(error = %e, "could not create the practice pool");
             }
@@ -169,28 +153,20 @@ impl App {
         player
     }
 
-    fn restore_match(
-        self: &Arc<Self>,
-        row: MatchRow,
-        events: &[crate::core::game::Event],
-        now: i64,
-    ) {
+    fn restore_match(self: &Arc<Self>, row: MatchRow, events: &[crate::core::game::Event], now: i64) {
         let Some(scenario) = self.scenarios.get(&row.scenario).cloned() else {
             tracing::error!(match_id = %row.id, scenario = %row.scenario, "scenario of a stored match is missing; match not restored");
             return;
         };
-        let (Ok(cfg), Ok(seats)) = (
-            serde_json::from_str::<StoredMatchConfig>(&row.config),
-            serde_json::from_str::<Vec<String>>(&row.seats),
-        ) else {
+        let (Ok(cfg), Ok(seats)) =
+            (serde_json::from_str::<StoredMatchConfig>(&row.config), serde_json::from_str::<Vec<String>>(&row.seats))
+        else {
             tracing::error!(match_id = %row.id, "stored match unreadable; not restored");
             return;
         };
         let session = self.sessions.get(&row.session).map(|s| s.clone());
-        let (dropout, grace) = session
-            .as_ref()
-            .map(|s| (s.settings.dropout, s.settings.grace_seconds))
-            .unwrap_or_default();
+        let (dropout, grace) =
+            session.as_ref().map(|s| (s.settings.dropout, s.settings.grace_seconds)).unwrap_or_default();
         let config = MatchConfig {
             scenario: scenario.clone(),
             durations: cfg.durations,
@@ -201,40 +177,17 @@ impl App {
         let mut names = Vec::new();
         for (seat, pid) in seats.iter().enumerate() {
             let p = self.players_by_id.get(pid).map(|p| p.clone());
-            names.push(
-                p.as_ref()
-                    .map(|p| p.name.clone())
-                    .unwrap_or_else(|| "?".into()),
-            );
+            names.push(p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| "?".into()));
             if let Some(p) = p {
-                *p.location.lock().expect("location") = Location::InMatch {
-                    match_id: row.id.clone(),
-                    seat,
-                };
+                *p.location.lock().expect("location") = Location::InMatch { match_id: row.id.clone(), seat };
             }
         }
         if let Some(s) = &session {
             s.queue.lock().expect("queue").matches_started += 1;
         }
-        let actor = MatchActor::new(
-            row.id.clone(),
-            state,
-            names,
-            self.store.clone(),
-            dropout,
-            grace,
-            now,
-        );
+        let actor = MatchActor::new(row.id.clone(), state, names, self.store.clone(), dropout, grace, now);
         let (tx, rx) = mpsc::channel(MAILBOX);
-        self.matches.insert(
-            row.id.clone(),
-            MatchHandle {
-                id: row.id.clone(),
-                session: row.session,
-                scenario,
-                tx,
-            },
-        );
+        self.matches.insert(row.id.clone(), MatchHandle { id: row.id.clone(), session: row.session, scenario, tx });
         tokio::spawn(actor.run(rx, events.is_empty()));
     }
 
@@ -253,10 +206,7 @@ impl App {
             facilitator_token: token.clone(),
             created_at,
         };
-        self.store
-            .insert_session(row)
-            .await
-            .map_err(|e| CreateError::Store(e.to_string()))?;
+        self.store.insert_session(row).await.map_err(|e| CreateError::Store(e.to_string()))?;
         let s = Arc::new(Session {
             code: code.clone(),
             kind,
@@ -270,26 +220,15 @@ impl App {
     }
 
     /// Creates a workshop session; returns it (with its facilitator token).
-    pub async fn create_session(
-        &self,
-        settings: SessionSettings,
-    ) -> Result<Arc<Session>, CreateError> {
-        let scenario = settings
-            .scenario
-            .clone()
-            .ok_or_else(|| CreateError::Bad("a session needs a scenario".into()))?;
+    pub async fn create_session(&self, settings: SessionSettings) -> Result<Arc<Session>, CreateError> {
+        let scenario =
+            settings.scenario.clone().ok_or_else(|| CreateError::Bad("a session needs a scenario".into()))?;
         if !self.scenarios.contains_key(&scenario) {
             return Err(CreateError::UnknownScenario(scenario));
         }
         if let Some(d) = &settings.durations {
-            if d.bargaining == 0
-                || [d.prep, d.small_talk, d.bargaining, d.survey]
-                    .iter()
-                    .any(|&x| x > 86_400)
-            {
-                return Err(CreateError::Bad(
-                    "durations must be 0..86400 seconds, bargaining at least 1".into(),
-                ));
+            if d.bargaining == 0 || [d.prep, d.small_talk, d.bargaining, d.survey].iter().any(|&x| x > 86_400) {
+                return Err(CreateError::Bad("durations must be 0..86400 seconds, bargaining at least 1".into()));
             }
         }
         if settings.grace_seconds > 86_400 || settings.title.chars().count() > 200 {
@@ -301,25 +240,14 @@ impl App {
         while self.sessions.contains_key(&code) {
             code = new_code();
         }
-        self.insert_session(code, SessionKind::Workshop, settings, new_token())
-            .await
+        self.insert_session(code, SessionKind::Workshop, settings, new_token()).await
     }
 
     /// Registers a new player in a session (stored before it is acknowledged).
-    pub async fn new_player(
-        &self,
-        session: &Session,
-        name: &str,
-    ) -> Result<Arc<Player>, ProtocolError> {
+    pub async fn new_player(&self, session: &Session, name: &str) -> Result<Arc<Player>, ProtocolError> {
         let name = name.trim();
-        if name.is_empty()
-            || name.chars().count() > MAX_NAME_CHARS
-            || name.chars().any(char::is_control)
-        {
-            return Err(ProtocolError::new(
-                "bad_name",
-                format!("a name must be 1 to {MAX_NAME_CHARS} characters"),
-            ));
+        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+            return Err(ProtocolError::new("bad_name", format!("a name must be 1 to {MAX_NAME_CHARS} characters")));
         }
         let row = PlayerRow {
             id: new_id("p"),
@@ -328,10 +256,7 @@ impl App {
             name: name.to_string(),
             joined_at: now_ms(),
         };
-        self.store
-            .insert_player(row.clone())
-            .await
-            .map_err(|e| ProtocolError::new("internal", e.to_string()))?;
+        self.store.insert_player(row.clone()).await.map_err(|e| ProtocolError::new("internal", e.to_string()))?;
         Ok(self.add_player(row))
     }
 
@@ -366,10 +291,7 @@ impl App {
                 Some((s, _, _)) => s,
                 None => {
                     let s = self.choose_line(&session, &q, player);
-                    q.waiting
-                        .entry(s.clone())
-                        .or_default()
-                        .push_back(player.id.clone());
+                    q.waiting.entry(s.clone()).or_default().push_back(player.id.clone());
                     s
                 }
             };
@@ -402,12 +324,7 @@ impl App {
         }
         // Random choice in the practice pool: join someone already waiting for a two-role
         // scenario, else pick a two-role scenario at random.
-        let two: Vec<&String> = self
-            .scenarios
-            .iter()
-            .filter(|(_, s)| s.roles.len() == 2)
-            .map(|(k, _)| k)
-            .collect();
+        let two: Vec<&String> = self.scenarios.iter().filter(|(_, s)| s.roles.len() == 2).map(|(k, _)| k).collect();
         if let Some(busy) = two
             .iter()
             .filter(|k| q.waiting.get(**k).is_some_and(|w| !w.is_empty()))
@@ -439,28 +356,22 @@ impl App {
                 } else {
                     format!("Waiting to be paired: {i} ahead of you.")
                 };
-                p.send(&json!({"type": "waiting", "ahead": i, "waiting": ids.len(), "scenario": line, "message": message}));
+                p.send(
+                    &json!({"type": "waiting", "ahead": i, "waiting": ids.len(), "scenario": line, "message": message}),
+                );
             }
         }
     }
 
     /// Creates, stores and starts a match for a group of waiting players (`k` = match number in
     /// the session: rotates roles and drives the A/B small-talk split).
-    async fn start_match(
-        self: Arc<Self>,
-        session: Arc<Session>,
-        scenario_id: &str,
-        group: Vec<String>,
-        k: u64,
-    ) {
+    async fn start_match(self: Arc<Self>, session: Arc<Session>, scenario_id: &str, group: Vec<String>, k: u64) {
         let Some(scenario) = self.scenarios.get(scenario_id).cloned() else {
             return;
         };
         let n = group.len();
         // Role rotation: seat i goes to the player at (i + k) mod n of the line.
-        let seats: Vec<String> = (0..n)
-            .map(|i| group[(i + k as usize) % n].clone())
-            .collect();
+        let seats: Vec<String> = (0..n).map(|i| group[(i + k as usize) % n].clone()).collect();
         let small_talk = match session.settings.small_talk {
             SmallTalkTreatment::All => true,
             SmallTalkTreatment::None => false,
@@ -468,11 +379,7 @@ impl App {
         };
         let icebreaker = scenario.icebreakers.choose(&mut rand::rng()).cloned();
         let durations = session.settings.durations.unwrap_or(scenario.phases);
-        let cfg = StoredMatchConfig {
-            durations,
-            small_talk,
-            icebreaker,
-        };
+        let cfg = StoredMatchConfig { durations, small_talk, icebreaker };
         let id = new_id("m");
         let row = MatchRow {
             id: id.clone(),
@@ -487,29 +394,16 @@ impl App {
             for pid in &seats {
                 if let Some(p) = self.players_by_id.get(pid).map(|p| p.clone()) {
                     *p.location.lock().expect("location") = Location::Lobby;
-                    p.send(&crate::protocol::error_frame(
-                        "internal",
-                        "could not start your match; still waiting",
-                    ));
+                    p.send(&crate::protocol::error_frame("internal", "could not start your match; still waiting"));
                     self.enqueue(&p);
                 }
             }
             return;
         }
-        let players: Vec<Option<Arc<Player>>> = seats
-            .iter()
-            .map(|pid| self.players_by_id.get(pid).map(|p| p.clone()))
-            .collect();
-        let names = players
-            .iter()
-            .map(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default())
-            .collect();
-        let config = MatchConfig {
-            scenario: scenario.clone(),
-            durations,
-            small_talk,
-            icebreaker: cfg.icebreaker,
-        };
+        let players: Vec<Option<Arc<Player>>> =
+            seats.iter().map(|pid| self.players_by_id.get(pid).map(|p| p.clone())).collect();
+        let names = players.iter().map(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default()).collect();
+        let config = MatchConfig { scenario: scenario.clone(), durations, small_talk, icebreaker: cfg.icebreaker };
         let actor = MatchActor::new(
             id.clone(),
             Match::new(config),
@@ -520,26 +414,16 @@ impl App {
             now_ms(),
         );
         let (tx, rx) = mpsc::channel(MAILBOX);
-        let handle = MatchHandle {
-            id: id.clone(),
-            session: session.code.clone(),
-            scenario,
-            tx: tx.clone(),
-        };
+        let handle = MatchHandle { id: id.clone(), session: session.code.clone(), scenario, tx: tx.clone() };
         self.matches.insert(id.clone(), handle);
         tracing::info!(match_id = %id, session = %session.code, scenario = %scenario_id, small_talk, "match started");
         tokio::spawn(actor.run(rx, true));
         for (seat, p) in players.iter().enumerate() {
             let Some(p) = p else { continue };
-            *p.location.lock().expect("location") = Location::InMatch {
-                match_id: id.clone(),
-                seat,
-            };
+            *p.location.lock().expect("location") = Location::InMatch { match_id: id.clone(), seat };
             let conn = p.conn.lock().expect("conn").clone();
             if let Some(outbox) = conn {
-                let _ = tx
-                    .send(crate::runtime::match_actor::MatchMsg::Attach { seat, outbox })
-                    .await;
+                let _ = tx.send(crate::runtime::match_actor::MatchMsg::Attach { seat, outbox }).await;
             }
         }
     }

@@ -31,12 +31,7 @@ pub struct RateLimit {
 impl RateLimit {
     /// A full bucket.
     pub fn new(burst: f64, per_sec: f64) -> Self {
-        RateLimit {
-            tokens: burst,
-            burst,
-            per_sec,
-            last: Instant::now(),
-        }
+        RateLimit { tokens: burst, burst, per_sec, last: Instant::now() }
     }
 
     /// Takes a token if one is left.
@@ -54,33 +49,20 @@ impl RateLimit {
 }
 
 /// Converts a wire package `{issue_id: option}` to option indices, naming what is wrong.
-pub fn decode_package(
-    s: &Scenario,
-    pkg: &BTreeMap<String, usize>,
-) -> Result<Vec<usize>, ProtocolError> {
+pub fn decode_package(s: &Scenario, pkg: &BTreeMap<String, usize>) -> Result<Vec<usize>, ProtocolError> {
     if let Some(k) = pkg.keys().find(|k| s.issue_index(k).is_none()) {
-        return Err(ProtocolError::new(
-            "unknown_issue",
-            format!("this scenario has no issue {k:?}"),
-        ));
+        return Err(ProtocolError::new("unknown_issue", format!("this scenario has no issue {k:?}")));
     }
     s.issues
         .iter()
         .map(|i| {
-            let o = *pkg.get(&i.id).ok_or_else(|| {
-                ProtocolError::new(
-                    "missing_issue",
-                    format!("the offer leaves out issue {:?}", i.id),
-                )
-            })?;
+            let o = *pkg
+                .get(&i.id)
+                .ok_or_else(|| ProtocolError::new("missing_issue", format!("the offer leaves out issue {:?}", i.id)))?;
             if o >= i.options.len() {
                 return Err(ProtocolError::new(
                     "unknown_option",
-                    format!(
-                        "issue {:?} has options 0 to {}, not {o}",
-                        i.id,
-                        i.options.len() - 1
-                    ),
+                    format!("issue {:?} has options 0 to {}, not {o}", i.id, i.options.len() - 1),
                 ));
             }
             Ok(o)
@@ -170,11 +152,7 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket) {
     }
     c.leave().await;
     let _ = finish_tx.send(());
-    if !writer_done
-        && tokio::time::timeout(Duration::from_secs(2), &mut writer)
-            .await
-            .is_err()
-    {
+    if !writer_done && tokio::time::timeout(Duration::from_secs(2), &mut writer).await.is_err() {
         writer.abort();
     }
     app.connections.fetch_sub(1, Ordering::Relaxed);
@@ -191,19 +169,14 @@ impl Conn {
             return match msg {
                 ClientMsg::Hello { version, token } => self.hello(version, token).await,
                 _ => {
-                    self.error(
-                        "hello_required",
-                        "the first frame must be {\"type\":\"hello\",\"version\":1}",
-                    );
+                    self.error("hello_required", "the first frame must be {\"type\":\"hello\",\"version\":1}");
                     true
                 }
             };
         }
         match msg {
             ClientMsg::Hello { .. } => self.error("bad_message", "hello was already sent"),
-            ClientMsg::Ping => self
-                .outbox
-                .send_json(&json!({"type": "pong", "server_time": now_ms()})),
+            ClientMsg::Ping => self.outbox.send_json(&json!({"type": "pong", "server_time": now_ms()})),
             ClientMsg::Join { code, name } => {
                 let code = code.trim().to_ascii_uppercase();
                 let session = self.app.sessions.get(&code).map(|s| s.clone());
@@ -211,10 +184,7 @@ impl Conn {
                     Some(s) if s.kind == crate::runtime::session::SessionKind::Workshop => {
                         self.join(&s, &name, None).await
                     }
-                    _ => self.error(
-                        "unknown_session",
-                        &format!("no session has the join code {code:?}"),
-                    ),
+                    _ => self.error("unknown_session", &format!("no session has the join code {code:?}")),
                 }
             }
             ClientMsg::Practice { name, scenario } => {
@@ -224,11 +194,7 @@ impl Conn {
                         return true;
                     }
                 }
-                let s = self
-                    .app
-                    .sessions
-                    .get(&self.app.practice_code)
-                    .map(|s| s.clone());
+                let s = self.app.sessions.get(&self.app.practice_code).map(|s| s.clone());
                 match s {
                     Some(s) => self.join(&s, &name, scenario).await,
                     None => self.error("internal", "the practice pool is not available"),
@@ -241,16 +207,11 @@ impl Conn {
 
     async fn hello(&mut self, version: u32, token: Option<String>) -> bool {
         if version != PROTOCOL_VERSION {
-            self.error(
-                "unsupported_version",
-                &format!("this server speaks protocol version {PROTOCOL_VERSION}"),
-            );
+            self.error("unsupported_version", &format!("this server speaks protocol version {PROTOCOL_VERSION}"));
             return false;
         }
         self.hello = true;
-        self.outbox.send_json(
-            &json!({"type": "welcome", "version": PROTOCOL_VERSION, "server_time": now_ms()}),
-        );
+        self.outbox.send_json(&json!({"type": "welcome", "version": PROTOCOL_VERSION, "server_time": now_ms()}));
         if let Some(t) = token {
             let p = self.app.players.get(&t).map(|p| p.clone());
             match p {
@@ -261,12 +222,7 @@ impl Conn {
         true
     }
 
-    async fn join(
-        &mut self,
-        session: &crate::runtime::session::Session,
-        name: &str,
-        scenario: Option<String>,
-    ) {
+    async fn join(&mut self, session: &crate::runtime::session::Session, name: &str, scenario: Option<String>) {
         if self.player.is_some() {
             return self.error("already_joined", "this connection has already joined");
         }
@@ -292,12 +248,7 @@ impl Conn {
         match p.seat() {
             Some((mid, seat)) => match self.app.matches.get(&mid).map(|m| m.tx.clone()) {
                 Some(tx) => {
-                    let _ = tx
-                        .send(MatchMsg::Attach {
-                            seat,
-                            outbox: self.outbox.clone(),
-                        })
-                        .await;
+                    let _ = tx.send(MatchMsg::Attach { seat, outbox: self.outbox.clone() }).await;
                 }
                 None => self.error("match_unavailable", "your match is not running"),
             },
@@ -318,10 +269,7 @@ impl Conn {
         let action = match msg {
             ClientMsg::Chat { text } => {
                 if !self.chat_limit.allow(Instant::now()) {
-                    return self.error(
-                        "rate_limited",
-                        "you are sending messages too fast; this one was dropped",
-                    );
+                    return self.error("rate_limited", "you are sending messages too fast; this one was dropped");
                 }
                 Action::Chat(text)
             }
@@ -334,25 +282,13 @@ impl Conn {
             ClientMsg::Accept { offer_id } => Action::Accept(offer_id),
             ClientMsg::Reject { offer_id } => Action::Reject(offer_id),
             ClientMsg::WalkAway => Action::WalkAway,
-            ClientMsg::Survey {
-                ratings,
-                counterpart_priorities,
-            } => Action::Survey(SurveyAnswer {
-                ratings,
-                counterpart_priorities,
-            }),
+            ClientMsg::Survey { ratings, counterpart_priorities } => {
+                Action::Survey(SurveyAnswer { ratings, counterpart_priorities })
+            }
             ClientMsg::SkipSurvey => Action::SkipSurvey,
-            ClientMsg::Hello { .. }
-            | ClientMsg::Join { .. }
-            | ClientMsg::Practice { .. }
-            | ClientMsg::Ping => return,
+            ClientMsg::Hello { .. } | ClientMsg::Join { .. } | ClientMsg::Practice { .. } | ClientMsg::Ping => return,
         };
-        if handle
-            .tx
-            .send(MatchMsg::Action { seat, action })
-            .await
-            .is_err()
-        {
+        if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {
             self.error("match_unavailable", "your match is not running");
         }
     }
@@ -375,12 +311,7 @@ impl Conn {
         match p.seat() {
             Some((mid, seat)) => {
                 if let Some(tx) = self.app.matches.get(&mid).map(|m| m.tx.clone()) {
-                    let _ = tx
-                        .send(MatchMsg::Detach {
-                            seat,
-                            conn: self.outbox.id,
-                        })
-                        .await;
+                    let _ = tx.send(MatchMsg::Detach { seat, conn: self.outbox.id }).await;
                 }
             }
             None => {

@@ -2,9 +2,7 @@
 //! changes a match arrives as a [`MatchMsg`]; timers are the actor's own sleeps until the next
 //! deadline. Events are stored before they are applied or broadcast.
 
-use crate::core::game::{
-    Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase,
-};
+use crate::core::game::{Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
 use crate::protocol::error_frame;
 use crate::runtime::outbox::Outbox;
@@ -93,10 +91,7 @@ pub const MAILBOX: usize = 256;
 
 /// Current Unix time in milliseconds (the runtime's one clock).
 pub fn now_ms() -> Millis {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as Millis)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as Millis).unwrap_or(0)
 }
 
 /// The actor's state.
@@ -110,6 +105,8 @@ pub struct MatchActor {
     dropout: DropoutPolicy,
     grace_ms: i64,
     results_cache: Option<Value>,
+    /// Per seat: the counterparts were told this seat is gone past the grace period.
+    dropout_told: Vec<bool>,
 }
 
 impl MatchActor {
@@ -129,8 +126,7 @@ impl MatchActor {
             .into_iter()
             .map(|name| SeatInfo {
                 name,
-                gone_since: (state.events_applied > 0 && state.phase != Phase::Results)
-                    .then_some(now),
+                gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
             })
             .collect();
         for o in state.online.iter_mut() {
@@ -147,6 +143,7 @@ impl MatchActor {
             dropout,
             grace_ms: grace_seconds as i64 * 1000,
             results_cache: None,
+            dropout_told: vec![false; n],
         }
     }
 
@@ -179,15 +176,8 @@ impl MatchActor {
     }
 
     fn next_wake(&self, now: Millis) -> Duration {
-        let mut at: Option<Millis> = if self.state.paused_at.is_none() {
-            self.state.deadline
-        } else {
-            None
-        };
-        if matches!(
-            self.state.phase,
-            Phase::Prep | Phase::SmallTalk | Phase::Bargaining
-        ) {
+        let mut at: Option<Millis> = if self.state.paused_at.is_none() { self.state.deadline } else { None };
+        if matches!(self.state.phase, Phase::Prep | Phase::SmallTalk | Phase::Bargaining) {
             for s in &self.seats {
                 if let Some(g) = s.gone_since {
                     let d = g + self.grace_ms;
@@ -208,10 +198,7 @@ impl MatchActor {
             MatchMsg::Action { seat, action } => match self.state.decide(seat, &action) {
                 Ok(evs) => {
                     if let Err(e) = self.commit(evs).await {
-                        self.send_to(
-                            seat,
-                            &error_frame("internal", &format!("could not store your action: {e}")),
-                        );
+                        self.send_to(seat, &error_frame("internal", &format!("could not store your action: {e}")));
                     }
                 }
                 Err(e) => self.send_to(seat, &error_frame(e.code(), &e.to_string())),
@@ -223,11 +210,10 @@ impl MatchActor {
                     }
                 }
                 self.seats[seat].gone_since = None;
+                self.dropout_told[seat] = false;
                 let now = now_ms();
                 if !self.state.online[seat] {
-                    let _ = self
-                        .commit(vec![EventKind::Presence { seat, online: true }])
-                        .await;
+                    let _ = self.commit(vec![EventKind::Presence { seat, online: true }]).await;
                 } else {
                     outbox.send_json(&self.view(seat, now));
                 }
@@ -237,12 +223,7 @@ impl MatchActor {
                 if self.conns[seat].as_ref().is_some_and(|o| o.id == conn) {
                     self.conns[seat] = None;
                     self.seats[seat].gone_since = Some(now_ms());
-                    let _ = self
-                        .commit(vec![EventKind::Presence {
-                            seat,
-                            online: false,
-                        }])
-                        .await;
+                    let _ = self.commit(vec![EventKind::Presence { seat, online: false }]).await;
                 }
             }
             MatchMsg::Control { control, reply } => {
@@ -279,36 +260,48 @@ impl MatchActor {
         }
     }
 
+    /// Applies the dropout policy to seats gone past the grace period, and tells the others.
     async fn check_dropouts(&mut self, now: Millis) {
-        if self.dropout != DropoutPolicy::Abandon
-            || !matches!(
-                self.state.phase,
-                Phase::Prep | Phase::SmallTalk | Phase::Bargaining
-            )
-        {
+        if !matches!(self.state.phase, Phase::Prep | Phase::SmallTalk | Phase::Bargaining) {
             return;
         }
-        let gone = self
-            .seats
-            .iter()
-            .find(|s| s.gone_since.is_some_and(|g| now >= g + self.grace_ms));
-        if let Some(s) = gone {
-            let reason = format!(
-                "{} left and did not come back within {} seconds.",
-                s.name,
-                self.grace_ms / 1000
-            );
-            if let Ok(evs) = self.state.control(&Control::Abandon(reason)) {
-                let _ = self.commit(evs).await;
+        let gone = self.seats.iter().position(|s| s.gone_since.is_some_and(|g| now >= g + self.grace_ms));
+        let Some(seat) = gone else { return };
+        match self.dropout {
+            DropoutPolicy::Abandon => {
+                let reason = format!(
+                    "{} left and did not come back within {} seconds.",
+                    self.seats[seat].name,
+                    self.grace_ms / 1000
+                );
+                if let Ok(evs) = self.state.control(&Control::Abandon(reason)) {
+                    let _ = self.commit(evs).await;
+                }
+            }
+            DropoutPolicy::Wait => {
+                if !self.dropout_told[seat] {
+                    self.dropout_told[seat] = true;
+                    self.broadcast_state(now);
+                }
+            }
+        }
+    }
+
+    fn broadcast_state(&mut self, now: Millis) {
+        for seat in 0..self.state.seats {
+            if self.conns[seat].is_some() {
+                let v = self.view(seat, now);
+                self.send_to(seat, &v);
             }
         }
     }
 
     fn dropout_info(&self, seat: usize, now: Millis) -> Option<Value> {
-        let (other, info) =
-            self.seats.iter().enumerate().find(|(i, s)| {
-                *i != seat && s.gone_since.is_some_and(|g| now >= g + self.grace_ms)
-            })?;
+        let (other, info) = self
+            .seats
+            .iter()
+            .enumerate()
+            .find(|(i, s)| *i != seat && s.gone_since.is_some_and(|g| now >= g + self.grace_ms))?;
         let gone = info.gone_since?;
         let minutes = (now - gone) / 60_000;
         let message = match self.dropout {
@@ -326,15 +319,7 @@ impl MatchActor {
             self.results_cache = Some(results(&self.state, &self.seats));
         }
         let dropout = self.dropout_info(seat, now);
-        state_for(
-            &self.id,
-            &self.state,
-            seat,
-            &self.seats,
-            dropout.as_ref(),
-            self.results_cache.as_ref(),
-            now,
-        )
+        state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), self.results_cache.as_ref(), now)
     }
 
     fn send_to(&self, seat: usize, frame: &Value) {
@@ -350,9 +335,7 @@ impl MatchActor {
         }
         let at = now_ms();
         let events: Vec<Event> = kinds.into_iter().map(|kind| Event { at, kind }).collect();
-        self.store
-            .append_events(&self.id, self.next_seq, events.clone())
-            .await?;
+        self.store.append_events(&self.id, self.next_seq, events.clone()).await?;
         self.next_seq += events.len() as u64;
         let mut state_changed = false;
         let mut chat_frames = Vec::new();
@@ -370,12 +353,7 @@ impl MatchActor {
             }
         }
         if state_changed {
-            for seat in 0..self.state.seats {
-                if self.conns[seat].is_some() {
-                    let v = self.view(seat, at);
-                    self.send_to(seat, &v);
-                }
-            }
+            self.broadcast_state(at);
         }
         for f in chat_frames {
             for c in self.conns.iter().flatten() {

@@ -38,9 +38,7 @@ pub struct ServeArgs {
 /// Runs the server until interrupted (Ctrl-C).
 pub fn serve_blocking(args: ServeArgs) -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
     let rt = match tokio::runtime::Runtime::new() {
@@ -61,24 +59,21 @@ pub fn serve_blocking(args: ServeArgs) -> ExitCode {
 
 /// Loads everything, binds, prints `listening on http://ADDR`, and serves.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
-    let (scenarios, bad) =
-        load_dir(&args.scenarios).map_err(|e| format!("{}: {e}", args.scenarios.display()))?;
+    let (scenarios, bad) = load_dir(&args.scenarios).map_err(|e| format!("{}: {e}", args.scenarios.display()))?;
     for e in &bad {
         tracing::error!("skipping invalid scenario: {e}");
     }
     if scenarios.is_empty() {
         return Err(format!("no valid scenario in {}", args.scenarios.display()));
     }
-    let (store, snapshot) =
-        Store::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
+    let (store, snapshot) = Store::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
     tracing::info!(
         db = %args.db.display(), scenarios = scenarios.len(), sessions = snapshot.sessions.len(),
         matches = snapshot.matches.len(), "store opened"
     );
     let app = app::App::open(store, snapshot, scenarios, args.admin_key.clone()).await;
-    let listener = tokio::net::TcpListener::bind(&args.addr)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("listening on http://{addr}");
     println!("practice pool code {}", app.practice_code);

@@ -33,23 +33,13 @@ impl Outbox {
     pub fn new() -> (Outbox, OutboxReceiver) {
         let (tx, rx) = mpsc::channel(OUTBOX_CAPACITY);
         let kick = Arc::new(Notify::new());
-        (
-            Outbox {
-                id: NEXT_CONN.fetch_add(1, Ordering::Relaxed),
-                tx,
-                kick: kick.clone(),
-            },
-            OutboxReceiver { rx, kick },
-        )
+        (Outbox { id: NEXT_CONN.fetch_add(1, Ordering::Relaxed), tx, kick: kick.clone() }, OutboxReceiver { rx, kick })
     }
 
     /// Queues a frame; kicks the connection if its queue is full.
     pub fn send(&self, frame: Utf8Bytes) {
         if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(frame) {
-            tracing::warn!(
-                conn = self.id,
-                "outgoing queue full: disconnecting slow client"
-            );
+            tracing::warn!(conn = self.id, "outgoing queue full: disconnecting slow client");
             self.kick.notify_one();
         }
     }
@@ -62,5 +52,24 @@ impl Outbox {
     /// Asks the connection to close.
     pub fn close(&self) {
         self.kick.notify_one();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_full_queue_kicks_the_connection_instead_of_growing() {
+        let (o, mut r) = Outbox::new();
+        for i in 0..OUTBOX_CAPACITY {
+            o.send(Utf8Bytes::from(format!("{i}")));
+        }
+        // Not kicked yet: the permit is stored only by the overflowing send.
+        let kicked = tokio::time::timeout(std::time::Duration::from_millis(1), r.kick.notified()).await;
+        assert!(kicked.is_err());
+        o.send(Utf8Bytes::from("one too many"));
+        tokio::time::timeout(std::time::Duration::from_secs(1), r.kick.notified()).await.expect("kicked");
+        assert_eq!(r.rx.recv().await.unwrap().as_str(), "0");
     }
 }

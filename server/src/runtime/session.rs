@@ -15,9 +15,7 @@ pub const CODE_LEN: usize = 6;
 /// A new random join code.
 pub fn new_code() -> String {
     let mut rng = rand::rng();
-    (0..CODE_LEN)
-        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
-        .collect()
+    (0..CODE_LEN).map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char).collect()
 }
 
 /// A new secret token: 128 random bits as 32 hex digits.
@@ -143,11 +141,7 @@ impl Queue {
 
     /// Where a player waits: scenario id, people ahead, people in that line.
     pub fn position(&self, player_id: &str) -> Option<(String, usize, usize)> {
-        self.waiting.iter().find_map(|(s, q)| {
-            q.iter()
-                .position(|p| p == player_id)
-                .map(|i| (s.clone(), i, q.len()))
-        })
+        self.waiting.iter().find_map(|(s, q)| q.iter().position(|p| p == player_id).map(|i| (s.clone(), i, q.len())))
     }
 }
 
@@ -222,10 +216,7 @@ mod tests {
     #[test]
     fn queue_positions() {
         let mut q = Queue::default();
-        q.waiting
-            .entry("s".into())
-            .or_default()
-            .extend(["a".to_string(), "b".to_string()]);
+        q.waiting.entry("s".into()).or_default().extend(["a".to_string(), "b".to_string()]);
         assert_eq!(q.position("b"), Some(("s".into(), 1, 2)));
         assert!(q.remove("a"));
         assert_eq!(q.position("b"), Some(("s".into(), 0, 1)));

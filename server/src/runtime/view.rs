@@ -4,9 +4,7 @@
 
 use crate::core::game::{ChatLine, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
-use crate::core::scoring::{
-    analyse_outcome, issue_type, nash_package, package_points, pareto_frontier, Package,
-};
+use crate::core::scoring::{analyse_outcome, issue_type, nash_package, package_points, pareto_frontier, Package};
 use crate::core::survey::QUESTIONS;
 use serde_json::{json, Map, Value};
 
@@ -49,11 +47,7 @@ fn outcome_json(s: &Scenario, o: &Outcome) -> Value {
 
 /// One chat line as sent to clients.
 pub fn chat_json(line: &ChatLine, seats: &[SeatInfo]) -> Value {
-    let name = line
-        .seat
-        .and_then(|s| seats.get(s))
-        .map(|s| s.name.as_str())
-        .unwrap_or("Parley");
+    let name = line.seat.and_then(|s| seats.get(s)).map(|s| s.name.as_str()).unwrap_or("Parley");
     json!({ "seat": line.seat, "name": name, "text": line.text, "at": line.at, "phase": line.phase })
 }
 
@@ -155,11 +149,7 @@ pub fn results(m: &Match, seats: &[SeatInfo]) -> Value {
     let all: Vec<usize> = (0..s.roles.len()).collect();
     let two = s.roles.len() == 2;
     let frontier = two.then(|| pareto_frontier(s, &[0, 1]));
-    let full_front = if two {
-        frontier.clone().unwrap_or_default()
-    } else {
-        pareto_frontier(s, &all)
-    };
+    let full_front = if two { frontier.clone().unwrap_or_default() } else { pareto_frontier(s, &all) };
     let nash = nash_package(s, &all, &full_front);
     let best_joint = crate::core::scoring::max_joint_package(s);
     let roles: Vec<Value> = (0..s.roles.len())
@@ -215,10 +205,8 @@ pub fn feedback(
             if s.roles.len() == 2 {
                 for (k, i) in s.issues.iter().enumerate() {
                     let (pa, pb) = (&i.points[0], &i.points[1]);
-                    let both_best = (0..i.options.len()).find(|&o| {
-                        pa[o] == *pa.iter().max().unwrap_or(&0)
-                            && pb[o] == *pb.iter().max().unwrap_or(&0)
-                    });
+                    let both_best = (0..i.options.len())
+                        .find(|&o| pa[o] == *pa.iter().max().unwrap_or(&0) && pb[o] == *pb.iter().max().unwrap_or(&0));
                     if let Some(o) = both_best {
                         if pa[d[k]] < pa[o] || pb[d[k]] < pb[o] {
                             out.push(format!(
@@ -257,10 +245,7 @@ pub fn feedback(
                     n
                 ));
             } else {
-                out.push(
-                    "No package beat every walk-away value here, so walking away was reasonable."
-                        .into(),
-                );
+                out.push("No package beat every walk-away value here, so walking away was reasonable.".into());
             }
         }
         _ => {}
