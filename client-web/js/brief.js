@@ -57,34 +57,31 @@ export function pointsTable(issues, points, opts = {}) {
 /** The whole brief panel for the player's own role. */
 export function briefPanel(scenario, you, { testid = 'brief' } = {}) {
   const maxLine = typeof you.max_points === 'number' ? ` out of a possible ${pts(you.max_points)}` : '';
-  return h(
-    'div',
-    { class: 'brief', testid },
-    h(
-      'section',
-      { class: 'brief-section' },
-      h('h2', null, 'The situation'),
-      h('div', { class: 'prose', testid: 'brief-summary' }, paragraphs(scenario.summary)),
-    ),
-    h(
-      'section',
-      { class: 'brief-section private' },
-      h('h2', null, 'Your role: ', h('span', { testid: 'my-role' }, (you.role && you.role.name) || '')),
-      h('p', { class: 'private-note' }, 'Private: only you can see this.'),
-      h('div', { class: 'prose', testid: 'brief-private' }, paragraphs(you.brief)),
-    ),
-    h(
-      'section',
-      { class: 'brief-section' },
-      h('h2', null, 'Your points'),
-      h(
-        'p',
-        { class: 'batna-line' },
-        'Your walk-away value: ',
-        h('strong', { testid: 'my-batna' }, pts(you.batna)),
-        `. If there is no deal, you get this${maxLine}. The best option on each issue is highlighted.`,
-      ),
-      pointsTable(scenario.issues, you.points, { testid: 'my-points' }),
-    ),
+  const situation = h(
+    'section',
+    { class: 'brief-section' },
+    h('h2', null, 'The situation'),
+    h('div', { class: 'prose', testid: 'brief-summary' }, paragraphs(scenario.summary)),
   );
+  const role = h(
+    'section',
+    { class: 'brief-section private' },
+    h('h2', null, 'Your role: ', h('span', { testid: 'my-role' }, (you.role && you.role.name) || '')),
+    h('p', { class: 'private-note' }, 'Private: only you can see this.'),
+    h('div', { class: 'prose', testid: 'brief-private' }, paragraphs(you.brief)),
+  );
+  const points = h(
+    'section',
+    { class: 'brief-section' },
+    h('h2', null, 'Your points'),
+    h(
+      'p',
+      { class: 'batna-line' },
+      'Your walk-away value: ',
+      h('strong', { testid: 'my-batna' }, pts(you.batna)),
+      `. If there is no deal, you get this${maxLine}. The best option on each issue is highlighted.`,
+    ),
+    pointsTable(scenario.issues, you.points, { testid: 'my-points' }),
+  );
+  return h('div', { class: 'brief', testid }, h('div', { class: 'brief-text' }, situation, role), points);
 }

@@ -23,6 +23,16 @@ pub enum Command {
     /// Check and list scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// Benchmarks (numbers for docs/benchmarks.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// `parley bench ...`
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Time the Pareto frontier on random scenarios.
+    Frontier(crate::bench::frontier::FrontierArgs),
 }
 
 /// `parley scenario ...`
@@ -56,6 +66,10 @@ pub fn main() -> ExitCode {
         Some(Command::Serve(args)) => crate::runtime::serve_blocking(args),
         Some(Command::Scenario(ScenarioCommand::Check { files, json })) => check(&files, json),
         Some(Command::Scenario(ScenarioCommand::List { scenarios })) => list(&scenarios),
+        Some(Command::Bench(BenchCommand::Frontier(a))) => {
+            crate::bench::frontier::run(&a);
+            ExitCode::SUCCESS
+        }
     }
 }
 

@@ -6,8 +6,9 @@
 //! - [`protocol`]: the JSON messages on the WebSocket;
 //! - [`runtime`]: sessions, pairing, one actor task per match, timers, connections;
 //! - [`http`]: the axum router (WebSocket, static client, session API);
-//! - [`cli`]: the `parley` command line.
+//! - [`cli`]: the `parley` command line; [`bench`]: `parley bench`.
 
+pub mod bench;
 pub mod cli;
 pub mod core;
 pub mod http;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite: Rust unit, property and integration tests (real server, real
+# WebSockets), then the browser tests (real Chromium). Installs what the browser tests need
+# on a fresh machine (Debian's chromium, the test package's npm dependencies).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo test (unit, property, integration) =="
+cargo test --workspace --all-targets 2>&1 | tee /tmp/parley-cargo-test.log
+grep -q "test result" /tmp/parley-cargo-test.log
+
+echo "== scenario files =="
+cargo run --quiet -- scenario check scenarios/*.toml > /dev/null
+
+echo "== browser tests (Chromium) =="
+cargo build --quiet
+PARLEY_BIN="$PWD/target/debug/parley" bash tests/browser/run.sh

@@ -1,0 +1,3 @@
+//! `parley bench`: measurements whose numbers go into `docs/benchmarks.md`.
+
+pub mod frontier;
