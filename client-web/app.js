@@ -2,7 +2,7 @@
 
 import { h, clear, show, $ } from './js/dom.js';
 import { Connection, loadToken, saveToken } from './js/conn.js';
-import { phaseLabel, clock, errorSentence, pts, spokenDuration, versusBatna } from './js/format.js';
+import { phaseLabel, clock, errorSentence, pts, spokenDuration, outcomeSentence } from './js/format.js';
 import { briefPanel } from './js/brief.js';
 import { ChatPanel } from './js/chat.js';
 import { BargainPanel } from './js/bargain.js';
@@ -350,12 +350,11 @@ function renderWaiting() {
   const ahead = $('#waiting-ahead');
   const msg = $('#waiting-message');
   const sess = $('#waiting-session');
-  if (w && typeof w.ahead === 'number') {
-    ahead.textContent = w.ahead === 0 ? 'You are next in line.' : `${w.ahead} ${w.ahead === 1 ? 'person is' : 'people are'} ahead of you.`;
-  } else {
-    ahead.textContent = 'Pairing you with a partner…';
-  }
-  msg.textContent = (w && w.message) || 'Take a breath. The game begins as soon as a partner is ready.';
+  msg.textContent = (w && w.message) || 'The game begins as soon as a partner is ready.';
+  const n = w && typeof w.ahead === 'number' ? w.ahead : null;
+  ahead.dataset.ahead = n === null ? '' : String(n);
+  ahead.textContent = n ? `${n} ${n === 1 ? 'person is' : 'people are'} ahead of you.` : '';
+  ahead.hidden = !n;
   const s = app.joined && app.joined.session;
   sess.textContent = s
     ? `${app.joined.name ? `Joined as ${app.joined.name}` : 'Joined'}${s.title ? ` · ${s.title}` : ''}${s.kind === 'practice' ? ' · practice' : ''}`
@@ -382,7 +381,7 @@ class MatchView {
     const playerLabel = (seat) => {
       const p = (this.state.players || []).find((x) => x.seat === seat);
       if (!p) return `Player ${seat + 1}`;
-      return p.role && p.role.name ? `${p.name} (${p.role.name})` : p.name;
+      return p.role && p.role.name ? `${p.name} · ${p.role.name}` : p.name;
     };
     this.playerName = playerName;
 
@@ -631,6 +630,9 @@ class MatchView {
     } else if (phase === 'bargaining') {
       title = 'Bargaining';
       text = `Talk it through and make offers. A deal needs everyone to accept the same offer. Your walk-away value is ${pts(state.you.batna)}.`;
+    } else if (phase === 'survey') {
+      title = outcomeSentence(state.outcome) || 'Bargaining is over';
+      text = 'Before the results, a few quick questions about how it went.';
     } else {
       return;
     }
@@ -704,8 +706,6 @@ function start() {
   setView('connecting');
   conn.start();
   setInterval(updateCountdown, 500);
-  // For tests and debugging: the totals use the same scoring as the page.
-  window.parley = { versusBatna };
 }
 
 start();

@@ -384,3 +384,71 @@ async fn dropouts_follow_the_session_policy() {
     assert_eq!(st["dropout"]["policy"], "wait");
     assert_eq!(st["dropout"]["seat"], 1);
 }
+
+#[tokio::test]
+async fn disclosures_are_checked_and_verdicts_stay_hidden_until_results() {
+    use parley::core::trust::issue_weights;
+    let server = Server::start();
+    let code = server.session("campsite", slow(), json!({})).await;
+    let scenario = load_file(&common::repo().join("scenarios/campsite.toml")).unwrap();
+    let ids: Vec<String> = scenario.issues.iter().map(|i| i.id.clone()).collect();
+    let mut p = seated(&server, &code, 2).await;
+    // Prep: both guess the other's priorities (seat 0 guesses exactly right, seat 1 backwards).
+    let order_by = |role: usize, desc: bool| {
+        let w = issue_weights(&scenario, role);
+        let mut idx: Vec<usize> = (0..w.len()).collect();
+        idx.sort_by(|&a, &b| if desc { w[b].total_cmp(&w[a]) } else { w[a].total_cmp(&w[b]) });
+        idx.iter().map(|&i| ids[i].clone()).collect::<Vec<_>>()
+    };
+    p[0].0.send(json!({"type": "guess_priorities", "order": ["food"]})).await;
+    assert_eq!(p[0].0.until_type("error").await["code"], "bad_guess");
+    p[0].0.send(json!({"type": "guess_priorities", "order": order_by(1, true)})).await;
+    p[0].0.until(&"guess stored", |v| v["type"] == "state" && v["you"]["guessed_priorities"] == true).await;
+    p[1].0.send(json!({"type": "guess_priorities", "order": order_by(0, false)})).await;
+    all_ready(&mut p, "small_talk").await;
+    all_ready(&mut p, "bargaining").await;
+
+    // Seat 0 tells the truth; seat 1 claims its least important issue matters a lot (misleading).
+    let w0 = issue_weights(&scenario, 0);
+    let top0 = (0..w0.len()).max_by(|&a, &b| w0[a].total_cmp(&w0[b])).unwrap();
+    let w1 = issue_weights(&scenario, 1);
+    let low1 = (0..w1.len()).min_by(|&a, &b| w1[a].total_cmp(&w1[b])).unwrap();
+    p[0].0
+        .send(json!({"type": "disclose", "statement": {"kind": "importance", "issue": ids[top0], "level": "high"}}))
+        .await;
+    let line = p[1].0.until_type("chat").await;
+    assert_eq!(line["text"], format!("{} matters a lot to me.", scenario.issues[top0].name));
+    p[1].0
+        .send(json!({"type": "disclose", "statement": {"kind": "importance", "issue": ids[low1], "level": "high"}}))
+        .await;
+    p[0].0.until(&"their statement", |v| v["type"] == "chat" && v["seat"] == 1).await;
+    p[1].0
+        .send(json!({"type": "disclose", "statement": {"kind": "prefers", "issue": ids[0], "better": 1, "worse": 1}}))
+        .await;
+    assert_eq!(p[1].0.until_type("error").await["code"], "bad_statement");
+    p[0].0.send(json!({"type": "offer", "package": {"food": 1, "water": 2, "firewood": 1}})).await;
+    let id =
+        p[1].0.until(&"offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())).await
+            ["offers"][0]["id"]
+            .clone();
+    p[1].0.send(json!({"type": "accept", "offer_id": id})).await;
+    for (c, _) in p.iter_mut() {
+        c.until_phase("survey").await;
+        assert!(!c.transcript().contains("truthful"), "a verdict leaked before results");
+    }
+    p[0].0.send(json!({"type": "survey", "ratings": {"trust": 7, "foundation": 6, "listened": 5}, "counterpart_priorities": order_by(1, true)})).await;
+    p[1].0.send(json!({"type": "survey", "ratings": {"trust": 2, "foundation": 2, "listened": 2}})).await;
+    let st = p[0].0.until_phase("results").await;
+    let t = &st["results"]["trust"];
+    // Seat 0 rated (7+6+5)/3 = 6 -> 83.3; seat 1 rated 2 -> 16.7; built = 50.
+    assert!((t["trust_built"].as_f64().unwrap() - 50.0).abs() < 1e-9, "{t}");
+    assert!((t["players"][0]["trust_earned"].as_f64().unwrap() - 100.0 / 6.0).abs() < 1e-9);
+    assert_eq!(t["players"][0]["perspective_before"], 1.0);
+    assert_eq!(t["players"][0]["perspective_after"], 1.0);
+    assert_eq!(t["players"][1]["perspective_before"], -1.0);
+    assert_eq!(t["players"][0]["signals"]["true_disclosures"], 1);
+    assert_eq!(t["players"][1]["signals"]["misleading_disclosures"], 1);
+    let d = st["results"]["disclosures"].as_array().unwrap();
+    assert_eq!((d[0]["truthful"].as_bool(), d[1]["truthful"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(t["players"][1]["sentences"].as_array().unwrap().len(), 3);
+}

@@ -39,7 +39,7 @@ export function pointsMeter({ value, batna, min, max, testid }) {
       testid,
       role: 'img',
       'aria-label':
-        value === null ? `Your walk-away value is ${pts(batna)}` : `${pts(value)}, ${versusBatna(value, batna)} of ${pts(batna)}`,
+        value === null ? `Your walk-away value is ${pts(batna)}` : `${pts(value)}: ${versusBatna(value, batna)} (${pts(batna)})`,
     },
     fill,
     mark,
@@ -78,9 +78,7 @@ export class BargainPanel {
       h('p', { class: 'muted small' }, 'Pick one option for every issue. Your points for each option are in brackets.'),
       h('div', { class: 'builder-tools' }, this.bestButton, this.clearButton),
       this.builderFields,
-      h('div', { class: 'builder-summary' }, this.totalText, this.meterSlot),
-      h('div', { class: 'button-row' }, this.sendButton),
-      this.builderError,
+      h('div', { class: 'builder-summary' }, this.totalText, this.meterSlot, h('div', { class: 'button-row' }, this.sendButton), this.builderError),
     );
     this.builder.addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -280,7 +278,7 @@ export class BargainPanel {
     no.focus();
   }
 
-  packageList(pkg, { mine = false } = {}) {
+  packageList(pkg) {
     const points = this.you.points;
     return h(
       'ul',
@@ -294,7 +292,7 @@ export class BargainPanel {
           null,
           h('span', { class: 'pkg-issue' }, issue.name),
           h('span', { class: 'pkg-option' }, label),
-          p === null ? null : h('span', { class: 'pkg-points', title: mine ? 'your points' : 'your points' }, pts(p)),
+          p === null ? null : h('span', { class: 'pkg-points', title: 'your points' }, pts(p)),
         );
       }),
     );
@@ -311,7 +309,6 @@ export class BargainPanel {
     const mine = offer.seat === me;
     const value = this.offerValue(offer);
     const acceptedBy = offer.accepted_by || [];
-    const others = s.players.filter((p) => p.seat !== offer.seat);
     const iAccepted = acceptedBy.includes(me);
     const waitingFor = s.players.filter((p) => !acceptedBy.includes(p.seat));
     const active = s.phase === 'bargaining' && !s.paused;
@@ -337,7 +334,7 @@ export class BargainPanel {
         ` to you — ${versusBatna(value, s.you.batna)}`,
       ),
     );
-    card.appendChild(this.packageList(offer.package || {}, { mine }));
+    card.appendChild(this.packageList(offer.package || {}));
     if (s.players.length > 2 || acceptedBy.length > 1) {
       const names = acceptedBy.map((seat) => (seat === me ? 'you' : this.opts.playerName(seat)));
       card.appendChild(
@@ -380,7 +377,6 @@ export class BargainPanel {
       if (value < s.you.batna && !iAccepted) {
         card.appendChild(h('p', { class: 'warn small' }, 'Careful: this is worth less to you than walking away.'));
       }
-      void others;
     }
     card.appendChild(buttons);
     return card;

@@ -43,9 +43,11 @@ function domain(values) {
  * @returns {HTMLElement} a <figure> holding the SVG and its legend
  */
 export function frontierChart(o) {
-  const W = 480;
-  const H = 380;
-  const M = { left: 58, right: 16, top: 16, bottom: 56 };
+  // A narrower drawing on phones keeps the text readable once the SVG is scaled to fit.
+  const narrow = (o.width || 480) < 440;
+  const W = narrow ? 340 : 480;
+  const H = narrow ? 320 : 380;
+  const M = { left: 52, right: 14, top: 16, bottom: 54 };
   const frontier = (o.frontier || []).filter((p) => Array.isArray(p) && p.length >= 2).map((p) => [Number(p[0]), Number(p[1])]);
   frontier.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const pts = [...frontier];
@@ -162,6 +164,21 @@ export function frontierChart(o) {
       ),
     );
   }
+  // This pair's outcome: a large ring (drawn first, so a Nash diamond on the same spot shows
+  // inside it), with a label.
+  const labels = [];
+  if (o.outcome) {
+    const ox = X(o.outcome[0]);
+    const oy = Y(o.outcome[1]);
+    svg.appendChild(
+      s(
+        'circle',
+        { cx: f1(ox), cy: f1(oy), r: 10, class: 'mark-outcome', testid: 'chart-outcome' },
+        s('title', null, `${o.outcomeLabel || 'Your outcome'}: ${o.outcome[0]} and ${o.outcome[1]}`),
+      ),
+    );
+    labels.push({ x: ox, y: oy, text: o.outcomeLabel || 'You', up: true });
+  }
   // Nash package: a diamond.
   if (o.nash) {
     const nx = X(o.nash[0]);
@@ -169,28 +186,30 @@ export function frontierChart(o) {
     svg.appendChild(
       s(
         'path',
-        { d: `M${f1(nx)} ${f1(ny - 8)} L${f1(nx + 8)} ${f1(ny)} L${f1(nx)} ${f1(ny + 8)} L${f1(nx - 8)} ${f1(ny)} Z`, class: 'mark-nash', testid: 'chart-nash' },
+        {
+          d: `M${f1(nx)} ${f1(ny - 6.5)} L${f1(nx + 6.5)} ${f1(ny)} L${f1(nx)} ${f1(ny + 6.5)} L${f1(nx - 6.5)} ${f1(ny)} Z`,
+          class: 'mark-nash',
+          testid: 'chart-nash',
+        },
         s('title', null, `Nash package: ${o.nash[0]} and ${o.nash[1]}`),
       ),
     );
+    labels.push({ x: nx, y: ny, text: 'Nash', up: false });
   }
-  // This pair's outcome: a large ring with a label.
-  if (o.outcome) {
-    const ox = X(o.outcome[0]);
-    const oy = Y(o.outcome[1]);
-    svg.appendChild(
-      s(
-        'circle',
-        { cx: f1(ox), cy: f1(oy), r: 8, class: 'mark-outcome', testid: 'chart-outcome' },
-        s('title', null, `${o.outcomeLabel || 'Your outcome'}: ${o.outcome[0]} and ${o.outcome[1]}`),
-      ),
-    );
-    const right = ox < M.left + iw * 0.7;
+  // Labels: the outcome's above and outwards, Nash's below and inwards.
+  for (const l of labels) {
+    const right = l.x < M.left + iw * 0.6;
+    const dxl = l.up ? (right ? 14 : -14) : right ? -10 : 10;
     svg.appendChild(
       s(
         'text',
-        { x: f1(right ? ox + 12 : ox - 12), y: f1(oy - 10), 'text-anchor': right ? 'start' : 'end', class: 'mark-label' },
-        o.outcomeLabel || 'You',
+        {
+          x: f1(l.x + dxl),
+          y: f1(l.up ? l.y - 12 : l.y + 20),
+          'text-anchor': dxl > 0 ? 'start' : 'end',
+          class: l.up ? 'mark-label' : 'mark-label nash-label',
+        },
+        l.text,
       ),
     );
   }

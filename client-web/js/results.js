@@ -3,7 +3,6 @@
 
 import { h, paragraphs } from './dom.js';
 import { pts, percent, outcomeSentence } from './format.js';
-import { pointsTable } from './brief.js';
 import { frontierChart } from './chart.js';
 
 const ISSUE_TYPES = {
@@ -17,14 +16,23 @@ function optionLabel(issue, idx) {
   return issue.options[idx] !== undefined ? issue.options[idx] : String(idx);
 }
 
-function packageLines(issues, pkg, roles) {
+function roleHeader(role, myRoleId) {
+  return h(
+    'th',
+    { scope: 'col', class: 'num', 'data-role': role.id },
+    role.id === myRoleId ? 'You' : role.player || role.name,
+    h('span', { class: 'col-role' }, role.name),
+  );
+}
+
+function packageLines(issues, pkg, roles, myRoleId) {
   return h(
     'table',
     { class: 'data-table package-table' },
     h(
       'thead',
       null,
-      h('tr', null, h('th', { scope: 'col' }, 'Issue'), h('th', { scope: 'col' }, 'Option'), roles.map((r) => h('th', { scope: 'col', class: 'num' }, r.name))),
+      h('tr', null, h('th', { scope: 'col' }, 'Issue'), h('th', { scope: 'col' }, 'Option'), roles.map((r) => roleHeader(r, myRoleId))),
     ),
     h(
       'tbody',
@@ -44,6 +52,50 @@ function packageLines(issues, pkg, roles) {
       }),
     ),
   );
+}
+
+/** Issue × option table with one points column per role (mine first). */
+function comparisonTable(issues, roles, myRoleId, deal) {
+  const table = h('table', { class: 'points-table compare', testid: 'reveal-points' });
+  table.appendChild(
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, 'Option'),
+        roles.map((role) => roleHeader(role, myRoleId)),
+      ),
+    ),
+  );
+  for (const issue of issues) {
+    const body = h('tbody', { 'data-issue': issue.id });
+    body.appendChild(
+      h('tr', { class: 'issue-row' }, h('th', { scope: 'rowgroup', colspan: String(roles.length + 1) }, h('span', { class: 'issue-name' }, issue.name))),
+    );
+    issue.options.forEach((label, i) => {
+      const agreed = deal && deal[issue.id] === i;
+      body.appendChild(
+        h(
+          'tr',
+          { class: ['option-row', agreed && 'chosen'] },
+          h('td', null, label, agreed ? h('span', { class: 'tag' }, 'agreed') : null),
+          roles.map((role) => {
+            const row = (role.points && role.points[issue.id]) || [];
+            const best = row.length ? Math.max(...row) : null;
+            return h(
+              'td',
+              { class: ['num', row[i] === best && 'best-cell'], 'data-role': role.id },
+              row[i] === undefined ? '–' : String(row[i]),
+            );
+          }),
+        ),
+      );
+    });
+    table.appendChild(body);
+  }
+  return table;
 }
 
 /**
@@ -79,8 +131,12 @@ export function resultsView(state, opts = {}) {
     h(
       'tr',
       { class: role.id === myRoleId ? 'me' : null, testid: `results-score-${role.id}` },
-      h('th', { scope: 'row' }, role.name, role.id === myRoleId ? h('span', { class: 'tag' }, 'you') : null),
-      h('td', null, role.player || ''),
+      h(
+        'th',
+        { scope: 'row' },
+        h('span', { class: 'score-player' }, role.player || role.name, role.id === myRoleId ? h('span', { class: 'tag' }, 'you') : null),
+        role.player ? h('span', { class: 'score-role' }, role.name) : null,
+      ),
       h('td', { class: 'num', 'data-value': String(role.score) }, String(role.score)),
       h('td', { class: 'num' }, String(role.batna)),
       h('td', { class: 'num' }, typeof role.surplus === 'number' ? (role.surplus > 0 ? `+${role.surplus}` : String(role.surplus)) : '–'),
@@ -109,8 +165,7 @@ export function resultsView(state, opts = {}) {
             h(
               'tr',
               null,
-              h('th', { scope: 'col' }, 'Role'),
-              h('th', { scope: 'col' }, 'Player'),
+              h('th', { scope: 'col' }, 'Player and role'),
               h('th', { scope: 'col', class: 'num' }, 'Score'),
               h('th', { scope: 'col', class: 'num' }, 'Walk-away'),
               h('th', { scope: 'col', class: 'num' }, 'Gain'),
@@ -151,6 +206,7 @@ export function resultsView(state, opts = {}) {
           outcomeLabel: deal ? 'Your deal' : 'Your outcome (no deal)',
           nash: r.nash && Array.isArray(r.nash.points) ? r.nash.points.map(Number) : null,
           title: `Possible deals for ${roles[0].name} and ${roles[1].name}`,
+          width: Math.min(window.innerWidth, 1000) - 60,
         }),
       ),
     );
@@ -159,7 +215,7 @@ export function resultsView(state, opts = {}) {
   // The agreed package, and a better one if there was one.
   if (deal) {
     el.appendChild(
-      h('section', { class: 'card' }, h('h2', null, 'The deal'), h('div', { class: 'table-scroll' }, packageLines(issues, deal, roles))),
+      h('section', { class: 'card' }, h('h2', null, 'The deal'), h('div', { class: 'table-scroll' }, packageLines(issues, deal, roles, myRoleId))),
     );
   }
   if (r.better_package && r.better_package.package && !r.pareto_optimal && deal) {
@@ -171,7 +227,7 @@ export function resultsView(state, opts = {}) {
         { class: 'card', testid: 'results-better' },
         h('h2', null, 'A package that was better for everyone'),
         h('p', null, `For example: ${who}.`),
-        h('div', { class: 'table-scroll' }, packageLines(issues, bp.package, roles)),
+        h('div', { class: 'table-scroll' }, packageLines(issues, bp.package, roles, myRoleId)),
       ),
     );
   }
@@ -206,25 +262,30 @@ export function resultsView(state, opts = {}) {
     );
   }
 
-  // What the other side valued.
+  // What each side valued: every role's points side by side, the agreed option highlighted.
   const others = roles.filter((role) => role.id !== myRoleId);
   if (others.length) {
+    const ordered = [...roles.filter((role) => role.id === myRoleId), ...others];
     el.appendChild(
       h(
         'section',
         { class: 'card', testid: 'results-reveal' },
         h('h2', null, others.length === 1 ? 'What the other side valued' : 'What the other sides valued'),
+        h(
+          'p',
+          { class: 'muted small' },
+          'Everyone\'s points are revealed now. The best option for each role is in bold; the agreed option is highlighted.',
+        ),
+        h('div', { class: 'table-scroll' }, comparisonTable(issues, ordered, myRoleId, deal)),
         others.map((role) =>
-          h(
-            'div',
-            { class: 'reveal', 'data-role': role.id },
-            h('h3', null, role.name, role.player ? ` — ${role.player}` : ''),
-            h('p', null, `Walk-away value: ${pts(role.batna)}.`),
-            pointsTable(issues, role.points || {}, { chosen: deal || {}, chosenLabel: 'agreed', testid: `reveal-points-${role.id}` }),
-            role.brief
-              ? h('details', { class: 'reveal-brief' }, h('summary', null, 'Read their private brief'), h('div', { class: 'prose' }, paragraphs(role.brief)))
-              : null,
-          ),
+          role.brief
+            ? h(
+                'details',
+                { class: 'reveal-brief', 'data-role': role.id },
+                h('summary', null, `Read the private brief of ${role.player || role.name} (${role.name}, walk-away ${pts(role.batna)})`),
+                h('div', { class: 'prose' }, paragraphs(role.brief)),
+              )
+            : null,
         ),
       ),
     );

@@ -77,8 +77,50 @@ pub enum ClientMsg {
     },
     /// Skip the survey.
     SkipSurvey,
+    /// A checked statement about my own interests (bargaining).
+    Disclose {
+        /// The statement.
+        statement: WireStatement,
+    },
+    /// Prep: my guess of the counterpart's priorities, most important first.
+    GuessPriorities {
+        /// Every issue id once.
+        order: Vec<String>,
+    },
     /// Heartbeat; answered with `pong`.
     Ping,
+}
+
+/// A disclosure as sent by clients (issues by id, options by index).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum WireStatement {
+    /// "Issue X matters a lot / little to me."
+    Importance {
+        /// Issue id.
+        issue: String,
+        /// `high` or `low`.
+        level: Level,
+    },
+    /// "On issue X I prefer option A over option B."
+    Prefers {
+        /// Issue id.
+        issue: String,
+        /// Preferred option index.
+        better: usize,
+        /// Less preferred option index.
+        worse: usize,
+    },
+}
+
+/// How much an issue matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// A lot.
+    High,
+    /// Little.
+    Low,
 }
 
 /// Why a frame was refused at the protocol level (game rules have their own codes).
@@ -126,6 +168,8 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         "walk_away",
         "survey",
         "skip_survey",
+        "disclose",
+        "guess_priorities",
         "ping",
     ];
     if !KNOWN.contains(&kind) {

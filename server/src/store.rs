@@ -87,6 +87,7 @@ enum Job {
     Player(PlayerRow),
     Match(MatchRow),
     Events { match_id: String, first_seq: u64, events: Vec<Event> },
+    Read { match_id: String, out: std::sync::Arc<std::sync::Mutex<Vec<Event>>> },
 }
 
 struct Pending {
@@ -150,6 +151,14 @@ impl Store {
     /// Stores a new match; returns once committed.
     pub async fn insert_match(&self, row: MatchRow) -> Result<(), StoreError> {
         self.submit(Job::Match(row)).await
+    }
+
+    /// Reads a match's stored events, in order (through the writer, so it sees every commit).
+    pub async fn match_events(&self, match_id: &str) -> Result<Vec<Event>, StoreError> {
+        let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        self.submit(Job::Read { match_id: match_id.to_string(), out: out.clone() }).await?;
+        let v = std::mem::take(&mut *out.lock().expect("read buffer"));
+        Ok(v)
     }
 
     /// Appends events to a match's log with sequence numbers from `first_seq`; returns once committed.
@@ -224,6 +233,19 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), rusqlite:
                 for (i, e) in events.iter().enumerate() {
                     let kind = serde_json::to_string(&e.kind).expect("events serialise");
                     stmt.execute(params![match_id, (*first_seq + i as u64) as i64, e.at, kind])?;
+                }
+            }
+            Job::Read { match_id, out } => {
+                let mut st = tx.prepare_cached("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
+                let rows: Vec<(i64, String)> =
+                    st.query_map([match_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+                let mut v = out.lock().expect("read buffer");
+                v.clear();
+                for (at, kind) in rows {
+                    match serde_json::from_str(&kind) {
+                        Ok(kind) => v.push(Event { at, kind }),
+                        Err(e) => tracing::error!(match_id = %match_id, error = %e, "unreadable stored event skipped"),
+                    }
                 }
             }
         }

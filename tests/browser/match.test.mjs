@@ -15,6 +15,7 @@ import {
   packageValue,
   normalise,
   pageText,
+  SCREENSHOTS,
 } from './lib.mjs';
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
@@ -218,7 +219,11 @@ test('two players play job-offer from join to results', async () => {
     const xLabel = await pageA.getByTestId('chart-x-label').textContent();
     assert.ok(xLabel.includes(serverResults.roles[0].name), 'the x axis names the first role');
     // The reveal: A now sees B's points table.
-    await pageA.getByTestId(`reveal-points-${roleB.id}`).waitFor();
+    const revealed = await pageA
+      .locator(`[data-testid="reveal-points"] tbody[data-issue="${scenario.issues[0].id}"] td[data-role="${roleB.id}"]`)
+      .allTextContents();
+    assert.deepEqual(revealed.map(Number), scenario.issues[0].points[roleB.id], "the results reveal B's points to A");
+    await pageA.getByTestId('frontier-chart').screenshot({ path: `${SCREENSHOTS}/05-results-chart.png` });
     await screenshot(pageA, '05-results');
     await screenshot(pageB, '05-results-b');
 

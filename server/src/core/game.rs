@@ -99,6 +99,94 @@ pub enum Action {
     Survey(SurveyAnswer),
     /// Skip the survey.
     SkipSurvey,
+    /// A structured, server-checked statement about one's own interests (bargaining).
+    Disclose(Statement),
+    /// Before talking (prep): order the issues by how much they matter to the counterpart.
+    GuessPriorities(Vec<String>),
+}
+
+/// A structured statement a player makes about their own interests. The counterpart sees it as
+/// a chat line; the server checks it against the speaker's hidden points and reveals the verdict
+/// only in results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Statement {
+    /// "Issue X matters a lot / little to me."
+    Importance {
+        /// Issue index.
+        issue: usize,
+        /// `true` = a lot, `false` = little.
+        high: bool,
+    },
+    /// "On issue X I prefer A over B."
+    Prefers {
+        /// Issue index.
+        issue: usize,
+        /// Option said to be preferred.
+        better: usize,
+        /// Option said to be worse.
+        worse: usize,
+    },
+}
+
+impl Statement {
+    /// Whether the statement names valid issues and options.
+    pub fn is_valid(&self, s: &Scenario) -> bool {
+        match self {
+            Statement::Importance { issue, .. } => *issue < s.issues.len(),
+            Statement::Prefers { issue, better, worse } => s
+                .issues
+                .get(*issue)
+                .is_some_and(|i| *better < i.options.len() && *worse < i.options.len() && better != worse),
+        }
+    }
+
+    /// The chat text the counterpart sees.
+    pub fn render(&self, s: &Scenario) -> String {
+        match self {
+            Statement::Importance { issue, high: true } => format!("{} matters a lot to me.", s.issues[*issue].name),
+            Statement::Importance { issue, high: false } => format!("{} matters little to me.", s.issues[*issue].name),
+            Statement::Prefers { issue, better, worse } => {
+                let i = &s.issues[*issue];
+                format!("On {}, I prefer \"{}\" over \"{}\".", i.name, i.options[*better], i.options[*worse])
+            }
+        }
+    }
+
+    /// Checks the statement against the speaker's hidden points (see `docs/scoring.md`):
+    /// an issue "matters a lot" when its point range is at least the speaker's average range
+    /// over all issues, "little" when it is at most that average; a preference is true when
+    /// the better option is worth strictly more points.
+    pub fn is_true(&self, s: &Scenario, role: usize) -> bool {
+        match self {
+            Statement::Importance { issue, high } => {
+                let w = super::trust::issue_weights(s, role);
+                let mean = w.iter().sum::<f64>() / w.len() as f64;
+                if *high {
+                    w[*issue] >= mean
+                } else {
+                    w[*issue] <= mean
+                }
+            }
+            Statement::Prefers { issue, better, worse } => {
+                let p = &s.issues[*issue].points[role];
+                p[*better] > p[*worse]
+            }
+        }
+    }
+}
+
+/// A disclosure made in the match, with the server's verdict (revealed only in results).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisclosureRecord {
+    /// When.
+    pub at: Millis,
+    /// Speaker.
+    pub seat: usize,
+    /// What was said.
+    pub statement: Statement,
+    /// True to the speaker's hidden points?
+    pub truthful: bool,
 }
 
 /// Something a facilitator (or the runtime on their behalf) asks to do.
@@ -207,6 +295,22 @@ pub enum EventKind {
         /// Seconds added.
         seconds: u64,
     },
+    /// A checked statement (shown to others as chat; the verdict only in results).
+    Disclosed {
+        /// Speaker.
+        seat: usize,
+        /// The statement.
+        statement: Statement,
+        /// The verdict.
+        truthful: bool,
+    },
+    /// A guess of the counterpart's issue priorities made before talking.
+    PrioritiesGuessed {
+        /// Who guessed.
+        seat: usize,
+        /// Issue ids, most important to the counterpart first.
+        order: Vec<String>,
+    },
     /// A player's connection came or went (for the log and the counterpart's view).
     Presence {
         /// Who.
@@ -257,6 +361,12 @@ pub enum GameError {
     /// Already voted.
     #[error("you already voted to move on")]
     AlreadyReady,
+    /// A disclosure naming unknown issues or options.
+    #[error("a statement must name an issue and two different options of it")]
+    BadStatement,
+    /// A priority guess that is not every issue once.
+    #[error("{0}")]
+    BadGuess(String),
 }
 
 impl GameError {
@@ -274,6 +384,8 @@ impl GameError {
             GameError::AlreadyAnswered => "already_answered",
             GameError::BadSurvey(_) => "bad_survey",
             GameError::AlreadyReady => "already_ready",
+            GameError::BadStatement => "bad_statement",
+            GameError::BadGuess(_) => "bad_guess",
         }
     }
 }
@@ -353,6 +465,10 @@ pub struct Match {
     pub survey: Vec<Option<Option<SurveyAnswer>>>,
     /// Per seat: connected.
     pub online: Vec<bool>,
+    /// Checked statements, in order.
+    pub disclosures: Vec<DisclosureRecord>,
+    /// Per seat: the guess of the counterpart's priorities made in prep.
+    pub prep_guess: Vec<Option<Vec<String>>>,
     /// Number of events applied.
     pub events_applied: u64,
 }
@@ -374,6 +490,8 @@ impl Match {
             outcome: None,
             survey: vec![None; seats],
             online: vec![false; seats],
+            disclosures: Vec::new(),
+            prep_guess: vec![None; seats],
             events_applied: 0,
         }
     }
@@ -514,6 +632,23 @@ impl Match {
                 out.extend(self.end_with(Outcome::Impasse { reason: ImpasseReason::WalkedAway }));
                 Ok(out)
             }
+            Action::Disclose(st) => {
+                if phase != Bargaining {
+                    return wrong("make a statement");
+                }
+                let sc = &self.config.scenario;
+                if !st.is_valid(sc) {
+                    return Err(GameError::BadStatement);
+                }
+                Ok(vec![EventKind::Disclosed { seat, statement: st.clone(), truthful: st.is_true(sc, seat) }])
+            }
+            Action::GuessPriorities(order) => {
+                if phase != Prep {
+                    return wrong("guess priorities");
+                }
+                super::survey::validate_ordering(&self.config.scenario, order).map_err(GameError::BadGuess)?;
+                Ok(vec![EventKind::PrioritiesGuessed { seat, order: order.clone() }])
+            }
             Action::Survey(_) | Action::SkipSurvey => {
                 if phase != Survey {
                     return wrong("answer the survey");
@@ -649,6 +784,17 @@ impl Match {
                 }
             }
             EventKind::Presence { seat, online } => self.online[*seat] = *online,
+            EventKind::Disclosed { seat, statement, truthful } => {
+                let text = statement.render(&self.config.scenario);
+                self.chat.push(ChatLine { at, seat: Some(*seat), phase: self.phase, text });
+                self.disclosures.push(DisclosureRecord {
+                    at,
+                    seat: *seat,
+                    statement: statement.clone(),
+                    truthful: *truthful,
+                });
+            }
+            EventKind::PrioritiesGuessed { seat, order } => self.prep_guess[*seat] = Some(order.clone()),
         }
     }
 

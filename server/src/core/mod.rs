@@ -5,3 +5,4 @@ pub mod game;
 pub mod scenario;
 pub mod scoring;
 pub mod survey;
+pub mod trust;

@@ -3,6 +3,7 @@
 
 use crate::core::game::{Match, MatchConfig};
 use crate::core::scenario::{PhaseDurations, Scenario};
+use crate::core::trust::Phrases;
 use crate::protocol::ProtocolError;
 use crate::runtime::match_actor::{now_ms, MatchActor, MatchHandle, MAILBOX};
 use crate::runtime::session::{
@@ -53,6 +54,8 @@ pub struct App {
     pub admin_key: Option<String>,
     /// Open WebSocket connections.
     pub connections: AtomicUsize,
+    /// Phrase lists for the behaviour signals.
+    pub phrases: Arc<Phrases>,
 }
 
 /// Why a session could not be created.
@@ -77,6 +80,7 @@ impl App {
         snapshot: Snapshot,
         scenarios: Vec<Scenario>,
         admin_key: Option<String>,
+        phrases: Phrases,
     ) -> Arc<App> {
         let scenarios: BTreeMap<String, Arc<Scenario>> =
             scenarios.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect();
@@ -91,6 +95,7 @@ impl App {
             practice_code: practice_code.clone().unwrap_or_else(new_code),
             admin_key,
             connections: AtomicUsize::new(0),
+            phrases: Arc::new(phrases),
         });
         for s in &snapshot.sessions {
             let settings: SessionSettings = match serde_json::from_str(&s.settings) {
@@ -185,7 +190,16 @@ impl App {
         if let Some(s) = &session {
             s.queue.lock().expect("queue").matches_started += 1;
         }
-        let actor = MatchActor::new(row.id.clone(), state, names, self.store.clone(), dropout, grace, now);
+        let actor = MatchActor::new(
+            row.id.clone(),
+            state,
+            names,
+            self.store.clone(),
+            dropout,
+            grace,
+            self.phrases.clone(),
+            now,
+        );
         let (tx, rx) = mpsc::channel(MAILBOX);
         self.matches.insert(row.id.clone(), MatchHandle { id: row.id.clone(), session: row.session, scenario, tx });
         tokio::spawn(actor.run(rx, events.is_empty()));
@@ -411,6 +425,7 @@ impl App {
             self.store.clone(),
             session.settings.dropout,
             session.settings.grace_seconds,
+            self.phrases.clone(),
             now_ms(),
         );
         let (tx, rx) = mpsc::channel(MAILBOX);

@@ -1,7 +1,7 @@
 //! One WebSocket connection: decodes frames, enforces the hello/join order, the size cap, the
 //! chat rate limit and the heartbeat, and forwards match actions to the match actor.
 
-use crate::core::game::Action;
+use crate::core::game::{Action, Statement};
 use crate::core::scenario::Scenario;
 use crate::core::survey::SurveyAnswer;
 use crate::protocol::{decode, error_frame, ClientMsg, ProtocolError, PROTOCOL_VERSION};
@@ -286,6 +286,27 @@ impl Conn {
                 Action::Survey(SurveyAnswer { ratings, counterpart_priorities })
             }
             ClientMsg::SkipSurvey => Action::SkipSurvey,
+            ClientMsg::GuessPriorities { order } => Action::GuessPriorities(order),
+            ClientMsg::Disclose { statement } => {
+                let s = &handle.scenario;
+                let (id, st) = match statement {
+                    crate::protocol::WireStatement::Importance { issue, level } => {
+                        let i = s.issue_index(&issue);
+                        (
+                            issue,
+                            i.map(|issue| Statement::Importance { issue, high: level == crate::protocol::Level::High }),
+                        )
+                    }
+                    crate::protocol::WireStatement::Prefers { issue, better, worse } => {
+                        let i = s.issue_index(&issue);
+                        (issue, i.map(|issue| Statement::Prefers { issue, better, worse }))
+                    }
+                };
+                match st {
+                    Some(st) => Action::Disclose(st),
+                    None => return self.error("unknown_issue", &format!("this scenario has no issue {id:?}")),
+                }
+            }
             ClientMsg::Hello { .. } | ClientMsg::Join { .. } | ClientMsg::Practice { .. } | ClientMsg::Ping => return,
         };
         if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {

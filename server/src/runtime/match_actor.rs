@@ -4,6 +4,7 @@
 
 use crate::core::game::{Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
+use crate::core::trust::{analyse_log, Phrases};
 use crate::protocol::error_frame;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::DropoutPolicy;
@@ -107,6 +108,7 @@ pub struct MatchActor {
     results_cache: Option<Value>,
     /// Per seat: the counterparts were told this seat is gone past the grace period.
     dropout_told: Vec<bool>,
+    phrases: Arc<Phrases>,
 }
 
 impl MatchActor {
@@ -118,6 +120,7 @@ impl MatchActor {
         store: Store,
         dropout: DropoutPolicy,
         grace_seconds: u64,
+        phrases: Arc<Phrases>,
         now: Millis,
     ) -> MatchActor {
         let next_seq = state.events_applied;
@@ -144,6 +147,7 @@ impl MatchActor {
             grace_ms: grace_seconds as i64 * 1000,
             results_cache: None,
             dropout_told: vec![false; n],
+            phrases,
         }
     }
 
@@ -212,6 +216,7 @@ impl MatchActor {
                 self.seats[seat].gone_since = None;
                 self.dropout_told[seat] = false;
                 let now = now_ms();
+                self.ensure_results().await;
                 if !self.state.online[seat] {
                     let _ = self.commit(vec![EventKind::Presence { seat, online: true }]).await;
                 } else {
@@ -314,10 +319,39 @@ impl MatchActor {
         Some(json!({"seat": other, "policy": self.dropout, "gone_since": gone, "message": message}))
     }
 
-    fn view(&mut self, seat: usize, now: Millis) -> Value {
-        if self.state.phase == Phase::Results && self.results_cache.is_none() {
-            self.results_cache = Some(results(&self.state, &self.seats));
+    /// Builds the results reveal once, when the match reaches results: the outcome analysis and
+    /// the trust report, scored from the stored event log.
+    async fn ensure_results(&mut self) {
+        if self.state.phase != Phase::Results || self.results_cache.is_some() {
+            return;
         }
+        let events = match self.store.match_events(&self.id).await {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!(match_id = %self.id, error = %e, "cannot read the event log for results");
+                Vec::new()
+            }
+        };
+        let trust = analyse_log(self.state.config.clone(), &events, &self.phrases);
+        let s = &self.state.config.scenario;
+        let mut r = results(&self.state, &self.seats);
+        r["trust"] = serde_json::to_value(&trust).unwrap_or(Value::Null);
+        r["disclosures"] = Value::Array(
+            self.state
+                .disclosures
+                .iter()
+                .map(|d| json!({"seat": d.seat, "at": d.at, "text": d.statement.render(s), "truthful": d.truthful}))
+                .collect(),
+        );
+        self.results_cache = Some(r);
+    }
+
+    /// The results reveal, once computed.
+    pub fn results(&self) -> Option<&Value> {
+        self.results_cache.as_ref()
+    }
+
+    fn view(&mut self, seat: usize, now: Millis) -> Value {
         let dropout = self.dropout_info(seat, now);
         state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), self.results_cache.as_ref(), now)
     }
@@ -342,7 +376,7 @@ impl MatchActor {
         for e in &events {
             self.state.apply(e);
             match &e.kind {
-                EventKind::Chat { .. } | EventKind::Icebreaker { .. } => {
+                EventKind::Chat { .. } | EventKind::Icebreaker { .. } | EventKind::Disclosed { .. } => {
                     if let Some(line) = self.state.chat.last() {
                         let mut f = chat_json(line, &self.seats);
                         f["type"] = json!("chat");
@@ -353,6 +387,7 @@ impl MatchActor {
             }
         }
         if state_changed {
+            self.ensure_results().await;
             self.broadcast_state(at);
         }
         for f in chat_frames {

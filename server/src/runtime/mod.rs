@@ -33,6 +33,9 @@ pub struct ServeArgs {
     /// Require this key (header `x-admin-key`) to create sessions.
     #[arg(long, env = "PARLEY_ADMIN_KEY")]
     pub admin_key: Option<String>,
+    /// Extra acknowledgment and pressure phrases (TOML, same format as `server/data/phrases.toml`).
+    #[arg(long, env = "PARLEY_PHRASES")]
+    pub phrases: Option<PathBuf>,
 }
 
 /// Runs the server until interrupted (Ctrl-C).
@@ -66,12 +69,17 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     if scenarios.is_empty() {
         return Err(format!("no valid scenario in {}", args.scenarios.display()));
     }
+    let mut phrases = crate::core::trust::Phrases::bundled();
+    if let Some(p) = &args.phrases {
+        let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        phrases.extend(crate::core::trust::Phrases::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?);
+    }
     let (store, snapshot) = Store::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
     tracing::info!(
         db = %args.db.display(), scenarios = scenarios.len(), sessions = snapshot.sessions.len(),
         matches = snapshot.matches.len(), "store opened"
     );
-    let app = app::App::open(store, snapshot, scenarios, args.admin_key.clone()).await;
+    let app = app::App::open(store, snapshot, scenarios, args.admin_key.clone(), phrases).await;
     let listener =
         tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -87,6 +87,7 @@ pub fn state_for(
         "batna": s.roles[seat].batna,
         "points": points_json(s, seat),
         "max_points": s.role_range(seat).1,
+        "guessed_priorities": m.prep_guess[seat].is_some(),
     });
     let players: Vec<Value> = (0..m.seats)
         .map(|i| {

@@ -1,0 +1,35 @@
+// dev only (not a test): viewport screenshots at phone width
+import { launch, createSession, waitPhase, join } from './lib.mjs';
+const out = '/tmp/shots';
+import fs from 'node:fs'; fs.mkdirSync(out, { recursive: true });
+const b = await launch();
+const sc = process.argv[2] || 'job-offer';
+const sess = await createSession({ scenario: sc, durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 } });
+const A = await (await b.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 1 })).newPage();
+const B = await (await b.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+const shot = async (p, name, y = 0) => { await p.evaluate((y) => window.scrollTo(0, y), y); await p.waitForTimeout(100); await p.screenshot({ path: `${out}/${name}.png` }); };
+await A.goto(process.env.PARLEY_URL + '/?code=' + sess.code); await A.getByTestId('join-code').waitFor(); await shot(A, 'm-join');
+await join(A, sess.code, 'Ana'); await A.getByTestId('screen-waiting').waitFor(); await shot(A, 'm-waiting');
+await join(B, sess.code, 'Ben');
+await waitPhase(A, 'prep'); await shot(A, 'm-prep'); await shot(A, 'm-prep-2', 900);
+await A.getByTestId('ready').click(); await B.getByTestId('ready').click();
+await waitPhase(A, 'small_talk'); await B.getByTestId('chat-input').fill('Hello there, how are you today? This is a longer message to see wrapping.'); await B.getByTestId('chat-send').click();
+await A.getByTestId('chat-log').getByText('Hello there').waitFor(); await A.getByTestId('ready').click(); await shot(A, 'm-smalltalk');
+await B.getByTestId('ready').click();
+await waitPhase(A, 'bargaining');
+const issues = await B.locator('[data-testid^="offer-issue-"]').all();
+for (const s of issues) await s.selectOption('2');
+await B.getByTestId('offer-send').click();
+await A.locator('[data-testid^="accept-"]').first().waitFor();
+for (const y of [0, 700, 1400, 2100]) await shot(A, 'm-bargain-' + y, y);
+await A.getByTestId('brief-toggle').click(); await shot(A, 'm-brief-open', 0);
+await A.getByTestId('brief-toggle').click();
+if (process.argv[3] === 'walk') { await A.getByTestId('walk-away').click(); await shot(A, 'm-walk-confirm', await A.evaluate(() => document.body.scrollHeight)); await A.getByTestId('walk-away-confirm').click(); }
+else await A.locator('[data-testid^="accept-"]').first().click();
+await waitPhase(A, 'survey'); await shot(A, 'm-survey'); await shot(A, 'm-survey-2', 1100);
+await A.getByTestId('survey-skip').click(); await shot(A, 'm-survey-done');
+await B.getByTestId('survey-skip').click();
+await waitPhase(A, 'results');
+for (const y of [0, 700, 1400, 2100, 2800]) await shot(A, 'm-results-' + y, y);
+await B.screenshot({ path: `${out}/d-results.png`, fullPage: true });
+await b.close();

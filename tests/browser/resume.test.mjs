@@ -1,0 +1,163 @@
+// Resuming: mid-bargaining, player B reloads the page and comes back to the same match without
+// joining again; player A sees B go offline and come back online.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, createSession, recordFrames, lastState, screenshot, waitPhase, join } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  if (browser) await browser.close();
+});
+
+/** Both players join and vote their way into bargaining. */
+async function intoBargaining(pageA, pageB, code) {
+  await join(pageA, code, 'Ana');
+  await join(pageB, code, 'Ben');
+  for (const phase of ['prep', 'small_talk']) {
+    await waitPhase(pageA, phase);
+    await waitPhase(pageB, phase);
+    await pageA.locator('[data-testid="ready"]:not([disabled])').click();
+    await pageB.locator('[data-testid="ready"]:not([disabled])').click();
+  }
+  await waitPhase(pageA, 'bargaining');
+  await waitPhase(pageB, 'bargaining');
+}
+
+test('a reload mid-bargaining resumes the match, and the counterpart sees it', async () => {
+  const session = await createSession({
+    scenario: 'campsite',
+    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
+  });
+  const ctxA = await browser.newContext({ viewport: { width: 1100, height: 850 } });
+  const ctxB = await browser.newContext({ viewport: { width: 1100, height: 850 } });
+  const pageA = await ctxA.newPage();
+  const pageB = await ctxB.newPage();
+  const framesA = recordFrames(pageA);
+  const pageErrors = [];
+  for (const p of [pageA, pageB]) p.on('pageerror', (e) => pageErrors.push(String(e)));
+
+  try {
+    await intoBargaining(pageA, pageB, session.code);
+    const stateA = lastState(framesA);
+    const seatB = stateA.players.find((p) => p.seat !== stateA.you.seat).seat;
+
+    // A makes an offer and chats, so there is something to see after the reload.
+    for (const issue of stateA.scenario.issues) {
+      await pageA.getByTestId(`offer-issue-${issue.id}`).selectOption('1');
+    }
+    await pageA.getByTestId('offer-send').click();
+    await pageB.locator('[data-testid^="accept-"]').first().waitFor();
+    const offerId = (await pageB.locator('[data-testid^="accept-"]').first().getAttribute('data-testid')).slice(7);
+    await pageA.getByTestId('chat-input').fill('Shall we split it evenly?');
+    await pageA.getByTestId('chat-send').click();
+    await pageB.getByTestId('chat-log').getByText('Shall we split it evenly?').waitFor();
+
+    // ------------------------------------------------------------ reload B
+    const token = await pageB.evaluate(() => sessionStorage.getItem('parley.token'));
+    assert.ok(token, 'B keeps its token in sessionStorage');
+    const framesBefore = framesA.length;
+    const framesB = recordFrames(pageB);
+    await pageB.reload();
+    await waitPhase(pageB, 'bargaining');
+    assert.equal(await pageB.getByTestId('screen-join').isVisible(), false, 'B does not see the join form');
+    const sentB = framesB.filter((f) => f.type === 'joined');
+    assert.equal(sentB.length, 1, 'the server resumed B with a joined frame');
+    assert.equal(await pageB.evaluate(() => sessionStorage.getItem('parley.token')), token, 'same token after resume');
+    // The offer and the chat are still there.
+    await pageB.getByTestId(`accept-${offerId}`).waitFor();
+    await pageB.getByTestId(`history-${offerId}`).waitFor();
+    await pageB.getByTestId('chat-log').getByText('Shall we split it evenly?').waitFor();
+    // A saw B go offline and come back (in the state frames A received during the reload).
+    await pageA.locator(`[data-testid="player-${seatB}"][data-online="true"]`).waitFor();
+    const during = framesA.slice(framesBefore).filter((f) => f.type === 'state');
+    const onlineSeq = during.map((s) => s.players.find((p) => p.seat === seatB).online);
+    assert.ok(onlineSeq.includes(false), `A was told B went offline (${JSON.stringify(onlineSeq)})`);
+    assert.equal(onlineSeq[onlineSeq.length - 1], true, 'A was told B is back online');
+    await screenshot(pageB, '06-resumed-after-reload');
+
+    // ------------------------------------------------------------ B leaves the page, then comes back
+    const url = pageB.url();
+    await pageB.goto('about:blank');
+    await pageA.locator(`[data-testid="player-${seatB}"][data-online="false"]`).waitFor();
+    await pageA.getByTestId('presence').waitFor({ state: 'visible' });
+    const note = await pageA.getByTestId('presence').textContent();
+    assert.match(note, /Ben/, 'A is told which player lost their connection');
+    await screenshot(pageA, '07-counterpart-offline');
+    await pageB.goto(url);
+    await waitPhase(pageB, 'bargaining');
+    await pageA.locator(`[data-testid="player-${seatB}"][data-online="true"]`).waitFor();
+    await pageA.getByTestId('presence').waitFor({ state: 'hidden' });
+
+    // ------------------------------------------------------------ B accepts after resuming: the match goes on
+    await pageB.getByTestId(`accept-${offerId}`).click();
+    await waitPhase(pageA, 'survey');
+    await waitPhase(pageB, 'survey');
+    await pageB.getByTestId('survey-skip').click();
+    await pageA.getByTestId('survey-skip').click();
+    await waitPhase(pageA, 'results');
+    await pageB.getByTestId('results').waitFor();
+    assert.equal(
+      await pageA.getByTestId('results-joint').getAttribute('data-value'),
+      await pageB.getByTestId('results-joint').getAttribute('data-value'),
+    );
+    assert.deepEqual(pageErrors, [], 'no JavaScript errors');
+  } finally {
+    await ctxA.close();
+    await ctxB.close();
+  }
+});
+
+test('a lost network shows the banner, and the page resumes when it comes back', async () => {
+  const session = await createSession({
+    scenario: 'campsite',
+    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
+  });
+  const ctxA = await browser.newContext();
+  const ctxB = await browser.newContext();
+  const pageA = await ctxA.newPage();
+  const pageB = await ctxB.newPage();
+  // B's WebSocket goes through the test, so the test can cut it like a network drop, and refuse
+  // reconnections while the "network" is down.
+  let down = false;
+  const live = [];
+  await pageB.routeWebSocket(/\/ws$/, (ws) => {
+    if (down) {
+      ws.close({ code: 4000, reason: 'network down (test)' });
+      return;
+    }
+    const server = ws.connectToServer();
+    live.push({ ws, server });
+  });
+  try {
+    await join(pageA, session.code, 'Ana');
+    await join(pageB, session.code, 'Ben');
+    await waitPhase(pageA, 'prep');
+    await waitPhase(pageB, 'prep');
+
+    down = true;
+    for (const { ws, server } of live.splice(0)) {
+      await server.close({ code: 4000, reason: 'network down (test)' });
+      await ws.close({ code: 4000, reason: 'network down (test)' });
+    }
+    await pageB.getByTestId('conn-banner').getByText('Connection lost — reconnecting…').waitFor();
+    await screenshot(pageB, '08-connection-lost');
+    // A sees B offline in the meantime.
+    await pageA.locator('[data-testid^="player-"][data-online="false"]').waitFor();
+    down = false;
+    await pageB.getByTestId('conn-banner').getByText('Back online').waitFor({ timeout: 20000 });
+    await waitPhase(pageB, 'prep');
+    await pageA.locator('[data-testid^="player-"][data-online="false"]').waitFor({ state: 'detached' });
+    // Still the same seat: B can vote, and A sees the vote.
+    await pageB.locator('[data-testid="ready"]:not([disabled])').click();
+    await pageA.locator('[data-testid^="vote-"][data-ready="true"]').first().waitFor();
+    // The banner goes away by itself.
+    await pageB.getByTestId('conn-banner').waitFor({ state: 'hidden', timeout: 10000 });
+  } finally {
+    await ctxA.close();
+    await ctxB.close();
+  }
+});
