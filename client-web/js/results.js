@@ -175,7 +175,7 @@ export function resultsView(state, opts = {}) {
         ),
       ),
       h('p', { class: 'joint', testid: 'results-joint', 'data-value': String(r.joint_value) }, 'Joint value: ', jointText),
-      typeof r.surplus_efficiency === 'number'
+      deal && typeof r.surplus_efficiency === 'number'
         ? h('p', { class: 'muted small' }, `You captured ${percent(r.surplus_efficiency)} of the value available above your walk-away values.`)
         : null,
       r.pareto_optimal

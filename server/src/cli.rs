@@ -118,7 +118,7 @@ fn print_analysis(s: &Scenario, a: &ScenarioAnalysis) {
                 s.issues.iter().zip(&n.package).map(|(i, &o)| format!("{}={}", i.id, i.options[o])).collect();
             println!("  Nash package {:?}: {}", n.points, opts.join(", "));
         }
-        None => println!("  Nash package: none (no package beats every BATNA)"),
+        None => println!("  Nash package: none (no package gives every role at least its BATNA)"),
     }
 }
 

@@ -66,6 +66,8 @@ pub struct Snapshot {
     pub players: Vec<PlayerRow>,
     /// All matches with their events in order.
     pub matches: Vec<(MatchRow, Vec<Event>)>,
+    /// All facilitator actions: `(session, at, kind as JSON)` in order.
+    pub session_events: Vec<(String, Millis, String)>,
 }
 
 /// Store failures.
@@ -88,6 +90,19 @@ enum Job {
     Match(MatchRow),
     Events { match_id: String, first_seq: u64, events: Vec<Event> },
     Read { match_id: String, out: std::sync::Arc<std::sync::Mutex<Vec<Event>>> },
+    SessionEvent { session: String, at: Millis, kind: String },
+    ReadSession { session: String, out: std::sync::Arc<std::sync::Mutex<SessionLog>> },
+}
+
+/// Everything stored about one session, in a stable order (for debriefs and exports).
+#[derive(Debug, Default, Clone)]
+pub struct SessionLog {
+    /// Players by join time, then id.
+    pub players: Vec<PlayerRow>,
+    /// Matches by creation time, then id, each with its events in order.
+    pub matches: Vec<(MatchRow, Vec<Event>)>,
+    /// Facilitator actions `(at, kind as JSON)` in order.
+    pub session_events: Vec<(Millis, String)>,
 }
 
 struct Pending {
@@ -113,6 +128,9 @@ CREATE TABLE IF NOT EXISTS players (
 CREATE TABLE IF NOT EXISTS matches (
   id TEXT PRIMARY KEY, session TEXT NOT NULL, scenario TEXT NOT NULL,
   config TEXT NOT NULL, seats TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS session_events (
+  session TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,
+  PRIMARY KEY (session, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
   match_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL,
   PRIMARY KEY (match_id, seq)) WITHOUT ROWID;
@@ -157,6 +175,19 @@ impl Store {
     pub async fn match_events(&self, match_id: &str) -> Result<Vec<Event>, StoreError> {
         let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         self.submit(Job::Read { match_id: match_id.to_string(), out: out.clone() }).await?;
+        let v = std::mem::take(&mut *out.lock().expect("read buffer"));
+        Ok(v)
+    }
+
+    /// Appends a facilitator action to a session's log; returns once committed.
+    pub async fn append_session_event(&self, session: &str, at: Millis, kind: String) -> Result<(), StoreError> {
+        self.submit(Job::SessionEvent { session: session.to_string(), at, kind }).await
+    }
+
+    /// Reads a session's players, matches with events, and facilitator actions.
+    pub async fn session_log(&self, session: &str) -> Result<SessionLog, StoreError> {
+        let out = std::sync::Arc::new(std::sync::Mutex::new(SessionLog::default()));
+        self.submit(Job::ReadSession { session: session.to_string(), out: out.clone() }).await?;
         let v = std::mem::take(&mut *out.lock().expect("read buffer"));
         Ok(v)
     }
@@ -235,6 +266,62 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), rusqlite:
                     stmt.execute(params![match_id, (*first_seq + i as u64) as i64, e.at, kind])?;
                 }
             }
+            Job::SessionEvent { session, at, kind } => {
+                let seq: i64 = tx.query_row(
+                    "SELECT COALESCE(MAX(seq) + 1, 0) FROM session_events WHERE session = ?1",
+                    [session],
+                    |r| r.get(0),
+                )?;
+                tx.prepare_cached("INSERT INTO session_events VALUES (?1, ?2, ?3, ?4)")?
+                    .execute(params![session, seq, at, kind])?;
+            }
+            Job::ReadSession { session, out } => {
+                let mut log = SessionLog::default();
+                let mut st = tx.prepare_cached(
+                    "SELECT id, token, session, name, joined_at FROM players WHERE session = ?1 ORDER BY joined_at, id",
+                )?;
+                log.players = st
+                    .query_map([session], |r| {
+                        Ok(PlayerRow {
+                            id: r.get(0)?,
+                            token: r.get(1)?,
+                            session: r.get(2)?,
+                            name: r.get(3)?,
+                            joined_at: r.get(4)?,
+                        })
+                    })?
+                    .collect::<Result<_, _>>()?;
+                let mut st = tx.prepare_cached(
+                    "SELECT id, session, scenario, config, seats, created_at FROM matches WHERE session = ?1 ORDER BY created_at, id",
+                )?;
+                let rows: Vec<MatchRow> = st
+                    .query_map([session], |r| {
+                        Ok(MatchRow {
+                            id: r.get(0)?,
+                            session: r.get(1)?,
+                            scenario: r.get(2)?,
+                            config: r.get(3)?,
+                            seats: r.get(4)?,
+                            created_at: r.get(5)?,
+                        })
+                    })?
+                    .collect::<Result<_, _>>()?;
+                let mut ev = tx.prepare_cached("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
+                for m in rows {
+                    let evs: Vec<(i64, String)> =
+                        ev.query_map([&m.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+                    let evs = evs
+                        .into_iter()
+                        .filter_map(|(at, k)| serde_json::from_str(&k).ok().map(|kind| Event { at, kind }))
+                        .collect();
+                    log.matches.push((m, evs));
+                }
+                let mut st =
+                    tx.prepare_cached("SELECT at, kind FROM session_events WHERE session = ?1 ORDER BY seq")?;
+                log.session_events =
+                    st.query_map([session], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+                *out.lock().expect("read buffer") = log;
+            }
             Job::Read { match_id, out } => {
                 let mut st = tx.prepare_cached("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
                 let rows: Vec<(i64, String)> =
@@ -288,6 +375,8 @@ fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
             })
         })?
         .collect::<Result<_, _>>()?;
+    let mut st = conn.prepare("SELECT session, at, kind FROM session_events ORDER BY session, seq")?;
+    snap.session_events = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
     let mut ev = conn.prepare("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
     for m in matches {
         let rows: Vec<(i64, String)> =

@@ -97,10 +97,23 @@ export function lastState(frames) {
   return null;
 }
 
+/**
+ * A screenshot of the whole page. The viewport is stretched to the page's height for it (and
+ * put back afterwards), so sticky elements show where they sit in the layout.
+ */
 export async function screenshot(page, name) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const size = page.viewportSize();
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  if (size) {
+    for (let i = 0; i < 3; i += 1) {
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      if (height <= page.viewportSize().height) break;
+      await page.setViewportSize({ width: size.width, height: Math.min(height, 16000) });
+    }
+  }
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  if (size) await page.setViewportSize(size);
 }
 
 /** Waits until the page shows a phase (data-phase on the phase pill). */

@@ -683,7 +683,10 @@ impl Match {
             Control::Resume if self.paused_at.is_some() => vec![EventKind::Resumed],
             Control::Pause | Control::Resume => vec![],
             Control::Extend(s) => vec![EventKind::Extended { seconds: *s }],
-            Control::EndPhase => self.phase_timeout(),
+            Control::EndPhase => match phase {
+                Phase::Bargaining => self.end_with(Outcome::Impasse { reason: ImpasseReason::EndedByFacilitator }),
+                _ => self.phase_timeout(),
+            },
             Control::Abandon(reason) => {
                 let mut out = vec![EventKind::Ended { outcome: Outcome::Abandoned { reason: reason.clone() } }];
                 out.extend(self.enter(Phase::Results));
@@ -955,6 +958,20 @@ points = { a = [0, 5], b = [5, 0] }
             run(&mut m, 8_000, t);
         }
         assert_eq!(m.deadline, Some(20_000));
+    }
+
+    #[test]
+    fn facilitator_ending_bargaining_is_recorded_as_such() {
+        let mut m = Match::new(cfg(false));
+        let start = m.start();
+        run(&mut m, 0, start);
+        let t = m.control(&Control::EndPhase).unwrap();
+        run(&mut m, 1_000, t);
+        assert_eq!(m.phase, Phase::Bargaining, "ending prep moves on (small talk skipped)");
+        let t = m.control(&Control::EndPhase).unwrap();
+        run(&mut m, 2_000, t);
+        assert_eq!(m.outcome, Some(Outcome::Impasse { reason: ImpasseReason::EndedByFacilitator }));
+        assert_eq!(m.control(&Control::EndPhase).map(|e| e.len()), Ok(1), "survey ends into results");
     }
 
     #[test]

@@ -169,7 +169,7 @@ pub fn issue_type(issue: &Issue, a: usize, b: usize) -> IssueType {
 
 /// The Nash bargaining package over the given roles: among packages giving every role at least
 /// its BATNA, the one maximising the product of surpluses over BATNAs (ties: larger joint value,
-/// then the earlier frontier point). `None` when no package beats every BATNA (no zone of agreement).
+/// then the earlier frontier point). `None` when no package gives every role at least its BATNA (no zone of agreement).
 pub fn nash_package(s: &Scenario, roles: &[usize], frontier: &[FrontierPoint]) -> Option<FrontierPoint> {
     let mut best: Option<(i128, i64, &FrontierPoint)> = None;
     for f in frontier {

@@ -242,11 +242,14 @@ pub fn feedback(
         (Some(Outcome::Impasse { .. }), None) => {
             if let Some(n) = nash_points {
                 out.push(format!(
-                    "No deal, but a package existed that beat every walk-away value (for example {:?} points): asking about interests helps find it.",
+                    "No deal, but a package existed that gave everyone at least their walk-away value (for example {:?} points): asking about interests helps find it.",
                     n
                 ));
             } else {
-                out.push("No package beat every walk-away value here, so walking away was reasonable.".into());
+                out.push(
+                    "No package gave everyone at least their walk-away value here, so walking away was reasonable."
+                        .into(),
+                );
             }
         }
         _ => {}
