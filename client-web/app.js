@@ -132,7 +132,10 @@ function onMessage(msg) {
       else app.pendingHistory = msg.lines || [];
       break;
     case 'chat':
-      if (app.match) app.match.chat.add(msg);
+      if (app.match) {
+        if (app.state && msg.seat === app.state.you.seat) app.match.chat.delivered(msg.text);
+        app.match.chat.add(msg);
+      }
       break;
     case 'notice':
       if (msg.text) showNotice(msg.text);
@@ -146,6 +149,24 @@ function onMessage(msg) {
       break;
   }
 }
+
+// Errors that can only come from one kind of action go next to that control, whatever was
+// clicked last; the others go next to the last action.
+const CODE_AREAS = {
+  rate_limited: 'chat',
+  empty_chat: 'chat',
+  chat_too_long: 'chat',
+  unknown_issue: 'offer',
+  missing_issue: 'offer',
+  unknown_option: 'offer',
+  bad_package: 'offer',
+  offer_not_standing: 'offers',
+  own_offer: 'offers',
+  nothing_to_withdraw: 'offers',
+  already_ready: 'ready',
+  already_answered: 'survey',
+  bad_survey: 'survey',
+};
 
 function onError(msg) {
   const code = msg.code;
@@ -168,7 +189,7 @@ function onError(msg) {
     setConnBanner(text, 'lost');
     return;
   }
-  const area = app.lastAction || 'general';
+  const area = CODE_AREAS[code] || app.lastAction || 'general';
   if (area === 'join' || area === 'practice') {
     app.pendingJoin = false;
     updateJoinButtons();
@@ -473,7 +494,7 @@ class MatchView {
     switch (area) {
       case 'chat':
         this.chat.showError(text);
-        if (text && code) this.chat.restoreLast();
+        if (text && code) this.chat.refused();
         break;
       case 'offer':
       case 'offers':

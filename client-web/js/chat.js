@@ -13,7 +13,7 @@ export class ChatPanel {
    */
   constructor(opts) {
     this.opts = opts;
-    this.lastSent = '';
+    this.pending = []; // my messages sent but not yet echoed or refused, oldest first
     const inputId = uid('chat-input');
     this.log = h('ol', {
       class: 'chat-log',
@@ -73,14 +73,21 @@ export class ChatPanel {
       this.showError('You are offline. Your message was not sent: try again when you are back online.');
       return;
     }
-    this.lastSent = text;
+    this.pending.push(text);
     this.input.value = '';
     this.input.focus();
   }
 
-  /** Called when the server refused the last chat: put the text back so it is not lost. */
-  restoreLast() {
-    if (this.lastSent && !this.input.value) this.input.value = this.lastSent;
+  /** The server echoed one of my messages: it was delivered. */
+  delivered(text) {
+    const i = this.pending.indexOf(text);
+    if (i >= 0) this.pending.splice(0, i + 1);
+  }
+
+  /** The server refused my oldest pending message: put its text back so it is not lost. */
+  refused() {
+    const text = this.pending.shift();
+    if (text && !this.input.value) this.input.value = text;
   }
 
   showError(text) {
@@ -95,6 +102,7 @@ export class ChatPanel {
   }
 
   reset(lines) {
+    this.pending = [];
     clear(this.log);
     this.prompt.hidden = true;
     for (const line of lines || []) this.add(line, { scroll: false });

@@ -2,6 +2,7 @@
 // how much they mattered to the counterpart).
 
 import { h, clear, uid } from './dom.js';
+import { PriorityList } from './priorities.js';
 
 export class SurveyPanel {
   /**
@@ -11,8 +12,6 @@ export class SurveyPanel {
     this.opts = opts;
     this.builtFor = null;
     this.ratings = {};
-    this.order = [];
-    this.orderTouched = false;
     this.el = h('section', { class: 'survey', testid: 'survey', 'aria-label': 'Survey' });
   }
 
@@ -47,8 +46,7 @@ export class SurveyPanel {
     const survey = state.survey;
     clear(this.el);
     this.ratings = {};
-    this.order = (survey.issues || []).map((i) => ({ id: i.id, name: i.name }));
-    this.orderTouched = false;
+    const issues = survey.issues || [];
 
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'survey', role: 'alert', hidden: true });
     this.form = h('form', { class: 'survey-form', novalidate: true });
@@ -57,7 +55,7 @@ export class SurveyPanel {
       h('p', { class: 'muted' }, 'Your answers are private and help your facilitator. Answer what you like, or skip.'),
     );
     for (const q of survey.questions || []) this.form.appendChild(this.question(q));
-    if (this.order.length > 1) this.form.appendChild(this.priorities());
+    if (issues.length > 1) this.form.appendChild(this.priorities(issues));
 
     const submit = h('button', { type: 'submit', class: 'primary', testid: 'survey-submit' }, 'Submit answers');
     const skip = h('button', { type: 'button', class: 'secondary', testid: 'survey-skip' }, 'Skip the survey');
@@ -109,20 +107,22 @@ export class SurveyPanel {
     );
   }
 
-  priorities() {
-    this.orderList = h('ol', { class: 'priority-list', testid: 'survey-priorities' });
+  priorities(issues) {
     this.includeOrder = h('input', { type: 'checkbox', id: uid('include-order'), testid: 'survey-priorities-include' });
+    this.orderList = new PriorityList(issues, {
+      testid: 'survey-priorities',
+      prefix: 'priority',
+      onChange: () => {
+        this.includeOrder.checked = true;
+      },
+    });
     const who = this.opts.counterpartLabel();
-    const box = h(
+    return h(
       'fieldset',
       { class: 'question priorities' },
       h('legend', null, `What mattered most to ${who}?`),
-      h(
-        'p',
-        { class: 'muted small' },
-        'Put the issues in order, the one you think mattered most to them first. Use the arrow buttons.',
-      ),
-      this.orderList,
+      h('p', { class: 'muted small' }, 'Put the issues in order, the one you think mattered most to them first. Use the arrow buttons.'),
+      this.orderList.el,
       h(
         'p',
         { class: 'check-line' },
@@ -130,65 +130,12 @@ export class SurveyPanel {
         h('label', { for: this.includeOrder.id }, ' Include my guess with my answers'),
       ),
     );
-    this.renderOrder();
-    return box;
-  }
-
-  renderOrder(focus) {
-    clear(this.orderList);
-    this.order.forEach((item, i) => {
-      const up = h(
-        'button',
-        { type: 'button', class: 'icon-button', testid: `priority-up-${item.id}`, disabled: i === 0, 'aria-label': `Move ${item.name} up` },
-        '↑',
-      );
-      const down = h(
-        'button',
-        {
-          type: 'button',
-          class: 'icon-button',
-          testid: `priority-down-${item.id}`,
-          disabled: i === this.order.length - 1,
-          'aria-label': `Move ${item.name} down`,
-        },
-        '↓',
-      );
-      up.addEventListener('click', () => this.move(i, -1, `priority-up-${item.id}`));
-      down.addEventListener('click', () => this.move(i, 1, `priority-down-${item.id}`));
-      this.orderList.appendChild(
-        h(
-          'li',
-          { class: 'priority-item', 'data-issue': item.id },
-          h('span', { class: 'priority-rank', 'aria-hidden': 'true' }, String(i + 1)),
-          h('span', { class: 'priority-name' }, item.name),
-          h('span', { class: 'priority-buttons' }, up, down),
-        ),
-      );
-    });
-    if (focus) {
-      let el = this.orderList.querySelector(`[data-testid="${focus}"]`);
-      if (el && el.disabled) {
-        const other = focus.includes('-up-') ? focus.replace('-up-', '-down-') : focus.replace('-down-', '-up-');
-        el = this.orderList.querySelector(`[data-testid="${other}"]`);
-      }
-      if (el) el.focus();
-    }
-  }
-
-  move(i, delta, focus) {
-    const j = i + delta;
-    if (j < 0 || j >= this.order.length) return;
-    const [item] = this.order.splice(i, 1);
-    this.order.splice(j, 0, item);
-    this.orderTouched = true;
-    if (this.includeOrder) this.includeOrder.checked = true;
-    this.renderOrder(focus);
   }
 
   submit() {
     this.showError('');
     const msg = { type: 'survey', ratings: { ...this.ratings } };
-    if (this.includeOrder && this.includeOrder.checked) msg.counterpart_priorities = this.order.map((i) => i.id);
+    if (this.includeOrder && this.includeOrder.checked) msg.counterpart_priorities = this.orderList.ids();
     this.opts.setLastAction('survey');
     if (!this.opts.send(msg)) this.showError('You are offline. Try again when you are back online.');
   }

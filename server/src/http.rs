@@ -5,8 +5,12 @@ use crate::runtime::app::{App, CreateError};
 use crate::runtime::connection::serve_socket;
 use crate::runtime::session::SessionSettings;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use crate::report::{match_reports, MatchReport};
+use crate::runtime::facilitator::{AuthError, SessionControl};
+use crate::runtime::session::Session;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use std::collections::HashMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -29,6 +33,11 @@ pub fn router(app: Arc<App>, static_dir: PathBuf) -> Router {
         .route("/api/scenarios", get(scenarios))
         .route("/api/sessions", post(create_session))
         .route("/api/sessions/{code}", get(session_info))
+        .route("/api/sessions/{code}/monitor", get(monitor))
+        .route("/api/sessions/{code}/control", post(control))
+        .route("/api/sessions/{code}/debrief", get(debrief))
+        .route("/api/sessions/{code}/matches/{match_id}/transcript", get(transcript))
+        .route("/api/sessions/{code}/export/{file}", get(export))
         .route_service("/facilitate", facilitate)
         .fallback_service(ServeDir::new(static_dir))
         .with_state(app)
@@ -118,4 +127,133 @@ async fn session_info(State(app): State<Arc<App>>, Path(code): Path<String>) -> 
     let players = app.players_by_id.iter().filter(|p| p.session == s.code).count();
     Json(json!({"code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": scenario, "players": players}))
         .into_response()
+}
+
+/// The facilitator token of a request: `x-facilitator-token`, `Authorization: Bearer`, or `?token=`.
+fn token_of(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String> {
+    if let Some(t) = headers.get("x-facilitator-token").and_then(|v| v.to_str().ok()) {
+        return Some(t.to_string());
+    }
+    if let Some(t) = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
+        return Some(t.to_string());
+    }
+    query.get("token").cloned()
+}
+
+/// Checks the facilitator token; the error is the HTTP answer (404, 401 or 403).
+fn authorise(app: &App, code: &str, headers: &HeaderMap, query: &HashMap<String, String>) -> Result<Arc<Session>, Response> {
+    app.facilitator(code, token_of(headers, query).as_deref()).map_err(|e| match e {
+        AuthError::UnknownSession => {
+            api_error(StatusCode::NOT_FOUND, "unknown_session", &format!("no session has the join code {code:?}"))
+        }
+        AuthError::MissingToken => {
+            api_error(StatusCode::UNAUTHORIZED, "facilitator_token_required", "this needs the session's facilitator token")
+        }
+        AuthError::WrongToken => api_error(StatusCode::FORBIDDEN, "wrong_facilitator_token", "that is not this session's facilitator token"),
+    })
+}
+
+async fn monitor(
+    State(app): State<Arc<App>>,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    match authorise(&app, &code, &headers, &q) {
+        Ok(s) => Json(app.monitor(&s).await).into_response(),
+        Err(r) => r,
+    }
+}
+
+async fn control(
+    State(app): State<Arc<App>>,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let s = match authorise(&app, &code, &headers, &q) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let c: SessionControl = match serde_json::from_str(&body) {
+        Ok(c) => c,
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, "bad_request", &format!("bad control: {e}")),
+    };
+    match app.control(&s, c).await {
+        Ok(n) => Json(json!({"ok": true, "affected": n})).into_response(),
+        Err(m) => api_error(StatusCode::BAD_REQUEST, "bad_request", &m),
+    }
+}
+
+async fn session_reports(app: &App, s: &Session) -> Result<(crate::store::SessionLog, Vec<MatchReport>), Response> {
+    let log = app
+        .store
+        .session_log(&s.code)
+        .await
+        .map_err(|e| api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()))?;
+    let reports = match_reports(&app.scenarios, &log, &app.phrases);
+    Ok((log, reports))
+}
+
+async fn debrief(
+    State(app): State<Arc<App>>,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let s = match authorise(&app, &code, &headers, &q) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match session_reports(&app, &s).await {
+        Ok((_, reports)) => {
+            let main = s.settings.scenario.as_ref().and_then(|id| app.scenarios.get(id));
+            Json(crate::report::debrief(&s.code, main, &reports)).into_response()
+        }
+        Err(r) => r,
+    }
+}
+
+async fn transcript(
+    State(app): State<Arc<App>>,
+    Path((code, match_id)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let s = match authorise(&app, &code, &headers, &q) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match session_reports(&app, &s).await {
+        Ok((_, reports)) => match reports.iter().find(|r| r.id == match_id) {
+            Some(r) => Json(crate::report::transcript(r)).into_response(),
+            None => api_error(StatusCode::NOT_FOUND, "unknown_match", &format!("no match {match_id:?} in this session")),
+        },
+        Err(r) => r,
+    }
+}
+
+async fn export(
+    State(app): State<Arc<App>>,
+    Path((code, file)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let s = match authorise(&app, &code, &headers, &q) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let (log, reports) = match session_reports(&app, &s).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let (bytes, mime) = match file.as_str() {
+        "matches.csv" => (crate::report::matches_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+        "players.csv" => (crate::report::players_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+        "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
+        _ => return api_error(StatusCode::NOT_FOUND, "unknown_export", "exports are matches.csv, players.csv and events.json"),
+    };
+    let disposition = format!("attachment; filename=\"parley-{}-{}\"", s.code, file);
+    ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }

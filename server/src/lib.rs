@@ -4,6 +4,7 @@
 //! - [`core`]: pure scenario model, scoring, match state machine and survey (no I/O, no clock);
 //! - [`store`]: the durable SQLite event log;
 //! - [`protocol`]: the JSON messages on the WebSocket;
+//! - [`report`]: debrief and exports, rebuilt from the stored log;
 //! - [`runtime`]: sessions, pairing, one actor task per match, timers, connections;
 //! - [`http`]: the axum router (WebSocket, static client, session API);
 //! - [`cli`]: the `parley` command line; [`bench`]: `parley bench`.
@@ -13,5 +14,6 @@ pub mod cli;
 pub mod core;
 pub mod http;
 pub mod protocol;
+pub mod report;
 pub mod runtime;
 pub mod store;

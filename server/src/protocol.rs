@@ -87,6 +87,13 @@ pub enum ClientMsg {
         /// Every issue id once.
         order: Vec<String>,
     },
+    /// Facilitator: receive the session's live monitor (a `monitor` frame every second).
+    Watch {
+        /// Join code.
+        code: String,
+        /// The facilitator token.
+        token: String,
+    },
     /// Heartbeat; answered with `pong`.
     Ping,
 }
@@ -170,6 +177,7 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         "skip_survey",
         "disclose",
         "guess_priorities",
+        "watch",
         "ping",
     ];
     if !KNOWN.contains(&kind) {

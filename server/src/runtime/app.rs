@@ -108,14 +108,7 @@ impl App {
             let kind = if s.kind == "practice" { SessionKind::Practice } else { SessionKind::Workshop };
             app.sessions.insert(
                 s.code.clone(),
-                Arc::new(Session {
-                    code: s.code.clone(),
-                    kind,
-                    settings,
-                    facilitator_token: s.facilitator_token.clone(),
-                    created_at: s.created_at,
-                    queue: Mutex::new(Queue::default()),
-                }),
+                Arc::new(Session::new(s.code.clone(), kind, settings, s.facilitator_token.clone(), s.created_at)),
             );
         }
         if practice_code.is_none() {
@@ -126,6 +119,8 @@ impl App {
                 small_talk: SmallTalkTreatment::All,
                 dropout: DropoutPolicy::Abandon,
                 grace_seconds: 120,
+                pairing: Default::default(),
+                reveal: Default::default(),
             };
             if let Err(e) =
                 app.insert_session(app.practice_code.clone(), SessionKind::Practice, settings, new_token()).await
@@ -135,6 +130,11 @@ impl App {
         }
         for p in snapshot.players {
             app.add_player(p);
+        }
+        for (code, _, kind) in &snapshot.session_events {
+            if let Some(s) = app.sessions.get(code).map(|s| s.clone()) {
+                app.replay_session_event(&s, kind);
+            }
         }
         let now = now_ms();
         for (row, events) in snapshot.matches {
@@ -170,8 +170,8 @@ impl App {
             return;
         };
         let session = self.sessions.get(&row.session).map(|s| s.clone());
-        let (dropout, grace) =
-            session.as_ref().map(|s| (s.settings.dropout, s.settings.grace_seconds)).unwrap_or_default();
+        let (dropout, grace, reveal) =
+            session.as_ref().map(|s| (s.settings.dropout, s.settings.grace_seconds, s.settings.reveal)).unwrap_or_default();
         let config = MatchConfig {
             scenario: scenario.clone(),
             durations: cfg.durations,
@@ -199,7 +199,8 @@ impl App {
             grace,
             self.phrases.clone(),
             now,
-        );
+        )
+        .with_reveal(reveal);
         let (tx, rx) = mpsc::channel(MAILBOX);
         self.matches.insert(row.id.clone(), MatchHandle { id: row.id.clone(), session: row.session, scenario, tx });
         tokio::spawn(actor.run(rx, events.is_empty()));
@@ -221,14 +222,7 @@ impl App {
             created_at,
         };
         self.store.insert_session(row).await.map_err(|e| CreateError::Store(e.to_string()))?;
-        let s = Arc::new(Session {
-            code: code.clone(),
-            kind,
-            settings,
-            facilitator_token: token,
-            created_at,
-            queue: Mutex::new(Queue::default()),
-        });
+        let s = Arc::new(Session::new(code.clone(), kind, settings, token, created_at));
         self.sessions.insert(code, s.clone());
         Ok(s)
     }
@@ -309,7 +303,8 @@ impl App {
                     s
                 }
             };
-            if let Some(scn) = self.scenarios.get(&line) {
+            let auto = session.auto_pairing.load(std::sync::atomic::Ordering::Relaxed);
+            if let (Some(scn), true) = (self.scenarios.get(&line), auto) {
                 let n = scn.roles.len();
                 while q.waiting.get(&line).is_some_and(|w| w.len() >= n) {
                     let w = q.waiting.get_mut(&line).expect("line");
@@ -379,7 +374,7 @@ impl App {
 
     /// Creates, stores and starts a match for a group of waiting players (`k` = match number in
     /// the session: rotates roles and drives the A/B small-talk split).
-    async fn start_match(self: Arc<Self>, session: Arc<Session>, scenario_id: &str, group: Vec<String>, k: u64) {
+    pub(crate) async fn start_match(self: Arc<Self>, session: Arc<Session>, scenario_id: &str, group: Vec<String>, k: u64) {
         let Some(scenario) = self.scenarios.get(scenario_id).cloned() else {
             return;
         };
@@ -427,7 +422,8 @@ impl App {
             session.settings.grace_seconds,
             self.phrases.clone(),
             now_ms(),
-        );
+        )
+        .with_reveal(session.settings.reveal);
         let (tx, rx) = mpsc::channel(MAILBOX);
         let handle = MatchHandle { id: id.clone(), session: session.code.clone(), scenario, tx: tx.clone() };
         self.matches.insert(id.clone(), handle);

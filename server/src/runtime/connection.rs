@@ -200,6 +200,20 @@ impl Conn {
                     None => self.error("internal", "the practice pool is not available"),
                 }
             }
+            ClientMsg::Watch { code, token } => match self.app.facilitator(&code, Some(&token)) {
+                Ok(session) => {
+                    let app = self.app.clone();
+                    let out = self.outbox.clone();
+                    tokio::spawn(async move {
+                        let mut tick = tokio::time::interval(Duration::from_secs(1));
+                        while !out.is_closed() {
+                            tick.tick().await;
+                            out.send_json(&app.monitor(&session).await);
+                        }
+                    });
+                }
+                Err(_) => self.error("bad_token", "that is not this session's facilitator token"),
+            },
             other => self.act(other).await,
         }
         true
@@ -214,7 +228,9 @@ impl Conn {
         self.outbox.send_json(&json!({"type": "welcome", "version": PROTOCOL_VERSION, "server_time": now_ms()}));
         if let Some(t) = token {
             let p = self.app.players.get(&t).map(|p| p.clone());
+            let removed = p.as_ref().is_some_and(|p| self.app.sessions.get(&p.session).is_some_and(|s| s.is_removed(&p.id)));
             match p {
+                Some(_) if removed => self.error("removed", "the facilitator removed you from this session"),
                 Some(p) => self.bind(p).await,
                 None => self.error("bad_token", "that token is unknown: join again"),
             }
@@ -307,7 +323,11 @@ impl Conn {
                     None => return self.error("unknown_issue", &format!("this scenario has no issue {id:?}")),
                 }
             }
-            ClientMsg::Hello { .. } | ClientMsg::Join { .. } | ClientMsg::Practice { .. } | ClientMsg::Ping => return,
+            ClientMsg::Hello { .. }
+            | ClientMsg::Join { .. }
+            | ClientMsg::Practice { .. }
+            | ClientMsg::Ping
+            | ClientMsg::Watch { .. } => return,
         };
         if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {
             self.error("match_unavailable", "your match is not running");

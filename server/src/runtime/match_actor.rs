@@ -7,7 +7,7 @@ use crate::core::scenario::Scenario;
 use crate::core::trust::{analyse_log, Phrases};
 use crate::protocol::error_frame;
 use crate::runtime::outbox::Outbox;
-use crate::runtime::session::DropoutPolicy;
+use crate::runtime::session::{DropoutPolicy, Reveal};
 use crate::runtime::view::{chat_history, chat_json, results, state_for, SeatInfo};
 use crate::store::Store;
 use serde_json::{json, Value};
@@ -109,9 +109,16 @@ pub struct MatchActor {
     /// Per seat: the counterparts were told this seat is gone past the grace period.
     dropout_told: Vec<bool>,
     phrases: Arc<Phrases>,
+    reveal: Reveal,
 }
 
 impl MatchActor {
+    /// Sets what the results reveal (default: everything).
+    pub fn with_reveal(mut self, reveal: Reveal) -> Self {
+        self.reveal = reveal;
+        self
+    }
+
     /// An actor for a match whose stored events have been applied to `state` already.
     pub fn new(
         id: String,
@@ -148,6 +155,7 @@ impl MatchActor {
             results_cache: None,
             dropout_told: vec![false; n],
             phrases,
+            reveal: Reveal::All,
         }
     }
 
@@ -353,7 +361,25 @@ impl MatchActor {
 
     fn view(&mut self, seat: usize, now: Millis) -> Value {
         let dropout = self.dropout_info(seat, now);
-        state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), self.results_cache.as_ref(), now)
+        let results = match (&self.results_cache, self.reveal) {
+            (Some(r), Reveal::Scores) => {
+                // Only scores and the analysis: other roles' briefs and points stay private.
+                let mut r = r.clone();
+                if let Some(roles) = r["roles"].as_array_mut() {
+                    for (i, role) in roles.iter_mut().enumerate() {
+                        if i != seat {
+                            if let Some(o) = role.as_object_mut() {
+                                o.remove("brief");
+                                o.remove("points");
+                            }
+                        }
+                    }
+                }
+                Some(r)
+            }
+            (r, _) => r.clone(),
+        };
+        state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results.as_ref(), now)
     }
 
     fn send_to(&self, seat: usize, frame: &Value) {

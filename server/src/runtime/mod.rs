@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod connection;
+pub mod facilitator;
 pub mod match_actor;
 pub mod outbox;
 pub mod session;

@@ -49,6 +49,11 @@ impl Outbox {
         self.send(Utf8Bytes::from(frame.to_string()));
     }
 
+    /// Whether the connection has gone.
+    pub fn is_closed(&self) -> bool {
+        self.tx.is_closed()
+    }
+
     /// Asks the connection to close.
     pub fn close(&self) {
         self.kick.notify_one();

@@ -74,6 +74,28 @@ pub enum DropoutPolicy {
     Abandon,
 }
 
+/// How players are put into matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Pairing {
+    /// First come, first served, as soon as enough people wait.
+    #[default]
+    Auto,
+    /// People wait until the facilitator starts pairing, pairs everyone now (random) or pairs by hand.
+    Facilitator,
+}
+
+/// What the results phase reveals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Reveal {
+    /// Every role's brief and points table.
+    #[default]
+    All,
+    /// Scores and the analysis only; other roles' briefs and points stay private.
+    Scores,
+}
+
 /// Settings chosen when a session is created (stored as JSON).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SessionSettings {
@@ -95,6 +117,12 @@ pub struct SessionSettings {
     /// Seconds a disconnected player may take to come back.
     #[serde(default = "default_grace")]
     pub grace_seconds: u64,
+    /// Pairing mode.
+    #[serde(default)]
+    pub pairing: Pairing,
+    /// What results reveal.
+    #[serde(default)]
+    pub reveal: Reveal,
 }
 
 fn default_grace() -> u64 {
@@ -115,6 +143,32 @@ pub struct Session {
     pub created_at: i64,
     /// Waiting players and pairing counters.
     pub queue: Mutex<Queue>,
+    /// Whether people are paired as soon as enough wait (auto mode, or after "start pairing").
+    pub auto_pairing: std::sync::atomic::AtomicBool,
+    /// Players the facilitator removed.
+    pub removed: Mutex<std::collections::HashSet<String>>,
+}
+
+impl Session {
+    /// A session in memory.
+    pub fn new(code: String, kind: SessionKind, settings: SessionSettings, facilitator_token: String, created_at: i64) -> Self {
+        let auto = settings.pairing == Pairing::Auto;
+        Session {
+            code,
+            kind,
+            settings,
+            facilitator_token,
+            created_at,
+            queue: Mutex::new(Queue::default()),
+            auto_pairing: std::sync::atomic::AtomicBool::new(auto),
+            removed: Mutex::new(Default::default()),
+        }
+    }
+
+    /// Whether the player was removed by the facilitator.
+    pub fn is_removed(&self, player_id: &str) -> bool {
+        self.removed.lock().expect("removed").contains(player_id)
+    }
 }
 
 /// Waiting players by scenario id, oldest first, and how many matches each scenario started.

@@ -1,0 +1,412 @@
+//! Debrief and exports of a session, computed from its stored event log alone (pure: the
+//! caller reads the log). The same log always gives the same bytes. Columns are documented in
+//! `docs/export.md`.
+
+use crate::core::game::{Event, EventKind, Match, MatchConfig, Millis, Outcome, Phase};
+use crate::core::scenario::Scenario;
+use crate::core::scoring::{analyse_outcome_with, issue_type, max_joint_package, nash_package, pareto_frontier, IssueType, OutcomeAnalysis};
+use crate::core::survey::QUESTIONS;
+use crate::core::trust::{analyse_log, Phrases, TrustReport};
+use crate::runtime::app::StoredMatchConfig;
+use crate::runtime::view::package_json;
+use crate::store::SessionLog;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// Everything known about one match, rebuilt from its log.
+pub struct MatchReport {
+    /// Match id.
+    pub id: String,
+    /// The scenario.
+    pub scenario: Arc<Scenario>,
+    /// When it was created.
+    pub created_at: Millis,
+    /// When bargaining ended, if it has.
+    pub ended_at: Option<Millis>,
+    /// Small-talk treatment.
+    pub small_talk: bool,
+    /// `(player id, name)` by seat.
+    pub seats: Vec<(String, String)>,
+    /// The replayed state.
+    pub state: Match,
+    /// Outcome analysis (deal or impasse; none while running or when abandoned).
+    pub analysis: Option<OutcomeAnalysis>,
+    /// Trust and behaviour.
+    pub trust: TrustReport,
+    /// The events, in order.
+    pub events: Vec<Event>,
+}
+
+impl MatchReport {
+    /// Ended as abandoned: kept in the data, left out of class statistics.
+    pub fn abandoned(&self) -> bool {
+        matches!(self.state.outcome, Some(Outcome::Abandoned { .. }))
+    }
+
+    /// Has a deal or an impasse (counts in class statistics).
+    pub fn finished(&self) -> bool {
+        matches!(self.state.outcome, Some(Outcome::Deal { .. } | Outcome::Impasse { .. }))
+    }
+
+    fn outcome_kind(&self) -> &'static str {
+        match &self.state.outcome {
+            Some(Outcome::Deal { .. }) => "deal",
+            Some(Outcome::Impasse { .. }) => "impasse",
+            Some(Outcome::Abandoned { .. }) => "abandoned",
+            None => "running",
+        }
+    }
+
+    fn outcome_reason(&self) -> String {
+        match &self.state.outcome {
+            Some(Outcome::Impasse { reason }) => serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            Some(Outcome::Abandoned { reason }) => reason.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Rebuilds every match of a session from its log.
+pub fn match_reports(scenarios: &BTreeMap<String, Arc<Scenario>>, log: &SessionLog, phrases: &Phrases) -> Vec<MatchReport> {
+    let names: HashMap<&str, &str> = log.players.iter().map(|p| (p.id.as_str(), p.name.as_str())).collect();
+    let mut fronts: HashMap<String, Vec<crate::core::scoring::FrontierPoint>> = HashMap::new();
+    log.matches
+        .iter()
+        .filter_map(|(row, events)| {
+            let scenario = scenarios.get(&row.scenario)?.clone();
+            let cfg: StoredMatchConfig = serde_json::from_str(&row.config).ok()?;
+            let seats: Vec<String> = serde_json::from_str(&row.seats).ok()?;
+            let config = MatchConfig { scenario: scenario.clone(), durations: cfg.durations, small_talk: cfg.small_talk, icebreaker: cfg.icebreaker };
+            let state = Match::replay(config.clone(), events);
+            let trust = analyse_log(config, events, phrases);
+            let front = fronts
+                .entry(scenario.id.clone())
+                .or_insert_with(|| pareto_frontier(&scenario, &(0..scenario.roles.len()).collect::<Vec<_>>()));
+            let analysis = match &state.outcome {
+                Some(Outcome::Deal { package }) => Some(analyse_outcome_with(&scenario, Some(package), front)),
+                Some(Outcome::Impasse { .. }) => Some(analyse_outcome_with(&scenario, None, front)),
+                _ => None,
+            };
+            let ended_at = events.iter().find(|e| matches!(e.kind, EventKind::Ended { .. })).map(|e| e.at);
+            Some(MatchReport {
+                id: row.id.clone(),
+                seats: seats.iter().map(|p| (p.clone(), names.get(p.as_str()).unwrap_or(&"").to_string())).collect(),
+                scenario,
+                created_at: row.created_at,
+                ended_at,
+                small_talk: cfg.small_talk,
+                state,
+                analysis,
+                trust,
+                events: events.clone(),
+            })
+        })
+        .collect()
+}
+
+fn f(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.4}")).unwrap_or_default()
+}
+
+fn package_text(s: &Scenario, pkg: &[usize]) -> String {
+    s.issues.iter().zip(pkg).map(|(i, &o)| format!("{}={}", i.id, i.options[o])).collect::<Vec<_>>().join("; ")
+}
+
+/// The columns of `matches.csv`.
+pub const MATCH_COLUMNS: &[&str] = &[
+    "session", "match_id", "scenario", "small_talk", "created_at", "ended_at", "phase", "outcome", "outcome_reason",
+    "package", "joint_value", "max_joint_value", "efficiency", "surplus_efficiency", "pareto_optimal",
+    "distance_to_frontier", "trust_built", "trust_ratings", "behaviour_index", "small_talk_balance", "turn_taking",
+    "offers", "messages", "player_ids",
+];
+
+/// One row per match.
+pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(MATCH_COLUMNS).expect("csv to memory");
+    for r in reports {
+        let a = r.analysis.as_ref();
+        let phase = serde_json::to_value(r.state.phase).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let row: Vec<String> = vec![
+            session.into(),
+            r.id.clone(),
+            r.scenario.id.clone(),
+            r.small_talk.to_string(),
+            r.created_at.to_string(),
+            r.ended_at.map(|t| t.to_string()).unwrap_or_default(),
+            phase,
+            r.outcome_kind().into(),
+            r.outcome_reason(),
+            r.state.deal().map(|p| package_text(&r.scenario, p)).unwrap_or_default(),
+            a.map(|a| a.joint_value.to_string()).unwrap_or_default(),
+            a.map(|a| a.max_joint_value.to_string()).unwrap_or_default(),
+            f(a.map(|a| a.efficiency)),
+            f(a.and_then(|a| a.surplus_efficiency)),
+            a.map(|a| a.pareto_optimal.to_string()).unwrap_or_default(),
+            f(a.map(|a| a.distance_to_frontier)),
+            f(r.trust.trust_built),
+            r.trust.ratings.to_string(),
+            f(Some(r.trust.behaviour_index)),
+            f(r.trust.small_talk_balance),
+            f(r.trust.turn_taking),
+            r.state.offers.len().to_string(),
+            r.state.chat.iter().filter(|c| c.seat.is_some()).count().to_string(),
+            r.seats.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(" "),
+        ];
+        w.write_record(&row).expect("csv to memory");
+    }
+    w.into_inner().expect("csv flush")
+}
+
+/// The columns of `players.csv`.
+pub fn player_columns() -> Vec<String> {
+    let mut c: Vec<String> = [
+        "session", "match_id", "player_id", "name", "seat", "role", "scenario", "small_talk", "outcome", "points",
+        "batna", "surplus", "trust_earned", "behaviour_index", "perspective_before", "perspective_after",
+        "perspective_gain", "small_talk_messages", "questions_before", "questions_during", "acknowledgments", "pressure",
+        "true_disclosures", "misleading_disclosures", "reciprocated", "concessions", "survey",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    c.extend(QUESTIONS.iter().map(|q| format!("rating_{}", q.id)));
+    c
+}
+
+/// One row per player per match.
+pub fn players_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(player_columns()).expect("csv to memory");
+    for r in reports {
+        for (seat, (pid, name)) in r.seats.iter().enumerate() {
+            let t = &r.trust.players[seat];
+            let sg = &t.signals;
+            let a = r.analysis.as_ref();
+            let survey = match &r.state.survey[seat] {
+                None => "",
+                Some(None) => "skipped",
+                Some(Some(_)) => "answered",
+            };
+            let answer = r.state.survey[seat].as_ref().and_then(|a| a.as_ref());
+            let mut row: Vec<String> = vec![
+                session.into(),
+                r.id.clone(),
+                pid.clone(),
+                name.clone(),
+                seat.to_string(),
+                r.scenario.roles[seat].id.clone(),
+                r.scenario.id.clone(),
+                r.small_talk.to_string(),
+                r.outcome_kind().into(),
+                a.map(|a| a.points[seat].to_string()).unwrap_or_default(),
+                r.scenario.roles[seat].batna.to_string(),
+                a.map(|a| a.surplus[seat].to_string()).unwrap_or_default(),
+                f(t.trust_earned),
+                f(Some(t.behaviour_index)),
+                f(t.perspective_before),
+                f(t.perspective_after),
+                f(t.perspective_gain),
+                sg.small_talk_messages.to_string(),
+                sg.questions_before.to_string(),
+                sg.questions_during.to_string(),
+                sg.acknowledgments.to_string(),
+                sg.pressure.to_string(),
+                sg.true_disclosures.to_string(),
+                sg.misleading_disclosures.to_string(),
+                sg.reciprocated.to_string(),
+                sg.concessions.to_string(),
+                survey.into(),
+            ];
+            row.extend(QUESTIONS.iter().map(|q| answer.and_then(|a| a.ratings.get(q.id)).map(|v| v.to_string()).unwrap_or_default()));
+            w.write_record(&row).expect("csv to memory");
+        }
+    }
+    w.into_inner().expect("csv flush")
+}
+
+/// The full event logs as JSON.
+pub fn events_json(session: &str, log: &SessionLog) -> Vec<u8> {
+    let v = json!({
+        "session": session,
+        "players": log.players.iter().map(|p| json!({"id": p.id, "name": p.name, "joined_at": p.joined_at})).collect::<Vec<_>>(),
+        "matches": log.matches.iter().map(|(m, evs)| json!({
+            "id": m.id,
+            "scenario": m.scenario,
+            "created_at": m.created_at,
+            "seats": serde_json::from_str::<Value>(&m.seats).unwrap_or(Value::Null),
+            "config": serde_json::from_str::<Value>(&m.config).unwrap_or(Value::Null),
+            "events": evs.iter().enumerate().map(|(i, e)| json!({"seq": i, "at": e.at, "event": e.kind})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "session_events": log.session_events.iter().map(|(at, k)| json!({"at": at, "event": serde_json::from_str::<Value>(k).unwrap_or(Value::Null)})).collect::<Vec<_>>(),
+    });
+    serde_json::to_vec_pretty(&v).expect("json")
+}
+
+/// Mean and (sample) standard deviation.
+pub fn mean_sd(v: &[f64]) -> (Option<f64>, Option<f64>) {
+    if v.is_empty() {
+        return (None, None);
+    }
+    let m = v.iter().sum::<f64>() / v.len() as f64;
+    let sd = (v.len() > 1).then(|| (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() - 1) as f64).sqrt());
+    (Some(m), sd)
+}
+
+fn group_stats(rs: &[&MatchReport]) -> Value {
+    let joint: Vec<f64> = rs.iter().filter_map(|r| r.analysis.as_ref()).map(|a| a.joint_value as f64).collect();
+    let eff: Vec<f64> = rs.iter().filter_map(|r| r.analysis.as_ref()).map(|a| a.efficiency).collect();
+    let trust: Vec<f64> = rs.iter().filter_map(|r| r.trust.trust_built).collect();
+    let impasses = rs.iter().filter(|r| matches!(r.state.outcome, Some(Outcome::Impasse { .. }))).count();
+    let (mj, sj) = mean_sd(&joint);
+    let (me, se) = mean_sd(&eff);
+    let (mt, st) = mean_sd(&trust);
+    json!({
+        "n": rs.len(),
+        "deals": rs.len() - impasses,
+        "impasses": impasses,
+        "impasse_rate": (!rs.is_empty()).then(|| impasses as f64 / rs.len() as f64),
+        "mean_joint_value": mj, "sd_joint_value": sj,
+        "mean_efficiency": me, "sd_efficiency": se,
+        "n_trust": trust.len(), "mean_trust": mt, "sd_trust": st,
+    })
+}
+
+/// The facilitator's debrief: match table, class statistics, treatment comparison, chart data
+/// and issue insights. Abandoned and unfinished matches appear in the table only.
+pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[MatchReport]) -> Value {
+    let table: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            let a = r.analysis.as_ref();
+            json!({
+                "id": r.id,
+                "scenario": r.scenario.id,
+                "players": r.seats.iter().map(|s| &s.1).collect::<Vec<_>>(),
+                "roles": r.scenario.roles.iter().map(|x| &x.name).collect::<Vec<_>>(),
+                "small_talk": r.small_talk,
+                "phase": r.state.phase,
+                "outcome": r.outcome_kind(),
+                "outcome_reason": r.outcome_reason(),
+                "points": a.map(|a| a.points.clone()),
+                "joint_value": a.map(|a| a.joint_value),
+                "max_joint_value": a.map(|a| a.max_joint_value),
+                "efficiency": a.map(|a| a.efficiency),
+                "pareto_optimal": a.map(|a| a.pareto_optimal),
+                "trust_built": r.trust.trust_built,
+                "behaviour_index": r.trust.behaviour_index,
+                "offers": r.state.offers.len(),
+                "messages": r.state.chat.iter().filter(|c| c.seat.is_some()).count(),
+                "in_statistics": r.finished(),
+            })
+        })
+        .collect();
+    let done: Vec<&MatchReport> = reports.iter().filter(|r| r.finished()).collect();
+    let with: Vec<&MatchReport> = done.iter().copied().filter(|r| r.small_talk).collect();
+    let without: Vec<&MatchReport> = done.iter().copied().filter(|r| !r.small_talk).collect();
+    let scenario = main_scenario.cloned().or_else(|| reports.first().map(|r| r.scenario.clone()));
+    let mut chart = Value::Null;
+    let mut issues = Vec::new();
+    if let Some(s) = scenario.as_ref() {
+        let same: Vec<&MatchReport> = done.iter().copied().filter(|r| r.scenario.id == s.id).collect();
+        if s.roles.len() == 2 {
+            let front = pareto_frontier(s, &[0, 1]);
+            let nash = nash_package(s, &[0, 1], &front);
+            chart = json!({
+                "scenario": s.id,
+                "roles": s.roles.iter().map(|r| &r.name).collect::<Vec<_>>(),
+                "frontier": front.iter().map(|p| p.points.clone()).collect::<Vec<_>>(),
+                "nash": nash.map(|n| n.points),
+                "batna": [s.roles[0].batna, s.roles[1].batna],
+                "outcomes": same.iter().filter_map(|r| r.analysis.as_ref().map(|a| json!({
+                    "match_id": r.id, "points": a.points, "small_talk": r.small_talk,
+                    "deal": r.state.deal().is_some(),
+                }))).collect::<Vec<_>>(),
+            });
+        }
+        let best = max_joint_package(s);
+        for (k, i) in s.issues.iter().enumerate() {
+            let deals: Vec<&Vec<usize>> = same.iter().filter_map(|r| r.state.deal()).collect();
+            let mut counts = vec![0usize; i.options.len()];
+            for d in &deals {
+                counts[d[k]] += 1;
+            }
+            let kind = (s.roles.len() == 2).then(|| issue_type(i, 0, 1));
+            let best_count = counts[best[k]];
+            let insight = match kind {
+                Some(IssueType::Compatible) => format!(
+                    "{} of {} deals settled {} on an option both sides liked less than \"{}\".",
+                    deals.len() - best_count,
+                    deals.len(),
+                    i.name,
+                    i.options[best[k]]
+                ),
+                Some(IssueType::Integrative) => format!(
+                    "{} of {} deals found the trade on {} (\"{}\", the option worth most to the pair).",
+                    best_count,
+                    deals.len(),
+                    i.name,
+                    i.options[best[k]]
+                ),
+                _ => format!("{}: how the {} deals split it is shown by option.", i.name, deals.len()),
+            };
+            issues.push(json!({
+                "id": i.id, "name": i.name, "type": kind, "options": i.options, "agreed_counts": counts,
+                "best_joint_option": best[k], "deals": deals.len(), "insight": insight,
+            }));
+        }
+    }
+    json!({
+        "session": session,
+        "scenario": scenario.as_ref().map(|s| json!({"id": s.id, "title": s.title, "summary": s.summary})),
+        "matches": table,
+        "stats": group_stats(&done),
+        "joint_values": done.iter().filter_map(|r| r.analysis.as_ref().map(|a| a.joint_value)).collect::<Vec<_>>(),
+        "treatment": {"with_small_talk": group_stats(&with), "without_small_talk": group_stats(&without)},
+        "chart": chart,
+        "issues": issues,
+        "trust_vs_value": done.iter().filter_map(|r| r.analysis.as_ref().map(|a| json!({
+            "match_id": r.id, "joint_value": a.joint_value, "efficiency": a.efficiency, "trust_built": r.trust.trust_built,
+        }))).collect::<Vec<_>>(),
+    })
+}
+
+/// A match's transcript: chat, offers, statements and phase changes on one timeline.
+pub fn transcript(r: &MatchReport) -> Value {
+    let s = &r.scenario;
+    let name = |seat: usize| r.seats.get(seat).map(|x| x.1.clone()).unwrap_or_default();
+    let mut phase = Phase::Prep;
+    let items: Vec<Value> = r
+        .events
+        .iter()
+        .filter_map(|e| {
+            let item = match &e.kind {
+                EventKind::PhaseChanged { phase: p } => {
+                    phase = *p;
+                    json!({"kind": "phase", "phase": p})
+                }
+                EventKind::Icebreaker { text } => json!({"kind": "icebreaker", "text": text}),
+                EventKind::Chat { seat, text } => json!({"kind": "chat", "seat": seat, "name": name(*seat), "text": text}),
+                EventKind::Disclosed { seat, statement, truthful } => json!({
+                    "kind": "disclosure", "seat": seat, "name": name(*seat), "text": statement.render(s), "truthful": truthful,
+                }),
+                EventKind::Offer { seat, offer_id, package } => json!({
+                    "kind": "offer", "seat": seat, "name": name(*seat), "offer_id": offer_id,
+                    "package": package_json(s, package), "text": package_text(s, package),
+                    "points": crate::core::scoring::package_points(s, package),
+                }),
+                EventKind::Accept { seat, offer_id } => json!({"kind": "accept", "seat": seat, "name": name(*seat), "offer_id": offer_id}),
+                EventKind::Reject { seat, offer_id } => json!({"kind": "reject", "seat": seat, "name": name(*seat), "offer_id": offer_id}),
+                EventKind::Withdraw { seat, offer_id } => json!({"kind": "withdraw", "seat": seat, "name": name(*seat), "offer_id": offer_id}),
+                EventKind::WalkAway { seat } => json!({"kind": "walk_away", "seat": seat, "name": name(*seat)}),
+                EventKind::Ended { outcome } => json!({"kind": "ended", "outcome": outcome}),
+                _ => return None,
+            };
+            let mut item = item;
+            item["at"] = json!(e.at);
+            item["in_phase"] = json!(phase);
+            Some(item)
+        })
+        .collect();
+    json!({"match_id": r.id, "scenario": s.id, "players": r.seats.iter().map(|x| &x.1).collect::<Vec<_>>(), "items": items})
+}

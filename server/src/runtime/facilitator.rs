@@ -1,0 +1,331 @@
+//! Facilitator powers over a session: the token check, pairing controls, clock controls,
+//! broadcasts, removals and the live monitor. Every control is stored in the session's log
+//! before it takes effect.
+
+use crate::core::game::Control;
+use crate::runtime::app::App;
+use crate::runtime::match_actor::{now_ms, MatchHandle, MatchMsg, MatchSummary};
+use crate::runtime::session::{Location, Session};
+use rand::seq::SliceRandom;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+/// Why a facilitator request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthError {
+    /// No session has that code.
+    UnknownSession,
+    /// No token was given.
+    MissingToken,
+    /// The token is not this session's.
+    WrongToken,
+}
+
+/// A facilitator control, as posted to `/api/sessions/{code}/control`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SessionControl {
+    /// Pair people as soon as enough wait, starting with everyone waiting now (first come, first served).
+    StartPairing,
+    /// Pair everyone waiting now, in random groups.
+    PairNow,
+    /// Pair these waiting players, in seat order.
+    Pair {
+        /// Player ids, one per role.
+        players: Vec<String>,
+    },
+    /// Stop the clocks (of one match, or all).
+    Pause {
+        /// One match, or all when absent.
+        #[serde(default)]
+        match_id: Option<String>,
+    },
+    /// Restart the clocks.
+    Resume {
+        /// One match, or all when absent.
+        #[serde(default)]
+        match_id: Option<String>,
+    },
+    /// Lengthen the current phase.
+    Extend {
+        /// Seconds to add (1..=3600).
+        seconds: u64,
+        /// One match, or all when absent.
+        #[serde(default)]
+        match_id: Option<String>,
+    },
+    /// End the current phase now.
+    EndPhase {
+        /// One match, or all when absent.
+        #[serde(default)]
+        match_id: Option<String>,
+    },
+    /// Show a message to everyone in the session.
+    Broadcast {
+        /// The text (1..=500 characters).
+        text: String,
+    },
+    /// Remove a participant (their match ends as abandoned; their token stops working).
+    Remove {
+        /// The player.
+        player_id: String,
+    },
+}
+
+impl App {
+    /// Checks a facilitator token against a session.
+    pub fn facilitator(&self, code: &str, token: Option<&str>) -> Result<Arc<Session>, AuthError> {
+        let s = self.sessions.get(&code.to_ascii_uppercase()).map(|s| s.clone()).ok_or(AuthError::UnknownSession)?;
+        match token {
+            None | Some("") => Err(AuthError::MissingToken),
+            Some(t) if constant_time_eq(t.as_bytes(), s.facilitator_token.as_bytes()) => Ok(s),
+            Some(_) => Err(AuthError::WrongToken),
+        }
+    }
+
+    /// The running matches of a session.
+    pub fn session_matches(&self, code: &str) -> Vec<MatchHandle> {
+        let mut v: Vec<MatchHandle> = self.matches.iter().filter(|m| m.session == code).map(|m| m.clone()).collect();
+        v.sort_by(|a, b| a.id.cmp(&b.id));
+        v
+    }
+
+    /// Re-applies a stored facilitator action at start-up (pairing mode, removals).
+    pub fn replay_session_event(&self, s: &Session, kind: &str) {
+        match serde_json::from_str::<SessionControl>(kind) {
+            Ok(SessionControl::StartPairing) => s.auto_pairing.store(true, Ordering::Relaxed),
+            Ok(SessionControl::Remove { player_id }) => {
+                s.removed.lock().expect("removed").insert(player_id);
+            }
+            _ => {}
+        }
+    }
+
+    /// Carries out a control; returns how many players or matches it touched.
+    pub async fn control(self: &Arc<Self>, s: &Arc<Session>, c: SessionControl) -> Result<usize, String> {
+        match &c {
+            SessionControl::Extend { seconds, .. } if !(1..=3600).contains(seconds) => {
+                return Err("extend by 1 to 3600 seconds".into())
+            }
+            SessionControl::Broadcast { text } if text.trim().is_empty() || text.chars().count() > 500 => {
+                return Err("a broadcast is 1 to 500 characters".into())
+            }
+            SessionControl::Pair { players } => self.check_hand_pairing(s, players)?,
+            SessionControl::Remove { player_id } => {
+                if !self.players_by_id.get(player_id).is_some_and(|p| p.session == s.code) {
+                    return Err(format!("no player {player_id:?} in this session"));
+                }
+            }
+            _ => {}
+        }
+        let kind = serde_json::to_string(&c).expect("control serialises");
+        self.store.append_session_event(&s.code, now_ms(), kind).await.map_err(|e| e.to_string())?;
+        tracing::info!(session = %s.code, control = ?c, "facilitator control");
+        Ok(match c {
+            SessionControl::StartPairing => {
+                s.auto_pairing.store(true, Ordering::Relaxed);
+                self.pair_waiting(s, false)
+            }
+            SessionControl::PairNow => self.pair_waiting(s, true),
+            SessionControl::Pair { players } => {
+                self.pair_by_hand(s, players);
+                1
+            }
+            SessionControl::Pause { match_id } => self.control_matches(s, match_id, Control::Pause).await,
+            SessionControl::Resume { match_id } => self.control_matches(s, match_id, Control::Resume).await,
+            SessionControl::Extend { seconds, match_id } => self.control_matches(s, match_id, Control::Extend(seconds)).await,
+            SessionControl::EndPhase { match_id } => self.control_matches(s, match_id, Control::EndPhase).await,
+            SessionControl::Broadcast { text } => {
+                let frame = json!({"type": "notice", "text": text});
+                let mut n = 0;
+                for p in self.players_by_id.iter().filter(|p| p.session == s.code) {
+                    p.send(&frame);
+                    n += 1;
+                }
+                n
+            }
+            SessionControl::Remove { player_id } => {
+                self.remove_player(s, &player_id).await;
+                1
+            }
+        })
+    }
+
+    async fn control_matches(&self, s: &Session, match_id: Option<String>, c: Control) -> usize {
+        let mut n = 0;
+        for m in self.session_matches(&s.code) {
+            if match_id.as_ref().is_some_and(|id| *id != m.id) {
+                continue;
+            }
+            let (reply, rx) = oneshot::channel();
+            if m.tx.send(MatchMsg::Control { control: c.clone(), reply }).await.is_ok()
+                && matches!(rx.await, Ok(Ok(())))
+            {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Pairs everyone waiting (shuffled first when `random`); returns the number of matches started.
+    fn pair_waiting(self: &Arc<Self>, s: &Arc<Session>, random: bool) -> usize {
+        let mut groups = Vec::new();
+        {
+            let mut q = s.queue.lock().expect("queue");
+            let lines: Vec<String> = q.waiting.keys().cloned().collect();
+            for line in lines {
+                let Some(n) = self.scenarios.get(&line).map(|x| x.roles.len()) else { continue };
+                let mut w: Vec<String> = q.waiting.remove(&line).unwrap_or_default().into();
+                if random {
+                    w.shuffle(&mut rand::rng());
+                }
+                let full = w.len() / n * n;
+                let rest: Vec<String> = w.split_off(full);
+                for g in w.chunks(n) {
+                    let k = q.matches_started;
+                    q.matches_started += 1;
+                    groups.push((line.clone(), g.to_vec(), k));
+                }
+                q.waiting.insert(line, rest.into());
+            }
+        }
+        let started = groups.len();
+        for (line, group, k) in groups {
+            let app = self.clone();
+            let s = s.clone();
+            tokio::spawn(async move { app.start_match(s, &line, group, k).await });
+        }
+        let lines: Vec<String> = s.queue.lock().expect("queue").waiting.keys().cloned().collect();
+        for l in lines {
+            self.notify_waiting(s, &l);
+        }
+        started
+    }
+
+    fn check_hand_pairing(&self, s: &Session, players: &[String]) -> Result<(), String> {
+        let q = s.queue.lock().expect("queue");
+        let mut line = None;
+        for p in players {
+            let Some((l, _, _)) = q.position(p) else { return Err(format!("player {p:?} is not waiting")) };
+            if line.get_or_insert(l.clone()) != &l {
+                return Err("those players wait for different scenarios".into());
+            }
+        }
+        let line = line.ok_or("name the players to pair")?;
+        let n = self.scenarios.get(&line).map(|x| x.roles.len()).unwrap_or(2);
+        let mut uniq = players.to_vec();
+        uniq.sort();
+        uniq.dedup();
+        if uniq.len() != n || players.len() != n {
+            return Err(format!("this scenario needs exactly {n} different players"));
+        }
+        Ok(())
+    }
+
+    fn pair_by_hand(self: &Arc<Self>, s: &Arc<Session>, players: Vec<String>) {
+        let (line, k) = {
+            let mut q = s.queue.lock().expect("queue");
+            let line = q.position(&players[0]).map(|x| x.0).unwrap_or_default();
+            for p in &players {
+                q.remove(p);
+            }
+            let k = q.matches_started;
+            q.matches_started += 1;
+            (line, k)
+        };
+        // start_match seats player (i + k) mod n of the group in seat i: pre-rotate so that
+        // seat i gets players[i] as the facilitator chose.
+        let n = players.len();
+        let group: Vec<String> = (0..n).map(|j| players[(j + n - (k as usize % n)) % n].clone()).collect();
+        let app = self.clone();
+        let s2 = s.clone();
+        let l2 = line.clone();
+        tokio::spawn(async move { app.start_match(s2, &l2, group, k).await });
+        self.notify_waiting(s, &line);
+    }
+
+    async fn remove_player(&self, s: &Session, player_id: &str) {
+        s.removed.lock().expect("removed").insert(player_id.to_string());
+        let Some(p) = self.players_by_id.get(player_id).map(|p| p.clone()) else { return };
+        let line = s.queue.lock().expect("queue").position(player_id).map(|x| x.0);
+        if let Some(line) = line {
+            s.queue.lock().expect("queue").remove(player_id);
+            self.notify_waiting(s, &line);
+        }
+        if let Some((mid, _)) = p.seat() {
+            if let Some(m) = self.matches.get(&mid).map(|m| m.clone()) {
+                let (reply, _rx) = oneshot::channel();
+                let reason = format!("{} was removed by the facilitator.", p.name);
+                let _ = m.tx.send(MatchMsg::Control { control: Control::Abandon(reason), reply }).await;
+            }
+        }
+        p.send(&json!({"type": "notice", "text": "The facilitator removed you from this session."}));
+        if let Some(c) = p.conn.lock().expect("conn").take() {
+            c.close();
+        }
+        *p.location.lock().expect("location") = Location::Lobby;
+    }
+
+    /// The live monitor of a session.
+    pub async fn monitor(&self, s: &Session) -> Value {
+        let mut summaries: Vec<MatchSummary> = Vec::new();
+        for m in self.session_matches(&s.code) {
+            let (tx, rx) = oneshot::channel();
+            if m.tx.send(MatchMsg::Summary(tx)).await.is_ok() {
+                if let Ok(Ok(sum)) = tokio::time::timeout(Duration::from_secs(2), rx).await {
+                    summaries.push(sum);
+                }
+            }
+        }
+        let removed = s.removed.lock().expect("removed").clone();
+        let (waiting_ids, per_line): (Vec<String>, Value) = {
+            let q = s.queue.lock().expect("queue");
+            (
+                q.waiting.values().flatten().cloned().collect(),
+                q.waiting.iter().map(|(k, v)| (k.clone(), json!(v.len()))).collect::<serde_json::Map<_, _>>().into(),
+            )
+        };
+        let mut players: Vec<(i64, Value)> = self
+            .players_by_id
+            .iter()
+            .filter(|p| p.session == s.code)
+            .map(|p| {
+                let loc = p.location.lock().expect("location").clone();
+                let (status, match_id) = if removed.contains(&p.id) {
+                    ("removed", None)
+                } else {
+                    match loc {
+                        Location::InMatch { match_id, .. } => ("playing", Some(match_id)),
+                        _ if waiting_ids.contains(&p.id) => ("waiting", None),
+                        _ => ("lobby", None),
+                    }
+                };
+                let online = p.conn.lock().expect("conn").is_some();
+                (0, json!({"id": p.id, "name": p.name, "status": status, "online": online, "match_id": match_id}))
+            })
+            .collect();
+        players.sort_by(|a, b| a.1["name"].as_str().cmp(&b.1["name"].as_str()).then(a.0.cmp(&b.0)));
+        json!({
+            "type": "monitor",
+            "server_time": now_ms(),
+            "session": {
+                "code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": s.settings.scenario,
+                "pairing": s.settings.pairing, "auto_pairing": s.auto_pairing.load(Ordering::Relaxed),
+                "small_talk": s.settings.small_talk, "reveal": s.settings.reveal, "dropout": s.settings.dropout,
+            },
+            "players": players.into_iter().map(|p| p.1).collect::<Vec<_>>(),
+            "waiting": waiting_ids.len(),
+            "waiting_by_scenario": per_line,
+            "matches": summaries,
+        })
+    }
+}
+
+/// Compares secrets without an early exit on the first difference.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

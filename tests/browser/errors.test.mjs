@@ -1,0 +1,119 @@
+// Refusals shown as sentences near their control, a stale token, an unknown code, and the
+// practice pool.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, createSession, screenshot, waitPhase, join, BASE_URL, normalise } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  if (browser) await browser.close();
+});
+
+test('an unknown join code is explained under the join form', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`${BASE_URL}/?code=ZZZZZ9`);
+    await page.getByTestId('join-name').fill('Ana');
+    await page.locator('[data-testid="join-submit"]:not([disabled])').click();
+    const err = page.locator('[data-testid="error"][data-error-for="join"]');
+    await err.waitFor();
+    assert.match(await err.textContent(), /no session with that code/i);
+    assert.equal(await page.getByTestId('screen-join').isVisible(), true);
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('a stale token sends the player back to the join form', async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  try {
+    await page.goto(`${BASE_URL}/`);
+    await page.evaluate(() => sessionStorage.setItem('parley.token', '00000000000000000000000000000000'));
+    await page.reload();
+    await page.getByTestId('screen-join').waitFor();
+    const err = page.locator('[data-testid="error"][data-error-for="join"]');
+    await err.waitFor();
+    assert.match(await err.textContent(), /join again/i);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('parley.token')), null, 'the stale token is cleared');
+    // The join form works on the same page afterwards.
+    const session = await createSession({ scenario: 'campsite' });
+    await page.getByTestId('join-code').fill(session.code);
+    await page.getByTestId('join-name').fill('Ana');
+    await page.locator('[data-testid="join-submit"]:not([disabled])').click();
+    await page.getByTestId('screen-waiting').waitFor();
+  } finally {
+    await ctx.close();
+  }
+});
+
+test('chat refused by the server (too fast) is explained under the chat box, text kept', async () => {
+  const session = await createSession({
+    scenario: 'campsite',
+    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
+  });
+  const ctxA = await browser.newContext();
+  const ctxB = await browser.newContext();
+  const pageA = await ctxA.newPage();
+  const pageB = await ctxB.newPage();
+  try {
+    await join(pageA, session.code, 'Ana');
+    await join(pageB, session.code, 'Ben');
+    await waitPhase(pageA, 'prep');
+    const input = pageA.getByTestId('chat-input');
+    const err = pageA.locator('[data-testid="error"][data-error-for="chat"]');
+    for (let i = 1; i <= 12 && !(await err.isVisible()); i += 1) {
+      await input.fill(`message ${i}`);
+      await input.press('Enter');
+    }
+    await err.waitFor();
+    assert.match(normalise(await err.textContent()), /very fast/);
+    assert.match(await input.inputValue(), /^message \d+$/, 'the refused message is back in the box');
+    await screenshot(pageA, '11-chat-rate-limited');
+    // The next message after a pause goes through and clears the error.
+    await pageA.waitForTimeout(2500);
+    await input.fill('after a pause');
+    await input.press('Enter');
+    await pageB.getByTestId('chat-log').getByText('after a pause').waitFor();
+    await err.waitFor({ state: 'hidden' });
+  } finally {
+    await ctxA.close();
+    await ctxB.close();
+  }
+});
+
+test('two players in the practice pool are paired into the scenario they picked', async () => {
+  const ctxA = await browser.newContext();
+  const ctxB = await browser.newContext();
+  const pageA = await ctxA.newPage();
+  const pageB = await ctxB.newPage();
+  try {
+    for (const [page, name] of [
+      [pageA, 'Pia'],
+      [pageB, 'Quin'],
+    ]) {
+      await page.goto(`${BASE_URL}/`);
+      await page.getByTestId('practice-name').fill(name);
+      // The scenario list comes from GET /api/scenarios.
+      await page.locator('[data-testid="practice-scenario"] option[value="campsite"]').waitFor({ state: 'attached' });
+      await page.getByTestId('practice-scenario').selectOption('campsite');
+      await page.locator('[data-testid="practice-submit"]:not([disabled])').click();
+      if (page === pageA) {
+        await pageA.getByTestId('screen-waiting').waitFor();
+        assert.ok(normalise(await pageA.getByTestId('waiting-message').textContent()).length > 0);
+        await screenshot(pageA, '00-waiting');
+      }
+    }
+    await waitPhase(pageA, 'prep');
+    await waitPhase(pageB, 'prep');
+    assert.match(await pageA.getByTestId('match-title').textContent(), /Silverpine/);
+  } finally {
+    await ctxA.close();
+    await ctxB.close();
+  }
+});
