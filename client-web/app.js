@@ -8,6 +8,8 @@ import { ChatPanel } from './js/chat.js';
 import { BargainPanel } from './js/bargain.js';
 import { SurveyPanel } from './js/survey.js';
 import { resultsView } from './js/results.js';
+import { DisclosePanel } from './js/disclose.js';
+import { PriorityList } from './js/priorities.js';
 
 const NAME_KEY = 'parley.name';
 
@@ -153,20 +155,28 @@ function onMessage(msg) {
 // Errors that can only come from one kind of action go next to that control, whatever was
 // clicked last; the others go next to the last action.
 const CODE_AREAS = {
-  rate_limited: 'chat',
-  empty_chat: 'chat',
-  chat_too_long: 'chat',
-  unknown_issue: 'offer',
-  missing_issue: 'offer',
-  unknown_option: 'offer',
-  bad_package: 'offer',
-  offer_not_standing: 'offers',
-  own_offer: 'offers',
-  nothing_to_withdraw: 'offers',
-  already_ready: 'ready',
-  already_answered: 'survey',
-  bad_survey: 'survey',
+  rate_limited: ['chat'],
+  empty_chat: ['chat'],
+  chat_too_long: ['chat'],
+  unknown_issue: ['offer', 'disclose'],
+  missing_issue: ['offer'],
+  unknown_option: ['offer'],
+  bad_package: ['offer'],
+  offer_not_standing: ['offers'],
+  own_offer: ['offers'],
+  nothing_to_withdraw: ['offers'],
+  already_ready: ['ready'],
+  already_answered: ['survey'],
+  bad_survey: ['survey'],
+  bad_guess: ['guess'],
+  bad_statement: ['disclose'],
 };
+
+function errorArea(code) {
+  const areas = CODE_AREAS[code];
+  if (!areas) return app.lastAction || 'general';
+  return areas.includes(app.lastAction) ? app.lastAction : areas[0];
+}
 
 function onError(msg) {
   const code = msg.code;
@@ -189,7 +199,7 @@ function onError(msg) {
     setConnBanner(text, 'lost');
     return;
   }
-  const area = CODE_AREAS[code] || app.lastAction || 'general';
+  const area = errorArea(code);
   if (area === 'join' || area === 'practice') {
     app.pendingJoin = false;
     updateJoinButtons();
@@ -424,6 +434,35 @@ class MatchView {
       },
     });
 
+    // Bargaining: checked statements about my interests, under the chat box.
+    this.disclose = new DisclosePanel({ send, setLastAction });
+    this.chat.el.appendChild(this.disclose.el);
+
+    // Prep: guess what matters most to the counterpart, before talking.
+    this.guessList = new PriorityList(state.scenario.issues, { testid: 'guess-priorities', prefix: 'guess' });
+    this.guessButton = h('button', { type: 'button', class: 'secondary', testid: 'guess-submit' }, 'Save my guess');
+    this.guessStatus = h('p', { class: 'muted small', testid: 'guess-status', 'aria-live': 'polite' });
+    this.guessError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'guess', role: 'alert', hidden: true });
+    this.guessTitle = h('h2', null, 'Before you talk');
+    this.guessLead = h('p', { class: 'muted' });
+    this.guessButton.addEventListener('click', () => {
+      setLastAction('guess');
+      this.guessSent = this.guessList.ids();
+      if (!send({ type: 'guess_priorities', order: this.guessSent })) {
+        this.showError('guess', 'You are offline. Try again when you are back online.');
+      }
+    });
+    this.guessCard = h(
+      'section',
+      { class: 'card guess', testid: 'guess', 'aria-label': 'Guess their priorities' },
+      this.guessTitle,
+      this.guessLead,
+      this.guessList.el,
+      h('div', { class: 'button-row' }, this.guessButton),
+      this.guessStatus,
+      this.guessError,
+    );
+
     // Header strip: who I am, who is here, the brief toggle.
     this.players = h('ul', { class: 'players', testid: 'players', 'aria-label': 'Players' });
     this.roleChip = h('p', { class: 'role-chip' });
@@ -478,6 +517,7 @@ class MatchView {
       this.phaseIntro,
       this.readyBar,
       this.briefDrawer,
+      this.guessCard,
       this.layout,
     );
   }
@@ -486,7 +526,7 @@ class MatchView {
     if (area === 'chat') this.chat.showError('');
     else if (area === 'offer' || area === 'offers') this.bargain.showError(area, '');
     else if (area === 'survey') this.survey.showError('');
-    else if (area === 'ready') this.showError('ready', '');
+    else if (area === 'ready' || area === 'guess' || area === 'disclose') this.showError(area, '');
     this.generalError.hidden = true;
   }
 
@@ -506,6 +546,13 @@ class MatchView {
       case 'ready':
         this.readyError.textContent = text;
         this.readyError.hidden = !text;
+        break;
+      case 'guess':
+        this.guessError.textContent = text;
+        this.guessError.hidden = !text;
+        break;
+      case 'disclose':
+        this.disclose.showError(text);
         break;
       default:
         this.generalError.textContent = text;
@@ -528,6 +575,7 @@ class MatchView {
     const online = conn.isOpen();
     const chatPhase = ['prep', 'small_talk', 'bargaining'].includes(s.phase);
     this.chat.setEnabled(chatPhase && !s.paused, s.paused ? 'The game is paused' : 'Write a message…');
+    this.disclose.setEnabled(s.phase === 'bargaining' && !s.paused);
     if (!online) this.chat.sendButton.disabled = false; // let the player try: the offline message explains
   }
 
@@ -575,6 +623,9 @@ class MatchView {
     this.renderBriefOpen();
     this.renderIntro(state);
     this.renderReady(state);
+    this.renderGuess(state);
+    show(this.disclose.el, phase === 'bargaining');
+    if (phase === 'bargaining') this.disclose.setIssues(state.scenario.issues);
 
     // Panels per phase.
     const chatPhase = ['prep', 'small_talk', 'bargaining'].includes(phase);
@@ -658,6 +709,22 @@ class MatchView {
       return;
     }
     this.phaseIntro.append(h('h1', null, title), h('p', { class: 'muted' }, text));
+  }
+
+  renderGuess(state) {
+    const visible = state.phase === 'prep' && state.scenario.issues.length > 1;
+    show(this.guessCard, visible);
+    if (!visible) return;
+    const others = state.players.filter((p) => p.seat !== state.you.seat);
+    const who = others.length === 1 ? others[0].name : 'the others';
+    this.guessTitle.textContent = `Before you talk: what matters most to ${who}?`;
+    this.guessLead.textContent =
+      'Put the issues in order, the one you think matters most to them first. You can change your guess until the talking starts; at the end you will see how well you read them.';
+    const saved = !!state.you.guessed_priorities;
+    this.guessButton.textContent = saved ? 'Update my guess' : 'Save my guess';
+    this.guessButton.disabled = !!state.paused;
+    this.guessStatus.textContent = saved ? 'Your guess is saved.' : 'Optional, and only for you.';
+    this.guessStatus.dataset.saved = String(saved);
   }
 
   renderReady(state) {

@@ -117,6 +117,8 @@ const ERRORS = {
   already_ready: 'You have already said you are ready.',
   already_answered: 'You have already answered the survey.',
   bad_survey: 'Some survey answers were not valid. Please check them.',
+  bad_guess: 'Your guess must list every issue once. Please try again.',
+  bad_statement: 'That statement names options that do not exist, or the same option twice.',
   match_unavailable: 'The game is restarting. Try again in a moment.',
   internal: 'The server could not save that. Nothing changed: please try again.',
   too_slow: 'Your connection could not keep up. Reconnecting…',

@@ -98,6 +98,52 @@ function comparisonTable(issues, roles, myRoleId, deal) {
   return table;
 }
 
+function score100(x) {
+  return typeof x === 'number' && Number.isFinite(x) ? `${Math.round(x)}/100` : null;
+}
+
+/** Trust built, the conduct index, and each player's sentences (mine first). */
+function trustSection(trust, state) {
+  if (!trust || typeof trust !== 'object') return null;
+  const me = state.you ? state.you.seat : null;
+  const players = Array.isArray(trust.players) ? trust.players : [];
+  const mine = players.find((p) => p.seat === me);
+  const others = players.filter((p) => p.seat !== me);
+  const nameOf = (seat) => {
+    const p = (state.players || []).find((x) => x.seat === seat);
+    return p ? p.name : `Player ${seat + 1}`;
+  };
+  const stats = h('dl', { class: 'stats' });
+  const stat = (label, value, testid) => {
+    if (value === null) return;
+    stats.append(h('div', { class: 'stat', testid }, h('dt', null, label), h('dd', null, value)));
+  };
+  stat('Trust built', score100(trust.trust_built) || 'not rated', 'results-trust-built');
+  stat('Conduct index (table)', score100(trust.behaviour_index), 'results-behaviour');
+  if (mine) {
+    stat('Your conduct index', score100(mine.behaviour_index), 'results-my-behaviour');
+    if (typeof mine.trust_earned === 'number') stat('Trust you earned', score100(mine.trust_earned), 'results-my-trust');
+  }
+  const sentences = (p) => h('ul', { class: 'sentences' }, (p.sentences || []).map((t) => h('li', null, t)));
+  return h(
+    'section',
+    { class: 'card', testid: 'results-trust' },
+    h('h2', null, 'Trust and conduct'),
+    stats,
+    mine && mine.sentences && mine.sentences.length
+      ? h('div', { testid: 'results-my-sentences' }, h('h3', null, 'How you did'), sentences(mine))
+      : null,
+    others.length
+      ? h(
+          'details',
+          { class: 'reveal-brief' },
+          h('summary', null, others.length === 1 ? `How ${nameOf(others[0].seat)} did` : 'How the others did'),
+          others.map((p) => h('div', null, others.length > 1 ? h('h3', null, nameOf(p.seat)) : null, sentences(p))),
+        )
+      : null,
+  );
+}
+
 /**
  * @param {object} state  the whole state frame (phase results)
  * @param {object} opts   onLeave()
@@ -286,6 +332,38 @@ export function resultsView(state, opts = {}) {
                 h('div', { class: 'prose' }, paragraphs(role.brief)),
               )
             : null,
+        ),
+      ),
+    );
+  }
+
+  // Trust and conduct, and the checked statements.
+  const trust = trustSection(r.trust, state);
+  if (trust) el.appendChild(trust);
+  if (Array.isArray(r.disclosures) && r.disclosures.length) {
+    const nameOf = (seat) => {
+      if (state.you && seat === state.you.seat) return 'You';
+      const p = (state.players || []).find((x) => x.seat === seat);
+      return p ? p.name : `Player ${seat + 1}`;
+    };
+    el.appendChild(
+      h(
+        'section',
+        { class: 'card', testid: 'results-disclosures' },
+        h('h2', null, 'Statements about interests'),
+        h('p', { class: 'muted small' }, 'Each statement was checked against the speaker\'s own points.'),
+        h(
+          'ul',
+          { class: 'disclosure-list' },
+          r.disclosures.map((d) =>
+            h(
+              'li',
+              { 'data-truthful': String(!!d.truthful) },
+              h('span', { class: 'disc-who' }, nameOf(d.seat)),
+              h('span', { class: 'disc-text' }, `“${d.text}”`),
+              h('span', { class: ['type-tag', d.truthful ? 'type-compatible' : 'type-false'] }, d.truthful ? 'true to their points' : 'not true to their points'),
+            ),
+          ),
         ),
       ),
     );

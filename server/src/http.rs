@@ -1,20 +1,20 @@
 //! HTTP: the WebSocket endpoint, health check, session API and the static browser client.
 
 use crate::protocol::MAX_FRAME_BYTES;
+use crate::report::{match_reports, MatchReport};
 use crate::runtime::app::{App, CreateError};
 use crate::runtime::connection::serve_socket;
-use crate::runtime::session::SessionSettings;
-use axum::extract::ws::WebSocketUpgrade;
-use crate::report::{match_reports, MatchReport};
 use crate::runtime::facilitator::{AuthError, SessionControl};
 use crate::runtime::session::Session;
+use crate::runtime::session::SessionSettings;
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use std::collections::HashMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -134,22 +134,32 @@ fn token_of(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<Stri
     if let Some(t) = headers.get("x-facilitator-token").and_then(|v| v.to_str().ok()) {
         return Some(t.to_string());
     }
-    if let Some(t) = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) {
+    if let Some(t) = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+    {
         return Some(t.to_string());
     }
     query.get("token").cloned()
 }
 
 /// Checks the facilitator token; the error is the HTTP answer (404, 401 or 403).
-fn authorise(app: &App, code: &str, headers: &HeaderMap, query: &HashMap<String, String>) -> Result<Arc<Session>, Response> {
+fn authorise(
+    app: &App,
+    code: &str,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+) -> Result<Arc<Session>, Response> {
     app.facilitator(code, token_of(headers, query).as_deref()).map_err(|e| match e {
         AuthError::UnknownSession => {
             api_error(StatusCode::NOT_FOUND, "unknown_session", &format!("no session has the join code {code:?}"))
         }
-        AuthError::MissingToken => {
-            api_error(StatusCode::UNAUTHORIZED, "facilitator_token_required", "this needs the session's facilitator token")
+        AuthError::MissingToken => api_error(
+            StatusCode::UNAUTHORIZED,
+            "facilitator_token_required",
+            "this needs the session's facilitator token",
+        ),
+        AuthError::WrongToken => {
+            api_error(StatusCode::FORBIDDEN, "wrong_facilitator_token", "that is not this session's facilitator token")
         }
-        AuthError::WrongToken => api_error(StatusCode::FORBIDDEN, "wrong_facilitator_token", "that is not this session's facilitator token"),
     })
 }
 
@@ -228,7 +238,9 @@ async fn transcript(
     match session_reports(&app, &s).await {
         Ok((_, reports)) => match reports.iter().find(|r| r.id == match_id) {
             Some(r) => Json(crate::report::transcript(r)).into_response(),
-            None => api_error(StatusCode::NOT_FOUND, "unknown_match", &format!("no match {match_id:?} in this session")),
+            None => {
+                api_error(StatusCode::NOT_FOUND, "unknown_match", &format!("no match {match_id:?} in this session"))
+            }
         },
         Err(r) => r,
     }
@@ -252,7 +264,13 @@ async fn export(
         "matches.csv" => (crate::report::matches_csv(&s.code, &reports), "text/csv; charset=utf-8"),
         "players.csv" => (crate::report::players_csv(&s.code, &reports), "text/csv; charset=utf-8"),
         "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
-        _ => return api_error(StatusCode::NOT_FOUND, "unknown_export", "exports are matches.csv, players.csv and events.json"),
+        _ => {
+            return api_error(
+                StatusCode::NOT_FOUND,
+                "unknown_export",
+                "exports are matches.csv, players.csv and events.json",
+            )
+        }
     };
     let disposition = format!("attachment; filename=\"parley-{}-{}\"", s.code, file);
     ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()

@@ -4,7 +4,9 @@
 
 use crate::core::game::{Event, EventKind, Match, MatchConfig, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
-use crate::core::scoring::{analyse_outcome_with, issue_type, max_joint_package, nash_package, pareto_frontier, IssueType, OutcomeAnalysis};
+use crate::core::scoring::{
+    analyse_outcome_with, issue_type, max_joint_package, nash_package, pareto_frontier, IssueType, OutcomeAnalysis,
+};
 use crate::core::survey::QUESTIONS;
 use crate::core::trust::{analyse_log, Phrases, TrustReport};
 use crate::runtime::app::StoredMatchConfig;
@@ -60,7 +62,9 @@ impl MatchReport {
 
     fn outcome_reason(&self) -> String {
         match &self.state.outcome {
-            Some(Outcome::Impasse { reason }) => serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            Some(Outcome::Impasse { reason }) => {
+                serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+            }
             Some(Outcome::Abandoned { reason }) => reason.clone(),
             _ => String::new(),
         }
@@ -68,7 +72,11 @@ impl MatchReport {
 }
 
 /// Rebuilds every match of a session from its log.
-pub fn match_reports(scenarios: &BTreeMap<String, Arc<Scenario>>, log: &SessionLog, phrases: &Phrases) -> Vec<MatchReport> {
+pub fn match_reports(
+    scenarios: &BTreeMap<String, Arc<Scenario>>,
+    log: &SessionLog,
+    phrases: &Phrases,
+) -> Vec<MatchReport> {
     let names: HashMap<&str, &str> = log.players.iter().map(|p| (p.id.as_str(), p.name.as_str())).collect();
     let mut fronts: HashMap<String, Vec<crate::core::scoring::FrontierPoint>> = HashMap::new();
     log.matches
@@ -77,7 +85,12 @@ pub fn match_reports(scenarios: &BTreeMap<String, Arc<Scenario>>, log: &SessionL
             let scenario = scenarios.get(&row.scenario)?.clone();
             let cfg: StoredMatchConfig = serde_json::from_str(&row.config).ok()?;
             let seats: Vec<String> = serde_json::from_str(&row.seats).ok()?;
-            let config = MatchConfig { scenario: scenario.clone(), durations: cfg.durations, small_talk: cfg.small_talk, icebreaker: cfg.icebreaker };
+            let config = MatchConfig {
+                scenario: scenario.clone(),
+                durations: cfg.durations,
+                small_talk: cfg.small_talk,
+                icebreaker: cfg.icebreaker,
+            };
             let state = Match::replay(config.clone(), events);
             let trust = analyse_log(config, events, phrases);
             let front = fronts
@@ -115,10 +128,30 @@ fn package_text(s: &Scenario, pkg: &[usize]) -> String {
 
 /// The columns of `matches.csv`.
 pub const MATCH_COLUMNS: &[&str] = &[
-    "session", "match_id", "scenario", "small_talk", "created_at", "ended_at", "phase", "outcome", "outcome_reason",
-    "package", "joint_value", "max_joint_value", "efficiency", "surplus_efficiency", "pareto_optimal",
-    "distance_to_frontier", "trust_built", "trust_ratings", "behaviour_index", "small_talk_balance", "turn_taking",
-    "offers", "messages", "player_ids",
+    "session",
+    "match_id",
+    "scenario",
+    "small_talk",
+    "created_at",
+    "ended_at",
+    "phase",
+    "outcome",
+    "outcome_reason",
+    "package",
+    "joint_value",
+    "max_joint_value",
+    "efficiency",
+    "surplus_efficiency",
+    "pareto_optimal",
+    "distance_to_frontier",
+    "trust_built",
+    "trust_ratings",
+    "behaviour_index",
+    "small_talk_balance",
+    "turn_taking",
+    "offers",
+    "messages",
+    "player_ids",
 ];
 
 /// One row per match.
@@ -127,7 +160,8 @@ pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
     w.write_record(MATCH_COLUMNS).expect("csv to memory");
     for r in reports {
         let a = r.analysis.as_ref();
-        let phase = serde_json::to_value(r.state.phase).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let phase =
+            serde_json::to_value(r.state.phase).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
         let row: Vec<String> = vec![
             session.into(),
             r.id.clone(),
@@ -162,10 +196,33 @@ pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
 /// The columns of `players.csv`.
 pub fn player_columns() -> Vec<String> {
     let mut c: Vec<String> = [
-        "session", "match_id", "player_id", "name", "seat", "role", "scenario", "small_talk", "outcome", "points",
-        "batna", "surplus", "trust_earned", "behaviour_index", "perspective_before", "perspective_after",
-        "perspective_gain", "small_talk_messages", "questions_before", "questions_during", "acknowledgments", "pressure",
-        "true_disclosures", "misleading_disclosures", "reciprocated", "concessions", "survey",
+        "session",
+        "match_id",
+        "player_id",
+        "name",
+        "seat",
+        "role",
+        "scenario",
+        "small_talk",
+        "outcome",
+        "points",
+        "batna",
+        "surplus",
+        "trust_earned",
+        "behaviour_index",
+        "perspective_before",
+        "perspective_after",
+        "perspective_gain",
+        "small_talk_messages",
+        "questions_before",
+        "questions_during",
+        "acknowledgments",
+        "pressure",
+        "true_disclosures",
+        "misleading_disclosures",
+        "reciprocated",
+        "concessions",
+        "survey",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -218,7 +275,11 @@ pub fn players_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
                 sg.concessions.to_string(),
                 survey.into(),
             ];
-            row.extend(QUESTIONS.iter().map(|q| answer.and_then(|a| a.ratings.get(q.id)).map(|v| v.to_string()).unwrap_or_default()));
+            row.extend(
+                QUESTIONS
+                    .iter()
+                    .map(|q| answer.and_then(|a| a.ratings.get(q.id)).map(|v| v.to_string()).unwrap_or_default()),
+            );
             w.write_record(&row).expect("csv to memory");
         }
     }

@@ -170,8 +170,10 @@ impl App {
             return;
         };
         let session = self.sessions.get(&row.session).map(|s| s.clone());
-        let (dropout, grace, reveal) =
-            session.as_ref().map(|s| (s.settings.dropout, s.settings.grace_seconds, s.settings.reveal)).unwrap_or_default();
+        let (dropout, grace, reveal) = session
+            .as_ref()
+            .map(|s| (s.settings.dropout, s.settings.grace_seconds, s.settings.reveal))
+            .unwrap_or_default();
         let config = MatchConfig {
             scenario: scenario.clone(),
             durations: cfg.durations,
@@ -374,7 +376,13 @@ impl App {
 
     /// Creates, stores and starts a match for a group of waiting players (`k` = match number in
     /// the session: rotates roles and drives the A/B small-talk split).
-    pub(crate) async fn start_match(self: Arc<Self>, session: Arc<Session>, scenario_id: &str, group: Vec<String>, k: u64) {
+    pub(crate) async fn start_match(
+        self: Arc<Self>,
+        session: Arc<Session>,
+        scenario_id: &str,
+        group: Vec<String>,
+        k: u64,
+    ) {
         let Some(scenario) = self.scenarios.get(scenario_id).cloned() else {
             return;
         };

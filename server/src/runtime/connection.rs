@@ -228,7 +228,8 @@ impl Conn {
         self.outbox.send_json(&json!({"type": "welcome", "version": PROTOCOL_VERSION, "server_time": now_ms()}));
         if let Some(t) = token {
             let p = self.app.players.get(&t).map(|p| p.clone());
-            let removed = p.as_ref().is_some_and(|p| self.app.sessions.get(&p.session).is_some_and(|s| s.is_removed(&p.id)));
+            let removed =
+                p.as_ref().is_some_and(|p| self.app.sessions.get(&p.session).is_some_and(|s| s.is_removed(&p.id)));
             match p {
                 Some(_) if removed => self.error("removed", "the facilitator removed you from this session"),
                 Some(p) => self.bind(p).await,

@@ -137,7 +137,9 @@ impl App {
             }
             SessionControl::Pause { match_id } => self.control_matches(s, match_id, Control::Pause).await,
             SessionControl::Resume { match_id } => self.control_matches(s, match_id, Control::Resume).await,
-            SessionControl::Extend { seconds, match_id } => self.control_matches(s, match_id, Control::Extend(seconds)).await,
+            SessionControl::Extend { seconds, match_id } => {
+                self.control_matches(s, match_id, Control::Extend(seconds)).await
+            }
             SessionControl::EndPhase { match_id } => self.control_matches(s, match_id, Control::EndPhase).await,
             SessionControl::Broadcast { text } => {
                 let frame = json!({"type": "notice", "text": text});

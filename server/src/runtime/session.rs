@@ -151,7 +151,13 @@ pub struct Session {
 
 impl Session {
     /// A session in memory.
-    pub fn new(code: String, kind: SessionKind, settings: SessionSettings, facilitator_token: String, created_at: i64) -> Self {
+    pub fn new(
+        code: String,
+        kind: SessionKind,
+        settings: SessionSettings,
+        facilitator_token: String,
+        created_at: i64,
+    ) -> Self {
         let auto = settings.pairing == Pairing::Auto;
         Session {
             code,
