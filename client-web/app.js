@@ -669,6 +669,7 @@ class MatchView {
     const me = state.you.seat;
     const gone = state.players.filter((p) => p.seat !== me && !p.online);
     const lines = [];
+    if (state.paused && state.phase !== 'results') lines.push('The facilitator has paused the game. The clock is stopped.');
     if (state.dropout && state.dropout.message) lines.push(state.dropout.message);
     for (const p of gone) {
       if (state.dropout && state.dropout.seat === p.seat && state.dropout.message) continue;
@@ -676,14 +677,17 @@ class MatchView {
       const since = typeof p.gone_since === 'number' ? conn.now() - p.gone_since : null;
       lines.push(
         since !== null && since > 15000
-          ? `${p.name} lost their connection ${spokenDuration(since)} ago. The game waits for them to come back.`
-          : `${p.name} lost their connection. They can come back: the game waits for them.`,
+          ? `${p.name} lost their connection ${spokenDuration(since)} ago. They can rejoin where they left off.`
+          : `${p.name} lost their connection. They can rejoin where they left off.`,
       );
     }
+    this.presence.dataset.offline = gone.map((p) => p.seat).join(',');
+    const key = lines.join('\n');
+    if (key === this.presenceKey) return;
+    this.presenceKey = key;
     clear(this.presence);
     for (const l of lines) this.presence.appendChild(h('p', null, l));
     show(this.presence, lines.length > 0);
-    this.presence.dataset.offline = gone.map((p) => p.seat).join(',');
   }
 
   renderIntro(state) {
@@ -723,6 +727,7 @@ class MatchView {
     const saved = !!state.you.guessed_priorities;
     this.guessButton.textContent = saved ? 'Update my guess' : 'Save my guess';
     this.guessButton.disabled = !!state.paused;
+    if (this.guessList.disabled !== !!state.paused) this.guessList.setDisabled(!!state.paused);
     this.guessStatus.textContent = saved ? 'Your guess is saved.' : 'Optional, and only for you.';
     this.guessStatus.dataset.saved = String(saved);
   }

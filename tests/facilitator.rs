@@ -246,3 +246,32 @@ async fn debrief_and_exports_are_built_from_the_log_and_repeatable() {
         assert_eq!(x, y, "{f} differs between two exports");
     }
 }
+
+#[tokio::test]
+async fn sessions_can_be_created_from_the_command_line() {
+    let server = Server::start();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_parley"))
+        .args(["session", "create", "--server", &server.addr, "--scenario", "campsite", "--small-talk", "split"])
+        .args(["--pairing", "facilitator", "--durations", "10,20,30,40", "--title", "Tuesday"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s =
+        Session { code: v["code"].as_str().unwrap().into(), token: v["facilitator_token"].as_str().unwrap().into() };
+    let m = monitor(&server, &s).await;
+    assert_eq!(
+        (m["session"]["small_talk"].as_str(), m["session"]["pairing"].as_str()),
+        (Some("split"), Some("facilitator"))
+    );
+    assert_eq!(m["session"]["title"], "Tuesday");
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_parley"))
+        .args(["session", "create", "--server", &server.addr, "--scenario", "moon-base"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("unknown")
+            || String::from_utf8_lossy(&bad.stderr).contains("no scenario")
+    );
+}

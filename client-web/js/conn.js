@@ -55,8 +55,13 @@ export class Connection {
   start() {
     this.stopped = false;
     this.open();
-    window.addEventListener('online', () => {
-      if (!this.ws || this.ws.readyState === WebSocket.CLOSED) this.reconnectNow();
+    // Back online, or a phone brings the tab back: reconnect at once instead of waiting out the backoff.
+    const wake = () => {
+      if (!this.stopped && (!this.ws || this.ws.readyState === WebSocket.CLOSED)) this.reconnectNow();
+    };
+    window.addEventListener('online', wake);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') wake();
     });
   }
 

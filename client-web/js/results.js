@@ -230,6 +230,18 @@ export function resultsView(state, opts = {}) {
     ),
   );
 
+  // Feedback.
+  if (Array.isArray(r.feedback) && r.feedback.length) {
+    el.appendChild(
+      h(
+        'section',
+        { class: 'card feedback' },
+        h('h2', null, 'Feedback'),
+        h('ul', { testid: 'results-feedback' }, r.feedback.map((f) => h('li', null, f))),
+      ),
+    );
+  }
+
   // Frontier chart (two roles only).
   if (Array.isArray(r.frontier) && r.frontier.length && roles.length === 2) {
     const outcomePoint = [Number(roles[0].score), Number(roles[1].score)];
@@ -254,6 +266,38 @@ export function resultsView(state, opts = {}) {
           title: `Possible deals for ${roles[0].name} and ${roles[1].name}`,
           width: Math.min(window.innerWidth, 1000) - 60,
         }),
+      ),
+    );
+  }
+
+  // Trust and conduct, and the checked statements.
+  const trust = trustSection(r.trust, state);
+  if (trust) el.appendChild(trust);
+  if (Array.isArray(r.disclosures) && r.disclosures.length) {
+    const nameOf = (seat) => {
+      if (state.you && seat === state.you.seat) return 'You';
+      const p = (state.players || []).find((x) => x.seat === seat);
+      return p ? p.name : `Player ${seat + 1}`;
+    };
+    el.appendChild(
+      h(
+        'section',
+        { class: 'card', testid: 'results-disclosures' },
+        h('h2', null, 'Statements about interests'),
+        h('p', { class: 'muted small' }, 'Each statement was checked against the speaker\'s own points.'),
+        h(
+          'ul',
+          { class: 'disclosure-list' },
+          r.disclosures.map((d) =>
+            h(
+              'li',
+              { 'data-truthful': String(!!d.truthful) },
+              h('span', { class: 'disc-who' }, nameOf(d.seat)),
+              h('span', { class: 'disc-text' }, `“${d.text}”`),
+              h('span', { class: ['type-tag', d.truthful ? 'type-compatible' : 'type-false'] }, d.truthful ? 'true to their points' : 'not true to their points'),
+            ),
+          ),
+        ),
       ),
     );
   }
@@ -333,50 +377,6 @@ export function resultsView(state, opts = {}) {
               )
             : null,
         ),
-      ),
-    );
-  }
-
-  // Trust and conduct, and the checked statements.
-  const trust = trustSection(r.trust, state);
-  if (trust) el.appendChild(trust);
-  if (Array.isArray(r.disclosures) && r.disclosures.length) {
-    const nameOf = (seat) => {
-      if (state.you && seat === state.you.seat) return 'You';
-      const p = (state.players || []).find((x) => x.seat === seat);
-      return p ? p.name : `Player ${seat + 1}`;
-    };
-    el.appendChild(
-      h(
-        'section',
-        { class: 'card', testid: 'results-disclosures' },
-        h('h2', null, 'Statements about interests'),
-        h('p', { class: 'muted small' }, 'Each statement was checked against the speaker\'s own points.'),
-        h(
-          'ul',
-          { class: 'disclosure-list' },
-          r.disclosures.map((d) =>
-            h(
-              'li',
-              { 'data-truthful': String(!!d.truthful) },
-              h('span', { class: 'disc-who' }, nameOf(d.seat)),
-              h('span', { class: 'disc-text' }, `“${d.text}”`),
-              h('span', { class: ['type-tag', d.truthful ? 'type-compatible' : 'type-false'] }, d.truthful ? 'true to their points' : 'not true to their points'),
-            ),
-          ),
-        ),
-      ),
-    );
-  }
-
-  // Feedback.
-  if (Array.isArray(r.feedback) && r.feedback.length) {
-    el.appendChild(
-      h(
-        'section',
-        { class: 'card feedback' },
-        h('h2', null, 'Feedback'),
-        h('ul', { testid: 'results-feedback' }, r.feedback.map((f) => h('li', null, f))),
       ),
     );
   }

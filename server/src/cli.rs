@@ -23,9 +23,54 @@ pub enum Command {
     /// Check and list scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// Create sessions on a running server (for scripting).
+    #[command(subcommand)]
+    Session(SessionCommand),
     /// Benchmarks (numbers for docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+/// `parley session ...`
+#[derive(Subcommand, Debug)]
+pub enum SessionCommand {
+    /// Create a workshop session; prints the server's JSON answer (join code, facilitator token, links).
+    Create(SessionCreateArgs),
+}
+
+/// Options of `parley session create`.
+#[derive(clap::Args, Debug)]
+pub struct SessionCreateArgs {
+    /// The server's address.
+    #[arg(long, env = "PARLEY_ADDR", default_value = "127.0.0.1:8080")]
+    pub server: String,
+    /// The server's admin key, if it requires one.
+    #[arg(long, env = "PARLEY_ADMIN_KEY")]
+    pub admin_key: Option<String>,
+    /// Scenario id.
+    #[arg(long)]
+    pub scenario: String,
+    /// A title for the facilitator's list.
+    #[arg(long, default_value = "")]
+    pub title: String,
+    /// Small-talk treatment: all, none or split.
+    #[arg(long, default_value = "all")]
+    pub small_talk: String,
+    /// Pairing: auto or facilitator.
+    #[arg(long, default_value = "auto")]
+    pub pairing: String,
+    /// What results reveal: all or scores.
+    #[arg(long, default_value = "all")]
+    pub reveal: String,
+    /// Dropout policy: wait or abandon.
+    #[arg(long, default_value = "wait")]
+    pub dropout: String,
+    /// Seconds a disconnected player may take to come back.
+    #[arg(long, default_value_t = 120)]
+    pub grace_seconds: u64,
+    /// Phase durations in seconds as prep,small_talk,bargaining,survey (the scenario's when absent).
+    #[arg(long, value_delimiter = ',')]
+    pub durations: Option<Vec<u64>>,
 }
 
 /// `parley bench ...`
@@ -66,6 +111,7 @@ pub fn main() -> ExitCode {
         Some(Command::Serve(args)) => crate::runtime::serve_blocking(args),
         Some(Command::Scenario(ScenarioCommand::Check { files, json })) => check(&files, json),
         Some(Command::Scenario(ScenarioCommand::List { scenarios })) => list(&scenarios),
+        Some(Command::Session(SessionCommand::Create(a))) => create_session(a),
         Some(Command::Bench(BenchCommand::Frontier(a))) => {
             crate::bench::frontier::run(&a);
             ExitCode::SUCCESS
@@ -147,5 +193,35 @@ fn list(dir: &PathBuf) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn create_session(a: SessionCreateArgs) -> ExitCode {
+    let mut body = serde_json::json!({
+        "scenario": a.scenario, "title": a.title, "small_talk": a.small_talk, "pairing": a.pairing,
+        "reveal": a.reveal, "dropout": a.dropout, "grace_seconds": a.grace_seconds,
+    });
+    if let Some(d) = &a.durations {
+        if d.len() != 4 {
+            eprintln!("error: --durations takes four numbers: prep,small_talk,bargaining,survey");
+            return ExitCode::FAILURE;
+        }
+        body["durations"] = serde_json::json!({"prep": d[0], "small_talk": d[1], "bargaining": d[2], "survey": d[3]});
+    }
+    let headers: Vec<(&str, &str)> = a.admin_key.as_deref().map(|k| vec![("x-admin-key", k)]).unwrap_or_default();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    match rt.block_on(crate::httpclient::request(&a.server, "POST", "/api/sessions", Some(&body), &headers)) {
+        Ok((201, v)) => {
+            println!("{v}");
+            ExitCode::SUCCESS
+        }
+        Ok((status, v)) => {
+            eprintln!("error: the server answered {status}: {}", v["message"].as_str().unwrap_or(&v.to_string()));
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod bench;
 pub mod cli;
 pub mod core;
 pub mod http;
+pub mod httpclient;
 pub mod protocol;
 pub mod report;
 pub mod runtime;

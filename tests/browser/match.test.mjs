@@ -98,6 +98,13 @@ test('two players play job-offer from join to results', async () => {
       assert.ok(!normalise(JSON.stringify(f)).includes(firstB), `frame ${f.type} leaks B's brief`);
       assert.ok(!JSON.stringify(f).includes(`"batna":${roleB.batna}`), `frame ${f.type} leaks B's walk-away value`);
     }
+    // Before talking, A guesses what matters most to B (optional; may be changed in prep).
+    await pageA.getByTestId('guess').waitFor();
+    await pageA.getByTestId(`guess-up-${scenario.issues[3].id}`).click();
+    await pageA.getByTestId('guess-submit').click();
+    await pageA.locator('[data-testid="guess-status"][data-saved="true"]').waitFor();
+    const guessed = await pageA.locator('[data-testid="guess-priorities"] li').evaluateAll((lis) => lis.map((li) => li.dataset.issue));
+    assert.equal(guessed[2], scenario.issues[3].id, 'the guess list moved the issue up');
     await screenshot(pageA, '01-prep-brief');
 
     // ---------------------------------------------------------------- small talk
@@ -182,6 +189,16 @@ test('two players play job-offer from join to results', async () => {
     assert.ok(overflow <= 1, `no horizontal scrolling at 360 px (overflow ${overflow}px)`);
     await pageA.setViewportSize({ width: 1280, height: 900 });
 
+    // B tells A, as a checked statement, which issue matters most to B (true to B's points).
+    const range = (issue) => Math.max(...issue.points[roleB.id]) - Math.min(...issue.points[roleB.id]);
+    const topB = scenario.issues.reduce((a, b) => (range(b) > range(a) ? b : a));
+    await pageB.locator('[data-testid="disclose"] > summary').click();
+    await pageB.getByTestId('disclose-kind-importance').check();
+    await pageB.getByTestId('disclose-issue').selectOption(topB.id);
+    await pageB.getByTestId('disclose-level').selectOption('high');
+    await pageB.getByTestId('disclose-send').click();
+    await pageA.getByTestId('chat-log').getByText(`${topB.name} matters a lot to me.`).waitFor();
+
     await acceptB.click();
 
     // ---------------------------------------------------------------- survey
@@ -224,6 +241,11 @@ test('two players play job-offer from join to results', async () => {
       .allTextContents();
     assert.deepEqual(revealed.map(Number), scenario.issues[0].points[roleB.id], "the results reveal B's points to A");
     await pageA.getByTestId('frontier-chart').screenshot({ path: `${SCREENSHOTS}/05-results-chart.png` });
+    // The checked statement's verdict and the trust report are part of the reveal.
+    const disclosure = pageA.locator('[data-testid="results-disclosures"] li').first();
+    await disclosure.waitFor();
+    assert.equal(await disclosure.getAttribute('data-truthful'), 'true');
+    await pageA.getByTestId('results-trust').waitFor();
     await screenshot(pageA, '05-results');
     await screenshot(pageB, '05-results-b');
 

@@ -2,9 +2,7 @@
 //! talks to it over real WebSockets (tokio-tungstenite) and HTTP.
 #![allow(dead_code)]
 
-use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
-use http_body_util::{BodyExt, Full};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -138,18 +136,7 @@ fn spawn(db: &std::path::Path, extra: &[String]) -> (Child, String) {
 }
 
 async fn http(addr: &str, method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> (u16, Value) {
-    let client =
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http::<Full<Bytes>>();
-    let mut req = hyper::Request::builder().method(method).uri(format!("http://{addr}{path}"));
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let resp = client.request(req.body(Full::new(Bytes::from(body))).unwrap()).await.expect("http request");
-    let status = resp.status().as_u16();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    let v = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()));
-    (status, v)
+    parley::httpclient::request(addr, method, path, body.as_ref(), headers).await.expect("http request")
 }
 
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;

@@ -1,0 +1,78 @@
+// What players see when the facilitator acts: a broadcast notice, a paused clock, an extended
+// phase, a phase ended early. Uses the facilitator control endpoint
+// (POST /api/sessions/{code}/control with the session's facilitator token).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, createSession, screenshot, waitPhase, join, BASE_URL } from './lib.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  if (browser) await browser.close();
+});
+
+async function control(session, body) {
+  const res = await fetch(`${BASE_URL}/api/sessions/${session.code}/control`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-facilitator-token': session.facilitator_token },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, `control ${JSON.stringify(body)} answered ${res.status}: ${text}`);
+}
+
+async function remaining(page) {
+  return Number(await page.getByTestId('countdown').getAttribute('data-remaining'));
+}
+
+test('notice, pause, extend and end-phase from the facilitator reach the players', async () => {
+  const session = await createSession({
+    scenario: 'campsite',
+    durations: { prep: 120, small_talk: 300, bargaining: 300, survey: 300 },
+  });
+  const ctxA = await browser.newContext();
+  const ctxB = await browser.newContext();
+  const pageA = await ctxA.newPage();
+  const pageB = await ctxB.newPage();
+  try {
+    await join(pageA, session.code, 'Ana');
+    await join(pageB, session.code, 'Ben');
+    await waitPhase(pageA, 'prep');
+    await waitPhase(pageB, 'prep');
+
+    // A broadcast shows as a banner on every page.
+    await control(session, { action: 'broadcast', text: 'Two minutes to read, then small talk.' });
+    for (const p of [pageA, pageB]) {
+      await p.getByTestId('notice').getByText('Two minutes to read, then small talk.').waitFor();
+    }
+
+    // Pause: the clock shows "Paused" and the ready vote is disabled; resume undoes it.
+    await control(session, { action: 'pause' });
+    await pageA.getByTestId('countdown').getByText('Paused').waitFor();
+    await pageA.locator('[data-testid="ready"][disabled]').waitFor();
+    await screenshot(pageA, '12-paused-with-notice');
+    await control(session, { action: 'resume' });
+    await pageA.locator('[data-testid="ready"]:not([disabled])').waitFor();
+    await pageA.getByTestId('countdown').getByText(/left$/).waitFor();
+
+    // Extend: the countdown jumps up.
+    const before = await remaining(pageA);
+    assert.ok(before > 0 && before <= 120, `prep countdown ${before}`);
+    await control(session, { action: 'extend', seconds: 600 });
+    await pageA.waitForFunction(
+      (b) => Number(document.querySelector('[data-testid="countdown"]').dataset.remaining) > b + 500,
+      before,
+    );
+
+    // End the phase now: small talk starts on both pages.
+    await control(session, { action: 'end_phase' });
+    await waitPhase(pageA, 'small_talk');
+    await waitPhase(pageB, 'small_talk');
+  } finally {
+    await ctxA.close();
+    await ctxB.close();
+  }
+});
