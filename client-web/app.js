@@ -24,7 +24,6 @@ const app = {
   briefOpen: false,
   backOnlineTimer: null,
   noticeTimer: null,
-  previousOffers: new Map(),
 };
 
 const conn = new Connection({ onMessage, onStatus });
@@ -181,7 +180,7 @@ function errorArea(code) {
 function onError(msg) {
   const code = msg.code;
   const text = errorSentence(code, msg.message);
-  if (code === 'bad_token') {
+  if (code === 'bad_token' || code === 'removed') {
     saveToken(null);
     app.joined = null;
     app.state = null;
@@ -746,7 +745,7 @@ class MatchView {
     this.readyButton.setAttribute('aria-pressed', String(iVoted));
     this.readyText.textContent =
       phase === 'prep'
-        ? `When everyone is ready, small talk begins (${count} of ${state.players.length} ready).`
+        ? `When everyone is ready, the conversation begins (${count} of ${state.players.length} ready).`
         : `When everyone is ready, bargaining begins (${count} of ${state.players.length} ready).`;
     clear(this.readyVotes);
     for (const p of state.players) {

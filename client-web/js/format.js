@@ -96,6 +96,7 @@ const ERRORS = {
   hello_required: 'The connection got confused. Reload the page to continue.',
   unsupported_version: 'This page is out of date. Reload the page to get the current version.',
   bad_token: 'Your earlier seat has expired. Please join again.',
+  removed: 'The facilitator removed you from this session.',
   unknown_session: 'There is no session with that code. Check the code with your facilitator.',
   bad_name: 'Please enter a name of 1 to 40 characters.',
   unknown_scenario: 'That scenario is not available. Pick another one or choose "Surprise me".',

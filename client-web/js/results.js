@@ -157,6 +157,8 @@ export function resultsView(state, opts = {}) {
   const myRoleId = state.you && state.you.role ? state.you.role.id : null;
   const outcome = r.outcome || state.outcome || null;
   const deal = outcome && outcome.kind === 'deal' ? outcome.package : null;
+  // Roles whose points are revealed (a session may reveal only scores: then just mine).
+  const shown = roles.filter((role) => role.points && typeof role.points === 'object');
 
   const el = h('div', { class: 'results', testid: 'results' });
 
@@ -222,7 +224,13 @@ export function resultsView(state, opts = {}) {
       ),
       h('p', { class: 'joint', testid: 'results-joint', 'data-value': String(r.joint_value) }, 'Joint value: ', jointText),
       deal && typeof r.surplus_efficiency === 'number'
-        ? h('p', { class: 'muted small' }, `You captured ${percent(r.surplus_efficiency)} of the value available above your walk-away values.`)
+        ? h(
+            'p',
+            { class: 'muted small' },
+            r.surplus_efficiency >= 0
+              ? `You captured ${percent(r.surplus_efficiency)} of the value available above your walk-away values.`
+              : 'Together you ended below the sum of your walk-away values.',
+          )
         : null,
       r.pareto_optimal
         ? h('p', { class: 'good', testid: 'results-pareto' }, 'Your deal is on the frontier: no other package was better for everyone.')
@@ -305,7 +313,7 @@ export function resultsView(state, opts = {}) {
   // The agreed package, and a better one if there was one.
   if (deal) {
     el.appendChild(
-      h('section', { class: 'card' }, h('h2', null, 'The deal'), h('div', { class: 'table-scroll' }, packageLines(issues, deal, roles, myRoleId))),
+      h('section', { class: 'card' }, h('h2', null, 'The deal'), h('div', { class: 'table-scroll' }, packageLines(issues, deal, shown, myRoleId))),
     );
   }
   if (r.better_package && r.better_package.package && !r.pareto_optimal && deal) {
@@ -317,7 +325,7 @@ export function resultsView(state, opts = {}) {
         { class: 'card', testid: 'results-better' },
         h('h2', null, 'A package that was better for everyone'),
         h('p', null, `For example: ${who}.`),
-        h('div', { class: 'table-scroll' }, packageLines(issues, bp.package, roles, myRoleId)),
+        h('div', { class: 'table-scroll' }, packageLines(issues, bp.package, shown, myRoleId)),
       ),
     );
   }
@@ -353,9 +361,19 @@ export function resultsView(state, opts = {}) {
   }
 
   // What each side valued: every role's points side by side, the agreed option highlighted.
-  const others = roles.filter((role) => role.id !== myRoleId);
+  const others = shown.filter((role) => role.id !== myRoleId);
+  if (!others.length && roles.length > 1) {
+    el.appendChild(
+      h(
+        'section',
+        { class: 'card', testid: 'results-reveal' },
+        h('h2', null, 'What the other side valued'),
+        h('p', { class: 'muted' }, 'In this session the other roles\' points and briefs stay private. Ask your facilitator in the debrief.'),
+      ),
+    );
+  }
   if (others.length) {
-    const ordered = [...roles.filter((role) => role.id === myRoleId), ...others];
+    const ordered = [...shown.filter((role) => role.id === myRoleId), ...others];
     el.appendChild(
       h(
         'section',

@@ -7,9 +7,11 @@
 //! - [`report`]: debrief and exports, rebuilt from the stored log;
 //! - [`runtime`]: sessions, pairing, one actor task per match, timers, connections;
 //! - [`http`]: the axum router (WebSocket, static client, session API);
+//! - [`bots`]: server-side negotiators that play over the same WebSocket interface as people;
 //! - [`cli`]: the `parley` command line; [`bench`]: `parley bench`.
 
 pub mod bench;
+pub mod bots;
 pub mod cli;
 pub mod core;
 pub mod http;

@@ -94,6 +94,12 @@ pub enum ClientMsg {
         /// The facilitator token.
         token: String,
     },
+    /// Practice pool: play with a bot now instead of waiting.
+    PlayBot {
+        /// `logroller`, `hardballer` or `tit_for_tat`; random when absent.
+        #[serde(default)]
+        strategy: Option<String>,
+    },
     /// Heartbeat; answered with `pong`.
     Ping,
 }
@@ -178,6 +184,7 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         "disclose",
         "guess_priorities",
         "watch",
+        "play_bot",
         "ping",
     ];
     if !KNOWN.contains(&kind) {

@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, createSession, screenshot, waitPhase, join, BASE_URL } from './lib.mjs';
+import { launch, createSession, screenshot, waitPhase, join, BASE_URL, normalise } from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -74,5 +74,60 @@ test('notice, pause, extend and end-phase from the facilitator reach the players
   } finally {
     await ctxA.close();
     await ctxB.close();
+  }
+});
+
+test('a session that reveals only scores keeps the other side private in the results', async () => {
+  const session = await createSession({
+    scenario: 'campsite',
+    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
+    reveal: 'scores',
+  });
+  const ctxA = await browser.newContext();
+  const ctxB = await browser.newContext();
+  const pageA = await ctxA.newPage();
+  const pageB = await ctxB.newPage();
+  try {
+    await join(pageA, session.code, 'Ana');
+    await join(pageB, session.code, 'Ben');
+    await waitPhase(pageA, 'prep');
+    const briefB = normalise(await pageB.getByTestId('brief-private').textContent()).slice(0, 80);
+    // The facilitator ends every phase: bargaining ends in impasse, then the survey ends.
+    for (const next of ['small_talk', 'bargaining', 'survey', 'results']) {
+      await control(session, { action: 'end_phase' });
+      await waitPhase(pageA, next);
+    }
+    await pageA.getByTestId('results').waitFor();
+    assert.match(await pageA.getByTestId('results-outcome').textContent(), /facilitator ended/);
+    await pageA.getByTestId('results-reveal').getByText('stay private').waitFor();
+    assert.equal(await pageA.getByTestId('reveal-points').count(), 0);
+    const text = normalise(await pageA.evaluate(() => document.body.textContent));
+    assert.ok(!text.includes(briefB), "A's results do not show B's brief");
+  } finally {
+    await ctxA.close();
+    await ctxB.close();
+  }
+});
+
+test('a player removed by the facilitator is sent back to the join form', async () => {
+  const session = await createSession({ scenario: 'campsite' });
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  try {
+    await join(page, session.code, 'Ana');
+    await page.getByTestId('screen-waiting').waitFor();
+    const res = await fetch(`${BASE_URL}/api/sessions/${session.code}/monitor`, {
+      headers: { 'x-facilitator-token': session.facilitator_token },
+    });
+    const monitor = await res.json();
+    const me = monitor.players.find((p) => p.name === 'Ana');
+    assert.ok(me, `Ana is in the monitor: ${JSON.stringify(monitor.players)}`);
+    await control(session, { action: 'remove', player_id: me.id });
+    await page.reload();
+    await page.getByTestId('screen-join').waitFor();
+    await page.locator('[data-testid="error"][data-error-for="join"]').getByText('removed you').waitFor();
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('parley.token')), null);
+  } finally {
+    await ctx.close();
   }
 });

@@ -56,6 +56,27 @@ pub struct App {
     pub connections: AtomicUsize,
     /// Phrase lists for the behaviour signals.
     pub phrases: Arc<Phrases>,
+    /// This server's own address, for the bots it starts (they connect like people do).
+    pub self_addr: std::sync::OnceLock<String>,
+    /// Bot settings.
+    pub bots: BotSettings,
+    /// Seats handed to a bot by the dropout policy: `(match id, seat)`.
+    pub handoff: tokio::sync::mpsc::UnboundedSender<(String, usize)>,
+}
+
+/// How the server's own bots behave.
+#[derive(Debug, Clone)]
+pub struct BotSettings {
+    /// Seconds someone waits alone in the practice pool before a bot is offered (0 = never).
+    pub practice_after: u64,
+    /// Milliseconds between a bot's actions.
+    pub pace_ms: u64,
+}
+
+impl Default for BotSettings {
+    fn default() -> Self {
+        BotSettings { practice_after: 30, pace_ms: 1500 }
+    }
 }
 
 /// Why a session could not be created.
@@ -81,7 +102,9 @@ impl App {
         scenarios: Vec<Scenario>,
         admin_key: Option<String>,
         phrases: Phrases,
+        bots: BotSettings,
     ) -> Arc<App> {
+        let (handoff, mut handoff_rx) = tokio::sync::mpsc::unbounded_channel::<(String, usize)>();
         let scenarios: BTreeMap<String, Arc<Scenario>> =
             scenarios.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect();
         let practice_code = snapshot.sessions.iter().find(|s| s.kind == "practice").map(|s| s.code.clone());
@@ -96,6 +119,16 @@ impl App {
             admin_key,
             connections: AtomicUsize::new(0),
             phrases: Arc::new(phrases),
+            self_addr: std::sync::OnceLock::new(),
+            bots,
+            handoff,
+        });
+        let weak = Arc::downgrade(&app);
+        tokio::spawn(async move {
+            while let Some((match_id, seat)) = handoff_rx.recv().await {
+                let Some(app) = weak.upgrade() else { break };
+                app.hand_seat_to_bot(&match_id, seat);
+            }
         });
         for s in &snapshot.sessions {
             let settings: SessionSettings = match serde_json::from_str(&s.settings) {
@@ -202,9 +235,11 @@ impl App {
             self.phrases.clone(),
             now,
         )
-        .with_reveal(reveal);
+        .with_reveal(reveal)
+        .with_handoff(self.handoff.clone());
         let (tx, rx) = mpsc::channel(MAILBOX);
-        self.matches.insert(row.id.clone(), MatchHandle { id: row.id.clone(), session: row.session, scenario, tx });
+        self.matches
+            .insert(row.id.clone(), MatchHandle { id: row.id.clone(), session: row.session, scenario, tx, seats });
         tokio::spawn(actor.run(rx, events.is_empty()));
     }
 
@@ -318,6 +353,9 @@ impl App {
             }
         }
         self.notify_waiting(&session, &line);
+        if session.kind == SessionKind::Practice && groups.is_empty() && self.bots.practice_after > 0 {
+            self.offer_bot_later(&session, player, &line);
+        }
         for (group, k) in groups {
             let app = self.clone();
             let session = session.clone();
@@ -431,9 +469,16 @@ impl App {
             self.phrases.clone(),
             now_ms(),
         )
-        .with_reveal(session.settings.reveal);
+        .with_reveal(session.settings.reveal)
+        .with_handoff(self.handoff.clone());
         let (tx, rx) = mpsc::channel(MAILBOX);
-        let handle = MatchHandle { id: id.clone(), session: session.code.clone(), scenario, tx: tx.clone() };
+        let handle = MatchHandle {
+            id: id.clone(),
+            session: session.code.clone(),
+            scenario,
+            tx: tx.clone(),
+            seats: seats.clone(),
+        };
         self.matches.insert(id.clone(), handle);
         tracing::info!(match_id = %id, session = %session.code, scenario = %scenario_id, small_talk, "match started");
         tokio::spawn(actor.run(rx, true));

@@ -214,8 +214,30 @@ impl Conn {
                 }
                 Err(_) => self.error("bad_token", "that is not this session's facilitator token"),
             },
+            ClientMsg::PlayBot { strategy } => {
+                let strategy = match strategy.as_deref().map(crate::bots::brain::Strategy::parse) {
+                    Some(None) => {
+                        return self.error_keep("bad_message", "strategy is logroller, hardballer or tit_for_tat")
+                    }
+                    Some(s) => s,
+                    None => None,
+                };
+                match self.player.clone() {
+                    None => self.error("not_joined", "join the practice pool first"),
+                    Some(p) => {
+                        if let Err((code, m)) = self.app.play_bot(&p, strategy) {
+                            self.error(code, &m);
+                        }
+                    }
+                }
+            }
             other => self.act(other).await,
         }
+        true
+    }
+
+    fn error_keep(&self, code: &str, message: &str) -> bool {
+        self.error(code, message);
         true
     }
 
@@ -328,7 +350,8 @@ impl Conn {
             | ClientMsg::Join { .. }
             | ClientMsg::Practice { .. }
             | ClientMsg::Ping
-            | ClientMsg::Watch { .. } => return,
+            | ClientMsg::Watch { .. }
+            | ClientMsg::PlayBot { .. } => return,
         };
         if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {
             self.error("match_unavailable", "your match is not running");

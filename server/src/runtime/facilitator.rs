@@ -69,6 +69,12 @@ pub enum SessionControl {
         /// The text (1..=500 characters).
         text: String,
     },
+    /// Add a bot player to the session (for odd numbers).
+    AddBot {
+        /// Strategy; random when absent.
+        #[serde(default)]
+        strategy: Option<crate::bots::brain::Strategy>,
+    },
     /// Remove a participant (their match ends as abandoned; their token stops working).
     Remove {
         /// The player.
@@ -152,6 +158,10 @@ impl App {
             }
             SessionControl::Remove { player_id } => {
                 self.remove_player(s, &player_id).await;
+                1
+            }
+            SessionControl::AddBot { strategy } => {
+                self.spawn_bot(crate::bots::client::Entry::Code(s.code.clone()), strategy);
                 1
             }
         })

@@ -85,6 +85,8 @@ pub struct MatchHandle {
     pub scenario: Arc<Scenario>,
     /// The mailbox.
     pub tx: mpsc::Sender<MatchMsg>,
+    /// Player ids by seat.
+    pub seats: Vec<String>,
 }
 
 /// Mailbox size per match.
@@ -110,9 +112,16 @@ pub struct MatchActor {
     dropout_told: Vec<bool>,
     phrases: Arc<Phrases>,
     reveal: Reveal,
+    handoff: Option<mpsc::UnboundedSender<(String, usize)>>,
 }
 
 impl MatchActor {
+    /// Where to ask for a bot when the dropout policy is `bot`.
+    pub fn with_handoff(mut self, tx: mpsc::UnboundedSender<(String, usize)>) -> Self {
+        self.handoff = Some(tx);
+        self
+    }
+
     /// Sets what the results reveal (default: everything).
     pub fn with_reveal(mut self, reveal: Reveal) -> Self {
         self.reveal = reveal;
@@ -156,6 +165,7 @@ impl MatchActor {
             dropout_told: vec![false; n],
             phrases,
             reveal: Reveal::All,
+            handoff: None,
         }
     }
 
@@ -297,6 +307,18 @@ impl MatchActor {
                     self.broadcast_state(now);
                 }
             }
+            DropoutPolicy::Bot => {
+                if !self.dropout_told[seat] {
+                    self.dropout_told[seat] = true;
+                    if let Some(h) = &self.handoff {
+                        let _ = h.send((self.id.clone(), seat));
+                    }
+                    let f = json!({"type": "notice", "text": format!("{} left; a bot takes their seat so you can finish.", self.seats[seat].name)});
+                    for c in self.conns.iter().flatten() {
+                        c.send_json(&f);
+                    }
+                }
+            }
         }
     }
 
@@ -323,6 +345,7 @@ impl MatchActor {
                 info.name, minutes
             ),
             DropoutPolicy::Abandon => format!("{} left; the match ends as abandoned.", info.name),
+            DropoutPolicy::Bot => format!("{} left; a bot plays their seat.", info.name),
         };
         Some(json!({"seat": other, "policy": self.dropout, "gone_since": gone, "message": message}))
     }

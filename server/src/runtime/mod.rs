@@ -3,6 +3,7 @@
 //! ([`connection`], [`outbox`]) and `serve`.
 
 pub mod app;
+pub mod bots;
 pub mod connection;
 pub mod facilitator;
 pub mod match_actor;
@@ -34,6 +35,12 @@ pub struct ServeArgs {
     /// Require this key (header `x-admin-key`) to create sessions.
     #[arg(long, env = "PARLEY_ADMIN_KEY")]
     pub admin_key: Option<String>,
+    /// Seconds someone waits alone in the practice pool before a bot is offered (0 = never).
+    #[arg(long, env = "PARLEY_PRACTICE_BOT_AFTER", default_value_t = 30)]
+    pub practice_bot_after: u64,
+    /// Milliseconds between a server bot's actions.
+    #[arg(long, env = "PARLEY_BOT_PACE_MS", default_value_t = 1500)]
+    pub bot_pace_ms: u64,
     /// Extra acknowledgment and pressure phrases (TOML, same format as `server/data/phrases.toml`).
     #[arg(long, env = "PARLEY_PHRASES")]
     pub phrases: Option<PathBuf>,
@@ -80,10 +87,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         db = %args.db.display(), scenarios = scenarios.len(), sessions = snapshot.sessions.len(),
         matches = snapshot.matches.len(), "store opened"
     );
-    let app = app::App::open(store, snapshot, scenarios, args.admin_key.clone(), phrases).await;
+    let bots = app::BotSettings { practice_after: args.practice_bot_after, pace_ms: args.bot_pace_ms };
+    let app = app::App::open(store, snapshot, scenarios, args.admin_key.clone(), phrases, bots).await;
     let listener =
         tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let _ = app.self_addr.set(addr.to_string());
     println!("listening on http://{addr}");
     println!("practice pool code {}", app.practice_code);
     use std::io::Write;

@@ -72,6 +72,8 @@ pub enum DropoutPolicy {
     Wait,
     /// End the match as abandoned.
     Abandon,
+    /// Hand the seat to a bot (it resumes the seat like the player would).
+    Bot,
 }
 
 /// How players are put into matches.

@@ -1,0 +1,402 @@
+// SVG charts of the debrief: every outcome against the Pareto frontier, the distribution of
+// joint value, the treatment comparison and trust against joint value. No dependencies;
+// all text goes in as text nodes (dom.js), so names and labels are never parsed as HTML.
+
+import { h, s } from '../dom.js';
+
+const f1 = (n) => (Math.round(n * 10) / 10).toString();
+const r1 = (n) => (Math.round(n * 10) / 10).toLocaleString('en');
+
+function niceStep(range, target) {
+  const raw = range / Math.max(1, target);
+  const mag = 10 ** Math.floor(Math.log10(raw || 1));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * mag >= raw) return m * mag;
+  return 10 * mag;
+}
+
+/** A padded domain with round ticks that contains every value (and zero unless told not to). */
+export function niceDomain(values, { zero = true, min = null, max = null, target = 5, integer = false } = {}) {
+  const finite = values.filter((v) => Number.isFinite(v));
+  let lo = min ?? Math.min(zero ? 0 : Infinity, ...finite);
+  let hi = max ?? Math.max(zero ? 1 : -Infinity, ...finite);
+  if (!Number.isFinite(lo)) lo = 0;
+  if (!Number.isFinite(hi)) hi = lo + 1;
+  if (hi <= lo) hi = lo + 1;
+  if (max === null) hi += (hi - lo) * 0.05;
+  if (min === null && lo < 0) lo -= (hi - lo) * 0.05;
+  let step = niceStep(hi - lo, target);
+  if (integer) step = Math.max(1, Math.round(step));
+  if (min === null) lo = Math.floor(lo / step) * step;
+  if (max === null) hi = Math.ceil(hi / step) * step;
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) ticks.push(Math.round(v * 1000) / 1000);
+  return { lo, hi, ticks };
+}
+
+let chartCounter = 0;
+
+/**
+ * An empty plot with grid, ticks and axis labels.
+ * @returns {{svg: SVGElement, X: Function, Y: Function, box: object}}
+ */
+function plotFrame({ W, H, M, dx, dy, xLabel, yLabel, title, desc, testid, xTickFmt = String, yTickFmt = String }) {
+  chartCounter += 1;
+  const tid = `fchart-${chartCounter}`;
+  const iw = W - M.left - M.right;
+  const ih = H - M.top - M.bottom;
+  const X = (v) => M.left + ((v - dx.lo) / (dx.hi - dx.lo)) * iw;
+  const Y = (v) => M.top + ih - ((v - dy.lo) / (dy.hi - dy.lo)) * ih;
+  const svg = s('svg', {
+    viewBox: `0 0 ${W} ${H}`,
+    class: 'fchart',
+    role: 'img',
+    'aria-labelledby': `${tid}-t ${tid}-d`,
+    testid,
+    preserveAspectRatio: 'xMidYMid meet',
+  });
+  svg.appendChild(s('title', { id: `${tid}-t` }, title));
+  svg.appendChild(s('desc', { id: `${tid}-d` }, desc));
+  const grid = s('g', { class: 'grid' });
+  for (const t of dx.ticks) {
+    grid.appendChild(s('line', { x1: f1(X(t)), x2: f1(X(t)), y1: M.top, y2: M.top + ih }));
+    grid.appendChild(s('text', { x: f1(X(t)), y: M.top + ih + 17, 'text-anchor': 'middle', class: 'tick' }, xTickFmt(t)));
+  }
+  for (const t of dy.ticks) {
+    grid.appendChild(s('line', { x1: M.left, x2: M.left + iw, y1: f1(Y(t)), y2: f1(Y(t)) }));
+    grid.appendChild(s('text', { x: M.left - 7, y: f1(Y(t) + 4), 'text-anchor': 'end', class: 'tick' }, yTickFmt(t)));
+  }
+  svg.appendChild(grid);
+  svg.appendChild(s('line', { x1: M.left, x2: M.left + iw, y1: M.top + ih, y2: M.top + ih, class: 'axis' }));
+  svg.appendChild(s('line', { x1: M.left, x2: M.left, y1: M.top, y2: M.top + ih, class: 'axis' }));
+  svg.appendChild(
+    s('text', { x: f1(M.left + iw / 2), y: H - 10, 'text-anchor': 'middle', class: 'axis-label', testid: `${testid}-x-label` }, xLabel),
+  );
+  svg.appendChild(
+    s(
+      'text',
+      { x: 0, y: 0, transform: `translate(16 ${f1(M.top + ih / 2)}) rotate(-90)`, 'text-anchor': 'middle', class: 'axis-label', testid: `${testid}-y-label` },
+      yLabel,
+    ),
+  );
+  return { svg, X, Y, box: { left: M.left, top: M.top, right: M.left + iw, bottom: M.top + ih, iw, ih } };
+}
+
+/** A small inline SVG key for legends. */
+function key(shape, cls) {
+  const k = s('svg', { viewBox: '0 0 20 20', width: 20, height: 20, class: 'key', 'aria-hidden': 'true', focusable: 'false' });
+  k.appendChild(markShape(shape, 10, 10, 6, cls));
+  return k;
+}
+
+function markShape(shape, x, y, r, cls, attrs = {}) {
+  if (shape === 'triangle') {
+    const d = `M${f1(x)} ${f1(y - r * 1.15)} L${f1(x + r * 1.05)} ${f1(y + r * 0.75)} L${f1(x - r * 1.05)} ${f1(y + r * 0.75)} Z`;
+    return s('path', { d, class: cls, ...attrs });
+  }
+  if (shape === 'square') return s('rect', { x: f1(x - r), y: f1(y - r), width: f1(2 * r), height: f1(2 * r), class: cls, ...attrs });
+  if (shape === 'diamond') {
+    const d = `M${f1(x)} ${f1(y - r * 1.2)} L${f1(x + r * 1.2)} ${f1(y)} L${f1(x)} ${f1(y + r * 1.2)} L${f1(x - r * 1.2)} ${f1(y)} Z`;
+    return s('path', { d, class: cls, ...attrs });
+  }
+  if (shape === 'line') return s('line', { x1: 2, x2: 18, y1: 10, y2: 10, class: cls, ...attrs });
+  if (shape === 'zone') return s('rect', { x: 2, y: 2, width: 16, height: 16, class: cls, ...attrs });
+  return s('circle', { cx: f1(x), cy: f1(y), r: f1(r), class: cls, ...attrs });
+}
+
+function legend(items) {
+  return h(
+    'ul',
+    { class: 'fchart-legend' },
+    items.filter(Boolean).map(([shape, cls, text]) => h('li', null, key(shape, cls), text)),
+  );
+}
+
+/**
+ * Every outcome of the class against the Pareto frontier, the Nash point and the walk-away point.
+ * @param {object} chart  the debrief's `chart` object
+ */
+export function outcomeScatter(chart) {
+  const [xRole, yRole] = chart.roles || ['Role 1', 'Role 2'];
+  const frontier = (chart.frontier || [])
+    .filter((p) => Array.isArray(p) && p.length >= 2)
+    .map((p) => [Number(p[0]), Number(p[1])])
+    .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const outcomes = (chart.outcomes || []).filter((o) => Array.isArray(o.points) && o.points.length >= 2);
+  const all = [...frontier, ...outcomes.map((o) => o.points)];
+  if (chart.batna) all.push(chart.batna);
+  if (chart.nash) all.push(chart.nash);
+  const dx = niceDomain(all.map((p) => Number(p[0])));
+  const dy = niceDomain(all.map((p) => Number(p[1])));
+  const W = 560;
+  const H = 430;
+  const withTalk = outcomes.filter((o) => o.small_talk).length;
+  const deals = outcomes.filter((o) => o.deal).length;
+  const { svg, X, Y, box } = plotFrame({
+    W,
+    H,
+    M: { left: 58, right: 16, top: 16, bottom: 56 },
+    dx,
+    dy,
+    xLabel: `${xRole} (points)`,
+    yLabel: `${yRole} (points)`,
+    title: 'Outcomes of every match against the best possible deals',
+    desc:
+      `${outcomes.length} outcomes (${deals} deals, ${outcomes.length - deals} impasses; ${withTalk} with small talk). ` +
+      `${frontier.length} packages on the Pareto frontier.` +
+      (chart.nash ? ` Nash point ${chart.nash[0]} and ${chart.nash[1]}.` : '') +
+      (chart.batna ? ` Walk-away point ${chart.batna[0]} and ${chart.batna[1]}.` : ''),
+    testid: 'debrief-scatter-svg',
+  });
+
+  if (chart.batna) {
+    const bx = X(chart.batna[0]);
+    const by = Y(chart.batna[1]);
+    const zx = Math.max(box.left, bx);
+    svg.appendChild(
+      s('rect', {
+        x: f1(zx),
+        y: f1(box.top),
+        width: f1(Math.max(0, box.right - zx)),
+        height: f1(Math.max(0, Math.min(box.bottom, by) - box.top)),
+        class: 'zone',
+      }),
+    );
+    svg.appendChild(s('line', { x1: f1(bx), x2: f1(bx), y1: box.top, y2: box.bottom, class: 'guide' }));
+    svg.appendChild(s('line', { x1: box.left, x2: box.right, y1: f1(by), y2: f1(by), class: 'guide' }));
+  }
+  if (frontier.length) {
+    svg.appendChild(
+      s('polyline', { points: frontier.map((p) => `${f1(X(p[0]))},${f1(Y(p[1]))}`).join(' '), class: 'frontier-line', testid: 'scatter-frontier' }),
+    );
+    const g = s('g', { class: 'frontier-points' });
+    for (const p of frontier) {
+      g.appendChild(s('circle', { cx: f1(X(p[0])), cy: f1(Y(p[1])), r: 3 }, s('title', null, `Frontier: ${xRole} ${p[0]}, ${yRole} ${p[1]}`)));
+    }
+    svg.appendChild(g);
+  }
+  if (chart.batna) {
+    svg.appendChild(
+      markShape('square', X(chart.batna[0]), Y(chart.batna[1]), 6, 'mark-batna', { 'data-testid': 'scatter-batna' }),
+    ).appendChild(s('title', null, `Walk-away point: ${xRole} ${chart.batna[0]}, ${yRole} ${chart.batna[1]}`));
+  }
+  if (chart.nash) {
+    svg.appendChild(
+      markShape('diamond', X(chart.nash[0]), Y(chart.nash[1]), 7, 'mark-nash', { 'data-testid': 'scatter-nash' }),
+    ).appendChild(s('title', null, `Nash point: ${xRole} ${chart.nash[0]}, ${yRole} ${chart.nash[1]}`));
+  }
+
+  // Outcomes: identical points are drawn once, larger, with a count.
+  const groups = new Map();
+  for (const o of outcomes) {
+    const k = `${o.points[0]}|${o.points[1]}|${o.small_talk ? 1 : 0}|${o.deal ? 1 : 0}`;
+    if (!groups.has(k)) groups.set(k, { points: o.points, small_talk: !!o.small_talk, deal: !!o.deal, ids: [] });
+    groups.get(k).ids.push(o.match_id);
+  }
+  const both = new Set();
+  const seen = new Map();
+  for (const g of groups.values()) {
+    const pk = `${g.points[0]}|${g.points[1]}`;
+    if (seen.has(pk) && seen.get(pk) !== g.small_talk) both.add(pk);
+    seen.set(pk, g.small_talk);
+  }
+  const og = s('g', { class: 'outcomes' });
+  for (const g of groups.values()) {
+    const n = g.ids.length;
+    const r = 6 + Math.min(8, 2.2 * Math.sqrt(n - 1));
+    const pk = `${g.points[0]}|${g.points[1]}`;
+    const shift = both.has(pk) ? (g.small_talk ? -5 : 5) : 0;
+    const x = X(g.points[0]) + shift;
+    const y = Y(g.points[1]);
+    const cls = `outcome ${g.small_talk ? 'talk' : 'no-talk'} ${g.deal ? 'deal' : 'impasse'}`;
+    const mark = markShape(g.small_talk ? 'circle' : 'triangle', x, y, r, cls, {
+      'data-testid': 'scatter-outcome',
+      'data-count': String(n),
+      'data-small-talk': String(g.small_talk),
+      'data-deal': String(g.deal),
+      'data-x': String(g.points[0]),
+      'data-y': String(g.points[1]),
+    });
+    mark.appendChild(
+      s(
+        'title',
+        null,
+        `${n} ${g.deal ? (n === 1 ? 'deal' : 'deals') : n === 1 ? 'impasse' : 'impasses'} ${g.small_talk ? 'with' : 'without'} small talk: ` +
+          `${xRole} ${g.points[0]}, ${yRole} ${g.points[1]}`,
+      ),
+    );
+    og.appendChild(mark);
+    if (n > 1) {
+      og.appendChild(s('text', { x: f1(x + r + 3), y: f1(y - r + 2), class: 'count-label' }, `×${n}`));
+    }
+  }
+  svg.appendChild(og);
+
+  return h(
+    'figure',
+    { class: 'fchart-figure', testid: 'debrief-scatter' },
+    svg,
+    legend([
+      ['circle', 'outcome talk deal', 'Deal, with small talk'],
+      ['triangle', 'outcome no-talk deal', 'Deal, without small talk'],
+      ['circle', 'outcome talk impasse', 'No deal (hollow): both get their walk-away'],
+      ['line', 'frontier-line', 'Pareto frontier: deals nobody can improve on without hurting the other'],
+      chart.nash ? ['diamond', 'mark-nash', 'Nash point: the fair, efficient split'] : null,
+      chart.batna ? ['square', 'mark-batna', 'Walk-away point (both BATNAs)'] : null,
+      chart.batna ? ['zone', 'zone', 'Deals better than walking away for both'] : null,
+    ]),
+  );
+}
+
+/**
+ * A histogram of joint values.
+ * @param {number[]} values
+ * @param {number|null} best  the largest joint value possible (marked)
+ */
+export function jointHistogram(values, best) {
+  const vals = values.map(Number).filter(Number.isFinite);
+  const lo0 = Math.min(...vals, best ?? Infinity);
+  const hi0 = Math.max(...vals, best ?? -Infinity);
+  const span = Math.max(1, hi0 - lo0);
+  let width = niceStep(span, 8);
+  width = Math.max(1, Math.round(width));
+  const start = Math.floor(lo0 / width) * width;
+  const nb = Math.max(1, Math.floor((hi0 - start) / width) + 1);
+  const counts = new Array(nb).fill(0);
+  for (const v of vals) counts[Math.min(nb - 1, Math.floor((v - start) / width))] += 1;
+  const dx = { lo: start, hi: start + nb * width, ticks: [] };
+  const tstep = Math.max(1, Math.ceil(nb / 6));
+  for (let i = 0; i <= nb; i += tstep) dx.ticks.push(start + i * width);
+  const dy = niceDomain(counts, { integer: true, target: 4 });
+  const { svg, X, Y, box } = plotFrame({
+    W: 420,
+    H: 260,
+    M: { left: 44, right: 14, top: 14, bottom: 50 },
+    dx,
+    dy,
+    xLabel: 'Joint value (both sides’ points added)',
+    yLabel: 'Matches',
+    title: 'Distribution of joint value',
+    desc: counts.map((c, i) => `${start + i * width}${width > 1 ? `–${start + (i + 1) * width - 1}` : ''}: ${c}`).join('; '),
+    testid: 'hist-svg',
+  });
+  counts.forEach((c, i) => {
+    if (!c) return;
+    const x0 = X(start + i * width) + 1.5;
+    const x1 = X(start + (i + 1) * width) - 1.5;
+    const bar = s('rect', { x: f1(x0), y: f1(Y(c)), width: f1(Math.max(1, x1 - x0)), height: f1(box.bottom - Y(c)), class: 'bar', 'data-testid': 'hist-bar' });
+    bar.appendChild(s('title', null, `${c} ${c === 1 ? 'match' : 'matches'} with joint value ${start + i * width}${width > 1 ? ` to ${start + (i + 1) * width - 1}` : ''}`));
+    svg.appendChild(bar);
+  });
+  if (Number.isFinite(best)) {
+    const bx = X(best + (width === 1 ? 0.5 : 0));
+    svg.appendChild(s('line', { x1: f1(bx), x2: f1(bx), y1: box.top, y2: box.bottom, class: 'best-line' }));
+    svg.appendChild(s('text', { x: f1(bx - 4), y: box.top + 12, 'text-anchor': 'end', class: 'note' }, `best possible ${best}`));
+  }
+  return h('figure', { class: 'fchart-figure small-chart', testid: 'joint-histogram' }, svg);
+}
+
+/** Bars of a mean ± sd for the two treatment groups. */
+export function treatmentBars(treatment, field, sdField, label, { max = null } = {}) {
+  const groups = [
+    ['With small talk', treatment.with_small_talk || {}, 'talk'],
+    ['Without small talk', treatment.without_small_talk || {}, 'no-talk'],
+  ];
+  const tops = groups.map(([, g]) => (Number(g[field]) || 0) + (Number(g[sdField]) || 0));
+  const dy = niceDomain(tops, { target: 4, max: max ?? undefined });
+  const dx = { lo: 0, hi: 2, ticks: [] };
+  const { svg, Y, box } = plotFrame({
+    W: 300,
+    H: 240,
+    M: { left: 46, right: 10, top: 14, bottom: 48 },
+    dx,
+    dy,
+    xLabel: '',
+    yLabel: label,
+    title: `${label}: with and without small talk`,
+    desc: groups
+      .map(([name, g]) => `${name}: ${g[field] == null ? 'no data' : `${r1(g[field])}${g[sdField] == null ? '' : ` ± ${r1(g[sdField])}`}`} (n ${g.n || 0})`)
+      .join('. '),
+    testid: `treatment-bars-${field}`,
+  });
+  const slot = box.iw / 2;
+  groups.forEach(([name, g, cls], i) => {
+    const cx = box.left + slot * (i + 0.5);
+    const bw = Math.min(70, slot * 0.55);
+    svg.appendChild(s('text', { x: f1(cx), y: box.bottom + 18, 'text-anchor': 'middle', class: 'tick' }, name));
+    const m = g[field];
+    if (m == null) {
+      svg.appendChild(s('text', { x: f1(cx), y: f1(box.bottom - 10), 'text-anchor': 'middle', class: 'note' }, 'no data'));
+      return;
+    }
+    const y = Y(m);
+    svg.appendChild(
+      s('rect', { x: f1(cx - bw / 2), y: f1(y), width: f1(bw), height: f1(Math.max(0, box.bottom - y)), class: `bar ${cls}` }, s('title', null, `${name}: ${r1(m)}`)),
+    );
+    const sd = g[sdField];
+    if (sd != null && sd > 0) {
+      const y0 = Y(Math.max(dy.lo, m - sd));
+      const y1 = Y(Math.min(dy.hi, m + sd));
+      svg.appendChild(s('line', { x1: f1(cx), x2: f1(cx), y1: f1(y0), y2: f1(y1), class: 'whisker' }));
+      svg.appendChild(s('line', { x1: f1(cx - 8), x2: f1(cx + 8), y1: f1(y0), y2: f1(y0), class: 'whisker' }));
+      svg.appendChild(s('line', { x1: f1(cx - 8), x2: f1(cx + 8), y1: f1(y1), y2: f1(y1), class: 'whisker' }));
+    }
+    svg.appendChild(s('text', { x: f1(cx + bw / 2 + 4), y: f1(y + 4), class: 'value-label' }, r1(m)));
+  });
+  return h('figure', { class: 'fchart-figure small-chart' }, svg);
+}
+
+/** Trust built (0–100) against joint value, one point per match. */
+export function trustScatter(points, best) {
+  const pts = points.filter((p) => p.trust_built != null && Number.isFinite(Number(p.trust_built)));
+  const dx = niceDomain([0, 100], { min: 0, max: 100 });
+  const dy = niceDomain([...pts.map((p) => Number(p.joint_value)), ...(Number.isFinite(best) ? [best] : [])]);
+  const { svg, X, Y, box } = plotFrame({
+    W: 420,
+    H: 300,
+    M: { left: 50, right: 14, top: 14, bottom: 50 },
+    dx,
+    dy,
+    xLabel: 'Trust built (0–100)',
+    yLabel: 'Joint value',
+    title: 'Trust built against joint value',
+    desc: `${pts.length} matches with survey answers.`,
+    testid: 'trust-svg',
+  });
+  if (Number.isFinite(best)) {
+    svg.appendChild(s('line', { x1: box.left, x2: box.right, y1: f1(Y(best)), y2: f1(Y(best)), class: 'best-line' }));
+    svg.appendChild(s('text', { x: box.right - 4, y: f1(Y(best) - 5), 'text-anchor': 'end', class: 'note' }, `best possible ${best}`));
+  }
+  for (const p of pts) {
+    svg.appendChild(
+      s(
+        'circle',
+        { cx: f1(X(Number(p.trust_built))), cy: f1(Y(Number(p.joint_value))), r: 6, class: 'trust-point', 'data-testid': 'trust-point' },
+        s('title', null, `Trust ${r1(p.trust_built)}, joint value ${p.joint_value}`),
+      ),
+    );
+  }
+  return h('figure', { class: 'fchart-figure small-chart', testid: 'trust-scatter' }, svg);
+}
+
+/** Horizontal bars: how many deals agreed each option of an issue. */
+export function optionBars(issue) {
+  const counts = issue.agreed_counts || [];
+  const total = Math.max(1, ...counts);
+  return h(
+    'ol',
+    { class: 'option-bars', 'aria-label': `Agreed options on ${issue.name}` },
+    (issue.options || []).map((opt, i) =>
+      h(
+        'li',
+        { class: i === issue.best_joint_option ? 'best' : null },
+        h('span', { class: 'opt-name' }, opt, i === issue.best_joint_option ? h('span', { class: 'tag' }, 'best for the pair') : null),
+        h(
+          'span',
+          { class: 'opt-bar', 'aria-hidden': 'true' },
+          h('span', { class: 'opt-fill', style: `width:${Math.round(((counts[i] || 0) / total) * 100)}%` }),
+        ),
+        h('span', { class: 'opt-count num' }, `${counts[i] || 0}`),
+      ),
+    ),
+  );
+}

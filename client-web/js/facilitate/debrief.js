@@ -1,0 +1,460 @@
+// The debrief: every match in a table, the class's outcomes against the Pareto frontier, the
+// distribution of joint value, the small-talk comparison, issue insights, trust against value,
+// and any match's transcript. Also the exports and the projector (full-screen) mode.
+
+import { h, replace, show, $ } from '../dom.js';
+import { phaseLabel, percent, clock } from '../format.js';
+import { apiErrorSentence } from './api.js';
+import { outcomeScatter, jointHistogram, treatmentBars, trustScatter, optionBars } from './charts.js';
+import { setStatus, plural, nameList, outcomeText } from './ui.js';
+
+const num1 = (x) => (x == null || !Number.isFinite(Number(x)) ? '–' : (Math.round(Number(x) * 10) / 10).toLocaleString('en'));
+const meanSd = (m, sd) => (m == null ? '–' : sd == null ? num1(m) : `${num1(m)} ± ${num1(sd)}`);
+
+const ISSUE_TYPE = {
+  integrative: 'Integrative: worth more to one side than the other, so a trade creates value',
+  compatible: 'Compatible: both sides want the same option',
+  distributive: 'Distributive: what one side gains the other loses',
+};
+
+export class Debrief {
+  constructor({ api }) {
+    this.api = api;
+    this.data = null;
+    this.body = $('[data-testid="debrief-body"]');
+    this.status = $('[data-testid="debrief-status"]');
+    this.error = $('[data-testid="debrief-error"]');
+    this.refreshButton = $('[data-testid="debrief-refresh"]');
+    this.fullButton = $('[data-testid="debrief-fullscreen"]');
+    this.transcriptFor = null;
+    this.loading = null;
+
+    this.refreshButton.addEventListener('click', () => this.refresh());
+    this.fullButton.addEventListener('click', () => this.toggleProjector());
+    document.addEventListener('fullscreenchange', () => {
+      if (!document.fullscreenElement && document.documentElement.dataset.projector === 'debrief') this.setProjector(false);
+    });
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && document.documentElement.dataset.projector === 'debrief' && !document.fullscreenElement) this.setProjector(false);
+    });
+    for (const b of document.querySelectorAll('[data-testid^="export-"][data-file]')) {
+      b.addEventListener('click', () => this.download(b));
+    }
+  }
+
+  /** Number of finished matches in the last debrief (for the "new results" badge). */
+  finishedCount() {
+    if (!this.data) return null;
+    return (this.data.matches || []).filter((m) => m.outcome !== 'running').length;
+  }
+
+  async refresh() {
+    if (this.loading) return this.loading;
+    this.refreshButton.disabled = true;
+    setStatus(this.status, 'Loading the debrief…', 'busy');
+    this.loading = (async () => {
+      try {
+        const data = await this.api.debrief();
+        this.data = data;
+        show(this.error, false);
+        this.render(data);
+        const t = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+        setStatus(this.status, `Updated at ${t}. Press Refresh for results that came in since.`, 'ok');
+        if (this.transcriptFor) await this.showTranscript(this.transcriptFor, { scroll: false });
+      } catch (e) {
+        this.error.textContent = `Could not load the debrief: ${apiErrorSentence(e)}`;
+        show(this.error, true);
+        setStatus(this.status, '', '');
+      } finally {
+        this.refreshButton.disabled = false;
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+
+  // ---------------------------------------------------------------- projector
+
+  toggleProjector() {
+    this.setProjector(document.documentElement.dataset.projector !== 'debrief');
+  }
+
+  setProjector(on) {
+    const root = document.documentElement;
+    if (on) {
+      root.dataset.projector = 'debrief';
+      this.fullButton.textContent = 'Leave full-screen';
+      this.fullButton.setAttribute('aria-pressed', 'true');
+      if (root.requestFullscreen && !document.fullscreenElement) root.requestFullscreen().catch(() => {});
+    } else {
+      delete root.dataset.projector;
+      this.fullButton.textContent = 'Show full-screen';
+      this.fullButton.setAttribute('aria-pressed', 'false');
+      if (document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(() => {});
+    }
+  }
+
+  // ---------------------------------------------------------------- exports
+
+  async download(button) {
+    const file = button.dataset.file;
+    const statusEl = $('[data-testid="export-status"]');
+    button.disabled = true;
+    setStatus(statusEl, `Preparing ${file}…`, 'busy');
+    try {
+      const size = await this.api.download(file);
+      setStatus(statusEl, `${file} downloaded (${size.toLocaleString('en')} bytes).`, 'ok');
+    } catch (e) {
+      setStatus(statusEl, `${file}: ${apiErrorSentence(e)}`, 'error');
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  render(d) {
+    const title = $('[data-testid="debrief-title"]');
+    title.textContent = d.scenario ? `Debrief — ${d.scenario.title}` : 'Debrief';
+    const matches = d.matches || [];
+    const st = d.stats || {};
+    const parts = [];
+
+    // Headline numbers.
+    const stat = (label, value, testid) =>
+      h('div', { class: 'stat', testid }, h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-label' }, label));
+    const excluded = matches.filter((m) => !m.in_statistics).length;
+    parts.push(
+      h(
+        'div',
+        { class: 'stat-strip debrief-stats', testid: 'debrief-stats' },
+        stat('matches in the statistics', String(st.n ?? 0), 'debrief-n'),
+        stat('deals', String(st.deals ?? 0), 'debrief-deals'),
+        stat('impasse rate', st.impasse_rate == null ? '–' : percent(st.impasse_rate), 'debrief-impasse-rate'),
+        stat('mean joint value', meanSd(st.mean_joint_value, st.sd_joint_value), 'debrief-mean-joint'),
+        stat('mean efficiency', st.mean_efficiency == null ? '–' : percent(st.mean_efficiency), 'debrief-mean-efficiency'),
+        stat('mean trust built', meanSd(st.mean_trust, st.sd_trust), 'debrief-mean-trust'),
+      ),
+    );
+    if (excluded) {
+      parts.push(
+        h('p', { class: 'muted small' }, `${plural(excluded, 'match', 'matches')} still running or abandoned ${excluded === 1 ? 'is' : 'are'} listed in the table but left out of every statistic.`),
+      );
+    }
+
+    // Table of matches.
+    parts.push(this.matchTable(matches));
+
+    // Transcript slot.
+    this.transcriptBox = h('section', { class: 'card transcript', testid: 'transcript', 'aria-live': 'polite', hidden: true });
+    parts.push(this.transcriptBox);
+
+    // Charts.
+    const best = matches.map((m) => m.max_joint_value).find((x) => x != null);
+    const charts = h('div', { class: 'chart-grid' });
+    if (d.chart) {
+      charts.appendChild(
+        h(
+          'section',
+          { class: 'card chart-card wide', 'aria-labelledby': 'scatter-h' },
+          h('h3', { id: 'scatter-h' }, 'Outcomes against the best possible deals'),
+          h(
+            'p',
+            { class: 'muted small' },
+            'Each mark is one match. Marks on the frontier line left nothing on the table; the further below it, the more value the pair missed.',
+          ),
+          (d.chart.outcomes || []).length ? null : h('p', { class: 'muted', testid: 'scatter-empty' }, 'No finished match yet.'),
+          outcomeScatter(d.chart),
+        ),
+      );
+    } else {
+      charts.appendChild(
+        h('section', { class: 'card chart-card' }, h('h3', null, 'Outcomes'), h('p', { class: 'muted' }, 'The frontier chart is drawn for two-role scenarios only.')),
+      );
+    }
+    const jv = d.joint_values || [];
+    charts.appendChild(
+      h(
+        'section',
+        { class: 'card chart-card', 'aria-labelledby': 'hist-h' },
+        h('h3', { id: 'hist-h' }, 'Joint value'),
+        h(
+          'p',
+          { class: 'big-line', testid: 'impasse-rate' },
+          st.impasse_rate == null
+            ? 'No finished match yet.'
+            : `Impasse rate ${percent(st.impasse_rate)} (${st.impasses ?? 0} of ${st.n ?? 0})`,
+        ),
+        jv.length ? jointHistogram(jv, best) : h('p', { class: 'muted' }, 'The distribution appears once matches finish.'),
+      ),
+    );
+    charts.appendChild(this.treatment(d.treatment || {}));
+    const tv = d.trust_vs_value || [];
+    const withTrust = tv.filter((p) => p.trust_built != null).length;
+    charts.appendChild(
+      h(
+        'section',
+        { class: 'card chart-card', 'aria-labelledby': 'trust-h' },
+        h('h3', { id: 'trust-h' }, 'Trust built and joint value'),
+        h('p', { class: 'muted small' }, 'Trust built comes from the survey answers; a match without answers is not shown.'),
+        withTrust ? trustScatter(tv, best) : h('p', { class: 'muted' }, 'No survey answers yet.'),
+        tv.length > withTrust ? h('p', { class: 'muted small' }, `${plural(tv.length - withTrust, 'match', 'matches')} without survey answers.`) : null,
+      ),
+    );
+    parts.push(charts);
+
+    // Issues.
+    if ((d.issues || []).length) {
+      parts.push(
+        h(
+          'section',
+          { class: 'card issues', testid: 'issues', 'aria-labelledby': 'issues-h' },
+          h('h3', { id: 'issues-h' }, 'Issue by issue'),
+          h(
+            'div',
+            { class: 'issue-grid' },
+            d.issues.map((i) =>
+              h(
+                'article',
+                { class: 'issue', testid: 'issue', 'data-issue': i.id },
+                h('h4', null, i.name, i.type ? h('span', { class: `tag type-${i.type}`, title: ISSUE_TYPE[i.type] || '' }, i.type) : null),
+                h('p', { class: 'insight', testid: 'issue-insight' }, i.insight),
+                optionBars(i),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
+
+    replace(this.body, parts);
+  }
+
+  matchTable(matches) {
+    const roles = (matches[0] && matches[0].roles) || [];
+    const tbody = h('tbody');
+    matches.forEach((m, i) => {
+      const playersCell = h(
+        'ul',
+        { class: 'who' },
+        (m.players || []).map((p, k) => h('li', null, h('span', { class: 'pname' }, p), m.roles && m.roles[k] ? h('span', { class: 'role muted' }, m.roles[k]) : null)),
+      );
+      const pointsCell = m.points ? m.points.map((x) => String(x)).join(' / ') : '–';
+      const excluded = !m.in_statistics;
+      let outcome = outcomeText(m.outcome === 'impasse' ? { kind: 'impasse', reason: m.outcome_reason } : m.outcome);
+      if (m.outcome === 'running') outcome = `Unfinished (${phaseLabel(m.phase).toLowerCase()})`;
+      const button = h(
+        'button',
+        { type: 'button', class: 'link-button small', testid: 'debrief-transcript', 'aria-label': `Transcript of match ${i + 1} (${nameList(m.players || [])})` },
+        'Transcript',
+      );
+      button.addEventListener('click', (ev) => {
+        ev.stopPropagation();
+        this.showTranscript(m.id);
+      });
+      const tr = h(
+        'tr',
+        {
+          testid: 'debrief-row',
+          'data-match-id': m.id,
+          'data-outcome': m.outcome,
+          'data-in-statistics': String(!!m.in_statistics),
+          class: ['clickable', excluded ? 'excluded' : null, m.outcome ? `outcome-${m.outcome}` : null],
+          title: 'Show the transcript',
+        },
+        h('td', { class: 'num' }, String(i + 1)),
+        h('td', null, playersCell),
+        h('td', null, m.small_talk ? 'yes' : 'no'),
+        h('td', null, h('span', { class: 'outcome-text' }, outcome), excluded ? h('span', { class: 'tag excluded-tag' }, 'not in stats') : null),
+        h('td', { class: 'num', testid: 'cell-points' }, pointsCell),
+        h('td', { class: 'num', testid: 'cell-joint' }, m.joint_value == null ? '–' : String(m.joint_value)),
+        h('td', { class: 'num', testid: 'cell-efficiency' }, m.efficiency == null ? '–' : percent(m.efficiency)),
+        h('td', { class: 'center', testid: 'cell-pareto' }, m.pareto_optimal == null ? '–' : m.pareto_optimal ? '✓ yes' : 'no'),
+        h('td', { class: 'num', testid: 'cell-trust' }, num1(m.trust_built)),
+        h('td', { class: 'num', testid: 'cell-behaviour' }, num1(m.behaviour_index)),
+        h('td', { class: 'num' }, `${m.offers ?? 0} / ${m.messages ?? 0}`),
+        h('td', { class: 'no-projector' }, button),
+      );
+      tr.addEventListener('click', () => this.showTranscript(m.id));
+      tbody.appendChild(tr);
+    });
+    const th = (text, cls, title) => h('th', { scope: 'col', class: cls, title }, text);
+    const table = h(
+      'table',
+      { class: 'data debrief-table', testid: 'debrief-table' },
+      h('caption', { class: 'sr-only' }, 'Every match of the session'),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          th('#', 'num'),
+          th(roles.length ? `Players (${roles.join(' / ')})` : 'Players'),
+          th('Small talk'),
+          th('Outcome'),
+          th(roles.length ? `Points (${roles.join(' / ')})` : 'Points', 'num'),
+          th('Joint value', 'num'),
+          th('Efficiency', 'num', 'Joint value as a share of the best joint value possible'),
+          th('Pareto-optimal', 'center', 'No other package is better for one side without being worse for the other'),
+          th('Trust built', 'num', 'From the survey, 0–100'),
+          th('Behaviour index', 'num', '50 is neutral; see docs/scoring.md'),
+          th('Offers / messages', 'num'),
+          h('th', { scope: 'col', class: 'no-projector' }, h('span', { class: 'sr-only' }, 'Transcript')),
+        ),
+      ),
+      tbody,
+    );
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'table-h' },
+      h('h3', { id: 'table-h' }, `Matches (${matches.length})`),
+      matches.length
+        ? h('div', { class: 'table-scroll wide-table' }, table)
+        : h('div', null, h('p', { class: 'muted' }, 'No match has started yet.'), table),
+      matches.length ? h('p', { class: 'muted small no-projector' }, 'Click a row to read its transcript.') : null,
+    );
+  }
+
+  treatment(t) {
+    const w = t.with_small_talk || {};
+    const wo = t.without_small_talk || {};
+    const row = (label, a, b, testid) => h('tr', { testid }, h('th', { scope: 'row' }, label), h('td', { class: 'num' }, a), h('td', { class: 'num' }, b));
+    const table = h(
+      'table',
+      { class: 'data treatment-table' },
+      h('caption', { class: 'sr-only' }, 'With and without small talk'),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, ''), h('th', { scope: 'col', class: 'num' }, 'With small talk'), h('th', { scope: 'col', class: 'num' }, 'Without'))),
+      h(
+        'tbody',
+        null,
+        row('Matches (n)', String(w.n ?? 0), String(wo.n ?? 0), 'treatment-n'),
+        row('Mean joint value ± sd', meanSd(w.mean_joint_value, w.sd_joint_value), meanSd(wo.mean_joint_value, wo.sd_joint_value), 'treatment-joint'),
+        row('Mean efficiency', w.mean_efficiency == null ? '–' : percent(w.mean_efficiency), wo.mean_efficiency == null ? '–' : percent(wo.mean_efficiency), 'treatment-efficiency'),
+        row('Impasse rate', w.impasse_rate == null ? '–' : percent(w.impasse_rate), wo.impasse_rate == null ? '–' : percent(wo.impasse_rate), 'treatment-impasse'),
+        row(
+          'Mean trust built ± sd',
+          `${meanSd(w.mean_trust, w.sd_trust)}${w.n_trust != null ? ` (n ${w.n_trust})` : ''}`,
+          `${meanSd(wo.mean_trust, wo.sd_trust)}${wo.n_trust != null ? ` (n ${wo.n_trust})` : ''}`,
+          'treatment-trust',
+        ),
+      ),
+    );
+    let note = null;
+    if (!(w.n > 0 && wo.n > 0)) {
+      note = h(
+        'p',
+        { class: 'muted small' },
+        'A comparison needs finished matches in both groups. Choose “Split” for small talk when you set up a session to get them.',
+      );
+    } else if (w.n < 5 || wo.n < 5) {
+      note = h('p', { class: 'muted small' }, 'Few matches in a group: treat any difference as a talking point, not a finding.');
+    }
+    const hasData = w.n > 0 || wo.n > 0;
+    return h(
+      'section',
+      { class: 'card chart-card', testid: 'treatment', 'aria-labelledby': 'treat-h' },
+      h('h3', { id: 'treat-h' }, 'With and without small talk'),
+      table,
+      hasData
+        ? h(
+            'div',
+            { class: 'bar-pair' },
+            treatmentBars(t, 'mean_joint_value', 'sd_joint_value', 'Mean joint value'),
+            treatmentBars(t, 'mean_trust', 'sd_trust', 'Mean trust built', { max: 100 }),
+          )
+        : null,
+      note,
+    );
+  }
+
+  // ---------------------------------------------------------------- transcript
+
+  async showTranscript(matchId, { scroll = true } = {}) {
+    this.transcriptFor = matchId;
+    if (!this.transcriptBox) return;
+    for (const tr of this.body.querySelectorAll('[data-testid="debrief-row"]')) {
+      tr.classList.toggle('selected', tr.dataset.matchId === matchId);
+      if (tr.dataset.matchId === matchId) tr.setAttribute('aria-current', 'true');
+      else tr.removeAttribute('aria-current');
+    }
+    show(this.transcriptBox, true);
+    replace(this.transcriptBox, h('p', { class: 'muted' }, 'Loading the transcript…'));
+    let t;
+    try {
+      t = await this.api.transcript(matchId);
+    } catch (e) {
+      replace(this.transcriptBox, h('p', { class: 'error' }, `Could not load the transcript: ${apiErrorSentence(e)}`));
+      return;
+    }
+    if (this.transcriptFor !== matchId) return;
+    const items = t.items || [];
+    const row = ((this.data && this.data.matches) || []).find((m) => m.id === matchId);
+    this.transcriptRoles = (row && row.roles) || [];
+    const start = items.length ? items[0].at : 0;
+    const close = h('button', { type: 'button', class: 'secondary small', testid: 'transcript-close' }, 'Close');
+    close.addEventListener('click', () => {
+      this.transcriptFor = null;
+      show(this.transcriptBox, false);
+      for (const tr of this.body.querySelectorAll('[data-testid="debrief-row"].selected')) tr.classList.remove('selected');
+    });
+    const heading = h('h3', { tabindex: '-1' }, `Transcript: ${nameList(t.players || [])}`);
+    replace(
+      this.transcriptBox,
+      h('div', { class: 'section-head' }, heading, close),
+      items.length
+        ? h('ol', { class: 'timeline', testid: 'transcript-items' }, items.map((it) => this.transcriptItem(it, start, t)))
+        : h('p', { class: 'muted' }, 'Nothing happened in this match yet.'),
+    );
+    if (scroll) {
+      this.transcriptBox.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      heading.focus({ preventScroll: true });
+    }
+  }
+
+  transcriptItem(it, start, t) {
+    const time = h('span', { class: 'tl-time', title: new Date(it.at).toLocaleTimeString() }, clock(it.at - start));
+    const who = (it.name != null && it.name !== '') ? it.name : t.players && t.players[it.seat] != null ? t.players[it.seat] : `Seat ${Number(it.seat) + 1}`;
+    const li = (cls, ...children) => h('li', { class: `tl-item ${cls}`, testid: `tl-${it.kind}`, 'data-kind': it.kind }, time, h('div', { class: 'tl-body' }, ...children));
+    switch (it.kind) {
+      case 'phase':
+        return li('tl-phase', h('span', { class: 'tl-phase-label' }, phaseLabel(it.phase)));
+      case 'icebreaker':
+        return li('tl-icebreaker', h('span', { class: 'tl-who' }, 'Icebreaker'), h('span', { class: 'tl-text' }, it.text));
+      case 'chat':
+        return li(`tl-chat seat-${it.seat}`, h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, it.text));
+      case 'disclosure':
+        return li(
+          `tl-disclosure seat-${it.seat}`,
+          h('span', { class: 'tl-who' }, who, h('span', { class: 'tag' }, 'statement')),
+          h('span', { class: 'tl-text' }, it.text),
+          it.truthful == null ? null : h('span', { class: ['verdict', it.truthful ? 'true' : 'false'] }, it.truthful ? 'true to their points' : 'misleading'),
+        );
+      case 'offer':
+        return li(
+          'tl-offer',
+          h('span', { class: 'tl-who' }, `${who} offers`, h('span', { class: 'tag' }, `offer ${it.offer_id}`)),
+          h('span', { class: 'tl-text' }, it.text),
+          Array.isArray(it.points)
+            ? h(
+                'span',
+                { class: 'tl-points' },
+                it.points.map((p, k) => `${this.transcriptRoles[k] || `seat ${k + 1}`}: ${p} pts`).join(' · '),
+              )
+            : null,
+        );
+      case 'accept':
+        return li('tl-accept', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, `accepts offer ${it.offer_id}`));
+      case 'reject':
+        return li('tl-reject', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, `rejects offer ${it.offer_id}`));
+      case 'withdraw':
+        return li('tl-withdraw', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, `withdraws offer ${it.offer_id}`));
+      case 'walk_away':
+        return li('tl-walk', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, 'walks away'));
+      case 'ended':
+        return li('tl-ended', h('span', { class: 'tl-who' }, 'Ended'), h('span', { class: 'tl-text' }, outcomeText(it.outcome)));
+      default:
+        return li('tl-other', h('span', { class: 'tl-text' }, String(it.kind)));
+    }
+  }
+}

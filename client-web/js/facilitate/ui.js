@@ -1,0 +1,85 @@
+// Small pieces of the console's interface: status lines, the confirm dialog, the announcer.
+
+import { $ } from '../dom.js';
+
+/** Sets a status line next to a control: kind 'ok' | 'error' | 'busy' | ''. */
+export function setStatus(el, text, kind = 'ok') {
+  if (!el) return;
+  el.textContent = text || '';
+  el.dataset.kind = text ? kind : '';
+  el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+}
+
+/** Asks a yes/no question in a modal dialog; resolves true for yes. */
+export function confirmDialog(text, okLabel = 'Yes') {
+  const dialog = $('#confirm-dialog');
+  $('#confirm-text').textContent = text;
+  $('[data-testid="confirm-ok"]').textContent = okLabel;
+  return new Promise((resolve) => {
+    if (typeof dialog.showModal !== 'function') {
+      resolve(window.confirm(text));
+      return;
+    }
+    const done = () => {
+      dialog.removeEventListener('close', done);
+      resolve(dialog.returnValue === 'ok');
+    };
+    dialog.returnValue = '';
+    dialog.addEventListener('close', done);
+    dialog.showModal();
+    $('[data-testid="confirm-cancel"]').focus();
+  });
+}
+
+export function announce(text) {
+  const el = $('#announcer');
+  el.textContent = '';
+  setTimeout(() => {
+    el.textContent = text;
+  }, 50);
+}
+
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "Ana", "Ana and Ben", "Ana, Ben and Cy". */
+export function nameList(names) {
+  const n = names.map(String);
+  if (n.length <= 1) return n.join('');
+  return `${n.slice(0, -1).join(', ')} and ${n[n.length - 1]}`;
+}
+
+export function outcomeText(outcome) {
+  if (!outcome) return '';
+  const kind = typeof outcome === 'string' ? outcome : outcome.kind;
+  const reason = typeof outcome === 'string' ? '' : outcome.reason;
+  if (kind === 'deal') return 'Deal';
+  if (kind === 'impasse') {
+    switch (reason) {
+      case 'walked_away':
+        return 'No deal: walked away';
+      case 'deadline':
+        return 'No deal: time ran out';
+      case 'ended_by_facilitator':
+        return 'No deal: ended by you';
+      default:
+        return 'No deal';
+    }
+  }
+  if (kind === 'abandoned') return 'Abandoned';
+  if (kind === 'running') return 'Running';
+  return String(kind || '');
+}
+
+/** Reads the six-character code in groups of three, letter by letter, for saying it aloud. */
+export function spokenCode(code) {
+  const words = {
+    A: 'A', C: 'C', D: 'D', E: 'E', F: 'F', G: 'G', H: 'H', J: 'J', K: 'K', M: 'M', N: 'N', P: 'P', Q: 'Q',
+    R: 'R', T: 'T', U: 'U', V: 'V', W: 'W', X: 'X', Y: 'Y', 3: 'three', 4: 'four', 6: 'six', 7: 'seven', 9: 'nine',
+  };
+  return String(code)
+    .split('')
+    .map((c) => words[c] || c)
+    .join(' ');
+}

@@ -1,0 +1,494 @@
+//! A bot's decisions, from the frames a player receives (never from hidden state). Pure apart
+//! from its seeded random choice of chat lines: `on_frame` records what was seen, `next_action`
+//! says what to send now. The strategies are documented in `docs/bots.md`.
+
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::SeedableRng;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+/// How a bot negotiates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Asks, discloses truthfully, trades its low priorities for its high ones, concedes steadily.
+    #[default]
+    Logroller,
+    /// Anchors high, concedes slowly and late, leans on pressure lines.
+    Hardballer,
+    /// Mirrors the counterpart: concedes as much as they concede, answers warmth with warmth.
+    TitForTat,
+}
+
+impl Strategy {
+    /// All strategies.
+    pub const ALL: [Strategy; 3] = [Strategy::Logroller, Strategy::Hardballer, Strategy::TitForTat];
+
+    /// Parses `logroller`, `hardballer` or `tit_for_tat`.
+    pub fn parse(s: &str) -> Option<Strategy> {
+        serde_json::from_value(Value::String(s.to_string())).ok()
+    }
+
+    /// Display name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Logroller => "logroller",
+            Strategy::Hardballer => "hardballer",
+            Strategy::TitForTat => "tit_for_tat",
+        }
+    }
+}
+
+const GREETINGS: &[&str] = &[
+    "Hi! Nice to meet you.",
+    "Hello there, good to be talking with you.",
+    "Hey! How is your day going?",
+    "Hi, thanks for joining. How are you doing?",
+];
+const ICEBREAKER_ANSWERS: &[&str] = &[
+    "Good question. For me it's long walks by the water, they clear my head. You?",
+    "Hmm, I'd say cooking for friends: slow, messy and fun. What about you?",
+    "Probably an old bike I fixed up myself. And you?",
+    "I'd pick a tiny bakery I once found on a trip. How about you?",
+];
+const SMALL_TALK_FOLLOWUPS: &[&str] = &[
+    "That sounds lovely, I can picture it.",
+    "Ha, I like that. Thanks for sharing.",
+    "Nice! It's good to know a bit about who I'm talking to.",
+];
+const QUESTIONS: &[&str] = &[
+    "Before we trade numbers: which of these issues matters most to you, {a} or {b}?",
+    "What would make {a} work for you?",
+    "Can you tell me a bit about why {a} matters to you?",
+];
+const ACKNOWLEDGE: &[&str] = &[
+    "I understand why that matters to you.",
+    "That makes sense, thanks for explaining.",
+    "It sounds like {a} is a real constraint for you.",
+];
+const LOGROLL: &[&str] = &[
+    "I can move on {low} if we can do something on {high}.",
+    "How about I give ground on {low} and you help me on {high}?",
+];
+const PRESSURE: &[&str] =
+    &["I can't go much further than this.", "This is close to my final offer.", "I need a better offer on {high}."];
+const FIRM: &[&str] = &["Let's keep this constructive.", "I'd rather find something that works for both of us."];
+
+/// What a bot knows: only what its own frames said.
+pub struct Brain {
+    /// Strategy.
+    pub strategy: Strategy,
+    rng: StdRng,
+    state: Option<Value>,
+    /// Lines to say soon (replies to chat).
+    pending_chat: Vec<String>,
+    my_chats_in_phase: usize,
+    phase: String,
+    asked: bool,
+    disclosed: bool,
+    guessed: bool,
+    ready_sent: bool,
+    surveyed: bool,
+    last_offer_target: Option<i64>,
+    /// Values to me of the counterpart's successive offers.
+    their_offer_values: Vec<i64>,
+    tft_concession: f64,
+    counterpart_warm: bool,
+    counterpart_pressure: bool,
+    last_chat_at: i64,
+}
+
+/// Least time between two chat messages of a bot (the server allows one a second).
+pub const CHAT_SPACING_MS: i64 = 1100;
+/// Most chat lines a bot sends in one phase.
+pub const MAX_CHATS_PER_PHASE: usize = 4;
+
+impl Brain {
+    /// A new brain with a seed for its chat choices.
+    pub fn new(strategy: Strategy, seed: u64) -> Brain {
+        Brain {
+            strategy,
+            rng: StdRng::seed_from_u64(seed),
+            state: None,
+            pending_chat: Vec::new(),
+            my_chats_in_phase: 0,
+            phase: String::new(),
+            asked: false,
+            disclosed: false,
+            guessed: false,
+            ready_sent: false,
+            surveyed: false,
+            last_offer_target: None,
+            their_offer_values: Vec::new(),
+            tft_concession: 0.0,
+            counterpart_warm: false,
+            counterpart_pressure: false,
+            last_chat_at: i64::MIN / 2,
+        }
+    }
+
+    /// The match is over for this bot.
+    pub fn done(&self) -> bool {
+        self.phase == "results" || (self.phase == "survey" && self.surveyed)
+    }
+
+    /// Current phase name ("" before a match).
+    pub fn phase(&self) -> &str {
+        &self.phase
+    }
+
+    fn my_seat(&self) -> Option<u64> {
+        self.state.as_ref()?["you"]["seat"].as_u64()
+    }
+
+    /// Records a frame.
+    pub fn on_frame(&mut self, f: &Value) {
+        match f["type"].as_str() {
+            Some("state") => {
+                let phase = f["phase"].as_str().unwrap_or("").to_string();
+                if phase != self.phase {
+                    self.phase = phase;
+                    self.my_chats_in_phase = 0;
+                    self.ready_sent = false;
+                }
+                let me = f["you"]["seat"].as_u64();
+                // Track the counterpart's offers as values to me.
+                let theirs: Vec<i64> = f["offers"]
+                    .as_array()
+                    .map(|o| {
+                        o.iter()
+                            .filter(|x| x["seat"].as_u64() != me)
+                            .filter_map(|x| x["value_to_you"].as_i64())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if theirs.len() > self.their_offer_values.len() {
+                    let prev = self.their_offer_values.last().copied();
+                    if let (Some(p), Some(&n)) = (prev, theirs.last()) {
+                        if n > p {
+                            self.tft_concession += (n - p) as f64;
+                        }
+                    }
+                    self.their_offer_values = theirs;
+                }
+                self.state = Some(f.clone());
+            }
+            Some("chat") => {
+                let from_me = f["seat"].as_u64().is_some() && f["seat"].as_u64() == self.my_seat();
+                if from_me {
+                    return;
+                }
+                let text = f["text"].as_str().unwrap_or("").to_lowercase();
+                if f["seat"].is_null() {
+                    // The icebreaker: answer it.
+                    let a = self.pick(ICEBREAKER_ANSWERS);
+                    self.pending_chat.push(a);
+                    return;
+                }
+                if text.contains("final") || text.contains("take it or leave") || text.contains("walk") {
+                    self.counterpart_pressure = true;
+                }
+                if text.contains('?')
+                    || text.contains("understand")
+                    || text.contains("sounds like")
+                    || text.contains("thank")
+                {
+                    self.counterpart_warm = true;
+                }
+                // Answer questions and pressure, not every line (two bots would never stop).
+                let answerable = text.contains('?') || self.counterpart_pressure;
+                if answerable && self.pending_chat.is_empty() {
+                    let line = match (self.phase.as_str(), self.strategy) {
+                        ("small_talk", _) => self.pick(SMALL_TALK_FOLLOWUPS),
+                        (_, Strategy::Hardballer) => self.fill(PRESSURE),
+                        (_, Strategy::TitForTat) if self.counterpart_pressure => self.pick(FIRM),
+                        _ => self.fill(ACKNOWLEDGE),
+                    };
+                    self.pending_chat.push(line);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn pick(&mut self, lines: &[&str]) -> String {
+        lines.choose(&mut self.rng).unwrap_or(&"").to_string()
+    }
+
+    /// Issue names ordered by how much they matter to me (high first).
+    fn my_issue_order(&self) -> Vec<(String, String)> {
+        let Some(st) = &self.state else { return vec![] };
+        let mut v: Vec<(i64, String, String)> = st["scenario"]["issues"]
+            .as_array()
+            .map(|issues| {
+                issues
+                    .iter()
+                    .map(|i| {
+                        let id = i["id"].as_str().unwrap_or("").to_string();
+                        let pts: Vec<i64> = st["you"]["points"][&id]
+                            .as_array()
+                            .map(|a| a.iter().filter_map(Value::as_i64).collect())
+                            .unwrap_or_default();
+                        let w = pts.iter().max().unwrap_or(&0) - pts.iter().min().unwrap_or(&0);
+                        (w, id, i["name"].as_str().unwrap_or("").to_string())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        v.into_iter().map(|(_, id, name)| (id, name)).collect()
+    }
+
+    fn fill(&mut self, lines: &[&str]) -> String {
+        let order = self.my_issue_order();
+        let high = order.first().map(|x| x.1.clone()).unwrap_or_default();
+        let low = order.last().map(|x| x.1.clone()).unwrap_or_default();
+        let a = order.get(1).map(|x| x.1.clone()).unwrap_or_else(|| high.clone());
+        let b = order.get(2).map(|x| x.1.clone()).unwrap_or_else(|| low.clone());
+        self.pick(lines).replace("{high}", &high).replace("{low}", &low).replace("{a}", &a).replace("{b}", &b)
+    }
+
+    /// Fraction of bargaining time gone, 0..1.
+    fn time_gone(&self, now: i64) -> f64 {
+        let Some(st) = &self.state else { return 0.0 };
+        match (st["phase_started"].as_i64(), st["deadline"].as_i64()) {
+            (Some(a), Some(b)) if b > a => ((now - a) as f64 / (b - a) as f64).clamp(0.0, 1.0),
+            _ => 0.0,
+        }
+    }
+
+    /// The points I aim for now.
+    fn target(&self, now: i64) -> i64 {
+        let Some(st) = &self.state else { return 0 };
+        let max = st["you"]["max_points"].as_i64().unwrap_or(0);
+        let batna = st["you"]["batna"].as_i64().unwrap_or(0);
+        let floor = (batna + 1).min(max);
+        let t = self.time_gone(now);
+        let range = (max - floor).max(0) as f64;
+        let f = match self.strategy {
+            Strategy::Logroller => 1.0 - 0.85 * t.powf(0.8),
+            Strategy::Hardballer => 1.0 - 0.7 * t.powi(3),
+            Strategy::TitForTat => {
+                let mirrored = 1.0 - (self.tft_concession / range.max(1.0));
+                mirrored.min(1.0 - 0.8 * t.powi(2))
+            }
+        };
+        floor + (f.clamp(0.0, 1.0) * range).round() as i64
+    }
+
+    /// A package worth at least `target` to me, giving away my least important issues first.
+    fn package_for(&self, target: i64) -> Option<Value> {
+        let st = self.state.as_ref()?;
+        let issues = st["scenario"]["issues"].as_array()?;
+        let pts = |id: &str| -> Vec<i64> {
+            st["you"]["points"][id].as_array().map(|a| a.iter().filter_map(Value::as_i64).collect()).unwrap_or_default()
+        };
+        let mut choice: Map<String, Value> = Map::new();
+        let mut total = 0;
+        for i in issues {
+            let id = i["id"].as_str()?;
+            let p = pts(id);
+            let best = (0..p.len()).max_by_key(|&o| (p[o], std::cmp::Reverse(o)))?;
+            total += p[best];
+            choice.insert(id.into(), json!(best));
+        }
+        for (id, _) in self.my_issue_order().into_iter().rev() {
+            let p = pts(&id);
+            let cur = choice[&id].as_u64()? as usize;
+            let mut opts: Vec<usize> = (0..p.len()).collect();
+            opts.sort_by_key(|&o| p[o]);
+            for o in opts {
+                if total - p[cur] + p[o] >= target {
+                    total = total - p[cur] + p[o];
+                    choice.insert(id.clone(), json!(o));
+                    break;
+                }
+            }
+        }
+        Some(Value::Object(choice))
+    }
+
+    /// What to send now (at most one message), given the time.
+    pub fn next_action(&mut self, now: i64) -> Option<Value> {
+        let st = self.state.clone()?;
+        let me = st["you"]["seat"].as_u64()?;
+        match self.phase.as_str() {
+            "prep" => {
+                if !self.guessed && !st["you"]["guessed_priorities"].as_bool().unwrap_or(false) {
+                    self.guessed = true;
+                    // A first guess before talking: assume their priorities mirror mine.
+                    let order: Vec<String> = self.my_issue_order().into_iter().rev().map(|x| x.0).collect();
+                    return Some(json!({"type": "guess_priorities", "order": order}));
+                }
+                self.ready()
+            }
+            "small_talk" => {
+                if self.my_chats_in_phase < 3 {
+                    if !self.may_chat(now) {
+                        return None;
+                    }
+                    let line = match self.pending_chat.pop() {
+                        Some(l) => l,
+                        None if self.my_chats_in_phase == 0 => self.pick(GREETINGS),
+                        None => return self.ready(),
+                    };
+                    return self.chat(now, line);
+                }
+                self.ready()
+            }
+            "bargaining" => self.bargain(&st, me, now),
+            "survey" if !self.surveyed => {
+                self.surveyed = true;
+                let deal = st["outcome"]["kind"] == "deal";
+                let base: u8 = match (deal, self.strategy) {
+                    (true, Strategy::Hardballer) => 4,
+                    (true, _) => 6,
+                    (false, _) => 3,
+                };
+                let ratings =
+                    json!({"trust": base, "foundation": base, "listened": base, "fair": base, "satisfied": base});
+                let order: Vec<String> = self.my_issue_order().into_iter().rev().map(|x| x.0).collect();
+                Some(json!({"type": "survey", "ratings": ratings, "counterpart_priorities": order}))
+            }
+            _ => None,
+        }
+    }
+
+    fn may_chat(&self, now: i64) -> bool {
+        now - self.last_chat_at >= CHAT_SPACING_MS && self.my_chats_in_phase < MAX_CHATS_PER_PHASE
+    }
+
+    fn chat(&mut self, now: i64, text: String) -> Option<Value> {
+        self.last_chat_at = now;
+        self.my_chats_in_phase += 1;
+        Some(json!({"type": "chat", "text": text}))
+    }
+
+    fn ready(&mut self) -> Option<Value> {
+        if self.ready_sent {
+            return None;
+        }
+        self.ready_sent = true;
+        Some(json!({"type": "ready"}))
+    }
+
+    fn bargain(&mut self, st: &Value, me: u64, now: i64) -> Option<Value> {
+        let offers = st["offers"].as_array().cloned().unwrap_or_default();
+        let target = self.target(now);
+        let t = self.time_gone(now);
+        let batna = st["you"]["batna"].as_i64().unwrap_or(0);
+        // Accept a standing offer of someone else that meets my target (or, late, beats my BATNA).
+        let acceptable =
+            offers.iter().filter(|o| o["status"] == "standing" && o["seat"].as_u64() != Some(me)).find(|o| {
+                let v = o["value_to_you"].as_i64().unwrap_or(i64::MIN);
+                let mine_in = o["accepted_by"].as_array().is_some_and(|a| a.iter().any(|s| s.as_u64() == Some(me)));
+                !mine_in && (v >= target || (t > 0.9 && v > batna))
+            });
+        if let Some(o) = acceptable {
+            return Some(json!({"type": "accept", "offer_id": o["id"]}));
+        }
+        if !self.asked && self.strategy != Strategy::Hardballer && self.may_chat(now) {
+            self.asked = true;
+            let q = self.fill(QUESTIONS);
+            return self.chat(now, q);
+        }
+        if !self.disclosed && self.strategy == Strategy::Logroller {
+            self.disclosed = true;
+            let top = self.my_issue_order().first().map(|x| x.0.clone())?;
+            return Some(
+                json!({"type": "disclose", "statement": {"kind": "importance", "issue": top, "level": "high"}}),
+            );
+        }
+        let standing_mine = offers.iter().any(|o| o["status"] == "standing" && o["seat"].as_u64() == Some(me));
+        let moved = self.last_offer_target.is_none_or(|last| last - target >= 2);
+        if !standing_mine || moved {
+            self.last_offer_target = Some(target);
+            let pkg = self.package_for(target)?;
+            if self.strategy == Strategy::Logroller
+                && self.their_offer_values.len() == 1
+                && self.pending_chat.is_empty()
+            {
+                let l = self.fill(LOGROLL);
+                self.pending_chat.push(l);
+            }
+            return Some(json!({"type": "offer", "package": pkg}));
+        }
+        if self.may_chat(now) {
+            if let Some(line) = self.pending_chat.pop() {
+                return self.chat(now, line);
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(phase: &str, offers: Value, started: i64, deadline: i64) -> Value {
+        json!({
+            "type": "state", "phase": phase, "phase_started": started, "deadline": deadline,
+            "scenario": {"issues": [
+                {"id": "big", "name": "Big", "options": ["a", "b", "c"]},
+                {"id": "small", "name": "Small", "options": ["a", "b"]},
+            ]},
+            "you": {"seat": 0, "batna": 5, "max_points": 24, "points": {"big": [0, 10, 20], "small": [4, 0]}, "guessed_priorities": false},
+            "offers": offers,
+        })
+    }
+
+    #[test]
+    fn logroller_gives_away_its_small_issue_first_and_accepts_what_meets_its_target() {
+        let mut b = Brain::new(Strategy::Logroller, 1);
+        b.on_frame(&state("bargaining", json!([]), 0, 100_000));
+        // Asks, then discloses its top issue truthfully, then offers.
+        assert_eq!(b.next_action(0).unwrap()["type"], "chat");
+        let d = b.next_action(0).unwrap();
+        assert_eq!(d["statement"], json!({"kind": "importance", "issue": "big", "level": "high"}));
+        // At t = 0 the target is its maximum, 24: big = c, small = a.
+        let o = b.next_action(0).unwrap();
+        assert_eq!(o["package"], json!({"big": 2, "small": 0}));
+        // Later the target drops below 24 but stays above 20: it gives up "small" before "big".
+        assert_eq!(b.package_for(20).unwrap(), json!({"big": 2, "small": 1}));
+        assert_eq!(b.package_for(10).unwrap(), json!({"big": 1, "small": 1}));
+        // An offer worth 24 to it is accepted at once.
+        let offer = json!([{"id": 7, "seat": 1, "status": "standing", "value_to_you": 24, "accepted_by": [1]}]);
+        b.on_frame(&state("bargaining", offer, 0, 100_000));
+        assert_eq!(b.next_action(1_000).unwrap(), json!({"type": "accept", "offer_id": 7}));
+    }
+
+    #[test]
+    fn hardballer_concedes_slower_than_logroller() {
+        let mut h = Brain::new(Strategy::Hardballer, 1);
+        let mut l = Brain::new(Strategy::Logroller, 1);
+        for b in [&mut h, &mut l] {
+            b.on_frame(&state("bargaining", json!([]), 0, 100_000));
+        }
+        assert!(h.target(50_000) > l.target(50_000));
+        assert!(h.target(0) == 24 && l.target(0) == 24);
+        assert!(h.target(100_000) >= 6, "never below BATNA + 1");
+    }
+
+    #[test]
+    fn tit_for_tat_mirrors_concessions() {
+        let mut b = Brain::new(Strategy::TitForTat, 1);
+        b.on_frame(&state(
+            "bargaining",
+            json!([{"id": 1, "seat": 1, "status": "standing", "value_to_you": 4, "accepted_by": [1]}]),
+            0,
+            1_000_000,
+        ));
+        let before = b.target(0);
+        b.on_frame(&state(
+            "bargaining",
+            json!([
+            {"id": 1, "seat": 1, "status": "replaced", "value_to_you": 4, "accepted_by": [1]},
+            {"id": 2, "seat": 1, "status": "standing", "value_to_you": 10, "accepted_by": [1]}]),
+            0,
+            1_000_000,
+        ));
+        assert_eq!(before - b.target(0), 6, "conceded as much as the counterpart did");
+    }
+}

@@ -1,0 +1,120 @@
+//! Runs a [`Brain`] over a real WebSocket connection to a Parley server.
+
+use super::brain::{Brain, Strategy};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+/// How a bot enters the game.
+#[derive(Debug, Clone)]
+pub enum Entry {
+    /// Join a workshop session by code.
+    Code(String),
+    /// Join the practice pool (optionally for one scenario).
+    Practice(Option<String>),
+    /// Take over a seat with a player's token (dropout hand-over).
+    Resume(String),
+}
+
+/// A bot's settings.
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    /// Server address (`127.0.0.1:8080`).
+    pub addr: String,
+    /// How to enter.
+    pub entry: Entry,
+    /// Display name.
+    pub name: String,
+    /// Strategy.
+    pub strategy: Strategy,
+    /// Seed for its chat choices.
+    pub seed: u64,
+    /// Time between its actions (at most one action per tick).
+    pub pace: Duration,
+    /// Give up after this long.
+    pub max_time: Duration,
+}
+
+/// How a bot's match ended.
+#[derive(Debug, Clone, Default)]
+pub struct BotReport {
+    /// The player id the server gave it.
+    pub player_id: String,
+    /// Its token (to resume).
+    pub token: String,
+    /// Match id.
+    pub match_id: String,
+    /// The final `state` frame (phase results), if reached.
+    pub final_state: Option<Value>,
+    /// Error codes the server sent it.
+    pub errors: Vec<String>,
+}
+
+/// Connects, plays one match to its results, and returns what happened.
+pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
+    let url = format!("ws://{}/ws", cfg.addr);
+    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.map_err(|e| format!("{url}: {e}"))?;
+    let send = |v: Value| Message::text(v.to_string());
+    let hello = match &cfg.entry {
+        Entry::Resume(t) => json!({"type": "hello", "version": 1, "token": t}),
+        _ => json!({"type": "hello", "version": 1}),
+    };
+    ws.send(send(hello)).await.map_err(|e| e.to_string())?;
+    match &cfg.entry {
+        Entry::Code(c) => ws.send(send(json!({"type": "join", "code": c, "name": cfg.name}))).await,
+        Entry::Practice(s) => ws.send(send(json!({"type": "practice", "name": cfg.name, "scenario": s}))).await,
+        Entry::Resume(_) => Ok(()),
+    }
+    .map_err(|e| e.to_string())?;
+    let mut brain = Brain::new(cfg.strategy, cfg.seed);
+    let mut report = BotReport::default();
+    let mut tick = tokio::time::interval(cfg.pace);
+    let mut ping = tokio::time::interval(Duration::from_secs(10));
+    let give_up = tokio::time::sleep(cfg.max_time);
+    tokio::pin!(give_up);
+    loop {
+        tokio::select! {
+            frame = ws.next() => {
+                let Some(Ok(frame)) = frame else { break };
+                let Message::Text(t) = frame else { continue };
+                let Ok(v) = serde_json::from_str::<Value>(t.as_str()) else { continue };
+                match v["type"].as_str() {
+                    Some("joined") => {
+                        report.player_id = v["player_id"].as_str().unwrap_or("").into();
+                        report.token = v["token"].as_str().unwrap_or("").into();
+                    }
+                    Some("error") => {
+                        let code = v["code"].as_str().unwrap_or("").to_string();
+                        tracing::debug!(bot = %cfg.name, code = %code, "bot got an error");
+                        let fatal = matches!(code.as_str(), "bad_token" | "removed" | "unknown_session" | "too_slow");
+                        report.errors.push(code);
+                        if fatal {
+                            break;
+                        }
+                    }
+                    Some("state") => {
+                        report.match_id = v["match_id"].as_str().unwrap_or("").into();
+                        if v["phase"] == "results" {
+                            report.final_state = Some(v.clone());
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                brain.on_frame(&v);
+            }
+            _ = tick.tick() => {
+                if let Some(a) = brain.next_action(crate::runtime::match_actor::now_ms()) {
+                    if ws.send(send(a)).await.is_err() { break }
+                }
+            }
+            _ = ping.tick() => {
+                if ws.send(send(json!({"type": "ping"}))).await.is_err() { break }
+            }
+            _ = &mut give_up => break,
+        }
+    }
+    let _ = ws.close(None).await;
+    Ok(report)
+}
