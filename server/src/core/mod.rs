@@ -5,4 +5,5 @@ pub mod game;
 pub mod scenario;
 pub mod scoring;
 pub mod survey;
+pub mod tournament;
 pub mod trust;
