@@ -18,6 +18,7 @@ fn bot(addr: &str, code: &str, strategy: Strategy, seed: u64) -> BotConfig {
         seed,
         pace: Duration::from_millis(50),
         max_time: Duration::from_secs(60),
+        matches: 1,
     }
 }
 

@@ -38,6 +38,7 @@ pub fn router(app: Arc<App>, static_dir: PathBuf) -> Router {
         .route("/api/sessions/{code}/debrief", get(debrief))
         .route("/api/sessions/{code}/matches/{match_id}/transcript", get(transcript))
         .route("/api/sessions/{code}/export/{file}", get(export))
+        .route("/api/sessions/{code}/tournament", get(tournament))
         .route_service("/facilitate", facilitate)
         .fallback_service(ServeDir::new(static_dir))
         .with_state(app)
@@ -264,6 +265,27 @@ async fn export(
         "matches.csv" => (crate::report::matches_csv(&s.code, &reports), "text/csv; charset=utf-8"),
         "players.csv" => (crate::report::players_csv(&s.code, &reports), "text/csv; charset=utf-8"),
         "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
+        "tournament.csv" | "standings.csv" => {
+            let view = app.tournament_view(&s).await;
+            if view["config"].is_null() {
+                return api_error(StatusCode::NOT_FOUND, "no_tournament", "this session has no tournament");
+            }
+            let bytes = if file == "tournament.csv" {
+                crate::report::rows_csv(
+                    &view["results"],
+                    &[
+                        "round", "match_id", "player", "name", "role", "outcome", "points", "role_min", "role_max",
+                        "value", "trust",
+                    ],
+                )
+            } else {
+                crate::report::rows_csv(
+                    &view["standings"],
+                    &["rank", "player", "name", "played", "byes", "value", "trust", "score"],
+                )
+            };
+            (bytes, "text/csv; charset=utf-8")
+        }
         _ => {
             return api_error(
                 StatusCode::NOT_FOUND,
@@ -274,4 +296,16 @@ async fn export(
     };
     let disposition = format!("attachment; filename=\"parley-{}-{}\"", s.code, file);
     ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+async fn tournament(
+    State(app): State<Arc<App>>,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    match authorise(&app, &code, &headers, &q) {
+        Ok(s) => Json(app.tournament_view(&s).await).into_response(),
+        Err(r) => r,
+    }
 }

@@ -471,3 +471,22 @@ pub fn transcript(r: &MatchReport) -> Value {
         .collect();
     json!({"match_id": r.id, "scenario": s.id, "players": r.seats.iter().map(|x| &x.1).collect::<Vec<_>>(), "items": items})
 }
+
+/// A CSV of JSON rows with the given columns (numbers with 4 decimals, null as empty).
+pub fn rows_csv(rows: &Value, columns: &[&str]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(columns).expect("csv to memory");
+    for r in rows.as_array().map(|a| a.as_slice()).unwrap_or_default() {
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|c| match &r[*c] {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                Value::Number(n) if n.is_f64() => f(n.as_f64()),
+                v => v.to_string(),
+            })
+            .collect();
+        w.write_record(&cells).expect("csv to memory");
+    }
+    w.into_inner().expect("csv flush")
+}

@@ -146,18 +146,20 @@ pub struct Client {
     ws: Ws,
     /// Every text frame received, raw, in order.
     pub raw: Vec<String>,
+    last_sent: std::time::Instant,
 }
 
 impl Client {
     /// Connects (no hello).
     pub async fn connect(url: &str) -> Client {
         let (ws, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
-        Client { ws, raw: Vec::new() }
+        Client { ws, raw: Vec::new(), last_sent: std::time::Instant::now() }
     }
 
     /// Sends a JSON frame.
     pub async fn send(&mut self, v: Value) {
         self.ws.send(Message::text(v.to_string())).await.unwrap();
+        self.last_sent = std::time::Instant::now();
     }
 
     /// Sends a raw text frame.
@@ -167,6 +169,11 @@ impl Client {
 
     /// The next text frame as JSON; `None` when the server closed the connection.
     pub async fn next(&mut self) -> Option<Value> {
+        // Like the browser client: a ping every 10 s keeps the connection from looking idle.
+        if self.last_sent.elapsed() > Duration::from_secs(10) {
+            let _ = self.ws.send(Message::text(json!({"type": "ping"}).to_string())).await;
+            self.last_sent = std::time::Instant::now();
+        }
         loop {
             let m = tokio::time::timeout(FRAME_TIMEOUT, self.ws.next()).await.expect("a frame arrives in time");
             match m {
@@ -186,7 +193,11 @@ impl Client {
             match self.next().await {
                 Some(v) if pred(&v) => return v,
                 Some(_) => continue,
-                None => panic!("connection closed while waiting for {what}; frames: {:#?}", self.raw),
+                None => {
+                    let tail: Vec<String> =
+                        self.raw.iter().rev().take(3).map(|f| f.chars().take(600).collect()).collect();
+                    panic!("connection closed while waiting for {what}; last frames: {tail:#?}")
+                }
             }
         }
     }

@@ -253,19 +253,25 @@ export function outcomeScatter(chart) {
  * @param {number|null} best  the largest joint value possible (marked)
  */
 export function jointHistogram(values, best) {
-  const vals = values.map(Number).filter(Number.isFinite);
-  const lo0 = Math.min(...vals, best ?? Infinity);
-  const hi0 = Math.max(...vals, best ?? -Infinity);
-  const span = Math.max(1, hi0 - lo0);
-  let width = niceStep(span, 8);
-  width = Math.max(1, Math.round(width));
-  const start = Math.floor(lo0 / width) * width;
-  const nb = Math.max(1, Math.floor((hi0 - start) / width) + 1);
+  const vals = values.map(Number).filter(Number.isFinite).map(Math.round);
+  const lo0 = Math.min(...vals, Number.isFinite(best) ? best : Infinity);
+  const hi0 = Math.max(...vals, Number.isFinite(best) ? best : -Infinity);
+  // Integer bins [a, a + width − 1]: about 8 of them across the observed range and the best value.
+  const width = Math.max(1, Math.round(niceStep(Math.max(1, hi0 - lo0 + 1), 8)));
+  let start = Math.floor(lo0 / width) * width;
+  let nb = Math.max(1, Math.floor((hi0 - start) / width) + 1);
+  if (Number.isFinite(best)) {
+    // Align the bins so that the last one ends at the best possible value.
+    nb = Math.max(1, Math.ceil((best - lo0 + 1) / width));
+    start = best - nb * width + 1;
+  }
   const counts = new Array(nb).fill(0);
   for (const v of vals) counts[Math.min(nb - 1, Math.floor((v - start) / width))] += 1;
-  const dx = { lo: start, hi: start + nb * width, ticks: [] };
-  const tstep = Math.max(1, Math.ceil(nb / 6));
-  for (let i = 0; i <= nb; i += tstep) dx.ticks.push(start + i * width);
+  const label = (i) => (width === 1 ? `${start + i}` : `${start + i * width}–${start + (i + 1) * width - 1}`);
+  // Bars cover [a − ½, b + ½], so a bin of one value sits centred on its tick.
+  const dx = { lo: start - 0.5, hi: start + nb * width - 0.5, ticks: [] };
+  const tstep = Math.max(1, Math.ceil(nb / 7));
+  for (let i = (nb - 1) % tstep; i < nb; i += tstep) dx.ticks.push(start + i * width);
   const dy = niceDomain(counts, { integer: true, target: 4 });
   const { svg, X, Y, box } = plotFrame({
     W: 420,
@@ -276,19 +282,19 @@ export function jointHistogram(values, best) {
     xLabel: 'Joint value (both sides’ points added)',
     yLabel: 'Matches',
     title: 'Distribution of joint value',
-    desc: counts.map((c, i) => `${start + i * width}${width > 1 ? `–${start + (i + 1) * width - 1}` : ''}: ${c}`).join('; '),
+    desc: counts.map((c, i) => `${label(i)}: ${c}`).join('; '),
     testid: 'hist-svg',
   });
   counts.forEach((c, i) => {
     if (!c) return;
-    const x0 = X(start + i * width) + 1.5;
-    const x1 = X(start + (i + 1) * width) - 1.5;
+    const x0 = X(start + i * width - 0.5) + 1.5;
+    const x1 = X(start + (i + 1) * width - 0.5) - 1.5;
     const bar = s('rect', { x: f1(x0), y: f1(Y(c)), width: f1(Math.max(1, x1 - x0)), height: f1(box.bottom - Y(c)), class: 'bar', 'data-testid': 'hist-bar' });
-    bar.appendChild(s('title', null, `${c} ${c === 1 ? 'match' : 'matches'} with joint value ${start + i * width}${width > 1 ? ` to ${start + (i + 1) * width - 1}` : ''}`));
+    bar.appendChild(s('title', null, `${c} ${c === 1 ? 'match' : 'matches'} with joint value ${label(i)}`));
     svg.appendChild(bar);
   });
   if (Number.isFinite(best)) {
-    const bx = X(best + (width === 1 ? 0.5 : 0));
+    const bx = X(best + 0.5);
     svg.appendChild(s('line', { x1: f1(bx), x2: f1(bx), y1: box.top, y2: box.bottom, class: 'best-line' }));
     svg.appendChild(s('text', { x: f1(bx - 4), y: box.top + 12, 'text-anchor': 'end', class: 'note' }, `best possible ${best}`));
   }
@@ -364,7 +370,7 @@ export function trustScatter(points, best) {
   });
   if (Number.isFinite(best)) {
     svg.appendChild(s('line', { x1: box.left, x2: box.right, y1: f1(Y(best)), y2: f1(Y(best)), class: 'best-line' }));
-    svg.appendChild(s('text', { x: box.right - 4, y: f1(Y(best) - 5), 'text-anchor': 'end', class: 'note' }, `best possible ${best}`));
+    svg.appendChild(s('text', { x: box.left + 6, y: f1(Y(best) - 5), 'text-anchor': 'start', class: 'note' }, `best possible ${best}`));
   }
   for (const p of pts) {
     svg.appendChild(

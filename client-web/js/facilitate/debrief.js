@@ -237,7 +237,7 @@ export class Debrief {
       const playersCell = h(
         'ul',
         { class: 'who' },
-        (m.players || []).map((p, k) => h('li', null, h('span', { class: 'pname' }, p), m.roles && m.roles[k] ? h('span', { class: 'role muted' }, m.roles[k]) : null)),
+        (m.players || []).map((p, k) => h('li', { title: m.roles && m.roles[k] ? `${p}: ${m.roles[k]}` : null }, h('span', { class: 'pname' }, p))),
       );
       const pointsCell = m.points ? m.points.map((x) => String(x)).join(' / ') : '–';
       const excluded = !m.in_statistics;
@@ -290,10 +290,10 @@ export class Debrief {
           'tr',
           null,
           th('#', 'num'),
-          th(roles.length ? `Players (${roles.join(' / ')})` : 'Players'),
+          th('Players', null, roles.length ? `In role order: ${roles.join(' / ')}` : ''),
           th('Small talk'),
           th('Outcome'),
-          th(roles.length ? `Points (${roles.join(' / ')})` : 'Points', 'num'),
+          th('Points', 'num', roles.length ? `In role order: ${roles.join(' / ')}` : ''),
           th('Joint value', 'num'),
           th('Efficiency', 'num', 'Joint value as a share of the best joint value possible'),
           th('Pareto-optimal', 'center', 'No other package is better for one side without being worse for the other'),
@@ -309,6 +309,7 @@ export class Debrief {
       'section',
       { class: 'card', 'aria-labelledby': 'table-h' },
       h('h3', { id: 'table-h' }, `Matches (${matches.length})`),
+      roles.length ? h('p', { class: 'muted small', testid: 'debrief-table-note' }, `Players and points are listed in role order: ${roles.join(' / ')}.`) : null,
       matches.length
         ? h('div', { class: 'table-scroll wide-table' }, table)
         : h('div', null, h('p', { class: 'muted' }, 'No match has started yet.'), table),

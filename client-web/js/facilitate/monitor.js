@@ -243,7 +243,9 @@ export class Monitor {
   renderPlayers(f) {
     const players = (f.players || []).slice();
     players.sort(
-      (a, b) => (STATUS_ORDER[a.status] ?? 9) - (STATUS_ORDER[b.status] ?? 9) || String(a.name).localeCompare(String(b.name)) || (a.id < b.id ? -1 : 1),
+      (a, b) => (STATUS_ORDER[a.status] ?? 9) - (STATUS_ORDER[b.status] ?? 9) ||
+        String(a.name).localeCompare(String(b.name), undefined, { numeric: true, sensitivity: 'base' }) ||
+        (a.id < b.id ? -1 : 1),
     );
     const q = this.el.filter.value.trim().toLowerCase();
     const phaseOf = new Map((f.matches || []).map((m) => [m.id, m]));
@@ -314,7 +316,7 @@ export class Monitor {
     tr.className = `status-${p.status}${p.online ? '' : ' offline'}`;
     if (row.name.textContent !== p.name) row.name.textContent = p.name;
     let st = STATUS_LABEL[p.status] || p.status;
-    if (p.status === 'playing' && match) st = `Playing · ${phaseLabel(match.phase)}`;
+    if (p.status === 'playing' && match) st = match.phase === 'results' ? 'Finished · reading results' : `Playing · ${phaseLabel(match.phase)}`;
     if (row.status.textContent !== st) row.status.textContent = st;
     const on = p.status === 'removed' ? '—' : p.online ? 'online' : 'offline';
     if (row.onlineText.textContent !== on) row.onlineText.textContent = on;
@@ -329,7 +331,9 @@ export class Monitor {
   }
 
   renderMatches(f) {
-    const matches = f.matches || [];
+    // Matches still being played first, then finished ones; otherwise the server's order.
+    const done = (m) => (m.phase === 'results' || m.phase === 'survey' ? 1 : 0);
+    const matches = (f.matches || []).map((m, i) => [m, i]).sort((a, b) => done(a[0]) - done(b[0]) || a[1] - b[1]).map((x) => x[0]);
     const alive = new Set();
     const tbody = this.el.matches;
     let prev = null;

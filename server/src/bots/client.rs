@@ -34,6 +34,8 @@ pub struct BotConfig {
     pub pace: Duration,
     /// Give up after this long.
     pub max_time: Duration,
+    /// Matches to play before leaving (tournaments play several).
+    pub matches: usize,
 }
 
 /// How a bot's match ended.
@@ -49,6 +51,8 @@ pub struct BotReport {
     pub final_state: Option<Value>,
     /// Error codes the server sent it.
     pub errors: Vec<String>,
+    /// The results `state` of every match it finished, in order.
+    pub results: Vec<Value>,
 }
 
 /// Connects, plays one match to its results, and returns what happened.
@@ -94,10 +98,22 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
                         }
                     }
                     Some("state") => {
-                        report.match_id = v["match_id"].as_str().unwrap_or("").into();
+                        let id = v["match_id"].as_str().unwrap_or("");
+                        if id != report.match_id {
+                            if report.results.iter().any(|r| r["match_id"] == id) {
+                                continue; // a late frame of a match already finished
+                            }
+                            // A new match (a tournament's next round): start afresh.
+                            report.match_id = id.into();
+                            brain = Brain::new(cfg.strategy, cfg.seed.wrapping_add(report.results.len() as u64));
+                        }
                         if v["phase"] == "results" {
                             report.final_state = Some(v.clone());
-                            break;
+                            report.results.push(v.clone());
+                            if report.results.len() >= cfg.matches.max(1) {
+                                break;
+                            }
+                            continue;
                         }
                     }
                     _ => {}

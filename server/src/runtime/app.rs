@@ -421,9 +421,6 @@ impl App {
         group: Vec<String>,
         k: u64,
     ) {
-        let Some(scenario) = self.scenarios.get(scenario_id).cloned() else {
-            return;
-        };
         let n = group.len();
         // Role rotation: seat i goes to the player at (i + k) mod n of the line.
         let seats: Vec<String> = (0..n).map(|i| group[(i + k as usize) % n].clone()).collect();
@@ -432,6 +429,18 @@ impl App {
             SmallTalkTreatment::None => false,
             SmallTalkTreatment::Split => k % 2 == 0,
         };
+        self.start_seated_match(session, scenario_id, seats, small_talk).await;
+    }
+
+    /// Creates, stores and starts a match with players in the given seats; returns its id.
+    pub(crate) async fn start_seated_match(
+        self: &Arc<Self>,
+        session: Arc<Session>,
+        scenario_id: &str,
+        seats: Vec<String>,
+        small_talk: bool,
+    ) -> Option<String> {
+        let scenario = self.scenarios.get(scenario_id).cloned()?;
         let icebreaker = scenario.icebreakers.choose(&mut rand::rng()).cloned();
         let durations = session.settings.durations.unwrap_or(scenario.phases);
         let cfg = StoredMatchConfig { durations, small_talk, icebreaker };
@@ -453,7 +462,7 @@ impl App {
                     self.enqueue(&p);
                 }
             }
-            return;
+            return None;
         }
         let players: Vec<Option<Arc<Player>>> =
             seats.iter().map(|pid| self.players_by_id.get(pid).map(|p| p.clone())).collect();
@@ -484,11 +493,22 @@ impl App {
         tokio::spawn(actor.run(rx, true));
         for (seat, p) in players.iter().enumerate() {
             let Some(p) = p else { continue };
-            *p.location.lock().expect("location") = Location::InMatch { match_id: id.clone(), seat };
+            let old = std::mem::replace(
+                &mut *p.location.lock().expect("location"),
+                Location::InMatch { match_id: id.clone(), seat },
+            );
             let conn = p.conn.lock().expect("conn").clone();
+            // A player moving on (a tournament's next round) leaves their old match's actor.
+            if let (Location::InMatch { match_id: old_id, seat: old_seat }, Some(c)) = (old, conn.as_ref()) {
+                if let Some(old_tx) = self.matches.get(&old_id).map(|m| m.tx.clone()) {
+                    let _ =
+                        old_tx.send(crate::runtime::match_actor::MatchMsg::Detach { seat: old_seat, conn: c.id }).await;
+                }
+            }
             if let Some(outbox) = conn {
                 let _ = tx.send(crate::runtime::match_actor::MatchMsg::Attach { seat, outbox }).await;
             }
         }
+        Some(id)
     }
 }

@@ -26,6 +26,7 @@ impl App {
             seed: rand::rng().random(),
             pace: Duration::from_millis(self.bots.pace_ms.max(10)),
             max_time: Duration::from_secs(6 * 3600),
+            matches: 1,
         };
         tracing::info!(strategy = strategy.name(), entry = ?cfg.entry, "starting a bot");
         tokio::spawn(async move {

@@ -75,6 +75,20 @@ pub enum SessionControl {
         #[serde(default)]
         strategy: Option<crate::bots::brain::Strategy>,
     },
+    /// Start a tournament with everyone in the session; plays round 1.
+    TournamentStart {
+        /// Scenario id per round.
+        rounds: Vec<String>,
+        /// Leaderboard weights (value 0.7, trust 0.3 when absent).
+        #[serde(default)]
+        weights: Option<crate::core::tournament::Weights>,
+    },
+    /// Start the tournament's next round (`force` starts it before the last round has finished).
+    TournamentNextRound {
+        /// Start even if matches of the previous round still run.
+        #[serde(default)]
+        force: bool,
+    },
     /// Remove a participant (their match ends as abandoned; their token stops working).
     Remove {
         /// The player.
@@ -107,7 +121,30 @@ impl App {
             Ok(SessionControl::Remove { player_id }) => {
                 s.removed.lock().expect("removed").insert(player_id);
             }
-            _ => {}
+            Ok(SessionControl::TournamentStart { rounds, weights }) => {
+                let mut t = s.tournament.lock().expect("tournament");
+                t.config =
+                    Some(crate::runtime::tournament::TournamentConfig { rounds, weights: weights.unwrap_or_default() });
+                let mut roster: Vec<String> =
+                    self.players_by_id.iter().filter(|p| p.session == s.code).map(|p| p.id.clone()).collect();
+                roster.sort();
+                t.roster = roster;
+                s.auto_pairing.store(false, Ordering::Relaxed);
+            }
+            _ => {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(kind) {
+                    if v["action"] == "tournament_round_started" {
+                        let mut t = s.tournament.lock().expect("tournament");
+                        if let Ok(plan) = serde_json::from_value(v["plan"].clone()) {
+                            if let Ok(roster) = serde_json::from_value(v["roster"].clone()) {
+                                t.roster = roster;
+                            }
+                            t.plans.push(plan);
+                            t.matches.push(serde_json::from_value(v["matches"].clone()).unwrap_or_default());
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -160,6 +197,12 @@ impl App {
                 self.remove_player(s, &player_id).await;
                 1
             }
+            SessionControl::TournamentStart { rounds, weights } => {
+                let config =
+                    crate::runtime::tournament::TournamentConfig { rounds, weights: weights.unwrap_or_default() };
+                self.tournament_start(s, config).await?
+            }
+            SessionControl::TournamentNextRound { force } => self.tournament_next_round(s, force).await?,
             SessionControl::AddBot { strategy } => {
                 self.spawn_bot(crate::bots::client::Entry::Code(s.code.clone()), strategy);
                 1
@@ -333,6 +376,11 @@ impl App {
             "waiting": waiting_ids.len(),
             "waiting_by_scenario": per_line,
             "matches": summaries,
+            "tournament": if s.tournament.lock().expect("tournament").config.is_some() {
+                self.tournament_view(s).await
+            } else {
+                Value::Null
+            },
         })
     }
 }

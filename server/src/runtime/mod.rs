@@ -9,6 +9,7 @@ pub mod facilitator;
 pub mod match_actor;
 pub mod outbox;
 pub mod session;
+pub mod tournament;
 pub mod view;
 
 use crate::core::scenario::load_dir;

@@ -149,6 +149,8 @@ pub struct Session {
     pub auto_pairing: std::sync::atomic::AtomicBool,
     /// Players the facilitator removed.
     pub removed: Mutex<std::collections::HashSet<String>>,
+    /// The session's tournament, if one runs.
+    pub tournament: Mutex<crate::runtime::tournament::TournamentState>,
 }
 
 impl Session {
@@ -170,6 +172,7 @@ impl Session {
             queue: Mutex::new(Queue::default()),
             auto_pairing: std::sync::atomic::AtomicBool::new(auto),
             removed: Mutex::new(Default::default()),
+            tournament: Mutex::new(Default::default()),
         }
     }
 

@@ -1,0 +1,228 @@
+//! Tournaments in a session: several rounds, re-pairing without repeats while possible, role
+//! rotation, byes, and a live leaderboard blending value and trust. Pairing and standings are
+//! the pure functions of `core::tournament`; this file runs rounds and reads results back from
+//! the stored log.
+
+use crate::core::game::Outcome;
+use crate::core::tournament::{normalised_value, plan_round, standings, MatchResult, RoundPlan, Standing, Weights};
+use crate::report::{match_reports, MatchReport};
+use crate::runtime::app::App;
+use crate::runtime::session::{Location, Session};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// A tournament's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TournamentConfig {
+    /// Scenario id of each round (the number of rounds is its length).
+    pub rounds: Vec<String>,
+    /// Leaderboard weights.
+    #[serde(default)]
+    pub weights: Weights,
+}
+
+/// A running tournament.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TournamentState {
+    /// Settings.
+    pub config: Option<TournamentConfig>,
+    /// Player ids taking part (sorted by id).
+    pub roster: Vec<String>,
+    /// The rounds started so far.
+    pub plans: Vec<RoundPlan>,
+    /// Match ids of each started round, aligned with each plan's groups.
+    pub matches: Vec<Vec<String>>,
+}
+
+impl App {
+    /// Starts a tournament with everyone in the session (not removed), and plays round 1.
+    pub async fn tournament_start(
+        self: &Arc<Self>,
+        s: &Arc<Session>,
+        config: TournamentConfig,
+    ) -> Result<usize, String> {
+        if config.rounds.is_empty() || config.rounds.len() > 50 {
+            return Err("a tournament has 1 to 50 rounds".into());
+        }
+        if let Some(bad) = config.rounds.iter().find(|r| !self.scenarios.contains_key(*r)) {
+            return Err(format!("there is no scenario {bad:?}"));
+        }
+        if config.weights.value < 0.0
+            || config.weights.trust < 0.0
+            || config.weights.value + config.weights.trust <= 0.0
+        {
+            return Err("weights must be non-negative and not both zero".into());
+        }
+        let removed = s.removed.lock().expect("removed").clone();
+        let mut roster: Vec<(i64, String)> = self
+            .players_by_id
+            .iter()
+            .filter(|p| p.session == s.code && !removed.contains(&p.id))
+            .map(|p| (0, p.id.clone()))
+            .collect();
+        roster.sort();
+        let roster: Vec<String> = roster.into_iter().map(|x| x.1).collect();
+        let need = self.scenarios[&config.rounds[0]].roles.len();
+        if roster.len() < need {
+            return Err(format!("{} players joined; the first round needs at least {need}", roster.len()));
+        }
+        {
+            let mut t = s.tournament.lock().expect("tournament");
+            if t.config.is_some() {
+                return Err("this session already runs a tournament".into());
+            }
+            *t = TournamentState { config: Some(config), roster, plans: vec![], matches: vec![] };
+        }
+        // The tournament does the pairing from now on.
+        s.auto_pairing.store(false, std::sync::atomic::Ordering::Relaxed);
+        for id in self.tournament_roster(s) {
+            s.queue.lock().expect("queue").remove(&id);
+        }
+        self.tournament_next_round(s, false).await
+    }
+
+    fn tournament_roster(&self, s: &Session) -> Vec<String> {
+        s.tournament.lock().expect("tournament").roster.clone()
+    }
+
+    /// Plans and starts the next round. Unless `force`, every match of the previous round must
+    /// have reached its results. Returns the number of matches started.
+    pub async fn tournament_next_round(self: &Arc<Self>, s: &Arc<Session>, force: bool) -> Result<usize, String> {
+        let (config, roster, history, prev) = {
+            let t = s.tournament.lock().expect("tournament");
+            let config = t.config.clone().ok_or("no tournament is running; start one first")?;
+            (config, t.roster.clone(), t.plans.clone(), t.matches.last().cloned().unwrap_or_default())
+        };
+        let round = history.len();
+        if round >= config.rounds.len() {
+            return Err(format!("all {} rounds have been played", config.rounds.len()));
+        }
+        if !force {
+            for id in &prev {
+                if let Some(m) = self.matches.get(id).map(|m| m.clone()) {
+                    let (tx, rx) = tokio::sync::oneshot::channel();
+                    if m.tx.send(crate::runtime::match_actor::MatchMsg::Summary(tx)).await.is_ok() {
+                        if let Ok(sum) = rx.await {
+                            if sum.phase != crate::core::game::Phase::Results {
+                                return Err(
+                                    "the previous round is still being played (use force to start anyway)".into()
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Standings order for the Swiss rounds.
+        let table = self.tournament_standings(s).await.map(|t| t.1).unwrap_or_default();
+        let mut order: Vec<String> = table.iter().map(|r| r.player.clone()).filter(|p| roster.contains(p)).collect();
+        for p in &roster {
+            if !order.contains(p) {
+                order.push(p.clone());
+            }
+        }
+        let scenario = config.rounds[round].clone();
+        let group_size = self.scenarios[&scenario].roles.len();
+        let plan = plan_round(&order, group_size, &history, round);
+        let mut ids = Vec::new();
+        for g in &plan.groups {
+            let small_talk = !matches!(s.settings.small_talk, crate::runtime::session::SmallTalkTreatment::None);
+            match self.start_seated_match(s.clone(), &scenario, g.clone(), small_talk).await {
+                Some(id) => ids.push(id),
+                None => return Err("could not start a match of this round".into()),
+            }
+        }
+        for b in &plan.byes {
+            if let Some(p) = self.players_by_id.get(b).map(|p| p.clone()) {
+                *p.location.lock().expect("location") = Location::Lobby;
+                p.send(&json!({"type": "notice", "text": format!("You have a bye in round {}: it does not count against your average.", round + 1)}));
+            }
+        }
+        let kind = json!({"action": "tournament_round_started", "round": round, "roster": roster, "plan": plan, "matches": ids});
+        self.store
+            .append_session_event(&s.code, crate::runtime::match_actor::now_ms(), kind.to_string())
+            .await
+            .map_err(|e| e.to_string())?;
+        let n = ids.len();
+        {
+            let mut t = s.tournament.lock().expect("tournament");
+            t.plans.push(plan);
+            t.matches.push(ids);
+        }
+        tracing::info!(session = %s.code, round = round + 1, matches = n, "tournament round started");
+        Ok(n)
+    }
+
+    /// Per-match results and the leaderboard, from the stored log.
+    pub async fn tournament_standings(
+        &self,
+        s: &Session,
+    ) -> Result<(Vec<(usize, MatchResult, Value)>, Vec<Standing>), String> {
+        let t = s.tournament.lock().expect("tournament").clone();
+        let Some(config) = t.config.clone() else { return Err("no tournament".into()) };
+        let log = self.store.session_log(&s.code).await.map_err(|e| e.to_string())?;
+        let reports = match_reports(&self.scenarios, &log, &self.phrases);
+        let rows = tournament_results(&t, &reports);
+        let results: Vec<MatchResult> = rows.iter().map(|r| r.1.clone()).collect();
+        Ok((rows, standings(&t.roster, &results, &t.plans, config.weights)))
+    }
+
+    /// The tournament view for the facilitator and exports.
+    pub async fn tournament_view(&self, s: &Session) -> Value {
+        let t = s.tournament.lock().expect("tournament").clone();
+        let name = |id: &str| self.players_by_id.get(id).map(|p| p.name.clone()).unwrap_or_default();
+        let (rows, table) = self.tournament_standings(s).await.unwrap_or_default();
+        json!({
+            "config": t.config,
+            "round": t.plans.len(),
+            "rounds": t.plans.iter().zip(&t.matches).enumerate().map(|(r, (p, m))| json!({
+                "round": r + 1,
+                "scenario": t.config.as_ref().map(|c| c.rounds[r].clone()),
+                "groups": p.groups.iter().zip(m).map(|(g, id)| json!({
+                    "match_id": id, "players": g, "names": g.iter().map(|x| name(x)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "byes": p.byes.iter().map(|b| json!({"player": b, "name": name(b)})).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "standings": table.iter().map(|r| {
+                let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+                v["name"] = json!(name(&r.player));
+                v
+            }).collect::<Vec<_>>(),
+            "results": rows.iter().map(|(_, r, extra)| {
+                let mut v = extra.clone();
+                v["value"] = json!(r.value);
+                v["trust"] = json!(r.trust);
+                v["round"] = json!(r.round + 1);
+                v["name"] = json!(name(&r.player));
+                v
+            }).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// One row per player per finished tournament match: `(round, result, details)`.
+pub fn tournament_results(t: &TournamentState, reports: &[MatchReport]) -> Vec<(usize, MatchResult, Value)> {
+    let mut out = Vec::new();
+    for (round, ids) in t.matches.iter().enumerate() {
+        for id in ids {
+            let Some(r) = reports.iter().find(|r| &r.id == id) else { continue };
+            if !matches!(r.state.outcome, Some(Outcome::Deal { .. } | Outcome::Impasse { .. })) {
+                continue;
+            }
+            let Some(a) = &r.analysis else { continue };
+            for (seat, (pid, _)) in r.seats.iter().enumerate() {
+                let (lo, hi) = r.scenario.role_range(seat);
+                let value = normalised_value(a.points[seat], lo, hi);
+                let trust = r.trust.players.get(seat).and_then(|p| p.trust_earned);
+                out.push((
+                    round,
+                    MatchResult { player: pid.clone(), round, value, trust },
+                    json!({"match_id": r.id, "player": pid, "role": r.scenario.roles[seat].id, "points": a.points[seat],
+                           "role_min": lo, "role_max": hi, "outcome": if r.state.deal().is_some() { "deal" } else { "impasse" }}),
+                ));
+            }
+        }
+    }
+    out
+}
