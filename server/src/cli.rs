@@ -78,6 +78,15 @@ pub struct SessionCreateArgs {
 pub enum BenchCommand {
     /// Time the Pareto frontier on random scenarios.
     Frontier(crate::bench::frontier::FrontierArgs),
+    /// Many concurrent matches over real WebSockets against a server process, and a bare relay.
+    Load(crate::bench::load::LoadArgs),
+    /// The bare tokio-tungstenite relay used by `bench load` (runs until killed).
+    #[command(hide = true)]
+    RelayServer {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: String,
+    },
 }
 
 /// `parley scenario ...`
@@ -112,6 +121,23 @@ pub fn main() -> ExitCode {
         Some(Command::Scenario(ScenarioCommand::Check { files, json })) => check(&files, json),
         Some(Command::Scenario(ScenarioCommand::List { scenarios })) => list(&scenarios),
         Some(Command::Session(SessionCommand::Create(a))) => create_session(a),
+        Some(Command::Bench(BenchCommand::Load(a))) => match crate::bench::load::run(&a) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some(Command::Bench(BenchCommand::RelayServer { addr })) => {
+            let rt = tokio::runtime::Runtime::new().expect("runtime");
+            match rt.block_on(crate::bench::relay::serve(&addr)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some(Command::Bench(BenchCommand::Frontier(a))) => {
             crate::bench::frontier::run(&a);
             ExitCode::SUCCESS

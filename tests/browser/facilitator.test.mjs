@@ -108,6 +108,14 @@ test('a facilitator sets up, runs and debriefs a session from /facilitate', asyn
     assert.equal(url.hash, `#token=${answer.facilitator_token}`, 'the token is in the fragment');
     assert.ok(!url.search.includes(answer.facilitator_token), 'the token is not in the query');
     await fac.locator('[data-testid="conn-status"][data-status="live"]').waitFor();
+    // The join code full-screen, for the projector: the private link is not shown there.
+    await fac.getByTestId('join-fullscreen').click();
+    await fac.waitForFunction(() => document.documentElement.dataset.projector === 'join');
+    assert.equal(await fac.getByTestId('console-link').isVisible(), false, 'the private link stays off the projector');
+    assert.equal(await fac.getByTestId('join-link').isVisible(), true);
+    await screenshot(fac, 'fac-01b-join-projector');
+    await fac.getByTestId('join-fullscreen').click();
+    await fac.waitForFunction(() => !document.documentElement.dataset.projector);
 
     // ------------------------------------------------------------ players join and wait
     await join(pageA, code, 'Ana');
@@ -494,6 +502,83 @@ test('the debrief of a class: split treatment, impasse, abandoned and unfinished
     await fac.waitForFunction(() => document.documentElement.dataset.projector === 'debrief');
     await fac.setViewportSize({ width: 1920, height: 1080 });
     await screenshot(fac, 'fac-09-debrief-class-projector');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await ctxBots.close();
+    await ctxF.close();
+  }
+});
+
+test('pairing controls: everyone now at random, start pairing, end phase, per-match clocks', async () => {
+  const session = await createSession({
+    scenario: 'campsite',
+    title: 'Pairing controls',
+    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
+    pairing: 'facilitator',
+  });
+  const code = session.code;
+  const ctxBots = await browser.newContext();
+  const bots = await ctxBots.newPage();
+  const ctxF = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const fac = await ctxF.newPage();
+  const pageErrors = [];
+  fac.on('pageerror', (e) => pageErrors.push(String(e)));
+  const stall = { stall: true };
+  try {
+    await bots.goto(`${BASE_URL}/healthz`);
+    await fac.goto(`${BASE_URL}${session.console_url}`);
+    await fac.locator('[data-testid="conn-status"][data-status="live"]').waitFor();
+    assert.match(normalise(await fac.getByTestId('pairing-mode').textContent()), /People wait for you/);
+
+    // Four people wait; "pair everyone now" makes two random matches.
+    await playClass(bots, code, [stall, stall]);
+    await fac.locator('[data-testid="stat-waiting"][data-value="4"]').waitFor();
+    await fac.getByTestId('ctl-pair-now').click();
+    await fac.locator('[data-testid="ctl-status-pairing"][data-kind="ok"]').filter({ hasText: '2 matches started at random.' }).waitFor();
+    await fac.locator('[data-testid="match-row"]').nth(1).waitFor();
+    await fac.locator('[data-testid="stat-waiting"][data-value="0"]').waitFor();
+
+    // Two more wait; "start pairing" pairs them and turns automatic pairing on.
+    await bots.evaluate(() => {
+      window.__first = window.__bots;
+    });
+    await playClass(bots, code, [stall]);
+    await fac.locator('[data-testid="stat-waiting"][data-value="2"]').waitFor();
+    await fac.getByTestId('ctl-start-pairing').click();
+    await fac.locator('[data-testid="ctl-status-pairing"][data-kind="ok"]').filter({ hasText: 'Pairing is on. 1 match started.' }).waitFor();
+    await fac.locator('[data-testid="match-row"]').nth(2).waitFor();
+    await fac.locator('[data-testid="ctl-start-pairing"]:disabled').filter({ hasText: 'Pairing is on' }).waitFor();
+    assert.match(normalise(await fac.getByTestId('pairing-mode').textContent()), /Pairing is on/);
+
+    // Nobody to pair: the answer says so.
+    await fac.getByTestId('ctl-pair-now').click();
+    await fac.locator('[data-testid="ctl-status-pairing"]').filter({ hasText: 'Nobody was paired: fewer than 2 people are waiting.' }).waitFor();
+
+    // End phase for everyone: cancelling changes nothing; confirming moves every match on.
+    await fac.getByTestId('ctl-end-phase').click();
+    await fac.getByTestId('confirm-cancel').click();
+    await fac.waitForTimeout(1500);
+    assert.equal(await fac.locator('[data-testid="match-row"][data-phase="prep"]').count(), 3, 'cancel keeps every match in prep');
+    await fac.getByTestId('ctl-end-phase').click();
+    await fac.getByTestId('confirm-ok').click();
+    await fac.locator('[data-testid="ctl-status-clock"][data-kind="ok"]').filter({ hasText: 'Ended the current phase in 3 matches.' }).waitFor();
+    await fac.waitForFunction(() => document.querySelectorAll('[data-testid="match-row"][data-phase="small_talk"]').length === 3);
+
+    // One match's own clock.
+    const first = fac.locator('[data-testid="match-row"]').first();
+    const id = await first.getAttribute('data-match-id');
+    const row = fac.locator(`[data-testid="match-row"][data-match-id="${id}"]`);
+    await row.getByTestId('match-pause').click();
+    await row.and(fac.locator('[data-paused="true"]')).waitFor();
+    assert.equal(await fac.locator('[data-testid="match-row"][data-paused="true"]').count(), 1, 'only that match is paused');
+    assert.equal(normalise(await row.getByTestId('match-pause').textContent()), 'Resume');
+    await row.getByTestId('match-pause').click();
+    await row.and(fac.locator('[data-paused="false"]')).waitFor();
+
+    // The name filter.
+    await fac.getByTestId('player-filter').fill('P1b');
+    await fac.waitForFunction(() => [...document.querySelectorAll('[data-testid="player-row"]')].filter((r) => !r.hidden).length === 2);
+    await fac.getByTestId('player-filter').fill('');
     assert.deepEqual(pageErrors, []);
   } finally {
     await ctxBots.close();

@@ -352,7 +352,7 @@ export function treatmentBars(treatment, field, sdField, label, { max = null } =
 }
 
 /** Trust built (0–100) against joint value, one point per match. */
-export function trustScatter(points, best) {
+export function trustScatter(points, best, smallTalkOf = new Map()) {
   const pts = points.filter((p) => p.trust_built != null && Number.isFinite(Number(p.trust_built)));
   const dx = niceDomain([0, 100], { min: 0, max: 100 });
   const dy = niceDomain([...pts.map((p) => Number(p.joint_value)), ...(Number.isFinite(best) ? [best] : [])]);
@@ -372,16 +372,22 @@ export function trustScatter(points, best) {
     svg.appendChild(s('line', { x1: box.left, x2: box.right, y1: f1(Y(best)), y2: f1(Y(best)), class: 'best-line' }));
     svg.appendChild(s('text', { x: box.left + 6, y: f1(Y(best) - 5), 'text-anchor': 'start', class: 'note' }, `best possible ${best}`));
   }
+  let anyNoTalk = false;
   for (const p of pts) {
-    svg.appendChild(
-      s(
-        'circle',
-        { cx: f1(X(Number(p.trust_built))), cy: f1(Y(Number(p.joint_value))), r: 6, class: 'trust-point', 'data-testid': 'trust-point' },
-        s('title', null, `Trust ${r1(p.trust_built)}, joint value ${p.joint_value}`),
-      ),
-    );
+    const talk = smallTalkOf.has(p.match_id) ? smallTalkOf.get(p.match_id) : true;
+    anyNoTalk = anyNoTalk || !talk;
+    const mark = markShape(talk ? 'circle' : 'triangle', X(Number(p.trust_built)), Y(Number(p.joint_value)), 6, `outcome deal ${talk ? 'talk' : 'no-talk'}`, {
+      'data-testid': 'trust-point',
+    });
+    mark.appendChild(s('title', null, `Trust ${r1(p.trust_built)}, joint value ${p.joint_value}, ${talk ? 'with' : 'without'} small talk`));
+    svg.appendChild(mark);
   }
-  return h('figure', { class: 'fchart-figure small-chart', testid: 'trust-scatter' }, svg);
+  return h(
+    'figure',
+    { class: 'fchart-figure small-chart', testid: 'trust-scatter' },
+    svg,
+    anyNoTalk ? legend([['circle', 'outcome talk deal', 'With small talk'], ['triangle', 'outcome no-talk deal', 'Without small talk']]) : null,
+  );
 }
 
 /** Horizontal bars: how many deals agreed each option of an issue. */

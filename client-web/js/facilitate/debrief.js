@@ -197,7 +197,7 @@ export class Debrief {
         { class: 'card chart-card', 'aria-labelledby': 'trust-h' },
         h('h3', { id: 'trust-h' }, 'Trust built and joint value'),
         h('p', { class: 'muted small' }, 'Trust built comes from the survey answers; a match without answers is not shown.'),
-        withTrust ? trustScatter(tv, best) : h('p', { class: 'muted' }, 'No survey answers yet.'),
+        withTrust ? trustScatter(tv, best, new Map(matches.map((m) => [m.id, !!m.small_talk]))) : h('p', { class: 'muted' }, 'No survey answers yet.'),
         tv.length > withTrust ? h('p', { class: 'muted small' }, `${plural(tv.length - withTrust, 'match', 'matches')} without survey answers.`) : null,
       ),
     );
@@ -218,7 +218,9 @@ export class Debrief {
                 'article',
                 { class: 'issue', testid: 'issue', 'data-issue': i.id },
                 h('h4', null, i.name, i.type ? h('span', { class: `tag type-${i.type}`, title: ISSUE_TYPE[i.type] || '' }, i.type) : null),
-                h('p', { class: 'insight', testid: 'issue-insight' }, i.insight),
+                i.deals > 0
+                  ? h('p', { class: 'insight', testid: 'issue-insight' }, i.insight)
+                  : h('p', { class: 'muted', testid: 'issue-insight' }, 'Insights appear once pairs reach deals.'),
                 optionBars(i),
               ),
             ),
@@ -312,7 +314,7 @@ export class Debrief {
       roles.length ? h('p', { class: 'muted small', testid: 'debrief-table-note' }, `Players and points are listed in role order: ${roles.join(' / ')}.`) : null,
       matches.length
         ? h('div', { class: 'table-scroll wide-table' }, table)
-        : h('div', null, h('p', { class: 'muted' }, 'No match has started yet.'), table),
+        : h('div', null, h('p', { class: 'muted', testid: 'debrief-table-empty' }, 'No match has started yet.'), h('div', { hidden: true }, table)),
       matches.length ? h('p', { class: 'muted small no-projector' }, 'Click a row to read its transcript.') : null,
     );
   }

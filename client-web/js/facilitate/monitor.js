@@ -313,7 +313,7 @@ export class Monitor {
     tr.dataset.name = p.name;
     tr.dataset.status = p.status;
     tr.dataset.online = String(!!p.online);
-    tr.className = `status-${p.status}${p.online ? '' : ' offline'}`;
+    tr.className = `status-${p.status}${p.online || p.status === 'removed' ? '' : ' offline'}`;
     if (row.name.textContent !== p.name) row.name.textContent = p.name;
     let st = STATUS_LABEL[p.status] || p.status;
     if (p.status === 'playing' && match) st = match.phase === 'results' ? 'Finished · reading results' : `Playing · ${phaseLabel(match.phase)}`;

@@ -39,7 +39,7 @@ export async function startSetup({ onCreated }) {
       h(
         'p',
         { class: 'small muted' },
-        `${(sc.roles || []).length} roles (${roles}) · ${sc.issues} issues · groups of ${(sc.roles || []).length}`,
+        `${(sc.roles || []).length} roles (${roles}) · ${sc.issues} issues`,
       ),
       h('div', { class: 'summary prose', testid: 'setup-scenario-summary' }, paragraphs(sc.summary)),
     );

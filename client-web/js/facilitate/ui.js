@@ -71,15 +71,3 @@ export function outcomeText(outcome) {
   if (kind === 'running') return 'Running';
   return String(kind || '');
 }
-
-/** Reads the six-character code in groups of three, letter by letter, for saying it aloud. */
-export function spokenCode(code) {
-  const words = {
-    A: 'A', C: 'C', D: 'D', E: 'E', F: 'F', G: 'G', H: 'H', J: 'J', K: 'K', M: 'M', N: 'N', P: 'P', Q: 'Q',
-    R: 'R', T: 'T', U: 'U', V: 'V', W: 'W', X: 'X', Y: 'Y', 3: 'three', 4: 'four', 6: 'six', 7: 'seven', 9: 'nine',
-  };
-  return String(code)
-    .split('')
-    .map((c) => words[c] || c)
-    .join(' ');
-}

@@ -1,3 +1,5 @@
 //! `parley bench`: measurements whose numbers go into `docs/benchmarks.md`.
 
 pub mod frontier;
+pub mod load;
+pub mod relay;

@@ -1,0 +1,491 @@
+//! `parley bench load`: many concurrent matches over real WebSockets against a Parley server
+//! started as a separate process (durable event log on), then the same load against a bare
+//! tokio-tungstenite relay. Reports throughput, chat latency (sent → counterpart received),
+//! errors, lost messages, server memory per connected player and CPU.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use tokio::sync::{watch, Semaphore};
+use tokio_tungstenite::tungstenite::Message;
+
+/// Options of `parley bench load`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct LoadArgs {
+    /// WebSocket connections (players); two per match.
+    #[arg(long, default_value_t = 10_000)]
+    pub connections: usize,
+    /// Each player sends one chat message every this many milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    pub chat_interval_ms: u64,
+    /// Seconds of measured load.
+    #[arg(long, default_value_t = 60)]
+    pub duration: u64,
+    /// Seconds of load before measuring.
+    #[arg(long, default_value_t = 5)]
+    pub warmup: u64,
+    /// Connections opened at once while connecting.
+    #[arg(long, default_value_t = 200)]
+    pub connect_concurrency: usize,
+    /// Scenario folder for the server under test.
+    #[arg(long, default_value = "scenarios")]
+    pub scenarios: PathBuf,
+    /// Skip the bare-relay comparison.
+    #[arg(long)]
+    pub skip_relay: bool,
+    /// Print the report as JSON too.
+    #[arg(long)]
+    pub json: bool,
+}
+
+static T0: OnceLock<Instant> = OnceLock::new();
+
+fn now_us() -> u64 {
+    T0.get_or_init(Instant::now).elapsed().as_micros() as u64
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stage {
+    Connecting,
+    Load,
+    Stop,
+    Finish,
+}
+
+#[derive(Default)]
+struct Shared {
+    sent: AtomicU64,
+    received: AtomicU64,
+    sent_measured: AtomicU64,
+    received_measured: AtomicU64,
+    errors: AtomicU64,
+    error_codes: Mutex<Vec<String>>,
+    completed: AtomicU64,
+    connected: AtomicU64,
+    latencies_us: Mutex<Vec<u32>>,
+    /// The measured window, by send time in µs since T0 (end = u64::MAX while open).
+    window_start: AtomicU64,
+    window_end: AtomicU64,
+}
+
+impl Shared {
+    fn in_window(&self, sent_us: u64) -> bool {
+        sent_us >= self.window_start.load(Ordering::Relaxed) && sent_us < self.window_end.load(Ordering::Relaxed)
+    }
+}
+
+/// One side's measurements.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunReport {
+    /// `parley` or `relay`.
+    pub target: String,
+    /// Connections that joined (and, for Parley, got a match).
+    pub connections: u64,
+    /// Chat messages sent during the measured window.
+    pub sent: u64,
+    /// Of those, received by the counterpart (after a drain).
+    pub received: u64,
+    /// Sent − received.
+    pub lost: i64,
+    /// Received messages per second in the measured window.
+    pub messages_per_second: f64,
+    /// Latency percentiles in milliseconds.
+    pub p50_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Largest.
+    pub max_ms: f64,
+    /// Error frames received.
+    pub errors: u64,
+    /// The first error codes seen.
+    pub error_codes: Vec<String>,
+    /// Matches that reached results after the load (Parley only).
+    pub matches_completed: u64,
+    /// Server resident memory before connecting, in KiB.
+    pub rss_before_kib: u64,
+    /// Peak server resident memory under load, in KiB.
+    pub rss_peak_kib: u64,
+    /// (peak − before) / connections, in KiB.
+    pub kib_per_connection: f64,
+    /// Server CPU time during the measured window divided by the window (1.0 = one core busy).
+    pub server_cpu_cores: f64,
+    /// Server CPU milliseconds per 1000 delivered messages.
+    pub cpu_ms_per_1000_messages: f64,
+}
+
+fn spawn(args: &[&str]) -> Result<(Child, String), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut child = Command::new(exe)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let out = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = BufReader::new(out).lines();
+    let addr = loop {
+        let line = lines.next().ok_or("server exited before listening")?.map_err(|e| e.to_string())?;
+        if let Some(a) = line.strip_prefix("listening on http://") {
+            break a.to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Ok((child, addr))
+}
+
+fn proc_stat(pid: u32) -> (u64, u64) {
+    let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0);
+    // utime + stime in clock ticks (fields 14 and 15).
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0);
+    (rss, ticks)
+}
+
+fn clock_ticks_per_second() -> f64 {
+    100.0 // Linux USER_HZ
+}
+
+/// Runs the benchmark and prints the report.
+pub fn run(a: &LoadArgs) -> Result<(), String> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let dir = std::env::temp_dir().join(format!("parley-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let db = dir.join("bench.db");
+    let scen = a.scenarios.display().to_string();
+    let (mut server, addr) = spawn(&[
+        "serve", "--addr", "127.0.0.1:0", "--db", &db.display().to_string(), "--scenarios", &scen, "--practice-bot-after", "0",
+    ])?;
+    println!(
+        "load: {} connections ({} matches), one chat per player every {} ms, {} s warm-up + {} s measured; server pid {} on {addr} with the SQLite event log at {}",
+        a.connections,
+        a.connections / 2,
+        a.chat_interval_ms,
+        a.warmup,
+        a.duration,
+        server.id(),
+        db.display()
+    );
+    let parley = rt.block_on(drive(a, &addr, server.id(), true));
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    let parley = parley?;
+    print_report(&parley);
+    let mut reports = vec![parley.clone()];
+    if !a.skip_relay {
+        let (mut relay, raddr) = spawn(&["bench", "relay-server", "--addr", "127.0.0.1:0"])?;
+        let r = rt.block_on(drive(a, &raddr, relay.id(), false));
+        let _ = relay.kill();
+        let _ = relay.wait();
+        let r = r?;
+        print_report(&r);
+        let ratio = if r.messages_per_second > 0.0 { parley.messages_per_second / r.messages_per_second } else { 0.0 };
+        let cpu_ratio = if parley.cpu_ms_per_1000_messages > 0.0 { r.cpu_ms_per_1000_messages / parley.cpu_ms_per_1000_messages } else { 0.0 };
+        println!(
+            "parley / bare relay: delivered throughput {ratio:.3}x at the same offered load; CPU efficiency {cpu_ratio:.3}x (relay CPU per message / Parley CPU per message)"
+        );
+        reports.push(r);
+    }
+    if a.json {
+        println!("{}", serde_json::to_string(&reports).unwrap_or_default());
+    }
+    Ok(())
+}
+
+fn print_report(r: &RunReport) {
+    println!(
+        "[{}] connections {}  sent {}  received {}  lost {}  errors {} {:?}",
+        r.target, r.connections, r.sent, r.received, r.lost, r.errors, r.error_codes
+    );
+    println!(
+        "[{}] {:.0} msg/s delivered  latency p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms  matches completed {}",
+        r.target, r.messages_per_second, r.p50_ms, r.p99_ms, r.max_ms, r.matches_completed
+    );
+    println!(
+        "[{}] server RSS {} KiB before, {} KiB peak: {:.1} KiB per connection; server CPU {:.2} cores, {:.1} ms per 1000 messages",
+        r.target, r.rss_before_kib, r.rss_peak_kib, r.kib_per_connection, r.server_cpu_cores, r.cpu_ms_per_1000_messages
+    );
+}
+
+async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunReport, String> {
+    let (rss_before, _) = proc_stat(pid);
+    let code = if parley {
+        let body = json!({"scenario": "campsite", "title": "load benchmark",
+            "durations": {"prep": 0, "small_talk": 0, "bargaining": a.warmup + a.duration + 600, "survey": 600}});
+        let (status, v) = crate::httpclient::request(addr, "POST", "/api/sessions", Some(&body), &[]).await?;
+        if status != 201 {
+            return Err(format!("cannot create the benchmark session: {status} {v}"));
+        }
+        v["code"].as_str().unwrap_or("").to_string()
+    } else {
+        String::new()
+    };
+    let shared = Arc::new(Shared::default());
+    shared.window_start.store(u64::MAX, Ordering::SeqCst);
+    shared.window_end.store(u64::MAX, Ordering::SeqCst);
+    let (stage_tx, stage_rx) = watch::channel(Stage::Connecting);
+    let sem = Arc::new(Semaphore::new(a.connect_concurrency.max(1)));
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<Result<(), String>>(a.connections.max(1));
+    let mut tasks = Vec::with_capacity(a.connections);
+    for id in 0..a.connections {
+        let (addr, code, shared, stage, sem, ready) =
+            (addr.to_string(), code.clone(), shared.clone(), stage_rx.clone(), sem.clone(), ready_tx.clone());
+        let interval = Duration::from_millis(a.chat_interval_ms);
+        tasks.push(tokio::spawn(async move { client(id, addr, code, parley, interval, shared, stage, sem, ready).await }));
+    }
+    drop(ready_tx);
+    let t_connect = Instant::now();
+    let mut ready = 0;
+    while ready < a.connections {
+        match tokio::time::timeout(Duration::from_secs(120), ready_rx.recv()).await {
+            Ok(Some(Ok(()))) => ready += 1,
+            Ok(Some(Err(e))) => return Err(format!("a client failed while connecting: {e}")),
+            Ok(None) => break,
+            Err(_) => return Err(format!("only {ready} of {} clients were ready after 120 s", a.connections)),
+        }
+    }
+    println!(
+        "[{}] {} connections ready in {:.1} s",
+        if parley { "parley" } else { "relay" },
+        ready,
+        t_connect.elapsed().as_secs_f64()
+    );
+    let _ = stage_tx.send(Stage::Load);
+    tokio::time::sleep(Duration::from_secs(a.warmup)).await;
+    // Measured window.
+    shared.window_start.store(now_us(), Ordering::SeqCst);
+    let (_, cpu0) = proc_stat(pid);
+    let t0 = Instant::now();
+    let mut rss_peak = 0;
+    for _ in 0..a.duration {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        rss_peak = rss_peak.max(proc_stat(pid).0);
+    }
+    shared.window_end.store(now_us(), Ordering::SeqCst);
+    let window = t0.elapsed().as_secs_f64();
+    let (_, cpu1) = proc_stat(pid);
+    let _ = stage_tx.send(Stage::Stop);
+    // Drain: messages in flight arrive.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    if parley {
+        let _ = stage_tx.send(Stage::Finish);
+    }
+    drop(stage_tx);
+    for t in tasks {
+        let _ = tokio::time::timeout(Duration::from_secs(60), t).await;
+    }
+    let mut lat = std::mem::take(&mut *shared.latencies_us.lock().expect("latencies"));
+    lat.sort_unstable();
+    let pct = |p: f64| if lat.is_empty() { 0.0 } else { lat[((lat.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0 };
+    let sent = shared.sent_measured.load(Ordering::SeqCst);
+    let received = shared.received_measured.load(Ordering::SeqCst);
+    let cpu_s = (cpu1.saturating_sub(cpu0)) as f64 / clock_ticks_per_second();
+    let conns = shared.connected.load(Ordering::SeqCst);
+    let error_codes = shared.error_codes.lock().expect("codes").clone();
+    Ok(RunReport {
+        target: if parley { "parley".into() } else { "relay".into() },
+        connections: conns,
+        sent,
+        received,
+        lost: sent as i64 - received as i64,
+        messages_per_second: received as f64 / window,
+        p50_ms: pct(0.5),
+        p99_ms: pct(0.99),
+        max_ms: lat.last().map(|&x| x as f64 / 1000.0).unwrap_or(0.0),
+        errors: shared.errors.load(Ordering::SeqCst),
+        error_codes,
+        matches_completed: shared.completed.load(Ordering::SeqCst),
+        rss_before_kib: rss_before,
+        rss_peak_kib: rss_peak,
+        kib_per_connection: if conns > 0 { rss_peak.saturating_sub(rss_before) as f64 / conns as f64 } else { 0.0 },
+        server_cpu_cores: cpu_s / window,
+        cpu_ms_per_1000_messages: if received > 0 { cpu_s * 1000.0 / (received as f64 / 1000.0) } else { 0.0 },
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn client(
+    id: usize,
+    addr: String,
+    code: String,
+    parley: bool,
+    interval: Duration,
+    shared: Arc<Shared>,
+    mut stage: watch::Receiver<Stage>,
+    sem: Arc<Semaphore>,
+    ready: tokio::sync::mpsc::Sender<Result<(), String>>,
+) {
+    let permit = sem.acquire_owned().await;
+    let url = format!("ws://{addr}/ws");
+    let mut ws = match tokio_tungstenite::connect_async(&url).await {
+        Ok((ws, _)) => ws,
+        Err(e) => {
+            let _ = ready.send(Err(format!("connect: {e}"))).await;
+            return;
+        }
+    };
+    let text = |v: Value| Message::text(v.to_string());
+    let mut seat: Option<u64> = None;
+    if parley {
+        let _ = ws.send(text(json!({"type": "hello", "version": 1}))).await;
+        let _ = ws.send(text(json!({"type": "join", "code": code, "name": format!("load{id}")}))).await;
+        // Wait for the match (our state) before counting as ready.
+        while seat.is_none() {
+            match tokio::time::timeout(Duration::from_secs(100), ws.next()).await {
+                Ok(Some(Ok(Message::Text(t)))) => {
+                    if let Ok(v) = serde_json::from_str::<Value>(t.as_str()) {
+                        if v["type"] == "state" {
+                            seat = v["you"]["seat"].as_u64();
+                        }
+                    }
+                }
+                Ok(Some(Ok(_))) => {}
+                _ => {
+                    let _ = ready.send(Err("no match state".into())).await;
+                    return;
+                }
+            }
+        }
+    }
+    drop(permit);
+    shared.connected.fetch_add(1, Ordering::SeqCst);
+    let _ = ready.send(Ok(())).await;
+    // Wait for the load to start.
+    while { let s = *stage.borrow(); s == Stage::Connecting } {
+        if stage.changed().await.is_err() {
+            return;
+        }
+    }
+    let offset = Duration::from_micros((id as u64 * 7919) % (interval.as_micros() as u64).max(1));
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, interval);
+    let mut ping = tokio::time::interval(Duration::from_secs(10));
+    let mut seq = 0u64;
+    let mut local_lat: Vec<u32> = Vec::new();
+    let mut finishing = false;
+    let mut offer_sent = false;
+    loop {
+        let st = *stage.borrow();
+        tokio::select! {
+            m = ws.next() => {
+                let Some(Ok(m)) = m else { break };
+                let Message::Text(t) = m else { continue };
+                let s = t.as_str();
+                if !parley {
+                    if let Some(rest) = s.strip_prefix("bench ") {
+                        record(rest, &shared, &mut local_lat);
+                    }
+                    continue;
+                }
+                let Ok(v) = serde_json::from_str::<Value>(s) else { continue };
+                match v["type"].as_str() {
+                    Some("chat") => {
+                        if v["seat"].as_u64() != seat {
+                            if let Some(rest) = v["text"].as_str().and_then(|x| x.strip_prefix("bench ")) {
+                                record(rest, &shared, &mut local_lat);
+                            }
+                        }
+                    }
+                    Some("error") => {
+                        shared.errors.fetch_add(1, Ordering::SeqCst);
+                        let mut c = shared.error_codes.lock().expect("codes");
+                        if c.len() < 10 {
+                            c.push(v["code"].as_str().unwrap_or("?").to_string());
+                        }
+                    }
+                    Some("state") if finishing => {
+                        if v["phase"] == "results" {
+                            if seat == Some(0) {
+                                shared.completed.fetch_add(1, Ordering::SeqCst);
+                            }
+                            break;
+                        }
+                        if v["phase"] == "survey" && v["survey"]["answered"] == false {
+                            let _ = ws.send(text(json!({"type": "skip_survey"}))).await;
+                        }
+                        if v["phase"] == "bargaining" && seat == Some(1) {
+                            if let Some(o) = v["offers"].as_array().and_then(|o| o.iter().find(|x| x["status"] == "standing" && x["seat"] == 0)) {
+                                let _ = ws.send(text(json!({"type": "accept", "offer_id": o["id"]}))).await;
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ = tick.tick(), if st == Stage::Load => {
+                seq += 1;
+                let t = now_us();
+                let body = format!("bench {} {}", seq, t);
+                let frame = if parley { text(json!({"type": "chat", "text": body})) } else { Message::text(body) };
+                if ws.send(frame).await.is_err() { break }
+                shared.sent.fetch_add(1, Ordering::Relaxed);
+                if shared.in_window(t) {
+                    shared.sent_measured.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            _ = ping.tick(), if parley => {
+                let _ = ws.send(text(json!({"type": "ping"}))).await;
+            }
+            r = stage.changed(), if !finishing => {
+                if r.is_err() && !parley { break }
+                let now_stage = *stage.borrow();
+                match now_stage {
+                    Stage::Finish => {
+                        finishing = true;
+                        if seat == Some(0) && !offer_sent {
+                            offer_sent = true;
+                            let _ = ws.send(text(json!({"type": "offer", "package": {"food": 1, "water": 2, "firewood": 1}}))).await;
+                        }
+                    }
+                    Stage::Stop if !parley => {}
+                    _ => {}
+                }
+                if r.is_err() { finishing = true; }
+            }
+        }
+        let now_stage = *stage.borrow();
+        if !parley && now_stage == Stage::Stop {
+            // The relay has no matches to finish: wait out the drain, then leave.
+            if tokio::time::timeout(Duration::from_secs(4), async {
+                while let Some(Ok(Message::Text(t))) = ws.next().await {
+                    if let Some(rest) = t.as_str().strip_prefix("bench ") {
+                        record(rest, &shared, &mut local_lat);
+                    }
+                }
+            })
+            .await
+            .is_err()
+            {}
+            break;
+        }
+    }
+    shared.latencies_us.lock().expect("latencies").extend(local_lat);
+    let _ = ws.close(None).await;
+}
+
+/// Counts a received benchmark message `"<seq> <sent_us>"`.
+fn record(rest: &str, shared: &Shared, lat: &mut Vec<u32>) {
+    shared.received.fetch_add(1, Ordering::Relaxed);
+    let mut it = rest.split(' ');
+    let _seq = it.next();
+    if let Some(sent) = it.next().and_then(|x| x.parse::<u64>().ok()) {
+        if shared.in_window(sent) {
+            shared.received_measured.fetch_add(1, Ordering::Relaxed);
+            lat.push(now_us().saturating_sub(sent).min(u32::MAX as u64) as u32);
+        }
+    }
+}
