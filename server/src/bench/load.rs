@@ -142,7 +142,9 @@ fn spawn(args: &[&str]) -> Result<(Child, String), String> {
 fn proc_stat(pid: u32) -> (u64, u64) {
     let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0);
     // utime + stime in clock ticks (fields 14 and 15).
     let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -168,7 +170,15 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     let db = dir.join("bench.db");
     let scen = a.scenarios.display().to_string();
     let (mut server, addr) = spawn(&[
-        "serve", "--addr", "127.0.0.1:0", "--db", &db.display().to_string(), "--scenarios", &scen, "--practice-bot-after", "0",
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        &db.display().to_string(),
+        "--scenarios",
+        &scen,
+        "--practice-bot-after",
+        "0",
     ])?;
     println!(
         "load: {} connections ({} matches), one chat per player every {} ms, {} s warm-up + {} s measured; server pid {} on {addr} with the SQLite event log at {}",
@@ -195,7 +205,11 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
         let r = r?;
         print_report(&r);
         let ratio = if r.messages_per_second > 0.0 { parley.messages_per_second / r.messages_per_second } else { 0.0 };
-        let cpu_ratio = if parley.cpu_ms_per_1000_messages > 0.0 { r.cpu_ms_per_1000_messages / parley.cpu_ms_per_1000_messages } else { 0.0 };
+        let cpu_ratio = if parley.cpu_ms_per_1000_messages > 0.0 {
+            r.cpu_ms_per_1000_messages / parley.cpu_ms_per_1000_messages
+        } else {
+            0.0
+        };
         println!(
             "parley / bare relay: delivered throughput {ratio:.3}x at the same offered load; CPU efficiency {cpu_ratio:.3}x (relay CPU per message / Parley CPU per message)"
         );
@@ -246,7 +260,9 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
         let (addr, code, shared, stage, sem, ready) =
             (addr.to_string(), code.clone(), shared.clone(), stage_rx.clone(), sem.clone(), ready_tx.clone());
         let interval = Duration::from_millis(a.chat_interval_ms);
-        tasks.push(tokio::spawn(async move { client(id, addr, code, parley, interval, shared, stage, sem, ready).await }));
+        tasks.push(tokio::spawn(
+            async move { client(id, addr, code, parley, interval, shared, stage, sem, ready).await },
+        ));
     }
     drop(ready_tx);
     let t_connect = Instant::now();
@@ -286,12 +302,15 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
         let _ = stage_tx.send(Stage::Finish);
     }
     drop(stage_tx);
-    for t in tasks {
-        let _ = tokio::time::timeout(Duration::from_secs(60), t).await;
+    // Every client finishes its match (or gives up) within one shared deadline.
+    let all = futures_util::future::join_all(tasks);
+    if tokio::time::timeout(Duration::from_secs(60), all).await.is_err() {
+        println!("warning: some clients had not finished their match after 60 s");
     }
     let mut lat = std::mem::take(&mut *shared.latencies_us.lock().expect("latencies"));
     lat.sort_unstable();
-    let pct = |p: f64| if lat.is_empty() { 0.0 } else { lat[((lat.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0 };
+    let pct =
+        |p: f64| if lat.is_empty() { 0.0 } else { lat[((lat.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0 };
     let sent = shared.sent_measured.load(Ordering::SeqCst);
     let received = shared.received_measured.load(Ordering::SeqCst);
     let cpu_s = (cpu1.saturating_sub(cpu0)) as f64 / clock_ticks_per_second();
@@ -366,7 +385,10 @@ async fn client(
     shared.connected.fetch_add(1, Ordering::SeqCst);
     let _ = ready.send(Ok(())).await;
     // Wait for the load to start.
-    while { let s = *stage.borrow(); s == Stage::Connecting } {
+    while {
+        let s = *stage.borrow();
+        s == Stage::Connecting
+    } {
         if stage.changed().await.is_err() {
             return;
         }
@@ -378,6 +400,8 @@ async fn client(
     let mut local_lat: Vec<u32> = Vec::new();
     let mut finishing = false;
     let mut offer_sent = false;
+    // The latest state frame, so that finishing can act on an offer that arrived just before.
+    let mut last_state: Option<Value> = None;
     loop {
         let st = *stage.borrow();
         tokio::select! {
@@ -407,7 +431,8 @@ async fn client(
                             c.push(v["code"].as_str().unwrap_or("?").to_string());
                         }
                     }
-                    Some("state") if finishing => {
+                    Some("state") if !finishing => last_state = Some(v),
+                    Some("state") => {
                         if v["phase"] == "results" {
                             if seat == Some(0) {
                                 shared.completed.fetch_add(1, Ordering::SeqCst);
@@ -449,6 +474,11 @@ async fn client(
                         if seat == Some(0) && !offer_sent {
                             offer_sent = true;
                             let _ = ws.send(text(json!({"type": "offer", "package": {"food": 1, "water": 2, "firewood": 1}}))).await;
+                        }
+                        if seat == Some(1) {
+                            if let Some(o) = last_state.as_ref().and_then(|v| v["offers"].as_array()).and_then(|o| o.iter().find(|x| x["status"] == "standing" && x["seat"] == 0)) {
+                                let _ = ws.send(text(json!({"type": "accept", "offer_id": o["id"]}))).await;
+                            }
                         }
                     }
                     Stage::Stop if !parley => {}

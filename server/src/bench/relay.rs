@@ -15,7 +15,8 @@ pub async fn serve(addr: &str) -> Result<(), String> {
     use std::io::Write;
     let _ = std::io::stdout().flush();
     // The first of each pair waits here with the sender its partner will write to.
-    let waiting: Arc<Mutex<Option<(mpsc::Sender<Message>, mpsc::Sender<mpsc::Sender<Message>>)>>> = Arc::new(Mutex::new(None));
+    let waiting: Arc<Mutex<Option<(mpsc::Sender<Message>, mpsc::Sender<mpsc::Sender<Message>>)>>> =
+        Arc::new(Mutex::new(None));
     loop {
         let (tcp, _) = listener.accept().await.map_err(|e| e.to_string())?;
         let waiting = waiting.clone();

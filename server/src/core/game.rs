@@ -436,6 +436,8 @@ pub struct ChatLine {
     pub phase: Phase,
     /// The text.
     pub text: String,
+    /// Made with a checked statement (`disclose`) rather than typed.
+    pub disclosure: bool,
 }
 
 /// The whole state of one match.
@@ -730,11 +732,15 @@ impl Match {
                 }
             }
             EventKind::Icebreaker { text } => {
-                self.chat.push(ChatLine { at, seat: None, phase: self.phase, text: text.clone() })
+                self.chat.push(ChatLine { at, seat: None, phase: self.phase, text: text.clone(), disclosure: false })
             }
-            EventKind::Chat { seat, text } => {
-                self.chat.push(ChatLine { at, seat: Some(*seat), phase: self.phase, text: text.clone() })
-            }
+            EventKind::Chat { seat, text } => self.chat.push(ChatLine {
+                at,
+                seat: Some(*seat),
+                phase: self.phase,
+                text: text.clone(),
+                disclosure: false,
+            }),
             EventKind::Ready { seat } => self.ready[*seat] = true,
             EventKind::Offer { seat, offer_id, package } => {
                 for o in self.offers.iter_mut().filter(|o| o.seat == *seat && o.status == OfferStatus::Standing) {
@@ -789,7 +795,7 @@ impl Match {
             EventKind::Presence { seat, online } => self.online[*seat] = *online,
             EventKind::Disclosed { seat, statement, truthful } => {
                 let text = statement.render(&self.config.scenario);
-                self.chat.push(ChatLine { at, seat: Some(*seat), phase: self.phase, text });
+                self.chat.push(ChatLine { at, seat: Some(*seat), phase: self.phase, text, disclosure: true });
                 self.disclosures.push(DisclosureRecord {
                     at,
                     seat: *seat,

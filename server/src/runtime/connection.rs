@@ -212,6 +212,9 @@ impl Conn {
                         }
                     });
                 }
+                Err(crate::runtime::facilitator::AuthError::UnknownSession) => {
+                    self.error("unknown_session", &format!("no session has the join code {code:?}"))
+                }
                 Err(_) => self.error("bad_token", "that is not this session's facilitator token"),
             },
             ClientMsg::PlayBot { strategy } => {

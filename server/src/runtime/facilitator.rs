@@ -337,6 +337,21 @@ impl App {
             }
         }
         let removed = s.removed.lock().expect("removed").clone();
+        let finished: std::collections::HashSet<String> =
+            summaries.iter().filter(|m| m.phase == crate::core::game::Phase::Results).map(|m| m.id.clone()).collect();
+        // Outcomes as on the player's wire: a deal's package as {issue: option}.
+        let matches: Vec<Value> = summaries
+            .iter()
+            .map(|m| {
+                let mut v = serde_json::to_value(m).unwrap_or(Value::Null);
+                if let (Some(crate::core::game::Outcome::Deal { package }), Some(h)) =
+                    (&m.outcome, self.matches.get(&m.id))
+                {
+                    v["outcome"]["package"] = crate::runtime::view::package_json(&h.scenario, package);
+                }
+                v
+            })
+            .collect();
         let (waiting_ids, per_line): (Vec<String>, Value) = {
             let q = s.queue.lock().expect("queue");
             (
@@ -354,6 +369,9 @@ impl App {
                     ("removed", None)
                 } else {
                     match loc {
+                        Location::InMatch { match_id, .. } if finished.contains(&match_id) => {
+                            ("finished", Some(match_id))
+                        }
                         Location::InMatch { match_id, .. } => ("playing", Some(match_id)),
                         _ if waiting_ids.contains(&p.id) => ("waiting", None),
                         _ => ("lobby", None),
@@ -375,7 +393,7 @@ impl App {
             "players": players.into_iter().map(|p| p.1).collect::<Vec<_>>(),
             "waiting": waiting_ids.len(),
             "waiting_by_scenario": per_line,
-            "matches": summaries,
+            "matches": matches,
             "tournament": if s.tournament.lock().expect("tournament").config.is_some() {
                 self.tournament_view(s).await
             } else {

@@ -48,7 +48,12 @@ fn outcome_json(s: &Scenario, o: &Outcome) -> Value {
 /// One chat line as sent to clients.
 pub fn chat_json(line: &ChatLine, seats: &[SeatInfo]) -> Value {
     let name = line.seat.and_then(|s| seats.get(s)).map(|s| s.name.as_str()).unwrap_or("Parley");
-    json!({ "seat": line.seat, "name": name, "text": line.text, "at": line.at, "phase": line.phase })
+    let kind = match (line.seat, line.disclosure) {
+        (None, _) => "icebreaker",
+        (_, true) => "disclosure",
+        _ => "message",
+    };
+    json!({ "seat": line.seat, "name": name, "text": line.text, "at": line.at, "phase": line.phase, "kind": kind })
 }
 
 /// The `chat_history` frame.
