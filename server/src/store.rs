@@ -5,7 +5,7 @@
 //! disk before anyone acknowledges or broadcasts it, and thousands of matches share one fsync.
 
 use crate::core::game::{Event, Millis};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tokio::sync::oneshot;
@@ -110,6 +110,9 @@ struct Pending {
     reply: oneshot::Sender<Result<(), String>>,
 }
 
+/// Most jobs in one transaction.
+pub const MAX_BATCH: usize = 4096;
+
 /// Handle to the writer thread. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -119,6 +122,7 @@ pub struct Store {
 const SCHEMA: &str = "
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
+PRAGMA locking_mode = EXCLUSIVE;
 CREATE TABLE IF NOT EXISTS sessions (
   code TEXT PRIMARY KEY, kind TEXT NOT NULL, settings TEXT NOT NULL,
   facilitator_token TEXT NOT NULL, created_at INTEGER NOT NULL);
@@ -140,6 +144,9 @@ impl Store {
     /// Opens (or creates) the database, reads everything stored, and starts the writer thread.
     pub fn open(path: &Path) -> Result<(Store, Snapshot), StoreError> {
         let conn = Connection::open(path)?;
+        // The writer holds the file exclusively; a new opener (a restart racing the old
+        // process's exit) waits for it instead of failing.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch(SCHEMA)?;
         let snapshot = read_all(&conn)?;
         let (tx, rx) = std::sync::mpsc::channel::<Pending>();
@@ -200,8 +207,9 @@ impl Store {
 
 fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Pending>) {
     while let Ok(first) = rx.recv() {
+        // Every job already waiting joins the same transaction (group commit).
         let mut batch = vec![first];
-        while batch.len() < 4096 {
+        while batch.len() < MAX_BATCH {
             match rx.try_recv() {
                 Ok(p) => batch.push(p),
                 Err(_) => break,
@@ -392,25 +400,6 @@ fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
         snap.matches.push((m, events));
     }
     Ok(snap)
-}
-
-/// Reads one match's events (for exports and tests).
-pub fn read_events(path: &Path, match_id: &str) -> Result<Option<Vec<Event>>, StoreError> {
-    let conn = Connection::open(path)?;
-    let exists: Option<String> =
-        conn.query_row("SELECT id FROM matches WHERE id = ?1", [match_id], |r| r.get(0)).optional()?;
-    if exists.is_none() {
-        return Ok(None);
-    }
-    let mut ev = conn.prepare("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
-    let rows: Vec<(i64, String)> =
-        ev.query_map([match_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    rows.into_iter()
-        .map(|(at, kind)| {
-            serde_json::from_str(&kind).map(|kind| Event { at, kind }).map_err(|e| StoreError::Corrupt(e.to_string()))
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
 }
 
 #[cfg(test)]

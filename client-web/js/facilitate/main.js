@@ -10,6 +10,7 @@ import { startSetup } from './setup.js';
 import { Watcher } from './watch.js';
 import { Monitor } from './monitor.js';
 import { Debrief } from './debrief.js';
+import { Tournament } from './tournament.js';
 import { announce } from './ui.js';
 
 function setScreen(name) {
@@ -181,9 +182,10 @@ async function startConsole(code, token, { created = false, title = '', scenario
   const sess = first.session || {};
   if (!title && sess.title) fillJoinCard(code, token, sess.title);
   let scenario = null;
+  let allScenarios = [];
   try {
-    const all = await getScenarios();
-    scenario = all.find((x) => x.id === (scenarioId || sess.scenario)) || null;
+    allScenarios = await getScenarios();
+    scenario = allScenarios.find((x) => x.id === (scenarioId || sess.scenario)) || null;
   } catch {
     scenario = null;
   }
@@ -197,6 +199,11 @@ async function startConsole(code, token, { created = false, title = '', scenario
   }
 
   const debrief = new Debrief({ api });
+  const tournament = new Tournament({
+    api,
+    scenarios: (allScenarios || []).slice().sort((a, b) => String(a.title).localeCompare(String(b.title))),
+    defaultScenario: scenarioId || sess.scenario,
+  });
   const badge = $('[data-testid="debrief-new"]');
   let debriefOpen = false;
   let selectTab = null;
@@ -206,6 +213,7 @@ async function startConsole(code, token, { created = false, title = '', scenario
     onStatus: setConn,
     onMonitor: (frame) => {
       monitor.update(frame);
+      tournament.update(frame);
       // A badge on the Debrief tab when results came in since its last refresh.
       const known = debrief.finishedCount();
       const now = (frame.matches || []).filter((m) => m.outcome).length;
@@ -226,6 +234,7 @@ async function startConsole(code, token, { created = false, title = '', scenario
     },
   });
   monitor.update(first);
+  tournament.update(first);
   watcher.start();
 
   selectTab = wireTabs((id) => {
@@ -233,6 +242,7 @@ async function startConsole(code, token, { created = false, title = '', scenario
     if (debriefOpen) debrief.refresh();
   });
   if (location.hash.includes('debrief')) selectTab($('#tab-debrief'), false);
+  else if (location.hash.includes('tournament')) selectTab($('#tab-tournament'), false);
   announce(`Console of session ${code.split('').join(' ')} is open.`);
 }
 

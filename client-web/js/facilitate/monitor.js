@@ -10,10 +10,11 @@ import { setStatus, confirmDialog, plural, nameList, outcomeText, announce } fro
 const STATUS_LABEL = {
   waiting: 'Waiting',
   playing: 'Playing',
+  finished: 'Finished',
   lobby: 'Joined, not waiting',
   removed: 'Removed',
 };
-const STATUS_ORDER = { waiting: 0, lobby: 1, playing: 2, removed: 3 };
+const STATUS_ORDER = { waiting: 0, lobby: 1, playing: 2, finished: 2, removed: 3 };
 
 export class Monitor {
   /**
@@ -316,7 +317,7 @@ export class Monitor {
     tr.className = `status-${p.status}${p.online || p.status === 'removed' ? '' : ' offline'}`;
     if (row.name.textContent !== p.name) row.name.textContent = p.name;
     let st = STATUS_LABEL[p.status] || p.status;
-    if (p.status === 'playing' && match) st = match.phase === 'results' ? 'Finished · reading results' : `Playing · ${phaseLabel(match.phase)}`;
+    if ((p.status === 'playing' || p.status === 'finished') && match) st = match.phase === 'results' ? 'Finished · reading results' : `Playing · ${phaseLabel(match.phase)}`;
     if (row.status.textContent !== st) row.status.textContent = st;
     const on = p.status === 'removed' ? '—' : p.online ? 'online' : 'offline';
     if (row.onlineText.textContent !== on) row.onlineText.textContent = on;

@@ -171,11 +171,11 @@ impl App {
         Ok(match c {
             SessionControl::StartPairing => {
                 s.auto_pairing.store(true, Ordering::Relaxed);
-                self.pair_waiting(s, false)
+                self.pair_waiting(s, false).await
             }
-            SessionControl::PairNow => self.pair_waiting(s, true),
+            SessionControl::PairNow => self.pair_waiting(s, true).await,
             SessionControl::Pair { players } => {
-                self.pair_by_hand(s, players);
+                self.pair_by_hand(s, players).await;
                 1
             }
             SessionControl::Pause { match_id } => self.control_matches(s, match_id, Control::Pause).await,
@@ -226,8 +226,9 @@ impl App {
         n
     }
 
-    /// Pairs everyone waiting (shuffled first when `random`); returns the number of matches started.
-    fn pair_waiting(self: &Arc<Self>, s: &Arc<Session>, random: bool) -> usize {
+    /// Pairs everyone waiting (shuffled first when `random`); returns once the matches exist,
+    /// with the number started.
+    async fn pair_waiting(self: &Arc<Self>, s: &Arc<Session>, random: bool) -> usize {
         let mut groups = Vec::new();
         {
             let mut q = s.queue.lock().expect("queue");
@@ -250,9 +251,7 @@ impl App {
         }
         let started = groups.len();
         for (line, group, k) in groups {
-            let app = self.clone();
-            let s = s.clone();
-            tokio::spawn(async move { app.start_match(s, &line, group, k).await });
+            self.clone().start_match(s.clone(), &line, group, k).await;
         }
         let lines: Vec<String> = s.queue.lock().expect("queue").waiting.keys().cloned().collect();
         for l in lines {
@@ -281,7 +280,7 @@ impl App {
         Ok(())
     }
 
-    fn pair_by_hand(self: &Arc<Self>, s: &Arc<Session>, players: Vec<String>) {
+    async fn pair_by_hand(self: &Arc<Self>, s: &Arc<Session>, players: Vec<String>) {
         let (line, k) = {
             let mut q = s.queue.lock().expect("queue");
             let line = q.position(&players[0]).map(|x| x.0).unwrap_or_default();
@@ -296,11 +295,8 @@ impl App {
         // seat i gets players[i] as the facilitator chose.
         let n = players.len();
         let group: Vec<String> = (0..n).map(|j| players[(j + n - (k as usize % n)) % n].clone()).collect();
-        let app = self.clone();
-        let s2 = s.clone();
-        let l2 = line.clone();
-        tokio::spawn(async move { app.start_match(s2, &l2, group, k).await });
         self.notify_waiting(s, &line);
+        self.clone().start_match(s.clone(), &line, group, k).await;
     }
 
     async fn remove_player(&self, s: &Session, player_id: &str) {
