@@ -235,7 +235,7 @@ fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Pending>) {
     }
 }
 
-fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), rusqlite::Error> {
+fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
     for p in batch {
         match &p.job {
@@ -284,68 +284,49 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), rusqlite:
                     .execute(params![session, seq, at, kind])?;
             }
             Job::ReadSession { session, out } => {
-                let mut log = SessionLog::default();
-                let mut st = tx.prepare_cached(
-                    "SELECT id, token, session, name, joined_at FROM players WHERE session = ?1 ORDER BY joined_at, id",
-                )?;
-                log.players = st
-                    .query_map([session], |r| {
-                        Ok(PlayerRow {
-                            id: r.get(0)?,
-                            token: r.get(1)?,
-                            session: r.get(2)?,
-                            name: r.get(3)?,
-                            joined_at: r.get(4)?,
-                        })
-                    })?
-                    .collect::<Result<_, _>>()?;
-                let mut st = tx.prepare_cached(
-                    "SELECT id, session, scenario, config, seats, created_at FROM matches WHERE session = ?1 ORDER BY created_at, id",
-                )?;
-                let rows: Vec<MatchRow> = st
-                    .query_map([session], |r| {
-                        Ok(MatchRow {
-                            id: r.get(0)?,
-                            session: r.get(1)?,
-                            scenario: r.get(2)?,
-                            config: r.get(3)?,
-                            seats: r.get(4)?,
-                            created_at: r.get(5)?,
-                        })
-                    })?
-                    .collect::<Result<_, _>>()?;
-                let mut ev = tx.prepare_cached("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
-                for m in rows {
-                    let evs: Vec<(i64, String)> =
-                        ev.query_map([&m.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-                    let evs = evs
-                        .into_iter()
-                        .filter_map(|(at, k)| serde_json::from_str(&k).ok().map(|kind| Event { at, kind }))
-                        .collect();
-                    log.matches.push((m, evs));
-                }
-                let mut st =
-                    tx.prepare_cached("SELECT at, kind FROM session_events WHERE session = ?1 ORDER BY seq")?;
-                log.session_events =
-                    st.query_map([session], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+                let log = read_session(&tx, session)?;
                 *out.lock().expect("read buffer") = log;
             }
             Job::Read { match_id, out } => {
-                let mut st = tx.prepare_cached("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
-                let rows: Vec<(i64, String)> =
-                    st.query_map([match_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-                let mut v = out.lock().expect("read buffer");
-                v.clear();
-                for (at, kind) in rows {
-                    match serde_json::from_str(&kind) {
-                        Ok(kind) => v.push(Event { at, kind }),
-                        Err(e) => tracing::error!(match_id = %match_id, error = %e, "unreadable stored event skipped"),
-                    }
-                }
+                let events = match_events(&tx, match_id)?;
+                *out.lock().expect("read buffer") = events;
             }
         }
     }
-    tx.commit()
+    tx.commit()?;
+    Ok(())
+}
+
+const PLAYER_COLUMNS: &str = "id, token, session, name, joined_at";
+const MATCH_COLUMNS: &str = "id, session, scenario, config, seats, created_at";
+
+fn player_row(r: &rusqlite::Row) -> rusqlite::Result<PlayerRow> {
+    Ok(PlayerRow { id: r.get(0)?, token: r.get(1)?, session: r.get(2)?, name: r.get(3)?, joined_at: r.get(4)? })
+}
+
+fn match_row(r: &rusqlite::Row) -> rusqlite::Result<MatchRow> {
+    Ok(MatchRow {
+        id: r.get(0)?,
+        session: r.get(1)?,
+        scenario: r.get(2)?,
+        config: r.get(3)?,
+        seats: r.get(4)?,
+        created_at: r.get(5)?,
+    })
+}
+
+/// A match's stored events in order; an undecodable event is an error naming the match.
+fn match_events(conn: &Connection, match_id: &str) -> Result<Vec<Event>, StoreError> {
+    let mut st = conn.prepare_cached("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
+    let rows: Vec<(i64, String)> =
+        st.query_map([match_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(at, kind)| {
+            serde_json::from_str(&kind)
+                .map(|kind| Event { at, kind })
+                .map_err(|e| StoreError::Corrupt(format!("match {match_id}: {e}")))
+        })
+        .collect()
 }
 
 fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
@@ -363,43 +344,35 @@ fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
             })
         })?
         .collect::<Result<_, _>>()?;
-    let mut st = conn.prepare("SELECT id, token, session, name, joined_at FROM players ORDER BY joined_at")?;
-    snap.players = st
-        .query_map([], |r| {
-            Ok(PlayerRow { id: r.get(0)?, token: r.get(1)?, session: r.get(2)?, name: r.get(3)?, joined_at: r.get(4)? })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut st =
-        conn.prepare("SELECT id, session, scenario, config, seats, created_at FROM matches ORDER BY created_at, id")?;
-    let matches: Vec<MatchRow> = st
-        .query_map([], |r| {
-            Ok(MatchRow {
-                id: r.get(0)?,
-                session: r.get(1)?,
-                scenario: r.get(2)?,
-                config: r.get(3)?,
-                seats: r.get(4)?,
-                created_at: r.get(5)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
+    let mut st = conn.prepare(&format!("SELECT {PLAYER_COLUMNS} FROM players ORDER BY joined_at, id"))?;
+    snap.players = st.query_map([], player_row)?.collect::<Result<_, _>>()?;
+    let mut st = conn.prepare(&format!("SELECT {MATCH_COLUMNS} FROM matches ORDER BY created_at, id"))?;
+    let matches: Vec<MatchRow> = st.query_map([], match_row)?.collect::<Result<_, _>>()?;
     let mut st = conn.prepare("SELECT session, at, kind FROM session_events ORDER BY session, seq")?;
     snap.session_events = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-    let mut ev = conn.prepare("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
     for m in matches {
-        let rows: Vec<(i64, String)> =
-            ev.query_map([&m.id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        let events = rows
-            .into_iter()
-            .map(|(at, kind)| {
-                serde_json::from_str(&kind)
-                    .map(|kind| Event { at, kind })
-                    .map_err(|e| StoreError::Corrupt(format!("match {}: {e}", m.id)))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let events = match_events(conn, &m.id)?;
         snap.matches.push((m, events));
     }
     Ok(snap)
+}
+
+/// Everything stored about one session (players, matches with events, facilitator actions).
+fn read_session(conn: &Connection, session: &str) -> Result<SessionLog, StoreError> {
+    let mut log = SessionLog::default();
+    let mut st = conn
+        .prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE session = ?1 ORDER BY joined_at, id"))?;
+    log.players = st.query_map([session], player_row)?.collect::<Result<_, _>>()?;
+    let mut st = conn
+        .prepare_cached(&format!("SELECT {MATCH_COLUMNS} FROM matches WHERE session = ?1 ORDER BY created_at, id"))?;
+    let rows: Vec<MatchRow> = st.query_map([session], match_row)?.collect::<Result<_, _>>()?;
+    for m in rows {
+        let events = match_events(conn, &m.id)?;
+        log.matches.push((m, events));
+    }
+    let mut st = conn.prepare_cached("SELECT at, kind FROM session_events WHERE session = ?1 ORDER BY seq")?;
+    log.session_events = st.query_map([session], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(log)
 }
 
 #[cfg(test)]
