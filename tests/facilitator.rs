@@ -275,3 +275,31 @@ async fn sessions_can_be_created_from_the_command_line() {
             || String::from_utf8_lossy(&bad.stderr).contains("no scenario")
     );
 }
+
+#[tokio::test]
+async fn two_hundred_participants_export_without_losing_anyone() {
+    let server = Server::start();
+    let s = create(&server, json!({"scenario": "campsite", "durations": {"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600}})).await;
+    let mut clients = Vec::new();
+    for i in 0..200 {
+        let mut c = server.client().await;
+        c.join(&s.code, &format!("P{i:03}")).await;
+        clients.push(c);
+    }
+    for c in clients.iter_mut() {
+        c.until_type("state").await;
+    }
+    let m = monitor(&server, &s).await;
+    assert_eq!(m["players"].as_array().unwrap().len(), 200);
+    assert_eq!(m["matches"].as_array().unwrap().len(), 100);
+    let (_, players) = server.get(&format!("/api/sessions/{}/export/players.csv?token={}", s.code, s.token)).await;
+    let players = players.as_str().unwrap().to_string();
+    assert_eq!(players.lines().count(), 1 + 200, "one row per player per match, none cut");
+    for i in 0..200 {
+        assert!(players.contains(&format!(",P{i:03},")), "P{i:03} missing");
+    }
+    let (_, matches) = server.get(&format!("/api/sessions/{}/export/matches.csv?token={}", s.code, s.token)).await;
+    assert_eq!(matches.as_str().unwrap().lines().count(), 1 + 100);
+    let (_, events) = server.get(&format!("/api/sessions/{}/export/events.json?token={}", s.code, s.token)).await;
+    assert_eq!(events["players"].as_array().unwrap().len(), 200);
+}
