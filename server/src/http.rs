@@ -84,7 +84,8 @@ async fn scenarios(State(app): State<Arc<App>>) -> Json<Value> {
 
 async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: String) -> Response {
     if let Some(key) = &app.admin_key {
-        if headers.get("x-admin-key").and_then(|v| v.to_str().ok()) != Some(key.as_str()) {
+        let given = headers.get("x-admin-key").and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !crate::runtime::facilitator::constant_time_eq(given.as_bytes(), key.as_bytes()) {
             return api_error(
                 StatusCode::UNAUTHORIZED,
                 "admin_key_required",

@@ -409,7 +409,16 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
                     i.name,
                     i.options[best[k]]
                 ),
-                _ => format!("{}: how the {} deals split it is shown by option.", i.name, deals.len()),
+                _ => match counts.iter().enumerate().max_by_key(|(o, c)| (**c, std::cmp::Reverse(*o))) {
+                    Some((o, &c)) if c > 0 => format!(
+                        "{} is a straight split: {} of {} deals settled on \"{}\", the most common split.",
+                        i.name,
+                        c,
+                        deals.len(),
+                        i.options[o]
+                    ),
+                    _ => format!("{} is a straight split: no deal yet.", i.name),
+                },
             };
             issues.push(json!({
                 "id": i.id, "name": i.name, "type": kind, "options": i.options, "agreed_counts": counts,

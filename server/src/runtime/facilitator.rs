@@ -390,12 +390,30 @@ impl App {
             "waiting": waiting_ids.len(),
             "waiting_by_scenario": per_line,
             "matches": matches,
-            "tournament": if s.tournament.lock().expect("tournament").config.is_some() {
-                self.tournament_view(s).await
-            } else {
-                Value::Null
-            },
+            "tournament": self.monitor_tournament(s, &finished).await,
         })
+    }
+}
+
+impl App {
+    /// The tournament part of the monitor. Standings change only when a tournament match reaches
+    /// its results (or a round starts), so the view is rebuilt from the log only then.
+    async fn monitor_tournament(&self, s: &Session, finished: &std::collections::HashSet<String>) -> Value {
+        let key = {
+            let t = s.tournament.lock().expect("tournament");
+            if t.config.is_none() {
+                return Value::Null;
+            }
+            (t.plans.len(), t.matches.iter().flatten().filter(|m| finished.contains(*m)).count())
+        };
+        if let Some((k, v)) = s.tournament_view.lock().expect("view").as_ref() {
+            if *k == key {
+                return v.clone();
+            }
+        }
+        let v = self.tournament_view(s).await;
+        *s.tournament_view.lock().expect("view") = Some((key, v.clone()));
+        v
     }
 }
 

@@ -151,6 +151,8 @@ pub struct Session {
     pub removed: Mutex<std::collections::HashSet<String>>,
     /// The session's tournament, if one runs.
     pub tournament: Mutex<crate::runtime::tournament::TournamentState>,
+    /// The last tournament view, with the key it was built for (rounds started, matches finished).
+    pub tournament_view: Mutex<Option<((usize, usize), serde_json::Value)>>,
 }
 
 impl Session {
@@ -173,6 +175,7 @@ impl Session {
             auto_pairing: std::sync::atomic::AtomicBool::new(auto),
             removed: Mutex::new(Default::default()),
             tournament: Mutex::new(Default::default()),
+            tournament_view: Mutex::new(None),
         }
     }
 
