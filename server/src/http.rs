@@ -8,7 +8,8 @@ use crate::runtime::facilitator::{AuthError, SessionControl};
 use crate::runtime::session::Session;
 use crate::runtime::session::SessionSettings;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -143,6 +144,25 @@ fn token_of(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<Stri
     query.get("token").cloned()
 }
 
+/// A request carrying the facilitator token of the session named in its path (`{code}`).
+/// Extracting it answers 404, 401 or 403 for an unknown session, no token or a wrong token.
+pub struct Facilitator(pub Arc<Session>);
+
+impl FromRequestParts<Arc<App>> for Facilitator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Response> {
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Query(query) = Query::<HashMap<String, String>>::from_request_parts(parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let code = params.get("code").cloned().unwrap_or_default();
+        authorise(app, &code, &parts.headers, &query).map(Facilitator)
+    }
+}
+
 /// Checks the facilitator token; the error is the HTTP answer (404, 401 or 403).
 fn authorise(
     app: &App,
@@ -165,29 +185,11 @@ fn authorise(
     })
 }
 
-async fn monitor(
-    State(app): State<Arc<App>>,
-    Path(code): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    match authorise(&app, &code, &headers, &q) {
-        Ok(s) => Json(app.monitor(&s).await).into_response(),
-        Err(r) => r,
-    }
+async fn monitor(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Response {
+    Json(app.monitor(&s).await).into_response()
 }
 
-async fn control(
-    State(app): State<Arc<App>>,
-    Path(code): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-    body: String,
-) -> Response {
-    let s = match authorise(&app, &code, &headers, &q) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+async fn control(State(app): State<Arc<App>>, Facilitator(s): Facilitator, body: String) -> Response {
     let c: SessionControl = match serde_json::from_str(&body) {
         Ok(c) => c,
         Err(e) => return api_error(StatusCode::BAD_REQUEST, "bad_request", &format!("bad control: {e}")),
@@ -208,16 +210,7 @@ async fn session_reports(app: &App, s: &Session) -> Result<(crate::store::Sessio
     Ok((log, reports))
 }
 
-async fn debrief(
-    State(app): State<Arc<App>>,
-    Path(code): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    let s = match authorise(&app, &code, &headers, &q) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+async fn debrief(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Response {
     match session_reports(&app, &s).await {
         Ok((_, reports)) => {
             let main = s.settings.scenario.as_ref().and_then(|id| app.scenarios.get(id));
@@ -229,14 +222,9 @@ async fn debrief(
 
 async fn transcript(
     State(app): State<Arc<App>>,
-    Path((code, match_id)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Facilitator(s): Facilitator,
+    Path((_, match_id)): Path<(String, String)>,
 ) -> Response {
-    let s = match authorise(&app, &code, &headers, &q) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     match session_reports(&app, &s).await {
         Ok((_, reports)) => match reports.iter().find(|r| r.id == match_id) {
             Some(r) => Json(crate::report::transcript(r)).into_response(),
@@ -250,14 +238,9 @@ async fn transcript(
 
 async fn export(
     State(app): State<Arc<App>>,
-    Path((code, file)): Path<(String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    Facilitator(s): Facilitator,
+    Path((_, file)): Path<(String, String)>,
 ) -> Response {
-    let s = match authorise(&app, &code, &headers, &q) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let (log, reports) = match session_reports(&app, &s).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -299,14 +282,6 @@ async fn export(
     ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
-async fn tournament(
-    State(app): State<Arc<App>>,
-    Path(code): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Response {
-    match authorise(&app, &code, &headers, &q) {
-        Ok(s) => Json(app.tournament_view(&s).await).into_response(),
-        Err(r) => r,
-    }
+async fn tournament(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Response {
+    Json(app.tournament_view(&s).await).into_response()
 }
