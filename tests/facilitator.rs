@@ -128,19 +128,19 @@ async fn facilitator_pairs_controls_clocks_broadcasts_and_removes() {
 
     // Clocks: pause, resume, extend and end the phase for everyone.
     control(&server, &s, json!({"action": "pause"})).await;
-    let st = people[2].0.until(&"paused", |v| v["type"] == "state" && v["paused"] == true).await;
+    let st = people[2].0.until("paused", |v| v["type"] == "state" && v["paused"] == true).await;
     let deadline = st["deadline"].as_i64().unwrap();
     people[2].0.send(json!({"type": "chat", "text": "hello?"})).await;
     assert_eq!(people[2].0.until_type("error").await["code"], "paused");
     control(&server, &s, json!({"action": "resume"})).await;
-    let st = people[2].0.until(&"resumed", |v| v["type"] == "state" && v["paused"] == false).await;
+    let st = people[2].0.until("resumed", |v| v["type"] == "state" && v["paused"] == false).await;
     assert!(st["deadline"].as_i64().unwrap() >= deadline);
     let before = st["deadline"].as_i64().unwrap();
     control(&server, &s, json!({"action": "extend", "seconds": 60})).await;
-    let st = people[2].0.until(&"extended", |v| v["type"] == "state" && v["deadline"].as_i64() != Some(before)).await;
+    let st = people[2].0.until("extended", |v| v["type"] == "state" && v["deadline"].as_i64() != Some(before)).await;
     assert_eq!(st["deadline"].as_i64().unwrap(), before + 60_000);
     control(&server, &s, json!({"action": "end_phase"})).await;
-    let st = people[2].0.until(&"next phase", |v| v["type"] == "state" && v["phase"] != "prep").await;
+    let st = people[2].0.until("next phase", |v| v["type"] == "state" && v["phase"] != "prep").await;
     assert!(st["phase"] == "small_talk" || st["phase"] == "bargaining");
     // Broadcast reaches everyone, waiting or playing.
     control(&server, &s, json!({"action": "broadcast", "text": "Ten minutes left"})).await;
@@ -169,7 +169,7 @@ async fn play_deal(a: &mut Client, b: &mut Client, package: Value, trust: (u8, u
     let st = a.until_phase("bargaining").await;
     let seat_a = st["you"]["seat"].as_u64().unwrap();
     a.send(json!({"type": "offer", "package": package})).await;
-    let id = b.until(&"offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())).await
+    let id = b.until("offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())).await
         ["offers"][0]["id"]
         .clone();
     b.send(json!({"type": "accept", "offer_id": id})).await;

@@ -54,7 +54,7 @@ async fn two_player_match_to_a_deal_keeps_hidden_information_hidden() {
 
     // Small talk: entered by everyone voting; the icebreaker arrives as a server chat line.
     p[0].0.send(json!({"type": "ready"})).await;
-    let st = p[1].0.until(&"vote shown", |v| v["type"] == "state" && v["players"][0]["ready"] == true).await;
+    let st = p[1].0.until("vote shown", |v| v["type"] == "state" && v["players"][0]["ready"] == true).await;
     assert_eq!(st["phase"], "prep");
     p[1].0.send(json!({"type": "ready"})).await;
     for (c, _) in p.iter_mut() {
@@ -78,7 +78,7 @@ async fn two_player_match_to_a_deal_keeps_hidden_information_hidden() {
     // Bargaining: seat 0 offers; seat 1 sees what it is worth to them and accepts.
     let pkg = package(&p[0].1, |k| [1, 3, 0][k]);
     p[0].0.send(json!({"type": "offer", "package": pkg})).await;
-    let st = p[1].0.until(&"offer", |v| v["type"] == "state" && !v["offers"].as_array().unwrap().is_empty()).await;
+    let st = p[1].0.until("offer", |v| v["type"] == "state" && !v["offers"].as_array().unwrap().is_empty()).await;
     let offer = &st["offers"][0];
     let idx = vec![1usize, 3, 0];
     let expected_b = parley::core::scoring::package_points(&scenario, &idx)[1];
@@ -173,16 +173,16 @@ async fn four_party_deal_needs_every_party_to_accept() {
     let pkg = package(&p[0].1, |_| 0);
     p[0].0.send(json!({"type": "offer", "package": pkg})).await;
     let id =
-        p[3].0.until(&"offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())).await
+        p[3].0.until("offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())).await
             ["offers"][0]["id"]
             .as_u64()
             .unwrap();
-    for i in 1..3 {
-        p[i].0.send(json!({"type": "accept", "offer_id": id})).await;
+    for (c, _) in p.iter_mut().take(3).skip(1) {
+        c.send(json!({"type": "accept", "offer_id": id})).await;
     }
     let st = p[0]
         .0
-        .until(&"two accepts", |v| {
+        .until("two accepts", |v| {
             v["type"] == "state" && v["offers"][0]["accepted_by"].as_array().is_some_and(|a| a.len() == 3)
         })
         .await;
@@ -214,10 +214,10 @@ async fn reconnecting_with_the_token_resumes_the_match() {
     let pkg = package(&st, |_| 1);
     a.send(json!({"type": "chat", "text": "Before I drop: what matters most to you?"})).await;
     a.send(json!({"type": "offer", "package": pkg})).await;
-    b.until(&"offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| o.len() == 1)).await;
+    b.until("offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| o.len() == 1)).await;
     a.close().await;
     let st = b
-        .until(&"a offline", |v| {
+        .until("a offline", |v| {
             v["type"] == "state" && v["players"].as_array().unwrap().iter().any(|p| p["online"] == false)
         })
         .await;
@@ -232,13 +232,11 @@ async fn reconnecting_with_the_token_resumes_the_match() {
     assert_eq!(st["offers"][0]["status"], "standing");
     let hist = a2.until_type("chat_history").await;
     assert!(hist["lines"].as_array().unwrap().iter().any(|l| l["text"] == "Before I drop: what matters most to you?"));
-    b.until(&"a back", |v| {
-        v["type"] == "state" && v["players"].as_array().unwrap().iter().all(|p| p["online"] == true)
-    })
-    .await;
+    b.until("a back", |v| v["type"] == "state" && v["players"].as_array().unwrap().iter().all(|p| p["online"] == true))
+        .await;
     // The resumed connection can act.
     a2.send(json!({"type": "withdraw"})).await;
-    let st = b.until(&"withdrawn", |v| v["type"] == "state" && v["offers"][0]["status"] == "withdrawn").await;
+    let st = b.until("withdrawn", |v| v["type"] == "state" && v["offers"][0]["status"] == "withdrawn").await;
     assert_eq!(st["phase"], "bargaining");
 }
 
@@ -305,7 +303,7 @@ async fn bad_input_gets_stable_error_codes_and_hurts_nobody_else() {
     assert_eq!(me.until_type("error").await["code"], "chat_too_long");
     me.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 0}})).await;
     let id = me
-        .until(&"own offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty()))
+        .until("own offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty()))
         .await["offers"][0]["id"]
         .clone();
     me.send(json!({"type": "accept", "offer_id": id})).await;
@@ -379,7 +377,7 @@ async fn dropouts_follow_the_session_policy() {
     let mut p = seated(&server, &code, 2).await;
     let (gone, _) = p.remove(1);
     gone.close().await;
-    let st = p[0].0.until(&"dropout notice", |v| v["type"] == "state" && v["dropout"].is_object()).await;
+    let st = p[0].0.until("dropout notice", |v| v["type"] == "state" && v["dropout"].is_object()).await;
     assert_eq!(st["phase"], "bargaining");
     assert_eq!(st["dropout"]["policy"], "wait");
     assert_eq!(st["dropout"]["seat"], 1);
@@ -403,7 +401,7 @@ async fn disclosures_are_checked_and_verdicts_stay_hidden_until_results() {
     p[0].0.send(json!({"type": "guess_priorities", "order": ["food"]})).await;
     assert_eq!(p[0].0.until_type("error").await["code"], "bad_guess");
     p[0].0.send(json!({"type": "guess_priorities", "order": order_by(1, true)})).await;
-    p[0].0.until(&"guess stored", |v| v["type"] == "state" && v["you"]["guessed_priorities"] == true).await;
+    p[0].0.until("guess stored", |v| v["type"] == "state" && v["you"]["guessed_priorities"] == true).await;
     p[1].0.send(json!({"type": "guess_priorities", "order": order_by(0, false)})).await;
     all_ready(&mut p, "small_talk").await;
     all_ready(&mut p, "bargaining").await;
@@ -421,14 +419,14 @@ async fn disclosures_are_checked_and_verdicts_stay_hidden_until_results() {
     p[1].0
         .send(json!({"type": "disclose", "statement": {"kind": "importance", "issue": ids[low1], "level": "high"}}))
         .await;
-    p[0].0.until(&"their statement", |v| v["type"] == "chat" && v["seat"] == 1).await;
+    p[0].0.until("their statement", |v| v["type"] == "chat" && v["seat"] == 1).await;
     p[1].0
         .send(json!({"type": "disclose", "statement": {"kind": "prefers", "issue": ids[0], "better": 1, "worse": 1}}))
         .await;
     assert_eq!(p[1].0.until_type("error").await["code"], "bad_statement");
     p[0].0.send(json!({"type": "offer", "package": {"food": 1, "water": 2, "firewood": 1}})).await;
     let id =
-        p[1].0.until(&"offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())).await
+        p[1].0.until("offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())).await
             ["offers"][0]["id"]
             .clone();
     p[1].0.send(json!({"type": "accept", "offer_id": id})).await;

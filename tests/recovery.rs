@@ -22,7 +22,7 @@ async fn matches_survive_kill_9_and_continue() {
     b.until_type("chat").await;
     a.send(json!({"type": "offer", "package": {"food": 1, "water": 3, "firewood": 0}})).await;
     // The offer is broadcast only after it is stored.
-    let st = b.until(&"offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| o.len() == 1)).await;
+    let st = b.until("offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| o.len() == 1)).await;
     let offer_id = st["offers"][0]["id"].as_u64().unwrap();
 
     server.kill9_and_restart();

@@ -194,7 +194,7 @@ fn print_analysis(s: &Scenario, a: &ScenarioAnalysis) {
     }
 }
 
-fn list(dir: &PathBuf) -> ExitCode {
+fn list(dir: &std::path::Path) -> ExitCode {
     let files = match scenario_files(dir) {
         Ok(f) => f,
         Err(e) => {

@@ -164,6 +164,7 @@ impl FromRequestParts<Arc<App>> for Facilitator {
 }
 
 /// Checks the facilitator token; the error is the HTTP answer (404, 401 or 403).
+#[allow(clippy::result_large_err)] // the error is the HTTP response itself, as in axum's own extractors
 fn authorise(
     app: &App,
     code: &str,
@@ -200,6 +201,7 @@ async fn control(State(app): State<Arc<App>>, Facilitator(s): Facilitator, body:
     }
 }
 
+#[allow(clippy::result_large_err)]
 async fn session_reports(app: &App, s: &Session) -> Result<(crate::store::SessionLog, Vec<MatchReport>), Response> {
     let log = app
         .store

@@ -417,13 +417,12 @@ async fn client(
                 }
                 let Ok(v) = serde_json::from_str::<Value>(s) else { continue };
                 match v["type"].as_str() {
-                    Some("chat") => {
-                        if v["seat"].as_u64() != seat {
+                    Some("chat")
+                        if v["seat"].as_u64() != seat => {
                             if let Some(rest) = v["text"].as_str().and_then(|x| x.strip_prefix("bench ")) {
                                 record(rest, &shared, &mut local_lat);
                             }
                         }
-                    }
                     Some("error") => {
                         shared.errors.fetch_add(1, Ordering::SeqCst);
                         let mut c = shared.error_codes.lock().expect("codes");
@@ -490,16 +489,14 @@ async fn client(
         let now_stage = *stage.borrow();
         if !parley && now_stage == Stage::Stop {
             // The relay has no matches to finish: wait out the drain, then leave.
-            if tokio::time::timeout(Duration::from_secs(4), async {
+            let _drained = tokio::time::timeout(Duration::from_secs(4), async {
                 while let Some(Ok(Message::Text(t))) = ws.next().await {
                     if let Some(rest) = t.as_str().strip_prefix("bench ") {
                         record(rest, &shared, &mut local_lat);
                     }
                 }
             })
-            .await
-            .is_err()
-            {}
+            .await;
             break;
         }
     }

@@ -8,6 +8,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, Mutex};
 use tokio_tungstenite::tungstenite::Message;
 
+/// The connection waiting for a partner: its inbox, and where to send it the partner's inbox.
+type Waiting = Option<(mpsc::Sender<Message>, mpsc::Sender<mpsc::Sender<Message>>)>;
+
 /// Runs the relay on `addr` until the process ends; prints `listening on http://ADDR`.
 pub async fn serve(addr: &str) -> Result<(), String> {
     let listener = TcpListener::bind(addr).await.map_err(|e| e.to_string())?;
@@ -15,8 +18,7 @@ pub async fn serve(addr: &str) -> Result<(), String> {
     use std::io::Write;
     let _ = std::io::stdout().flush();
     // The first of each pair waits here with the sender its partner will write to.
-    let waiting: Arc<Mutex<Option<(mpsc::Sender<Message>, mpsc::Sender<mpsc::Sender<Message>>)>>> =
-        Arc::new(Mutex::new(None));
+    let waiting: Arc<Mutex<Waiting>> = Arc::new(Mutex::new(None));
     loop {
         let (tcp, _) = listener.accept().await.map_err(|e| e.to_string())?;
         let waiting = waiting.clone();

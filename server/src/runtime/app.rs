@@ -427,7 +427,7 @@ impl App {
         let small_talk = match session.settings.small_talk {
             SmallTalkTreatment::All => true,
             SmallTalkTreatment::None => false,
-            SmallTalkTreatment::Split => k % 2 == 0,
+            SmallTalkTreatment::Split => k.is_multiple_of(2),
         };
         self.start_seated_match(session, scenario_id, seats, small_talk).await;
     }

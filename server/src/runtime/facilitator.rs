@@ -158,10 +158,10 @@ impl App {
                 return Err("a broadcast is 1 to 500 characters".into())
             }
             SessionControl::Pair { players } => self.check_hand_pairing(s, players)?,
-            SessionControl::Remove { player_id } => {
-                if !self.players_by_id.get(player_id).is_some_and(|p| p.session == s.code) {
-                    return Err(format!("no player {player_id:?} in this session"));
-                }
+            SessionControl::Remove { player_id }
+                if self.players_by_id.get(player_id).is_none_or(|p| p.session != s.code) =>
+            {
+                return Err(format!("no player {player_id:?} in this session"));
             }
             _ => {}
         }

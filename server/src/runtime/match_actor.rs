@@ -129,6 +129,7 @@ impl MatchActor {
     }
 
     /// An actor for a match whose stored events have been applied to `state` already.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: String,
         mut state: Match,
