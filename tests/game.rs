@@ -450,3 +450,27 @@ async fn disclosures_are_checked_and_verdicts_stay_hidden_until_results() {
     assert_eq!((d[0]["truthful"].as_bool(), d[1]["truthful"].as_bool()), (Some(true), Some(false)));
     assert_eq!(t["players"][1]["sentences"].as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_and_the_counterpart_sees_it_go() {
+    // Heartbeat: clients ping every 10 s; here the server closes connections silent for 2 s.
+    let server = Server::start_with(&["--idle-timeout", "2"]);
+    let code = server
+        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
+        .await;
+    let mut p = seated(&server, &code, 2).await;
+    let (mut silent, _) = p.remove(1);
+    let (mut chatty, _) = p.remove(0);
+    // The silent one sends nothing: the server closes its connection.
+    let closed = tokio::spawn(async move { while silent.next().await.is_some() {} });
+    // The other keeps its connection alive with a ping every 500 ms until it is told.
+    let st = loop {
+        chatty.send(json!({"type": "ping"})).await;
+        let told = chatty.until("counterpart offline", |v| v["type"] == "state" && v["players"][1]["online"] == false);
+        if let Ok(v) = tokio::time::timeout(std::time::Duration::from_millis(500), told).await {
+            break v;
+        }
+    };
+    closed.await.unwrap();
+    assert!(st["players"][1]["gone_since"].is_i64());
+}

@@ -60,6 +60,8 @@ pub struct App {
     pub self_addr: std::sync::OnceLock<String>,
     /// Bot settings.
     pub bots: BotSettings,
+    /// A connection silent for this long is closed (the heartbeat rule).
+    pub idle_timeout: std::time::Duration,
     /// Seats handed to a bot by the dropout policy: `(match id, seat)`.
     pub handoff: tokio::sync::mpsc::UnboundedSender<(String, usize)>,
 }
@@ -96,6 +98,7 @@ pub enum CreateError {
 impl App {
     /// Opens the store, loads scenarios, restores sessions, players and matches, and starts
     /// the actors of unfinished and finished matches alike.
+    #[allow(clippy::too_many_arguments)]
     pub async fn open(
         store: Store,
         snapshot: Snapshot,
@@ -103,6 +106,7 @@ impl App {
         admin_key: Option<String>,
         phrases: Phrases,
         bots: BotSettings,
+        idle_timeout: std::time::Duration,
     ) -> Arc<App> {
         let (handoff, mut handoff_rx) = tokio::sync::mpsc::unbounded_channel::<(String, usize)>();
         let scenarios: BTreeMap<String, Arc<Scenario>> =
@@ -122,6 +126,7 @@ impl App {
             self_addr: std::sync::OnceLock::new(),
             bots,
             handoff,
+            idle_timeout,
         });
         let weak = Arc::downgrade(&app);
         tokio::spawn(async move {

@@ -17,7 +17,8 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A connection silent for this long is closed (clients ping every 10 s).
+/// By default a connection silent for this long is closed (clients ping every 10 s);
+/// `parley serve --idle-timeout` changes it.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Token bucket: `burst` tokens, refilled at `per_sec`.
@@ -119,7 +120,7 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket) {
     let mut writer_done = false;
     loop {
         let frame = tokio::select! {
-            f = tokio::time::timeout(IDLE_TIMEOUT, stream.next()) => f,
+            f = tokio::time::timeout(app.idle_timeout, stream.next()) => f,
             _ = &mut writer => { writer_done = true; break }
         };
         let msg = match frame {

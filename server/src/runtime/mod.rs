@@ -42,6 +42,9 @@ pub struct ServeArgs {
     /// Milliseconds between a server bot's actions.
     #[arg(long, env = "PARLEY_BOT_PACE_MS", default_value_t = 1500)]
     pub bot_pace_ms: u64,
+    /// Seconds of silence after which a connection is closed (clients ping every 10 s).
+    #[arg(long, env = "PARLEY_IDLE_TIMEOUT", default_value_t = 30)]
+    pub idle_timeout: u64,
     /// Extra acknowledgment and pressure phrases (TOML, same format as `server/data/phrases.toml`).
     #[arg(long, env = "PARLEY_PHRASES")]
     pub phrases: Option<PathBuf>,
@@ -89,7 +92,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         matches = snapshot.matches.len(), "store opened"
     );
     let bots = app::BotSettings { practice_after: args.practice_bot_after, pace_ms: args.bot_pace_ms };
-    let app = app::App::open(store, snapshot, scenarios, args.admin_key.clone(), phrases, bots).await;
+    let idle = std::time::Duration::from_secs(args.idle_timeout.max(1));
+    let app = app::App::open(store, snapshot, scenarios, args.admin_key.clone(), phrases, bots, idle).await;
     let listener =
         tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
