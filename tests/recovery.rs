@@ -48,3 +48,23 @@ async fn matches_survive_kill_9_and_continue() {
     let (status, info) = server.get(&format!("/api/sessions/{code}")).await;
     assert_eq!((status, info["players"].as_u64()), (200, Some(2)));
 }
+
+#[tokio::test]
+async fn with_fsync_too_a_killed_server_loses_nothing() {
+    let mut server = common::Server::start_with(&["--fsync"]);
+    let code = server
+        .session("campsite", json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600}), json!({}))
+        .await;
+    let mut a = server.client().await;
+    let ta = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
+    let mut b = server.client().await;
+    b.join(&code, "Ben").await;
+    a.until_phase("prep").await;
+    a.send(json!({"type": "chat", "text": "Synced to disk?"})).await;
+    b.until_type("chat").await;
+    server.kill9_and_restart();
+    let mut a = Client::connect(&server.ws_url()).await;
+    a.send(json!({"type": "hello", "version": 1, "token": ta})).await;
+    let hist = a.until_type("chat_history").await;
+    assert!(hist["lines"].as_array().unwrap().iter().any(|l| l["text"] == "Synced to disk?"));
+}

@@ -1,8 +1,10 @@
 //! The durable store: one SQLite file (WAL mode) owned by one writer thread.
 //!
 //! Writers send jobs over a channel and await a reply. The thread takes every job waiting,
-//! runs them in one transaction and commits before replying (group commit), so an event is on
-//! disk before anyone acknowledges or broadcasts it, and thousands of matches share one fsync.
+//! runs them in one transaction and commits before replying (group commit), so an event is
+//! committed before anyone acknowledges or broadcasts it. By default (`synchronous=NORMAL`) a
+//! commit survives the process being killed; with `fsync` (`synchronous=FULL`) it is also flushed
+//! to disk, and group commit lets many matches share each flush.
 
 use crate::core::game::{Event, Millis};
 use rusqlite::{params, Connection};
@@ -142,12 +144,22 @@ CREATE TABLE IF NOT EXISTS events (
 
 impl Store {
     /// Opens (or creates) the database, reads everything stored, and starts the writer thread.
+    /// Commits survive the process being killed; see [`Store::open_with`] for power-loss durability.
     pub fn open(path: &Path) -> Result<(Store, Snapshot), StoreError> {
+        Store::open_with(path, false)
+    }
+
+    /// Like [`Store::open`]; with `fsync`, every commit is also fsynced (`synchronous=FULL`), so it
+    /// survives a power loss or OS crash too, at a cost in speed.
+    pub fn open_with(path: &Path, fsync: bool) -> Result<(Store, Snapshot), StoreError> {
         let conn = Connection::open(path)?;
         // The writer holds the file exclusively; a new opener (a restart racing the old
         // process's exit) waits for it instead of failing.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch(SCHEMA)?;
+        if fsync {
+            conn.execute_batch("PRAGMA synchronous = FULL;")?;
+        }
         let snapshot = read_all(&conn)?;
         let (tx, rx) = std::sync::mpsc::channel::<Pending>();
         std::thread::Builder::new()

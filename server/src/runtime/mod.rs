@@ -42,6 +42,9 @@ pub struct ServeArgs {
     /// Milliseconds between a server bot's actions.
     #[arg(long, env = "PARLEY_BOT_PACE_MS", default_value_t = 1500)]
     pub bot_pace_ms: u64,
+    /// fsync every commit (SQLite synchronous=FULL): events survive a power loss too, not only a crash.
+    #[arg(long, env = "PARLEY_FSYNC")]
+    pub fsync: bool,
     /// Seconds of silence after which a connection is closed (clients ping every 10 s).
     #[arg(long, env = "PARLEY_IDLE_TIMEOUT", default_value_t = 30)]
     pub idle_timeout: u64,
@@ -86,7 +89,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
         phrases.extend(crate::core::trust::Phrases::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?);
     }
-    let (store, snapshot) = Store::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
+    let (store, snapshot) =
+        Store::open_with(&args.db, args.fsync).map_err(|e| format!("{}: {e}", args.db.display()))?;
     tracing::info!(
         db = %args.db.display(), scenarios = scenarios.len(), sessions = snapshot.sessions.len(),
         matches = snapshot.matches.len(), "store opened"
