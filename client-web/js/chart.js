@@ -1,9 +1,15 @@
 // A small SVG chart of the Pareto frontier for two-role scenarios: the frontier, this pair's
 // outcome, the Nash package and the walk-away point. No dependencies; all text via textContent.
+// The drawing helpers exported here (scales, axes, frontier, walk-away zone) also draw the
+// facilitator's debrief charts (facilitate/charts.js).
 
 import { h, s } from './dom.js';
 
-function niceStep(range, target) {
+/** A number rounded to one decimal, as SVG attribute text. */
+export const f1 = (n) => (Math.round(n * 10) / 10).toString();
+
+/** A round step (1, 2, 2.5 or 5 times a power of ten) that cuts `range` into about `target` parts. */
+export function niceStep(range, target) {
   const raw = range / Math.max(1, target);
   const mag = 10 ** Math.floor(Math.log10(raw || 1));
   for (const m of [1, 2, 2.5, 5, 10]) {
@@ -12,12 +18,16 @@ function niceStep(range, target) {
   return 10 * mag;
 }
 
+/** The multiples of `step` from lo to hi (both included), rounded to three decimals. */
+export function tickValues(lo, hi, step) {
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) out.push(Math.round(v * 1000) / 1000);
+  return out;
+}
+
 function ticks(min, max, target = 5) {
   const step = niceStep(max - min, target);
-  const out = [];
-  const start = Math.ceil(min / step) * step;
-  for (let v = start; v <= max + 1e-9; v += step) out.push(Math.round(v * 1000) / 1000);
-  return { ticks: out, step };
+  return { ticks: tickValues(min, max, step), step };
 }
 
 function domain(values) {
@@ -30,6 +40,127 @@ function domain(values) {
   lo = Math.floor(lo / t.step) * t.step;
   hi = Math.ceil(hi / t.step) * t.step;
   return { lo, hi, ticks: ticks(lo, hi).ticks };
+}
+
+/** The frontier's points as [x, y] numbers, left to right (the higher one first on a tie). */
+export function frontierPoints(points) {
+  return (points || [])
+    .filter((p) => Array.isArray(p) && p.length >= 2)
+    .map((p) => [Number(p[0]), Number(p[1])])
+    .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+}
+
+/**
+ * The plot box of a W × H drawing with margins M, and the scales X and Y from the domains
+ * dx and dy ({lo, hi}) to it.
+ */
+export function plotBox(W, H, M, dx, dy) {
+  const iw = W - M.left - M.right;
+  const ih = H - M.top - M.bottom;
+  return {
+    W,
+    H,
+    iw,
+    ih,
+    left: M.left,
+    top: M.top,
+    right: M.left + iw,
+    bottom: M.top + ih,
+    X: (v) => M.left + ((v - dx.lo) / (dx.hi - dx.lo)) * iw,
+    Y: (v) => M.top + ih - ((v - dy.lo) / (dy.hi - dy.lo)) * ih,
+  };
+}
+
+/** An <svg> root for a box, labelled by its <title> and <desc>. */
+export function chartSvg(box, { cls, titleId, descId, testid, title, desc }) {
+  const svg = s('svg', {
+    viewBox: `0 0 ${box.W} ${box.H}`,
+    class: cls,
+    role: 'img',
+    'aria-labelledby': `${titleId} ${descId}`,
+    testid,
+    preserveAspectRatio: 'xMidYMid meet',
+  });
+  svg.appendChild(s('title', { id: titleId }, title));
+  svg.appendChild(s('desc', { id: descId }, desc));
+  return svg;
+}
+
+/**
+ * Draws the grid with its tick labels (dx.ticks, dy.ticks), the two axes and their labels.
+ * gaps: how far the text sits from the box, in SVG units: xTick below the bottom edge, yTick
+ * left of the left edge, xLabel above the bottom of the drawing, yLabel from its left side.
+ */
+export function drawAxes(svg, box, { dx, dy, xLabel, yLabel, xLabelTestid, yLabelTestid, gaps }) {
+  const { X, Y } = box;
+  const grid = s('g', { class: 'grid' });
+  for (const t of dx.ticks) {
+    grid.appendChild(s('line', { x1: f1(X(t)), x2: f1(X(t)), y1: box.top, y2: box.bottom }));
+    grid.appendChild(s('text', { x: f1(X(t)), y: box.bottom + gaps.xTick, 'text-anchor': 'middle', class: 'tick' }, String(t)));
+  }
+  for (const t of dy.ticks) {
+    grid.appendChild(s('line', { x1: box.left, x2: box.right, y1: f1(Y(t)), y2: f1(Y(t)) }));
+    grid.appendChild(s('text', { x: box.left - gaps.yTick, y: f1(Y(t) + 4), 'text-anchor': 'end', class: 'tick' }, String(t)));
+  }
+  svg.appendChild(grid);
+  svg.appendChild(s('line', { x1: box.left, x2: box.right, y1: box.bottom, y2: box.bottom, class: 'axis' }));
+  svg.appendChild(s('line', { x1: box.left, x2: box.left, y1: box.top, y2: box.bottom, class: 'axis' }));
+  svg.appendChild(
+    s('text', { x: f1(box.left + box.iw / 2), y: box.H - gaps.xLabel, 'text-anchor': 'middle', class: 'axis-label', testid: xLabelTestid }, xLabel),
+  );
+  svg.appendChild(
+    s(
+      'text',
+      {
+        x: 0,
+        y: 0,
+        transform: `translate(${gaps.yLabel} ${f1(box.top + box.ih / 2)}) rotate(-90)`,
+        'text-anchor': 'middle',
+        class: 'axis-label',
+        testid: yLabelTestid,
+      },
+      yLabel,
+    ),
+  );
+}
+
+/** The zone of possible agreement: the part of the box better than both walk-away values. */
+export function batnaZone(box, batna, attrs = {}) {
+  const zx = Math.max(box.left, box.X(batna[0]));
+  return s('rect', {
+    x: f1(zx),
+    y: f1(box.top),
+    width: f1(Math.max(0, box.right - zx)),
+    height: f1(Math.max(0, Math.min(box.bottom, box.Y(batna[1])) - box.top)),
+    class: 'zone',
+    ...attrs,
+  });
+}
+
+/** Guide lines through the walk-away point, across the whole box. */
+export function batnaGuides(box, batna, cls) {
+  const x = f1(box.X(batna[0]));
+  const y = f1(box.Y(batna[1]));
+  return [
+    s('line', { x1: x, x2: x, y1: box.top, y2: box.bottom, class: cls }),
+    s('line', { x1: box.left, x2: box.right, y1: y, y2: y, class: cls }),
+  ];
+}
+
+/** The frontier: a line through its points, and the points, each titled by title(point). */
+export function drawFrontier(svg, box, frontier, { r, testid, title }) {
+  svg.appendChild(
+    s('polyline', {
+      points: frontier.map((p) => `${f1(box.X(p[0]))},${f1(box.Y(p[1]))}`).join(' '),
+      class: 'frontier-line',
+      testid,
+    }),
+  );
+  const g = s('g', { class: 'frontier-points' });
+  for (const p of frontier) {
+    g.appendChild(s('circle', { cx: f1(box.X(p[0])), cy: f1(box.Y(p[1])), r }, s('title', null, title(p))));
+  }
+  svg.appendChild(g);
 }
 
 /**
@@ -48,31 +179,17 @@ export function frontierChart(o) {
   const W = narrow ? 340 : 480;
   const H = narrow ? 320 : 380;
   const M = { left: 52, right: 14, top: 16, bottom: 54 };
-  const frontier = (o.frontier || []).filter((p) => Array.isArray(p) && p.length >= 2).map((p) => [Number(p[0]), Number(p[1])]);
-  frontier.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const frontier = frontierPoints(o.frontier);
   const pts = [...frontier];
   if (o.batna) pts.push(o.batna);
   if (o.outcome) pts.push(o.outcome);
   if (o.nash) pts.push(o.nash);
   const dx = domain(pts.map((p) => p[0]));
   const dy = domain(pts.map((p) => p[1]));
-  const iw = W - M.left - M.right;
-  const ih = H - M.top - M.bottom;
-  const X = (v) => M.left + ((v - dx.lo) / (dx.hi - dx.lo)) * iw;
-  const Y = (v) => M.top + ih - ((v - dy.lo) / (dy.hi - dy.lo)) * ih;
-  const f1 = (n) => (Math.round(n * 10) / 10).toString();
+  const box = plotBox(W, H, M, dx, dy);
+  const { X, Y } = box;
 
   const titleId = `chart-title-${Math.random().toString(36).slice(2, 8)}`;
-  const descId = `${titleId}-d`;
-  const svg = s('svg', {
-    viewBox: `0 0 ${W} ${H}`,
-    class: 'chart',
-    role: 'img',
-    'aria-labelledby': `${titleId} ${descId}`,
-    testid: 'frontier-svg',
-    preserveAspectRatio: 'xMidYMid meet',
-  });
-  svg.appendChild(s('title', { id: titleId }, o.title || 'Possible deals'));
   const desc = [
     `Horizontal axis: points for ${o.xLabel}. Vertical axis: points for ${o.yLabel}.`,
     o.outcome ? `${o.outcomeLabel || 'Your outcome'}: ${o.outcome[0]} and ${o.outcome[1]}.` : '',
@@ -82,74 +199,28 @@ export function frontierChart(o) {
   ]
     .filter(Boolean)
     .join(' ');
-  svg.appendChild(s('desc', { id: descId }, desc));
+  const svg = chartSvg(box, { cls: 'chart', titleId, descId: `${titleId}-d`, testid: 'frontier-svg', title: o.title || 'Possible deals', desc });
 
-  // Zone of possible agreement: better than both walk-away values.
-  if (o.batna) {
-    const bx = X(o.batna[0]);
-    const by = Y(o.batna[1]);
-    const zx = Math.max(M.left, bx);
-    const zy = M.top;
-    const zw = Math.max(0, M.left + iw - zx);
-    const zh = Math.max(0, Math.min(M.top + ih, by) - zy);
-    svg.appendChild(s('rect', { x: f1(zx), y: f1(zy), width: f1(zw), height: f1(zh), class: 'zone', testid: 'chart-zone' }));
-  }
+  // Zone of possible agreement (under the grid): better than both walk-away values.
+  if (o.batna) svg.appendChild(batnaZone(box, o.batna, { testid: 'chart-zone' }));
 
-  // Grid and ticks.
-  const grid = s('g', { class: 'grid' });
-  for (const t of dx.ticks) {
-    grid.appendChild(s('line', { x1: f1(X(t)), x2: f1(X(t)), y1: M.top, y2: M.top + ih }));
-    grid.appendChild(s('text', { x: f1(X(t)), y: M.top + ih + 16, 'text-anchor': 'middle', class: 'tick' }, String(t)));
-  }
-  for (const t of dy.ticks) {
-    grid.appendChild(s('line', { x1: M.left, x2: M.left + iw, y1: f1(Y(t)), y2: f1(Y(t)) }));
-    grid.appendChild(s('text', { x: M.left - 6, y: f1(Y(t) + 4), 'text-anchor': 'end', class: 'tick' }, String(t)));
-  }
-  svg.appendChild(grid);
-  svg.appendChild(s('line', { x1: M.left, x2: M.left + iw, y1: M.top + ih, y2: M.top + ih, class: 'axis' }));
-  svg.appendChild(s('line', { x1: M.left, x2: M.left, y1: M.top, y2: M.top + ih, class: 'axis' }));
-
-  // Axis labels: the two role names.
-  svg.appendChild(
-    s('text', { x: f1(M.left + iw / 2), y: H - 12, 'text-anchor': 'middle', class: 'axis-label', testid: 'chart-x-label' }, `${o.xLabel} (points)`),
-  );
-  svg.appendChild(
-    s(
-      'text',
-      {
-        x: 0,
-        y: 0,
-        transform: `translate(14 ${f1(M.top + ih / 2)}) rotate(-90)`,
-        'text-anchor': 'middle',
-        class: 'axis-label',
-        testid: 'chart-y-label',
-      },
-      `${o.yLabel} (points)`,
-    ),
-  );
+  // Grid, ticks, axes, and the two role names as axis labels.
+  drawAxes(svg, box, {
+    dx,
+    dy,
+    xLabel: `${o.xLabel} (points)`,
+    yLabel: `${o.yLabel} (points)`,
+    xLabelTestid: 'chart-x-label',
+    yLabelTestid: 'chart-y-label',
+    gaps: { xTick: 16, yTick: 6, xLabel: 12, yLabel: 14 },
+  });
 
   // Walk-away guide lines.
-  if (o.batna) {
-    svg.appendChild(s('line', { x1: f1(X(o.batna[0])), x2: f1(X(o.batna[0])), y1: M.top, y2: M.top + ih, class: 'batna-line' }));
-    svg.appendChild(s('line', { x1: M.left, x2: M.left + iw, y1: f1(Y(o.batna[1])), y2: f1(Y(o.batna[1])), class: 'batna-line' }));
-  }
+  if (o.batna) svg.append(...batnaGuides(box, o.batna, 'batna-line'));
 
   // Frontier: a line through the points, and the points.
   if (frontier.length) {
-    svg.appendChild(
-      s('polyline', {
-        points: frontier.map((p) => `${f1(X(p[0]))},${f1(Y(p[1]))}`).join(' '),
-        class: 'frontier-line',
-        testid: 'chart-frontier',
-      }),
-    );
-    const g = s('g', { class: 'frontier-points' });
-    for (const p of frontier) {
-      g.appendChild(
-        s('circle', { cx: f1(X(p[0])), cy: f1(Y(p[1])), r: 3.2 }, s('title', null, `${o.xLabel}: ${p[0]}, ${o.yLabel}: ${p[1]}`)),
-      );
-    }
-    svg.appendChild(g);
+    drawFrontier(svg, box, frontier, { r: 3.2, testid: 'chart-frontier', title: (p) => `${o.xLabel}: ${p[0]}, ${o.yLabel}: ${p[1]}` });
   }
 
   // Walk-away point (both BATNAs): a square.
@@ -198,7 +269,7 @@ export function frontierChart(o) {
   }
   // Labels: the outcome's above and outwards, Nash's below and inwards.
   for (const l of labels) {
-    const right = l.x < M.left + iw * 0.6;
+    const right = l.x < box.left + box.iw * 0.6;
     const dxl = l.up ? (right ? 14 : -14) : right ? -10 : 10;
     svg.appendChild(
       s(

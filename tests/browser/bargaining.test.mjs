@@ -1,37 +1,32 @@
 // Bargaining controls other than accept: reject, withdraw, the walk-away confirmation, and the
 // impasse that follows.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, createSession, recordFrames, lastState, screenshot, waitPhase, join } from './lib.mjs';
+import {
+  useBrowser,
+  openPages,
+  createSession,
+  FIVE_MINUTES,
+  recordFrames,
+  lastState,
+  screenshot,
+  waitPhase,
+  joinAll,
+  readyIntoBargaining,
+} from './lib.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = useBrowser();
 
 test('reject, withdraw, and walking away (after confirming) ends in an impasse', async () => {
-  const session = await createSession({
-    scenario: 'campsite',
-    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
-    small_talk: 'none',
-  });
-  const ctxA = await browser.newContext();
-  const ctxB = await browser.newContext();
-  const pageA = await ctxA.newPage();
-  const pageB = await ctxB.newPage();
+  const session = await createSession({ scenario: 'campsite', durations: FIVE_MINUTES, small_talk: 'none' });
+  const { pages, close } = await openPages(browser, 2);
+  const [pageA, pageB] = pages;
   const framesA = recordFrames(pageA);
   try {
-    await join(pageA, session.code, 'Ana');
-    await join(pageB, session.code, 'Ben');
-    await waitPhase(pageA, 'prep');
-    await pageA.locator('[data-testid="ready"]:not([disabled])').click();
-    await pageB.locator('[data-testid="ready"]:not([disabled])').click();
-    await waitPhase(pageA, 'bargaining');
-    await waitPhase(pageB, 'bargaining');
+    await joinAll(pages, session.code, ['Ana', 'Ben']);
+    // Small talk is off for this session: from prep straight to bargaining.
+    await readyIntoBargaining(pages, ['prep']);
     const issues = lastState(framesA).scenario.issues;
 
     // The send button waits for a complete package; "Fill in my best" completes it.
@@ -87,7 +82,6 @@ test('reject, withdraw, and walking away (after confirming) ends in an impasse',
     await pageA.getByTestId('frontier-chart').waitFor();
     await screenshot(pageA, '14-impasse-results');
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await close();
   }
 });

@@ -2,17 +2,23 @@
 // phase, a phase ended early. Uses the facilitator control endpoint
 // (POST /api/sessions/{code}/control with the session's facilitator token).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, createSession, screenshot, waitPhase, join, BASE_URL, normalise } from './lib.mjs';
+import {
+  useBrowser,
+  openPages,
+  createSession,
+  FIVE_MINUTES,
+  screenshot,
+  waitPhase,
+  waitPhaseAll,
+  join,
+  joinAll,
+  BASE_URL,
+  normalise,
+} from './lib.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = useBrowser();
 
 async function control(session, body) {
   const res = await fetch(`${BASE_URL}/api/sessions/${session.code}/control`, {
@@ -29,19 +35,12 @@ async function remaining(page) {
 }
 
 test('notice, pause, extend and end-phase from the facilitator reach the players', async () => {
-  const session = await createSession({
-    scenario: 'campsite',
-    durations: { prep: 120, small_talk: 300, bargaining: 300, survey: 300 },
-  });
-  const ctxA = await browser.newContext();
-  const ctxB = await browser.newContext();
-  const pageA = await ctxA.newPage();
-  const pageB = await ctxB.newPage();
+  const session = await createSession({ scenario: 'campsite', durations: { ...FIVE_MINUTES, prep: 120 } });
+  const { pages, close } = await openPages(browser, 2);
+  const [pageA, pageB] = pages;
   try {
-    await join(pageA, session.code, 'Ana');
-    await join(pageB, session.code, 'Ben');
-    await waitPhase(pageA, 'prep');
-    await waitPhase(pageB, 'prep');
+    await joinAll(pages, session.code, ['Ana', 'Ben']);
+    await waitPhaseAll(pages, 'prep');
 
     // A broadcast shows as a banner on every page.
     await control(session, { action: 'broadcast', text: 'Two minutes to read, then small talk.' });
@@ -69,27 +68,18 @@ test('notice, pause, extend and end-phase from the facilitator reach the players
 
     // End the phase now: small talk starts on both pages.
     await control(session, { action: 'end_phase' });
-    await waitPhase(pageA, 'small_talk');
-    await waitPhase(pageB, 'small_talk');
+    await waitPhaseAll(pages, 'small_talk');
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await close();
   }
 });
 
 test('a session that reveals only scores keeps the other side private in the results', async () => {
-  const session = await createSession({
-    scenario: 'campsite',
-    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
-    reveal: 'scores',
-  });
-  const ctxA = await browser.newContext();
-  const ctxB = await browser.newContext();
-  const pageA = await ctxA.newPage();
-  const pageB = await ctxB.newPage();
+  const session = await createSession({ scenario: 'campsite', durations: FIVE_MINUTES, reveal: 'scores' });
+  const { pages, close } = await openPages(browser, 2);
+  const [pageA, pageB] = pages;
   try {
-    await join(pageA, session.code, 'Ana');
-    await join(pageB, session.code, 'Ben');
+    await joinAll(pages, session.code, ['Ana', 'Ben']);
     await waitPhase(pageA, 'prep');
     const briefB = normalise(await pageB.getByTestId('brief-private').textContent()).slice(0, 80);
     // The facilitator ends every phase: bargaining ends in impasse, then the survey ends.
@@ -104,15 +94,13 @@ test('a session that reveals only scores keeps the other side private in the res
     const text = normalise(await pageA.evaluate(() => document.body.textContent));
     assert.ok(!text.includes(briefB), "A's results do not show B's brief");
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await close();
   }
 });
 
 test('a player removed by the facilitator is sent back to the join form', async () => {
   const session = await createSession({ scenario: 'campsite' });
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
+  const { pages: [page], close } = await openPages(browser, 1);
   try {
     await join(page, session.code, 'Ana');
     await page.getByTestId('screen-waiting').waitFor();
@@ -128,6 +116,6 @@ test('a player removed by the facilitator is sent back to the join form', async 
     await page.locator('[data-testid="error"][data-error-for="join"]').getByText('removed you').waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.getItem('parley.token')), null);
   } finally {
-    await ctx.close();
+    await close();
   }
 });

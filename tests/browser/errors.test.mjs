@@ -1,21 +1,25 @@
 // Refusals shown as sentences near their control, a stale token, an unknown code, and the
 // practice pool.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, createSession, screenshot, waitPhase, join, BASE_URL, normalise } from './lib.mjs';
+import {
+  useBrowser,
+  openPages,
+  createSession,
+  FIVE_MINUTES,
+  screenshot,
+  waitPhase,
+  waitPhaseAll,
+  joinAll,
+  BASE_URL,
+  normalise,
+} from './lib.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = useBrowser();
 
 test('an unknown join code is explained under the join form', async () => {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
+  const { pages: [page], close } = await openPages(browser, 1);
   try {
     await page.goto(`${BASE_URL}/?code=ZZZZZ9`);
     await page.getByTestId('join-name').fill('Ana');
@@ -25,13 +29,12 @@ test('an unknown join code is explained under the join form', async () => {
     assert.match(await err.textContent(), /no session with that code/i);
     assert.equal(await page.getByTestId('screen-join').isVisible(), true);
   } finally {
-    await ctx.close();
+    await close();
   }
 });
 
 test('a stale token sends the player back to the join form', async () => {
-  const ctx = await browser.newContext();
-  const page = await ctx.newPage();
+  const { pages: [page], close } = await openPages(browser, 1);
   try {
     await page.goto(`${BASE_URL}/`);
     await page.evaluate(() => sessionStorage.setItem('parley.token', '00000000000000000000000000000000'));
@@ -48,22 +51,16 @@ test('a stale token sends the player back to the join form', async () => {
     await page.locator('[data-testid="join-submit"]:not([disabled])').click();
     await page.getByTestId('screen-waiting').waitFor();
   } finally {
-    await ctx.close();
+    await close();
   }
 });
 
 test('chat refused by the server (too fast) is explained under the chat box, text kept', async () => {
-  const session = await createSession({
-    scenario: 'campsite',
-    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
-  });
-  const ctxA = await browser.newContext();
-  const ctxB = await browser.newContext();
-  const pageA = await ctxA.newPage();
-  const pageB = await ctxB.newPage();
+  const session = await createSession({ scenario: 'campsite', durations: FIVE_MINUTES });
+  const { pages, close } = await openPages(browser, 2);
+  const [pageA, pageB] = pages;
   try {
-    await join(pageA, session.code, 'Ana');
-    await join(pageB, session.code, 'Ben');
+    await joinAll(pages, session.code, ['Ana', 'Ben']);
     await waitPhase(pageA, 'prep');
     const input = pageA.getByTestId('chat-input');
     const err = pageA.locator('[data-testid="error"][data-error-for="chat"]');
@@ -82,16 +79,13 @@ test('chat refused by the server (too fast) is explained under the chat box, tex
     await pageB.getByTestId('chat-log').getByText('after a pause').waitFor();
     await err.waitFor({ state: 'hidden' });
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await close();
   }
 });
 
 test('two players in the practice pool are paired into the scenario they picked', async () => {
-  const ctxA = await browser.newContext();
-  const ctxB = await browser.newContext();
-  const pageA = await ctxA.newPage();
-  const pageB = await ctxB.newPage();
+  const { pages, close } = await openPages(browser, 2);
+  const [pageA, pageB] = pages;
   try {
     for (const [page, name] of [
       [pageA, 'Pia'],
@@ -109,11 +103,9 @@ test('two players in the practice pool are paired into the scenario they picked'
         await screenshot(pageA, '00-waiting');
       }
     }
-    await waitPhase(pageA, 'prep');
-    await waitPhase(pageB, 'prep');
+    await waitPhaseAll(pages, 'prep');
     assert.match(await pageA.getByTestId('match-title').textContent(), /Silverpine/);
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await close();
   }
 });

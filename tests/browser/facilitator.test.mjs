@@ -3,33 +3,35 @@
 // run the clocks, broadcast, watch the match move through its phases in the live monitor,
 // then the debrief (table, scatter, treatment, transcript), projector mode, exports, removal.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import {
   BASE_URL,
-  launch,
+  useBrowser,
+  openPages,
+  collectPageErrors,
   createSession,
+  FIVE_MINUTES,
   readScenario,
   recordFrames,
   lastState,
   screenshot,
   waitPhase,
+  waitPhaseAll,
   join,
   packageValue,
   normalise,
+  openSetup,
+  submitSetup,
+  waitConsoleLive,
+  openConsole,
+  download,
 } from './lib.mjs';
 
 // A name that would run script if any page put it in with innerHTML (37 characters).
 const XSS_NAME = '<img src=x onerror=window.__pwned=1>';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = useBrowser();
 
 /** The monitor row of a player, by name. */
 function playerRow(page, name) {
@@ -45,28 +47,20 @@ async function waitMatchPhase(page, phase, timeout = 15000) {
 test('a facilitator sets up, runs and debriefs a session from /facilitate', async () => {
   const scenario = readScenario('campsite');
   const ctxF = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
-  const ctxA = await browser.newContext({ viewport: { width: 1100, height: 850 } });
-  const ctxB = await browser.newContext({ viewport: { width: 1100, height: 850 } });
   const fac = await ctxF.newPage();
-  const pageA = await ctxA.newPage();
-  const pageB = await ctxB.newPage();
+  const players = await openPages(browser, 2, { viewport: { width: 1100, height: 850 } });
+  const [pageA, pageB] = players.pages;
   const framesA = recordFrames(pageA);
   const framesB = recordFrames(pageB);
   const facFrames = recordFrames(fac);
-  const pageErrors = [];
-  for (const [who, p] of [['facilitator', fac], ['A', pageA], ['B', pageB]]) {
-    p.on('pageerror', (e) => pageErrors.push(`${who}: ${e}`));
-  }
+  const pageErrors = collectPageErrors({ facilitator: fac, A: pageA, B: pageB });
   // Requests the console makes: the token must never be part of a URL.
   const requested = [];
   fac.on('request', (r) => requested.push(r.url()));
 
   try {
     // ------------------------------------------------------------ set up
-    await fac.goto(`${BASE_URL}/facilitate`);
-    const select = fac.getByTestId('setup-scenario');
-    await fac.locator('[data-testid="setup-scenario"] option[value="campsite"]').waitFor({ state: 'attached' });
-    await select.selectOption('campsite');
+    await openSetup(fac, 'campsite');
     // The chosen scenario's public summary and its default durations.
     const summary = normalise(await fac.getByTestId('setup-scenario-summary').textContent());
     assert.ok(summary.includes('Silverpine Lake'), `the campsite summary is shown: ${summary.slice(0, 80)}`);
@@ -83,10 +77,7 @@ test('a facilitator sets up, runs and debriefs a session from /facilitate', asyn
     assert.match(normalise(await fac.locator('label:has([data-testid="setup-treatment-split"])').textContent()), /half the pairs skip small talk/);
     await screenshot(fac, 'fac-01-setup');
 
-    const created = fac.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST');
-    await fac.getByTestId('setup-submit').click();
-    const answer = await (await created).json();
-    const sent = JSON.parse((await created).request().postData());
+    const { answer, sent } = await submitSetup(fac);
     assert.deepEqual(sent.durations, { prep: 300, small_talk: 300, bargaining: 300, survey: 300 });
     assert.equal(sent.scenario, 'campsite');
     assert.equal(sent.pairing, 'facilitator');
@@ -107,7 +98,7 @@ test('a facilitator sets up, runs and debriefs a session from /facilitate', asyn
     assert.equal(url.searchParams.get('code'), code);
     assert.equal(url.hash, `#token=${answer.facilitator_token}`, 'the token is in the fragment');
     assert.ok(!url.search.includes(answer.facilitator_token), 'the token is not in the query');
-    await fac.locator('[data-testid="conn-status"][data-status="live"]').waitFor();
+    await waitConsoleLive(fac);
     // The join code full-screen, for the projector: the private link is not shown there.
     await fac.getByTestId('join-fullscreen').click();
     await fac.waitForFunction(() => document.documentElement.dataset.projector === 'join');
@@ -143,8 +134,7 @@ test('a facilitator sets up, runs and debriefs a session from /facilitate', asyn
     await fac.getByTestId('ctl-pair-selected').click();
     await fac.locator('[data-testid="ctl-status-players"][data-kind="ok"]').waitFor();
     await waitMatchPhase(fac, 'prep');
-    await waitPhase(pageA, 'prep');
-    await waitPhase(pageB, 'prep');
+    await waitPhaseAll(players.pages, 'prep');
     assert.equal(lastState(framesB).you.seat, 0, 'the first picked player sits in seat 1');
     assert.equal(lastState(framesA).you.seat, 1);
     await playerRow(fac, 'Ana').and(fac.locator('[data-status="playing"]')).waitFor();
@@ -189,8 +179,7 @@ test('a facilitator sets up, runs and debriefs a session from /facilitate', asyn
     await pageB.getByTestId('chat-log').getByText('Hello from Ana at the lake.').waitFor();
     await pageA.getByTestId('ready').click();
     await pageB.getByTestId('ready').click();
-    await waitPhase(pageA, 'bargaining');
-    await waitPhase(pageB, 'bargaining');
+    await waitPhaseAll(players.pages, 'bargaining');
     await waitMatchPhase(fac, 'bargaining');
     await fac.locator('[data-testid="match-row"]:has([data-testid="match-phase"]:text("Bargaining"))').waitFor();
 
@@ -297,11 +286,9 @@ test('a facilitator sets up, runs and debriefs a session from /facilitate', asyn
       ['export-matches', 'matches.csv'],
       ['export-events', 'events.json'],
     ]) {
-      const dl = fac.waitForEvent('download');
-      await fac.getByTestId(testid).click();
-      const d = await dl;
-      assert.equal(d.suggestedFilename(), `parley-${code}-${file}`);
-      exports[file] = fs.readFileSync(await d.path(), 'utf8');
+      const d = await download(fac, testid);
+      assert.equal(d.name, `parley-${code}-${file}`);
+      exports[file] = d.text;
     }
     assert.ok(exports['players.csv'].split('\n').length >= 3, 'players.csv has a header and two rows');
     assert.ok(exports['players.csv'].includes('Ana'));
@@ -323,7 +310,7 @@ test('a facilitator sets up, runs and debriefs a session from /facilitate', asyn
 
     // ------------------------------------------------------------ the console link alone reopens the console
     const again = await ctxF.newPage();
-    again.on('pageerror', (e) => pageErrors.push(`console reopened: ${e}`));
+    collectPageErrors({ 'console reopened': again }, pageErrors);
     await again.goto(consoleLink);
     await again.locator('[data-testid="monitor-matches"] [data-testid="match-row"][data-phase="results"]').waitFor();
     assert.equal(normalise(await again.getByTestId('join-code').textContent()).replace(/\s/g, ''), code);
@@ -338,8 +325,7 @@ test('a facilitator sets up, runs and debriefs a session from /facilitate', asyn
     assert.deepEqual(pageErrors, [], 'no JavaScript errors');
   } finally {
     await ctxF.close();
-    await ctxA.close();
-    await ctxB.close();
+    await players.close();
   }
 });
 
@@ -430,11 +416,32 @@ async function playClass(page, code, plans) {
   );
 }
 
+/**
+ * A page on the server's origin to run playClass in, and a facilitator page whose errors are
+ * collected. close() closes both.
+ */
+async function botsAndConsole() {
+  const botPage = await openPages(browser, 1);
+  const facPage = await openPages(browser, 1, { viewport: { width: 1366, height: 900 } });
+  const [bots] = botPage.pages;
+  const [fac] = facPage.pages;
+  await bots.goto(`${BASE_URL}/healthz`);
+  return {
+    bots,
+    fac,
+    pageErrors: collectPageErrors([fac]),
+    async close() {
+      await botPage.close();
+      await facPage.close();
+    },
+  };
+}
+
 test('the debrief of a class: split treatment, impasse, abandoned and unfinished matches', async () => {
   const session = await createSession({
     scenario: 'campsite',
     title: 'Class of twelve pairs',
-    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
+    durations: FIVE_MINUTES,
     small_talk: 'split',
     pairing: 'auto',
   });
@@ -454,20 +461,13 @@ test('the debrief of a class: split treatment, impasse, abandoned and unfinished
     { stall: true }, // never leaves prep: unfinished
     { stall: true }, // a player is removed: abandoned
   ];
-  const ctxBots = await browser.newContext();
-  const bots = await ctxBots.newPage();
-  const ctxF = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const fac = await ctxF.newPage();
-  const pageErrors = [];
-  fac.on('pageerror', (e) => pageErrors.push(String(e)));
+  const { bots, fac, pageErrors, close } = await botsAndConsole();
   try {
-    await bots.goto(`${BASE_URL}/healthz`);
     const played = await playClass(bots, code, plans);
     assert.deepEqual(played.errors, [], 'no refused frames');
     assert.deepEqual(played.unfinished, [], 'every playing pair reached results');
 
-    await fac.goto(`${BASE_URL}${session.console_url}`);
-    await fac.locator('[data-testid="conn-status"][data-status="live"]').waitFor();
+    await openConsole(fac, session);
     await fac.locator('[data-testid="match-row"]').nth(plans.length - 1).waitFor();
     // Remove a player of the last pair from the console: their match is abandoned.
     const removeName = `P${plans.length}b`;
@@ -504,30 +504,17 @@ test('the debrief of a class: split treatment, impasse, abandoned and unfinished
     await screenshot(fac, 'fac-09-debrief-class-projector');
     assert.deepEqual(pageErrors, []);
   } finally {
-    await ctxBots.close();
-    await ctxF.close();
+    await close();
   }
 });
 
 test('pairing controls: everyone now at random, start pairing, end phase, per-match clocks', async () => {
-  const session = await createSession({
-    scenario: 'campsite',
-    title: 'Pairing controls',
-    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
-    pairing: 'facilitator',
-  });
+  const session = await createSession({ scenario: 'campsite', title: 'Pairing controls', durations: FIVE_MINUTES, pairing: 'facilitator' });
   const code = session.code;
-  const ctxBots = await browser.newContext();
-  const bots = await ctxBots.newPage();
-  const ctxF = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const fac = await ctxF.newPage();
-  const pageErrors = [];
-  fac.on('pageerror', (e) => pageErrors.push(String(e)));
+  const { bots, fac, pageErrors, close } = await botsAndConsole();
   const stall = { stall: true };
   try {
-    await bots.goto(`${BASE_URL}/healthz`);
-    await fac.goto(`${BASE_URL}${session.console_url}`);
-    await fac.locator('[data-testid="conn-status"][data-status="live"]').waitFor();
+    await openConsole(fac, session);
     assert.match(normalise(await fac.getByTestId('pairing-mode').textContent()), /People wait for you/);
 
     // Four people wait; "pair everyone now" makes two random matches.
@@ -581,7 +568,6 @@ test('pairing controls: everyone now at random, start pairing, end phase, per-ma
     await fac.getByTestId('player-filter').fill('');
     assert.deepEqual(pageErrors, []);
   } finally {
-    await ctxBots.close();
-    await ctxF.close();
+    await close();
   }
 });

@@ -1,6 +1,8 @@
-// Shared helpers for the browser tests: launching Chromium, talking to the server's HTTP API,
-// reading scenario files, recording WebSocket frames, and screenshots.
+// Shared helpers for the browser tests: launching Chromium, opening player pages, talking to
+// the server's HTTP API, reading scenario files, recording WebSocket frames, screenshots, and
+// the steps many tests share (joining, voting ready, the facilitator console's set-up form).
 
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +30,54 @@ export async function launch() {
     args: CHROMIUM_ARGS,
   });
 }
+
+/**
+ * Launches Chromium before the calling file's tests and closes it after them. Returns a handle
+ * whose newContext(options) opens a context in that browser (once the tests run).
+ */
+export function useBrowser() {
+  let browser = null;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    if (browser) await browser.close();
+  });
+  return { newContext: (options) => browser.newContext(options) };
+}
+
+/**
+ * n pages, each in a browser context of its own (so its own sessionStorage: a separate player),
+ * opened with the given context options. close() closes them all.
+ */
+export async function openPages(browser, n, options) {
+  const contexts = [];
+  const pages = [];
+  for (let i = 0; i < n; i += 1) {
+    const ctx = await browser.newContext(options);
+    contexts.push(ctx);
+    pages.push(await ctx.newPage());
+  }
+  return {
+    pages,
+    async close() {
+      for (const ctx of contexts) await ctx.close();
+    },
+  };
+}
+
+/**
+ * Collects the uncaught errors of pages into one list, which it returns (or adds to `errors`).
+ * Pages given as {label: page} get their label in front of each error.
+ */
+export function collectPageErrors(pages, errors = []) {
+  const labelled = Array.isArray(pages) ? pages.map((p) => [null, p]) : Object.entries(pages);
+  for (const [label, page] of labelled) page.on('pageerror', (e) => errors.push(label ? `${label}: ${e}` : String(e)));
+  return errors;
+}
+
+/** Phase durations of five minutes each: no clock runs out while a test plays. */
+export const FIVE_MINUTES = Object.freeze({ prep: 300, small_talk: 300, bargaining: 300, survey: 300 });
 
 /** POST /api/sessions and return its JSON answer. */
 export async function createSession(body) {
@@ -121,6 +171,25 @@ export async function waitPhase(page, phase, timeout = 15000) {
   await page.locator(`[data-testid="phase"][data-phase="${phase}"]`).waitFor({ state: 'visible', timeout });
 }
 
+/** Waits until every page shows a phase, one page after the other. */
+export async function waitPhaseAll(pages, phase) {
+  for (const p of pages) await waitPhase(p, phase);
+}
+
+/** Every page votes ready, each once its ready button is enabled. */
+export async function readyAll(pages) {
+  for (const p of pages) await p.locator('[data-testid="ready"]:not([disabled])').click();
+}
+
+/** Players in one match vote ready in each of `phases` in turn, until every page is bargaining. */
+export async function readyIntoBargaining(pages, phases) {
+  for (const phase of phases) {
+    await waitPhaseAll(pages, phase);
+    await readyAll(pages);
+  }
+  await waitPhaseAll(pages, 'bargaining');
+}
+
 /** Opens the join page with the code and joins with a name. */
 export async function join(page, code, name) {
   await page.goto(`${BASE_URL}/?code=${code}`);
@@ -130,6 +199,45 @@ export async function join(page, code, name) {
   await page.getByTestId('join-name').fill(name);
   // The button is enabled once the server has welcomed us.
   await page.locator('[data-testid="join-submit"]:not([disabled])').click();
+}
+
+/** Each page joins the session, page i with the name names[i]. */
+export async function joinAll(pages, code, names) {
+  for (let i = 0; i < pages.length; i += 1) await join(pages[i], code, names[i]);
+}
+
+/** Opens the facilitator console's set-up form (/facilitate) with a scenario chosen. */
+export async function openSetup(page, scenario) {
+  await page.goto(`${BASE_URL}/facilitate`);
+  await page.locator(`[data-testid="setup-scenario"] option[value="${scenario}"]`).waitFor({ state: 'attached' });
+  await page.getByTestId('setup-scenario').selectOption(scenario);
+}
+
+/** Submits the console's set-up form: the server's answer (the new session) and the body sent. */
+export async function submitSetup(page) {
+  const created = page.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST');
+  await page.getByTestId('setup-submit').click();
+  const response = await created;
+  return { answer: await response.json(), sent: JSON.parse(response.request().postData()) };
+}
+
+/** Waits until the facilitator console's live connection is up. */
+export async function waitConsoleLive(page) {
+  await page.locator('[data-testid="conn-status"][data-status="live"]').waitFor();
+}
+
+/** Opens the console of a session created over the API (its private console link). */
+export async function openConsole(page, session) {
+  await page.goto(`${BASE_URL}${session.console_url}`);
+  await waitConsoleLive(page);
+}
+
+/** Clicks the control that downloads a file: the file's suggested name and its text. */
+export async function download(page, testid) {
+  const pending = page.waitForEvent('download');
+  await page.getByTestId(testid).click();
+  const file = await pending;
+  return { name: file.suggestedFilename(), text: fs.readFileSync(await file.path(), 'utf8') };
 }
 
 /** The package's value for a role, from the scenario file. */

@@ -1,17 +1,20 @@
 // A whole two-player match in real Chromium: join, brief (hidden information), small talk,
 // bargaining to a deal, survey, results.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch,
+  useBrowser,
+  openPages,
+  collectPageErrors,
   createSession,
+  FIVE_MINUTES,
   readScenario,
   recordFrames,
   lastState,
   screenshot,
-  waitPhase,
-  join,
+  waitPhaseAll,
+  joinAll,
   packageValue,
   normalise,
   pageText,
@@ -20,40 +23,25 @@ import {
 
 const XSS = '<img src=x onerror="window.__pwned=1">';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = useBrowser();
 
 test('two players play job-offer from join to results', async () => {
   const scenario = readScenario('job-offer');
-  const session = await createSession({
-    scenario: 'job-offer',
-    title: 'Browser test',
-    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
-  });
+  const session = await createSession({ scenario: 'job-offer', title: 'Browser test', durations: FIVE_MINUTES });
   assert.match(session.code, /^[A-Z0-9]{6}$/);
 
-  const ctxA = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const ctxB = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const pageA = await ctxA.newPage();
-  const pageB = await ctxB.newPage();
+  const { pages, close } = await openPages(browser, 2, { viewport: { width: 1280, height: 900 } });
+  const [pageA, pageB] = pages;
   const framesA = recordFrames(pageA);
   const framesB = recordFrames(pageB);
-  const pageErrors = [];
-  for (const p of [pageA, pageB]) p.on('pageerror', (e) => pageErrors.push(String(e)));
+  const pageErrors = collectPageErrors(pages);
 
   try {
     // ---------------------------------------------------------------- join
-    await join(pageA, session.code, 'Ana');
-    await join(pageB, session.code, 'Ben');
+    await joinAll(pages, session.code, ['Ana', 'Ben']);
 
     // ---------------------------------------------------------------- brief (prep)
-    await waitPhase(pageA, 'prep');
-    await waitPhase(pageB, 'prep');
+    await waitPhaseAll(pages, 'prep');
     await pageA.getByTestId('brief-private').waitFor();
     await pageB.getByTestId('brief-private').waitFor();
 
@@ -111,8 +99,7 @@ test('two players play job-offer from join to results', async () => {
     await pageA.getByTestId('ready').click();
     await pageB.locator(`[data-testid="vote-${stateA.you.seat}"][data-ready="true"]`).waitFor();
     await pageB.getByTestId('ready').click();
-    await waitPhase(pageA, 'small_talk');
-    await waitPhase(pageB, 'small_talk');
+    await waitPhaseAll(pages, 'small_talk');
     await pageA.getByTestId('countdown').waitFor({ state: 'visible' });
 
     await pageA.getByTestId('chat-input').fill('Hello from Ana!');
@@ -147,8 +134,7 @@ test('two players play job-offer from join to results', async () => {
     await pageB.getByTestId('ready').click();
 
     // ---------------------------------------------------------------- bargaining
-    await waitPhase(pageA, 'bargaining');
-    await waitPhase(pageB, 'bargaining');
+    await waitPhaseAll(pages, 'bargaining');
     await pageA.getByTestId('countdown').waitFor({ state: 'visible' });
 
     const pkg = {
@@ -202,8 +188,7 @@ test('two players play job-offer from join to results', async () => {
     await acceptB.click();
 
     // ---------------------------------------------------------------- survey
-    await waitPhase(pageA, 'survey');
-    await waitPhase(pageB, 'survey');
+    await waitPhaseAll(pages, 'survey');
     const questions = lastState(framesA).survey.questions;
     assert.ok(questions.length > 0, 'the survey has questions');
     await screenshot(pageA, '04-survey');
@@ -218,8 +203,7 @@ test('two players play job-offer from join to results', async () => {
     }
 
     // ---------------------------------------------------------------- results
-    await waitPhase(pageA, 'results');
-    await waitPhase(pageB, 'results');
+    await waitPhaseAll(pages, 'results');
     await pageA.getByTestId('results').waitFor();
     await pageB.getByTestId('results').waitFor();
     const jointA = await pageA.getByTestId('results-joint').getAttribute('data-value');
@@ -251,7 +235,6 @@ test('two players play job-offer from join to results', async () => {
 
     assert.deepEqual(pageErrors, [], 'no JavaScript errors on either page');
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await close();
   }
 });

@@ -1,43 +1,36 @@
 // A four-party match (alignment-meeting): every party's standing offer is shown, with who has
 // accepted it, and a deal needs all four.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, createSession, recordFrames, lastState, screenshot, waitPhase, join, normalise } from './lib.mjs';
+import {
+  useBrowser,
+  openPages,
+  collectPageErrors,
+  createSession,
+  FIVE_MINUTES,
+  recordFrames,
+  lastState,
+  screenshot,
+  waitPhase,
+  waitPhaseAll,
+  joinAll,
+  readyIntoBargaining,
+  normalise,
+} from './lib.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = useBrowser();
 
 test('four parties: standing offers, accepted_by, and a deal only when all accept', async () => {
-  const session = await createSession({
-    scenario: 'alignment-meeting',
-    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
-    small_talk: 'none',
-  });
+  const session = await createSession({ scenario: 'alignment-meeting', durations: FIVE_MINUTES, small_talk: 'none' });
   const names = ['Ana', 'Ben', 'Cleo', 'Dev'];
-  const contexts = [];
-  const pages = [];
-  const frames = [];
-  const pageErrors = [];
+  const { pages, close } = await openPages(browser, 4, { viewport: { width: 1100, height: 850 } });
+  const pageErrors = collectPageErrors(pages);
+  const frames = pages.map(recordFrames);
   try {
-    for (let i = 0; i < 4; i += 1) {
-      const ctx = await browser.newContext({ viewport: { width: 1100, height: 850 } });
-      contexts.push(ctx);
-      const page = await ctx.newPage();
-      page.on('pageerror', (e) => pageErrors.push(String(e)));
-      frames.push(recordFrames(page));
-      pages.push(page);
-    }
-    for (let i = 0; i < 4; i += 1) await join(pages[i], session.code, names[i]);
-    for (const p of pages) await waitPhase(p, 'prep');
-    for (const p of pages) await p.locator('[data-testid="ready"]:not([disabled])').click();
+    await joinAll(pages, session.code, names);
     // Small talk is off for this session: straight to bargaining.
-    for (const p of pages) await waitPhase(p, 'bargaining');
+    await readyIntoBargaining(pages, ['prep']);
 
     // Pages by seat.
     const bySeat = [];
@@ -76,9 +69,9 @@ test('four parties: standing offers, accepted_by, and a deal only when all accep
 
     // The last party accepts: the deal.
     await page(3).getByTestId(`accept-${first.id}`).click();
-    for (const p of pages) await waitPhase(p, 'survey');
+    await waitPhaseAll(pages, 'survey');
     for (const p of pages) await p.getByTestId('survey-skip').click();
-    for (const p of pages) await waitPhase(p, 'results');
+    await waitPhaseAll(pages, 'results');
     const results = lastState(frames[0]).results;
     assert.equal(results.outcome.kind, 'deal');
     for (const p of pages) {
@@ -89,6 +82,6 @@ test('four parties: standing offers, accepted_by, and a deal only when all accep
     await screenshot(page(0), '10-four-parties-results');
     assert.deepEqual(pageErrors, []);
   } finally {
-    for (const c of contexts) await c.close();
+    await close();
   }
 });

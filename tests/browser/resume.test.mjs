@@ -1,47 +1,36 @@
 // Resuming: mid-bargaining, player B reloads the page and comes back to the same match without
 // joining again; player A sees B go offline and come back online.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, createSession, recordFrames, lastState, screenshot, waitPhase, join } from './lib.mjs';
+import {
+  useBrowser,
+  openPages,
+  collectPageErrors,
+  createSession,
+  FIVE_MINUTES,
+  recordFrames,
+  lastState,
+  screenshot,
+  waitPhase,
+  waitPhaseAll,
+  joinAll,
+  readyIntoBargaining,
+} from './lib.mjs';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
-
-/** Both players join and vote their way into bargaining. */
-async function intoBargaining(pageA, pageB, code) {
-  await join(pageA, code, 'Ana');
-  await join(pageB, code, 'Ben');
-  for (const phase of ['prep', 'small_talk']) {
-    await waitPhase(pageA, phase);
-    await waitPhase(pageB, phase);
-    await pageA.locator('[data-testid="ready"]:not([disabled])').click();
-    await pageB.locator('[data-testid="ready"]:not([disabled])').click();
-  }
-  await waitPhase(pageA, 'bargaining');
-  await waitPhase(pageB, 'bargaining');
-}
+const browser = useBrowser();
 
 test('a reload mid-bargaining resumes the match, and the counterpart sees it', async () => {
-  const session = await createSession({
-    scenario: 'campsite',
-    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
-  });
-  const ctxA = await browser.newContext({ viewport: { width: 1100, height: 850 } });
-  const ctxB = await browser.newContext({ viewport: { width: 1100, height: 850 } });
-  const pageA = await ctxA.newPage();
-  const pageB = await ctxB.newPage();
+  const session = await createSession({ scenario: 'campsite', durations: FIVE_MINUTES });
+  const { pages, close } = await openPages(browser, 2, { viewport: { width: 1100, height: 850 } });
+  const [pageA, pageB] = pages;
   const framesA = recordFrames(pageA);
-  const pageErrors = [];
-  for (const p of [pageA, pageB]) p.on('pageerror', (e) => pageErrors.push(String(e)));
+  const pageErrors = collectPageErrors(pages);
 
   try {
-    await intoBargaining(pageA, pageB, session.code);
+    // Both players join and vote their way into bargaining.
+    await joinAll(pages, session.code, ['Ana', 'Ben']);
+    await readyIntoBargaining(pages, ['prep', 'small_talk']);
     const stateA = lastState(framesA);
     const seatB = stateA.players.find((p) => p.seat !== stateA.you.seat).seat;
 
@@ -94,8 +83,7 @@ test('a reload mid-bargaining resumes the match, and the counterpart sees it', a
 
     // ------------------------------------------------------------ B accepts after resuming: the match goes on
     await pageB.getByTestId(`accept-${offerId}`).click();
-    await waitPhase(pageA, 'survey');
-    await waitPhase(pageB, 'survey');
+    await waitPhaseAll(pages, 'survey');
     await pageB.getByTestId('survey-skip').click();
     await pageA.getByTestId('survey-skip').click();
     await waitPhase(pageA, 'results');
@@ -106,20 +94,14 @@ test('a reload mid-bargaining resumes the match, and the counterpart sees it', a
     );
     assert.deepEqual(pageErrors, [], 'no JavaScript errors');
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await close();
   }
 });
 
 test('a lost network shows the banner, and the page resumes when it comes back', async () => {
-  const session = await createSession({
-    scenario: 'campsite',
-    durations: { prep: 300, small_talk: 300, bargaining: 300, survey: 300 },
-  });
-  const ctxA = await browser.newContext();
-  const ctxB = await browser.newContext();
-  const pageA = await ctxA.newPage();
-  const pageB = await ctxB.newPage();
+  const session = await createSession({ scenario: 'campsite', durations: FIVE_MINUTES });
+  const { pages, close } = await openPages(browser, 2);
+  const [pageA, pageB] = pages;
   // B's WebSocket goes through the test, so the test can cut it like a network drop, and refuse
   // reconnections while the "network" is down.
   let down = false;
@@ -133,10 +115,8 @@ test('a lost network shows the banner, and the page resumes when it comes back',
     live.push({ ws, server });
   });
   try {
-    await join(pageA, session.code, 'Ana');
-    await join(pageB, session.code, 'Ben');
-    await waitPhase(pageA, 'prep');
-    await waitPhase(pageB, 'prep');
+    await joinAll(pages, session.code, ['Ana', 'Ben']);
+    await waitPhaseAll(pages, 'prep');
 
     down = true;
     for (const { ws, server } of live.splice(0)) {
@@ -157,7 +137,6 @@ test('a lost network shows the banner, and the page resumes when it comes back',
     // The banner goes away by itself.
     await pageB.getByTestId('conn-banner').waitFor({ state: 'hidden', timeout: 10000 });
   } finally {
-    await ctxA.close();
-    await ctxB.close();
+    await close();
   }
 });

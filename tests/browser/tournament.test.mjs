@@ -4,22 +4,25 @@
 // server's refusal of an early next round shown by the button, live pairings and standings,
 // and the tournament exports.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { BASE_URL, launch, screenshot, normalise } from './lib.mjs';
+import {
+  BASE_URL,
+  useBrowser,
+  collectPageErrors,
+  screenshot,
+  normalise,
+  openSetup,
+  submitSetup,
+  waitConsoleLive,
+  download,
+} from './lib.mjs';
 
 // A name that would run script if any page put it in with innerHTML (37 characters).
 const XSS_NAME = '<img src=x onerror=window.__pwned=1>';
 const NAMES = ['Ana', XSS_NAME, 'Cy', 'Dee'];
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  if (browser) await browser.close();
-});
+const browser = useBrowser();
 
 /**
  * Joins players over raw WebSockets from inside a browser page. They play every match they are
@@ -136,9 +139,7 @@ test('a facilitator runs a two-round tournament from the Tournament tab', async 
   const ctxBots = await browser.newContext();
   const fac = await ctxF.newPage();
   const bots = await ctxBots.newPage();
-  const pageErrors = [];
-  fac.on('pageerror', (e) => pageErrors.push(`facilitator: ${e}`));
-  bots.on('pageerror', (e) => pageErrors.push(`players: ${e}`));
+  const pageErrors = collectPageErrors({ facilitator: fac, players: bots });
   const controls = [];
   fac.on('request', (r) => {
     if (r.url().endsWith('/control') && r.method() === 'POST') controls.push(JSON.parse(r.postData()));
@@ -146,20 +147,16 @@ test('a facilitator runs a two-round tournament from the Tournament tab', async 
 
   try {
     // ------------------------------------------------------------ set up a session in the console
-    await fac.goto(`${BASE_URL}/facilitate`);
-    await fac.locator('[data-testid="setup-scenario"] option[value="campsite"]').waitFor({ state: 'attached' });
-    await fac.getByTestId('setup-scenario').selectOption('campsite');
+    await openSetup(fac, 'campsite');
     await fac.getByTestId('setup-title').fill('Tournament browser test');
     const minutes = { prep: '1', small_talk: '1', bargaining: '2', survey: '1' };
     for (const [k, v] of Object.entries(minutes)) await fac.getByTestId(`setup-duration-${k}`).fill(v);
     await fac.getByTestId('setup-pairing-facilitator').check();
-    const created = fac.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST');
-    await fac.getByTestId('setup-submit').click();
-    const answer = await (await created).json();
-    assert.deepEqual(JSON.parse((await created).request().postData()).durations, { prep: 60, small_talk: 60, bargaining: 120, survey: 60 });
+    const { answer, sent } = await submitSetup(fac);
+    assert.deepEqual(sent.durations, { prep: 60, small_talk: 60, bargaining: 120, survey: 60 });
     const code = answer.code;
     const token = answer.facilitator_token;
-    await fac.locator('[data-testid="conn-status"][data-status="live"]').waitFor();
+    await waitConsoleLive(fac);
 
     // Before any tournament the exports answer 404 no_tournament (the tab hides them).
     const none = await fetch(`${BASE_URL}/api/sessions/${code}/export/standings.csv`, { headers: { 'x-facilitator-token': token } });
@@ -336,11 +333,9 @@ test('a facilitator runs a two-round tournament from the Tournament tab', async 
       ['export-standings', 'standings.csv'],
       ['export-tournament', 'tournament.csv'],
     ]) {
-      const dl = fac.waitForEvent('download');
-      await fac.getByTestId(testid).click();
-      const d = await dl;
-      assert.equal(d.suggestedFilename(), `parley-${code}-${file}`);
-      files[file] = fs.readFileSync(await d.path(), 'utf8');
+      const d = await download(fac, testid);
+      assert.equal(d.name, `parley-${code}-${file}`);
+      files[file] = d.text;
       await fac.locator('[data-testid="tournament-export-status"][data-kind="ok"]').filter({ hasText: `${file} downloaded` }).waitFor();
     }
     const standingsLines = files['standings.csv'].trim().split(/\r?\n/);

@@ -3,16 +3,20 @@
 // all text goes in as text nodes (dom.js), so names and labels are never parsed as HTML.
 
 import { h, s } from '../dom.js';
+import {
+  f1,
+  niceStep,
+  tickValues,
+  frontierPoints,
+  plotBox,
+  chartSvg,
+  drawAxes,
+  batnaZone,
+  batnaGuides,
+  drawFrontier,
+} from '../chart.js';
 
-const f1 = (n) => (Math.round(n * 10) / 10).toString();
 const r1 = (n) => (Math.round(n * 10) / 10).toLocaleString('en');
-
-function niceStep(range, target) {
-  const raw = range / Math.max(1, target);
-  const mag = 10 ** Math.floor(Math.log10(raw || 1));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * mag >= raw) return m * mag;
-  return 10 * mag;
-}
 
 /** A padded domain with round ticks that contains every value (and zero unless told not to). */
 export function niceDomain(values, { zero = true, min = null, max = null, target = 5, integer = false } = {}) {
@@ -28,57 +32,31 @@ export function niceDomain(values, { zero = true, min = null, max = null, target
   if (integer) step = Math.max(1, Math.round(step));
   if (min === null) lo = Math.floor(lo / step) * step;
   if (max === null) hi = Math.ceil(hi / step) * step;
-  const ticks = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) ticks.push(Math.round(v * 1000) / 1000);
-  return { lo, hi, ticks };
+  return { lo, hi, ticks: tickValues(lo, hi, step) };
 }
 
 let chartCounter = 0;
 
 /**
- * An empty plot with grid, ticks and axis labels.
+ * An empty plot with grid, ticks and axis labels (drawn by chart.js, with a little more room for
+ * the text than the player's chart).
  * @returns {{svg: SVGElement, X: Function, Y: Function, box: object}}
  */
-function plotFrame({ W, H, M, dx, dy, xLabel, yLabel, title, desc, testid, xTickFmt = String, yTickFmt = String }) {
+function plotFrame({ W, H, M, dx, dy, xLabel, yLabel, title, desc, testid }) {
   chartCounter += 1;
   const tid = `fchart-${chartCounter}`;
-  const iw = W - M.left - M.right;
-  const ih = H - M.top - M.bottom;
-  const X = (v) => M.left + ((v - dx.lo) / (dx.hi - dx.lo)) * iw;
-  const Y = (v) => M.top + ih - ((v - dy.lo) / (dy.hi - dy.lo)) * ih;
-  const svg = s('svg', {
-    viewBox: `0 0 ${W} ${H}`,
-    class: 'fchart',
-    role: 'img',
-    'aria-labelledby': `${tid}-t ${tid}-d`,
-    testid,
-    preserveAspectRatio: 'xMidYMid meet',
+  const box = plotBox(W, H, M, dx, dy);
+  const svg = chartSvg(box, { cls: 'fchart', titleId: `${tid}-t`, descId: `${tid}-d`, testid, title, desc });
+  drawAxes(svg, box, {
+    dx,
+    dy,
+    xLabel,
+    yLabel,
+    xLabelTestid: `${testid}-x-label`,
+    yLabelTestid: `${testid}-y-label`,
+    gaps: { xTick: 17, yTick: 7, xLabel: 10, yLabel: 16 },
   });
-  svg.appendChild(s('title', { id: `${tid}-t` }, title));
-  svg.appendChild(s('desc', { id: `${tid}-d` }, desc));
-  const grid = s('g', { class: 'grid' });
-  for (const t of dx.ticks) {
-    grid.appendChild(s('line', { x1: f1(X(t)), x2: f1(X(t)), y1: M.top, y2: M.top + ih }));
-    grid.appendChild(s('text', { x: f1(X(t)), y: M.top + ih + 17, 'text-anchor': 'middle', class: 'tick' }, xTickFmt(t)));
-  }
-  for (const t of dy.ticks) {
-    grid.appendChild(s('line', { x1: M.left, x2: M.left + iw, y1: f1(Y(t)), y2: f1(Y(t)) }));
-    grid.appendChild(s('text', { x: M.left - 7, y: f1(Y(t) + 4), 'text-anchor': 'end', class: 'tick' }, yTickFmt(t)));
-  }
-  svg.appendChild(grid);
-  svg.appendChild(s('line', { x1: M.left, x2: M.left + iw, y1: M.top + ih, y2: M.top + ih, class: 'axis' }));
-  svg.appendChild(s('line', { x1: M.left, x2: M.left, y1: M.top, y2: M.top + ih, class: 'axis' }));
-  svg.appendChild(
-    s('text', { x: f1(M.left + iw / 2), y: H - 10, 'text-anchor': 'middle', class: 'axis-label', testid: `${testid}-x-label` }, xLabel),
-  );
-  svg.appendChild(
-    s(
-      'text',
-      { x: 0, y: 0, transform: `translate(16 ${f1(M.top + ih / 2)}) rotate(-90)`, 'text-anchor': 'middle', class: 'axis-label', testid: `${testid}-y-label` },
-      yLabel,
-    ),
-  );
-  return { svg, X, Y, box: { left: M.left, top: M.top, right: M.left + iw, bottom: M.top + ih, iw, ih } };
+  return { svg, X: box.X, Y: box.Y, box };
 }
 
 /** A small inline SVG key for legends. */
@@ -117,10 +95,7 @@ function legend(items) {
  */
 export function outcomeScatter(chart) {
   const [xRole, yRole] = chart.roles || ['Role 1', 'Role 2'];
-  const frontier = (chart.frontier || [])
-    .filter((p) => Array.isArray(p) && p.length >= 2)
-    .map((p) => [Number(p[0]), Number(p[1])])
-    .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const frontier = frontierPoints(chart.frontier);
   const outcomes = (chart.outcomes || []).filter((o) => Array.isArray(o.points) && o.points.length >= 2);
   const all = [...frontier, ...outcomes.map((o) => o.points)];
   if (chart.batna) all.push(chart.batna);
@@ -148,31 +123,13 @@ export function outcomeScatter(chart) {
     testid: 'debrief-scatter-svg',
   });
 
+  // The zone and the walk-away guides, over the grid.
   if (chart.batna) {
-    const bx = X(chart.batna[0]);
-    const by = Y(chart.batna[1]);
-    const zx = Math.max(box.left, bx);
-    svg.appendChild(
-      s('rect', {
-        x: f1(zx),
-        y: f1(box.top),
-        width: f1(Math.max(0, box.right - zx)),
-        height: f1(Math.max(0, Math.min(box.bottom, by) - box.top)),
-        class: 'zone',
-      }),
-    );
-    svg.appendChild(s('line', { x1: f1(bx), x2: f1(bx), y1: box.top, y2: box.bottom, class: 'guide' }));
-    svg.appendChild(s('line', { x1: box.left, x2: box.right, y1: f1(by), y2: f1(by), class: 'guide' }));
+    svg.appendChild(batnaZone(box, chart.batna));
+    svg.append(...batnaGuides(box, chart.batna, 'guide'));
   }
   if (frontier.length) {
-    svg.appendChild(
-      s('polyline', { points: frontier.map((p) => `${f1(X(p[0]))},${f1(Y(p[1]))}`).join(' '), class: 'frontier-line', testid: 'scatter-frontier' }),
-    );
-    const g = s('g', { class: 'frontier-points' });
-    for (const p of frontier) {
-      g.appendChild(s('circle', { cx: f1(X(p[0])), cy: f1(Y(p[1])), r: 3 }, s('title', null, `Frontier: ${xRole} ${p[0]}, ${yRole} ${p[1]}`)));
-    }
-    svg.appendChild(g);
+    drawFrontier(svg, box, frontier, { r: 3, testid: 'scatter-frontier', title: (p) => `Frontier: ${xRole} ${p[0]}, ${yRole} ${p[1]}` });
   }
   if (chart.batna) {
     svg.appendChild(

@@ -6,7 +6,7 @@ import { h, replace, show, $ } from '../dom.js';
 import { phaseLabel, percent, clock } from '../format.js';
 import { apiErrorSentence } from './api.js';
 import { outcomeScatter, jointHistogram, treatmentBars, trustScatter, optionBars } from './charts.js';
-import { setStatus, plural, nameList, outcomeText } from './ui.js';
+import { setStatus, plural, nameList, outcomeText, downloadExport } from './ui.js';
 
 const num1 = (x) => (x == null || !Number.isFinite(Number(x)) ? '–' : (Math.round(Number(x) * 10) / 10).toLocaleString('en'));
 const meanSd = (m, sd) => (m == null ? '–' : sd == null ? num1(m) : `${num1(m)} ± ${num1(sd)}`);
@@ -96,19 +96,8 @@ export class Debrief {
 
   // ---------------------------------------------------------------- exports
 
-  async download(button) {
-    const file = button.dataset.file;
-    const statusEl = $('[data-testid="export-status"]');
-    button.disabled = true;
-    setStatus(statusEl, `Preparing ${file}…`, 'busy');
-    try {
-      const size = await this.api.download(file);
-      setStatus(statusEl, `${file} downloaded (${size.toLocaleString('en')} bytes).`, 'ok');
-    } catch (e) {
-      setStatus(statusEl, `${file}: ${apiErrorSentence(e)}`, 'error');
-    } finally {
-      button.disabled = false;
-    }
+  download(button) {
+    return downloadExport(this.api, button.dataset.file, button, $('[data-testid="export-status"]'));
   }
 
   // ---------------------------------------------------------------- rendering

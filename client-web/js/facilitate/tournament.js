@@ -5,7 +5,7 @@
 import { h, replace, show, $ } from '../dom.js';
 import { phaseLabel } from '../format.js';
 import { apiErrorSentence } from './api.js';
-import { setStatus, confirmDialog, plural, announce, outcomeText } from './ui.js';
+import { setStatus, confirmDialog, plural, announce, outcomeText, downloadExport } from './ui.js';
 
 const MAX_ROUNDS = 50;
 
@@ -198,17 +198,21 @@ export class Tournament {
       setStatus(st, text, 'ok');
       setStatus(this.el.nextStatus, text, 'ok');
       announce(text);
-      // Show the running view at once, without waiting for the next monitor frame.
-      try {
-        const view = await this.api.get('/tournament');
-        if (view && view.config) this.update({ ...(this.frame || {}), tournament: view });
-      } catch {
-        /* the next monitor frame brings it */
-      }
+      await this.showViewNow();
     } catch (e) {
       setStatus(st, apiErrorSentence(e), 'error');
     } finally {
       this.el.start.disabled = false;
+    }
+  }
+
+  /** Shows the running tournament at once, without waiting for the next monitor frame. */
+  async showViewNow() {
+    try {
+      const view = await this.api.get('/tournament');
+      if (view && view.config) this.update({ ...(this.frame || {}), tournament: view });
+    } catch {
+      /* the next monitor frame brings it */
     }
   }
 
@@ -256,12 +260,7 @@ export class Tournament {
       setStatus(st, text, 'ok');
       announce(text);
       this.el.force.checked = false;
-      try {
-        const view = await this.api.get('/tournament');
-        if (view && view.config) this.update({ ...(this.frame || {}), tournament: view });
-      } catch {
-        /* the next monitor frame brings it */
-      }
+      await this.showViewNow();
     } catch (e) {
       setStatus(st, apiErrorSentence(e), 'error');
       this.refusedIn = t.round || 0;
@@ -274,19 +273,8 @@ export class Tournament {
 
   // ---------------------------------------------------------------- exports, projector
 
-  async download(button) {
-    const file = button.dataset.tournamentExport;
-    const st = this.el.exportStatus;
-    button.disabled = true;
-    setStatus(st, `Preparing ${file}…`, 'busy');
-    try {
-      const size = await this.api.download(file);
-      setStatus(st, `${file} downloaded (${size.toLocaleString('en')} bytes).`, 'ok');
-    } catch (e) {
-      setStatus(st, `${file}: ${apiErrorSentence(e)}`, 'error');
-    } finally {
-      button.disabled = false;
-    }
+  download(button) {
+    return downloadExport(this.api, button.dataset.tournamentExport, button, this.el.exportStatus);
   }
 
   setProjector(on) {

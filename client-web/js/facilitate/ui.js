@@ -1,6 +1,7 @@
 // Small pieces of the console's interface: status lines, the confirm dialog, the announcer.
 
 import { $ } from '../dom.js';
+import { apiErrorSentence } from './api.js';
 
 /** Sets a status line next to a control: kind 'ok' | 'error' | 'busy' | ''. */
 export function setStatus(el, text, kind = 'ok') {
@@ -8,6 +9,23 @@ export function setStatus(el, text, kind = 'ok') {
   el.textContent = text || '';
   el.dataset.kind = text ? kind : '';
   el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+}
+
+/**
+ * Downloads an export file (api.download) for the button that asked for it: the button is
+ * disabled meanwhile, and the status line says how it went.
+ */
+export async function downloadExport(api, file, button, statusEl) {
+  button.disabled = true;
+  setStatus(statusEl, `Preparing ${file}…`, 'busy');
+  try {
+    const size = await api.download(file);
+    setStatus(statusEl, `${file} downloaded (${size.toLocaleString('en')} bytes).`, 'ok');
+  } catch (e) {
+    setStatus(statusEl, `${file}: ${apiErrorSentence(e)}`, 'error');
+  } finally {
+    button.disabled = false;
+  }
 }
 
 /** Asks a yes/no question in a modal dialog; resolves true for yes. */
