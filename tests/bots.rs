@@ -84,7 +84,8 @@ async fn a_lonely_practice_player_is_offered_a_bot_and_plays_it() {
     me.send(json!({"type": "play_bot", "strategy": "logroller"})).await;
     let st = me.until_type("state").await;
     let opponent = st["players"].as_array().unwrap().iter().find(|p| p["name"] != "Solo").unwrap()["name"].clone();
-    assert!(opponent.as_str().unwrap().starts_with("Parley bot"));
+    // A bot has a neutral name that says it is a bot (issue #10: "Sam (bot)").
+    assert!(opponent.as_str().unwrap().ends_with(" (bot)"), "{opponent}");
     me.send(json!({"type": "ready"})).await;
     me.until_phase("small_talk").await;
     me.send(json!({"type": "ready"})).await;
@@ -138,7 +139,7 @@ async fn a_facilitator_fills_the_last_seat_and_dropouts_can_go_to_a_bot() {
         .await;
     assert_eq!(status, 200);
     let st = solo.until_phase("bargaining").await;
-    assert!(st["players"].as_array().unwrap().iter().any(|p| p["name"] == "Parley bot (hardballer)"));
+    assert!(st["players"].as_array().unwrap().iter().any(|p| p["name"].as_str().unwrap().ends_with(" (bot)")));
     // Dropout: Ann leaves mid-bargaining; after the grace period a bot resumes her seat and bargains.
     let mut ann = server.client().await;
     ann.join(&code, "Ann").await;

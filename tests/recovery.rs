@@ -60,8 +60,12 @@ async fn with_fsync_too_a_killed_server_loses_nothing() {
     let mut b = server.client().await;
     b.join(&code, "Ben").await;
     a.until_phase("prep").await;
+    // Chat opens with small talk (preparation is for reading).
+    a.send(json!({"type": "ready"})).await;
+    b.send(json!({"type": "ready"})).await;
+    a.until_phase("small_talk").await;
     a.send(json!({"type": "chat", "text": "Synced to disk?"})).await;
-    b.until_type("chat").await;
+    b.until("the chat", |v| v["type"] == "chat" && v["text"] == "Synced to disk?").await;
     server.kill9_and_restart();
     let mut a = Client::connect(&server.ws_url()).await;
     a.send(json!({"type": "hello", "version": 1, "token": ta})).await;

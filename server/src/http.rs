@@ -1,6 +1,8 @@
 //! HTTP: the WebSocket endpoint, health check, session API and the static browser client.
 
-use crate::protocol::MAX_FRAME_BYTES;
+use crate::limits::{client_ip, Budget};
+use crate::net::{ConnSlot, Overflow};
+use crate::protocol::{INTERNAL_MESSAGE, MAX_FRAME_BYTES};
 use crate::report::{match_reports, MatchReport};
 use crate::runtime::app::{App, CreateError};
 use crate::runtime::connection::serve_socket;
@@ -8,18 +10,21 @@ use crate::runtime::facilitator::{AuthError, SessionControl};
 use crate::runtime::session::Session;
 use crate::runtime::session::SessionSettings;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Duration;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::timeout::TimeoutLayer;
 
 /// Frames over this size are refused by the WebSocket layer itself (the connection closes
 /// with 1009); frames between [`MAX_FRAME_BYTES`] and this get a `frame_too_large` error.
@@ -27,8 +32,14 @@ pub const WS_HARD_LIMIT: usize = 4 * MAX_FRAME_BYTES;
 
 /// Builds the router.
 pub fn router(app: Arc<App>, static_dir: PathBuf) -> Router {
+    routers(app, static_dir).0
+}
+
+/// The full router, and the one for connections over a cap (only `/healthz` answers there).
+pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
     let facilitate = ServeFile::new(static_dir.join("facilitate.html"));
-    Router::new()
+    let timeout = Duration::from_secs(app.limits.request_timeout.max(1));
+    let full = Router::new()
         .route("/ws", get(ws))
         .route("/healthz", get(healthz))
         .route("/api/scenarios", get(scenarios))
@@ -38,11 +49,15 @@ pub fn router(app: Arc<App>, static_dir: PathBuf) -> Router {
         .route("/api/sessions/{code}/control", post(control))
         .route("/api/sessions/{code}/debrief", get(debrief))
         .route("/api/sessions/{code}/matches/{match_id}/transcript", get(transcript))
+        .route("/api/sessions/{code}/players/{player_id}/rejoin", get(rejoin_link))
         .route("/api/sessions/{code}/export/{file}", get(export))
         .route("/api/sessions/{code}/tournament", get(tournament))
         .route_service("/facilitate", facilitate)
         .fallback_service(ServeDir::new(static_dir))
-        .with_state(app)
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .with_state(app.clone());
+    let overflow = Router::new().route("/healthz", get(healthz)).fallback(over_capacity).with_state(app);
+    (full, overflow)
 }
 
 /// A JSON error answer with a stable code.
@@ -50,13 +65,58 @@ pub fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
     (status, Json(json!({"code": code, "message": message}))).into_response()
 }
 
-async fn ws(State(app): State<Arc<App>>, up: WebSocketUpgrade) -> Response {
+/// The client's address: the TCP peer, or behind a trusted proxy its `X-Forwarded-For`
+/// (see [`crate::limits::client_ip`]).
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<Arc<App>> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0)
+            .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+        let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        Ok(ClientIp(client_ip(peer, forwarded, app.limits.trust_forwarded_for)))
+    }
+}
+
+fn rate_limited(what: &str) -> Response {
+    api_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        &format!("too many {what} from your network; wait a minute"),
+    )
+}
+
+async fn ws(
+    State(app): State<Arc<App>>,
+    ClientIp(ip): ClientIp,
+    tcp: Option<Extension<Arc<ConnSlot>>>,
+    up: WebSocketUpgrade,
+) -> Response {
+    if !app.address_limits.allow(Budget::Connect, ip) {
+        return rate_limited("new connections");
+    }
+    let Some(socket_slot) = app.address_limits.open_socket(ip) else {
+        return api_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_connections",
+            "too many connections are open from your network",
+        );
+    };
     up.max_message_size(WS_HARD_LIMIT)
         .max_frame_size(WS_HARD_LIMIT)
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .max_write_buffer_size(256 * 1024)
-        .on_upgrade(move |socket| serve_socket(app, socket))
+        .on_upgrade(move |socket| async move {
+            // Both slots count this connection until the WebSocket closes.
+            let _held = (tcp, socket_slot);
+            serve_socket(app, socket, ip).await
+        })
 }
 
 async fn healthz(State(app): State<Arc<App>>) -> Json<Value> {
@@ -65,7 +125,23 @@ async fn healthz(State(app): State<Arc<App>>) -> Json<Value> {
         "sessions": app.sessions.len(),
         "matches": app.matches.len(),
         "connections": app.connections.load(Ordering::Relaxed),
+        "open_connections": app.conn_counter.open(),
+        "max_connections": app.limits.max_connections,
     }))
+}
+
+/// Every request but `/healthz` on a connection over a cap.
+async fn over_capacity(why: Option<Extension<Overflow>>) -> Response {
+    let mut r = match why.map(|e| e.0) {
+        Some(Overflow::TooManyFromPeer) => api_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_connections",
+            "too many connections are open from your network",
+        ),
+        _ => api_error(StatusCode::SERVICE_UNAVAILABLE, "server_full", "the server is full; try again in a minute"),
+    };
+    r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
+    r
 }
 
 async fn scenarios(State(app): State<Arc<App>>) -> Json<Value> {
@@ -83,7 +159,12 @@ async fn scenarios(State(app): State<Arc<App>>) -> Json<Value> {
     ))
 }
 
-async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: String) -> Response {
+async fn create_session(
+    State(app): State<Arc<App>>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
     if let Some(key) = &app.admin_key {
         let given = headers.get("x-admin-key").and_then(|v| v.to_str().ok()).unwrap_or("");
         if !crate::runtime::facilitator::constant_time_eq(given.as_bytes(), key.as_bytes()) {
@@ -93,6 +174,9 @@ async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: S
                 "this server needs its admin key (x-admin-key header) to create sessions",
             );
         }
+    } else if !app.address_limits.allow(Budget::CreateSession, ip) {
+        // Without an admin key anyone may create sessions, so each address has a budget.
+        return rate_limited("sessions created");
     }
     let settings: SessionSettings = match serde_json::from_str(&body) {
         Ok(s) => s,
@@ -113,11 +197,17 @@ async fn create_session(State(app): State<Arc<App>>, headers: HeaderMap, body: S
             api_error(StatusCode::BAD_REQUEST, "unknown_scenario", &format!("there is no scenario {id:?}"))
         }
         Err(CreateError::Bad(m)) => api_error(StatusCode::BAD_REQUEST, "bad_request", &m),
-        Err(e @ CreateError::Store(_)) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()),
+        Err(e @ CreateError::Store(_)) => {
+            tracing::error!(error = %e, "could not create a session");
+            api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", INTERNAL_MESSAGE)
+        }
     }
 }
 
-async fn session_info(State(app): State<Arc<App>>, Path(code): Path<String>) -> Response {
+async fn session_info(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, Path(code): Path<String>) -> Response {
+    if !app.address_limits.allow(Budget::CodeLookup, ip) {
+        return rate_limited("join codes tried");
+    }
     let Some(s) = app.sessions.get(&code.to_ascii_uppercase()).map(|s| s.clone()) else {
         return api_error(StatusCode::NOT_FOUND, "unknown_session", &format!("no session has the join code {code:?}"));
     };
@@ -203,11 +293,10 @@ async fn control(State(app): State<Arc<App>>, Facilitator(s): Facilitator, body:
 
 #[allow(clippy::result_large_err)]
 async fn session_reports(app: &App, s: &Session) -> Result<(crate::store::SessionLog, Vec<MatchReport>), Response> {
-    let log = app
-        .store
-        .session_log(&s.code)
-        .await
-        .map_err(|e| api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()))?;
+    let log = app.store.session_log(&s.code).await.map_err(|e| {
+        tracing::error!(session = %s.code, error = %e, "could not read a session's log");
+        api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", INTERNAL_MESSAGE)
+    })?;
     let reports = match_reports(&app.scenarios, &log, &app.phrases);
     Ok((log, reports))
 }
@@ -220,6 +309,29 @@ async fn debrief(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Re
         }
         Err(r) => r,
     }
+}
+
+/// A link that puts a player back in their seat on any device (it carries their token, so it
+/// is for the facilitator to hand to that player only).
+async fn rejoin_link(
+    State(app): State<Arc<App>>,
+    Facilitator(s): Facilitator,
+    Path((_, player_id)): Path<(String, String)>,
+) -> Response {
+    let Some(p) = app.players_by_id.get(&player_id).filter(|p| p.session == s.code).map(|p| p.clone()) else {
+        return api_error(StatusCode::NOT_FOUND, "unknown_player", &format!("no player {player_id:?} in this session"));
+    };
+    if p.bot {
+        return api_error(StatusCode::BAD_REQUEST, "bot_player", "bots do not need a rejoin link");
+    }
+    if s.is_removed(&p.id) {
+        return api_error(StatusCode::BAD_REQUEST, "removed", "that player was removed from the session");
+    }
+    Json(json!({
+        "player_id": p.id, "name": p.name,
+        "url": format!("/?code={}#rejoin={}", s.code, p.token),
+    }))
+    .into_response()
 }
 
 async fn transcript(

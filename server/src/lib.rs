@@ -16,6 +16,8 @@ pub mod cli;
 pub mod core;
 pub mod http;
 pub mod httpclient;
+pub mod limits;
+pub mod net;
 pub mod protocol;
 pub mod report;
 pub mod runtime;

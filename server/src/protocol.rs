@@ -100,6 +100,8 @@ pub enum ClientMsg {
         #[serde(default)]
         strategy: Option<String>,
     },
+    /// Stop waiting for a partner (answered with `left`); the token stays valid.
+    Leave,
     /// Heartbeat; answered with `pong`.
     Ping,
 }
@@ -150,7 +152,16 @@ impl ProtocolError {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
         ProtocolError { code, message: message.into() }
     }
+
+    /// A failure inside the server: a stable code and a plain sentence for the client; the
+    /// detail goes to the server's log, never to the client.
+    pub fn internal() -> Self {
+        ProtocolError::new("internal", INTERNAL_MESSAGE)
+    }
 }
+
+/// The one sentence clients get for a failure inside the server.
+pub const INTERNAL_MESSAGE: &str = "Something went wrong on the server; nothing of this action was saved. Try again.";
 
 /// Decodes one text frame. Never panics, whatever the input.
 pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
@@ -185,6 +196,7 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         "guess_priorities",
         "watch",
         "play_bot",
+        "leave",
         "ping",
     ];
     if !KNOWN.contains(&kind) {

@@ -40,6 +40,9 @@ pub struct PlayerRow {
     pub name: String,
     /// Join time.
     pub joined_at: Millis,
+    /// One of the server's bots.
+    #[serde(default)]
+    pub bot: bool,
 }
 
 /// A stored match.
@@ -84,6 +87,9 @@ pub enum StoreError {
     /// A stored row could not be decoded.
     #[error("corrupt stored event: {0}")]
     Corrupt(String),
+    /// A write was refused (disk full, a constraint, I/O); nothing of it was stored.
+    #[error("could not store: {0}")]
+    Write(String),
 }
 
 enum Job {
@@ -93,6 +99,7 @@ enum Job {
     Events { match_id: String, first_seq: u64, events: Vec<Event> },
     Read { match_id: String, out: std::sync::Arc<std::sync::Mutex<Vec<Event>>> },
     SessionEvent { session: String, at: Millis, kind: String },
+    Seats { match_id: String, seats: String },
     ReadSession { session: String, out: std::sync::Arc<std::sync::Mutex<SessionLog>> },
 }
 
@@ -157,6 +164,7 @@ impl Store {
         // process's exit) waits for it instead of failing.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.execute_batch(SCHEMA)?;
+        migrate(&conn)?;
         if fsync {
             conn.execute_batch("PRAGMA synchronous = FULL;")?;
         }
@@ -165,14 +173,14 @@ impl Store {
         std::thread::Builder::new()
             .name("parley-store".into())
             .spawn(move || writer(conn, rx))
-            .map_err(|e| StoreError::Corrupt(format!("cannot start store thread: {e}")))?;
+            .map_err(|e| StoreError::Write(format!("cannot start store thread: {e}")))?;
         Ok((Store { tx }, snapshot))
     }
 
     async fn submit(&self, job: Job) -> Result<(), StoreError> {
         let (reply, rx) = oneshot::channel();
         self.tx.send(Pending { job, reply }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?.map_err(StoreError::Corrupt)
+        rx.await.map_err(|_| StoreError::Closed)?.map_err(StoreError::Write)
     }
 
     /// Stores a new session; returns once committed.
@@ -188,6 +196,12 @@ impl Store {
     /// Stores a new match; returns once committed.
     pub async fn insert_match(&self, row: MatchRow) -> Result<(), StoreError> {
         self.submit(Job::Match(row)).await
+    }
+
+    /// Records who holds each seat of a match now (a seat handed to someone else); returns
+    /// once committed.
+    pub async fn update_seats(&self, match_id: &str, seats: String) -> Result<(), StoreError> {
+        self.submit(Job::Seats { match_id: match_id.to_string(), seats }).await
     }
 
     /// Reads a match's stored events, in order (through the writer, so it sees every commit).
@@ -215,6 +229,16 @@ impl Store {
     pub async fn append_events(&self, match_id: &str, first_seq: u64, events: Vec<Event>) -> Result<(), StoreError> {
         self.submit(Job::Events { match_id: match_id.to_string(), first_seq, events }).await
     }
+}
+
+/// Brings a database made by an older Parley up to the current schema.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let has_bot: bool =
+        conn.query_row("SELECT COUNT(*) FROM pragma_table_info('players') WHERE name = 'bot'", [], |r| r.get(0))?;
+    if !has_bot {
+        conn.execute_batch("ALTER TABLE players ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;")?;
+    }
+    Ok(())
 }
 
 fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Pending>) {
@@ -261,13 +285,16 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
                 ])?;
             }
             Job::Player(r) => {
-                tx.prepare_cached("INSERT INTO players VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![
-                    r.id,
-                    r.token,
-                    r.session,
-                    r.name,
-                    r.joined_at
-                ])?;
+                tx.prepare_cached(&format!("INSERT INTO players ({PLAYER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))?
+                    .execute(params![r.id, r.token, r.session, r.name, r.joined_at, r.bot])?;
+            }
+            Job::Seats { match_id, seats } => {
+                let n = tx
+                    .prepare_cached("UPDATE matches SET seats = ?2 WHERE id = ?1")?
+                    .execute(params![match_id, seats])?;
+                if n != 1 {
+                    return Err(StoreError::Write(format!("no match {match_id}")));
+                }
             }
             Job::Match(m) => {
                 tx.prepare_cached("INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![
@@ -309,11 +336,18 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
     Ok(())
 }
 
-const PLAYER_COLUMNS: &str = "id, token, session, name, joined_at";
+const PLAYER_COLUMNS: &str = "id, token, session, name, joined_at, bot";
 const MATCH_COLUMNS: &str = "id, session, scenario, config, seats, created_at";
 
 fn player_row(r: &rusqlite::Row) -> rusqlite::Result<PlayerRow> {
-    Ok(PlayerRow { id: r.get(0)?, token: r.get(1)?, session: r.get(2)?, name: r.get(3)?, joined_at: r.get(4)? })
+    Ok(PlayerRow {
+        id: r.get(0)?,
+        token: r.get(1)?,
+        session: r.get(2)?,
+        name: r.get(3)?,
+        joined_at: r.get(4)?,
+        bot: r.get(5)?,
+    })
 }
 
 fn match_row(r: &rusqlite::Row) -> rusqlite::Result<MatchRow> {

@@ -46,12 +46,84 @@ const GREETINGS: &[&str] = &[
     "Hey! How is your day going?",
     "Hi, thanks for joining. How are you doing?",
 ];
-const ICEBREAKER_ANSWERS: &[&str] = &[
-    "Good question. For me it's long walks by the water, they clear my head. You?",
-    "Hmm, I'd say cooking for friends: slow, messy and fun. What about you?",
-    "Probably an old bike I fixed up myself. And you?",
-    "I'd pick a tiny bakery I once found on a trip. How about you?",
+/// Answers to icebreakers by topic: the first topic with a keyword in the question wins. Each
+/// answer hands the question back, as people do in small talk.
+static ICEBREAKER_TOPICS: &[(&[&str], &[&str])] = &[
+    (&["campfire"], &["Bananas with chocolate baked in foil. Messy, but nobody complained. What about you?"]),
+    (
+        &["eaten", "cooked", "food"],
+        &["A bowl of ramen at a tiny place near a station. I still think about the broth. You?"],
+    ),
+    (
+        &["sleep", "tent", "cabin", "hotel"],
+        &["A cabin, every time: a real bed and still the sound of the trees. And you?"],
+    ),
+    (&["weather"], &["A hailstorm on a ferry crossing. Everyone crowded inside, laughing nervously. Yours?"]),
+    (&["animal"], &["An otter. I've never seen one in the wild and I'd be thrilled. What would you pick?"]),
+    (&["song", "singing"], &["Something everyone half-knows, like an old Beatles tune, so nobody feels shy. Yours?"]),
+    (&["swim"], &["My grandmother, in a cold lake, with a lot of patience. Who taught you?"]),
+    (
+        &["holiday", "as a kid"],
+        &["A week at the seaside with cousins, building dams in the sand every day. And yours?"],
+    ),
+    (&["luxury"], &["A proper pillow. Everything else I can rough. What would you bring?"]),
+    (
+        &["built", "took apart", "took it apart"],
+        &["An old radio. I got it apart easily, putting it back was another story. You?"],
+    ),
+    (&["robot", "chore"], &["Ironing, without a doubt. I'd happily never do it again. Which one would you give away?"]),
+    (
+        &["grow up", "grew up"],
+        &["A small town by a river. I miss how everyone knew the baker by name. Where did you grow up?"],
+    ),
+    (&["hobby"], &["Bouldering. My friends did not expect it from someone who used to avoid all sport. Yours?"]),
+    (&["advice"], &["Ask the question you think is stupid, early. It has saved me many times. What was yours?"]),
+    (&["worst shift", "rota"], &["A run of early starts at a bakery, up at four for two months. What was yours?"]),
+    (
+        &["first job", "your first job", "very first job"],
+        &["Stacking shelves in a supermarket. It taught me that small jobs done well matter. Yours?"],
+    ),
+    (
+        &["manufacturing", "end up working"],
+        &["Mostly by accident: a summer job on a production line that I ended up loving. And you?"],
+    ),
+    (&["bike"], &["About eighty kilometres along a canal. My legs had opinions the next day. You?"]),
+    (
+        &["beautifully made", "product you own"],
+        &["A cheap pocket knife that has lasted fifteen years. Simple and perfect. Yours?"],
+    ),
+    (&["ten years old", "want to be"], &["A lighthouse keeper, for some reason. What did you want to be?"]),
+    (&["saturday", "no plans"], &["A long breakfast, a walk somewhere new, and an early night. How about you?"]),
+    (&["local place", "visitors"], &["A little market hall near the old station, great for lunch. Any tip from you?"]),
+    (&["outing", "offsite"], &["A day of sailing where nobody knew how to sail. We learned fast. Yours?"]),
+    (&["app"], &["The weather app, to decide whether I cycle. What's yours?"]),
+    (&["desk", "wall"], &["A postcard from a colleague who retired; it reminds me to ask for help. And yours?"]),
+    (&["café", "cafe"], &["I'd happily be on the till and chat to everyone. Who would you put on the coffee machine?"]),
+    (
+        &["reading", "watching", "listening"],
+        &["A podcast about how everyday things are made. Anything good on your side?"],
+    ),
+    (&["small win"], &["I finally fixed a dripping tap myself. Tiny, but very satisfying. Yours?"]),
+    (
+        &["break", "mountains", "coast", "city"],
+        &["The coast: a long walk by the water clears my head. Where do you go?"],
+    ),
 ];
+/// When no topic matches the icebreaker.
+static ICEBREAKER_FALLBACK: &[&str] = &[
+    "Good question, I need a second to think about that one. What's your answer?",
+    "Hmm, that's a nice one. You go first, I'm curious!",
+];
+
+/// An answer that fits the icebreaker's topic.
+pub fn icebreaker_answers(question: &str) -> &'static [&'static str] {
+    let q = question.to_lowercase();
+    ICEBREAKER_TOPICS
+        .iter()
+        .find(|(keys, _)| keys.iter().any(|k| q.contains(k)))
+        .map(|(_, answers)| *answers)
+        .unwrap_or(ICEBREAKER_FALLBACK)
+}
 const SMALL_TALK_FOLLOWUPS: &[&str] = &[
     "That sounds lovely, I can picture it.",
     "Ha, I like that. Thanks for sharing.",
@@ -97,6 +169,10 @@ pub struct Brain {
     counterpart_warm: bool,
     counterpart_pressure: bool,
     last_chat_at: i64,
+    /// Lines already said in this match: a bot never says the same line twice.
+    said: std::collections::HashSet<String>,
+    /// The counterparts' offers seen so far, by id: value to me (state frames carry a window).
+    their_offers: std::collections::BTreeMap<u64, i64>,
 }
 
 /// Least time between two chat messages of a bot (the server allows one a second).
@@ -125,6 +201,8 @@ impl Brain {
             counterpart_warm: false,
             counterpart_pressure: false,
             last_chat_at: i64::MIN / 2,
+            said: Default::default(),
+            their_offers: Default::default(),
         }
     }
 
@@ -153,17 +231,19 @@ impl Brain {
                     self.ready_sent = false;
                 }
                 let me = f["you"]["seat"].as_u64();
-                // Track the counterpart's offers as values to me.
-                let theirs: Vec<i64> = f["offers"]
-                    .as_array()
-                    .map(|o| {
-                        o.iter()
-                            .filter(|x| x["seat"].as_u64() != me)
-                            .filter_map(|x| x["value_to_you"].as_i64())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if theirs.len() > self.their_offer_values.len() {
+                // Track the counterparts' offers as values to me, by id: a state frame may carry
+                // only the newest offers, so new ids are what is new.
+                let before = self.their_offers.len();
+                for o in f["offers"].as_array().into_iter().flatten() {
+                    if o["seat"].as_u64() == me {
+                        continue;
+                    }
+                    if let (Some(id), Some(v)) = (o["id"].as_u64(), o["value_to_you"].as_i64()) {
+                        self.their_offers.entry(id).or_insert(v);
+                    }
+                }
+                if self.their_offers.len() > before {
+                    let theirs: Vec<i64> = self.their_offers.values().copied().collect();
                     let prev = self.their_offer_values.last().copied();
                     if let (Some(p), Some(&n)) = (prev, theirs.last()) {
                         if n > p {
@@ -181,9 +261,10 @@ impl Brain {
                 }
                 let text = f["text"].as_str().unwrap_or("").to_lowercase();
                 if f["seat"].is_null() {
-                    // The icebreaker: answer it.
-                    let a = self.pick(ICEBREAKER_ANSWERS);
-                    self.pending_chat.push(a);
+                    // The icebreaker: answer it, on its topic.
+                    if let Some(a) = self.pick(icebreaker_answers(&text)) {
+                        self.pending_chat.push(a);
+                    }
                     return;
                 }
                 if text.contains("final") || text.contains("take it or leave") || text.contains("walk") {
@@ -205,15 +286,17 @@ impl Brain {
                         (_, Strategy::TitForTat) if self.counterpart_pressure => self.pick(FIRM),
                         _ => self.fill(ACKNOWLEDGE),
                     };
-                    self.pending_chat.push(line);
+                    self.pending_chat.extend(line);
                 }
             }
             _ => {}
         }
     }
 
-    fn pick(&mut self, lines: &[&str]) -> String {
-        lines.choose(&mut self.rng).unwrap_or(&"").to_string()
+    /// A line not said yet in this match, or none when every one has been said.
+    fn pick(&mut self, lines: &[&str]) -> Option<String> {
+        let fresh: Vec<&&str> = lines.iter().filter(|l| !self.said.contains(**l)).collect();
+        fresh.choose(&mut self.rng).map(|l| l.to_string())
     }
 
     /// Issue names ordered by how much they matter to me (high first).
@@ -240,13 +323,20 @@ impl Brain {
         v.into_iter().map(|(_, id, name)| (id, name)).collect()
     }
 
-    fn fill(&mut self, lines: &[&str]) -> String {
+    /// A template line with this match's issue names filled in, not said yet in this match.
+    fn fill(&mut self, lines: &[&str]) -> Option<String> {
         let order = self.my_issue_order();
         let high = order.first().map(|x| x.1.clone()).unwrap_or_default();
         let low = order.last().map(|x| x.1.clone()).unwrap_or_default();
         let a = order.get(1).map(|x| x.1.clone()).unwrap_or_else(|| high.clone());
-        let b = order.get(2).map(|x| x.1.clone()).unwrap_or_else(|| low.clone());
-        self.pick(lines).replace("{high}", &high).replace("{low}", &low).replace("{a}", &a).replace("{b}", &b)
+        // "{a} or {b}" must name two different issues when there are two.
+        let b = order.get(2).or(order.first()).map(|x| x.1.clone()).unwrap_or_else(|| low.clone());
+        let filled: Vec<String> = lines
+            .iter()
+            .map(|l| l.replace("{high}", &high).replace("{low}", &low).replace("{a}", &a).replace("{b}", &b))
+            .collect();
+        let refs: Vec<&str> = filled.iter().map(String::as_str).collect();
+        self.pick(&refs)
     }
 
     /// Fraction of bargaining time gone, 0..1.
@@ -329,11 +419,14 @@ impl Brain {
                         return None;
                     }
                     let line = match self.pending_chat.pop() {
-                        Some(l) => l,
+                        Some(l) => Some(l),
                         None if self.my_chats_in_phase == 0 => self.pick(GREETINGS),
-                        None => return self.ready(),
+                        None => None,
                     };
-                    return self.chat(now, line);
+                    return match line {
+                        Some(line) => self.chat(now, line),
+                        None => self.ready(),
+                    };
                 }
                 self.ready()
             }
@@ -360,6 +453,9 @@ impl Brain {
     }
 
     fn chat(&mut self, now: i64, text: String) -> Option<Value> {
+        if !self.said.insert(text.clone()) {
+            return None; // said already (queued twice): never repeat a line
+        }
         self.last_chat_at = now;
         self.my_chats_in_phase += 1;
         Some(json!({"type": "chat", "text": text}))
@@ -390,8 +486,9 @@ impl Brain {
         }
         if !self.asked && self.strategy != Strategy::Hardballer && self.may_chat(now) {
             self.asked = true;
-            let q = self.fill(QUESTIONS);
-            return self.chat(now, q);
+            if let Some(q) = self.fill(QUESTIONS) {
+                return self.chat(now, q);
+            }
         }
         if !self.disclosed && self.strategy == Strategy::Logroller {
             self.disclosed = true;
@@ -410,7 +507,7 @@ impl Brain {
                 && self.pending_chat.is_empty()
             {
                 let l = self.fill(LOGROLL);
-                self.pending_chat.push(l);
+                self.pending_chat.extend(l);
             }
             return Some(json!({"type": "offer", "package": pkg}));
         }
@@ -457,6 +554,49 @@ mod tests {
         let offer = json!([{"id": 7, "seat": 1, "status": "standing", "value_to_you": 24, "accepted_by": [1]}]);
         b.on_frame(&state("bargaining", offer, 0, 100_000));
         assert_eq!(b.next_action(1_000).unwrap(), json!({"type": "accept", "offer_id": 7}));
+    }
+
+    #[test]
+    fn every_bundled_icebreaker_gets_an_answer_on_its_topic() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        let (scenarios, _) = crate::core::scenario::load_dir(&dir).unwrap();
+        let mut n = 0;
+        for s in &scenarios {
+            for q in &s.icebreakers {
+                assert!(!std::ptr::eq(icebreaker_answers(q), ICEBREAKER_FALLBACK), "no topic for {q:?}");
+                n += 1;
+            }
+        }
+        assert!(n >= 25, "the bundled scenarios have their icebreakers ({n})");
+        assert!(icebreaker_answers("Who taught you to swim, and where?")[0].contains("grandmother"));
+        assert!(icebreaker_answers("What was your very first job, and what did it teach you?")[0].contains("shelves"));
+        assert!(
+            icebreaker_answers("What's the best piece of advice anyone gave you in your first job?")[0].contains("Ask")
+        );
+        assert!(std::ptr::eq(icebreaker_answers("What is your favourite colour?"), ICEBREAKER_FALLBACK));
+    }
+
+    #[test]
+    fn a_bot_never_says_the_same_line_twice() {
+        let mut b = Brain::new(Strategy::Logroller, 7);
+        let mut lines = Vec::new();
+        let mine = json!([{"id": 1, "seat": 0, "status": "standing", "value_to_you": 24, "accepted_by": [0]}]);
+        for (phase, offers) in [("small_talk", json!([])), ("bargaining", mine)] {
+            b.on_frame(&state(phase, offers, 0, 10_000_000));
+            b.on_frame(&json!({"type": "chat", "seat": null, "text": "Who taught you to swim, and where?"}));
+            for k in 0..100i64 {
+                b.on_frame(&json!({"type": "chat", "seat": 1, "text": format!("question {k}?")}));
+                if let Some(a) = b.next_action(k * 2_000) {
+                    if a["type"] == "chat" {
+                        lines.push(a["text"].as_str().unwrap().to_string());
+                    }
+                }
+            }
+        }
+        assert!(lines.iter().any(|l| l.contains("grandmother")), "the icebreaker is answered on topic: {lines:?}");
+        let unique: std::collections::HashSet<&String> = lines.iter().collect();
+        assert!(lines.len() >= 3, "it talks: {lines:?}");
+        assert_eq!(unique.len(), lines.len(), "a line was repeated: {lines:?}");
     }
 
     #[test]

@@ -91,7 +91,7 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
                     Some("error") => {
                         let code = v["code"].as_str().unwrap_or("").to_string();
                         tracing::debug!(bot = %cfg.name, code = %code, "bot got an error");
-                        let fatal = matches!(code.as_str(), "bad_token" | "removed" | "unknown_session" | "too_slow");
+                        let fatal = matches!(code.as_str(), "bad_token" | "removed" | "unknown_session" | "too_slow" | "replaced");
                         report.errors.push(code);
                         if fatal {
                             break;

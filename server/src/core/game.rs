@@ -81,11 +81,12 @@ pub struct MatchConfig {
 /// Something a player asks to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Send a chat message.
+    /// Send a chat message (small talk and bargaining).
     Chat(String),
     /// Vote to end the current phase early (prep or small talk).
     Ready,
-    /// Propose a full package (replaces the player's standing offer).
+    /// Propose a full package (replaces the player's standing offer; the package of the
+    /// player's own standing offer again changes nothing).
     Offer(Package),
     /// Withdraw the player's standing offer.
     Withdraw,
@@ -317,6 +318,14 @@ pub enum EventKind {
         seat: usize,
         /// Connected now?
         online: bool,
+    },
+    /// Someone else took over a seat (the facilitator handed it on, or a bot took it for a
+    /// player who left); the seat's earlier lines stay the earlier player's.
+    SeatHanded {
+        /// The seat.
+        seat: usize,
+        /// The player id now holding it.
+        player: String,
     },
 }
 
@@ -561,17 +570,19 @@ impl Match {
         }
         match action {
             Action::Chat(text) => {
-                if !matches!(phase, Prep | SmallTalk | Bargaining) {
+                // Preparation is for reading: chat opens with small talk, or with bargaining for
+                // matches without small talk (the A/B treatment must not leak).
+                if !matches!(phase, SmallTalk | Bargaining) {
                     return wrong("chat");
                 }
-                let text = text.trim();
+                let text = super::text::clean_chat(text);
                 if text.is_empty() {
                     return Err(GameError::EmptyChat);
                 }
                 if text.chars().count() > MAX_CHAT_CHARS {
                     return Err(GameError::ChatTooLong);
                 }
-                Ok(vec![EventKind::Chat { seat, text: text.to_string() }])
+                Ok(vec![EventKind::Chat { seat, text }])
             }
             Action::Ready => {
                 if !matches!(phase, Prep | SmallTalk) {
@@ -592,6 +603,10 @@ impl Match {
                 }
                 if !is_valid_package(&self.config.scenario, pkg) {
                     return Err(GameError::BadPackage);
+                }
+                // The same package again (a double click): the standing offer is the answer.
+                if self.standing_offer(seat).is_some_and(|o| &o.package == pkg) {
+                    return Ok(vec![]);
                 }
                 let offer_id = self.offers.len() as u64 + 1;
                 Ok(vec![EventKind::Offer { seat, offer_id, package: pkg.clone() }])
@@ -793,6 +808,7 @@ impl Match {
                 }
             }
             EventKind::Presence { seat, online } => self.online[*seat] = *online,
+            EventKind::SeatHanded { seat, .. } => self.online[*seat] = false,
             EventKind::Disclosed { seat, statement, truthful } => {
                 let text = statement.render(&self.config.scenario);
                 self.chat.push(ChatLine { at, seat: Some(*seat), phase: self.phase, text, disclosure: true });
@@ -887,6 +903,11 @@ points = { a = [0, 5], b = [5, 0] }
         let start = m.start();
         run(&mut m, 1000, start);
         assert_eq!((m.phase, m.deadline), (Phase::Prep, Some(11_000)));
+        assert_eq!(
+            act(&mut m, 1500, 0, Action::Chat("hi".into())).map_err(|e| e.code()),
+            Err("wrong_phase"),
+            "no chat while reading the brief"
+        );
         act(&mut m, 2000, 0, Action::Ready).unwrap();
         assert_eq!(act(&mut m, 2000, 0, Action::Ready), Err(GameError::AlreadyReady));
         assert_eq!(m.phase, Phase::Prep);
@@ -895,8 +916,9 @@ points = { a = [0, 5], b = [5, 0] }
         assert_eq!(m.chat[0].text, "Favourite food?");
         let e = act(&mut m, 3000, 0, Action::Offer(vec![0])).unwrap_err();
         assert_eq!(e.code(), "wrong_phase");
-        act(&mut m, 4000, 0, Action::Chat("  hello  ".into())).unwrap();
-        assert_eq!(m.chat[1].text, "hello");
+        act(&mut m, 4000, 0, Action::Chat("  hello\u{7}\u{202E}\r\nthere  ".into())).unwrap();
+        assert_eq!(m.chat[1].text, "hello\nthere");
+        assert_eq!(act(&mut m, 4000, 0, Action::Chat("\u{7}\u{0}".into())), Err(GameError::EmptyChat));
         assert_eq!(m.tick(22_999), vec![]);
         {
             let t = m.tick(23_000);
@@ -905,6 +927,7 @@ points = { a = [0, 5], b = [5, 0] }
         assert_eq!(m.phase, Phase::Bargaining);
         assert_eq!(act(&mut m, 24_000, 0, Action::Offer(vec![2])), Err(GameError::BadPackage));
         act(&mut m, 24_000, 0, Action::Offer(vec![1])).unwrap();
+        assert_eq!(m.decide(0, &Action::Offer(vec![1])), Ok(vec![]), "a double click makes no second offer");
         assert_eq!(act(&mut m, 24_000, 0, Action::Accept(1)), Err(GameError::OwnOffer));
         act(&mut m, 25_000, 0, Action::Offer(vec![0])).unwrap();
         assert_eq!(act(&mut m, 25_000, 1, Action::Accept(1)), Err(GameError::OfferNotStanding(1)));

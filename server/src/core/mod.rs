@@ -5,5 +5,6 @@ pub mod game;
 pub mod scenario;
 pub mod scoring;
 pub mod survey;
+pub mod text;
 pub mod tournament;
 pub mod trust;

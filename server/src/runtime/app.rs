@@ -3,7 +3,9 @@
 
 use crate::core::game::{Match, MatchConfig};
 use crate::core::scenario::{PhaseDurations, Scenario};
+use crate::core::text::check_name;
 use crate::core::trust::Phrases;
+use crate::limits::{AddressLimits, Limits};
 use crate::protocol::ProtocolError;
 use crate::runtime::match_actor::{now_ms, MatchActor, MatchHandle, MAILBOX};
 use crate::runtime::session::{
@@ -17,11 +19,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicUsize;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// Longest display name, in characters.
-pub const MAX_NAME_CHARS: usize = 40;
+pub use crate::core::text::MAX_NAME_CHARS;
 
 /// Settings of one match as stored with it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -64,6 +65,25 @@ pub struct App {
     pub idle_timeout: std::time::Duration,
     /// Seats handed to a bot by the dropout policy: `(match id, seat)`.
     pub handoff: tokio::sync::mpsc::UnboundedSender<(String, usize)>,
+    /// What one client may make the server do.
+    pub limits: Limits,
+    /// Request budgets and open WebSockets per client address.
+    pub address_limits: Arc<AddressLimits>,
+    /// Open TCP connections (HTTP and WebSocket), counted by the listener.
+    pub conn_counter: Arc<crate::net::ConnCounter>,
+}
+
+/// Settings of the running application (from `parley serve`'s options).
+#[derive(Debug, Clone, Default)]
+pub struct AppSettings {
+    /// Key required to create sessions, if set.
+    pub admin_key: Option<String>,
+    /// Bot settings.
+    pub bots: BotSettings,
+    /// A connection silent for this long is closed.
+    pub idle_timeout: std::time::Duration,
+    /// Limits per client and per player.
+    pub limits: Limits,
 }
 
 /// How the server's own bots behave.
@@ -98,16 +118,15 @@ pub enum CreateError {
 impl App {
     /// Opens the store, loads scenarios, restores sessions, players and matches, and starts
     /// the actors of unfinished and finished matches alike.
-    #[allow(clippy::too_many_arguments)]
     pub async fn open(
         store: Store,
         snapshot: Snapshot,
         scenarios: Vec<Scenario>,
-        admin_key: Option<String>,
         phrases: Phrases,
-        bots: BotSettings,
-        idle_timeout: std::time::Duration,
+        settings: AppSettings,
     ) -> Arc<App> {
+        let AppSettings { admin_key, bots, idle_timeout, limits } = settings;
+        let address_limits = Arc::new(AddressLimits::new(&limits));
         let (handoff, mut handoff_rx) = tokio::sync::mpsc::unbounded_channel::<(String, usize)>();
         let scenarios: BTreeMap<String, Arc<Scenario>> =
             scenarios.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect();
@@ -127,12 +146,17 @@ impl App {
             bots,
             handoff,
             idle_timeout,
+            limits,
+            address_limits,
+            conn_counter: Default::default(),
         });
         let weak = Arc::downgrade(&app);
         tokio::spawn(async move {
             while let Some((match_id, seat)) = handoff_rx.recv().await {
                 let Some(app) = weak.upgrade() else { break };
-                app.hand_seat_to_bot(&match_id, seat);
+                if let Err(e) = app.hand_seat_to_bot(&match_id, seat).await {
+                    tracing::error!(match_id = %match_id, seat, error = %e, "could not hand a seat to a bot");
+                }
             }
         });
         for s in &snapshot.sessions {
@@ -182,15 +206,10 @@ impl App {
     }
 
     fn add_player(&self, p: PlayerRow) -> Arc<Player> {
-        let player = Arc::new(Player {
-            id: p.id.clone(),
-            token: p.token.clone(),
-            session: p.session,
-            name: p.name,
-            wanted_scenario: Mutex::new(None),
-            location: Mutex::new(Location::Lobby),
-            conn: Mutex::new(None),
-        });
+        let player = Arc::new(Player::new(p.id.clone(), p.token.clone(), p.session, p.name, p.bot));
+        if let Some(s) = self.sessions.get(&player.session) {
+            s.player_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         self.players.insert(p.token, player.clone());
         self.players_by_id.insert(p.id, player.clone());
         player
@@ -241,6 +260,7 @@ impl App {
             now,
         )
         .with_reveal(reveal)
+        .with_max_offers(self.limits.max_offers_per_match)
         .with_handoff(self.handoff.clone());
         let (tx, rx) = mpsc::channel(MAILBOX);
         self.matches
@@ -294,19 +314,26 @@ impl App {
     }
 
     /// Registers a new player in a session (stored before it is acknowledged).
-    pub async fn new_player(&self, session: &Session, name: &str) -> Result<Arc<Player>, ProtocolError> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > MAX_NAME_CHARS || name.chars().any(char::is_control) {
-            return Err(ProtocolError::new("bad_name", format!("a name must be 1 to {MAX_NAME_CHARS} characters")));
+    pub async fn new_player(&self, session: &Session, name: &str, bot: bool) -> Result<Arc<Player>, ProtocolError> {
+        let name = check_name(name).map_err(|e| ProtocolError::new("bad_name", e.to_string()))?;
+        if session.player_count.load(std::sync::atomic::Ordering::Relaxed) >= self.limits.max_players_per_session {
+            return Err(ProtocolError::new(
+                "session_full",
+                format!("this session is full ({} players)", self.limits.max_players_per_session),
+            ));
         }
         let row = PlayerRow {
             id: new_id("p"),
             token: new_token(),
             session: session.code.clone(),
-            name: name.to_string(),
+            name,
             joined_at: now_ms(),
+            bot,
         };
-        self.store.insert_player(row.clone()).await.map_err(|e| ProtocolError::new("internal", e.to_string()))?;
+        if let Err(e) = self.store.insert_player(row.clone()).await {
+            tracing::error!(session = %session.code, error = %e, "could not store a new player");
+            return Err(ProtocolError::internal());
+        }
         Ok(self.add_player(row))
     }
 
@@ -367,6 +394,28 @@ impl App {
             let line = line.clone();
             tokio::spawn(async move { app.start_match(session, &line, group, k).await });
         }
+    }
+
+    /// A waiting player stops waiting (the "Leave the queue" button); they stay known by their
+    /// token and can join again.
+    pub fn leave_waiting(&self, player: &Player) -> Result<(), ProtocolError> {
+        if player.seat().is_some() {
+            return Err(ProtocolError::new("in_match", "you are in a match: walk away to leave it"));
+        }
+        let Some(s) = self.sessions.get(&player.session).map(|s| s.clone()) else {
+            return Err(ProtocolError::internal());
+        };
+        let line = {
+            let mut q = s.queue.lock().expect("queue");
+            let line = q.position(&player.id).map(|x| x.0);
+            q.remove(&player.id);
+            line
+        };
+        *player.location.lock().expect("location") = Location::Lobby;
+        if let Some(line) = line {
+            self.notify_waiting(&s, &line);
+        }
+        Ok(())
     }
 
     fn choose_line(&self, session: &Session, q: &Queue, player: &Player) -> String {
@@ -484,6 +533,7 @@ impl App {
             now_ms(),
         )
         .with_reveal(session.settings.reveal)
+        .with_max_offers(self.limits.max_offers_per_match)
         .with_handoff(self.handoff.clone());
         let (tx, rx) = mpsc::channel(MAILBOX);
         let handle = MatchHandle {

@@ -1,18 +1,26 @@
 //! One WebSocket connection: decodes frames, enforces the hello/join order, the size cap, the
-//! chat rate limit and the heartbeat, and forwards match actions to the match actor.
+//! frame and error budgets and the heartbeat, and forwards match actions to the match actor.
+//!
+//! Two tasks per connection: this reader, and a writer that drains the connection's
+//! [`Outbox`]. The writer bounds every write by the send timeout, so a client that never reads
+//! is disconnected (and shown offline) instead of holding a task blocked forever.
 
 use crate::core::game::{Action, Statement};
 use crate::core::scenario::Scenario;
 use crate::core::survey::SurveyAnswer;
+use crate::limits::Budget;
 use crate::protocol::{decode, error_frame, ClientMsg, ProtocolError, PROTOCOL_VERSION};
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
-use crate::runtime::outbox::Outbox;
-use crate::runtime::session::{Location, Player};
-use axum::extract::ws::{Message, WebSocket};
+use crate::runtime::outbox::{CloseReason, Outbox, OutboxReceiver};
+use crate::runtime::rate::RateLimit;
+use crate::runtime::session::{Location, Player, Session, SessionKind};
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,33 +29,15 @@ use std::time::{Duration, Instant};
 /// `parley serve --idle-timeout` changes it.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Token bucket: `burst` tokens, refilled at `per_sec`.
-pub struct RateLimit {
-    tokens: f64,
-    burst: f64,
-    per_sec: f64,
-    last: Instant,
-}
-
-impl RateLimit {
-    /// A full bucket.
-    pub fn new(burst: f64, per_sec: f64) -> Self {
-        RateLimit { tokens: burst, burst, per_sec, last: Instant::now() }
-    }
-
-    /// Takes a token if one is left.
-    pub fn allow(&mut self, now: Instant) -> bool {
-        let dt = now.duration_since(self.last).as_secs_f64();
-        self.last = now;
-        self.tokens = (self.tokens + dt * self.per_sec).min(self.burst);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
+/// Frames per connection: a burst of 40, then 20 a second.
+const FRAME_BURST: f64 = 40.0;
+const FRAMES_PER_SEC: f64 = 20.0;
+/// Error replies per connection: a burst of 10, then 2 a second; the rest are counted and
+/// summed up in the next one sent, so a flood of bad frames cannot fill the client's queue.
+const ERROR_BURST: f64 = 10.0;
+const ERRORS_PER_SEC: f64 = 2.0;
+/// How long the last frames of a closing connection may take to write.
+const CLOSING_WRITE: Duration = Duration::from_secs(1);
 
 /// Converts a wire package `{issue_id: option}` to option indices, naming what is wrong.
 pub fn decode_package(s: &Scenario, pkg: &BTreeMap<String, usize>) -> Result<Vec<usize>, ProtocolError> {
@@ -71,51 +61,41 @@ pub fn decode_package(s: &Scenario, pkg: &BTreeMap<String, usize>) -> Result<Vec
         .collect()
 }
 
+/// Error replies, coalesced when they come too fast.
+struct ErrorBudget {
+    bucket: RateLimit,
+    held_back: u64,
+}
+
 struct Conn {
     app: Arc<App>,
     outbox: Outbox,
+    ip: IpAddr,
     hello: bool,
     player: Option<Arc<Player>>,
-    chat_limit: RateLimit,
     frame_limit: RateLimit,
+    errors: ErrorBudget,
+    /// The live monitor this connection watches (one at a time).
+    watch: Option<tokio::task::JoinHandle<()>>,
 }
 
-/// Serves one upgraded WebSocket until it closes.
-pub async fn serve_socket(app: Arc<App>, socket: WebSocket) {
+/// Serves one upgraded WebSocket until it closes. `ip` is the client's address.
+pub async fn serve_socket(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
     app.connections.fetch_add(1, Ordering::Relaxed);
-    let (mut sink, mut stream) = socket.split();
-    let (outbox, mut out) = Outbox::new();
-    let (finish_tx, mut finish_rx) = tokio::sync::oneshot::channel::<()>();
-    let mut writer = tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                _ = &mut finish_rx => {
-                    // The reader is done: flush what is queued (e.g. a last error), then close.
-                    while let Ok(f) = out.rx.try_recv() {
-                        if sink.send(Message::Text(f)).await.is_err() { break }
-                    }
-                    let _ = sink.close().await;
-                    break;
-                }
-                f = out.rx.recv() => match f {
-                    Some(f) => if sink.send(Message::Text(f)).await.is_err() { break },
-                    None => break,
-                },
-                _ = out.kick.notified() => {
-                    let _ = sink.send(Message::Text(error_frame("too_slow", "connection closed; resume with your token").to_string().into())).await;
-                    let _ = sink.close().await;
-                    break;
-                }
-            }
-        }
-    });
+    let (sink, mut stream) = socket.split();
+    let (outbox, out) = Outbox::new();
+    let (finish_tx, finish_rx) = tokio::sync::oneshot::channel::<()>();
+    let send_timeout = Duration::from_secs(app.limits.send_timeout.max(1));
+    let mut writer = tokio::spawn(write_frames(sink, out, finish_rx, send_timeout, outbox.id));
     let mut c = Conn {
         app: app.clone(),
         outbox,
+        ip,
         hello: false,
         player: None,
-        chat_limit: RateLimit::new(5.0, 1.0),
-        frame_limit: RateLimit::new(40.0, 20.0),
+        frame_limit: RateLimit::new(FRAME_BURST, FRAMES_PER_SEC),
+        errors: ErrorBudget { bucket: RateLimit::new(ERROR_BURST, ERRORS_PER_SEC), held_back: 0 },
+        watch: None,
     };
     let mut writer_done = false;
     loop {
@@ -128,7 +108,13 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket) {
                 tracing::debug!(conn = c.outbox.id, "idle timeout");
                 break;
             }
-            Ok(None) | Ok(Some(Err(_))) => break,
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                if is_too_large(e) {
+                    c.outbox.close(CloseReason::TooLarge);
+                }
+                break;
+            }
             Ok(Some(Ok(m))) => m,
         };
         match msg {
@@ -151,6 +137,9 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket) {
             _ => {}
         }
     }
+    if let Some(w) = c.watch.take() {
+        w.abort();
+    }
     c.leave().await;
     let _ = finish_tx.send(());
     if !writer_done && tokio::time::timeout(Duration::from_secs(2), &mut writer).await.is_err() {
@@ -159,9 +148,73 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket) {
     app.connections.fetch_sub(1, Ordering::Relaxed);
 }
 
+/// Whether a read error is a message over the WebSocket layer's size limit.
+fn is_too_large(e: axum::Error) -> bool {
+    e.into_inner()
+        .downcast::<tokio_tungstenite::tungstenite::Error>()
+        .is_ok_and(|e| matches!(*e, tokio_tungstenite::tungstenite::Error::Capacity(_)))
+}
+
+/// The writer task: sends queued frames, each within `send_timeout`; on a close request, a last
+/// error frame and a close frame with the reason's code.
+async fn write_frames(
+    mut sink: SplitSink<WebSocket, Message>,
+    mut out: OutboxReceiver,
+    mut finish: tokio::sync::oneshot::Receiver<()>,
+    send_timeout: Duration,
+    conn: u64,
+) {
+    let signal = out.close_signal();
+    loop {
+        tokio::select! {
+            biased;
+            reason = signal.closed() => {
+                let last = error_frame(reason.code(), reason.message()).to_string();
+                let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(last.into()))).await;
+                let frame = CloseFrame { code: reason.close_code(), reason: reason.code().into() };
+                let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Close(Some(frame)))).await;
+                break;
+            }
+            _ = &mut finish => {
+                // The reader is done: flush what is queued (e.g. a last error), then close.
+                while let Ok(f) = out.rx.try_recv() {
+                    if !matches!(tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(f))).await, Ok(Ok(()))) {
+                        break;
+                    }
+                }
+                let _ = tokio::time::timeout(CLOSING_WRITE, sink.close()).await;
+                break;
+            }
+            f = out.rx.recv() => match f {
+                Some(f) => match tokio::time::timeout(send_timeout, sink.send(Message::Text(f))).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) => break,
+                    Err(_) => {
+                        tracing::warn!(conn, "client does not read its frames: disconnecting");
+                        break;
+                    }
+                },
+                None => break,
+            },
+        }
+    }
+}
+
 impl Conn {
-    fn error(&self, code: &str, message: &str) {
-        self.outbox.send_json(&error_frame(code, message));
+    /// Sends an error frame, unless errors come too fast: those are counted and mentioned in
+    /// the next error sent.
+    fn error(&mut self, code: &str, message: &str) {
+        if !self.errors.bucket.allow(Instant::now()) {
+            self.errors.held_back += 1;
+            return;
+        }
+        let n = std::mem::take(&mut self.errors.held_back);
+        if n == 0 {
+            self.outbox.send_json(&error_frame(code, message));
+        } else {
+            let message = format!("{message} ({n} more errors in a short time were not sent)");
+            self.outbox.send_json(&error_frame(code, &message));
+        }
     }
 
     /// Handles one decoded frame; false closes the connection.
@@ -180,11 +233,13 @@ impl Conn {
             ClientMsg::Ping => self.outbox.send_json(&json!({"type": "pong", "server_time": now_ms()})),
             ClientMsg::Join { code, name } => {
                 let code = code.trim().to_ascii_uppercase();
+                if !self.app.address_limits.allow(Budget::CodeLookup, self.ip) {
+                    self.error("rate_limited", "too many join codes tried from your network; wait a minute");
+                    return true;
+                }
                 let session = self.app.sessions.get(&code).map(|s| s.clone());
                 match session {
-                    Some(s) if s.kind == crate::runtime::session::SessionKind::Workshop => {
-                        self.join(&s, &name, None).await
-                    }
+                    Some(s) if s.kind == SessionKind::Workshop => self.join(&s, &name, None).await,
                     _ => self.error("unknown_session", &format!("no session has the join code {code:?}")),
                 }
             }
@@ -201,27 +256,12 @@ impl Conn {
                     None => self.error("internal", "the practice pool is not available"),
                 }
             }
-            ClientMsg::Watch { code, token } => match self.app.facilitator(&code, Some(&token)) {
-                Ok(session) => {
-                    let app = self.app.clone();
-                    let out = self.outbox.clone();
-                    tokio::spawn(async move {
-                        let mut tick = tokio::time::interval(Duration::from_secs(1));
-                        while !out.is_closed() {
-                            tick.tick().await;
-                            out.send_json(&app.monitor(&session).await);
-                        }
-                    });
-                }
-                Err(crate::runtime::facilitator::AuthError::UnknownSession) => {
-                    self.error("unknown_session", &format!("no session has the join code {code:?}"))
-                }
-                Err(_) => self.error("bad_token", "that is not this session's facilitator token"),
-            },
+            ClientMsg::Watch { code, token } => self.watch(&code, &token),
             ClientMsg::PlayBot { strategy } => {
                 let strategy = match strategy.as_deref().map(crate::bots::brain::Strategy::parse) {
                     Some(None) => {
-                        return self.error_keep("bad_message", "strategy is logroller, hardballer or tit_for_tat")
+                        self.error("bad_message", "strategy is logroller, hardballer or tit_for_tat");
+                        return true;
                     }
                     Some(s) => s,
                     None => None,
@@ -229,20 +269,46 @@ impl Conn {
                 match self.player.clone() {
                     None => self.error("not_joined", "join the practice pool first"),
                     Some(p) => {
-                        if let Err((code, m)) = self.app.play_bot(&p, strategy) {
-                            self.error(code, &m);
+                        if let Err(e) = self.app.play_bot(&p, strategy).await {
+                            self.error(e.code, &e.message);
                         }
                     }
                 }
             }
+            ClientMsg::Leave => match self.player.clone() {
+                None => self.error("not_joined", "join a session first"),
+                Some(p) => match self.app.leave_waiting(&p) {
+                    Ok(()) => self.outbox.send_json(&json!({"type": "left", "session": p.session})),
+                    Err(e) => self.error(e.code, &e.message),
+                },
+            },
             other => self.act(other).await,
         }
         true
     }
 
-    fn error_keep(&self, code: &str, message: &str) -> bool {
-        self.error(code, message);
-        true
+    /// Starts this connection's live monitor of a session (replacing any it had).
+    fn watch(&mut self, code: &str, token: &str) {
+        match self.app.facilitator(code, Some(token)) {
+            Ok(session) => {
+                if let Some(old) = self.watch.take() {
+                    old.abort();
+                }
+                let app = self.app.clone();
+                let out = self.outbox.clone();
+                self.watch = Some(tokio::spawn(async move {
+                    let mut tick = tokio::time::interval(Duration::from_secs(1));
+                    while !out.is_closed() {
+                        tick.tick().await;
+                        out.send_json(&app.shared_monitor(&session).await);
+                    }
+                }));
+            }
+            Err(crate::runtime::facilitator::AuthError::UnknownSession) => {
+                self.error("unknown_session", &format!("no session has the join code {code:?}"))
+            }
+            Err(_) => self.error("bad_token", "that is not this session's facilitator token"),
+        }
     }
 
     async fn hello(&mut self, version: u32, token: Option<String>) -> bool {
@@ -258,32 +324,39 @@ impl Conn {
                 p.as_ref().is_some_and(|p| self.app.sessions.get(&p.session).is_some_and(|s| s.is_removed(&p.id)));
             match p {
                 Some(_) if removed => self.error("removed", "the facilitator removed you from this session"),
-                Some(p) => self.bind(p).await,
+                Some(p) => return self.bind(p).await,
                 None => self.error("bad_token", "that token is unknown: join again"),
             }
         }
         true
     }
 
-    async fn join(&mut self, session: &crate::runtime::session::Session, name: &str, scenario: Option<String>) {
+    async fn join(&mut self, session: &Session, name: &str, scenario: Option<String>) {
         if self.player.is_some() {
             return self.error("already_joined", "this connection has already joined");
         }
-        match self.app.new_player(session, name).await {
+        match self.app.new_player(session, name, false).await {
             Ok(p) => {
                 *p.wanted_scenario.lock().expect("wanted") = scenario;
                 tracing::info!(session = %session.code, player = %p.id, "player joined");
-                self.bind(p).await
+                self.bind(p).await;
             }
             Err(e) => self.error(e.code, &e.message),
         }
     }
 
-    /// Makes this connection the player's, then sends where they are.
-    async fn bind(&mut self, p: Arc<Player>) {
+    /// Makes this connection the player's one live connection (an older one is told it was
+    /// replaced and closed), then sends where they are. False closes this connection: the
+    /// player reconnected too often.
+    async fn bind(&mut self, p: Arc<Player>) -> bool {
+        if !p.connect_limit.lock().expect("connect limit").allow(Instant::now()) {
+            tracing::warn!(player = %p.id, "reconnecting too often");
+            self.outbox.close(CloseReason::Abuse);
+            return false;
+        }
         if let Some(old) = p.conn.lock().expect("conn").replace(self.outbox.clone()) {
             if old.id != self.outbox.id {
-                old.close();
+                old.close(CloseReason::Replaced);
             }
         }
         self.outbox.send_json(&self.app.joined_frame(&p));
@@ -297,6 +370,7 @@ impl Conn {
             },
             None => self.app.enqueue(&p),
         }
+        true
     }
 
     async fn act(&mut self, msg: ClientMsg) {
@@ -311,7 +385,7 @@ impl Conn {
         };
         let action = match msg {
             ClientMsg::Chat { text } => {
-                if !self.chat_limit.allow(Instant::now()) {
+                if !p.chat_limit.lock().expect("chat limit").allow(Instant::now()) {
                     return self.error("rate_limited", "you are sending messages too fast; this one was dropped");
                 }
                 Action::Chat(text)
@@ -355,7 +429,8 @@ impl Conn {
             | ClientMsg::Practice { .. }
             | ClientMsg::Ping
             | ClientMsg::Watch { .. }
-            | ClientMsg::PlayBot { .. } => return,
+            | ClientMsg::PlayBot { .. }
+            | ClientMsg::Leave => return,
         };
         if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {
             self.error("match_unavailable", "your match is not running");
@@ -395,22 +470,5 @@ impl Conn {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rate_limit_allows_a_burst_then_refills() {
-        let mut r = RateLimit::new(5.0, 1.0);
-        let t0 = Instant::now();
-        for _ in 0..5 {
-            assert!(r.allow(t0));
-        }
-        assert!(!r.allow(t0));
-        assert!(r.allow(t0 + Duration::from_millis(1100)));
-        assert!(!r.allow(t0 + Duration::from_millis(1200)));
     }
 }

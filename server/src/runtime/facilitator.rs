@@ -4,7 +4,8 @@
 
 use crate::core::game::Control;
 use crate::runtime::app::App;
-use crate::runtime::match_actor::{now_ms, MatchHandle, MatchMsg, MatchSummary};
+use crate::runtime::match_actor::{now_ms, ControlFailure, MatchHandle, MatchMsg, MatchSummary};
+use crate::runtime::outbox::CloseReason;
 use crate::runtime::session::{Location, Session};
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
@@ -94,6 +95,14 @@ pub enum SessionControl {
         /// The player.
         player_id: String,
     },
+    /// Hand the seat of a player who is offline to someone else: a waiting participant (by
+    /// id), or `"bot"` for a new bot. The match goes on; the old player returns to the lobby.
+    HandSeat {
+        /// The player whose seat it is.
+        player_id: String,
+        /// A waiting player's id, or `"bot"`.
+        to: String,
+    },
 }
 
 impl App {
@@ -163,10 +172,14 @@ impl App {
             {
                 return Err(format!("no player {player_id:?} in this session"));
             }
+            SessionControl::HandSeat { player_id, to } => self.check_hand_seat(s, player_id, to)?,
             _ => {}
         }
         let kind = serde_json::to_string(&c).expect("control serialises");
-        self.store.append_session_event(&s.code, now_ms(), kind).await.map_err(|e| e.to_string())?;
+        if let Err(e) = self.store.append_session_event(&s.code, now_ms(), kind).await {
+            tracing::error!(session = %s.code, error = %e, "could not store a facilitator control");
+            return Err("the server could not record this; nothing changed. Try again.".into());
+        }
         tracing::info!(session = %s.code, control = ?c, "facilitator control");
         Ok(match c {
             SessionControl::StartPairing => {
@@ -178,12 +191,12 @@ impl App {
                 self.pair_by_hand(s, players).await;
                 1
             }
-            SessionControl::Pause { match_id } => self.control_matches(s, match_id, Control::Pause).await,
-            SessionControl::Resume { match_id } => self.control_matches(s, match_id, Control::Resume).await,
+            SessionControl::Pause { match_id } => self.control_matches(s, match_id, Control::Pause).await?,
+            SessionControl::Resume { match_id } => self.control_matches(s, match_id, Control::Resume).await?,
             SessionControl::Extend { seconds, match_id } => {
-                self.control_matches(s, match_id, Control::Extend(seconds)).await
+                self.control_matches(s, match_id, Control::Extend(seconds)).await?
             }
-            SessionControl::EndPhase { match_id } => self.control_matches(s, match_id, Control::EndPhase).await,
+            SessionControl::EndPhase { match_id } => self.control_matches(s, match_id, Control::EndPhase).await?,
             SessionControl::Broadcast { text } => {
                 let frame = json!({"type": "notice", "text": text});
                 let mut n = 0;
@@ -204,26 +217,82 @@ impl App {
             }
             SessionControl::TournamentNextRound { force } => self.tournament_next_round(s, force).await?,
             SessionControl::AddBot { strategy } => {
-                self.spawn_bot(crate::bots::client::Entry::Code(s.code.clone()), strategy);
+                self.add_bot(s, strategy).await?;
+                1
+            }
+            SessionControl::HandSeat { player_id, to } => {
+                let (match_id, seat) = self
+                    .players_by_id
+                    .get(&player_id)
+                    .and_then(|p| p.seat())
+                    .ok_or("that player no longer holds a seat")?;
+                let taker = if to == "bot" {
+                    self.new_bot(s).await.map_err(|e| e.message)?
+                } else {
+                    self.players_by_id.get(&to).map(|p| p.clone()).ok_or("no such player")?
+                };
+                self.hand_seat(s, &match_id, seat, &taker).await?;
+                if taker.bot {
+                    self.run_bot_client(&taker, None);
+                }
+                if let Some(p) = self.players_by_id.get(&player_id).map(|p| p.clone()) {
+                    p.send(&json!({"type": "notice", "text": format!("Your seat was handed to {} so the match could go on.", taker.name)}));
+                    if p.conn.lock().expect("conn").is_some() {
+                        self.enqueue(&p);
+                    }
+                }
                 1
             }
         })
     }
 
-    async fn control_matches(&self, s: &Session, match_id: Option<String>, c: Control) -> usize {
+    /// A seat can be handed on when its player is offline and the taker is waiting (or a bot).
+    fn check_hand_seat(&self, s: &Session, player_id: &str, to: &str) -> Result<(), String> {
+        let p = self
+            .players_by_id
+            .get(player_id)
+            .filter(|p| p.session == s.code)
+            .map(|p| p.clone())
+            .ok_or_else(|| format!("no player {player_id:?} in this session"))?;
+        let (match_id, _) = p.seat().ok_or_else(|| format!("{} is not in a match", p.name))?;
+        if !self.matches.contains_key(&match_id) {
+            return Err("that match is not running".into());
+        }
+        if p.conn.lock().expect("conn").is_some() {
+            return Err(format!("{} is online: a seat is handed on only when its player has gone", p.name));
+        }
+        if to != "bot" {
+            let waiting = s.queue.lock().expect("queue").position(to).is_some();
+            let taker = self.players_by_id.get(to).filter(|t| t.session == s.code).map(|t| t.name.clone());
+            match taker {
+                None => return Err(format!("no player {to:?} in this session")),
+                Some(name) if !waiting => {
+                    return Err(format!("{name} is not waiting: only a waiting participant can take a seat"))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    async fn control_matches(&self, s: &Session, match_id: Option<String>, c: Control) -> Result<usize, String> {
         let mut n = 0;
         for m in self.session_matches(&s.code) {
             if match_id.as_ref().is_some_and(|id| *id != m.id) {
                 continue;
             }
             let (reply, rx) = oneshot::channel();
-            if m.tx.send(MatchMsg::Control { control: c.clone(), reply }).await.is_ok()
-                && matches!(rx.await, Ok(Ok(())))
-            {
-                n += 1;
+            if m.tx.send(MatchMsg::Control { control: c.clone(), reply }).await.is_ok() {
+                match rx.await {
+                    Ok(Ok(())) => n += 1,
+                    Ok(Err(ControlFailure::NotStored)) => {
+                        return Err("the server could not record this for every match; try again".into())
+                    }
+                    _ => {}
+                }
             }
         }
-        n
+        Ok(n)
     }
 
     /// Pairs everyone waiting (shuffled first when `random`); returns once the matches exist,
@@ -314,11 +383,23 @@ impl App {
                 let _ = m.tx.send(MatchMsg::Control { control: Control::Abandon(reason), reply }).await;
             }
         }
-        p.send(&json!({"type": "notice", "text": "The facilitator removed you from this session."}));
         if let Some(c) = p.conn.lock().expect("conn").take() {
-            c.close();
+            c.close(CloseReason::Removed);
         }
         *p.location.lock().expect("location") = Location::Lobby;
+    }
+
+    /// The live monitor of a session, built at most once a second however many watch it.
+    pub async fn shared_monitor(&self, s: &Session) -> Value {
+        let mut cache = s.monitor_cache.lock().await;
+        if let Some((at, v)) = cache.as_ref() {
+            if at.elapsed() < Duration::from_millis(900) {
+                return v.clone();
+            }
+        }
+        let v = self.monitor(s).await;
+        *cache = Some((std::time::Instant::now(), v.clone()));
+        v
     }
 
     /// The live monitor of a session.
@@ -374,7 +455,7 @@ impl App {
                     }
                 };
                 let online = p.conn.lock().expect("conn").is_some();
-                (0, json!({"id": p.id, "name": p.name, "status": status, "online": online, "match_id": match_id}))
+                (0, json!({"id": p.id, "name": p.name, "status": status, "online": online, "match_id": match_id, "bot": p.bot}))
             })
             .collect();
         players.sort_by(|a, b| a.1["name"].as_str().cmp(&b.1["name"].as_str()).then(a.0.cmp(&b.0)));

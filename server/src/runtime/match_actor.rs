@@ -43,12 +43,32 @@ pub enum MatchMsg {
         /// The control.
         control: Control,
         /// The answer.
-        reply: oneshot::Sender<Result<(), GameError>>,
+        reply: oneshot::Sender<Result<(), ControlFailure>>,
+    },
+    /// Someone else takes over a seat (stored in the match's log before anyone is told).
+    HandSeat {
+        /// The seat.
+        seat: usize,
+        /// The player id taking it.
+        player: String,
+        /// Their display name.
+        name: String,
+        /// The answer.
+        reply: oneshot::Sender<Result<(), ControlFailure>>,
     },
     /// A notice to every seat.
     Notice(String),
     /// A summary for monitors and tests.
     Summary(oneshot::Sender<MatchSummary>),
+}
+
+/// Why a facilitator control did not happen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ControlFailure {
+    /// The match's rules refused it (e.g. the match is over).
+    Refused(GameError),
+    /// The store could not record it, so nothing changed.
+    NotStored,
 }
 
 /// A match's public summary (for the facilitator monitor and health checks).
@@ -113,12 +133,19 @@ pub struct MatchActor {
     phrases: Arc<Phrases>,
     reveal: Reveal,
     handoff: Option<mpsc::UnboundedSender<(String, usize)>>,
+    max_offers: usize,
 }
 
 impl MatchActor {
     /// Where to ask for a bot when the dropout policy is `bot`.
     pub fn with_handoff(mut self, tx: mpsc::UnboundedSender<(String, usize)>) -> Self {
         self.handoff = Some(tx);
+        self
+    }
+
+    /// Caps the offers of this match (default: [`crate::limits::Limits`]' default).
+    pub fn with_max_offers(mut self, max_offers: usize) -> Self {
+        self.max_offers = max_offers;
         self
     }
 
@@ -167,6 +194,7 @@ impl MatchActor {
             phrases,
             reveal: Reveal::All,
             handoff: None,
+            max_offers: crate::limits::Limits::default().max_offers_per_match,
         }
     }
 
@@ -218,28 +246,45 @@ impl MatchActor {
 
     async fn handle(&mut self, msg: MatchMsg) {
         match msg {
-            MatchMsg::Action { seat, action } => match self.state.decide(seat, &action) {
-                Ok(evs) => {
-                    if let Err(e) = self.commit(evs).await {
-                        self.send_to(seat, &error_frame("internal", &format!("could not store your action: {e}")));
-                    }
+            MatchMsg::Action { seat, action } => {
+                if matches!(action, Action::Offer(_)) && self.state.offers.len() >= self.max_offers {
+                    let m = format!("this match has reached its limit of {} offers", self.max_offers);
+                    return self.send_to(seat, &error_frame("offer_limit", &m));
                 }
-                Err(e) => self.send_to(seat, &error_frame(e.code(), &e.to_string())),
-            },
+                match self.state.decide(seat, &action) {
+                    // Nothing changes (the same offer again): the seat's state is the answer.
+                    Ok(evs) if evs.is_empty() => {
+                        let v = self.view(seat, now_ms(), false);
+                        self.send_to(seat, &v);
+                    }
+                    Ok(evs) => {
+                        if let Err(e) = self.commit(evs).await {
+                            tracing::error!(match_id = %self.id, error = %e, "could not store an action");
+                            self.send_to(seat, &error_frame("internal", crate::protocol::INTERNAL_MESSAGE));
+                        }
+                    }
+                    Err(e) => self.send_to(seat, &error_frame(e.code(), &e.to_string())),
+                }
+            }
             MatchMsg::Attach { seat, outbox } => {
                 if let Some(old) = self.conns[seat].replace(outbox.clone()) {
                     if old.id != outbox.id {
-                        old.close();
+                        old.close(crate::runtime::outbox::CloseReason::Replaced);
                     }
                 }
                 self.seats[seat].gone_since = None;
                 self.dropout_told[seat] = false;
                 let now = now_ms();
                 self.ensure_results().await;
-                if !self.state.online[seat] {
+                // Coming online is broadcast (this seat included); a connection replacing a live
+                // one gets its state directly. Either way it must see every offer: the
+                // broadcast's window holds them all unless the match has more.
+                let broadcast = !self.state.online[seat];
+                if broadcast {
                     let _ = self.commit(vec![EventKind::Presence { seat, online: true }]).await;
-                } else {
-                    outbox.send_json(&self.view(seat, now));
+                }
+                if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
+                    outbox.send_json(&self.view(seat, now, true));
                 }
                 outbox.send_json(&chat_history(&self.state, &self.seats));
             }
@@ -252,9 +297,16 @@ impl MatchActor {
             }
             MatchMsg::Control { control, reply } => {
                 let r = match self.state.control(&control) {
-                    Ok(evs) => self.commit(evs).await.map_err(|_| GameError::Paused),
-                    Err(e) => Err(e),
+                    Ok(evs) => self.commit(evs).await.map_err(|e| {
+                        tracing::error!(match_id = %self.id, error = %e, "could not store a facilitator control");
+                        ControlFailure::NotStored
+                    }),
+                    Err(e) => Err(ControlFailure::Refused(e)),
                 };
+                let _ = reply.send(r);
+            }
+            MatchMsg::HandSeat { seat, player, name, reply } => {
+                let r = self.hand_seat(seat, player, name).await;
                 let _ = reply.send(r);
             }
             MatchMsg::Notice(text) => {
@@ -267,6 +319,33 @@ impl MatchActor {
                 let _ = reply.send(self.summary());
             }
         }
+    }
+
+    /// Gives a seat to another player: the seat's connection (if any) is let go, the handover
+    /// is stored, and everyone's view shows the new name.
+    async fn hand_seat(&mut self, seat: usize, player: String, name: String) -> Result<(), ControlFailure> {
+        if seat >= self.seats.len() {
+            return Err(ControlFailure::Refused(GameError::BadStatement));
+        }
+        if !matches!(self.state.phase, Phase::Prep | Phase::SmallTalk | Phase::Bargaining) {
+            return Err(ControlFailure::Refused(GameError::WrongPhase {
+                action: "hand a seat on",
+                phase: self.state.phase,
+            }));
+        }
+        // The new name is in place before the commit broadcasts the state; put back on failure.
+        let before = (std::mem::replace(&mut self.seats[seat].name, name), self.seats[seat].gone_since);
+        self.seats[seat].gone_since = Some(now_ms());
+        if let Err(e) = self.commit(vec![EventKind::SeatHanded { seat, player }]).await {
+            tracing::error!(match_id = %self.id, error = %e, "could not store a seat handover");
+            (self.seats[seat].name, self.seats[seat].gone_since) = before;
+            return Err(ControlFailure::NotStored);
+        }
+        self.dropout_told[seat] = false;
+        if let Some(old) = self.conns[seat].take() {
+            old.close(crate::runtime::outbox::CloseReason::Replaced);
+        }
+        Ok(())
     }
 
     /// The public summary of the match.
@@ -326,7 +405,7 @@ impl MatchActor {
     fn broadcast_state(&mut self, now: Millis) {
         for seat in 0..self.state.seats {
             if self.conns[seat].is_some() {
-                let v = self.view(seat, now);
+                let v = self.view(seat, now, false);
                 self.send_to(seat, &v);
             }
         }
@@ -383,7 +462,9 @@ impl MatchActor {
         self.results_cache.as_ref()
     }
 
-    fn view(&mut self, seat: usize, now: Millis) -> Value {
+    /// The state frame of a seat; `all_offers` = the whole offer history (on attach), else the
+    /// window of [`crate::runtime::view::OFFER_WINDOW`] newest offers and every standing one.
+    fn view(&mut self, seat: usize, now: Millis, all_offers: bool) -> Value {
         let dropout = self.dropout_info(seat, now);
         let results = match (&self.results_cache, self.reveal) {
             (Some(r), Reveal::Scores) => {
@@ -403,7 +484,7 @@ impl MatchActor {
             }
             (r, _) => r.clone(),
         };
-        state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results.as_ref(), now)
+        state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results.as_ref(), now, all_offers)
     }
 
     fn send_to(&self, seat: usize, frame: &Value) {

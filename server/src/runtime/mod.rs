@@ -8,6 +8,7 @@ pub mod connection;
 pub mod facilitator;
 pub mod match_actor;
 pub mod outbox;
+pub mod rate;
 pub mod session;
 pub mod tournament;
 pub mod view;
@@ -51,6 +52,23 @@ pub struct ServeArgs {
     /// Extra acknowledgment and pressure phrases (TOML, same format as `server/data/phrases.toml`).
     #[arg(long, env = "PARLEY_PHRASES")]
     pub phrases: Option<PathBuf>,
+    /// Listen on a non-loopback address without `--admin-key` (anyone who reaches the server can
+    /// create sessions). Without this flag such a start is refused.
+    #[arg(long, env = "PARLEY_OPEN")]
+    pub open: bool,
+    /// Limits per client address and per player.
+    #[command(flatten)]
+    pub limits: crate::limits::Limits,
+}
+
+/// Whether every address `addr` can mean is a loopback one (`127.0.0.1:8080`, `[::1]:80`,
+/// `localhost:8080`).
+fn is_loopback(addr: &str) -> bool {
+    use std::net::ToSocketAddrs;
+    match addr.to_socket_addrs() {
+        Ok(mut all) => all.all(|a| a.ip().is_loopback()),
+        Err(_) => false,
+    }
 }
 
 /// Runs the server until interrupted (Ctrl-C).
@@ -84,6 +102,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     if scenarios.is_empty() {
         return Err(format!("no valid scenario in {}", args.scenarios.display()));
     }
+    if args.admin_key.is_none() && !args.open && !is_loopback(&args.addr) {
+        return Err(format!(
+            "refusing to listen on {} without --admin-key: anyone who reaches it could create sessions. \
+             Set --admin-key (or PARLEY_ADMIN_KEY), or pass --open if that is what you want.",
+            args.addr
+        ));
+    }
     let mut phrases = crate::core::trust::Phrases::bundled();
     if let Some(p) = &args.phrases {
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -97,20 +122,50 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     );
     let bots = app::BotSettings { practice_after: args.practice_bot_after, pace_ms: args.bot_pace_ms };
     let idle = std::time::Duration::from_secs(args.idle_timeout.max(1));
-    let app = app::App::open(store, snapshot, scenarios, args.admin_key.clone(), phrases, bots, idle).await;
+    let mut limits = args.limits.clone();
+    let files = crate::net::raise_file_limit().unwrap_or(1024);
+    let most = files.saturating_sub(crate::net::FD_HEADROOM).max(16);
+    if limits.max_connections == 0 || limits.max_connections > most {
+        if limits.max_connections > most {
+            tracing::warn!(asked = limits.max_connections, most, "--max-connections is above the open-file limit");
+        }
+        limits.max_connections = most;
+    }
+    let settings =
+        app::AppSettings { admin_key: args.admin_key.clone(), bots, idle_timeout: idle, limits: limits.clone() };
+    let app = app::App::open(store, snapshot, scenarios, phrases, settings).await;
     let listener =
         tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let _ = app.self_addr.set(addr.to_string());
+    tracing::info!(
+        max_connections = limits.max_connections,
+        per_ip = limits.max_connections_per_ip,
+        open_files = files,
+        "connection limits"
+    );
     println!("listening on http://{addr}");
     println!("practice pool code {}", app.practice_code);
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    let router = crate::http::router(app, args.static_dir.clone());
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    let (full, overflow) = crate::http::routers(app.clone(), args.static_dir.clone());
+    let net = crate::net::NetLimits {
+        max_connections: limits.max_connections,
+        max_per_ip: limits.max_connections_per_ip,
+        behind_proxy: limits.trust_forwarded_for,
+        header_timeout: std::time::Duration::from_secs(limits.header_timeout.max(1)),
+    };
+    let forget = app.address_limits.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            forget.forget_idle();
+        }
+    });
+    crate::net::serve(listener, full, overflow, net, app.conn_counter.clone(), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
 }

@@ -2,9 +2,11 @@
 
 use crate::core::scenario::PhaseDurations;
 use crate::runtime::outbox::Outbox;
+use crate::runtime::rate::RateLimit;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicUsize};
 use std::sync::Mutex;
 
 /// Characters of join codes: no look-alikes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B).
@@ -153,6 +155,10 @@ pub struct Session {
     pub tournament: Mutex<crate::runtime::tournament::TournamentState>,
     /// The last tournament view, with the key it was built for (rounds started, matches finished).
     pub tournament_view: Mutex<Option<((usize, usize), serde_json::Value)>>,
+    /// Players who joined (for the per-session cap).
+    pub player_count: AtomicUsize,
+    /// The last monitor frame and when it was built: every watcher of the session shares it.
+    pub monitor_cache: tokio::sync::Mutex<Option<(std::time::Instant, serde_json::Value)>>,
 }
 
 impl Session {
@@ -176,6 +182,8 @@ impl Session {
             removed: Mutex::new(Default::default()),
             tournament: Mutex::new(Default::default()),
             tournament_view: Mutex::new(None),
+            player_count: AtomicUsize::new(0),
+            monitor_cache: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -239,15 +247,49 @@ pub struct Player {
     pub session: String,
     /// Display name.
     pub name: String,
+    /// One of the server's bots (its survey ratings never count as a person's trust).
+    pub bot: bool,
     /// The scenario they asked for in the practice pool.
     pub wanted_scenario: Mutex<Option<String>>,
     /// Where they are.
     pub location: Mutex<Location>,
-    /// Their current connection, if any.
+    /// Their current connection, if any (one at a time: a newer one replaces it).
     pub conn: Mutex<Option<Outbox>>,
+    /// Chat messages, kept with the player so reconnecting does not refill it.
+    pub chat_limit: Mutex<RateLimit>,
+    /// Connections taking this player's seat (a reconnect loop hits it).
+    pub connect_limit: Mutex<RateLimit>,
+    /// Has asked for a practice bot (a player gets one).
+    pub asked_for_bot: AtomicBool,
 }
 
+/// Chat: a burst of 5 messages, then one a second, per player.
+pub const CHAT_BURST: f64 = 5.0;
+/// Chat refill per second.
+pub const CHAT_PER_SEC: f64 = 1.0;
+/// Connections per player: a burst of 10 (reloads, flaky Wi-Fi), then one every 3 seconds.
+pub const CONNECT_BURST: f64 = 10.0;
+/// Connection refill per second.
+pub const CONNECT_PER_SEC: f64 = 1.0 / 3.0;
+
 impl Player {
+    /// A player in memory, in the lobby, not connected.
+    pub fn new(id: String, token: String, session: String, name: String, bot: bool) -> Player {
+        Player {
+            id,
+            token,
+            session,
+            name,
+            bot,
+            wanted_scenario: Mutex::new(None),
+            location: Mutex::new(Location::Lobby),
+            conn: Mutex::new(None),
+            chat_limit: Mutex::new(RateLimit::new(CHAT_BURST, CHAT_PER_SEC)),
+            connect_limit: Mutex::new(RateLimit::new(CONNECT_BURST, CONNECT_PER_SEC)),
+            asked_for_bot: AtomicBool::new(false),
+        }
+    }
+
     /// Sends a frame to the player's connection, if connected.
     pub fn send(&self, frame: &serde_json::Value) {
         if let Some(o) = self.conn.lock().expect("conn lock").as_ref() {

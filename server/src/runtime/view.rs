@@ -73,7 +73,13 @@ pub fn public_scenario(s: &Scenario) -> Value {
     })
 }
 
-/// The `state` frame for one seat.
+/// Offers a `state` frame carries after the first: the newest this many, plus every standing
+/// one. The whole history comes with the state sent when a connection takes its seat, so a
+/// state frame stays small however long a match runs.
+pub const OFFER_WINDOW: usize = 20;
+
+/// The `state` frame for one seat (`all_offers`: the whole offer history, else the window).
+#[allow(clippy::too_many_arguments)]
 pub fn state_for(
     match_id: &str,
     m: &Match,
@@ -82,6 +88,7 @@ pub fn state_for(
     dropout: Option<&Value>,
     results: Option<&Value>,
     now: Millis,
+    all_offers: bool,
 ) -> Value {
     let s = &*m.config.scenario;
     let you = json!({
@@ -110,10 +117,13 @@ pub fn state_for(
             p
         })
         .collect();
+    let recent = m.offers.len().saturating_sub(OFFER_WINDOW);
     let offers: Vec<Value> = m
         .offers
         .iter()
-        .map(|o| {
+        .enumerate()
+        .filter(|(i, o)| all_offers || *i >= recent || o.status == crate::core::game::OfferStatus::Standing)
+        .map(|(_, o)| {
             json!({
                 "id": o.id, "seat": o.seat, "at": o.at, "package": package_json(s, &o.package),
                 "status": o.status, "accepted_by": o.accepted_by,
@@ -140,6 +150,8 @@ pub fn state_for(
         "you": you,
         "players": players,
         "offers": offers,
+        "offers_complete": all_offers || recent == 0,
+        "offers_total": m.offers.len(),
         "outcome": m.outcome.as_ref().map(|o| outcome_json(s, o)),
         "survey": survey,
         "results": if m.phase == Phase::Results { results.cloned() } else { None },
