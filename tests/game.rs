@@ -387,7 +387,11 @@ async fn dropouts_follow_the_session_policy() {
 async fn disclosures_are_checked_and_verdicts_stay_hidden_until_results() {
     use parley::core::trust::issue_weights;
     let server = Server::start();
-    let code = server.session("campsite", slow(), json!({})).await;
+    let (status, created) =
+        server.post("/api/sessions", json!({"scenario": "campsite", "durations": slow()}), &[]).await;
+    assert_eq!(status, 201);
+    let code = created["code"].as_str().unwrap().to_string();
+    let token = created["facilitator_token"].as_str().unwrap().to_string();
     let scenario = load_file(&common::repo().join("scenarios/campsite.toml")).unwrap();
     let ids: Vec<String> = scenario.issues.iter().map(|i| i.id.clone()).collect();
     let mut p = seated(&server, &code, 2).await;
@@ -438,9 +442,28 @@ async fn disclosures_are_checked_and_verdicts_stay_hidden_until_results() {
     p[1].0.send(json!({"type": "survey", "ratings": {"trust": 2, "foundation": 2, "listened": 2}})).await;
     let st = p[0].0.until_phase("results").await;
     let t = &st["results"]["trust"];
-    // Seat 0 rated (7+6+5)/3 = 6 -> 83.3; seat 1 rated 2 -> 16.7; built = 50.
-    assert!((t["trust_built"].as_f64().unwrap() - 50.0).abs() < 1e-9, "{t}");
-    assert!((t["players"][0]["trust_earned"].as_f64().unwrap() - 100.0 / 6.0).abs() < 1e-9);
+    // Seat 0 rated (7+6+5)/3 = 6 -> 83.3; seat 1 rated 2 -> 16.7; built = 50. With one rater
+    // each, those numbers would give away a private survey answer: players do not see them
+    // (issue #10), the facilitator's debrief and exports do.
+    assert_eq!(t["trust_built"], Value::Null, "{t}");
+    assert_eq!(t["trust_built_private"], true);
+    assert_eq!(t["players"][0]["trust_earned"], Value::Null);
+    assert_eq!(t["players"][0]["trust_earned_private"], true);
+    assert!(t["players"][1].get("trust_earned").is_none() && t["players"][1].get("sentences").is_none());
+    let (_, debrief) = server.get(&format!("/api/sessions/{code}/debrief?token={token}")).await;
+    let built = debrief["matches"][0]["trust_built"].as_f64().unwrap();
+    assert!((built - 50.0).abs() < 1e-9, "{debrief}");
+    let (_, csv) = server.get(&format!("/api/sessions/{code}/export/players.csv?token={token}")).await;
+    let mut rows = csv::Reader::from_reader(csv.as_str().unwrap().as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let earned: Vec<(String, f64)> = rows
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[col("seat")].to_string(), r[col("trust_earned")].parse::<f64>().unwrap()))
+        .collect();
+    let seat0 = earned.iter().find(|(s, _)| s == "0").unwrap().1;
+    assert!((seat0 - 100.0 / 6.0).abs() < 1e-3, "{earned:?}");
     assert_eq!(t["players"][0]["perspective_before"], 1.0);
     assert_eq!(t["players"][0]["perspective_after"], 1.0);
     assert_eq!(t["players"][1]["perspective_before"], -1.0);
@@ -448,7 +471,9 @@ async fn disclosures_are_checked_and_verdicts_stay_hidden_until_results() {
     assert_eq!(t["players"][1]["signals"]["misleading_disclosures"], 1);
     let d = st["results"]["disclosures"].as_array().unwrap();
     assert_eq!((d[0]["truthful"].as_bool(), d[1]["truthful"].as_bool()), (Some(true), Some(false)));
-    assert_eq!(t["players"][1]["sentences"].as_array().unwrap().len(), 3);
+    let own = p[1].0.until_phase("results").await;
+    assert_eq!(own["results"]["trust"]["players"][1]["sentences"].as_array().unwrap().len(), 3);
+    assert!(!own.to_string().contains("83.3"), "seat 1 does not see how seat 0 rated it");
 }
 
 #[tokio::test]

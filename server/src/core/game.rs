@@ -480,6 +480,8 @@ pub struct Match {
     pub disclosures: Vec<DisclosureRecord>,
     /// Per seat: the guess of the counterpart's priorities made in prep.
     pub prep_guess: Vec<Option<Vec<String>>>,
+    /// The seat that walked away, if one did.
+    pub walked_away: Option<usize>,
     /// Number of events applied.
     pub events_applied: u64,
 }
@@ -503,6 +505,7 @@ impl Match {
             online: vec![false; seats],
             disclosures: Vec::new(),
             prep_guess: vec![None; seats],
+            walked_away: None,
             events_applied: 0,
         }
     }
@@ -779,7 +782,7 @@ impl Match {
                     }
                 }
             }
-            EventKind::WalkAway { .. } => {}
+            EventKind::WalkAway { seat } => self.walked_away = Some(*seat),
             EventKind::Ended { outcome } => {
                 let deal_id = match outcome {
                     Outcome::Deal { package } => self

@@ -16,16 +16,15 @@ pub struct RoundPlan {
     pub byes: Vec<String>,
 }
 
-/// How many times each pair of players has met.
-fn meetings(history: &[RoundPlan]) -> HashMap<(String, String), usize> {
+/// How many times each pair of players has met: in the tournament's rounds and in the groups
+/// of `prior` (matches played in the session before the tournament).
+fn meetings(history: &[RoundPlan], prior: &[Vec<String>]) -> HashMap<(String, String), usize> {
     let mut m = HashMap::new();
-    for r in history {
-        for g in &r.groups {
-            for (i, a) in g.iter().enumerate() {
-                for b in &g[i + 1..] {
-                    let k = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
-                    *m.entry(k).or_insert(0) += 1;
-                }
+    for g in history.iter().flat_map(|r| r.groups.iter()).chain(prior) {
+        for (i, a) in g.iter().enumerate() {
+            for b in &g[i + 1..] {
+                let k = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
+                *m.entry(k).or_insert(0) += 1;
             }
         }
     }
@@ -38,16 +37,82 @@ fn met(m: &HashMap<(String, String), usize>, a: &str, b: &str) -> usize {
 }
 
 /// Plans round `round` (0-based). `players` is in standings order (best first); `history`
-/// holds the rounds already played.
-pub fn plan_round(players: &[String], group_size: usize, history: &[RoundPlan], round: usize) -> RoundPlan {
+/// holds the rounds already played; `prior` the groups of matches played in the session before
+/// the tournament, whose pairs are avoided too. Without prior meetings, pairs follow the circle
+/// method while it avoids repeats; with them, a search for pairs that have not met.
+pub fn plan_round(
+    players: &[String],
+    group_size: usize,
+    history: &[RoundPlan],
+    prior: &[Vec<String>],
+    round: usize,
+) -> RoundPlan {
     let group_size = group_size.max(2);
-    let mut plan = if group_size == 2 && round < circle_rounds(players.len()) {
+    let mut plan = if group_size == 2 && prior.is_empty() && round < circle_rounds(players.len()) {
         circle(players, round)
+    } else if group_size == 2 {
+        fresh_pairs(players, history, prior).unwrap_or_else(|| greedy(players, group_size, history, prior))
     } else {
-        greedy(players, group_size, history)
+        greedy(players, group_size, history, prior)
     };
     assign_seats(&mut plan, history, round);
     plan
+}
+
+/// Most steps of the search for pairs that have not met (it gives up and the greedy pairing
+/// runs instead; 200 players need far fewer).
+const PAIR_SEARCH_STEPS: usize = 200_000;
+
+/// Pairs in which nobody meets someone they met before, if the search finds them: in standings
+/// order, each unpaired player takes the first unpaired player below them they have not met,
+/// backtracking when the rest cannot be paired. Byes as in [`greedy`].
+fn fresh_pairs(players: &[String], history: &[RoundPlan], prior: &[Vec<String>]) -> Option<RoundPlan> {
+    let m = meetings(history, prior);
+    let byes = choose_byes(players, 2, history);
+    let free: Vec<&String> = players.iter().filter(|p| !byes.contains(p)).collect();
+    let n = free.len();
+    let ok = |a: usize, b: usize| met(&m, free[a], free[b]) == 0;
+    let mut partner: Vec<Option<usize>> = vec![None; n];
+    let mut steps = 0;
+    fn search(partner: &mut Vec<Option<usize>>, ok: &dyn Fn(usize, usize) -> bool, steps: &mut usize) -> Option<bool> {
+        *steps += 1;
+        if *steps > PAIR_SEARCH_STEPS {
+            return None;
+        }
+        let Some(a) = partner.iter().position(Option::is_none) else { return Some(true) };
+        for b in a + 1..partner.len() {
+            if partner[b].is_none() && ok(a, b) {
+                partner[a] = Some(b);
+                partner[b] = Some(a);
+                match search(partner, ok, steps) {
+                    Some(true) => return Some(true),
+                    None => return None,
+                    Some(false) => {
+                        partner[a] = None;
+                        partner[b] = None;
+                    }
+                }
+            }
+        }
+        Some(false)
+    }
+    if search(&mut partner, &ok, &mut steps) != Some(true) {
+        return None;
+    }
+    let groups =
+        (0..n).filter_map(|a| partner[a].filter(|&b| b > a).map(|b| vec![free[a].clone(), free[b].clone()])).collect();
+    Some(RoundPlan { groups, byes })
+}
+
+/// Who sits out: the lowest-ranked players with the fewest byes so far.
+fn choose_byes(players: &[String], group_size: usize, history: &[RoundPlan]) -> Vec<String> {
+    let byes_so_far: HashMap<&String, usize> =
+        players.iter().map(|p| (p, history.iter().filter(|r| r.byes.contains(p)).count())).collect();
+    let sit_out = players.len() % group_size;
+    let mut cands: Vec<(usize, usize, &String)> =
+        players.iter().enumerate().map(|(i, p)| (byes_so_far[p], usize::MAX - i, p)).collect();
+    cands.sort();
+    cands.iter().take(sit_out).map(|c| c.2.clone()).collect()
 }
 
 /// Rounds the circle method can play without a repeat.
@@ -91,18 +156,9 @@ fn circle(players: &[String], round: usize) -> RoundPlan {
 /// Swiss-style: in standings order, each unplaced player is grouped with the next unplaced
 /// players they have met least (earliest in the standings on ties). Byes go to the lowest-ranked
 /// players with the fewest byes so far.
-fn greedy(players: &[String], group_size: usize, history: &[RoundPlan]) -> RoundPlan {
-    let m = meetings(history);
-    let byes_so_far: HashMap<&String, usize> =
-        players.iter().map(|p| (p, history.iter().filter(|r| r.byes.contains(p)).count())).collect();
-    let sit_out = players.len() % group_size;
-    let mut byes: Vec<String> = Vec::new();
-    if sit_out > 0 {
-        let mut cands: Vec<(usize, usize, &String)> =
-            players.iter().enumerate().map(|(i, p)| (byes_so_far[p], usize::MAX - i, p)).collect();
-        cands.sort();
-        byes = cands.iter().take(sit_out).map(|c| c.2.clone()).collect();
-    }
+fn greedy(players: &[String], group_size: usize, history: &[RoundPlan], prior: &[Vec<String>]) -> RoundPlan {
+    let m = meetings(history, prior);
+    let byes = choose_byes(players, group_size, history);
     let mut free: Vec<String> = players.iter().filter(|p| !byes.contains(p)).cloned().collect();
     let mut groups = Vec::new();
     while free.len() >= group_size {
@@ -194,6 +250,9 @@ pub struct MatchResult {
     pub value: f64,
     /// Trust earned 0..100, if the counterpart rated it.
     pub trust: Option<f64>,
+    /// How many people's ratings `trust` averages.
+    #[serde(default)]
+    pub trust_raters: usize,
 }
 
 /// A leaderboard row.
@@ -211,6 +270,8 @@ pub struct Standing {
     pub value: f64,
     /// Mean trust earned (0..100) over rated matches.
     pub trust: Option<f64>,
+    /// How many ratings `trust` rests on (a player sees their trust only from 3 on).
+    pub trust_raters: usize,
     /// `w_value × value + w_trust × trust/100` (weights renormalised over the parts present).
     pub score: f64,
 }
@@ -244,7 +305,8 @@ pub fn standings(players: &[String], results: &[MatchResult], byes: &[RoundPlan]
                 _ => value,
             };
             let byes = byes.iter().filter(|r| r.byes.iter().any(|b| b == p)).count();
-            Standing { rank: 0, player: p.to_string(), played, byes, value, trust, score }
+            let trust_raters = rs.iter().filter(|r| r.trust.is_some()).map(|r| r.trust_raters.max(1)).sum();
+            Standing { rank: 0, player: p.to_string(), played, byes, value, trust, trust_raters, score }
         })
         .collect();
     rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.player.cmp(&b.player)));
@@ -289,7 +351,7 @@ mod tests {
                     players.reverse();
                 }
             }
-            let p = plan_round(&players, group, &hist, r);
+            let p = plan_round(&players, group, &hist, &[], r);
             hist.push(p);
         }
         hist
@@ -302,17 +364,38 @@ mod tests {
             assert_eq!(r.groups.len(), 3);
             assert!(r.byes.is_empty());
         }
-        let m = meetings(&h);
+        let m = meetings(&h, &[]);
         assert!(m.values().all(|&c| c == 1), "no pair meets twice in 3 rounds of 6");
+    }
+
+    #[test]
+    fn round_one_avoids_pairs_that_met_before_the_tournament() {
+        // A warm-up paired p00-p01, p02-p03, p04-p05 (what the circle's round 1 would pair
+        // differently, but the plain circle ignores the warm-up).
+        let players = ids(6);
+        let prior = vec![ids(6)[0..2].to_vec(), ids(6)[2..4].to_vec(), ids(6)[4..6].to_vec()];
+        let mut hist = Vec::new();
+        for r in 0..4 {
+            let p = plan_round(&players, 2, &hist, &prior, r);
+            assert!(is_complete(&p, &players, 2));
+            hist.push(p);
+        }
+        let m = meetings(&hist, &prior);
+        assert!(m.values().all(|&c| c == 1), "no pair meets twice over the warm-up and 4 rounds: {m:?}");
+        // Odd numbers: the bye goes to the lowest-ranked, the rest still avoid the warm-up pairs.
+        let five = ids(5);
+        let p = plan_round(&five, 2, &[], &prior, 0);
+        assert_eq!(p.byes, vec!["p04".to_string()]);
+        assert!(meetings(&[p], &prior).values().all(|&c| c == 1));
     }
 
     #[test]
     fn standings_blend_value_and_trust() {
         let players = ids(3);
         let res = vec![
-            MatchResult { player: "p00".into(), round: 0, value: 1.0, trust: Some(0.0) },
-            MatchResult { player: "p01".into(), round: 0, value: 0.5, trust: Some(100.0) },
-            MatchResult { player: "p02".into(), round: 0, value: 0.6, trust: None },
+            MatchResult { player: "p00".into(), round: 0, value: 1.0, trust: Some(0.0), trust_raters: 1 },
+            MatchResult { player: "p01".into(), round: 0, value: 0.5, trust: Some(100.0), trust_raters: 1 },
+            MatchResult { player: "p02".into(), round: 0, value: 0.6, trust: None, trust_raters: 0 },
         ];
         let s = standings(&players, &res, &[], Weights { value: 0.5, trust: 0.5 });
         // p00: 0.5; p01: 0.75; p02: no trust -> value only 0.6.
@@ -330,7 +413,7 @@ mod tests {
             for (r, p) in h.iter().enumerate() {
                 prop_assert!(is_complete(p, &players, 2), "round {} incomplete: {:?}", r, p);
                 prop_assert!(p.byes.len() == n % 2);
-                let m = meetings(&h[..=r]);
+                let m = meetings(&h[..=r], &[]);
                 if r < circle_rounds(n) {
                     prop_assert!(m.values().all(|&c| c == 1), "repeat by round {}", r);
                 }

@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 /// The survey items that measure trust in the counterpart (each 1–7).
 pub const TRUST_ITEMS: &[&str] = &["trust", "foundation", "listened"];
 
+/// A player sees a trust number built from others' survey ratings only when at least this
+/// many people gave them: with fewer, the number would give away what a counterpart answered
+/// in a survey that promised them privacy. The facilitator's debrief shows every number.
+pub const MIN_RATERS_SHOWN: usize = 3;
+
 /// Turns after a disclosure or concession within which an answer in kind counts as reciprocity.
 pub const RECIPROCITY_WINDOW: usize = 4;
 
@@ -120,6 +125,25 @@ pub fn perspective_accuracy(s: &Scenario, guess: &[String], true_weights: &[f64]
     pearson(&guess_rank, &ranks_desc(true_weights))
 }
 
+/// How many issues a guess puts in the right place: issue at position `i` of the guess is right
+/// when its true rank (1 = matters most; tied issues share the range of their ranks) covers
+/// `i + 1`. `None` for an invalid guess.
+pub fn places_right(s: &Scenario, guess: &[String], true_weights: &[f64]) -> Option<usize> {
+    if super::survey::validate_ordering(s, guess).is_err() {
+        return None;
+    }
+    let mut right = 0;
+    for (pos, id) in guess.iter().enumerate() {
+        let w = true_weights[s.issue_index(id)?];
+        let above = true_weights.iter().filter(|&&x| x > w).count();
+        let tied = true_weights.iter().filter(|&&x| x == w).count();
+        if (above..above + tied).contains(&pos) {
+            right += 1;
+        }
+    }
+    Some(right)
+}
+
 /// The weights of "the counterpart" of a seat: the other role's, or with several others, their sum.
 pub fn counterpart_weights(s: &Scenario, seat: usize) -> Vec<f64> {
     let mut w = vec![0.0; s.issues.len()];
@@ -185,14 +209,25 @@ impl PlayerSignals {
 pub struct PlayerTrust {
     /// Seat.
     pub seat: usize,
-    /// How the others rated this player on the trust items, 0..100.
+    /// How the others rated this player on the trust items, 0..100 (people only: a bot's
+    /// ratings never count).
     pub trust_earned: Option<f64>,
+    /// How many people's ratings `trust_earned` averages.
+    pub trust_raters: usize,
+    /// This player's own ratings of the others count (answered, and a person).
+    pub gave_rating: bool,
     /// Perspective-taking accuracy before talking (prep guess), −1..1.
     pub perspective_before: Option<f64>,
     /// Perspective-taking accuracy after the match (survey guess), −1..1.
     pub perspective_after: Option<f64>,
     /// After − before.
     pub perspective_gain: Option<f64>,
+    /// Issues the prep guess put in the right place (see [`places_right`]).
+    pub places_right_before: Option<usize>,
+    /// Issues the survey guess put in the right place.
+    pub places_right_after: Option<usize>,
+    /// Issues in the scenario (what the two counts are out of).
+    pub issues: usize,
     /// Behaviour index 0..100.
     pub behaviour_index: f64,
     /// The counted behaviour.
@@ -206,7 +241,7 @@ pub struct PlayerTrust {
 pub struct TrustReport {
     /// From the players' survey ratings of each other, 0..100 (primary trust score).
     pub trust_built: Option<f64>,
-    /// Survey answers that rated the trust items.
+    /// Survey answers by people that rated the trust items.
     pub ratings: usize,
     /// Mean of the players' behaviour indexes (shown beside trust built, never blended).
     pub behaviour_index: f64,
@@ -239,8 +274,14 @@ enum Turn {
     Offer { concession: bool },
 }
 
-/// Scores a match from its event log.
+/// Scores a match from its event log, every seat held by a person.
 pub fn analyse_log(config: MatchConfig, events: &[Event], phrases: &Phrases) -> TrustReport {
+    analyse_log_with_bots(config, events, phrases, &[])
+}
+
+/// Scores a match from its event log; `bot[seat]` marks seats held by a bot, whose survey
+/// ratings are left out of every trust number (a bot's opinion is not a person's trust).
+pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Phrases, bot: &[bool]) -> TrustReport {
     let mut m = Match::new(config);
     let n = m.seats;
     let mut sig = vec![PlayerSignals::default(); n];
@@ -311,12 +352,14 @@ pub fn analyse_log(config: MatchConfig, events: &[Event], phrases: &Phrases) -> 
         }
     }
     let s = m.config.scenario.clone();
-    let ratings: Vec<Option<f64>> = (0..n).map(|i| trust_rating(&m, i)).collect();
+    let is_bot = |i: usize| bot.get(i).copied().unwrap_or(false);
+    let ratings: Vec<Option<f64>> = (0..n).map(|i| trust_rating(&m, i).filter(|_| !is_bot(i))).collect();
     let given: Vec<f64> = ratings.iter().flatten().copied().collect();
     let players: Vec<PlayerTrust> = (0..n)
         .map(|seat| {
             let others: Vec<f64> = (0..n).filter(|&o| o != seat).filter_map(|o| ratings[o]).collect();
             let trust_earned = mean(&others);
+            let trust_raters = others.len();
             let cw = counterpart_weights(&s, seat);
             let before = m.prep_guess[seat].as_ref().and_then(|g| perspective_accuracy(&s, g, &cw));
             let after = m.survey[seat]
@@ -325,14 +368,26 @@ pub fn analyse_log(config: MatchConfig, events: &[Event], phrases: &Phrases) -> 
                 .and_then(|a| a.counterpart_priorities.as_ref())
                 .and_then(|g| perspective_accuracy(&s, g, &cw));
             let gain = before.zip(after).map(|(b, a)| a - b);
+            let places_before = m.prep_guess[seat].as_ref().and_then(|g| places_right(&s, g, &cw));
+            let places_after = m.survey[seat]
+                .as_ref()
+                .and_then(|a| a.as_ref())
+                .and_then(|a| a.counterpart_priorities.as_ref())
+                .and_then(|g| places_right(&s, g, &cw));
             let (index, parts) = sig[seat].behaviour_index();
-            let sentences = sentences(trust_earned, before, after, index, &parts);
+            let places = (places_before, places_after, s.issues.len());
+            let sentences = sentences(trust_earned, trust_raters, places, index, &parts);
             PlayerTrust {
                 seat,
                 trust_earned,
+                trust_raters,
+                gave_rating: ratings[seat].is_some(),
                 perspective_before: before,
                 perspective_after: after,
                 perspective_gain: gain,
+                places_right_before: places_before,
+                places_right_after: places_after,
+                issues: s.issues.len(),
                 behaviour_index: index,
                 signals: sig[seat].clone(),
                 sentences,
@@ -355,34 +410,51 @@ pub fn analyse_log(config: MatchConfig, events: &[Event], phrases: &Phrases) -> 
     }
 }
 
+/// The sentences a player reads about their own numbers. The first one, on trust earned, is
+/// only ever shown to the player when `raters >= MIN_RATERS_SHOWN` (see `runtime::view`).
 fn sentences(
     earned: Option<f64>,
-    before: Option<f64>,
-    after: Option<f64>,
+    raters: usize,
+    places: (Option<usize>, Option<usize>, usize),
     index: f64,
     parts: &[(&'static str, f64)],
 ) -> Vec<String> {
     let mut out = Vec::new();
     out.push(match earned {
-        Some(t) => format!(
-            "Trust earned {t:.0}/100: how your counterpart rated trusting you, your foundation for working together and being listened to."
+        Some(t) if raters >= MIN_RATERS_SHOWN => format!(
+            "Trust earned {t:.0}/100: the average of how {raters} people rated trusting you, your foundation for working together and being listened to."
         ),
-        None => "Trust earned: no rating, because your counterpart skipped those survey questions.".into(),
+        Some(_) => format!(
+            "Trust earned: fewer than {MIN_RATERS_SHOWN} people rated you, so it stays with your facilitator (a single rating would give away a private answer)."
+        ),
+        None => "Trust earned: no rating, because nobody answered those survey questions about you.".into(),
     });
+    out.push(perspective_sentence(places));
+    out.push(behaviour_sentence(index, parts));
+    out
+}
+
+/// Perspective-taking in words: how many issues the player put in the right place in their
+/// ordering of what matters to the counterpart, before talking and after.
+fn perspective_sentence((before, after, n): (Option<usize>, Option<usize>, usize)) -> String {
     match (before, after) {
-        (Some(b), Some(a)) => out.push(format!(
-            "Reading their priorities: {b:+.2} before talking, {a:+.2} after (1 = exactly right){}",
+        (Some(b), Some(a)) => format!(
+            "Reading their priorities: before talking you had {b} of {n} in the right place; after, {a} of {n}. {}",
             if a > b {
-                ": talking taught you what they value."
+                "Talking taught you what they value."
+            } else if a == n {
+                "You read them well from the start."
             } else {
-                ": asking more about what matters to them would help."
+                "Asking more about what matters to them would help."
             }
-        )),
-        (None, Some(a)) => {
-            out.push(format!("Reading their priorities after the match: {a:+.2} (1 = exactly right, 0 = a guess)."))
-        }
-        _ => out.push("Reading their priorities: answer the ordering question to see how well you read them.".into()),
+        ),
+        (None, Some(a)) => format!("Reading their priorities: after the match you had {a} of {n} in the right place."),
+        (Some(b), None) => format!("Reading their priorities: before talking you had {b} of {n} in the right place."),
+        _ => "Reading their priorities: put their issues in order (before talking and in the survey) to see how well you read them.".into(),
     }
+}
+
+fn behaviour_sentence(index: f64, parts: &[(&'static str, f64)]) -> String {
     let mut up: Vec<&(&str, f64)> = parts.iter().filter(|p| p.1 > 0.0).collect();
     up.sort_by(|a, b| b.1.total_cmp(&a.1));
     let down: Vec<&(&str, f64)> = parts.iter().filter(|p| p.1 < 0.0).collect();
@@ -395,8 +467,61 @@ fn sentences(
         s.push_str(&format!("; lowered by {} ({:.0})", name(d.0), d.1));
     }
     s.push('.');
-    out.push(s);
-    out
+    s
+}
+
+#[cfg(test)]
+mod places_tests {
+    use super::*;
+
+    #[test]
+    fn places_right_counts_positions_and_shares_ties() {
+        let s = Scenario::from_toml(
+            "t.toml",
+            r#"
+id = "t"
+title = "T"
+summary = "s"
+[[roles]]
+id = "a"
+name = "A"
+batna = 0
+brief = "A"
+[[roles]]
+id = "b"
+name = "B"
+batna = 0
+brief = "B"
+[[issues]]
+id = "x"
+name = "X"
+options = ["0", "1"]
+points = { a = [0, 1], b = [9, 0] }
+[[issues]]
+id = "y"
+name = "Y"
+options = ["0", "1"]
+points = { a = [0, 1], b = [0, 4] }
+[[issues]]
+id = "z"
+name = "Z"
+options = ["0", "1"]
+points = { a = [0, 1], b = [0, 4] }
+"#,
+        )
+        .unwrap();
+        let w = issue_weights(&s, 1); // x 9, y 4, z 4: y and z share places 2 and 3
+        let g = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(places_right(&s, &g(&["x", "y", "z"]), &w), Some(3));
+        assert_eq!(places_right(&s, &g(&["x", "z", "y"]), &w), Some(3));
+        assert_eq!(places_right(&s, &g(&["y", "x", "z"]), &w), Some(1));
+        assert_eq!(places_right(&s, &g(&["z", "y", "x"]), &w), Some(1));
+        assert_eq!(places_right(&s, &g(&["x", "y"]), &w), None);
+        assert_eq!(
+            perspective_sentence((Some(1), Some(3), 3)),
+            "Reading their priorities: before talking you had 1 of 3 in the right place; after, 3 of 3. Talking taught you what they value."
+        );
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::core::text::check_name;
 use crate::core::trust::Phrases;
 use crate::limits::{AddressLimits, Limits};
 use crate::protocol::ProtocolError;
-use crate::runtime::match_actor::{now_ms, MatchActor, MatchHandle, MAILBOX};
+use crate::runtime::match_actor::{now_ms, ActorNotice, MatchActor, MatchHandle, MAILBOX};
 use crate::runtime::session::{
     new_code, new_id, new_token, DropoutPolicy, Location, Player, Queue, Session, SessionKind, SessionSettings,
     SmallTalkTreatment,
@@ -63,8 +63,8 @@ pub struct App {
     pub bots: BotSettings,
     /// A connection silent for this long is closed (the heartbeat rule).
     pub idle_timeout: std::time::Duration,
-    /// Seats handed to a bot by the dropout policy: `(match id, seat)`.
-    pub handoff: tokio::sync::mpsc::UnboundedSender<(String, usize)>,
+    /// What match actors report (a seat for a bot, a match finished).
+    pub notices: tokio::sync::mpsc::UnboundedSender<ActorNotice>,
     /// What one client may make the server do.
     pub limits: Limits,
     /// Request budgets and open WebSockets per client address.
@@ -127,7 +127,7 @@ impl App {
     ) -> Arc<App> {
         let AppSettings { admin_key, bots, idle_timeout, limits } = settings;
         let address_limits = Arc::new(AddressLimits::new(&limits));
-        let (handoff, mut handoff_rx) = tokio::sync::mpsc::unbounded_channel::<(String, usize)>();
+        let (notices, mut notices_rx) = tokio::sync::mpsc::unbounded_channel::<ActorNotice>();
         let scenarios: BTreeMap<String, Arc<Scenario>> =
             scenarios.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect();
         let practice_code = snapshot.sessions.iter().find(|s| s.kind == "practice").map(|s| s.code.clone());
@@ -144,7 +144,7 @@ impl App {
             phrases: Arc::new(phrases),
             self_addr: std::sync::OnceLock::new(),
             bots,
-            handoff,
+            notices,
             idle_timeout,
             limits,
             address_limits,
@@ -152,10 +152,15 @@ impl App {
         });
         let weak = Arc::downgrade(&app);
         tokio::spawn(async move {
-            while let Some((match_id, seat)) = handoff_rx.recv().await {
+            while let Some(notice) = notices_rx.recv().await {
                 let Some(app) = weak.upgrade() else { break };
-                if let Err(e) = app.hand_seat_to_bot(&match_id, seat).await {
-                    tracing::error!(match_id = %match_id, seat, error = %e, "could not hand a seat to a bot");
+                match notice {
+                    ActorNotice::SeatNeedsBot { match_id, seat } => {
+                        if let Err(e) = app.hand_seat_to_bot(&match_id, seat).await {
+                            tracing::error!(match_id = %match_id, seat, error = %e, "could not hand a seat to a bot");
+                        }
+                    }
+                    ActorNotice::Finished { match_id } => app.match_finished(&match_id).await,
                 }
             }
         });
@@ -241,7 +246,7 @@ impl App {
         let mut names = Vec::new();
         for (seat, pid) in seats.iter().enumerate() {
             let p = self.players_by_id.get(pid).map(|p| p.clone());
-            names.push(p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| "?".into()));
+            names.push(p.as_ref().map(|p| (p.name.clone(), p.bot)).unwrap_or_else(|| ("?".into(), false)));
             if let Some(p) = p {
                 *p.location.lock().expect("location") = Location::InMatch { match_id: row.id.clone(), seat };
             }
@@ -261,7 +266,7 @@ impl App {
         )
         .with_reveal(reveal)
         .with_max_offers(self.limits.max_offers_per_match)
-        .with_handoff(self.handoff.clone());
+        .with_notices(self.notices.clone());
         let (tx, rx) = mpsc::channel(MAILBOX);
         self.matches
             .insert(row.id.clone(), MatchHandle { id: row.id.clone(), session: row.session, scenario, tx, seats });
@@ -520,7 +525,7 @@ impl App {
         }
         let players: Vec<Option<Arc<Player>>> =
             seats.iter().map(|pid| self.players_by_id.get(pid).map(|p| p.clone())).collect();
-        let names = players.iter().map(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default()).collect();
+        let names = players.iter().map(|p| p.as_ref().map(|p| (p.name.clone(), p.bot)).unwrap_or_default()).collect();
         let config = MatchConfig { scenario: scenario.clone(), durations, small_talk, icebreaker: cfg.icebreaker };
         let actor = MatchActor::new(
             id.clone(),
@@ -534,7 +539,7 @@ impl App {
         )
         .with_reveal(session.settings.reveal)
         .with_max_offers(self.limits.max_offers_per_match)
-        .with_handoff(self.handoff.clone());
+        .with_notices(self.notices.clone());
         let (tx, rx) = mpsc::channel(MAILBOX);
         let handle = MatchHandle {
             id: id.clone(),

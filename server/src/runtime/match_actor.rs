@@ -4,11 +4,11 @@
 
 use crate::core::game::{Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
-use crate::core::trust::{analyse_log, Phrases};
+use crate::core::trust::{analyse_log_with_bots, Phrases};
 use crate::protocol::error_frame;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
-use crate::runtime::view::{chat_history, chat_json, results, state_for, SeatInfo};
+use crate::runtime::view::{chat_history, chat_json, results, results_for_seat, state_for, SeatInfo};
 use crate::store::Store;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -53,6 +53,8 @@ pub enum MatchMsg {
         player: String,
         /// Their display name.
         name: String,
+        /// A bot takes it.
+        bot: bool,
         /// The answer.
         reply: oneshot::Sender<Result<(), ControlFailure>>,
     },
@@ -60,6 +62,23 @@ pub enum MatchMsg {
     Notice(String),
     /// A summary for monitors and tests.
     Summary(oneshot::Sender<MatchSummary>),
+}
+
+/// What a match actor tells the application (it owns no other part of it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActorNotice {
+    /// A seat's player stayed away past the grace period and the dropout policy is `bot`.
+    SeatNeedsBot {
+        /// The match.
+        match_id: String,
+        /// The seat.
+        seat: usize,
+    },
+    /// The match reached its results.
+    Finished {
+        /// The match.
+        match_id: String,
+    },
 }
 
 /// Why a facilitator control did not happen.
@@ -132,14 +151,16 @@ pub struct MatchActor {
     dropout_told: Vec<bool>,
     phrases: Arc<Phrases>,
     reveal: Reveal,
-    handoff: Option<mpsc::UnboundedSender<(String, usize)>>,
+    notices: Option<mpsc::UnboundedSender<ActorNotice>>,
     max_offers: usize,
+    /// Results were announced to the application (once).
+    finish_told: bool,
 }
 
 impl MatchActor {
-    /// Where to ask for a bot when the dropout policy is `bot`.
-    pub fn with_handoff(mut self, tx: mpsc::UnboundedSender<(String, usize)>) -> Self {
-        self.handoff = Some(tx);
+    /// Where to tell the application that a seat needs a bot or that the match finished.
+    pub fn with_notices(mut self, tx: mpsc::UnboundedSender<ActorNotice>) -> Self {
+        self.notices = Some(tx);
         self
     }
 
@@ -160,7 +181,7 @@ impl MatchActor {
     pub fn new(
         id: String,
         mut state: Match,
-        names: Vec<String>,
+        names: Vec<(String, bool)>,
         store: Store,
         dropout: DropoutPolicy,
         grace_seconds: u64,
@@ -171,8 +192,9 @@ impl MatchActor {
         // After a restart nobody is connected yet: the grace period starts now.
         let seats = names
             .into_iter()
-            .map(|name| SeatInfo {
+            .map(|(name, bot)| SeatInfo {
                 name,
+                bot,
                 gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
             })
             .collect();
@@ -180,6 +202,7 @@ impl MatchActor {
             *o = false;
         }
         let n = state.seats;
+        let finished = state.phase == Phase::Results;
         MatchActor {
             id,
             state,
@@ -193,7 +216,8 @@ impl MatchActor {
             dropout_told: vec![false; n],
             phrases,
             reveal: Reveal::All,
-            handoff: None,
+            notices: None,
+            finish_told: finished,
             max_offers: crate::limits::Limits::default().max_offers_per_match,
         }
     }
@@ -305,8 +329,8 @@ impl MatchActor {
                 };
                 let _ = reply.send(r);
             }
-            MatchMsg::HandSeat { seat, player, name, reply } => {
-                let r = self.hand_seat(seat, player, name).await;
+            MatchMsg::HandSeat { seat, player, name, bot, reply } => {
+                let r = self.hand_seat(seat, player, name, bot).await;
                 let _ = reply.send(r);
             }
             MatchMsg::Notice(text) => {
@@ -323,7 +347,7 @@ impl MatchActor {
 
     /// Gives a seat to another player: the seat's connection (if any) is let go, the handover
     /// is stored, and everyone's view shows the new name.
-    async fn hand_seat(&mut self, seat: usize, player: String, name: String) -> Result<(), ControlFailure> {
+    async fn hand_seat(&mut self, seat: usize, player: String, name: String, bot: bool) -> Result<(), ControlFailure> {
         if seat >= self.seats.len() {
             return Err(ControlFailure::Refused(GameError::BadStatement));
         }
@@ -334,11 +358,15 @@ impl MatchActor {
             }));
         }
         // The new name is in place before the commit broadcasts the state; put back on failure.
-        let before = (std::mem::replace(&mut self.seats[seat].name, name), self.seats[seat].gone_since);
+        let before = (
+            std::mem::replace(&mut self.seats[seat].name, name),
+            self.seats[seat].gone_since,
+            std::mem::replace(&mut self.seats[seat].bot, bot),
+        );
         self.seats[seat].gone_since = Some(now_ms());
         if let Err(e) = self.commit(vec![EventKind::SeatHanded { seat, player }]).await {
             tracing::error!(match_id = %self.id, error = %e, "could not store a seat handover");
-            (self.seats[seat].name, self.seats[seat].gone_since) = before;
+            (self.seats[seat].name, self.seats[seat].gone_since, self.seats[seat].bot) = before;
             return Err(ControlFailure::NotStored);
         }
         self.dropout_told[seat] = false;
@@ -390,8 +418,8 @@ impl MatchActor {
             DropoutPolicy::Bot => {
                 if !self.dropout_told[seat] {
                     self.dropout_told[seat] = true;
-                    if let Some(h) = &self.handoff {
-                        let _ = h.send((self.id.clone(), seat));
+                    if let Some(h) = &self.notices {
+                        let _ = h.send(ActorNotice::SeatNeedsBot { match_id: self.id.clone(), seat });
                     }
                     let f = json!({"type": "notice", "text": format!("{} left; a bot takes their seat so you can finish.", self.seats[seat].name)});
                     for c in self.conns.iter().flatten() {
@@ -443,7 +471,8 @@ impl MatchActor {
                 Vec::new()
             }
         };
-        let trust = analyse_log(self.state.config.clone(), &events, &self.phrases);
+        let bots: Vec<bool> = self.seats.iter().map(|s| s.bot).collect();
+        let trust = analyse_log_with_bots(self.state.config.clone(), &events, &self.phrases, &bots);
         let s = &self.state.config.scenario;
         let mut r = results(&self.state, &self.seats);
         r["trust"] = serde_json::to_value(&trust).unwrap_or(Value::Null);
@@ -466,24 +495,7 @@ impl MatchActor {
     /// window of [`crate::runtime::view::OFFER_WINDOW`] newest offers and every standing one.
     fn view(&mut self, seat: usize, now: Millis, all_offers: bool) -> Value {
         let dropout = self.dropout_info(seat, now);
-        let results = match (&self.results_cache, self.reveal) {
-            (Some(r), Reveal::Scores) => {
-                // Only scores and the analysis: other roles' briefs and points stay private.
-                let mut r = r.clone();
-                if let Some(roles) = r["roles"].as_array_mut() {
-                    for (i, role) in roles.iter_mut().enumerate() {
-                        if i != seat {
-                            if let Some(o) = role.as_object_mut() {
-                                o.remove("brief");
-                                o.remove("points");
-                            }
-                        }
-                    }
-                }
-                Some(r)
-            }
-            (r, _) => r.clone(),
-        };
+        let results = self.results_cache.as_ref().map(|r| results_for_seat(r, seat, self.reveal));
         state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results.as_ref(), now, all_offers)
     }
 
@@ -520,6 +532,12 @@ impl MatchActor {
         if state_changed {
             self.ensure_results().await;
             self.broadcast_state(at);
+            if self.state.phase == Phase::Results && !self.finish_told {
+                self.finish_told = true;
+                if let Some(h) = &self.notices {
+                    let _ = h.send(ActorNotice::Finished { match_id: self.id.clone() });
+                }
+            }
         }
         for f in chat_frames {
             for c in self.conns.iter().flatten() {

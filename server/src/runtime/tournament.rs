@@ -124,7 +124,11 @@ impl App {
         }
         let scenario = config.rounds[round].clone();
         let group_size = self.scenarios[&scenario].roles.len();
-        let plan = plan_round(&order, group_size, &history, round);
+        // Pairs who met in the session's other matches (before the tournament) are avoided too.
+        let ours: Vec<String> = s.tournament.lock().expect("tournament").matches.iter().flatten().cloned().collect();
+        let prior: Vec<Vec<String>> =
+            self.session_matches(&s.code).into_iter().filter(|m| !ours.contains(&m.id)).map(|m| m.seats).collect();
+        let plan = plan_round(&order, group_size, &history, &prior, round);
         let mut ids = Vec::new();
         for g in &plan.groups {
             let small_talk = !matches!(s.settings.small_talk, crate::runtime::session::SmallTalkTreatment::None);
@@ -151,6 +155,7 @@ impl App {
             t.matches.push(ids);
         }
         tracing::info!(session = %s.code, round = round + 1, matches = n, "tournament round started");
+        self.tell_standings(s).await;
         Ok(n)
     }
 
@@ -201,6 +206,69 @@ impl App {
     }
 }
 
+impl App {
+    /// A match reached its results: in a tournament, every player learns the new standings.
+    pub async fn match_finished(&self, match_id: &str) {
+        let Some(code) = self.matches.get(match_id).map(|m| m.session.clone()) else { return };
+        let Some(s) = self.sessions.get(&code).map(|s| s.clone()) else { return };
+        let ours = s.tournament.lock().expect("tournament").matches.iter().flatten().any(|m| m == match_id);
+        if ours {
+            self.tell_standings(&s).await;
+        }
+    }
+
+    /// Sends every player of the tournament a `tournament` frame: the round, their place and
+    /// their numbers. Trust (and the score that blends it) only rests on at least
+    /// `MIN_RATERS_SHOWN` ratings, so no single counterpart's private answer shows through.
+    pub async fn tell_standings(&self, s: &Session) {
+        let t = s.tournament.lock().expect("tournament").clone();
+        let Some(config) = t.config.clone() else { return };
+        let Ok((_, table)) = self.tournament_standings(s).await else { return };
+        let current: Vec<String> = t.matches.last().cloned().unwrap_or_default();
+        let byes: Vec<String> = t.plans.last().map(|p| p.byes.clone()).unwrap_or_default();
+        let mut finished = std::collections::HashSet::new();
+        for id in &current {
+            if let Some(m) = self.matches.get(id).map(|m| m.clone()) {
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                if m.tx.send(crate::runtime::match_actor::MatchMsg::Summary(tx)).await.is_ok() {
+                    if let Ok(sum) = rx.await {
+                        if sum.phase == crate::core::game::Phase::Results {
+                            finished.insert(id.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let of = table.len();
+        for row in &table {
+            let Some(p) = self.players_by_id.get(&row.player).map(|p| p.clone()) else { continue };
+            let status = if byes.contains(&p.id) {
+                "bye"
+            } else {
+                match p.seat() {
+                    Some((mid, _)) if current.contains(&mid) && !finished.contains(&mid) => "playing",
+                    _ if t.plans.len() >= config.rounds.len() && finished.len() == current.len() => "finished",
+                    _ => "between_rounds",
+                }
+            };
+            let shown = row.trust_raters >= crate::core::trust::MIN_RATERS_SHOWN;
+            p.send(&json!({
+                "type": "tournament",
+                "round": t.plans.len(),
+                "rounds": config.rounds.len(),
+                "status": status,
+                "standing": {
+                    "rank": row.rank, "of": of, "played": row.played, "byes": row.byes,
+                    "value": row.value,
+                    "trust": if shown { json!(row.trust) } else { Value::Null },
+                    "score": if shown { json!(row.score) } else { Value::Null },
+                    "trust_private": !shown,
+                },
+            }));
+        }
+    }
+}
+
 /// One row per player per finished tournament match: `(round, result, details)`.
 pub fn tournament_results(t: &TournamentState, reports: &[MatchReport]) -> Vec<(usize, MatchResult, Value)> {
     let mut out = Vec::new();
@@ -215,9 +283,10 @@ pub fn tournament_results(t: &TournamentState, reports: &[MatchReport]) -> Vec<(
                 let (lo, hi) = r.scenario.role_range(seat);
                 let value = normalised_value(a.points[seat], lo, hi);
                 let trust = r.trust.players.get(seat).and_then(|p| p.trust_earned);
+                let trust_raters = r.trust.players.get(seat).map(|p| p.trust_raters).unwrap_or(0);
                 out.push((
                     round,
-                    MatchResult { player: pid.clone(), round, value, trust },
+                    MatchResult { player: pid.clone(), round, value, trust, trust_raters },
                     json!({"match_id": r.id, "player": pid, "role": r.scenario.roles[seat].id, "points": a.points[seat],
                            "role_min": lo, "role_max": hi, "outcome": if r.state.deal().is_some() { "deal" } else { "impasse" }}),
                 ));

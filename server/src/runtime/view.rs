@@ -6,14 +6,58 @@ use crate::core::game::{ChatLine, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
 use crate::core::scoring::{analyse_outcome, issue_type, nash_package, package_points, pareto_frontier, Package};
 use crate::core::survey::QUESTIONS;
+use crate::core::trust::MIN_RATERS_SHOWN;
 use serde_json::{json, Map, Value};
 
-/// Per-seat facts the core does not hold: names and when each went away.
+/// Per-seat facts the core does not hold: names, bots, and when each went away.
 pub struct SeatInfo {
     /// Display name.
     pub name: String,
+    /// Held by one of the server's bots.
+    pub bot: bool,
     /// When the player disconnected, if they are away.
     pub gone_since: Option<Millis>,
+}
+
+/// The results reveal as one seat may see it. `reveal = Scores` keeps other roles' briefs and
+/// points private. Trust numbers built from others' survey answers are shown only when they
+/// average at least [`MIN_RATERS_SHOWN`] people (otherwise they would give away what a
+/// counterpart answered in private); other players' own trust lines are never shown.
+pub fn results_for_seat(results: &Value, seat: usize, reveal: crate::runtime::session::Reveal) -> Value {
+    let mut r = results.clone();
+    if reveal == crate::runtime::session::Reveal::Scores {
+        if let Some(roles) = r["roles"].as_array_mut() {
+            for (i, role) in roles.iter_mut().enumerate() {
+                if i != seat {
+                    if let Some(o) = role.as_object_mut() {
+                        o.remove("brief");
+                        o.remove("points");
+                    }
+                }
+            }
+        }
+    }
+    let trust = &mut r["trust"];
+    let my_rating_counted = trust["players"][seat]["gave_rating"].as_bool().unwrap_or(false);
+    let others_ratings = trust["ratings"].as_u64().unwrap_or(0).saturating_sub(u64::from(my_rating_counted));
+    if others_ratings < MIN_RATERS_SHOWN as u64 && trust.is_object() {
+        trust["trust_built"] = Value::Null;
+        trust["trust_built_private"] = json!(true);
+    }
+    if let Some(players) = trust["players"].as_array_mut() {
+        for (i, p) in players.iter_mut().enumerate() {
+            let Some(o) = p.as_object_mut() else { continue };
+            let enough = o.get("trust_raters").and_then(Value::as_u64).unwrap_or(0) >= MIN_RATERS_SHOWN as u64;
+            if i != seat {
+                o.remove("trust_earned");
+                o.remove("sentences");
+            } else if !enough {
+                o.insert("trust_earned".into(), Value::Null);
+                o.insert("trust_earned_private".into(), json!(true));
+            }
+        }
+    }
+    r
 }
 
 /// A package as `{issue_id: option_index}`.
@@ -42,6 +86,14 @@ fn outcome_json(s: &Scenario, o: &Outcome) -> Value {
         Outcome::Deal { package } => json!({ "kind": "deal", "package": package_json(s, package) }),
         Outcome::Impasse { reason } => json!({ "kind": "impasse", "reason": reason }),
         Outcome::Abandoned { reason } => json!({ "kind": "abandoned", "reason": reason }),
+    }
+}
+
+/// Who walked away, if someone did: `{seat, name}`.
+fn walked_away_json(m: &Match, seats: &[SeatInfo]) -> Value {
+    match m.walked_away {
+        Some(w) => json!({"seat": w, "name": seats.get(w).map(|x| x.name.as_str()).unwrap_or("")}),
+        None => Value::Null,
     }
 }
 
@@ -153,6 +205,7 @@ pub fn state_for(
         "offers_complete": all_offers || recent == 0,
         "offers_total": m.offers.len(),
         "outcome": m.outcome.as_ref().map(|o| outcome_json(s, o)),
+        "walked_away": walked_away_json(m, seats),
         "survey": survey,
         "results": if m.phase == Phase::Results { results.cloned() } else { None },
         "dropout": dropout.cloned(),
@@ -194,6 +247,7 @@ pub fn results(m: &Match, seats: &[SeatInfo]) -> Value {
         .collect();
     json!({
         "outcome": m.outcome.as_ref().map(|o| outcome_json(s, o)),
+        "walked_away": walked_away_json(m, seats),
         "roles": roles,
         "joint_value": a.joint_value,
         "max_joint_value": a.max_joint_value,
@@ -207,6 +261,15 @@ pub fn results(m: &Match, seats: &[SeatInfo]) -> Value {
         "issues": issues,
         "feedback": feedback(s, m, deal.as_ref(), &a, nash.as_ref().map(|n| &n.points)),
     })
+}
+
+/// "a", "a and b", "a, b and c".
+fn list_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {}", init.join(", "), last),
+    }
 }
 
 /// Short sentences on what could have been better, computed from the outcome.
@@ -240,11 +303,11 @@ pub fn feedback(
                     .roles
                     .iter()
                     .zip(b.points.iter().zip(&a.points))
-                    .map(|(r, (x, y))| format!("{} +{}", r.name, x - y))
+                    .map(|(r, (x, y))| format!("{} {} more points", r.name, x - y))
                     .collect();
                 out.push(format!(
                     "Value was left on the table: another package gave everyone at least as much ({}). Trading issues that matter little to you for ones that matter a lot finds it.",
-                    gains.join(", ")
+                    list_words(&gains)
                 ));
             } else {
                 out.push("Your deal is Pareto-optimal: no package would have made one of you better off without costing the other.".into());
@@ -258,9 +321,11 @@ pub fn feedback(
         }
         (Some(Outcome::Impasse { .. }), None) => {
             if let Some(n) = nash_points {
+                let each: Vec<String> =
+                    s.roles.iter().zip(n).map(|(r, p)| format!("{} {} points", r.name, p)).collect();
                 out.push(format!(
-                    "No deal, but a package existed that gave everyone at least their walk-away value (for example {:?} points): asking about interests helps find it.",
-                    n
+                    "No deal, but a package existed that gave everyone at least their walk-away value (for example {}): asking about interests helps find it.",
+                    list_words(&each)
                 ));
             } else {
                 out.push(
