@@ -122,8 +122,65 @@ fn f(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.4}")).unwrap_or_default()
 }
 
-fn package_text(s: &Scenario, pkg: &[usize]) -> String {
-    s.issues.iter().zip(pkg).map(|(i, &o)| format!("{}={}", i.id, i.options[o])).collect::<Vec<_>>().join("; ")
+/// A package in words: `Issue name: option; Issue name: option; ...`, in the scenario's issue order.
+pub fn package_text(s: &Scenario, pkg: &[usize]) -> String {
+    s.issues.iter().zip(pkg).map(|(i, &o)| format!("{}: {}", i.name, i.options[o])).collect::<Vec<_>>().join("; ")
+}
+
+/// A Unix-milliseconds instant in ISO 8601 UTC, `YYYY-MM-DDTHH:MM:SS.mmmZ` (proleptic Gregorian
+/// calendar; days to a civil date by H. Hinnant's `civil_from_days`).
+pub fn iso8601(ms: Millis) -> String {
+    let (days, t) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let z = days + 719_468;
+    let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097));
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let (d, m) = (doy - (153 * mp + 2) / 5 + 1, if mp < 10 { mp + 3 } else { mp - 9 });
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (h, min, sec, milli) = (t / 3_600_000, t / 60_000 % 60, t / 1000 % 60, t % 1000);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{sec:02}.{milli:03}Z")
+}
+
+/// A plain decimal number: an optional sign, digits, and optionally a point and more digits.
+fn is_plain_number(s: &str) -> bool {
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    match unsigned.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(unsigned),
+    }
+}
+
+/// A CSV cell made safe to open in a spreadsheet (CSV formula injection, OWASP rule): text that
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula, so it
+/// gets a leading `'`. A plain number (`-3`, `-0.2500`) is left as it is, so it stays a number.
+pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') if !is_plain_number(cell) => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// The one way this module writes CSV: every cell of every record (header included) goes
+/// through [`safe_cell`].
+struct SafeCsv(csv::Writer<Vec<u8>>);
+
+impl SafeCsv {
+    fn new<S: AsRef<str>>(header: impl IntoIterator<Item = S>) -> SafeCsv {
+        let mut w = SafeCsv(csv::Writer::from_writer(Vec::new()));
+        w.record(header);
+        w
+    }
+
+    fn record<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        let cells = cells.into_iter().map(|c| safe_cell(c.as_ref()).into_owned());
+        self.0.write_record(cells).expect("csv to memory");
+    }
+
+    fn finish(self) -> Vec<u8> {
+        self.0.into_inner().expect("csv flush")
+    }
 }
 
 /// The columns of `matches.csv`.
@@ -133,7 +190,9 @@ pub const MATCH_COLUMNS: &[&str] = &[
     "scenario",
     "small_talk",
     "created_at",
+    "created_at_iso",
     "ended_at",
+    "ended_at_iso",
     "phase",
     "outcome",
     "outcome_reason",
@@ -156,8 +215,7 @@ pub const MATCH_COLUMNS: &[&str] = &[
 
 /// One row per match.
 pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(MATCH_COLUMNS).expect("csv to memory");
+    let mut w = SafeCsv::new(MATCH_COLUMNS);
     for r in reports {
         let a = r.analysis.as_ref();
         let phase =
@@ -168,7 +226,9 @@ pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
             r.scenario.id.clone(),
             r.small_talk.to_string(),
             r.created_at.to_string(),
+            iso8601(r.created_at),
             r.ended_at.map(|t| t.to_string()).unwrap_or_default(),
+            r.ended_at.map(iso8601).unwrap_or_default(),
             phase,
             r.outcome_kind().into(),
             r.outcome_reason(),
@@ -188,9 +248,9 @@ pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
             r.state.chat.iter().filter(|c| c.seat.is_some()).count().to_string(),
             r.seats.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(" "),
         ];
-        w.write_record(&row).expect("csv to memory");
+        w.record(&row);
     }
-    w.into_inner().expect("csv flush")
+    w.finish()
 }
 
 /// The columns of `players.csv`.
@@ -233,8 +293,7 @@ pub fn player_columns() -> Vec<String> {
 
 /// One row per player per match.
 pub fn players_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(player_columns()).expect("csv to memory");
+    let mut w = SafeCsv::new(player_columns());
     for r in reports {
         for (seat, (pid, name)) in r.seats.iter().enumerate() {
             let t = &r.trust.players[seat];
@@ -280,10 +339,10 @@ pub fn players_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
                     .iter()
                     .map(|q| answer.and_then(|a| a.ratings.get(q.id)).map(|v| v.to_string()).unwrap_or_default()),
             );
-            w.write_record(&row).expect("csv to memory");
+            w.record(&row);
         }
     }
-    w.into_inner().expect("csv flush")
+    w.finish()
 }
 
 /// The full event logs as JSON.
@@ -481,10 +540,10 @@ pub fn transcript(r: &MatchReport) -> Value {
     json!({"match_id": r.id, "scenario": s.id, "players": r.seats.iter().map(|x| &x.1).collect::<Vec<_>>(), "items": items})
 }
 
-/// A CSV of JSON rows with the given columns (numbers with 4 decimals, null as empty).
+/// A CSV of JSON rows with the given columns (numbers with 4 decimals, null as empty; cells made
+/// safe for spreadsheets as in [`safe_cell`]).
 pub fn rows_csv(rows: &Value, columns: &[&str]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(columns).expect("csv to memory");
+    let mut w = SafeCsv::new(columns);
     for r in rows.as_array().map(|a| a.as_slice()).unwrap_or_default() {
         let cells: Vec<String> = columns
             .iter()
@@ -495,7 +554,113 @@ pub fn rows_csv(rows: &Value, columns: &[&str]) -> Vec<u8> {
                 v => v.to_string(),
             })
             .collect();
-        w.write_record(&cells).expect("csv to memory");
+        w.record(&cells);
     }
-    w.into_inner().expect("csv flush")
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_left_as_numbers() {
+        for n in ["-3", "-0.2500", "+7", "42", "0.5000", "-13", "0", "-100.0000"] {
+            assert_eq!(safe_cell(n), n, "{n:?} is a number");
+        }
+    }
+
+    #[test]
+    fn each_formula_start_is_neutralised() {
+        for (cell, safe) in [
+            ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            // Not plain decimals, so text: neutralised too.
+            ("-", "'-"),
+            ("+", "'+"),
+            ("-1e5", "'-1e5"),
+            ("-3.", "'-3."),
+            ("-inf", "'-inf"),
+            ("--3", "'--3"),
+        ] {
+            assert_eq!(safe_cell(cell), safe, "{cell:?}");
+        }
+        for plain in ["", "Ana", "a=b", "1+1", "'=x", " =x", "North 0 · South 3", "Food packs: North 0 · South 3"] {
+            assert_eq!(safe_cell(plain), plain, "{plain:?} is left alone");
+        }
+    }
+
+    #[test]
+    fn rows_csv_neutralises_text_but_not_numbers() {
+        let rows = json!([
+            {"name": "=1+1", "points": -3, "value": -0.25, "n": null},
+            {"name": "-42", "points": 7, "value": 0.5, "n": "@x"},
+        ]);
+        let out = String::from_utf8(rows_csv(&rows, &["name", "points", "value", "n"])).unwrap();
+        assert_eq!(out, "name,points,value,n\n'=1+1,-3,-0.2500,\n-42,7,0.5000,'@x\n");
+    }
+
+    #[test]
+    fn iso8601_known_instants() {
+        for (ms, iso) in [
+            (0, "1970-01-01T00:00:00.000Z"),
+            (-1, "1969-12-31T23:59:59.999Z"),
+            (1_796_067_381_123, "2026-11-30T19:36:21.123Z"),
+            (951_868_799_999, "2000-02-29T23:59:59.999Z"),
+            (-11_670_912_000_000, "1600-03-01T00:00:00.000Z"),
+            (253_402_300_799_999, "9999-12-31T23:59:59.999Z"),
+        ] {
+            assert_eq!(iso8601(ms), iso, "{ms}");
+        }
+    }
+
+    #[test]
+    fn iso8601_agrees_with_counting_days_one_by_one() {
+        let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let month_days = |y: i64, m: i64| match m {
+            2 if leap(y) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        // Forwards from 1970 to past 2400, and backwards to before 1600.
+        let (mut y, mut m, mut d) = (1970i64, 1i64, 1i64);
+        for day in 0..160_000i64 {
+            let ms = day * 86_400_000 + 45_296_789; // 12:34:56.789
+            assert_eq!(iso8601(ms), format!("{y:04}-{m:02}-{d:02}T12:34:56.789Z"));
+            d += 1;
+            if d > month_days(y, m) {
+                (d, m) = (1, m + 1);
+                if m > 12 {
+                    (m, y) = (1, y + 1);
+                }
+            }
+        }
+        let (mut y, mut m, mut d) = (1969i64, 12i64, 31i64);
+        for day in 1..160_000i64 {
+            assert_eq!(iso8601(-day * 86_400_000), format!("{y:04}-{m:02}-{d:02}T00:00:00.000Z"));
+            d -= 1;
+            if d == 0 {
+                m -= 1;
+                if m == 0 {
+                    (m, y) = (12, y - 1);
+                }
+                d = month_days(y, m);
+            }
+        }
+    }
+
+    #[test]
+    fn packages_are_written_with_issue_and_option_names() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/campsite.toml");
+        let s = crate::core::scenario::load_file(&path).unwrap();
+        assert_eq!(
+            package_text(&s, &[0, 3, 1]),
+            "Food packs: North 0 · South 3; Water jugs: North 3 · South 0; Firewood bundles: North 1 · South 2"
+        );
+    }
 }
