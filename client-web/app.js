@@ -1,8 +1,8 @@
 // Parley browser client: one page, no build step. See docs/protocol.md for the frames.
 
 import { h, clear, show, $ } from './js/dom.js';
-import { Connection, loadToken, saveToken } from './js/conn.js';
-import { phaseLabel, clock, errorSentence, pts, spokenDuration, outcomeSentence } from './js/format.js';
+import { Connection, tokenFor, keepToken, forgetToken, lastCode } from './js/conn.js';
+import { phaseLabel, clock, errorSentence, pts, spokenDuration, outcomeSentence, versusBatna } from './js/format.js';
 import { briefPanel } from './js/brief.js';
 import { ChatPanel } from './js/chat.js';
 import { BargainPanel } from './js/bargain.js';
@@ -13,7 +13,17 @@ import { PriorityList } from './js/priorities.js';
 
 const NAME_KEY = 'parley.name';
 
+// Requests that change the match: sent one at a time (see MatchView's send).
+const FLIGHT_TYPES = new Set([
+  'offer', 'accept', 'reject', 'withdraw', 'walk_away', 'ready', 'survey', 'skip_survey', 'guess_priorities', 'disclose',
+]);
+
 const app = {
+  // The join code this page is about: from the link (?code=), else the last one joined here.
+  code: '',
+  tournament: null, // the last `tournament` frame (round, standing)
+  offers: new Map(), // offer id → offer, for the current match (state frames may carry a window)
+  offersMatch: null,
   view: 'connecting',
   joined: null,
   waiting: null,
@@ -26,13 +36,13 @@ const app = {
   noticeTimer: null,
 };
 
-const conn = new Connection({ onMessage, onStatus });
+const conn = new Connection({ onMessage, onStatus, token: () => tokenFor(app.code) });
 
 // ---------------------------------------------------------------- screens
 
 function setView(view) {
   app.view = view;
-  for (const name of ['connecting', 'join', 'waiting', 'match']) {
+  for (const name of ['connecting', 'join', 'waiting', 'match', 'replaced']) {
     show($(`#screen-${name}`), name === view);
   }
   document.body.dataset.view = view;
@@ -79,6 +89,10 @@ function onStatus(status, info = {}) {
     setConnBanner('Connection lost — reconnecting…', 'lost');
   } else if (status === 'closed') {
     setConnBanner('Disconnected. Reload the page to continue.', 'lost');
+  } else if (status === 'replaced') {
+    setConnBanner('');
+    setView('replaced');
+    $('#use-this-tab').focus();
   } else if (status === 'open') {
     if (info.resumed) {
       setConnBanner('Back online', 'ok');
@@ -86,7 +100,7 @@ function onStatus(status, info = {}) {
     } else {
       setConnBanner('');
     }
-    if (!loadToken()) {
+    if (!tokenFor(app.code)) {
       // Nothing to resume: the player joins.
       app.joined = null;
       app.state = null;
@@ -106,7 +120,10 @@ function onMessage(msg) {
     case 'joined':
       app.joined = msg;
       app.pendingJoin = false;
-      if (msg.token) saveToken(msg.token);
+      if (msg.session && msg.session.code) {
+        app.code = msg.session.code;
+        if (msg.token) keepToken(app.code, msg.token);
+      }
       if (msg.name) {
         try {
           localStorage.setItem(NAME_KEY, msg.name);
@@ -123,7 +140,18 @@ function onMessage(msg) {
     case 'waiting':
       app.waiting = msg;
       renderWaiting();
-      if (!app.state || app.state.phase === undefined) setView('waiting');
+      if (!app.state || app.state.phase === undefined || app.view !== 'match') setView('waiting');
+      break;
+    case 'left':
+      // Out of the waiting line: this device forgets the seat, the join form comes back.
+      forgetToken(app.code);
+      app.joined = null;
+      app.waiting = null;
+      showJoin();
+      break;
+    case 'tournament':
+      app.tournament = msg;
+      if (app.match) app.match.renderTournament();
       break;
     case 'state':
       onState(msg);
@@ -133,6 +161,7 @@ function onMessage(msg) {
       else app.pendingHistory = msg.lines || [];
       break;
     case 'chat':
+      if (app.match) app.match.endFlight('chat');
       if (app.match) {
         if (app.state && msg.seat === app.state.you.seat) app.match.chat.delivered(msg.text);
         app.match.chat.add(msg);
@@ -181,7 +210,8 @@ function onError(msg) {
   const code = msg.code;
   const text = errorSentence(code, msg.message);
   if (code === 'bad_token' || code === 'removed') {
-    saveToken(null);
+    // An unknown token is forgotten; a removed player's is kept, so that a reload still says why.
+    if (code === 'bad_token') forgetToken(app.code);
     app.joined = null;
     app.state = null;
     app.match = null;
@@ -194,8 +224,15 @@ function onError(msg) {
     setConnBanner(text, 'lost');
     return;
   }
-  if (code === 'too_slow') {
-    setConnBanner(text, 'lost');
+  if (code === 'too_slow' || code === 'replaced') {
+    if (code === 'too_slow') setConnBanner(text, 'lost');
+    return;
+  }
+  if (app.view === 'waiting') {
+    const el = document.querySelector('[data-error-for="waiting"]');
+    el.textContent = text;
+    el.hidden = false;
+    setWaitingBusy(false);
     return;
   }
   const area = errorArea(code);
@@ -209,14 +246,29 @@ function onError(msg) {
     return;
   }
   if (app.match) {
+    app.match.endFlight();
     app.match.showError(area, text, code);
   } else {
     showNotice(text);
   }
 }
 
+/**
+ * State frames after the first carry only the newest offers and every standing one: merge
+ * them into the offers seen so far, so the page always has the whole history.
+ */
+function mergeOffers(state) {
+  if (app.offersMatch !== state.match_id || state.offers_complete) {
+    app.offers = new Map();
+    app.offersMatch = state.match_id;
+  }
+  for (const o of state.offers || []) app.offers.set(o.id, o);
+  state.offers = [...app.offers.values()].sort((a, b) => a.id - b.id);
+}
+
 function onState(state) {
   const prev = app.state;
+  mergeOffers(state);
   app.state = state;
   if (!app.match || app.match.matchId !== state.match_id) {
     app.match = new MatchView(state);
@@ -227,7 +279,7 @@ function onState(state) {
       app.pendingHistory = null;
     }
   }
-  if (app.view !== 'match') {
+  if (app.view !== 'match' && app.view !== 'replaced') {
     setView('match');
     const main = $('#main');
     if (main) main.focus({ preventScroll: true });
@@ -375,8 +427,36 @@ function firstSentences(text) {
 
 // ---------------------------------------------------------------- waiting
 
+function setWaitingBusy(busy) {
+  for (const b of document.querySelectorAll('#screen-waiting button')) b.disabled = busy;
+  $('#bot-strategy').disabled = busy;
+}
+
+/** "Not you?": forget this device's seat for the session and show the join form. */
+function notYou() {
+  forgetToken(app.code);
+  app.joined = null;
+  app.waiting = null;
+  app.state = null;
+  app.match = null;
+  clear($('#screen-match'));
+  // A fresh connection without the token: the seat stays where it is for its real player.
+  conn.restart();
+  showJoin();
+}
+
+function renderNotYou(el) {
+  const name = app.joined && app.joined.name;
+  $('.not-you-text', el).textContent = name ? `Playing as ${name}.` : '';
+  el.hidden = !name;
+}
+
 function renderWaiting() {
   const w = app.waiting;
+  $('#bot-offer').hidden = !(w && w.bot_offer);
+  $('[data-error-for="waiting"]').hidden = true;
+  setWaitingBusy(false);
+  renderNotYou($('[data-testid="not-you-waiting"]'));
   const ahead = $('#waiting-ahead');
   const msg = $('#waiting-message');
   const sess = $('#waiting-session');
@@ -399,7 +479,16 @@ class MatchView {
     this.state = state;
     this.phase = null;
 
-    const send = (msg) => conn.send(msg);
+    // One request at a time: a second click while the first is on its way is not sent (a
+    // double click must not make two offers), and the action buttons stay disabled until the
+    // server answers with a state or an error.
+    this.inFlight = null;
+    const send = (msg) => {
+      if (FLIGHT_TYPES.has(msg.type) && this.inFlight) return true;
+      const ok = conn.send(msg);
+      if (ok && FLIGHT_TYPES.has(msg.type)) this.startFlight(msg.type);
+      return ok;
+    };
     const setLastAction = (area) => {
       app.lastAction = area;
       this.clearError(area);
@@ -439,7 +528,7 @@ class MatchView {
 
     // Prep: guess what matters most to the counterpart, before talking.
     this.guessList = new PriorityList(state.scenario.issues, { testid: 'guess-priorities', prefix: 'guess' });
-    this.guessButton = h('button', { type: 'button', class: 'secondary', testid: 'guess-submit' }, 'Save my guess');
+    this.guessButton = h('button', { type: 'button', class: 'secondary', testid: 'guess-submit', 'data-action': 'true' }, 'Save my guess');
     this.guessStatus = h('p', { class: 'muted small', testid: 'guess-status', 'aria-live': 'polite' });
     this.guessError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'guess', role: 'alert', hidden: true });
     this.guessTitle = h('h2', null, 'Before you talk');
@@ -479,7 +568,7 @@ class MatchView {
     this.generalError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'general', role: 'alert', hidden: true });
 
     // Ready bar (prep and small talk).
-    this.readyButton = h('button', { type: 'button', class: 'primary', testid: 'ready' }, 'Ready');
+    this.readyButton = h('button', { type: 'button', class: 'primary', testid: 'ready', 'data-action': 'true' }, 'Ready');
     this.readyButton.addEventListener('click', () => {
       setLastAction('ready');
       if (!send({ type: 'ready' })) this.showError('ready', 'You are offline. Try again when you are back online.');
@@ -496,6 +585,18 @@ class MatchView {
     );
 
     this.phaseIntro = h('section', { class: 'phase-intro', testid: 'phase-intro' });
+    this.tournamentCard = h('section', { class: 'card tournament-card', testid: 'tournament-standing', hidden: true });
+    this.roundIntro = h('section', { class: 'card calm round-intro', testid: 'round-intro', hidden: true });
+    this.offerAlert = h('div', { class: 'offer-alert', testid: 'offer-alert', role: 'alert', hidden: true });
+    this.notYou = h(
+      'button',
+      { type: 'button', class: 'link-button small not-you-button', testid: 'not-you-match' },
+      'Not you?',
+    );
+    this.notYou.addEventListener('click', () => {
+      const name = this.state && this.state.you ? this.state.you.name : '';
+      if (window.confirm(`This page is playing as ${name}. Leave this seat to ${name} and join as someone else?`)) notYou();
+    });
     this.briefDrawer = h('section', { class: 'brief-drawer card', id: 'brief-drawer', testid: 'brief-panel', 'aria-label': 'Your brief' });
     this.briefDrawer.appendChild(briefPanel(state.scenario, state.you));
 
@@ -509,15 +610,93 @@ class MatchView {
         'div',
         { class: 'match-strip' },
         h('div', { class: 'match-who' }, this.roleChip, this.players),
-        this.briefToggle,
+        h('div', { class: 'match-tools' }, this.briefToggle, this.notYou),
       ),
+      this.roundIntro,
       this.presence,
       this.generalError,
+      this.offerAlert,
+      this.tournamentCard,
       this.phaseIntro,
       this.readyBar,
       this.briefDrawer,
       this.guessCard,
       this.layout,
+    );
+  }
+
+  startFlight(type) {
+    this.inFlight = type;
+    this.el.dataset.busy = 'true';
+    for (const b of this.el.querySelectorAll('button[data-action]')) b.disabled = true;
+    clearTimeout(this.flightTimer);
+    // The answer can be lost with the connection: the buttons come back in any case.
+    this.flightTimer = setTimeout(() => this.endFlight(), 10000);
+  }
+
+  /** The server answered (a state, an error): the buttons work again. */
+  endFlight(kind) {
+    if (!this.inFlight || (kind === 'chat' && this.inFlight !== 'disclose')) return;
+    this.inFlight = null;
+    clearTimeout(this.flightTimer);
+    delete this.el.dataset.busy;
+    if (this.state) this.update(this.state, this.state, { refresh: true });
+  }
+
+  /** Between tournament rounds: where the player stands (trust only from 3 ratings on). */
+  renderTournament() {
+    const t = app.tournament;
+    const s = this.state;
+    clear(this.tournamentCard);
+    this.tournamentCard.hidden = !(t && s && s.phase === 'results');
+    if (t && s) this.renderRoundIntro(t);
+    if (this.tournamentCard.hidden) return;
+    const st = t.standing || {};
+    const next =
+      t.status === 'finished' || t.round >= t.rounds
+        ? 'That was the last round.'
+        : `Round ${t.round + 1} starts when your facilitator is ready.`;
+    this.tournamentCard.append(
+      h('h2', null, `Tournament · round ${t.round} of ${t.rounds}`),
+      h('p', { class: 'big', testid: 'tournament-rank' }, standingWords(st)),
+      h('p', { class: 'muted' }, standingDetail(st)),
+      h('p', { class: 'muted small' }, next),
+    );
+  }
+
+  /** A new round's match opens on a card naming the round, until the player goes on. */
+  renderRoundIntro(t) {
+    const s = this.state;
+    const key = `parley.roundSeen.${s.match_id}`;
+    let seen = false;
+    try {
+      seen = sessionStorage.getItem(key) === '1';
+    } catch {
+      /* ignore */
+    }
+    const fresh = t.status === 'playing' && t.round > 1 && s.phase !== 'results' && !seen;
+    this.roundIntro.hidden = !fresh;
+    this.el.classList.toggle('between-rounds', fresh);
+    if (!fresh) return;
+    clear(this.roundIntro);
+    const go = h('button', { type: 'button', class: 'primary', testid: 'round-start' }, `Go to round ${t.round}`);
+    go.addEventListener('click', () => {
+      try {
+        sessionStorage.setItem(key, '1');
+      } catch {
+        /* ignore */
+      }
+      this.roundIntro.hidden = true;
+      this.el.classList.remove('between-rounds');
+      window.scrollTo({ top: 0 });
+    });
+    const others = s.players.filter((p) => p.seat !== s.you.seat).map((p) => p.name);
+    this.roundIntro.append(
+      h('h1', { testid: 'round-title' }, `Round ${t.round} of ${t.rounds}`),
+      h('p', { class: 'big' }, standingWords(t.standing || {}, true)),
+      h('p', { class: 'muted' }, standingDetail(t.standing || {})),
+      h('p', null, `This round: ${s.scenario.title}, as ${s.you.role.name}, with ${others.join(', ') || 'a new partner'}.`),
+      h('div', { class: 'button-row center' }, go),
     );
   }
 
@@ -572,13 +751,19 @@ class MatchView {
   refreshEnabled() {
     const s = this.state;
     const online = conn.isOpen();
-    const chatPhase = ['prep', 'small_talk', 'bargaining'].includes(s.phase);
+    const chatPhase = ['small_talk', 'bargaining'].includes(s.phase);
     this.chat.setEnabled(chatPhase && !s.paused, s.paused ? 'The game is paused' : 'Write a message…');
     this.disclose.setEnabled(s.phase === 'bargaining' && !s.paused);
     if (!online) this.chat.sendButton.disabled = false; // let the player try: the offline message explains
   }
 
-  update(state, prev) {
+  update(state, prev, { refresh = false } = {}) {
+    if (!refresh && this.inFlight) {
+      // The answer to the request in flight (or news that replaces it).
+      this.inFlight = null;
+      clearTimeout(this.flightTimer);
+      delete this.el.dataset.busy;
+    }
     this.state = state;
     const phase = state.phase;
     const phaseChanged = this.phase !== phase;
@@ -626,16 +811,18 @@ class MatchView {
     show(this.disclose.el, phase === 'bargaining');
     if (phase === 'bargaining') this.disclose.setIssues(state.scenario.issues);
 
-    // Panels per phase.
-    const chatPhase = ['prep', 'small_talk', 'bargaining'].includes(phase);
+    // Panels per phase. Preparation is for reading: chat opens with the conversation.
+    const chatPhase = ['small_talk', 'bargaining'].includes(phase);
     show(this.chat.el, chatPhase);
     show(this.bargain.el, phase === 'bargaining');
     show(this.survey.el, phase === 'survey');
     show(this.results, phase === 'results');
     this.layout.dataset.phase = phase;
     if (phase === 'bargaining') {
-      this.bargain.update(state);
-      this.announceOffers(state, prev);
+      this.bargain.update(state, { refresh });
+      if (!refresh) this.announceOffers(state, prev);
+    } else {
+      this.offerAlert.hidden = true;
     }
     if (phase === 'survey') this.survey.update(state);
     if (phase === 'results' && state.results && !this.resultsBuilt) {
@@ -644,24 +831,48 @@ class MatchView {
       this.results.appendChild(
         resultsView(state, {
           onLeave: () => {
-            saveToken(null);
+            forgetToken(app.code);
             location.href = location.pathname;
           },
         }),
       );
     }
+    this.renderTournament();
     this.refreshEnabled();
+    if (this.inFlight) for (const b of this.el.querySelectorAll('button[data-action]')) b.disabled = true;
     updateCountdown();
   }
 
+  /** A new offer from someone else: said to screen readers, and shown where the eye is. */
   announceOffers(state, prev) {
     if (!prev || prev.match_id !== state.match_id) return;
     const before = new Set((prev.offers || []).map((o) => o.id));
-    for (const o of state.offers || []) {
-      if (!before.has(o.id) && o.seat !== state.you.seat) {
-        announce(`New offer from ${this.playerName(o.seat)}, worth ${pts(o.value_to_you)} to you.`);
+    const fresh = (state.offers || []).filter((o) => !before.has(o.id) && o.seat !== state.you.seat && o.status === 'standing');
+    if (!fresh.length) return;
+    const o = fresh[fresh.length - 1];
+    const text = `New offer from ${this.playerName(o.seat)}: worth ${pts(o.value_to_you)} to you, ${versusBatna(o.value_to_you, state.you.batna)}.`;
+    announce(text);
+    clear(this.offerAlert);
+    const see = h('button', { type: 'button', class: 'secondary small', testid: 'offer-alert-see' }, 'See the offer');
+    see.addEventListener('click', () => {
+      this.offerAlert.hidden = true;
+      const card = this.el.querySelector(`[data-offer-id="${o.id}"]`);
+      if (card) {
+        card.scrollIntoView({ block: 'center', behavior: 'smooth' });
+        const first = card.querySelector('button');
+        if (first) first.focus({ preventScroll: true });
       }
-    }
+    });
+    const close = h('button', { type: 'button', class: 'link-button small', 'aria-label': 'Dismiss the offer alert' }, 'Dismiss');
+    close.addEventListener('click', () => {
+      this.offerAlert.hidden = true;
+    });
+    this.offerAlert.append(h('span', { class: 'offer-alert-text' }, text), see, close);
+    this.offerAlert.hidden = false;
+    clearTimeout(this.offerAlertTimer);
+    this.offerAlertTimer = setTimeout(() => {
+      this.offerAlert.hidden = true;
+    }, 20000);
   }
 
   updatePresence(state) {
@@ -698,7 +909,7 @@ class MatchView {
     let text = '';
     if (phase === 'prep') {
       title = 'Read your brief';
-      text = `You will negotiate with ${withWho}. Read the situation, your private brief and your points. Everything marked private is for your eyes only.`;
+      text = `You will negotiate with ${withWho}. Read the situation, your private brief and your points. Everything marked private is for your eyes only. The chat opens when the conversation starts.`;
     } else if (phase === 'small_talk') {
       title = 'Get to know each other';
       text = `Chat with ${withWho} before any business. The conversation starter below can help. No offers yet.`;
@@ -761,6 +972,28 @@ class MatchView {
   }
 }
 
+// ---------------------------------------------------------------- tournament words
+
+function ordinal(n) {
+  const v = n % 100;
+  const suffix = v >= 11 && v <= 13 ? 'th' : { 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] || 'th';
+  return `${n}${suffix}`;
+}
+
+function standingWords(st, before) {
+  if (!st || typeof st.rank !== 'number') return '';
+  if (!st.played) return before ? 'The first round: everyone starts level.' : 'No match played yet.';
+  return `You are ${ordinal(st.rank)} of ${st.of}${before ? ' so far' : ''}.`;
+}
+
+function standingDetail(st) {
+  if (!st || !st.played) return '';
+  const parts = [`Value ${Math.round((st.value || 0) * 100)}/100 over ${st.played} match${st.played === 1 ? '' : 'es'}`];
+  if (typeof st.trust === 'number') parts.push(`trust ${Math.round(st.trust)}/100`);
+  else if (st.trust_private) parts.push('your trust score shows once at least 3 people have rated you');
+  return `${parts.join('; ')}.`;
+}
+
 // ---------------------------------------------------------------- countdown
 
 function updateCountdown() {
@@ -772,8 +1005,11 @@ function updateCountdown() {
   }
   show(el, true);
   if (s.paused) {
-    el.textContent = 'Paused';
-    el.dataset.remaining = '';
+    // The clock is stopped: what is left is what was left when it stopped.
+    const left = typeof s.paused_at === 'number' ? s.deadline - s.paused_at : null;
+    el.textContent = left === null ? 'Paused' : `${clock(left)} left · paused`;
+    el.dataset.remaining = left === null ? '' : String(Math.max(0, Math.ceil(left / 1000)));
+    el.setAttribute('aria-label', left === null ? 'Paused' : `${spokenDuration(left)} left, paused`);
     el.classList.remove('urgent');
     return;
   }
@@ -792,8 +1028,44 @@ function updateCountdown() {
 
 // ---------------------------------------------------------------- start
 
+function setupWaiting() {
+  $('#bot-offer').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const strategy = $('#bot-strategy').value;
+    const msg = { type: 'play_bot' };
+    if (strategy) msg.strategy = strategy;
+    app.lastAction = 'waiting';
+    if (conn.send(msg)) setWaitingBusy(true);
+  });
+  $('#leave-queue').addEventListener('click', () => {
+    app.lastAction = 'waiting';
+    if (conn.send({ type: 'leave' })) setWaitingBusy(true);
+  });
+  $('.not-you-button', $('[data-testid="not-you-waiting"]')).addEventListener('click', notYou);
+  $('#use-this-tab').addEventListener('click', () => {
+    setView('connecting');
+    conn.resume();
+  });
+}
+
+/** The join code from the link, a rejoin token from the facilitator (#rejoin=...), or the last code. */
+function readLink() {
+  const params = new URLSearchParams(location.search);
+  const code = (params.get('code') || '').toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 6);
+  const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const rejoin = hash.get('rejoin');
+  if (code && rejoin && /^[0-9a-f]{32}$/.test(rejoin)) {
+    keepToken(code, rejoin);
+    // The token must not stay in the address bar (or in a bookmark, or on a projected screen).
+    history.replaceState(null, '', `${location.pathname}?code=${code}`);
+  }
+  app.code = code || lastCode();
+}
+
 function start() {
+  readLink();
   setupJoin();
+  setupWaiting();
   $('.notice-close').addEventListener('click', () => show($('[data-testid="notice"]'), false));
   setView('connecting');
   conn.start();

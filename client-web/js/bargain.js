@@ -67,7 +67,7 @@ export class BargainPanel {
     this.builderFields = h('div', { class: 'builder-fields' });
     this.totalText = h('p', { class: 'offer-total', testid: 'offer-total', 'aria-live': 'polite' });
     this.meterSlot = h('div', { class: 'meter-slot' });
-    this.sendButton = h('button', { type: 'submit', class: 'primary', testid: 'offer-send' }, 'Send offer');
+    this.sendButton = h('button', { type: 'submit', class: 'primary', testid: 'offer-send', 'data-action': 'true' }, 'Send offer');
     this.bestButton = h('button', { type: 'button', class: 'secondary small', testid: 'offer-fill-best' }, 'Fill in my best');
     this.clearButton = h('button', { type: 'button', class: 'secondary small', testid: 'offer-clear' }, 'Clear');
     this.builderError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'offer', role: 'alert', hidden: true });
@@ -256,7 +256,7 @@ export class BargainPanel {
     const you = this.you;
     const titleId = this.walkConfirm.getAttribute('aria-labelledby');
     clear(this.walkConfirm);
-    const yes = h('button', { type: 'button', class: 'danger', testid: 'walk-away-confirm' }, 'Yes, walk away');
+    const yes = h('button', { type: 'button', class: 'danger', testid: 'walk-away-confirm', 'data-action': 'true' }, 'Yes, walk away');
     const no = h('button', { type: 'button', class: 'secondary', testid: 'walk-away-cancel' }, 'Keep negotiating');
     yes.addEventListener('click', () => {
       this.walkConfirm.hidden = true;
@@ -351,17 +351,17 @@ export class BargainPanel {
     }
     const buttons = h('div', { class: 'button-row' });
     if (mine) {
-      const w = h('button', { type: 'button', class: 'secondary', testid: 'withdraw', disabled: !active }, 'Withdraw');
+      const w = h('button', { type: 'button', class: 'secondary', testid: 'withdraw', disabled: !active, 'data-action': 'true' }, 'Withdraw');
       w.addEventListener('click', () => this.act('offers', { type: 'withdraw' }));
       buttons.appendChild(w);
     } else {
       const acc = h(
         'button',
-        { type: 'button', class: 'primary', testid: `accept-${offer.id}`, disabled: !active || iAccepted },
+        { type: 'button', class: 'primary', testid: `accept-${offer.id}`, disabled: !active || iAccepted, 'data-action': 'true' },
         iAccepted ? 'You accepted' : 'Accept',
       );
       acc.addEventListener('click', () => this.act('offers', { type: 'accept', offer_id: offer.id }));
-      const rej = h('button', { type: 'button', class: 'secondary', testid: `reject-${offer.id}`, disabled: !active }, 'Reject');
+      const rej = h('button', { type: 'button', class: 'secondary', testid: `reject-${offer.id}`, disabled: !active, 'data-action': 'true' }, 'Reject');
       rej.addEventListener('click', () => this.act('offers', { type: 'reject', offer_id: offer.id }));
       const counter = h(
         'button',
@@ -370,8 +370,12 @@ export class BargainPanel {
       );
       counter.addEventListener('click', () => {
         this.fill(offer.package || {});
+        // Bring the builder into view below the sticky top bar, then put the focus in it.
         const first = this.selects[this.issues()[0].id];
-        if (first) first.focus();
+        if (first) {
+          first.scrollIntoView({ block: 'center', behavior: 'smooth' });
+          first.focus({ preventScroll: true });
+        }
       });
       buttons.append(acc, rej, counter);
       if (value < s.you.batna && !iAccepted) {
@@ -382,9 +386,10 @@ export class BargainPanel {
     return card;
   }
 
-  update(state) {
+  update(state, { refresh = false } = {}) {
     const first = !this.state || this.builtFor !== state.match_id;
     this.state = state;
+    if (refresh) this.lastOffersKey = '';
     if (first) {
       this.builtFor = state.match_id;
       this.build();

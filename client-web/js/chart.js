@@ -124,10 +124,15 @@ export function drawAxes(svg, box, { dx, dy, xLabel, yLabel, xLabelTestid, yLabe
   );
 }
 
-/** The zone of possible agreement: the part of the box better than both walk-away values. */
-export function batnaZone(box, batna, attrs = {}) {
+let zoneIds = 0;
+
+/**
+ * The zone of possible agreement: packages better than both walk-away values. With the frontier
+ * given, only the part under it is shaded (no package lies above the frontier).
+ */
+export function batnaZone(box, batna, attrs = {}, frontier = null) {
   const zx = Math.max(box.left, box.X(batna[0]));
-  return s('rect', {
+  const rect = s('rect', {
     x: f1(zx),
     y: f1(box.top),
     width: f1(Math.max(0, box.right - zx)),
@@ -135,6 +140,20 @@ export function batnaZone(box, batna, attrs = {}) {
     class: 'zone',
     ...attrs,
   });
+  const pts = frontierPoints(frontier);
+  if (!pts.length) return rect;
+  // Under the frontier: from the bottom left, up to the first point, along the line, down.
+  zoneIds += 1;
+  const id = `zone-clip-${zoneIds}`;
+  const outline = [
+    [box.left, box.bottom],
+    [box.left, box.Y(pts[0][1])],
+    ...pts.map((p) => [box.X(p[0]), box.Y(p[1])]),
+    [box.X(pts[pts.length - 1][0]), box.bottom],
+  ];
+  const clip = s('clipPath', { id }, s('polygon', { points: outline.map((p) => `${f1(p[0])},${f1(p[1])}`).join(' ') }));
+  rect.setAttribute('clip-path', `url(#${id})`);
+  return s('g', { class: 'zone-group' }, s('defs', null, clip), rect);
 }
 
 /** Guide lines through the walk-away point, across the whole box. */
@@ -202,7 +221,7 @@ export function frontierChart(o) {
   const svg = chartSvg(box, { cls: 'chart', titleId, descId: `${titleId}-d`, testid: 'frontier-svg', title: o.title || 'Possible deals', desc });
 
   // Zone of possible agreement (under the grid): better than both walk-away values.
-  if (o.batna) svg.appendChild(batnaZone(box, o.batna, { testid: 'chart-zone' }));
+  if (o.batna) svg.appendChild(batnaZone(box, o.batna, { testid: 'chart-zone' }, frontier));
 
   // Grid, ticks, axes, and the two role names as axis labels.
   drawAxes(svg, box, {

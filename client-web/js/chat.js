@@ -1,4 +1,4 @@
-// The chat panel: log, icebreaker prompts, and the send box.
+// The chat panel: log (the icebreaker is a line of it, shown once), and the send box.
 // Chat text and names always go in as text nodes (see dom.js).
 
 import { h, clear, uid } from './dom.js';
@@ -46,12 +46,10 @@ export class ChatPanel {
       ev.preventDefault();
       this.submit();
     });
-    this.prompt = h('div', { class: 'icebreaker', testid: 'icebreaker', hidden: true });
     this.el = h(
       'section',
       { class: 'panel chat-panel', 'aria-label': 'Chat' },
       h('h2', { class: 'panel-title' }, 'Chat'),
-      this.prompt,
       h('div', { class: 'chat-scroll' }, this.empty, this.log),
       this.form,
       this.error,
@@ -104,7 +102,6 @@ export class ChatPanel {
   reset(lines) {
     this.pending = [];
     clear(this.log);
-    this.prompt.hidden = true;
     for (const line of lines || []) this.add(line, { scroll: false });
     this.updateEmpty();
     this.scrollToEnd(true);
@@ -128,10 +125,6 @@ export class ChatPanel {
         h('span', { class: 'chat-meta' }, h('span', { class: 'chat-name' }, 'Conversation starter'), time ? ` · ${time}` : ''),
         h('span', { class: 'chat-text' }, line.text),
       );
-      this.prompt.hidden = false;
-      clear(this.prompt);
-      this.prompt.appendChild(h('span', { class: 'icebreaker-label' }, 'Conversation starter'));
-      this.prompt.appendChild(h('span', { class: 'icebreaker-text' }, line.text));
     } else {
       const name = line.name || this.opts.playerName(line.seat);
       li = h(

@@ -1,24 +1,75 @@
 // The WebSocket connection: hello (with the resume token), ping every 10 s, reconnect with
 // backoff, and the offset between the server's clock and ours.
+//
+// Tokens are kept per join code in localStorage, so closing the tab and opening the join link
+// again puts a player back in their seat (the page offers "not you?" to join as someone else).
+// Only one tab can hold a seat: the server closes the older one with `replaced`, and that tab
+// stops reconnecting until its player asks to use it again.
 
-const TOKEN_KEY = 'parley.token';
+const TOKENS_KEY = 'parley.tokens';
+const LAST_KEY = 'parley.lastCode';
 const PING_MS = 10000;
 const PROTOCOL_VERSION = 1;
 
-export function loadToken() {
+function readTokens() {
   try {
-    return sessionStorage.getItem(TOKEN_KEY);
+    const v = JSON.parse(localStorage.getItem(TOKENS_KEY) || '{}');
+    return v && typeof v === 'object' ? v : {};
   } catch {
-    return null;
+    return {};
   }
 }
 
-export function saveToken(token) {
+function writeTokens(tokens) {
   try {
-    if (token) sessionStorage.setItem(TOKEN_KEY, token);
-    else sessionStorage.removeItem(TOKEN_KEY);
+    localStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
   } catch {
-    /* private mode: resume after reload will not work, the game still does */
+    /* private mode: resuming after a reload will not work, the game still does */
+  }
+}
+
+/** The join code of the last session joined on this device, or ''. */
+export function lastCode() {
+  try {
+    return localStorage.getItem(LAST_KEY) || '';
+  } catch {
+    return '';
+  }
+}
+
+/** The token kept for a join code, or null. */
+export function tokenFor(code) {
+  if (!code) return null;
+  const t = readTokens()[code];
+  return typeof t === 'string' && t ? t : null;
+}
+
+/** Keeps a token for a join code (and remembers the code as the last one joined). */
+export function keepToken(code, token) {
+  if (!code || !token) return;
+  const tokens = readTokens();
+  tokens[code] = token;
+  writeTokens(tokens);
+  try {
+    localStorage.setItem(LAST_KEY, code);
+  } catch {
+    /* ignore */
+  }
+}
+
+/** Forgets the token of a join code (leaving, "not you?", removed, unknown token). */
+export function forgetToken(code) {
+  const tokens = readTokens();
+  if (code in tokens) {
+    delete tokens[code];
+    writeTokens(tokens);
+  }
+  if (lastCode() === code) {
+    try {
+      localStorage.removeItem(LAST_KEY);
+    } catch {
+      /* ignore */
+    }
   }
 }
 
@@ -26,7 +77,8 @@ export class Connection {
   /**
    * @param {object} handlers
    *   onMessage(msg)        every server frame, parsed
-   *   onStatus(status)      'connecting' | 'open' (after welcome) | 'lost' | 'closed'
+   *   onStatus(status)      'connecting' | 'open' (after welcome) | 'lost' | 'closed' | 'replaced'
+   *   token()               the token to resume with, or null
    */
   constructor(handlers) {
     this.handlers = handlers;
@@ -80,7 +132,7 @@ export class Connection {
     this.ws = ws;
     ws.addEventListener('open', () => {
       const hello = { type: 'hello', version: PROTOCOL_VERSION };
-      const token = loadToken();
+      const token = this.handlers.token ? this.handlers.token() : null;
       if (token) hello.token = token;
       this.rawSend(hello);
       this.startPing();
@@ -102,8 +154,10 @@ export class Connection {
         this.everWelcomed = true;
         this.handlers.onStatus('open', { resumed: wasLost });
       }
-      if (msg.type === 'error' && msg.code === 'unsupported_version') {
+      if (msg.type === 'error' && (msg.code === 'unsupported_version' || msg.code === 'replaced')) {
+        // Replaced: another tab holds this seat now; reconnecting would only take it back.
         this.stopped = true;
+        this.replaced = msg.code === 'replaced';
       }
       this.handlers.onMessage(msg);
     });
@@ -113,7 +167,7 @@ export class Connection {
       this.ws = null;
       this.welcomed = false;
       if (this.stopped) {
-        this.handlers.onStatus('closed');
+        this.handlers.onStatus(this.replaced ? 'replaced' : 'closed');
         return;
       }
       this.handlers.onStatus('lost');
@@ -138,6 +192,13 @@ export class Connection {
     if (this.stopped) return;
     this.attempt = 0;
     this.open();
+  }
+
+  /** Takes the seat back after another tab replaced this one ("use this tab"). */
+  resume() {
+    this.stopped = false;
+    this.replaced = false;
+    this.reconnectNow();
   }
 
   /** Reconnects from scratch (used after bad_token when the server closed the socket). */

@@ -22,7 +22,7 @@ export class DisclosePanel {
     this.better = h('select', { id: uid('disclose-better'), testid: 'disclose-better' });
     this.worse = h('select', { id: uid('disclose-worse'), testid: 'disclose-worse' });
     this.preview = h('p', { class: 'disclose-preview', testid: 'disclose-preview', 'aria-live': 'polite' });
-    this.send = h('button', { type: 'submit', class: 'secondary', testid: 'disclose-send' }, 'Say it');
+    this.send = h('button', { type: 'submit', class: 'secondary', testid: 'disclose-send', 'data-action': 'true' }, 'Say it');
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'disclose', role: 'alert', hidden: true });
 
     this.importanceFields = h(

@@ -98,7 +98,6 @@ const ERRORS = {
   bad_token: 'Your earlier seat has expired. Please join again.',
   removed: 'The facilitator removed you from this session.',
   unknown_session: 'There is no session with that code. Check the code with your facilitator.',
-  bad_name: 'Please enter a name of 1 to 40 characters.',
   unknown_scenario: 'That scenario is not available. Pick another one or choose "Surprise me".',
   already_joined: 'You have already joined.',
   not_joined: 'Join a session first.',
@@ -123,7 +122,16 @@ const ERRORS = {
   match_unavailable: 'The game is restarting. Try again in a moment.',
   internal: 'The server could not save that. Nothing changed: please try again.',
   too_slow: 'Your connection could not keep up. Reconnecting…',
+  replaced: 'Parley was opened with your seat in another tab or window.',
+  offer_limit: 'This match has had the most offers it can take. Accept, reject or talk it through.',
+  session_full: 'This session is full. Ask your facilitator.',
+  not_waiting: 'You are no longer waiting for a partner.',
+  bot_already_requested: 'A bot is already on its way to you.',
+  not_practice: 'Bots on demand are for the practice pool. Ask your facilitator.',
+  in_match: 'You are in a match: walk away to leave it.',
 };
+// Codes whose server sentence says more than a fixed one would (e.g. why a name was refused).
+// bad_name: "a name must be 1 to 40 characters", "... needs at least one visible character", ...
 
 /** A plain sentence for a server error frame. */
 export function errorSentence(code, message) {

@@ -98,11 +98,19 @@ function comparisonTable(issues, roles, myRoleId, deal) {
   return table;
 }
 
+/** "You walked away: no deal." / "Ben walked away: no deal." */
+function walkedAwaySentence(w, state) {
+  if (!w || typeof w.seat !== 'number') return '';
+  const me = state.you && w.seat === state.you.seat;
+  return me ? 'You walked away: no deal.' : `${w.name || 'Your counterpart'} walked away: no deal.`;
+}
+
 function score100(x) {
   return typeof x === 'number' && Number.isFinite(x) ? `${Math.round(x)}/100` : null;
 }
 
-/** Trust built, the conduct index, and each player's sentences (mine first). */
+/** Trust built, the behaviour index, and my sentences. Survey-based numbers come only when
+ * they average at least three people (the server leaves them out otherwise). */
 function trustSection(trust, state) {
   if (!trust || typeof trust !== 'object') return null;
   const me = state.you ? state.you.seat : null;
@@ -118,27 +126,39 @@ function trustSection(trust, state) {
     if (value === null) return;
     stats.append(h('div', { class: 'stat', testid }, h('dt', null, label), h('dd', null, value)));
   };
-  stat('Trust built', score100(trust.trust_built) || 'not rated', 'results-trust-built');
-  stat('Conduct index (table)', score100(trust.behaviour_index), 'results-behaviour');
   if (mine) {
-    stat('Your conduct index', score100(mine.behaviour_index), 'results-my-behaviour');
+    stat('Your behaviour index', score100(mine.behaviour_index), 'results-my-behaviour');
     if (typeof mine.trust_earned === 'number') stat('Trust you earned', score100(mine.trust_earned), 'results-my-trust');
   }
+  stat('Behaviour index, everyone', score100(trust.behaviour_index), 'results-behaviour');
+  if (trust.trust_built_private) {
+    stat('Trust built', 'with your facilitator', 'results-trust-built');
+  } else {
+    stat('Trust built', score100(trust.trust_built) || 'not rated', 'results-trust-built');
+  }
   const sentences = (p) => h('ul', { class: 'sentences' }, (p.sentences || []).map((t) => h('li', null, t)));
+  const withSentences = others.filter((p) => Array.isArray(p.sentences) && p.sentences.length);
   return h(
     'section',
     { class: 'card', testid: 'results-trust' },
-    h('h2', null, 'Trust and conduct'),
+    h('h2', null, 'Trust and behaviour'),
     stats,
     mine && mine.sentences && mine.sentences.length
       ? h('div', { testid: 'results-my-sentences' }, h('h3', null, 'How you did'), sentences(mine))
       : null,
-    others.length
+    trust.trust_built_private || (mine && mine.trust_earned_private)
+      ? h(
+          'p',
+          { class: 'muted small', testid: 'results-trust-private' },
+          'Trust scores come from the survey. A single person\'s rating stays private, so you see trust only once at least three people have rated; your facilitator sees every score.',
+        )
+      : null,
+    withSentences.length
       ? h(
           'details',
           { class: 'reveal-brief' },
-          h('summary', null, others.length === 1 ? `How ${nameOf(others[0].seat)} did` : 'How the others did'),
-          others.map((p) => h('div', null, others.length > 1 ? h('h3', null, nameOf(p.seat)) : null, sentences(p))),
+          h('summary', null, withSentences.length === 1 ? `How ${nameOf(withSentences[0].seat)} did` : 'How the others did'),
+          withSentences.map((p) => h('div', null, withSentences.length > 1 ? h('h3', null, nameOf(p.seat)) : null, sentences(p))),
         )
       : null,
   );
@@ -167,15 +187,21 @@ export function resultsView(state, opts = {}) {
     h(
       'section',
       { class: 'card results-head' },
-      h('h1', { testid: 'results-outcome', 'data-kind': outcome ? outcome.kind : '' }, outcomeSentence(outcome) || 'The match is over.'),
+      h(
+        'h1',
+        { testid: 'results-outcome', 'data-kind': outcome ? outcome.kind : '' },
+        walkedAwaySentence(r.walked_away || state.walked_away, state) || outcomeSentence(outcome) || 'The match is over.',
+      ),
       deal
         ? h('p', { class: 'muted' }, 'Here is what you agreed, and how it looked from every side.')
         : h('p', { class: 'muted' }, 'Everyone gets their walk-away value. Here is what was possible.'),
     ),
   );
 
-  // Scores.
-  const scoreRows = roles.map((role) =>
+  // Scores: me first, then the others in seat order (the same order in every table).
+  const ordered = [...roles.filter((role) => role.id === myRoleId), ...roles.filter((role) => role.id !== myRoleId)];
+  const shownOrdered = ordered.filter((role) => role.points && typeof role.points === 'object');
+  const scoreRows = ordered.map((role) =>
     h(
       'tr',
       { class: role.id === myRoleId ? 'me' : null, testid: `results-score-${role.id}` },
@@ -252,7 +278,12 @@ export function resultsView(state, opts = {}) {
 
   // Frontier chart (two roles only).
   if (Array.isArray(r.frontier) && r.frontier.length && roles.length === 2) {
-    const outcomePoint = [Number(roles[0].score), Number(roles[1].score)];
+    // My points across, theirs up: the frontier's pairs are in seat order, so swap for seat 1.
+    const mine = Math.max(0, roles.findIndex((role) => role.id === myRoleId));
+    const other = 1 - mine;
+    const flip = (p) => [Number(p[mine]), Number(p[other])];
+    const them = roles[other];
+    const outcomePoint = flip([roles[0].score, roles[1].score]);
     el.appendChild(
       h(
         'section',
@@ -264,14 +295,14 @@ export function resultsView(state, opts = {}) {
           'Each dot on the line is a package that no other package beats for both of you. Further up and to the right is better for both.',
         ),
         frontierChart({
-          frontier: r.frontier,
-          xLabel: roles[0].name,
-          yLabel: roles[1].name,
-          batna: [Number(roles[0].batna), Number(roles[1].batna)],
+          frontier: r.frontier.map(flip),
+          xLabel: 'You',
+          yLabel: them.player || them.name,
+          batna: flip([roles[0].batna, roles[1].batna]),
           outcome: outcomePoint,
           outcomeLabel: deal ? 'Your deal' : 'Your outcome (no deal)',
-          nash: r.nash && Array.isArray(r.nash.points) ? r.nash.points.map(Number) : null,
-          title: `Possible deals for ${roles[0].name} and ${roles[1].name}`,
+          nash: r.nash && Array.isArray(r.nash.points) ? flip(r.nash.points) : null,
+          title: `Possible deals for you and ${them.player || them.name}`,
           width: Math.min(window.innerWidth, 1000) - 60,
         }),
       ),
@@ -313,19 +344,21 @@ export function resultsView(state, opts = {}) {
   // The agreed package, and a better one if there was one.
   if (deal) {
     el.appendChild(
-      h('section', { class: 'card' }, h('h2', null, 'The deal'), h('div', { class: 'table-scroll' }, packageLines(issues, deal, shown, myRoleId))),
+      h('section', { class: 'card' }, h('h2', null, 'The deal'), h('div', { class: 'table-scroll' }, packageLines(issues, deal, shownOrdered, myRoleId))),
     );
   }
   if (r.better_package && r.better_package.package && !r.pareto_optimal && deal) {
     const bp = r.better_package;
-    const who = roles.map((role, i) => `${pts(bp.points[i])} for ${role.name}`).join(', ');
+    const who = ordered
+      .map((role) => `${pts(bp.points[roles.indexOf(role)])} for ${role.id === myRoleId ? 'you' : role.player || role.name}`)
+      .join(', ');
     el.appendChild(
       h(
         'section',
         { class: 'card', testid: 'results-better' },
         h('h2', null, 'A package that was better for everyone'),
         h('p', null, `For example: ${who}.`),
-        h('div', { class: 'table-scroll' }, packageLines(issues, bp.package, shown, myRoleId)),
+        h('div', { class: 'table-scroll' }, packageLines(issues, bp.package, shownOrdered, myRoleId)),
       ),
     );
   }
@@ -373,7 +406,6 @@ export function resultsView(state, opts = {}) {
     );
   }
   if (others.length) {
-    const ordered = [...shown.filter((role) => role.id === myRoleId), ...others];
     el.appendChild(
       h(
         'section',
@@ -384,7 +416,7 @@ export function resultsView(state, opts = {}) {
           { class: 'muted small' },
           'Everyone\'s points are revealed now. The best option for each role is in bold; the agreed option is highlighted.',
         ),
-        h('div', { class: 'table-scroll' }, comparisonTable(issues, ordered, myRoleId, deal)),
+        h('div', { class: 'table-scroll' }, comparisonTable(issues, shownOrdered, myRoleId, deal)),
         others.map((role) =>
           role.brief
             ? h(

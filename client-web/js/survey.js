@@ -52,13 +52,17 @@ export class SurveyPanel {
     this.form = h('form', { class: 'survey-form', novalidate: true });
     this.form.appendChild(h('h1', null, 'A few questions'));
     this.form.appendChild(
-      h('p', { class: 'muted' }, 'Your answers are private and help your facilitator. Answer what you like, or skip.'),
+      h(
+        'p',
+        { class: 'muted', testid: 'survey-privacy' },
+        'Who sees your answers: your facilitator sees each of them. The people you negotiated with never see your answers; they see a trust score only as the average of at least three people\'s ratings (over several rounds of a tournament, or in a group of four), never one rating on its own. Answer what you like, or skip.',
+      ),
     );
     for (const q of survey.questions || []) this.form.appendChild(this.question(q));
     if (issues.length > 1) this.form.appendChild(this.priorities(issues));
 
-    const submit = h('button', { type: 'submit', class: 'primary', testid: 'survey-submit' }, 'Submit answers');
-    const skip = h('button', { type: 'button', class: 'secondary', testid: 'survey-skip' }, 'Skip the survey');
+    const submit = h('button', { type: 'submit', class: 'primary', testid: 'survey-submit', 'data-action': 'true' }, 'Submit answers');
+    const skip = h('button', { type: 'button', class: 'secondary', testid: 'survey-skip', 'data-action': 'true' }, 'Skip the survey');
     skip.addEventListener('click', () => {
       this.opts.setLastAction('survey');
       if (!this.opts.send({ type: 'skip_survey' })) this.showError('You are offline. Try again when you are back online.');

@@ -8,7 +8,7 @@ use crate::core::scoring::{
     analyse_outcome_with, issue_type, max_joint_package, nash_package, pareto_frontier, IssueType, OutcomeAnalysis,
 };
 use crate::core::survey::QUESTIONS;
-use crate::core::trust::{analyse_log, Phrases, TrustReport};
+use crate::core::trust::{analyse_log_with_bots, Phrases, TrustReport};
 use crate::runtime::app::StoredMatchConfig;
 use crate::runtime::view::package_json;
 use crate::store::SessionLog;
@@ -28,8 +28,13 @@ pub struct MatchReport {
     pub ended_at: Option<Millis>,
     /// Small-talk treatment.
     pub small_talk: bool,
-    /// `(player id, name)` by seat.
+    /// `(player id, name)` by seat: who holds each seat at the end.
     pub seats: Vec<(String, String)>,
+    /// `(player id, name)` by seat: who held each seat at the start (differs from `seats`
+    /// where a seat was handed on).
+    pub first_seats: Vec<(String, String)>,
+    /// Names of everyone who held a seat of this match, by player id.
+    pub holder_names: HashMap<String, String>,
     /// The replayed state.
     pub state: Match,
     /// Outcome analysis (deal or impasse; none while running or when abandoned).
@@ -92,7 +97,20 @@ pub fn match_reports(
                 icebreaker: cfg.icebreaker,
             };
             let state = Match::replay(config.clone(), events);
-            let trust = analyse_log(config, events, phrases);
+            let bot: HashMap<&str, bool> = log.players.iter().map(|p| (p.id.as_str(), p.bot)).collect();
+            let bots: Vec<bool> = seats.iter().map(|p| bot.get(p.as_str()).copied().unwrap_or(false)).collect();
+            let trust = analyse_log_with_bots(config, events, phrases, &bots);
+            let mut first: Vec<String> = seats.clone();
+            for e in events.iter().rev() {
+                if let EventKind::SeatHanded { seat, from, .. } = &e.kind {
+                    if let Some(f) = first.get_mut(*seat) {
+                        *f = from.clone();
+                    }
+                }
+            }
+            let named = |ids: &[String]| -> Vec<(String, String)> {
+                ids.iter().map(|p| (p.clone(), names.get(p.as_str()).unwrap_or(&"").to_string())).collect()
+            };
             let front = fronts
                 .entry(scenario.id.clone())
                 .or_insert_with(|| pareto_frontier(&scenario, &(0..scenario.roles.len()).collect::<Vec<_>>()));
@@ -104,7 +122,21 @@ pub fn match_reports(
             let ended_at = events.iter().find(|e| matches!(e.kind, EventKind::Ended { .. })).map(|e| e.at);
             Some(MatchReport {
                 id: row.id.clone(),
-                seats: seats.iter().map(|p| (p.clone(), names.get(p.as_str()).unwrap_or(&"").to_string())).collect(),
+                seats: named(&seats),
+                first_seats: named(&first),
+                holder_names: events
+                    .iter()
+                    .filter_map(|e| match &e.kind {
+                        EventKind::SeatHanded { player, .. } => Some(player.clone()),
+                        _ => None,
+                    })
+                    .chain(first.iter().cloned())
+                    .chain(seats.iter().cloned())
+                    .map(|p| {
+                        let n = names.get(p.as_str()).unwrap_or(&"").to_string();
+                        (p, n)
+                    })
+                    .collect(),
                 scenario,
                 created_at: row.created_at,
                 ended_at,
@@ -503,12 +535,23 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
 /// A match's transcript: chat, offers, statements and phase changes on one timeline.
 pub fn transcript(r: &MatchReport) -> Value {
     let s = &r.scenario;
-    let name = |seat: usize| r.seats.get(seat).map(|x| x.1.clone()).unwrap_or_default();
+    // Names by seat as they were when each line was written (a seat can be handed on).
+    let mut holders: Vec<String> = r.first_seats.iter().map(|x| x.1.clone()).collect();
+    let final_name = |pid: &str| r.holder_names.get(pid).cloned().unwrap_or_default();
     let mut phase = Phase::Prep;
     let items: Vec<Value> = r
         .events
         .iter()
         .filter_map(|e| {
+            if let EventKind::SeatHanded { seat, player, .. } = &e.kind {
+                let from = holders.get(*seat).cloned().unwrap_or_default();
+                let to = final_name(player);
+                if let Some(h) = holders.get_mut(*seat) {
+                    *h = to.clone();
+                }
+                return Some(json!({"kind": "seat_handed", "seat": seat, "from": from, "name": to, "at": e.at, "in_phase": phase}));
+            }
+            let name = |seat: usize| holders.get(seat).cloned().unwrap_or_default();
             let item = match &e.kind {
                 EventKind::PhaseChanged { phase: p } => {
                     phase = *p;

@@ -14,6 +14,7 @@ import {
   joinAll,
   BASE_URL,
   normalise,
+  readyAll,
 } from './lib.mjs';
 
 const browser = useBrowser();
@@ -37,13 +38,21 @@ test('a stale token sends the player back to the join form', async () => {
   const { pages: [page], close } = await openPages(browser, 1);
   try {
     await page.goto(`${BASE_URL}/`);
-    await page.evaluate(() => sessionStorage.setItem('parley.token', '00000000000000000000000000000000'));
+    // Tokens are kept per join code in localStorage (issue #10: closing the tab keeps the seat).
+    await page.evaluate(() => {
+      localStorage.setItem('parley.tokens', JSON.stringify({ ZZZZZ9: '00000000000000000000000000000000' }));
+      localStorage.setItem('parley.lastCode', 'ZZZZZ9');
+    });
     await page.reload();
     await page.getByTestId('screen-join').waitFor();
     const err = page.locator('[data-testid="error"][data-error-for="join"]');
     await err.waitFor();
     assert.match(await err.textContent(), /join again/i);
-    assert.equal(await page.evaluate(() => sessionStorage.getItem('parley.token')), null, 'the stale token is cleared');
+    assert.equal(
+      await page.evaluate(() => JSON.parse(localStorage.getItem('parley.tokens') || '{}').ZZZZZ9),
+      undefined,
+      'the stale token is cleared',
+    );
     // The join form works on the same page afterwards.
     const session = await createSession({ scenario: 'campsite' });
     await page.getByTestId('join-code').fill(session.code);
@@ -61,7 +70,11 @@ test('chat refused by the server (too fast) is explained under the chat box, tex
   const [pageA, pageB] = pages;
   try {
     await joinAll(pages, session.code, ['Ana', 'Ben']);
-    await waitPhase(pageA, 'prep');
+    // Chat opens with small talk (preparation is for reading).
+    await readyAll(pages.slice(0, 1));
+    await waitPhase(pageB, 'prep');
+    await readyAll(pages.slice(1));
+    await waitPhase(pageA, 'small_talk');
     const input = pageA.getByTestId('chat-input');
     const err = pageA.locator('[data-testid="error"][data-error-for="chat"]');
     for (let i = 1; i <= 12 && !(await err.isVisible()); i += 1) {

@@ -217,8 +217,12 @@ test('two players play job-offer from join to results', async () => {
     await pageA.getByTestId('frontier-chart').waitFor();
     assert.ok((await pageA.locator('[data-testid="frontier-chart"] svg [data-testid="chart-outcome"]').count()) === 1);
     assert.ok((await pageA.locator('[data-testid="frontier-chart"] svg [data-testid="chart-batna"]').count()) === 1);
+    // Axes: "You" across, the counterpart's name up (issue #10), whichever seat A has.
     const xLabel = await pageA.getByTestId('chart-x-label').textContent();
-    assert.ok(xLabel.includes(serverResults.roles[0].name), 'the x axis names the first role');
+    assert.ok(xLabel.startsWith('You'), `the x axis is the player's own points: ${xLabel}`);
+    const yLabel = await pageA.getByTestId('chart-y-label').textContent();
+    const counterpart = serverResults.roles.find((r) => r.id !== lastState(framesA).you.role.id);
+    assert.ok(yLabel.includes(counterpart.player), `the y axis names the counterpart: ${yLabel}`);
     // The reveal: A now sees B's points table.
     const revealed = await pageA
       .locator(`[data-testid="reveal-points"] tbody[data-issue="${scenario.issues[0].id}"] td[data-role="${roleB.id}"]`)

@@ -46,8 +46,10 @@ test('a reload mid-bargaining resumes the match, and the counterpart sees it', a
     await pageB.getByTestId('chat-log').getByText('Shall we split it evenly?').waitFor();
 
     // ------------------------------------------------------------ reload B
-    const token = await pageB.evaluate(() => sessionStorage.getItem('parley.token'));
-    assert.ok(token, 'B keeps its token in sessionStorage');
+    // Tokens live in localStorage per join code, so closing the tab keeps the seat too.
+    const tokenOf = (code) => JSON.parse(localStorage.getItem('parley.tokens') || '{}')[code];
+    const token = await pageB.evaluate(tokenOf, session.code);
+    assert.ok(token, 'B keeps its token for this session');
     const framesBefore = framesA.length;
     const framesB = recordFrames(pageB);
     await pageB.reload();
@@ -55,7 +57,7 @@ test('a reload mid-bargaining resumes the match, and the counterpart sees it', a
     assert.equal(await pageB.getByTestId('screen-join').isVisible(), false, 'B does not see the join form');
     const sentB = framesB.filter((f) => f.type === 'joined');
     assert.equal(sentB.length, 1, 'the server resumed B with a joined frame');
-    assert.equal(await pageB.evaluate(() => sessionStorage.getItem('parley.token')), token, 'same token after resume');
+    assert.equal(await pageB.evaluate(tokenOf, session.code), token, 'same token after resume');
     // The offer and the chat are still there.
     await pageB.getByTestId(`accept-${offerId}`).waitFor();
     await pageB.getByTestId(`history-${offerId}`).waitFor();

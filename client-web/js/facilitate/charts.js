@@ -125,7 +125,7 @@ export function outcomeScatter(chart) {
 
   // The zone and the walk-away guides, over the grid.
   if (chart.batna) {
-    svg.appendChild(batnaZone(box, chart.batna));
+    svg.appendChild(batnaZone(box, chart.batna, {}, frontier));
     svg.append(...batnaGuides(box, chart.batna, 'guide'));
   }
   if (frontier.length) {

@@ -324,6 +324,9 @@ pub enum EventKind {
     SeatHanded {
         /// The seat.
         seat: usize,
+        /// The player id that held it until now.
+        #[serde(default)]
+        from: String,
         /// The player id now holding it.
         player: String,
     },

@@ -162,7 +162,8 @@ impl App {
             "could not store the handover; nothing changed".to_string()
         })?;
         let (reply, rx) = tokio::sync::oneshot::channel();
-        let msg = MatchMsg::HandSeat { seat, player: to.id.clone(), name: to.name.clone(), bot: to.bot, reply };
+        let msg =
+            MatchMsg::HandSeat { seat, from: old.clone(), player: to.id.clone(), name: to.name.clone(), bot: to.bot, reply };
         let handed = handle.tx.send(msg).await.is_ok() && matches!(rx.await, Ok(Ok(())));
         if !handed {
             let _ = self.store.update_seats(match_id, stored(&handle.seats)).await;

@@ -49,6 +49,8 @@ pub enum MatchMsg {
     HandSeat {
         /// The seat.
         seat: usize,
+        /// The player id giving it up.
+        from: String,
         /// The player id taking it.
         player: String,
         /// Their display name.
@@ -329,8 +331,8 @@ impl MatchActor {
                 };
                 let _ = reply.send(r);
             }
-            MatchMsg::HandSeat { seat, player, name, bot, reply } => {
-                let r = self.hand_seat(seat, player, name, bot).await;
+            MatchMsg::HandSeat { seat, from, player, name, bot, reply } => {
+                let r = self.hand_seat(seat, from, player, name, bot).await;
                 let _ = reply.send(r);
             }
             MatchMsg::Notice(text) => {
@@ -347,7 +349,14 @@ impl MatchActor {
 
     /// Gives a seat to another player: the seat's connection (if any) is let go, the handover
     /// is stored, and everyone's view shows the new name.
-    async fn hand_seat(&mut self, seat: usize, player: String, name: String, bot: bool) -> Result<(), ControlFailure> {
+    async fn hand_seat(
+        &mut self,
+        seat: usize,
+        from: String,
+        player: String,
+        name: String,
+        bot: bool,
+    ) -> Result<(), ControlFailure> {
         if seat >= self.seats.len() {
             return Err(ControlFailure::Refused(GameError::BadStatement));
         }
@@ -364,7 +373,7 @@ impl MatchActor {
             std::mem::replace(&mut self.seats[seat].bot, bot),
         );
         self.seats[seat].gone_since = Some(now_ms());
-        if let Err(e) = self.commit(vec![EventKind::SeatHanded { seat, player }]).await {
+        if let Err(e) = self.commit(vec![EventKind::SeatHanded { seat, from, player }]).await {
             tracing::error!(match_id = %self.id, error = %e, "could not store a seat handover");
             (self.seats[seat].name, self.seats[seat].gone_since, self.seats[seat].bot) = before;
             return Err(ControlFailure::NotStored);

@@ -198,6 +198,7 @@ pub fn state_for(
         "phase_started": m.phase_started,
         "deadline": m.deadline,
         "paused": m.paused_at.is_some(),
+        "paused_at": m.paused_at,
         "scenario": public_scenario(s),
         "you": you,
         "players": players,
