@@ -223,6 +223,20 @@ impl Client {
         self.until_type("joined").await
     }
 
+    /// Reads (recording text frames) until the server's close frame; its code, or `None` when the
+    /// connection ended without one.
+    pub async fn next_close(&mut self) -> Option<u16> {
+        loop {
+            let m = tokio::time::timeout(FRAME_TIMEOUT, self.ws.next()).await.expect("the connection closes in time");
+            match m {
+                Some(Ok(Message::Close(f))) => return f.map(|f| u16::from(f.code)),
+                Some(Ok(Message::Text(t))) => self.raw.push(t.to_string()),
+                Some(Ok(_)) => continue,
+                None | Some(Err(_)) => return None,
+            }
+        }
+    }
+
     /// Closes the connection.
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;

@@ -32,10 +32,11 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Frames per connection: a burst of 40, then 20 a second.
 const FRAME_BURST: f64 = 40.0;
 const FRAMES_PER_SEC: f64 = 20.0;
-/// Error replies per connection: a burst of 10, then 2 a second; the rest are counted and
-/// summed up in the next one sent, so a flood of bad frames cannot fill the client's queue.
-const ERROR_BURST: f64 = 10.0;
-const ERRORS_PER_SEC: f64 = 2.0;
+/// Error replies per connection: a burst of 30, then 5 a second; the rest are counted and
+/// summed up in the next one sent, so a flood of bad frames cannot fill the client's queue
+/// (128 frames) and get it closed as too slow.
+const ERROR_BURST: f64 = 30.0;
+const ERRORS_PER_SEC: f64 = 5.0;
 /// How long the last frames of a closing connection may take to write.
 const CLOSING_WRITE: Duration = Duration::from_secs(1);
 
