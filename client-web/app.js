@@ -24,6 +24,7 @@ const app = {
   tournament: null, // the last `tournament` frame (round, standing)
   offers: new Map(), // offer id → offer, for the current match (state frames may carry a window)
   offersMatch: null,
+  leftMatches: new Set(), // matches this page has moved on from
   view: 'connecting',
   joined: null,
   waiting: null,
@@ -267,10 +268,14 @@ function mergeOffers(state) {
 }
 
 function onState(state) {
+  // A late frame of a match this page has moved on from (a tournament's earlier round) must not
+  // pull the player back into it.
+  if (app.leftMatches.has(state.match_id)) return;
   const prev = app.state;
   mergeOffers(state);
   app.state = state;
   if (!app.match || app.match.matchId !== state.match_id) {
+    if (app.match) app.leftMatches.add(app.match.matchId);
     app.match = new MatchView(state);
     clear($('#screen-match'));
     $('#screen-match').appendChild(app.match.el);
@@ -650,6 +655,9 @@ class MatchView {
     clear(this.tournamentCard);
     this.tournamentCard.hidden = !(t && s && s.phase === 'results');
     if (t && s) this.renderRoundIntro(t);
+    // Leaving between rounds would drop this device's seat for the next round.
+    const leave = this.el.querySelector('[data-testid="leave"]');
+    if (leave) leave.hidden = !!t && t.status !== 'finished';
     if (this.tournamentCard.hidden) return;
     const st = t.standing || {};
     const next =

@@ -51,8 +51,10 @@ PORT="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()
 URL="http://127.0.0.1:$PORT"
 
 echo "== starting $PARLEY_BIN on $URL =="
+# A bot is offered after 3 s alone in the practice pool (the default is 30 s), so the tests of
+# the waiting screen's bot button do not wait half a minute.
 "$PARLEY_BIN" serve --addr "127.0.0.1:$PORT" --db "$TMP/parley.db" \
-  --scenarios "$REPO/scenarios" --static "$REPO/client-web" >"$TMP/server.log" 2>&1 &
+  --scenarios "$REPO/scenarios" --static "$REPO/client-web" --practice-bot-after 3 >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 
 # Wait (at most 30 s) until /healthz answers.

@@ -179,6 +179,18 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
         &scen,
         "--practice-bot-after",
         "0",
+        // Every simulated player comes from 127.0.0.1: the per-address limits (meant for one
+        // school's router) would refuse most of them, so the bench lifts them.
+        "--max-connections-per-ip",
+        "1000000",
+        "--ws-connects-per-minute",
+        "100000000",
+        "--code-lookups-per-minute",
+        "100000000",
+        "--sessions-per-hour",
+        "100000000",
+        "--max-players-per-session",
+        "1000000",
     ])?;
     println!(
         "load: {} connections ({} matches), one chat per player every {} ms, {} s warm-up + {} s measured; server pid {} on {addr} with the SQLite event log at {}",
