@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{slow, Client, Server};
+use common::{package, slow, Client, Server};
 use serde_json::{json, Value};
 
 /// Creates a session over HTTP; returns (code, facilitator token).
@@ -23,14 +23,6 @@ async fn resume(server: &Server, token: &str) -> Client {
     c.send(json!({"type": "hello", "version": 1, "token": token})).await;
     c.until_type("welcome").await;
     c
-}
-
-fn package(state: &Value, choice: impl Fn(usize) -> usize) -> Value {
-    let mut p = serde_json::Map::new();
-    for (k, i) in state["scenario"]["issues"].as_array().unwrap().iter().enumerate() {
-        p.insert(i["id"].as_str().unwrap().into(), json!(choice(k)));
-    }
-    Value::Object(p)
 }
 
 #[tokio::test]
@@ -53,12 +45,7 @@ async fn a_practice_bot_is_started_once_and_only_for_someone_waiting() {
     // Every other request was refused, and exactly one match exists: no bot plays a bot.
     me.send(json!({"type": "ping"})).await;
     me.until_type("pong").await;
-    let refusals = me
-        .raw
-        .iter()
-        .filter_map(|f| serde_json::from_str::<Value>(f).ok())
-        .filter(|v| v["type"] == "error" && (v["code"] == "bot_already_requested" || v["code"] == "not_waiting"))
-        .count();
+    let refusals = me.errors_with(&["bot_already_requested", "not_waiting"]);
     assert_eq!(refusals, 19, "{:#?}", me.raw);
     assert!(!me.transcript().contains("\"type\":\"joined\",\"name\":\"Sam"), "no bot joined this player");
     let (_, health) = server.get("/healthz").await;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{slow, Client, Server};
+use common::{package, slow, Client, Server};
 use parley::core::scenario::load_file;
 use parley::core::scoring::analyse_outcome;
 use serde_json::{json, Value};
@@ -32,14 +32,6 @@ async fn all_ready(players: &mut [(Client, Value)], next: &str) {
     for (c, _) in players.iter_mut() {
         c.until_phase(next).await;
     }
-}
-
-fn package(state: &Value, choice: impl Fn(usize) -> usize) -> Value {
-    let mut p = serde_json::Map::new();
-    for (k, i) in state["scenario"]["issues"].as_array().unwrap().iter().enumerate() {
-        p.insert(i["id"].as_str().unwrap().into(), json!(choice(k)));
-    }
-    Value::Object(p)
 }
 
 #[tokio::test]

@@ -106,12 +106,7 @@ async fn the_chat_limit_stays_with_the_player_across_reconnects() {
         }
         a.send(json!({"type": "ping"})).await;
         a.until_type("pong").await;
-        refused += a
-            .raw
-            .iter()
-            .filter_map(|f| serde_json::from_str::<Value>(f).ok())
-            .filter(|v| v["type"] == "error" && v["code"] == "rate_limited")
-            .count();
+        refused += a.errors_with(&["rate_limited"]);
         a.close().await;
         a = Client::connect(&server.ws_url()).await;
         a.send(json!({"type": "hello", "version": 1, "token": token})).await;

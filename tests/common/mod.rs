@@ -242,6 +242,16 @@ impl Client {
         let _ = self.ws.close(None).await;
     }
 
+    /// Every frame received so far, parsed.
+    pub fn frames(&self) -> impl Iterator<Item = Value> + '_ {
+        self.raw.iter().filter_map(|f| serde_json::from_str(f).ok())
+    }
+
+    /// How many frames received so far are errors with one of these codes.
+    pub fn errors_with(&self, codes: &[&str]) -> usize {
+        self.frames().filter(|v| v["type"] == "error" && codes.iter().any(|c| v["code"] == *c)).count()
+    }
+
     /// Every raw frame received so far, joined.
     pub fn transcript(&self) -> String {
         self.raw.join("\n")
@@ -251,4 +261,13 @@ impl Client {
 /// Long durations, so that only votes move phases.
 pub fn slow() -> Value {
     json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600})
+}
+
+/// A full package from a `state` frame: option `choice(k)` for the k-th issue.
+pub fn package(state: &Value, choice: impl Fn(usize) -> usize) -> Value {
+    let mut p = serde_json::Map::new();
+    for (k, i) in state["scenario"]["issues"].as_array().unwrap().iter().enumerate() {
+        p.insert(i["id"].as_str().unwrap().into(), json!(choice(k)));
+    }
+    Value::Object(p)
 }

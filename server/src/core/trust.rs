@@ -471,60 +471,6 @@ fn behaviour_sentence(index: f64, parts: &[(&'static str, f64)]) -> String {
 }
 
 #[cfg(test)]
-mod places_tests {
-    use super::*;
-
-    #[test]
-    fn places_right_counts_positions_and_shares_ties() {
-        let s = Scenario::from_toml(
-            "t.toml",
-            r#"
-id = "t"
-title = "T"
-summary = "s"
-[[roles]]
-id = "a"
-name = "A"
-batna = 0
-brief = "A"
-[[roles]]
-id = "b"
-name = "B"
-batna = 0
-brief = "B"
-[[issues]]
-id = "x"
-name = "X"
-options = ["0", "1"]
-points = { a = [0, 1], b = [9, 0] }
-[[issues]]
-id = "y"
-name = "Y"
-options = ["0", "1"]
-points = { a = [0, 1], b = [0, 4] }
-[[issues]]
-id = "z"
-name = "Z"
-options = ["0", "1"]
-points = { a = [0, 1], b = [0, 4] }
-"#,
-        )
-        .unwrap();
-        let w = issue_weights(&s, 1); // x 9, y 4, z 4: y and z share places 2 and 3
-        let g = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(places_right(&s, &g(&["x", "y", "z"]), &w), Some(3));
-        assert_eq!(places_right(&s, &g(&["x", "z", "y"]), &w), Some(3));
-        assert_eq!(places_right(&s, &g(&["y", "x", "z"]), &w), Some(1));
-        assert_eq!(places_right(&s, &g(&["z", "y", "x"]), &w), Some(1));
-        assert_eq!(places_right(&s, &g(&["x", "y"]), &w), None);
-        assert_eq!(
-            perspective_sentence((Some(1), Some(3), 3)),
-            "Reading their priorities: before talking you had 1 of 3 in the right place; after, 3 of 3. Talking taught you what they value."
-        );
-    }
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::game::{Action, Statement};
@@ -562,6 +508,27 @@ name = "Z"
 options = ["z0", "z1"]
 points = { a = [3, 0], b = [0, 4] }
 "#;
+
+    #[test]
+    fn places_right_counts_positions_and_shares_ties() {
+        let s = Scenario::from_toml("t.toml", S).unwrap();
+        let g = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        // B's weights: X 2, Y 6, Z 4 (the example of docs/scoring.md).
+        let w = issue_weights(&s, 1);
+        assert_eq!(places_right(&s, &g(&["x", "y", "z"]), &w), Some(0));
+        assert_eq!(places_right(&s, &g(&["y", "z", "x"]), &w), Some(3));
+        assert_eq!(places_right(&s, &g(&["y", "x", "z"]), &w), Some(1));
+        assert_eq!(places_right(&s, &g(&["x", "y"]), &w), None, "not every issue");
+        // Ties share their places: X 9, Y 4, Z 4 puts Y and Z in places 2 and 3 either way.
+        let tied = [9.0, 4.0, 4.0];
+        assert_eq!(places_right(&s, &g(&["x", "y", "z"]), &tied), Some(3));
+        assert_eq!(places_right(&s, &g(&["x", "z", "y"]), &tied), Some(3));
+        assert_eq!(places_right(&s, &g(&["z", "y", "x"]), &tied), Some(1));
+        assert_eq!(
+            perspective_sentence((Some(1), Some(3), 3)),
+            "Reading their priorities: before talking you had 1 of 3 in the right place; after, 3 of 3. Talking taught you what they value."
+        );
+    }
 
     fn cfg() -> MatchConfig {
         MatchConfig {
