@@ -267,7 +267,7 @@ export function frontierChart(o) {
         s('title', null, `${o.outcomeLabel || 'Your outcome'}: ${o.outcome[0]} and ${o.outcome[1]}`),
       ),
     );
-    labels.push({ x: ox, y: oy, text: o.outcomeLabel || 'You', up: true });
+    labels.push({ x: ox, y: oy, text: o.outcomeLabel || 'You', cls: 'mark-label', dx: -16, dy: 4, anchor: 'end' });
   }
   // Nash package: a diamond.
   if (o.nash) {
@@ -284,24 +284,24 @@ export function frontierChart(o) {
         s('title', null, `Nash package: ${o.nash[0]} and ${o.nash[1]}`),
       ),
     );
-    labels.push({ x: nx, y: ny, text: 'Nash', up: false });
+    labels.push({ x: nx, y: ny, text: 'Nash', cls: 'mark-label nash-label', dx: 0, dy: 24, anchor: 'middle' });
   }
-  // Labels: the outcome's above and outwards, Nash's below and inwards.
+  // Labels go where no package can be: left of and below a frontier point is under the frontier
+  // (it falls from left to right). A label that would overlap one placed before it moves down.
+  const placed = [];
   for (const l of labels) {
-    const right = l.x < box.left + box.iw * 0.6;
-    const dxl = l.up ? (right ? 14 : -14) : right ? -10 : 10;
-    svg.appendChild(
-      s(
-        'text',
-        {
-          x: f1(l.x + dxl),
-          y: f1(l.up ? l.y - 12 : l.y + 20),
-          'text-anchor': dxl > 0 ? 'start' : 'end',
-          class: l.up ? 'mark-label' : 'mark-label nash-label',
-        },
-        l.text,
-      ),
-    );
+    const w = l.text.length * 7.2;
+    let x = Math.max(box.left + 2 + (l.anchor === 'end' ? w : l.anchor === 'middle' ? w / 2 : 0), l.x + l.dx);
+    let y = l.y + l.dy;
+    const rect = () => {
+      const left = l.anchor === 'end' ? x - w : l.anchor === 'middle' ? x - w / 2 : x;
+      return { left, right: left + w, top: y - 12, bottom: y + 3 };
+    };
+    const hits = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    for (let i = 0; i < 4 && placed.some((p) => hits(rect(), p)); i += 1) y += 16;
+    y = Math.min(y, box.bottom - 4);
+    placed.push(rect());
+    svg.appendChild(s('text', { x: f1(x), y: f1(y), 'text-anchor': l.anchor, class: l.cls, testid: 'chart-label' }, l.text));
   }
 
   const legend = h(
