@@ -329,3 +329,48 @@ async fn a_tournament_avoids_pairs_who_met_before_it_and_tells_players_their_rou
         assert!(!met, "round 1 pairs {pair:?}, who met in the warm-up {warmup:?}");
     }
 }
+
+#[tokio::test]
+async fn a_bots_survey_ratings_count_as_nobodys_trust() {
+    let server = Server::start_with(&["--bot-pace-ms", "50"]);
+    let (code, token) = create(
+        &server,
+        json!({"scenario": "campsite", "durations": {"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}}),
+    )
+    .await;
+    let mut me = server.client().await;
+    me.join(&code, "Ana").await;
+    let (status, _) = control(&server, &code, &token, json!({"action": "add_bot", "strategy": "logroller"})).await;
+    assert_eq!(status, 200);
+    let st = me
+        .until("the bot's offer", |v| {
+            v["type"] == "state"
+                && v["offers"]
+                    .as_array()
+                    .is_some_and(|o| o.iter().any(|x| x["status"] == "standing" && x["seat"] != v["you"]["seat"]))
+        })
+        .await;
+    let id =
+        st["offers"].as_array().unwrap().iter().rev().find(|x| x["seat"] != st["you"]["seat"]).unwrap()["id"].clone();
+    me.send(json!({"type": "accept", "offer_id": id})).await;
+    me.until_phase("survey").await;
+    me.send(json!({"type": "survey", "ratings": {"trust": 7, "foundation": 7, "listened": 7}})).await;
+    // The bot answers its survey too (it rates 6 after a deal); then the results come.
+    me.until_phase("results").await;
+    let (_, debrief) = server.get(&format!("/api/sessions/{code}/debrief?token={token}")).await;
+    // Only Ana's rating (7, 7, 7 → 100) counts; with the bot's it would be (100 + 83.3) / 2.
+    assert_eq!(debrief["matches"][0]["trust_built"], 100.0, "{debrief}");
+    let (_, csv) = server.get(&format!("/api/sessions/{code}/export/players.csv?token={token}")).await;
+    let mut rows = csv::Reader::from_reader(csv.as_str().unwrap().as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for r in rows.records().map(|r| r.unwrap()) {
+        let (name, bot, earned) = (&r[col("name")], &r[col("bot")], &r[col("trust_earned")]);
+        if name == "Ana" {
+            assert_eq!((bot, earned), ("false", ""), "the bot's rating is not Ana's trust");
+        } else {
+            assert!(name.ends_with(" (bot)"));
+            assert_eq!((bot, earned), ("true", "100.0000"));
+        }
+    }
+}

@@ -33,6 +33,8 @@ pub struct MatchReport {
     /// `(player id, name)` by seat: who held each seat at the start (differs from `seats`
     /// where a seat was handed on).
     pub first_seats: Vec<(String, String)>,
+    /// Per seat: held by one of the server's bots at the end (its ratings count as nobody's trust).
+    pub bots: Vec<bool>,
     /// Names of everyone who held a seat of this match, by player id.
     pub holder_names: HashMap<String, String>,
     /// The replayed state.
@@ -124,6 +126,7 @@ pub fn match_reports(
                 id: row.id.clone(),
                 seats: named(&seats),
                 first_seats: named(&first),
+                bots: bots.clone(),
                 holder_names: events
                     .iter()
                     .filter_map(|e| match &e.kind {
@@ -320,6 +323,7 @@ pub fn player_columns() -> Vec<String> {
     .map(|s| s.to_string())
     .collect();
     c.extend(QUESTIONS.iter().map(|q| format!("rating_{}", q.id)));
+    c.push("bot".into());
     c
 }
 
@@ -371,6 +375,7 @@ pub fn players_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
                     .iter()
                     .map(|q| answer.and_then(|a| a.ratings.get(q.id)).map(|v| v.to_string()).unwrap_or_default()),
             );
+            row.push(r.bots.get(seat).copied().unwrap_or(false).to_string());
             w.record(&row);
         }
     }
