@@ -38,8 +38,9 @@ pub struct Limits {
     /// Sessions one address may create per hour without the admin key (with it: no limit).
     #[arg(long, env = "PARLEY_SESSIONS_PER_HOUR", default_value_t = 30)]
     pub sessions_per_hour: u32,
-    /// Join-code lookups per address per minute: `GET /api/sessions/CODE` and joins by code. A
-    /// class of 200 behind one router makes about 400 in its first minute.
+    /// Join-code lookups and joins per address per minute: `GET /api/sessions/CODE`, joins by
+    /// code and joins of the practice pool. A class of 200 behind one router makes about 400 in
+    /// its first minute.
     #[arg(long, env = "PARLEY_CODE_LOOKUPS_PER_MINUTE", default_value_t = 600)]
     pub code_lookups_per_minute: u32,
     /// New WebSocket connections per address per minute (reconnect loops).
@@ -48,7 +49,8 @@ pub struct Limits {
     /// Most offers in one match.
     #[arg(long, env = "PARLEY_MAX_OFFERS_PER_MATCH", default_value_t = 200)]
     pub max_offers_per_match: usize,
-    /// Most players in one session (the practice pool included).
+    /// Most players in one class session (the practice pool, open for the server's whole life,
+    /// is bounded by the per-address join budget instead).
     #[arg(long, env = "PARLEY_MAX_PLAYERS_PER_SESSION", default_value_t = 1000)]
     pub max_players_per_session: usize,
 }

@@ -321,7 +321,11 @@ impl App {
     /// Registers a new player in a session (stored before it is acknowledged).
     pub async fn new_player(&self, session: &Session, name: &str, bot: bool) -> Result<Arc<Player>, ProtocolError> {
         let name = check_name(name).map_err(|e| ProtocolError::new("bad_name", e.to_string()))?;
-        if session.player_count.load(std::sync::atomic::Ordering::Relaxed) >= self.limits.max_players_per_session {
+        // The practice pool is one session for the server's whole life: its joins are budgeted
+        // per address instead (see the connection's `practice`).
+        if session.kind == SessionKind::Workshop
+            && session.player_count.load(std::sync::atomic::Ordering::Relaxed) >= self.limits.max_players_per_session
+        {
             return Err(ProtocolError::new(
                 "session_full",
                 format!("this session is full ({} players)", self.limits.max_players_per_session),

@@ -245,6 +245,10 @@ impl Conn {
                 }
             }
             ClientMsg::Practice { name, scenario } => {
+                if !self.app.address_limits.allow(Budget::CodeLookup, self.ip) {
+                    self.error("rate_limited", "too many joins from your network; wait a minute");
+                    return true;
+                }
                 if let Some(id) = &scenario {
                     if !self.app.scenarios.contains_key(id) {
                         self.error("unknown_scenario", &format!("there is no scenario {id:?}"));
