@@ -1,16 +1,20 @@
 // Shared helpers for the browser tests: launching Chromium, opening player pages, talking to
 // the server's HTTP API, reading scenario files, recording WebSocket frames, screenshots, and
-// the steps many tests share (joining, voting ready, the facilitator console's set-up form).
+// the steps many tests share (joining, voting ready, the facilitator console's set-up form), and
+// the axe-core accessibility scan.
 
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(here, '..', '..');
 export const SCREENSHOTS = path.join(here, 'screenshots');
+
+const require = createRequire(import.meta.url);
 
 export const BASE_URL = (process.env.PARLEY_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 
@@ -254,4 +258,47 @@ export function normalise(text) {
 /** The visible and hidden text of a page's body, whitespace collapsed. */
 export async function pageText(page) {
   return normalise(await page.evaluate(() => document.body.textContent));
+}
+
+/** axe-core's browser bundle (an exact version pinned in package.json). */
+export const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+/** The axe tags of WCAG 2.1 levels A and AA. */
+export const WCAG21_AA = Object.freeze(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+
+/**
+ * Runs axe-core in the page (injected once per document) with the WCAG 2.1 A and AA rules:
+ * {rules: how many rules ran, violations: [{id, impact, help, helpUrl, nodes: [{target, html, summary}]}]}.
+ */
+export async function axeScan(page, tags = WCAG21_AA) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object' && typeof window.axe.run === 'function'))) {
+    await page.addScriptTag({ path: AXE_PATH });
+  }
+  return page.evaluate(async (values) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] });
+    return {
+      rules: result.passes.length + result.violations.length + result.incomplete.length + result.inapplicable.length,
+      violations: result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, summary: n.failureSummary })),
+      })),
+    };
+  }, [...tags]);
+}
+
+/** Violations as readable lines: each rule's id, help and the nodes it found. */
+export function formatViolations(violations) {
+  const lines = [];
+  for (const v of violations) {
+    lines.push(`- ${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]`);
+    for (const n of v.nodes) {
+      lines.push(`    at ${n.target.map((t) => (Array.isArray(t) ? t.join(' >> ') : t)).join(' , ')}`);
+      lines.push(`       ${n.html.replace(/\s+/g, ' ').slice(0, 200)}`);
+      if (n.summary) lines.push(`       ${n.summary.replace(/\s*\n\s*/g, ' / ')}`);
+    }
+  }
+  return lines.join('\n');
 }
