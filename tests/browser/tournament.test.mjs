@@ -28,12 +28,14 @@ const browser = useBrowser();
  * Joins players over raw WebSockets from inside a browser page. They play every match they are
  * seated in (each match once: actions are keyed by match id), but only while window.__hold is
  * false: prep ready, small talk chat + ready, seat 0 offers the middle option of every issue,
- * the other seat accepts, both skip the survey. Resolves with the player ids.
+ * the other seat accepts, both skip the survey (except in the matches listed in
+ * window.__surveyHold, whose players stay in the survey). Resolves with the player ids.
  */
 async function joinPlayers(page, code, names) {
   return page.evaluate(
     async ({ code, names }) => {
       window.__hold = true;
+      window.__surveyHold = [];
       window.__players = [];
       const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
       const benign = ['already_ready', 'offer_not_standing', 'wrong_phase', 'already_answered'];
@@ -71,7 +73,8 @@ async function joinPlayers(page, code, names) {
             if (o) once(`accept-${o.id}`, () => me.send({ type: 'accept', offer_id: o.id }));
           }
         }
-        if (st.phase === 'survey' && st.survey && !st.survey.answered) once('survey', () => me.send({ type: 'skip_survey' }));
+        if (st.phase === 'survey' && st.survey && !st.survey.answered && !window.__surveyHold.includes(mid))
+          once('survey', () => me.send({ type: 'skip_survey' }));
       };
       const open = (name) =>
         new Promise((resolve, reject) => {
@@ -283,8 +286,33 @@ test('a facilitator runs a two-round tournament from the Tournament tab', async 
     assert.equal(await fac.getByTestId('tournament-next').isDisabled(), true);
     await screenshot(fac, 'fac-tournament-3-round2');
 
-    await bots.evaluate(() => {
+    // Round 2 is played up to the surveys, which wait; then one match finishes. A match counts in
+    // the standings once it has reached its results (as in the progress line and the rule for the
+    // next round), not while its players are still in the survey.
+    const [doneGroup, heldGroup] = round2;
+    await bots.evaluate((ids) => {
+      window.__surveyHold = ids;
       window.__hold = false;
+    }, round2.map((g) => g.match_id));
+    await bots.waitForFunction(
+      (ids) => window.__players.every((p) => p.state && ids.includes(p.state.match_id) && p.state.phase === 'survey'),
+      round2.map((g) => g.match_id),
+    );
+    await bots.evaluate((id) => {
+      window.__surveyHold = [id];
+    }, heldGroup.match_id);
+    await fac.locator('[data-testid="tournament-progress"][data-done="1"][data-total="2"]').filter({ hasText: 'Round 2' }).waitFor();
+    const playedNow = await fac
+      .locator('[data-testid="standing-row"]')
+      .evaluateAll((trs) => Object.fromEntries(trs.map((tr) => [tr.dataset.name, tr.dataset.played])));
+    for (const n of doneGroup.names) assert.equal(playedNow[n], '2', `${n}'s round-2 match has its results: played 2`);
+    for (const n of heldGroup.names) assert.equal(playedNow[n], '1', `${n}'s round-2 match is still in its survey: played 1, shown with "1 of 2 matches finished"`);
+    const tHeld = await (await fetch(`${BASE_URL}/api/sessions/${code}/tournament`, { headers: { 'x-facilitator-token': token } })).json();
+    for (const r of tHeld.standings) {
+      assert.equal(r.played, heldGroup.names.includes(r.name) ? 1 : 2, `GET /tournament: ${r.name} played ${r.played} while one match is in its survey`);
+    }
+    await bots.evaluate(() => {
+      window.__surveyHold = [];
     });
     await waitMatchesDone(bots, 2);
 
