@@ -492,7 +492,7 @@ impl App {
                 return v.clone();
             }
         }
-        let v = self.tournament_view(s).await;
+        let v = self.tournament_view_of(s, Some(finished)).await;
         *s.tournament_view.lock().expect("view") = Some((key, v.clone()));
         v
     }

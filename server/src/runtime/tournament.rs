@@ -3,13 +3,14 @@
 //! the pure functions of `core::tournament`; this file runs rounds and reads results back from
 //! the stored log.
 
-use crate::core::game::Outcome;
+use crate::core::game::{Outcome, Phase};
 use crate::core::tournament::{normalised_value, plan_round, standings, MatchResult, RoundPlan, Standing, Weights};
 use crate::report::{match_reports, MatchReport};
 use crate::runtime::app::App;
 use crate::runtime::session::{Location, Session};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 /// A tournament's settings.
@@ -164,20 +165,39 @@ impl App {
         &self,
         s: &Session,
     ) -> Result<(Vec<(usize, MatchResult, Value)>, Vec<Standing>), String> {
+        self.tournament_standings_of(s, None).await
+    }
+
+    /// As `tournament_standings`, counting only the matches in `only` when given.
+    pub async fn tournament_standings_of(
+        &self,
+        s: &Session,
+        only: Option<&HashSet<String>>,
+    ) -> Result<(Vec<(usize, MatchResult, Value)>, Vec<Standing>), String> {
         let t = s.tournament.lock().expect("tournament").clone();
         let Some(config) = t.config.clone() else { return Err("no tournament".into()) };
         let log = self.store.session_log(&s.code).await.map_err(|e| e.to_string())?;
         let reports = match_reports(&self.scenarios, &log, &self.phrases);
-        let rows = tournament_results(&t, &reports);
+        let mut rows = tournament_results(&t, &reports);
+        if let Some(only) = only {
+            rows.retain(|r| r.2["match_id"].as_str().is_some_and(|id| only.contains(id)));
+        }
         let results: Vec<MatchResult> = rows.iter().map(|r| r.1.clone()).collect();
         Ok((rows, standings(&t.roster, &results, &t.plans, config.weights)))
     }
 
     /// The tournament view for the facilitator and exports.
     pub async fn tournament_view(&self, s: &Session) -> Value {
+        self.tournament_view_of(s, None).await
+    }
+
+    /// The tournament view counting only the matches in `only`, when given: the monitor passes
+    /// the matches its own summaries show in their results, so a frame's standings and its
+    /// match list come from the same moment.
+    pub async fn tournament_view_of(&self, s: &Session, only: Option<&HashSet<String>>) -> Value {
         let t = s.tournament.lock().expect("tournament").clone();
         let name = |id: &str| self.players_by_id.get(id).map(|p| p.name.clone()).unwrap_or_default();
-        let (rows, table) = self.tournament_standings(s).await.unwrap_or_default();
+        let (rows, table) = self.tournament_standings_of(s, only).await.unwrap_or_default();
         json!({
             "config": t.config,
             "round": t.plans.len(),
@@ -275,7 +295,11 @@ pub fn tournament_results(t: &TournamentState, reports: &[MatchReport]) -> Vec<(
     for (round, ids) in t.matches.iter().enumerate() {
         for id in ids {
             let Some(r) = reports.iter().find(|r| &r.id == id) else { continue };
-            if !matches!(r.state.outcome, Some(Outcome::Deal { .. } | Outcome::Impasse { .. })) {
+            // Counted once the match has reached its results (the survey is over, so trust is
+            // in): the same "finished" as the monitor's, and as tournament_next_round's rule.
+            if r.state.phase != Phase::Results
+                || !matches!(r.state.outcome, Some(Outcome::Deal { .. } | Outcome::Impasse { .. }))
+            {
                 continue;
             }
             let Some(a) = &r.analysis else { continue };
