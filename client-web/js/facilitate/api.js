@@ -81,6 +81,14 @@ export class SessionApi {
     return this.get(`/matches/${encodeURIComponent(matchId)}/transcript`);
   }
 
+  /**
+   * A link that puts a player back in their seat on another device: {player_id, name, url}.
+   * The url holds that player's secret token, so it is fetched only when asked for.
+   */
+  rejoinLink(playerId) {
+    return this.get(`/players/${encodeURIComponent(playerId)}/rejoin`);
+  }
+
   control(body) {
     return request(`${this.base}/control`, {
       method: 'POST',
@@ -122,6 +130,8 @@ export function apiErrorSentence(err) {
       return 'The token in this link does not belong to this session.';
     case 'unknown_session':
       return 'There is no session with this code on this server.';
+    case 'bot_player':
+      return 'Bots do not need a rejoin link.';
     default: {
       const m = String(err.message || 'the server refused that');
       return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.');

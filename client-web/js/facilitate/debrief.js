@@ -27,7 +27,11 @@ export class Debrief {
     this.refreshButton = $('[data-testid="debrief-refresh"]');
     this.fullButton = $('[data-testid="debrief-fullscreen"]');
     this.transcriptFor = null;
+    this.scrollToTranscript = false;
     this.loading = null;
+    // One transcript box for the page's life: a refresh moves it, never drops it, so a
+    // transcript asked for before the first debrief arrives still has somewhere to go.
+    this.transcriptBox = h('section', { class: 'card transcript', testid: 'transcript', 'aria-live': 'polite', hidden: true });
 
     this.refreshButton.addEventListener('click', () => this.refresh());
     this.fullButton.addEventListener('click', () => this.toggleProjector());
@@ -60,7 +64,11 @@ export class Debrief {
         this.render(data);
         const t = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
         setStatus(this.status, `Updated at ${t}. Press Refresh for results that came in since.`, 'ok');
-        if (this.transcriptFor) await this.showTranscript(this.transcriptFor, { scroll: false });
+        if (this.transcriptFor) {
+          const scroll = this.scrollToTranscript;
+          this.scrollToTranscript = false;
+          await this.showTranscript(this.transcriptFor, { scroll });
+        }
       } catch (e) {
         this.error.textContent = `Could not load the debrief: ${apiErrorSentence(e)}`;
         show(this.error, true);
@@ -135,7 +143,6 @@ export class Debrief {
     parts.push(this.matchTable(matches));
 
     // Transcript slot.
-    this.transcriptBox = h('section', { class: 'card transcript', testid: 'transcript', 'aria-live': 'polite', hidden: true });
     parts.push(this.transcriptBox);
 
     // Charts.
@@ -302,7 +309,7 @@ export class Debrief {
       h('h3', { id: 'table-h' }, `Matches (${matches.length})`),
       roles.length ? h('p', { class: 'muted small', testid: 'debrief-table-note' }, `Players and points are listed in role order: ${roles.join(' / ')}.`) : null,
       matches.length
-        ? h('div', { class: 'table-scroll wide-table' }, table)
+        ? h('div', { class: 'table-scroll wide-table', tabindex: '0', role: 'region', 'aria-label': 'Matches of the session (scrolls)' }, table)
         : h('div', null, h('p', { class: 'muted', testid: 'debrief-table-empty' }, 'No match has started yet.'), h('div', { hidden: true }, table)),
       matches.length ? h('p', { class: 'muted small no-projector' }, 'Click a row to read its transcript.') : null,
     );
@@ -362,9 +369,27 @@ export class Debrief {
 
   // ---------------------------------------------------------------- transcript
 
+  /**
+   * Opens one match's transcript from elsewhere in the console (the live monitor's button):
+   * after the debrief refresh under way, if any, so it lands where the drawn page puts it.
+   */
+  async openTranscript(matchId) {
+    this.transcriptFor = matchId;
+    this.scrollToTranscript = true;
+    // Whatever transcript was open goes at once: never show another match's lines meanwhile.
+    this.transcriptBox.dataset.matchId = matchId;
+    show(this.transcriptBox, true);
+    replace(this.transcriptBox, h('p', { class: 'muted' }, 'Loading the transcript…'));
+    if (!this.transcriptBox.isConnected) this.body.prepend(this.transcriptBox);
+    if (this.loading) await this.loading;
+    if (this.transcriptFor !== matchId || !this.scrollToTranscript) return;
+    this.scrollToTranscript = false;
+    await this.showTranscript(matchId);
+  }
+
   async showTranscript(matchId, { scroll = true } = {}) {
     this.transcriptFor = matchId;
-    if (!this.transcriptBox) return;
+    this.transcriptBox.dataset.matchId = matchId;
     for (const tr of this.body.querySelectorAll('[data-testid="debrief-row"]')) {
       tr.classList.toggle('selected', tr.dataset.matchId === matchId);
       if (tr.dataset.matchId === matchId) tr.setAttribute('aria-current', 'true');
@@ -390,12 +415,17 @@ export class Debrief {
       show(this.transcriptBox, false);
       for (const tr of this.body.querySelectorAll('[data-testid="debrief-row"].selected')) tr.classList.remove('selected');
     });
-    const heading = h('h3', { tabindex: '-1' }, `Transcript: ${nameList(t.players || [])}`);
+    const number = ((this.data && this.data.matches) || []).findIndex((m) => m.id === matchId);
+    const heading = h(
+      'h3',
+      { tabindex: '-1', testid: 'transcript-heading' },
+      `Transcript${number >= 0 ? ` of match ${number + 1}` : ''}: ${nameList(t.players || [])}`,
+    );
     replace(
       this.transcriptBox,
       h('div', { class: 'section-head' }, heading, close),
       items.length
-        ? h('ol', { class: 'timeline', testid: 'transcript-items' }, items.map((it) => this.transcriptItem(it, start, t)))
+        ? h('ol', { class: 'timeline', testid: 'transcript-items', tabindex: '0', 'aria-label': 'Transcript lines (scrolls)' }, items.map((it) => this.transcriptItem(it, start, t)))
         : h('p', { class: 'muted' }, 'Nothing happened in this match yet.'),
     );
     if (scroll) {
@@ -441,6 +471,12 @@ export class Debrief {
         return li('tl-reject', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, `rejects offer ${it.offer_id}`));
       case 'withdraw':
         return li('tl-withdraw', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, `withdraws offer ${it.offer_id}`));
+      case 'seat_handed':
+        return li(
+          'tl-handed',
+          h('span', { class: 'tl-who' }, 'Seat handed on'),
+          h('span', { class: 'tl-text' }, `${it.from || 'A player who had gone'} → ${it.name || 'someone else'}: from here on, this seat's lines are ${it.name || 'theirs'}.`),
+        );
       case 'walk_away':
         return li('tl-walk', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, 'walks away'));
       case 'ended':

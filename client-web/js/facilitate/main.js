@@ -1,8 +1,11 @@
 // Parley facilitator console: set up a session, run it live, debrief it. No build step.
 //
-// /facilitate                          → the set-up form
-// /facilitate?code=K7M2QX#token=…      → the console of that session (the token stays in the
-//                                         fragment, so it is never part of a request line)
+// /facilitate                                  → the set-up form
+// /facilitate?code=K7M2QX#token=…              → the console of that session (the token stays in
+//                                                 the fragment, so it is never part of a request line)
+// /facilitate?code=K7M2QX&view=projector       → the projector view: what a room may see, with no
+//                                                 secret in the page or in the address bar (the token
+//                                                 is kept in this tab's sessionStorage)
 
 import { h, show, $, $all } from '../dom.js';
 import { SessionApi, getScenarios, getSessionInfo, apiErrorSentence } from './api.js';
@@ -11,12 +14,36 @@ import { Watcher } from './watch.js';
 import { Monitor } from './monitor.js';
 import { Debrief } from './debrief.js';
 import { Tournament } from './tournament.js';
-import { announce } from './ui.js';
+import { ProjectorView } from './projector.js';
+import { announce, copyText } from './ui.js';
 
 function setScreen(name) {
-  for (const s of ['setup', 'console', 'problem']) show($(`#screen-${s}`), s === name);
+  for (const s of ['setup', 'console', 'projector', 'problem']) show($(`#screen-${s}`), s === name);
   document.body.dataset.screen = name;
 }
+
+// The token of a session, kept for this tab only: the projector view takes it from here (a
+// window the console opens gets a copy of its sessionStorage), so its address has no secret.
+const tokenKey = (code) => `parley.facilitator.${code}`;
+
+function storeToken(code, token) {
+  try {
+    sessionStorage.setItem(tokenKey(code), token);
+  } catch {
+    /* storage off: the projector view then needs the link with its token */
+  }
+}
+
+function storedToken(code) {
+  try {
+    return sessionStorage.getItem(tokenKey(code)) || '';
+  } catch {
+    return '';
+  }
+}
+
+const consolePath = (code, token) => `/facilitate?code=${encodeURIComponent(code)}#token=${encodeURIComponent(token)}`;
+const projectorPath = (code) => `/facilitate?code=${encodeURIComponent(code)}&view=projector`;
 
 function problem(title, text) {
   $('[data-testid="problem-title"]').textContent = title;
@@ -29,7 +56,8 @@ function readLocation() {
   const code = (params.get('code') || '').trim().toUpperCase();
   const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
   const token = (hash.get('token') || '').trim();
-  return { code, token };
+  const view = params.get('view') === 'projector' ? 'projector' : 'console';
+  return { code, token, view };
 }
 
 // ---------------------------------------------------------------- header and join card
@@ -50,9 +78,31 @@ function setConn(status, detail) {
   }
 }
 
+// The private console link is in the page only while the console (not the projector view) is
+// shown, and on screen only after "Show private link".
+let privateUrl = '';
+
+function setPrivateLink(present) {
+  const con = $('[data-testid="console-link"]');
+  if (present && privateUrl) {
+    con.href = privateUrl;
+    con.textContent = privateUrl;
+  } else {
+    con.removeAttribute('href');
+    con.textContent = '';
+  }
+}
+
+function showPrivateLink(on) {
+  const toggle = $('[data-testid="console-link-toggle"]');
+  show($('#console-link-line'), on);
+  toggle.setAttribute('aria-expanded', String(on));
+  toggle.textContent = on ? 'Hide private link' : 'Show private link';
+}
+
 function fillJoinCard(code, token, title) {
   const joinUrl = `${location.origin}/?code=${encodeURIComponent(code)}`;
-  const consoleUrl = `${location.origin}/facilitate?code=${encodeURIComponent(code)}#token=${encodeURIComponent(token)}`;
+  privateUrl = `${location.origin}${consolePath(code, token)}`;
   const codeEl = $('[data-testid="join-code"]');
   codeEl.replaceChildren(h('span', null, code.slice(0, 3)), h('span', null, code.slice(3)));
   codeEl.setAttribute('aria-label', `Join code ${code.split('').join(' ')}`);
@@ -60,9 +110,7 @@ function fillJoinCard(code, token, title) {
   const join = $('[data-testid="join-link"]');
   join.href = joinUrl;
   join.textContent = joinUrl;
-  const con = $('[data-testid="console-link"]');
-  con.href = consoleUrl;
-  con.textContent = consoleUrl;
+  setPrivateLink(document.body.dataset.view !== 'projector');
   const chip = $('[data-testid="code-chip"]');
   chip.textContent = code;
   show(chip, true);
@@ -75,32 +123,19 @@ function fillJoinCard(code, token, title) {
 function wireCopyButtons() {
   const status = $('[data-testid="copy-status"]');
   for (const b of $all('[data-copy]')) {
-    b.addEventListener('click', async () => {
+    b.addEventListener('click', () => {
       const a = $(`#${b.dataset.copy}`);
-      const text = a.href;
-      let ok = false;
-      try {
-        if (navigator.clipboard && window.isSecureContext) {
-          await navigator.clipboard.writeText(text);
-          ok = true;
-        }
-      } catch {
-        ok = false;
-      }
-      if (!ok) {
-        // No clipboard API (plain http on a LAN): select the link text for Ctrl+C.
-        const range = document.createRange();
-        range.selectNodeContents(a);
-        const sel = window.getSelection();
-        sel.removeAllRanges();
-        sel.addRange(range);
-      }
-      status.textContent = ok ? 'Copied.' : 'Selected: press Ctrl+C (⌘C) to copy.';
-      setTimeout(() => {
-        status.textContent = '';
-      }, 4000);
+      if (a.href) copyText(a.href, a, status);
     });
   }
+  $('[data-testid="console-link-toggle"]').addEventListener('click', () => {
+    showPrivateLink($('#console-link-line').hidden);
+  });
+  const banner = $('[data-testid="created-banner"]');
+  $('[data-testid="created-banner-dismiss"]').addEventListener('click', () => {
+    show(banner, false);
+    $('#main').focus({ preventScroll: true });
+  });
   const full = $('[data-testid="join-fullscreen"]');
   full.addEventListener('click', () => {
     const root = document.documentElement;
@@ -161,10 +196,19 @@ function wireTabs(onSelect) {
 
 // ---------------------------------------------------------------- console
 
-async function startConsole(code, token, { created = false, title = '', scenarioId = null } = {}) {
-  setScreen('console');
+async function startConsole(code, token, { created = false, title = '', scenarioId = null, view = 'console' } = {}) {
+  storeToken(code, token);
+  const root = document.documentElement;
+  document.body.dataset.view = view;
+  if (view === 'projector') root.dataset.projector = 'room';
+  setScreen(view === 'projector' ? 'projector' : 'console');
   show($('[data-testid="created-banner"]'), created);
-  fillJoinCard(code, token, title);
+  const projector = new ProjectorView();
+  const setTitle = (t) => {
+    fillJoinCard(code, token, t);
+    projector.setJoin(code, t);
+  };
+  setTitle(title);
   wireCopyButtons();
   const api = new SessionApi(code, token);
 
@@ -180,7 +224,7 @@ async function startConsole(code, token, { created = false, title = '', scenario
     return;
   }
   const sess = first.session || {};
-  if (!title && sess.title) fillJoinCard(code, token, sess.title);
+  if (!title && sess.title) setTitle(sess.title);
   let scenario = null;
   let allScenarios = [];
   try {
@@ -192,7 +236,7 @@ async function startConsole(code, token, { created = false, title = '', scenario
   if (!title && !sess.title) {
     try {
       const info = await getSessionInfo(code);
-      if (info && info.title) fillJoinCard(code, token, info.title);
+      if (info && info.title) setTitle(info.title);
     } catch {
       /* the title is cosmetic */
     }
@@ -214,6 +258,7 @@ async function startConsole(code, token, { created = false, title = '', scenario
     onMonitor: (frame) => {
       monitor.update(frame);
       tournament.update(frame);
+      projector.update(frame);
       // A badge on the Debrief tab when results came in since its last refresh.
       const known = debrief.finishedCount();
       const now = (frame.matches || []).filter((m) => m.outcome).length;
@@ -227,15 +272,70 @@ async function startConsole(code, token, { created = false, title = '', scenario
     watcher,
     scenario,
     onTranscript: (matchId) => {
+      // The tab starts a refresh of the debrief; the transcript of this match opens once the
+      // debrief is drawn (its box sits below the table of matches).
       selectTab($('#tab-debrief'), false);
-      const go = () => debrief.showTranscript(matchId);
-      if (debrief.loading) debrief.loading.then(go);
-      else go();
+      debrief.openTranscript(matchId);
     },
   });
   monitor.update(first);
   tournament.update(first);
+  projector.update(first);
   watcher.start();
+
+  // ------------------------------------------------------------ the projector view
+  // Same tab ("Projector view", for a mirrored screen) or a window of its own (for a second
+  // screen). Entering it takes the private link out of the page and the token out of the
+  // address bar; leaving it puts them back.
+  let projectorFullscreen = false;
+  const enterProjector = (fullscreen) => {
+    if (document.body.dataset.view === 'projector') return;
+    document.body.dataset.view = 'projector';
+    root.dataset.projector = 'room';
+    showPrivateLink(false);
+    setPrivateLink(false);
+    monitor.closePanel(false);
+    history.replaceState(null, '', projectorPath(code));
+    setScreen('projector');
+    window.scrollTo(0, 0);
+    $('#main').focus({ preventScroll: true });
+    projectorFullscreen = false;
+    if (fullscreen && root.requestFullscreen && !document.fullscreenElement) {
+      root.requestFullscreen().then(
+        () => {
+          projectorFullscreen = true;
+        },
+        () => {},
+      );
+    }
+    announce('Projector view: the join code and the progress of the room, with no private link.');
+  };
+  const leaveProjector = () => {
+    if (document.body.dataset.view !== 'projector') return;
+    document.body.dataset.view = 'console';
+    if (root.dataset.projector === 'room') delete root.dataset.projector;
+    setPrivateLink(true);
+    history.replaceState(null, '', consolePath(code, token));
+    setScreen('console');
+    if (projectorFullscreen && document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(() => {});
+    projectorFullscreen = false;
+    $('#projector-open').focus();
+  };
+  $('#projector-open').addEventListener('click', () => enterProjector(true));
+  $('[data-testid="projector-leave"]').addEventListener('click', leaveProjector);
+  $('#projector-window').addEventListener('click', () => {
+    storeToken(code, token);
+    // Without noopener: the new window gets a copy of this tab's sessionStorage, token included.
+    const w = window.open(projectorPath(code), `parley-projector-${code}`);
+    const status = $('[data-testid="copy-status"]');
+    status.textContent = w ? 'The projector view opened in a new window: move it to the projector screen.' : 'The browser blocked the new window: use “Projector view” instead.';
+  });
+  document.addEventListener('fullscreenchange', () => {
+    if (!document.fullscreenElement && projectorFullscreen) leaveProjector();
+  });
+  document.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && document.body.dataset.view === 'projector' && !document.fullscreenElement) leaveProjector();
+  });
 
   selectTab = wireTabs((id) => {
     debriefOpen = id === 'tab-debrief';
@@ -243,13 +343,32 @@ async function startConsole(code, token, { created = false, title = '', scenario
   });
   if (location.hash.includes('debrief')) selectTab($('#tab-debrief'), false);
   else if (location.hash.includes('tournament')) selectTab($('#tab-tournament'), false);
-  announce(`Console of session ${code.split('').join(' ')} is open.`);
+  if (view !== 'projector') announce(`Console of session ${code.split('').join(' ')} is open.`);
 }
 
 // ---------------------------------------------------------------- start
 
 async function main() {
-  const { code, token } = readLocation();
+  const { code, token: fromLink, view } = readLocation();
+  let token = fromLink;
+  if (code && view === 'projector') {
+    // The projector's address keeps no secret: the token moves to this tab's sessionStorage.
+    if (token) {
+      storeToken(code, token);
+      history.replaceState(null, '', projectorPath(code));
+    } else {
+      token = storedToken(code);
+    }
+    if (!token) {
+      problem(
+        'Open the projector view from your console',
+        `The projector view of session ${code} has no secret in its address, so it opens only from the private console link: press “Projector view” in the console.`,
+      );
+      return;
+    }
+    await startConsole(code, token, { view });
+    return;
+  }
   if (!code) {
     setScreen('setup');
     await startSetup({

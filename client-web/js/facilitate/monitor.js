@@ -1,11 +1,18 @@
 // The live monitor: who joined, who waits, every match with its phase and clock, and the
 // facilitator's controls. Rows are keyed and updated in place every second, so focus, the
-// pairing selection and half-typed text survive the updates.
+// pairing selection and half-typed text survive the updates. Seat repair (a gone player's seat
+// handed to someone waiting or to a bot) and rejoin links open in one panel above the
+// participants table.
 
 import { h, replace, show, $ } from '../dom.js';
 import { phaseLabel, clock, PHASES } from '../format.js';
 import { apiErrorSentence } from './api.js';
-import { setStatus, confirmDialog, plural, nameList, outcomeText, announce } from './ui.js';
+import { setStatus, confirmDialog, plural, nameList, outcomeText, announce, copyText } from './ui.js';
+
+/** A bot's name without the " (bot)" its players see: the console marks bots with a tag. */
+function displayName(p) {
+  return p.bot ? String(p.name).replace(/\s*\(bot\)\s*$/i, '') || String(p.name) : String(p.name);
+}
 
 const STATUS_LABEL = {
   waiting: 'Waiting',
@@ -32,6 +39,7 @@ export class Monitor {
     this.matchRows = new Map();
     this.roles = (o.scenario && o.scenario.roles) || [];
     this.groupSize = this.roles.length || 2;
+    this.panel = null; // {kind: 'hand' | 'rejoin', id, ...}: the open seat-repair or rejoin panel
 
     this.el = {
       summary: $('[data-testid="monitor-summary"]'),
@@ -52,6 +60,10 @@ export class Monitor {
       statusBroadcast: $('[data-testid="ctl-status-broadcast"]'),
       statusPlayers: $('[data-testid="ctl-status-players"]'),
       statusMatch: $('[data-testid="ctl-status-match"]'),
+      addBot: $('[data-testid="ctl-add-bot"]'),
+      botStrategy: $('[data-testid="ctl-bot-strategy"]'),
+      oddHint: $('[data-testid="odd-hint"]'),
+      panel: $('[data-testid="player-panel"]'),
     };
     this.wireControls();
     this.renderHandPair();
@@ -60,9 +72,16 @@ export class Monitor {
 
   // ---------------------------------------------------------------- controls
 
-  /** Posts a control; shows the answer (or the server's error message) in the status line. */
+  /**
+   * Posts a control; shows the answer (or the server's error message) in the status line. The
+   * button stays disabled (data-busy) until the server answers: one request per click.
+   */
   async run(body, statusEl, button, success) {
-    if (button) button.disabled = true;
+    if (button && button.dataset.busy) return false;
+    if (button) {
+      button.disabled = true;
+      button.dataset.busy = '1';
+    }
     setStatus(statusEl, 'Sending…', 'busy');
     try {
       const answer = await this.api.control(body);
@@ -74,8 +93,14 @@ export class Monitor {
       setStatus(statusEl, apiErrorSentence(e), 'error');
       return false;
     } finally {
-      if (button) button.disabled = false;
-      if (this.frame) this.renderControls(this.frame);
+      if (button) {
+        delete button.dataset.busy;
+        button.disabled = false;
+      }
+      if (this.frame) {
+        this.renderControls(this.frame);
+        this.renderPanel();
+      }
     }
   }
 
@@ -94,6 +119,17 @@ export class Monitor {
         n ? `${plural(n, 'match', 'matches')} started at random.` : `Nobody was paired: fewer than ${this.groupSize} people are waiting.`,
       ),
     );
+    on('ctl-add-bot', (b) => {
+      const strategy = this.el.botStrategy.value;
+      const style = strategy ? ` (${this.el.botStrategy.selectedOptions[0].textContent.split(':')[0].toLowerCase()})` : '';
+      const sess = (this.frame && this.frame.session) || {};
+      const auto = sess.pairing === 'auto' || sess.auto_pairing;
+      return this.run({ action: 'add_bot', ...(strategy ? { strategy } : {}) }, this.el.statusPairing, b, () =>
+        auto
+          ? `Added a bot${style}: it is paired with the next person waiting.`
+          : `Added a bot${style}: it waits, and you pair it like anyone else.`,
+      );
+    });
     on('ctl-pause', (b) =>
       this.run({ action: 'pause' }, this.el.statusClock, b, (n) => (n ? `Paused ${plural(n, 'match', 'matches')}.` : 'No running match to pause.')),
     );
@@ -184,6 +220,7 @@ export class Monitor {
     this.renderPlayers(frame);
     this.renderMatches(frame);
     this.renderHandPair();
+    this.renderPanel();
     this.tick();
   }
 
@@ -223,6 +260,22 @@ export class Monitor {
     this.el.pairingMode.dataset.auto = String(!!sess.auto_pairing);
     if (!start.matches('[data-busy]')) start.disabled = !!sess.auto_pairing;
     start.textContent = sess.auto_pairing ? 'Pairing is on' : 'Start pairing';
+
+    // Odd numbers: say who would be left without a partner, and that a bot fixes it.
+    const n = this.groupSize;
+    const waiting = f.waiting || 0;
+    const left = waiting % n;
+    const auto = sess.pairing === 'auto' || sess.auto_pairing;
+    let hint;
+    if (left && auto) {
+      hint = `${plural(left, 'person waits', 'people wait')} without ${n === 2 ? 'a partner' : 'a full group'}: add ${n - left === 1 ? 'a bot' : `${n - left} bots`} to start their match now.`;
+    } else if (left) {
+      hint = `${plural(waiting, 'person waits', 'people wait')}: pairing everyone would leave ${left} without ${n === 2 ? 'a partner' : 'a full group'}. A bot makes the numbers even.`;
+    } else {
+      hint = 'Odd numbers? A bot waits and plays like a participant.';
+    }
+    this.el.oddHint.textContent = hint;
+    this.el.oddHint.dataset.left = String(left);
   }
 
   renderHandPair() {
@@ -282,20 +335,25 @@ export class Monitor {
     const pick = h('input', { type: 'checkbox', class: 'pick', 'aria-label': `Pick ${p.name} for pairing` });
     const seat = h('span', { class: 'seat-no', 'aria-hidden': 'true' });
     const name = h('span', { class: 'pname' });
+    const botTag = h('span', { class: 'tag bot-tag', testid: 'bot-tag', hidden: true }, 'bot');
     const status = h('span', { class: 'pstatus' });
     const dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
     const onlineText = h('span', { class: 'online-text' });
+    const handSeat = h('button', { type: 'button', class: 'secondary small', testid: 'ctl-hand-seat', hidden: true }, 'Hand seat to…');
+    const rejoin = h('button', { type: 'button', class: 'link-button small', testid: 'ctl-rejoin-link', hidden: true }, 'Rejoin link');
     const remove = h('button', { type: 'button', class: 'link-button danger-link small', testid: 'ctl-remove' }, 'Remove');
     const tr = h(
       'tr',
       { testid: 'player-row', 'data-player-id': p.id },
       h('td', { class: 'pick-cell' }, h('label', { class: 'pick-label' }, pick, seat)),
-      h('th', { scope: 'row' }, name),
+      h('th', { scope: 'row', class: 'name-cell' }, name, botTag),
       h('td', null, status),
       h('td', { class: 'online-cell' }, dot, onlineText),
-      h('td', { class: 'actions' }, remove),
+      h('td', { class: 'actions' }, h('div', { class: 'row-buttons' }, handSeat, rejoin, remove)),
     );
-    const row = { tr, pick, seat, name, status, onlineText, remove, id: p.id };
+    const row = { tr, pick, seat, name, botTag, status, onlineText, handSeat, rejoin, remove, id: p.id };
+    handSeat.addEventListener('click', () => this.openPanel('hand', p.id));
+    rejoin.addEventListener('click', () => this.openPanel('rejoin', p.id));
     pick.addEventListener('change', () => {
       if (pick.checked) {
         if (!this.selection.includes(p.id)) this.selection.push(p.id);
@@ -314,8 +372,11 @@ export class Monitor {
     tr.dataset.name = p.name;
     tr.dataset.status = p.status;
     tr.dataset.online = String(!!p.online);
-    tr.className = `status-${p.status}${p.online || p.status === 'removed' ? '' : ' offline'}`;
-    if (row.name.textContent !== p.name) row.name.textContent = p.name;
+    tr.dataset.bot = String(!!p.bot);
+    tr.className = `status-${p.status}${p.online || p.status === 'removed' ? '' : ' offline'}${p.bot ? ' is-bot' : ''}`;
+    const shown = displayName(p);
+    if (row.name.textContent !== shown) row.name.textContent = shown;
+    row.botTag.hidden = !p.bot;
     let st = STATUS_LABEL[p.status] || p.status;
     if ((p.status === 'playing' || p.status === 'finished') && match) st = match.phase === 'results' ? 'Finished · reading results' : `Playing · ${phaseLabel(match.phase)}`;
     if (row.status.textContent !== st) row.status.textContent = st;
@@ -329,6 +390,215 @@ export class Monitor {
     row.seat.textContent = idx >= 0 ? String(idx + 1) : '';
     row.remove.disabled = p.status === 'removed';
     row.remove.setAttribute('aria-label', `Remove ${p.name}`);
+    // Seat repair: a seated player who has gone can have their seat handed on.
+    const repairable = p.status === 'playing' && !p.online;
+    row.handSeat.hidden = !repairable;
+    row.handSeat.setAttribute('aria-label', `Hand seat to… (${p.name}'s seat)`);
+    row.rejoin.hidden = !!p.bot || p.status === 'removed';
+    row.rejoin.setAttribute('aria-label', `Rejoin link for ${p.name}`);
+    const open = this.panel && this.panel.id === p.id ? this.panel.kind : '';
+    row.handSeat.setAttribute('aria-expanded', String(open === 'hand'));
+    row.rejoin.setAttribute('aria-expanded', String(open === 'rejoin'));
+    row.handSeat.setAttribute('aria-controls', 'player-panel');
+    row.rejoin.setAttribute('aria-controls', 'player-panel');
+  }
+
+  // ---------------------------------------------------------------- seat repair and rejoin links
+
+  player(id) {
+    return (this.frame && (this.frame.players || []).find((x) => x.id === id)) || null;
+  }
+
+  /** Opens the panel of one player (or closes it when the same button is pressed again). */
+  openPanel(kind, id) {
+    if (this.panel && this.panel.kind === kind && this.panel.id === id) {
+      this.closePanel(true);
+      return;
+    }
+    const p = this.player(id);
+    if (!p) return;
+    this.panel = { kind, id, name: p.name };
+    if (kind === 'hand') this.buildHandPanel(p);
+    else this.buildRejoinPanel(p);
+    show(this.el.panel, true);
+    this.renderPanel();
+    if (this.frame) this.renderPlayers(this.frame);
+    this.panel.heading.focus({ preventScroll: true });
+    this.el.panel.scrollIntoView({ block: 'nearest' });
+    if (kind === 'rejoin') this.fetchRejoin();
+  }
+
+  /** Closes the panel and takes what it showed (a rejoin link is a secret) out of the page. */
+  closePanel(returnFocus = false) {
+    const was = this.panel;
+    this.panel = null;
+    replace(this.el.panel);
+    show(this.el.panel, false);
+    if (this.frame) this.renderPlayers(this.frame);
+    if (returnFocus && was) {
+      const row = this.playerRows.get(was.id);
+      const button = row && (was.kind === 'hand' ? row.handSeat : row.rejoin);
+      if (button && !button.hidden && !row.tr.hidden) button.focus();
+      else this.el.filter.focus();
+    }
+  }
+
+  panelShell(title, testid) {
+    const heading = h('h3', { id: 'player-panel-heading', tabindex: '-1' }, title);
+    const close = h('button', { type: 'button', class: 'link-button small', testid: 'player-panel-close' }, 'Close');
+    close.addEventListener('click', () => this.closePanel(true));
+    const body = h('div', { class: 'panel-body', testid });
+    replace(this.el.panel, h('div', { class: 'section-head' }, heading, close), body);
+    this.el.panel.dataset.kind = this.panel.kind;
+    this.el.panel.dataset.playerId = this.panel.id;
+    this.panel.heading = heading;
+    this.panel.close = close;
+    return body;
+  }
+
+  buildHandPanel(p) {
+    const body = this.panelShell(`Hand on ${p.name}'s seat`, 'hand-seat-panel');
+    const context = h('p', { class: 'small', testid: 'hand-seat-context' });
+    const select = h('select', { id: 'hand-seat-to', testid: 'hand-seat-to' });
+    const submit = h('button', { type: 'submit', class: 'primary', testid: 'hand-seat-submit' }, 'Hand the seat on');
+    const status = h('p', { class: 'ctl-status', testid: 'hand-seat-status', role: 'status', 'aria-live': 'polite' });
+    const form = h(
+      'form',
+      { class: 'hand-seat-form', novalidate: true },
+      context,
+      h('label', { for: 'hand-seat-to' }, 'Give the seat to'),
+      h('div', { class: 'inline-form' }, select, submit),
+      status,
+    );
+    replace(body, form);
+    Object.assign(this.panel, { context, select, submit, status, optionsKey: '' });
+    select.addEventListener('change', () => this.renderPanel());
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const panel = this.panel;
+      if (!panel || panel.kind !== 'hand' || submit.dataset.busy) return;
+      const to = select.value;
+      if (!to) {
+        setStatus(status, 'Choose who takes the seat.', 'error');
+        select.focus();
+        return;
+      }
+      const toName = to === 'bot' ? 'a new bot' : this.playerName(to);
+      const name = panel.name;
+      let done = '';
+      const ok = await this.run({ action: 'hand_seat', player_id: panel.id, to }, status, submit, () => {
+        done = `Handed ${name}'s seat to ${toName}: the match goes on.`;
+        return done;
+      });
+      if (ok && this.panel === panel) {
+        this.closePanel(true);
+        setStatus(this.el.statusPlayers, done, 'ok');
+      }
+    });
+  }
+
+  buildRejoinPanel(p) {
+    const body = this.panelShell(`Rejoin link for ${p.name}`, 'rejoin-panel');
+    const input = h('input', {
+      type: 'text',
+      readonly: true,
+      class: 'rejoin-url',
+      testid: 'rejoin-link',
+      'aria-label': `Rejoin link for ${p.name}`,
+      spellcheck: 'false',
+      autocomplete: 'off',
+    });
+    const copy = h('button', { type: 'button', class: 'secondary small', testid: 'rejoin-copy', disabled: true }, 'Copy');
+    const status = h('p', { class: 'ctl-status', testid: 'rejoin-status', role: 'status', 'aria-live': 'polite' });
+    replace(
+      body,
+      h(
+        'p',
+        { class: 'small' },
+        `Send this link to ${p.name} only (by chat or email, not on the screen): opening it on any device puts them back in their seat. Anyone who has it can play as ${p.name}.`,
+      ),
+      h('div', { class: 'inline-form rejoin-line', hidden: true }, input, copy),
+      status,
+    );
+    Object.assign(this.panel, { input, copy, status, line: input.parentElement });
+    input.addEventListener('focus', () => input.select());
+    copy.addEventListener('click', () => copyText(input.value, input, status));
+  }
+
+  async fetchRejoin() {
+    const panel = this.panel;
+    if (!panel || panel.kind !== 'rejoin' || panel.loading) return;
+    panel.loading = true;
+    const row = this.playerRows.get(panel.id);
+    if (row) row.rejoin.disabled = true;
+    setStatus(panel.status, 'Fetching the link…', 'busy');
+    try {
+      const answer = await this.api.rejoinLink(panel.id);
+      if (this.panel !== panel) return;
+      const url = new URL(answer.url, location.origin).href;
+      panel.input.value = url;
+      show(panel.line, true);
+      panel.copy.disabled = false;
+      setStatus(panel.status, '', '');
+    } catch (e) {
+      if (this.panel === panel) setStatus(panel.status, apiErrorSentence(e), 'error');
+    } finally {
+      panel.loading = false;
+      if (row) row.rejoin.disabled = false;
+    }
+  }
+
+  /** Keeps the open panel true to the latest frame (who waits, whether the player came back). */
+  renderPanel() {
+    const panel = this.panel;
+    if (!panel) return;
+    const p = this.player(panel.id);
+    if (!p) {
+      this.closePanel(false);
+      return;
+    }
+    if (panel.kind === 'rejoin') {
+      if (p.status === 'removed') {
+        panel.input.value = '';
+        show(panel.line, false);
+        setStatus(panel.status, `${p.name} was removed from the session: there is no seat to go back to.`, 'error');
+      }
+      return;
+    }
+    // The hand-seat panel: the match, the choice of taker, and whether a handover is possible.
+    const m = this.frame && (this.frame.matches || []).find((x) => x.id === p.match_id);
+    const repairable = p.status === 'playing' && !p.online;
+    let text;
+    if (p.status !== 'playing') text = `${p.name} no longer holds a seat: there is nothing to hand on.`;
+    else if (p.online) text = `${p.name} is back online: their seat needs no repair.`;
+    else {
+      const others = (m && m.players ? m.players.slice() : []);
+      const at = others.indexOf(p.name);
+      if (at >= 0) others.splice(at, 1);
+      const where = m ? ` from the match with ${nameList(others) || 'their partner'} (${phaseLabel(m.phase).toLowerCase()})` : '';
+      text = `${p.name} has gone offline${where}. The person you choose takes the seat and the match goes on where it is; if ${p.name} comes back, they wait for a new partner.`;
+    }
+    if (panel.context.textContent !== text) panel.context.textContent = text;
+    panel.context.dataset.repairable = String(repairable);
+
+    const waiting = (this.frame.players || [])
+      .filter((x) => x.status === 'waiting' && x.id !== p.id)
+      .sort((a, b) => String(a.name).localeCompare(String(b.name), undefined, { numeric: true, sensitivity: 'base' }));
+    const options = [
+      ['', waiting.length ? 'Choose who takes the seat' : 'Nobody is waiting: choose a bot'],
+      ...waiting.map((x) => [x.id, `${x.name}${x.bot && !/\(bot\)\s*$/i.test(x.name) ? ' (bot)' : ''} — waiting`]),
+      ['bot', 'A new bot'],
+    ];
+    const key = JSON.stringify(options);
+    if (key !== panel.optionsKey) {
+      // Rebuilt only when the list changes, so an open drop-down is not closed every second.
+      const keep = panel.select.value;
+      replace(panel.select, options.map(([value, label]) => h('option', { value }, label)));
+      panel.select.value = options.some(([v]) => v === keep) ? keep : '';
+      panel.optionsKey = key;
+    }
+    panel.select.disabled = !repairable;
+    if (!panel.submit.dataset.busy) panel.submit.disabled = !repairable || !panel.select.value;
   }
 
   renderMatches(f) {
@@ -435,8 +705,9 @@ export class Monitor {
     const live = m.phase !== 'results';
     row.pauseBtn.textContent = m.paused ? 'Resume' : 'Pause';
     row.pauseBtn.setAttribute('aria-label', `${m.paused ? 'Resume' : 'Pause'} the match of ${names}`);
-    row.extendBtn.setAttribute('aria-label', `Add 1 minute to the match of ${names}`);
-    row.endBtn.setAttribute('aria-label', `End the current phase for ${names}`);
+    // Each name starts with the button's visible text (WCAG 2.5.3, label in name).
+    row.extendBtn.setAttribute('aria-label', `+1 min for the match of ${names}`);
+    row.endBtn.setAttribute('aria-label', `End phase for ${names}`);
     row.transcriptBtn.setAttribute('aria-label', `Transcript of the match of ${names}`);
     for (const b of [row.pauseBtn, row.extendBtn, row.endBtn]) b.hidden = !live;
   }

@@ -453,7 +453,7 @@ export class Tournament {
         ),
         h(
           'div',
-          { class: 'table-scroll pairing-scroll' },
+          { class: 'table-scroll pairing-scroll', tabindex: '0', role: 'region', 'aria-label': `Pairings of round ${number} (scrolls)` },
           h(
             'table',
             { class: 'data pairing-table' },

@@ -89,3 +89,37 @@ export function outcomeText(outcome) {
   if (kind === 'running') return 'Running';
   return String(kind || '');
 }
+
+/**
+ * Copies text to the clipboard and says so in statusEl. Without the clipboard API (plain http
+ * on a LAN) it selects the text of selectEl (an input or any element) for Ctrl+C instead.
+ */
+export async function copyText(text, selectEl, statusEl) {
+  let ok = false;
+  try {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      ok = true;
+    }
+  } catch {
+    ok = false;
+  }
+  if (!ok && selectEl) {
+    if (typeof selectEl.select === 'function') {
+      selectEl.focus();
+      selectEl.select();
+    } else {
+      const range = document.createRange();
+      range.selectNodeContents(selectEl);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }
+  }
+  const said = ok ? 'Copied.' : 'Selected: press Ctrl+C (⌘C) to copy.';
+  setStatus(statusEl, said, 'ok');
+  setTimeout(() => {
+    if (statusEl.textContent === said) setStatus(statusEl, '', '');
+  }, 4000);
+  return ok;
+}
