@@ -374,3 +374,46 @@ async fn a_bots_survey_ratings_count_as_nobodys_trust() {
         }
     }
 }
+
+#[tokio::test]
+async fn bots_added_for_odd_numbers_are_never_left_waiting_as_well() {
+    // A bot is registered and put in line at once; its client connects a moment later. If that
+    // moment fell between the pairing and the match's creation, the bot was put back in line
+    // while also being seated, and the next person was paired with a bot already playing.
+    let server = Server::start_with(&["--bot-pace-ms", "5000"]);
+    let (code, token) = create(&server, json!({"scenario": "campsite", "durations": slow()})).await;
+    let mut people = Vec::new();
+    for i in 0..8 {
+        let mut c = server.client().await;
+        c.join(&code, &format!("P{i}")).await;
+        let (status, _) = control(&server, &code, &token, json!({"action": "add_bot"})).await;
+        assert_eq!(status, 200);
+        people.push(c);
+    }
+    for c in people.iter_mut() {
+        let st = c.until_type("state").await;
+        let bots = st["players"].as_array().unwrap().iter().filter(|p| p["name"].as_str().unwrap().ends_with(" (bot)"));
+        assert_eq!(bots.count(), 1, "each person plays their own bot");
+    }
+    // Once every bot's client is connected, nobody is both seated and waiting.
+    let t0 = std::time::Instant::now();
+    let m = loop {
+        let (_, m) = server.get(&format!("/api/sessions/{code}/monitor?token={token}")).await;
+        let players = m["players"].as_array().unwrap();
+        if players.len() == 16 && players.iter().all(|p| p["online"] == true) {
+            break m;
+        }
+        assert!(t0.elapsed() < std::time::Duration::from_secs(15), "the bots did not all connect: {m}");
+        tokio::task::yield_now().await;
+    };
+    assert_eq!(m["waiting"], 0, "{m}");
+    assert_eq!(m["matches"].as_array().unwrap().len(), 8);
+    // Two more people are paired with each other, not with a bot that is already playing.
+    let mut a = server.client().await;
+    a.join(&code, "Late1").await;
+    let mut b = server.client().await;
+    b.join(&code, "Late2").await;
+    let st = b.until_type("state").await;
+    let names: Vec<&str> = st["players"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Late1") && names.contains(&"Late2"), "{names:?}");
+}

@@ -364,7 +364,7 @@ impl App {
         };
         {
             let mut loc = player.location.lock().expect("location");
-            if matches!(*loc, Location::InMatch { .. }) {
+            if matches!(*loc, Location::InMatch { .. } | Location::Seating) {
                 return;
             }
             *loc = Location::Waiting;
@@ -387,6 +387,7 @@ impl App {
                 while q.waiting.get(&line).is_some_and(|w| w.len() >= n) {
                     let w = q.waiting.get_mut(&line).expect("line");
                     let group: Vec<String> = w.drain(..n).collect();
+                    self.mark_seating(&group);
                     let k = q.matches_started;
                     q.matches_started += 1;
                     groups.push((group, k));
@@ -402,6 +403,19 @@ impl App {
             let session = session.clone();
             let line = line.clone();
             tokio::spawn(async move { app.start_match(session, &line, group, k).await });
+        }
+    }
+
+    /// Marks players taken out of a waiting line as being seated (call it with the queue locked,
+    /// in the same step as the removal).
+    pub(crate) fn mark_seating(&self, ids: &[String]) {
+        for id in ids {
+            if let Some(p) = self.players_by_id.get(id) {
+                let mut loc = p.location.lock().expect("location");
+                if !matches!(*loc, Location::InMatch { .. }) {
+                    *loc = Location::Seating;
+                }
+            }
         }
     }
 
@@ -504,6 +518,14 @@ impl App {
         small_talk: bool,
     ) -> Option<String> {
         let scenario = self.scenarios.get(scenario_id).cloned()?;
+        {
+            // Whoever is seated waits no more, however they got here (a tournament's plan, a bot).
+            let mut q = session.queue.lock().expect("queue");
+            for pid in &seats {
+                q.remove(pid);
+            }
+            self.mark_seating(&seats);
+        }
         let icebreaker = scenario.icebreakers.choose(&mut rand::rng()).cloned();
         let durations = session.settings.durations.unwrap_or(scenario.phases);
         let cfg = StoredMatchConfig { durations, small_talk, icebreaker };

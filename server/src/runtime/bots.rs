@@ -108,6 +108,7 @@ impl App {
                 return Err(ProtocolError::new("bot_already_requested", "a bot is already on its way to you"));
             }
             q.remove(&player.id);
+            self.mark_seating(std::slice::from_ref(&player.id));
             line
         };
         self.notify_waiting(&s, &line);
@@ -119,6 +120,7 @@ impl App {
                 Err(e) => {
                     // Back in line as if nothing happened (the request can be made again).
                     player.asked_for_bot.store(false, Ordering::Relaxed);
+                    *player.location.lock().expect("location") = Location::Lobby;
                     self.enqueue(player);
                     return Err(e);
                 }
@@ -162,8 +164,14 @@ impl App {
             "could not store the handover; nothing changed".to_string()
         })?;
         let (reply, rx) = tokio::sync::oneshot::channel();
-        let msg =
-            MatchMsg::HandSeat { seat, from: old.clone(), player: to.id.clone(), name: to.name.clone(), bot: to.bot, reply };
+        let msg = MatchMsg::HandSeat {
+            seat,
+            from: old.clone(),
+            player: to.id.clone(),
+            name: to.name.clone(),
+            bot: to.bot,
+            reply,
+        };
         let handed = handle.tx.send(msg).await.is_ok() && matches!(rx.await, Ok(Ok(())));
         if !handed {
             let _ = self.store.update_seats(match_id, stored(&handle.seats)).await;

@@ -311,6 +311,7 @@ impl App {
                 let full = w.len() / n * n;
                 let rest: Vec<String> = w.split_off(full);
                 for g in w.chunks(n) {
+                    self.mark_seating(g);
                     let k = q.matches_started;
                     q.matches_started += 1;
                     groups.push((line.clone(), g.to_vec(), k));
@@ -356,6 +357,7 @@ impl App {
             for p in &players {
                 q.remove(p);
             }
+            self.mark_seating(&players);
             let k = q.matches_started;
             q.matches_started += 1;
             (line, k)

@@ -228,6 +228,9 @@ pub enum Location {
     Lobby,
     /// In a waiting line.
     Waiting,
+    /// Taken out of a waiting line for a match that is being created (stored, then started):
+    /// a reconnect in this moment must not put the player back in line.
+    Seating,
     /// Playing a seat of a match.
     InMatch {
         /// Match id.
