@@ -38,6 +38,10 @@ pub struct LoadArgs {
     /// Skip the bare-relay comparison.
     #[arg(long)]
     pub skip_relay: bool,
+    /// The `parley` binary to measure (default: this one), e.g. a build with one change undone, to
+    /// compare two servers under the same load generator.
+    #[arg(long)]
+    pub server_exe: Option<PathBuf>,
     /// Print the report as JSON too.
     #[arg(long)]
     pub json: bool,
@@ -68,6 +72,11 @@ struct Shared {
     completed: AtomicU64,
     connected: AtomicU64,
     latencies_us: Mutex<Vec<u32>>,
+    /// Per Parley connection: `join` sent → the frame after `joined` (`waiting` or `state`):
+    /// two frames the server writes back to back (where Nagle's algorithm used to add ~40 ms).
+    join_us: Mutex<Vec<u32>>,
+    /// Per match: `accept` sent → the `state` of the survey phase.
+    accept_us: Mutex<Vec<u32>>,
     /// The measured window, by send time in µs since T0 (end = u64::MAX while open).
     window_start: AtomicU64,
     window_end: AtomicU64,
@@ -100,6 +109,14 @@ pub struct RunReport {
     pub p99_ms: f64,
     /// Largest.
     pub max_ms: f64,
+    /// Join → the second frame written back to back (`joined`, then `waiting`/`state`): p50, ms (Parley).
+    pub join_p50_ms: f64,
+    /// The same, 99th percentile.
+    pub join_p99_ms: f64,
+    /// Accept → the survey `state` (deal, phase change): p50, ms (Parley).
+    pub accept_p50_ms: f64,
+    /// The same, 99th percentile.
+    pub accept_p99_ms: f64,
     /// Error frames received.
     pub errors: u64,
     /// The first error codes seen.
@@ -118,8 +135,11 @@ pub struct RunReport {
     pub cpu_ms_per_1000_messages: f64,
 }
 
-fn spawn(args: &[&str]) -> Result<(Child, String), String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+fn spawn(exe: Option<&std::path::Path>, args: &[&str]) -> Result<(Child, String), String> {
+    let exe = match exe {
+        Some(p) => p.to_path_buf(),
+        None => std::env::current_exe().map_err(|e| e.to_string())?,
+    };
     let mut child = Command::new(exe)
         .args(args)
         .env("RUST_LOG", "warn")
@@ -169,7 +189,7 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let db = dir.join("bench.db");
     let scen = a.scenarios.display().to_string();
-    let (mut server, addr) = spawn(&[
+    let (mut server, addr) = spawn(a.server_exe.as_deref(), &[
         "serve",
         "--addr",
         "127.0.0.1:0",
@@ -210,7 +230,7 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     print_report(&parley);
     let mut reports = vec![parley.clone()];
     if !a.skip_relay {
-        let (mut relay, raddr) = spawn(&["bench", "relay-server", "--addr", "127.0.0.1:0"])?;
+        let (mut relay, raddr) = spawn(None, &["bench", "relay-server", "--addr", "127.0.0.1:0"])?;
         let r = rt.block_on(drive(a, &raddr, relay.id(), false));
         let _ = relay.kill();
         let _ = relay.wait();
@@ -242,6 +262,12 @@ fn print_report(r: &RunReport) {
         "[{}] {:.0} msg/s delivered  latency p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms  matches completed {}",
         r.target, r.messages_per_second, r.p50_ms, r.p99_ms, r.max_ms, r.matches_completed
     );
+    if r.target == "parley" {
+        println!(
+            "[{}] two frames back to back: join → second frame p50 {:.2} ms p99 {:.2} ms; accept → survey state p50 {:.2} ms p99 {:.2} ms",
+            r.target, r.join_p50_ms, r.join_p99_ms, r.accept_p50_ms, r.accept_p99_ms
+        );
+    }
     println!(
         "[{}] server RSS {} KiB before, {} KiB peak: {:.1} KiB per connection; server CPU {:.2} cores, {:.1} ms per 1000 messages",
         r.target, r.rss_before_kib, r.rss_peak_kib, r.kib_per_connection, r.server_cpu_cores, r.cpu_ms_per_1000_messages
@@ -321,6 +347,15 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
     }
     let mut lat = std::mem::take(&mut *shared.latencies_us.lock().expect("latencies"));
     lat.sort_unstable();
+    let percentile = |v: &Mutex<Vec<u32>>, p: f64| {
+        let mut v = v.lock().expect("latencies").clone();
+        v.sort_unstable();
+        if v.is_empty() {
+            0.0
+        } else {
+            v[((v.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0
+        }
+    };
     let pct =
         |p: f64| if lat.is_empty() { 0.0 } else { lat[((lat.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0 };
     let sent = shared.sent_measured.load(Ordering::SeqCst);
@@ -338,6 +373,10 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
         p50_ms: pct(0.5),
         p99_ms: pct(0.99),
         max_ms: lat.last().map(|&x| x as f64 / 1000.0).unwrap_or(0.0),
+        join_p50_ms: percentile(&shared.join_us, 0.5),
+        join_p99_ms: percentile(&shared.join_us, 0.99),
+        accept_p50_ms: percentile(&shared.accept_us, 0.5),
+        accept_p99_ms: percentile(&shared.accept_us, 0.99),
         errors: shared.errors.load(Ordering::SeqCst),
         error_codes,
         matches_completed: shared.completed.load(Ordering::SeqCst),
@@ -374,12 +413,19 @@ async fn client(
     let mut seat: Option<u64> = None;
     if parley {
         let _ = ws.send(text(json!({"type": "hello", "version": 1}))).await;
+        let joined_at = Instant::now();
+        let mut second_frame = false;
         let _ = ws.send(text(json!({"type": "join", "code": code, "name": format!("load{id}")}))).await;
         // Wait for the match (our state) before counting as ready.
         while seat.is_none() {
             match tokio::time::timeout(Duration::from_secs(100), ws.next()).await {
                 Ok(Some(Ok(Message::Text(t)))) => {
                     if let Ok(v) = serde_json::from_str::<Value>(t.as_str()) {
+                        if !second_frame && (v["type"] == "waiting" || v["type"] == "state") {
+                            second_frame = true;
+                            let us = joined_at.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                            shared.join_us.lock().expect("latencies").push(us);
+                        }
                         if v["type"] == "state" {
                             seat = v["you"]["seat"].as_u64();
                         }
@@ -412,6 +458,7 @@ async fn client(
     let mut local_lat: Vec<u32> = Vec::new();
     let mut finishing = false;
     let mut offer_sent = false;
+    let mut accept_sent: Option<Instant> = None;
     // The latest state frame, so that finishing can act on an offer that arrived just before.
     let mut last_state: Option<Value> = None;
     loop {
@@ -450,11 +497,18 @@ async fn client(
                             }
                             break;
                         }
+                        if v["phase"] == "survey" {
+                            if let Some(t) = accept_sent.take() {
+                                let us = t.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                                shared.accept_us.lock().expect("latencies").push(us);
+                            }
+                        }
                         if v["phase"] == "survey" && v["survey"]["answered"] == false {
                             let _ = ws.send(text(json!({"type": "skip_survey"}))).await;
                         }
                         if v["phase"] == "bargaining" && seat == Some(1) {
                             if let Some(o) = v["offers"].as_array().and_then(|o| o.iter().find(|x| x["status"] == "standing" && x["seat"] == 0)) {
+                                accept_sent.get_or_insert_with(Instant::now);
                                 let _ = ws.send(text(json!({"type": "accept", "offer_id": o["id"]}))).await;
                             }
                         }
@@ -488,6 +542,7 @@ async fn client(
                         }
                         if seat == Some(1) {
                             if let Some(o) = last_state.as_ref().and_then(|v| v["offers"].as_array()).and_then(|o| o.iter().find(|x| x["status"] == "standing" && x["seat"] == 0)) {
+                                accept_sent.get_or_insert_with(Instant::now);
                                 let _ = ws.send(text(json!({"type": "accept", "offer_id": o["id"]}))).await;
                             }
                         }
