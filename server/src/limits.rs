@@ -46,6 +46,12 @@ pub struct Limits {
     /// New WebSocket connections per address per minute (reconnect loops).
     #[arg(long, env = "PARLEY_WS_CONNECTS_PER_MINUTE", default_value_t = 600)]
     pub ws_connects_per_minute: u32,
+    /// Chat messages a player may send at once (then `--chat-per-minute`), whatever their connections.
+    #[arg(long, env = "PARLEY_CHAT_BURST", default_value_t = 5)]
+    pub chat_burst: u32,
+    /// Chat messages per player per minute, sustained.
+    #[arg(long, env = "PARLEY_CHAT_PER_MINUTE", default_value_t = 60)]
+    pub chat_per_minute: u32,
     /// Most offers in one match.
     #[arg(long, env = "PARLEY_MAX_OFFERS_PER_MATCH", default_value_t = 200)]
     pub max_offers_per_match: usize,
@@ -67,6 +73,8 @@ impl Default for Limits {
             sessions_per_hour: 30,
             code_lookups_per_minute: 600,
             ws_connects_per_minute: 600,
+            chat_burst: 5,
+            chat_per_minute: 60,
             max_offers_per_match: 200,
             max_players_per_session: 1000,
         }

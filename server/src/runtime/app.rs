@@ -211,7 +211,8 @@ impl App {
     }
 
     fn add_player(&self, p: PlayerRow) -> Arc<Player> {
-        let player = Arc::new(Player::new(p.id.clone(), p.token.clone(), p.session, p.name, p.bot));
+        let chat = (f64::from(self.limits.chat_burst.max(1)), self.limits.chat_per_minute.max(1) as f64 / 60.0);
+        let player = Arc::new(Player::new(p.id.clone(), p.token.clone(), p.session, p.name, p.bot, chat));
         if let Some(s) = self.sessions.get(&player.session) {
             s.player_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }

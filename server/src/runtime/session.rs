@@ -266,18 +266,14 @@ pub struct Player {
     pub asked_for_bot: AtomicBool,
 }
 
-/// Chat: a burst of 5 messages, then one a second, per player.
-pub const CHAT_BURST: f64 = 5.0;
-/// Chat refill per second.
-pub const CHAT_PER_SEC: f64 = 1.0;
 /// Connections per player: a burst of 10 (reloads, flaky Wi-Fi), then one every 3 seconds.
 pub const CONNECT_BURST: f64 = 10.0;
 /// Connection refill per second.
 pub const CONNECT_PER_SEC: f64 = 1.0 / 3.0;
 
 impl Player {
-    /// A player in memory, in the lobby, not connected.
-    pub fn new(id: String, token: String, session: String, name: String, bot: bool) -> Player {
+    /// A player in memory, in the lobby, not connected; `chat` is their chat bucket (burst, per second).
+    pub fn new(id: String, token: String, session: String, name: String, bot: bool, chat: (f64, f64)) -> Player {
         Player {
             id,
             token,
@@ -287,7 +283,7 @@ impl Player {
             wanted_scenario: Mutex::new(None),
             location: Mutex::new(Location::Lobby),
             conn: Mutex::new(None),
-            chat_limit: Mutex::new(RateLimit::new(CHAT_BURST, CHAT_PER_SEC)),
+            chat_limit: Mutex::new(RateLimit::new(chat.0, chat.1)),
             connect_limit: Mutex::new(RateLimit::new(CONNECT_BURST, CONNECT_PER_SEC)),
             asked_for_bot: AtomicBool::new(false),
         }
