@@ -29,6 +29,9 @@ pub enum Command {
     /// Benchmarks (numbers for docs/benchmarks.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// The tactic tagger: train, cross-validate, time, try.
+    #[command(subcommand)]
+    Tagger(crate::tagger::TaggerCommand),
 }
 
 /// `parley session ...`
@@ -138,6 +141,7 @@ pub fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Tagger(c)) => crate::tagger::run(c),
         Some(Command::Bench(BenchCommand::Frontier(a))) => {
             crate::bench::frontier::run(&a);
             ExitCode::SUCCESS

@@ -22,3 +22,4 @@ pub mod protocol;
 pub mod report;
 pub mod runtime;
 pub mod store;
+pub mod tagger;

@@ -5,6 +5,7 @@ pub mod game;
 pub mod scenario;
 pub mod scoring;
 pub mod survey;
+pub mod tactics;
 pub mod text;
 pub mod tournament;
 pub mod trust;
