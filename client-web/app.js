@@ -150,6 +150,9 @@ function onMessage(msg) {
       app.waiting = null;
       showJoin();
       break;
+    case 'coach':
+      if (app.match) app.match.showCoach(msg);
+      break;
     case 'tournament':
       app.tournament = msg;
       if (app.match) app.match.renderTournament();
@@ -593,6 +596,8 @@ class MatchView {
     this.tournamentCard = h('section', { class: 'card tournament-card', testid: 'tournament-standing', hidden: true });
     this.roundIntro = h('section', { class: 'card calm round-intro', testid: 'round-intro', hidden: true });
     this.offerAlert = h('div', { class: 'offer-alert', testid: 'offer-alert', role: 'alert', hidden: true });
+    // Coaching nudges: private to this player, next to the conversation.
+    this.coachNote = h('div', { class: 'coach-note', testid: 'coach-note', role: 'status', hidden: true });
     this.notYou = h(
       'button',
       { type: 'button', class: 'link-button small not-you-button', testid: 'not-you-match' },
@@ -621,6 +626,7 @@ class MatchView {
       this.presence,
       this.generalError,
       this.offerAlert,
+      this.coachNote,
       this.tournamentCard,
       this.phaseIntro,
       this.readyBar,
@@ -646,6 +652,21 @@ class MatchView {
     clearTimeout(this.flightTimer);
     delete this.el.dataset.busy;
     if (this.state) this.update(this.state, this.state, { refresh: true });
+  }
+
+  /** A coaching nudge (only this player sees it). */
+  showCoach(msg) {
+    clear(this.coachNote);
+    const close = h('button', { type: 'button', class: 'link-button small', 'aria-label': 'Dismiss the coaching tip' }, 'Got it');
+    close.addEventListener('click', () => {
+      this.coachNote.hidden = true;
+    });
+    this.coachNote.append(
+      h('span', { class: 'coach-label' }, 'Coach'),
+      h('span', { class: 'coach-text', testid: 'coach-text' }, msg.text),
+      close,
+    );
+    this.coachNote.hidden = false;
   }
 
   /** Between tournament rounds: where the player stands (trust only from 3 ratings on). */
@@ -832,6 +853,7 @@ class MatchView {
     } else {
       this.offerAlert.hidden = true;
     }
+    if (!['small_talk', 'bargaining'].includes(phase)) this.coachNote.hidden = true;
     if (phase === 'survey') this.survey.update(state);
     if (phase === 'results' && state.results && !this.resultsBuilt) {
       this.resultsBuilt = true;

@@ -359,7 +359,7 @@ async fn a_bots_survey_ratings_count_as_nobodys_trust() {
     me.until_phase("results").await;
     let (_, debrief) = server.get(&format!("/api/sessions/{code}/debrief?token={token}")).await;
     // Only Ana's rating (7, 7, 7 → 100) counts; with the bot's it would be (100 + 83.3) / 2.
-    assert_eq!(debrief["matches"][0]["trust_built"], 100.0, "{debrief}");
+    assert_eq!(debrief["matches"][0]["trust_survey"], 100.0, "{debrief}");
     let (_, csv) = server.get(&format!("/api/sessions/{code}/export/players.csv?token={token}")).await;
     let mut rows = csv::Reader::from_reader(csv.as_str().unwrap().as_bytes());
     let header = rows.headers().unwrap().clone();

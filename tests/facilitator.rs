@@ -208,9 +208,10 @@ async fn debrief_and_exports_are_built_from_the_log_and_repeatable() {
     assert_eq!(deb["stats"]["impasse_rate"], 0.0);
     assert_eq!(deb["treatment"]["with_small_talk"]["n"], 1);
     assert_eq!(deb["treatment"]["without_small_talk"]["n"], 1);
-    // Trust built: (6,7) -> mean of 83.3 and 100 = 91.7; (2,3) -> mean of 16.7 and 33.3 = 25.
-    let t1 = deb["treatment"]["with_small_talk"]["mean_trust"].as_f64().unwrap();
-    let t2 = deb["treatment"]["without_small_talk"]["mean_trust"].as_f64().unwrap();
+    // Trust from the survey: (6,7) -> mean of 83.3 and 100 = 91.7; (2,3) -> mean of 16.7 and
+    // 33.3 = 25 (trust built averages it with the behavioural estimate since issue #11).
+    let t1 = deb["treatment"]["with_small_talk"]["mean_trust_survey"].as_f64().unwrap();
+    let t2 = deb["treatment"]["without_small_talk"]["mean_trust_survey"].as_f64().unwrap();
     assert!((t1 - 275.0 / 3.0).abs() < 1e-9 && (t2 - 25.0).abs() < 1e-9, "{t1} {t2}");
     assert!(deb["chart"]["frontier"].as_array().unwrap().len() >= 2);
     assert_eq!(deb["chart"]["outcomes"].as_array().unwrap().len(), 2);

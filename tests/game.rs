@@ -443,7 +443,8 @@ async fn disclosures_are_checked_and_verdicts_stay_hidden_until_results() {
     assert_eq!(t["players"][0]["trust_earned_private"], true);
     assert!(t["players"][1].get("trust_earned").is_none() && t["players"][1].get("sentences").is_none());
     let (_, debrief) = server.get(&format!("/api/sessions/{code}/debrief?token={token}")).await;
-    let built = debrief["matches"][0]["trust_built"].as_f64().unwrap();
+    // The survey part of trust built (issue #11 averages it with the behavioural estimate).
+    let built = debrief["matches"][0]["trust_survey"].as_f64().unwrap();
     assert!((built - 50.0).abs() < 1e-9, "{debrief}");
     let (_, csv) = server.get(&format!("/api/sessions/{code}/export/players.csv?token={token}")).await;
     let mut rows = csv::Reader::from_reader(csv.as_str().unwrap().as_bytes());

@@ -32,6 +32,18 @@ pub enum Command {
     /// The tactic tagger: train, cross-validate, time, try.
     #[command(subcommand)]
     Tagger(crate::tagger::TaggerCommand),
+    /// Parley against human negotiations (numbers for docs/validity.md).
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+/// `parley eval ...`
+#[derive(Subcommand, Debug)]
+pub enum EvalCommand {
+    /// Replay CaSiNo dialogues through the real server; report points, tagger and trust estimate.
+    Casino(crate::eval::CasinoArgs),
+    /// Fit the behavioural trust model on a CaSiNo split (writes server/data/trust_model.toml).
+    FitTrust(crate::eval::fit::FitArgs),
 }
 
 /// `parley session ...`
@@ -142,6 +154,8 @@ pub fn main() -> ExitCode {
             }
         }
         Some(Command::Tagger(c)) => crate::tagger::run(c),
+        Some(Command::Eval(EvalCommand::Casino(a))) => crate::eval::run(&a),
+        Some(Command::Eval(EvalCommand::FitTrust(a))) => crate::eval::fit::run(&a),
         Some(Command::Bench(BenchCommand::Frontier(a))) => {
             crate::bench::frontier::run(&a);
             ExitCode::SUCCESS

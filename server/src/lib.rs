@@ -14,6 +14,7 @@ pub mod bench;
 pub mod bots;
 pub mod cli;
 pub mod core;
+pub mod eval;
 pub mod http;
 pub mod httpclient;
 pub mod limits;

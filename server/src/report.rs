@@ -414,10 +414,14 @@ fn group_stats(rs: &[&MatchReport]) -> Value {
     let joint: Vec<f64> = rs.iter().filter_map(|r| r.analysis.as_ref()).map(|a| a.joint_value as f64).collect();
     let eff: Vec<f64> = rs.iter().filter_map(|r| r.analysis.as_ref()).map(|a| a.efficiency).collect();
     let trust: Vec<f64> = rs.iter().filter_map(|r| r.trust.trust_built).collect();
+    let survey: Vec<f64> = rs.iter().filter_map(|r| r.trust.trust_survey).collect();
+    let estimate: Vec<f64> = rs.iter().filter_map(|r| r.trust.trust_estimate).collect();
     let impasses = rs.iter().filter(|r| matches!(r.state.outcome, Some(Outcome::Impasse { .. }))).count();
     let (mj, sj) = mean_sd(&joint);
     let (me, se) = mean_sd(&eff);
     let (mt, st) = mean_sd(&trust);
+    let (ms, ss) = mean_sd(&survey);
+    let (mest, sest) = mean_sd(&estimate);
     json!({
         "n": rs.len(),
         "deals": rs.len() - impasses,
@@ -426,6 +430,8 @@ fn group_stats(rs: &[&MatchReport]) -> Value {
         "mean_joint_value": mj, "sd_joint_value": sj,
         "mean_efficiency": me, "sd_efficiency": se,
         "n_trust": trust.len(), "mean_trust": mt, "sd_trust": st,
+        "n_trust_survey": survey.len(), "mean_trust_survey": ms, "sd_trust_survey": ss,
+        "mean_trust_estimate": mest, "sd_trust_estimate": sest,
     })
 }
 
@@ -451,6 +457,8 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
                 "efficiency": a.map(|a| a.efficiency),
                 "pareto_optimal": a.map(|a| a.pareto_optimal),
                 "trust_built": r.trust.trust_built,
+                "trust_survey": r.trust.trust_survey,
+                "trust_estimate": r.trust.trust_estimate,
                 "behaviour_index": r.trust.behaviour_index,
                 "offers": r.state.offers.len(),
                 "messages": r.state.chat.iter().filter(|c| c.seat.is_some()).count(),
@@ -543,6 +551,8 @@ pub fn transcript(r: &MatchReport) -> Value {
     // Names by seat as they were when each line was written (a seat can be handed on).
     let mut holders: Vec<String> = r.first_seats.iter().map(|x| x.1.clone()).collect();
     let final_name = |pid: &str| r.holder_names.get(pid).cloned().unwrap_or_default();
+    // The tactics of each player line (chat and statements), in order, as the tagger read them.
+    let mut tactics = r.trust.line_tactics.iter();
     let mut phase = Phase::Prep;
     let items: Vec<Value> = r
         .events
@@ -576,10 +586,16 @@ pub fn transcript(r: &MatchReport) -> Value {
                 EventKind::Reject { seat, offer_id } => json!({"kind": "reject", "seat": seat, "name": name(*seat), "offer_id": offer_id}),
                 EventKind::Withdraw { seat, offer_id } => json!({"kind": "withdraw", "seat": seat, "name": name(*seat), "offer_id": offer_id}),
                 EventKind::WalkAway { seat } => json!({"kind": "walk_away", "seat": seat, "name": name(*seat)}),
+                EventKind::Coached { seat, rule, text } => {
+                    json!({"kind": "coached", "seat": seat, "name": name(*seat), "rule": rule, "text": text})
+                }
                 EventKind::Ended { outcome } => json!({"kind": "ended", "outcome": outcome}),
                 _ => return None,
             };
             let mut item = item;
+            if matches!(e.kind, EventKind::Chat { .. } | EventKind::Disclosed { .. }) {
+                item["tactics"] = json!(tactics.next().copied().unwrap_or_default());
+            }
             item["at"] = json!(e.at);
             item["in_phase"] = json!(phase);
             Some(item)

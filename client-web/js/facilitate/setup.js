@@ -1,4 +1,4 @@
-// The set-up form: scenario, title, durations, pairing, small-talk treatment, reveal, dropout.
+// The set-up form: scenario, title, durations, pairing, small-talk treatment, reveal, coaching, dropout.
 
 import { h, replace, paragraphs, show, $ } from '../dom.js';
 import { getScenarios, createSession, apiErrorSentence } from './api.js';
@@ -118,6 +118,7 @@ export async function startSetup({ onCreated }) {
       reveal: form.elements.reveal.value,
       dropout: form.elements.dropout.value,
       grace_seconds: Math.round(grace * 60),
+      coaching: form.elements.coaching.checked,
     };
     submit.disabled = true;
     submit.textContent = 'Creating…';

@@ -319,6 +319,15 @@ pub enum EventKind {
         /// Connected now?
         online: bool,
     },
+    /// A private coaching nudge to one player (see `core::coach`).
+    Coached {
+        /// Who got it.
+        seat: usize,
+        /// The rule that fired.
+        rule: String,
+        /// What the player read.
+        text: String,
+    },
     /// Someone else took over a seat (the facilitator handed it on, or a bot took it for a
     /// player who left); the seat's earlier lines stay the earlier player's.
     SeatHanded {
@@ -485,6 +494,8 @@ pub struct Match {
     pub prep_guess: Vec<Option<Vec<String>>>,
     /// The seat that walked away, if one did.
     pub walked_away: Option<usize>,
+    /// Coaching nudges given: `(seat, rule, text, at)`; each is shown only to its seat.
+    pub coached: Vec<(usize, String, String, Millis)>,
     /// Number of events applied.
     pub events_applied: u64,
 }
@@ -509,6 +520,7 @@ impl Match {
             disclosures: Vec::new(),
             prep_guess: vec![None; seats],
             walked_away: None,
+            coached: Vec::new(),
             events_applied: 0,
         }
     }
@@ -815,6 +827,7 @@ impl Match {
             }
             EventKind::Presence { seat, online } => self.online[*seat] = *online,
             EventKind::SeatHanded { seat, .. } => self.online[*seat] = false,
+            EventKind::Coached { seat, rule, text } => self.coached.push((*seat, rule.clone(), text.clone(), at)),
             EventKind::Disclosed { seat, statement, truthful } => {
                 let text = statement.render(&self.config.scenario);
                 self.chat.push(ChatLine { at, seat: Some(*seat), phase: self.phase, text, disclosure: true });

@@ -1,6 +1,8 @@
 //! The pure core: no I/O, no clock. Scenario model and validation, scoring, the match state
-//! machine, the survey and trust signals. Time enters only as millisecond timestamps in events.
+//! machine, the survey, tactics and trust, coaching and tournaments. Time enters only as
+//! millisecond timestamps in events.
 
+pub mod coach;
 pub mod game;
 pub mod scenario;
 pub mod scoring;
@@ -9,3 +11,4 @@ pub mod tactics;
 pub mod text;
 pub mod tournament;
 pub mod trust;
+pub mod trust_model;

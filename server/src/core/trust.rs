@@ -3,9 +3,11 @@
 //! input is the stored log, so any stored match can be re-scored. Every rule is written out in
 //! `docs/scoring.md`; every weight is in [`BEHAVIOUR_WEIGHTS`].
 
-use super::game::{Event, EventKind, Match, MatchConfig, Phase};
+use super::game::{Event, EventKind, Match, MatchConfig, Outcome, Phase};
 use super::scenario::Scenario;
 use super::scoring::package_points;
+use super::tactics::{Line, Tactics, Tagger, Vocabulary};
+use super::trust_model::{PlayerBehaviour, PlayerOutcome, TrustModel};
 use serde::{Deserialize, Serialize};
 
 /// The survey items that measure trust in the counterpart (each 1–7).
@@ -65,7 +67,8 @@ impl Phrases {
         self.pressure.extend(other.pressure);
     }
 
-    fn matches(list: &[String], text: &str) -> bool {
+    /// Whether `text` contains a phrase of `list` (case-insensitive).
+    pub fn matches(list: &[String], text: &str) -> bool {
         let t = text.to_lowercase();
         list.iter().any(|p| !p.is_empty() && t.contains(p.as_str()))
     }
@@ -228,6 +231,15 @@ pub struct PlayerTrust {
     pub places_right_after: Option<usize>,
     /// Issues in the scenario (what the two counts are out of).
     pub issues: usize,
+    /// What the player did, as the trust model reads it (tactic counts and replies).
+    pub behaviour: PlayerBehaviour,
+    /// How the match ended for the player, as the full trust model reads it (none until a deal or impasse).
+    pub outcome: Option<PlayerOutcome>,
+    /// The behavioural estimate of the trust this player built (0..100, predicted partner
+    /// liking), none until the match has an outcome.
+    pub trust_estimate: Option<f64>,
+    /// Its behaviour-only part (0..100).
+    pub trust_estimate_behaviour: f64,
     /// Behaviour index 0..100.
     pub behaviour_index: f64,
     /// The counted behaviour.
@@ -239,8 +251,18 @@ pub struct PlayerTrust {
 /// Trust and empathy results for a match.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrustReport {
-    /// From the players' survey ratings of each other, 0..100 (primary trust score).
+    /// Trust built, 0..100: the survey-based score and the behavioural estimate averaged when
+    /// players answered the survey, the estimate alone when they did not.
     pub trust_built: Option<f64>,
+    /// From the players' survey ratings of each other alone, 0..100.
+    pub trust_survey: Option<f64>,
+    /// The behavioural estimate (`core::trust_model`), mean over players, 0..100; none until
+    /// the match has an outcome.
+    pub trust_estimate: Option<f64>,
+    /// Its behaviour-only part (no outcome features), mean over players, 0..100.
+    pub trust_estimate_behaviour: f64,
+    /// The tactics of every player chat line (statements included), in order.
+    pub line_tactics: Vec<Tactics>,
     /// Survey answers by people that rated the trust items.
     pub ratings: usize,
     /// Mean of the players' behaviour indexes (shown beside trust built, never blended).
@@ -288,10 +310,13 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
     let mut turns: Vec<(usize, Turn)> = Vec::new();
     let mut small_talk_speakers: Vec<usize> = Vec::new();
     let mut last_offer_to_others: Vec<Option<i64>> = vec![None; n];
+    // Player lines (chat and statements) for the tactic tagger: (seat, text, pressure phrase?).
+    let mut lines: Vec<(usize, String, bool)> = Vec::new();
     for e in events {
         let phase = m.phase;
         match &e.kind {
             EventKind::Chat { seat, text } => {
+                lines.push((*seat, text.clone(), Phrases::matches(&phrases.pressure, text)));
                 let s = &mut sig[*seat];
                 if phase == Phase::SmallTalk {
                     s.small_talk_messages += 1;
@@ -312,7 +337,8 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
                 }
                 turns.push((*seat, Turn::Chat));
             }
-            EventKind::Disclosed { seat, truthful, .. } => {
+            EventKind::Disclosed { seat, truthful, statement } => {
+                lines.push((*seat, statement.render(&m.config.scenario), false));
                 if *truthful {
                     sig[*seat].true_disclosures += 1;
                 } else {
@@ -352,6 +378,21 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
         }
     }
     let s = m.config.scenario.clone();
+    // Tactics of every line, and what each player did with them.
+    let tagged: Vec<Line> = lines.iter().map(|(seat, text, _)| Line { speaker: *seat, text }).collect();
+    let line_tactics = Tagger::bundled().tag_dialogue(&tagged, &Vocabulary::of(&s));
+    let mut behaviour = vec![PlayerBehaviour::default(); n];
+    for (i, ((seat, _, pressure), tags)) in lines.iter().zip(&line_tactics).enumerate() {
+        let previous_other = i.checked_sub(1).filter(|&j| lines[j].0 != *seat).map(|j| line_tactics[j]);
+        behaviour[*seat].count_line(*tags, previous_other, *pressure);
+    }
+    for (seat, b) in behaviour.iter_mut().enumerate() {
+        b.concessions = sig[seat].concessions;
+    }
+    let outcomes = player_outcomes(&m);
+    let model = TrustModel::bundled();
+    let estimates: Vec<(Option<f64>, f64)> =
+        (0..n).map(|seat| model.estimate(&behaviour[seat], outcomes.as_ref().map(|o| &o[seat]))).collect();
     let is_bot = |i: usize| bot.get(i).copied().unwrap_or(false);
     let ratings: Vec<Option<f64>> = (0..n).map(|i| trust_rating(&m, i).filter(|_| !is_bot(i))).collect();
     let given: Vec<f64> = ratings.iter().flatten().copied().collect();
@@ -388,6 +429,10 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
                 places_right_before: places_before,
                 places_right_after: places_after,
                 issues: s.issues.len(),
+                behaviour: behaviour[seat].clone(),
+                outcome: outcomes.as_ref().map(|o| o[seat]),
+                trust_estimate: estimates[seat].0,
+                trust_estimate_behaviour: estimates[seat].1,
                 behaviour_index: index,
                 signals: sig[seat].clone(),
                 sentences,
@@ -400,8 +445,18 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
     let turn_taking = (small_talk_speakers.len() >= 2).then(|| {
         small_talk_speakers.windows(2).filter(|w| w[0] != w[1]).count() as f64 / (small_talk_speakers.len() - 1) as f64
     });
+    let trust_survey = mean(&given);
+    let trust_estimate = mean(&estimates.iter().filter_map(|e| e.0).collect::<Vec<_>>());
+    let trust_built = match (trust_survey, trust_estimate) {
+        (Some(s), Some(e)) => Some((s + e) / 2.0),
+        (s, e) => s.or(e),
+    };
     TrustReport {
-        trust_built: mean(&given),
+        trust_built,
+        trust_survey,
+        trust_estimate,
+        trust_estimate_behaviour: mean(&estimates.iter().map(|e| e.1).collect::<Vec<_>>()).unwrap_or(50.0),
+        line_tactics,
         ratings: given.len(),
         behaviour_index: mean(&players.iter().map(|p| p.behaviour_index).collect::<Vec<_>>()).unwrap_or(50.0),
         small_talk_balance,
@@ -412,6 +467,34 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
 
 /// The sentences a player reads about their own numbers. The first one, on trust earned, is
 /// only ever shown to the player when `raters >= MIN_RATERS_SHOWN` (see `runtime::view`).
+/// Each player's outcome as the trust model reads it, once the match has a deal or an impasse.
+fn player_outcomes(m: &Match) -> Option<Vec<PlayerOutcome>> {
+    let s = &m.config.scenario;
+    let points: Vec<i64> = match m.outcome.as_ref()? {
+        Outcome::Deal { package } => package_points(s, package),
+        Outcome::Impasse { .. } => s.roles.iter().map(|r| r.batna).collect(),
+        Outcome::Abandoned { .. } => return None,
+    };
+    let share = |r: usize| {
+        let (_, max) = s.role_range(r);
+        if max > 0 {
+            points[r] as f64 / max as f64
+        } else {
+            0.0
+        }
+    };
+    let n = s.roles.len();
+    let deal = if matches!(m.outcome, Some(Outcome::Deal { .. })) { 1.0 } else { 0.0 };
+    Some(
+        (0..n)
+            .map(|seat| {
+                let others: Vec<f64> = (0..n).filter(|&o| o != seat).map(share).collect();
+                PlayerOutcome { own_share: share(seat), partner_share: mean(&others).unwrap_or(0.0), deal }
+            })
+            .collect(),
+    )
+}
+
 fn sentences(
     earned: Option<f64>,
     raters: usize,
@@ -646,7 +729,10 @@ points = { a = [3, 0], b = [0, 4] }
         assert_eq!(a.signals.concessions, 1);
         assert_eq!(a.signals.own_points_by_offer, vec![13, 10]);
         // Trust: A rated 7,7,7 -> 100; B rated 4,4,4 -> 50. Built = 75; A earned 50, B earned 100.
-        assert_eq!(r.trust_built, Some(75.0));
+        assert_eq!(r.trust_survey, Some(75.0));
+        // Trust built averages the survey with the behavioural estimate (issue #11).
+        let est = r.trust_estimate.expect("a deal gives an estimate");
+        assert!((r.trust_built.unwrap() - (75.0 + est) / 2.0).abs() < 1e-9);
         assert_eq!((a.trust_earned, b.trust_earned), (Some(50.0), Some(100.0)));
         // A: before x,y,z vs true y,z,x -> ranks (1,2,3) vs (3,1,2): rho = -0.5; after exact: 1.
         assert!((a.perspective_before.unwrap() + 0.5).abs() < 1e-9);

@@ -188,6 +188,7 @@ impl App {
                 grace_seconds: 120,
                 pairing: Default::default(),
                 reveal: Default::default(),
+                coaching: Some(true),
             };
             if let Err(e) =
                 app.insert_session(app.practice_code.clone(), SessionKind::Practice, settings, new_token()).await
@@ -266,6 +267,7 @@ impl App {
             now,
         )
         .with_reveal(reveal)
+        .with_coaching(session.as_ref().is_some_and(|s| s.coaching()))
         .with_max_offers(self.limits.max_offers_per_match)
         .with_notices(self.notices.clone());
         let (tx, rx) = mpsc::channel(MAILBOX);
@@ -565,6 +567,7 @@ impl App {
             now_ms(),
         )
         .with_reveal(session.settings.reveal)
+        .with_coaching(session.coaching())
         .with_max_offers(self.limits.max_offers_per_match)
         .with_notices(self.notices.clone());
         let (tx, rx) = mpsc::channel(MAILBOX);

@@ -4,6 +4,7 @@
 
 use crate::core::game::{Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
+use crate::core::tactics::{Line, Tactics, Tagger, Vocabulary};
 use crate::core::trust::{analyse_log_with_bots, Phrases};
 use crate::protocol::error_frame;
 use crate::runtime::outbox::Outbox;
@@ -155,6 +156,12 @@ pub struct MatchActor {
     reveal: Reveal,
     notices: Option<mpsc::UnboundedSender<ActorNotice>>,
     max_offers: usize,
+    /// Live coaching nudges on (`core::coach`).
+    coaching: bool,
+    /// The tactics of each player chat line so far (kept as lines arrive, for coaching).
+    line_tags: Vec<Tactics>,
+    /// The scenario's words, for the tagger's placeholders.
+    vocabulary: Vocabulary,
     /// Results were announced to the application (once).
     finish_told: bool,
 }
@@ -163,6 +170,12 @@ impl MatchActor {
     /// Where to tell the application that a seat needs a bot or that the match finished.
     pub fn with_notices(mut self, tx: mpsc::UnboundedSender<ActorNotice>) -> Self {
         self.notices = Some(tx);
+        self
+    }
+
+    /// Turns live coaching on or off (default off).
+    pub fn with_coaching(mut self, on: bool) -> Self {
+        self.coaching = on;
         self
     }
 
@@ -205,6 +218,7 @@ impl MatchActor {
         }
         let n = state.seats;
         let finished = state.phase == Phase::Results;
+        let vocabulary = Vocabulary::of(&state.config.scenario);
         MatchActor {
             id,
             state,
@@ -219,6 +233,9 @@ impl MatchActor {
             phrases,
             reveal: Reveal::All,
             notices: None,
+            coaching: false,
+            line_tags: Vec::new(),
+            vocabulary,
             finish_told: finished,
             max_offers: crate::limits::Limits::default().max_offers_per_match,
         }
@@ -287,6 +304,8 @@ impl MatchActor {
                         if let Err(e) = self.commit(evs).await {
                             tracing::error!(match_id = %self.id, error = %e, "could not store an action");
                             self.send_to(seat, &error_frame("internal", crate::protocol::INTERNAL_MESSAGE));
+                        } else if matches!(action, Action::Chat(_) | Action::Disclose(_) | Action::Offer(_)) {
+                            self.coach(seat).await;
                         }
                     }
                     Err(e) => self.send_to(seat, &error_frame(e.code(), &e.to_string())),
@@ -383,6 +402,29 @@ impl MatchActor {
             old.close(crate::runtime::outbox::CloseReason::Replaced);
         }
         Ok(())
+    }
+
+    /// Gives `seat` a coaching nudge if one is due after their action (stored, then sent to them
+    /// alone).
+    async fn coach(&mut self, seat: usize) {
+        if !self.coaching || self.state.config.scenario.roles.len() != 2 {
+            return;
+        }
+        let lines: Vec<Line> =
+            self.state.chat.iter().filter_map(|c| c.seat.map(|s| Line { speaker: s, text: &c.text })).collect();
+        let tagger = Tagger::bundled();
+        if self.line_tags.len() + 1 == lines.len() {
+            let t = tagger.tag_last(&lines, &self.vocabulary).unwrap_or_default();
+            self.line_tags.push(t);
+        } else if self.line_tags.len() != lines.len() {
+            self.line_tags = tagger.tag_dialogue(&lines, &self.vocabulary);
+        }
+        if let Some(n) = crate::core::coach::due(&self.state, &self.line_tags, &self.phrases, seat, now_ms()) {
+            let kind = EventKind::Coached { seat: n.seat, rule: n.rule.to_string(), text: n.text.to_string() };
+            if let Err(e) = self.commit(vec![kind]).await {
+                tracing::warn!(match_id = %self.id, error = %e, "could not store a coaching nudge");
+            }
+        }
     }
 
     /// The public summary of the match.
@@ -525,9 +567,13 @@ impl MatchActor {
         self.next_seq += events.len() as u64;
         let mut state_changed = false;
         let mut chat_frames = Vec::new();
+        let mut private = Vec::new();
         for e in &events {
             self.state.apply(e);
             match &e.kind {
+                EventKind::Coached { seat, rule, text } => {
+                    private.push((*seat, json!({"type": "coach", "rule": rule, "text": text, "at": e.at})));
+                }
                 EventKind::Chat { .. } | EventKind::Icebreaker { .. } | EventKind::Disclosed { .. } => {
                     if let Some(line) = self.state.chat.last() {
                         let mut f = chat_json(line, &self.seats);
@@ -552,6 +598,9 @@ impl MatchActor {
             for c in self.conns.iter().flatten() {
                 c.send(f.clone());
             }
+        }
+        for (seat, f) in private {
+            self.send_to(seat, &f);
         }
         Ok(())
     }

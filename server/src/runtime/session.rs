@@ -127,6 +127,9 @@ pub struct SessionSettings {
     /// What results reveal.
     #[serde(default)]
     pub reveal: Reveal,
+    /// Live coaching nudges (`core::coach`); when absent, on in the practice pool, off in classes.
+    #[serde(default)]
+    pub coaching: Option<bool>,
 }
 
 fn default_grace() -> u64 {
@@ -185,6 +188,11 @@ impl Session {
             player_count: AtomicUsize::new(0),
             monitor_cache: tokio::sync::Mutex::new(None),
         }
+    }
+
+    /// Whether players get live coaching nudges.
+    pub fn coaching(&self) -> bool {
+        self.settings.coaching.unwrap_or(self.kind == SessionKind::Practice)
     }
 
     /// Whether the player was removed by the facilitator.

@@ -152,6 +152,9 @@ pub fn state_for(
         "points": points_json(s, seat),
         "max_points": s.role_range(seat).1,
         "guessed_priorities": m.prep_guess[seat].is_some(),
+        // Coaching nudges are private: each seat sees only its own.
+        "coaching": m.coached.iter().filter(|c| c.0 == seat)
+            .map(|c| json!({"rule": c.1, "text": c.2, "at": c.3})).collect::<Vec<_>>(),
     });
     let players: Vec<Value> = (0..m.seats)
         .map(|i| {
