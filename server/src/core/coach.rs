@@ -100,3 +100,64 @@ pub fn due(m: &Match, tags: &[Tactics], phrases: &Phrases, seat: usize, now: Mil
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::game::{Action, Event, MatchConfig};
+    use crate::core::scenario::{load_file, PhaseDurations};
+    use crate::core::tactics::{Line, Tagger, Vocabulary};
+    use std::sync::Arc;
+
+    fn bargaining() -> Match {
+        let s =
+            load_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/campsite.toml")).unwrap();
+        let config = MatchConfig {
+            scenario: Arc::new(s),
+            durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 600, survey: 600 },
+            small_talk: false,
+            icebreaker: None,
+        };
+        let mut m = Match::new(config);
+        for kind in m.start() {
+            m.apply(&Event { at: 0, kind });
+        }
+        m
+    }
+
+    fn say(m: &mut Match, seat: usize, text: &str, at: Millis) -> Vec<Tactics> {
+        for kind in m.decide(seat, &Action::Chat(text.into())).unwrap() {
+            m.apply(&Event { at, kind });
+        }
+        let lines: Vec<Line> =
+            m.chat.iter().filter_map(|c| c.seat.map(|s| Line { speaker: s, text: &c.text })).collect();
+        Tagger::bundled().tag_dialogue(&lines, &Vocabulary::of(&m.config.scenario))
+    }
+
+    #[test]
+    fn four_lines_without_a_question_bring_the_ask_nudge_once() {
+        let mut m = bargaining();
+        let p = Phrases::bundled();
+        let mut tags = Vec::new();
+        for (k, t) in ["We packed light this time.", "The trail was long.", "Our tent is small."].iter().enumerate() {
+            tags = say(&mut m, 0, t, 1000 * k as Millis);
+            assert_eq!(due(&m, &tags, &p, 0, 1000 * k as Millis), None, "not yet after {} lines", k + 1);
+        }
+        tags = say(&mut m, 0, "We got here late.", 4000);
+        let n = due(&m, &tags, &p, 0, 4000).expect("the ask nudge");
+        assert_eq!((n.seat, n.rule), (0, "ask"));
+        assert_eq!(due(&m, &tags, &p, 1, 4000), None, "the other player did nothing to be coached on");
+    }
+
+    #[test]
+    fn a_pressure_line_brings_a_reminder_and_nudges_are_rate_limited() {
+        let mut m = bargaining();
+        let p = Phrases::bundled();
+        let tags = say(&mut m, 1, "This is my final offer, take it or leave it.", 1000);
+        let n = due(&m, &tags, &p, 1, 1000).expect("a reminder");
+        assert_eq!(n.rule, "acknowledge_pressure");
+        m.coached.push((1, n.rule.to_string(), n.text.to_string(), 1000));
+        let tags = say(&mut m, 1, "Last chance, or I walk away.", 2000);
+        assert_eq!(due(&m, &tags, &p, 1, 2000), None, "each rule once, and not within 45 s of the last nudge");
+    }
+}

@@ -1,0 +1,92 @@
+//! Reading people (issue #11) through the real server: tactic tags on transcripts, private
+//! coaching nudges stored as events, and the behavioural trust estimate in results.
+
+mod common;
+
+use common::{package, Server};
+use serde_json::{json, Value};
+
+async fn create(server: &Server, body: Value) -> (String, String) {
+    let (status, v) = server.post("/api/sessions", body, &[]).await;
+    assert_eq!(status, 201, "{v}");
+    (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn coaching_nudges_are_private_stored_and_off_unless_chosen() {
+    let server = Server::start();
+    let fast = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let (code, token) = create(&server, json!({"scenario": "campsite", "durations": fast, "coaching": true})).await;
+    let mut a = server.client().await;
+    a.join(&code, "Ana").await;
+    let mut b = server.client().await;
+    b.join(&code, "Ben").await;
+    a.until_phase("bargaining").await;
+    b.until_phase("bargaining").await;
+    // Four statements about packing, no question about what matters to Ben.
+    for text in ["We packed light this time.", "The trail was long.", "Our tent is small.", "We got here late."] {
+        a.send(json!({"type": "chat", "text": text})).await;
+        b.until("the line", |v| v["type"] == "chat" && v["text"] == text).await;
+    }
+    let nudge = a.until_type("coach").await;
+    assert_eq!(nudge["rule"], "ask", "{nudge}");
+    assert!(nudge["text"].as_str().unwrap().contains("what matters most to them"));
+    // Ben never sees Ana's nudge: not as a frame, not in a state.
+    b.send(json!({"type": "ping"})).await;
+    b.until_type("pong").await;
+    assert!(!b.transcript().contains("what matters most to them"), "a nudge leaked to the counterpart");
+    // It is stored: the facilitator's transcript shows it, and every line carries its tactics.
+    let mid = a.frames().filter(|v| v["type"] == "state").last().unwrap()["match_id"].as_str().unwrap().to_string();
+    let (_, t) = server.get(&format!("/api/sessions/{code}/matches/{mid}/transcript?token={token}")).await;
+    let items = t["items"].as_array().unwrap();
+    assert!(items.iter().any(|i| i["kind"] == "coached" && i["rule"] == "ask" && i["name"] == "Ana"), "{t}");
+    assert!(items.iter().filter(|i| i["kind"] == "chat").all(|i| i["tactics"].is_array()), "{t}");
+
+    // A class session without the setting: no nudges.
+    let (code2, _) = create(&server, json!({"scenario": "campsite", "durations": fast})).await;
+    let mut c = server.client().await;
+    c.join(&code2, "Cy").await;
+    let mut d = server.client().await;
+    d.join(&code2, "Di").await;
+    c.until_phase("bargaining").await;
+    for text in ["One.", "Two.", "Three.", "Four.", "Five."] {
+        c.send(json!({"type": "chat", "text": text})).await;
+        d.until("the line", |v| v["type"] == "chat" && v["text"] == text).await;
+    }
+    c.send(json!({"type": "ping"})).await;
+    c.until_type("pong").await;
+    assert!(!c.transcript().contains("\"type\":\"coach\""), "coaching is off in classes unless chosen");
+}
+
+#[tokio::test]
+async fn results_carry_the_behavioural_trust_estimate_and_the_lines_tactics() {
+    let server = Server::start();
+    let fast = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 0});
+    let (code, token) = create(&server, json!({"scenario": "campsite", "durations": fast})).await;
+    let mut a = server.client().await;
+    a.join(&code, "Ana").await;
+    let mut b = server.client().await;
+    b.join(&code, "Ben").await;
+    let st = a.until_phase("bargaining").await;
+    b.until_phase("bargaining").await;
+    a.send(json!({"type": "chat", "text": "What matters most to you on this trip?"})).await;
+    b.until("question", |v| v["type"] == "chat" && v["seat"].is_u64()).await;
+    b.send(json!({"type": "chat", "text": "Water, we have a long hike and it will be hot."})).await;
+    a.until("answer", |v| v["type"] == "chat" && v["text"].as_str().is_some_and(|t| t.starts_with("Water"))).await;
+    a.send(json!({"type": "offer", "package": package(&st, |k| k % 2)})).await;
+    let offer = b.until("offer", |v| v["type"] == "state" && v["offers_total"] == 1).await;
+    b.send(json!({"type": "accept", "offer_id": offer["offers"][0]["id"]})).await;
+    let r = a.until_phase("results").await;
+    let trust = &r["results"]["trust"];
+    let me = &trust["players"][r["you"]["seat"].as_u64().unwrap() as usize];
+    let est = me["trust_estimate"].as_f64().expect("an estimate once there is a deal");
+    assert!((0.0..=100.0).contains(&est));
+    assert!(me["trust_estimate_behaviour"].as_f64().is_some());
+    assert!(me["behaviour"]["tactics"].as_array().unwrap().len() == 10);
+    let (_, deb) = server.get(&format!("/api/sessions/{code}/debrief?token={token}")).await;
+    assert!(deb["matches"][0]["trust_estimate"].as_f64().is_some(), "{deb}");
+    let mid = r["match_id"].as_str().unwrap();
+    let (_, t) = server.get(&format!("/api/sessions/{code}/matches/{mid}/transcript?token={token}")).await;
+    let q = t["items"].as_array().unwrap().iter().find(|i| i["kind"] == "chat").unwrap();
+    assert!(q["tactics"].as_array().unwrap().iter().any(|x| x == "elicit-pref"), "{q}");
+}
