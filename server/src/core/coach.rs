@@ -138,12 +138,11 @@ mod tests {
     fn four_lines_without_a_question_bring_the_ask_nudge_once() {
         let mut m = bargaining();
         let p = Phrases::bundled();
-        let mut tags = Vec::new();
         for (k, t) in ["We packed light this time.", "The trail was long.", "Our tent is small."].iter().enumerate() {
-            tags = say(&mut m, 0, t, 1000 * k as Millis);
+            let tags = say(&mut m, 0, t, 1000 * k as Millis);
             assert_eq!(due(&m, &tags, &p, 0, 1000 * k as Millis), None, "not yet after {} lines", k + 1);
         }
-        tags = say(&mut m, 0, "We got here late.", 4000);
+        let tags = say(&mut m, 0, "We got here late.", 4000);
         let n = due(&m, &tags, &p, 0, 4000).expect("the ask nudge");
         assert_eq!((n.seat, n.rule), (0, "ask"));
         assert_eq!(due(&m, &tags, &p, 1, 4000), None, "the other player did nothing to be coached on");
