@@ -860,6 +860,7 @@ class MatchView {
       clear(this.results);
       this.results.appendChild(
         resultsView(state, {
+          lines: this.chat.lines,
           onLeave: () => {
             forgetToken(app.code);
             location.href = location.pathname;

@@ -439,6 +439,7 @@ async fn disclosures_are_checked_and_verdicts_stay_hidden_until_results() {
     // (issue #10), the facilitator's debrief and exports do.
     assert_eq!(t["trust_built"], Value::Null, "{t}");
     assert_eq!(t["trust_built_private"], true);
+    assert_eq!(t["trust_survey"], Value::Null, "the survey part alone would give the answer away too: {t}");
     assert_eq!(t["players"][0]["trust_earned"], Value::Null);
     assert_eq!(t["players"][0]["trust_earned_private"], true);
     assert!(t["players"][1].get("trust_earned").is_none() && t["players"][1].get("sentences").is_none());

@@ -14,6 +14,7 @@ export class ChatPanel {
   constructor(opts) {
     this.opts = opts;
     this.pending = []; // my messages sent but not yet echoed or refused, oldest first
+    this.lines = []; // every line shown, as the server sent it (for the results' transcript)
     const inputId = uid('chat-input');
     this.log = h('ol', {
       class: 'chat-log',
@@ -101,6 +102,7 @@ export class ChatPanel {
 
   reset(lines) {
     this.pending = [];
+    this.lines = [];
     clear(this.log);
     for (const line of lines || []) this.add(line, { scroll: false });
     this.updateEmpty();
@@ -112,6 +114,7 @@ export class ChatPanel {
   }
 
   add(line, { scroll = true } = {}) {
+    this.lines.push(line);
     const scroller = this.log.parentElement;
     const nearBottom = !scroller || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 60;
     const isPrompt = line.seat === null || line.seat === undefined;

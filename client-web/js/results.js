@@ -127,14 +127,17 @@ function trustSection(trust, state) {
     stats.append(h('div', { class: 'stat', testid }, h('dt', null, label), h('dd', null, value)));
   };
   if (mine) {
+    if (typeof mine.trust_estimate === 'number') {
+      stat('Trust you built (estimated from how you negotiated)', score100(mine.trust_estimate), 'results-my-estimate');
+    }
     stat('Your behaviour index', score100(mine.behaviour_index), 'results-my-behaviour');
     if (typeof mine.trust_earned === 'number') stat('Trust you earned', score100(mine.trust_earned), 'results-my-trust');
   }
   stat('Behaviour index, everyone', score100(trust.behaviour_index), 'results-behaviour');
   if (trust.trust_built_private) {
-    stat('Trust built', 'with your facilitator', 'results-trust-built');
+    stat('Trust built, all of you', 'with your facilitator', 'results-trust-built');
   } else {
-    stat('Trust built', score100(trust.trust_built) || 'not rated', 'results-trust-built');
+    stat('Trust built, all of you', score100(trust.trust_built) || 'not rated', 'results-trust-built');
   }
   const sentences = (p) => h('ul', { class: 'sentences' }, (p.sentences || []).map((t) => h('li', null, t)));
   const withSentences = others.filter((p) => Array.isArray(p.sentences) && p.sentences.length);
@@ -146,11 +149,24 @@ function trustSection(trust, state) {
     mine && mine.sentences && mine.sentences.length
       ? h('div', { testid: 'results-my-sentences' }, h('h3', null, 'How you did'), sentences(mine))
       : null,
+    mine && Array.isArray(mine.profile) && mine.profile.length
+      ? h(
+          'div',
+          { testid: 'results-profile' },
+          h('h3', null, 'Your tactics'),
+          h('ul', { class: 'sentences' }, mine.profile.map((t) => h('li', null, t))),
+          h(
+            'p',
+            { class: 'muted small' },
+            'Tactics are read from each line by a model trained on 347 human negotiations annotated by hand (the CaSiNo corpus, Chawla et al. 2021, CC BY 4.0); the comparison is with the players of that corpus whose deals could not have been better for both.',
+          ),
+        )
+      : null,
     trust.trust_built_private || (mine && mine.trust_earned_private)
       ? h(
           'p',
           { class: 'muted small', testid: 'results-trust-private' },
-          'Trust scores come from the survey. A single person\'s rating stays private, so you see trust only once at least three people have rated; your facilitator sees every score.',
+          'Trust built averages the survey answers with the estimate read from how everyone negotiated (the estimate alone when nobody answered). A single person\'s rating stays private, so a number that contains survey answers is shown only once at least three people have rated; your facilitator sees every score.',
         )
       : null,
     withSentences.length
@@ -164,9 +180,52 @@ function trustSection(trust, state) {
   );
 }
 
+const TACTIC_WORDS = {
+  'small-talk': 'small talk',
+  'showing-empathy': 'empathy',
+  'promote-coordination': 'working together',
+  'elicit-pref': 'asks their priorities',
+  'self-need': 'own need',
+  'other-need': 'their need',
+  'no-need': 'does not need',
+  'uv-part': 'undervalues their need',
+  'vouch-fair': 'fairness',
+};
+
+/** The conversation with each line's tactics as small tags. */
+function transcriptSection(lines, trust, state) {
+  const tags = Array.isArray(trust && trust.line_tactics) ? trust.line_tactics : null;
+  const said = (lines || []).filter((l) => typeof l.seat === 'number');
+  if (!tags || !said.length) return null;
+  const me = state.you ? state.you.seat : null;
+  return h(
+    'details',
+    { class: 'card transcript-card', testid: 'results-transcript' },
+    h('summary', null, h('strong', null, 'Your conversation, as Parley read it')),
+    h(
+      'ol',
+      { class: 'transcript-lines' },
+      said.map((l, i) =>
+        h(
+          'li',
+          { class: l.seat === me ? 'mine' : 'theirs', testid: 'transcript-line' },
+          h('span', { class: 'chat-name' }, l.seat === me ? 'You' : l.name),
+          ' ',
+          h('span', { class: 'chat-text' }, l.text),
+          h(
+            'span',
+            { class: 'line-tags' },
+            (tags[i] || []).filter((t) => TACTIC_WORDS[t]).map((t) => h('span', { class: 'tactic-tag', 'data-tactic': t }, TACTIC_WORDS[t])),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /**
  * @param {object} state  the whole state frame (phase results)
- * @param {object} opts   onLeave()
+ * @param {object} opts   onLeave(), lines (the chat lines shown in the match)
  */
 export function resultsView(state, opts = {}) {
   const r = state.results || {};
@@ -312,6 +371,8 @@ export function resultsView(state, opts = {}) {
   // Trust and conduct, and the checked statements.
   const trust = trustSection(r.trust, state);
   if (trust) el.appendChild(trust);
+  const transcript = transcriptSection(opts.lines, r.trust, state);
+  if (transcript) el.appendChild(transcript);
   if (Array.isArray(r.disclosures) && r.disclosures.length) {
     const nameOf = (seat) => {
       if (state.you && seat === state.you.seat) return 'You';

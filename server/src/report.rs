@@ -459,6 +459,9 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
                 "trust_built": r.trust.trust_built,
                 "trust_survey": r.trust.trust_survey,
                 "trust_estimate": r.trust.trust_estimate,
+                "tactics": crate::core::tactics::Tactic::ALL.iter()
+                    .map(|t| (t.name().to_string(), json!(match_tactics(r)[t.index()])))
+                    .collect::<serde_json::Map<_, _>>(),
                 "behaviour_index": r.trust.behaviour_index,
                 "offers": r.state.offers.len(),
                 "messages": r.state.chat.iter().filter(|c| c.seat.is_some()).count(),
@@ -542,6 +545,57 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
         "trust_vs_value": done.iter().filter_map(|r| r.analysis.as_ref().map(|a| json!({
             "match_id": r.id, "joint_value": a.joint_value, "efficiency": a.efficiency, "trust_built": r.trust.trust_built,
         }))).collect::<Vec<_>>(),
+        "tactics": tactics_debrief(&done, &with, &without),
+    })
+}
+
+/// Lines with each tactic in a match, all players together.
+fn match_tactics(r: &MatchReport) -> [f64; 10] {
+    let mut c = [0.0; 10];
+    for p in &r.trust.players {
+        for (k, n) in p.behaviour.tactics.iter().enumerate() {
+            c[k] += *n as f64;
+        }
+    }
+    c
+}
+
+/// The class's tactics against joint value and trust, and by small-talk treatment: per strategy
+/// tactic, the mean lines per match in the matches that created more value (efficiency at or
+/// above the class median) and in the others, Pearson's r with efficiency and with trust built,
+/// and the means with and without small talk.
+fn tactics_debrief(done: &[&MatchReport], with: &[&MatchReport], without: &[&MatchReport]) -> Value {
+    use crate::core::tactics::{Tactic, STRATEGIES};
+    let mut eff: Vec<f64> = done.iter().filter_map(|r| r.analysis.as_ref().map(|a| a.efficiency)).collect();
+    eff.sort_by(f64::total_cmp);
+    let median = eff.get(eff.len() / 2).copied();
+    let mean_of = |rs: &[&MatchReport], k: usize| {
+        (!rs.is_empty()).then(|| rs.iter().map(|r| match_tactics(r)[k]).sum::<f64>() / rs.len() as f64)
+    };
+    let (high, low): (Vec<&MatchReport>, Vec<&MatchReport>) = done
+        .iter()
+        .copied()
+        .partition(|r| median.is_some_and(|m| r.analysis.as_ref().is_some_and(|a| a.efficiency >= m)));
+    let rows: Vec<Value> = Tactic::ALL[..STRATEGIES]
+        .iter()
+        .map(|t| {
+            let k = t.index();
+            let (x, y): (Vec<f64>, Vec<f64>) =
+                done.iter().filter_map(|r| r.analysis.as_ref().map(|a| (match_tactics(r)[k], a.efficiency))).unzip();
+            let (xt, yt): (Vec<f64>, Vec<f64>) =
+                done.iter().filter_map(|r| r.trust.trust_built.map(|tb| (match_tactics(r)[k], tb))).unzip();
+            json!({
+                "tactic": t.name(),
+                "more_value": mean_of(&high, k), "less_value": mean_of(&low, k),
+                "r_efficiency": crate::core::stats::pearson(&x, &y), "r_trust": crate::core::stats::pearson(&xt, &yt),
+                "with_small_talk": mean_of(with, k), "without_small_talk": mean_of(without, k),
+            })
+        })
+        .collect();
+    json!({
+        "matches": done.len(), "median_efficiency": median,
+        "more_value_matches": high.len(), "less_value_matches": low.len(),
+        "rows": rows,
     })
 }
 

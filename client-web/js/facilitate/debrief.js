@@ -6,6 +6,25 @@ import { h, replace, show, $ } from '../dom.js';
 import { phaseLabel, percent, clock } from '../format.js';
 import { apiErrorSentence } from './api.js';
 import { outcomeScatter, jointHistogram, treatmentBars, trustScatter, optionBars } from './charts.js';
+
+const TACTIC_NAMES = {
+  'small-talk': 'Small talk',
+  'showing-empathy': 'Showing empathy',
+  'promote-coordination': 'Proposing to work together',
+  'elicit-pref': 'Asking their priorities',
+  'self-need': 'Saying one\'s own needs',
+  'other-need': 'Speaking to their needs',
+  'no-need': 'Saying what one does not need',
+  'uv-part': 'Undervaluing their needs',
+  'vouch-fair': 'Appealing to fairness',
+};
+
+/** A line's tactics as small tags (non-strategic lines get none). */
+function tacticTags(tactics) {
+  const t = Array.isArray(tactics) ? tactics.filter((x) => TACTIC_NAMES[x]) : [];
+  if (!t.length) return null;
+  return h('span', { class: 'tl-tags' }, t.map((x) => h('span', { class: 'tactic-tag', 'data-tactic': x }, TACTIC_NAMES[x])));
+}
 import { setStatus, plural, nameList, outcomeText, downloadExport } from './ui.js';
 
 const num1 = (x) => (x == null || !Number.isFinite(Number(x)) ? '–' : (Math.round(Number(x) * 10) / 10).toLocaleString('en'));
@@ -185,6 +204,7 @@ export class Debrief {
       ),
     );
     charts.appendChild(this.treatment(d.treatment || {}));
+    charts.appendChild(this.tactics(d.tactics || {}));
     const tv = d.trust_vs_value || [];
     const withTrust = tv.filter((p) => p.trust_built != null).length;
     charts.appendChild(
@@ -192,9 +212,13 @@ export class Debrief {
         'section',
         { class: 'card chart-card', 'aria-labelledby': 'trust-h' },
         h('h3', { id: 'trust-h' }, 'Trust built and joint value'),
-        h('p', { class: 'muted small' }, 'Trust built comes from the survey answers; a match without answers is not shown.'),
-        withTrust ? trustScatter(tv, best, new Map(matches.map((m) => [m.id, !!m.small_talk]))) : h('p', { class: 'muted' }, 'No survey answers yet.'),
-        tv.length > withTrust ? h('p', { class: 'muted small' }, `${plural(tv.length - withTrust, 'match', 'matches')} without survey answers.`) : null,
+        h(
+          'p',
+          { class: 'muted small' },
+          'Trust built: the survey answers averaged with the estimate read from how the players negotiated (the estimate alone where nobody answered).',
+        ),
+        withTrust ? trustScatter(tv, best, new Map(matches.map((m) => [m.id, !!m.small_talk]))) : h('p', { class: 'muted' }, 'No finished match yet.'),
+        tv.length > withTrust ? h('p', { class: 'muted small' }, `${plural(tv.length - withTrust, 'match', 'matches')} without a trust score.`) : null,
       ),
     );
     parts.push(charts);
@@ -295,7 +319,7 @@ export class Debrief {
           th('Joint value', 'num'),
           th('Efficiency', 'num', 'Joint value as a share of the best joint value possible'),
           th('Pareto-optimal', 'center', 'No other package is better for one side without being worse for the other'),
-          th('Trust built', 'num', 'From the survey, 0–100'),
+          th('Trust built', 'num', 'Survey averaged with the behavioural estimate, 0–100'),
           th('Behaviour index', 'num', '50 is neutral; see docs/scoring.md'),
           th('Offers / messages', 'num'),
           h('th', { scope: 'col', class: 'no-projector' }, h('span', { class: 'sr-only' }, 'Transcript')),
@@ -312,6 +336,66 @@ export class Debrief {
         ? h('div', { class: 'table-scroll wide-table', tabindex: '0', role: 'region', 'aria-label': 'Matches of the session (scrolls)' }, table)
         : h('div', null, h('p', { class: 'muted', testid: 'debrief-table-empty' }, 'No match has started yet.'), h('div', { hidden: true }, table)),
       matches.length ? h('p', { class: 'muted small no-projector' }, 'Click a row to read its transcript.') : null,
+    );
+  }
+
+  /** What the class did: tactics in the matches that created more value, and with small talk. */
+  tactics(t) {
+    const rows = Array.isArray(t.rows) ? t.rows : [];
+    const num = (x) => (x == null ? '–' : (Math.round(x * 10) / 10).toString());
+    const r = (x) => (x == null ? '–' : x.toFixed(2));
+    const max = Math.max(0.1, ...rows.flatMap((x) => [x.more_value || 0, x.less_value || 0]));
+    const bar = (v, cls) =>
+      h('span', { class: `tbar ${cls}`, style: `width:${Math.round(((v || 0) / max) * 100)}%`, 'aria-hidden': 'true' });
+    const table = h(
+      'table',
+      { class: 'data tactics-table', testid: 'debrief-tactics' },
+      h('caption', { class: 'sr-only' }, 'Tactics per match'),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, 'Tactic (lines per match)'),
+          h('th', { scope: 'col' }, `More value (${t.more_value_matches ?? 0})`),
+          h('th', { scope: 'col' }, `Less value (${t.less_value_matches ?? 0})`),
+          h('th', { scope: 'col', class: 'num' }, 'r with efficiency'),
+          h('th', { scope: 'col', class: 'num' }, 'r with trust'),
+          h('th', { scope: 'col', class: 'num' }, 'With small talk'),
+          h('th', { scope: 'col', class: 'num' }, 'Without'),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        rows.map((x) =>
+          h(
+            'tr',
+            { testid: 'tactic-row', 'data-tactic': x.tactic },
+            h('th', { scope: 'row' }, TACTIC_NAMES[x.tactic] || x.tactic),
+            h('td', null, h('span', { class: 'tbar-cell' }, bar(x.more_value, 'more'), ` ${num(x.more_value)}`)),
+            h('td', null, h('span', { class: 'tbar-cell' }, bar(x.less_value, 'less'), ` ${num(x.less_value)}`)),
+            h('td', { class: 'num' }, r(x.r_efficiency)),
+            h('td', { class: 'num' }, r(x.r_trust)),
+            h('td', { class: 'num' }, num(x.with_small_talk)),
+            h('td', { class: 'num' }, num(x.without_small_talk)),
+          ),
+        ),
+      ),
+    );
+    return h(
+      'section',
+      { class: 'card chart-card wide', testid: 'debrief-tactics-card', 'aria-labelledby': 'tactics-h' },
+      h('h3', { id: 'tactics-h' }, 'What the pairs did: tactics, value and trust'),
+      h(
+        'p',
+        { class: 'muted small' },
+        'Each line is read for tactics by a model trained on human negotiations (the CaSiNo corpus, CC BY 4.0). “More value”: matches at or above the class median efficiency. The last two columns answer “what did the small-talk pairs do differently”.',
+      ),
+      rows.length && t.matches
+        ? h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Tactics table (scrolls)' }, table)
+        : h('p', { class: 'muted' }, 'The tactics appear once matches finish.'),
     );
   }
 
@@ -444,13 +528,16 @@ export class Debrief {
       case 'icebreaker':
         return li('tl-icebreaker', h('span', { class: 'tl-who' }, 'Icebreaker'), h('span', { class: 'tl-text' }, it.text));
       case 'chat':
-        return li(`tl-chat seat-${it.seat}`, h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, it.text));
+        return li(`tl-chat seat-${it.seat}`, h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, it.text), tacticTags(it.tactics));
+      case 'coached':
+        return li('tl-coached', h('span', { class: 'tl-who' }, `Coaching for ${who}`), h('span', { class: 'tl-text' }, it.text));
       case 'disclosure':
         return li(
           `tl-disclosure seat-${it.seat}`,
           h('span', { class: 'tl-who' }, who, h('span', { class: 'tag' }, 'statement')),
           h('span', { class: 'tl-text' }, it.text),
           it.truthful == null ? null : h('span', { class: ['verdict', it.truthful ? 'true' : 'false'] }, it.truthful ? 'true to their points' : 'misleading'),
+          tacticTags(it.tactics),
         );
       case 'offer':
         return li(

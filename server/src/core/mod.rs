@@ -6,6 +6,7 @@ pub mod coach;
 pub mod game;
 pub mod scenario;
 pub mod scoring;
+pub mod stats;
 pub mod survey;
 pub mod tactics;
 pub mod text;

@@ -593,6 +593,68 @@ fn pattern_features(toks: &[String], emit: &mut dyn FnMut(u8, &[&str])) {
     }
 }
 
+/// Phrase lists that pool rare wordings of the same move (matched on whole words), `|` between phrases.
+const LEXICON: &[(&str, &str)] = &[
+    (
+        "empathy",
+        concat!(
+            "sorry|too bad|oh no|understand|sounds like|that sounds|must be|hope|i get it|i get that|i feel|",
+            "poor|glad|good to hear|makes sense|i see|i hear you|feel better|understandable|unfortunate|sad|",
+            "ouch|yikes|rough|tough|scary|that's great|that is great|that's awesome|that's a shame|of course|",
+            "no worries|bless|aww|aw",
+        ),
+    ),
+    (
+        "noneed",
+        concat!(
+            "don't need|do not need|dont need|won't need|not need|no need|plenty|have enough|got enough|",
+            "don't really need|not really need|already have|brought|our own|my own|not much|don't use|",
+            "not important|can spare|lots of|stream|lake|river|near|nearby|a lot of|not a big|don't care|",
+            "least",
+        ),
+    ),
+    (
+        "uvpart",
+        concat!(
+            "you can always|you could always|can't you|couldn't you|don't you|surely|you probably|you should|",
+            "you won't need|you don't need|you do not need|you dont need|you already|you can get|",
+            "you can find|you can buy|just buy|you can just|why do you need|do you really|you really need|",
+            "you said|you mentioned|you have plenty|you have enough|there is a|there's a|store",
+        ),
+    ),
+    (
+        "coord",
+        concat!(
+            "how about|what if|would you|let's|lets|we can|we could|work out|both of us|together|trade|",
+            "in exchange|exchange|i can give|i'll give|i will give|compromise|meet in|works for|if you give|",
+            "if i give|in return|for you and|win win|help each",
+        ),
+    ),
+    (
+        "fair",
+        concat!(
+            "fair|fairly|equal|equally|even|evenly|balanced|reasonable|unfair|same amount|both get|we both|",
+            "split|half|win win|best for both|generous",
+        ),
+    ),
+    (
+        "smalltalk",
+        concat!(
+            "hello|hi|hey|how are you|weekend|trip|camping|excited|fun|hike|hiking|nice to meet|weather|",
+            "good luck|have a great|enjoy|bye|good day|take care|how's it going|how is it going|doing well|",
+            "great day|morning|evening|thanks",
+        ),
+    ),
+    (
+        "elicit",
+        concat!(
+            "what do you|which|what's your|what is your|your priority|your priorities|most important|",
+            "need most|need the most|what about you|how about you|what are you|do you need|what would you|",
+            "are you looking|do you prefer|what you need|you need most|important to you",
+        ),
+    ),
+];
+
 /// Word, character and form features of one tokenised line.
 fn line_features(toks: &[String], emit: &mut dyn FnMut(u8, &[&str])) {
     let words: Vec<&str> = toks.iter().map(String::as_str).filter(|t| *t != ".").collect();
@@ -620,6 +682,26 @@ fn line_features(toks: &[String], emit: &mut dyn FnMut(u8, &[&str])) {
     }
     form_features(toks, "", emit, b'x');
     pattern_features(toks, emit);
+    let mut joined = String::from(" ");
+    for w in words.iter().filter(|w| is_word(w)) {
+        joined.push_str(w);
+        joined.push(' ');
+    }
+    for (name, phrases) in LEXICON {
+        let hits = phrases
+            .split('|')
+            .filter(|p| {
+                let b = joined.as_bytes();
+                joined.match_indices(*p).any(|(at, _)| b[at - 1] == b' ' && b.get(at + p.len()) == Some(&b' '))
+            })
+            .count();
+        if hits > 0 {
+            emit(b'x', &["lex:", name]);
+            if hits > 1 {
+                emit(b'x', &["lex2:", name]);
+            }
+        }
+    }
 }
 
 const POS: [&str; 8] = ["pos0", "pos1", "pos2", "pos3", "pos4", "pos5", "pos6", "pos7"];
@@ -631,6 +713,14 @@ const POS: [&str; 8] = ["pos0", "pos1", "pos2", "pos3", "pos4", "pos5", "pos6", 
 pub fn features_of_line(lines: &[Line], toks: &[Vec<String>], i: usize, emit: &mut dyn FnMut(u8, &[&str])) {
     line_features(&toks[i], emit);
     emit(b'x', &[POS[bucket(i, &[0, 1, 2, 3, 5, 8, 12])]]);
+    // Dialogue state: has anyone (has this speaker) named an issue or a number yet?
+    let named = |j: &usize| toks[*j].iter().any(|t| t == ISSUE_TOKEN || t == NUMBER_TOKEN);
+    emit(b'x', &[if (0..i).rev().any(|j| named(&j)) { "st:talked" } else { "st:fresh" }]);
+    let mine = (0..i).rev().filter(|&j| lines[j].speaker == lines[i].speaker);
+    emit(b'x', &[if mine.clone().any(|j| named(&j)) { "st:me_talked" } else { "st:me_fresh" }]);
+    if mine.clone().next().is_none() {
+        emit(b'x', &["st:my_first"]);
+    }
     if i == 0 {
         emit(b'p', &["first"]);
         return;
@@ -861,9 +951,21 @@ impl Tagger {
     /// live match needs as each line arrives.
     pub fn scores_last(&self, lines: &[Line], vocab: &Vocabulary) -> Option<[f32; 10]> {
         let i = lines.len().checked_sub(1)?;
-        let from = i.saturating_sub(1);
-        let toks: Vec<Vec<String>> =
-            lines.iter().enumerate().map(|(j, l)| if j >= from { vocab.tokens(l.text) } else { Vec::new() }).collect();
+        // The features read the line before and whether an earlier line (anyone's, and this
+        // speaker's) named an issue or a number; scanning back stops at the first such line, so
+        // only lines up to there are tokenised (the rest stay empty and are never read).
+        let mut toks: Vec<Vec<String>> = vec![Vec::new(); lines.len()];
+        let (mut anyone, mut mine) = (false, false);
+        for j in (0..=i).rev() {
+            toks[j] = vocab.tokens(lines[j].text);
+            if j < i && toks[j].iter().any(|t| t == ISSUE_TOKEN || t == NUMBER_TOKEN) {
+                anyone = true;
+                mine |= lines[j].speaker == lines[i].speaker;
+            }
+            if j + 1 < i && anyone && mine {
+                break;
+            }
+        }
         Some(sigmoid10(self.logits(lines, &toks, i, &mut Vec::new())))
     }
 
@@ -968,6 +1070,28 @@ mod tests {
         assert_eq!(a, b, "same input, same bits");
         assert_eq!(t.scores_last(&lines, &Vocabulary::casino()), Some(a[1]));
         assert!(a.iter().flatten().all(|p| (0.0..=1.0).contains(p)));
+    }
+
+    #[test]
+    fn live_scores_equal_whole_dialogue_scores() {
+        // `scores_last` tokenises only as far back as the features read; every prefix must score
+        // its last line exactly as the whole dialogue does.
+        let texts = [
+            "Hi there, how is your week going?",
+            "Pretty good! Looking forward to the lake.",
+            "Same here. So what do you need most?",
+            "Water, since I run a lot. And you?",
+            "Food for me, I have three kids.",
+            "Great, the kids will love it out there.",
+            "Would you take 2 food and I keep 2 water?",
+            "That sounds fair, thanks for asking.",
+        ];
+        let lines: Vec<Line> = texts.iter().enumerate().map(|(i, t)| Line { speaker: i % 2, text: t }).collect();
+        let v = Vocabulary::casino();
+        let whole = Tagger::bundled().scores_dialogue(&lines, &v);
+        for n in 1..=lines.len() {
+            assert_eq!(Tagger::bundled().scores_last(&lines[..n], &v), Some(whole[n - 1]), "line {n}");
+        }
     }
 
     #[test]

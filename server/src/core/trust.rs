@@ -240,6 +240,8 @@ pub struct PlayerTrust {
     pub trust_estimate: Option<f64>,
     /// Its behaviour-only part (0..100).
     pub trust_estimate_behaviour: f64,
+    /// The player's tactic profile in plain words, against players whose deals reached the frontier.
+    pub profile: Vec<String>,
     /// Behaviour index 0..100.
     pub behaviour_index: f64,
     /// The counted behaviour.
@@ -433,6 +435,7 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
                 outcome: outcomes.as_ref().map(|o| o[seat]),
                 trust_estimate: estimates[seat].0,
                 trust_estimate_behaviour: estimates[seat].1,
+                profile: model.profile_sentences(&behaviour[seat]),
                 behaviour_index: index,
                 signals: sig[seat].clone(),
                 sentences,

@@ -135,13 +135,66 @@ impl Linear {
     }
 }
 
-/// The two models: with the outcome, and behaviour only.
+/// What players did in the negotiations of the fitting data whose deals reached the Pareto
+/// frontier: the comparison in the results' tactic profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    /// Players counted.
+    pub players: usize,
+    /// Mean lines per player with each tactic, by label name.
+    pub mean: BTreeMap<String, f64>,
+}
+
+/// The two models: with the outcome, and behaviour only; and the reference profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrustModel {
     /// Behaviour and outcome features.
     pub full: Linear,
     /// Behaviour features only (what a player did, not how the partner fared).
     pub behaviour: Linear,
+    /// What players whose deals reached the frontier did.
+    #[serde(default)]
+    pub reference: Option<Reference>,
+}
+
+/// The tactics the results put in words, with what doing them is called.
+pub const PROFILE: &[(Tactic, &str)] = &[
+    (Tactic::ElicitPref, "asked about their priorities"),
+    (Tactic::SelfNeed, "said what you need and why"),
+    (Tactic::ShowingEmpathy, "acknowledged their feelings or needs"),
+    (Tactic::PromoteCoordination, "proposed a way to work it out together"),
+    (Tactic::SmallTalk, "made small talk"),
+];
+
+fn times(n: f64) -> String {
+    if (n - 1.0).abs() < 1e-9 {
+        "once".into()
+    } else if n.fract().abs() < 1e-9 {
+        format!("{n:.0} times")
+    } else {
+        format!("{n:.1} times")
+    }
+}
+
+impl TrustModel {
+    /// A player's tactic profile in plain words, each compared with what players whose deals
+    /// reached the frontier did (when the model carries that reference).
+    pub fn profile_sentences(&self, b: &PlayerBehaviour) -> Vec<String> {
+        PROFILE
+            .iter()
+            .map(|(t, verb)| {
+                let n = b.tactics[t.index()] as f64;
+                let you = if n == 0.0 { format!("You never {verb}") } else { format!("You {verb} {}", times(n)) };
+                match self.reference.as_ref().and_then(|r| r.mean.get(t.name())) {
+                    Some(m) => format!(
+                        "{you}; players whose deals reached the best possible packages did so {} on average.",
+                        times(*m)
+                    ),
+                    None => format!("{you}."),
+                }
+            })
+            .collect()
+    }
 }
 
 /// A predicted liking (1–5) on Parley's 0–100 scale.

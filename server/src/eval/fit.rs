@@ -14,7 +14,7 @@ use crate::core::game::{Action, Event, EventKind, Match, MatchConfig, Phase};
 use crate::core::scenario::{PhaseDurations, Scenario};
 use crate::core::tactics::{Line, Tactic, Tagger, Vocabulary};
 use crate::core::trust::{analyse_log, Phrases};
-use crate::core::trust_model::{Linear, TrustModel, BEHAVIOUR_FEATURES, OUTCOME_FEATURES};
+use crate::core::trust_model::{Linear, Reference, TrustModel, BEHAVIOUR_FEATURES, OUTCOME_FEATURES};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +47,10 @@ pub struct Sample {
     pub outcome: Vec<f64>,
     /// The partner's liking of this participant, 1–5.
     pub liking: f64,
+    /// Lines with each tactic.
+    pub tactics: [usize; 10],
+    /// The dialogue ended in a deal on the Pareto frontier.
+    pub frontier: bool,
 }
 
 /// Replays a dialogue through the pure match: its config and stored events. Leading lines the
@@ -131,6 +135,10 @@ pub fn samples(dialogues: &[Dialogue], phrases: &Phrases) -> Vec<Sample> {
     let mut out = Vec::new();
     for d in dialogues {
         let Some((config, events)) = replay(d, &scenarios) else { continue };
+        let state = Match::replay(config.clone(), &events);
+        let frontier = state
+            .deal()
+            .is_some_and(|pkg| crate::core::scoring::analyse_outcome(&config.scenario, Some(pkg)).pareto_optimal);
         let report = analyse_log(config, &events, phrases);
         for (seat, p) in report.players.iter().enumerate() {
             let (Some(o), Some(liking)) = (
@@ -147,6 +155,8 @@ pub fn samples(dialogues: &[Dialogue], phrases: &Phrases) -> Vec<Sample> {
                 behaviour: BEHAVIOUR_FEATURES.iter().map(|k| bf[k]).collect(),
                 outcome: OUTCOME_FEATURES.iter().map(|k| of[k]).collect(),
                 liking,
+                tactics: p.behaviour.tactics,
+                frontier,
             });
         }
     }
@@ -322,7 +332,21 @@ pub fn run(args: &FitArgs) -> ExitCode {
     };
     let (lf, bf, wf) = fit(true);
     let (lb, bb, wb) = fit(false);
-    let model = TrustModel { full: linear(bf, &wf, &names_full), behaviour: linear(bb, &wb, BEHAVIOUR_FEATURES) };
+    // What players whose deals reached the frontier did: the reference for the results' tactic
+    // profile (every dialogue of the split).
+    let top: Vec<&Sample> = all.iter().filter(|s| s.frontier).collect();
+    let reference = (!top.is_empty()).then(|| Reference {
+        players: top.len(),
+        mean: Tactic::ALL
+            .iter()
+            .map(|t| {
+                let m = top.iter().map(|s| s.tactics[t.index()] as f64).sum::<f64>() / top.len() as f64;
+                (t.name().to_string(), (m * 100.0).round() / 100.0)
+            })
+            .collect(),
+    });
+    let model =
+        TrustModel { full: linear(bf, &wf, &names_full), behaviour: linear(bb, &wb, BEHAVIOUR_FEATURES), reference };
     // The annotated dialogues, never used to fit the trust model (their tags are the tagger's
     // training data, so its tags there are better than on new text).
     let score = |lin: &Linear, with_outcome: bool| {

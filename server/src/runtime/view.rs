@@ -40,8 +40,10 @@ pub fn results_for_seat(results: &Value, seat: usize, reveal: crate::runtime::se
     let trust = &mut r["trust"];
     let my_rating_counted = trust["players"][seat]["gave_rating"].as_bool().unwrap_or(false);
     let others_ratings = trust["ratings"].as_u64().unwrap_or(0).saturating_sub(u64::from(my_rating_counted));
-    if others_ratings < MIN_RATERS_SHOWN as u64 && trust.is_object() {
+    // Trust built gives away a counterpart's answer only when the survey is part of it.
+    if trust["trust_survey"].is_number() && others_ratings < MIN_RATERS_SHOWN as u64 && trust.is_object() {
         trust["trust_built"] = Value::Null;
+        trust["trust_survey"] = Value::Null;
         trust["trust_built_private"] = json!(true);
     }
     if let Some(players) = trust["players"].as_array_mut() {
