@@ -89,4 +89,25 @@ async fn results_carry_the_behavioural_trust_estimate_and_the_lines_tactics() {
     let (_, t) = server.get(&format!("/api/sessions/{code}/matches/{mid}/transcript?token={token}")).await;
     let q = t["items"].as_array().unwrap().iter().find(|i| i["kind"] == "chat").unwrap();
     assert!(q["tactics"].as_array().unwrap().iter().any(|x| x == "elicit-pref"), "{q}");
+    // The exports carry the estimate and the tactic counts, in columns added at the end.
+    let (_, csv) = server.get(&format!("/api/sessions/{code}/export/players.csv?token={token}")).await;
+    let mut rows = csv::Reader::from_reader(csv.as_str().unwrap().as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    assert!(col("bot") < col("trust_estimate"), "new columns come after the old ones");
+    let asked: Vec<String> = rows
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[col("name")] == "Ana")
+        .map(|r| r[col("tactic_elicit-pref")].to_string())
+        .collect();
+    assert_eq!(asked, ["1"], "Ana asked once");
+    let (_, csv) = server.get(&format!("/api/sessions/{code}/export/matches.csv?token={token}")).await;
+    let mut rows = csv::Reader::from_reader(csv.as_str().unwrap().as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let row = rows.records().next().unwrap().unwrap();
+    let at = |name: &str| &row[header.iter().position(|h| h == name).unwrap()];
+    assert!(at("trust_estimate").parse::<f64>().is_ok_and(|x| (0.0..=100.0).contains(&x)));
+    assert_eq!(at("trust_survey"), "", "nobody answered the survey");
+    assert_eq!(at("tactic_self-need"), "1", "Ben said what he needs once");
 }

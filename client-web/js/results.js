@@ -186,7 +186,7 @@ const TACTIC_WORDS = {
   'promote-coordination': 'working together',
   'elicit-pref': 'asks their priorities',
   'self-need': 'own need',
-  'other-need': 'their need',
+  'other-need': 'others\' needs',
   'no-need': 'does not need',
   'uv-part': 'undervalues their need',
   'vouch-fair': 'fairness',

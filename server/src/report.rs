@@ -248,14 +248,28 @@ pub const MATCH_COLUMNS: &[&str] = &[
     "player_ids",
 ];
 
+/// Columns added at the end of both CSVs for issue #11, so readers by position are unaffected:
+/// lines per tactic label (`tactic_small-talk`, …).
+fn tactic_columns() -> impl Iterator<Item = String> {
+    crate::core::tactics::LABELS.iter().map(|l| format!("tactic_{l}"))
+}
+
+/// The columns of `matches.csv`.
+pub fn match_columns() -> Vec<String> {
+    let mut c: Vec<String> = MATCH_COLUMNS.iter().map(|s| s.to_string()).collect();
+    c.extend(["trust_survey".to_string(), "trust_estimate".to_string()]);
+    c.extend(tactic_columns());
+    c
+}
+
 /// One row per match.
 pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
-    let mut w = SafeCsv::new(MATCH_COLUMNS);
+    let mut w = SafeCsv::new(match_columns());
     for r in reports {
         let a = r.analysis.as_ref();
         let phase =
             serde_json::to_value(r.state.phase).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-        let row: Vec<String> = vec![
+        let mut row: Vec<String> = vec![
             session.into(),
             r.id.clone(),
             r.scenario.id.clone(),
@@ -282,7 +296,10 @@ pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
             r.state.offers.len().to_string(),
             r.state.chat.iter().filter(|c| c.seat.is_some()).count().to_string(),
             r.seats.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(" "),
+            f(r.trust.trust_survey),
+            f(r.trust.trust_estimate),
         ];
+        row.extend(match_tactics(r).iter().map(|n| n.to_string()));
         w.record(&row);
     }
     w.finish()
@@ -324,6 +341,8 @@ pub fn player_columns() -> Vec<String> {
     .collect();
     c.extend(QUESTIONS.iter().map(|q| format!("rating_{}", q.id)));
     c.push("bot".into());
+    c.extend(["trust_estimate".to_string(), "trust_estimate_behaviour".to_string()]);
+    c.extend(tactic_columns());
     c
 }
 
@@ -376,6 +395,9 @@ pub fn players_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
                     .map(|q| answer.and_then(|a| a.ratings.get(q.id)).map(|v| v.to_string()).unwrap_or_default()),
             );
             row.push(r.bots.get(seat).copied().unwrap_or(false).to_string());
+            row.push(f(t.trust_estimate));
+            row.push(f(Some(t.trust_estimate_behaviour)));
+            row.extend(t.behaviour.tactics.iter().map(|n| n.to_string()));
             w.record(&row);
         }
     }

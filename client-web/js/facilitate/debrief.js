@@ -13,7 +13,7 @@ const TACTIC_NAMES = {
   'promote-coordination': 'Proposing to work together',
   'elicit-pref': 'Asking their priorities',
   'self-need': 'Saying one\'s own needs',
-  'other-need': 'Speaking to their needs',
+  'other-need': 'Needs of others (family, group)',
   'no-need': 'Saying what one does not need',
   'uv-part': 'Undervaluing their needs',
   'vouch-fair': 'Appealing to fairness',

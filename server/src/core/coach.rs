@@ -73,10 +73,10 @@ pub fn due(m: &Match, tags: &[Tactics], phrases: &Phrases, seat: usize, now: Mil
     if last.seat == seat && !had("acknowledge_pressure") && Phrases::matches(&phrases.pressure, last.text) {
         return pick("acknowledge_pressure");
     }
-    // The player answers a line where the counterpart said what they need, without acknowledging it.
+    // The player answers a line where the counterpart said what they need without acknowledging it.
     if last.seat == seat && !had("acknowledge_need") && said.len() >= 2 {
         let before = &said[said.len() - 2];
-        let answered_kindly = last.tags.has(Tactic::ShowingEmpathy) || last.tags.has(Tactic::OtherNeed);
+        let answered_kindly = last.tags.has(Tactic::ShowingEmpathy);
         if before.seat != seat
             && before.tags.has(Tactic::SelfNeed)
             && !answered_kindly

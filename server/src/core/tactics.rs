@@ -1126,13 +1126,13 @@ mod tests {
                 "Great thanks, we went sailing. How about yours?",
                 "What matters most to you: salary or start date?",
                 "I really need the home-office budget because my flat is tiny",
-                "I'm sorry you had such a rough week",
+                "That must be hard, I understand why the start date matters to you.",
             ],
         );
         assert!(t[0].has(Tactic::SmallTalk), "{:?}", t[0]);
         assert!(t[2].has(Tactic::ElicitPref), "{:?}", t[2]);
         assert!(t[3].has(Tactic::SelfNeed), "{:?}", t[3]);
-        // (empathy line: asserted once the model reads it)
+        assert!(t[4].has(Tactic::ShowingEmpathy), "{:?}", t[4]);
         let sup = Vocabulary::of(&crate::core::scenario::load_file(&dir.join("supplier-renewal.toml")).unwrap());
         let t = tag(
             &sup,

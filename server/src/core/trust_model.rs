@@ -43,7 +43,7 @@ pub struct PlayerBehaviour {
     pub tactics: [usize; 10],
     /// Small talk answered with small talk (the previous line, the counterpart's, was small talk).
     pub small_talk_returned: usize,
-    /// A counterpart's line about their needs answered with empathy or with their needs in mind.
+    /// A counterpart's line about their needs answered with empathy.
     pub need_acknowledged: usize,
     /// A counterpart's question about priorities answered with the player's own needs.
     pub question_answered: usize,
@@ -101,7 +101,7 @@ impl PlayerBehaviour {
             if p.has(Tactic::SmallTalk) && tags.has(Tactic::SmallTalk) {
                 self.small_talk_returned += 1;
             }
-            if p.has(Tactic::SelfNeed) && (tags.has(Tactic::ShowingEmpathy) || tags.has(Tactic::OtherNeed)) {
+            if p.has(Tactic::SelfNeed) && tags.has(Tactic::ShowingEmpathy) {
                 self.need_acknowledged += 1;
             }
             if p.has(Tactic::ElicitPref) && (tags.has(Tactic::SelfNeed) || tags.has(Tactic::NoNeed)) {
@@ -253,5 +253,19 @@ mod tests {
         assert!(m.estimate(&pushy, None).1 < m.estimate(&b, None).1);
         assert_eq!(to_percent(5.0), 100.0);
         assert_eq!(to_percent(3.0), 50.0);
+    }
+
+    #[test]
+    fn the_worked_example_in_scoring_md() {
+        // Ana: 10 lines, 3 small talk, 1 asking, 2 own needs, one concession (docs/scoring.md).
+        let mut tactics = [0; 10];
+        tactics[Tactic::SmallTalk.index()] = 3;
+        tactics[Tactic::ElicitPref.index()] = 1;
+        tactics[Tactic::SelfNeed.index()] = 2;
+        let ana = PlayerBehaviour { messages: 10, tactics, concessions: 1, ..Default::default() };
+        let deal = PlayerOutcome { own_share: 0.6, partner_share: 0.7, deal: 1.0 };
+        let (full, behaviour) = TrustModel::bundled().estimate(&ana, Some(&deal));
+        assert_eq!(behaviour.round(), 53.0, "update the example in docs/scoring.md after a refit");
+        assert_eq!(full.map(f64::round), Some(69.0), "update the example in docs/scoring.md after a refit");
     }
 }
