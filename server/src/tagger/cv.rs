@@ -196,6 +196,22 @@ const RULE_NAMES: [Option<&str>; 10] = [
     None,
 ];
 
+/// The lines the out-of-fold model gets wrong on label `k` (missed, then wrongly tagged), each
+/// with the line before it and the line's score: for error analysis, not for reports.
+pub fn errors(ds: &Dataset, config: &Config, k: usize) -> String {
+    let oof = out_of_fold(ds, config, 1);
+    let dec = nested_decisions(ds, &oof);
+    let mut out = String::new();
+    for (title, want) in [("missed", true), ("wrongly tagged", false)] {
+        out.push_str(&format!("== {} {title}\n", LABELS[k]));
+        for i in (0..ds.rows.len()).filter(|&i| ds.has(i, k) == want && (dec[i] & (1 << k) != 0) != want) {
+            let before = if ds.position[i] > 0 && i > 0 { ds.texts[i - 1].as_str() } else { "" };
+            out.push_str(&format!("{:.2}\t{}\t<- {}\n", oof.scores[i][k], ds.texts[i], before));
+        }
+    }
+    out
+}
+
 /// Runs the cross-validation `repeats` times (seeds 1..=repeats) and reports the mean.
 pub fn run(ds: &Dataset, vocab: &Vocabulary, config: &Config, repeats: usize) -> Report {
     let repeats = repeats.max(1);

@@ -77,6 +77,9 @@ pub struct CvArgs {
     /// Repeat with this many different fold assignments and average (1 = the reported numbers).
     #[arg(long, default_value_t = 1)]
     pub repeats: usize,
+    /// Also print the lines the model gets wrong on this label (out-of-fold), for error analysis.
+    #[arg(long, value_name = "LABEL")]
+    pub errors: Option<String>,
     /// Model options.
     #[command(flatten)]
     pub model: ModelArgs,
@@ -209,6 +212,10 @@ fn cv_cmd(a: &CvArgs) -> Result<(), String> {
     let corpus = casino::load(&a.data)?;
     let vocab = Vocabulary::casino();
     let ds = Dataset::build(&corpus, &vocab);
+    if let Some(label) = &a.errors {
+        let k = LABELS.iter().position(|l| l == label).ok_or_else(|| format!("unknown label {label:?}"))?;
+        print!("{}", cv::errors(&ds, &config, k));
+    }
     let report = cv::run(&ds, &vocab, &config, a.repeats);
     if a.json {
         println!("{}", serde_json::to_string(&report).map_err(|e| e.to_string())?);
