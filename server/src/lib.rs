@@ -1,7 +1,8 @@
 //! Parley: a multiplayer negotiation game server.
 //!
 //! Layers, from the inside out:
-//! - [`core`]: pure scenario model, scoring, match state machine and survey (no I/O, no clock);
+//! - [`core`]: the `parley-core` crate (`server/core/`): pure scenario model, scoring, match state machine,
+//!   survey, tactics, trust and tournaments (no I/O, no clock; it cannot name tokio, axum or rusqlite);
 //! - [`store`]: the durable SQLite event log;
 //! - [`protocol`]: the JSON messages on the WebSocket;
 //! - [`report`]: debrief and exports, rebuilt from the stored log;
@@ -13,7 +14,7 @@
 pub mod bench;
 pub mod bots;
 pub mod cli;
-pub mod core;
+pub use parley_core as core;
 pub mod eval;
 pub mod http;
 pub mod httpclient;

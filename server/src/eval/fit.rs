@@ -373,7 +373,7 @@ pub fn run(args: &FitArgs) -> ExitCode {
     println!("penalty chosen: full {lf}, behaviour-only {lb}");
     if let Some(out) = &args.out {
         let mut text = String::new();
-        text.push_str("# Parley's behavioural trust model (server/src/core/trust_model.rs reads it; docs/scoring.md explains it).\n");
+        text.push_str("# Parley's behavioural trust model (server/core/src/trust_model.rs reads it; docs/scoring.md explains it).\n");
         text.push_str("# Ridge regressions predicting the partner's liking (1-5) from one player's features.\n");
         text.push_str("# Fitted on CaSiNo (Chawla, Ramirez, Clever, Lucas, May, Gratch; NAACL 2021; CC BY 4.0): the dialogues of\n");
         text.push_str("# the training split without strategy annotations; these weights are derived from it.\n");

@@ -148,7 +148,7 @@ fn to_prf((precision, recall, f1): (f64, f64, f64)) -> Prf {
     Prf { precision, recall, f1 }
 }
 
-/// The old rules of `server/src/core/trust.rs` as they map to the labels: elicit-pref ≈ "contains
+/// The old rules of `server/core/src/trust.rs` as they map to the labels: elicit-pref ≈ "contains
 /// ?"; showing-empathy ≈ an acknowledgment phrase; small-talk ≈ "sent in the small-talk phase",
 /// which CaSiNo does not have: its proxy is the lines before the first one that names an issue or
 /// a number.

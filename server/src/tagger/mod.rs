@@ -164,7 +164,7 @@ fn train_cmd(a: &TrainArgs) -> Result<(), String> {
         cmd.push_str(&format!(" --min-df {}", config.min_df));
     }
     let header = vec![
-        "Parley tactic tagger weights (server/src/core/tactics.rs reads them; docs/validity.md explains them).".into(),
+        "Parley tactic tagger weights (server/core/src/tactics.rs reads them; docs/validity.md explains them).".into(),
         "Model: per-label L2 logistic regression (class-weighted) over word/char n-grams, form and previous-line features; per-label thresholds.".into(),
         format!(
             "Trained on CaSiNo (Chawla, Ramirez, Clever, Lucas, May, Gratch; NAACL 2021), {file_name} (FNV-1a 64 {}): {} annotated dialogues, {} lines. Licence of the data: CC BY 4.0; these weights are derived from it.",

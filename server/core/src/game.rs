@@ -869,7 +869,7 @@ impl Match {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::scenario::Scenario;
+    use crate::scenario::Scenario;
 
     const TWO: &str = r#"
 id = "t"

@@ -104,14 +104,14 @@ pub fn due(m: &Match, tags: &[Tactics], phrases: &Phrases, seat: usize, now: Mil
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::game::{Action, Event, MatchConfig};
-    use crate::core::scenario::{load_file, PhaseDurations};
-    use crate::core::tactics::{Line, Tagger, Vocabulary};
+    use crate::game::{Action, Event, MatchConfig};
+    use crate::scenario::{load_file, PhaseDurations};
+    use crate::tactics::{Line, Tagger, Vocabulary};
     use std::sync::Arc;
 
     fn bargaining() -> Match {
         let s =
-            load_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/campsite.toml")).unwrap();
+            load_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/campsite.toml")).unwrap();
         let config = MatchConfig {
             scenario: Arc::new(s),
             durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 600, survey: 600 },

@@ -1,4 +1,4 @@
-//! The pure core: no I/O, no clock. Scenario model and validation, scoring, the match state
+//! Parley's pure core (the `parley-core` crate): no I/O, no clock. Scenario model and validation, scoring, the match state
 //! machine, the survey, tactics and trust, coaching and tournaments. Time enters only as
 //! millisecond timestamps in events.
 

@@ -559,9 +559,9 @@ fn behaviour_sentence(index: f64, parts: &[(&'static str, f64)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::game::{Action, Statement};
-    use crate::core::scenario::{PhaseDurations, Scenario};
-    use crate::core::survey::SurveyAnswer;
+    use crate::game::{Action, Statement};
+    use crate::scenario::{PhaseDurations, Scenario};
+    use crate::survey::SurveyAnswer;
     use std::sync::Arc;
 
     const S: &str = r#"

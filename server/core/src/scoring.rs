@@ -351,7 +351,7 @@ pub fn analyse_scenario(s: &Scenario) -> ScenarioAnalysis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::scenario::{PhaseDurations, Role};
+    use crate::scenario::{PhaseDurations, Role};
     use proptest::prelude::*;
 
     fn scenario(batnas: &[i64], issues: Vec<Vec<Vec<i64>>>) -> Scenario {

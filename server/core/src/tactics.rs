@@ -253,7 +253,7 @@ impl Vocabulary {
 
     /// The vocabulary of a scenario: each issue's name and id, each of their words that is not a
     /// common word, and the option labels that are words rather than numbers.
-    pub fn of(s: &crate::core::scenario::Scenario) -> Vocabulary {
+    pub fn of(s: &crate::scenario::Scenario) -> Vocabulary {
         let mut v = Vocabulary::default();
         for issue in &s.issues {
             for name in [&issue.name, &issue.id] {
@@ -1032,8 +1032,8 @@ mod tests {
 
     #[test]
     fn scenario_vocabularies_cover_issue_names() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-        let job = crate::core::scenario::load_file(&dir.join("job-offer.toml")).unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+        let job = crate::scenario::load_file(&dir.join("job-offer.toml")).unwrap();
         let v = Vocabulary::of(&job);
         assert_eq!(
             v.tokens("The salary, the signing bonus and the start date; home-office in Leeds"),
@@ -1043,10 +1043,10 @@ mod tests {
             v.tokens("I'd like to start soon and have time off"),
             vec!["i'd", "like", "to", "start", "soon", "and", "have", "time", "off"]
         );
-        let sup = crate::core::scenario::load_file(&dir.join("supplier-renewal.toml")).unwrap();
+        let sup = crate::scenario::load_file(&dir.join("supplier-renewal.toml")).unwrap();
         let v = Vocabulary::of(&sup);
         assert_eq!(v.tokens("Payment terms and the warranty"), vec!["xissue", "and", "the", "xissue"]);
-        let camp = crate::core::scenario::load_file(&dir.join("campsite.toml")).unwrap();
+        let camp = crate::scenario::load_file(&dir.join("campsite.toml")).unwrap();
         let v = Vocabulary::of(&camp);
         assert_eq!(v.tokens("food water firewood"), vec!["xissue", "xissue", "xissue"]);
     }
@@ -1117,8 +1117,8 @@ mod tests {
 
     #[test]
     fn generalises_to_other_scenarios() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-        let job = Vocabulary::of(&crate::core::scenario::load_file(&dir.join("job-offer.toml")).unwrap());
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+        let job = Vocabulary::of(&crate::scenario::load_file(&dir.join("job-offer.toml")).unwrap());
         let t = tag(
             &job,
             &[
@@ -1133,7 +1133,7 @@ mod tests {
         assert!(t[2].has(Tactic::ElicitPref), "{:?}", t[2]);
         assert!(t[3].has(Tactic::SelfNeed), "{:?}", t[3]);
         assert!(t[4].has(Tactic::ShowingEmpathy), "{:?}", t[4]);
-        let sup = Vocabulary::of(&crate::core::scenario::load_file(&dir.join("supplier-renewal.toml")).unwrap());
+        let sup = Vocabulary::of(&crate::scenario::load_file(&dir.join("supplier-renewal.toml")).unwrap());
         let t = tag(
             &sup,
             &[
