@@ -1,5 +1,6 @@
 //! HTTP: the WebSocket endpoint, health check, session API and the static browser client.
 
+use crate::error::{ApiError, ErrorCode};
 use crate::limits::{client_ip, Budget};
 use crate::net::{ConnSlot, Overflow};
 use crate::protocol::{INTERNAL_MESSAGE, MAX_FRAME_BYTES};
@@ -61,8 +62,8 @@ pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
 }
 
 /// A JSON error answer with a stable code.
-pub fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({"code": code, "message": message}))).into_response()
+pub fn api_error(status: StatusCode, code: ErrorCode, message: &str) -> Response {
+    ApiError::new(status, code, message).into_response()
 }
 
 /// The client's address: the TCP peer, or behind a trusted proxy its `X-Forwarded-For`
@@ -86,7 +87,7 @@ impl FromRequestParts<Arc<App>> for ClientIp {
 fn rate_limited(what: &str) -> Response {
     api_error(
         StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        ErrorCode::RateLimited,
         &format!("too many {what} from your network; wait a minute"),
     )
 }
@@ -103,7 +104,7 @@ async fn ws(
     let Some(socket_slot) = app.address_limits.open_socket(ip) else {
         return api_error(
             StatusCode::TOO_MANY_REQUESTS,
-            "too_many_connections",
+            ErrorCode::TooManyConnections,
             "too many connections are open from your network",
         );
     };
@@ -135,10 +136,14 @@ async fn over_capacity(why: Option<Extension<Overflow>>) -> Response {
     let mut r = match why.map(|e| e.0) {
         Some(Overflow::TooManyFromPeer) => api_error(
             StatusCode::TOO_MANY_REQUESTS,
-            "too_many_connections",
+            ErrorCode::TooManyConnections,
             "too many connections are open from your network",
         ),
-        _ => api_error(StatusCode::SERVICE_UNAVAILABLE, "server_full", "the server is full; try again in a minute"),
+        _ => api_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::ServerFull,
+            "the server is full; try again in a minute",
+        ),
     };
     r.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
     r
@@ -170,7 +175,7 @@ async fn create_session(
         if !crate::runtime::facilitator::constant_time_eq(given.as_bytes(), key.as_bytes()) {
             return api_error(
                 StatusCode::UNAUTHORIZED,
-                "admin_key_required",
+                ErrorCode::AdminKeyRequired,
                 "this server needs its admin key (x-admin-key header) to create sessions",
             );
         }
@@ -180,7 +185,9 @@ async fn create_session(
     }
     let settings: SessionSettings = match serde_json::from_str(&body) {
         Ok(s) => s,
-        Err(e) => return api_error(StatusCode::BAD_REQUEST, "bad_request", &format!("bad session settings: {e}")),
+        Err(e) => {
+            return api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &format!("bad session settings: {e}"))
+        }
     };
     match app.create_session(settings).await {
         Ok(s) => (
@@ -194,12 +201,12 @@ async fn create_session(
         )
             .into_response(),
         Err(CreateError::UnknownScenario(id)) => {
-            api_error(StatusCode::BAD_REQUEST, "unknown_scenario", &format!("there is no scenario {id:?}"))
+            api_error(StatusCode::BAD_REQUEST, ErrorCode::UnknownScenario, &format!("there is no scenario {id:?}"))
         }
-        Err(CreateError::Bad(m)) => api_error(StatusCode::BAD_REQUEST, "bad_request", &m),
+        Err(CreateError::Bad(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &m),
         Err(e @ CreateError::Store(_)) => {
             tracing::error!(error = %e, "could not create a session");
-            api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", INTERNAL_MESSAGE)
+            api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
         }
     }
 }
@@ -209,7 +216,11 @@ async fn session_info(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, Path(
         return rate_limited("join codes tried");
     }
     let Some(s) = app.sessions.get(&code.to_ascii_uppercase()).map(|s| s.clone()) else {
-        return api_error(StatusCode::NOT_FOUND, "unknown_session", &format!("no session has the join code {code:?}"));
+        return api_error(
+            StatusCode::NOT_FOUND,
+            ErrorCode::UnknownSession,
+            &format!("no session has the join code {code:?}"),
+        );
     };
     let scenario = s
         .settings
@@ -262,17 +273,21 @@ fn authorise(
     query: &HashMap<String, String>,
 ) -> Result<Arc<Session>, Response> {
     app.facilitator(code, token_of(headers, query).as_deref()).map_err(|e| match e {
-        AuthError::UnknownSession => {
-            api_error(StatusCode::NOT_FOUND, "unknown_session", &format!("no session has the join code {code:?}"))
-        }
+        AuthError::UnknownSession => api_error(
+            StatusCode::NOT_FOUND,
+            ErrorCode::UnknownSession,
+            &format!("no session has the join code {code:?}"),
+        ),
         AuthError::MissingToken => api_error(
             StatusCode::UNAUTHORIZED,
-            "facilitator_token_required",
+            ErrorCode::FacilitatorTokenRequired,
             "this needs the session's facilitator token",
         ),
-        AuthError::WrongToken => {
-            api_error(StatusCode::FORBIDDEN, "wrong_facilitator_token", "that is not this session's facilitator token")
-        }
+        AuthError::WrongToken => api_error(
+            StatusCode::FORBIDDEN,
+            ErrorCode::WrongFacilitatorToken,
+            "that is not this session's facilitator token",
+        ),
     })
 }
 
@@ -283,11 +298,11 @@ async fn monitor(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Re
 async fn control(State(app): State<Arc<App>>, Facilitator(s): Facilitator, body: String) -> Response {
     let c: SessionControl = match serde_json::from_str(&body) {
         Ok(c) => c,
-        Err(e) => return api_error(StatusCode::BAD_REQUEST, "bad_request", &format!("bad control: {e}")),
+        Err(e) => return api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &format!("bad control: {e}")),
     };
     match app.control(&s, c).await {
         Ok(n) => Json(json!({"ok": true, "affected": n})).into_response(),
-        Err(m) => api_error(StatusCode::BAD_REQUEST, "bad_request", &m),
+        Err(m) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &m),
     }
 }
 
@@ -295,7 +310,7 @@ async fn control(State(app): State<Arc<App>>, Facilitator(s): Facilitator, body:
 async fn session_reports(app: &App, s: &Session) -> Result<(crate::store::SessionLog, Vec<MatchReport>), Response> {
     let log = app.store.session_log(&s.code).await.map_err(|e| {
         tracing::error!(session = %s.code, error = %e, "could not read a session's log");
-        api_error(StatusCode::INTERNAL_SERVER_ERROR, "internal", INTERNAL_MESSAGE)
+        api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
     })?;
     let reports = match_reports(&app.scenarios, &log, &app.phrases);
     Ok((log, reports))
@@ -319,13 +334,17 @@ async fn rejoin_link(
     Path((_, player_id)): Path<(String, String)>,
 ) -> Response {
     let Some(p) = app.players_by_id.get(&player_id).filter(|p| p.session == s.code).map(|p| p.clone()) else {
-        return api_error(StatusCode::NOT_FOUND, "unknown_player", &format!("no player {player_id:?} in this session"));
+        return api_error(
+            StatusCode::NOT_FOUND,
+            ErrorCode::UnknownPlayer,
+            &format!("no player {player_id:?} in this session"),
+        );
     };
     if p.bot {
-        return api_error(StatusCode::BAD_REQUEST, "bot_player", "bots do not need a rejoin link");
+        return api_error(StatusCode::BAD_REQUEST, ErrorCode::BotPlayer, "bots do not need a rejoin link");
     }
     if s.is_removed(&p.id) {
-        return api_error(StatusCode::BAD_REQUEST, "removed", "that player was removed from the session");
+        return api_error(StatusCode::BAD_REQUEST, ErrorCode::Removed, "that player was removed from the session");
     }
     Json(json!({
         "player_id": p.id, "name": p.name,
@@ -342,9 +361,11 @@ async fn transcript(
     match session_reports(&app, &s).await {
         Ok((_, reports)) => match reports.iter().find(|r| r.id == match_id) {
             Some(r) => Json(crate::report::transcript(r)).into_response(),
-            None => {
-                api_error(StatusCode::NOT_FOUND, "unknown_match", &format!("no match {match_id:?} in this session"))
-            }
+            None => api_error(
+                StatusCode::NOT_FOUND,
+                ErrorCode::UnknownMatch,
+                &format!("no match {match_id:?} in this session"),
+            ),
         },
         Err(r) => r,
     }
@@ -366,7 +387,7 @@ async fn export(
         "tournament.csv" | "standings.csv" => {
             let view = app.tournament_view(&s).await;
             if view["config"].is_null() {
-                return api_error(StatusCode::NOT_FOUND, "no_tournament", "this session has no tournament");
+                return api_error(StatusCode::NOT_FOUND, ErrorCode::NoTournament, "this session has no tournament");
             }
             let bytes = if file == "tournament.csv" {
                 crate::report::rows_csv(
@@ -387,7 +408,7 @@ async fn export(
         _ => {
             return api_error(
                 StatusCode::NOT_FOUND,
-                "unknown_export",
+                ErrorCode::UnknownExport,
                 "exports are matches.csv, players.csv and events.json",
             )
         }

@@ -3,6 +3,7 @@
 //! built by the runtime as [`ServerMsg`] values.
 
 use crate::core::game::Millis;
+use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -142,21 +143,21 @@ pub enum Level {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProtocolError {
     /// Stable code.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// Human sentence.
     pub message: String,
 }
 
 impl ProtocolError {
     /// Builds an error.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ProtocolError { code, message: message.into() }
     }
 
     /// A failure inside the server: a stable code and a plain sentence for the client; the
     /// detail goes to the server's log, never to the client.
     pub fn internal() -> Self {
-        ProtocolError::new("internal", INTERNAL_MESSAGE)
+        ProtocolError::new(ErrorCode::Internal, INTERNAL_MESSAGE)
     }
 }
 
@@ -167,17 +168,17 @@ pub const INTERNAL_MESSAGE: &str = "Something went wrong on the server; nothing 
 pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
     if text.len() > MAX_FRAME_BYTES {
         return Err(ProtocolError::new(
-            "frame_too_large",
+            ErrorCode::FrameTooLarge,
             format!("frame of {} bytes is over the {} byte limit", text.len(), MAX_FRAME_BYTES),
         ));
     }
     let value: Value = serde_json::from_str(text)
-        .map_err(|e| ProtocolError::new("bad_json", format!("frame is not valid JSON: {e}")))?;
+        .map_err(|e| ProtocolError::new(ErrorCode::BadJson, format!("frame is not valid JSON: {e}")))?;
     let Some(obj) = value.as_object() else {
-        return Err(ProtocolError::new("bad_message", "a frame must be a JSON object with a \"type\" field"));
+        return Err(ProtocolError::new(ErrorCode::BadMessage, "a frame must be a JSON object with a \"type\" field"));
     };
     let Some(kind) = obj.get("type").and_then(Value::as_str) else {
-        return Err(ProtocolError::new("bad_message", "a frame must have a string \"type\" field"));
+        return Err(ProtocolError::new(ErrorCode::BadMessage, "a frame must have a string \"type\" field"));
     };
     const KNOWN: &[&str] = &[
         "hello",
@@ -200,10 +201,11 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         "ping",
     ];
     if !KNOWN.contains(&kind) {
-        return Err(ProtocolError::new("unknown_type", format!("unknown message type {kind:?}")));
+        return Err(ProtocolError::new(ErrorCode::UnknownType, format!("unknown message type {kind:?}")));
     }
     let kind = kind.to_string();
-    serde_json::from_value(value).map_err(|e| ProtocolError::new("bad_message", format!("bad {kind:?} message: {e}")))
+    serde_json::from_value(value)
+        .map_err(|e| ProtocolError::new(ErrorCode::BadMessage, format!("bad {kind:?} message: {e}")))
 }
 
 /// A frame to a client, already serialised.
@@ -212,7 +214,7 @@ pub fn encode(msg: &Value) -> String {
 }
 
 /// An error frame.
-pub fn error_frame(code: &str, message: &str) -> Value {
+pub fn error_frame(code: ErrorCode, message: &str) -> Value {
     serde_json::json!({ "type": "error", "code": code, "message": message })
 }
 
@@ -232,13 +234,13 @@ mod tests {
         assert_eq!(decode(r#"{"type":"accept","offer_id":3}"#).unwrap(), ClientMsg::Accept { offer_id: 3 });
         let m = decode(r#"{"type":"offer","package":{"salary":2,"bonus":0}}"#).unwrap();
         assert!(matches!(m, ClientMsg::Offer { package } if package["salary"] == 2));
-        assert_eq!(decode("{nope").unwrap_err().code, "bad_json");
-        assert_eq!(decode("[1,2]").unwrap_err().code, "bad_message");
-        assert_eq!(decode(r#"{"type":"dance"}"#).unwrap_err().code, "unknown_type");
-        assert_eq!(decode(r#"{"type":"accept","offer_id":"x"}"#).unwrap_err().code, "bad_message");
-        assert_eq!(decode(r#"{"type":"chat","text":"a","extra":1}"#).unwrap_err().code, "bad_message");
+        assert_eq!(decode("{nope").unwrap_err().code.as_str(), "bad_json");
+        assert_eq!(decode("[1,2]").unwrap_err().code.as_str(), "bad_message");
+        assert_eq!(decode(r#"{"type":"dance"}"#).unwrap_err().code.as_str(), "unknown_type");
+        assert_eq!(decode(r#"{"type":"accept","offer_id":"x"}"#).unwrap_err().code.as_str(), "bad_message");
+        assert_eq!(decode(r#"{"type":"chat","text":"a","extra":1}"#).unwrap_err().code.as_str(), "bad_message");
         let big = format!(r#"{{"type":"chat","text":"{}"}}"#, "a".repeat(MAX_FRAME_BYTES));
-        assert_eq!(decode(&big).unwrap_err().code, "frame_too_large");
+        assert_eq!(decode(&big).unwrap_err().code, ErrorCode::FrameTooLarge);
     }
 
     proptest! {

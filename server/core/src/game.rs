@@ -341,7 +341,7 @@ pub enum EventKind {
     },
 }
 
-/// Why an action was refused. `code()` is stable and goes on the wire.
+/// Why an action was refused. The server maps each to a stable wire code (`parley::error::ErrorCode`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GameError {
     /// The action is not allowed in this phase.
@@ -388,27 +388,6 @@ pub enum GameError {
     /// A priority guess that is not every issue once.
     #[error("{0}")]
     BadGuess(String),
-}
-
-impl GameError {
-    /// The stable error code sent to clients.
-    pub fn code(&self) -> &'static str {
-        match self {
-            GameError::WrongPhase { .. } => "wrong_phase",
-            GameError::Paused => "paused",
-            GameError::EmptyChat => "empty_chat",
-            GameError::ChatTooLong => "chat_too_long",
-            GameError::BadPackage => "bad_package",
-            GameError::OfferNotStanding(_) => "offer_not_standing",
-            GameError::OwnOffer => "own_offer",
-            GameError::NothingToWithdraw => "nothing_to_withdraw",
-            GameError::AlreadyAnswered => "already_answered",
-            GameError::BadSurvey(_) => "bad_survey",
-            GameError::AlreadyReady => "already_ready",
-            GameError::BadStatement => "bad_statement",
-            GameError::BadGuess(_) => "bad_guess",
-        }
-    }
 }
 
 /// An offer made in the match, with its current status.
@@ -923,8 +902,8 @@ points = { a = [0, 5], b = [5, 0] }
         run(&mut m, 1000, start);
         assert_eq!((m.phase, m.deadline), (Phase::Prep, Some(11_000)));
         assert_eq!(
-            act(&mut m, 1500, 0, Action::Chat("hi".into())).map_err(|e| e.code()),
-            Err("wrong_phase"),
+            act(&mut m, 1500, 0, Action::Chat("hi".into())),
+            Err(GameError::WrongPhase { action: "chat", phase: Phase::Prep }),
             "no chat while reading the brief"
         );
         act(&mut m, 2000, 0, Action::Ready).unwrap();
@@ -934,7 +913,7 @@ points = { a = [0, 5], b = [5, 0] }
         assert_eq!((m.phase, m.deadline), (Phase::SmallTalk, Some(23_000)));
         assert_eq!(m.chat[0].text, "Favourite food?");
         let e = act(&mut m, 3000, 0, Action::Offer(vec![0])).unwrap_err();
-        assert_eq!(e.code(), "wrong_phase");
+        assert!(matches!(e, GameError::WrongPhase { .. }), "{e:?}");
         act(&mut m, 4000, 0, Action::Chat("  hello\u{7}\u{202E}\r\nthere  ".into())).unwrap();
         assert_eq!(m.chat[1].text, "hello\nthere");
         assert_eq!(act(&mut m, 4000, 0, Action::Chat("\u{7}\u{0}".into())), Err(GameError::EmptyChat));

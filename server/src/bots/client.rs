@@ -1,6 +1,7 @@
 //! Runs a [`Brain`] over a real WebSocket connection to a Parley server.
 
 use super::brain::{Brain, Strategy};
+use crate::error::ErrorCode;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -91,7 +92,14 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
                     Some("error") => {
                         let code = v["code"].as_str().unwrap_or("").to_string();
                         tracing::debug!(bot = %cfg.name, code = %code, "bot got an error");
-                        let fatal = matches!(code.as_str(), "bad_token" | "removed" | "unknown_session" | "too_slow" | "replaced");
+                        let fatal = matches!(
+                            serde_json::from_value::<ErrorCode>(v["code"].clone()),
+                            Ok(ErrorCode::BadToken
+                                | ErrorCode::Removed
+                                | ErrorCode::UnknownSession
+                                | ErrorCode::TooSlow
+                                | ErrorCode::Replaced)
+                        );
                         report.errors.push(code);
                         if fatal {
                             break;

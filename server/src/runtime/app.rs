@@ -5,6 +5,7 @@ use crate::core::game::{Match, MatchConfig};
 use crate::core::scenario::{PhaseDurations, Scenario};
 use crate::core::text::check_name;
 use crate::core::trust::Phrases;
+use crate::error::ErrorCode;
 use crate::limits::{AddressLimits, Limits};
 use crate::protocol::ProtocolError;
 use crate::runtime::match_actor::{now_ms, ActorNotice, MatchActor, MatchHandle, MAILBOX};
@@ -323,14 +324,14 @@ impl App {
 
     /// Registers a new player in a session (stored before it is acknowledged).
     pub async fn new_player(&self, session: &Session, name: &str, bot: bool) -> Result<Arc<Player>, ProtocolError> {
-        let name = check_name(name).map_err(|e| ProtocolError::new("bad_name", e.to_string()))?;
+        let name = check_name(name).map_err(|e| ProtocolError::new(ErrorCode::BadName, e.to_string()))?;
         // The practice pool is one session for the server's whole life: its joins are budgeted
         // per address instead (see the connection's `practice`).
         if session.kind == SessionKind::Workshop
             && session.player_count.load(std::sync::atomic::Ordering::Relaxed) >= self.limits.max_players_per_session
         {
             return Err(ProtocolError::new(
-                "session_full",
+                ErrorCode::SessionFull,
                 format!("this session is full ({} players)", self.limits.max_players_per_session),
             ));
         }
@@ -426,7 +427,7 @@ impl App {
     /// token and can join again.
     pub fn leave_waiting(&self, player: &Player) -> Result<(), ProtocolError> {
         if player.seat().is_some() {
-            return Err(ProtocolError::new("in_match", "you are in a match: walk away to leave it"));
+            return Err(ProtocolError::new(ErrorCode::InMatch, "you are in a match: walk away to leave it"));
         }
         let Some(s) = self.sessions.get(&player.session).map(|s| s.clone()) else {
             return Err(ProtocolError::internal());
@@ -546,7 +547,10 @@ impl App {
             for pid in &seats {
                 if let Some(p) = self.players_by_id.get(pid).map(|p| p.clone()) {
                     *p.location.lock().expect("location") = Location::Lobby;
-                    p.send(&crate::protocol::error_frame("internal", "could not start your match; still waiting"));
+                    p.send(&crate::protocol::error_frame(
+                        ErrorCode::Internal,
+                        "could not start your match; still waiting",
+                    ));
                     self.enqueue(&p);
                 }
             }

@@ -6,6 +6,7 @@
 
 use crate::bots::brain::Strategy;
 use crate::bots::client::{run_bot, BotConfig, Entry};
+use crate::error::ErrorCode;
 use crate::protocol::ProtocolError;
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
@@ -95,17 +96,17 @@ impl App {
         let s = self.sessions.get(&player.session).map(|s| s.clone()).ok_or_else(ProtocolError::internal)?;
         if s.kind != SessionKind::Practice {
             return Err(ProtocolError::new(
-                "not_practice",
+                ErrorCode::NotPractice,
                 "bots on demand are for the practice pool; ask your facilitator",
             ));
         }
         let line = {
             let mut q = s.queue.lock().expect("queue");
             let Some((line, _, _)) = q.position(&player.id) else {
-                return Err(ProtocolError::new("not_waiting", "you are not waiting for a partner"));
+                return Err(ProtocolError::new(ErrorCode::NotWaiting, "you are not waiting for a partner"));
             };
             if player.asked_for_bot.swap(true, Ordering::Relaxed) {
-                return Err(ProtocolError::new("bot_already_requested", "a bot is already on its way to you"));
+                return Err(ProtocolError::new(ErrorCode::BotAlreadyRequested, "a bot is already on its way to you"));
             }
             q.remove(&player.id);
             self.mark_seating(std::slice::from_ref(&player.id));

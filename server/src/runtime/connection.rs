@@ -8,6 +8,7 @@
 use crate::core::game::{Action, Statement};
 use crate::core::scenario::Scenario;
 use crate::core::survey::SurveyAnswer;
+use crate::error::ErrorCode;
 use crate::limits::Budget;
 use crate::protocol::{decode, error_frame, ClientMsg, ProtocolError, PROTOCOL_VERSION};
 use crate::runtime::app::App;
@@ -43,17 +44,17 @@ const CLOSING_WRITE: Duration = Duration::from_secs(1);
 /// Converts a wire package `{issue_id: option}` to option indices, naming what is wrong.
 pub fn decode_package(s: &Scenario, pkg: &BTreeMap<String, usize>) -> Result<Vec<usize>, ProtocolError> {
     if let Some(k) = pkg.keys().find(|k| s.issue_index(k).is_none()) {
-        return Err(ProtocolError::new("unknown_issue", format!("this scenario has no issue {k:?}")));
+        return Err(ProtocolError::new(ErrorCode::UnknownIssue, format!("this scenario has no issue {k:?}")));
     }
     s.issues
         .iter()
         .map(|i| {
-            let o = *pkg
-                .get(&i.id)
-                .ok_or_else(|| ProtocolError::new("missing_issue", format!("the offer leaves out issue {:?}", i.id)))?;
+            let o = *pkg.get(&i.id).ok_or_else(|| {
+                ProtocolError::new(ErrorCode::MissingIssue, format!("the offer leaves out issue {:?}", i.id))
+            })?;
             if o >= i.options.len() {
                 return Err(ProtocolError::new(
-                    "unknown_option",
+                    ErrorCode::UnknownOption,
                     format!("issue {:?} has options 0 to {}, not {o}", i.id, i.options.len() - 1),
                 ));
             }
@@ -121,7 +122,7 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
         match msg {
             Message::Text(t) => {
                 if !c.frame_limit.allow(Instant::now()) {
-                    c.error("rate_limited", "too many frames; slow down");
+                    c.error(ErrorCode::RateLimited, "too many frames; slow down");
                     continue;
                 }
                 match decode(t.as_str()) {
@@ -133,7 +134,7 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
                     Err(e) => c.error(e.code, &e.message),
                 }
             }
-            Message::Binary(_) => c.error("bad_message", "frames must be JSON text, not binary"),
+            Message::Binary(_) => c.error(ErrorCode::BadMessage, "frames must be JSON text, not binary"),
             Message::Close(_) => break,
             _ => {}
         }
@@ -172,7 +173,7 @@ async fn write_frames(
             reason = signal.closed() => {
                 let last = error_frame(reason.code(), reason.message()).to_string();
                 let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(last.into()))).await;
-                let frame = CloseFrame { code: reason.close_code(), reason: reason.code().into() };
+                let frame = CloseFrame { code: reason.close_code(), reason: reason.code().as_str().into() };
                 let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Close(Some(frame)))).await;
                 break;
             }
@@ -204,7 +205,7 @@ async fn write_frames(
 impl Conn {
     /// Sends an error frame, unless errors come too fast: those are counted and mentioned in
     /// the next error sent.
-    fn error(&mut self, code: &str, message: &str) {
+    fn error(&mut self, code: ErrorCode, message: &str) {
         if !self.errors.bucket.allow(Instant::now()) {
             self.errors.held_back += 1;
             return;
@@ -224,55 +225,55 @@ impl Conn {
             return match msg {
                 ClientMsg::Hello { version, token } => self.hello(version, token).await,
                 _ => {
-                    self.error("hello_required", "the first frame must be {\"type\":\"hello\",\"version\":1}");
+                    self.error(ErrorCode::HelloRequired, "the first frame must be {\"type\":\"hello\",\"version\":1}");
                     true
                 }
             };
         }
         match msg {
-            ClientMsg::Hello { .. } => self.error("bad_message", "hello was already sent"),
+            ClientMsg::Hello { .. } => self.error(ErrorCode::BadMessage, "hello was already sent"),
             ClientMsg::Ping => self.outbox.send_json(&json!({"type": "pong", "server_time": now_ms()})),
             ClientMsg::Join { code, name } => {
                 let code = code.trim().to_ascii_uppercase();
                 if !self.app.address_limits.allow(Budget::CodeLookup, self.ip) {
-                    self.error("rate_limited", "too many join codes tried from your network; wait a minute");
+                    self.error(ErrorCode::RateLimited, "too many join codes tried from your network; wait a minute");
                     return true;
                 }
                 let session = self.app.sessions.get(&code).map(|s| s.clone());
                 match session {
                     Some(s) if s.kind == SessionKind::Workshop => self.join(&s, &name, None).await,
-                    _ => self.error("unknown_session", &format!("no session has the join code {code:?}")),
+                    _ => self.error(ErrorCode::UnknownSession, &format!("no session has the join code {code:?}")),
                 }
             }
             ClientMsg::Practice { name, scenario } => {
                 if !self.app.address_limits.allow(Budget::CodeLookup, self.ip) {
-                    self.error("rate_limited", "too many joins from your network; wait a minute");
+                    self.error(ErrorCode::RateLimited, "too many joins from your network; wait a minute");
                     return true;
                 }
                 if let Some(id) = &scenario {
                     if !self.app.scenarios.contains_key(id) {
-                        self.error("unknown_scenario", &format!("there is no scenario {id:?}"));
+                        self.error(ErrorCode::UnknownScenario, &format!("there is no scenario {id:?}"));
                         return true;
                     }
                 }
                 let s = self.app.sessions.get(&self.app.practice_code).map(|s| s.clone());
                 match s {
                     Some(s) => self.join(&s, &name, scenario).await,
-                    None => self.error("internal", "the practice pool is not available"),
+                    None => self.error(ErrorCode::Internal, "the practice pool is not available"),
                 }
             }
             ClientMsg::Watch { code, token } => self.watch(&code, &token),
             ClientMsg::PlayBot { strategy } => {
                 let strategy = match strategy.as_deref().map(crate::bots::brain::Strategy::parse) {
                     Some(None) => {
-                        self.error("bad_message", "strategy is logroller, hardballer or tit_for_tat");
+                        self.error(ErrorCode::BadMessage, "strategy is logroller, hardballer or tit_for_tat");
                         return true;
                     }
                     Some(s) => s,
                     None => None,
                 };
                 match self.player.clone() {
-                    None => self.error("not_joined", "join the practice pool first"),
+                    None => self.error(ErrorCode::NotJoined, "join the practice pool first"),
                     Some(p) => {
                         if let Err(e) = self.app.play_bot(&p, strategy).await {
                             self.error(e.code, &e.message);
@@ -281,7 +282,7 @@ impl Conn {
                 }
             }
             ClientMsg::Leave => match self.player.clone() {
-                None => self.error("not_joined", "join a session first"),
+                None => self.error(ErrorCode::NotJoined, "join a session first"),
                 Some(p) => match self.app.leave_waiting(&p) {
                     Ok(()) => self.outbox.send_json(&json!({"type": "left", "session": p.session})),
                     Err(e) => self.error(e.code, &e.message),
@@ -310,15 +311,18 @@ impl Conn {
                 }));
             }
             Err(crate::runtime::facilitator::AuthError::UnknownSession) => {
-                self.error("unknown_session", &format!("no session has the join code {code:?}"))
+                self.error(ErrorCode::UnknownSession, &format!("no session has the join code {code:?}"))
             }
-            Err(_) => self.error("bad_token", "that is not this session's facilitator token"),
+            Err(_) => self.error(ErrorCode::BadToken, "that is not this session's facilitator token"),
         }
     }
 
     async fn hello(&mut self, version: u32, token: Option<String>) -> bool {
         if version != PROTOCOL_VERSION {
-            self.error("unsupported_version", &format!("this server speaks protocol version {PROTOCOL_VERSION}"));
+            self.error(
+                ErrorCode::UnsupportedVersion,
+                &format!("this server speaks protocol version {PROTOCOL_VERSION}"),
+            );
             return false;
         }
         self.hello = true;
@@ -328,9 +332,9 @@ impl Conn {
             let removed =
                 p.as_ref().is_some_and(|p| self.app.sessions.get(&p.session).is_some_and(|s| s.is_removed(&p.id)));
             match p {
-                Some(_) if removed => self.error("removed", "the facilitator removed you from this session"),
+                Some(_) if removed => self.error(ErrorCode::Removed, "the facilitator removed you from this session"),
                 Some(p) => return self.bind(p).await,
-                None => self.error("bad_token", "that token is unknown: join again"),
+                None => self.error(ErrorCode::BadToken, "that token is unknown: join again"),
             }
         }
         true
@@ -338,7 +342,7 @@ impl Conn {
 
     async fn join(&mut self, session: &Session, name: &str, scenario: Option<String>) {
         if self.player.is_some() {
-            return self.error("already_joined", "this connection has already joined");
+            return self.error(ErrorCode::AlreadyJoined, "this connection has already joined");
         }
         match self.app.new_player(session, name, false).await {
             Ok(p) => {
@@ -371,7 +375,7 @@ impl Conn {
                 Some(tx) => {
                     let _ = tx.send(MatchMsg::Attach { seat, outbox: self.outbox.clone() }).await;
                 }
-                None => self.error("match_unavailable", "your match is not running"),
+                None => self.error(ErrorCode::MatchUnavailable, "your match is not running"),
             },
             None => self.app.enqueue(&p),
         }
@@ -380,18 +384,19 @@ impl Conn {
 
     async fn act(&mut self, msg: ClientMsg) {
         let Some(p) = self.player.clone() else {
-            return self.error("not_joined", "join a session first");
+            return self.error(ErrorCode::NotJoined, "join a session first");
         };
         let Some((mid, seat)) = p.seat() else {
-            return self.error("not_in_match", "you are not in a match yet");
+            return self.error(ErrorCode::NotInMatch, "you are not in a match yet");
         };
         let Some(handle) = self.app.matches.get(&mid).map(|m| m.clone()) else {
-            return self.error("match_unavailable", "your match is not running");
+            return self.error(ErrorCode::MatchUnavailable, "your match is not running");
         };
         let action = match msg {
             ClientMsg::Chat { text } => {
                 if !p.chat_limit.lock().expect("chat limit").allow(Instant::now()) {
-                    return self.error("rate_limited", "you are sending messages too fast; this one was dropped");
+                    return self
+                        .error(ErrorCode::RateLimited, "you are sending messages too fast; this one was dropped");
                 }
                 Action::Chat(text)
             }
@@ -426,7 +431,7 @@ impl Conn {
                 };
                 match st {
                     Some(st) => Action::Disclose(st),
-                    None => return self.error("unknown_issue", &format!("this scenario has no issue {id:?}")),
+                    None => return self.error(ErrorCode::UnknownIssue, &format!("this scenario has no issue {id:?}")),
                 }
             }
             ClientMsg::Hello { .. }
@@ -438,7 +443,7 @@ impl Conn {
             | ClientMsg::Leave => return,
         };
         if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {
-            self.error("match_unavailable", "your match is not running");
+            self.error(ErrorCode::MatchUnavailable, "your match is not running");
         }
     }
 

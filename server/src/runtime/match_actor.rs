@@ -6,6 +6,7 @@ use crate::core::game::{Action, Control, Event, EventKind, GameError, Match, Mil
 use crate::core::scenario::Scenario;
 use crate::core::tactics::{Line, Tactics, Tagger, Vocabulary};
 use crate::core::trust::{analyse_log_with_bots, Phrases};
+use crate::error::ErrorCode;
 use crate::protocol::error_frame;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
@@ -292,7 +293,7 @@ impl MatchActor {
             MatchMsg::Action { seat, action } => {
                 if matches!(action, Action::Offer(_)) && self.state.offers.len() >= self.max_offers {
                     let m = format!("this match has reached its limit of {} offers", self.max_offers);
-                    return self.send_to(seat, &error_frame("offer_limit", &m));
+                    return self.send_to(seat, &error_frame(ErrorCode::OfferLimit, &m));
                 }
                 match self.state.decide(seat, &action) {
                     // Nothing changes (the same offer again): the seat's state is the answer.
@@ -303,12 +304,12 @@ impl MatchActor {
                     Ok(evs) => {
                         if let Err(e) = self.commit(evs).await {
                             tracing::error!(match_id = %self.id, error = %e, "could not store an action");
-                            self.send_to(seat, &error_frame("internal", crate::protocol::INTERNAL_MESSAGE));
+                            self.send_to(seat, &error_frame(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
                         } else if matches!(action, Action::Chat(_) | Action::Disclose(_) | Action::Offer(_)) {
                             self.coach(seat).await;
                         }
                     }
-                    Err(e) => self.send_to(seat, &error_frame(e.code(), &e.to_string())),
+                    Err(e) => self.send_to(seat, &error_frame(ErrorCode::from(&e), &e.to_string())),
                 }
             }
             MatchMsg::Attach { seat, outbox } => {

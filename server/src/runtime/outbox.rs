@@ -3,6 +3,7 @@
 //! growing memory. Closing carries a reason, which the connection's writer turns into a last
 //! frame and a WebSocket close code.
 
+use crate::error::ErrorCode;
 use axum::extract::ws::Utf8Bytes;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -30,13 +31,13 @@ pub enum CloseReason {
 
 impl CloseReason {
     /// The error code of the last frame.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            CloseReason::TooSlow => "too_slow",
-            CloseReason::Replaced => "replaced",
-            CloseReason::Removed => "removed",
-            CloseReason::TooLarge => "frame_too_large",
-            CloseReason::Abuse => "rate_limited",
+            CloseReason::TooSlow => ErrorCode::TooSlow,
+            CloseReason::Replaced => ErrorCode::Replaced,
+            CloseReason::Removed => ErrorCode::Removed,
+            CloseReason::TooLarge => ErrorCode::FrameTooLarge,
+            CloseReason::Abuse => ErrorCode::RateLimited,
         }
     }
 
