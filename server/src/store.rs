@@ -1,10 +1,20 @@
-//! The durable store: one SQLite file (WAL mode) owned by one writer thread.
+//! The durable store: one SQLite file (WAL mode), one writer thread and one reader thread.
 //!
-//! Writers send jobs over a channel and await a reply. The thread takes every job waiting,
+//! Writers send jobs over a channel and await a reply. The writer thread takes every job waiting,
 //! runs them in one transaction and commits before replying (group commit), so an event is
 //! committed before anyone acknowledges or broadcasts it. By default (`synchronous=NORMAL`) a
 //! commit survives the process being killed; with `fsync` (`synchronous=FULL`) it is also flushed
 //! to disk, and group commit lets many matches share each flush.
+//!
+//! Reads (a debrief's whole session, a match's log) run on the reader thread's own connection,
+//! so a large read never holds up a commit; WAL lets it read while the writer writes, and since a
+//! write is acknowledged only after its commit, a read asked for afterwards sees it. The reader
+//! also runs the WAL checkpoints when it is idle, off the commit path. Only one Parley process may
+//! use a database at a time: a lock file beside it (`<db>-lock`) is held while the store lives,
+//! and a second opener waits up to 10 s for it (a restart racing the old process's exit).
+//!
+//! The schema carries its version (`PRAGMA user_version`); [`MIGRATIONS`] bring an older file up
+//! to date in order, each in its own transaction.
 
 use crate::core::game::{Event, Millis};
 use rusqlite::{params, Connection};
@@ -97,10 +107,14 @@ enum Job {
     Player(PlayerRow),
     Match(MatchRow),
     Events { match_id: String, first_seq: u64, events: Vec<Event> },
-    Read { match_id: String, out: std::sync::Arc<std::sync::Mutex<Vec<Event>>> },
     SessionEvent { session: String, at: Millis, kind: String },
     Seats { match_id: String, seats: String },
-    ReadSession { session: String, out: std::sync::Arc<std::sync::Mutex<SessionLog>> },
+}
+
+/// A read, answered on the reader thread.
+enum Read {
+    Match { match_id: String, reply: oneshot::Sender<Result<Vec<Event>, StoreError>> },
+    Session { session: String, reply: oneshot::Sender<Result<SessionLog, StoreError>> },
 }
 
 /// Everything stored about one session, in a stable order (for debriefs and exports).
@@ -122,16 +136,31 @@ struct Pending {
 /// Most jobs in one transaction.
 pub const MAX_BATCH: usize = 4096;
 
-/// Handle to the writer thread. Cheap to clone.
+/// Handle to the writer and reader threads. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     tx: std::sync::mpsc::Sender<Pending>,
+    reads: std::sync::mpsc::Sender<Read>,
 }
 
-const SCHEMA: &str = "
+/// How long an opener waits for another process to let go of the database.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The reader checkpoints the WAL after this long without a read.
+const CHECKPOINT_IDLE: std::time::Duration = std::time::Duration::from_millis(500);
+
+const PRAGMAS: &str = "
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
-PRAGMA locking_mode = EXCLUSIVE;
+PRAGMA wal_autocheckpoint = 0;
+";
+
+/// Schema steps, in order: step `i` brings `user_version` from `i` to `i + 1`. A file made before
+/// versions existed is at 0 and may already have some of the tables, hence `IF NOT EXISTS`.
+pub const MIGRATIONS: &[fn(&rusqlite::Transaction) -> rusqlite::Result<()>] =
+    &[|tx| tx.execute_batch(TABLES), add_bot_column, |tx| tx.execute_batch(SESSION_INDEXES)];
+
+const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS sessions (
   code TEXT PRIMARY KEY, kind TEXT NOT NULL, settings TEXT NOT NULL,
   facilitator_token TEXT NOT NULL, created_at INTEGER NOT NULL);
@@ -149,6 +178,23 @@ CREATE TABLE IF NOT EXISTS events (
   PRIMARY KEY (match_id, seq)) WITHOUT ROWID;
 ";
 
+/// A session's players and matches are read by session (debriefs, exports): index them so a
+/// debrief does not scan every player and match ever stored.
+const SESSION_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS players_by_session ON players (session, joined_at, id);
+CREATE INDEX IF NOT EXISTS matches_by_session ON matches (session, created_at, id);
+";
+
+/// Players gained a `bot` column (issue #10); files from before it lack it.
+fn add_bot_column(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let has_bot: bool =
+        tx.query_row("SELECT COUNT(*) FROM pragma_table_info('players') WHERE name = 'bot'", [], |r| r.get(0))?;
+    if !has_bot {
+        tx.execute_batch("ALTER TABLE players ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;")?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Opens (or creates) the database, reads everything stored, and starts the writer thread.
     /// Commits survive the process being killed; see [`Store::open_with`] for power-loss durability.
@@ -159,22 +205,32 @@ impl Store {
     /// Like [`Store::open`]; with `fsync`, every commit is also fsynced (`synchronous=FULL`), so it
     /// survives a power loss or OS crash too, at a cost in speed.
     pub fn open_with(path: &Path, fsync: bool) -> Result<(Store, Snapshot), StoreError> {
-        let conn = Connection::open(path)?;
-        // The writer holds the file exclusively; a new opener (a restart racing the old
-        // process's exit) waits for it instead of failing.
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.execute_batch(SCHEMA)?;
-        migrate(&conn)?;
+        let lock = lock_database(path, LOCK_WAIT)?;
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(LOCK_WAIT)?;
+        conn.execute_batch(PRAGMAS)?;
+        migrate(&mut conn)?;
         if fsync {
             conn.execute_batch("PRAGMA synchronous = FULL;")?;
         }
         let snapshot = read_all(&conn)?;
+        let reader = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        reader.busy_timeout(LOCK_WAIT)?;
         let (tx, rx) = std::sync::mpsc::channel::<Pending>();
-        std::thread::Builder::new()
-            .name("parley-store".into())
-            .spawn(move || writer(conn, rx))
-            .map_err(|e| StoreError::Write(format!("cannot start store thread: {e}")))?;
-        Ok((Store { tx }, snapshot))
+        let (reads, reads_rx) = std::sync::mpsc::channel::<Read>();
+        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(f)
+                .map_err(|e| StoreError::Write(format!("cannot start store thread: {e}")))
+        };
+        // The writer thread owns the lock file: the lock lives exactly as long as writing can.
+        spawn("parley-store", Box::new(move || writer(conn, rx, lock)))?;
+        spawn("parley-store-read", Box::new(move || reader_loop(reader, reads_rx)))?;
+        Ok((Store { tx, reads }, snapshot))
     }
 
     async fn submit(&self, job: Job) -> Result<(), StoreError> {
@@ -204,12 +260,11 @@ impl Store {
         self.submit(Job::Seats { match_id: match_id.to_string(), seats }).await
     }
 
-    /// Reads a match's stored events, in order (through the writer, so it sees every commit).
+    /// Reads a match's stored events, in order (every write acknowledged before is in them).
     pub async fn match_events(&self, match_id: &str) -> Result<Vec<Event>, StoreError> {
-        let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        self.submit(Job::Read { match_id: match_id.to_string(), out: out.clone() }).await?;
-        let v = std::mem::take(&mut *out.lock().expect("read buffer"));
-        Ok(v)
+        let (reply, rx) = oneshot::channel();
+        self.reads.send(Read::Match { match_id: match_id.to_string(), reply }).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
     }
 
     /// Appends a facilitator action to a session's log; returns once committed.
@@ -219,10 +274,9 @@ impl Store {
 
     /// Reads a session's players, matches with events, and facilitator actions.
     pub async fn session_log(&self, session: &str) -> Result<SessionLog, StoreError> {
-        let out = std::sync::Arc::new(std::sync::Mutex::new(SessionLog::default()));
-        self.submit(Job::ReadSession { session: session.to_string(), out: out.clone() }).await?;
-        let v = std::mem::take(&mut *out.lock().expect("read buffer"));
-        Ok(v)
+        let (reply, rx) = oneshot::channel();
+        self.reads.send(Read::Session { session: session.to_string(), reply }).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
     }
 
     /// Appends events to a match's log with sequence numbers from `first_seq`; returns once committed.
@@ -231,17 +285,79 @@ impl Store {
     }
 }
 
-/// Brings a database made by an older Parley up to the current schema.
-fn migrate(conn: &Connection) -> Result<(), StoreError> {
-    let has_bot: bool =
-        conn.query_row("SELECT COUNT(*) FROM pragma_table_info('players') WHERE name = 'bot'", [], |r| r.get(0))?;
-    if !has_bot {
-        conn.execute_batch("ALTER TABLE players ADD COLUMN bot INTEGER NOT NULL DEFAULT 0;")?;
+/// Brings a database made by an older Parley up to the current schema, one step at a time. A file
+/// from a newer Parley (a version past the last step) is refused rather than misread.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))?.try_into().unwrap_or(0);
+    if version > MIGRATIONS.len() {
+        return Err(StoreError::Write(format!(
+            "the database has schema version {version}, newer than this Parley's {}; use a newer Parley",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {
+        let tx = conn.transaction()?;
+        step(&tx)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
     }
     Ok(())
 }
 
-fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Pending>) {
+/// Holds `<db>-lock` exclusively (waiting up to `wait` for another process to let go), so two
+/// Parley processes never write one database. The kernel drops the lock when the process ends,
+/// however it ends.
+fn lock_database(path: &Path, wait: std::time::Duration) -> Result<std::fs::File, StoreError> {
+    use std::os::fd::AsRawFd;
+    let mut name = path.as_os_str().to_owned();
+    name.push("-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&name)
+        .map_err(|e| StoreError::Write(format!("cannot open {}: {e}", Path::new(&name).display())))?;
+    let started = std::time::Instant::now();
+    // SAFETY: flock on a file descriptor this function owns; no memory is shared.
+    while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        if started.elapsed() > wait {
+            return Err(StoreError::Write(format!("{} is in use by another Parley process", path.display())));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    Ok(file)
+}
+
+/// Answers reads on its own connection; checkpoints the WAL when idle.
+fn reader_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Read>) {
+    loop {
+        match rx.recv_timeout(CHECKPOINT_IDLE) {
+            Ok(Read::Match { match_id, reply }) => {
+                let _ = reply.send(read_tx(&conn, |c| match_events(c, &match_id)));
+            }
+            Ok(Read::Session { session, reply }) => {
+                let _ = reply.send(read_tx(&conn, |c| read_session(c, &session)));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                // PASSIVE never waits for the writer: it copies what it can and leaves the rest.
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// Runs `f` inside one read transaction, so everything it reads is one consistent snapshot.
+fn read_tx<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    conn.execute_batch("BEGIN")?;
+    let out = f(conn);
+    let _ = conn.execute_batch("COMMIT");
+    out
+}
+
+fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Pending>, _lock: std::fs::File) {
     while let Ok(first) = rx.recv() {
         // Every job already waiting joins the same transaction (group commit).
         let mut batch = vec![first];
@@ -321,14 +437,6 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
                 )?;
                 tx.prepare_cached("INSERT INTO session_events VALUES (?1, ?2, ?3, ?4)")?
                     .execute(params![session, seq, at, kind])?;
-            }
-            Job::ReadSession { session, out } => {
-                let log = read_session(&tx, session)?;
-                *out.lock().expect("read buffer") = log;
-            }
-            Job::Read { match_id, out } => {
-                let events = match_events(&tx, match_id)?;
-                *out.lock().expect("read buffer") = events;
             }
         }
     }
@@ -458,6 +566,79 @@ mod tests {
         let evs = &snap.matches[0].1;
         assert_eq!(evs.len(), 2);
         assert_eq!(evs[1].kind, EventKind::Chat { seat: 1, text: "hi".into() });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn temp_db(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("parley-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        (dir.join("t.db"), dir)
+    }
+
+    #[tokio::test]
+    async fn a_file_from_before_schema_versions_is_migrated_and_reads_see_every_acknowledged_write() {
+        let (path, dir) = temp_db("migrate");
+        {
+            // The schema as Parley wrote it before issue #10: no `bot` column, no version.
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "CREATE TABLE players (id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, session TEXT NOT NULL,
+                   name TEXT NOT NULL, joined_at INTEGER NOT NULL);
+                 INSERT INTO players VALUES ('p1', 't1', 'ABCDEF', 'Ana', 5);",
+            )
+            .unwrap();
+        }
+        let (store, snap) = Store::open(&path).unwrap();
+        assert_eq!(snap.players.len(), 1);
+        assert!(!snap.players[0].bot);
+        store
+            .insert_match(MatchRow {
+                id: "m1".into(),
+                session: "ABCDEF".into(),
+                scenario: "s".into(),
+                config: "{}".into(),
+                seats: "[]".into(),
+                created_at: 1,
+            })
+            .await
+            .unwrap();
+        store.append_events("m1", 0, vec![Event { at: 5, kind: EventKind::Ready { seat: 0 } }]).await.unwrap();
+        // The reader's own connection sees what the writer acknowledged.
+        assert_eq!(store.match_events("m1").await.unwrap().len(), 1);
+        let log = store.session_log("ABCDEF").await.unwrap();
+        assert_eq!((log.players.len(), log.matches.len()), (1, 1));
+        drop(store);
+        // Reopened once the first store has let go (the lock wait covers the writer thread's exit).
+        let (_store, _) = Store::open(&path).unwrap();
+        let c = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version as usize, MIGRATIONS.len());
+        let indexes: i64 = c
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name LIKE '%_by_session'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 2);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_and_one_database_has_one_writer() {
+        let (path, dir) = temp_db("newer");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", 99).unwrap();
+        }
+        let err = Store::open(&path).err().expect("a file from a newer Parley is refused");
+        assert!(err.to_string().contains("newer"), "{err}");
+        let held = lock_database(&path, std::time::Duration::ZERO).unwrap();
+        let second = lock_database(&path, std::time::Duration::from_millis(100));
+        assert!(second.is_err(), "a second writer must not get the database");
+        drop(held);
+        assert!(lock_database(&path, std::time::Duration::ZERO).is_ok());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
