@@ -69,14 +69,19 @@ async fn results_carry_the_behavioural_trust_estimate_and_the_lines_tactics() {
     b.join(&code, "Ben").await;
     let st = a.until_phase("bargaining").await;
     b.until_phase("bargaining").await;
+    // What the phase allows, less what the state rules out (nothing standing to withdraw or answer).
+    assert_eq!(st["allowed_actions"], json!(["chat", "offer", "walk_away", "disclose"]), "{st}");
     a.send(json!({"type": "chat", "text": "What matters most to you on this trip?"})).await;
     b.until("question", |v| v["type"] == "chat" && v["seat"].is_u64()).await;
     b.send(json!({"type": "chat", "text": "Water, we have a long hike and it will be hot."})).await;
     a.until("answer", |v| v["type"] == "chat" && v["text"].as_str().is_some_and(|t| t.starts_with("Water"))).await;
     a.send(json!({"type": "offer", "package": package(&st, |k| k % 2)})).await;
     let offer = b.until("offer", |v| v["type"] == "state" && v["offers_total"] == 1).await;
+    let allowed = offer["allowed_actions"].as_array().unwrap();
+    assert!(allowed.contains(&json!("accept")) && !allowed.contains(&json!("withdraw")), "{allowed:?}");
     b.send(json!({"type": "accept", "offer_id": offer["offers"][0]["id"]})).await;
     let r = a.until_phase("results").await;
+    assert_eq!(r["allowed_actions"], json!([]));
     let trust = &r["results"]["trust"];
     let me = &trust["players"][r["you"]["seat"].as_u64().unwrap() as usize];
     let est = me["trust_estimate"].as_f64().expect("an estimate once there is a deal");

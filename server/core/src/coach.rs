@@ -5,7 +5,7 @@
 //! nudges, at least [`MIN_GAP_MS`] apart. The runtime stores each nudge as an event
 //! (`coached`), so the debrief can show them. The rules are listed in `docs/scoring.md`.
 
-use super::game::{Match, Millis, Phase};
+use super::game::{ActionKind, Match, Millis, Phase};
 use super::tactics::{Tactic, Tactics};
 use super::trust::Phrases;
 
@@ -52,7 +52,8 @@ struct Said<'a> {
 /// tactics of the i-th player chat line of `m.chat` (statements included); the nudges already
 /// given are `m.coached`.
 pub fn due(m: &Match, tags: &[Tactics], phrases: &Phrases, seat: usize, now: Millis) -> Option<Nudge> {
-    if !matches!(m.phase, Phase::SmallTalk | Phase::Bargaining) {
+    // Nudges come while people talk.
+    if !m.phase.allows(ActionKind::Chat) {
         return None;
     }
     let mine: Vec<&(usize, String, String, Millis)> = m.coached.iter().filter(|g| g.0 == seat).collect();

@@ -106,6 +106,99 @@ pub enum Action {
     GuessPriorities(Vec<String>),
 }
 
+/// The kinds of [`Action`], by the client message that asks for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// `chat`
+    Chat,
+    /// `ready`
+    Ready,
+    /// `offer`
+    Offer,
+    /// `withdraw`
+    Withdraw,
+    /// `accept`
+    Accept,
+    /// `reject`
+    Reject,
+    /// `walk_away`
+    WalkAway,
+    /// `survey`
+    Survey,
+    /// `skip_survey`
+    SkipSurvey,
+    /// `disclose`
+    Disclose,
+    /// `guess_priorities`
+    GuessPriorities,
+}
+
+impl ActionKind {
+    /// What doing it is called, for "you cannot … during …".
+    pub fn verb(self) -> &'static str {
+        match self {
+            ActionKind::Chat => "chat",
+            ActionKind::Ready => "vote to move on",
+            ActionKind::Offer => "make an offer",
+            ActionKind::Withdraw => "withdraw an offer",
+            ActionKind::Accept => "accept an offer",
+            ActionKind::Reject => "reject an offer",
+            ActionKind::WalkAway => "walk away",
+            ActionKind::Survey | ActionKind::SkipSurvey => "answer the survey",
+            ActionKind::Disclose => "make a statement",
+            ActionKind::GuessPriorities => "guess priorities",
+        }
+    }
+}
+
+impl Action {
+    /// Its kind.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Chat(_) => ActionKind::Chat,
+            Action::Ready => ActionKind::Ready,
+            Action::Offer(_) => ActionKind::Offer,
+            Action::Withdraw => ActionKind::Withdraw,
+            Action::Accept(_) => ActionKind::Accept,
+            Action::Reject(_) => ActionKind::Reject,
+            Action::WalkAway => ActionKind::WalkAway,
+            Action::Survey(_) => ActionKind::Survey,
+            Action::SkipSurvey => ActionKind::SkipSurvey,
+            Action::Disclose(_) => ActionKind::Disclose,
+            Action::GuessPriorities(_) => ActionKind::GuessPriorities,
+        }
+    }
+}
+
+/// The phases in order, each with what a player may do in it: the one table the rules
+/// ([`Match::decide`]) and the view (`allowed_actions` in the state frame) read. Preparation is
+/// for reading: chat opens with small talk, or with bargaining for matches without small talk
+/// (the A/B treatment must not leak). A new phase is a row here, a [`Phase`] variant, and its
+/// duration in [`PhaseDurations`].
+pub const PHASE_RULES: &[(Phase, &[ActionKind])] = {
+    use ActionKind::*;
+    &[
+        (Phase::Prep, &[Ready, GuessPriorities]),
+        (Phase::SmallTalk, &[Chat, Ready]),
+        (Phase::Bargaining, &[Chat, Offer, Withdraw, Accept, Reject, WalkAway, Disclose]),
+        (Phase::Survey, &[Survey, SkipSurvey]),
+        (Phase::Results, &[]),
+    ]
+};
+
+impl Phase {
+    /// Before the survey: the players are still negotiating (timers, presence and dropouts matter).
+    pub fn is_negotiating(self) -> bool {
+        matches!(self, Phase::Prep | Phase::SmallTalk | Phase::Bargaining)
+    }
+
+    /// What a player may do in this phase ([`PHASE_RULES`]).
+    pub fn allows(self, kind: ActionKind) -> bool {
+        PHASE_RULES.iter().any(|(p, kinds)| *p == self && kinds.contains(&kind))
+    }
+}
+
 /// A structured statement a player makes about their own interests. The counterpart sees it as
 /// a chat line; the server checks it against the speaker's hidden points and reveals the verdict
 /// only in results.
@@ -557,21 +650,38 @@ impl Match {
         self.offers.iter().rev().find(|o| o.seat == seat && o.status == OfferStatus::Standing)
     }
 
+    /// What `seat` may do now: the phase's actions ([`PHASE_RULES`]) less what the match's state
+    /// rules out (a pause, a vote or survey already given, no offer to withdraw or answer). The
+    /// server still checks each action; this is what a client should offer.
+    pub fn allowed_actions(&self, seat: usize) -> Vec<ActionKind> {
+        let Some((_, kinds)) = PHASE_RULES.iter().find(|(p, _)| *p == self.phase) else { return Vec::new() };
+        let others_standing = self.offers.iter().any(|o| o.seat != seat && o.status == OfferStatus::Standing);
+        kinds
+            .iter()
+            .copied()
+            .filter(|k| match k {
+                ActionKind::Survey | ActionKind::SkipSurvey => self.survey.get(seat).is_some_and(|a| a.is_none()),
+                _ if self.paused_at.is_some() => false,
+                ActionKind::Ready => !self.ready.get(seat).copied().unwrap_or(true),
+                ActionKind::Withdraw => self.standing_offer(seat).is_some(),
+                ActionKind::Accept | ActionKind::Reject => others_standing,
+                _ => true,
+            })
+            .collect()
+    }
+
     /// Checks a player's action; returns the events it causes.
     pub fn decide(&self, seat: usize, action: &Action) -> Result<Vec<EventKind>, GameError> {
         use Phase::*;
         let phase = self.phase;
-        let wrong = |action: &'static str| Err(GameError::WrongPhase { action, phase });
         if self.paused_at.is_some() && !matches!(action, Action::Survey(_) | Action::SkipSurvey) && phase != Results {
             return Err(GameError::Paused);
         }
+        if !phase.allows(action.kind()) {
+            return Err(GameError::WrongPhase { action: action.kind().verb(), phase });
+        }
         match action {
             Action::Chat(text) => {
-                // Preparation is for reading: chat opens with small talk, or with bargaining for
-                // matches without small talk (the A/B treatment must not leak).
-                if !matches!(phase, SmallTalk | Bargaining) {
-                    return wrong("chat");
-                }
                 let text = super::text::clean_chat(text);
                 if text.is_empty() {
                     return Err(GameError::EmptyChat);
@@ -582,9 +692,6 @@ impl Match {
                 Ok(vec![EventKind::Chat { seat, text }])
             }
             Action::Ready => {
-                if !matches!(phase, Prep | SmallTalk) {
-                    return wrong("vote to move on");
-                }
                 if self.ready[seat] {
                     return Err(GameError::AlreadyReady);
                 }
@@ -595,9 +702,6 @@ impl Match {
                 Ok(out)
             }
             Action::Offer(pkg) => {
-                if phase != Bargaining {
-                    return wrong("make an offer");
-                }
                 if !is_valid_package(&self.config.scenario, pkg) {
                     return Err(GameError::BadPackage);
                 }
@@ -609,17 +713,11 @@ impl Match {
                 Ok(vec![EventKind::Offer { seat, offer_id, package: pkg.clone() }])
             }
             Action::Withdraw => {
-                if phase != Bargaining {
-                    return wrong("withdraw an offer");
-                }
                 let o = self.standing_offer(seat).ok_or(GameError::NothingToWithdraw)?;
                 Ok(vec![EventKind::Withdraw { seat, offer_id: o.id }])
             }
             Action::Accept(id) | Action::Reject(id) => {
                 let accept = matches!(action, Action::Accept(_));
-                if phase != Bargaining {
-                    return wrong(if accept { "accept an offer" } else { "reject an offer" });
-                }
                 let o = self
                     .offers
                     .iter()
@@ -639,17 +737,11 @@ impl Match {
                 Ok(out)
             }
             Action::WalkAway => {
-                if phase != Bargaining {
-                    return wrong("walk away");
-                }
                 let mut out = vec![EventKind::WalkAway { seat }];
                 out.extend(self.end_with(Outcome::Impasse { reason: ImpasseReason::WalkedAway }));
                 Ok(out)
             }
             Action::Disclose(st) => {
-                if phase != Bargaining {
-                    return wrong("make a statement");
-                }
                 let sc = &self.config.scenario;
                 if !st.is_valid(sc) {
                     return Err(GameError::BadStatement);
@@ -657,16 +749,10 @@ impl Match {
                 Ok(vec![EventKind::Disclosed { seat, statement: st.clone(), truthful: st.is_true(sc, seat) }])
             }
             Action::GuessPriorities(order) => {
-                if phase != Prep {
-                    return wrong("guess priorities");
-                }
                 super::survey::validate_ordering(&self.config.scenario, order).map_err(GameError::BadGuess)?;
                 Ok(vec![EventKind::PrioritiesGuessed { seat, order: order.clone() }])
             }
             Action::Survey(_) | Action::SkipSurvey => {
-                if phase != Survey {
-                    return wrong("answer the survey");
-                }
                 if self.survey[seat].is_some() {
                     return Err(GameError::AlreadyAnswered);
                 }
@@ -893,6 +979,38 @@ points = { a = [0, 5], b = [5, 0] }
         let evs = m.decide(seat, &a)?;
         run(m, now, evs);
         Ok(())
+    }
+
+    #[test]
+    fn the_phase_table_is_what_decide_enforces() {
+        // Every action outside its phase's row is refused as wrong_phase; every action in it is not.
+        let mut m = Match::new(cfg(true));
+        let start = m.start();
+        run(&mut m, 1000, start);
+        let every = [
+            Action::Chat("hi".into()),
+            Action::Ready,
+            Action::Offer(vec![0]),
+            Action::Withdraw,
+            Action::Accept(1),
+            Action::Reject(1),
+            Action::WalkAway,
+            Action::SkipSurvey,
+            Action::GuessPriorities(vec![]),
+        ];
+        for phase in [Phase::Prep, Phase::SmallTalk, Phase::Bargaining, Phase::Survey] {
+            m.phase = phase;
+            for a in &every {
+                let wrong = matches!(m.decide(0, a), Err(GameError::WrongPhase { .. }));
+                assert_eq!(wrong, !phase.allows(a.kind()), "{phase:?} {a:?}");
+            }
+        }
+        m.phase = Phase::Bargaining;
+        assert_eq!(
+            m.allowed_actions(0),
+            [ActionKind::Chat, ActionKind::Offer, ActionKind::WalkAway, ActionKind::Disclose],
+            "nothing standing: no withdraw, accept or reject"
+        );
     }
 
     #[test]

@@ -272,7 +272,7 @@ impl MatchActor {
 
     fn next_wake(&self, now: Millis) -> Duration {
         let mut at: Option<Millis> = if self.state.paused_at.is_none() { self.state.deadline } else { None };
-        if matches!(self.state.phase, Phase::Prep | Phase::SmallTalk | Phase::Bargaining) {
+        if self.state.phase.is_negotiating() {
             for s in &self.seats {
                 if let Some(g) = s.gone_since {
                     let d = g + self.grace_ms;
@@ -380,7 +380,7 @@ impl MatchActor {
         if seat >= self.seats.len() {
             return Err(ControlFailure::Refused(GameError::BadStatement));
         }
-        if !matches!(self.state.phase, Phase::Prep | Phase::SmallTalk | Phase::Bargaining) {
+        if !self.state.phase.is_negotiating() {
             return Err(ControlFailure::Refused(GameError::WrongPhase {
                 action: "hand a seat on",
                 phase: self.state.phase,
@@ -445,7 +445,7 @@ impl MatchActor {
 
     /// Applies the dropout policy to seats gone past the grace period, and tells the others.
     async fn check_dropouts(&mut self, now: Millis) {
-        if !matches!(self.state.phase, Phase::Prep | Phase::SmallTalk | Phase::Bargaining) {
+        if !self.state.phase.is_negotiating() {
             return;
         }
         let gone = self.seats.iter().position(|s| s.gone_since.is_some_and(|g| now >= g + self.grace_ms));

@@ -204,6 +204,7 @@ pub fn state_for(
         "deadline": m.deadline,
         "paused": m.paused_at.is_some(),
         "paused_at": m.paused_at,
+        "allowed_actions": m.allowed_actions(seat),
         "scenario": public_scenario(s),
         "you": you,
         "players": players,
