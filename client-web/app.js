@@ -2,7 +2,7 @@
 
 import { h, clear, show, $ } from './js/dom.js';
 import { Connection, tokenFor, keepToken, forgetToken, lastCode } from './js/conn.js';
-import { phaseLabel, clock, errorSentence, pts, spokenDuration, outcomeSentence, versusBatna } from './js/format.js';
+import { phaseLabel, clock, errorSentence, pts, spokenDuration, outcomeSentence, versusBatna, allowed } from './js/format.js';
 import { briefPanel } from './js/brief.js';
 import { ChatPanel } from './js/chat.js';
 import { BargainPanel } from './js/bargain.js';
@@ -780,9 +780,8 @@ class MatchView {
   refreshEnabled() {
     const s = this.state;
     const online = conn.isOpen();
-    const chatPhase = ['small_talk', 'bargaining'].includes(s.phase);
-    this.chat.setEnabled(chatPhase && !s.paused, s.paused ? 'The game is paused' : 'Write a message…');
-    this.disclose.setEnabled(s.phase === 'bargaining' && !s.paused);
+    this.chat.setEnabled(allowed(s, 'chat'), s.paused ? 'The game is paused' : 'Write a message…');
+    this.disclose.setEnabled(allowed(s, 'disclose'));
     if (!online) this.chat.sendButton.disabled = false; // let the player try: the offline message explains
   }
 
@@ -967,7 +966,7 @@ class MatchView {
       'Put the issues in order, the one you think matters most to them first. You can change your guess until the talking starts; at the end you will see how well you read them.';
     const saved = !!state.you.guessed_priorities;
     this.guessButton.textContent = saved ? 'Update my guess' : 'Save my guess';
-    this.guessButton.disabled = !!state.paused;
+    this.guessButton.disabled = !allowed(state, 'guess_priorities');
     if (this.guessList.disabled !== !!state.paused) this.guessList.setDisabled(!!state.paused);
     this.guessStatus.textContent = saved ? 'Your guess is saved.' : 'Optional, and only for you.';
     this.guessStatus.dataset.saved = String(saved);
@@ -983,7 +982,7 @@ class MatchView {
     const count = state.players.filter((p) => p.ready).length;
     const label = phase === 'prep' ? "I've read my brief" : 'Ready to talk business';
     this.readyButton.textContent = iVoted ? 'You are ready' : label;
-    this.readyButton.disabled = iVoted || !!state.paused;
+    this.readyButton.disabled = !allowed(state, 'ready');
     this.readyButton.setAttribute('aria-pressed', String(iVoted));
     this.readyText.textContent =
       phase === 'prep'

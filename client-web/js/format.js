@@ -8,6 +8,14 @@ export const PHASES = {
   results: 'Results',
 };
 
+/**
+ * Whether the server allows this client message now (`allowed_actions` in the state frame: the
+ * phase's actions less what the match rules out, such as a pause or a vote already given).
+ */
+export function allowed(state, action) {
+  return !!(state && Array.isArray(state.allowed_actions) && state.allowed_actions.includes(action));
+}
+
 export function phaseLabel(phase) {
   return PHASES[phase] || String(phase || '');
 }
