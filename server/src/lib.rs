@@ -15,6 +15,7 @@ pub mod bench;
 pub mod bots;
 pub mod cli;
 pub use parley_core as core;
+pub mod csv_rows;
 pub mod error;
 pub mod eval;
 pub mod http;

@@ -7,8 +7,8 @@ use crate::core::scenario::Scenario;
 use crate::core::scoring::{
     analyse_outcome_with, issue_type, max_joint_package, nash_package, pareto_frontier, IssueType, OutcomeAnalysis,
 };
-use crate::core::survey::QUESTIONS;
 use crate::core::trust::{analyse_log_with_bots, Phrases, TrustReport};
+use crate::csv_rows::{self, Num};
 use crate::runtime::app::StoredMatchConfig;
 use crate::runtime::view::package_json;
 use crate::store::SessionLog;
@@ -218,139 +218,50 @@ impl SafeCsv {
     }
 }
 
-/// The columns of `matches.csv`.
-pub const MATCH_COLUMNS: &[&str] = &[
-    "session",
-    "match_id",
-    "scenario",
-    "small_talk",
-    "created_at",
-    "created_at_iso",
-    "ended_at",
-    "ended_at_iso",
-    "phase",
-    "outcome",
-    "outcome_reason",
-    "package",
-    "joint_value",
-    "max_joint_value",
-    "efficiency",
-    "surplus_efficiency",
-    "pareto_optimal",
-    "distance_to_frontier",
-    "trust_built",
-    "trust_ratings",
-    "behaviour_index",
-    "small_talk_balance",
-    "turn_taking",
-    "offers",
-    "messages",
-    "player_ids",
-];
-
-/// Columns added at the end of both CSVs for issue #11, so readers by position are unaffected:
-/// lines per tactic label (`tactic_small-talk`, …).
-fn tactic_columns() -> impl Iterator<Item = String> {
-    crate::core::tactics::LABELS.iter().map(|l| format!("tactic_{l}"))
-}
-
-/// The columns of `matches.csv`.
-pub fn match_columns() -> Vec<String> {
-    let mut c: Vec<String> = MATCH_COLUMNS.iter().map(|s| s.to_string()).collect();
-    c.extend(["trust_survey".to_string(), "trust_estimate".to_string()]);
-    c.extend(tactic_columns());
-    c
-}
-
 /// One row per match.
 pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
-    let mut w = SafeCsv::new(match_columns());
-    for r in reports {
+    crate::csv_rows::write(reports.iter().map(|r| {
         let a = r.analysis.as_ref();
         let phase =
             serde_json::to_value(r.state.phase).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-        let mut row: Vec<String> = vec![
-            session.into(),
-            r.id.clone(),
-            r.scenario.id.clone(),
-            r.small_talk.to_string(),
-            r.created_at.to_string(),
-            iso8601(r.created_at),
-            r.ended_at.map(|t| t.to_string()).unwrap_or_default(),
-            r.ended_at.map(iso8601).unwrap_or_default(),
-            phase,
-            r.outcome_kind().into(),
-            r.outcome_reason(),
-            r.state.deal().map(|p| package_text(&r.scenario, p)).unwrap_or_default(),
-            a.map(|a| a.joint_value.to_string()).unwrap_or_default(),
-            a.map(|a| a.max_joint_value.to_string()).unwrap_or_default(),
-            f(a.map(|a| a.efficiency)),
-            f(a.and_then(|a| a.surplus_efficiency)),
-            a.map(|a| a.pareto_optimal.to_string()).unwrap_or_default(),
-            f(a.map(|a| a.distance_to_frontier)),
-            f(r.trust.trust_built),
-            r.trust.ratings.to_string(),
-            f(Some(r.trust.behaviour_index)),
-            f(r.trust.small_talk_balance),
-            f(r.trust.turn_taking),
-            r.state.offers.len().to_string(),
-            r.state.chat.iter().filter(|c| c.seat.is_some()).count().to_string(),
-            r.seats.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(" "),
-            f(r.trust.trust_survey),
-            f(r.trust.trust_estimate),
-        ];
-        row.extend(match_tactics(r).iter().map(|n| n.to_string()));
-        w.record(&row);
-    }
-    w.finish()
-}
-
-/// The columns of `players.csv`.
-pub fn player_columns() -> Vec<String> {
-    let mut c: Vec<String> = [
-        "session",
-        "match_id",
-        "player_id",
-        "name",
-        "seat",
-        "role",
-        "scenario",
-        "small_talk",
-        "outcome",
-        "points",
-        "batna",
-        "surplus",
-        "trust_earned",
-        "behaviour_index",
-        "perspective_before",
-        "perspective_after",
-        "perspective_gain",
-        "small_talk_messages",
-        "questions_before",
-        "questions_during",
-        "acknowledgments",
-        "pressure",
-        "true_disclosures",
-        "misleading_disclosures",
-        "reciprocated",
-        "concessions",
-        "survey",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    c.extend(QUESTIONS.iter().map(|q| format!("rating_{}", q.id)));
-    c.push("bot".into());
-    c.extend(["trust_estimate".to_string(), "trust_estimate_behaviour".to_string()]);
-    c.extend(tactic_columns());
-    c
+        let row = csv_rows::MatchRow {
+            session: session.into(),
+            match_id: r.id.as_str().into(),
+            scenario: r.scenario.id.as_str().into(),
+            small_talk: r.small_talk,
+            created_at: r.created_at,
+            created_at_iso: iso8601(r.created_at).into(),
+            ended_at: r.ended_at,
+            ended_at_iso: r.ended_at.map(iso8601).unwrap_or_default().into(),
+            phase: phase.into(),
+            outcome: r.outcome_kind().into(),
+            outcome_reason: r.outcome_reason().into(),
+            package: r.state.deal().map(|p| package_text(&r.scenario, p)).unwrap_or_default().into(),
+            joint_value: a.map(|a| a.joint_value),
+            max_joint_value: a.map(|a| a.max_joint_value),
+            efficiency: Num(a.map(|a| a.efficiency)),
+            surplus_efficiency: Num(a.and_then(|a| a.surplus_efficiency)),
+            pareto_optimal: a.map(|a| a.pareto_optimal),
+            distance_to_frontier: Num(a.map(|a| a.distance_to_frontier)),
+            trust_built: Num(r.trust.trust_built),
+            trust_ratings: r.trust.ratings,
+            behaviour_index: Num(Some(r.trust.behaviour_index)),
+            small_talk_balance: Num(r.trust.small_talk_balance),
+            turn_taking: Num(r.trust.turn_taking),
+            offers: r.state.offers.len(),
+            messages: r.state.chat.iter().filter(|c| c.seat.is_some()).count(),
+            player_ids: r.seats.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(" ").into(),
+            trust_survey: Num(r.trust.trust_survey),
+            trust_estimate: Num(r.trust.trust_estimate),
+        };
+        (row, csv_rows::TacticCounts::from(match_tactics(r).map(|x| x as usize)))
+    }))
 }
 
 /// One row per player per match.
 pub fn players_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
-    let mut w = SafeCsv::new(player_columns());
-    for r in reports {
-        for (seat, (pid, name)) in r.seats.iter().enumerate() {
+    crate::csv_rows::write(reports.iter().flat_map(|r| {
+        r.seats.iter().enumerate().map(move |(seat, (pid, name))| {
             let t = &r.trust.players[seat];
             let sg = &t.signals;
             let a = r.analysis.as_ref();
@@ -360,48 +271,51 @@ pub fn players_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
                 Some(Some(_)) => "answered",
             };
             let answer = r.state.survey[seat].as_ref().and_then(|a| a.as_ref());
-            let mut row: Vec<String> = vec![
-                session.into(),
-                r.id.clone(),
-                pid.clone(),
-                name.clone(),
-                seat.to_string(),
-                r.scenario.roles[seat].id.clone(),
-                r.scenario.id.clone(),
-                r.small_talk.to_string(),
-                r.outcome_kind().into(),
-                a.map(|a| a.points[seat].to_string()).unwrap_or_default(),
-                r.scenario.roles[seat].batna.to_string(),
-                a.map(|a| a.surplus[seat].to_string()).unwrap_or_default(),
-                f(t.trust_earned),
-                f(Some(t.behaviour_index)),
-                f(t.perspective_before),
-                f(t.perspective_after),
-                f(t.perspective_gain),
-                sg.small_talk_messages.to_string(),
-                sg.questions_before.to_string(),
-                sg.questions_during.to_string(),
-                sg.acknowledgments.to_string(),
-                sg.pressure.to_string(),
-                sg.true_disclosures.to_string(),
-                sg.misleading_disclosures.to_string(),
-                sg.reciprocated.to_string(),
-                sg.concessions.to_string(),
-                survey.into(),
-            ];
-            row.extend(
-                QUESTIONS
-                    .iter()
-                    .map(|q| answer.and_then(|a| a.ratings.get(q.id)).map(|v| v.to_string()).unwrap_or_default()),
-            );
-            row.push(r.bots.get(seat).copied().unwrap_or(false).to_string());
-            row.push(f(t.trust_estimate));
-            row.push(f(Some(t.trust_estimate_behaviour)));
-            row.extend(t.behaviour.tactics.iter().map(|n| n.to_string()));
-            w.record(&row);
-        }
-    }
-    w.finish()
+            let rating = |id: &str| answer.and_then(|a| a.ratings.get(id)).copied();
+            let row = csv_rows::PlayerRow {
+                session: session.into(),
+                match_id: r.id.as_str().into(),
+                player_id: pid.as_str().into(),
+                name: name.as_str().into(),
+                seat,
+                role: r.scenario.roles[seat].id.as_str().into(),
+                scenario: r.scenario.id.as_str().into(),
+                small_talk: r.small_talk,
+                outcome: r.outcome_kind().into(),
+                points: a.map(|a| a.points[seat]),
+                batna: r.scenario.roles[seat].batna,
+                surplus: a.map(|a| a.surplus[seat]),
+                trust_earned: Num(t.trust_earned),
+                behaviour_index: Num(Some(t.behaviour_index)),
+                perspective_before: Num(t.perspective_before),
+                perspective_after: Num(t.perspective_after),
+                perspective_gain: Num(t.perspective_gain),
+                small_talk_messages: sg.small_talk_messages,
+                questions_before: sg.questions_before,
+                questions_during: sg.questions_during,
+                acknowledgments: sg.acknowledgments,
+                pressure: sg.pressure,
+                true_disclosures: sg.true_disclosures,
+                misleading_disclosures: sg.misleading_disclosures,
+                reciprocated: sg.reciprocated,
+                concessions: sg.concessions,
+                survey: survey.into(),
+            };
+            let ratings = csv_rows::Ratings {
+                rating_trust: rating("trust"),
+                rating_foundation: rating("foundation"),
+                rating_listened: rating("listened"),
+                rating_fair: rating("fair"),
+                rating_satisfied: rating("satisfied"),
+            };
+            let tail = csv_rows::PlayerTail {
+                bot: r.bots.get(seat).copied().unwrap_or(false),
+                trust_estimate: Num(t.trust_estimate),
+                trust_estimate_behaviour: Num(Some(t.trust_estimate_behaviour)),
+            };
+            (row, ratings, tail, csv_rows::TacticCounts::from(t.behaviour.tactics))
+        })
+    }))
 }
 
 /// The full event logs as JSON.
