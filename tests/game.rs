@@ -230,6 +230,18 @@ async fn reconnecting_with_the_token_resumes_the_match() {
     a2.send(json!({"type": "withdraw"})).await;
     let st = b.until("withdrawn", |v| v["type"] == "state" && v["offers"][0]["status"] == "withdrawn").await;
     assert_eq!(st["phase"], "bargaining");
+    // Coming and going is the runtime's business: the game's event log holds what players did
+    // (read straight from the database, which the server shares with readers).
+    let db = rusqlite::Connection::open_with_flags(&server.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let kinds: Vec<String> = db
+        .prepare("SELECT kind FROM events ORDER BY match_id, seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(kinds.iter().any(|k| k.contains("\"withdraw\"")), "{kinds:?}");
+    assert!(!kinds.iter().any(|k| k.contains("presence")), "presence in the game log: {kinds:?}");
 }
 
 #[tokio::test]

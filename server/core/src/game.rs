@@ -405,7 +405,8 @@ pub enum EventKind {
         /// Issue ids, most important to the counterpart first.
         order: Vec<String>,
     },
-    /// A player's connection came or went (for the log and the counterpart's view).
+    /// A player's connection came or went. Written by Parley before presence left the event log
+    /// (issue #12); still read from older logs, and changes nothing in the game.
     Presence {
         /// Who.
         seat: usize,
@@ -558,8 +559,6 @@ pub struct Match {
     pub outcome: Option<Outcome>,
     /// Per seat: survey answer (`Some(None)` = skipped).
     pub survey: Vec<Option<Option<SurveyAnswer>>>,
-    /// Per seat: connected.
-    pub online: Vec<bool>,
     /// Checked statements, in order.
     pub disclosures: Vec<DisclosureRecord>,
     /// Per seat: the guess of the counterpart's priorities made in prep.
@@ -588,7 +587,6 @@ impl Match {
             offers: Vec::new(),
             outcome: None,
             survey: vec![None; seats],
-            online: vec![false; seats],
             disclosures: Vec::new(),
             prep_guess: vec![None; seats],
             walked_away: None,
@@ -890,8 +888,7 @@ impl Match {
                     *d += *seconds as i64 * 1000;
                 }
             }
-            EventKind::Presence { seat, online } => self.online[*seat] = *online,
-            EventKind::SeatHanded { seat, .. } => self.online[*seat] = false,
+            EventKind::Presence { .. } | EventKind::SeatHanded { .. } => {}
             EventKind::Coached { seat, rule, text } => self.coached.push((*seat, rule.clone(), text.clone(), at)),
             EventKind::Disclosed { seat, statement, truthful } => {
                 let text = statement.render(&self.config.scenario);

@@ -196,7 +196,7 @@ impl MatchActor {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: String,
-        mut state: Match,
+        state: Match,
         names: Vec<(String, bool)>,
         store: Store,
         dropout: DropoutPolicy,
@@ -211,12 +211,10 @@ impl MatchActor {
             .map(|(name, bot)| SeatInfo {
                 name,
                 bot,
+                online: false,
                 gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
             })
             .collect();
-        for o in state.online.iter_mut() {
-            *o = false;
-        }
         let n = state.seats;
         let finished = state.phase == Phase::Results;
         let vocabulary = Vocabulary::of(&state.config.scenario);
@@ -325,9 +323,10 @@ impl MatchActor {
                 // Coming online is broadcast (this seat included); a connection replacing a live
                 // one gets its state directly. Either way it must see every offer: the
                 // broadcast's window holds them all unless the match has more.
-                let broadcast = !self.state.online[seat];
+                let broadcast = !self.seats[seat].online;
+                self.seats[seat].online = true;
                 if broadcast {
-                    let _ = self.commit(vec![EventKind::Presence { seat, online: true }]).await;
+                    self.broadcast_state(now);
                 }
                 if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
                     outbox.send_json(&self.view(seat, now, true));
@@ -338,7 +337,8 @@ impl MatchActor {
                 if self.conns[seat].as_ref().is_some_and(|o| o.id == conn) {
                     self.conns[seat] = None;
                     self.seats[seat].gone_since = Some(now_ms());
-                    let _ = self.commit(vec![EventKind::Presence { seat, online: false }]).await;
+                    self.seats[seat].online = false;
+                    self.broadcast_state(now_ms());
                 }
             }
             MatchMsg::Control { control, reply } => {
@@ -391,11 +391,13 @@ impl MatchActor {
             std::mem::replace(&mut self.seats[seat].name, name),
             self.seats[seat].gone_since,
             std::mem::replace(&mut self.seats[seat].bot, bot),
+            std::mem::replace(&mut self.seats[seat].online, false),
         );
         self.seats[seat].gone_since = Some(now_ms());
         if let Err(e) = self.commit(vec![EventKind::SeatHanded { seat, from, player }]).await {
             tracing::error!(match_id = %self.id, error = %e, "could not store a seat handover");
-            (self.seats[seat].name, self.seats[seat].gone_since, self.seats[seat].bot) = before;
+            (self.seats[seat].name, self.seats[seat].gone_since, self.seats[seat].bot, self.seats[seat].online) =
+                before;
             return Err(ControlFailure::NotStored);
         }
         self.dropout_told[seat] = false;

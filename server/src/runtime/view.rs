@@ -9,12 +9,15 @@ use crate::core::survey::QUESTIONS;
 use crate::core::trust::MIN_RATERS_SHOWN;
 use serde_json::{json, Map, Value};
 
-/// Per-seat facts the core does not hold: names, bots, and when each went away.
+/// Per-seat facts the core does not hold: names, bots, who is connected and when each went away.
+/// Presence is the runtime's business, not the game's: it is never written to the event log.
 pub struct SeatInfo {
     /// Display name.
     pub name: String,
     /// Held by one of the server's bots.
     pub bot: bool,
+    /// A connection holds the seat now.
+    pub online: bool,
     /// When the player disconnected, if they are away.
     pub gone_since: Option<Millis>,
 }
@@ -164,7 +167,7 @@ pub fn state_for(
                 "seat": i,
                 "name": seats[i].name,
                 "role": role_json(s, i),
-                "online": m.online[i],
+                "online": seats[i].online,
                 "ready": m.ready[i],
                 "survey_done": m.survey[i].is_some(),
             });
