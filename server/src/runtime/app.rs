@@ -272,8 +272,14 @@ impl App {
         .with_max_offers(self.limits.max_offers_per_match)
         .with_notices(self.notices.clone());
         let (tx, rx) = mpsc::channel(MAILBOX);
-        self.matches
-            .insert(row.id.clone(), MatchHandle { id: row.id.clone(), session: row.session, scenario, tx, seats });
+        let summary = actor.summaries();
+        if let Some(s) = &session {
+            s.match_ids.lock().expect("match ids").push(row.id.clone());
+        }
+        self.matches.insert(
+            row.id.clone(),
+            MatchHandle { id: row.id.clone(), session: row.session, scenario, tx, seats, summary },
+        );
         tokio::spawn(actor.run(rx, events.is_empty()));
     }
 
@@ -581,8 +587,10 @@ impl App {
             scenario,
             tx: tx.clone(),
             seats: seats.clone(),
+            summary: actor.summaries(),
         };
         self.matches.insert(id.clone(), handle);
+        session.match_ids.lock().expect("match ids").push(id.clone());
         tracing::info!(match_id = %id, session = %session.code, scenario = %scenario_id, small_talk, "match started");
         tokio::spawn(actor.run(rx, true));
         for (seat, p) in players.iter().enumerate() {

@@ -116,9 +116,11 @@ impl App {
         }
     }
 
-    /// The running matches of a session.
+    /// The matches of a session, by id.
     pub fn session_matches(&self, code: &str) -> Vec<MatchHandle> {
-        let mut v: Vec<MatchHandle> = self.matches.iter().filter(|m| m.session == code).map(|m| m.clone()).collect();
+        let Some(s) = self.sessions.get(code).map(|s| s.clone()) else { return Vec::new() };
+        let ids = s.match_ids.lock().expect("match ids").clone();
+        let mut v: Vec<MatchHandle> = ids.iter().filter_map(|id| self.matches.get(id).map(|m| m.clone())).collect();
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
     }
@@ -406,15 +408,7 @@ impl App {
 
     /// The live monitor of a session.
     pub async fn monitor(&self, s: &Session) -> Value {
-        let mut summaries: Vec<MatchSummary> = Vec::new();
-        for m in self.session_matches(&s.code) {
-            let (tx, rx) = oneshot::channel();
-            if m.tx.send(MatchMsg::Summary(tx)).await.is_ok() {
-                if let Ok(Ok(sum)) = tokio::time::timeout(Duration::from_secs(2), rx).await {
-                    summaries.push(sum);
-                }
-            }
-        }
+        let summaries: Vec<MatchSummary> = self.session_matches(&s.code).iter().map(|m| m.summary()).collect();
         let removed = s.removed.lock().expect("removed").clone();
         let finished: std::collections::HashSet<String> =
             summaries.iter().filter(|m| m.phase == crate::core::game::Phase::Results).map(|m| m.id.clone()).collect();

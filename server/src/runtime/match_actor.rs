@@ -15,6 +15,7 @@ use crate::store::Store;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
 use tokio::sync::{mpsc, oneshot};
 
 /// Messages a match actor accepts.
@@ -64,8 +65,6 @@ pub enum MatchMsg {
     },
     /// A notice to every seat.
     Notice(String),
-    /// A summary for monitors and tests.
-    Summary(oneshot::Sender<MatchSummary>),
 }
 
 /// What a match actor tells the application (it owns no other part of it).
@@ -94,8 +93,9 @@ pub enum ControlFailure {
     NotStored,
 }
 
-/// A match's public summary (for the facilitator monitor and health checks).
-#[derive(Debug, Clone, serde::Serialize)]
+/// A match's public summary (for the facilitator monitor and tournaments). The actor publishes it
+/// on a watch channel after every change, so readers never wait on the actor.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MatchSummary {
     /// Match id.
     pub id: String,
@@ -117,6 +117,21 @@ pub struct MatchSummary {
     pub small_talk: bool,
 }
 
+/// The public summary of a match in this state.
+fn summary_of(id: &str, state: &Match, seats: &[SeatInfo]) -> MatchSummary {
+    MatchSummary {
+        id: id.to_string(),
+        phase: state.phase,
+        deadline: state.deadline,
+        paused: state.paused_at.is_some(),
+        offers: state.offers.len(),
+        messages: state.chat.iter().filter(|c| c.seat.is_some()).count(),
+        outcome: state.outcome.clone(),
+        players: seats.iter().map(|s| s.name.clone()).collect(),
+        small_talk: state.config.small_talk,
+    }
+}
+
 /// A running match's mailbox and fixed facts.
 #[derive(Clone)]
 pub struct MatchHandle {
@@ -130,6 +145,15 @@ pub struct MatchHandle {
     pub tx: mpsc::Sender<MatchMsg>,
     /// Player ids by seat.
     pub seats: Vec<String>,
+    /// The latest summary, as the actor published it.
+    pub summary: watch::Receiver<MatchSummary>,
+}
+
+impl MatchHandle {
+    /// The match's latest summary (no round trip to the actor).
+    pub fn summary(&self) -> MatchSummary {
+        self.summary.borrow().clone()
+    }
 }
 
 /// Mailbox size per match.
@@ -142,6 +166,8 @@ pub fn now_ms() -> Millis {
 
 /// The actor's state.
 pub struct MatchActor {
+    /// Where the summary is published (see [`MatchHandle::summary`]).
+    summary_tx: watch::Sender<MatchSummary>,
     id: String,
     state: Match,
     seats: Vec<SeatInfo>,
@@ -206,7 +232,7 @@ impl MatchActor {
     ) -> MatchActor {
         let next_seq = state.events_applied;
         // After a restart nobody is connected yet: the grace period starts now.
-        let seats = names
+        let seats: Vec<SeatInfo> = names
             .into_iter()
             .map(|(name, bot)| SeatInfo {
                 name,
@@ -218,7 +244,9 @@ impl MatchActor {
         let n = state.seats;
         let finished = state.phase == Phase::Results;
         let vocabulary = Vocabulary::of(&state.config.scenario);
+        let summary_tx = watch::Sender::new(summary_of(&id, &state, &seats));
         MatchActor {
+            summary_tx,
             id,
             state,
             seats,
@@ -361,9 +389,6 @@ impl MatchActor {
                     c.send_json(&f);
                 }
             }
-            MatchMsg::Summary(reply) => {
-                let _ = reply.send(self.summary());
-            }
         }
     }
 
@@ -432,17 +457,7 @@ impl MatchActor {
 
     /// The public summary of the match.
     pub fn summary(&self) -> MatchSummary {
-        MatchSummary {
-            id: self.id.clone(),
-            phase: self.state.phase,
-            deadline: self.state.deadline,
-            paused: self.state.paused_at.is_some(),
-            offers: self.state.offers.len(),
-            messages: self.state.chat.iter().filter(|c| c.seat.is_some()).count(),
-            outcome: self.state.outcome.clone(),
-            players: self.seats.iter().map(|s| s.name.clone()).collect(),
-            small_talk: self.state.config.small_talk,
-        }
+        summary_of(&self.id, &self.state, &self.seats)
     }
 
     /// Applies the dropout policy to seats gone past the grace period, and tells the others.
@@ -605,6 +620,17 @@ impl MatchActor {
         for (seat, f) in private {
             self.send_to(seat, &f);
         }
+        let summary = self.summary();
+        self.summary_tx.send_if_modified(|s| {
+            let changed = *s != summary;
+            *s = summary;
+            changed
+        });
         Ok(())
+    }
+
+    /// A receiver of this match's summaries, for its handle.
+    pub fn summaries(&self) -> watch::Receiver<MatchSummary> {
+        self.summary_tx.subscribe()
     }
 }

@@ -162,6 +162,8 @@ pub struct Session {
     pub player_count: AtomicUsize,
     /// The last monitor frame and when it was built: every watcher of the session shares it.
     pub monitor_cache: tokio::sync::Mutex<Option<(std::time::Instant, serde_json::Value)>>,
+    /// The session's matches, oldest first (so a session's views never scan every match).
+    pub match_ids: Mutex<Vec<String>>,
 }
 
 impl Session {
@@ -187,6 +189,7 @@ impl Session {
             tournament_view: Mutex::new(None),
             player_count: AtomicUsize::new(0),
             monitor_cache: tokio::sync::Mutex::new(None),
+            match_ids: Mutex::new(Vec::new()),
         }
     }
 

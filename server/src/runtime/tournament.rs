@@ -101,17 +101,8 @@ impl App {
         }
         if !force {
             for id in &prev {
-                if let Some(m) = self.matches.get(id).map(|m| m.clone()) {
-                    let (tx, rx) = tokio::sync::oneshot::channel();
-                    if m.tx.send(crate::runtime::match_actor::MatchMsg::Summary(tx)).await.is_ok() {
-                        if let Ok(sum) = rx.await {
-                            if sum.phase != crate::core::game::Phase::Results {
-                                return Err(
-                                    "the previous round is still being played (use force to start anyway)".into()
-                                );
-                            }
-                        }
-                    }
+                if self.matches.get(id).is_some_and(|m| m.summary().phase != crate::core::game::Phase::Results) {
+                    return Err("the previous round is still being played (use force to start anyway)".into());
                 }
             }
         }
@@ -248,15 +239,8 @@ impl App {
         let byes: Vec<String> = t.plans.last().map(|p| p.byes.clone()).unwrap_or_default();
         let mut finished = std::collections::HashSet::new();
         for id in &current {
-            if let Some(m) = self.matches.get(id).map(|m| m.clone()) {
-                let (tx, rx) = tokio::sync::oneshot::channel();
-                if m.tx.send(crate::runtime::match_actor::MatchMsg::Summary(tx)).await.is_ok() {
-                    if let Ok(sum) = rx.await {
-                        if sum.phase == crate::core::game::Phase::Results {
-                            finished.insert(id.clone());
-                        }
-                    }
-                }
+            if self.matches.get(id).is_some_and(|m| m.summary().phase == crate::core::game::Phase::Results) {
+                finished.insert(id.clone());
             }
         }
         let of = table.len();
