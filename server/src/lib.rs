@@ -27,3 +27,4 @@ pub mod report;
 pub mod runtime;
 pub mod store;
 pub mod tagger;
+pub mod wire;

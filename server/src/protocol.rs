@@ -1,6 +1,7 @@
 //! The WebSocket protocol: JSON text frames tagged by `"type"`. Every message is documented
-//! with an example in `docs/protocol.md`. Client frames are [`ClientMsg`]; server frames are
-//! built by the runtime as [`ServerMsg`] values.
+//! with an example in `docs/protocol.md`. Client frames are [`ClientMsg`]; a match's frames to
+//! clients are [`crate::wire::ServerMsg`] (the lobby and console frames are still built as JSON
+//! values in the runtime).
 
 use crate::core::game::Millis;
 use crate::error::ErrorCode;

@@ -7,11 +7,11 @@ use crate::core::scenario::Scenario;
 use crate::core::tactics::{Line, Tactics, Tagger, Vocabulary};
 use crate::core::trust::{analyse_log_with_bots, Phrases};
 use crate::error::ErrorCode;
-use crate::protocol::error_frame;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
-use crate::runtime::view::{chat_history, chat_json, results, results_for_seat, state_for, SeatInfo};
+use crate::runtime::view::{chat_history, chat_line, results, results_for_seat, state_for, SeatInfo};
 use crate::store::Store;
+use crate::wire::{CoachView, ServerMsg};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -319,7 +319,7 @@ impl MatchActor {
             MatchMsg::Action { seat, action } => {
                 if matches!(action, Action::Offer(_)) && self.state.offers.len() >= self.max_offers {
                     let m = format!("this match has reached its limit of {} offers", self.max_offers);
-                    return self.send_to(seat, &error_frame(ErrorCode::OfferLimit, &m));
+                    return self.send_to(seat, &ServerMsg::error(ErrorCode::OfferLimit, m));
                 }
                 match self.state.decide(seat, &action) {
                     // Nothing changes (the same offer again): the seat's state is the answer.
@@ -330,12 +330,15 @@ impl MatchActor {
                     Ok(evs) => {
                         if let Err(e) = self.commit(evs).await {
                             tracing::error!(match_id = %self.id, error = %e, "could not store an action");
-                            self.send_to(seat, &error_frame(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
+                            self.send_to(
+                                seat,
+                                &ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE),
+                            );
                         } else if matches!(action, Action::Chat(_) | Action::Disclose(_) | Action::Offer(_)) {
                             self.coach(seat).await;
                         }
                     }
-                    Err(e) => self.send_to(seat, &error_frame(ErrorCode::from(&e), &e.to_string())),
+                    Err(e) => self.send_to(seat, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
                 }
             }
             MatchMsg::Attach { seat, outbox } => {
@@ -357,9 +360,9 @@ impl MatchActor {
                     self.broadcast_state(now);
                 }
                 if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
-                    outbox.send_json(&self.view(seat, now, true));
+                    outbox.send_msg(&self.view(seat, now, true));
                 }
-                outbox.send_json(&chat_history(&self.state, &self.seats));
+                outbox.send_msg(&chat_history(&self.state, &self.seats));
             }
             MatchMsg::Detach { seat, conn } => {
                 if self.conns[seat].as_ref().is_some_and(|o| o.id == conn) {
@@ -384,9 +387,9 @@ impl MatchActor {
                 let _ = reply.send(r);
             }
             MatchMsg::Notice(text) => {
-                let f = json!({"type": "notice", "text": text});
+                let f = ServerMsg::Notice { text };
                 for c in self.conns.iter().flatten() {
-                    c.send_json(&f);
+                    c.send_msg(&f);
                 }
             }
         }
@@ -490,9 +493,11 @@ impl MatchActor {
                     if let Some(h) = &self.notices {
                         let _ = h.send(ActorNotice::SeatNeedsBot { match_id: self.id.clone(), seat });
                     }
-                    let f = json!({"type": "notice", "text": format!("{} left; a bot takes their seat so you can finish.", self.seats[seat].name)});
+                    let f = ServerMsg::Notice {
+                        text: format!("{} left; a bot takes their seat so you can finish.", self.seats[seat].name),
+                    };
                     for c in self.conns.iter().flatten() {
-                        c.send_json(&f);
+                        c.send_msg(&f);
                     }
                 }
             }
@@ -562,15 +567,15 @@ impl MatchActor {
 
     /// The state frame of a seat; `all_offers` = the whole offer history (on attach), else the
     /// window of [`crate::runtime::view::OFFER_WINDOW`] newest offers and every standing one.
-    fn view(&mut self, seat: usize, now: Millis, all_offers: bool) -> Value {
+    fn view(&mut self, seat: usize, now: Millis, all_offers: bool) -> ServerMsg {
         let dropout = self.dropout_info(seat, now);
         let results = self.results_cache.as_ref().map(|r| results_for_seat(r, seat, self.reveal));
         state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results.as_ref(), now, all_offers)
     }
 
-    fn send_to(&self, seat: usize, frame: &Value) {
+    fn send_to(&self, seat: usize, frame: &ServerMsg) {
         if let Some(c) = &self.conns[seat] {
-            c.send_json(frame);
+            c.send_msg(frame);
         }
     }
 
@@ -590,13 +595,15 @@ impl MatchActor {
             self.state.apply(e);
             match &e.kind {
                 EventKind::Coached { seat, rule, text } => {
-                    private.push((*seat, json!({"type": "coach", "rule": rule, "text": text, "at": e.at})));
+                    private.push((
+                        *seat,
+                        ServerMsg::Coach(CoachView { rule: rule.clone(), text: text.clone(), at: e.at }),
+                    ));
                 }
                 EventKind::Chat { .. } | EventKind::Icebreaker { .. } | EventKind::Disclosed { .. } => {
                     if let Some(line) = self.state.chat.last() {
-                        let mut f = chat_json(line, &self.seats);
-                        f["type"] = json!("chat");
-                        chat_frames.push(axum::extract::ws::Utf8Bytes::from(f.to_string()));
+                        let f = ServerMsg::Chat(chat_line(line, &self.seats));
+                        chat_frames.push(axum::extract::ws::Utf8Bytes::from(f.encode()));
                     }
                 }
                 _ => state_changed = true,

@@ -137,6 +137,11 @@ impl Outbox {
         self.send(Utf8Bytes::from(frame.to_string()));
     }
 
+    /// Queues a typed frame.
+    pub fn send_msg(&self, frame: &crate::wire::ServerMsg) {
+        self.send(Utf8Bytes::from(frame.encode()));
+    }
+
     /// Whether the connection has gone.
     pub fn is_closed(&self) -> bool {
         self.tx.is_closed()

@@ -7,6 +7,10 @@ use crate::core::scenario::Scenario;
 use crate::core::scoring::{analyse_outcome, issue_type, nash_package, package_points, pareto_frontier, Package};
 use crate::core::survey::QUESTIONS;
 use crate::core::trust::MIN_RATERS_SHOWN;
+use crate::wire::{
+    ChatLineView, CoachView, IssueRef, OfferView, PlayerView, PublicIssue, PublicScenario, RoleRef, ServerMsg,
+    StateView, SurveyView, WalkedAway, YouView,
+};
 use serde_json::{json, Map, Value};
 
 /// Per-seat facts the core does not hold: names, bots, who is connected and when each went away.
@@ -82,8 +86,8 @@ fn points_json(s: &Scenario, role: usize) -> Value {
     Value::Object(m)
 }
 
-fn role_json(s: &Scenario, role: usize) -> Value {
-    json!({ "id": s.roles[role].id, "name": s.roles[role].name })
+fn role_ref(s: &Scenario, role: usize) -> RoleRef {
+    RoleRef { id: s.roles[role].id.clone(), name: s.roles[role].name.clone() }
 }
 
 fn outcome_json(s: &Scenario, o: &Outcome) -> Value {
@@ -94,7 +98,7 @@ fn outcome_json(s: &Scenario, o: &Outcome) -> Value {
     }
 }
 
-/// Who walked away, if someone did: `{seat, name}`.
+/// Who walked away, if someone did: `{seat, name}` (in the results reveal).
 fn walked_away_json(m: &Match, seats: &[SeatInfo]) -> Value {
     match m.walked_away {
         Some(w) => json!({"seat": w, "name": seats.get(w).map(|x| x.name.as_str()).unwrap_or("")}),
@@ -103,31 +107,45 @@ fn walked_away_json(m: &Match, seats: &[SeatInfo]) -> Value {
 }
 
 /// One chat line as sent to clients.
-pub fn chat_json(line: &ChatLine, seats: &[SeatInfo]) -> Value {
+pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
     let name = line.seat.and_then(|s| seats.get(s)).map(|s| s.name.as_str()).unwrap_or("Parley");
     let kind = match (line.seat, line.disclosure) {
         (None, _) => "icebreaker",
         (_, true) => "disclosure",
         _ => "message",
     };
-    json!({ "seat": line.seat, "name": name, "text": line.text, "at": line.at, "phase": line.phase, "kind": kind })
+    ChatLineView {
+        seat: line.seat,
+        name: name.to_string(),
+        text: line.text.clone(),
+        at: line.at,
+        phase: line.phase,
+        kind,
+    }
 }
 
 /// The `chat_history` frame.
-pub fn chat_history(m: &Match, seats: &[SeatInfo]) -> Value {
-    json!({ "type": "chat_history", "lines": m.chat.iter().map(|l| chat_json(l, seats)).collect::<Vec<_>>() })
+pub fn chat_history(m: &Match, seats: &[SeatInfo]) -> ServerMsg {
+    ServerMsg::ChatHistory { lines: m.chat.iter().map(|l| chat_line(l, seats)).collect() }
 }
 
 /// Public part of the scenario: summary and issues with options, no points.
-pub fn public_scenario(s: &Scenario) -> Value {
-    json!({
-        "id": s.id,
-        "title": s.title,
-        "summary": s.summary,
-        "issues": s.issues.iter().map(|i| json!({
-            "id": i.id, "name": i.name, "description": i.description, "options": i.options,
-        })).collect::<Vec<_>>(),
-    })
+pub fn public_scenario(s: &Scenario) -> PublicScenario {
+    PublicScenario {
+        id: s.id.clone(),
+        title: s.title.clone(),
+        summary: s.summary.clone(),
+        issues: s
+            .issues
+            .iter()
+            .map(|i| PublicIssue {
+                id: i.id.clone(),
+                name: i.name.clone(),
+                description: i.description.clone(),
+                options: i.options.clone(),
+            })
+            .collect(),
+    }
 }
 
 /// Offers a `state` frame carries after the first: the newest this many, plus every standing
@@ -146,80 +164,80 @@ pub fn state_for(
     results: Option<&Value>,
     now: Millis,
     all_offers: bool,
-) -> Value {
+) -> ServerMsg {
     let s = &*m.config.scenario;
-    let you = json!({
-        "seat": seat,
-        "name": seats[seat].name,
-        "role": role_json(s, seat),
-        "brief": s.roles[seat].brief,
-        "batna": s.roles[seat].batna,
-        "points": points_json(s, seat),
-        "max_points": s.role_range(seat).1,
-        "guessed_priorities": m.prep_guess[seat].is_some(),
+    let you = YouView {
+        seat,
+        name: seats[seat].name.clone(),
+        role: role_ref(s, seat),
+        brief: s.roles[seat].brief.clone(),
+        batna: s.roles[seat].batna,
+        points: s.issues.iter().map(|i| (i.id.clone(), i.points[seat].clone())).collect(),
+        max_points: s.role_range(seat).1,
+        guessed_priorities: m.prep_guess[seat].is_some(),
         // Coaching nudges are private: each seat sees only its own.
-        "coaching": m.coached.iter().filter(|c| c.0 == seat)
-            .map(|c| json!({"rule": c.1, "text": c.2, "at": c.3})).collect::<Vec<_>>(),
-    });
-    let players: Vec<Value> = (0..m.seats)
-        .map(|i| {
-            let mut p = json!({
-                "seat": i,
-                "name": seats[i].name,
-                "role": role_json(s, i),
-                "online": seats[i].online,
-                "ready": m.ready[i],
-                "survey_done": m.survey[i].is_some(),
-            });
-            if let Some(g) = seats[i].gone_since {
-                p["gone_since"] = json!(g);
-            }
-            p
+        coaching: m
+            .coached
+            .iter()
+            .filter(|c| c.0 == seat)
+            .map(|c| CoachView { rule: c.1.clone(), text: c.2.clone(), at: c.3 })
+            .collect(),
+    };
+    let players = (0..m.seats)
+        .map(|i| PlayerView {
+            seat: i,
+            name: seats[i].name.clone(),
+            role: role_ref(s, i),
+            online: seats[i].online,
+            ready: m.ready[i],
+            survey_done: m.survey[i].is_some(),
+            gone_since: seats[i].gone_since,
         })
         .collect();
     let recent = m.offers.len().saturating_sub(OFFER_WINDOW);
-    let offers: Vec<Value> = m
+    let offers = m
         .offers
         .iter()
         .enumerate()
         .filter(|(i, o)| all_offers || *i >= recent || o.status == crate::core::game::OfferStatus::Standing)
-        .map(|(_, o)| {
-            json!({
-                "id": o.id, "seat": o.seat, "at": o.at, "package": package_json(s, &o.package),
-                "status": o.status, "accepted_by": o.accepted_by,
-                "value_to_you": package_points(s, &o.package)[seat],
-            })
+        .map(|(_, o)| OfferView {
+            id: o.id,
+            seat: o.seat,
+            at: o.at,
+            package: s.issues.iter().zip(&o.package).map(|(i, &x)| (i.id.clone(), x)).collect(),
+            status: o.status,
+            accepted_by: o.accepted_by.clone(),
+            value_to_you: package_points(s, &o.package)[seat],
         })
         .collect();
-    let survey = (m.phase == Phase::Survey).then(|| {
-        json!({
-            "questions": QUESTIONS,
-            "issues": s.issues.iter().map(|i| json!({"id": i.id, "name": i.name})).collect::<Vec<_>>(),
-            "answered": m.survey[seat].is_some(),
-        })
+    let survey = (m.phase == Phase::Survey).then(|| SurveyView {
+        questions: QUESTIONS,
+        issues: s.issues.iter().map(|i| IssueRef { id: i.id.clone(), name: i.name.clone() }).collect(),
+        answered: m.survey[seat].is_some(),
     });
-    json!({
-        "type": "state",
-        "server_time": now,
-        "match_id": match_id,
-        "phase": m.phase,
-        "phase_started": m.phase_started,
-        "deadline": m.deadline,
-        "paused": m.paused_at.is_some(),
-        "paused_at": m.paused_at,
-        "allowed_actions": m.allowed_actions(seat),
-        "scenario": public_scenario(s),
-        "you": you,
-        "players": players,
-        "offers": offers,
-        "offers_complete": all_offers || recent == 0,
-        "offers_total": m.offers.len(),
-        "outcome": m.outcome.as_ref().map(|o| outcome_json(s, o)),
-        "walked_away": walked_away_json(m, seats),
-        "survey": survey,
-        "results": if m.phase == Phase::Results { results.cloned() } else { None },
-        "dropout": dropout.cloned(),
-    })
+    ServerMsg::State(Box::new(StateView {
+        server_time: now,
+        match_id: match_id.to_string(),
+        phase: m.phase,
+        phase_started: m.phase_started,
+        deadline: m.deadline,
+        paused: m.paused_at.is_some(),
+        paused_at: m.paused_at,
+        allowed_actions: m.allowed_actions(seat),
+        scenario: public_scenario(s),
+        you,
+        players,
+        offers,
+        offers_complete: all_offers || recent == 0,
+        offers_total: m.offers.len(),
+        outcome: m.outcome.as_ref().map(|o| outcome_json(s, o)),
+        walked_away: m
+            .walked_away
+            .map(|w| WalkedAway { seat: w, name: seats.get(w).map(|x| x.name.clone()).unwrap_or_default() }),
+        survey,
+        results: if m.phase == Phase::Results { results.cloned() } else { None },
+        dropout: dropout.cloned(),
+    }))
 }
 
 /// The reveal shown in results: every role's points, the outcome against the frontier, feedback.
