@@ -9,22 +9,19 @@
 //! - [`runtime`]: sessions, pairing, one actor task per match, timers, connections;
 //! - [`http`]: the axum router (WebSocket, static client, session API);
 //! - [`bots`]: server-side negotiators that play over the same WebSocket interface as people;
-//! - [`cli`]: the `parley` command line; [`bench`]: `parley bench`.
+//!
+//! The `parley` binary (`server/cli/`) and the tools it runs (`parley-tools`, `server/tools/`:
+//! benchmarks, evaluation, tagger training) sit outside this library and cannot be reached from it.
 
-pub mod bench;
 pub mod bots;
-pub mod cli;
 pub use parley_core as core;
 pub mod csv_rows;
 pub mod error;
-pub mod eval;
 pub mod http;
-pub mod httpclient;
 pub mod limits;
 pub mod net;
 pub mod protocol;
 pub mod report;
 pub mod runtime;
 pub mod store;
-pub mod tagger;
 pub mod wire;

@@ -18,7 +18,7 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// The repository root.
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
 /// A running server process.
@@ -136,7 +136,7 @@ fn spawn(db: &std::path::Path, extra: &[String]) -> (Child, String) {
 }
 
 async fn http(addr: &str, method: &str, path: &str, body: Option<Value>, headers: &[(&str, &str)]) -> (u16, Value) {
-    parley::httpclient::request(addr, method, path, body.as_ref(), headers).await.expect("http request")
+    parley_tools::httpclient::request(addr, method, path, body.as_ref(), headers).await.expect("http request")
 }
 
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;

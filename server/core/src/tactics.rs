@@ -800,7 +800,7 @@ impl Tagger {
         self.weights.len()
     }
 
-    /// Parses a weights file (the format `parley tagger train` writes; see `server/src/tagger/`):
+    /// Parses a weights file (the format `parley tagger train` writes; see `server/tools/src/tagger/`):
     /// `#` provenance lines, then tab-separated records `version 1`, `group <g> <scale> <idf|raw>`,
     /// `bias b0..b9`, `threshold t0..t9`, and one `f <g> <key> <idf> <w0 … w9>` per feature (weights in
     /// thousandths, space-separated, in [`LABELS`] order; none when all are zero).

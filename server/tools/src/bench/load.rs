@@ -189,29 +189,32 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let db = dir.join("bench.db");
     let scen = a.scenarios.display().to_string();
-    let (mut server, addr) = spawn(a.server_exe.as_deref(), &[
-        "serve",
-        "--addr",
-        "127.0.0.1:0",
-        "--db",
-        &db.display().to_string(),
-        "--scenarios",
-        &scen,
-        "--practice-bot-after",
-        "0",
-        // Every simulated player comes from 127.0.0.1: the per-address limits (meant for one
-        // school's router) would refuse most of them, so the bench lifts them.
-        "--max-connections-per-ip",
-        "1000000",
-        "--ws-connects-per-minute",
-        "100000000",
-        "--code-lookups-per-minute",
-        "100000000",
-        "--sessions-per-hour",
-        "100000000",
-        "--max-players-per-session",
-        "1000000",
-    ])?;
+    let (mut server, addr) = spawn(
+        a.server_exe.as_deref(),
+        &[
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--db",
+            &db.display().to_string(),
+            "--scenarios",
+            &scen,
+            "--practice-bot-after",
+            "0",
+            // Every simulated player comes from 127.0.0.1: the per-address limits (meant for one
+            // school's router) would refuse most of them, so the bench lifts them.
+            "--max-connections-per-ip",
+            "1000000",
+            "--ws-connects-per-minute",
+            "100000000",
+            "--code-lookups-per-minute",
+            "100000000",
+            "--sessions-per-hour",
+            "100000000",
+            "--max-players-per-session",
+            "1000000",
+        ],
+    )?;
     println!(
         "load: {} connections ({} matches), one chat per player every {} ms, {} s warm-up + {} s measured; server pid {} on {addr} with the SQLite event log at {}",
         a.connections,

@@ -1,5 +1,0 @@
-//! The `parley` binary: see `parley --help`.
-
-fn main() -> std::process::ExitCode {
-    parley::cli::main()
-}
