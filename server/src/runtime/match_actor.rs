@@ -159,10 +159,7 @@ impl MatchHandle {
 /// Mailbox size per match.
 pub const MAILBOX: usize = 256;
 
-/// Current Unix time in milliseconds (the runtime's one clock).
-pub fn now_ms() -> Millis {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as Millis).unwrap_or(0)
-}
+pub use crate::runtime::clock::now_ms;
 
 /// The actor's state.
 pub struct MatchActor {
@@ -639,5 +636,76 @@ impl MatchActor {
     /// A receiver of this match's summaries, for its handle.
     pub fn summaries(&self) -> watch::Receiver<MatchSummary> {
         self.summary_tx.subscribe()
+    }
+}
+
+/// The actor in-process, with tokio's time paused: deadlines and grace periods of minutes pass
+/// in milliseconds, and nothing waits on the wall clock.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::game::{ImpasseReason, MatchConfig};
+    use crate::core::scenario::{load_file, PhaseDurations};
+
+    struct Running {
+        tx: mpsc::Sender<MatchMsg>,
+        summary: watch::Receiver<MatchSummary>,
+        dir: std::path::PathBuf,
+    }
+
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    /// A two-player campsite match without small talk, started, nobody connected.
+    fn start(name: &str, bargaining: u64, dropout: DropoutPolicy, grace: u64) -> Running {
+        let dir = std::env::temp_dir().join(format!("parley-actor-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (store, _) = Store::open(&dir.join("t.db")).unwrap();
+        let scenario = load_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/campsite.toml"));
+        let config = MatchConfig {
+            scenario: Arc::new(scenario.unwrap()),
+            durations: PhaseDurations { prep: 0, small_talk: 0, bargaining, survey: 600 },
+            small_talk: false,
+            icebreaker: None,
+        };
+        let names = vec![("Ana".to_string(), false), ("Ben".to_string(), false)];
+        let phrases = Arc::new(Phrases::bundled());
+        let actor = MatchActor::new(name.into(), Match::new(config), names, store, dropout, grace, phrases, now_ms());
+        let summary = actor.summaries();
+        let (tx, rx) = mpsc::channel(MAILBOX);
+        tokio::spawn(actor.run(rx, true));
+        Running { tx, summary, dir }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_bargaining_deadline_ends_in_an_impasse_in_virtual_time() {
+        let real = std::time::Instant::now();
+        let t0 = now_ms();
+        let mut m = start("deadline", 600, DropoutPolicy::Wait, 60);
+        let s = m.summary.wait_for(|s| s.phase == Phase::Survey).await.unwrap().clone();
+        assert_eq!(s.outcome, Some(Outcome::Impasse { reason: ImpasseReason::Deadline }));
+        assert!(now_ms() - t0 >= 600_000, "ten minutes of bargaining passed on the runtime's clock");
+        assert!(real.elapsed() < Duration::from_secs(10), "and not on the wall clock: {:?}", real.elapsed());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_player_gone_past_the_grace_period_abandons_the_match_and_not_before() {
+        let mut m = start("grace", 3600, DropoutPolicy::Abandon, 120);
+        m.summary.wait_for(|s| s.phase == Phase::Bargaining).await.unwrap();
+        let (ana, _ana_rx) = Outbox::new();
+        let (ben, _ben_rx) = Outbox::new();
+        let ben_id = ben.id;
+        m.tx.send(MatchMsg::Attach { seat: 0, outbox: ana }).await.unwrap();
+        m.tx.send(MatchMsg::Attach { seat: 1, outbox: ben }).await.unwrap();
+        let left = now_ms();
+        m.tx.send(MatchMsg::Detach { seat: 1, conn: ben_id }).await.unwrap();
+        let s = m.summary.wait_for(|s| s.outcome.is_some()).await.unwrap().clone();
+        assert!(matches!(s.outcome, Some(Outcome::Abandoned { .. })), "{:?}", s.outcome);
+        let waited = now_ms() - left;
+        assert!((120_000..180_000).contains(&waited), "abandoned {waited} ms after Ben left (grace 120 s)");
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod bots;
+pub mod clock;
 pub mod connection;
 pub mod facilitator;
 pub mod match_actor;
