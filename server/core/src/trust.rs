@@ -21,16 +21,51 @@ pub const MIN_RATERS_SHOWN: usize = 3;
 /// Turns after a disclosure or concession within which an answer in kind counts as reciprocity.
 pub const RECIPROCITY_WINDOW: usize = 4;
 
+/// A behaviour signal the index weighs (its count is [`PlayerSignals::count`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// Chat messages in small talk.
+    SmallTalkMessages,
+    /// Messages with a question mark, before and during bargaining.
+    Questions,
+    /// Messages with an acknowledgment phrase.
+    Acknowledgments,
+    /// Checked statements found true.
+    TrueDisclosures,
+    /// Disclosures and concessions answered in kind.
+    Reciprocated,
+    /// Checked statements found misleading.
+    MisleadingDisclosures,
+    /// Messages with a pressure phrase.
+    Pressure,
+}
+
+impl Signal {
+    /// Its name in results and docs (`small_talk_messages`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::SmallTalkMessages => "small_talk_messages",
+            Signal::Questions => "questions",
+            Signal::Acknowledgments => "acknowledgments",
+            Signal::TrueDisclosures => "true_disclosures",
+            Signal::Reciprocated => "reciprocated",
+            Signal::MisleadingDisclosures => "misleading_disclosures",
+            Signal::Pressure => "pressure",
+        }
+    }
+}
+
 /// The behaviour index: `50 + Σ weight × min(count, cap)`, clamped to 0..100.
-/// `(signal, weight, cap)`; a cap of `usize::MAX` means uncapped.
-pub const BEHAVIOUR_WEIGHTS: &[(&str, f64, usize)] = &[
-    ("small_talk_messages", 1.0, 10),
-    ("questions", 2.0, 8),
-    ("acknowledgments", 3.0, 5),
-    ("true_disclosures", 4.0, 4),
-    ("reciprocated", 3.0, 5),
-    ("misleading_disclosures", -8.0, usize::MAX),
-    ("pressure", -5.0, usize::MAX),
+/// `(signal, weight, cap)`; a cap of `usize::MAX` means uncapped. A new signal is a [`Signal`]
+/// variant, its count in [`PlayerSignals::count`] (the compiler asks for it) and a row here.
+pub const BEHAVIOUR_WEIGHTS: &[(Signal, f64, usize)] = &[
+    (Signal::SmallTalkMessages, 1.0, 10),
+    (Signal::Questions, 2.0, 8),
+    (Signal::Acknowledgments, 3.0, 5),
+    (Signal::TrueDisclosures, 4.0, 4),
+    (Signal::Reciprocated, 3.0, 5),
+    (Signal::MisleadingDisclosures, -8.0, usize::MAX),
+    (Signal::Pressure, -5.0, usize::MAX),
 ];
 
 /// Phrase lists for the acknowledgment and pressure signals.
@@ -184,24 +219,23 @@ pub struct PlayerSignals {
 }
 
 impl PlayerSignals {
-    /// A signal's count by the name used in [`BEHAVIOUR_WEIGHTS`].
-    pub fn count(&self, name: &str) -> usize {
-        match name {
-            "small_talk_messages" => self.small_talk_messages,
-            "questions" => self.questions_before + self.questions_during,
-            "acknowledgments" => self.acknowledgments,
-            "true_disclosures" => self.true_disclosures,
-            "reciprocated" => self.reciprocated,
-            "misleading_disclosures" => self.misleading_disclosures,
-            "pressure" => self.pressure,
-            _ => 0,
+    /// A signal's count.
+    pub fn count(&self, signal: Signal) -> usize {
+        match signal {
+            Signal::SmallTalkMessages => self.small_talk_messages,
+            Signal::Questions => self.questions_before + self.questions_during,
+            Signal::Acknowledgments => self.acknowledgments,
+            Signal::TrueDisclosures => self.true_disclosures,
+            Signal::Reciprocated => self.reciprocated,
+            Signal::MisleadingDisclosures => self.misleading_disclosures,
+            Signal::Pressure => self.pressure,
         }
     }
 
     /// The behaviour index and each signal's contribution.
     pub fn behaviour_index(&self) -> (f64, Vec<(&'static str, f64)>) {
         let parts: Vec<(&'static str, f64)> =
-            BEHAVIOUR_WEIGHTS.iter().map(|&(name, w, cap)| (name, w * self.count(name).min(cap) as f64)).collect();
+            BEHAVIOUR_WEIGHTS.iter().map(|&(sig, w, cap)| (sig.name(), w * self.count(sig).min(cap) as f64)).collect();
         let total = 50.0 + parts.iter().map(|p| p.1).sum::<f64>();
         (total.clamp(0.0, 100.0), parts)
     }
