@@ -275,6 +275,14 @@ async fn sessions_can_be_created_from_the_command_line() {
         String::from_utf8_lossy(&bad.stderr).contains("unknown")
             || String::from_utf8_lossy(&bad.stderr).contains("no scenario")
     );
+    // A setting outside its values is refused by the command line itself, naming the values.
+    let typo = std::process::Command::new(env!("CARGO_BIN_EXE_parley"))
+        .args(["session", "create", "--server", &server.addr, "--scenario", "campsite", "--small-talk", "half"])
+        .output()
+        .unwrap();
+    assert!(!typo.status.success());
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(err.contains("split") && err.contains("none"), "{err}");
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 use crate::core::scenario::{load_file, scenario_files, Scenario};
 use crate::core::scoring::{analyse_scenario, ScenarioAnalysis};
 use clap::{Parser, Subcommand};
+use parley::runtime::session::{DropoutPolicy, Pairing, Reveal, SmallTalkTreatment};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -68,21 +69,24 @@ pub struct SessionCreateArgs {
     /// A title for the facilitator's list.
     #[arg(long, default_value = "")]
     pub title: String,
-    /// Small-talk treatment: all, none or split.
-    #[arg(long, default_value = "all")]
-    pub small_talk: String,
-    /// Pairing: auto or facilitator.
-    #[arg(long, default_value = "auto")]
-    pub pairing: String,
-    /// What results reveal: all or scores.
-    #[arg(long, default_value = "all")]
-    pub reveal: String,
-    /// Dropout policy: wait or abandon.
-    #[arg(long, default_value = "wait")]
-    pub dropout: String,
+    /// Small-talk treatment (`split`: half the matches skip small talk).
+    #[arg(long, value_enum, default_value_t)]
+    pub small_talk: SmallTalkTreatment,
+    /// Pairing.
+    #[arg(long, value_enum, default_value_t)]
+    pub pairing: Pairing,
+    /// What results reveal.
+    #[arg(long, value_enum, default_value_t)]
+    pub reveal: Reveal,
+    /// What happens when a player stays away past the grace period.
+    #[arg(long, value_enum, default_value_t)]
+    pub dropout: DropoutPolicy,
     /// Seconds a disconnected player may take to come back.
-    #[arg(long, default_value_t = 120)]
+    #[arg(long, default_value_t = parley::runtime::session::default_grace())]
     pub grace_seconds: u64,
+    /// Live coaching nudges for the players (off in classes unless given).
+    #[arg(long)]
+    pub coaching: bool,
     /// Phase durations in seconds as prep,small_talk,bargaining,survey (the scenario's when absent).
     #[arg(long, value_delimiter = ',')]
     pub durations: Option<Vec<u64>>,
@@ -243,7 +247,7 @@ fn list(dir: &std::path::Path) -> ExitCode {
 fn create_session(a: SessionCreateArgs) -> ExitCode {
     let mut body = serde_json::json!({
         "scenario": a.scenario, "title": a.title, "small_talk": a.small_talk, "pairing": a.pairing,
-        "reveal": a.reveal, "dropout": a.dropout, "grace_seconds": a.grace_seconds,
+        "reveal": a.reveal, "dropout": a.dropout, "grace_seconds": a.grace_seconds, "coaching": a.coaching,
     });
     if let Some(d) = &a.durations {
         if d.len() != 4 {

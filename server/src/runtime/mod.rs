@@ -39,10 +39,10 @@ pub struct ServeArgs {
     #[arg(long, env = "PARLEY_ADMIN_KEY")]
     pub admin_key: Option<String>,
     /// Seconds someone waits alone in the practice pool before a bot is offered (0 = never).
-    #[arg(long, env = "PARLEY_PRACTICE_BOT_AFTER", default_value_t = 30)]
+    #[arg(long, env = "PARLEY_PRACTICE_BOT_AFTER", default_value_t = app::BotSettings::default().practice_after)]
     pub practice_bot_after: u64,
     /// Milliseconds between a server bot's actions.
-    #[arg(long, env = "PARLEY_BOT_PACE_MS", default_value_t = 1500)]
+    #[arg(long, env = "PARLEY_BOT_PACE_MS", default_value_t = app::BotSettings::default().pace_ms)]
     pub bot_pace_ms: u64,
     /// fsync every commit (SQLite synchronous=FULL): events survive a power loss too, not only a crash.
     #[arg(long, env = "PARLEY_FSYNC")]

@@ -53,8 +53,9 @@ impl SessionKind {
 }
 
 /// Which matches get a small-talk phase (the A/B treatment).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum SmallTalkTreatment {
     /// Every match.
     #[default]
@@ -66,8 +67,9 @@ pub enum SmallTalkTreatment {
 }
 
 /// What happens when a player stays away past the grace period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum DropoutPolicy {
     /// Keep waiting; the counterpart sees for how long.
     #[default]
@@ -79,8 +81,9 @@ pub enum DropoutPolicy {
 }
 
 /// How players are put into matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum Pairing {
     /// First come, first served, as soon as enough people wait.
     #[default]
@@ -90,8 +93,9 @@ pub enum Pairing {
 }
 
 /// What the results phase reveals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum Reveal {
     /// Every role's brief and points table.
     #[default]
@@ -132,7 +136,8 @@ pub struct SessionSettings {
     pub coaching: Option<bool>,
 }
 
-fn default_grace() -> u64 {
+/// The default grace period, seconds (one source for the settings and the command line).
+pub fn default_grace() -> u64 {
     120
 }
 
