@@ -194,6 +194,20 @@ export class Connection {
     this.open();
   }
 
+  /** Stops for good: no reconnecting (a refused facilitator link). */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.stopPing();
+    if (this.ws) {
+      try {
+        this.ws.close();
+      } catch {
+        /* ignore */
+      }
+    }
+  }
+
   /** Takes the seat back after another tab replaced this one ("use this tab"). */
   resume() {
     this.stopped = false;

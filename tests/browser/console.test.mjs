@@ -604,3 +604,32 @@ test('on a 390 px phone the console scrolls its tables inside their boxes, never
     await run.close();
   }
 });
+
+test('the console shares the player page connection: a cut link shows "lost" and comes back live by itself', async () => {
+  const ctx = await browser.newContext({ viewport: DESKTOP });
+  const fac = await ctx.newPage();
+  const pageErrors = collectPageErrors([fac]);
+  try {
+    // Keep a handle on every WebSocket the page opens, to cut the live one as a dead Wi-Fi would.
+    await fac.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.__sockets = [];
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          window.__sockets.push(this);
+        }
+      };
+    });
+    const session = await createSession({ scenario: 'campsite', durations: FIVE_MINUTES });
+    await openConsole(fac, session);
+    const opened = await fac.evaluate(() => window.__sockets.length);
+    await fac.evaluate(() => window.__sockets[window.__sockets.length - 1].close());
+    await fac.locator('[data-testid="conn-status"][data-status="lost"]').waitFor();
+    await waitConsoleLive(fac);
+    assert.ok((await fac.evaluate(() => window.__sockets.length)) > opened, 'a new socket was opened');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await ctx.close();
+  }
+});
