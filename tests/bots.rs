@@ -1,9 +1,7 @@
 //! Bots play through the same WebSocket interface as people: bot against bot, four bots, a
 //! practice player offered a bot, a facilitator adding one, and a dropout handed to one.
 
-mod common;
-
-use common::{Client, Server};
+use crate::common::{Client, Server};
 use parley::bots::brain::Strategy;
 use parley::bots::client::{run_bot, BotConfig, Entry};
 use serde_json::json;

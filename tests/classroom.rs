@@ -2,9 +2,7 @@
 //! HTTP against the real server: the practice bot, seats kept and handed on, the small-talk
 //! split in preparation, two tabs, double clicks, and tournaments that avoid earlier pairs.
 
-mod common;
-
-use common::{package, slow, Client, Server};
+use crate::common::{package, slow, Client, Server};
 use serde_json::{json, Value};
 
 /// Creates a session over HTTP; returns (code, facilitator token).

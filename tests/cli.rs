@@ -1,12 +1,10 @@
 //! The `parley scenario` command line on the bundled scenarios and on broken files.
 
-mod common;
-
 use serde_json::Value;
 use std::process::Command;
 
 fn parley(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_parley")).args(args).current_dir(common::repo()).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_parley")).args(args).current_dir(crate::common::repo()).output().unwrap()
 }
 
 #[test]
@@ -57,7 +55,7 @@ fn check_prints_one_json_object_per_file_with_the_promised_fields() {
 fn a_broken_file_fails_with_its_name_and_field_and_never_panics() {
     let dir = std::env::temp_dir().join(format!("parley-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let good = std::fs::read_to_string(common::repo().join("scenarios/campsite.toml")).unwrap();
+    let good = std::fs::read_to_string(crate::common::repo().join("scenarios/campsite.toml")).unwrap();
     let cases = [
         ("short.toml", good.replacen("camper_north = [0, 5, 10, 15]", "camper_north = [0, 5, 10]", 1), "points"),
         ("float.toml", good.replacen("[0, 5, 10, 15]", "[0, 5.5, 10, 15]", 1), "line"),

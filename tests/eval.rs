@@ -3,8 +3,6 @@
 //! fixture is our own writing in the corpus's format; when the CaSiNo training split is present
 //! beside the repository (`../shared/data/casino/`), a slice of it is replayed too.
 
-mod common;
-
 use serde_json::Value;
 use std::process::Command;
 
@@ -21,7 +19,7 @@ fn eval(data: &std::path::Path, extra: &[&str]) -> Value {
 
 #[test]
 fn replayed_dialogues_give_the_corpus_points_and_are_read_for_tactics_and_trust() {
-    let r = eval(&common::repo().join("tests/fixtures/casino_sample.json"), &[]);
+    let r = eval(&crate::common::repo().join("tests/fixtures/casino_sample.json"), &[]);
     assert_eq!(r["dialogues"], 3, "{r}");
     assert_eq!(r["points_match"], 3, "a deal, a rejection then a walk-away, and a deal proposed by seat 1: {r}");
     assert_eq!(r["failures"].as_array().unwrap().len(), 0);
@@ -35,7 +33,7 @@ fn replayed_dialogues_give_the_corpus_points_and_are_read_for_tactics_and_trust(
 
 #[test]
 fn a_slice_of_the_casino_training_split_replays_exactly() {
-    let data = common::repo().parent().unwrap().join("shared/data/casino/casino_train.json");
+    let data = crate::common::repo().parent().unwrap().join("shared/data/casino/casino_train.json");
     if !data.exists() {
         eprintln!("skipped: {} is not here (it is not part of the repository)", data.display());
         return;

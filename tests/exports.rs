@@ -5,9 +5,7 @@
 //! matches.csv also carries ISO 8601 times beside its epoch milliseconds, and packages (there and
 //! in transcripts) are written with issue and option names.
 
-mod common;
-
-use common::{Client, Server};
+use crate::common::{Client, Server};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -259,7 +257,7 @@ async fn csv_exports_neutralise_formulas_and_carry_iso_times_and_names() {
             assert_eq!(parse_iso(&row[col(header, &format!("{epoch}_iso"))]), ms, "{epoch}_iso agrees: {row:?}");
         }
     }
-    let scenario = parley::core::scenario::load_file(&common::repo().join("scenarios/campsite.toml")).unwrap();
+    let scenario = parley::core::scenario::load_file(&crate::common::repo().join("scenarios/campsite.toml")).unwrap();
     let names_text: String =
         scenario.issues.iter().map(|i| format!("{}: {}", i.name, i.options[0])).collect::<Vec<_>>().join("; ");
     assert_eq!(

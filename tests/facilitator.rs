@@ -1,9 +1,7 @@
 //! The facilitator's powers over HTTP and WebSocket: every endpoint refuses without the
 //! session's token, each control works, and the debrief and exports come from the event log.
 
-mod common;
-
-use common::{Client, Server};
+use crate::common::{Client, Server};
 use serde_json::{json, Value};
 
 struct Session {

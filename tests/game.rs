@@ -1,9 +1,7 @@
 //! Whole matches against the real server over real WebSockets: deals, impasses, four parties,
 //! deadlines, reconnection, hidden information on raw frames, and bad input.
 
-mod common;
-
-use common::{package, slow, Client, Server};
+use crate::common::{package, slow, Client, Server};
 use parley::core::scenario::load_file;
 use parley::core::scoring::analyse_outcome;
 use serde_json::{json, Value};
@@ -38,7 +36,7 @@ async fn all_ready(players: &mut [(Client, Value)], next: &str) {
 async fn two_player_match_to_a_deal_keeps_hidden_information_hidden() {
     let server = Server::start();
     let code = server.session("campsite", slow(), json!({})).await;
-    let scenario = load_file(&common::repo().join("scenarios/campsite.toml")).unwrap();
+    let scenario = load_file(&crate::common::repo().join("scenarios/campsite.toml")).unwrap();
     let mut p = seated(&server, &code, 2).await;
     assert_eq!(p[0].1["phase"], "prep");
     assert_eq!(p[0].1["you"]["brief"], scenario.roles[0].brief.as_str());
@@ -143,7 +141,7 @@ async fn walk_away_and_deadline_both_end_in_impasse() {
     assert_eq!(st["outcome"], json!({"kind": "impasse", "reason": "deadline"}));
     let st = c.until_phase("results").await;
     let r = &st["results"];
-    let scenario = load_file(&common::repo().join("scenarios/campsite.toml")).unwrap();
+    let scenario = load_file(&crate::common::repo().join("scenarios/campsite.toml")).unwrap();
     assert_eq!(
         r["joint_value"],
         scenario.roles.iter().map(|r| r.batna).sum::<i64>(),
@@ -396,7 +394,7 @@ async fn disclosures_are_checked_and_verdicts_stay_hidden_until_results() {
     assert_eq!(status, 201);
     let code = created["code"].as_str().unwrap().to_string();
     let token = created["facilitator_token"].as_str().unwrap().to_string();
-    let scenario = load_file(&common::repo().join("scenarios/campsite.toml")).unwrap();
+    let scenario = load_file(&crate::common::repo().join("scenarios/campsite.toml")).unwrap();
     let ids: Vec<String> = scenario.issues.iter().map(|i| i.id.clone()).collect();
     let mut p = seated(&server, &code, 2).await;
     // Prep: both guess the other's priorities (seat 0 guesses exactly right, seat 1 backwards).

@@ -3,9 +3,7 @@
 //! limits kept with the player and the address rather than the connection, bounded work, and
 //! clean refusals.
 
-mod common;
-
-use common::{Client, Server};
+use crate::common::{Client, Server};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -213,7 +211,7 @@ async fn a_public_address_needs_an_admin_key_or_open() {
         .args(["serve", "--addr", "0.0.0.0:0", "--db"])
         .arg(dir.join("a.db"))
         .arg("--scenarios")
-        .arg(common::repo().join("scenarios"))
+        .arg(crate::common::repo().join("scenarios"))
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -224,7 +222,7 @@ async fn a_public_address_needs_an_admin_key_or_open() {
         .args(["serve", "--open", "--addr", "0.0.0.0:0", "--db"])
         .arg(dir.join("b.db"))
         .arg("--scenarios")
-        .arg(common::repo().join("scenarios"))
+        .arg(crate::common::repo().join("scenarios"))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -1,9 +1,7 @@
 //! Reading people (issue #11) through the real server: tactic tags on transcripts, private
 //! coaching nudges stored as events, and the behavioural trust estimate in results.
 
-mod common;
-
-use common::{package, Server};
+use crate::common::{package, Server};
 use serde_json::{json, Value};
 
 async fn create(server: &Server, body: Value) -> (String, String) {

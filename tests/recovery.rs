@@ -1,9 +1,7 @@
 //! Durability: a real server process killed with SIGKILL mid-match and restarted on the same
 //! database continues every match where it was, with the same deadlines.
 
-mod common;
-
-use common::{Client, Server};
+use crate::common::{Client, Server};
 use serde_json::json;
 
 #[tokio::test]
@@ -51,7 +49,7 @@ async fn matches_survive_kill_9_and_continue() {
 
 #[tokio::test]
 async fn with_fsync_too_a_killed_server_loses_nothing() {
-    let mut server = common::Server::start_with(&["--fsync"]);
+    let mut server = crate::common::Server::start_with(&["--fsync"]);
     let code = server
         .session("campsite", json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600}), json!({}))
         .await;

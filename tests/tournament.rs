@@ -1,9 +1,7 @@
 //! A whole 3-round tournament with 6 bot players over real WebSockets: nobody meets the same
 //! counterpart twice, everyone plays both roles, standings and exports cover every round.
 
-mod common;
-
-use common::Server;
+use crate::common::Server;
 use parley::bots::brain::Strategy;
 use parley::bots::client::{run_bot, BotConfig, Entry};
 use serde_json::{json, Value};

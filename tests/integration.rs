@@ -1,0 +1,17 @@
+//! Every integration test in one binary (one link instead of one per file): the real `parley`
+//! binary as a server process on port 0, driven over real WebSockets and HTTP. One module per
+//! area; `common` starts servers and speaks the protocol.
+
+mod common;
+
+mod bots;
+mod classroom;
+mod cli;
+mod eval;
+mod exports;
+mod facilitator;
+mod game;
+mod limits;
+mod reading;
+mod recovery;
+mod tournament;
