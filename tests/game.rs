@@ -503,3 +503,51 @@ async fn a_silent_connection_is_closed_and_the_counterpart_sees_it_go() {
     closed.await.unwrap();
     assert!(st["players"][1]["gone_since"].is_i64());
 }
+
+/// Polls `/healthz` until `matches_in_memory` is `n` (the server's own count, not a timer).
+async fn until_in_memory(server: &Server, n: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (_, h) = server.get("/healthz").await;
+        if h["matches_in_memory"] == n {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "matches in memory never became {n}: {h}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_finished_match_nobody_watches_leaves_memory_and_comes_back_for_its_players() {
+    let server = Server::start_with(&["--dormant-after", "1"]);
+    let code = server
+        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
+        .await;
+    let mut a = server.client().await;
+    let token = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
+    let mut b = server.client().await;
+    b.join(&code, "Ben").await;
+    let st = a.until_phase("bargaining").await;
+    a.send(json!({"type": "offer", "package": package(&st, |_| 1)})).await;
+    let offer = b.until("offer", |v| v["type"] == "state" && v["offers_total"] == 1).await;
+    b.send(json!({"type": "accept", "offer_id": offer["offers"][0]["id"]})).await;
+    for c in [&mut a, &mut b] {
+        c.until_phase("survey").await;
+        c.send(json!({"type": "skip_survey"})).await;
+    }
+    let before = a.until_phase("results").await;
+    until_in_memory(&server, 1).await;
+    a.close().await;
+    b.close().await;
+    // Finished and nobody connected: after --dormant-after its state leaves memory.
+    until_in_memory(&server, 0).await;
+    let (_, h) = server.get("/healthz").await;
+    assert_eq!(h["matches"], 1, "its handle and summary stay: {h}");
+    // Ana opens the link again: the match is reloaded from the store and shows the same results.
+    let mut a2 = Client::connect(&server.ws_url()).await;
+    a2.send(json!({"type": "hello", "version": 1, "token": token})).await;
+    let again = a2.until_phase("results").await;
+    assert_eq!(again["results"]["joint_value"], before["results"]["joint_value"]);
+    assert_eq!(again["outcome"], before["outcome"]);
+    until_in_memory(&server, 1).await;
+}

@@ -125,6 +125,7 @@ async fn healthz(State(app): State<Arc<App>>) -> Json<Value> {
         "status": "ok",
         "sessions": app.sessions.len(),
         "matches": app.matches.len(),
+        "matches_in_memory": app.live_matches.load(Ordering::Relaxed),
         "connections": app.connections.load(Ordering::Relaxed),
         "open_connections": app.conn_counter.open(),
         "max_connections": app.limits.max_connections,

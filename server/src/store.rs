@@ -146,13 +146,14 @@ pub struct Store {
 /// How long an opener waits for another process to let go of the database.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// The reader checkpoints the WAL after this long without a read.
-const CHECKPOINT_IDLE: std::time::Duration = std::time::Duration::from_millis(500);
+/// The reader checkpoints the WAL at least this often (between reads, never inside a commit).
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 const PRAGMAS: &str = "
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = NORMAL;
 PRAGMA wal_autocheckpoint = 0;
+PRAGMA journal_size_limit = 16777216;
 ";
 
 /// Schema steps, in order: step `i` brings `user_version` from `i` to `i + 1`. A file made before
@@ -328,24 +329,44 @@ fn lock_database(path: &Path, wait: std::time::Duration) -> Result<std::fs::File
     Ok(file)
 }
 
-/// Answers reads on its own connection; checkpoints the WAL when idle.
+/// Answers reads on its own connection, and checkpoints the WAL every [`CHECKPOINT_EVERY`]
+/// between reads (a steady stream of reads must not starve the checkpoints, or the WAL grows
+/// without bound).
 fn reader_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Read>) {
+    let mut last = std::time::Instant::now();
     loop {
-        match rx.recv_timeout(CHECKPOINT_IDLE) {
+        match rx.recv_timeout(CHECKPOINT_EVERY.saturating_sub(last.elapsed())) {
             Ok(Read::Match { match_id, reply }) => {
                 let _ = reply.send(read_tx(&conn, |c| match_events(c, &match_id)));
             }
             Ok(Read::Session { session, reply }) => {
                 let _ = reply.send(read_tx(&conn, |c| read_session(c, &session)));
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                // PASSIVE never waits for the writer: it copies what it can and leaves the rest.
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::warn!(error = %e, "WAL checkpoint failed");
-                }
-            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
         }
+        if last.elapsed() >= CHECKPOINT_EVERY {
+            checkpoint(&conn);
+            last = std::time::Instant::now();
+        }
+    }
+}
+
+/// WAL frames past which a checkpoint makes the writer start the WAL over.
+const WAL_RESTART_FRAMES: i64 = 1000;
+
+/// PASSIVE never waits for the writer: it copies what it can and leaves the rest. Under a steady
+/// stream of commits that never lets the WAL start over, so once it holds more than
+/// [`WAL_RESTART_FRAMES`] a RESTART checkpoint waits for the writer between two commits (briefly:
+/// the passive one has already copied nearly everything) and the next commit starts the WAL over.
+fn checkpoint(conn: &Connection) {
+    let passive = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(1));
+    let result = match passive {
+        Ok(frames) if frames > WAL_RESTART_FRAMES => conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())),
+        other => other.map(|_| ()),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "WAL checkpoint failed");
     }
 }
 

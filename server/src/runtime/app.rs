@@ -8,7 +8,9 @@ use crate::core::trust::Phrases;
 use crate::error::ErrorCode;
 use crate::limits::{AddressLimits, Limits};
 use crate::protocol::ProtocolError;
-use crate::runtime::match_actor::{now_ms, ActorNotice, MatchActor, MatchHandle, MAILBOX};
+use crate::runtime::match_actor::{
+    now_ms, ActorNotice, Exit, MatchActor, MatchHandle, MatchMsg, MatchSummary, MAILBOX,
+};
 use crate::runtime::session::{
     new_code, new_id, new_token, DropoutPolicy, Location, Player, Queue, Session, SessionKind, SessionSettings,
     SmallTalkTreatment,
@@ -22,6 +24,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use tokio::sync::mpsc;
+use tokio::sync::watch;
 
 pub use crate::core::text::MAX_NAME_CHARS;
 
@@ -64,6 +67,10 @@ pub struct App {
     pub bots: BotSettings,
     /// A connection silent for this long is closed (the heartbeat rule).
     pub idle_timeout: std::time::Duration,
+    /// A finished match nobody watches drops its state after this long (none: never).
+    pub dormant_after: Option<std::time::Duration>,
+    /// Matches whose state is in memory now (the others are dormant).
+    pub live_matches: AtomicUsize,
     /// What match actors report (a seat for a bot, a match finished).
     pub notices: tokio::sync::mpsc::UnboundedSender<ActorNotice>,
     /// What one client may make the server do.
@@ -85,6 +92,8 @@ pub struct AppSettings {
     pub idle_timeout: std::time::Duration,
     /// Limits per client and per player.
     pub limits: Limits,
+    /// A finished match nobody watches drops its state after this long (none: never).
+    pub dormant_after: Option<std::time::Duration>,
 }
 
 /// How the server's own bots behave.
@@ -126,7 +135,7 @@ impl App {
         phrases: Phrases,
         settings: AppSettings,
     ) -> Arc<App> {
-        let AppSettings { admin_key, bots, idle_timeout, limits } = settings;
+        let AppSettings { admin_key, bots, idle_timeout, limits, dormant_after } = settings;
         let address_limits = Arc::new(AddressLimits::new(&limits));
         let (notices, mut notices_rx) = tokio::sync::mpsc::unbounded_channel::<ActorNotice>();
         let scenarios: BTreeMap<String, Arc<Scenario>> =
@@ -147,6 +156,8 @@ impl App {
             bots,
             notices,
             idle_timeout,
+            dormant_after,
+            live_matches: AtomicUsize::new(0),
             limits,
             address_limits,
             conn_counter: Default::default(),
@@ -223,43 +234,35 @@ impl App {
         player
     }
 
-    fn restore_match(self: &Arc<Self>, row: MatchRow, events: &[crate::core::game::Event], now: i64) {
+    /// A match's actor rebuilt from its stored row and events (at start-up, or waking a dormant
+    /// match); none when its scenario or row cannot be read (logged).
+    fn actor_for(&self, row: &MatchRow, events: &[crate::core::game::Event], now: i64) -> Option<MatchActor> {
         let Some(scenario) = self.scenarios.get(&row.scenario).cloned() else {
             tracing::error!(match_id = %row.id, scenario = %row.scenario, "scenario of a stored match is missing; match not restored");
-            return;
+            return None;
         };
         let (Ok(cfg), Ok(seats)) =
             (serde_json::from_str::<StoredMatchConfig>(&row.config), serde_json::from_str::<Vec<String>>(&row.seats))
         else {
             tracing::error!(match_id = %row.id, "stored match unreadable; not restored");
-            return;
+            return None;
         };
         let session = self.sessions.get(&row.session).map(|s| s.clone());
         let (dropout, grace, reveal) = session
             .as_ref()
             .map(|s| (s.settings.dropout, s.settings.grace_seconds, s.settings.reveal))
             .unwrap_or_default();
-        let config = MatchConfig {
-            scenario: scenario.clone(),
-            durations: cfg.durations,
-            small_talk: cfg.small_talk,
-            icebreaker: cfg.icebreaker,
-        };
-        let state = Match::replay(config, events);
-        let mut names = Vec::new();
-        for (seat, pid) in seats.iter().enumerate() {
-            let p = self.players_by_id.get(pid).map(|p| p.clone());
-            names.push(p.as_ref().map(|p| (p.name.clone(), p.bot)).unwrap_or_else(|| ("?".into(), false)));
-            if let Some(p) = p {
-                *p.location.lock().expect("location") = Location::InMatch { match_id: row.id.clone(), seat };
-            }
-        }
-        if let Some(s) = &session {
-            s.queue.lock().expect("queue").matches_started += 1;
-        }
+        let config =
+            MatchConfig { scenario, durations: cfg.durations, small_talk: cfg.small_talk, icebreaker: cfg.icebreaker };
+        let names = seats
+            .iter()
+            .map(|pid| {
+                self.players_by_id.get(pid).map(|p| (p.name.clone(), p.bot)).unwrap_or_else(|| ("?".into(), false))
+            })
+            .collect();
         let actor = MatchActor::new(
             row.id.clone(),
-            state,
+            Match::replay(config, events),
             names,
             self.store.clone(),
             dropout,
@@ -271,16 +274,75 @@ impl App {
         .with_coaching(session.as_ref().is_some_and(|s| s.coaching()))
         .with_max_offers(self.limits.max_offers_per_match)
         .with_notices(self.notices.clone());
-        let (tx, rx) = mpsc::channel(MAILBOX);
-        let summary = actor.summaries();
+        Some(actor)
+    }
+
+    /// Restores a stored match at start-up: its handle, its players' places and its task. A
+    /// finished match starts dormant (its summary kept, its state dropped until someone needs it).
+    fn restore_match(self: &Arc<Self>, row: MatchRow, events: &[crate::core::game::Event], now: i64) {
+        let Some(actor) = self.actor_for(&row, events, now) else { return };
+        let seats: Vec<String> = serde_json::from_str(&row.seats).unwrap_or_default();
+        for (seat, pid) in seats.iter().enumerate() {
+            if let Some(p) = self.players_by_id.get(pid) {
+                *p.location.lock().expect("location") = Location::InMatch { match_id: row.id.clone(), seat };
+            }
+        }
+        let session = self.sessions.get(&row.session).map(|s| s.clone());
         if let Some(s) = &session {
+            s.queue.lock().expect("queue").matches_started += 1;
             s.match_ids.lock().expect("match ids").push(row.id.clone());
         }
+        let (tx, rx) = mpsc::channel(MAILBOX);
+        let summary = actor.summaries();
+        let finished = summary.borrow().phase == crate::core::game::Phase::Results;
+        let summary_tx = actor.summary_sender();
+        let scenario = self.scenarios.get(&row.scenario).cloned().expect("actor_for found it");
         self.matches.insert(
             row.id.clone(),
-            MatchHandle { id: row.id.clone(), session: row.session, scenario, tx, seats, summary },
+            MatchHandle { id: row.id.clone(), session: row.session.clone(), scenario, tx, seats, summary },
         );
-        tokio::spawn(actor.run(rx, events.is_empty()));
+        // With dormancy off, every match keeps its state, as before dormancy existed.
+        let actor = (!finished || self.dormant_after.is_none()).then_some(actor);
+        tokio::spawn(self.clone().match_task(row, actor, summary_tx, rx, events.is_empty()));
+    }
+
+    /// A match's one task for its whole life: its actor while the match is live, and only its
+    /// mailbox and summary while it is dormant (finished and idle for `dormant_after`); the
+    /// first message to a dormant match reloads it from the store.
+    async fn match_task(
+        self: Arc<Self>,
+        row: MatchRow,
+        mut actor: Option<MatchActor>,
+        summary: watch::Sender<MatchSummary>,
+        mut rx: mpsc::Receiver<MatchMsg>,
+        mut start: bool,
+    ) {
+        loop {
+            let mut first = None;
+            let live = match actor.take() {
+                Some(a) => a,
+                None => {
+                    let Some(msg) = rx.recv().await else { return };
+                    let events = match self.store.match_events(&row.id).await {
+                        Ok(e) => e,
+                        Err(e) => {
+                            tracing::error!(match_id = %row.id, error = %e, "could not reload a dormant match");
+                            continue;
+                        }
+                    };
+                    let Some(a) = self.actor_for(&row, &events, now_ms()) else { return };
+                    tracing::debug!(match_id = %row.id, "woken from dormancy");
+                    first = Some(msg);
+                    a.with_summary_sender(summary.clone())
+                }
+            };
+            self.live_matches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let exit = live.run_until(&mut rx, std::mem::take(&mut start), first, self.dormant_after).await;
+            self.live_matches.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+            if exit == Exit::Closed {
+                return;
+            }
+        }
     }
 
     async fn insert_session(
@@ -548,6 +610,7 @@ impl App {
             seats: serde_json::to_string(&seats).expect("seats serialise"),
             created_at: now_ms(),
         };
+        let row_copy = row.clone();
         if let Err(e) = self.store.insert_match(row).await {
             tracing::error!(error = %e, "could not store a new match; players go back to waiting");
             for pid in &seats {
@@ -592,7 +655,8 @@ impl App {
         self.matches.insert(id.clone(), handle);
         session.match_ids.lock().expect("match ids").push(id.clone());
         tracing::info!(match_id = %id, session = %session.code, scenario = %scenario_id, small_talk, "match started");
-        tokio::spawn(actor.run(rx, true));
+        let summary_tx = actor.summary_sender();
+        tokio::spawn(self.clone().match_task(row_copy, Some(actor), summary_tx, rx, true));
         for (seat, p) in players.iter().enumerate() {
             let Some(p) = p else { continue };
             let old = std::mem::replace(

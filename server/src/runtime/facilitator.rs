@@ -280,7 +280,9 @@ impl App {
     async fn control_matches(&self, s: &Session, match_id: Option<String>, c: Control) -> Result<usize, String> {
         let mut n = 0;
         for m in self.session_matches(&s.code) {
-            if match_id.as_ref().is_some_and(|id| *id != m.id) {
+            // A finished match refuses every control: asking would only wake it if dormant.
+            if match_id.as_ref().is_some_and(|id| *id != m.id) || m.summary().phase == crate::core::game::Phase::Results
+            {
                 continue;
             }
             let (reply, rx) = oneshot::channel();

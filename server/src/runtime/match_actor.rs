@@ -156,6 +156,15 @@ impl MatchHandle {
     }
 }
 
+/// Why an actor stopped running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Its mailbox closed: the match is gone.
+    Closed,
+    /// Finished and idle: its state may be dropped; the next message reloads it from the store.
+    Dormant,
+}
+
 /// Mailbox size per match.
 pub const MAILBOX: usize = 256;
 
@@ -266,12 +275,29 @@ impl MatchActor {
     }
 
     /// Runs the actor until its mailbox closes. `start` = open the match (a new match).
-    pub async fn run(mut self, mut rx: mpsc::Receiver<MatchMsg>, start: bool) {
+    pub async fn run(self, mut rx: mpsc::Receiver<MatchMsg>, start: bool) {
+        self.run_until(&mut rx, start, None, None).await;
+    }
+
+    /// Runs the actor with its mailbox, after handling `first` (a message that woke a dormant
+    /// match), until the mailbox closes ([`Exit::Closed`]) or, with `dormant_after`, the match is
+    /// finished and nobody has been connected or written for that long ([`Exit::Dormant`]: the
+    /// caller drops the actor's state and keeps the mailbox).
+    pub async fn run_until(
+        mut self,
+        rx: &mut mpsc::Receiver<MatchMsg>,
+        start: bool,
+        first: Option<MatchMsg>,
+        dormant_after: Option<Duration>,
+    ) -> Exit {
         if start {
             let evs = self.state.start();
             if let Err(e) = self.commit(evs).await {
                 tracing::error!(match_id = %self.id, error = %e, "cannot store the start of a match");
             }
+        }
+        if let Some(m) = first {
+            self.handle(m).await;
         }
         loop {
             let now = now_ms();
@@ -282,15 +308,35 @@ impl MatchActor {
                 continue;
             }
             self.check_dropouts(now).await;
-            let wake = self.next_wake(now);
+            let idle = self.state.phase == Phase::Results && self.conns.iter().all(Option::is_none);
+            let dormant = dormant_after.filter(|_| idle);
+            let wake = dormant.unwrap_or_else(|| self.next_wake(now));
             tokio::select! {
                 msg = rx.recv() => match msg {
                     Some(m) => self.handle(m).await,
-                    None => break,
+                    None => return Exit::Closed,
                 },
-                _ = tokio::time::sleep(wake) => {}
+                _ = tokio::time::sleep(wake) => {
+                    if dormant.is_some() {
+                        tracing::debug!(match_id = %self.id, "finished and idle: dormant");
+                        return Exit::Dormant;
+                    }
+                }
             }
         }
+    }
+
+    /// Publishes the summary on `tx` from now on (a match woken from dormancy keeps its handle's
+    /// channel).
+    pub fn with_summary_sender(mut self, tx: watch::Sender<MatchSummary>) -> Self {
+        tx.send_replace(self.summary());
+        self.summary_tx = tx;
+        self
+    }
+
+    /// The sender of this actor's summaries (to keep across dormancy).
+    pub fn summary_sender(&self) -> watch::Sender<MatchSummary> {
+        self.summary_tx.clone()
     }
 
     fn next_wake(&self, now: Millis) -> Duration {
@@ -690,6 +736,41 @@ mod tests {
         assert_eq!(s.outcome, Some(Outcome::Impasse { reason: ImpasseReason::Deadline }));
         assert!(now_ms() - t0 >= 600_000, "ten minutes of bargaining passed on the runtime's clock");
         assert!(real.elapsed() < Duration::from_secs(10), "and not on the wall clock: {:?}", real.elapsed());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_finished_match_nobody_watches_goes_dormant_after_ten_idle_minutes() {
+        let dir = std::env::temp_dir().join(format!("parley-actor-dormant-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (store, _) = Store::open(&dir.join("t.db")).unwrap();
+        let scenario = load_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/campsite.toml"));
+        let config = MatchConfig {
+            scenario: Arc::new(scenario.unwrap()),
+            durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 60, survey: 60 },
+            small_talk: false,
+            icebreaker: None,
+        };
+        let names = vec![("Ana".to_string(), false), ("Ben".to_string(), false)];
+        let actor = MatchActor::new(
+            "d1".into(),
+            Match::new(config),
+            names,
+            store,
+            DropoutPolicy::Wait,
+            60,
+            Arc::new(Phrases::bundled()),
+            now_ms(),
+        );
+        let mut summary = actor.summaries();
+        let (_tx, mut rx) = mpsc::channel(MAILBOX);
+        let t0 = now_ms();
+        let exit = actor.run_until(&mut rx, true, None, Some(Duration::from_secs(600))).await;
+        assert_eq!(exit, Exit::Dormant);
+        // Bargaining (60 s) and the survey (60 s) ran out, then ten idle minutes in results.
+        assert!(now_ms() - t0 >= 720_000, "{}", now_ms() - t0);
+        assert_eq!(summary.borrow_and_update().phase, Phase::Results, "the handle keeps the last summary");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test(start_paused = true)]

@@ -44,6 +44,10 @@ pub struct ServeArgs {
     /// Milliseconds between a server bot's actions.
     #[arg(long, env = "PARLEY_BOT_PACE_MS", default_value_t = app::BotSettings::default().pace_ms)]
     pub bot_pace_ms: u64,
+    /// Seconds a finished match nobody watches keeps its state in memory before it goes dormant
+    /// (reloaded from the store when someone needs it again); 0 = never.
+    #[arg(long, env = "PARLEY_DORMANT_AFTER", default_value_t = 600)]
+    pub dormant_after: u64,
     /// fsync every commit (SQLite synchronous=FULL): events survive a power loss too, not only a crash.
     #[arg(long, env = "PARLEY_FSYNC")]
     pub fsync: bool,
@@ -133,7 +137,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         limits.max_connections = most;
     }
     let settings =
-        app::AppSettings { admin_key: args.admin_key.clone(), bots, idle_timeout: idle, limits: limits.clone() };
+        app::AppSettings {
+            admin_key: args.admin_key.clone(),
+            bots,
+            idle_timeout: idle,
+            limits: limits.clone(),
+            dormant_after: (args.dormant_after > 0).then(|| std::time::Duration::from_secs(args.dormant_after)),
+        };
     let app = app::App::open(store, snapshot, scenarios, phrases, settings).await;
     let listener =
         tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;

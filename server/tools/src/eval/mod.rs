@@ -36,6 +36,10 @@ pub struct CasinoArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Keep the replay server's folder here (its database and the CaSiNo scenarios), e.g. to
+    /// start `parley serve` on hundreds of finished human negotiations.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
 }
 
 /// Precision, recall and F1 of one label.
@@ -121,7 +125,8 @@ fn run_inner(args: &CasinoArgs) -> Result<Report, String> {
     if let Some(n) = args.limit {
         dialogues.truncate(n);
     }
-    let dir = std::env::temp_dir().join(format!("parley-eval-{}", std::process::id()));
+    let dir =
+        args.keep.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("parley-eval-{}", std::process::id())));
     let scen = dir.join("scenarios");
     std::fs::create_dir_all(&scen).map_err(|e| e.to_string())?;
     for v in casino::all_values() {
@@ -134,7 +139,9 @@ fn run_inner(args: &CasinoArgs) -> Result<Report, String> {
     let results = rt.block_on(replay_all(&addr, &dialogues, args.concurrency.max(1)));
     let _ = server.kill();
     let _ = server.wait();
-    let _ = std::fs::remove_dir_all(&dir);
+    if args.keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(score(&dialogues, &results))
 }
 
