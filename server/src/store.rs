@@ -647,6 +647,26 @@ mod tests {
     }
 
     #[test]
+    fn the_readers_checkpoint_lets_the_wal_start_over() {
+        let (path, dir) = temp_db("wal");
+        let writer = Connection::open(&path).unwrap();
+        writer.execute_batch(PRAGMAS).unwrap();
+        // Truncate the WAL file whenever it starts over, so its size shows whether it did.
+        writer.execute_batch("PRAGMA journal_size_limit = 0; CREATE TABLE t (x INTEGER);").unwrap();
+        for i in 0..1500 {
+            writer.execute("INSERT INTO t VALUES (?1)", [i]).unwrap();
+        }
+        let wal = |p: &std::path::Path| std::fs::metadata(p.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0);
+        let grown = wal(&path);
+        assert!(grown > 1_000_000, "1,500 commits without an automatic checkpoint: {grown} bytes");
+        let reader = Connection::open(&path).unwrap();
+        checkpoint(&reader);
+        writer.execute("INSERT INTO t VALUES (0)", []).unwrap();
+        assert!(wal(&path) < 100_000, "the next commit started the WAL over: {} bytes", wal(&path));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn a_newer_schema_is_refused_and_one_database_has_one_writer() {
         let (path, dir) = temp_db("newer");
         {
