@@ -550,4 +550,26 @@ async fn a_finished_match_nobody_watches_leaves_memory_and_comes_back_for_its_pl
     assert_eq!(again["results"]["joint_value"], before["results"]["joint_value"]);
     assert_eq!(again["outcome"], before["outcome"]);
     until_in_memory(&server, 1).await;
+    a2.close().await;
+
+    // The finished match's summary is stored, so a restart restores it without replaying it...
+    let stored = || {
+        let db = rusqlite::Connection::open_with_flags(&server.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+        db.query_row("SELECT summary FROM matches", [], |r| r.get::<_, Option<String>>(0)).unwrap()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while stored().is_none() {
+        assert!(std::time::Instant::now() < deadline, "the summary was never stored");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(stored().unwrap().contains("\"results\""));
+    let mut server = server;
+    server.kill9_and_restart();
+    let (_, h) = server.get("/healthz").await;
+    assert_eq!((h["matches"].as_u64(), h["matches_in_memory"].as_u64()), (Some(1), Some(0)), "{h}");
+    // ...and Ana still finds her results there.
+    let mut a3 = Client::connect(&server.ws_url()).await;
+    a3.send(json!({"type": "hello", "version": 1, "token": token})).await;
+    let after = a3.until_phase("results").await;
+    assert_eq!(after["results"]["joint_value"], before["results"]["joint_value"]);
 }

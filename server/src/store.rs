@@ -70,6 +70,10 @@ pub struct MatchRow {
     pub seats: String,
     /// Creation time.
     pub created_at: Millis,
+    /// The match's final summary as JSON, stored when it finished (`runtime::match_actor::
+    /// MatchSummary`): a finished match is restored from it, without reading its events.
+    #[serde(default)]
+    pub summary: Option<String>,
 }
 
 /// Everything stored, as read at start-up.
@@ -79,7 +83,8 @@ pub struct Snapshot {
     pub sessions: Vec<SessionRow>,
     /// All players.
     pub players: Vec<PlayerRow>,
-    /// All matches with their events in order.
+    /// All matches, each with its events in order, except finished matches with a stored summary
+    /// (their events are read when someone opens them again).
     pub matches: Vec<(MatchRow, Vec<Event>)>,
     /// All facilitator actions: `(session, at, kind as JSON)` in order.
     pub session_events: Vec<(String, Millis, String)>,
@@ -109,6 +114,7 @@ enum Job {
     Events { match_id: String, first_seq: u64, events: Vec<Event> },
     SessionEvent { session: String, at: Millis, kind: String },
     Seats { match_id: String, seats: String },
+    Summary { match_id: String, summary: String },
 }
 
 /// A read, answered on the reader thread.
@@ -159,7 +165,7 @@ PRAGMA journal_size_limit = 16777216;
 /// Schema steps, in order: step `i` brings `user_version` from `i` to `i + 1`. A file made before
 /// versions existed is at 0 and may already have some of the tables, hence `IF NOT EXISTS`.
 pub const MIGRATIONS: &[fn(&rusqlite::Transaction) -> rusqlite::Result<()>] =
-    &[|tx| tx.execute_batch(TABLES), add_bot_column, |tx| tx.execute_batch(SESSION_INDEXES)];
+    &[|tx| tx.execute_batch(TABLES), add_bot_column, |tx| tx.execute_batch(SESSION_INDEXES), add_summary_column];
 
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS sessions (
@@ -185,6 +191,11 @@ const SESSION_INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS players_by_session ON players (session, joined_at, id);
 CREATE INDEX IF NOT EXISTS matches_by_session ON matches (session, created_at, id);
 ";
+
+/// Matches gained their final summary (issue #12), so a restart need not replay finished ones.
+fn add_summary_column(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    tx.execute_batch("ALTER TABLE matches ADD COLUMN summary TEXT;")
+}
 
 /// Players gained a `bot` column (issue #10); files from before it lack it.
 fn add_bot_column(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
@@ -259,6 +270,11 @@ impl Store {
     /// once committed.
     pub async fn update_seats(&self, match_id: &str, seats: String) -> Result<(), StoreError> {
         self.submit(Job::Seats { match_id: match_id.to_string(), seats }).await
+    }
+
+    /// Stores a finished match's summary; returns once committed.
+    pub async fn set_summary(&self, match_id: &str, summary: String) -> Result<(), StoreError> {
+        self.submit(Job::Summary { match_id: match_id.to_string(), summary }).await
     }
 
     /// Reads a match's stored events, in order (every write acknowledged before is in them).
@@ -434,14 +450,22 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
                 }
             }
             Job::Match(m) => {
-                tx.prepare_cached("INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(params![
+                tx.prepare_cached(&format!(
+                    "INSERT INTO matches ({MATCH_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                ))?
+                .execute(params![
                     m.id,
                     m.session,
                     m.scenario,
                     m.config,
                     m.seats,
-                    m.created_at
+                    m.created_at,
+                    m.summary
                 ])?;
+            }
+            Job::Summary { match_id, summary } => {
+                tx.prepare_cached("UPDATE matches SET summary = ?2 WHERE id = ?1")?
+                    .execute(params![match_id, summary])?;
             }
             Job::Events { match_id, first_seq, events } => {
                 let mut stmt = tx.prepare_cached("INSERT INTO events VALUES (?1, ?2, ?3, ?4)")?;
@@ -466,7 +490,7 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
 }
 
 const PLAYER_COLUMNS: &str = "id, token, session, name, joined_at, bot";
-const MATCH_COLUMNS: &str = "id, session, scenario, config, seats, created_at";
+const MATCH_COLUMNS: &str = "id, session, scenario, config, seats, created_at, summary";
 
 fn player_row(r: &rusqlite::Row) -> rusqlite::Result<PlayerRow> {
     Ok(PlayerRow {
@@ -487,6 +511,7 @@ fn match_row(r: &rusqlite::Row) -> rusqlite::Result<MatchRow> {
         config: r.get(3)?,
         seats: r.get(4)?,
         created_at: r.get(5)?,
+        summary: r.get(6)?,
     })
 }
 
@@ -526,7 +551,7 @@ fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
     let mut st = conn.prepare("SELECT session, at, kind FROM session_events ORDER BY session, seq")?;
     snap.session_events = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
     for m in matches {
-        let events = match_events(conn, &m.id)?;
+        let events = if m.summary.is_some() { Vec::new() } else { match_events(conn, &m.id)? };
         snap.matches.push((m, events));
     }
     Ok(snap)
@@ -571,6 +596,7 @@ mod tests {
                 config: "{}".into(),
                 seats: "[]".into(),
                 created_at: 1,
+                summary: None,
             };
             store.insert_match(m).await.unwrap();
             let evs = vec![
@@ -621,6 +647,7 @@ mod tests {
                 config: "{}".into(),
                 seats: "[]".into(),
                 created_at: 1,
+                summary: None,
             })
             .await
             .unwrap();

@@ -280,7 +280,20 @@ impl App {
     /// Restores a stored match at start-up: its handle, its players' places and its task. A
     /// finished match starts dormant (its summary kept, its state dropped until someone needs it).
     fn restore_match(self: &Arc<Self>, row: MatchRow, events: &[crate::core::game::Event], now: i64) {
-        let Some(actor) = self.actor_for(&row, events, now) else { return };
+        // A finished match with its summary stored starts dormant without reading its events.
+        let stored: Option<MatchSummary> = row.summary.as_deref().and_then(|j| serde_json::from_str(j).ok());
+        let (actor, summary_tx) = match stored {
+            Some(summary) => (None, watch::Sender::new(summary)),
+            None => {
+                let Some(actor) = self.actor_for(&row, events, now) else { return };
+                let tx = actor.summary_sender();
+                (Some(actor), tx)
+            }
+        };
+        if !self.scenarios.contains_key(&row.scenario) {
+            tracing::error!(match_id = %row.id, scenario = %row.scenario, "scenario of a stored match is missing; match not restored");
+            return;
+        }
         let seats: Vec<String> = serde_json::from_str(&row.seats).unwrap_or_default();
         for (seat, pid) in seats.iter().enumerate() {
             if let Some(p) = self.players_by_id.get(pid) {
@@ -293,17 +306,34 @@ impl App {
             s.match_ids.lock().expect("match ids").push(row.id.clone());
         }
         let (tx, rx) = mpsc::channel(MAILBOX);
-        let summary = actor.summaries();
+        let summary = summary_tx.subscribe();
         let finished = summary.borrow().phase == crate::core::game::Phase::Results;
-        let summary_tx = actor.summary_sender();
-        let scenario = self.scenarios.get(&row.scenario).cloned().expect("actor_for found it");
+        if finished && row.summary.is_none() {
+            // Finished before summaries were stored: store it now, so the next start skips it.
+            self.spawn_store_summary(&row.id, &summary.borrow());
+        }
+        let scenario = self.scenarios.get(&row.scenario).cloned().expect("checked above");
         self.matches.insert(
             row.id.clone(),
             MatchHandle { id: row.id.clone(), session: row.session.clone(), scenario, tx, seats, summary },
         );
-        // With dormancy off, every match keeps its state, as before dormancy existed.
-        let actor = (!finished || self.dormant_after.is_none()).then_some(actor);
-        tokio::spawn(self.clone().match_task(row, actor, summary_tx, rx, events.is_empty()));
+        // With dormancy off, every match read at start-up keeps its state.
+        let actor = actor.filter(|_| !finished || self.dormant_after.is_none());
+        // A new match that never started has no events; a summarised one only looks that way.
+        let start = events.is_empty() && row.summary.is_none();
+        tokio::spawn(self.clone().match_task(row, actor, summary_tx, rx, start));
+    }
+
+    /// Stores a finished match's summary in the background (a failure only costs a replay at the
+    /// next start).
+    pub fn spawn_store_summary(&self, match_id: &str, summary: &MatchSummary) {
+        let store = self.store.clone();
+        let (id, json) = (match_id.to_string(), serde_json::to_string(summary).expect("summaries serialise"));
+        tokio::spawn(async move {
+            if let Err(e) = store.set_summary(&id, json).await {
+                tracing::warn!(match_id = %id, error = %e, "could not store a match summary");
+            }
+        });
     }
 
     /// A match's one task for its whole life: its actor while the match is live, and only its
@@ -609,6 +639,7 @@ impl App {
             config: serde_json::to_string(&cfg).expect("config serialises"),
             seats: serde_json::to_string(&seats).expect("seats serialise"),
             created_at: now_ms(),
+            summary: None,
         };
         let row_copy = row.clone();
         if let Err(e) = self.store.insert_match(row).await {

@@ -95,7 +95,7 @@ pub enum ControlFailure {
 
 /// A match's public summary (for the facilitator monitor and tournaments). The actor publishes it
 /// on a watch channel after every change, so readers never wait on the actor.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MatchSummary {
     /// Match id.
     pub id: String,
@@ -652,6 +652,13 @@ impl MatchActor {
                 _ => state_changed = true,
             }
         }
+        // Published before anyone is told, so whoever hears of a change reads the new summary.
+        let summary = self.summary();
+        self.summary_tx.send_if_modified(|s| {
+            let changed = *s != summary;
+            *s = summary;
+            changed
+        });
         if state_changed {
             self.ensure_results().await;
             self.broadcast_state(at);
@@ -670,12 +677,6 @@ impl MatchActor {
         for (seat, f) in private {
             self.send_to(seat, &f);
         }
-        let summary = self.summary();
-        self.summary_tx.send_if_modified(|s| {
-            let changed = *s != summary;
-            *s = summary;
-            changed
-        });
         Ok(())
     }
 

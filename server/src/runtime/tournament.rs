@@ -218,8 +218,12 @@ impl App {
 }
 
 impl App {
-    /// A match reached its results: in a tournament, every player learns the new standings.
+    /// A match reached its results: its summary is stored for the next start, and in a
+    /// tournament every player learns the new standings.
     pub async fn match_finished(&self, match_id: &str) {
+        if let Some(summary) = self.matches.get(match_id).map(|m| m.summary()) {
+            self.spawn_store_summary(match_id, &summary);
+        }
         let Some(code) = self.matches.get(match_id).map(|m| m.session.clone()) else { return };
         let Some(s) = self.sessions.get(&code).map(|s| s.clone()) else { return };
         let ours = s.tournament.lock().expect("tournament").matches.iter().flatten().any(|m| m == match_id);
