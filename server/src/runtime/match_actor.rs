@@ -706,8 +706,9 @@ mod tests {
         }
     }
 
-    /// A two-player campsite match without small talk, started, nobody connected.
-    fn start(name: &str, bargaining: u64, dropout: DropoutPolicy, grace: u64) -> Running {
+    /// A two-player campsite match without small talk (prep 0, survey 60 s), not yet running, and
+    /// the folder of its database.
+    fn actor(name: &str, bargaining: u64, dropout: DropoutPolicy, grace: u64) -> (MatchActor, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("parley-actor-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
@@ -715,13 +716,19 @@ mod tests {
         let scenario = load_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/campsite.toml"));
         let config = MatchConfig {
             scenario: Arc::new(scenario.unwrap()),
-            durations: PhaseDurations { prep: 0, small_talk: 0, bargaining, survey: 600 },
+            durations: PhaseDurations { prep: 0, small_talk: 0, bargaining, survey: 60 },
             small_talk: false,
             icebreaker: None,
         };
         let names = vec![("Ana".to_string(), false), ("Ben".to_string(), false)];
         let phrases = Arc::new(Phrases::bundled());
         let actor = MatchActor::new(name.into(), Match::new(config), names, store, dropout, grace, phrases, now_ms());
+        (actor, dir)
+    }
+
+    /// The same match, started, nobody connected.
+    fn start(name: &str, bargaining: u64, dropout: DropoutPolicy, grace: u64) -> Running {
+        let (actor, dir) = actor(name, bargaining, dropout, grace);
         let summary = actor.summaries();
         let (tx, rx) = mpsc::channel(MAILBOX);
         tokio::spawn(actor.run(rx, true));
@@ -741,28 +748,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_finished_match_nobody_watches_goes_dormant_after_ten_idle_minutes() {
-        let dir = std::env::temp_dir().join(format!("parley-actor-dormant-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let (store, _) = Store::open(&dir.join("t.db")).unwrap();
-        let scenario = load_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/campsite.toml"));
-        let config = MatchConfig {
-            scenario: Arc::new(scenario.unwrap()),
-            durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 60, survey: 60 },
-            small_talk: false,
-            icebreaker: None,
-        };
-        let names = vec![("Ana".to_string(), false), ("Ben".to_string(), false)];
-        let actor = MatchActor::new(
-            "d1".into(),
-            Match::new(config),
-            names,
-            store,
-            DropoutPolicy::Wait,
-            60,
-            Arc::new(Phrases::bundled()),
-            now_ms(),
-        );
+        let (actor, dir) = actor("dormant", 60, DropoutPolicy::Wait, 60);
         let mut summary = actor.summaries();
         let (_tx, mut rx) = mpsc::channel(MAILBOX);
         let t0 = now_ms();
