@@ -222,7 +222,10 @@ export async function submitSetup(page) {
   const created = page.waitForResponse((r) => r.url().endsWith('/api/sessions') && r.request().method() === 'POST');
   await page.getByTestId('setup-submit').click();
   const response = await created;
-  return { answer: await response.json(), sent: JSON.parse(response.request().postData()) };
+  const answer = await response.json();
+  // A refusal (e.g. 429 when the suite outruns the per-address session budget) fails here, by name.
+  if (response.status() !== 201) throw new Error(`POST /api/sessions answered ${response.status()}: ${JSON.stringify(answer)}`);
+  return { answer, sent: JSON.parse(response.request().postData()) };
 }
 
 /** Waits until the facilitator console's live connection is up. */
