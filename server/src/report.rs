@@ -254,7 +254,7 @@ pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
             trust_survey: Num(r.trust.trust_survey),
             trust_estimate: Num(r.trust.trust_estimate),
         };
-        (row, csv_rows::TacticCounts::from(match_tactics(r).map(|x| x as usize)))
+        (row, csv_rows::TacticCounts::from(match_tactics(r)))
     }))
 }
 
@@ -396,7 +396,8 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
                 "trust_survey": r.trust.trust_survey,
                 "trust_estimate": r.trust.trust_estimate,
                 "tactics": crate::core::tactics::Tactic::ALL.iter()
-                    .map(|t| (t.name().to_string(), json!(match_tactics(r)[t.index()])))
+                    .zip(match_tactics(r))
+                    .map(|(t, n)| (t.name().to_string(), json!(n)))
                     .collect::<serde_json::Map<_, _>>(),
                 "behaviour_index": r.trust.behaviour_index,
                 "offers": r.state.offers.len(),
@@ -486,11 +487,11 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
 }
 
 /// Lines with each tactic in a match, all players together.
-fn match_tactics(r: &MatchReport) -> [f64; 10] {
-    let mut c = [0.0; 10];
+fn match_tactics(r: &MatchReport) -> [usize; 10] {
+    let mut c = [0; 10];
     for p in &r.trust.players {
         for (k, n) in p.behaviour.tactics.iter().enumerate() {
-            c[k] += *n as f64;
+            c[k] += n;
         }
     }
     c
@@ -505,8 +506,10 @@ fn tactics_debrief(done: &[&MatchReport], with: &[&MatchReport], without: &[&Mat
     let mut eff: Vec<f64> = done.iter().filter_map(|r| r.analysis.as_ref().map(|a| a.efficiency)).collect();
     eff.sort_by(f64::total_cmp);
     let median = eff.get(eff.len() / 2).copied();
+    // A match's lines with tactic k (a sum over its two or more players: cheap to recount).
+    let count = |r: &MatchReport, k: usize| match_tactics(r)[k] as f64;
     let mean_of = |rs: &[&MatchReport], k: usize| {
-        (!rs.is_empty()).then(|| rs.iter().map(|r| match_tactics(r)[k]).sum::<f64>() / rs.len() as f64)
+        (!rs.is_empty()).then(|| rs.iter().map(|r| count(r, k)).sum::<f64>() / rs.len() as f64)
     };
     let (high, low): (Vec<&MatchReport>, Vec<&MatchReport>) = done
         .iter()
@@ -517,9 +520,9 @@ fn tactics_debrief(done: &[&MatchReport], with: &[&MatchReport], without: &[&Mat
         .map(|t| {
             let k = t.index();
             let (x, y): (Vec<f64>, Vec<f64>) =
-                done.iter().filter_map(|r| r.analysis.as_ref().map(|a| (match_tactics(r)[k], a.efficiency))).unzip();
+                done.iter().filter_map(|r| r.analysis.as_ref().map(|a| (count(r, k), a.efficiency))).unzip();
             let (xt, yt): (Vec<f64>, Vec<f64>) =
-                done.iter().filter_map(|r| r.trust.trust_built.map(|tb| (match_tactics(r)[k], tb))).unzip();
+                done.iter().filter_map(|r| r.trust.trust_built.map(|tb| (count(r, k), tb))).unzip();
             json!({
                 "tactic": t.name(),
                 "more_value": mean_of(&high, k), "less_value": mean_of(&low, k),

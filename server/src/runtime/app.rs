@@ -280,6 +280,10 @@ impl App {
     /// Restores a stored match at start-up: its handle, its players' places and its task. A
     /// finished match starts dormant (its summary kept, its state dropped until someone needs it).
     fn restore_match(self: &Arc<Self>, row: MatchRow, events: &[crate::core::game::Event], now: i64) {
+        let Some(scenario) = self.scenarios.get(&row.scenario).cloned() else {
+            tracing::error!(match_id = %row.id, scenario = %row.scenario, "scenario of a stored match is missing; match not restored");
+            return;
+        };
         // A finished match with its summary stored starts dormant without reading its events.
         let stored: Option<MatchSummary> = row.summary.as_deref().and_then(|j| serde_json::from_str(j).ok());
         let (actor, summary_tx) = match stored {
@@ -290,10 +294,6 @@ impl App {
                 (Some(actor), tx)
             }
         };
-        if !self.scenarios.contains_key(&row.scenario) {
-            tracing::error!(match_id = %row.id, scenario = %row.scenario, "scenario of a stored match is missing; match not restored");
-            return;
-        }
         let seats: Vec<String> = serde_json::from_str(&row.seats).unwrap_or_default();
         for (seat, pid) in seats.iter().enumerate() {
             if let Some(p) = self.players_by_id.get(pid) {
@@ -312,7 +312,6 @@ impl App {
             // Finished before summaries were stored: store it now, so the next start skips it.
             self.spawn_store_summary(&row.id, &summary.borrow());
         }
-        let scenario = self.scenarios.get(&row.scenario).cloned().expect("checked above");
         self.matches.insert(
             row.id.clone(),
             MatchHandle { id: row.id.clone(), session: row.session.clone(), scenario, tx, seats, summary },

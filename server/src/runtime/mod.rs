@@ -136,14 +136,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         }
         limits.max_connections = most;
     }
-    let settings =
-        app::AppSettings {
-            admin_key: args.admin_key.clone(),
-            bots,
-            idle_timeout: idle,
-            limits: limits.clone(),
-            dormant_after: (args.dormant_after > 0).then(|| std::time::Duration::from_secs(args.dormant_after)),
-        };
+    let settings = app::AppSettings {
+        admin_key: args.admin_key.clone(),
+        bots,
+        idle_timeout: idle,
+        limits: limits.clone(),
+        dormant_after: (args.dormant_after > 0).then(|| std::time::Duration::from_secs(args.dormant_after)),
+    };
     let app = app::App::open(store, snapshot, scenarios, phrases, settings).await;
     let listener =
         tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;

@@ -10,3 +10,19 @@ pub mod bench;
 pub mod eval;
 pub mod httpclient;
 pub mod tagger;
+
+/// Reads a `parley serve` child's stdout until its `listening on http://ADDR` line; returns the
+/// address and keeps draining the rest of its output in the background.
+pub fn server_address(child: &mut std::process::Child) -> Result<String, String> {
+    use std::io::BufRead;
+    let out = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = std::io::BufReader::new(out).lines();
+    let addr = loop {
+        let line = lines.next().ok_or("the server exited before listening")?.map_err(|e| e.to_string())?;
+        if let Some(a) = line.strip_prefix("listening on http://") {
+            break a.to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Ok(addr)
+}

@@ -5,7 +5,6 @@
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -147,15 +146,7 @@ fn spawn(exe: Option<&std::path::Path>, args: &[&str]) -> Result<(Child, String)
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| e.to_string())?;
-    let out = child.stdout.take().ok_or("no stdout")?;
-    let mut lines = BufReader::new(out).lines();
-    let addr = loop {
-        let line = lines.next().ok_or("server exited before listening")?.map_err(|e| e.to_string())?;
-        if let Some(a) = line.strip_prefix("listening on http://") {
-            break a.to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let addr = crate::server_address(&mut child)?;
     Ok((child, addr))
 }
 

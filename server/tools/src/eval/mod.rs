@@ -163,16 +163,7 @@ fn spawn_server(dir: &std::path::Path) -> Result<(Child, String), String> {
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| e.to_string())?;
-    use std::io::BufRead;
-    let out = child.stdout.take().ok_or("no stdout")?;
-    let mut lines = std::io::BufReader::new(out).lines();
-    let addr = loop {
-        let line = lines.next().ok_or("the server exited before listening")?.map_err(|e| e.to_string())?;
-        if let Some(a) = line.strip_prefix("listening on http://") {
-            break a.to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let addr = crate::server_address(&mut child)?;
     Ok((child, addr))
 }
 
