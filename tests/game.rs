@@ -517,6 +517,81 @@ async fn until_in_memory(server: &Server, n: u64) {
     }
 }
 
+/// Polls `/healthz` until `ok` holds (the server's own counts, not a timer).
+async fn until_healthz(server: &Server, ok: impl Fn(&Value) -> bool) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (_, h) = server.get("/healthz").await;
+        if ok(&h) {
+            return h;
+        }
+        assert!(std::time::Instant::now() < deadline, "healthz never got there: {h}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_idle_session_leaves_memory_and_every_way_in_brings_it_back() {
+    let server = Server::start_with(&["--dormant-after", "1"]);
+    let (status, created) = server
+        .post(
+            "/api/sessions",
+            json!({"scenario": "campsite", "title": "Idle class", "pairing": "facilitator",
+                   "durations": {"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}}),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let code = created["code"].as_str().unwrap().to_string();
+    let ftoken = created["facilitator_token"].as_str().unwrap().to_string();
+    let mut a = server.client().await;
+    let token = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
+    a.until_type("waiting").await;
+    // Ana waits (in use), then leaves the line and closes the tab: nothing uses the session.
+    a.send(json!({"type": "leave"})).await;
+    a.until_type("left").await;
+    a.close().await;
+    until_healthz(&server, |h| h["sessions"] == 1).await;
+
+    // The facilitator's console brings it back, and keeps it while it watches.
+    let mut console = server.client().await;
+    console.send(json!({"type": "watch", "code": code, "token": ftoken})).await;
+    let monitor = console.until_type("monitor").await;
+    assert_eq!(monitor["players"].as_array().map(Vec::len), Some(1), "{monitor}");
+    let h = until_healthz(&server, |h| h["sessions"] == 2).await;
+    // Watched for longer than --dormant-after: still in memory (the sweep runs every second).
+    console.until("a later monitor frame", |v| v["type"] == "monitor" && v != &monitor).await;
+    console.until("a later monitor frame", |v| v["type"] == "monitor").await;
+    console.until("a later monitor frame", |v| v["type"] == "monitor").await;
+    assert_eq!(server.get("/healthz").await.1["sessions"], 2, "{h}");
+    console.close().await;
+    until_healthz(&server, |h| h["sessions"] == 1).await;
+
+    // An HTTP request of the facilitator's brings it back too, with its player.
+    let (status, info) = server.get(&format!("/api/sessions/{code}")).await;
+    assert_eq!((status, info["players"].as_u64()), (200, Some(1)), "{info}");
+    until_healthz(&server, |h| h["sessions"] == 1).await;
+    let (status, debrief) = server.get(&format!("/api/sessions/{code}/debrief?token={ftoken}")).await;
+    assert_eq!(status, 200, "{debrief}");
+    until_healthz(&server, |h| h["sessions"] == 1).await;
+
+    // Ana's token brings her back into her session, in the lobby of it; she can wait again.
+    let mut a2 = Client::connect(&server.ws_url()).await;
+    a2.send(json!({"type": "hello", "version": 1, "token": token})).await;
+    let joined = a2.until_type("joined").await;
+    assert_eq!(joined["session"]["code"], code);
+    a2.until_type("waiting").await;
+    // A second player joining by code finds the same session, not a copy of it.
+    let mut b = server.client().await;
+    b.join(&code, "Ben").await;
+    let (_, info) = server.get(&format!("/api/sessions/{code}")).await;
+    assert_eq!(info["players"], 2, "{info}");
+    // An unknown token is still unknown.
+    let mut c = Client::connect(&server.ws_url()).await;
+    c.send(json!({"type": "hello", "version": 1, "token": "0123456789abcdef0123456789abcdef"})).await;
+    c.until_error("bad_token").await;
+}
+
 #[tokio::test]
 async fn a_finished_match_nobody_watches_leaves_memory_and_comes_back_for_its_players() {
     let server = Server::start_with(&["--dormant-after", "1"]);
@@ -539,11 +614,12 @@ async fn a_finished_match_nobody_watches_leaves_memory_and_comes_back_for_its_pl
     until_in_memory(&server, 1).await;
     a.close().await;
     b.close().await;
-    // Finished and nobody connected: after --dormant-after its state leaves memory.
+    // Finished and nobody connected: after --dormant-after its state leaves memory, and then the
+    // whole session (its players and the match's handle) leaves too; only the practice pool stays.
     until_in_memory(&server, 0).await;
-    let (_, h) = server.get("/healthz").await;
-    assert_eq!(h["matches"], 1, "its handle and summary stay: {h}");
-    // Ana opens the link again: the match is reloaded from the store and shows the same results.
+    until_healthz(&server, |h| h["sessions"] == 1 && h["matches"] == 0).await;
+    // Ana opens the link again: the session and the match are read back from the store and show
+    // the same results.
     let mut a2 = Client::connect(&server.ws_url()).await;
     a2.send(json!({"type": "hello", "version": 1, "token": token})).await;
     let again = a2.until_phase("results").await;
@@ -566,7 +642,8 @@ async fn a_finished_match_nobody_watches_leaves_memory_and_comes_back_for_its_pl
     let mut server = server;
     server.kill9_and_restart();
     let (_, h) = server.get("/healthz").await;
-    assert_eq!((h["matches"].as_u64(), h["matches_in_memory"].as_u64()), (Some(1), Some(0)), "{h}");
+    // Only live sessions are read at start-up: this one (every match finished) stays in the store.
+    assert_eq!((h["sessions"].as_u64(), h["matches"].as_u64()), (Some(1), Some(0)), "{h}");
     // ...and Ana still finds her results there.
     let mut a3 = Client::connect(&server.ws_url()).await;
     a3.send(json!({"type": "hello", "version": 1, "token": token})).await;

@@ -8,6 +8,7 @@ use crate::report::{match_reports, MatchReport};
 use crate::runtime::app::{App, CreateError};
 use crate::runtime::connection::serve_socket;
 use crate::runtime::facilitator::{AuthError, SessionControl};
+use crate::runtime::residency::{LookupError, Resident};
 use crate::runtime::session::Session;
 use crate::runtime::session::SessionSettings;
 use axum::extract::ws::WebSocketUpgrade;
@@ -82,6 +83,21 @@ impl FromRequestParts<Arc<App>> for ClientIp {
         let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
         Ok(ClientIp(client_ip(peer, forwarded, app.limits.trust_forwarded_for)))
     }
+}
+
+/// The answer when looking a session up failed.
+fn lookup_failed(e: &LookupError) -> Response {
+    match e {
+        LookupError::RateLimited => rate_limited("join codes tried"),
+        LookupError::Store(e) => {
+            tracing::error!(error = %e, "could not read a session from the store");
+            api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
+        }
+    }
+}
+
+fn unknown_session(code: &str) -> Response {
+    api_error(StatusCode::NOT_FOUND, ErrorCode::UnknownSession, &format!("no session has the join code {code:?}"))
 }
 
 fn rate_limited(what: &str) -> Response {
@@ -216,12 +232,16 @@ async fn session_info(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, Path(
     if !app.address_limits.allow(Budget::CodeLookup, ip) {
         return rate_limited("join codes tried");
     }
-    let Some(s) = app.sessions.get(&code.to_ascii_uppercase()).map(|s| s.clone()) else {
-        return api_error(
-            StatusCode::NOT_FOUND,
-            ErrorCode::UnknownSession,
-            &format!("no session has the join code {code:?}"),
-        );
+    let s = match app.resident(&code.to_ascii_uppercase(), None).await {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            return api_error(
+                StatusCode::NOT_FOUND,
+                ErrorCode::UnknownSession,
+                &format!("no session has the join code {code:?}"),
+            )
+        }
+        Err(e) => return lookup_failed(&e),
     };
     let scenario = s
         .settings
@@ -229,7 +249,7 @@ async fn session_info(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, Path(
         .as_ref()
         .and_then(|id| app.scenarios.get(id))
         .map(|sc| json!({"id": sc.id, "title": sc.title, "summary": sc.summary}));
-    let players = app.players_by_id.iter().filter(|p| p.session == s.code).count();
+    let players = s.player_ids.lock().expect("player ids").len();
     Json(json!({"code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": scenario, "players": players}))
         .into_response()
 }
@@ -247,8 +267,10 @@ fn token_of(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<Stri
 }
 
 /// A request carrying the facilitator token of the session named in its path (`{code}`).
-/// Extracting it answers 404, 401 or 403 for an unknown session, no token or a wrong token.
-pub struct Facilitator(pub Arc<Session>);
+/// Extracting it answers 404, 401 or 403 for an unknown session, no token or a wrong token (429
+/// when the address asked for too many sessions that had to be read from the store). The session
+/// stays in memory while the request is answered.
+pub struct Facilitator(pub Resident);
 
 impl FromRequestParts<Arc<App>> for Facilitator {
     type Rejection = Response;
@@ -260,8 +282,14 @@ impl FromRequestParts<Arc<App>> for Facilitator {
         let Query(query) = Query::<HashMap<String, String>>::from_request_parts(parts, app)
             .await
             .map_err(IntoResponse::into_response)?;
-        let code = params.get("code").cloned().unwrap_or_default();
-        authorise(app, &code, &parts.headers, &query).map(Facilitator)
+        let code = params.get("code").cloned().unwrap_or_default().to_ascii_uppercase();
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, app).await.unwrap_or_else(|e| match e {});
+        let resident = match app.resident(&code, Some(ip)).await {
+            Ok(r) => r,
+            Err(e) => return Err(lookup_failed(&e)),
+        };
+        authorise(app, &code, &parts.headers, &query)?;
+        resident.map(Facilitator).ok_or_else(|| unknown_session(&code))
     }
 }
 

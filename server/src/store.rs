@@ -17,7 +17,7 @@
 //! to date in order, each in its own transaction.
 
 use crate::core::game::{Event, Millis};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tokio::sync::oneshot;
@@ -76,18 +76,37 @@ pub struct MatchRow {
     pub summary: Option<String>,
 }
 
-/// Everything stored, as read at start-up.
+/// One session as it lives in memory: its row, every player, every match (with its events, except
+/// finished matches with a stored summary: their events are read when someone opens them again),
+/// and its facilitator actions. A session is read whole at start-up when it is live, or when
+/// someone asks for it after it was disposed.
+#[derive(Debug, Clone)]
+pub struct ResidentSession {
+    /// The session's row.
+    pub session: SessionRow,
+    /// Players by join time, then id.
+    pub players: Vec<PlayerRow>,
+    /// Matches by creation time, then id.
+    pub matches: Vec<(MatchRow, Vec<Event>)>,
+    /// Facilitator actions `(at, kind as JSON)` in order.
+    pub session_events: Vec<(Millis, String)>,
+}
+
+/// What is read at start-up: the live sessions only (the practice pool, and every session with a
+/// match that has not finished); the rest are read on demand.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    /// All sessions.
-    pub sessions: Vec<SessionRow>,
-    /// All players.
-    pub players: Vec<PlayerRow>,
-    /// All matches, each with its events in order, except finished matches with a stored summary
-    /// (their events are read when someone opens them again).
-    pub matches: Vec<(MatchRow, Vec<Event>)>,
-    /// All facilitator actions: `(session, at, kind as JSON)` in order.
-    pub session_events: Vec<(String, Millis, String)>,
+    /// Live sessions, oldest first.
+    pub sessions: Vec<ResidentSession>,
+    /// How many sessions are stored in all.
+    pub stored_sessions: usize,
+}
+
+impl Snapshot {
+    /// Matches read at start-up.
+    pub fn matches(&self) -> usize {
+        self.sessions.iter().map(|s| s.matches.len()).sum()
+    }
 }
 
 /// Store failures.
@@ -121,6 +140,8 @@ enum Job {
 enum Read {
     Match { match_id: String, reply: oneshot::Sender<Result<Vec<Event>, StoreError>> },
     Session { session: String, reply: oneshot::Sender<Result<SessionLog, StoreError>> },
+    Resident { code: String, reply: oneshot::Sender<Result<Option<ResidentSession>, StoreError>> },
+    SessionOfPlayer { token: String, reply: oneshot::Sender<Result<Option<String>, StoreError>> },
 }
 
 /// Everything stored about one session, in a stable order (for debriefs and exports).
@@ -284,6 +305,21 @@ impl Store {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
+    /// Reads one session whole, as it lives in memory (none when no session has that code).
+    pub async fn resident_session(&self, code: &str) -> Result<Option<ResidentSession>, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.reads.send(Read::Resident { code: code.to_string(), reply }).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// The join code of the session of the player with this token, if any.
+    pub async fn session_of_player(&self, token: &str) -> Result<Option<String>, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        let token = token.to_string();
+        self.reads.send(Read::SessionOfPlayer { token, reply }).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
     /// Appends a facilitator action to a session's log; returns once committed.
     pub async fn append_session_event(&self, session: &str, at: Millis, kind: String) -> Result<(), StoreError> {
         self.submit(Job::SessionEvent { session: session.to_string(), at, kind }).await
@@ -357,6 +393,15 @@ fn reader_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Read>) {
             }
             Ok(Read::Session { session, reply }) => {
                 let _ = reply.send(read_tx(&conn, |c| read_session(c, &session)));
+            }
+            Ok(Read::Resident { code, reply }) => {
+                let _ = reply.send(read_tx(&conn, |c| read_resident(c, &code)));
+            }
+            Ok(Read::SessionOfPlayer { token, reply }) => {
+                let found = conn
+                    .prepare_cached("SELECT session FROM players WHERE token = ?1")
+                    .and_then(|mut st| st.query_row([token], |r| r.get(0)).optional());
+                let _ = reply.send(found.map_err(StoreError::from));
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
@@ -529,32 +574,56 @@ fn match_events(conn: &Connection, match_id: &str) -> Result<Vec<Event>, StoreEr
         .collect()
 }
 
+const SESSION_COLUMNS: &str = "code, kind, settings, facilitator_token, created_at";
+
+fn session_row(r: &rusqlite::Row) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
+        code: r.get(0)?,
+        kind: r.get(1)?,
+        settings: r.get(2)?,
+        facilitator_token: r.get(3)?,
+        created_at: r.get(4)?,
+    })
+}
+
+/// The live sessions, whole: the practice pool and every session with a match not yet finished
+/// (a match without a stored summary; a database from before summaries counts every match).
 fn read_all(conn: &Connection) -> Result<Snapshot, StoreError> {
-    let mut snap = Snapshot::default();
-    let mut st =
-        conn.prepare("SELECT code, kind, settings, facilitator_token, created_at FROM sessions ORDER BY created_at")?;
-    snap.sessions = st
-        .query_map([], |r| {
-            Ok(SessionRow {
-                code: r.get(0)?,
-                kind: r.get(1)?,
-                settings: r.get(2)?,
-                facilitator_token: r.get(3)?,
-                created_at: r.get(4)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut st = conn.prepare(&format!("SELECT {PLAYER_COLUMNS} FROM players ORDER BY joined_at, id"))?;
-    snap.players = st.query_map([], player_row)?.collect::<Result<_, _>>()?;
-    let mut st = conn.prepare(&format!("SELECT {MATCH_COLUMNS} FROM matches ORDER BY created_at, id"))?;
-    let matches: Vec<MatchRow> = st.query_map([], match_row)?.collect::<Result<_, _>>()?;
-    let mut st = conn.prepare("SELECT session, at, kind FROM session_events ORDER BY session, seq")?;
-    snap.session_events = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-    for m in matches {
+    let mut st = conn.prepare(&format!(
+        "SELECT {SESSION_COLUMNS} FROM sessions WHERE kind = 'practice'
+           OR code IN (SELECT session FROM matches WHERE summary IS NULL) ORDER BY created_at"
+    ))?;
+    let live: Vec<SessionRow> = st.query_map([], session_row)?.collect::<Result<_, _>>()?;
+    let stored_sessions: i64 = conn.query_row("SELECT COUNT(*) FROM sessions", [], |r| r.get(0))?;
+    let sessions = live.into_iter().map(|row| resident(conn, row)).collect::<Result<_, _>>()?;
+    Ok(Snapshot { sessions, stored_sessions: stored_sessions.try_into().unwrap_or(0) })
+}
+
+/// One session whole, as it lives in memory; none when no session has the code.
+fn read_resident(conn: &Connection, code: &str) -> Result<Option<ResidentSession>, StoreError> {
+    let row = conn
+        .prepare_cached(&format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE code = ?1"))?
+        .query_row([code], session_row)
+        .optional()?;
+    row.map(|row| resident(conn, row)).transpose()
+}
+
+fn resident(conn: &Connection, session: SessionRow) -> Result<ResidentSession, StoreError> {
+    let code = session.code.as_str();
+    let mut st = conn
+        .prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE session = ?1 ORDER BY joined_at, id"))?;
+    let players = st.query_map([code], player_row)?.collect::<Result<_, _>>()?;
+    let mut st = conn
+        .prepare_cached(&format!("SELECT {MATCH_COLUMNS} FROM matches WHERE session = ?1 ORDER BY created_at, id"))?;
+    let rows: Vec<MatchRow> = st.query_map([code], match_row)?.collect::<Result<_, _>>()?;
+    let mut matches = Vec::with_capacity(rows.len());
+    for m in rows {
         let events = if m.summary.is_some() { Vec::new() } else { match_events(conn, &m.id)? };
-        snap.matches.push((m, events));
+        matches.push((m, events));
     }
-    Ok(snap)
+    let mut st = conn.prepare_cached("SELECT at, kind FROM session_events WHERE session = ?1 ORDER BY seq")?;
+    let session_events = st.query_map([code], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(ResidentSession { session, players, matches, session_events })
 }
 
 /// Everything stored about one session (players, matches with events, facilitator actions).
@@ -588,7 +657,8 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         {
             let (store, snap) = Store::open(&path).unwrap();
-            assert!(snap.matches.is_empty());
+            assert_eq!(snap.matches(), 0);
+            store.insert_session(workshop_row("ABCDEF")).await.unwrap();
             let m = MatchRow {
                 id: "m1".into(),
                 session: "ABCDEF".into(),
@@ -609,10 +679,66 @@ mod tests {
             assert!(dup.is_err());
         }
         let (_, snap) = Store::open(&path).unwrap();
-        assert_eq!(snap.matches.len(), 1);
-        let evs = &snap.matches[0].1;
+        // The session has a match that has not finished: it is live, read whole at start-up.
+        assert_eq!((snap.sessions.len(), snap.stored_sessions, snap.matches()), (1, 1, 1));
+        let evs = &snap.sessions[0].matches[0].1;
         assert_eq!(evs.len(), 2);
         assert_eq!(evs[1].kind, EventKind::Chat { seat: 1, text: "hi".into() });
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn workshop_row(code: &str) -> SessionRow {
+        SessionRow {
+            code: code.into(),
+            kind: "workshop".into(),
+            settings: "{}".into(),
+            facilitator_token: "t".into(),
+            created_at: 1,
+        }
+    }
+
+    #[tokio::test]
+    async fn only_live_sessions_are_read_at_start_up_and_the_others_on_demand() {
+        let (path, dir) = temp_db("resident");
+        let finished = |id: &str, session: &str| MatchRow {
+            id: id.into(),
+            session: session.into(),
+            scenario: "s".into(),
+            config: "{}".into(),
+            seats: "[]".into(),
+            created_at: 1,
+            summary: Some("{}".into()),
+        };
+        {
+            let (store, _) = Store::open(&path).unwrap();
+            for code in ["LIVE", "DONE", "IDLE"] {
+                store.insert_session(workshop_row(code)).await.unwrap();
+            }
+            store.insert_match(finished("m1", "DONE")).await.unwrap();
+            store.insert_match(finished("m2", "LIVE")).await.unwrap();
+            store.insert_match(MatchRow { summary: None, ..finished("m3", "LIVE") }).await.unwrap();
+            store.append_events("m3", 0, vec![Event { at: 5, kind: EventKind::Ready { seat: 0 } }]).await.unwrap();
+            let p = PlayerRow {
+                id: "p1".into(),
+                token: "tok".into(),
+                session: "DONE".into(),
+                name: "Ana".into(),
+                joined_at: 2,
+                bot: false,
+            };
+            store.insert_player(p).await.unwrap();
+        }
+        let (store, snap) = Store::open(&path).unwrap();
+        let live: Vec<&str> = snap.sessions.iter().map(|s| s.session.code.as_str()).collect();
+        assert_eq!((live, snap.stored_sessions), (vec!["LIVE"], 3));
+        // A finished match's events are not read; an unfinished one's are.
+        let m = &snap.sessions[0].matches;
+        assert_eq!((m[0].1.len(), m[1].1.len()), (0, 1));
+        let done = store.resident_session("DONE").await.unwrap().expect("stored");
+        assert_eq!((done.players.len(), done.matches.len()), (1, 1));
+        assert_eq!(store.session_of_player("tok").await.unwrap().as_deref(), Some("DONE"));
+        assert!(store.session_of_player("nope").await.unwrap().is_none());
+        assert!(store.resident_session("NOPE").await.unwrap().is_none());
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -632,13 +758,16 @@ mod tests {
             c.execute_batch(
                 "CREATE TABLE players (id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, session TEXT NOT NULL,
                    name TEXT NOT NULL, joined_at INTEGER NOT NULL);
+                 CREATE TABLE sessions (code TEXT PRIMARY KEY, kind TEXT NOT NULL, settings TEXT NOT NULL,
+                   facilitator_token TEXT NOT NULL, created_at INTEGER NOT NULL);
+                 INSERT INTO sessions VALUES ('ABCDEF', 'practice', '{}', 't', 1);
                  INSERT INTO players VALUES ('p1', 't1', 'ABCDEF', 'Ana', 5);",
             )
             .unwrap();
         }
         let (store, snap) = Store::open(&path).unwrap();
-        assert_eq!(snap.players.len(), 1);
-        assert!(!snap.players[0].bot);
+        assert_eq!(snap.sessions[0].players.len(), 1);
+        assert!(!snap.sessions[0].players[0].bot);
         store
             .insert_match(MatchRow {
                 id: "m1".into(),

@@ -23,6 +23,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::sync::watch;
 
@@ -79,6 +80,8 @@ pub struct App {
     pub address_limits: Arc<AddressLimits>,
     /// Open TCP connections (HTTP and WebSocket), counted by the listener.
     pub conn_counter: Arc<crate::net::ConnCounter>,
+    /// Orders loading and disposing sessions against their use (see `runtime::residency`).
+    pub residency: Arc<tokio::sync::RwLock<()>>,
 }
 
 /// Settings of the running application (from `parley serve`'s options).
@@ -140,7 +143,8 @@ impl App {
         let (notices, mut notices_rx) = tokio::sync::mpsc::unbounded_channel::<ActorNotice>();
         let scenarios: BTreeMap<String, Arc<Scenario>> =
             scenarios.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect();
-        let practice_code = snapshot.sessions.iter().find(|s| s.kind == "practice").map(|s| s.code.clone());
+        let practice_code =
+            snapshot.sessions.iter().find(|s| s.session.kind == "practice").map(|s| s.session.code.clone());
         let app = Arc::new(App {
             store,
             scenarios,
@@ -161,6 +165,7 @@ impl App {
             limits,
             address_limits,
             conn_counter: Default::default(),
+            residency: Default::default(),
         });
         let weak = Arc::downgrade(&app);
         tokio::spawn(async move {
@@ -176,20 +181,6 @@ impl App {
                 }
             }
         });
-        for s in &snapshot.sessions {
-            let settings: SessionSettings = match serde_json::from_str(&s.settings) {
-                Ok(v) => v,
-                Err(e) => {
-                    tracing::error!(session = %s.code, error = %e, "stored session settings unreadable; skipped");
-                    continue;
-                }
-            };
-            let kind = if s.kind == "practice" { SessionKind::Practice } else { SessionKind::Workshop };
-            app.sessions.insert(
-                s.code.clone(),
-                Arc::new(Session::new(s.code.clone(), kind, settings, s.facilitator_token.clone(), s.created_at)),
-            );
-        }
         if practice_code.is_none() {
             let settings = SessionSettings {
                 title: "Practice pool".into(),
@@ -208,26 +199,32 @@ impl App {
                 tracing::error!(error = %e, "could not create the practice pool");
             }
         }
-        for p in snapshot.players {
-            app.add_player(p);
-        }
-        for (code, _, kind) in &snapshot.session_events {
-            if let Some(s) = app.sessions.get(code).map(|s| s.clone()) {
-                app.replay_session_event(&s, kind);
-            }
-        }
         let now = now_ms();
-        for (row, events) in snapshot.matches {
-            app.restore_match(row, &events, now);
+        for stored in snapshot.sessions {
+            app.install_session(stored, now);
+        }
+        if let Some(after) = dormant_after {
+            // Sessions nobody uses leave memory after the same idle time as finished matches.
+            let weak = Arc::downgrade(&app);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(after.clamp(Duration::from_secs(1), Duration::from_secs(60)));
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    let Some(app) = weak.upgrade() else { break };
+                    app.dispose_idle(now_ms(), after.as_millis() as i64).await;
+                }
+            });
         }
         app
     }
 
-    fn add_player(&self, p: PlayerRow) -> Arc<Player> {
+    pub(crate) fn add_player(&self, p: PlayerRow) -> Arc<Player> {
         let chat = (f64::from(self.limits.chat_burst.max(1)), self.limits.chat_per_minute.max(1) as f64 / 60.0);
         let player = Arc::new(Player::new(p.id.clone(), p.token.clone(), p.session, p.name, p.bot, chat));
         if let Some(s) = self.sessions.get(&player.session) {
             s.player_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            s.player_ids.lock().expect("player ids").push(p.id.clone());
         }
         self.players.insert(p.token, player.clone());
         self.players_by_id.insert(p.id, player.clone());
@@ -279,7 +276,7 @@ impl App {
 
     /// Restores a stored match at start-up: its handle, its players' places and its task. A
     /// finished match starts dormant (its summary kept, its state dropped until someone needs it).
-    fn restore_match(self: &Arc<Self>, row: MatchRow, events: &[crate::core::game::Event], now: i64) {
+    pub(crate) fn restore_match(self: &Arc<Self>, row: MatchRow, events: &[crate::core::game::Event], now: i64) {
         let Some(scenario) = self.scenarios.get(&row.scenario).cloned() else {
             tracing::error!(match_id = %row.id, scenario = %row.scenario, "scenario of a stored match is missing; match not restored");
             return;

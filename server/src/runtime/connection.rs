@@ -15,6 +15,7 @@ use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
 use crate::runtime::outbox::{CloseReason, Outbox, OutboxReceiver};
 use crate::runtime::rate::RateLimit;
+use crate::runtime::residency::{LookupError, Watching};
 use crate::runtime::session::{Location, Player, Session, SessionKind};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::SplitSink;
@@ -239,10 +240,10 @@ impl Conn {
                     self.error(ErrorCode::RateLimited, "too many join codes tried from your network; wait a minute");
                     return true;
                 }
-                let session = self.app.sessions.get(&code).map(|s| s.clone());
-                match session {
-                    Some(s) if s.kind == SessionKind::Workshop => self.join(&s, &name, None).await,
-                    _ => self.error(ErrorCode::UnknownSession, &format!("no session has the join code {code:?}")),
+                match self.app.resident(&code, None).await {
+                    Ok(Some(s)) if s.kind == SessionKind::Workshop => self.join(&s, &name, None).await,
+                    Ok(_) => self.error(ErrorCode::UnknownSession, &format!("no session has the join code {code:?}")),
+                    Err(e) => self.lookup_failed(&e),
                 }
             }
             ClientMsg::Practice { name, scenario } => {
@@ -262,7 +263,7 @@ impl Conn {
                     None => self.error(ErrorCode::Internal, "the practice pool is not available"),
                 }
             }
-            ClientMsg::Watch { code, token } => self.watch(&code, &token),
+            ClientMsg::Watch { code, token } => self.watch(&code, &token).await,
             ClientMsg::PlayBot { strategy } => {
                 let strategy = match strategy.as_deref().map(crate::bots::brain::Strategy::parse) {
                     Some(None) => {
@@ -293,16 +294,25 @@ impl Conn {
         true
     }
 
-    /// Starts this connection's live monitor of a session (replacing any it had).
-    fn watch(&mut self, code: &str, token: &str) {
-        match self.app.facilitator(code, Some(token)) {
+    /// Starts this connection's live monitor of a session (replacing any it had). The session
+    /// counts the console as a watcher (and so stays in memory) until the monitor stops.
+    async fn watch(&mut self, code: &str, token: &str) {
+        let code = code.to_ascii_uppercase();
+        let resident = match self.app.resident(&code, Some(self.ip)).await {
+            Ok(r) => r,
+            Err(e) => return self.lookup_failed(&e),
+        };
+        match self.app.facilitator(&code, Some(token)) {
             Ok(session) => {
                 if let Some(old) = self.watch.take() {
                     old.abort();
                 }
                 let app = self.app.clone();
                 let out = self.outbox.clone();
+                let watching = Watching::new(session.clone());
+                drop(resident);
                 self.watch = Some(tokio::spawn(async move {
+                    let _watching = watching;
                     let mut tick = tokio::time::interval(Duration::from_secs(1));
                     while !out.is_closed() {
                         tick.tick().await;
@@ -317,6 +327,19 @@ impl Conn {
         }
     }
 
+    /// Tells the client a session or player lookup failed (the details stay in the log).
+    fn lookup_failed(&mut self, e: &LookupError) {
+        match e {
+            LookupError::RateLimited => {
+                self.error(ErrorCode::RateLimited, "too many join codes tried from your network; wait a minute")
+            }
+            LookupError::Store(e) => {
+                tracing::error!(error = %e, "could not read a session from the store");
+                self.error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE)
+            }
+        }
+    }
+
     async fn hello(&mut self, version: u32, token: Option<String>) -> bool {
         if version != PROTOCOL_VERSION {
             self.error(
@@ -328,13 +351,14 @@ impl Conn {
         self.hello = true;
         self.outbox.send_json(&json!({"type": "welcome", "version": PROTOCOL_VERSION, "server_time": now_ms()}));
         if let Some(t) = token {
-            let p = self.app.players.get(&t).map(|p| p.clone());
-            let removed =
-                p.as_ref().is_some_and(|p| self.app.sessions.get(&p.session).is_some_and(|s| s.is_removed(&p.id)));
-            match p {
-                Some(_) if removed => self.error(ErrorCode::Removed, "the facilitator removed you from this session"),
-                Some(p) => return self.bind(p).await,
-                None => self.error(ErrorCode::BadToken, "that token is unknown: join again"),
+            // The session stays in memory at least until the player's connection is bound.
+            match self.app.player_by_token(&t, Some(self.ip)).await {
+                Ok(Some((s, p))) if s.is_removed(&p.id) => {
+                    self.error(ErrorCode::Removed, "the facilitator removed you from this session")
+                }
+                Ok(Some((_resident, p))) => return self.bind(p).await,
+                Ok(None) => self.error(ErrorCode::BadToken, "that token is unknown: join again"),
+                Err(e) => self.lookup_failed(&e),
             }
         }
         true

@@ -136,8 +136,7 @@ impl App {
                 let mut t = s.tournament.lock().expect("tournament");
                 t.config =
                     Some(crate::runtime::tournament::TournamentConfig { rounds, weights: weights.unwrap_or_default() });
-                let mut roster: Vec<String> =
-                    self.players_by_id.iter().filter(|p| p.session == s.code).map(|p| p.id.clone()).collect();
+                let mut roster: Vec<String> = s.player_ids.lock().expect("player ids").clone();
                 roster.sort();
                 t.roster = roster;
                 s.auto_pairing.store(false, Ordering::Relaxed);
@@ -201,8 +200,9 @@ impl App {
             SessionControl::EndPhase { match_id } => self.control_matches(s, match_id, Control::EndPhase).await?,
             SessionControl::Broadcast { text } => {
                 let frame = json!({"type": "notice", "text": text});
+                let ids = s.player_ids.lock().expect("player ids").clone();
                 let mut n = 0;
-                for p in self.players_by_id.iter().filter(|p| p.session == s.code) {
+                for p in ids.iter().filter_map(|id| self.players_by_id.get(id)) {
                     p.send(&frame);
                     n += 1;
                 }
@@ -434,10 +434,10 @@ impl App {
                 q.waiting.iter().map(|(k, v)| (k.clone(), json!(v.len()))).collect::<serde_json::Map<_, _>>().into(),
             )
         };
-        let mut players: Vec<(i64, Value)> = self
-            .players_by_id
+        let ids = s.player_ids.lock().expect("player ids").clone();
+        let mut players: Vec<(i64, Value)> = ids
             .iter()
-            .filter(|p| p.session == s.code)
+            .filter_map(|id| self.players_by_id.get(id))
             .map(|p| {
                 let loc = p.location.lock().expect("location").clone();
                 let (status, match_id) = if removed.contains(&p.id) {

@@ -10,6 +10,7 @@ pub mod facilitator;
 pub mod match_actor;
 pub mod outbox;
 pub mod rate;
+pub mod residency;
 pub mod session;
 pub mod tournament;
 pub mod view;
@@ -122,8 +123,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let (store, snapshot) =
         Store::open_with(&args.db, args.fsync).map_err(|e| format!("{}: {e}", args.db.display()))?;
     tracing::info!(
-        db = %args.db.display(), scenarios = scenarios.len(), sessions = snapshot.sessions.len(),
-        matches = snapshot.matches.len(), "store opened"
+        db = %args.db.display(), scenarios = scenarios.len(), stored_sessions = snapshot.stored_sessions,
+        live_sessions = snapshot.sessions.len(), matches = snapshot.matches(), "store opened"
     );
     let bots = app::BotSettings { practice_after: args.practice_bot_after, pace_ms: args.bot_pace_ms };
     let idle = std::time::Duration::from_secs(args.idle_timeout.max(1));

@@ -169,6 +169,12 @@ pub struct Session {
     pub monitor_cache: tokio::sync::Mutex<Option<(std::time::Instant, serde_json::Value)>>,
     /// The session's matches, oldest first (so a session's views never scan every match).
     pub match_ids: Mutex<Vec<String>>,
+    /// The session's players, by join time (so a session's views never scan every player).
+    pub player_ids: Mutex<Vec<String>>,
+    /// Facilitator consoles watching it now (a watched session stays in memory).
+    pub watchers: AtomicUsize,
+    /// Since when nothing has used it (see `runtime::residency`); none while in use.
+    pub idle_since: Mutex<Option<i64>>,
 }
 
 impl Session {
@@ -195,6 +201,9 @@ impl Session {
             player_count: AtomicUsize::new(0),
             monitor_cache: tokio::sync::Mutex::new(None),
             match_ids: Mutex::new(Vec::new()),
+            player_ids: Mutex::new(Vec::new()),
+            watchers: AtomicUsize::new(0),
+            idle_since: Mutex::new(None),
         }
     }
 

@@ -1,0 +1,205 @@
+//! Which sessions live in memory. A class's session is read whole from the store when someone
+//! needs it (a player's token, a join code, the facilitator's console or an HTTP request) and is
+//! disposed once nobody has used it for `--dormant-after`: no connected player, nobody waiting,
+//! no console watching, every match finished. Start-up reads only the live sessions (the
+//! practice pool and those with a match still running), so memory and start-up time follow what
+//! is happening now, not everything that ever happened.
+//!
+//! One lock orders loading and disposing against use: whoever uses a session holds a
+//! [`Resident`] (a read guard) from looking it up until the session shows the use (a player's
+//! connection bound, a console counted), and disposal takes the write side and checks again. So
+//! a session is never disposed between someone finding it and using it, and never loaded twice.
+
+use crate::limits::Budget;
+use crate::runtime::app::App;
+use crate::runtime::session::{Location, Player, Session, SessionKind};
+use crate::store::{ResidentSession, StoreError};
+use std::net::IpAddr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::sync::OwnedRwLockReadGuard;
+
+/// A session that stays in memory while this is held.
+pub struct Resident {
+    /// The session.
+    pub session: Arc<Session>,
+    _in_use: OwnedRwLockReadGuard<()>,
+}
+
+impl std::ops::Deref for Resident {
+    type Target = Arc<Session>;
+
+    fn deref(&self) -> &Arc<Session> {
+        &self.session
+    }
+}
+
+/// A facilitator's console watching a session: the session counts it (and stays in memory)
+/// while this lives.
+pub struct Watching(Arc<Session>);
+
+impl Watching {
+    /// Counts a watcher of the session.
+    pub fn new(session: Arc<Session>) -> Watching {
+        session.watchers.fetch_add(1, Ordering::Relaxed);
+        Watching(session)
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        self.0.watchers.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Why a session could not be looked up.
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    /// The address asked for too many sessions not in memory.
+    #[error("too many lookups from this address")]
+    RateLimited,
+    /// The store could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl App {
+    /// The session with this join code, read from the store if it is not in memory (none when
+    /// no session has it). With `budget`, a lookup that has to read the store costs that address
+    /// a code lookup, so a flood of unknown codes or tokens is refused before it reaches the store.
+    pub async fn resident(
+        self: &Arc<Self>,
+        code: &str,
+        budget: Option<IpAddr>,
+    ) -> Result<Option<Resident>, LookupError> {
+        let guard = self.residency.clone().read_owned().await;
+        if let Some(session) = self.sessions.get(code).map(|s| s.clone()) {
+            return Ok(Some(Resident { session, _in_use: guard }));
+        }
+        drop(guard);
+        if budget.is_some_and(|ip| !self.address_limits.allow(Budget::CodeLookup, ip)) {
+            return Err(LookupError::RateLimited);
+        }
+        let write = self.residency.clone().write_owned().await;
+        if !self.sessions.contains_key(code) {
+            let Some(stored) = self.store.resident_session(code).await? else { return Ok(None) };
+            self.install_session(stored, crate::runtime::clock::now_ms());
+            tracing::info!(session = %code, "session read back into memory");
+        }
+        let guard = write.downgrade();
+        Ok(self.sessions.get(code).map(|s| Resident { session: s.clone(), _in_use: guard }))
+    }
+
+    /// The player with this secret token and their session, read from the store if they are not
+    /// in memory (none when the token is unknown).
+    pub async fn player_by_token(
+        self: &Arc<Self>,
+        token: &str,
+        budget: Option<IpAddr>,
+    ) -> Result<Option<(Resident, Arc<Player>)>, LookupError> {
+        let in_memory = self.players.get(token).map(|p| p.session.clone());
+        let code = match in_memory {
+            Some(code) => code,
+            None => {
+                if budget.is_some_and(|ip| !self.address_limits.allow(Budget::CodeLookup, ip)) {
+                    return Err(LookupError::RateLimited);
+                }
+                match self.store.session_of_player(token).await? {
+                    Some(code) => code,
+                    None => return Ok(None),
+                }
+            }
+        };
+        let Some(resident) = self.resident(&code, None).await? else { return Ok(None) };
+        Ok(self.players.get(token).map(|p| p.clone()).map(|p| (resident, p)))
+    }
+
+    /// Puts a stored session in memory: its players, their places, its facilitator actions and its
+    /// matches (unfinished ones running, finished ones dormant). Call it with the residency lock
+    /// written (or at start-up, before anyone else can look).
+    pub(crate) fn install_session(self: &Arc<Self>, stored: ResidentSession, now: i64) -> Option<Arc<Session>> {
+        let ResidentSession { session: row, players, matches, session_events } = stored;
+        let settings = match serde_json::from_str(&row.settings) {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::error!(session = %row.code, error = %e, "stored session settings unreadable; skipped");
+                return None;
+            }
+        };
+        let kind = if row.kind == "practice" { SessionKind::Practice } else { SessionKind::Workshop };
+        let session = Arc::new(Session::new(row.code.clone(), kind, settings, row.facilitator_token, row.created_at));
+        self.sessions.insert(row.code, session.clone());
+        for p in players {
+            self.add_player(p);
+        }
+        for (_, kind) in &session_events {
+            self.replay_session_event(&session, kind);
+        }
+        for (row, events) in matches {
+            self.restore_match(row, &events, now);
+        }
+        Some(session)
+    }
+
+    /// Whether nothing uses a class's session now (the practice pool is always in use).
+    fn unused(&self, s: &Session) -> bool {
+        if s.kind == SessionKind::Practice || s.watchers.load(Ordering::Relaxed) > 0 {
+            return false;
+        }
+        let players = s.player_ids.lock().expect("player ids").clone();
+        let busy_player = players.iter().any(|id| {
+            self.players_by_id.get(id).is_some_and(|p| {
+                p.conn.lock().expect("conn").is_some()
+                    || matches!(*p.location.lock().expect("location"), Location::Waiting | Location::Seating)
+            })
+        });
+        let matches = s.match_ids.lock().expect("match ids").clone();
+        let running = matches
+            .iter()
+            .any(|id| self.matches.get(id).is_some_and(|m| m.summary().phase != crate::core::game::Phase::Results));
+        !busy_player && !running
+    }
+
+    /// Disposes the classes' sessions nobody has used for `idle_ms`: they leave memory with their
+    /// players and matches (everything is in the store) and come back on the next lookup.
+    /// Returns how many were disposed.
+    pub async fn dispose_idle(&self, now: i64, idle_ms: i64) -> usize {
+        let mut candidates = Vec::new();
+        for s in self.sessions.iter() {
+            if !self.unused(&s) {
+                *s.idle_since.lock().expect("idle since") = None;
+                continue;
+            }
+            let since = *s.idle_since.lock().expect("idle since").get_or_insert(now);
+            if now - since >= idle_ms {
+                candidates.push(s.clone());
+            }
+        }
+        if candidates.is_empty() {
+            return 0;
+        }
+        let _write = self.residency.write().await;
+        let mut disposed = 0;
+        for s in candidates {
+            // Checked again: someone may have started using it before the lock was ours.
+            if !self.unused(&s) {
+                continue;
+            }
+            for id in s.player_ids.lock().expect("player ids").iter() {
+                if let Some((_, p)) = self.players_by_id.remove(id) {
+                    self.players.remove(&p.token);
+                }
+            }
+            // Dropping a match's handle closes its mailbox, which ends its task.
+            for id in s.match_ids.lock().expect("match ids").iter() {
+                self.matches.remove(id);
+            }
+            self.sessions.remove(&s.code);
+            disposed += 1;
+        }
+        if disposed > 0 {
+            tracing::info!(sessions = disposed, "idle sessions left memory");
+        }
+        disposed
+    }
+}
