@@ -593,6 +593,56 @@ async fn an_idle_session_leaves_memory_and_every_way_in_brings_it_back() {
 }
 
 #[tokio::test]
+async fn practice_players_who_left_leave_memory_and_come_back_to_their_last_match() {
+    let server = Server::start_with(&["--dormant-after", "1", "--practice-bot-after", "0"]);
+    let mut a = server.client().await;
+    a.send(json!({"type": "practice", "name": "Ana", "scenario": "campsite"})).await;
+    let ta = a.until_type("joined").await["token"].as_str().unwrap().to_string();
+    let mut b = server.client().await;
+    b.send(json!({"type": "practice", "name": "Ben", "scenario": "campsite"})).await;
+    let tb = b.until_type("joined").await["token"].as_str().unwrap().to_string();
+    for phase in ["prep", "small_talk", "bargaining"] {
+        for c in [&mut a, &mut b] {
+            c.until_phase(phase).await;
+        }
+        if phase != "bargaining" {
+            for c in [&mut a, &mut b] {
+                c.send(json!({"type": "ready"})).await;
+            }
+        }
+    }
+    a.send(json!({"type": "walk_away"})).await;
+    let mut before = Value::Null;
+    for c in [&mut a, &mut b] {
+        let st = c.until("survey or results", |v| v["type"] == "state" && v["phase"] != "bargaining").await;
+        if st["phase"] == "survey" {
+            c.send(json!({"type": "skip_survey"})).await;
+        }
+    }
+    for c in [&mut a, &mut b] {
+        before = c.until_phase("results").await;
+    }
+    a.close().await;
+    b.close().await;
+    // Both gone and the match over: the players and the match leave memory; the pool stays.
+    until_healthz(&server, |h| h["sessions"] == 1 && h["players"] == 0 && h["matches"] == 0).await;
+
+    // Ana's token brings back her and her last match (and not Ben).
+    let mut a2 = Client::connect(&server.ws_url()).await;
+    a2.send(json!({"type": "hello", "version": 1, "token": ta})).await;
+    let again = a2.until_phase("results").await;
+    assert_eq!((&again["match_id"], &again["outcome"]), (&before["match_id"], &before["outcome"]));
+    let h = server.get("/healthz").await.1;
+    assert_eq!((h["players"].as_u64(), h["matches"].as_u64()), (Some(1), Some(1)), "{h}");
+    // Ben comes back to the same match, not a second copy of it.
+    let mut b2 = Client::connect(&server.ws_url()).await;
+    b2.send(json!({"type": "hello", "version": 1, "token": tb})).await;
+    assert_eq!(b2.until_phase("results").await["match_id"], before["match_id"]);
+    let h = server.get("/healthz").await.1;
+    assert_eq!((h["players"].as_u64(), h["matches"].as_u64()), (Some(2), Some(1)), "{h}");
+}
+
+#[tokio::test]
 async fn a_finished_match_nobody_watches_leaves_memory_and_comes_back_for_its_players() {
     let server = Server::start_with(&["--dormant-after", "1"]);
     let code = server

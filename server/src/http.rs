@@ -140,6 +140,7 @@ async fn healthz(State(app): State<Arc<App>>) -> Json<Value> {
     Json(json!({
         "status": "ok",
         "sessions": app.sessions.len(),
+        "players": app.players.len(),
         "matches": app.matches.len(),
         "matches_in_memory": app.live_matches.load(Ordering::Relaxed),
         "connections": app.connections.load(Ordering::Relaxed),

@@ -78,8 +78,10 @@ pub struct MatchRow {
 
 /// One session as it lives in memory: its row, every player, every match (with its events, except
 /// finished matches with a stored summary: their events are read when someone opens them again),
-/// and its facilitator actions. A session is read whole at start-up when it is live, or when
-/// someone asks for it after it was disposed.
+/// and its facilitator actions. A class's session is read whole at start-up when it is live, or
+/// when someone asks for it after it was disposed. The practice pool, which only grows, is read
+/// with its running matches and their players only; its other players come back one by one
+/// ([`ResidentPlayer`]).
 #[derive(Debug, Clone)]
 pub struct ResidentSession {
     /// The session's row.
@@ -90,6 +92,17 @@ pub struct ResidentSession {
     pub matches: Vec<(MatchRow, Vec<Event>)>,
     /// Facilitator actions `(at, kind as JSON)` in order.
     pub session_events: Vec<(Millis, String)>,
+    /// How many matches the session has started in all (drives role rotation and the A/B split).
+    pub matches_started: u64,
+}
+
+/// One player of the practice pool as they come back into memory: their row and their latest match.
+#[derive(Debug, Clone)]
+pub struct ResidentPlayer {
+    /// The player's row.
+    pub player: PlayerRow,
+    /// Their most recent match, with its events unless it is finished with a stored summary.
+    pub last_match: Option<(MatchRow, Vec<Event>)>,
 }
 
 /// What is read at start-up: the live sessions only (the practice pool, and every session with a
@@ -142,6 +155,7 @@ enum Read {
     Session { session: String, reply: oneshot::Sender<Result<SessionLog, StoreError>> },
     Resident { code: String, reply: oneshot::Sender<Result<Option<ResidentSession>, StoreError>> },
     SessionOfPlayer { token: String, reply: oneshot::Sender<Result<Option<String>, StoreError>> },
+    Player { token: String, reply: oneshot::Sender<Result<Option<ResidentPlayer>, StoreError>> },
 }
 
 /// Everything stored about one session, in a stable order (for debriefs and exports).
@@ -320,6 +334,13 @@ impl Store {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
+    /// Reads a player and their latest match by the player's token (none when it is unknown).
+    pub async fn resident_player(&self, token: &str) -> Result<Option<ResidentPlayer>, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.reads.send(Read::Player { token: token.to_string(), reply }).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
     /// Appends a facilitator action to a session's log; returns once committed.
     pub async fn append_session_event(&self, session: &str, at: Millis, kind: String) -> Result<(), StoreError> {
         self.submit(Job::SessionEvent { session: session.to_string(), at, kind }).await
@@ -396,6 +417,9 @@ fn reader_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Read>) {
             }
             Ok(Read::Resident { code, reply }) => {
                 let _ = reply.send(read_tx(&conn, |c| read_resident(c, &code)));
+            }
+            Ok(Read::Player { token, reply }) => {
+                let _ = reply.send(read_tx(&conn, |c| read_player(c, &token)));
             }
             Ok(Read::SessionOfPlayer { token, reply }) => {
                 let found = conn
@@ -610,20 +634,65 @@ fn read_resident(conn: &Connection, code: &str) -> Result<Option<ResidentSession
 
 fn resident(conn: &Connection, session: SessionRow) -> Result<ResidentSession, StoreError> {
     let code = session.code.as_str();
-    let mut st = conn
-        .prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE session = ?1 ORDER BY joined_at, id"))?;
-    let players = st.query_map([code], player_row)?.collect::<Result<_, _>>()?;
-    let mut st = conn
-        .prepare_cached(&format!("SELECT {MATCH_COLUMNS} FROM matches WHERE session = ?1 ORDER BY created_at, id"))?;
-    let rows: Vec<MatchRow> = st.query_map([code], match_row)?.collect::<Result<_, _>>()?;
+    let practice = session.kind == "practice";
+    let matches_started: i64 =
+        conn.prepare_cached("SELECT COUNT(*) FROM matches WHERE session = ?1")?.query_row([code], |r| r.get(0))?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {MATCH_COLUMNS} FROM matches WHERE session = ?1 AND (?2 = 0 OR summary IS NULL) ORDER BY created_at, id"
+    ))?;
+    let rows: Vec<MatchRow> = st.query_map(params![code, practice], match_row)?.collect::<Result<_, _>>()?;
     let mut matches = Vec::with_capacity(rows.len());
     for m in rows {
         let events = if m.summary.is_some() { Vec::new() } else { match_events(conn, &m.id)? };
         matches.push((m, events));
     }
+    let mut st = conn
+        .prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE session = ?1 ORDER BY joined_at, id"))?;
+    let mut players: Vec<PlayerRow> = Vec::new();
+    if practice {
+        // Only the players seated in its running matches.
+        let seated: std::collections::HashSet<String> = matches
+            .iter()
+            .flat_map(|(m, _)| serde_json::from_str::<Vec<String>>(&m.seats).unwrap_or_default())
+            .collect();
+        let mut by_id = conn.prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE id = ?1"))?;
+        for id in seated {
+            players.extend(by_id.query_row([id], player_row).optional()?);
+        }
+        players.sort_by(|a, b| (a.joined_at, &a.id).cmp(&(b.joined_at, &b.id)));
+    } else {
+        players = st.query_map([code], player_row)?.collect::<Result<_, _>>()?;
+    }
     let mut st = conn.prepare_cached("SELECT at, kind FROM session_events WHERE session = ?1 ORDER BY seq")?;
     let session_events = st.query_map([code], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    Ok(ResidentSession { session, players, matches, session_events })
+    Ok(ResidentSession { session, players, matches, session_events, matches_started: matches_started as u64 })
+}
+
+/// A player by token, with their latest match.
+fn read_player(conn: &Connection, token: &str) -> Result<Option<ResidentPlayer>, StoreError> {
+    let Some(player) = conn
+        .prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE token = ?1"))?
+        .query_row([token], player_row)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let quoted = format!("\"{}\"", player.id);
+    let last = conn
+        .prepare_cached(&format!(
+            "SELECT {MATCH_COLUMNS} FROM matches WHERE session = ?1 AND instr(seats, ?2) > 0
+             ORDER BY created_at DESC, id DESC LIMIT 1"
+        ))?
+        .query_row(params![player.session, quoted], match_row)
+        .optional()?;
+    let last_match = match last {
+        Some(m) => {
+            let events = if m.summary.is_some() { Vec::new() } else { match_events(conn, &m.id)? };
+            Some((m, events))
+        }
+        None => None,
+    };
+    Ok(Some(ResidentPlayer { player, last_match }))
 }
 
 /// Everything stored about one session (players, matches with events, facilitator actions).
@@ -760,14 +829,15 @@ mod tests {
                    name TEXT NOT NULL, joined_at INTEGER NOT NULL);
                  CREATE TABLE sessions (code TEXT PRIMARY KEY, kind TEXT NOT NULL, settings TEXT NOT NULL,
                    facilitator_token TEXT NOT NULL, created_at INTEGER NOT NULL);
-                 INSERT INTO sessions VALUES ('ABCDEF', 'practice', '{}', 't', 1);
+                 INSERT INTO sessions VALUES ('ABCDEF', 'workshop', '{}', 't', 1);
                  INSERT INTO players VALUES ('p1', 't1', 'ABCDEF', 'Ana', 5);",
             )
             .unwrap();
         }
-        let (store, snap) = Store::open(&path).unwrap();
-        assert_eq!(snap.sessions[0].players.len(), 1);
-        assert!(!snap.sessions[0].players[0].bot);
+        let (store, _) = Store::open(&path).unwrap();
+        let stored = store.resident_session("ABCDEF").await.unwrap().expect("the session is stored");
+        assert_eq!(stored.players.len(), 1);
+        assert!(!stored.players[0].bot);
         store
             .insert_match(MatchRow {
                 id: "m1".into(),

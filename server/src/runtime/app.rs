@@ -276,7 +276,15 @@ impl App {
 
     /// Restores a stored match at start-up: its handle, its players' places and its task. A
     /// finished match starts dormant (its summary kept, its state dropped until someone needs it).
-    pub(crate) fn restore_match(self: &Arc<Self>, row: MatchRow, events: &[crate::core::game::Event], now: i64) {
+    /// Seats the match's players who are in memory (`only`: just that player; a practice player
+    /// coming back must not move a counterpart who has since moved on).
+    pub(crate) fn restore_match(
+        self: &Arc<Self>,
+        row: MatchRow,
+        events: &[crate::core::game::Event],
+        now: i64,
+        only: Option<&str>,
+    ) {
         let Some(scenario) = self.scenarios.get(&row.scenario).cloned() else {
             tracing::error!(match_id = %row.id, scenario = %row.scenario, "scenario of a stored match is missing; match not restored");
             return;
@@ -292,14 +300,12 @@ impl App {
             }
         };
         let seats: Vec<String> = serde_json::from_str(&row.seats).unwrap_or_default();
-        for (seat, pid) in seats.iter().enumerate() {
+        for (seat, pid) in seats.iter().enumerate().filter(|(_, pid)| only.is_none_or(|o| o == pid.as_str())) {
             if let Some(p) = self.players_by_id.get(pid) {
                 *p.location.lock().expect("location") = Location::InMatch { match_id: row.id.clone(), seat };
             }
         }
-        let session = self.sessions.get(&row.session).map(|s| s.clone());
-        if let Some(s) = &session {
-            s.queue.lock().expect("queue").matches_started += 1;
+        if let Some(s) = self.sessions.get(&row.session) {
             s.match_ids.lock().expect("match ids").push(row.id.clone());
         }
         let (tx, rx) = mpsc::channel(MAILBOX);

@@ -13,7 +13,7 @@
 use crate::limits::Budget;
 use crate::runtime::app::App;
 use crate::runtime::session::{Location, Player, Session, SessionKind};
-use crate::store::{ResidentSession, StoreError};
+use crate::store::{ResidentPlayer, ResidentSession, StoreError};
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -111,14 +111,26 @@ impl App {
             }
         };
         let Some(resident) = self.resident(&code, None).await? else { return Ok(None) };
-        Ok(self.players.get(token).map(|p| p.clone()).map(|p| (resident, p)))
+        if let Some(p) = self.players.get(token).map(|p| p.clone()) {
+            return Ok(Some((resident, p)));
+        }
+        // A practice player who left memory (their session never does).
+        drop(resident);
+        let write = self.residency.clone().write_owned().await;
+        if !self.players.contains_key(token) {
+            let Some(stored) = self.store.resident_player(token).await? else { return Ok(None) };
+            self.install_player(stored);
+        }
+        let guard = write.downgrade();
+        let Some(session) = self.sessions.get(&code).map(|s| s.clone()) else { return Ok(None) };
+        Ok(self.players.get(token).map(|p| (Resident { session, _in_use: guard }, p.clone())))
     }
 
     /// Puts a stored session in memory: its players, their places, its facilitator actions and its
     /// matches (unfinished ones running, finished ones dormant). Call it with the residency lock
     /// written (or at start-up, before anyone else can look).
     pub(crate) fn install_session(self: &Arc<Self>, stored: ResidentSession, now: i64) -> Option<Arc<Session>> {
-        let ResidentSession { session: row, players, matches, session_events } = stored;
+        let ResidentSession { session: row, players, matches, session_events, matches_started } = stored;
         let settings = match serde_json::from_str(&row.settings) {
             Ok(v) => v,
             Err(e) => {
@@ -128,6 +140,7 @@ impl App {
         };
         let kind = if row.kind == "practice" { SessionKind::Practice } else { SessionKind::Workshop };
         let session = Arc::new(Session::new(row.code.clone(), kind, settings, row.facilitator_token, row.created_at));
+        session.queue.lock().expect("queue").matches_started = matches_started;
         self.sessions.insert(row.code, session.clone());
         for p in players {
             self.add_player(p);
@@ -136,9 +149,41 @@ impl App {
             self.replay_session_event(&session, kind);
         }
         for (row, events) in matches {
-            self.restore_match(row, &events, now);
+            self.restore_match(row, &events, now, None);
         }
         Some(session)
+    }
+
+    /// Puts a practice player back in memory, in their latest match if it is still there (or
+    /// brought back dormant if it finished and left memory). Call it with the residency lock written.
+    fn install_player(self: &Arc<Self>, stored: ResidentPlayer) {
+        let ResidentPlayer { player, last_match } = stored;
+        let id = player.id.clone();
+        let p = self.add_player(player);
+        let Some((row, events)) = last_match else { return };
+        let seats: Vec<String> = serde_json::from_str(&row.seats).unwrap_or_default();
+        match (self.matches.contains_key(&row.id), seats.iter().position(|s| *s == id)) {
+            (true, Some(seat)) => {
+                *p.location.lock().expect("location") = Location::InMatch { match_id: row.id, seat };
+            }
+            (false, Some(_)) => self.restore_match(row, &events, crate::runtime::clock::now_ms(), Some(&id)),
+            (_, None) => {}
+        }
+    }
+
+    /// Whether nothing keeps this player in memory: not connected, not waiting or being seated,
+    /// and not in a match that is still running.
+    fn player_unused(&self, p: &Player) -> bool {
+        if p.conn.lock().expect("conn").is_some() {
+            return false;
+        }
+        match &*p.location.lock().expect("location") {
+            Location::Waiting | Location::Seating => false,
+            Location::Lobby => true,
+            Location::InMatch { match_id, .. } => {
+                self.matches.get(match_id).is_none_or(|m| m.summary().phase == crate::core::game::Phase::Results)
+            }
+        }
     }
 
     /// Whether nothing uses a class's session now (the practice pool is always in use).
@@ -147,12 +192,7 @@ impl App {
             return false;
         }
         let players = s.player_ids.lock().expect("player ids").clone();
-        let busy_player = players.iter().any(|id| {
-            self.players_by_id.get(id).is_some_and(|p| {
-                p.conn.lock().expect("conn").is_some()
-                    || matches!(*p.location.lock().expect("location"), Location::Waiting | Location::Seating)
-            })
-        });
+        let busy_player = players.iter().any(|id| self.players_by_id.get(id).is_some_and(|p| !self.player_unused(&p)));
         let matches = s.match_ids.lock().expect("match ids").clone();
         let running = matches
             .iter()
@@ -160,46 +200,71 @@ impl App {
         !busy_player && !running
     }
 
-    /// Disposes the classes' sessions nobody has used for `idle_ms`: they leave memory with their
-    /// players and matches (everything is in the store) and come back on the next lookup.
-    /// Returns how many were disposed.
-    pub async fn dispose_idle(&self, now: i64, idle_ms: i64) -> usize {
-        let mut candidates = Vec::new();
-        for s in self.sessions.iter() {
-            if !self.unused(&s) {
-                *s.idle_since.lock().expect("idle since") = None;
-                continue;
+    /// Disposes what nobody has used for `idle_ms`: a class's whole session (with its players and
+    /// matches), and in the practice pool single players and the finished matches none of whose
+    /// players is still in memory. Everything is in the store; the next lookup brings it back.
+    /// Returns how many sessions and practice players left memory.
+    pub async fn dispose_idle(&self, now: i64, idle_ms: i64) -> (usize, usize) {
+        let idle_for = |since: &std::sync::Mutex<Option<i64>>, unused: bool| {
+            let mut since = since.lock().expect("idle since");
+            if !unused {
+                *since = None;
+                return false;
             }
-            let since = *s.idle_since.lock().expect("idle since").get_or_insert(now);
-            if now - since >= idle_ms {
-                candidates.push(s.clone());
-            }
-        }
-        if candidates.is_empty() {
-            return 0;
+            now - *since.get_or_insert(now) >= idle_ms
+        };
+        let sessions: Vec<Arc<Session>> =
+            self.sessions.iter().filter(|s| idle_for(&s.idle_since, self.unused(s))).map(|s| s.clone()).collect();
+        let practice = self.sessions.get(&self.practice_code).map(|s| s.clone());
+        let players: Vec<Arc<Player>> = practice
+            .iter()
+            .flat_map(|s| s.player_ids.lock().expect("player ids").clone())
+            .filter_map(|id| self.players_by_id.get(&id).map(|p| p.clone()))
+            .filter(|p| idle_for(&p.idle_since, self.player_unused(p)))
+            .collect();
+        if sessions.is_empty() && players.is_empty() {
+            return (0, 0);
         }
         let _write = self.residency.write().await;
-        let mut disposed = 0;
-        for s in candidates {
-            // Checked again: someone may have started using it before the lock was ours.
-            if !self.unused(&s) {
-                continue;
-            }
+        // Each is checked again: someone may have started using it before the lock was ours.
+        let sessions: Vec<Arc<Session>> = sessions.into_iter().filter(|s| self.unused(s)).collect();
+        for s in &sessions {
             for id in s.player_ids.lock().expect("player ids").iter() {
-                if let Some((_, p)) = self.players_by_id.remove(id) {
-                    self.players.remove(&p.token);
-                }
+                self.forget_player(id);
             }
             // Dropping a match's handle closes its mailbox, which ends its task.
             for id in s.match_ids.lock().expect("match ids").iter() {
                 self.matches.remove(id);
             }
             self.sessions.remove(&s.code);
-            disposed += 1;
         }
-        if disposed > 0 {
-            tracing::info!(sessions = disposed, "idle sessions left memory");
+        let players: Vec<Arc<Player>> = players.into_iter().filter(|p| self.player_unused(p)).collect();
+        if let (Some(pool), false) = (practice, players.is_empty()) {
+            let gone: std::collections::HashSet<&str> = players.iter().map(|p| p.id.as_str()).collect();
+            for p in &players {
+                self.forget_player(&p.id);
+            }
+            pool.player_ids.lock().expect("player ids").retain(|id| !gone.contains(id.as_str()));
+            pool.match_ids.lock().expect("match ids").retain(|id| {
+                let keep = self.matches.get(id).is_some_and(|m| {
+                    m.summary().phase != crate::core::game::Phase::Results
+                        || m.seats.iter().any(|pid| self.players_by_id.contains_key(pid))
+                });
+                if !keep {
+                    self.matches.remove(id);
+                }
+                keep
+            });
         }
-        disposed
+        if !sessions.is_empty() || !players.is_empty() {
+            tracing::info!(sessions = sessions.len(), practice_players = players.len(), "idle state left memory");
+        }
+        (sessions.len(), players.len())
+    }
+
+    fn forget_player(&self, id: &str) {
+        if let Some((_, p)) = self.players_by_id.remove(id) {
+            self.players.remove(&p.token);
+        }
     }
 }

@@ -289,6 +289,8 @@ pub struct Player {
     pub connect_limit: Mutex<RateLimit>,
     /// Has asked for a practice bot (a player gets one).
     pub asked_for_bot: AtomicBool,
+    /// Since when nothing has kept this practice player in memory (see `runtime::residency`).
+    pub idle_since: Mutex<Option<i64>>,
 }
 
 /// Connections per player: a burst of 10 (reloads, flaky Wi-Fi), then one every 3 seconds.
@@ -311,6 +313,7 @@ impl Player {
             chat_limit: Mutex::new(RateLimit::new(chat.0, chat.1)),
             connect_limit: Mutex::new(RateLimit::new(CONNECT_BURST, CONNECT_PER_SEC)),
             asked_for_bot: AtomicBool::new(false),
+            idle_since: Mutex::new(None),
         }
     }
 
