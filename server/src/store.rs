@@ -155,6 +155,7 @@ enum Read {
     Session { session: String, reply: oneshot::Sender<Result<SessionLog, StoreError>> },
     Resident { code: String, reply: oneshot::Sender<Result<Option<ResidentSession>, StoreError>> },
     SessionOfPlayer { token: String, reply: oneshot::Sender<Result<Option<String>, StoreError>> },
+    SessionExists { code: String, reply: oneshot::Sender<Result<bool, StoreError>> },
     Player { token: String, reply: oneshot::Sender<Result<Option<ResidentPlayer>, StoreError>> },
 }
 
@@ -334,6 +335,13 @@ impl Store {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
+    /// Whether a session with this join code is stored.
+    pub async fn session_exists(&self, code: &str) -> Result<bool, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.reads.send(Read::SessionExists { code: code.to_string(), reply }).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
     /// Reads a player and their latest match by the player's token (none when it is unknown).
     pub async fn resident_player(&self, token: &str) -> Result<Option<ResidentPlayer>, StoreError> {
         let (reply, rx) = oneshot::channel();
@@ -420,6 +428,11 @@ fn reader_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Read>) {
             }
             Ok(Read::Player { token, reply }) => {
                 let _ = reply.send(read_tx(&conn, |c| read_player(c, &token)));
+            }
+            Ok(Read::SessionExists { code, reply }) => {
+                let found =
+                    conn.prepare_cached("SELECT 1 FROM sessions WHERE code = ?1").and_then(|mut st| st.exists([code]));
+                let _ = reply.send(found.map_err(StoreError::from));
             }
             Ok(Read::SessionOfPlayer { token, reply }) => {
                 let found = conn

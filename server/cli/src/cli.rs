@@ -99,6 +99,8 @@ pub enum BenchCommand {
     Frontier(crate::bench::frontier::FrontierArgs),
     /// Many concurrent matches over real WebSockets against a server process, and a bare relay.
     Load(crate::bench::load::LoadArgs),
+    /// Memory and restart time as finished matches pile up (does idle state leave memory?).
+    History(crate::bench::history::HistoryArgs),
     /// The bare tokio-tungstenite relay used by `bench load` (runs until killed).
     #[command(hide = true)]
     RelayServer {
@@ -141,6 +143,13 @@ pub fn main() -> ExitCode {
         Some(Command::Scenario(ScenarioCommand::List { scenarios })) => list(&scenarios),
         Some(Command::Session(SessionCommand::Create(a))) => create_session(a),
         Some(Command::Bench(BenchCommand::Load(a))) => match crate::bench::load::run(&a) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some(Command::Bench(BenchCommand::History(a))) => match crate::bench::history::run(&a) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

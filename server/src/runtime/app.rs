@@ -415,11 +415,23 @@ impl App {
                 "grace_seconds must be at most 86400 and title at most 200 characters".into(),
             ));
         }
-        let mut code = new_code();
-        while self.sessions.contains_key(&code) {
-            code = new_code();
+        // Most sessions are not in memory: a code is new when the store does not have it either.
+        // Two creations drawing the same unused code at once (one chance in hundreds of millions)
+        // would make one insert fail; it retries with another code.
+        let mut last_error = None;
+        for _ in 0..3 {
+            let code = new_code();
+            let taken = self.sessions.contains_key(&code)
+                || self.store.session_exists(&code).await.map_err(|e| CreateError::Store(e.to_string()))?;
+            if taken {
+                continue;
+            }
+            match self.insert_session(code, SessionKind::Workshop, settings.clone(), new_token()).await {
+                Ok(s) => return Ok(s),
+                Err(e) => last_error = Some(e),
+            }
         }
-        self.insert_session(code, SessionKind::Workshop, settings, new_token()).await
+        Err(last_error.unwrap_or_else(|| CreateError::Store("no free join code found".into())))
     }
 
     /// Registers a new player in a session (stored before it is acknowledged).

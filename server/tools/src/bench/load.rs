@@ -134,7 +134,7 @@ pub struct RunReport {
     pub cpu_ms_per_1000_messages: f64,
 }
 
-fn spawn(exe: Option<&std::path::Path>, args: &[&str]) -> Result<(Child, String), String> {
+pub(crate) fn spawn(exe: Option<&std::path::Path>, args: &[&str]) -> Result<(Child, String), String> {
     let exe = match exe {
         Some(p) => p.to_path_buf(),
         None => std::env::current_exe().map_err(|e| e.to_string())?,
@@ -150,7 +150,7 @@ fn spawn(exe: Option<&std::path::Path>, args: &[&str]) -> Result<(Child, String)
     Ok((child, addr))
 }
 
-fn proc_stat(pid: u32) -> (u64, u64) {
+pub(crate) fn proc_stat(pid: u32) -> (u64, u64) {
     let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
