@@ -35,6 +35,27 @@ async fn join(server: &Server, code: &str, name: &str) -> (Client, String, Strin
 }
 
 #[tokio::test]
+async fn the_console_is_told_when_something_changes_and_not_otherwise() {
+    let server = Server::start();
+    let s = create(&server, json!({"scenario": "campsite", "pairing": "facilitator"})).await;
+    let mut w = server.client().await;
+    w.send(json!({"type": "watch", "code": s.code, "token": s.token})).await;
+    let first = w.until_type("monitor").await;
+    assert_eq!(first["players"].as_array().map(Vec::len), Some(0), "{first}");
+    // Nothing happens, so nothing is sent (a polled monitor sent a frame every second).
+    let quiet = tokio::time::timeout(std::time::Duration::from_millis(2500), w.next()).await;
+    assert!(quiet.is_err(), "a frame came though nothing changed: {quiet:?}");
+    // Someone joins: the console hears it without asking, and that they are online and waiting.
+    let (ana, _, _) = join(&server, &s.code, "Ana").await;
+    let m = w.until("a monitor with Ana", |v| v["type"] == "monitor" && v["players"][0]["name"] == "Ana").await;
+    assert_eq!((&m["players"][0]["online"], &m["players"][0]["status"]), (&json!(true), &json!("waiting")), "{m}");
+    // She closes her tab: the console hears that too.
+    ana.close().await;
+    let m = w.until("Ana offline", |v| v["type"] == "monitor" && v["players"][0]["online"] == false).await;
+    assert_eq!(m["players"][0]["name"], "Ana");
+}
+
+#[tokio::test]
 async fn every_facilitator_endpoint_needs_the_sessions_token() {
     let server = Server::start();
     let s = create(&server, json!({"scenario": "campsite"})).await;

@@ -1,9 +1,11 @@
 // The facilitator's live view: the player page's Connection (hello, ping every 10 s, reconnect
-// with backoff, the server's clock) carrying a `watch`, and a monitor frame every second.
+// with backoff, the server's clock) carrying a `watch`. The server sends a monitor frame when
+// something in the session changes (at most one a second), so a quiet class sends none: the
+// link counts as alive while any frame arrives, the pong to our own ping included.
 
 import { Connection } from '../conn.js';
 
-const STALE_MS = 6000; // no monitor frame for this long: the link is treated as lost
+const STALE_MS = 25000; // no frame at all (not even a pong) for this long: the link is treated as lost
 
 export class Watcher {
   /**
@@ -58,8 +60,8 @@ export class Watcher {
   }
 
   onFrame(msg) {
+    this.lastFrame = Date.now();
     if (msg.type === 'monitor') {
-      this.lastFrame = Date.now();
       if (!this.live) this.o.onStatus('live');
       this.live = true;
       this.everLive = true;

@@ -225,6 +225,7 @@ impl App {
         if let Some(s) = self.sessions.get(&player.session) {
             s.player_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             s.player_ids.lock().expect("player ids").push(p.id.clone());
+            s.touch();
         }
         self.players.insert(p.token, player.clone());
         self.players_by_id.insert(p.id, player.clone());
@@ -271,6 +272,10 @@ impl App {
         .with_coaching(session.as_ref().is_some_and(|s| s.coaching()))
         .with_max_offers(self.limits.max_offers_per_match)
         .with_notices(self.notices.clone());
+        let actor = match &session {
+            Some(s) => actor.with_session_changes(s.changes.clone()),
+            None => actor,
+        };
         Some(actor)
     }
 
@@ -551,6 +556,7 @@ impl App {
             line
         };
         *player.location.lock().expect("location") = Location::Lobby;
+        s.touch();
         if let Some(line) = line {
             self.notify_waiting(&s, &line);
         }
@@ -580,8 +586,16 @@ impl App {
             .unwrap_or_default()
     }
 
+    /// Marks a change a facilitator's monitor of the session shows.
+    pub fn touch(&self, code: &str) {
+        if let Some(s) = self.sessions.get(code) {
+            s.touch();
+        }
+    }
+
     /// Tells everyone in a waiting line where they stand.
     pub fn notify_waiting(&self, session: &Session, line: &str) {
+        session.touch();
         let ids: Vec<String> = session
             .queue
             .lock()
@@ -687,7 +701,8 @@ impl App {
         .with_reveal(session.settings.reveal)
         .with_coaching(session.coaching())
         .with_max_offers(self.limits.max_offers_per_match)
-        .with_notices(self.notices.clone());
+        .with_notices(self.notices.clone())
+        .with_session_changes(session.changes.clone());
         let (tx, rx) = mpsc::channel(MAILBOX);
         let handle = MatchHandle {
             id: id.clone(),
@@ -699,6 +714,7 @@ impl App {
         };
         self.matches.insert(id.clone(), handle);
         session.match_ids.lock().expect("match ids").push(id.clone());
+        session.touch();
         tracing::info!(match_id = %id, session = %session.code, scenario = %scenario_id, small_talk, "match started");
         let summary_tx = actor.summary_sender();
         tokio::spawn(self.clone().match_task(row_copy, Some(actor), summary_tx, rx, true));

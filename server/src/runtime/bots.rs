@@ -198,6 +198,7 @@ impl App {
             }
         }
         tracing::info!(match_id, seat, from = %old, to = %to.id, "seat handed on");
+        s.touch();
         Ok(())
     }
 }

@@ -40,6 +40,8 @@ const FRAMES_PER_SEC: f64 = 20.0;
 const ERROR_BURST: f64 = 30.0;
 const ERRORS_PER_SEC: f64 = 5.0;
 /// How long the last frames of a closing connection may take to write.
+/// A console's monitor frames are at least this far apart (each is sent when something changed).
+const MONITOR_SPACING: Duration = Duration::from_secs(1);
 const CLOSING_WRITE: Duration = Duration::from_secs(1);
 
 /// Converts a wire package `{issue_id: option}` to option indices, naming what is wrong.
@@ -313,10 +315,16 @@ impl Conn {
                 drop(resident);
                 self.watch = Some(tokio::spawn(async move {
                     let _watching = watching;
-                    let mut tick = tokio::time::interval(Duration::from_secs(1));
-                    while !out.is_closed() {
-                        tick.tick().await;
-                        out.send_json(&app.shared_monitor(&session).await);
+                    let mut changes = session.changes.subscribe();
+                    loop {
+                        let version = *changes.borrow_and_update();
+                        out.send_json(&app.shared_monitor(&session, version).await);
+                        // At most one frame a second: a busy class changes many times a second.
+                        tokio::time::sleep(MONITOR_SPACING).await;
+                        tokio::select! {
+                            changed = changes.changed() => if changed.is_err() { break },
+                            _ = out.gone() => break,
+                        }
                     }
                 }));
             }
@@ -394,6 +402,7 @@ impl Conn {
         }
         self.outbox.send_json(&self.app.joined_frame(&p));
         self.player = Some(p.clone());
+        self.app.touch(&p.session);
         match p.seat() {
             Some((mid, seat)) => match self.app.matches.get(&mid).map(|m| m.tx.clone()) {
                 Some(tx) => {
@@ -486,6 +495,7 @@ impl Conn {
         if !mine {
             return;
         }
+        self.app.touch(&p.session);
         match p.seat() {
             Some((mid, seat)) => {
                 if let Some(tx) = self.app.matches.get(&mid).map(|m| m.tx.clone()) {

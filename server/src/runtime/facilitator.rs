@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// Why a facilitator request was refused.
@@ -182,7 +181,7 @@ impl App {
             return Err("the server could not record this; nothing changed. Try again.".into());
         }
         tracing::info!(session = %s.code, control = ?c, "facilitator control");
-        Ok(match c {
+        let touched = match c {
             SessionControl::StartPairing => {
                 s.auto_pairing.store(true, Ordering::Relaxed);
                 self.pair_waiting(s, false).await
@@ -245,7 +244,9 @@ impl App {
                 }
                 1
             }
-        })
+        };
+        s.touch();
+        Ok(touched)
     }
 
     /// A seat can be handed on when its player is offline and the taker is waiting (or a bot).
@@ -395,16 +396,16 @@ impl App {
         *p.location.lock().expect("location") = Location::Lobby;
     }
 
-    /// The live monitor of a session, built at most once a second however many watch it.
-    pub async fn shared_monitor(&self, s: &Session) -> Value {
+    /// The live monitor of a session as of change `version`, built once however many watch it.
+    pub async fn shared_monitor(&self, s: &Session, version: u64) -> Value {
         let mut cache = s.monitor_cache.lock().await;
-        if let Some((at, v)) = cache.as_ref() {
-            if at.elapsed() < Duration::from_millis(900) {
+        if let Some((built, v)) = cache.as_ref() {
+            if *built == version {
                 return v.clone();
             }
         }
         let v = self.monitor(s).await;
-        *cache = Some((std::time::Instant::now(), v.clone()));
+        *cache = Some((version, v.clone()));
         v
     }
 

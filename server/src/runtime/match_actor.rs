@@ -188,6 +188,8 @@ pub struct MatchActor {
     phrases: Arc<Phrases>,
     reveal: Reveal,
     notices: Option<mpsc::UnboundedSender<ActorNotice>>,
+    /// The session's change counter, bumped when this match's summary changes (the monitor's push).
+    session_changes: Option<watch::Sender<u64>>,
     max_offers: usize,
     /// Live coaching nudges on (`core::coach`).
     coaching: bool,
@@ -203,6 +205,12 @@ impl MatchActor {
     /// Where to tell the application that a seat needs a bot or that the match finished.
     pub fn with_notices(mut self, tx: mpsc::UnboundedSender<ActorNotice>) -> Self {
         self.notices = Some(tx);
+        self
+    }
+
+    /// Bumps the session's change counter whenever this match's summary changes.
+    pub fn with_session_changes(mut self, tx: watch::Sender<u64>) -> Self {
+        self.session_changes = Some(tx);
         self
     }
 
@@ -266,6 +274,7 @@ impl MatchActor {
             phrases,
             reveal: Reveal::All,
             notices: None,
+            session_changes: None,
             coaching: false,
             line_tags: Vec::new(),
             vocabulary,
@@ -654,11 +663,14 @@ impl MatchActor {
         }
         // Published before anyone is told, so whoever hears of a change reads the new summary.
         let summary = self.summary();
-        self.summary_tx.send_if_modified(|s| {
+        let changed = self.summary_tx.send_if_modified(|s| {
             let changed = *s != summary;
             *s = summary;
             changed
         });
+        if let (true, Some(tx)) = (changed, &self.session_changes) {
+            tx.send_modify(|v| *v = v.wrapping_add(1));
+        }
         if state_changed {
             self.ensure_results().await;
             self.broadcast_state(at);

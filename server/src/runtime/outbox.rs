@@ -147,6 +147,11 @@ impl Outbox {
         self.tx.is_closed()
     }
 
+    /// Resolves when the connection has gone (its writer dropped the queue).
+    pub async fn gone(&self) {
+        self.tx.closed().await
+    }
+
     /// Asks the connection to close; the first reason given is the one the client is told.
     pub fn close(&self, reason: CloseReason) {
         let mut r = self.closing.reason.lock().expect("close reason");

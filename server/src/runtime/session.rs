@@ -165,8 +165,11 @@ pub struct Session {
     pub tournament_view: Mutex<Option<((usize, usize), serde_json::Value)>>,
     /// Players who joined (for the per-session cap).
     pub player_count: AtomicUsize,
-    /// The last monitor frame and when it was built: every watcher of the session shares it.
-    pub monitor_cache: tokio::sync::Mutex<Option<(std::time::Instant, serde_json::Value)>>,
+    /// The last monitor frame and the change it was built at: every watcher of the session shares it.
+    pub monitor_cache: tokio::sync::Mutex<Option<(u64, serde_json::Value)>>,
+    /// Counts changes a facilitator's monitor shows (joins, connections, waiting lines, matches'
+    /// summaries, controls); consoles wait on it instead of polling.
+    pub changes: tokio::sync::watch::Sender<u64>,
     /// The session's matches, oldest first (so a session's views never scan every match).
     pub match_ids: Mutex<Vec<String>>,
     /// The session's players, by join time (so a session's views never scan every player).
@@ -200,6 +203,7 @@ impl Session {
             tournament_view: Mutex::new(None),
             player_count: AtomicUsize::new(0),
             monitor_cache: tokio::sync::Mutex::new(None),
+            changes: tokio::sync::watch::Sender::new(0),
             match_ids: Mutex::new(Vec::new()),
             player_ids: Mutex::new(Vec::new()),
             watchers: AtomicUsize::new(0),
@@ -210,6 +214,11 @@ impl Session {
     /// Whether players get live coaching nudges.
     pub fn coaching(&self) -> bool {
         self.settings.coaching.unwrap_or(self.kind == SessionKind::Practice)
+    }
+
+    /// Marks a change the monitor shows.
+    pub fn touch(&self) {
+        self.changes.send_modify(|v| *v = v.wrapping_add(1));
     }
 
     /// Whether the player was removed by the facilitator.
