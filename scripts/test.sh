@@ -10,7 +10,7 @@ cargo test --workspace --all-targets 2>&1 | tee /tmp/parley-cargo-test.log
 grep -q "test result" /tmp/parley-cargo-test.log
 
 echo "== scenario files =="
-cargo run --quiet -- scenario check scenarios/*.toml > /dev/null
+cargo run --quiet -- scenario check --strict scenarios/*.toml > /dev/null
 
 echo "== browser tests (Chromium) =="
 cargo build --quiet

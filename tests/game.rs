@@ -113,6 +113,22 @@ async fn two_player_match_to_a_deal_keeps_hidden_information_hidden() {
         assert!(r["frontier"].as_array().unwrap().len() >= 2);
         assert!(!r["feedback"].as_array().unwrap().is_empty());
     }
+    // The facilitators' teaching notes never reach a player, not even with the results' reveal.
+    let t = scenario.teaching.as_ref().expect("campsite has teaching notes");
+    let notes =
+        [&t.goals[0], &t.research, &t.debrief_questions[0], &t.frontier, &t.mistakes[0], &t.timing_45, &t.timing_90];
+    for (me, (c, _)) in p.iter().enumerate() {
+        let transcript = c.transcript();
+        // As a text appears inside a JSON frame (escaped), first 60 characters.
+        let encoded =
+            |text: &str| -> String { serde_json::to_string(text.trim()).unwrap().chars().skip(1).take(60).collect() };
+        let revealed = encoded(&scenario.roles[1 - me].brief);
+        assert!(transcript.contains(&revealed), "seat {me}: the scan covers the reveal of the other brief");
+        for note in notes {
+            let encoded = encoded(note);
+            assert!(!transcript.contains(&encoded), "seat {me} was sent a teaching note: {encoded}");
+        }
+    }
 }
 
 #[tokio::test]

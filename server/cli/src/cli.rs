@@ -114,6 +114,7 @@ pub enum BenchCommand {
 #[derive(Subcommand, Debug)]
 pub enum ScenarioCommand {
     /// Validate scenario files and print an analysis; exits non-zero if any file is invalid.
+    /// Missing or incomplete teaching notes are a warning (an error with `--strict`).
     Check {
         /// Scenario files.
         #[arg(required = true)]
@@ -121,6 +122,9 @@ pub enum ScenarioCommand {
         /// Print one JSON object per file (one per line).
         #[arg(long)]
         json: bool,
+        /// Treat warnings (missing or incomplete `[teaching]` notes) as errors, as for bundled scenarios.
+        #[arg(long)]
+        strict: bool,
     },
     /// List the scenarios of a folder.
     List {
@@ -139,7 +143,7 @@ pub fn main() -> ExitCode {
             _ => unreachable!("serve parses"),
         },
         Some(Command::Serve(args)) => crate::runtime::serve_blocking(args),
-        Some(Command::Scenario(ScenarioCommand::Check { files, json })) => check(&files, json),
+        Some(Command::Scenario(ScenarioCommand::Check { files, json, strict })) => check(&files, json, strict),
         Some(Command::Scenario(ScenarioCommand::List { scenarios })) => list(&scenarios),
         Some(Command::Session(SessionCommand::Create(a))) => create_session(a),
         Some(Command::Bench(BenchCommand::Load(a))) => match crate::bench::load::run(&a) {
@@ -176,17 +180,33 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn check(files: &[PathBuf], json: bool) -> ExitCode {
+/// What is missing from a scenario's teaching notes, as warnings (none when they are complete).
+pub fn teaching_warnings(s: &Scenario) -> Vec<String> {
+    match &s.teaching {
+        None => vec!["teaching: no [teaching] notes for facilitators".to_string()],
+        Some(t) => t.missing().iter().map(|f| format!("teaching.{f}: missing or empty")).collect(),
+    }
+}
+
+fn check(files: &[PathBuf], json: bool, strict: bool) -> ExitCode {
     let mut failed = false;
     for f in files {
         match load_file(f) {
             Ok(s) => {
                 let a = analyse_scenario(&s);
+                let warnings = teaching_warnings(&s);
                 if json {
-                    println!("{}", serde_json::to_string(&a).expect("analysis serialises"));
+                    let mut v = serde_json::to_value(&a).expect("analysis serialises");
+                    v["warnings"] = serde_json::json!(warnings);
+                    println!("{v}");
                 } else {
                     print_analysis(&s, &a);
                 }
+                let label = if strict { "error" } else { "warning" };
+                for w in &warnings {
+                    eprintln!("{label}: {}: {w}", f.display());
+                }
+                failed |= strict && !warnings.is_empty();
             }
             Err(e) => {
                 failed = true;
@@ -215,6 +235,10 @@ fn print_analysis(s: &Scenario, a: &ScenarioAnalysis) {
         println!("  issue {:<14} {} options  {}", i.id, i.options.len(), kinds.join(", "));
     }
     println!("  max joint value {}  frontier size {}", a.max_joint_value, a.frontier_size);
+    if let Some(f) = &a.pareto_frontier {
+        let points: Vec<String> = f.iter().map(|[x, y]| format!("({x}, {y})")).collect();
+        println!("  frontier {}/{}: {}", s.roles[0].id, s.roles[1].id, points.join(" "));
+    }
     match &a.nash {
         Some(n) => {
             let opts: Vec<String> =

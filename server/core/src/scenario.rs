@@ -32,6 +32,55 @@ pub struct Scenario {
     pub roles: Vec<Role>,
     /// The issues, in file order (issue index = position).
     pub issues: Vec<Issue>,
+    /// Notes for the facilitator (the optional `[teaching]` table); never sent to players.
+    pub teaching: Option<Teaching>,
+}
+
+/// Teaching notes for facilitators: what a scenario teaches and how to run it in class.
+/// Optional in a scenario file; every bundled scenario has complete notes (see [`Teaching::missing`]).
+/// Players never receive them: the player-facing view is built field by field elsewhere.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Teaching {
+    /// Learning goals, one sentence each.
+    #[serde(default)]
+    pub goals: Vec<String>,
+    /// The research point the case makes.
+    #[serde(default)]
+    pub research: String,
+    /// Questions for the debrief.
+    #[serde(default)]
+    pub debrief_questions: Vec<String>,
+    /// What the Pareto frontier (and the issue types) show for this case.
+    #[serde(default)]
+    pub frontier: String,
+    /// Typical mistakes players make.
+    #[serde(default)]
+    pub mistakes: Vec<String>,
+    /// A plan for a 45-minute class.
+    #[serde(default)]
+    pub timing_45: String,
+    /// A plan for a 90-minute class.
+    #[serde(default)]
+    pub timing_90: String,
+}
+
+impl Teaching {
+    /// The fields that are empty (or only whitespace), in file order; empty when the notes are complete.
+    pub fn missing(&self) -> Vec<&'static str> {
+        let blank = |t: &str| t.trim().is_empty();
+        let none = |l: &[String]| l.iter().all(|t| blank(t));
+        let checks = [
+            ("goals", none(&self.goals)),
+            ("research", blank(&self.research)),
+            ("debrief_questions", none(&self.debrief_questions)),
+            ("frontier", blank(&self.frontier)),
+            ("mistakes", none(&self.mistakes)),
+            ("timing_45", blank(&self.timing_45)),
+            ("timing_90", blank(&self.timing_90)),
+        ];
+        checks.iter().filter(|(_, m)| *m).map(|(f, _)| *f).collect()
+    }
 }
 
 /// Default durations of the timed phases, in seconds.
@@ -158,6 +207,8 @@ struct RawScenario {
     roles: Vec<RawRole>,
     #[serde(default)]
     issues: Vec<RawIssue>,
+    #[serde(default)]
+    teaching: Option<Teaching>,
 }
 
 #[derive(Deserialize)]
@@ -329,6 +380,7 @@ fn validate(file: &str, raw: RawScenario) -> Result<Scenario, ScenarioError> {
         phases: p,
         roles,
         issues,
+        teaching: raw.teaching,
     })
 }
 
@@ -439,5 +491,21 @@ points = { a = [0, 5, 10], b = [10, 5, 0] }
 
         let syntax = GOOD.replace("title = \"Mini\"", "title = ");
         assert!(err(&syntax).contains("line 3"), "{}", err(&syntax));
+    }
+    #[test]
+    fn teaching_notes_are_optional_typed_and_checked_for_gaps() {
+        assert_eq!(Scenario::from_toml("x.toml", GOOD).unwrap().teaching, None);
+        let full = format!(
+            "{GOOD}\n[teaching]\ngoals = [\"Split a price\"]\nresearch = \"r\"\ndebrief_questions = [\"Who won?\"]\n\
+             frontier = \"f\"\nmistakes = [\"m\"]\ntiming_45 = \"t\"\ntiming_90 = \"u\"\n"
+        );
+        let t = Scenario::from_toml("x.toml", &full).unwrap().teaching.unwrap();
+        assert_eq!(t.goals, vec!["Split a price".to_string()]);
+        assert_eq!(t.missing(), Vec::<&str>::new());
+        let partial = format!("{GOOD}\n[teaching]\ngoals = [\" \"]\nfrontier = \"f\"\n");
+        let t = Scenario::from_toml("x.toml", &partial).unwrap().teaching.unwrap();
+        assert_eq!(t.missing(), vec!["goals", "research", "debrief_questions", "mistakes", "timing_45", "timing_90"]);
+        let typo = format!("{GOOD}\n[teaching]\ngoal = [\"x\"]\n");
+        assert!(err(&typo).contains("unknown field `goal`"), "{}", err(&typo));
     }
 }

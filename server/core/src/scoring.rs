@@ -377,6 +377,7 @@ mod tests {
                     points: pts,
                 })
                 .collect(),
+            teaching: None,
         }
     }
 

@@ -49,6 +49,62 @@ const GREETINGS: &[&str] = &[
 /// Answers to icebreakers by topic: the first topic with a keyword in the question wins. Each
 /// answer hands the question back, as people do in small talk.
 static ICEBREAKER_TOPICS: &[(&[&str], &[&str])] = &[
+    // Topics of the icebreakers added with the larger scenario library; the more specific
+    // keywords come first so that a general one further down (city, food) does not take them.
+    (
+        &["bought with your own money", "first thing you ever bought"],
+        &["A second-hand cassette player. I saved for months. What was yours?"],
+    ),
+    (&["bought online"], &["Best: a second-hand desk lamp. Worst: shoes two sizes too small. And yours?"]),
+    (&["smell"], &["Cut grass, and a lawnmower somewhere down the street. What's yours?"]),
+    (&["sunday morning", "breakfast"], &["Warm bread with butter and far too much coffee. What about you?"]),
+    (&["tradition"], &["A big family lunch at New Year where everyone brings one dish. Yours?"]),
+    (&["free week", "no obligations"], &["A train to somewhere I've never been, and a lot of walking. How about you?"]),
+    (
+        &["taught you the most"],
+        &["An older colleague who showed me how to stay calm with an upset customer. Who was yours?"],
+    ),
+    (
+        &["learned by watching"],
+        &["Cooking rice properly, from watching a friend's mother. No recipe, just timing. You?"],
+    ),
+    (&["skill someone"], &["Someone on my team can fix almost any bike. Nobody would guess. Anyone on yours?"]),
+    (&["comic", "cartoon"], &["An old adventure comic my uncle kept in a box. I read it until it fell apart. Yours?"]),
+    (&["no good translation"], &["I love the words for cosy feelings that other languages have. Do you have one?"]),
+    (&["translated"], &["A funny children's book from my childhood; I'd love friends abroad to read it. Yours?"]),
+    (&["night owl", "early bird"], &["An early bird, ever since a summer job that started at six. You?"]),
+    (&["festival"], &["Somewhere with a street-food festival: music and something to eat on every corner. Yours?"]),
+    (&["concert"], &["A school brass band in a park, if that counts. I was hooked. What was yours?"]),
+    (&["dancing"], &["Anything with a good horn section; I can't sit still. What gets you going?"]),
+    (&["meal"], &["Grilled fish at a harbour café, eaten with our hands. What was yours?"]),
+    (&["instrument"], &["The drums, though my neighbours might object. Which one would you pick?"]),
+    (&["hottest", "coldest"], &["Minus twenty on a winter trip; my eyelashes froze. What about you?"]),
+    (&["tune", "celebrations"], &["An old birthday song my aunt always starts too high. Yours?"]),
+    (&["food truck"], &["Dumplings, with three sauces and a queue round the corner. What would yours sell?"]),
+    (&["neighbourhood"], &["The bakery on the corner and the old men playing cards outside it. What about yours?"]),
+    (&["neighbour"], &["An old man next door who fixed everyone's bikes for free. Do you have someone like that?"]),
+    (&["first car"], &["A tiny old hatchback whose door only opened from the inside. Yours?"]),
+    (&["market"], &["A covered market with a hundred cheeses and one very patient seller. Any favourite?"]),
+    (&["drawing"], &["Houses with smoke coming out of every chimney, over and over. What about you?"]),
+    (&["sports team"], &["My family argued about football every weekend; I pretended to follow. Yours?"]),
+    (&["concentrate"], &["Quiet piano with no words; lyrics pull me in. What do you put on?"]),
+    (&["poster", "album cover"], &["An old travel poster of a mountain railway, all bold colours. Any favourite?"]),
+    (&["swap jobs"], &["A zookeeper, for the animals rather than the cleaning. Who would you swap with?"]),
+    (&["every home"], &["A window I can see the sky from while washing up. What's yours?"]),
+    (&["live anywhere"], &["Somewhere by the sea with a good market, maybe in Portugal. Where would you go?"]),
+    (
+        &["strangest thing"],
+        &["A box of old letters in the attic. We gave them to a neighbour who knew the family. You?"],
+    ),
+    (&["place to play"], &["A dried-up stream behind our street, full of frogs and old bricks. Where was yours?"]),
+    (&["sport or game"], &["Rounders. I'd still play it tomorrow if anyone asked. Yours?"]),
+    (&["local park"], &["More benches in the shade, and a water fountain that works. What would you add?"]),
+    (&["teacher", "coach"], &["A maths teacher who made us laugh so much we forgot to be scared of numbers. Yours?"]),
+    (&["lunch"], &["A bench by the water with a sandwich and no phone. Where do you go?"]),
+    (&["switch off"], &["A long cook on Sunday with music on. How do you switch off?"]),
+    (&["recipe"], &["A simple tomato soup; I could make it half asleep. What's yours?"]),
+    (&["would you miss"], &["A tiny bakery with the best cinnamon buns; I'd miss it terribly. Yours?"]),
+    (&["city you live in"], &["The trams and the little bakeries. What do you love about yours?"]),
     (&["campfire"], &["Bananas with chocolate baked in foil. Messy, but nobody complained. What about you?"]),
     (
         &["eaten", "cooked", "food"],
@@ -573,6 +629,9 @@ mod tests {
         assert!(
             icebreaker_answers("What's the best piece of advice anyone gave you in your first job?")[0].contains("Ask")
         );
+        // A specific topic wins over a general keyword further down the list.
+        assert!(icebreaker_answers("What's your favourite thing about the city you live in?")[0].contains("trams"));
+        assert!(icebreaker_answers("If you ran a food truck, what one dish would it sell?")[0].contains("Dumplings"));
         assert!(std::ptr::eq(icebreaker_answers("What is your favourite colour?"), ICEBREAKER_FALLBACK));
     }
 

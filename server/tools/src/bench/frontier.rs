@@ -59,6 +59,7 @@ pub fn random_scenario(seed: u64, issues: usize, options: usize, max_points: i64
         phases: PhaseDurations::default(),
         roles,
         issues,
+        teaching: None,
     }
 }
 
