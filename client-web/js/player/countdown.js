@@ -32,5 +32,5 @@ export function updateCountdown() {
     app.lastMinuteFor = `${s.match_id}:${s.phase}`;
     announce(`One minute left in ${phaseLabel(s.phase).toLowerCase()}.`);
   }
-  if (app.match && s.phase !== 'results') app.match.updatePresence(s);
+  if (app.match) app.match.updatePresence(s);
 }
