@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: Rust unit, property and integration tests (real server, real
 # WebSockets), then the browser tests (real Chromium). Installs what the browser tests need
-# on a fresh machine (Debian's chromium, the test package's npm dependencies).
+# on a fresh machine (Debian's chromium, the test package's npm dependencies, TypeScript for the
+# client's type check).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,9 @@ grep -q "test result" /tmp/parley-cargo-test.log
 
 echo "== scenario files =="
 cargo run --quiet -- scenario check --strict scenarios/*.toml > /dev/null
+
+echo "== web client type check (tsc --checkJs) =="
+bash tests/browser/typecheck.sh
 
 echo "== browser tests (Chromium) =="
 cargo build --quiet

@@ -1,3 +1,4 @@
+// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // Bargaining: the standing offers, the offer builder with my live total, the history of offers,
 // and walking away.
 

@@ -1,3 +1,4 @@
+// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // The brief: public summary, my private brief, my points table and walk-away value.
 
 import { h, paragraphs } from './dom.js';

@@ -1,3 +1,4 @@
+// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // A small SVG chart of the Pareto frontier for two-role scenarios: the frontier, this pair's
 // outcome, the Nash package and the walk-away point. No dependencies; all text via textContent.
 // The drawing helpers exported here (scales, axes, frontier, walk-away zone) also draw the

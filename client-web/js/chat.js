@@ -1,3 +1,4 @@
+// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // The chat panel: log (the icebreaker is a line of it, shown once), and the send box.
 // Chat text and names always go in as text nodes (see dom.js).
 

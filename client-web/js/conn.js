@@ -11,6 +11,7 @@ const LAST_KEY = 'parley.lastCode';
 const PING_MS = 10000;
 const PROTOCOL_VERSION = 1;
 
+/** @returns {Record<string, string>} */
 function readTokens() {
   try {
     const v = JSON.parse(localStorage.getItem(TOKENS_KEY) || '{}');
@@ -20,6 +21,7 @@ function readTokens() {
   }
 }
 
+/** @param {Record<string, string>} tokens */
 function writeTokens(tokens) {
   try {
     localStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
@@ -37,14 +39,22 @@ export function lastCode() {
   }
 }
 
-/** The token kept for a join code, or null. */
+/**
+ * The token kept for a join code, or null.
+ * @param {string} code
+ * @returns {string | null}
+ */
 export function tokenFor(code) {
   if (!code) return null;
   const t = readTokens()[code];
   return typeof t === 'string' && t ? t : null;
 }
 
-/** Keeps a token for a join code (and remembers the code as the last one joined). */
+/**
+ * Keeps a token for a join code (and remembers the code as the last one joined).
+ * @param {string} code
+ * @param {string} token
+ */
 export function keepToken(code, token) {
   if (!code || !token) return;
   const tokens = readTokens();
@@ -57,7 +67,10 @@ export function keepToken(code, token) {
   }
 }
 
-/** Forgets the token of a join code (leaving, "not you?", removed, unknown token). */
+/**
+ * Forgets the token of a join code (leaving, "not you?", removed, unknown token).
+ * @param {string} code
+ */
 export function forgetToken(code) {
   const tokens = readTokens();
   if (code in tokens) {
@@ -73,23 +86,32 @@ export function forgetToken(code) {
   }
 }
 
+/** @typedef {'connecting' | 'open' | 'lost' | 'closed' | 'replaced'} ConnStatus */
+
+/**
+ * What a Connection tells its page.
+ * @typedef {Object} ConnHandlers
+ * @property {(msg: any) => void} onMessage every server frame, parsed (an object with a string `type`)
+ * @property {(status: ConnStatus, info?: {resumed?: boolean}) => void} onStatus 'open' comes after the welcome
+ * @property {() => string | null} [token] the token to resume with, or null
+ */
+
 export class Connection {
-  /**
-   * @param {object} handlers
-   *   onMessage(msg)        every server frame, parsed
-   *   onStatus(status)      'connecting' | 'open' (after welcome) | 'lost' | 'closed' | 'replaced'
-   *   token()               the token to resume with, or null
-   */
+  /** @param {ConnHandlers} handlers */
   constructor(handlers) {
     this.handlers = handlers;
+    /** @type {WebSocket | null} */
     this.ws = null;
     this.welcomed = false;
     this.attempt = 0;
     this.everWelcomed = false;
     this.stopped = false;
     this.offset = 0; // server_time - Date.now()
-    this.pingTimer = null;
-    this.retryTimer = null;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.pingTimer = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.retryTimer = undefined;
+    this.replaced = false;
     this.url = wsUrl();
   }
 
@@ -98,6 +120,7 @@ export class Connection {
     return Date.now() + this.offset;
   }
 
+  /** @param {unknown} serverTime */
   noteServerTime(serverTime) {
     if (typeof serverTime === 'number' && Number.isFinite(serverTime)) {
       this.offset = serverTime - Date.now();
@@ -119,7 +142,7 @@ export class Connection {
 
   open() {
     clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.retryTimer = undefined;
     this.welcomed = false;
     this.handlers.onStatus(this.everWelcomed ? 'lost' : 'connecting');
     let ws;
@@ -131,6 +154,7 @@ export class Connection {
     }
     this.ws = ws;
     ws.addEventListener('open', () => {
+      /** @type {import('./types.js').ClientMsgHello} */
       const hello = { type: 'hello', version: PROTOCOL_VERSION };
       const token = this.handlers.token ? this.handlers.token() : null;
       if (token) hello.token = token;
@@ -237,13 +261,14 @@ export class Connection {
 
   stopPing() {
     clearInterval(this.pingTimer);
-    this.pingTimer = null;
+    this.pingTimer = undefined;
   }
 
   isOpen() {
     return !!this.ws && this.ws.readyState === WebSocket.OPEN && this.welcomed;
   }
 
+  /** @param {import('./types.js').ClientMsg} msg */
   rawSend(msg) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
     try {
@@ -254,7 +279,10 @@ export class Connection {
     }
   }
 
-  /** Sends a frame after the welcome; false when offline. */
+  /**
+   * Sends a frame after the welcome; false when offline.
+   * @param {import('./types.js').ClientMsg} msg
+   */
   send(msg) {
     if (!this.isOpen()) return false;
     return this.rawSend(msg);

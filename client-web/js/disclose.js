@@ -1,3 +1,4 @@
+// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // Bargaining: a structured, checked statement about my own interests ("Salary matters a lot to
 // me", "On Start date I prefer X over Y"). The others see it as my chat line; the server checks
 // it against my hidden points and reveals the verdict in the results.

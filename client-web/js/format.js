@@ -1,5 +1,6 @@
 // Words and numbers shown to the player.
 
+/** @type {Record<import('./types.js').Phase, string>} */
 export const PHASES = {
   prep: 'Preparation',
   small_talk: 'Small talk',
@@ -11,22 +12,30 @@ export const PHASES = {
 /**
  * Whether the server allows this client message now (`allowed_actions` in the state frame: the
  * phase's actions less what the match rules out, such as a pause or a vote already given).
+ * @param {{allowed_actions?: string[]} | null | undefined} state
+ * @param {import('./types.js').ActionKind} action
  */
 export function allowed(state, action) {
   return !!(state && Array.isArray(state.allowed_actions) && state.allowed_actions.includes(action));
 }
 
+/** @param {string | null | undefined} phase */
 export function phaseLabel(phase) {
-  return PHASES[phase] || String(phase || '');
+  return PHASES[/** @type {import('./types.js').Phase} */ (phase)] || String(phase || '');
 }
 
+/** @param {number | string} n */
 export function pts(n) {
   const v = Number(n);
   const abs = Math.abs(v);
   return `${v} ${abs === 1 ? 'pt' : 'pts'}`;
 }
 
-/** "12 above your walk-away" / "3 below your walk-away" / "exactly your walk-away". */
+/**
+ * "12 above your walk-away" / "3 below your walk-away" / "exactly your walk-away".
+ * @param {number} total
+ * @param {number} batna
+ */
 export function versusBatna(total, batna) {
   const d = total - batna;
   if (d > 0) return `${d} above your walk-away`;
@@ -34,7 +43,10 @@ export function versusBatna(total, batna) {
   return 'exactly your walk-away';
 }
 
-/** mm:ss (or h:mm:ss) for a number of milliseconds, never negative. */
+/**
+ * mm:ss (or h:mm:ss) for a number of milliseconds, never negative.
+ * @param {number} ms
+ */
 export function clock(ms) {
   const total = Math.max(0, Math.ceil(ms / 1000));
   const h = Math.floor(total / 3600);
@@ -45,7 +57,10 @@ export function clock(ms) {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-/** A spoken duration: "2 minutes", "45 seconds". */
+/**
+ * A spoken duration: "2 minutes", "45 seconds".
+ * @param {number} ms
+ */
 export function spokenDuration(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
@@ -53,6 +68,7 @@ export function spokenDuration(ms) {
   return `${m} minute${m === 1 ? '' : 's'}`;
 }
 
+/** @param {number} ms */
 export function timeOfDay(ms) {
   try {
     return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -61,11 +77,13 @@ export function timeOfDay(ms) {
   }
 }
 
+/** @param {unknown} x */
 export function percent(x) {
   if (typeof x !== 'number' || !Number.isFinite(x)) return '–';
   return `${Math.round(x * 100)}%`;
 }
 
+/** @type {Record<string, string>} */
 export const OFFER_STATUS = {
   standing: 'On the table',
   withdrawn: 'Withdrawn',
@@ -75,6 +93,7 @@ export const OFFER_STATUS = {
   expired: 'Expired',
 };
 
+/** @param {any} outcome the state frame's `outcome` ({kind, ...}) */
 export function outcomeSentence(outcome) {
   if (!outcome) return '';
   if (outcome.kind === 'deal') return 'You reached a deal.';
@@ -96,6 +115,7 @@ export function outcomeSentence(outcome) {
   return '';
 }
 
+/** @type {Record<string, string>} */
 const ERRORS = {
   bad_json: 'Something went wrong sending that. Please try again.',
   bad_message: 'Something went wrong sending that. Please try again.',
@@ -141,7 +161,11 @@ const ERRORS = {
 // Codes whose server sentence says more than a fixed one would (e.g. why a name was refused).
 // bad_name: "a name must be 1 to 40 characters", "... needs at least one visible character", ...
 
-/** A plain sentence for a server error frame. */
+/**
+ * A plain sentence for a server error frame.
+ * @param {string | null | undefined} code
+ * @param {string | null | undefined} [message]
+ */
 export function errorSentence(code, message) {
   if (code && ERRORS[code]) return ERRORS[code];
   if (message) {

@@ -1,3 +1,4 @@
+// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // An ordered list of issues with up/down buttons: keyboard and phone friendly. Used for the
 // perspective-taking questions (in prep and in the survey).
 

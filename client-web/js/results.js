@@ -1,3 +1,4 @@
+// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // Results: the deal or impasse, every role's score, joint value and efficiency, the frontier
 // chart, what the other side valued, and feedback.
 

@@ -1,3 +1,4 @@
+// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // The survey: 1–7 rating questions and the perspective-taking question (order the issues by
 // how much they mattered to the counterpart).
 

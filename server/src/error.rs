@@ -14,6 +14,7 @@ macro_rules! error_codes {
     ($( $(#[doc = $doc:literal])+ $variant:ident = $wire:literal, )*) => {
         /// A stable error code.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[cfg_attr(test, derive(schemars::JsonSchema), schemars(rename_all = "snake_case"))]
         pub enum ErrorCode {
             $( $(#[doc = $doc])+ $variant, )*
         }

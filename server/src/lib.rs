@@ -18,6 +18,8 @@ pub use parley_core as core;
 pub mod csv_rows;
 pub mod error;
 pub mod http;
+#[cfg(test)]
+mod jsdoc;
 pub mod limits;
 pub mod net;
 pub mod protocol;

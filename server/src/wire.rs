@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 /// A frame to one client (`"type"` names the variant).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// The whole view of the player's match.
@@ -54,6 +55,7 @@ impl ServerMsg {
 
 /// A role as everyone may name it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RoleRef {
     /// Role id.
     pub id: String,
@@ -63,6 +65,7 @@ pub struct RoleRef {
 
 /// An issue of the public scenario: its options, never anyone's points.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PublicIssue {
     /// Issue id.
     pub id: String,
@@ -76,6 +79,7 @@ pub struct PublicIssue {
 
 /// What every player of a scenario may read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PublicScenario {
     /// Scenario id.
     pub id: String,
@@ -89,6 +93,7 @@ pub struct PublicScenario {
 
 /// A coaching nudge given to this seat.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct CoachView {
     /// The rule that fired.
     pub rule: String,
@@ -100,6 +105,7 @@ pub struct CoachView {
 
 /// The seat's own private facts: the only place a role's brief and points appear before results.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct YouView {
     /// The seat.
     pub seat: usize,
@@ -123,6 +129,7 @@ pub struct YouView {
 
 /// Another seat as everyone at the table sees it: no brief, no points.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PlayerView {
     /// The seat.
     pub seat: usize,
@@ -143,6 +150,7 @@ pub struct PlayerView {
 
 /// An offer, valued in the receiving seat's own points only.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct OfferView {
     /// Offer id.
     pub id: u64,
@@ -162,6 +170,7 @@ pub struct OfferView {
 
 /// An issue named without its options.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct IssueRef {
     /// Issue id.
     pub id: String,
@@ -171,6 +180,7 @@ pub struct IssueRef {
 
 /// The survey, in the survey phase.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SurveyView {
     /// The questions.
     pub questions: &'static [Question],
@@ -182,6 +192,7 @@ pub struct SurveyView {
 
 /// Who walked away.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WalkedAway {
     /// The seat.
     pub seat: usize,
@@ -191,6 +202,7 @@ pub struct WalkedAway {
 
 /// The `state` frame for one seat.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct StateView {
     /// The server's clock, for clients to correct theirs.
     pub server_time: Millis,
@@ -234,6 +246,7 @@ pub struct StateView {
 
 /// One chat line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ChatLineView {
     /// The speaker's seat; none for the server's icebreaker.
     pub seat: Option<usize>,

@@ -18,6 +18,7 @@ pub const MAX_CHAT_CHARS: usize = 1000;
 
 /// The phases of a match, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// Reading the brief.
@@ -108,6 +109,7 @@ pub enum Action {
 
 /// The kinds of [`Action`], by the client message that asks for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionKind {
     /// `chat`
@@ -503,6 +505,7 @@ pub struct OfferRecord {
 
 /// Lifecycle of an offer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OfferStatus {
     /// Can be accepted.

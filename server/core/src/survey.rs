@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 /// One 1–7 rating question.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Question {
     /// Stable id used in answers and exports.
     pub id: &'static str,

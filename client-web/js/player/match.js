@@ -1,0 +1,429 @@
+// The match view: one per match, built from its first state frame and updated by each one after.
+// It holds the panels (chat, bargaining, survey, results), the parts of single phases
+// (./phases.js), the tournament cards (./tournament.js), and sends one match-changing request at
+// a time.
+
+import { h, clear, show, $ } from '../dom.js';
+import { forgetToken } from '../conn.js';
+import { phaseLabel, pts, spokenDuration, versusBatna, allowed } from '../format.js';
+import { briefPanel } from '../brief.js';
+import { ChatPanel } from '../chat.js';
+import { BargainPanel } from '../bargain.js';
+import { SurveyPanel } from '../survey.js';
+import { resultsView } from '../results.js';
+import { DisclosePanel } from '../disclose.js';
+import { app, conn } from './state.js';
+import { announce } from './screens.js';
+import { notYou } from './waiting.js';
+import { updateCountdown } from './countdown.js';
+import { PhaseIntro, ReadyBar, GuessCard } from './phases.js';
+import { TournamentCards } from './tournament.js';
+
+/** @typedef {import('../types.js').StateView} StateView */
+/** @typedef {import('../types.js').ClientMsg} ClientMsg */
+/** @typedef {import('../types.js').CoachView} CoachView */
+
+// Requests that change the match: sent one at a time (see the constructor's send).
+const FLIGHT_TYPES = new Set([
+  'offer', 'accept', 'reject', 'withdraw', 'walk_away', 'ready', 'survey', 'skip_survey', 'guess_priorities', 'disclose',
+]);
+
+export class MatchView {
+  /** @param {StateView} state the match's first state frame */
+  constructor(state) {
+    this.matchId = state.match_id;
+    this.state = state;
+    /** @type {string | null} */
+    this.phase = null;
+    this.resultsBuilt = false;
+    /** @type {string | undefined} */
+    this.presenceKey = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.flightTimer = undefined;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.offerAlertTimer = undefined;
+
+    // One request at a time: a second click while the first is on its way is not sent (a
+    // double click must not make two offers), and the action buttons stay disabled until the
+    // server answers with a state or an error.
+    /** @type {string | null} */
+    this.inFlight = null;
+    /** @param {ClientMsg} msg */
+    const send = (msg) => {
+      if (FLIGHT_TYPES.has(msg.type) && this.inFlight) return true;
+      const ok = conn.send(msg);
+      if (ok && FLIGHT_TYPES.has(msg.type)) this.startFlight(msg.type);
+      return ok;
+    };
+    /** @param {string} area */
+    const setLastAction = (area) => {
+      app.lastAction = area;
+      this.clearError(area);
+    };
+    /** @param {number} seat */
+    const playerName = (seat) => {
+      const p = (this.state.players || []).find((x) => x.seat === seat);
+      return p ? p.name : `Player ${seat + 1}`;
+    };
+    /** @param {number} seat */
+    const playerLabel = (seat) => {
+      const p = (this.state.players || []).find((x) => x.seat === seat);
+      if (!p) return `Player ${seat + 1}`;
+      return p.role && p.role.name ? `${p.name} · ${p.role.name}` : p.name;
+    };
+    this.playerName = playerName;
+
+    this.chat = new ChatPanel({
+      /** @param {string} text */
+      send: (text) => {
+        setLastAction('chat');
+        return send({ type: 'chat', text });
+      },
+      mySeat: () => this.state.you.seat,
+      playerName,
+    });
+    this.bargain = new BargainPanel({ send, setLastAction, playerName, playerLabel });
+    this.survey = new SurveyPanel({
+      send,
+      setLastAction,
+      counterpartLabel: () => {
+        const others = this.state.players.filter((p) => p.seat !== this.state.you.seat);
+        return others.length === 1 ? others[0].name : 'the other parties';
+      },
+    });
+
+    // Bargaining: checked statements about my interests, under the chat box.
+    this.disclose = new DisclosePanel({ send, setLastAction });
+    this.chat.el.appendChild(this.disclose.el);
+
+    this.guess = new GuessCard(state, { send, setLastAction });
+    this.ready = new ReadyBar({ send, setLastAction });
+    this.intro = new PhaseIntro();
+    this.tournament = new TournamentCards();
+
+    // Header strip: who I am, who is here, the brief toggle.
+    this.players = h('ul', { class: 'players', testid: 'players', 'aria-label': 'Players' });
+    this.roleChip = h('p', { class: 'role-chip' });
+    this.briefToggle = h(
+      'button',
+      { type: 'button', class: 'secondary small', testid: 'brief-toggle', 'aria-expanded': 'false', 'aria-controls': 'brief-drawer' },
+      'Your brief & points',
+    );
+    this.briefToggle.addEventListener('click', () => {
+      app.briefOpen = !app.briefOpen;
+      this.renderBriefOpen();
+      if (app.briefOpen) this.briefDrawer.scrollIntoView({ block: 'nearest' });
+    });
+    this.presence = h('div', { class: 'presence-note', testid: 'presence', role: 'status', hidden: true });
+    this.generalError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'general', role: 'alert', hidden: true });
+
+    this.offerAlert = h('div', { class: 'offer-alert', testid: 'offer-alert', role: 'alert', hidden: true });
+    // Coaching nudges: private to this player, next to the conversation.
+    this.coachNote = h('div', { class: 'coach-note', testid: 'coach-note', role: 'status', hidden: true });
+    this.notYou = h(
+      'button',
+      { type: 'button', class: 'link-button small not-you-button', testid: 'not-you-match' },
+      'Not you?',
+    );
+    this.notYou.addEventListener('click', () => {
+      const name = this.state && this.state.you ? this.state.you.name : '';
+      if (window.confirm(`This page is playing as ${name}. Leave this seat to ${name} and join as someone else?`)) notYou();
+    });
+    this.briefDrawer = h('section', { class: 'brief-drawer card', id: 'brief-drawer', testid: 'brief-panel', 'aria-label': 'Your brief' });
+    this.briefDrawer.appendChild(briefPanel(state.scenario, state.you));
+
+    this.results = h('div', { class: 'results-slot' });
+    this.layout = h('div', { class: 'layout' }, this.chat.el, this.bargain.el, this.survey.el, this.results);
+
+    this.el = h(
+      'div',
+      { class: 'match' },
+      h(
+        'div',
+        { class: 'match-strip' },
+        h('div', { class: 'match-who' }, this.roleChip, this.players),
+        h('div', { class: 'match-tools' }, this.briefToggle, this.notYou),
+      ),
+      this.tournament.roundIntro,
+      this.presence,
+      this.generalError,
+      this.offerAlert,
+      this.coachNote,
+      this.tournament.standingCard,
+      this.intro.el,
+      this.ready.el,
+      this.briefDrawer,
+      this.guess.el,
+      this.layout,
+    );
+  }
+
+  /** @param {string} type the request on its way */
+  startFlight(type) {
+    this.inFlight = type;
+    this.el.dataset.busy = 'true';
+    for (const b of this.actionButtons()) b.disabled = true;
+    clearTimeout(this.flightTimer);
+    // The answer can be lost with the connection: the buttons come back in any case.
+    this.flightTimer = setTimeout(() => this.endFlight(), 10000);
+  }
+
+  /** @returns {NodeListOf<HTMLButtonElement>} */
+  actionButtons() {
+    return this.el.querySelectorAll('button[data-action]');
+  }
+
+  /**
+   * The server answered (a state, an error): the buttons work again.
+   * @param {string} [kind] `chat` when the answer was a chat line (it ends only a disclosure)
+   */
+  endFlight(kind) {
+    if (!this.inFlight || (kind === 'chat' && this.inFlight !== 'disclose')) return;
+    this.inFlight = null;
+    clearTimeout(this.flightTimer);
+    delete this.el.dataset.busy;
+    if (this.state) this.update(this.state, this.state, { refresh: true });
+  }
+
+  /**
+   * A coaching nudge (only this player sees it).
+   * @param {CoachView} msg
+   */
+  showCoach(msg) {
+    clear(this.coachNote);
+    const close = h('button', { type: 'button', class: 'link-button small', 'aria-label': 'Dismiss the coaching tip' }, 'Got it');
+    close.addEventListener('click', () => {
+      this.coachNote.hidden = true;
+    });
+    this.coachNote.append(
+      h('span', { class: 'coach-label' }, 'Coach'),
+      h('span', { class: 'coach-text', testid: 'coach-text' }, msg.text),
+      close,
+    );
+    this.coachNote.hidden = false;
+  }
+
+  /** Between tournament rounds: where the player stands, and the card that opens a round. */
+  renderTournament() {
+    this.tournament.render(app.tournament, this.state, this.el);
+  }
+
+  /** @param {string} area */
+  clearError(area) {
+    if (area === 'chat') this.chat.showError('');
+    else if (area === 'offer' || area === 'offers') this.bargain.showError(area, '');
+    else if (area === 'survey') this.survey.showError('');
+    else if (area === 'ready' || area === 'guess' || area === 'disclose') this.showError(area, '');
+    this.generalError.hidden = true;
+  }
+
+  /**
+   * Shows an error next to the control it is about.
+   * @param {string} area
+   * @param {string} text
+   * @param {string} [code] the server's error code, when the server refused
+   */
+  showError(area, text, code) {
+    switch (area) {
+      case 'chat':
+        this.chat.showError(text);
+        if (text && code) this.chat.refused();
+        break;
+      case 'offer':
+      case 'offers':
+        this.bargain.showError(area, text);
+        break;
+      case 'survey':
+        this.survey.showError(text);
+        break;
+      case 'ready':
+        this.ready.showError(text);
+        break;
+      case 'guess':
+        this.guess.showError(text);
+        break;
+      case 'disclose':
+        this.disclose.showError(text);
+        break;
+      default:
+        this.generalError.textContent = text;
+        this.generalError.hidden = !text;
+    }
+  }
+
+  renderBriefOpen() {
+    const phase = this.state.phase;
+    const always = phase === 'prep';
+    const open = always || app.briefOpen;
+    show(this.briefDrawer, open);
+    show(this.briefToggle, !always);
+    this.briefToggle.setAttribute('aria-expanded', String(open));
+    this.briefToggle.textContent = open ? 'Hide your brief' : 'Your brief & points';
+  }
+
+  refreshEnabled() {
+    const s = this.state;
+    const online = conn.isOpen();
+    this.chat.setEnabled(allowed(s, 'chat'), s.paused ? 'The game is paused' : 'Write a message…');
+    this.disclose.setEnabled(allowed(s, 'disclose'));
+    if (!online) this.chat.sendButton.disabled = false; // let the player try: the offline message explains
+  }
+
+  /**
+   * @param {StateView} state the new state
+   * @param {StateView | null} prev the one before (null for the first)
+   * @param {{refresh?: boolean}} [options] refresh: the same state drawn again (a request ended)
+   */
+  update(state, prev, { refresh = false } = {}) {
+    if (!refresh && this.inFlight) {
+      // The answer to the request in flight (or news that replaces it).
+      this.inFlight = null;
+      clearTimeout(this.flightTimer);
+      delete this.el.dataset.busy;
+    }
+    this.state = state;
+    const phase = state.phase;
+    const phaseChanged = this.phase !== phase;
+    this.phase = phase;
+    document.body.dataset.phase = phase;
+    this.el.dataset.phase = phase;
+
+    // Top bar.
+    const phaseEl = $('[data-testid="phase"]');
+    phaseEl.textContent = state.paused ? `${phaseLabel(phase)} · paused` : phaseLabel(phase);
+    phaseEl.dataset.phase = phase;
+    const title = $('[data-testid="match-title"]');
+    title.textContent = state.scenario.title;
+    document.title = `Parley — ${phaseLabel(phase)}`;
+
+    // Who I am and who is here.
+    clear(this.roleChip);
+    this.roleChip.append('You are ', h('strong', null, state.you.role.name), ` · walk-away ${pts(state.you.batna)}`);
+    clear(this.players);
+    for (const p of state.players) {
+      const me = p.seat === state.you.seat;
+      this.players.appendChild(
+        h(
+          'li',
+          { class: ['player', p.online ? 'online' : 'offline'], testid: `player-${p.seat}`, 'data-online': String(!!p.online) },
+          h('span', { class: 'dot', 'aria-hidden': 'true' }),
+          h('span', { class: 'player-name' }, me ? `${p.name} (you)` : p.name),
+          h('span', { class: 'player-role' }, p.role ? p.role.name : ''),
+          h('span', { class: 'sr-only' }, p.online ? ', online' : ', offline'),
+        ),
+      );
+    }
+    this.updatePresence(state);
+
+    if (phaseChanged) {
+      this.clearError('general');
+      if (prev && prev.match_id === state.match_id) announce(`${phaseLabel(phase)} has started.`);
+      if (phase !== 'prep') app.briefOpen = false;
+      window.scrollTo({ top: 0 });
+    }
+    this.renderBriefOpen();
+    this.intro.update(state);
+    this.ready.update(state);
+    this.guess.update(state);
+    show(this.disclose.el, phase === 'bargaining');
+    if (phase === 'bargaining') this.disclose.setIssues(state.scenario.issues);
+
+    // Panels per phase. Preparation is for reading: chat opens with the conversation.
+    const chatPhase = phase === 'small_talk' || phase === 'bargaining';
+    show(this.chat.el, chatPhase);
+    show(this.bargain.el, phase === 'bargaining');
+    show(this.survey.el, phase === 'survey');
+    show(this.results, phase === 'results');
+    this.layout.dataset.phase = phase;
+    if (phase === 'bargaining') {
+      this.bargain.update(state, { refresh });
+      if (!refresh) this.announceOffers(state, prev);
+    } else {
+      this.offerAlert.hidden = true;
+    }
+    if (!chatPhase) this.coachNote.hidden = true;
+    if (phase === 'survey') this.survey.update(state);
+    if (phase === 'results' && state.results && !this.resultsBuilt) {
+      this.resultsBuilt = true;
+      clear(this.results);
+      this.results.appendChild(
+        resultsView(state, {
+          lines: this.chat.lines,
+          onLeave: () => {
+            forgetToken(app.code);
+            location.href = location.pathname;
+          },
+        }),
+      );
+    }
+    this.renderTournament();
+    this.refreshEnabled();
+    if (this.inFlight) for (const b of this.actionButtons()) b.disabled = true;
+    updateCountdown();
+  }
+
+  /**
+   * A new offer from someone else: said to screen readers, and shown where the eye is.
+   * @param {StateView} state
+   * @param {StateView | null} prev
+   */
+  announceOffers(state, prev) {
+    if (!prev || prev.match_id !== state.match_id) return;
+    const before = new Set((prev.offers || []).map((o) => o.id));
+    const fresh = (state.offers || []).filter((o) => !before.has(o.id) && o.seat !== state.you.seat && o.status === 'standing');
+    if (!fresh.length) return;
+    const o = fresh[fresh.length - 1];
+    const text = `New offer from ${this.playerName(o.seat)}: worth ${pts(o.value_to_you)} to you, ${versusBatna(o.value_to_you, state.you.batna)}.`;
+    announce(text);
+    clear(this.offerAlert);
+    const see = h('button', { type: 'button', class: 'secondary small', testid: 'offer-alert-see' }, 'See the offer');
+    see.addEventListener('click', () => {
+      this.offerAlert.hidden = true;
+      const card = this.el.querySelector(`[data-offer-id="${o.id}"]`);
+      if (card) {
+        card.scrollIntoView({ block: 'center', behavior: 'smooth' });
+        const first = card.querySelector('button');
+        if (first) first.focus({ preventScroll: true });
+      }
+    });
+    const close = h('button', { type: 'button', class: 'link-button small', 'aria-label': 'Dismiss the offer alert' }, 'Dismiss');
+    close.addEventListener('click', () => {
+      this.offerAlert.hidden = true;
+    });
+    this.offerAlert.append(h('span', { class: 'offer-alert-text' }, text), see, close);
+    this.offerAlert.hidden = false;
+    clearTimeout(this.offerAlertTimer);
+    this.offerAlertTimer = setTimeout(() => {
+      this.offerAlert.hidden = true;
+    }, 20000);
+  }
+
+  /**
+   * Who is away, and whether the facilitator paused the game.
+   * @param {StateView} state
+   */
+  updatePresence(state) {
+    const me = state.you.seat;
+    const gone = state.players.filter((p) => p.seat !== me && !p.online);
+    const lines = [];
+    if (state.paused && state.phase !== 'results') lines.push('The facilitator has paused the game. The clock is stopped.');
+    if (state.dropout && state.dropout.message) lines.push(state.dropout.message);
+    for (const p of gone) {
+      if (state.dropout && state.dropout.seat === p.seat && state.dropout.message) continue;
+      if (state.phase === 'results') continue;
+      const since = typeof p.gone_since === 'number' ? conn.now() - p.gone_since : null;
+      lines.push(
+        since !== null && since > 15000
+          ? `${p.name} lost their connection ${spokenDuration(since)} ago. They can rejoin where they left off.`
+          : `${p.name} lost their connection. They can rejoin where they left off.`,
+      );
+    }
+    this.presence.dataset.offline = gone.map((p) => p.seat).join(',');
+    const key = lines.join('\n');
+    if (key === this.presenceKey) return;
+    this.presenceKey = key;
+    clear(this.presence);
+    for (const l of lines) this.presence.appendChild(h('p', null, l));
+    show(this.presence, lines.length > 0);
+  }
+}

@@ -1,0 +1,77 @@
+// The waiting screen (finding a partner, the practice bot offer) and "not you?".
+
+import { clear, $ } from '../dom.js';
+import { forgetToken } from '../conn.js';
+import { app, conn } from './state.js';
+import { setView } from './screens.js';
+import { showJoin } from './join.js';
+
+/** @param {boolean} busy */
+export function setWaitingBusy(busy) {
+  for (const b of document.querySelectorAll('#screen-waiting button')) /** @type {HTMLButtonElement} */ (b).disabled = busy;
+  /** @type {HTMLSelectElement} */ ($('#bot-strategy')).disabled = busy;
+}
+
+/** "Not you?": forget this device's seat for the session and show the join form. */
+export function notYou() {
+  forgetToken(app.code);
+  app.joined = null;
+  app.waiting = null;
+  app.state = null;
+  app.match = null;
+  clear($('#screen-match'));
+  // A fresh connection without the token: the seat stays where it is for its real player.
+  conn.restart();
+  showJoin();
+}
+
+/** @param {HTMLElement} el */
+function renderNotYou(el) {
+  const name = app.joined && app.joined.name;
+  $('.not-you-text', el).textContent = name ? `Playing as ${name}.` : '';
+  el.hidden = !name;
+}
+
+export function renderWaiting() {
+  const w = app.waiting;
+  $('#bot-offer').hidden = !(w && w.bot_offer);
+  $('[data-error-for="waiting"]').hidden = true;
+  setWaitingBusy(false);
+  renderNotYou($('[data-testid="not-you-waiting"]'));
+  const ahead = $('#waiting-ahead');
+  const msg = $('#waiting-message');
+  const sess = $('#waiting-session');
+  msg.textContent = (w && w.message) || 'The game begins as soon as a partner is ready.';
+  const n = w && typeof w.ahead === 'number' ? w.ahead : null;
+  ahead.dataset.ahead = n === null ? '' : String(n);
+  ahead.textContent = n ? `${n} ${n === 1 ? 'person is' : 'people are'} ahead of you.` : '';
+  ahead.hidden = !n;
+  const joined = app.joined;
+  const s = joined && joined.session;
+  sess.textContent =
+    joined && s
+      ? `${joined.name ? `Joined as ${joined.name}` : 'Joined'}${s.title ? ` · ${s.title}` : ''}${s.kind === 'practice' ? ' · practice' : ''}`
+      : '';
+}
+
+export function setupWaiting() {
+  $('#bot-offer').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const strategy = /** @type {HTMLSelectElement} */ ($('#bot-strategy')).value;
+    /** @type {import('../types.js').ClientMsg} */
+    const msg = { type: 'play_bot' };
+    if (strategy) msg.strategy = strategy;
+    app.lastAction = 'waiting';
+    if (conn.send(msg)) setWaitingBusy(true);
+  });
+  $('#leave-queue').addEventListener('click', () => {
+    app.lastAction = 'waiting';
+    if (conn.send({ type: 'leave' })) setWaitingBusy(true);
+  });
+  $('.not-you-button', $('[data-testid="not-you-waiting"]')).addEventListener('click', notYou);
+  // The "replaced" screen: another tab took the seat; this one can take it back.
+  $('#use-this-tab').addEventListener('click', () => {
+    setView('connecting');
+    conn.resume();
+  });
+}
