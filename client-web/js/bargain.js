@@ -347,6 +347,9 @@ export class BargainPanel {
           waitingFor.length
             ? `. Waiting for: ${waitingFor.map((p) => (p.seat === me ? 'you' : p.name)).join(', ')}.`
             : '.',
+          s.players.length > 2 && s.scenario.deal_rule
+            ? h('span', { class: 'deal-rule muted', testid: `deal-rule-${offer.id}` }, ` ${s.scenario.deal_rule}`)
+            : null,
         ),
       );
     }

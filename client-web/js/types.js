@@ -251,9 +251,9 @@
  *
  * - 'standing': Can be accepted.
  * - 'withdrawn': The proposer took it back.
- * - 'rejected': Someone rejected it.
+ * - 'rejected': Rejected by enough parties that the deal rule can no longer be met.
  * - 'replaced': The proposer made a newer offer.
- * - 'accepted': Everyone accepted it: the deal.
+ * - 'accepted': Accepted under the scenario's deal rule: the deal.
  * - 'expired': The match ended while it stood.
  * @typedef {'standing' | 'withdrawn' | 'rejected' | 'replaced' | 'accepted' | 'expired'} OfferStatus
  */
@@ -308,6 +308,7 @@
  * @property {string} id Scenario id.
  * @property {string} title Title.
  * @property {string} summary The shared background.
+ * @property {string} deal_rule Who must accept a package for it to be the deal, in words (the scenario's deal rule).
  * @property {PublicIssue[]} issues Issues and options.
  */
 

@@ -143,6 +143,7 @@ async fn healthz(State(app): State<Arc<App>>) -> Json<Value> {
         "players": app.players.len(),
         "matches": app.matches.len(),
         "matches_in_memory": app.live_matches.load(Ordering::Relaxed),
+        "heap_in_use": crate::memory::heap_in_use(),
         "connections": app.connections.load(Ordering::Relaxed),
         "open_connections": app.conn_counter.open(),
         "max_connections": app.limits.max_connections,

@@ -21,6 +21,7 @@ pub mod http;
 #[cfg(test)]
 mod jsdoc;
 pub mod limits;
+pub mod memory;
 pub mod net;
 pub mod protocol;
 pub mod report;

@@ -414,7 +414,7 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
     let mut issues = Vec::new();
     if let Some(s) = scenario.as_ref() {
         let same: Vec<&MatchReport> = done.iter().copied().filter(|r| r.scenario.id == s.id).collect();
-        if s.roles.len() == 2 {
+        if s.is_bilateral() {
             let front = pareto_frontier(s, &[0, 1]);
             let nash = nash_package(s, &[0, 1], &front);
             chart = json!({
@@ -436,7 +436,7 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
             for d in &deals {
                 counts[d[k]] += 1;
             }
-            let kind = (s.roles.len() == 2).then(|| issue_type(i, 0, 1));
+            let kind = s.is_bilateral().then(|| issue_type(i, 0, 1));
             let best_count = counts[best[k]];
             let insight = match kind {
                 Some(IssueType::Compatible) => format!(

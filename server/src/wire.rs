@@ -87,6 +87,8 @@ pub struct PublicScenario {
     pub title: String,
     /// The shared background.
     pub summary: String,
+    /// Who must accept a package for it to be the deal, in words (the scenario's deal rule).
+    pub deal_rule: String,
     /// Issues and options.
     pub issues: Vec<PublicIssue>,
 }

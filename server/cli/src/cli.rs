@@ -198,6 +198,7 @@ fn check(files: &[PathBuf], json: bool, strict: bool) -> ExitCode {
                 if json {
                     let mut v = serde_json::to_value(&a).expect("analysis serialises");
                     v["warnings"] = serde_json::json!(warnings);
+                    v["deal_rule"] = serde_json::json!(s.deal.describe(&s.roles));
                     println!("{v}");
                 } else {
                     print_analysis(&s, &a);
@@ -234,6 +235,7 @@ fn print_analysis(s: &Scenario, a: &ScenarioAnalysis) {
             t.pairs.iter().map(|p| format!("{}/{}: {:?}", p.a, p.b, p.kind).to_lowercase()).collect();
         println!("  issue {:<14} {} options  {}", i.id, i.options.len(), kinds.join(", "));
     }
+    println!("  deal rule: {}", s.deal.describe(&s.roles));
     println!("  max joint value {}  frontier size {}", a.max_joint_value, a.frontier_size);
     if let Some(f) = &a.pareto_frontier {
         let points: Vec<String> = f.iter().map(|[x, y]| format!("({x}, {y})")).collect();

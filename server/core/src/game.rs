@@ -501,6 +501,8 @@ pub struct OfferRecord {
     pub status: OfferStatus,
     /// Seats that have accepted it (the proposer counts as accepting).
     pub accepted_by: Vec<usize>,
+    /// Seats that have rejected it while the scenario's deal rule could still be met without them.
+    pub rejected_by: Vec<usize>,
 }
 
 /// Lifecycle of an offer.
@@ -512,11 +514,11 @@ pub enum OfferStatus {
     Standing,
     /// The proposer took it back.
     Withdrawn,
-    /// Someone rejected it.
+    /// Rejected by enough parties that the deal rule can no longer be met.
     Rejected,
     /// The proposer made a newer offer.
     Replaced,
-    /// Everyone accepted it: the deal.
+    /// Accepted under the scenario's deal rule: the deal.
     Accepted,
     /// The match ended while it stood.
     Expired,
@@ -731,8 +733,8 @@ impl Match {
                     return Ok(vec![EventKind::Reject { seat, offer_id: *id }]);
                 }
                 let mut out = vec![EventKind::Accept { seat, offer_id: *id }];
-                let all = (0..self.seats).all(|s| s == seat || o.accepted_by.contains(&s));
-                if all {
+                let accepted: Vec<usize> = o.accepted_by.iter().copied().chain([seat]).collect();
+                if self.config.scenario.deal.is_met(self.seats, &accepted) {
                     out.extend(self.end_with(Outcome::Deal { package: o.package.clone() }));
                 }
                 Ok(out)
@@ -852,15 +854,30 @@ impl Match {
                     package: package.clone(),
                     status: OfferStatus::Standing,
                     accepted_by: vec![*seat],
+                    rejected_by: Vec::new(),
                 });
             }
             EventKind::Withdraw { offer_id, .. } => self.set_status(*offer_id, OfferStatus::Withdrawn),
-            EventKind::Reject { offer_id, .. } => self.set_status(*offer_id, OfferStatus::Rejected),
+            EventKind::Reject { seat, offer_id } => {
+                // Under unanimity one "no" ends the offer; under another rule it stands while the
+                // others can still make it the deal.
+                let (rule, parties) = (&self.config.scenario.deal, self.seats);
+                if let Some(o) = self.offers.iter_mut().find(|o| o.id == *offer_id) {
+                    o.accepted_by.retain(|s| s != seat);
+                    if !o.rejected_by.contains(seat) {
+                        o.rejected_by.push(*seat);
+                    }
+                    if !rule.still_possible(parties, &o.rejected_by) {
+                        o.status = OfferStatus::Rejected;
+                    }
+                }
+            }
             EventKind::Accept { seat, offer_id } => {
                 if let Some(o) = self.offers.iter_mut().find(|o| o.id == *offer_id) {
                     if !o.accepted_by.contains(seat) {
                         o.accepted_by.push(*seat);
                     }
+                    o.rejected_by.retain(|s| s != seat);
                 }
             }
             EventKind::WalkAway { seat } => self.walked_away = Some(*seat),
@@ -1011,6 +1028,77 @@ points = { a = [0, 5], b = [5, 0] }
             [ActionKind::Chat, ActionKind::Offer, ActionKind::WalkAway, ActionKind::Disclose],
             "nothing standing: no withdraw, accept or reject"
         );
+    }
+
+    /// Four parties under `deal` (a TOML `[deal]` table body), in bargaining.
+    fn four_parties(deal: &str) -> Match {
+        let mut toml = String::from("id = \"f\"\ntitle = \"F\"\nsummary = \"s\"\n");
+        for r in ["a", "b", "c", "d"] {
+            toml += &format!("[[roles]]\nid = \"{r}\"\nname = \"{r}\"\nbatna = 0\nbrief = \"b\"\n");
+        }
+        toml += "[[issues]]\nid = \"x\"\nname = \"X\"\noptions = [\"x0\", \"x1\"]\n";
+        toml += "points = { a = [0, 5], b = [5, 0], c = [1, 2], d = [2, 1] }\n";
+        toml += &format!("[deal]\n{deal}\n");
+        let s = Scenario::from_toml("f.toml", &toml).unwrap();
+        let cfg = MatchConfig {
+            scenario: Arc::new(s),
+            durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 30, survey: 5 },
+            small_talk: false,
+            icebreaker: None,
+        };
+        let mut m = Match::new(cfg);
+        let start = m.start();
+        run(&mut m, 1000, start);
+        assert_eq!(m.phase, Phase::Bargaining);
+        m
+    }
+
+    #[test]
+    fn a_majority_deal_needs_three_of_four_and_survives_one_no() {
+        let mut m = four_parties("rule = \"majority\"");
+        act(&mut m, 2000, 0, Action::Offer(vec![1])).unwrap();
+        act(&mut m, 2100, 1, Action::Reject(1)).unwrap();
+        assert_eq!(m.offers[0].status, OfferStatus::Standing, "three can still say yes");
+        act(&mut m, 2200, 2, Action::Accept(1)).unwrap();
+        assert!(m.outcome.is_none(), "two of four is not a majority");
+        act(&mut m, 2300, 3, Action::Accept(1)).unwrap();
+        assert_eq!(m.outcome, Some(Outcome::Deal { package: vec![1] }));
+        assert_eq!(m.offers[0].status, OfferStatus::Accepted);
+        // Two "no"s out of four leave no majority: the offer is rejected.
+        let mut m = four_parties("rule = \"majority\"");
+        act(&mut m, 2000, 0, Action::Offer(vec![1])).unwrap();
+        act(&mut m, 2100, 1, Action::Reject(1)).unwrap();
+        act(&mut m, 2200, 2, Action::Reject(1)).unwrap();
+        assert_eq!(m.offers[0].status, OfferStatus::Rejected);
+    }
+
+    #[test]
+    fn named_roles_must_accept_and_the_others_need_not() {
+        let mut m = four_parties("rule = \"roles\"\nroles = [\"a\", \"c\"]");
+        act(&mut m, 2000, 1, Action::Offer(vec![0])).unwrap();
+        act(&mut m, 2100, 3, Action::Reject(1)).unwrap();
+        act(&mut m, 2200, 0, Action::Accept(1)).unwrap();
+        assert!(m.outcome.is_none(), "c has not accepted");
+        act(&mut m, 2300, 2, Action::Accept(1)).unwrap();
+        assert_eq!(m.outcome, Some(Outcome::Deal { package: vec![0] }));
+        // A required role's "no" ends the offer.
+        let mut m = four_parties("rule = \"roles\"\nroles = [\"a\", \"c\"]");
+        act(&mut m, 2000, 1, Action::Offer(vec![0])).unwrap();
+        act(&mut m, 2100, 2, Action::Reject(1)).unwrap();
+        assert_eq!(m.offers[0].status, OfferStatus::Rejected);
+    }
+
+    #[test]
+    fn unanimity_is_the_default_and_one_no_ends_an_offer() {
+        let mut m = four_parties("rule = \"unanimous\"");
+        act(&mut m, 2000, 0, Action::Offer(vec![1])).unwrap();
+        for seat in [1, 2] {
+            act(&mut m, 2100, seat, Action::Accept(1)).unwrap();
+        }
+        assert!(m.outcome.is_none());
+        act(&mut m, 2200, 3, Action::Reject(1)).unwrap();
+        assert_eq!(m.offers[0].status, OfferStatus::Rejected);
+        assert_eq!(Scenario::from_toml("t.toml", TWO).unwrap().deal, crate::scenario::DealRule::Unanimous);
     }
 
     #[test]

@@ -34,6 +34,65 @@ pub struct Scenario {
     pub issues: Vec<Issue>,
     /// Notes for the facilitator (the optional `[teaching]` table); never sent to players.
     pub teaching: Option<Teaching>,
+    /// Who must accept a package for it to become the deal (the optional `[deal]` table).
+    pub deal: DealRule,
+}
+
+/// Who must accept a package for it to become the deal. Whoever proposes it counts as accepting.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DealRule {
+    /// Every party (the default).
+    #[default]
+    Unanimous,
+    /// More than half of the parties.
+    Majority,
+    /// These roles (by index), whatever the others do.
+    Roles(Vec<usize>),
+}
+
+impl DealRule {
+    /// Whether these seats' acceptance makes the deal, among `parties`.
+    pub fn is_met(&self, parties: usize, accepted: &[usize]) -> bool {
+        match self {
+            DealRule::Unanimous => (0..parties).all(|s| accepted.contains(&s)),
+            DealRule::Majority => accepted.iter().filter(|s| **s < parties).count() * 2 > parties,
+            DealRule::Roles(needed) => needed.iter().all(|s| accepted.contains(s)),
+        }
+    }
+
+    /// Whether the rule can still be met once these seats have rejected.
+    pub fn still_possible(&self, parties: usize, rejected: &[usize]) -> bool {
+        let possible: Vec<usize> = (0..parties).filter(|s| !rejected.contains(s)).collect();
+        self.is_met(parties, &possible)
+    }
+
+    /// The rule in words, naming the roles.
+    pub fn describe(&self, roles: &[Role]) -> String {
+        match self {
+            DealRule::Unanimous if roles.len() == 2 => {
+                "Both parties must accept a package for it to be the deal.".into()
+            }
+            DealRule::Unanimous => "Every party must accept a package for it to be the deal.".into(),
+            DealRule::Majority => format!(
+                "A package is the deal once {} of the {} parties accept it (whoever proposes it counts).",
+                roles.len() / 2 + 1,
+                roles.len()
+            ),
+            DealRule::Roles(needed) => {
+                let names: Vec<&str> = needed.iter().filter_map(|&i| roles.get(i)).map(|r| r.name.as_str()).collect();
+                format!("A package is the deal once {} accept it; the others may too.", join_names(&names))
+            }
+        }
+    }
+}
+
+fn join_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// Teaching notes for facilitators: what a scenario teaches and how to run it in class.
@@ -209,6 +268,18 @@ struct RawScenario {
     issues: Vec<RawIssue>,
     #[serde(default)]
     teaching: Option<Teaching>,
+    #[serde(default)]
+    deal: Option<RawDeal>,
+}
+
+/// The `[deal]` table: `rule = "unanimous" | "majority" | "roles"`, and with `roles` the role ids
+/// that must accept.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDeal {
+    rule: String,
+    #[serde(default)]
+    roles: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -233,6 +304,12 @@ struct RawIssue {
 }
 
 impl Scenario {
+    /// Two parties: the frontier is a curve on a plane, and the analyses, views and coaching that
+    /// compare "you" with "your counterpart" apply (the practice pool offers only these).
+    pub fn is_bilateral(&self) -> bool {
+        self.roles.len() == 2
+    }
+
     /// Parses and validates a scenario from TOML text. `file` is used only in error messages.
     pub fn from_toml(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let raw: RawScenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
@@ -372,6 +449,10 @@ fn validate(file: &str, raw: RawScenario) -> Result<Scenario, ScenarioError> {
         }
         issues.push(Issue { id: is.id, name: is.name, description: is.description, options: is.options, points });
     }
+    let deal = match raw.deal {
+        None => DealRule::Unanimous,
+        Some(d) => deal_rule(file, d, &roles)?,
+    };
     Ok(Scenario {
         id: raw.id,
         title: raw.title,
@@ -381,7 +462,42 @@ fn validate(file: &str, raw: RawScenario) -> Result<Scenario, ScenarioError> {
         roles,
         issues,
         teaching: raw.teaching,
+        deal,
     })
+}
+
+fn deal_rule(file: &str, d: RawDeal, roles: &[Role]) -> Result<DealRule, ScenarioError> {
+    let rule = match d.rule.as_str() {
+        "unanimous" => DealRule::Unanimous,
+        "majority" => DealRule::Majority,
+        "roles" => {
+            if d.roles.is_empty() {
+                return Err(invalid(file, "deal.roles", "rule \"roles\" needs the roles that must accept"));
+            }
+            let mut needed = Vec::new();
+            for id in &d.roles {
+                let Some(i) = roles.iter().position(|r| &r.id == id) else {
+                    return Err(invalid(file, "deal.roles", format!("unknown role {id:?}")));
+                };
+                if !needed.contains(&i) {
+                    needed.push(i);
+                }
+            }
+            needed.sort_unstable();
+            return Ok(DealRule::Roles(needed));
+        }
+        other => {
+            return Err(invalid(
+                file,
+                "deal.rule",
+                format!("unknown rule {other:?}: use \"unanimous\", \"majority\" or \"roles\""),
+            ))
+        }
+    };
+    if !d.roles.is_empty() {
+        return Err(invalid(file, "deal.roles", "roles are named only with rule = \"roles\""));
+    }
+    Ok(rule)
 }
 
 /// Reads and validates one scenario file.
@@ -507,5 +623,38 @@ points = { a = [0, 5, 10], b = [10, 5, 0] }
         assert_eq!(t.missing(), vec!["goals", "research", "debrief_questions", "mistakes", "timing_45", "timing_90"]);
         let typo = format!("{GOOD}\n[teaching]\ngoal = [\"x\"]\n");
         assert!(err(&typo).contains("unknown field `goal`"), "{}", err(&typo));
+    }
+
+    #[test]
+    fn deal_rules_are_read_checked_and_described() {
+        let base = |deal: &str| {
+            let roles: String = ["city", "residents", "club"]
+                .iter()
+                .map(|r| format!("[[roles]]\nid = \"{r}\"\nname = \"The {r}\"\nbatna = 0\nbrief = \"b\"\n"))
+                .collect();
+            let issue = "[[issues]]\nid = \"x\"\nname = \"X\"\noptions = [\"a\", \"b\"]\n\
+                         points = { city = [0, 1], residents = [1, 0], club = [1, 1] }\n";
+            format!("id = \"p\"\ntitle = \"P\"\nsummary = \"s\"\n{roles}{issue}{deal}")
+        };
+        let s =
+            Scenario::from_toml("p.toml", &base("[deal]\nrule = \"roles\"\nroles = [\"club\", \"city\"]\n")).unwrap();
+        assert_eq!(s.deal, DealRule::Roles(vec![0, 2]));
+        assert_eq!(
+            s.deal.describe(&s.roles),
+            "A package is the deal once The city and The club accept it; the others may too."
+        );
+        assert!(s.deal.is_met(3, &[0, 2]) && !s.deal.is_met(3, &[0, 1]));
+        let m = Scenario::from_toml("p.toml", &base("[deal]\nrule = \"majority\"\n")).unwrap();
+        assert!(m.deal.is_met(3, &[1, 2]) && !m.deal.is_met(3, &[1]));
+        assert!(m.deal.still_possible(3, &[0]) && !m.deal.still_possible(3, &[0, 1]));
+        for (deal, field) in [
+            ("[deal]\nrule = \"most\"\n", "deal.rule"),
+            ("[deal]\nrule = \"roles\"\n", "deal.roles"),
+            ("[deal]\nrule = \"roles\"\nroles = [\"mayor\"]\n", "deal.roles"),
+            ("[deal]\nrule = \"majority\"\nroles = [\"city\"]\n", "deal.roles"),
+        ] {
+            let e = Scenario::from_toml("p.toml", &base(deal)).unwrap_err();
+            assert_eq!(e.field(), Some(field), "{deal}: {e}");
+        }
     }
 }

@@ -378,6 +378,7 @@ mod tests {
                 })
                 .collect(),
             teaching: None,
+            deal: Default::default(),
         }
     }
 

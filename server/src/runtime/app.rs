@@ -572,7 +572,7 @@ impl App {
         }
         // Random choice in the practice pool: join someone already waiting for a two-role
         // scenario, else pick a two-role scenario at random.
-        let two: Vec<&String> = self.scenarios.iter().filter(|(_, s)| s.roles.len() == 2).map(|(k, _)| k).collect();
+        let two: Vec<&String> = self.scenarios.iter().filter(|(_, s)| s.is_bilateral()).map(|(k, _)| k).collect();
         if let Some(busy) = two
             .iter()
             .filter(|k| q.waiting.get(**k).is_some_and(|w| !w.is_empty()))

@@ -490,7 +490,7 @@ impl MatchActor {
     /// Gives `seat` a coaching nudge if one is due after their action (stored, then sent to them
     /// alone).
     async fn coach(&mut self, seat: usize) {
-        if !self.coaching || self.state.config.scenario.roles.len() != 2 {
+        if !self.coaching || !self.state.config.scenario.is_bilateral() {
             return;
         }
         let lines: Vec<Line> =

@@ -258,7 +258,7 @@ impl App {
         }
         if !sessions.is_empty() || !players.is_empty() {
             tracing::info!(sessions = sessions.len(), practice_players = players.len(), "idle state left memory");
-            give_back_freed_memory();
+            crate::memory::give_back_freed_memory();
         }
         (sessions.len(), players.len())
     }
@@ -267,16 +267,5 @@ impl App {
         if let Some((_, p)) = self.players_by_id.remove(id) {
             self.players.remove(&p.token);
         }
-    }
-}
-
-/// Asks the allocator to return freed memory to the system. glibc keeps what was freed in its
-/// per-thread arenas, so after a busy class leaves memory the process would otherwise keep its
-/// high-water mark for good (measured in `docs/benchmarks.md`, "Memory over history").
-fn give_back_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only walks and releases the allocator's own free lists.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }

@@ -135,6 +135,7 @@ pub fn public_scenario(s: &Scenario) -> PublicScenario {
         id: s.id.clone(),
         title: s.title.clone(),
         summary: s.summary.clone(),
+        deal_rule: s.deal.describe(&s.roles),
         issues: s
             .issues
             .iter()
@@ -246,7 +247,7 @@ pub fn results(m: &Match, seats: &[SeatInfo]) -> Value {
     let deal = m.deal().cloned();
     let a = analyse_outcome(s, deal.as_deref());
     let all: Vec<usize> = (0..s.roles.len()).collect();
-    let two = s.roles.len() == 2;
+    let two = s.is_bilateral();
     let frontier = two.then(|| pareto_frontier(s, &[0, 1]));
     let full_front = if two { frontier.clone().unwrap_or_default() } else { pareto_frontier(s, &all) };
     let nash = nash_package(s, &all, &full_front);
@@ -287,6 +288,7 @@ pub fn results(m: &Match, seats: &[SeatInfo]) -> Value {
         "nash": nash.as_ref().map(|n| json!({"package": package_json(s, &n.package), "points": n.points})),
         "frontier": frontier.map(|f| f.iter().map(|p| p.points.clone()).collect::<Vec<_>>()),
         "issues": issues,
+        "deal_rule": s.deal.describe(&s.roles),
         "feedback": feedback(s, m, deal.as_ref(), &a, nash.as_ref().map(|n| &n.points)),
     })
 }
@@ -311,7 +313,7 @@ pub fn feedback(
     let mut out = Vec::new();
     match (&m.outcome, deal) {
         (_, Some(d)) => {
-            if s.roles.len() == 2 {
+            if s.is_bilateral() {
                 for (k, i) in s.issues.iter().enumerate() {
                     let (pa, pb) = (&i.points[0], &i.points[1]);
                     let both_best = (0..i.options.len())

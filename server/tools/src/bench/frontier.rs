@@ -60,6 +60,7 @@ pub fn random_scenario(seed: u64, issues: usize, options: usize, max_points: i64
         roles,
         issues,
         teaching: None,
+        deal: Default::default(),
     }
 }
 

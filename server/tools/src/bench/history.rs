@@ -87,8 +87,8 @@ pub fn run(a: &HistoryArgs) -> Result<(), String> {
         a.dormant_after,
         server.id()
     );
-    println!("| finished matches | server RSS | in memory: sessions / players / matches | matches per second |");
-    println!("|---:|---:|---|---:|");
+    println!("| finished matches | server RSS | heap in use | in memory: sessions / players / matches | matches per second |");
+    println!("|---:|---:|---:|---|---:|");
     let result = rt.block_on(async {
         let done = Arc::new(AtomicUsize::new(0));
         let started = Instant::now();
@@ -97,10 +97,12 @@ pub fn run(a: &HistoryArgs) -> Result<(), String> {
             let rate = done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
             let h = until_idle(&addr, a.r#where).await?;
             let (rss_kib, _) = proc_stat(server.id());
+            let heap = h["heap_in_use"].as_f64().map(|b| format!("{:.1} MB", b / 1048576.0));
             println!(
-                "| {} | {:.1} MB | {} / {} / {} | {rate:.0} |",
+                "| {} | {:.1} MB | {} | {} / {} / {} | {rate:.0} |",
                 done.load(Ordering::Relaxed),
                 rss_kib as f64 / 1024.0,
+                heap.unwrap_or_else(|| "–".into()),
                 h["sessions"],
                 h["players"],
                 h["matches"]
