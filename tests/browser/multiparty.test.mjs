@@ -63,6 +63,7 @@ test('four parties: standing offers, accepted_by, and a deal only when all accep
     const text = normalise(await acceptedBy.textContent());
     for (const seat of [0, 1, 2]) assert.ok(text.includes(names[bySeat[seat]]), `accepted-by lists seat ${seat}: ${text}`);
     assert.match(text, /Waiting for: you/);
+    assert.match(text, /Every party must accept a package for it to be the deal\./, 'the deal rule in words');
     assert.equal(await page(1).getByTestId(`accept-${first.id}`).isDisabled(), true, 'an accepted offer cannot be accepted twice');
     await screenshot(page(3), '09-four-parties-bargaining');
     await waitPhase(page(0), 'bargaining');

@@ -40,7 +40,8 @@ export class PhaseIntro {
       text = `Chat with ${withWho} before any business. The conversation starter below can help. No offers yet.`;
     } else if (phase === 'bargaining') {
       title = 'Bargaining';
-      text = `Talk it through and make offers. A deal needs everyone to accept the same offer. Your walk-away value is ${pts(state.you.batna)}.`;
+      const rule = state.scenario.deal_rule || 'Every party must accept a package for it to be the deal.';
+      text = `Talk it through and make offers. ${rule} Your walk-away value is ${pts(state.you.batna)}.`;
     } else if (phase === 'survey') {
       title = outcomeSentence(state.outcome) || 'Bargaining is over';
       text = 'Before the results, a few quick questions about how it went.';
