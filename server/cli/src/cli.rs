@@ -101,6 +101,13 @@ pub enum BenchCommand {
     Load(crate::bench::load::LoadArgs),
     /// Memory and restart time as finished matches pile up (does idle state leave memory?).
     History(crate::bench::history::HistoryArgs),
+    /// Busy threads for `bench load --noise` (runs until killed).
+    #[command(hide = true)]
+    Noise {
+        /// Threads kept busy.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+    },
     /// The bare tokio-tungstenite relay used by `bench load` (runs until killed).
     #[command(hide = true)]
     RelayServer {
@@ -160,6 +167,7 @@ pub fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some(Command::Bench(BenchCommand::Noise { threads })) => crate::bench::load::noise(threads),
         Some(Command::Bench(BenchCommand::RelayServer { addr })) => {
             let rt = tokio::runtime::Runtime::new().expect("runtime");
             match rt.block_on(crate::bench::relay::serve(&addr)) {

@@ -44,6 +44,46 @@ pub struct LoadArgs {
     /// Print the report as JSON too.
     #[arg(long)]
     pub json: bool,
+    /// Busy threads in a separate process during each run (Parley's and the relay's alike): the
+    /// machine is shared, as a school's server often is.
+    #[arg(long, default_value_t = 0)]
+    pub noise: usize,
+}
+
+/// Starts `threads` busy threads in a separate process (none for 0); kill it to stop them.
+fn start_noise(threads: usize) -> Result<Option<Child>, String> {
+    if threads == 0 {
+        return Ok(None);
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let child = Command::new(exe)
+        .args(["bench", "noise", "--threads", &threads.to_string()])
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    Ok(Some(child))
+}
+
+fn stop_noise(noise: Option<Child>) {
+    if let Some(mut c) = noise {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+}
+
+/// The body of `parley bench noise`: `threads` threads that keep a core busy each, until killed.
+pub fn noise(threads: usize) -> ! {
+    for _ in 0..threads.max(1) {
+        std::thread::spawn(|| {
+            let mut x: u64 = 1;
+            loop {
+                x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+            }
+        });
+    }
+    loop {
+        std::thread::park();
+    }
 }
 
 static T0: OnceLock<Instant> = OnceLock::new();
@@ -207,16 +247,19 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
         ],
     )?;
     println!(
-        "load: {} connections ({} matches), one chat per player every {} ms, {} s warm-up + {} s measured; server pid {} on {addr} with the SQLite event log at {}",
+        "load: {} connections ({} matches), one chat per player every {} ms, {} s warm-up + {} s measured, {} busy threads beside; server pid {} on {addr} with the SQLite event log at {}",
         a.connections,
         a.connections / 2,
         a.chat_interval_ms,
         a.warmup,
         a.duration,
+        a.noise,
         server.id(),
         db.display()
     );
+    let noise = start_noise(a.noise)?;
     let parley = rt.block_on(drive(a, &addr, server.id(), true));
+    stop_noise(noise);
     let _ = server.kill();
     let _ = server.wait();
     let _ = std::fs::remove_dir_all(&dir);
@@ -225,7 +268,9 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     let mut reports = vec![parley.clone()];
     if !a.skip_relay {
         let (mut relay, raddr) = spawn(None, &["bench", "relay-server", "--addr", "127.0.0.1:0"])?;
+        let noise = start_noise(a.noise)?;
         let r = rt.block_on(drive(a, &raddr, relay.id(), false));
+        stop_noise(noise);
         let _ = relay.kill();
         let _ = relay.wait();
         let r = r?;
