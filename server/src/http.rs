@@ -223,7 +223,7 @@ async fn create_session(
             api_error(StatusCode::BAD_REQUEST, ErrorCode::UnknownScenario, &format!("there is no scenario {id:?}"))
         }
         Err(CreateError::Bad(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &m),
-        Err(e @ CreateError::Store(_)) => {
+        Err(e @ (CreateError::Store(_) | CreateError::Conflict)) => {
             tracing::error!(error = %e, "could not create a session");
             api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
         }

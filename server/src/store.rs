@@ -134,9 +134,28 @@ pub enum StoreError {
     /// A stored row could not be decoded.
     #[error("corrupt stored event: {0}")]
     Corrupt(String),
-    /// A write was refused (disk full, a constraint, I/O); nothing of it was stored.
+    /// A write was refused (disk full, I/O); nothing of it was stored.
     #[error("could not store: {0}")]
     Write(String),
+    /// A write would have broken a uniqueness rule (a join code or token already taken, a
+    /// sequence number already used); nothing of it was stored.
+    #[error("already stored: {0}")]
+    Conflict(String),
+}
+
+impl StoreError {
+    /// What a caller is told about a refused write: a conflict, or a failure to write.
+    fn refused(e: StoreError) -> StoreError {
+        match e {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, msg))
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Conflict(msg.unwrap_or_else(|| f.to_string()))
+            }
+            StoreError::Conflict(m) => StoreError::Conflict(m),
+            other => StoreError::Write(other.to_string()),
+        }
+    }
 }
 
 enum Job {
@@ -172,7 +191,7 @@ pub struct SessionLog {
 
 struct Pending {
     job: Job,
-    reply: oneshot::Sender<Result<(), String>>,
+    reply: oneshot::Sender<Result<(), StoreError>>,
 }
 
 /// Most jobs in one transaction.
@@ -284,7 +303,7 @@ impl Store {
     async fn submit(&self, job: Job) -> Result<(), StoreError> {
         let (reply, rx) = oneshot::channel();
         self.tx.send(Pending { job, reply }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?.map_err(StoreError::Write)
+        rx.await.map_err(|_| StoreError::Closed)?
     }
 
     /// Stores a new session; returns once committed.
@@ -498,7 +517,7 @@ fn writer(mut conn: Connection, rx: std::sync::mpsc::Receiver<Pending>, _lock: s
                 // not fail the others.
                 tracing::error!(error = %e, jobs = batch.len(), "store batch failed; retrying one by one");
                 for p in batch {
-                    let r = write_batch(&mut conn, std::slice::from_ref(&p)).map_err(|e| e.to_string());
+                    let r = write_batch(&mut conn, std::slice::from_ref(&p)).map_err(StoreError::refused);
                     let _ = p.reply.send(r);
                 }
             }
@@ -758,7 +777,10 @@ mod tests {
             store.append_events("m1", 0, evs).await.unwrap();
             // A duplicate sequence number is refused and does not disturb what is stored.
             let dup = store.append_events("m1", 1, vec![Event { at: 7, kind: EventKind::Paused }]).await;
-            assert!(dup.is_err());
+            assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+            // So is a second session with a code already taken: a conflict, not a failure to write.
+            let again = store.insert_session(workshop_row("ABCDEF")).await;
+            assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
         }
         let (_, snap) = Store::open(&path).unwrap();
         // The session has a match that has not finished: it is live, read whole at start-up.

@@ -126,6 +126,9 @@ pub enum CreateError {
     /// Store failure.
     #[error("could not store the session: {0}")]
     Store(String),
+    /// The join code was taken between drawing it and storing it.
+    #[error("that join code is taken")]
+    Conflict,
 }
 
 impl App {
@@ -397,7 +400,10 @@ impl App {
             facilitator_token: token.clone(),
             created_at,
         };
-        self.store.insert_session(row).await.map_err(|e| CreateError::Store(e.to_string()))?;
+        self.store.insert_session(row).await.map_err(|e| match e {
+            crate::store::StoreError::Conflict(_) => CreateError::Conflict,
+            e => CreateError::Store(e.to_string()),
+        })?;
         let s = Arc::new(Session::new(code.clone(), kind, settings, token, created_at));
         self.sessions.insert(code, s.clone());
         Ok(s)
@@ -422,8 +428,7 @@ impl App {
         }
         // Most sessions are not in memory: a code is new when the store does not have it either.
         // Two creations drawing the same unused code at once (one chance in hundreds of millions)
-        // would make one insert fail; it retries with another code.
-        let mut last_error = None;
+        // make the second insert a conflict; it draws another code.
         for _ in 0..3 {
             let code = new_code();
             let taken = self.sessions.contains_key(&code)
@@ -432,11 +437,11 @@ impl App {
                 continue;
             }
             match self.insert_session(code, SessionKind::Workshop, settings.clone(), new_token()).await {
-                Ok(s) => return Ok(s),
-                Err(e) => last_error = Some(e),
+                Err(CreateError::Conflict) => continue,
+                other => return other,
             }
         }
-        Err(last_error.unwrap_or_else(|| CreateError::Store("no free join code found".into())))
+        Err(CreateError::Store("no free join code found in three draws".into()))
     }
 
     /// Registers a new player in a session (stored before it is acknowledged).
