@@ -389,7 +389,8 @@ async fn dropouts_follow_the_session_policy() {
     gone.close().await;
     let st = p[0].0.until_phase("results").await;
     assert_eq!(st["outcome"]["kind"], "abandoned");
-    assert!(st["outcome"]["reason"].as_str().unwrap().contains("Player0"));
+    // (This has failed once under heavy load with the reason unprinted: it prints it now.)
+    assert!(st["outcome"]["reason"].as_str().unwrap().contains("Player0"), "{}", st["outcome"]);
     // Wait: the match goes on and the other player is told how long their counterpart has been gone.
     let code = server.session("campsite", fast, json!({"dropout": "wait", "grace_seconds": 1})).await;
     let mut p = seated(&server, &code, 2).await;
