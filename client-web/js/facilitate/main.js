@@ -15,6 +15,7 @@ import { Monitor } from './monitor.js';
 import { Debrief } from './debrief.js';
 import { Tournament } from './tournament.js';
 import { ProjectorView } from './projector.js';
+import { fillTeachingPanel } from './teaching.js';
 import { announce, copyText } from './ui.js';
 
 function setScreen(name) {
@@ -242,7 +243,14 @@ async function startConsole(code, token, { created = false, title = '', scenario
     }
   }
 
-  const debrief = new Debrief({ api });
+  const debrief = new Debrief({ api, sessionTitle: () => $('[data-testid="session-title"]').textContent || '' });
+  // The teaching notes beside the live monitor (the facilitator's only: a token-guarded call).
+  api.teaching().then(
+    (t) => fillTeachingPanel($('#teaching-panel'), (t && t.scenarios) || []),
+    () => {
+      /* the notes are a help, not a need: the panel stays hidden */
+    },
+  );
   const tournament = new Tournament({
     api,
     scenarios: (allScenarios || []).slice().sort((a, b) => String(a.title).localeCompare(String(b.title))),
