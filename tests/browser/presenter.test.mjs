@@ -17,6 +17,8 @@ import {
   screenshot,
   normalise,
   openConsole,
+  axeScan,
+  formatViolations,
 } from './lib.mjs';
 
 const browser = useBrowser();
@@ -308,6 +310,11 @@ test('teaching notes in the console, a quote from a transcript, and presenter mo
     }
     const big = await current(fac).locator('.slide-questions').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     assert.ok(big >= 36, `the questions are big at 1920 (${big}px)`);
+
+    // The slides pass the WCAG 2.1 AA rules axe-core checks, and say which slide is shown.
+    const axe = await axeScan(fac);
+    assert.deepEqual(axe.violations, [], formatViolations(axe.violations));
+    assert.match(normalise(await fac.getByTestId('slide-announce').textContent()), /^Slide 7 of 7: Questions for the debrief$/);
 
     // Full screen from its button (headless Chromium may refuse it; the button must not throw).
     await fac.getByTestId('presenter-fullscreen').click();

@@ -45,6 +45,7 @@ export class Presenter {
     this.root = $('#presenter');
     this.deck = /** @type {HTMLElement} */ ($('[data-testid="deck"]', this.root));
     this.counter = /** @type {HTMLElement} */ ($('[data-testid="slide-count"]', this.root));
+    this.announcer = /** @type {HTMLElement} */ ($('[data-testid="slide-announce"]', this.root));
     this.prevButton = /** @type {HTMLButtonElement} */ ($('[data-testid="slide-prev"]', this.root));
     this.nextButton = /** @type {HTMLButtonElement} */ ($('[data-testid="slide-next"]', this.root));
     this.namesButton = /** @type {HTMLButtonElement} */ ($('[data-testid="presenter-names"]', this.root));
@@ -187,7 +188,7 @@ export class Presenter {
     });
     const s = this.slides[this.index];
     this.counter.textContent = `${this.index + 1} / ${this.slides.length}`;
-    this.counter.setAttribute('aria-label', `Slide ${this.index + 1} of ${this.slides.length}: ${s ? s.label : ''}`);
+    this.announcer.textContent = `Slide ${this.index + 1} of ${this.slides.length}: ${s ? s.label : ''}`;
     this.root.dataset.slide = s ? s.kind : '';
     this.prevButton.disabled = this.index === 0;
     this.nextButton.disabled = this.index >= this.slides.length - 1;
