@@ -14,4 +14,5 @@ mod game;
 mod limits;
 mod reading;
 mod recovery;
+mod teaching;
 mod tournament;

@@ -50,6 +50,7 @@ pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
         .route("/api/sessions/{code}/monitor", get(monitor))
         .route("/api/sessions/{code}/control", post(control))
         .route("/api/sessions/{code}/debrief", get(debrief))
+        .route("/api/sessions/{code}/teaching", get(teaching))
         .route("/api/sessions/{code}/matches/{match_id}/transcript", get(transcript))
         .route("/api/sessions/{code}/players/{player_id}/rejoin", get(rejoin_link))
         .route("/api/sessions/{code}/export/{file}", get(export))
@@ -355,6 +356,25 @@ async fn debrief(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Re
         }
         Err(r) => r,
     }
+}
+
+/// The teaching notes of the session's scenario (and of every other scenario its tournament
+/// rounds play), for the facilitator only: `{"scenarios": [{"id", "title", "teaching"}]}`,
+/// the session's own scenario first; `teaching` is null for a scenario without notes.
+async fn teaching(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Response {
+    let mut ids: Vec<String> = s.settings.scenario.iter().cloned().collect();
+    let rounds = s.tournament.lock().expect("tournament").config.as_ref().map(|c| c.rounds.clone());
+    for id in rounds.into_iter().flatten() {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let scenarios: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| app.scenarios.get(id))
+        .map(|sc| json!({"id": sc.id, "title": sc.title, "teaching": sc.teaching}))
+        .collect();
+    Json(json!({ "scenarios": scenarios })).into_response()
 }
 
 /// A link that puts a player back in their seat on any device (it carries their token, so it

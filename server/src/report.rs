@@ -472,7 +472,10 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
     }
     json!({
         "session": session,
-        "scenario": scenario.as_ref().map(|s| json!({"id": s.id, "title": s.title, "summary": s.summary})),
+        // The teaching notes go to the facilitator's debrief only (this endpoint needs the token).
+        "scenario": scenario.as_ref().map(|s| json!({
+            "id": s.id, "title": s.title, "summary": s.summary, "teaching": s.teaching,
+        })),
         "matches": table,
         "stats": group_stats(&done),
         "joint_values": done.iter().filter_map(|r| r.analysis.as_ref().map(|a| a.joint_value)).collect::<Vec<_>>(),

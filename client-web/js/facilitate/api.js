@@ -77,6 +77,11 @@ export class SessionApi {
     return this.get('/debrief');
   }
 
+  /** The teaching notes of the session's scenarios: {scenarios: [{id, title, teaching}]}. */
+  teaching() {
+    return this.get('/teaching');
+  }
+
   transcript(matchId) {
     return this.get(`/matches/${encodeURIComponent(matchId)}/transcript`);
   }

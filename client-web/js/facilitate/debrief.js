@@ -6,6 +6,9 @@ import { h, replace, show, $ } from '../dom.js';
 import { phaseLabel, percent, clock } from '../format.js';
 import { apiErrorSentence } from './api.js';
 import { outcomeScatter, jointHistogram, treatmentBars, trustScatter, optionBars } from './charts.js';
+import { Presenter } from './presenter.js';
+import { debriefTeaching } from './teaching.js';
+import { quoteId, isPicked, toggleQuote, loadQuotes } from './quotes.js';
 
 const TACTIC_NAMES = {
   'small-talk': 'Small talk',
@@ -37,7 +40,7 @@ const ISSUE_TYPE = {
 };
 
 export class Debrief {
-  constructor({ api }) {
+  constructor({ api, sessionTitle = () => '' }) {
     this.api = api;
     this.data = null;
     this.body = $('[data-testid="debrief-body"]');
@@ -51,6 +54,20 @@ export class Debrief {
     // One transcript box for the page's life: a refresh moves it, never drops it, so a
     // transcript asked for before the first debrief arrives still has somewhere to go.
     this.transcriptBox = h('section', { class: 'card transcript', testid: 'transcript', 'aria-live': 'polite', hidden: true });
+
+    this.presenterButton = $('[data-testid="presenter-open"]');
+    this.presenter = new Presenter({
+      code: api.code,
+      sessionTitle,
+      renderers: {
+        scatter: (chart) => outcomeScatter(chart),
+        histogram: (values, best) => jointHistogram(values, best),
+        treatment: (t) => this.treatment(t),
+        tactics: (t) => this.tactics(t),
+      },
+      onLeave: () => this.presenterButton.focus({ preventScroll: true }),
+    });
+    this.presenterButton.addEventListener('click', () => this.openPresenter());
 
     this.refreshButton.addEventListener('click', () => this.refresh());
     this.fullButton.addEventListener('click', () => this.toggleProjector());
@@ -98,6 +115,16 @@ export class Debrief {
       }
     })();
     return this.loading;
+  }
+
+  // ---------------------------------------------------------------- presenter mode
+
+  /** Refreshes the debrief, then shows it as slides. */
+  async openPresenter() {
+    if (document.documentElement.dataset.projector === 'debrief') this.setProjector(false);
+    await this.refresh();
+    if (!this.data) return;
+    this.presenter.enter(this.data);
   }
 
   // ---------------------------------------------------------------- projector
@@ -157,6 +184,9 @@ export class Debrief {
         h('p', { class: 'muted small' }, `${plural(excluded, 'match', 'matches')} still running or abandoned ${excluded === 1 ? 'is' : 'are'} listed in the table but left out of every statistic.`),
       );
     }
+
+    // The scenario's teaching notes, for the facilitator (not in the projector mode).
+    parts.push(debriefTeaching(d.scenario && d.scenario.teaching));
 
     // Table of matches.
     parts.push(this.matchTable(matches));
@@ -500,6 +530,7 @@ export class Debrief {
       for (const tr of this.body.querySelectorAll('[data-testid="debrief-row"].selected')) tr.classList.remove('selected');
     });
     const number = ((this.data && this.data.matches) || []).findIndex((m) => m.id === matchId);
+    this.transcriptMatch = { id: matchId, no: number + 1 };
     const heading = h(
       'h3',
       { tabindex: '-1', testid: 'transcript-heading' },
@@ -508,6 +539,14 @@ export class Debrief {
     replace(
       this.transcriptBox,
       h('div', { class: 'section-head' }, heading, close),
+      items.some((it) => it.kind === 'chat' || it.kind === 'disclosure')
+        ? h(
+            'p',
+            { class: 'muted small no-projector', testid: 'quote-hint' },
+            '“Quote” picks a line for the quotes slide of presenter mode (kept in this browser only; the slide hides names unless you show them). ',
+            h('span', { testid: 'quote-count' }, this.quoteCountText()),
+          )
+        : null,
       items.length
         ? h('ol', { class: 'timeline', testid: 'transcript-items', tabindex: '0', 'aria-label': 'Transcript lines (scrolls)' }, items.map((it) => this.transcriptItem(it, start, t)))
         : h('p', { class: 'muted' }, 'Nothing happened in this match yet.'),
@@ -516,6 +555,48 @@ export class Debrief {
       this.transcriptBox.scrollIntoView({ block: 'start', behavior: 'smooth' });
       heading.focus({ preventScroll: true });
     }
+  }
+
+  quoteCountText() {
+    const n = loadQuotes(this.api.code).length;
+    return n ? `${plural(n, 'quote')} picked so far.` : 'No quote picked yet.';
+  }
+
+  /** A toggle that picks a player's line as a quote for presenter mode (or puts it back). */
+  quoteButton(it, who) {
+    const m = this.transcriptMatch || { id: '', no: 0 };
+    const id = quoteId(m.id, Number(it.at), Number(it.seat));
+    const picked = isPicked(this.api.code, id);
+    const label = (on) => (on ? 'Quoted ✓' : 'Quote');
+    const b = h(
+      'button',
+      {
+        type: 'button',
+        class: ['quote-pick', 'no-projector', picked ? 'picked' : null],
+        testid: 'quote-pick',
+        'aria-pressed': String(picked),
+        'aria-label': `Quote this line by ${who} in presenter mode`,
+      },
+      label(picked),
+    );
+    b.addEventListener('click', () => {
+      const on = toggleQuote(this.api.code, {
+        id,
+        match_id: m.id,
+        match_no: m.no,
+        at: Number(it.at),
+        seat: Number(it.seat),
+        name: String(who),
+        role: String(this.transcriptRoles[it.seat] || ''),
+        text: String(it.text || ''),
+      });
+      b.setAttribute('aria-pressed', String(on));
+      b.classList.toggle('picked', on);
+      b.textContent = label(on);
+      const count = this.transcriptBox.querySelector('[data-testid="quote-count"]');
+      if (count) count.textContent = this.quoteCountText();
+    });
+    return b;
   }
 
   transcriptItem(it, start, t) {
@@ -528,7 +609,13 @@ export class Debrief {
       case 'icebreaker':
         return li('tl-icebreaker', h('span', { class: 'tl-who' }, 'Icebreaker'), h('span', { class: 'tl-text' }, it.text));
       case 'chat':
-        return li(`tl-chat seat-${it.seat}`, h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, it.text), tacticTags(it.tactics));
+        return li(
+          `tl-chat seat-${it.seat}`,
+          h('span', { class: 'tl-who' }, who),
+          h('span', { class: 'tl-text' }, it.text),
+          tacticTags(it.tactics),
+          this.quoteButton(it, who),
+        );
       case 'coached':
         return li('tl-coached', h('span', { class: 'tl-who' }, `Coaching for ${who}`), h('span', { class: 'tl-text' }, it.text));
       case 'disclosure':
@@ -538,6 +625,7 @@ export class Debrief {
           h('span', { class: 'tl-text' }, it.text),
           it.truthful == null ? null : h('span', { class: ['verdict', it.truthful ? 'true' : 'false'] }, it.truthful ? 'true to their points' : 'misleading'),
           tacticTags(it.tactics),
+          this.quoteButton(it, who),
         );
       case 'offer':
         return li(

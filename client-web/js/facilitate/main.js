@@ -15,6 +15,7 @@ import { Monitor } from './monitor.js';
 import { Debrief } from './debrief.js';
 import { Tournament } from './tournament.js';
 import { ProjectorView } from './projector.js';
+import { fillTeachingPanel } from './teaching.js';
 import { announce, copyText } from './ui.js';
 
 function setScreen(name) {
@@ -242,7 +243,22 @@ async function startConsole(code, token, { created = false, title = '', scenario
     }
   }
 
-  const debrief = new Debrief({ api });
+  const debrief = new Debrief({ api, sessionTitle: () => $('[data-testid="session-title"]').textContent || '' });
+  // The teaching notes beside the live monitor (the facilitator's only: a token-guarded call),
+  // asked for again when a tournament starts (its rounds may play other scenarios).
+  let notesFor = null;
+  const loadNotes = (frame) => {
+    const t = frame && frame.tournament && frame.tournament.config;
+    const key = JSON.stringify((t && t.rounds) || []);
+    if (key === notesFor) return;
+    notesFor = key;
+    api.teaching().then(
+      (n) => fillTeachingPanel($('#teaching-panel'), (n && n.scenarios) || []),
+      () => {
+        /* the notes are a help, not a need: the panel stays as it was */
+      },
+    );
+  };
   const tournament = new Tournament({
     api,
     scenarios: (allScenarios || []).slice().sort((a, b) => String(a.title).localeCompare(String(b.title))),
@@ -256,6 +272,7 @@ async function startConsole(code, token, { created = false, title = '', scenario
     token,
     onStatus: setConn,
     onMonitor: (frame) => {
+      loadNotes(frame);
       monitor.update(frame);
       tournament.update(frame);
       projector.update(frame);
@@ -278,6 +295,7 @@ async function startConsole(code, token, { created = false, title = '', scenario
       debrief.openTranscript(matchId);
     },
   });
+  loadNotes(first);
   monitor.update(first);
   tournament.update(first);
   projector.update(first);
