@@ -11,6 +11,7 @@ use crate::protocol::ProtocolError;
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
 use crate::runtime::session::{Location, Player, Session, SessionKind};
+use crate::wire::ServerMsg;
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use serde_json::json;
@@ -78,10 +79,13 @@ impl App {
                 .position(&p.id)
                 .is_some_and(|(l, ahead, n)| l == line && ahead == 0 && n == 1);
             if alone && !p.asked_for_bot.load(Ordering::Relaxed) {
-                p.send(&json!({
-                    "type": "waiting", "ahead": 0, "waiting": 1, "scenario": line, "bot_offer": true,
-                    "message": "Nobody else is here yet. You can keep waiting, or practise with a bot now.",
-                }));
+                p.send(&ServerMsg::Waiting {
+                    ahead: 0,
+                    waiting: 1,
+                    scenario: line.clone(),
+                    message: "Nobody else is here yet. You can keep waiting, or practise with a bot now.".into(),
+                    bot_offer: true,
+                });
             }
         });
     }
