@@ -5,6 +5,7 @@
 //! [`Outbox`]. The writer bounds every write by the send timeout, so a client that never reads
 //! is disconnected (and shown offline) instead of holding a task blocked forever.
 
+use crate::bots::strategies::StrategyRef;
 use crate::core::game::{Action, Statement};
 use crate::core::scenario::Scenario;
 use crate::core::survey::SurveyAnswer;
@@ -267,9 +268,10 @@ impl Conn {
             }
             ClientMsg::Watch { code, token } => self.watch(&code, &token).await,
             ClientMsg::PlayBot { strategy } => {
-                let strategy = match strategy.as_deref().map(crate::bots::brain::Strategy::parse) {
+                let strategy = match strategy.as_deref().map(StrategyRef::parse) {
                     Some(None) => {
-                        self.error(ErrorCode::BadMessage, "strategy is logroller, hardballer or tit_for_tat");
+                        let message = format!("strategy is {}", StrategyRef::names());
+                        self.error(ErrorCode::BadMessage, &message);
                         return true;
                     }
                     Some(s) => s,

@@ -74,7 +74,7 @@ pub enum SessionControl {
     AddBot {
         /// Strategy; random when absent.
         #[serde(default)]
-        strategy: Option<crate::bots::brain::Strategy>,
+        strategy: Option<crate::bots::strategies::StrategyRef>,
     },
     /// Start a tournament with everyone in the session; plays round 1.
     TournamentStart {
