@@ -2,12 +2,18 @@
 //! practice player offered a bot, a facilitator adding one, and a dropout handed to one.
 
 use crate::common::{Client, Server};
-use parley::bots::brain::Strategy;
 use parley::bots::client::{run_bot, BotConfig, Entry};
+use parley::bots::strategies::{StrategyRef, ALL};
+use parley::core::game::{OfferStatus, Phase};
+use parley::error::ErrorCode;
 use serde_json::json;
 use std::time::Duration;
 
-fn bot(addr: &str, code: &str, strategy: Strategy, seed: u64) -> BotConfig {
+fn strategy(name: &str) -> StrategyRef {
+    StrategyRef::parse(name).unwrap()
+}
+
+fn bot(addr: &str, code: &str, strategy: StrategyRef, seed: u64) -> BotConfig {
     BotConfig {
         addr: addr.into(),
         entry: Entry::Code(code.into()),
@@ -25,27 +31,29 @@ async fn two_bots_play_a_whole_match() {
     let server = Server::start();
     let code =
         server.session("job-offer", json!({"prep": 2, "small_talk": 3, "bargaining": 8, "survey": 5}), json!({})).await;
-    let a = tokio::spawn(run_bot(bot(&server.addr, &code, Strategy::Logroller, 1)));
-    let b = tokio::spawn(run_bot(bot(&server.addr, &code, Strategy::TitForTat, 2)));
+    let a = tokio::spawn(run_bot(bot(&server.addr, &code, strategy("logroller"), 1)));
+    let b = tokio::spawn(run_bot(bot(&server.addr, &code, strategy("tit_for_tat"), 2)));
     let (a, b) = (a.await.unwrap().unwrap(), b.await.unwrap().unwrap());
     assert_eq!(a.match_id, b.match_id);
     // An action already in flight when the other side's accept ends bargaining gets
     // `wrong_phase` (people meet the same race); nothing else may go wrong.
     for r in [&a, &b] {
-        assert!(r.errors.iter().all(|e| e == "wrong_phase") && r.errors.len() <= 1, "{:?}", r.errors);
+        assert!(r.errors.iter().all(|&e| e == ErrorCode::WrongPhase) && r.errors.len() <= 1, "{:?}", r.errors);
     }
     for r in [&a, &b] {
         let st = r.final_state.as_ref().expect("reached results");
-        assert_eq!(st["phase"], "results");
-        let kind = st["outcome"]["kind"].as_str().unwrap();
+        assert_eq!(st.phase, Phase::Results);
+        let kind = st.outcome.as_ref().unwrap()["kind"].as_str().unwrap();
         assert!(kind == "deal" || kind == "impasse");
         // They talked, asked and disclosed through the ordinary messages.
-        assert!(st["results"]["trust"]["players"][0]["signals"]["small_talk_messages"].as_u64().unwrap() >= 1);
+        let results = st.results.as_ref().expect("the reveal");
+        assert!(results["trust"]["players"][0]["signals"]["small_talk_messages"].as_u64().unwrap() >= 1);
     }
     let st = a.final_state.unwrap();
-    assert_eq!(st["outcome"]["kind"], "deal", "a logroller and a tit-for-tat find a deal in 8 s: {st}");
+    let outcome = st.outcome.clone().unwrap();
+    assert_eq!(outcome["kind"], "deal", "a logroller and a tit-for-tat find a deal in 8 s: {outcome}");
     assert!(
-        st["results"]["disclosures"].as_array().unwrap().iter().all(|d| d["truthful"] == true),
+        st.results.unwrap()["disclosures"].as_array().unwrap().iter().all(|d| d["truthful"] == true),
         "bots disclose truthfully"
     );
 }
@@ -56,16 +64,16 @@ async fn four_bots_agree_a_multi_party_plan() {
     let code = server
         .session("alignment-meeting", json!({"prep": 1, "small_talk": 2, "bargaining": 10, "survey": 3}), json!({}))
         .await;
-    let handles: Vec<_> = Strategy::ALL
+    let handles: Vec<_> = ALL
         .iter()
-        .chain([Strategy::Logroller].iter())
+        .chain([strategy("logroller")].iter())
         .enumerate()
         .map(|(i, s)| tokio::spawn(run_bot(bot(&server.addr, &code, *s, i as u64))))
         .collect();
     let mut ids = Vec::new();
     for h in handles {
         let r = h.await.unwrap().unwrap();
-        assert_eq!(r.final_state.as_ref().expect("results")["phase"], "results");
+        assert_eq!(r.final_state.as_ref().expect("results").phase, Phase::Results);
         ids.push(r.match_id);
     }
     ids.dedup();
@@ -80,36 +88,24 @@ async fn a_lonely_practice_player_is_offered_a_bot_and_plays_it() {
     let offer = me.until("bot offer", |v| v["type"] == "waiting" && v["bot_offer"] == true).await;
     assert_eq!(offer["scenario"], "campsite");
     me.send(json!({"type": "play_bot", "strategy": "logroller"})).await;
-    let st = me.until_type("state").await;
-    let opponent = st["players"].as_array().unwrap().iter().find(|p| p["name"] != "Solo").unwrap()["name"].clone();
+    let st = me.until_state().await;
+    let opponent = &st.players.iter().find(|p| p.name != "Solo").unwrap().name;
     // A bot has a neutral name that says it is a bot (issue #10: "Sam (bot)").
-    assert!(opponent.as_str().unwrap().ends_with(" (bot)"), "{opponent}");
+    assert!(opponent.ends_with(" (bot)"), "{opponent}");
     me.send(json!({"type": "ready"})).await;
-    me.until_phase("small_talk").await;
+    me.until_state_in(Phase::SmallTalk).await;
     me.send(json!({"type": "ready"})).await;
-    me.until_phase("bargaining").await;
+    me.until_state_in(Phase::Bargaining).await;
     // The bot makes an offer; accept it.
-    let st = me
-        .until("bot offer", |v| {
-            v["type"] == "state"
-                && v["offers"]
-                    .as_array()
-                    .is_some_and(|o| o.iter().any(|x| x["status"] == "standing" && x["seat"] != v["you"]["seat"]))
-        })
-        .await;
-    let theirs = st["offers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .rev()
-        .find(|x| x["status"] == "standing" && x["seat"] != st["you"]["seat"])
-        .unwrap()["id"]
-        .clone();
-    me.send(json!({"type": "accept", "offer_id": theirs})).await;
-    me.until_phase("survey").await;
+    let theirs = |st: &parley::wire::StateView| {
+        st.offers.iter().rev().find(|x| x.status == OfferStatus::Standing && x.seat != st.you.seat).map(|o| o.id)
+    };
+    let st = me.until_state_where("bot offer", |st| theirs(st).is_some()).await;
+    me.send(json!({"type": "accept", "offer_id": theirs(&st).unwrap()})).await;
+    me.until_state_in(Phase::Survey).await;
     me.send(json!({"type": "skip_survey"})).await;
-    let st = me.until_phase("results").await;
-    assert_eq!(st["outcome"]["kind"], "deal");
+    let st = me.until_state_in(Phase::Results).await;
+    assert_eq!(st.outcome.unwrap()["kind"], "deal");
 }
 
 #[tokio::test]

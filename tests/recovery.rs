@@ -2,6 +2,8 @@
 //! database continues every match where it was, with the same deadlines.
 
 use crate::common::{Client, Server};
+use parley::core::game::Phase;
+use parley::wire::ServerMsg;
 use serde_json::json;
 
 #[tokio::test]
@@ -14,14 +16,14 @@ async fn matches_survive_kill_9_and_continue() {
     let ta = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
     let mut b = server.client().await;
     let tb = b.join(&code, "Ben").await["token"].as_str().unwrap().to_string();
-    let st = a.until_phase("bargaining").await;
-    let deadline = st["deadline"].as_i64().unwrap();
+    let st = a.until_state_in(Phase::Bargaining).await;
+    let deadline = st.deadline.unwrap();
     a.send(json!({"type": "chat", "text": "Water is what we need most."})).await;
     b.until_type("chat").await;
     a.send(json!({"type": "offer", "package": {"food": 1, "water": 3, "firewood": 0}})).await;
     // The offer is broadcast only after it is stored.
-    let st = b.until("offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| o.len() == 1)).await;
-    let offer_id = st["offers"][0]["id"].as_u64().unwrap();
+    let st = b.until_state_where("offer", |st| st.offers.len() == 1).await;
+    let offer_id = st.offers[0].id;
 
     server.kill9_and_restart();
 
@@ -30,18 +32,24 @@ async fn matches_survive_kill_9_and_continue() {
     assert!(h["matches"].as_u64().unwrap() >= 1);
     let mut a = Client::connect(&server.ws_url()).await;
     a.send(json!({"type": "hello", "version": 1, "token": ta})).await;
-    let st = a.until_type("state").await;
-    assert_eq!(st["phase"], "bargaining");
-    assert_eq!(st["deadline"].as_i64().unwrap(), deadline, "deadline recomputed from stored timestamps");
-    assert_eq!(st["offers"][0]["package"], json!({"food": 1, "water": 3, "firewood": 0}));
-    let hist = a.until_type("chat_history").await;
-    assert!(hist["lines"].as_array().unwrap().iter().any(|l| l["text"] == "Water is what we need most."));
+    let st = a.until_state().await;
+    assert_eq!(st.phase, Phase::Bargaining);
+    assert_eq!(st.deadline, Some(deadline), "deadline recomputed from stored timestamps");
+    let package: Vec<(&str, usize)> = st.offers[0].package.iter().map(|(k, &v)| (k.as_str(), v)).collect();
+    assert_eq!(package, [("firewood", 0), ("food", 1), ("water", 3)]);
+    let lines = a
+        .until_msg("chat_history", |m| match m {
+            ServerMsg::ChatHistory { lines } => Some(lines),
+            _ => None,
+        })
+        .await;
+    assert!(lines.iter().any(|l| l.text == "Water is what we need most."));
     let mut b = Client::connect(&server.ws_url()).await;
     b.send(json!({"type": "hello", "version": 1, "token": tb})).await;
-    b.until_type("state").await;
+    b.until_state().await;
     b.send(json!({"type": "accept", "offer_id": offer_id})).await;
-    let st = a.until_phase("survey").await;
-    assert_eq!(st["outcome"]["kind"], "deal");
+    let st = a.until_state_in(Phase::Survey).await;
+    assert_eq!(st.outcome.unwrap()["kind"], "deal");
     // The session is still there and still takes players.
     let (status, info) = server.get(&format!("/api/sessions/{code}")).await;
     assert_eq!((status, info["players"].as_u64()), (200, Some(2)));

@@ -2,8 +2,8 @@
 //! counterpart twice, everyone plays both roles, standings and exports cover every round.
 
 use crate::common::Server;
-use parley::bots::brain::Strategy;
 use parley::bots::client::{run_bot, BotConfig, Entry};
+use parley::bots::strategies::ALL;
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::time::Duration;
@@ -28,7 +28,7 @@ async fn six_bots_play_a_three_round_tournament() {
                 addr: server.addr.clone(),
                 entry: Entry::Code(code.clone()),
                 name: format!("bot{i}"),
-                strategy: Strategy::ALL[i % 3],
+                strategy: ALL[i % ALL.len()],
                 seed: i as u64,
                 pace: Duration::from_millis(50),
                 max_time: Duration::from_secs(120),

@@ -25,6 +25,15 @@
  */
 
 /**
+ * What kind of chat line.
+ *
+ * - 'message': A player's own words.
+ * - 'icebreaker': The server's small-talk prompt.
+ * - 'disclosure': A player's structured statement about their own interests.
+ * @typedef {'message' | 'icebreaker' | 'disclosure'} ChatKind
+ */
+
+/**
  * One chat line.
  * @typedef {Object} ChatLineView
  * @property {number | null} seat The speaker's seat; none for the server's icebreaker.
@@ -32,7 +41,7 @@
  * @property {string} text The text.
  * @property {number} at When.
  * @property {Phase} phase The phase it was said in.
- * @property {string} kind `message`, `icebreaker` or `disclosure`.
+ * @property {ChatKind} kind What kind of line it is.
  */
 
 /**
@@ -366,8 +375,92 @@
  */
 
 /**
+ * The answer to `hello`.
+ * @typedef {Object} ServerMsgWelcome
+ * @property {'welcome'} type
+ * @property {number} version The protocol version the server speaks.
+ * @property {number} server_time The server's clock.
+ */
+
+/**
+ * The answer to `ping`.
+ * @typedef {Object} ServerMsgPong
+ * @property {'pong'} type
+ * @property {number} server_time The server's clock.
+ */
+
+/**
+ * The player is in a session (after `join`, `practice`, or a `hello` with a valid token).
+ * @typedef {Object} ServerMsgJoined
+ * @property {'joined'} type
+ * @property {string} player_id The player's id.
+ * @property {string} token The secret that resumes the seat after a reload or a network loss.
+ * @property {string} name The display name.
+ * @property {SessionRef | null} session The session joined.
+ */
+
+/**
+ * The player waits to be paired.
+ * @typedef {Object} ServerMsgWaiting
+ * @property {'waiting'} type
+ * @property {number} ahead Players ahead in the line.
+ * @property {number} waiting Players in the line.
+ * @property {string} scenario The scenario of the line.
+ * @property {string} message What the player reads.
+ * @property {boolean} [bot_offer] The practice pool offers a bot (after waiting alone a while).
+ */
+
+/**
+ * The player stopped waiting (the answer to `leave`).
+ * @typedef {Object} ServerMsgLeft
+ * @property {'left'} type
+ * @property {string} session The session's join code.
+ */
+
+/**
+ * The player's round and standing in a tournament.
+ * @typedef {Object} ServerMsgTournament
+ * @property {'tournament'} type
+ * @property {number} round Rounds started so far.
+ * @property {number} rounds Rounds in all.
+ * @property {TournamentStatus} status Where the player is in the round.
+ * @property {StandingView} standing The player's place and numbers.
+ */
+
+/**
  * A frame to one client (`"type"` names the variant).
- * @typedef {ServerMsgState | ServerMsgChat | ServerMsgChatHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError} ServerMsg
+ * @typedef {ServerMsgState | ServerMsgChat | ServerMsgChatHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgTournament} ServerMsg
+ */
+
+/**
+ * Whether a session is a facilitated class or the open practice pool.
+ *
+ * - 'workshop': A facilitated class with a join code.
+ * - 'practice': The open practice pool.
+ * @typedef {'workshop' | 'practice'} SessionKind
+ */
+
+/**
+ * The session a player joined.
+ * @typedef {Object} SessionRef
+ * @property {string} code The join code.
+ * @property {SessionKind} kind A class or the practice pool.
+ * @property {string} title The class's title (`""` when it has none).
+ * @property {string | null} scenario The class's scenario (none in the practice pool).
+ */
+
+/**
+ * A player's place in a tournament. Trust, and the score that blends it, are shown only once
+ * they rest on enough people's ratings.
+ * @typedef {Object} StandingView
+ * @property {number} rank Place, from 1.
+ * @property {number} of Players ranked.
+ * @property {number} played Matches played.
+ * @property {number} byes Rounds sat out.
+ * @property {number} value Mean points within each role's own scale (0..1).
+ * @property {number | null} trust Trust earned; none while private.
+ * @property {number | null} score The blended score; none while trust is private.
+ * @property {boolean} trust_private Trust rests on too few ratings to be shown.
  */
 
 /**
@@ -400,6 +493,16 @@
  * @property {Question[]} questions The questions.
  * @property {IssueRef[]} issues The issues to order by the counterpart's priorities.
  * @property {boolean} answered Whether this seat has answered.
+ */
+
+/**
+ * Where a player is in a tournament's round.
+ *
+ * - 'playing': The player's match of this round runs.
+ * - 'between_rounds': The player's match ended; the next round has not started.
+ * - 'bye': The player sits this round out.
+ * - 'finished': The last round is over.
+ * @typedef {'playing' | 'between_rounds' | 'bye' | 'finished'} TournamentStatus
  */
 
 /**

@@ -1,9 +1,8 @@
 //! The WebSocket protocol: JSON text frames tagged by `"type"`. Every message is documented
 //! with an example in `docs/protocol.md`. Client frames are [`ClientMsg`]; a match's frames to
-//! clients are [`crate::wire::ServerMsg`] (the lobby and console frames are still built as JSON
-//! values in the runtime).
+//! clients are [`crate::wire::ServerMsg`] (only the facilitator console's `monitor` frame is
+//! still built as a JSON value, in the runtime).
 
-use crate::core::game::Millis;
 use crate::error::ErrorCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -215,16 +214,6 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
 /// A frame to a client, already serialised.
 pub fn encode(msg: &Value) -> String {
     msg.to_string()
-}
-
-/// An error frame.
-pub fn error_frame(code: ErrorCode, message: &str) -> Value {
-    serde_json::json!({ "type": "error", "code": code, "message": message })
-}
-
-/// Server time, sent with every state so clients can correct their clocks.
-pub fn server_time_field(now: Millis) -> Value {
-    Value::from(now)
 }
 
 #[cfg(test)]

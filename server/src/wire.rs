@@ -1,18 +1,24 @@
-//! Server → client frames as types. A match's frames are built here and in
-//! [`crate::runtime::view`] and nowhere else, so what a seat can be sent is what these types can
-//! hold: before results, a seat's [`StateView`] has its own brief, points and walk-away value in
-//! [`YouView`] and no field anywhere for another role's (the reveal, [`StateView::results`], is
-//! only filled in the results phase). `docs/protocol.md` describes each frame.
+//! Server → client frames as types: every frame the server sends a player is a [`ServerMsg`]
+//! (the facilitator console's `monitor` frame is the one frame still built as JSON, in
+//! `runtime::facilitator`). A match's views are built in [`crate::runtime::view`], so what a seat
+//! can be sent is what these types can hold: before results, a seat's [`StateView`] has its own
+//! brief, points and walk-away value in [`YouView`] and no field anywhere for another role's (the
+//! reveal, [`StateView::results`], is only filled in the results phase). `docs/protocol.md`
+//! describes each frame.
+//!
+//! The same types decode what the server sent ([`ServerMsg::decode`]): the bots, the test client,
+//! the bench and the evaluation replay read frames through them.
 
 use crate::core::game::{ActionKind, Millis, OfferStatus, Phase};
 use crate::core::survey::Question;
 use crate::error::ErrorCode;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A frame to one client (`"type"` names the variant).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
@@ -39,6 +45,59 @@ pub enum ServerMsg {
         /// A plain sentence.
         message: String,
     },
+    /// The answer to `hello`.
+    Welcome {
+        /// The protocol version the server speaks.
+        version: u32,
+        /// The server's clock.
+        server_time: Millis,
+    },
+    /// The answer to `ping`.
+    Pong {
+        /// The server's clock.
+        server_time: Millis,
+    },
+    /// The player is in a session (after `join`, `practice`, or a `hello` with a valid token).
+    Joined {
+        /// The player's id.
+        player_id: String,
+        /// The secret that resumes the seat after a reload or a network loss.
+        token: String,
+        /// The display name.
+        name: String,
+        /// The session joined.
+        session: Option<SessionRef>,
+    },
+    /// The player waits to be paired.
+    Waiting {
+        /// Players ahead in the line.
+        ahead: usize,
+        /// Players in the line.
+        waiting: usize,
+        /// The scenario of the line.
+        scenario: String,
+        /// What the player reads.
+        message: String,
+        /// The practice pool offers a bot (after waiting alone a while).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        bot_offer: bool,
+    },
+    /// The player stopped waiting (the answer to `leave`).
+    Left {
+        /// The session's join code.
+        session: String,
+    },
+    /// The player's round and standing in a tournament.
+    Tournament {
+        /// Rounds started so far.
+        round: usize,
+        /// Rounds in all.
+        rounds: usize,
+        /// Where the player is in the round.
+        status: TournamentStatus,
+        /// The player's place and numbers.
+        standing: StandingView,
+    },
 }
 
 impl ServerMsg {
@@ -51,10 +110,111 @@ impl ServerMsg {
     pub fn error(code: ErrorCode, message: impl Into<String>) -> ServerMsg {
         ServerMsg::Error { code, message: message.into() }
     }
+
+    /// A notice frame.
+    pub fn notice(text: impl Into<String>) -> ServerMsg {
+        ServerMsg::Notice { text: text.into() }
+    }
+
+    /// Reads a frame the server sent.
+    pub fn decode(text: &str) -> Result<ServerMsg, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The `"type"` of the frame.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ServerMsg::State(_) => "state",
+            ServerMsg::Chat(_) => "chat",
+            ServerMsg::ChatHistory { .. } => "chat_history",
+            ServerMsg::Coach(_) => "coach",
+            ServerMsg::Notice { .. } => "notice",
+            ServerMsg::Error { .. } => "error",
+            ServerMsg::Welcome { .. } => "welcome",
+            ServerMsg::Pong { .. } => "pong",
+            ServerMsg::Joined { .. } => "joined",
+            ServerMsg::Waiting { .. } => "waiting",
+            ServerMsg::Left { .. } => "left",
+            ServerMsg::Tournament { .. } => "tournament",
+        }
+    }
+}
+
+/// Whether a session is a facilitated class or the open practice pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// A facilitated class with a join code.
+    Workshop,
+    /// The open practice pool.
+    Practice,
+}
+
+impl SessionKind {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Workshop => "workshop",
+            SessionKind::Practice => "practice",
+        }
+    }
+}
+
+/// The session a player joined.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct SessionRef {
+    /// The join code.
+    pub code: String,
+    /// A class or the practice pool.
+    pub kind: SessionKind,
+    /// The class's title (`""` when it has none).
+    pub title: String,
+    /// The class's scenario (none in the practice pool).
+    pub scenario: Option<String>,
+}
+
+/// Where a player is in a tournament's round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TournamentStatus {
+    /// The player's match of this round runs.
+    Playing,
+    /// The player's match ended; the next round has not started.
+    BetweenRounds,
+    /// The player sits this round out.
+    Bye,
+    /// The last round is over.
+    Finished,
+}
+
+/// A player's place in a tournament. Trust, and the score that blends it, are shown only once
+/// they rest on enough people's ratings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub struct StandingView {
+    /// Place, from 1.
+    pub rank: usize,
+    /// Players ranked.
+    pub of: usize,
+    /// Matches played.
+    pub played: usize,
+    /// Rounds sat out.
+    pub byes: usize,
+    /// Mean points within each role's own scale (0..1).
+    pub value: f64,
+    /// Trust earned; none while private.
+    pub trust: Option<f64>,
+    /// The blended score; none while trust is private.
+    pub score: Option<f64>,
+    /// Trust rests on too few ratings to be shown.
+    pub trust_private: bool,
 }
 
 /// A role as everyone may name it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct RoleRef {
     /// Role id.
@@ -64,7 +224,7 @@ pub struct RoleRef {
 }
 
 /// An issue of the public scenario: its options, never anyone's points.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PublicIssue {
     /// Issue id.
@@ -78,7 +238,7 @@ pub struct PublicIssue {
 }
 
 /// What every player of a scenario may read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PublicScenario {
     /// Scenario id.
@@ -94,7 +254,7 @@ pub struct PublicScenario {
 }
 
 /// A coaching nudge given to this seat.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct CoachView {
     /// The rule that fired.
@@ -106,7 +266,7 @@ pub struct CoachView {
 }
 
 /// The seat's own private facts: the only place a role's brief and points appear before results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct YouView {
     /// The seat.
@@ -130,7 +290,7 @@ pub struct YouView {
 }
 
 /// Another seat as everyone at the table sees it: no brief, no points.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct PlayerView {
     /// The seat.
@@ -151,7 +311,7 @@ pub struct PlayerView {
 }
 
 /// An offer, valued in the receiving seat's own points only.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct OfferView {
     /// Offer id.
@@ -171,7 +331,7 @@ pub struct OfferView {
 }
 
 /// An issue named without its options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct IssueRef {
     /// Issue id.
@@ -181,11 +341,11 @@ pub struct IssueRef {
 }
 
 /// The survey, in the survey phase.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct SurveyView {
     /// The questions.
-    pub questions: &'static [Question],
+    pub questions: Cow<'static, [Question]>,
     /// The issues to order by the counterpart's priorities.
     pub issues: Vec<IssueRef>,
     /// Whether this seat has answered.
@@ -193,7 +353,7 @@ pub struct SurveyView {
 }
 
 /// Who walked away.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct WalkedAway {
     /// The seat.
@@ -203,7 +363,7 @@ pub struct WalkedAway {
 }
 
 /// The `state` frame for one seat.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct StateView {
     /// The server's clock, for clients to correct theirs.
@@ -247,7 +407,7 @@ pub struct StateView {
 }
 
 /// One chat line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
 pub struct ChatLineView {
     /// The speaker's seat; none for the server's icebreaker.
@@ -260,8 +420,21 @@ pub struct ChatLineView {
     pub at: Millis,
     /// The phase it was said in.
     pub phase: Phase,
-    /// `message`, `icebreaker` or `disclosure`.
-    pub kind: &'static str,
+    /// What kind of line it is.
+    pub kind: ChatKind,
+}
+
+/// What kind of chat line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChatKind {
+    /// A player's own words.
+    Message,
+    /// The server's small-talk prompt.
+    Icebreaker,
+    /// A player's structured statement about their own interests.
+    Disclosure,
 }
 
 #[cfg(test)]
@@ -280,11 +453,87 @@ mod tests {
             text: "Favourite food?".into(),
             at: 5,
             phase: Phase::SmallTalk,
-            kind: "icebreaker",
+            kind: ChatKind::Icebreaker,
         };
         let v: Value = serde_json::from_str(&ServerMsg::Chat(line).encode()).unwrap();
         assert_eq!(v["type"], "chat");
         assert_eq!(v["seat"], Value::Null);
         assert_eq!(v["phase"], "small_talk");
+        assert_eq!(v["kind"], "icebreaker");
+    }
+
+    /// Golden checks: the lobby frames carry exactly the fields they had when they were built as
+    /// JSON values (`docs/protocol.md`), and every frame decodes back to itself.
+    #[test]
+    fn lobby_frames_keep_their_wire_shape_and_round_trip() {
+        use serde_json::json;
+        let cases = [
+            (
+                ServerMsg::Welcome { version: 1, server_time: 7 },
+                json!({"type": "welcome", "version": 1, "server_time": 7}),
+            ),
+            (ServerMsg::Pong { server_time: 8 }, json!({"type": "pong", "server_time": 8})),
+            (
+                ServerMsg::Joined {
+                    player_id: "p_1".into(),
+                    token: "t".into(),
+                    name: "Ana".into(),
+                    session: Some(SessionRef {
+                        code: "K7M2QX".into(),
+                        kind: SessionKind::Workshop,
+                        title: "".into(),
+                        scenario: Some("job-offer".into()),
+                    }),
+                },
+                json!({"type": "joined", "player_id": "p_1", "token": "t", "name": "Ana",
+                       "session": {"code": "K7M2QX", "kind": "workshop", "title": "", "scenario": "job-offer"}}),
+            ),
+            (
+                ServerMsg::Joined { player_id: "p_2".into(), token: "u".into(), name: "Ben".into(), session: None },
+                json!({"type": "joined", "player_id": "p_2", "token": "u", "name": "Ben", "session": null}),
+            ),
+            (
+                ServerMsg::Waiting {
+                    ahead: 0,
+                    waiting: 1,
+                    scenario: "campsite".into(),
+                    message: "next".into(),
+                    bot_offer: false,
+                },
+                json!({"type": "waiting", "ahead": 0, "waiting": 1, "scenario": "campsite", "message": "next"}),
+            ),
+            (
+                ServerMsg::Waiting { ahead: 0, waiting: 1, scenario: "c".into(), message: "m".into(), bot_offer: true },
+                json!({"type": "waiting", "ahead": 0, "waiting": 1, "scenario": "c", "message": "m", "bot_offer": true}),
+            ),
+            (ServerMsg::Left { session: "K7M2QX".into() }, json!({"type": "left", "session": "K7M2QX"})),
+            (
+                ServerMsg::Tournament {
+                    round: 1,
+                    rounds: 3,
+                    status: TournamentStatus::BetweenRounds,
+                    standing: StandingView {
+                        rank: 2,
+                        of: 6,
+                        played: 1,
+                        byes: 0,
+                        value: 0.62,
+                        trust: None,
+                        score: None,
+                        trust_private: true,
+                    },
+                },
+                json!({"type": "tournament", "round": 1, "rounds": 3, "status": "between_rounds",
+                       "standing": {"rank": 2, "of": 6, "played": 1, "byes": 0, "value": 0.62,
+                                    "trust": null, "score": null, "trust_private": true}}),
+            ),
+            (ServerMsg::notice("hi"), json!({"type": "notice", "text": "hi"})),
+        ];
+        for (msg, golden) in cases {
+            let text = msg.encode();
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), golden, "{text}");
+            assert_eq!(golden["type"], msg.kind());
+            assert_eq!(ServerMsg::decode(&text).unwrap(), msg);
+        }
     }
 }

@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use futures_util::{SinkExt, StreamExt};
+use parley::core::game::Phase;
+use parley::wire::{ServerMsg, StateView};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -202,6 +204,45 @@ impl Client {
         }
     }
 
+    /// Reads frames, each decoded as the server's own [`ServerMsg`] type, until `pick` takes
+    /// one. A frame a player could be sent that does not decode fails the test (the console's
+    /// `monitor` frame, still JSON, is skipped).
+    pub async fn until_msg<T>(&mut self, what: &str, pick: impl Fn(ServerMsg) -> Option<T>) -> T {
+        loop {
+            let Some(v) = self.next().await else {
+                let tail: Vec<String> = self.raw.iter().rev().take(3).map(|f| f.chars().take(600).collect()).collect();
+                panic!("connection closed while waiting for {what}; last frames: {tail:#?}")
+            };
+            if v["type"] == "monitor" {
+                continue;
+            }
+            let raw = self.raw.last().expect("the frame just read");
+            let msg = ServerMsg::decode(raw).unwrap_or_else(|e| panic!("the wire types cannot decode {raw}: {e}"));
+            if let Some(t) = pick(msg) {
+                return t;
+            }
+        }
+    }
+
+    /// Reads until a `state` frame, decoded.
+    pub async fn until_state(&mut self) -> StateView {
+        self.until_state_where("state", |_| true).await
+    }
+
+    /// Reads until a `state` frame that satisfies `pred`, decoded.
+    pub async fn until_state_where(&mut self, what: &str, pred: impl Fn(&StateView) -> bool) -> StateView {
+        self.until_msg(what, |m| match m {
+            ServerMsg::State(st) if pred(&st) => Some(*st),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Reads until a `state` in this phase, decoded.
+    pub async fn until_state_in(&mut self, phase: Phase) -> StateView {
+        self.until_state_where(&format!("phase {phase:?}"), |st| st.phase == phase).await
+    }
+
     /// Reads until a frame of this type.
     pub async fn until_type(&mut self, t: &str) -> Value {
         self.until(t, |v| v["type"] == t).await
@@ -269,5 +310,12 @@ pub fn package(state: &Value, choice: impl Fn(usize) -> usize) -> Value {
     for (k, i) in state["scenario"]["issues"].as_array().unwrap().iter().enumerate() {
         p.insert(i["id"].as_str().unwrap().into(), json!(choice(k)));
     }
+    Value::Object(p)
+}
+
+/// A full package from a decoded `state`: option `choice(k)` for the k-th issue.
+pub fn package_of(state: &StateView, choice: impl Fn(usize) -> usize) -> Value {
+    let p: serde_json::Map<String, Value> =
+        state.scenario.issues.iter().enumerate().map(|(k, i)| (i.id.clone(), json!(choice(k)))).collect();
     Value::Object(p)
 }

@@ -8,76 +8,19 @@ import { Connection, tokenFor } from '../conn.js';
 /** @typedef {import('../types.js').OfferView} OfferView */
 /** @typedef {import('./match.js').MatchView} MatchView */
 
-// The session-level frames below are still built as JSON in the server (not yet Rust types in
-// server/src/wire.rs), so they are described here by hand; docs/protocol.md has them.
-
-/**
- * @typedef {Object} SessionRef
- * @property {string} [code]
- * @property {string} [title]
- * @property {string} [kind] `practice` or `classroom`
- */
-
-/**
- * @typedef {Object} WelcomeMsg
- * @property {'welcome'} type
- * @property {number} version
- * @property {number} server_time
- */
-
-/**
- * @typedef {Object} JoinedMsg
- * @property {'joined'} type
- * @property {string} [player_id]
- * @property {string} [token]
- * @property {string} [name]
- * @property {SessionRef} [session]
- */
-
-/**
- * @typedef {Object} WaitingMsg
- * @property {'waiting'} type
- * @property {number} [ahead]
- * @property {number} [waiting]
- * @property {string} [message]
- * @property {boolean} [bot_offer]
- */
-
-/**
- * @typedef {Object} LeftMsg
- * @property {'left'} type
- */
-
-/**
- * @typedef {Object} PongMsg
- * @property {'pong'} type
- * @property {number} server_time
- */
-
-/**
- * Where the player stands in a tournament.
- * @typedef {Object} Standing
- * @property {number} [rank]
- * @property {number} [of]
- * @property {number} [played]
- * @property {number} [value]
- * @property {number} [trust]
- * @property {boolean} [trust_private]
- */
-
-/**
- * @typedef {Object} TournamentMsg
- * @property {'tournament'} type
- * @property {number} round
- * @property {number} rounds
- * @property {string} status `playing` or `finished`
- * @property {Standing} [standing]
- */
-
-/** @typedef {WelcomeMsg | JoinedMsg | WaitingMsg | LeftMsg | PongMsg | TournamentMsg} SessionMsg */
+// The session-level frames, generated from the server's Rust types (server/src/wire.rs) like the
+// match's; docs/protocol.md has them.
+/** @typedef {import('../types.js').SessionRef} SessionRef */
+/** @typedef {import('../types.js').ServerMsgWelcome} WelcomeMsg */
+/** @typedef {import('../types.js').ServerMsgJoined} JoinedMsg */
+/** @typedef {import('../types.js').ServerMsgWaiting} WaitingMsg */
+/** @typedef {import('../types.js').ServerMsgLeft} LeftMsg */
+/** @typedef {import('../types.js').ServerMsgPong} PongMsg */
+/** @typedef {import('../types.js').StandingView} Standing */
+/** @typedef {import('../types.js').ServerMsgTournament} TournamentMsg */
 
 /** Every frame the player page may receive. */
-/** @typedef {import('../types.js').ServerMsg | SessionMsg} IncomingMsg */
+/** @typedef {import('../types.js').ServerMsg} IncomingMsg */
 
 /** @typedef {'connecting' | 'join' | 'waiting' | 'match' | 'replaced'} ViewName */
 

@@ -3,48 +3,55 @@
 
 use super::scenario::Scenario;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+// Borrowed in `QUESTIONS`, owned when a client decodes a `state` frame.
 /// One 1–7 rating question.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Question {
     /// Stable id used in answers and exports.
-    pub id: &'static str,
+    pub id: Cow<'static, str>,
     /// The question as shown.
-    pub text: &'static str,
+    pub text: Cow<'static, str>,
     /// Label of 1.
-    pub low: &'static str,
+    pub low: Cow<'static, str>,
     /// Label of 7.
-    pub high: &'static str,
+    pub high: Cow<'static, str>,
 }
 
 /// The rating questions, in display order. `trust` and `foundation` feed "trust built".
 pub const QUESTIONS: &[Question] = &[
     Question {
-        id: "trust",
-        text: "How much do you trust your counterpart now?",
-        low: "Not at all",
-        high: "Completely",
+        id: Cow::Borrowed("trust"),
+        text: Cow::Borrowed("How much do you trust your counterpart now?"),
+        low: Cow::Borrowed("Not at all"),
+        high: Cow::Borrowed("Completely"),
     },
     Question {
-        id: "foundation",
-        text: "Did this negotiation build a good foundation for working together again?",
-        low: "Not at all",
-        high: "Very much",
+        id: Cow::Borrowed("foundation"),
+        text: Cow::Borrowed("Did this negotiation build a good foundation for working together again?"),
+        low: Cow::Borrowed("Not at all"),
+        high: Cow::Borrowed("Very much"),
     },
     Question {
-        id: "listened",
-        text: "Did your counterpart listen to your concerns?",
-        low: "Not at all",
-        high: "Fully",
+        id: Cow::Borrowed("listened"),
+        text: Cow::Borrowed("Did your counterpart listen to your concerns?"),
+        low: Cow::Borrowed("Not at all"),
+        high: Cow::Borrowed("Fully"),
     },
-    Question { id: "fair", text: "Was the process fair?", low: "Very unfair", high: "Very fair" },
     Question {
-        id: "satisfied",
-        text: "How satisfied are you with your own outcome?",
-        low: "Very unsatisfied",
-        high: "Very satisfied",
+        id: Cow::Borrowed("fair"),
+        text: Cow::Borrowed("Was the process fair?"),
+        low: Cow::Borrowed("Very unfair"),
+        high: Cow::Borrowed("Very fair"),
+    },
+    Question {
+        id: Cow::Borrowed("satisfied"),
+        text: Cow::Borrowed("How satisfied are you with your own outcome?"),
+        low: Cow::Borrowed("Very unsatisfied"),
+        high: Cow::Borrowed("Very satisfied"),
     },
 ];
 
@@ -63,7 +70,7 @@ impl SurveyAnswer {
     /// Checks ids and ranges against the questions and the scenario's issues.
     pub fn validate(&self, s: &Scenario) -> Result<(), String> {
         for (k, v) in &self.ratings {
-            if !QUESTIONS.iter().any(|q| q.id == k) {
+            if !QUESTIONS.iter().any(|q| q.id == k.as_str()) {
                 return Err(format!("unknown survey question {k:?}"));
             }
             if !(1..=7).contains(v) {

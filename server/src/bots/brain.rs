@@ -1,44 +1,15 @@
 //! A bot's decisions, from the frames a player receives (never from hidden state). Pure apart
 //! from its seeded random choice of chat lines: `on_frame` records what was seen, `next_action`
-//! says what to send now. The strategies are documented in `docs/bots.md`.
+//! says what to send now. What differs between bots is their [`Strategy`](super::strategies)
+//! (one file each in `bots/strategies/`); the strategies are documented in `docs/bots.md`.
 
+use super::strategies::{Counterpart, Moment, StrategyRef};
+use crate::core::game::{OfferStatus, Phase};
+use crate::wire::{ServerMsg, StateView};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::SeedableRng;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-
-/// How a bot negotiates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Strategy {
-    /// Asks, discloses truthfully, trades its low priorities for its high ones, concedes steadily.
-    #[default]
-    Logroller,
-    /// Anchors high, concedes slowly and late, leans on pressure lines.
-    Hardballer,
-    /// Mirrors the counterpart: concedes as much as they concede, answers warmth with warmth.
-    TitForTat,
-}
-
-impl Strategy {
-    /// All strategies.
-    pub const ALL: [Strategy; 3] = [Strategy::Logroller, Strategy::Hardballer, Strategy::TitForTat];
-
-    /// Parses `logroller`, `hardballer` or `tit_for_tat`.
-    pub fn parse(s: &str) -> Option<Strategy> {
-        serde_json::from_value(Value::String(s.to_string())).ok()
-    }
-
-    /// Display name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Strategy::Logroller => "logroller",
-            Strategy::Hardballer => "hardballer",
-            Strategy::TitForTat => "tit_for_tat",
-        }
-    }
-}
 
 const GREETINGS: &[&str] = &[
     "Hi! Nice to meet you.",
@@ -190,29 +161,17 @@ const QUESTIONS: &[&str] = &[
     "What would make {a} work for you?",
     "Can you tell me a bit about why {a} matters to you?",
 ];
-const ACKNOWLEDGE: &[&str] = &[
-    "I understand why that matters to you.",
-    "That makes sense, thanks for explaining.",
-    "It sounds like {a} is a real constraint for you.",
-];
-const LOGROLL: &[&str] = &[
-    "I can move on {low} if we can do something on {high}.",
-    "How about I give ground on {low} and you help me on {high}?",
-];
-const PRESSURE: &[&str] =
-    &["I can't go much further than this.", "This is close to my final offer.", "I need a better offer on {high}."];
-const FIRM: &[&str] = &["Let's keep this constructive.", "I'd rather find something that works for both of us."];
 
 /// What a bot knows: only what its own frames said.
 pub struct Brain {
     /// Strategy.
-    pub strategy: Strategy,
+    pub strategy: StrategyRef,
     rng: StdRng,
-    state: Option<Value>,
+    state: Option<StateView>,
     /// Lines to say soon (replies to chat).
     pending_chat: Vec<String>,
     my_chats_in_phase: usize,
-    phase: String,
+    phase: Option<Phase>,
     asked: bool,
     disclosed: bool,
     guessed: bool,
@@ -221,9 +180,9 @@ pub struct Brain {
     last_offer_target: Option<i64>,
     /// Values to me of the counterpart's successive offers.
     their_offer_values: Vec<i64>,
-    tft_concession: f64,
-    counterpart_warm: bool,
-    counterpart_pressure: bool,
+    /// Points the counterpart's offers have conceded to me so far.
+    conceded_to_me: f64,
+    counterpart: Counterpart,
     last_chat_at: i64,
     /// Lines already said in this match: a bot never says the same line twice.
     said: std::collections::HashSet<String>,
@@ -238,14 +197,14 @@ pub const MAX_CHATS_PER_PHASE: usize = 4;
 
 impl Brain {
     /// A new brain with a seed for its chat choices.
-    pub fn new(strategy: Strategy, seed: u64) -> Brain {
+    pub fn new(strategy: StrategyRef, seed: u64) -> Brain {
         Brain {
             strategy,
             rng: StdRng::seed_from_u64(seed),
             state: None,
             pending_chat: Vec::new(),
             my_chats_in_phase: 0,
-            phase: String::new(),
+            phase: None,
             asked: false,
             disclosed: false,
             guessed: false,
@@ -253,9 +212,8 @@ impl Brain {
             surveyed: false,
             last_offer_target: None,
             their_offer_values: Vec::new(),
-            tft_concession: 0.0,
-            counterpart_warm: false,
-            counterpart_pressure: false,
+            conceded_to_me: 0.0,
+            counterpart: Counterpart::default(),
             last_chat_at: i64::MIN / 2,
             said: Default::default(),
             their_offers: Default::default(),
@@ -264,59 +222,52 @@ impl Brain {
 
     /// The match is over for this bot.
     pub fn done(&self) -> bool {
-        self.phase == "results" || (self.phase == "survey" && self.surveyed)
+        self.phase == Some(Phase::Results) || (self.phase == Some(Phase::Survey) && self.surveyed)
     }
 
-    /// Current phase name ("" before a match).
-    pub fn phase(&self) -> &str {
-        &self.phase
+    /// Current phase (none before a match).
+    pub fn phase(&self) -> Option<Phase> {
+        self.phase
     }
 
-    fn my_seat(&self) -> Option<u64> {
-        self.state.as_ref()?["you"]["seat"].as_u64()
+    fn my_seat(&self) -> Option<usize> {
+        Some(self.state.as_ref()?.you.seat)
     }
 
     /// Records a frame.
-    pub fn on_frame(&mut self, f: &Value) {
-        match f["type"].as_str() {
-            Some("state") => {
-                let phase = f["phase"].as_str().unwrap_or("").to_string();
-                if phase != self.phase {
-                    self.phase = phase;
+    pub fn on_frame(&mut self, f: &ServerMsg) {
+        match f {
+            ServerMsg::State(st) => {
+                if Some(st.phase) != self.phase {
+                    self.phase = Some(st.phase);
                     self.my_chats_in_phase = 0;
                     self.ready_sent = false;
                 }
-                let me = f["you"]["seat"].as_u64();
+                let me = st.you.seat;
                 // Track the counterparts' offers as values to me, by id: a state frame may carry
                 // only the newest offers, so new ids are what is new.
                 let before = self.their_offers.len();
-                for o in f["offers"].as_array().into_iter().flatten() {
-                    if o["seat"].as_u64() == me {
-                        continue;
-                    }
-                    if let (Some(id), Some(v)) = (o["id"].as_u64(), o["value_to_you"].as_i64()) {
-                        self.their_offers.entry(id).or_insert(v);
-                    }
+                for o in st.offers.iter().filter(|o| o.seat != me) {
+                    self.their_offers.entry(o.id).or_insert(o.value_to_you);
                 }
                 if self.their_offers.len() > before {
                     let theirs: Vec<i64> = self.their_offers.values().copied().collect();
                     let prev = self.their_offer_values.last().copied();
                     if let (Some(p), Some(&n)) = (prev, theirs.last()) {
                         if n > p {
-                            self.tft_concession += (n - p) as f64;
+                            self.conceded_to_me += (n - p) as f64;
                         }
                     }
                     self.their_offer_values = theirs;
                 }
-                self.state = Some(f.clone());
+                self.state = Some((**st).clone());
             }
-            Some("chat") => {
-                let from_me = f["seat"].as_u64().is_some() && f["seat"].as_u64() == self.my_seat();
-                if from_me {
+            ServerMsg::Chat(line) => {
+                if line.seat.is_some() && line.seat == self.my_seat() {
                     return;
                 }
-                let text = f["text"].as_str().unwrap_or("").to_lowercase();
-                if f["seat"].is_null() {
+                let text = line.text.to_lowercase();
+                if line.seat.is_none() {
                     // The icebreaker: answer it, on its topic.
                     if let Some(a) = self.pick(icebreaker_answers(&text)) {
                         self.pending_chat.push(a);
@@ -324,23 +275,22 @@ impl Brain {
                     return;
                 }
                 if text.contains("final") || text.contains("take it or leave") || text.contains("walk") {
-                    self.counterpart_pressure = true;
+                    self.counterpart.pressure = true;
                 }
                 if text.contains('?')
                     || text.contains("understand")
                     || text.contains("sounds like")
                     || text.contains("thank")
                 {
-                    self.counterpart_warm = true;
+                    self.counterpart.warm = true;
                 }
                 // Answer questions and pressure, not every line (two bots would never stop).
-                let answerable = text.contains('?') || self.counterpart_pressure;
+                let answerable = text.contains('?') || self.counterpart.pressure;
                 if answerable && self.pending_chat.is_empty() {
-                    let line = match (self.phase.as_str(), self.strategy) {
-                        ("small_talk", _) => self.pick(SMALL_TALK_FOLLOWUPS),
-                        (_, Strategy::Hardballer) => self.fill(PRESSURE),
-                        (_, Strategy::TitForTat) if self.counterpart_pressure => self.pick(FIRM),
-                        _ => self.fill(ACKNOWLEDGE),
+                    let line = if self.phase == Some(Phase::SmallTalk) {
+                        self.pick(SMALL_TALK_FOLLOWUPS)
+                    } else {
+                        self.fill(self.strategy.bargaining_replies(&self.counterpart))
                     };
                     self.pending_chat.extend(line);
                 }
@@ -355,26 +305,24 @@ impl Brain {
         fresh.choose(&mut self.rng).map(|l| l.to_string())
     }
 
-    /// Issue names ordered by how much they matter to me (high first).
+    /// My points for each option of an issue.
+    fn points(&self, issue: &str) -> &[i64] {
+        self.state.as_ref().and_then(|st| st.you.points.get(issue)).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Issue ids and names ordered by how much they matter to me (high first).
     fn my_issue_order(&self) -> Vec<(String, String)> {
         let Some(st) = &self.state else { return vec![] };
-        let mut v: Vec<(i64, String, String)> = st["scenario"]["issues"]
-            .as_array()
-            .map(|issues| {
-                issues
-                    .iter()
-                    .map(|i| {
-                        let id = i["id"].as_str().unwrap_or("").to_string();
-                        let pts: Vec<i64> = st["you"]["points"][&id]
-                            .as_array()
-                            .map(|a| a.iter().filter_map(Value::as_i64).collect())
-                            .unwrap_or_default();
-                        let w = pts.iter().max().unwrap_or(&0) - pts.iter().min().unwrap_or(&0);
-                        (w, id, i["name"].as_str().unwrap_or("").to_string())
-                    })
-                    .collect()
+        let mut v: Vec<(i64, String, String)> = st
+            .scenario
+            .issues
+            .iter()
+            .map(|i| {
+                let pts = self.points(&i.id);
+                let w = pts.iter().max().unwrap_or(&0) - pts.iter().min().unwrap_or(&0);
+                (w, i.id.clone(), i.name.clone())
             })
-            .unwrap_or_default();
+            .collect();
         v.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         v.into_iter().map(|(_, id, name)| (id, name)).collect()
     }
@@ -398,49 +346,39 @@ impl Brain {
     /// Fraction of bargaining time gone, 0..1.
     fn time_gone(&self, now: i64) -> f64 {
         let Some(st) = &self.state else { return 0.0 };
-        match (st["phase_started"].as_i64(), st["deadline"].as_i64()) {
-            (Some(a), Some(b)) if b > a => ((now - a) as f64 / (b - a) as f64).clamp(0.0, 1.0),
+        match st.deadline {
+            Some(b) if b > st.phase_started => {
+                let a = st.phase_started;
+                ((now - a) as f64 / (b - a) as f64).clamp(0.0, 1.0)
+            }
             _ => 0.0,
         }
     }
 
-    /// The points I aim for now.
+    /// The points I aim for now: my strategy's aspiration, within my range.
     fn target(&self, now: i64) -> i64 {
         let Some(st) = &self.state else { return 0 };
-        let max = st["you"]["max_points"].as_i64().unwrap_or(0);
-        let batna = st["you"]["batna"].as_i64().unwrap_or(0);
-        let floor = (batna + 1).min(max);
-        let t = self.time_gone(now);
+        let max = st.you.max_points;
+        let floor = (st.you.batna + 1).min(max);
         let range = (max - floor).max(0) as f64;
-        let f = match self.strategy {
-            Strategy::Logroller => 1.0 - 0.85 * t.powf(0.8),
-            Strategy::Hardballer => 1.0 - 0.7 * t.powi(3),
-            Strategy::TitForTat => {
-                let mirrored = 1.0 - (self.tft_concession / range.max(1.0));
-                mirrored.min(1.0 - 0.8 * t.powi(2))
-            }
-        };
+        let moment = Moment { t: self.time_gone(now), conceded_to_me: self.conceded_to_me / range.max(1.0) };
+        let f = self.strategy.aspiration(&moment);
         floor + (f.clamp(0.0, 1.0) * range).round() as i64
     }
 
     /// A package worth at least `target` to me, giving away my least important issues first.
     fn package_for(&self, target: i64) -> Option<Value> {
         let st = self.state.as_ref()?;
-        let issues = st["scenario"]["issues"].as_array()?;
-        let pts = |id: &str| -> Vec<i64> {
-            st["you"]["points"][id].as_array().map(|a| a.iter().filter_map(Value::as_i64).collect()).unwrap_or_default()
-        };
         let mut choice: Map<String, Value> = Map::new();
         let mut total = 0;
-        for i in issues {
-            let id = i["id"].as_str()?;
-            let p = pts(id);
+        for i in &st.scenario.issues {
+            let p = self.points(&i.id);
             let best = (0..p.len()).max_by_key(|&o| (p[o], std::cmp::Reverse(o)))?;
             total += p[best];
-            choice.insert(id.into(), json!(best));
+            choice.insert(i.id.clone(), json!(best));
         }
         for (id, _) in self.my_issue_order().into_iter().rev() {
-            let p = pts(&id);
+            let p = self.points(&id);
             let cur = choice[&id].as_u64()? as usize;
             let mut opts: Vec<usize> = (0..p.len()).collect();
             opts.sort_by_key(|&o| p[o]);
@@ -458,10 +396,10 @@ impl Brain {
     /// What to send now (at most one message), given the time.
     pub fn next_action(&mut self, now: i64) -> Option<Value> {
         let st = self.state.clone()?;
-        let me = st["you"]["seat"].as_u64()?;
-        match self.phase.as_str() {
-            "prep" => {
-                if !self.guessed && !st["you"]["guessed_priorities"].as_bool().unwrap_or(false) {
+        let me = st.you.seat;
+        match self.phase? {
+            Phase::Prep => {
+                if !self.guessed && !st.you.guessed_priorities {
                     self.guessed = true;
                     // A first guess before talking: assume their priorities mirror mine.
                     let order: Vec<String> = self.my_issue_order().into_iter().rev().map(|x| x.0).collect();
@@ -469,7 +407,7 @@ impl Brain {
                 }
                 self.ready()
             }
-            "small_talk" => {
+            Phase::SmallTalk => {
                 if self.my_chats_in_phase < 3 {
                     if !self.may_chat(now) {
                         return None;
@@ -486,15 +424,11 @@ impl Brain {
                 }
                 self.ready()
             }
-            "bargaining" => self.bargain(&st, me, now),
-            "survey" if !self.surveyed => {
+            Phase::Bargaining => self.bargain(&st, me, now),
+            Phase::Survey if !self.surveyed => {
                 self.surveyed = true;
-                let deal = st["outcome"]["kind"] == "deal";
-                let base: u8 = match (deal, self.strategy) {
-                    (true, Strategy::Hardballer) => 4,
-                    (true, _) => 6,
-                    (false, _) => 3,
-                };
+                let deal = st.outcome.as_ref().is_some_and(|o| o["kind"] == "deal");
+                let base = self.strategy.survey_rating(deal);
                 let ratings =
                     json!({"trust": base, "foundation": base, "listened": base, "fair": base, "satisfied": base});
                 let order: Vec<String> = self.my_issue_order().into_iter().rev().map(|x| x.0).collect();
@@ -525,44 +459,39 @@ impl Brain {
         Some(json!({"type": "ready"}))
     }
 
-    fn bargain(&mut self, st: &Value, me: u64, now: i64) -> Option<Value> {
-        let offers = st["offers"].as_array().cloned().unwrap_or_default();
+    fn bargain(&mut self, st: &StateView, me: usize, now: i64) -> Option<Value> {
         let target = self.target(now);
         let t = self.time_gone(now);
-        let batna = st["you"]["batna"].as_i64().unwrap_or(0);
+        let batna = st.you.batna;
         // Accept a standing offer of someone else that meets my target (or, late, beats my BATNA).
-        let acceptable =
-            offers.iter().filter(|o| o["status"] == "standing" && o["seat"].as_u64() != Some(me)).find(|o| {
-                let v = o["value_to_you"].as_i64().unwrap_or(i64::MIN);
-                let mine_in = o["accepted_by"].as_array().is_some_and(|a| a.iter().any(|s| s.as_u64() == Some(me)));
-                !mine_in && (v >= target || (t > 0.9 && v > batna))
-            });
+        let acceptable = st.offers.iter().filter(|o| o.status == OfferStatus::Standing && o.seat != me).find(|o| {
+            let v = o.value_to_you;
+            !o.accepted_by.contains(&me) && (v >= target || (t > 0.9 && v > batna))
+        });
         if let Some(o) = acceptable {
-            return Some(json!({"type": "accept", "offer_id": o["id"]}));
+            return Some(json!({"type": "accept", "offer_id": o.id}));
         }
-        if !self.asked && self.strategy != Strategy::Hardballer && self.may_chat(now) {
+        if !self.asked && self.strategy.asks_questions() && self.may_chat(now) {
             self.asked = true;
             if let Some(q) = self.fill(QUESTIONS) {
                 return self.chat(now, q);
             }
         }
-        if !self.disclosed && self.strategy == Strategy::Logroller {
+        if !self.disclosed && self.strategy.discloses_top_issue() {
             self.disclosed = true;
             let top = self.my_issue_order().first().map(|x| x.0.clone())?;
             return Some(
                 json!({"type": "disclose", "statement": {"kind": "importance", "issue": top, "level": "high"}}),
             );
         }
-        let standing_mine = offers.iter().any(|o| o["status"] == "standing" && o["seat"].as_u64() == Some(me));
+        let standing_mine = st.offers.iter().any(|o| o.status == OfferStatus::Standing && o.seat == me);
         let moved = self.last_offer_target.is_none_or(|last| last - target >= 2);
         if !standing_mine || moved {
             self.last_offer_target = Some(target);
             let pkg = self.package_for(target)?;
-            if self.strategy == Strategy::Logroller
-                && self.their_offer_values.len() == 1
-                && self.pending_chat.is_empty()
-            {
-                let l = self.fill(LOGROLL);
+            let trades = self.strategy.trade_lines();
+            if !trades.is_empty() && self.their_offer_values.len() == 1 && self.pending_chat.is_empty() {
+                let l = self.fill(trades);
                 self.pending_chat.extend(l);
             }
             return Some(json!({"type": "offer", "package": pkg}));
@@ -580,8 +509,55 @@ impl Brain {
 mod tests {
     use super::*;
 
-    fn state(phase: &str, offers: Value, started: i64, deadline: i64) -> Value {
-        json!({
+    fn strategy(name: &str) -> StrategyRef {
+        StrategyRef::parse(name).unwrap()
+    }
+
+    /// A frame as the server sends it, from the fields a test cares about: the rest of a
+    /// `state` or `chat` frame is filled in with neutral values, then the frame is decoded as
+    /// the bot's client decodes it.
+    fn frame(mut v: Value) -> ServerMsg {
+        let defaults = match v["type"].as_str() {
+            Some("state") => json!({
+                "server_time": 0, "match_id": "m_test", "paused": false, "paused_at": null,
+                "allowed_actions": [], "players": [], "offers_complete": true, "offers_total": 0,
+                "outcome": null, "walked_away": null, "survey": null, "results": null, "dropout": null,
+            }),
+            Some("chat") => json!({"name": "Someone", "at": 0, "phase": "bargaining", "kind": "message"}),
+            _ => json!({}),
+        };
+        for (k, d) in defaults.as_object().unwrap() {
+            if v.get(k).is_none() {
+                v[k] = d.clone();
+            }
+        }
+        if v["type"] == "state" {
+            let scenario = &mut v["scenario"];
+            for (k, d) in [("id", json!("test")), ("title", json!("Test")), ("summary", json!(""))] {
+                scenario[k] = d;
+            }
+            for i in scenario["issues"].as_array_mut().unwrap() {
+                i["description"] = json!("");
+            }
+            let you = &mut v["you"];
+            for (k, d) in [
+                ("name", json!("Bot")),
+                ("role", json!({"id": "r", "name": "R"})),
+                ("brief", json!("")),
+                ("coaching", json!([])),
+            ] {
+                you[k] = d;
+            }
+            for o in v["offers"].as_array_mut().unwrap() {
+                o["at"] = json!(0);
+                o["package"] = json!({});
+            }
+        }
+        serde_json::from_value(v).expect("a frame the server could send")
+    }
+
+    fn state(phase: &str, offers: Value, started: i64, deadline: i64) -> ServerMsg {
+        frame(json!({
             "type": "state", "phase": phase, "phase_started": started, "deadline": deadline,
             "scenario": {"issues": [
                 {"id": "big", "name": "Big", "options": ["a", "b", "c"]},
@@ -589,12 +565,12 @@ mod tests {
             ]},
             "you": {"seat": 0, "batna": 5, "max_points": 24, "points": {"big": [0, 10, 20], "small": [4, 0]}, "guessed_priorities": false},
             "offers": offers,
-        })
+        }))
     }
 
     #[test]
     fn logroller_gives_away_its_small_issue_first_and_accepts_what_meets_its_target() {
-        let mut b = Brain::new(Strategy::Logroller, 1);
+        let mut b = Brain::new(strategy("logroller"), 1);
         b.on_frame(&state("bargaining", json!([]), 0, 100_000));
         // Asks, then discloses its top issue truthfully, then offers.
         assert_eq!(b.next_action(0).unwrap()["type"], "chat");
@@ -637,14 +613,14 @@ mod tests {
 
     #[test]
     fn a_bot_never_says_the_same_line_twice() {
-        let mut b = Brain::new(Strategy::Logroller, 7);
+        let mut b = Brain::new(strategy("logroller"), 7);
         let mut lines = Vec::new();
         let mine = json!([{"id": 1, "seat": 0, "status": "standing", "value_to_you": 24, "accepted_by": [0]}]);
         for (phase, offers) in [("small_talk", json!([])), ("bargaining", mine)] {
             b.on_frame(&state(phase, offers, 0, 10_000_000));
-            b.on_frame(&json!({"type": "chat", "seat": null, "text": "Who taught you to swim, and where?"}));
+            b.on_frame(&frame(json!({"type": "chat", "seat": null, "text": "Who taught you to swim, and where?"})));
             for k in 0..100i64 {
-                b.on_frame(&json!({"type": "chat", "seat": 1, "text": format!("question {k}?")}));
+                b.on_frame(&frame(json!({"type": "chat", "seat": 1, "text": format!("question {k}?")})));
                 if let Some(a) = b.next_action(k * 2_000) {
                     if a["type"] == "chat" {
                         lines.push(a["text"].as_str().unwrap().to_string());
@@ -660,8 +636,8 @@ mod tests {
 
     #[test]
     fn hardballer_concedes_slower_than_logroller() {
-        let mut h = Brain::new(Strategy::Hardballer, 1);
-        let mut l = Brain::new(Strategy::Logroller, 1);
+        let mut h = Brain::new(strategy("hardballer"), 1);
+        let mut l = Brain::new(strategy("logroller"), 1);
         for b in [&mut h, &mut l] {
             b.on_frame(&state("bargaining", json!([]), 0, 100_000));
         }
@@ -672,7 +648,7 @@ mod tests {
 
     #[test]
     fn tit_for_tat_mirrors_concessions() {
-        let mut b = Brain::new(Strategy::TitForTat, 1);
+        let mut b = Brain::new(strategy("tit_for_tat"), 1);
         b.on_frame(&state(
             "bargaining",
             json!([{"id": 1, "seat": 1, "status": "standing", "value_to_you": 4, "accepted_by": [1]}]),

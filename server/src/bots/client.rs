@@ -1,7 +1,10 @@
 //! Runs a [`Brain`] over a real WebSocket connection to a Parley server.
 
-use super::brain::{Brain, Strategy};
+use super::brain::Brain;
+use super::strategies::StrategyRef;
+use crate::core::game::Phase;
 use crate::error::ErrorCode;
+use crate::wire::{ServerMsg, StateView};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -28,7 +31,7 @@ pub struct BotConfig {
     /// Display name.
     pub name: String,
     /// Strategy.
-    pub strategy: Strategy,
+    pub strategy: StrategyRef,
     /// Seed for its chat choices.
     pub seed: u64,
     /// Time between its actions (at most one action per tick).
@@ -49,11 +52,11 @@ pub struct BotReport {
     /// Match id.
     pub match_id: String,
     /// The final `state` frame (phase results), if reached.
-    pub final_state: Option<Value>,
+    pub final_state: Option<StateView>,
     /// Error codes the server sent it.
-    pub errors: Vec<String>,
+    pub errors: Vec<ErrorCode>,
     /// The results `state` of every match it finished, in order.
-    pub results: Vec<Value>,
+    pub results: Vec<StateView>,
 }
 
 /// Connects, plays one match to its results, and returns what happened.
@@ -83,41 +86,43 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
             frame = ws.next() => {
                 let Some(Ok(frame)) = frame else { break };
                 let Message::Text(t) = frame else { continue };
-                let Ok(v) = serde_json::from_str::<Value>(t.as_str()) else { continue };
-                match v["type"].as_str() {
-                    Some("joined") => {
-                        report.player_id = v["player_id"].as_str().unwrap_or("").into();
-                        report.token = v["token"].as_str().unwrap_or("").into();
+                // A frame this bot cannot read (a newer server's) is skipped, as a browser would.
+                let Ok(msg) = ServerMsg::decode(t.as_str()) else {
+                    tracing::debug!(bot = %cfg.name, "bot skipped a frame it cannot decode");
+                    continue;
+                };
+                match &msg {
+                    ServerMsg::Joined { player_id, token, .. } => {
+                        report.player_id = player_id.clone();
+                        report.token = token.clone();
                     }
-                    Some("error") => {
-                        let code = v["code"].as_str().unwrap_or("").to_string();
-                        tracing::debug!(bot = %cfg.name, code = %code, "bot got an error");
+                    ServerMsg::Error { code, .. } => {
+                        tracing::debug!(bot = %cfg.name, code = %code.as_str(), "bot got an error");
                         let fatal = matches!(
-                            serde_json::from_value::<ErrorCode>(v["code"].clone()),
-                            Ok(ErrorCode::BadToken
+                            code,
+                            ErrorCode::BadToken
                                 | ErrorCode::Removed
                                 | ErrorCode::UnknownSession
                                 | ErrorCode::TooSlow
-                                | ErrorCode::Replaced)
+                                | ErrorCode::Replaced
                         );
-                        report.errors.push(code);
+                        report.errors.push(*code);
                         if fatal {
                             break;
                         }
                     }
-                    Some("state") => {
-                        let id = v["match_id"].as_str().unwrap_or("");
-                        if id != report.match_id {
-                            if report.results.iter().any(|r| r["match_id"] == id) {
+                    ServerMsg::State(st) => {
+                        if st.match_id != report.match_id {
+                            if report.results.iter().any(|r| r.match_id == st.match_id) {
                                 continue; // a late frame of a match already finished
                             }
                             // A new match (a tournament's next round): start afresh.
-                            report.match_id = id.into();
+                            report.match_id = st.match_id.clone();
                             brain = Brain::new(cfg.strategy, cfg.seed.wrapping_add(report.results.len() as u64));
                         }
-                        if v["phase"] == "results" {
-                            report.final_state = Some(v.clone());
-                            report.results.push(v.clone());
+                        if st.phase == Phase::Results {
+                            report.final_state = Some((**st).clone());
+                            report.results.push((**st).clone());
                             if report.results.len() >= cfg.matches.max(1) {
                                 break;
                             }
@@ -126,7 +131,7 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
                     }
                     _ => {}
                 }
-                brain.on_frame(&v);
+                brain.on_frame(&msg);
             }
             _ = tick.tick() => {
                 if let Some(a) = brain.next_action(crate::runtime::match_actor::now_ms()) {

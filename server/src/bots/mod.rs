@@ -1,5 +1,7 @@
 //! Bots: negotiators that play through the same WebSocket interface as people. [`brain`]
-//! decides from the frames a player receives; [`client`] connects and runs a brain.
+//! decides from the frames a player receives, in the style of one of the [`strategies`];
+//! [`client`] connects and runs a brain.
 
 pub mod brain;
 pub mod client;
+pub mod strategies;

@@ -16,10 +16,10 @@ use crate::runtime::session::{
     SmallTalkTreatment,
 };
 use crate::store::{MatchRow, PlayerRow, SessionRow, Snapshot, Store};
+use crate::wire::{ServerMsg, SessionRef};
 use dashmap::DashMap;
 use rand::seq::IndexedRandom;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
@@ -473,14 +473,19 @@ impl App {
     }
 
     /// The `joined` frame for a player.
-    pub fn joined_frame(&self, p: &Player) -> serde_json::Value {
+    pub fn joined_frame(&self, p: &Player) -> ServerMsg {
         let s = self.sessions.get(&p.session).map(|s| s.clone());
-        json!({
-            "type": "joined", "player_id": p.id, "token": p.token, "name": p.name,
-            "session": s.map(|s| json!({
-                "code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": s.settings.scenario,
-            })),
-        })
+        ServerMsg::Joined {
+            player_id: p.id.clone(),
+            token: p.token.clone(),
+            name: p.name.clone(),
+            session: s.map(|s| SessionRef {
+                code: s.code.clone(),
+                kind: s.kind,
+                title: s.settings.title.clone(),
+                scenario: s.settings.scenario.clone(),
+            }),
+        }
     }
 
     /// Puts a player in the waiting line of their session (if not playing) and pairs whoever can be.
@@ -617,9 +622,13 @@ impl App {
                 } else {
                     format!("Waiting to be paired: {i} ahead of you.")
                 };
-                p.send(
-                    &json!({"type": "waiting", "ahead": i, "waiting": ids.len(), "scenario": line, "message": message}),
-                );
+                p.send(&ServerMsg::Waiting {
+                    ahead: i,
+                    waiting: ids.len(),
+                    scenario: line.to_string(),
+                    message,
+                    bot_offer: false,
+                });
             }
         }
     }
@@ -680,10 +689,7 @@ impl App {
             for pid in &seats {
                 if let Some(p) = self.players_by_id.get(pid).map(|p| p.clone()) {
                     *p.location.lock().expect("location") = Location::Lobby;
-                    p.send(&crate::protocol::error_frame(
-                        ErrorCode::Internal,
-                        "could not start your match; still waiting",
-                    ));
+                    p.send(&ServerMsg::error(ErrorCode::Internal, "could not start your match; still waiting"));
                     self.enqueue(&p);
                 }
             }

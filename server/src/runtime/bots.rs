@@ -4,13 +4,14 @@
 //! it connects to this server over a real WebSocket and resumes with its own token, like a
 //! person coming back.
 
-use crate::bots::brain::Strategy;
 use crate::bots::client::{run_bot, BotConfig, Entry};
+use crate::bots::strategies::StrategyRef;
 use crate::error::ErrorCode;
 use crate::protocol::ProtocolError;
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
 use crate::runtime::session::{Location, Player, Session, SessionKind};
+use crate::wire::ServerMsg;
 use rand::seq::IndexedRandom;
 use rand::Rng;
 use serde_json::json;
@@ -34,12 +35,12 @@ impl App {
     }
 
     /// Starts the client of a registered bot; it resumes with the bot's token. Returns at once.
-    pub fn run_bot_client(&self, bot: &Player, strategy: Option<Strategy>) {
+    pub fn run_bot_client(&self, bot: &Player, strategy: Option<StrategyRef>) {
         let Some(addr) = self.self_addr.get().cloned() else {
             tracing::error!("cannot start a bot before the server listens");
             return;
         };
-        let strategy = strategy.unwrap_or_else(|| Strategy::ALL[rand::rng().random_range(0..Strategy::ALL.len())]);
+        let strategy = strategy.unwrap_or_else(StrategyRef::random);
         let cfg = BotConfig {
             addr,
             name: bot.name.clone(),
@@ -59,7 +60,7 @@ impl App {
     }
 
     /// A facilitator adds a bot to the session: it waits to be paired like a person.
-    pub async fn add_bot(self: &Arc<Self>, s: &Arc<Session>, strategy: Option<Strategy>) -> Result<(), String> {
+    pub async fn add_bot(self: &Arc<Self>, s: &Arc<Session>, strategy: Option<StrategyRef>) -> Result<(), String> {
         let bot = self.new_bot(s).await.map_err(|e| e.message)?;
         self.enqueue(&bot);
         self.run_bot_client(&bot, strategy);
@@ -78,10 +79,13 @@ impl App {
                 .position(&p.id)
                 .is_some_and(|(l, ahead, n)| l == line && ahead == 0 && n == 1);
             if alone && !p.asked_for_bot.load(Ordering::Relaxed) {
-                p.send(&json!({
-                    "type": "waiting", "ahead": 0, "waiting": 1, "scenario": line, "bot_offer": true,
-                    "message": "Nobody else is here yet. You can keep waiting, or practise with a bot now.",
-                }));
+                p.send(&ServerMsg::Waiting {
+                    ahead: 0,
+                    waiting: 1,
+                    scenario: line.clone(),
+                    message: "Nobody else is here yet. You can keep waiting, or practise with a bot now.".into(),
+                    bot_offer: true,
+                });
             }
         });
     }
@@ -91,7 +95,7 @@ impl App {
     pub async fn play_bot(
         self: &Arc<Self>,
         player: &Arc<Player>,
-        strategy: Option<Strategy>,
+        strategy: Option<StrategyRef>,
     ) -> Result<(), ProtocolError> {
         let s = self.sessions.get(&player.session).map(|s| s.clone()).ok_or_else(ProtocolError::internal)?;
         if s.kind != SessionKind::Practice {
@@ -147,7 +151,7 @@ impl App {
         let s = self.sessions.get(&session).map(|s| s.clone()).ok_or("no such session")?;
         let bot = self.new_bot(&s).await.map_err(|e| e.message)?;
         self.hand_seat(&s, match_id, seat, &bot).await?;
-        self.run_bot_client(&bot, Some(Strategy::Logroller));
+        self.run_bot_client(&bot, Some(StrategyRef::default()));
         Ok(())
     }
 

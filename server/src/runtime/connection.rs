@@ -5,22 +5,23 @@
 //! [`Outbox`]. The writer bounds every write by the send timeout, so a client that never reads
 //! is disconnected (and shown offline) instead of holding a task blocked forever.
 
+use crate::bots::strategies::StrategyRef;
 use crate::core::game::{Action, Statement};
 use crate::core::scenario::Scenario;
 use crate::core::survey::SurveyAnswer;
 use crate::error::ErrorCode;
 use crate::limits::Budget;
-use crate::protocol::{decode, error_frame, ClientMsg, ProtocolError, PROTOCOL_VERSION};
+use crate::protocol::{decode, ClientMsg, ProtocolError, PROTOCOL_VERSION};
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
 use crate::runtime::outbox::{CloseReason, Outbox, OutboxReceiver};
 use crate::runtime::rate::RateLimit;
 use crate::runtime::residency::{LookupError, Watching};
 use crate::runtime::session::{Location, Player, Session, SessionKind};
+use crate::wire::ServerMsg;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
-use serde_json::json;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
@@ -174,7 +175,7 @@ async fn write_frames(
         tokio::select! {
             biased;
             reason = signal.closed() => {
-                let last = error_frame(reason.code(), reason.message()).to_string();
+                let last = ServerMsg::error(reason.code(), reason.message()).encode();
                 let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(last.into()))).await;
                 let frame = CloseFrame { code: reason.close_code(), reason: reason.code().as_str().into() };
                 let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Close(Some(frame)))).await;
@@ -215,10 +216,10 @@ impl Conn {
         }
         let n = std::mem::take(&mut self.errors.held_back);
         if n == 0 {
-            self.outbox.send_json(&error_frame(code, message));
+            self.outbox.send_msg(&ServerMsg::error(code, message));
         } else {
             let message = format!("{message} ({n} more errors in a short time were not sent)");
-            self.outbox.send_json(&error_frame(code, &message));
+            self.outbox.send_msg(&ServerMsg::error(code, message));
         }
     }
 
@@ -235,7 +236,7 @@ impl Conn {
         }
         match msg {
             ClientMsg::Hello { .. } => self.error(ErrorCode::BadMessage, "hello was already sent"),
-            ClientMsg::Ping => self.outbox.send_json(&json!({"type": "pong", "server_time": now_ms()})),
+            ClientMsg::Ping => self.outbox.send_msg(&ServerMsg::Pong { server_time: now_ms() }),
             ClientMsg::Join { code, name } => {
                 let code = code.trim().to_ascii_uppercase();
                 if !self.app.address_limits.allow(Budget::CodeLookup, self.ip) {
@@ -267,9 +268,10 @@ impl Conn {
             }
             ClientMsg::Watch { code, token } => self.watch(&code, &token).await,
             ClientMsg::PlayBot { strategy } => {
-                let strategy = match strategy.as_deref().map(crate::bots::brain::Strategy::parse) {
+                let strategy = match strategy.as_deref().map(StrategyRef::parse) {
                     Some(None) => {
-                        self.error(ErrorCode::BadMessage, "strategy is logroller, hardballer or tit_for_tat");
+                        let message = format!("strategy is {}", StrategyRef::names());
+                        self.error(ErrorCode::BadMessage, &message);
                         return true;
                     }
                     Some(s) => s,
@@ -287,7 +289,7 @@ impl Conn {
             ClientMsg::Leave => match self.player.clone() {
                 None => self.error(ErrorCode::NotJoined, "join a session first"),
                 Some(p) => match self.app.leave_waiting(&p) {
-                    Ok(()) => self.outbox.send_json(&json!({"type": "left", "session": p.session})),
+                    Ok(()) => self.outbox.send_msg(&ServerMsg::Left { session: p.session.clone() }),
                     Err(e) => self.error(e.code, &e.message),
                 },
             },
@@ -357,7 +359,7 @@ impl Conn {
             return false;
         }
         self.hello = true;
-        self.outbox.send_json(&json!({"type": "welcome", "version": PROTOCOL_VERSION, "server_time": now_ms()}));
+        self.outbox.send_msg(&ServerMsg::Welcome { version: PROTOCOL_VERSION, server_time: now_ms() });
         if let Some(t) = token {
             // The session stays in memory at least until the player's connection is bound.
             match self.app.player_by_token(&t, Some(self.ip)).await {
@@ -400,7 +402,7 @@ impl Conn {
                 old.close(CloseReason::Replaced);
             }
         }
-        self.outbox.send_json(&self.app.joined_frame(&p));
+        self.outbox.send_msg(&self.app.joined_frame(&p));
         self.player = Some(p.clone());
         self.app.touch(&p.session);
         match p.seat() {

@@ -7,6 +7,7 @@ use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, ControlFailure, MatchHandle, MatchMsg, MatchSummary};
 use crate::runtime::outbox::CloseReason;
 use crate::runtime::session::{Location, Session};
+use crate::wire::ServerMsg;
 use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -73,7 +74,7 @@ pub enum SessionControl {
     AddBot {
         /// Strategy; random when absent.
         #[serde(default)]
-        strategy: Option<crate::bots::brain::Strategy>,
+        strategy: Option<crate::bots::strategies::StrategyRef>,
     },
     /// Start a tournament with everyone in the session; plays round 1.
     TournamentStart {
@@ -198,11 +199,11 @@ impl App {
             }
             SessionControl::EndPhase { match_id } => self.control_matches(s, match_id, Control::EndPhase).await?,
             SessionControl::Broadcast { text } => {
-                let frame = json!({"type": "notice", "text": text});
+                let frame = axum::extract::ws::Utf8Bytes::from(ServerMsg::notice(text).encode());
                 let ids = s.player_ids.lock().expect("player ids").clone();
                 let mut n = 0;
                 for p in ids.iter().filter_map(|id| self.players_by_id.get(id)) {
-                    p.send(&frame);
+                    p.send_encoded(&frame);
                     n += 1;
                 }
                 n
@@ -237,7 +238,10 @@ impl App {
                     self.run_bot_client(&taker, None);
                 }
                 if let Some(p) = self.players_by_id.get(&player_id).map(|p| p.clone()) {
-                    p.send(&json!({"type": "notice", "text": format!("Your seat was handed to {} so the match could go on.", taker.name)}));
+                    p.send(&ServerMsg::notice(format!(
+                        "Your seat was handed to {} so the match could go on.",
+                        taker.name
+                    )));
                     if p.conn.lock().expect("conn").is_some() {
                         self.enqueue(&p);
                     }

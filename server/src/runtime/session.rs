@@ -32,25 +32,7 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{v:016x}")
 }
 
-/// Whether a session is a facilitated class or the open practice pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionKind {
-    /// A facilitated class with a join code.
-    Workshop,
-    /// The open practice pool.
-    Practice,
-}
-
-impl SessionKind {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionKind::Workshop => "workshop",
-            SessionKind::Practice => "practice",
-        }
-    }
-}
+pub use crate::wire::SessionKind;
 
 /// Which matches get a small-talk phase (the A/B treatment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
@@ -327,9 +309,16 @@ impl Player {
     }
 
     /// Sends a frame to the player's connection, if connected.
-    pub fn send(&self, frame: &serde_json::Value) {
+    pub fn send(&self, frame: &crate::wire::ServerMsg) {
         if let Some(o) = self.conn.lock().expect("conn lock").as_ref() {
-            o.send_json(frame);
+            o.send_msg(frame);
+        }
+    }
+
+    /// Sends a frame already encoded (one broadcast to many players is encoded once).
+    pub fn send_encoded(&self, frame: &axum::extract::ws::Utf8Bytes) {
+        if let Some(o) = self.conn.lock().expect("conn lock").as_ref() {
+            o.send(frame.clone());
         }
     }
 

@@ -8,6 +8,7 @@ use crate::core::tournament::{normalised_value, plan_round, standings, MatchResu
 use crate::report::{match_reports, MatchReport};
 use crate::runtime::app::App;
 use crate::runtime::session::{Location, Session};
+use crate::wire::{ServerMsg, StandingView, TournamentStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -132,7 +133,10 @@ impl App {
         for b in &plan.byes {
             if let Some(p) = self.players_by_id.get(b).map(|p| p.clone()) {
                 *p.location.lock().expect("location") = Location::Lobby;
-                p.send(&json!({"type": "notice", "text": format!("You have a bye in round {}: it does not count against your average.", round + 1)}));
+                p.send(&ServerMsg::notice(format!(
+                    "You have a bye in round {}: it does not count against your average.",
+                    round + 1
+                )));
             }
         }
         let kind = json!({"action": "tournament_round_started", "round": round, "roster": roster, "plan": plan, "matches": ids});
@@ -251,28 +255,32 @@ impl App {
         for row in &table {
             let Some(p) = self.players_by_id.get(&row.player).map(|p| p.clone()) else { continue };
             let status = if byes.contains(&p.id) {
-                "bye"
+                TournamentStatus::Bye
             } else {
                 match p.seat() {
-                    Some((mid, _)) if current.contains(&mid) && !finished.contains(&mid) => "playing",
-                    _ if t.plans.len() >= config.rounds.len() && finished.len() == current.len() => "finished",
-                    _ => "between_rounds",
+                    Some((mid, _)) if current.contains(&mid) && !finished.contains(&mid) => TournamentStatus::Playing,
+                    _ if t.plans.len() >= config.rounds.len() && finished.len() == current.len() => {
+                        TournamentStatus::Finished
+                    }
+                    _ => TournamentStatus::BetweenRounds,
                 }
             };
             let shown = row.trust_raters >= crate::core::trust::MIN_RATERS_SHOWN;
-            p.send(&json!({
-                "type": "tournament",
-                "round": t.plans.len(),
-                "rounds": config.rounds.len(),
-                "status": status,
-                "standing": {
-                    "rank": row.rank, "of": of, "played": row.played, "byes": row.byes,
-                    "value": row.value,
-                    "trust": if shown { json!(row.trust) } else { Value::Null },
-                    "score": if shown { json!(row.score) } else { Value::Null },
-                    "trust_private": !shown,
+            p.send(&ServerMsg::Tournament {
+                round: t.plans.len(),
+                rounds: config.rounds.len(),
+                status,
+                standing: StandingView {
+                    rank: row.rank,
+                    of,
+                    played: row.played,
+                    byes: row.byes,
+                    value: row.value,
+                    trust: if shown { row.trust } else { None },
+                    score: if shown { Some(row.score) } else { None },
+                    trust_private: !shown,
                 },
-            }));
+            });
         }
     }
 }

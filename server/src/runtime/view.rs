@@ -8,8 +8,8 @@ use crate::core::scoring::{analyse_outcome, issue_type, nash_package, package_po
 use crate::core::survey::QUESTIONS;
 use crate::core::trust::MIN_RATERS_SHOWN;
 use crate::wire::{
-    ChatLineView, CoachView, IssueRef, OfferView, PlayerView, PublicIssue, PublicScenario, RoleRef, ServerMsg,
-    StateView, SurveyView, WalkedAway, YouView,
+    ChatKind, ChatLineView, CoachView, IssueRef, OfferView, PlayerView, PublicIssue, PublicScenario, RoleRef,
+    ServerMsg, StateView, SurveyView, WalkedAway, YouView,
 };
 use serde_json::{json, Map, Value};
 
@@ -110,9 +110,9 @@ fn walked_away_json(m: &Match, seats: &[SeatInfo]) -> Value {
 pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
     let name = line.seat.and_then(|s| seats.get(s)).map(|s| s.name.as_str()).unwrap_or("Parley");
     let kind = match (line.seat, line.disclosure) {
-        (None, _) => "icebreaker",
-        (_, true) => "disclosure",
-        _ => "message",
+        (None, _) => ChatKind::Icebreaker,
+        (_, true) => ChatKind::Disclosure,
+        _ => ChatKind::Message,
     };
     ChatLineView {
         seat: line.seat,
@@ -212,7 +212,7 @@ pub fn state_for(
         })
         .collect();
     let survey = (m.phase == Phase::Survey).then(|| SurveyView {
-        questions: QUESTIONS,
+        questions: std::borrow::Cow::Borrowed(QUESTIONS),
         issues: s.issues.iter().map(|i| IssueRef { id: i.id.clone(), name: i.name.clone() }).collect(),
         answered: m.survey[seat].is_some(),
     });

@@ -6,6 +6,8 @@
 
 use crate::bench::load::{proc_stat, spawn};
 use futures_util::{SinkExt, StreamExt};
+use parley::core::game::{OfferStatus, Phase};
+use parley::wire::ServerMsg;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -183,7 +185,7 @@ async fn player(addr: &str, join: &Value) -> Result<(), String> {
     let text = |v: Value| Message::text(v.to_string());
     ws.send(text(json!({"type": "hello", "version": 1}))).await.map_err(|e| e.to_string())?;
     ws.send(text(join.clone())).await.map_err(|e| e.to_string())?;
-    let mut acted = String::new();
+    let mut acted: Option<Phase> = None;
     loop {
         let frame = tokio::time::timeout(Duration::from_secs(60), ws.next()).await.map_err(|_| "no frame in 60 s")?;
         let Some(Ok(Message::Text(t))) = frame else {
@@ -192,35 +194,32 @@ async fn player(addr: &str, join: &Value) -> Result<(), String> {
                 _ => return Err("the server closed the connection".into()),
             }
         };
-        let v: Value = serde_json::from_str(t.as_str()).map_err(|e| e.to_string())?;
-        match v["type"].as_str() {
-            Some("error") => return Err(format!("refused: {v}")),
-            Some("state") => {}
+        let v = match ServerMsg::decode(t.as_str()).map_err(|e| e.to_string())? {
+            ServerMsg::Error { code, message } => return Err(format!("refused: {code}: {message}")),
+            ServerMsg::State(st) => st,
             _ => continue,
-        }
-        let phase = v["phase"].as_str().unwrap_or_default().to_string();
-        let seat = v["you"]["seat"].as_u64();
-        let reply = match phase.as_str() {
-            "results" => break,
-            "prep" | "small_talk" if acted != phase => Some(json!({"type": "ready"})),
-            "survey" if acted != phase => Some(json!({"type": "skip_survey"})),
-            "bargaining" if seat == Some(0) && acted != phase => {
-                let package: serde_json::Map<String, Value> = v["scenario"]["issues"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|i| Some((i["id"].as_str()?.to_string(), json!(0))))
-                    .collect();
+        };
+        let phase = v.phase;
+        let seat = v.you.seat;
+        let fresh = acted != Some(phase);
+        let reply = match phase {
+            Phase::Results => break,
+            Phase::Prep | Phase::SmallTalk if fresh => Some(json!({"type": "ready"})),
+            Phase::Survey if fresh => Some(json!({"type": "skip_survey"})),
+            Phase::Bargaining if seat == 0 && fresh => {
+                let package: serde_json::Map<String, Value> =
+                    v.scenario.issues.iter().map(|i| (i.id.clone(), json!(0))).collect();
                 Some(json!({"type": "offer", "package": package}))
             }
-            "bargaining" if seat == Some(1) => v["offers"]
-                .as_array()
-                .and_then(|o| o.iter().find(|o| o["status"] == "standing"))
-                .map(|o| json!({"type": "accept", "offer_id": o["id"]})),
+            Phase::Bargaining if seat == 1 => v
+                .offers
+                .iter()
+                .find(|o| o.status == OfferStatus::Standing)
+                .map(|o| json!({"type": "accept", "offer_id": o.id})),
             _ => None,
         };
         if let Some(r) = reply {
-            acted = phase;
+            acted = Some(phase);
             ws.send(text(r)).await.map_err(|e| e.to_string())?;
         }
     }

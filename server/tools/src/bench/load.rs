@@ -4,6 +4,8 @@
 //! errors, lost messages, server memory per connected player and CPU.
 
 use futures_util::{SinkExt, StreamExt};
+use parley::core::game::{OfferStatus, Phase};
+use parley::wire::{ServerMsg, StateView};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -449,7 +451,7 @@ async fn client(
         }
     };
     let text = |v: Value| Message::text(v.to_string());
-    let mut seat: Option<u64> = None;
+    let mut seat: Option<usize> = None;
     if parley {
         let _ = ws.send(text(json!({"type": "hello", "version": 1}))).await;
         let joined_at = Instant::now();
@@ -459,14 +461,14 @@ async fn client(
         while seat.is_none() {
             match tokio::time::timeout(Duration::from_secs(100), ws.next()).await {
                 Ok(Some(Ok(Message::Text(t)))) => {
-                    if let Ok(v) = serde_json::from_str::<Value>(t.as_str()) {
-                        if !second_frame && (v["type"] == "waiting" || v["type"] == "state") {
+                    if let Ok(msg) = ServerMsg::decode(t.as_str()) {
+                        if !second_frame && matches!(msg, ServerMsg::Waiting { .. } | ServerMsg::State(_)) {
                             second_frame = true;
                             let us = joined_at.elapsed().as_micros().min(u32::MAX as u128) as u32;
                             shared.join_us.lock().expect("latencies").push(us);
                         }
-                        if v["type"] == "state" {
-                            seat = v["you"]["seat"].as_u64();
+                        if let ServerMsg::State(st) = msg {
+                            seat = Some(st.you.seat);
                         }
                     }
                 }
@@ -499,7 +501,10 @@ async fn client(
     let mut offer_sent = false;
     let mut accept_sent: Option<Instant> = None;
     // The latest state frame, so that finishing can act on an offer that arrived just before.
-    let mut last_state: Option<Value> = None;
+    let mut last_state: Option<Box<StateView>> = None;
+    // The counterpart's standing offer (seat 0's), if any.
+    let standing_from_0 =
+        |st: &StateView| st.offers.iter().find(|x| x.status == OfferStatus::Standing && x.seat == 0).map(|o| o.id);
     loop {
         let st = *stage.borrow();
         tokio::select! {
@@ -513,42 +518,42 @@ async fn client(
                     }
                     continue;
                 }
-                let Ok(v) = serde_json::from_str::<Value>(s) else { continue };
-                match v["type"].as_str() {
-                    Some("chat")
-                        if v["seat"].as_u64() != seat => {
-                            if let Some(rest) = v["text"].as_str().and_then(|x| x.strip_prefix("bench ")) {
+                let Ok(msg) = ServerMsg::decode(s) else { continue };
+                match msg {
+                    ServerMsg::Chat(line)
+                        if line.seat != seat => {
+                            if let Some(rest) = line.text.strip_prefix("bench ") {
                                 record(rest, &shared, &mut local_lat);
                             }
                         }
-                    Some("error") => {
+                    ServerMsg::Error { code, .. } => {
                         shared.errors.fetch_add(1, Ordering::SeqCst);
                         let mut c = shared.error_codes.lock().expect("codes");
                         if c.len() < 10 {
-                            c.push(v["code"].as_str().unwrap_or("?").to_string());
+                            c.push(code.as_str().to_string());
                         }
                     }
-                    Some("state") if !finishing => last_state = Some(v),
-                    Some("state") => {
-                        if v["phase"] == "results" {
+                    ServerMsg::State(v) if !finishing => last_state = Some(v),
+                    ServerMsg::State(v) => {
+                        if v.phase == Phase::Results {
                             if seat == Some(0) {
                                 shared.completed.fetch_add(1, Ordering::SeqCst);
                             }
                             break;
                         }
-                        if v["phase"] == "survey" {
+                        if v.phase == Phase::Survey {
                             if let Some(t) = accept_sent.take() {
                                 let us = t.elapsed().as_micros().min(u32::MAX as u128) as u32;
                                 shared.accept_us.lock().expect("latencies").push(us);
                             }
                         }
-                        if v["phase"] == "survey" && v["survey"]["answered"] == false {
+                        if v.phase == Phase::Survey && v.survey.as_ref().is_some_and(|s| !s.answered) {
                             let _ = ws.send(text(json!({"type": "skip_survey"}))).await;
                         }
-                        if v["phase"] == "bargaining" && seat == Some(1) {
-                            if let Some(o) = v["offers"].as_array().and_then(|o| o.iter().find(|x| x["status"] == "standing" && x["seat"] == 0)) {
+                        if v.phase == Phase::Bargaining && seat == Some(1) {
+                            if let Some(id) = standing_from_0(&v) {
                                 accept_sent.get_or_insert_with(Instant::now);
-                                let _ = ws.send(text(json!({"type": "accept", "offer_id": o["id"]}))).await;
+                                let _ = ws.send(text(json!({"type": "accept", "offer_id": id}))).await;
                             }
                         }
                     }
@@ -580,9 +585,9 @@ async fn client(
                             let _ = ws.send(text(json!({"type": "offer", "package": {"food": 1, "water": 2, "firewood": 1}}))).await;
                         }
                         if seat == Some(1) {
-                            if let Some(o) = last_state.as_ref().and_then(|v| v["offers"].as_array()).and_then(|o| o.iter().find(|x| x["status"] == "standing" && x["seat"] == 0)) {
+                            if let Some(id) = last_state.as_deref().and_then(standing_from_0) {
                                 accept_sent.get_or_insert_with(Instant::now);
-                                let _ = ws.send(text(json!({"type": "accept", "offer_id": o["id"]}))).await;
+                                let _ = ws.send(text(json!({"type": "accept", "offer_id": id}))).await;
                             }
                         }
                     }

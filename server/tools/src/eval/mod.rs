@@ -13,6 +13,8 @@ pub mod fit;
 
 use casino::{Dialogue, Move, AGENTS};
 use futures_util::{SinkExt, StreamExt};
+use parley::core::game::{OfferStatus, Phase};
+use parley::wire::{ServerMsg, StateView};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -192,13 +194,13 @@ type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<t
 /// A replaying player: a WebSocket and the frames it has seen.
 struct Player {
     ws: Ws,
-    last_state: Value,
+    last_state: Option<StateView>,
 }
 
 impl Player {
     async fn connect(addr: &str) -> Result<Player, String> {
         let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await.map_err(|e| e.to_string())?;
-        let mut p = Player { ws, last_state: Value::Null };
+        let mut p = Player { ws, last_state: None };
         p.send(json!({"type": "hello", "version": 1})).await?;
         Ok(p)
     }
@@ -208,7 +210,7 @@ impl Player {
     }
 
     /// Reads frames until one satisfies `pred` (an `error` frame is a failure).
-    async fn until(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Result<Value, String> {
+    async fn until(&mut self, what: &str, pred: impl Fn(&ServerMsg) -> bool) -> Result<ServerMsg, String> {
         loop {
             let m = tokio::time::timeout(Duration::from_secs(20), self.ws.next())
                 .await
@@ -219,17 +221,35 @@ impl Player {
                 }
                 return Err(format!("connection closed waiting for {what}"));
             };
-            let v: Value = serde_json::from_str(t.as_str()).map_err(|e| e.to_string())?;
-            if v["type"] == "state" {
-                self.last_state = v.clone();
+            let v = ServerMsg::decode(t.as_str()).map_err(|e| format!("{e}: {t}"))?;
+            if let ServerMsg::State(st) = &v {
+                self.last_state = Some((**st).clone());
             }
-            if v["type"] == "error" {
-                return Err(format!("waiting for {what}: error {}", v));
+            if let ServerMsg::Error { code, message } = &v {
+                return Err(format!("waiting for {what}: error {code}: {message}"));
             }
             if pred(&v) {
                 return Ok(v);
             }
         }
+    }
+
+    /// Reads frames until a `state` that satisfies `pred`.
+    async fn until_state(&mut self, what: &str, pred: impl Fn(&StateView) -> bool) -> Result<StateView, String> {
+        match self.until(what, |m| matches!(m, ServerMsg::State(st) if pred(st))).await? {
+            ServerMsg::State(st) => Ok(*st),
+            _ => unreachable!("until returns the frame pred took"),
+        }
+    }
+
+    /// Reads frames until a `state` in this phase.
+    async fn until_phase(&mut self, what: &str, phase: Phase) -> Result<StateView, String> {
+        self.until_state(what, |st| st.phase == phase).await
+    }
+
+    /// The last state's field, or a default before any state.
+    fn last<T: Default>(&self, f: impl Fn(&StateView) -> T) -> T {
+        self.last_state.as_ref().map(f).unwrap_or_default()
     }
 }
 
@@ -247,15 +267,14 @@ async fn replay(addr: &str, d: &Dialogue) -> Result<Replayed, String> {
     for (i, agent) in AGENTS.iter().enumerate() {
         let mut p = Player::connect(addr).await?;
         p.send(json!({"type": "join", "code": code, "name": format!("{agent} {}", d.dialogue_id)})).await?;
-        p.until("joined", |v| v["type"] == "joined").await?;
+        p.until("joined", |v| matches!(v, ServerMsg::Joined { .. })).await?;
         if i == 0 {
-            p.until("waiting", |v| v["type"] == "waiting").await?;
+            p.until("waiting", |v| matches!(v, ServerMsg::Waiting { .. })).await?;
         }
         players.push(p);
     }
     for p in players.iter_mut() {
-        let st = p.until("the match", |v| v["type"] == "state" && v["phase"] == "small_talk").await?;
-        let _ = st;
+        p.until_phase("the match", Phase::SmallTalk).await?;
     }
     let moves = d.moves();
     // Leading lines the tagger reads as small talk go in the small-talk phase; the rest in
@@ -291,7 +310,7 @@ async fn replay(addr: &str, d: &Dialogue) -> Result<Replayed, String> {
                 p.send(json!({"type": "ready"})).await?;
             }
             for p in players.iter_mut() {
-                p.until("bargaining", |v| v["type"] == "state" && v["phase"] == "bargaining").await?;
+                p.until_phase("bargaining", Phase::Bargaining).await?;
             }
         }
         match m {
@@ -302,64 +321,63 @@ async fn replay(addr: &str, d: &Dialogue) -> Result<Replayed, String> {
                 }
                 players[seat].send(json!({"type": "chat", "text": text})).await?;
                 let from = seat;
-                players[other].until("the chat line", |v| v["type"] == "chat" && v["seat"] == from).await?;
+                players[other]
+                    .until("the chat line", |v| matches!(v, ServerMsg::Chat(l) if l.seat == Some(from)))
+                    .await?;
             }
             Move::Submit(pkg) => {
                 let package = json!({"food": pkg[0], "water": pkg[1], "firewood": pkg[2]});
-                let before = players[other].last_state["offers_total"].as_u64().unwrap_or(0);
+                let before = players[other].last(|st| st.offers_total);
                 players[seat].send(json!({"type": "offer", "package": package})).await?;
-                players[other]
-                    .until("the offer", |v| v["type"] == "state" && v["offers_total"].as_u64().unwrap_or(0) > before)
-                    .await?;
+                players[other].until_state("the offer", |st| st.offers_total > before).await?;
             }
             Move::Accept | Move::Reject => {
-                let st = &players[seat].last_state;
-                let offer = st["offers"]
-                    .as_array()
-                    .and_then(|o| o.iter().rev().find(|x| x["status"] == "standing" && x["seat"] == other as u64))
-                    .map(|o| o["id"].clone())
+                let offer = players[seat]
+                    .last(|st| {
+                        st.offers
+                            .iter()
+                            .rev()
+                            .find(|x| x.status == OfferStatus::Standing && x.seat == other)
+                            .map(|o| o.id)
+                    })
                     .ok_or("no standing offer to answer")?;
                 let accept = *m == Move::Accept;
                 players[seat]
                     .send(json!({"type": if accept { "accept" } else { "reject" }, "offer_id": offer}))
                     .await?;
                 if accept {
-                    players[seat].until("the deal", |v| v["type"] == "state" && v["phase"] == "survey").await?;
+                    players[seat].until_phase("the deal", Phase::Survey).await?;
                 } else {
-                    let id = offer.clone();
                     players[other]
-                        .until("the rejection", |v| {
-                            v["type"] == "state"
-                                && v["offers"]
-                                    .as_array()
-                                    .is_some_and(|o| o.iter().any(|x| x["id"] == id && x["status"] == "rejected"))
+                        .until_state("the rejection", |st| {
+                            st.offers.iter().any(|x| x.id == offer && x.status == OfferStatus::Rejected)
                         })
                         .await?;
                 }
             }
             Move::WalkAway => {
                 players[seat].send(json!({"type": "walk_away"})).await?;
-                players[seat].until("the end", |v| v["type"] == "state" && v["phase"] == "survey").await?;
+                players[seat].until_phase("the end", Phase::Survey).await?;
             }
         }
     }
     for p in players.iter_mut() {
-        if p.last_state["phase"] != "survey" {
-            p.until("the survey", |v| v["type"] == "state" && v["phase"] == "survey").await?;
+        if p.last(|st| Some(st.phase)) != Some(Phase::Survey) {
+            p.until_phase("the survey", Phase::Survey).await?;
         }
         p.send(json!({"type": "skip_survey"})).await?;
     }
     let mut out = Replayed::default();
     for (seat, p) in players.iter_mut().enumerate() {
-        let st = p.until("the results", |v| v["type"] == "state" && v["phase"] == "results").await?;
-        let r = &st["results"];
+        let st = p.until_phase("the results", Phase::Results).await?;
+        let r = st.results.unwrap_or_default();
         out.points[seat] = r["roles"][seat]["score"].as_i64().unwrap_or(i64::MIN);
         let me = &r["trust"]["players"][seat];
         out.estimate[seat] = me["trust_estimate"].as_f64();
         out.estimate_behaviour[seat] = me["trust_estimate_behaviour"].as_f64();
     }
     // The tags the server read, from the facilitator's transcript.
-    let match_id = players[0].last_state["match_id"].as_str().unwrap_or_default().to_string();
+    let match_id = players[0].last(|st| st.match_id.clone());
     let path = format!("/api/sessions/{code}/matches/{match_id}/transcript?token={token}");
     let (status, t) = crate::httpclient::request(addr, "GET", &path, None, &[]).await?;
     if status != 200 {
