@@ -533,7 +533,12 @@ mod tests {
         }
         if v["type"] == "state" {
             let scenario = &mut v["scenario"];
-            for (k, d) in [("id", json!("test")), ("title", json!("Test")), ("summary", json!(""))] {
+            for (k, d) in [
+                ("id", json!("test")),
+                ("title", json!("Test")),
+                ("summary", json!("")),
+                ("deal_rule", json!("Both parties must accept a package for it to be the deal.")),
+            ] {
                 scenario[k] = d;
             }
             for i in scenario["issues"].as_array_mut().unwrap() {
