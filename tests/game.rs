@@ -663,7 +663,7 @@ async fn practice_players_who_left_leave_memory_and_come_back_to_their_last_matc
 
 #[tokio::test]
 async fn a_finished_match_nobody_watches_leaves_memory_and_comes_back_for_its_players() {
-    let server = Server::start_with(&["--dormant-after", "1"]);
+    let server = Server::start_process_with(&["--dormant-after", "1"]);
     let code = server
         .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
         .await;

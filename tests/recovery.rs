@@ -8,7 +8,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn matches_survive_kill_9_and_continue() {
-    let mut server = Server::start();
+    let mut server = Server::start_process_with(&[]);
     let code = server
         .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
         .await;
@@ -57,7 +57,7 @@ async fn matches_survive_kill_9_and_continue() {
 
 #[tokio::test]
 async fn with_fsync_too_a_killed_server_loses_nothing() {
-    let mut server = crate::common::Server::start_with(&["--fsync"]);
+    let mut server = crate::common::Server::start_process_with(&["--fsync"]);
     let code = server
         .session("campsite", json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600}), json!({}))
         .await;

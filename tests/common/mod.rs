@@ -1,5 +1,6 @@
-//! Test harness: runs the real `parley` binary on a free port with its own database, and
-//! talks to it over real WebSockets (tokio-tungstenite) and HTTP.
+//! Test harness: runs a real Parley server on a free port with its own database, in this process
+//! (on its own runtime and thread, as `parley serve` would run it) or, for the tests that kill it,
+//! as the real `parley` binary; and talks to it over real WebSockets (tokio-tungstenite) and HTTP.
 #![allow(dead_code)]
 
 use futures_util::{SinkExt, StreamExt};
@@ -23,9 +24,17 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
-/// A running server process.
+/// How a test's server runs.
+enum Running {
+    /// The `parley` binary, which a test can kill -9.
+    Process(Child),
+    /// In this process: dropping `stop` shuts it down; its thread drops its runtime and tasks.
+    InProcess { stop: Option<tokio::sync::oneshot::Sender<()>>, thread: Option<std::thread::JoinHandle<()>> },
+}
+
+/// A running server.
 pub struct Server {
-    child: Child,
+    running: Running,
     /// `127.0.0.1:PORT`.
     pub addr: String,
     /// The database file.
@@ -40,27 +49,31 @@ impl Server {
         Server::start_with(&[])
     }
 
-    /// Starts a server with extra arguments.
+    /// Starts a server in this process with extra `parley serve` arguments.
     pub fn start_with(extra: &[&str]) -> Server {
-        let dir = std::env::temp_dir().join(format!(
-            "parley-test-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let db = dir.join("parley.db");
+        let (db, dir) = fresh_dir();
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        let (running, addr) = start_in_process(&db, &extra);
+        Server { running, addr, db, dir, extra }
+    }
+
+    /// Starts the `parley` binary with extra arguments (for tests that kill it).
+    pub fn start_process_with(extra: &[&str]) -> Server {
+        let (db, dir) = fresh_dir();
         let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
         let (child, addr) = spawn(&db, &extra);
-        Server { child, addr, db, dir, extra }
+        Server { running: Running::Process(child), addr, db, dir, extra }
     }
 
     /// Kills the process with SIGKILL (no shutdown code runs) and starts it again on the same database.
     pub fn kill9_and_restart(&mut self) {
-        self.child.kill().unwrap(); // SIGKILL on Unix
-        self.child.wait().unwrap();
+        let Running::Process(child) = &mut self.running else {
+            panic!("kill9_and_restart needs a server started with start_process_with")
+        };
+        child.kill().unwrap(); // SIGKILL on Unix
+        child.wait().unwrap();
         let (child, addr) = spawn(&self.db, &self.extra);
-        self.child = child;
+        self.running = Running::Process(child);
         self.addr = addr;
     }
 
@@ -103,22 +116,81 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        match &mut self.running {
+            Running::Process(child) => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            Running::InProcess { stop, thread } => {
+                drop(stop.take());
+                if let Some(t) = thread.take() {
+                    let _ = t.join();
+                }
+            }
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+fn fresh_dir() -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!(
+        "parley-test-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    (dir.join("parley.db"), dir)
+}
+
+/// The arguments both ways of running share.
+fn serve_args(db: &std::path::Path, extra: &[String]) -> Vec<String> {
+    let mut args: Vec<String> = vec!["--addr".into(), "127.0.0.1:0".into(), "--db".into(), db.display().to_string()];
+    args.extend(["--scenarios".into(), repo().join("scenarios").display().to_string()]);
+    args.extend(["--static".into(), repo().join("client-web").display().to_string()]);
+    args.extend(extra.iter().cloned());
+    args
+}
+
+/// `parley serve`'s options, parsed as the binary parses them.
+#[derive(clap::Parser)]
+struct ServeCli {
+    #[command(flatten)]
+    args: parley::runtime::ServeArgs,
+}
+
+/// Runs a server on its own thread and runtime (two workers, like a small machine) and waits
+/// until it listens.
+fn start_in_process(db: &std::path::Path, extra: &[String]) -> (Running, String) {
+    use clap::Parser;
+    let cli = ServeCli::try_parse_from(std::iter::once("parley".to_string()).chain(serve_args(db, extra)))
+        .unwrap_or_else(|e| panic!("bad serve arguments {extra:?}: {e}"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (ready, listening) = std::sync::mpsc::channel::<Result<String, String>>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let told = ready.clone();
+        let result = rt.block_on(parley::runtime::serve_until(
+            cli.args,
+            move |addr| {
+                let _ = told.send(Ok(addr.to_string()));
+            },
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        if let Err(e) = result {
+            let _ = ready.send(Err(e));
+        }
+    });
+    let addr = listening.recv().expect("the server thread reports").unwrap_or_else(|e| panic!("server: {e}"));
+    (Running::InProcess { stop: Some(stop), thread: Some(thread) }, addr)
 }
 
 fn spawn(db: &std::path::Path, extra: &[String]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_parley"))
         .arg("serve")
-        .args(["--addr", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .arg("--scenarios")
-        .arg(repo().join("scenarios"))
-        .arg("--static")
-        .arg(repo().join("client-web"))
-        .args(extra)
+        .args(serve_args(db, extra))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

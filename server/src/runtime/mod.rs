@@ -99,8 +99,22 @@ pub fn serve_blocking(args: ServeArgs) -> ExitCode {
     }
 }
 
-/// Loads everything, binds, prints `listening on http://ADDR`, and serves.
+/// Loads everything, binds, prints `listening on http://ADDR`, and serves until Ctrl-C.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
+    serve_until(args, |_| {}, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Like [`serve`], but tells `ready` the bound address and stops when `shutdown` resolves (the
+/// integration tests run servers in-process this way). Tasks the server spawned stop when the
+/// runtime that ran it is dropped.
+pub async fn serve_until(
+    args: ServeArgs,
+    ready: impl FnOnce(std::net::SocketAddr),
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), String> {
     let (scenarios, bad) = load_dir(&args.scenarios).map_err(|e| format!("{}: {e}", args.scenarios.display()))?;
     for e in &bad {
         tracing::error!("skipping invalid scenario: {e}");
@@ -159,6 +173,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     println!("practice pool code {}", app.practice_code);
     use std::io::Write;
     let _ = std::io::stdout().flush();
+    ready(addr);
     let (full, overflow) = crate::http::routers(app.clone(), args.static_dir.clone());
     let net = crate::net::NetLimits {
         max_connections: limits.max_connections,
@@ -174,9 +189,6 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
             forget.forget_idle();
         }
     });
-    crate::net::serve(listener, full, overflow, net, app.conn_counter.clone(), async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await;
+    crate::net::serve(listener, full, overflow, net, app.conn_counter.clone(), shutdown).await;
     Ok(())
 }
