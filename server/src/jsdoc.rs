@@ -1,7 +1,8 @@
 //! The web client's JSDoc typedefs (`client-web/js/types.js`), generated from the Rust types of
 //! the wire: [`crate::wire::ServerMsg`] (and every view type in it), [`crate::error::ErrorCode`]
-//! and [`crate::protocol::ClientMsg`]. Those types derive `schemars::JsonSchema` in tests only
-//! (`#[cfg_attr(test, ...)]`, so the server itself carries no schema code); this module turns
+//! and [`crate::protocol::ClientMsg`] (all in `parley-protocol`). Those types derive
+//! `schemars::JsonSchema` only with `parley-protocol`'s `schema` feature, which only the server's
+//! tests turn on (so the server itself carries no schema code); this module turns
 //! their JSON Schemas into `@typedef`s, which `tsc --checkJs` then checks the client against.
 //!
 //! The test below fails when the committed file is out of date. Regenerate it with

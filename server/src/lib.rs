@@ -4,7 +4,8 @@
 //! - [`core`]: the `parley-core` crate (`server/core/`): pure scenario model, scoring, match state machine,
 //!   survey, tactics, trust and tournaments (no I/O, no clock; it cannot name tokio, axum or rusqlite);
 //! - [`store`]: the durable SQLite event log;
-//! - [`protocol`]: the JSON messages on the WebSocket;
+//! - [`protocol`], [`wire`]: the JSON messages on the WebSocket, from the `parley-protocol` crate
+//!   (`server/protocol/`), which the tools and tests decode too;
 //! - [`report`]: debrief and exports, rebuilt from the stored log;
 //! - [`runtime`]: sessions, pairing, one actor task per match, timers, connections;
 //! - [`http`]: the axum router (WebSocket, static client, session API);
@@ -23,8 +24,8 @@ mod jsdoc;
 pub mod limits;
 pub mod memory;
 pub mod net;
-pub mod protocol;
+pub use parley_protocol::protocol;
 pub mod report;
 pub mod runtime;
 pub mod store;
-pub mod wire;
+pub use parley_protocol::wire;

@@ -6,8 +6,8 @@
 
 use crate::bench::load::{proc_stat, spawn};
 use futures_util::{SinkExt, StreamExt};
-use parley::core::game::{OfferStatus, Phase};
-use parley::wire::ServerMsg;
+use parley_core::game::{OfferStatus, Phase};
+use parley_protocol::wire::ServerMsg;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

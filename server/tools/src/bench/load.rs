@@ -4,8 +4,8 @@
 //! errors, lost messages, server memory per connected player and CPU.
 
 use futures_util::{SinkExt, StreamExt};
-use parley::core::game::{OfferStatus, Phase};
-use parley::wire::{ServerMsg, StateView};
+use parley_core::game::{OfferStatus, Phase};
+use parley_protocol::wire::{ServerMsg, StateView};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};

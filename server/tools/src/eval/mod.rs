@@ -13,8 +13,8 @@ pub mod fit;
 
 use casino::{Dialogue, Move, AGENTS};
 use futures_util::{SinkExt, StreamExt};
-use parley::core::game::{OfferStatus, Phase};
-use parley::wire::{ServerMsg, StateView};
+use parley_core::game::{OfferStatus, Phase};
+use parley_protocol::wire::{ServerMsg, StateView};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 /// A frame to one client (`"type"` names the variant).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// The whole view of the player's match.
@@ -142,7 +142,7 @@ impl ServerMsg {
 
 /// Whether a session is a facilitated class or the open practice pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionKind {
     /// A facilitated class with a join code.
@@ -163,7 +163,7 @@ impl SessionKind {
 
 /// The session a player joined.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SessionRef {
     /// The join code.
     pub code: String,
@@ -177,7 +177,7 @@ pub struct SessionRef {
 
 /// Where a player is in a tournament's round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TournamentStatus {
     /// The player's match of this round runs.
@@ -193,7 +193,7 @@ pub enum TournamentStatus {
 /// A player's place in a tournament. Trust, and the score that blends it, are shown only once
 /// they rest on enough people's ratings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StandingView {
     /// Place, from 1.
     pub rank: usize,
@@ -215,7 +215,7 @@ pub struct StandingView {
 
 /// A role as everyone may name it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoleRef {
     /// Role id.
     pub id: String,
@@ -225,7 +225,7 @@ pub struct RoleRef {
 
 /// An issue of the public scenario: its options, never anyone's points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublicIssue {
     /// Issue id.
     pub id: String,
@@ -239,7 +239,7 @@ pub struct PublicIssue {
 
 /// What every player of a scenario may read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PublicScenario {
     /// Scenario id.
     pub id: String,
@@ -255,7 +255,7 @@ pub struct PublicScenario {
 
 /// A coaching nudge given to this seat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CoachView {
     /// The rule that fired.
     pub rule: String,
@@ -267,7 +267,7 @@ pub struct CoachView {
 
 /// The seat's own private facts: the only place a role's brief and points appear before results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct YouView {
     /// The seat.
     pub seat: usize,
@@ -291,7 +291,7 @@ pub struct YouView {
 
 /// Another seat as everyone at the table sees it: no brief, no points.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlayerView {
     /// The seat.
     pub seat: usize,
@@ -312,7 +312,7 @@ pub struct PlayerView {
 
 /// An offer, valued in the receiving seat's own points only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct OfferView {
     /// Offer id.
     pub id: u64,
@@ -332,7 +332,7 @@ pub struct OfferView {
 
 /// An issue named without its options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IssueRef {
     /// Issue id.
     pub id: String,
@@ -342,7 +342,7 @@ pub struct IssueRef {
 
 /// The survey, in the survey phase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SurveyView {
     /// The questions.
     pub questions: Cow<'static, [Question]>,
@@ -354,7 +354,7 @@ pub struct SurveyView {
 
 /// Who walked away.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WalkedAway {
     /// The seat.
     pub seat: usize,
@@ -364,7 +364,7 @@ pub struct WalkedAway {
 
 /// The `state` frame for one seat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StateView {
     /// The server's clock, for clients to correct theirs.
     pub server_time: Millis,
@@ -408,7 +408,7 @@ pub struct StateView {
 
 /// One chat line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChatLineView {
     /// The speaker's seat; none for the server's icebreaker.
     pub seat: Option<usize>,
@@ -426,7 +426,7 @@ pub struct ChatLineView {
 
 /// What kind of chat line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ChatKind {
     /// A player's own words.

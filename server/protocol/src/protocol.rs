@@ -16,7 +16,7 @@ pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 
 /// A frame from a client.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientMsg {
     /// First frame: the protocol version, and a player token to resume.
@@ -110,7 +110,7 @@ pub enum ClientMsg {
 
 /// A disclosure as sent by clients (issues by id, options by index).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum WireStatement {
     /// "Issue X matters a lot / little to me."
@@ -133,7 +133,7 @@ pub enum WireStatement {
 
 /// How much an issue matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// A lot.
