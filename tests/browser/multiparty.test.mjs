@@ -59,7 +59,14 @@ test('four parties: standing offers, accepted_by, and a deal only when all accep
     await page(1).getByTestId(`accept-${first.id}`).click();
     await page(2).getByTestId(`accept-${first.id}`).click();
     const acceptedBy = page(3).getByTestId(`accepted-by-${first.id}`);
-    await acceptedBy.getByText(names[bySeat[2]]).waitFor();
+    // Wait until seat 2's name is in the "accepted by" part (before that it is in "waiting for").
+    await page(3).waitForFunction(
+      ([id, name]) => {
+        const t = document.querySelector(`[data-testid="accepted-by-${id}"]`)?.textContent || '';
+        return t.split('Waiting for')[0].includes(name);
+      },
+      [first.id, names[bySeat[2]]],
+    );
     const text = normalise(await acceptedBy.textContent());
     for (const seat of [0, 1, 2]) assert.ok(text.includes(names[bySeat[seat]]), `accepted-by lists seat ${seat}: ${text}`);
     assert.match(text, /Waiting for: you/);
