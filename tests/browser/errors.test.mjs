@@ -80,6 +80,14 @@ test('chat refused by the server (too fast) is explained under the chat box, tex
     for (let i = 1; i <= 12 && !(await err.isVisible()); i += 1) {
       await input.fill(`message ${i}`);
       await input.press('Enter');
+      // Wait for this message's fate (shown in the log, or refused) before typing the next one: a
+      // refusal arriving while the next is being typed raced with the typing.
+      await pageA.waitForFunction((n) => {
+        const e = document.querySelector('[data-testid="error"][data-error-for="chat"]');
+        if (e && !e.hidden && e.textContent) return true;
+        const log = document.querySelector('[data-testid="chat-log"]');
+        return [...(log ? log.querySelectorAll('*') : [])].some((el) => el.textContent === `message ${n}`);
+      }, i);
     }
     await err.waitFor();
     assert.match(normalise(await err.textContent()), /very fast/);
