@@ -4,7 +4,7 @@
 //! checkpoint waits until the server has let go of what is idle and reads its RSS. Then restarts
 //! the server on the database it left and times how soon it answers.
 
-use crate::bench::load::{proc_stat, spawn};
+use crate::bench::load::{proc_stat, spawn, ONE_ADDRESS};
 use futures_util::{SinkExt, StreamExt};
 use parley_core::game::{OfferStatus, Phase};
 use parley_protocol::wire::ServerMsg;
@@ -59,28 +59,9 @@ pub fn run(a: &HistoryArgs) -> Result<(), String> {
     let db = dir.join("history.db").display().to_string();
     let scen = a.scenarios.display().to_string();
     let dormant = a.dormant_after.to_string();
-    let args = [
-        "serve",
-        "--addr",
-        "127.0.0.1:0",
-        "--db",
-        &db,
-        "--scenarios",
-        &scen,
-        "--dormant-after",
-        &dormant,
-        "--practice-bot-after",
-        "0",
-        // Every simulated player comes from 127.0.0.1: lift the per-address limits.
-        "--max-connections-per-ip",
-        "1000000",
-        "--ws-connects-per-minute",
-        "100000000",
-        "--code-lookups-per-minute",
-        "100000000",
-        "--sessions-per-hour",
-        "100000000",
-    ];
+    let mut args = vec!["serve", "--addr", "127.0.0.1:0", "--db", &db, "--scenarios", &scen];
+    args.extend(["--dormant-after", &dormant, "--practice-bot-after", "0"]);
+    args.extend(ONE_ADDRESS);
     let (mut server, addr) = spawn(a.server_exe.as_deref(), &args)?;
     println!(
         "history: matches in {:?}, {} at a time, --dormant-after {} s; server pid {} on {addr}, database {db}",

@@ -52,6 +52,19 @@ pub struct LoadArgs {
     pub noise: usize,
 }
 
+/// Every simulated player comes from 127.0.0.1: the per-address limits (meant for one school's
+/// router) would refuse most of them, so the benchmarks lift them.
+pub(crate) const ONE_ADDRESS: [&str; 8] = [
+    "--max-connections-per-ip",
+    "1000000",
+    "--ws-connects-per-minute",
+    "100000000",
+    "--code-lookups-per-minute",
+    "100000000",
+    "--sessions-per-hour",
+    "100000000",
+];
+
 /// Starts `threads` busy threads in a separate process (none for 0); kill it to stop them.
 fn start_noise(threads: usize) -> Result<Option<Child>, String> {
     if threads == 0 {
@@ -222,32 +235,11 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let db = dir.join("bench.db");
     let scen = a.scenarios.display().to_string();
-    let (mut server, addr) = spawn(
-        a.server_exe.as_deref(),
-        &[
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--db",
-            &db.display().to_string(),
-            "--scenarios",
-            &scen,
-            "--practice-bot-after",
-            "0",
-            // Every simulated player comes from 127.0.0.1: the per-address limits (meant for one
-            // school's router) would refuse most of them, so the bench lifts them.
-            "--max-connections-per-ip",
-            "1000000",
-            "--ws-connects-per-minute",
-            "100000000",
-            "--code-lookups-per-minute",
-            "100000000",
-            "--sessions-per-hour",
-            "100000000",
-            "--max-players-per-session",
-            "1000000",
-        ],
-    )?;
+    let db = db.display().to_string();
+    let mut args = vec!["serve", "--addr", "127.0.0.1:0", "--db", &db, "--scenarios", &scen];
+    args.extend(["--practice-bot-after", "0", "--max-players-per-session", "1000000"]);
+    args.extend(ONE_ADDRESS);
+    let (mut server, addr) = spawn(a.server_exe.as_deref(), &args)?;
     println!(
         "load: {} connections ({} matches), one chat per player every {} ms, {} s warm-up + {} s measured, {} busy threads beside; server pid {} on {addr} with the SQLite event log at {}",
         a.connections,
@@ -257,7 +249,7 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
         a.duration,
         a.noise,
         server.id(),
-        db.display()
+        db
     );
     let noise = start_noise(a.noise)?;
     let parley = rt.block_on(drive(a, &addr, server.id(), true));
