@@ -203,6 +203,45 @@ async fn four_party_deal_needs_every_party_to_accept() {
 }
 
 #[tokio::test]
+async fn a_majority_deal_among_four_parties_survives_one_no() {
+    // The bundled four-party case, declared with a majority rule instead of unanimity.
+    let dir = std::env::temp_dir().join(format!("parley-majority-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let toml = std::fs::read_to_string(crate::common::repo().join("scenarios/alignment-meeting.toml")).unwrap();
+    std::fs::write(dir.join("alignment-meeting.toml"), format!("{toml}\n[deal]\nrule = \"majority\"\n")).unwrap();
+    let server = Server::start_with(&["--scenarios", dir.to_str().unwrap()]);
+    let code = server
+        .session("alignment-meeting", json!({"prep": 0, "small_talk": 600, "bargaining": 600, "survey": 0}), json!({}))
+        .await;
+    let mut p = seated(&server, &code, 4).await;
+    let rule = "A package is the deal once 3 of the 4 parties accept it (whoever proposes it counts).";
+    assert_eq!(p[0].1["scenario"]["deal_rule"], rule, "players read the rule before bargaining");
+    all_ready(&mut p, "bargaining").await;
+    let pkg = package(&p[0].1, |_| 0);
+    p[0].0.send(json!({"type": "offer", "package": pkg})).await;
+    let id = p[1].0.until("the offer", |v| v["type"] == "state" && v["offers"][0]["id"].is_u64()).await["offers"][0]
+        ["id"]
+        .as_u64()
+        .unwrap();
+    p[1].0.send(json!({"type": "reject", "offer_id": id})).await;
+    p[2].0.send(json!({"type": "accept", "offer_id": id})).await;
+    let st = p[0]
+        .0
+        .until("a reject and an accept", |v| {
+            v["type"] == "state" && v["offers"][0]["accepted_by"].as_array().is_some_and(|a| a.len() == 2)
+        })
+        .await;
+    assert_eq!((&st["phase"], &st["offers"][0]["status"]), (&json!("bargaining"), &json!("standing")), "one no");
+    p[3].0.send(json!({"type": "accept", "offer_id": id})).await;
+    for (c, _) in p.iter_mut() {
+        let st = c.until_phase("results").await;
+        assert_eq!(st["outcome"]["kind"], "deal", "three of four is a majority");
+        assert_eq!(st["results"]["deal_rule"], rule);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
 async fn reconnecting_with_the_token_resumes_the_match() {
     let server = Server::start();
     let code = server

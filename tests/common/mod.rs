@@ -146,7 +146,10 @@ fn fresh_dir() -> (PathBuf, PathBuf) {
 /// The arguments both ways of running share.
 fn serve_args(db: &std::path::Path, extra: &[String]) -> Vec<String> {
     let mut args: Vec<String> = vec!["--addr".into(), "127.0.0.1:0".into(), "--db".into(), db.display().to_string()];
-    args.extend(["--scenarios".into(), repo().join("scenarios").display().to_string()]);
+    // The bundled scenarios, unless the test brings its own folder.
+    if !extra.iter().any(|a| a == "--scenarios") {
+        args.extend(["--scenarios".into(), repo().join("scenarios").display().to_string()]);
+    }
     args.extend(["--static".into(), repo().join("client-web").display().to_string()]);
     args.extend(extra.iter().cloned());
     args
