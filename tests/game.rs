@@ -651,6 +651,51 @@ async fn an_idle_session_leaves_memory_and_every_way_in_brings_it_back() {
 }
 
 #[tokio::test]
+async fn a_class_coming_back_all_at_once_gets_one_copy_of_its_session_every_time() {
+    let server = Server::start_with(&["--dormant-after", "1"]);
+    let code = server.session("campsite", json!({"bargaining": 600}), json!({"pairing": "facilitator"})).await;
+    let mut tokens = Vec::new();
+    for i in 0..8 {
+        let mut c = server.client().await;
+        tokens.push(c.join(&code, &format!("P{i}")).await["token"].as_str().unwrap().to_string());
+        c.until_type("waiting").await;
+        c.close().await;
+    }
+    for round in 0..3 {
+        // Everyone gone: the session leaves memory; then all eight reconnect at once, while a
+        // newcomer joins by code, racing the lookups that read the session back.
+        until_healthz(&server, |h| h["sessions"] == 1 && h["players"] == 0).await;
+        let back = tokens.iter().map(|t| {
+            let (url, t) = (server.ws_url(), t.clone());
+            async move {
+                let mut c = Client::connect(&url).await;
+                c.send(json!({"type": "hello", "version": 1, "token": t})).await;
+                let joined = c.until_type("joined").await;
+                c.until_type("waiting").await;
+                (c, joined)
+            }
+        });
+        let newcomer = async {
+            let mut c = server.client().await;
+            c.join(&code, &format!("New{round}")).await;
+            c
+        };
+        let (clients, new) = tokio::join!(futures_util::future::join_all(back), newcomer);
+        for (_, joined) in &clients {
+            assert_eq!(joined["session"]["code"], code);
+        }
+        let (_, info) = server.get(&format!("/api/sessions/{code}")).await;
+        assert_eq!(info["players"], 8 + round + 1, "one copy of the session, with everyone: {info}");
+        let h = server.get("/healthz").await.1;
+        assert_eq!((h["sessions"].as_u64(), h["players"].as_u64()), (Some(2), Some(9 + round as u64)), "{h}");
+        for (c, _) in clients {
+            c.close().await;
+        }
+        new.close().await;
+    }
+}
+
+#[tokio::test]
 async fn practice_players_who_left_leave_memory_and_come_back_to_their_last_match() {
     let server = Server::start_with(&["--dormant-after", "1", "--practice-bot-after", "0"]);
     let mut a = server.client().await;
