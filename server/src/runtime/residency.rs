@@ -80,6 +80,11 @@ impl App {
         if budget.is_some_and(|ip| !self.address_limits.allow(Budget::CodeLookup, ip)) {
             return Err(LookupError::RateLimited);
         }
+        // An unknown code is answered without the write lock, so guessed codes never hold up
+        // the lookups of sessions in use.
+        if !self.store.session_exists(code).await? {
+            return Ok(None);
+        }
         let write = self.residency.clone().write_owned().await;
         if !self.sessions.contains_key(code) {
             let Some(stored) = self.store.resident_session(code).await? else { return Ok(None) };
