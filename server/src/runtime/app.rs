@@ -215,7 +215,7 @@ impl App {
                 loop {
                     tick.tick().await;
                     let Some(app) = weak.upgrade() else { break };
-                    app.dispose_idle(now_ms(), after.as_millis() as i64).await;
+                    app.dispose_idle(now_ms(), after.as_millis() as i64);
                 }
             });
         }

@@ -7,7 +7,8 @@
 //!
 //! One lock orders loading and disposing against use: whoever uses a session holds a
 //! [`Resident`] (a read guard) from looking it up until the session shows the use (a player's
-//! connection bound, a console counted), and disposal takes the write side and checks again. So
+//! connection bound, a console counted), and disposal takes the write side (only when it is free:
+//! a sweep never waits, so it never queues lookups behind a long reader) and checks again. So
 //! a session is never disposed between someone finding it and using it, and never loaded twice.
 
 use crate::limits::Budget;
@@ -209,7 +210,7 @@ impl App {
     /// matches), and in the practice pool single players and the finished matches none of whose
     /// players is still in memory. Everything is in the store; the next lookup brings it back.
     /// Returns how many sessions and practice players left memory.
-    pub async fn dispose_idle(&self, now: i64, idle_ms: i64) -> (usize, usize) {
+    pub fn dispose_idle(&self, now: i64, idle_ms: i64) -> (usize, usize) {
         let idle_for = |since: &std::sync::Mutex<Option<i64>>, unused: bool| {
             let mut since = since.lock().expect("idle since");
             if !unused {
@@ -230,7 +231,9 @@ impl App {
         if sessions.is_empty() && players.is_empty() {
             return (0, 0);
         }
-        let _write = self.residency.write().await;
+        // Never wait for the lock: a waiting writer would queue every new lookup behind a long
+        // reader (a big debrief being built); whatever is idle now is still idle at the next sweep.
+        let Ok(_write) = self.residency.try_write() else { return (0, 0) };
         // Each is checked again: someone may have started using it before the lock was ours.
         let sessions: Vec<Arc<Session>> = sessions.into_iter().filter(|s| self.unused(s)).collect();
         for s in &sessions {
