@@ -61,7 +61,7 @@ async fn two_player_match_to_a_deal_keeps_hidden_information_hidden() {
     let line = p[1].0.until_type("chat").await;
     assert_eq!(
         (line["text"].as_str(), line["seat"].as_u64(), line["name"].as_str()),
-        (Some("Hello from the north shore!"), Some(0), Some("Player0"))
+        (Some("Hello from the north shore!"), Some(0), p[0].1["you"]["name"].as_str())
     );
     all_ready(&mut p, "bargaining").await;
 
