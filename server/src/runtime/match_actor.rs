@@ -1,6 +1,9 @@
 //! One tokio task per match owns that match's state (the actor pattern). Everything that
 //! changes a match arrives as a [`MatchMsg`]; timers are the actor's own sleeps until the next
-//! deadline. Events are stored before they are applied or broadcast.
+//! deadline. Events are stored before they are applied or broadcast. Its lifecycle steps are
+//! named methods: `on_attach` (a connection takes a seat; after `on_drop` this is the reconnect),
+//! `on_drop`, `on_action`, `on_control`, `on_tick` (deadlines and dropouts), and disposal when a
+//! finished, idle match goes dormant ([`Exit::Dormant`]).
 
 use crate::core::game::{Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
@@ -310,13 +313,9 @@ impl MatchActor {
         }
         loop {
             let now = now_ms();
-            // Catch up on deadlines that have passed (also after a restart).
-            let due = self.state.tick(now);
-            if !due.is_empty() {
-                let _ = self.commit(due).await;
+            if self.on_tick(now).await {
                 continue;
             }
-            self.check_dropouts(now).await;
             let idle = self.state.phase == Phase::Results && self.conns.iter().all(Option::is_none);
             let dormant = dormant_after.filter(|_| idle);
             let wake = dormant.unwrap_or_else(|| self.next_wake(now));
@@ -327,6 +326,7 @@ impl MatchActor {
                 },
                 _ = tokio::time::sleep(wake) => {
                     if dormant.is_some() {
+                        // Dispose: finished and idle; the caller drops this state and keeps the mailbox.
                         tracing::debug!(match_id = %self.id, "finished and idle: dormant");
                         return Exit::Dormant;
                     }
@@ -366,72 +366,14 @@ impl MatchActor {
         }
     }
 
+    /// Dispatches one message to its lifecycle step.
     async fn handle(&mut self, msg: MatchMsg) {
         match msg {
-            MatchMsg::Action { seat, action } => {
-                if matches!(action, Action::Offer(_)) && self.state.offers.len() >= self.max_offers {
-                    let m = format!("this match has reached its limit of {} offers", self.max_offers);
-                    return self.send_to(seat, &ServerMsg::error(ErrorCode::OfferLimit, m));
-                }
-                match self.state.decide(seat, &action) {
-                    // Nothing changes (the same offer again): the seat's state is the answer.
-                    Ok(evs) if evs.is_empty() => {
-                        let v = self.view(seat, now_ms(), false);
-                        self.send_to(seat, &v);
-                    }
-                    Ok(evs) => {
-                        if let Err(e) = self.commit(evs).await {
-                            tracing::error!(match_id = %self.id, error = %e, "could not store an action");
-                            self.send_to(
-                                seat,
-                                &ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE),
-                            );
-                        } else if matches!(action, Action::Chat(_) | Action::Disclose(_) | Action::Offer(_)) {
-                            self.coach(seat).await;
-                        }
-                    }
-                    Err(e) => self.send_to(seat, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
-                }
-            }
-            MatchMsg::Attach { seat, outbox } => {
-                if let Some(old) = self.conns[seat].replace(outbox.clone()) {
-                    if old.id != outbox.id {
-                        old.close(crate::runtime::outbox::CloseReason::Replaced);
-                    }
-                }
-                self.seats[seat].gone_since = None;
-                self.dropout_told[seat] = false;
-                let now = now_ms();
-                self.ensure_results().await;
-                // Coming online is broadcast (this seat included); a connection replacing a live
-                // one gets its state directly. Either way it must see every offer: the
-                // broadcast's window holds them all unless the match has more.
-                let broadcast = !self.seats[seat].online;
-                self.seats[seat].online = true;
-                if broadcast {
-                    self.broadcast_state(now);
-                }
-                if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
-                    outbox.send_msg(&self.view(seat, now, true));
-                }
-                outbox.send_msg(&chat_history(&self.state, &self.seats));
-            }
-            MatchMsg::Detach { seat, conn } => {
-                if self.conns[seat].as_ref().is_some_and(|o| o.id == conn) {
-                    self.conns[seat] = None;
-                    self.seats[seat].gone_since = Some(now_ms());
-                    self.seats[seat].online = false;
-                    self.broadcast_state(now_ms());
-                }
-            }
+            MatchMsg::Action { seat, action } => self.on_action(seat, action).await,
+            MatchMsg::Attach { seat, outbox } => self.on_attach(seat, outbox).await,
+            MatchMsg::Detach { seat, conn } => self.on_drop(seat, conn),
             MatchMsg::Control { control, reply } => {
-                let r = match self.state.control(&control) {
-                    Ok(evs) => self.commit(evs).await.map_err(|e| {
-                        tracing::error!(match_id = %self.id, error = %e, "could not store a facilitator control");
-                        ControlFailure::NotStored
-                    }),
-                    Err(e) => Err(ControlFailure::Refused(e)),
-                };
+                let r = self.on_control(&control).await;
                 let _ = reply.send(r);
             }
             MatchMsg::HandSeat { seat, from, player, name, bot, reply } => {
@@ -445,6 +387,89 @@ impl MatchActor {
                 }
             }
         }
+    }
+
+    /// Action: a player's move, decided by the pure core, stored, then told to everyone.
+    async fn on_action(&mut self, seat: usize, action: Action) {
+        if matches!(action, Action::Offer(_)) && self.state.offers.len() >= self.max_offers {
+            let m = format!("this match has reached its limit of {} offers", self.max_offers);
+            return self.send_to(seat, &ServerMsg::error(ErrorCode::OfferLimit, m));
+        }
+        match self.state.decide(seat, &action) {
+            // Nothing changes (the same offer again): the seat's state is the answer.
+            Ok(evs) if evs.is_empty() => {
+                let v = self.view(seat, now_ms(), false);
+                self.send_to(seat, &v);
+            }
+            Ok(evs) => {
+                if let Err(e) = self.commit(evs).await {
+                    tracing::error!(match_id = %self.id, error = %e, "could not store an action");
+                    self.send_to(seat, &ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
+                } else if matches!(action, Action::Chat(_) | Action::Disclose(_) | Action::Offer(_)) {
+                    self.coach(seat).await;
+                }
+            }
+            Err(e) => self.send_to(seat, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
+        }
+    }
+
+    /// Attach (and reconnect: an attach after a drop): a connection takes the seat, replacing an
+    /// older one, and gets the whole view and the chat so far.
+    async fn on_attach(&mut self, seat: usize, outbox: crate::runtime::outbox::Outbox) {
+        if let Some(old) = self.conns[seat].replace(outbox.clone()) {
+            if old.id != outbox.id {
+                old.close(crate::runtime::outbox::CloseReason::Replaced);
+            }
+        }
+        self.seats[seat].gone_since = None;
+        self.dropout_told[seat] = false;
+        let now = now_ms();
+        self.ensure_results().await;
+        // Coming online is broadcast (this seat included); a connection replacing a live
+        // one gets its state directly. Either way it must see every offer: the
+        // broadcast's window holds them all unless the match has more.
+        let broadcast = !self.seats[seat].online;
+        self.seats[seat].online = true;
+        if broadcast {
+            self.broadcast_state(now);
+        }
+        if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
+            outbox.send_msg(&self.view(seat, now, true));
+        }
+        outbox.send_msg(&chat_history(&self.state, &self.seats));
+    }
+
+    /// Drop: the seat's connection went away; the grace period of the dropout policy starts.
+    fn on_drop(&mut self, seat: usize, conn: u64) {
+        if self.conns[seat].as_ref().is_some_and(|o| o.id == conn) {
+            self.conns[seat] = None;
+            self.seats[seat].gone_since = Some(now_ms());
+            self.seats[seat].online = false;
+            self.broadcast_state(now_ms());
+        }
+    }
+
+    /// Control: a facilitator's pause, resume, extension or end of phase, stored like an action.
+    async fn on_control(&mut self, control: &Control) -> Result<(), ControlFailure> {
+        match self.state.control(control) {
+            Ok(evs) => self.commit(evs).await.map_err(|e| {
+                tracing::error!(match_id = %self.id, error = %e, "could not store a facilitator control");
+                ControlFailure::NotStored
+            }),
+            Err(e) => Err(ControlFailure::Refused(e)),
+        }
+    }
+
+    /// Tick: the phase deadlines that have passed (also after a restart) and the dropout policy
+    /// for seats gone past their grace period. True when it stored something (tick again).
+    async fn on_tick(&mut self, now: Millis) -> bool {
+        let due = self.state.tick(now);
+        if !due.is_empty() {
+            let _ = self.commit(due).await;
+            return true;
+        }
+        self.check_dropouts(now).await;
+        false
     }
 
     /// Gives a seat to another player: the seat's connection (if any) is let go, the handover
