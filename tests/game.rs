@@ -561,17 +561,9 @@ async fn a_silent_connection_is_closed_and_the_counterpart_sees_it_go() {
     assert!(st["players"][1]["gone_since"].is_i64());
 }
 
-/// Polls `/healthz` until `matches_in_memory` is `n` (the server's own count, not a timer).
+/// Polls `/healthz` until `matches_in_memory` is `n`.
 async fn until_in_memory(server: &Server, n: u64) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let (_, h) = server.get("/healthz").await;
-        if h["matches_in_memory"] == n {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "matches in memory never became {n}: {h}");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    until_healthz(server, |h| h["matches_in_memory"] == n).await;
 }
 
 /// Polls `/healthz` until `ok` holds (the server's own counts, not a timer).

@@ -155,3 +155,17 @@ export function uid(prefix) {
   idCounter += 1;
   return `${prefix}-${idCounter}`;
 }
+
+/**
+ * Says a sentence to screen readers (the page's live region `#announcer`): the text is cleared,
+ * then set after a tick, so screen readers read it even when it repeats.
+ * @param {string} text
+ */
+export function announce(text) {
+  const el = $('#announcer');
+  if (!el) return;
+  el.textContent = '';
+  setTimeout(() => {
+    el.textContent = text;
+  }, 50);
+}

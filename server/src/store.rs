@@ -673,31 +673,47 @@ fn resident(conn: &Connection, session: SessionRow) -> Result<ResidentSession, S
         "SELECT {MATCH_COLUMNS} FROM matches WHERE session = ?1 AND (?2 = 0 OR summary IS NULL) ORDER BY created_at, id"
     ))?;
     let rows: Vec<MatchRow> = st.query_map(params![code, practice], match_row)?.collect::<Result<_, _>>()?;
-    let mut matches = Vec::with_capacity(rows.len());
-    for m in rows {
-        let events = if m.summary.is_some() { Vec::new() } else { match_events(conn, &m.id)? };
-        matches.push((m, events));
-    }
-    let mut st = conn
-        .prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE session = ?1 ORDER BY joined_at, id"))?;
-    let mut players: Vec<PlayerRow> = Vec::new();
-    if practice {
+    let matches = rows.into_iter().map(|m| with_events(conn, m)).collect::<Result<Vec<_>, _>>()?;
+    let players = if practice {
         // Only the players seated in its running matches.
         let seated: std::collections::HashSet<String> = matches
             .iter()
             .flat_map(|(m, _)| serde_json::from_str::<Vec<String>>(&m.seats).unwrap_or_default())
             .collect();
         let mut by_id = conn.prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE id = ?1"))?;
+        let mut players = Vec::new();
         for id in seated {
             players.extend(by_id.query_row([id], player_row).optional()?);
         }
         players.sort_by(|a, b| (a.joined_at, &a.id).cmp(&(b.joined_at, &b.id)));
+        players
     } else {
-        players = st.query_map([code], player_row)?.collect::<Result<_, _>>()?;
-    }
-    let mut st = conn.prepare_cached("SELECT at, kind FROM session_events WHERE session = ?1 ORDER BY seq")?;
-    let session_events = st.query_map([code], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        session_players(conn, code)?
+    };
+    let session_events = session_actions(conn, code)?;
     Ok(ResidentSession { session, players, matches, session_events, matches_started: matches_started as u64 })
+}
+
+/// A session's players by join time, then id.
+fn session_players(conn: &Connection, code: &str) -> Result<Vec<PlayerRow>, StoreError> {
+    let mut st = conn
+        .prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE session = ?1 ORDER BY joined_at, id"))?;
+    let rows = st.query_map([code], player_row)?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// A session's facilitator actions `(at, kind)` in order.
+fn session_actions(conn: &Connection, code: &str) -> Result<Vec<(Millis, String)>, StoreError> {
+    let mut st = conn.prepare_cached("SELECT at, kind FROM session_events WHERE session = ?1 ORDER BY seq")?;
+    let rows = st.query_map([code], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// A match with its events, except a finished one with a stored summary (its events are read
+/// when someone opens it again).
+fn with_events(conn: &Connection, m: MatchRow) -> Result<(MatchRow, Vec<Event>), StoreError> {
+    let events = if m.summary.is_some() { Vec::new() } else { match_events(conn, &m.id)? };
+    Ok((m, events))
 }
 
 /// A player by token, with their latest match.
@@ -717,22 +733,13 @@ fn read_player(conn: &Connection, token: &str) -> Result<Option<ResidentPlayer>,
         ))?
         .query_row(params![player.session, quoted], match_row)
         .optional()?;
-    let last_match = match last {
-        Some(m) => {
-            let events = if m.summary.is_some() { Vec::new() } else { match_events(conn, &m.id)? };
-            Some((m, events))
-        }
-        None => None,
-    };
+    let last_match = last.map(|m| with_events(conn, m)).transpose()?;
     Ok(Some(ResidentPlayer { player, last_match }))
 }
 
 /// Everything stored about one session (players, matches with events, facilitator actions).
 fn read_session(conn: &Connection, session: &str) -> Result<SessionLog, StoreError> {
-    let mut log = SessionLog::default();
-    let mut st = conn
-        .prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE session = ?1 ORDER BY joined_at, id"))?;
-    log.players = st.query_map([session], player_row)?.collect::<Result<_, _>>()?;
+    let mut log = SessionLog { players: session_players(conn, session)?, ..Default::default() };
     let mut st = conn
         .prepare_cached(&format!("SELECT {MATCH_COLUMNS} FROM matches WHERE session = ?1 ORDER BY created_at, id"))?;
     let rows: Vec<MatchRow> = st.query_map([session], match_row)?.collect::<Result<_, _>>()?;
@@ -740,8 +747,7 @@ fn read_session(conn: &Connection, session: &str) -> Result<SessionLog, StoreErr
         let events = match_events(conn, &m.id)?;
         log.matches.push((m, events));
     }
-    let mut st = conn.prepare_cached("SELECT at, kind FROM session_events WHERE session = ?1 ORDER BY seq")?;
-    log.session_events = st.query_map([session], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    log.session_events = session_actions(conn, session)?;
     Ok(log)
 }
 

@@ -49,13 +49,7 @@ export function confirmDialog(text, okLabel = 'Yes') {
   });
 }
 
-export function announce(text) {
-  const el = $('#announcer');
-  el.textContent = '';
-  setTimeout(() => {
-    el.textContent = text;
-  }, 50);
-}
+export { announce } from '../dom.js';
 
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;

@@ -19,15 +19,7 @@ export function setView(view) {
   }
 }
 
-/** Says a sentence to screen readers (the live region #announcer). @param {string} text */
-export function announce(text) {
-  const el = $('#announcer');
-  el.textContent = '';
-  // A fresh text node after a tick makes screen readers read it again.
-  setTimeout(() => {
-    el.textContent = text;
-  }, 50);
-}
+export { announce } from '../dom.js';
 
 /**
  * @param {string} text

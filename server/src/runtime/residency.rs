@@ -78,9 +78,7 @@ impl App {
             return Ok(Some(Resident { session, _in_use: guard }));
         }
         drop(guard);
-        if budget.is_some_and(|ip| !self.address_limits.allow(Budget::CodeLookup, ip)) {
-            return Err(LookupError::RateLimited);
-        }
+        self.charge_lookup(budget)?;
         // An unknown code is answered without the write lock, so guessed codes never hold up
         // the lookups of sessions in use.
         if !self.store.session_exists(code).await? {
@@ -96,6 +94,14 @@ impl App {
         Ok(self.sessions.get(code).map(|s| Resident { session: s.clone(), _in_use: guard }))
     }
 
+    /// A lookup about to reach the store costs `budget`'s address a code lookup.
+    fn charge_lookup(&self, budget: Option<IpAddr>) -> Result<(), LookupError> {
+        match budget {
+            Some(ip) if !self.address_limits.allow(Budget::CodeLookup, ip) => Err(LookupError::RateLimited),
+            _ => Ok(()),
+        }
+    }
+
     /// The player with this secret token and their session, read from the store if they are not
     /// in memory (none when the token is unknown).
     pub async fn player_by_token(
@@ -107,9 +113,7 @@ impl App {
         let code = match in_memory {
             Some(code) => code,
             None => {
-                if budget.is_some_and(|ip| !self.address_limits.allow(Budget::CodeLookup, ip)) {
-                    return Err(LookupError::RateLimited);
-                }
+                self.charge_lookup(budget)?;
                 match self.store.session_of_player(token).await? {
                     Some(code) => code,
                     None => return Ok(None),

@@ -4,7 +4,8 @@
 //! checkpoint waits until the server has let go of what is idle and reads its RSS. Then restarts
 //! the server on the database it left and times how soon it answers.
 
-use crate::bench::load::{proc_stat, spawn, ONE_ADDRESS};
+use crate::bench::load::proc_stat;
+use crate::{spawn_server, ONE_ADDRESS};
 use futures_util::{SinkExt, StreamExt};
 use parley_core::game::{OfferStatus, Phase};
 use parley_protocol::wire::ServerMsg;
@@ -62,7 +63,7 @@ pub fn run(a: &HistoryArgs) -> Result<(), String> {
     let mut args = vec!["serve", "--addr", "127.0.0.1:0", "--db", &db, "--scenarios", &scen];
     args.extend(["--dormant-after", &dormant, "--practice-bot-after", "0"]);
     args.extend(ONE_ADDRESS);
-    let (mut server, addr) = spawn(a.server_exe.as_deref(), &args)?;
+    let (mut server, addr) = spawn_server(a.server_exe.as_deref(), &args)?;
     println!(
         "history: matches in {:?}, {} at a time, --dormant-after {} s; server pid {} on {addr}, database {db}",
         a.r#where,
@@ -98,7 +99,7 @@ pub fn run(a: &HistoryArgs) -> Result<(), String> {
     result?;
     // Restart on the same database: how soon does it answer, and with what memory?
     let t0 = Instant::now();
-    let (mut again, addr) = spawn(a.server_exe.as_deref(), &args)?;
+    let (mut again, addr) = spawn_server(a.server_exe.as_deref(), &args)?;
     let ready = rt.block_on(async {
         loop {
             if let Ok((200, _)) = crate::httpclient::request(&addr, "GET", "/healthz", None, &[]).await {

@@ -52,19 +52,6 @@ pub struct LoadArgs {
     pub noise: usize,
 }
 
-/// Every simulated player comes from 127.0.0.1: the per-address limits (meant for one school's
-/// router) would refuse most of them, so the benchmarks lift them.
-pub(crate) const ONE_ADDRESS: [&str; 8] = [
-    "--max-connections-per-ip",
-    "1000000",
-    "--ws-connects-per-minute",
-    "100000000",
-    "--code-lookups-per-minute",
-    "100000000",
-    "--sessions-per-hour",
-    "100000000",
-];
-
 /// Starts `threads` busy threads in a separate process (none for 0); kill it to stop them.
 fn start_noise(threads: usize) -> Result<Option<Child>, String> {
     if threads == 0 {
@@ -189,22 +176,6 @@ pub struct RunReport {
     pub cpu_ms_per_1000_messages: f64,
 }
 
-pub(crate) fn spawn(exe: Option<&std::path::Path>, args: &[&str]) -> Result<(Child, String), String> {
-    let exe = match exe {
-        Some(p) => p.to_path_buf(),
-        None => std::env::current_exe().map_err(|e| e.to_string())?,
-    };
-    let mut child = Command::new(exe)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let addr = crate::server_address(&mut child)?;
-    Ok((child, addr))
-}
-
 pub(crate) fn proc_stat(pid: u32) -> (u64, u64) {
     let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -238,8 +209,8 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     let db = db.display().to_string();
     let mut args = vec!["serve", "--addr", "127.0.0.1:0", "--db", &db, "--scenarios", &scen];
     args.extend(["--practice-bot-after", "0", "--max-players-per-session", "1000000"]);
-    args.extend(ONE_ADDRESS);
-    let (mut server, addr) = spawn(a.server_exe.as_deref(), &args)?;
+    args.extend(crate::ONE_ADDRESS);
+    let (mut server, addr) = crate::spawn_server(a.server_exe.as_deref(), &args)?;
     println!(
         "load: {} connections ({} matches), one chat per player every {} ms, {} s warm-up + {} s measured, {} busy threads beside; server pid {} on {addr} with the SQLite event log at {}",
         a.connections,
@@ -261,7 +232,7 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     print_report(&parley);
     let mut reports = vec![parley.clone()];
     if !a.skip_relay {
-        let (mut relay, raddr) = spawn(None, &["bench", "relay-server", "--addr", "127.0.0.1:0"])?;
+        let (mut relay, raddr) = crate::spawn_server(None, &["bench", "relay-server", "--addr", "127.0.0.1:0"])?;
         let noise = start_noise(a.noise)?;
         let r = rt.block_on(drive(a, &raddr, relay.id(), false));
         stop_noise(noise);

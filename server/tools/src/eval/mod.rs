@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Child, ExitCode};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -148,25 +148,13 @@ fn run_inner(args: &CasinoArgs) -> Result<Report, String> {
 }
 
 fn spawn_server(dir: &std::path::Path) -> Result<(Child, String), String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let db = dir.join("eval.db");
-    let scen = dir.join("scenarios");
+    let (db, scen) = (dir.join("eval.db").display().to_string(), dir.join("scenarios").display().to_string());
     let big = "100000000";
-    let mut child = Command::new(exe)
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(&db)
-        .arg("--scenarios")
-        .arg(&scen)
-        .args(["--practice-bot-after", "0", "--chat-burst", big, "--chat-per-minute", big])
-        .args(["--max-connections-per-ip", big, "--ws-connects-per-minute", big, "--code-lookups-per-minute", big])
-        .args(["--sessions-per-hour", big, "--max-offers-per-match", "10000"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let addr = crate::server_address(&mut child)?;
-    Ok((child, addr))
+    let mut args = vec!["serve", "--addr", "127.0.0.1:0", "--db", &db, "--scenarios", &scen];
+    args.extend(["--practice-bot-after", "0", "--chat-burst", big, "--chat-per-minute", big]);
+    args.extend(["--max-offers-per-match", "10000"]);
+    args.extend(crate::ONE_ADDRESS);
+    crate::spawn_server(None, &args)
 }
 
 async fn replay_all(addr: &str, dialogues: &[Dialogue], concurrency: usize) -> Vec<Result<Replayed, String>> {
