@@ -332,3 +332,53 @@ async fn two_hundred_participants_export_without_losing_anyone() {
     let (_, events) = server.get(&format!("/api/sessions/{}/export/events.json?token={}", s.code, s.token)).await;
     assert_eq!(events["players"].as_array().unwrap().len(), 200);
 }
+
+/// A facilitator pairing two people by hand while one of them presses "Leave the queue": the
+/// session's actor takes one request after the other, so either the pairing is refused (she
+/// had left) or her leaving is (she is in the match). Never both accepted: a player who left
+/// must not find herself seated, and a pairing that was accepted must not lose a player.
+#[tokio::test]
+async fn a_hand_pairing_and_a_leave_racing_never_both_succeed() {
+    let server = Server::start();
+    let durations = json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600});
+    let s = create(&server, json!({"scenario": "campsite", "pairing": "facilitator", "durations": durations})).await;
+    let ctl = format!("/api/sessions/{}/control", s.code);
+    let (mut paired, mut left) = (0, 0);
+    for round in 0..16u64 {
+        let (mut a, a_id, _) = join(&server, &s.code, &format!("A{round}")).await;
+        let (mut b, b_id, _) = join(&server, &s.code, &format!("B{round}")).await;
+        a.until_type("waiting").await;
+        b.until_type("waiting").await;
+        let body = json!({"action": "pair", "players": [a_id, b_id]});
+        let token = [("x-facilitator-token", s.token.as_str())];
+        // The leave goes out later and later across rounds (more yields each time), so the rounds sweep across the
+        // moment the pairing is being checked and carried out (a delay that explores orders,
+        // not one that waits for something).
+        let leave = async {
+            for _ in 0..round * 20 {
+                tokio::task::yield_now().await;
+            }
+            a.send(json!({"type": "leave"})).await
+        };
+        let (pairing, ()) = tokio::join!(server.post(&ctl, body, &token), leave);
+        let answer = a.until("an answer to leave", |v| v["type"] == "left" || v["type"] == "error").await;
+        match (pairing.0, answer["type"].as_str()) {
+            (200, Some("error")) => {
+                assert_eq!(answer["code"], "in_match", "{answer}");
+                // Her match's state came before the refusal, or comes now.
+                if !a.frames().any(|f| f["type"] == "state") {
+                    a.until_type("state").await;
+                }
+                b.until_type("state").await;
+                paired += 1;
+            }
+            (400, Some("left")) => {
+                assert!(pairing.1["message"].as_str().unwrap_or("").contains("not waiting"), "{}", pairing.1);
+                left += 1;
+            }
+            other => panic!("pairing {} and leave {answer} both went through or both failed: {other:?}", pairing.1),
+        }
+    }
+    // Both orders happen in practice; what matters is that each round was one or the other.
+    assert_eq!(paired + left, 16);
+}

@@ -3,7 +3,7 @@
 //! limits kept with the player and the address rather than the connection, bounded work, and
 //! clean refusals.
 
-use crate::common::{Client, Server};
+use crate::common::{slow, Client, Server};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -308,6 +308,38 @@ async fn a_session_takes_a_bounded_number_of_players() {
     let mut c = server.client().await;
     c.send(json!({"type": "join", "code": code, "name": "C"})).await;
     assert_eq!(c.until_type("error").await["code"], "session_full");
+}
+
+/// Joins racing for the last places: a place is reserved before the player is stored, so
+/// exactly the cap get in however the joins interleave (a count read before the store write and
+/// bumped after it let a burst of joins past the cap).
+#[tokio::test]
+async fn joins_racing_for_the_last_places_never_pass_the_cap() {
+    let server = Server::start_with(&["--max-players-per-session", "5"]);
+    let code = server.session("campsite", slow(), json!({})).await;
+    let mut clients = Vec::new();
+    for _ in 0..60 {
+        clients.push(server.client().await);
+    }
+    // Every join is on the wire before any answer is read.
+    for (i, c) in clients.iter_mut().enumerate() {
+        c.send(json!({"type": "join", "code": code, "name": format!("Racer {i}")})).await;
+    }
+    let mut joined = 0;
+    let mut full = 0;
+    for c in &mut clients {
+        let v = c.until("joined or refused", |v| v["type"] == "joined" || v["type"] == "error").await;
+        match v["type"].as_str() {
+            Some("joined") => joined += 1,
+            _ => {
+                assert_eq!(v["code"], "session_full", "{v}");
+                full += 1;
+            }
+        }
+    }
+    assert_eq!((joined, full), (5, 55));
+    let (_, info) = server.get(&format!("/api/sessions/{code}")).await;
+    assert_eq!(info["players"], 5);
 }
 
 #[tokio::test]

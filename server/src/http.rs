@@ -323,16 +323,19 @@ fn authorise(
     })
 }
 
-async fn monitor(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Response {
-    Json(app.monitor(&s).await).into_response()
+async fn monitor(Facilitator(s): Facilitator) -> Response {
+    match s.monitor_now().await {
+        Some(frame) => Json(frame).into_response(),
+        None => api_error(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Internal, INTERNAL_MESSAGE),
+    }
 }
 
-async fn control(State(app): State<Arc<App>>, Facilitator(s): Facilitator, body: String) -> Response {
+async fn control(Facilitator(s): Facilitator, body: String) -> Response {
     let c: SessionControl = match serde_json::from_str(&body) {
         Ok(c) => c,
         Err(e) => return api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &format!("bad control: {e}")),
     };
-    match app.control(&s, c).await {
+    match s.control(c).await {
         Ok(n) => Json(json!({"ok": true, "affected": n})).into_response(),
         Err(m) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &m),
     }
@@ -363,7 +366,7 @@ async fn debrief(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Re
 /// the session's own scenario first; `teaching` is null for a scenario without notes.
 async fn teaching(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Response {
     let mut ids: Vec<String> = s.settings.scenario.iter().cloned().collect();
-    let rounds = s.tournament.lock().expect("tournament").config.as_ref().map(|c| c.rounds.clone());
+    let rounds = s.facts.borrow().tournament_rounds.clone();
     for id in rounds.into_iter().flatten() {
         if !ids.contains(&id) {
             ids.push(id);
@@ -436,7 +439,7 @@ async fn export(
         "players.csv" => (crate::report::players_csv(&s.code, &reports), "text/csv; charset=utf-8"),
         "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
         "tournament.csv" | "standings.csv" => {
-            let view = app.tournament_view(&s).await;
+            let view = s.tournament_view().await;
             if view["config"].is_null() {
                 return api_error(StatusCode::NOT_FOUND, ErrorCode::NoTournament, "this session has no tournament");
             }
@@ -468,6 +471,6 @@ async fn export(
     ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }
 
-async fn tournament(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Response {
-    Json(app.tournament_view(&s).await).into_response()
+async fn tournament(Facilitator(s): Facilitator) -> Response {
+    Json(s.tournament_view().await).into_response()
 }

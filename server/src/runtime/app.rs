@@ -12,16 +12,17 @@ use crate::runtime::match_actor::{
     now_ms, ActorNotice, Exit, MatchActor, MatchHandle, MatchMsg, MatchSummary, MAILBOX,
 };
 use crate::runtime::session::{
-    new_code, new_id, new_token, DropoutPolicy, Location, Player, Queue, Session, SessionKind, SessionSettings,
+    new_code, new_id, new_token, DropoutPolicy, Location, Player, Session, SessionKind, SessionSettings,
     SmallTalkTreatment,
 };
+use crate::runtime::session_actor::{SessionActor, SessionMsg};
 use crate::store::{MatchRow, PlayerRow, SessionRow, Snapshot, Store};
 use crate::wire::{ServerMsg, SessionRef};
 use dashmap::DashMap;
 use rand::seq::IndexedRandom;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -174,14 +175,21 @@ impl App {
         tokio::spawn(async move {
             while let Some(notice) = notices_rx.recv().await {
                 let Some(app) = weak.upgrade() else { break };
-                match notice {
-                    ActorNotice::SeatNeedsBot { match_id, seat } => {
-                        if let Err(e) = app.hand_seat_to_bot(&match_id, seat).await {
-                            tracing::error!(match_id = %match_id, seat, error = %e, "could not hand a seat to a bot");
+                // Handed on to the session's actor in a task of its own: one busy session's
+                // mailbox must not hold up notices for every other.
+                tokio::spawn(async move {
+                    match notice {
+                        ActorNotice::SeatNeedsBot { match_id, seat } => {
+                            let code = app.matches.get(&match_id).map(|m| m.session.clone());
+                            let Some(s) = code.and_then(|c| app.sessions.get(&c).map(|s| s.clone())) else {
+                                tracing::error!(match_id = %match_id, "a seat needs a bot but its session is gone");
+                                return;
+                            };
+                            let _ = s.mailbox.send(SessionMsg::SeatNeedsBot { match_id, seat }).await;
                         }
+                        ActorNotice::Finished { match_id } => app.match_finished(&match_id).await,
                     }
-                    ActorNotice::Finished { match_id } => app.match_finished(&match_id).await,
-                }
+                });
             }
         });
         if practice_code.is_none() {
@@ -223,10 +231,17 @@ impl App {
     }
 
     pub(crate) fn add_player(&self, p: PlayerRow) -> Arc<Player> {
+        self.add_counted_player(p, false)
+    }
+
+    /// Puts a player in memory; `counted`: their place under the session's cap is reserved already.
+    fn add_counted_player(&self, p: PlayerRow, counted: bool) -> Arc<Player> {
         let chat = (f64::from(self.limits.chat_burst.max(1)), self.limits.chat_per_minute.max(1) as f64 / 60.0);
         let player = Arc::new(Player::new(p.id.clone(), p.token.clone(), p.session, p.name, p.bot, chat));
         if let Some(s) = self.sessions.get(&player.session) {
-            s.player_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if !counted {
+                s.player_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
             s.player_ids.lock().expect("player ids").push(p.id.clone());
             s.touch();
         }
@@ -386,7 +401,7 @@ impl App {
     }
 
     async fn insert_session(
-        &self,
+        self: &Arc<Self>,
         code: String,
         kind: SessionKind,
         settings: SessionSettings,
@@ -404,13 +419,15 @@ impl App {
             crate::store::StoreError::Conflict(_) => CreateError::Conflict,
             e => CreateError::Store(e.to_string()),
         })?;
-        let s = Arc::new(Session::new(code.clone(), kind, settings, token, created_at));
+        let (s, rx) = Session::new(code.clone(), kind, settings, token, created_at);
+        let s = Arc::new(s);
+        SessionActor::new(self.clone(), &s, 0).spawn(&s, rx);
         self.sessions.insert(code, s.clone());
         Ok(s)
     }
 
     /// Creates a workshop session; returns it (with its facilitator token).
-    pub async fn create_session(&self, settings: SessionSettings) -> Result<Arc<Session>, CreateError> {
+    pub async fn create_session(self: &Arc<Self>, settings: SessionSettings) -> Result<Arc<Session>, CreateError> {
         let scenario =
             settings.scenario.clone().ok_or_else(|| CreateError::Bad("a session needs a scenario".into()))?;
         if !self.scenarios.contains_key(&scenario) {
@@ -449,13 +466,17 @@ impl App {
         let name = check_name(name).map_err(|e| ProtocolError::new(ErrorCode::BadName, e.to_string()))?;
         // The practice pool is one session for the server's whole life: its joins are budgeted
         // per address instead (see the connection's `practice`).
-        if session.kind == SessionKind::Workshop
-            && session.player_count.load(std::sync::atomic::Ordering::Relaxed) >= self.limits.max_players_per_session
+        // A class's place is reserved before the store is asked, so joins racing for the last
+        // place cannot both take it.
+        let capped = session.kind == SessionKind::Workshop;
+        let max = self.limits.max_players_per_session;
+        if capped
+            && session
+                .player_count
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| (n < max).then_some(n + 1))
+                .is_err()
         {
-            return Err(ProtocolError::new(
-                ErrorCode::SessionFull,
-                format!("this session is full ({} players)", self.limits.max_players_per_session),
-            ));
+            return Err(ProtocolError::new(ErrorCode::SessionFull, format!("this session is full ({max} players)")));
         }
         let row = PlayerRow {
             id: new_id("p"),
@@ -467,9 +488,12 @@ impl App {
         };
         if let Err(e) = self.store.insert_player(row.clone()).await {
             tracing::error!(session = %session.code, error = %e, "could not store a new player");
+            if capped {
+                session.player_count.fetch_sub(1, Ordering::Relaxed);
+            }
             return Err(ProtocolError::internal());
         }
-        Ok(self.add_player(row))
+        Ok(self.add_counted_player(row, capped))
     }
 
     /// The `joined` frame for a player.
@@ -488,55 +512,6 @@ impl App {
         }
     }
 
-    /// Puts a player in the waiting line of their session (if not playing) and pairs whoever can be.
-    pub fn enqueue(self: &Arc<Self>, player: &Arc<Player>) {
-        let Some(session) = self.sessions.get(&player.session).map(|s| s.clone()) else {
-            return;
-        };
-        {
-            let mut loc = player.location.lock().expect("location");
-            if matches!(*loc, Location::InMatch { .. } | Location::Seating) {
-                return;
-            }
-            *loc = Location::Waiting;
-        }
-        let mut groups = Vec::new();
-        let line;
-        {
-            let mut q = session.queue.lock().expect("queue");
-            line = match q.position(&player.id) {
-                Some((s, _, _)) => s,
-                None => {
-                    let s = self.choose_line(&session, &q, player);
-                    q.waiting.entry(s.clone()).or_default().push_back(player.id.clone());
-                    s
-                }
-            };
-            let auto = session.auto_pairing.load(std::sync::atomic::Ordering::Relaxed);
-            if let (Some(scn), true) = (self.scenarios.get(&line), auto) {
-                let n = scn.roles.len();
-                while q.waiting.get(&line).is_some_and(|w| w.len() >= n) {
-                    let w = q.waiting.get_mut(&line).expect("line");
-                    let group: Vec<String> = w.drain(..n).collect();
-                    self.mark_seating(&group);
-                    let k = q.matches_started;
-                    q.matches_started += 1;
-                    groups.push((group, k));
-                }
-            }
-        }
-        self.notify_waiting(&session, &line);
-        if session.kind == SessionKind::Practice && groups.is_empty() && self.bots.practice_after > 0 {
-            self.offer_bot_later(&session, player, &line);
-        }
-        for (group, k) in groups {
-            let app = self.clone();
-            let session = session.clone();
-            let line = line.clone();
-            tokio::spawn(async move { app.start_match(session, &line, group, k).await });
-        }
-    }
-
     /// Marks players taken out of a waiting line as being seated (call it with the queue locked,
     /// in the same step as the removal).
     pub(crate) fn mark_seating(&self, ids: &[String]) {
@@ -550,52 +525,6 @@ impl App {
         }
     }
 
-    /// A waiting player stops waiting (the "Leave the queue" button); they stay known by their
-    /// token and can join again.
-    pub fn leave_waiting(&self, player: &Player) -> Result<(), ProtocolError> {
-        if player.seat().is_some() {
-            return Err(ProtocolError::new(ErrorCode::InMatch, "you are in a match: walk away to leave it"));
-        }
-        let Some(s) = self.sessions.get(&player.session).map(|s| s.clone()) else {
-            return Err(ProtocolError::internal());
-        };
-        let line = {
-            let mut q = s.queue.lock().expect("queue");
-            let line = q.position(&player.id).map(|x| x.0);
-            q.remove(&player.id);
-            line
-        };
-        *player.location.lock().expect("location") = Location::Lobby;
-        s.touch();
-        if let Some(line) = line {
-            self.notify_waiting(&s, &line);
-        }
-        Ok(())
-    }
-
-    fn choose_line(&self, session: &Session, q: &Queue, player: &Player) -> String {
-        if let Some(s) = &session.settings.scenario {
-            return s.clone();
-        }
-        if let Some(s) = player.wanted_scenario.lock().expect("wanted").clone() {
-            return s;
-        }
-        // Random choice in the practice pool: join someone already waiting for a two-role
-        // scenario, else pick a two-role scenario at random.
-        let two: Vec<&String> = self.scenarios.iter().filter(|(_, s)| s.is_bilateral()).map(|(k, _)| k).collect();
-        if let Some(busy) = two
-            .iter()
-            .filter(|k| q.waiting.get(**k).is_some_and(|w| !w.is_empty()))
-            .max_by_key(|k| q.waiting[**k].len())
-        {
-            return (*busy).clone();
-        }
-        two.choose(&mut rand::rng())
-            .map(|s| (*s).clone())
-            .or_else(|| self.scenarios.keys().next().cloned())
-            .unwrap_or_default()
-    }
-
     /// Marks a change a facilitator's monitor of the session shows.
     pub fn touch(&self, code: &str) {
         if let Some(s) = self.sessions.get(code) {
@@ -603,73 +532,18 @@ impl App {
         }
     }
 
-    /// Tells everyone in a waiting line where they stand.
-    pub fn notify_waiting(&self, session: &Session, line: &str) {
-        session.touch();
-        let ids: Vec<String> = session
-            .queue
-            .lock()
-            .expect("queue")
-            .waiting
-            .get(line)
-            .map(|w| w.iter().cloned().collect())
-            .unwrap_or_default();
-        let need = self.scenarios.get(line).map(|s| s.roles.len()).unwrap_or(2);
-        for (i, id) in ids.iter().enumerate() {
-            if let Some(p) = self.players_by_id.get(id) {
-                let message = if i + 1 < need {
-                    "Waiting for a partner: you are next.".to_string()
-                } else {
-                    format!("Waiting to be paired: {i} ahead of you.")
-                };
-                p.send(&ServerMsg::Waiting {
-                    ahead: i,
-                    waiting: ids.len(),
-                    scenario: line.to_string(),
-                    message,
-                    bot_offer: false,
-                });
-            }
-        }
-    }
-
-    /// Creates, stores and starts a match for a group of waiting players (`k` = match number in
-    /// the session: rotates roles and drives the A/B small-talk split).
-    pub(crate) async fn start_match(
-        self: Arc<Self>,
-        session: Arc<Session>,
-        scenario_id: &str,
-        group: Vec<String>,
-        k: u64,
-    ) {
-        let n = group.len();
-        // Role rotation: seat i goes to the player at (i + k) mod n of the line.
-        let seats: Vec<String> = (0..n).map(|i| group[(i + k as usize) % n].clone()).collect();
-        let small_talk = match session.settings.small_talk {
-            SmallTalkTreatment::All => true,
-            SmallTalkTreatment::None => false,
-            SmallTalkTreatment::Split => k.is_multiple_of(2),
-        };
-        self.start_seated_match(session, scenario_id, seats, small_talk).await;
-    }
-
-    /// Creates, stores and starts a match with players in the given seats; returns its id.
-    pub(crate) async fn start_seated_match(
+    /// Creates, stores and starts a match with players in the given seats (taken out of their
+    /// waiting lines and marked `Seating` by the session's actor); returns its id. When it
+    /// cannot be stored, its players are back in the lobby, told so, and the caller puts them
+    /// back in line.
+    pub(crate) async fn create_match(
         self: &Arc<Self>,
-        session: Arc<Session>,
+        session: &Arc<Session>,
         scenario_id: &str,
         seats: Vec<String>,
         small_talk: bool,
     ) -> Option<String> {
         let scenario = self.scenarios.get(scenario_id).cloned()?;
-        {
-            // Whoever is seated waits no more, however they got here (a tournament's plan, a bot).
-            let mut q = session.queue.lock().expect("queue");
-            for pid in &seats {
-                q.remove(pid);
-            }
-            self.mark_seating(&seats);
-        }
         let icebreaker = scenario.icebreakers.choose(&mut rand::rng()).cloned();
         let durations = session.settings.durations.unwrap_or(scenario.phases);
         let cfg = StoredMatchConfig { durations, small_talk, icebreaker };
@@ -690,7 +564,6 @@ impl App {
                 if let Some(p) = self.players_by_id.get(pid).map(|p| p.clone()) {
                     *p.location.lock().expect("location") = Location::Lobby;
                     p.send(&ServerMsg::error(ErrorCode::Internal, "could not start your match; still waiting"));
-                    self.enqueue(&p);
                 }
             }
             return None;

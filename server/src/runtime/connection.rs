@@ -17,7 +17,7 @@ use crate::runtime::match_actor::{now_ms, MatchMsg};
 use crate::runtime::outbox::{CloseReason, Outbox, OutboxReceiver};
 use crate::runtime::rate::RateLimit;
 use crate::runtime::residency::{LookupError, Watching};
-use crate::runtime::session::{Location, Player, Session, SessionKind};
+use crate::runtime::session::{Player, Session, SessionKind};
 use crate::wire::ServerMsg;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::SplitSink;
@@ -280,7 +280,12 @@ impl Conn {
                 match self.player.clone() {
                     None => self.error(ErrorCode::NotJoined, "join the practice pool first"),
                     Some(p) => {
-                        if let Err(e) = self.app.play_bot(&p, strategy).await {
+                        let session = self.app.sessions.get(&p.session).map(|s| s.clone());
+                        let result = match session {
+                            Some(s) => s.play_bot(p, strategy).await,
+                            None => Err(crate::protocol::ProtocolError::internal()),
+                        };
+                        if let Err(e) = result {
                             self.error(e.code, &e.message);
                         }
                     }
@@ -288,10 +293,17 @@ impl Conn {
             }
             ClientMsg::Leave => match self.player.clone() {
                 None => self.error(ErrorCode::NotJoined, "join a session first"),
-                Some(p) => match self.app.leave_waiting(&p) {
-                    Ok(()) => self.outbox.send_msg(&ServerMsg::Left { session: p.session.clone() }),
-                    Err(e) => self.error(e.code, &e.message),
-                },
+                Some(p) => {
+                    let session = self.app.sessions.get(&p.session).map(|s| s.clone());
+                    let result = match session {
+                        Some(s) => s.leave(p.clone()).await,
+                        None => Err(crate::protocol::ProtocolError::internal()),
+                    };
+                    match result {
+                        Ok(()) => self.outbox.send_msg(&ServerMsg::Left { session: p.session.clone() }),
+                        Err(e) => self.error(e.code, &e.message),
+                    }
+                }
             },
             other => self.act(other).await,
         }
@@ -311,7 +323,6 @@ impl Conn {
                 if let Some(old) = self.watch.take() {
                     old.abort();
                 }
-                let app = self.app.clone();
                 let out = self.outbox.clone();
                 let watching = Watching::new(session.clone());
                 drop(resident);
@@ -320,7 +331,8 @@ impl Conn {
                     let mut changes = session.changes.subscribe();
                     loop {
                         let version = *changes.borrow_and_update();
-                        out.send_json(&app.shared_monitor(&session, version).await);
+                        let Some(frame) = session.monitor(version).await else { break };
+                        out.send_json(&frame);
                         // At most one frame a second: a busy class changes many times a second.
                         tokio::time::sleep(MONITOR_SPACING).await;
                         tokio::select! {
@@ -412,7 +424,11 @@ impl Conn {
                 }
                 None => self.error(ErrorCode::MatchUnavailable, "your match is not running"),
             },
-            None => self.app.enqueue(&p),
+            None => {
+                if let Some(s) = self.app.sessions.get(&p.session).map(|s| s.clone()) {
+                    s.enqueue(p).await;
+                }
+            }
         }
         true
     }
@@ -507,12 +523,7 @@ impl Conn {
             None => {
                 // A waiting player who leaves gives up their place; they re-queue on resume.
                 if let Some(s) = self.app.sessions.get(&p.session).map(|s| s.clone()) {
-                    let line = s.queue.lock().expect("queue").position(&p.id).map(|x| x.0);
-                    if let Some(line) = line {
-                        s.queue.lock().expect("queue").remove(&p.id);
-                        *p.location.lock().expect("location") = Location::Lobby;
-                        self.app.notify_waiting(&s, &line);
-                    }
+                    s.dropped(p.clone()).await;
                 }
             }
         }

@@ -6,12 +6,11 @@ use crate::core::game::Control;
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, ControlFailure, MatchHandle, MatchMsg, MatchSummary};
 use crate::runtime::outbox::CloseReason;
-use crate::runtime::session::{Location, Session};
+use crate::runtime::session::{Location, Player, Session};
+use crate::runtime::session_actor::{seats_for, SessionActor};
 use crate::wire::ServerMsg;
-use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 
@@ -124,27 +123,30 @@ impl App {
         v.sort_by(|a, b| a.id.cmp(&b.id));
         v
     }
+}
 
-    /// Re-applies a stored facilitator action at start-up (pairing mode, removals).
-    pub fn replay_session_event(&self, s: &Session, kind: &str) {
+impl SessionActor {
+    /// Re-applies a stored facilitator action when the session is loaded (pairing mode,
+    /// removals, the tournament's rounds).
+    pub(crate) fn replay(&mut self, s: &Session, kind: &str) {
         match serde_json::from_str::<SessionControl>(kind) {
-            Ok(SessionControl::StartPairing) => s.auto_pairing.store(true, Ordering::Relaxed),
+            Ok(SessionControl::StartPairing) => self.auto_pairing = true,
             Ok(SessionControl::Remove { player_id }) => {
-                s.removed.lock().expect("removed").insert(player_id);
+                self.removed.insert(player_id);
             }
             Ok(SessionControl::TournamentStart { rounds, weights }) => {
-                let mut t = s.tournament.lock().expect("tournament");
+                let t = &mut self.tournament;
                 t.config =
                     Some(crate::runtime::tournament::TournamentConfig { rounds, weights: weights.unwrap_or_default() });
                 let mut roster: Vec<String> = s.player_ids.lock().expect("player ids").clone();
                 roster.sort();
                 t.roster = roster;
-                s.auto_pairing.store(false, Ordering::Relaxed);
+                self.auto_pairing = false;
             }
             _ => {
                 if let Ok(v) = serde_json::from_str::<serde_json::Value>(kind) {
                     if v["action"] == "tournament_round_started" {
-                        let mut t = s.tournament.lock().expect("tournament");
+                        let t = &mut self.tournament;
                         if let Ok(plan) = serde_json::from_value(v["plan"].clone()) {
                             if let Ok(roster) = serde_json::from_value(v["roster"].clone()) {
                                 t.roster = roster;
@@ -158,8 +160,10 @@ impl App {
         }
     }
 
-    /// Carries out a control; returns how many players or matches it touched.
-    pub async fn control(self: &Arc<Self>, s: &Arc<Session>, c: SessionControl) -> Result<usize, String> {
+    /// A facilitator control: checked, stored in the session's log, then carried out; returns
+    /// how many players or matches it touched.
+    pub(crate) async fn on_control(&mut self, s: &Arc<Session>, c: SessionControl) -> Result<usize, String> {
+        let app = self.app.clone();
         match &c {
             SessionControl::Extend { seconds, .. } if !(1..=3600).contains(seconds) => {
                 return Err("extend by 1 to 3600 seconds".into())
@@ -167,9 +171,9 @@ impl App {
             SessionControl::Broadcast { text } if text.trim().is_empty() || text.chars().count() > 500 => {
                 return Err("a broadcast is 1 to 500 characters".into())
             }
-            SessionControl::Pair { players } => self.check_hand_pairing(s, players)?,
+            SessionControl::Pair { players } => self.check_hand_pairing(players)?,
             SessionControl::Remove { player_id }
-                if self.players_by_id.get(player_id).is_none_or(|p| p.session != s.code) =>
+                if app.players_by_id.get(player_id).is_none_or(|p| p.session != s.code) =>
             {
                 return Err(format!("no player {player_id:?} in this session"));
             }
@@ -177,14 +181,14 @@ impl App {
             _ => {}
         }
         let kind = serde_json::to_string(&c).expect("control serialises");
-        if let Err(e) = self.store.append_session_event(&s.code, now_ms(), kind).await {
+        if let Err(e) = app.store.append_session_event(&s.code, now_ms(), kind).await {
             tracing::error!(session = %s.code, error = %e, "could not store a facilitator control");
             return Err("the server could not record this; nothing changed. Try again.".into());
         }
         tracing::info!(session = %s.code, control = ?c, "facilitator control");
         let touched = match c {
             SessionControl::StartPairing => {
-                s.auto_pairing.store(true, Ordering::Relaxed);
+                self.auto_pairing = true;
                 self.pair_waiting(s, false).await
             }
             SessionControl::PairNow => self.pair_waiting(s, true).await,
@@ -192,17 +196,17 @@ impl App {
                 self.pair_by_hand(s, players).await;
                 1
             }
-            SessionControl::Pause { match_id } => self.control_matches(s, match_id, Control::Pause).await?,
-            SessionControl::Resume { match_id } => self.control_matches(s, match_id, Control::Resume).await?,
+            SessionControl::Pause { match_id } => control_matches(&app, s, match_id, Control::Pause).await?,
+            SessionControl::Resume { match_id } => control_matches(&app, s, match_id, Control::Resume).await?,
             SessionControl::Extend { seconds, match_id } => {
-                self.control_matches(s, match_id, Control::Extend(seconds)).await?
+                control_matches(&app, s, match_id, Control::Extend(seconds)).await?
             }
-            SessionControl::EndPhase { match_id } => self.control_matches(s, match_id, Control::EndPhase).await?,
+            SessionControl::EndPhase { match_id } => control_matches(&app, s, match_id, Control::EndPhase).await?,
             SessionControl::Broadcast { text } => {
                 let frame = axum::extract::ws::Utf8Bytes::from(ServerMsg::notice(text).encode());
                 let ids = s.player_ids.lock().expect("player ids").clone();
                 let mut n = 0;
-                for p in ids.iter().filter_map(|id| self.players_by_id.get(id)) {
+                for p in ids.iter().filter_map(|id| app.players_by_id.get(id)) {
                     p.send_encoded(&frame);
                     n += 1;
                 }
@@ -223,27 +227,27 @@ impl App {
                 1
             }
             SessionControl::HandSeat { player_id, to } => {
-                let (match_id, seat) = self
+                let (match_id, seat) = app
                     .players_by_id
                     .get(&player_id)
                     .and_then(|p| p.seat())
                     .ok_or("that player no longer holds a seat")?;
                 let taker = if to == "bot" {
-                    self.new_bot(s).await.map_err(|e| e.message)?
+                    app.new_bot(s).await.map_err(|e| e.message)?
                 } else {
-                    self.players_by_id.get(&to).map(|p| p.clone()).ok_or("no such player")?
+                    app.players_by_id.get(&to).map(|p| p.clone()).ok_or("no such player")?
                 };
                 self.hand_seat(s, &match_id, seat, &taker).await?;
                 if taker.bot {
-                    self.run_bot_client(&taker, None);
+                    app.run_bot_client(&taker, None);
                 }
-                if let Some(p) = self.players_by_id.get(&player_id).map(|p| p.clone()) {
+                if let Some(p) = app.players_by_id.get(&player_id).map(|p| p.clone()) {
                     p.send(&ServerMsg::notice(format!(
                         "Your seat was handed to {} so the match could go on.",
                         taker.name
                     )));
                     if p.conn.lock().expect("conn").is_some() {
-                        self.enqueue(&p);
+                        self.on_enqueue(s, &p);
                     }
                 }
                 1
@@ -255,22 +259,23 @@ impl App {
 
     /// A seat can be handed on when its player is offline and the taker is waiting (or a bot).
     fn check_hand_seat(&self, s: &Session, player_id: &str, to: &str) -> Result<(), String> {
-        let p = self
+        let app = &self.app;
+        let p = app
             .players_by_id
             .get(player_id)
             .filter(|p| p.session == s.code)
             .map(|p| p.clone())
             .ok_or_else(|| format!("no player {player_id:?} in this session"))?;
         let (match_id, _) = p.seat().ok_or_else(|| format!("{} is not in a match", p.name))?;
-        if !self.matches.contains_key(&match_id) {
+        if !app.matches.contains_key(&match_id) {
             return Err("that match is not running".into());
         }
         if p.conn.lock().expect("conn").is_some() {
             return Err(format!("{} is online: a seat is handed on only when its player has gone", p.name));
         }
         if to != "bot" {
-            let waiting = s.queue.lock().expect("queue").position(to).is_some();
-            let taker = self.players_by_id.get(to).filter(|t| t.session == s.code).map(|t| t.name.clone());
+            let waiting = self.lines.position(to).is_some();
+            let taker = app.players_by_id.get(to).filter(|t| t.session == s.code).map(|t| t.name.clone());
             match taker {
                 None => return Err(format!("no player {to:?} in this session")),
                 Some(name) if !waiting => {
@@ -282,74 +287,52 @@ impl App {
         Ok(())
     }
 
-    async fn control_matches(&self, s: &Session, match_id: Option<String>, c: Control) -> Result<usize, String> {
-        let mut n = 0;
-        for m in self.session_matches(&s.code) {
-            // A finished match refuses every control: asking would only wake it if dormant.
-            if match_id.as_ref().is_some_and(|id| *id != m.id) || m.summary().phase == crate::core::game::Phase::Results
-            {
-                continue;
-            }
-            let (reply, rx) = oneshot::channel();
-            if m.tx.send(MatchMsg::Control { control: c.clone(), reply }).await.is_ok() {
-                match rx.await {
-                    Ok(Ok(())) => n += 1,
-                    Ok(Err(ControlFailure::NotStored)) => {
-                        return Err("the server could not record this for every match; try again".into())
-                    }
-                    _ => {}
-                }
-            }
-        }
-        Ok(n)
-    }
-
     /// Pairs everyone waiting (shuffled first when `random`); returns once the matches exist,
     /// with the number started.
-    async fn pair_waiting(self: &Arc<Self>, s: &Arc<Session>, random: bool) -> usize {
+    async fn pair_waiting(&mut self, s: &Arc<Session>, random: bool) -> usize {
+        let lines: Vec<String> = self.lines.waiting.keys().cloned().collect();
         let mut groups = Vec::new();
-        {
-            let mut q = s.queue.lock().expect("queue");
-            let lines: Vec<String> = q.waiting.keys().cloned().collect();
-            for line in lines {
-                let Some(n) = self.scenarios.get(&line).map(|x| x.roles.len()) else { continue };
-                let mut w: Vec<String> = q.waiting.remove(&line).unwrap_or_default().into();
-                if random {
-                    w.shuffle(&mut rand::rng());
-                }
-                let full = w.len() / n * n;
-                let rest: Vec<String> = w.split_off(full);
-                for g in w.chunks(n) {
-                    self.mark_seating(g);
-                    let k = q.matches_started;
-                    q.matches_started += 1;
-                    groups.push((line.clone(), g.to_vec(), k));
-                }
-                q.waiting.insert(line, rest.into());
+        for line in lines {
+            groups.extend(self.take_groups(&line, random).into_iter().map(|(g, k)| (line.clone(), g, k)));
+        }
+        let mut started = 0;
+        for (line, group, k) in groups {
+            if self.start_group(s, &line, &group, k).await {
+                started += 1;
             }
         }
-        let started = groups.len();
-        for (line, group, k) in groups {
-            self.clone().start_match(s.clone(), &line, group, k).await;
-        }
-        let lines: Vec<String> = s.queue.lock().expect("queue").waiting.keys().cloned().collect();
+        let lines: Vec<String> = self.lines.waiting.keys().cloned().collect();
         for l in lines {
             self.notify_waiting(s, &l);
         }
         started
     }
 
-    fn check_hand_pairing(&self, s: &Session, players: &[String]) -> Result<(), String> {
-        let q = s.queue.lock().expect("queue");
+    /// Creates the match of a group taken from a line and waits for it; on failure its players
+    /// are back in line.
+    async fn start_group(&mut self, s: &Arc<Session>, line: &str, group: &[String], k: u64) -> bool {
+        let (seats, small_talk) = seats_for(s, group, k);
+        if self.app.create_match(s, line, seats, small_talk).await.is_some() {
+            return true;
+        }
+        let players: Vec<Arc<Player>> =
+            group.iter().filter_map(|id| self.app.players_by_id.get(id).map(|p| p.clone())).collect();
+        for p in players {
+            self.on_enqueue(s, &p);
+        }
+        false
+    }
+
+    fn check_hand_pairing(&self, players: &[String]) -> Result<(), String> {
         let mut line = None;
         for p in players {
-            let Some((l, _, _)) = q.position(p) else { return Err(format!("player {p:?} is not waiting")) };
+            let Some((l, _, _)) = self.lines.position(p) else { return Err(format!("player {p:?} is not waiting")) };
             if line.get_or_insert(l.clone()) != &l {
                 return Err("those players wait for different scenarios".into());
             }
         }
         let line = line.ok_or("name the players to pair")?;
-        let n = self.scenarios.get(&line).map(|x| x.roles.len()).unwrap_or(2);
+        let n = self.app.scenarios.get(&line).map(|x| x.roles.len()).unwrap_or(2);
         let mut uniq = players.to_vec();
         uniq.sort();
         uniq.dedup();
@@ -359,36 +342,29 @@ impl App {
         Ok(())
     }
 
-    async fn pair_by_hand(self: &Arc<Self>, s: &Arc<Session>, players: Vec<String>) {
-        let (line, k) = {
-            let mut q = s.queue.lock().expect("queue");
-            let line = q.position(&players[0]).map(|x| x.0).unwrap_or_default();
-            for p in &players {
-                q.remove(p);
-            }
-            self.mark_seating(&players);
-            let k = q.matches_started;
-            q.matches_started += 1;
-            (line, k)
-        };
-        // start_match seats player (i + k) mod n of the group in seat i: pre-rotate so that
-        // seat i gets players[i] as the facilitator chose.
+    async fn pair_by_hand(&mut self, s: &Arc<Session>, players: Vec<String>) {
+        let line = self.lines.position(&players[0]).map(|x| x.0).unwrap_or_default();
+        self.seat_group(&players);
+        let k = self.lines.matches_started;
+        self.lines.matches_started += 1;
+        // seats_for seats player (i + k) mod n of the group in seat i: pre-rotate so that seat i
+        // gets players[i] as the facilitator chose.
         let n = players.len();
         let group: Vec<String> = (0..n).map(|j| players[(j + n - (k as usize % n)) % n].clone()).collect();
         self.notify_waiting(s, &line);
-        self.clone().start_match(s.clone(), &line, group, k).await;
+        self.start_group(s, &line, &group, k).await;
     }
 
-    async fn remove_player(&self, s: &Session, player_id: &str) {
-        s.removed.lock().expect("removed").insert(player_id.to_string());
-        let Some(p) = self.players_by_id.get(player_id).map(|p| p.clone()) else { return };
-        let line = s.queue.lock().expect("queue").position(player_id).map(|x| x.0);
-        if let Some(line) = line {
-            s.queue.lock().expect("queue").remove(player_id);
+    async fn remove_player(&mut self, s: &Session, player_id: &str) {
+        self.removed.insert(player_id.to_string());
+        self.publish(s);
+        let Some(p) = self.app.players_by_id.get(player_id).map(|p| p.clone()) else { return };
+        if let Some((line, _, _)) = self.lines.position(player_id) {
+            self.lines.remove(player_id);
             self.notify_waiting(s, &line);
         }
         if let Some((mid, _)) = p.seat() {
-            if let Some(m) = self.matches.get(&mid).map(|m| m.clone()) {
+            if let Some(m) = self.app.matches.get(&mid).map(|m| m.clone()) {
                 let (reply, _rx) = oneshot::channel();
                 let reason = format!("{} was removed by the facilitator.", p.name);
                 let _ = m.tx.send(MatchMsg::Control { control: Control::Abandon(reason), reply }).await;
@@ -400,23 +376,21 @@ impl App {
         *p.location.lock().expect("location") = Location::Lobby;
     }
 
-    /// The live monitor of a session as of change `version`, built once however many watch it.
-    pub async fn shared_monitor(&self, s: &Session, version: u64) -> Value {
-        let mut cache = s.monitor_cache.lock().await;
-        if let Some((built, v)) = cache.as_ref() {
+    /// The live monitor of the session as of change `version`, built once however many watch it.
+    pub(crate) async fn monitor_frame(&mut self, s: &Session, version: u64) -> Value {
+        if let Some((built, v)) = self.monitor.as_ref() {
             if *built == version {
                 return v.clone();
             }
         }
-        let v = self.monitor(s).await;
-        *cache = Some((version, v.clone()));
+        let v = self.build_monitor(s).await;
+        self.monitor = Some((version, v.clone()));
         v
     }
 
-    /// The live monitor of a session.
-    pub async fn monitor(&self, s: &Session) -> Value {
-        let summaries: Vec<MatchSummary> = self.session_matches(&s.code).iter().map(|m| m.summary()).collect();
-        let removed = s.removed.lock().expect("removed").clone();
+    async fn build_monitor(&mut self, s: &Session) -> Value {
+        let app = self.app.clone();
+        let summaries: Vec<MatchSummary> = app.session_matches(&s.code).iter().map(|m| m.summary()).collect();
         let finished: std::collections::HashSet<String> =
             summaries.iter().filter(|m| m.phase == crate::core::game::Phase::Results).map(|m| m.id.clone()).collect();
         // Outcomes as on the player's wire: a deal's package as {issue: option}.
@@ -425,27 +399,23 @@ impl App {
             .map(|m| {
                 let mut v = serde_json::to_value(m).unwrap_or(Value::Null);
                 if let (Some(crate::core::game::Outcome::Deal { package }), Some(h)) =
-                    (&m.outcome, self.matches.get(&m.id))
+                    (&m.outcome, app.matches.get(&m.id))
                 {
                     v["outcome"]["package"] = crate::runtime::view::package_json(&h.scenario, package);
                 }
                 v
             })
             .collect();
-        let (waiting_ids, per_line): (Vec<String>, Value) = {
-            let q = s.queue.lock().expect("queue");
-            (
-                q.waiting.values().flatten().cloned().collect(),
-                q.waiting.iter().map(|(k, v)| (k.clone(), json!(v.len()))).collect::<serde_json::Map<_, _>>().into(),
-            )
-        };
+        let waiting_ids: std::collections::HashSet<&String> = self.lines.waiting.values().flatten().collect();
+        let per_line: serde_json::Map<String, Value> =
+            self.lines.waiting.iter().map(|(k, v)| (k.clone(), json!(v.len()))).collect();
         let ids = s.player_ids.lock().expect("player ids").clone();
-        let mut players: Vec<(i64, Value)> = ids
+        let mut players: Vec<Value> = ids
             .iter()
-            .filter_map(|id| self.players_by_id.get(id))
+            .filter_map(|id| app.players_by_id.get(id))
             .map(|p| {
                 let loc = p.location.lock().expect("location").clone();
-                let (status, match_id) = if removed.contains(&p.id) {
+                let (status, match_id) = if self.removed.contains(&p.id) {
                     ("removed", None)
                 } else {
                     match loc {
@@ -458,47 +428,66 @@ impl App {
                     }
                 };
                 let online = p.conn.lock().expect("conn").is_some();
-                (0, json!({"id": p.id, "name": p.name, "status": status, "online": online, "match_id": match_id, "bot": p.bot}))
+                json!({"id": p.id, "name": p.name, "status": status, "online": online, "match_id": match_id, "bot": p.bot})
             })
             .collect();
-        players.sort_by(|a, b| a.1["name"].as_str().cmp(&b.1["name"].as_str()).then(a.0.cmp(&b.0)));
+        players.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        let waiting = waiting_ids.len();
         json!({
             "type": "monitor",
             "server_time": now_ms(),
             "session": {
                 "code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": s.settings.scenario,
-                "pairing": s.settings.pairing, "auto_pairing": s.auto_pairing.load(Ordering::Relaxed),
+                "pairing": s.settings.pairing, "auto_pairing": self.auto_pairing,
                 "small_talk": s.settings.small_talk, "reveal": s.settings.reveal, "dropout": s.settings.dropout,
             },
-            "players": players.into_iter().map(|p| p.1).collect::<Vec<_>>(),
-            "waiting": waiting_ids.len(),
+            "players": players,
+            "waiting": waiting,
             "waiting_by_scenario": per_line,
             "matches": matches,
             "tournament": self.monitor_tournament(s, &finished).await,
         })
     }
-}
 
-impl App {
     /// The tournament part of the monitor. Standings change only when a tournament match reaches
     /// its results (or a round starts), so the view is rebuilt from the log only then.
-    async fn monitor_tournament(&self, s: &Session, finished: &std::collections::HashSet<String>) -> Value {
-        let key = {
-            let t = s.tournament.lock().expect("tournament");
-            if t.config.is_none() {
-                return Value::Null;
-            }
-            (t.plans.len(), t.matches.iter().flatten().filter(|m| finished.contains(*m)).count())
-        };
-        if let Some((k, v)) = s.tournament_view.lock().expect("view").as_ref() {
+    async fn monitor_tournament(&mut self, s: &Session, finished: &std::collections::HashSet<String>) -> Value {
+        let t = &self.tournament;
+        if t.config.is_none() {
+            return Value::Null;
+        }
+        let key = (t.plans.len(), t.matches.iter().flatten().filter(|m| finished.contains(*m)).count());
+        if let Some((k, v)) = self.tournament_view.as_ref() {
             if *k == key {
                 return v.clone();
             }
         }
         let v = self.tournament_view_of(s, Some(finished)).await;
-        *s.tournament_view.lock().expect("view") = Some((key, v.clone()));
+        self.tournament_view = Some((key, v.clone()));
         v
     }
+}
+
+/// Sends a clock control to the session's running matches (or one of them).
+async fn control_matches(app: &App, s: &Session, match_id: Option<String>, c: Control) -> Result<usize, String> {
+    let mut n = 0;
+    for m in app.session_matches(&s.code) {
+        // A finished match refuses every control: asking would only wake it if dormant.
+        if match_id.as_ref().is_some_and(|id| *id != m.id) || m.summary().phase == crate::core::game::Phase::Results {
+            continue;
+        }
+        let (reply, rx) = oneshot::channel();
+        if m.tx.send(MatchMsg::Control { control: c.clone(), reply }).await.is_ok() {
+            match rx.await {
+                Ok(Ok(())) => n += 1,
+                Ok(Err(ControlFailure::NotStored)) => {
+                    return Err("the server could not record this for every match; try again".into())
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(n)
 }
 
 /// Compares secrets without an early exit on the first difference.

@@ -1,5 +1,6 @@
-//! The runtime around the pure core: sessions and pairing ([`app`], [`session`]), one actor
-//! task per match ([`match_actor`]), the per-seat views ([`view`]), connections
+//! The runtime around the pure core: registries and match creation ([`app`]), one actor task
+//! per session ([`session_actor`]: waiting lines, pairing, removals, tournament, facilitator
+//! controls, the monitor) and one per match ([`match_actor`]), the per-seat views ([`view`]), connections
 //! ([`connection`], [`outbox`]) and `serve`.
 
 pub mod app;
@@ -12,6 +13,7 @@ pub mod outbox;
 pub mod rate;
 pub mod residency;
 pub mod session;
+pub mod session_actor;
 pub mod tournament;
 pub mod view;
 

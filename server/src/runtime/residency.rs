@@ -14,6 +14,7 @@
 use crate::limits::Budget;
 use crate::runtime::app::App;
 use crate::runtime::session::{Location, Player, Session, SessionKind};
+use crate::runtime::session_actor::SessionActor;
 use crate::store::{ResidentPlayer, ResidentSession, StoreError};
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
@@ -149,18 +150,20 @@ impl App {
             }
         };
         let kind = if row.kind == "practice" { SessionKind::Practice } else { SessionKind::Workshop };
-        let session = Arc::new(Session::new(row.code.clone(), kind, settings, row.facilitator_token, row.created_at));
-        session.queue.lock().expect("queue").matches_started = matches_started;
+        let (session, rx) = Session::new(row.code.clone(), kind, settings, row.facilitator_token, row.created_at);
+        let session = Arc::new(session);
+        let mut actor = SessionActor::new(self.clone(), &session, matches_started);
         self.sessions.insert(row.code, session.clone());
         for p in players {
             self.add_player(p);
         }
         for (_, kind) in &session_events {
-            self.replay_session_event(&session, kind);
+            actor.replay(&session, kind);
         }
         for (row, events) in matches {
             self.restore_match(row, &events, now, None);
         }
+        actor.spawn(&session, rx);
         Some(session)
     }
 
@@ -244,7 +247,8 @@ impl App {
             for id in s.player_ids.lock().expect("player ids").iter() {
                 self.forget_player(id);
             }
-            // Dropping a match's handle closes its mailbox, which ends its task.
+            // Dropping a match's handle closes its mailbox, which ends its task; the session's
+            // actor ends once the last holder of the session lets go.
             for id in s.match_ids.lock().expect("match ids").iter() {
                 self.matches.remove(id);
             }

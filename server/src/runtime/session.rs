@@ -123,7 +123,9 @@ pub fn default_grace() -> u64 {
     120
 }
 
-/// A session in memory.
+/// A session in memory: what never changes about it, its mailbox, and what its actor publishes.
+/// Its waiting lines, pairing, removals and tournament belong to its actor
+/// (`runtime::session_actor`); everyone else sends the actor a message.
 pub struct Session {
     /// Join code.
     pub code: String,
@@ -135,20 +137,12 @@ pub struct Session {
     pub facilitator_token: String,
     /// Creation time.
     pub created_at: i64,
-    /// Waiting players and pairing counters.
-    pub queue: Mutex<Queue>,
-    /// Whether people are paired as soon as enough wait (auto mode, or after "start pairing").
-    pub auto_pairing: std::sync::atomic::AtomicBool,
-    /// Players the facilitator removed.
-    pub removed: Mutex<std::collections::HashSet<String>>,
-    /// The session's tournament, if one runs.
-    pub tournament: Mutex<crate::runtime::tournament::TournamentState>,
-    /// The last tournament view, with the key it was built for (rounds started, matches finished).
-    pub tournament_view: Mutex<Option<((usize, usize), serde_json::Value)>>,
-    /// Players who joined (for the per-session cap).
+    /// The session actor's mailbox.
+    pub mailbox: tokio::sync::mpsc::Sender<crate::runtime::session_actor::SessionMsg>,
+    /// What the actor publishes for readers outside it (removals, the tournament's rounds).
+    pub facts: tokio::sync::watch::Sender<SessionFacts>,
+    /// Players who joined (for the per-session cap; a join reserves its place before storing).
     pub player_count: AtomicUsize,
-    /// The last monitor frame and the change it was built at: every watcher of the session shares it.
-    pub monitor_cache: tokio::sync::Mutex<Option<(u64, serde_json::Value)>>,
     /// Counts changes a facilitator's monitor shows (joins, connections, waiting lines, matches'
     /// summaries, controls); consoles wait on it instead of polling.
     pub changes: tokio::sync::watch::Sender<u64>,
@@ -162,35 +156,46 @@ pub struct Session {
     pub idle_since: Mutex<Option<i64>>,
 }
 
+/// What a session's actor publishes after each change, for readers that must not wait for it
+/// (a token check, the teaching notes). Only the actor writes it.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFacts {
+    /// Players the facilitator removed (their token stops working).
+    pub removed: std::collections::HashSet<String>,
+    /// The scenario of each tournament round, once a tournament started.
+    pub tournament_rounds: Option<Vec<String>>,
+}
+
+/// How many messages a session's mailbox holds before senders wait (a flood from one
+/// connection then slows that connection, not the session).
+pub const SESSION_MAILBOX: usize = 256;
+
 impl Session {
-    /// A session in memory.
+    /// A session in memory and the receiving end of its mailbox, for its actor.
     pub fn new(
         code: String,
         kind: SessionKind,
         settings: SessionSettings,
         facilitator_token: String,
         created_at: i64,
-    ) -> Self {
-        let auto = settings.pairing == Pairing::Auto;
-        Session {
+    ) -> (Self, tokio::sync::mpsc::Receiver<crate::runtime::session_actor::SessionMsg>) {
+        let (mailbox, rx) = tokio::sync::mpsc::channel(SESSION_MAILBOX);
+        let session = Session {
             code,
             kind,
             settings,
             facilitator_token,
             created_at,
-            queue: Mutex::new(Queue::default()),
-            auto_pairing: std::sync::atomic::AtomicBool::new(auto),
-            removed: Mutex::new(Default::default()),
-            tournament: Mutex::new(Default::default()),
-            tournament_view: Mutex::new(None),
+            mailbox,
+            facts: tokio::sync::watch::Sender::new(SessionFacts::default()),
             player_count: AtomicUsize::new(0),
-            monitor_cache: tokio::sync::Mutex::new(None),
             changes: tokio::sync::watch::Sender::new(0),
             match_ids: Mutex::new(Vec::new()),
             player_ids: Mutex::new(Vec::new()),
             watchers: AtomicUsize::new(0),
             idle_since: Mutex::new(None),
-        }
+        };
+        (session, rx)
     }
 
     /// Whether players get live coaching nudges.
@@ -205,7 +210,7 @@ impl Session {
 
     /// Whether the player was removed by the facilitator.
     pub fn is_removed(&self, player_id: &str) -> bool {
-        self.removed.lock().expect("removed").contains(player_id)
+        self.facts.borrow().removed.contains(player_id)
     }
 }
 

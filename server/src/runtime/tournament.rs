@@ -8,6 +8,7 @@ use crate::core::tournament::{normalised_value, plan_round, standings, MatchResu
 use crate::report::{match_reports, MatchReport};
 use crate::runtime::app::App;
 use crate::runtime::session::{Location, Session};
+use crate::runtime::session_actor::{SessionActor, SessionMsg};
 use crate::wire::{ServerMsg, StandingView, TournamentStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -37,17 +38,18 @@ pub struct TournamentState {
     pub matches: Vec<Vec<String>>,
 }
 
-impl App {
+impl SessionActor {
     /// Starts a tournament with everyone in the session (not removed), and plays round 1.
-    pub async fn tournament_start(
-        self: &Arc<Self>,
+    pub(crate) async fn tournament_start(
+        &mut self,
         s: &Arc<Session>,
         config: TournamentConfig,
     ) -> Result<usize, String> {
+        let app = self.app.clone();
         if config.rounds.is_empty() || config.rounds.len() > 50 {
             return Err("a tournament has 1 to 50 rounds".into());
         }
-        if let Some(bad) = config.rounds.iter().find(|r| !self.scenarios.contains_key(*r)) {
+        if let Some(bad) = config.rounds.iter().find(|r| !app.scenarios.contains_key(*r)) {
             return Err(format!("there is no scenario {bad:?}"));
         }
         if config.weights.value < 0.0
@@ -56,59 +58,47 @@ impl App {
         {
             return Err("weights must be non-negative and not both zero".into());
         }
-        let removed = s.removed.lock().expect("removed").clone();
-        let mut roster: Vec<(i64, String)> = self
-            .players_by_id
-            .iter()
-            .filter(|p| p.session == s.code && !removed.contains(&p.id))
-            .map(|p| (0, p.id.clone()))
-            .collect();
+        if self.tournament.config.is_some() {
+            return Err("this session already runs a tournament".into());
+        }
+        let mut roster: Vec<String> =
+            s.player_ids.lock().expect("player ids").iter().filter(|p| !self.removed.contains(*p)).cloned().collect();
         roster.sort();
-        let roster: Vec<String> = roster.into_iter().map(|x| x.1).collect();
-        let need = self.scenarios[&config.rounds[0]].roles.len();
+        let need = app.scenarios[&config.rounds[0]].roles.len();
         if roster.len() < need {
             return Err(format!("{} players joined; the first round needs at least {need}", roster.len()));
         }
-        {
-            let mut t = s.tournament.lock().expect("tournament");
-            if t.config.is_some() {
-                return Err("this session already runs a tournament".into());
-            }
-            *t = TournamentState { config: Some(config), roster, plans: vec![], matches: vec![] };
-        }
         // The tournament does the pairing from now on.
-        s.auto_pairing.store(false, std::sync::atomic::Ordering::Relaxed);
-        for id in self.tournament_roster(s) {
-            s.queue.lock().expect("queue").remove(&id);
+        for id in &roster {
+            self.lines.remove(id);
         }
+        self.tournament = TournamentState { config: Some(config), roster, plans: vec![], matches: vec![] };
+        self.auto_pairing = false;
+        self.publish(s);
         self.tournament_next_round(s, false).await
-    }
-
-    fn tournament_roster(&self, s: &Session) -> Vec<String> {
-        s.tournament.lock().expect("tournament").roster.clone()
     }
 
     /// Plans and starts the next round. Unless `force`, every match of the previous round must
     /// have reached its results. Returns the number of matches started.
-    pub async fn tournament_next_round(self: &Arc<Self>, s: &Arc<Session>, force: bool) -> Result<usize, String> {
-        let (config, roster, history, prev) = {
-            let t = s.tournament.lock().expect("tournament");
-            let config = t.config.clone().ok_or("no tournament is running; start one first")?;
-            (config, t.roster.clone(), t.plans.clone(), t.matches.last().cloned().unwrap_or_default())
-        };
+    pub(crate) async fn tournament_next_round(&mut self, s: &Arc<Session>, force: bool) -> Result<usize, String> {
+        let app = self.app.clone();
+        let t = &self.tournament;
+        let config = t.config.clone().ok_or("no tournament is running; start one first")?;
+        let (roster, history, prev) =
+            (t.roster.clone(), t.plans.clone(), t.matches.last().cloned().unwrap_or_default());
         let round = history.len();
         if round >= config.rounds.len() {
             return Err(format!("all {} rounds have been played", config.rounds.len()));
         }
         if !force {
             for id in &prev {
-                if self.matches.get(id).is_some_and(|m| m.summary().phase != crate::core::game::Phase::Results) {
+                if app.matches.get(id).is_some_and(|m| m.summary().phase != crate::core::game::Phase::Results) {
                     return Err("the previous round is still being played (use force to start anyway)".into());
                 }
             }
         }
         // Standings order for the Swiss rounds.
-        let table = self.tournament_standings(s).await.map(|t| t.1).unwrap_or_default();
+        let table = self.tournament_standings_of(s, None).await.map(|t| t.1).unwrap_or_default();
         let mut order: Vec<String> = table.iter().map(|r| r.player.clone()).filter(|p| roster.contains(p)).collect();
         for p in &roster {
             if !order.contains(p) {
@@ -116,22 +106,23 @@ impl App {
             }
         }
         let scenario = config.rounds[round].clone();
-        let group_size = self.scenarios[&scenario].roles.len();
+        let group_size = app.scenarios[&scenario].roles.len();
         // Pairs who met in the session's other matches (before the tournament) are avoided too.
-        let ours: Vec<String> = s.tournament.lock().expect("tournament").matches.iter().flatten().cloned().collect();
+        let ours: HashSet<&String> = self.tournament.matches.iter().flatten().collect();
         let prior: Vec<Vec<String>> =
-            self.session_matches(&s.code).into_iter().filter(|m| !ours.contains(&m.id)).map(|m| m.seats).collect();
+            app.session_matches(&s.code).into_iter().filter(|m| !ours.contains(&m.id)).map(|m| m.seats).collect();
         let plan = plan_round(&order, group_size, &history, &prior, round);
         let mut ids = Vec::new();
+        let small_talk = !matches!(s.settings.small_talk, crate::runtime::session::SmallTalkTreatment::None);
         for g in &plan.groups {
-            let small_talk = !matches!(s.settings.small_talk, crate::runtime::session::SmallTalkTreatment::None);
-            match self.start_seated_match(s.clone(), &scenario, g.clone(), small_talk).await {
+            self.seat_group(g);
+            match app.create_match(s, &scenario, g.clone(), small_talk).await {
                 Some(id) => ids.push(id),
                 None => return Err("could not start a match of this round".into()),
             }
         }
         for b in &plan.byes {
-            if let Some(p) = self.players_by_id.get(b).map(|p| p.clone()) {
+            if let Some(p) = app.players_by_id.get(b).map(|p| p.clone()) {
                 *p.location.lock().expect("location") = Location::Lobby;
                 p.send(&ServerMsg::notice(format!(
                     "You have a bye in round {}: it does not count against your average.",
@@ -140,40 +131,30 @@ impl App {
             }
         }
         let kind = json!({"action": "tournament_round_started", "round": round, "roster": roster, "plan": plan, "matches": ids});
-        self.store
+        app.store
             .append_session_event(&s.code, crate::runtime::match_actor::now_ms(), kind.to_string())
             .await
             .map_err(|e| e.to_string())?;
         let n = ids.len();
-        {
-            let mut t = s.tournament.lock().expect("tournament");
-            t.plans.push(plan);
-            t.matches.push(ids);
-        }
+        self.tournament.plans.push(plan);
+        self.tournament.matches.push(ids);
         tracing::info!(session = %s.code, round = round + 1, matches = n, "tournament round started");
         self.tell_standings(s).await;
         Ok(n)
     }
 
-    /// Per-match results and the leaderboard, from the stored log.
-    pub async fn tournament_standings(
-        &self,
-        s: &Session,
-    ) -> Result<(Vec<(usize, MatchResult, Value)>, Vec<Standing>), String> {
-        self.tournament_standings_of(s, None).await
-    }
-
-    /// As `tournament_standings`, counting only the matches in `only` when given.
-    pub async fn tournament_standings_of(
+    /// Per-match results and the leaderboard from the stored log, counting only the matches in
+    /// `only` when given.
+    pub(crate) async fn tournament_standings_of(
         &self,
         s: &Session,
         only: Option<&HashSet<String>>,
     ) -> Result<(Vec<(usize, MatchResult, Value)>, Vec<Standing>), String> {
-        let t = s.tournament.lock().expect("tournament").clone();
+        let t = &self.tournament;
         let Some(config) = t.config.clone() else { return Err("no tournament".into()) };
-        let log = self.store.session_log(&s.code).await.map_err(|e| e.to_string())?;
-        let reports = match_reports(&self.scenarios, &log, &self.phrases);
-        let mut rows = tournament_results(&t, &reports);
+        let log = self.app.store.session_log(&s.code).await.map_err(|e| e.to_string())?;
+        let reports = match_reports(&self.app.scenarios, &log, &self.app.phrases);
+        let mut rows = tournament_results(t, &reports);
         if let Some(only) = only {
             rows.retain(|r| r.2["match_id"].as_str().is_some_and(|id| only.contains(id)));
         }
@@ -181,17 +162,12 @@ impl App {
         Ok((rows, standings(&t.roster, &results, &t.plans, config.weights)))
     }
 
-    /// The tournament view for the facilitator and exports.
-    pub async fn tournament_view(&self, s: &Session) -> Value {
-        self.tournament_view_of(s, None).await
-    }
-
-    /// The tournament view counting only the matches in `only`, when given: the monitor passes
-    /// the matches its own summaries show in their results, so a frame's standings and its
-    /// match list come from the same moment.
-    pub async fn tournament_view_of(&self, s: &Session, only: Option<&HashSet<String>>) -> Value {
-        let t = s.tournament.lock().expect("tournament").clone();
-        let name = |id: &str| self.players_by_id.get(id).map(|p| p.name.clone()).unwrap_or_default();
+    /// The tournament view for the facilitator and exports, counting only the matches in
+    /// `only`, when given: the monitor passes the matches its own summaries show in their
+    /// results, so a frame's standings and its match list come from the same moment.
+    pub(crate) async fn tournament_view_of(&self, s: &Session, only: Option<&HashSet<String>>) -> Value {
+        let t = &self.tournament;
+        let name = |id: &str| self.app.players_by_id.get(id).map(|p| p.name.clone()).unwrap_or_default();
         let (rows, table) = self.tournament_standings_of(s, only).await.unwrap_or_default();
         json!({
             "config": t.config,
@@ -219,41 +195,25 @@ impl App {
             }).collect::<Vec<_>>(),
         })
     }
-}
-
-impl App {
-    /// A match reached its results: its summary is stored for the next start, and in a
-    /// tournament every player learns the new standings.
-    pub async fn match_finished(&self, match_id: &str) {
-        if let Some(summary) = self.matches.get(match_id).map(|m| m.summary()) {
-            self.spawn_store_summary(match_id, &summary);
-        }
-        let Some(code) = self.matches.get(match_id).map(|m| m.session.clone()) else { return };
-        let Some(s) = self.sessions.get(&code).map(|s| s.clone()) else { return };
-        let ours = s.tournament.lock().expect("tournament").matches.iter().flatten().any(|m| m == match_id);
-        if ours {
-            self.tell_standings(&s).await;
-        }
-    }
 
     /// Sends every player of the tournament a `tournament` frame: the round, their place and
     /// their numbers. Trust (and the score that blends it) only rests on at least
     /// `MIN_RATERS_SHOWN` ratings, so no single counterpart's private answer shows through.
-    pub async fn tell_standings(&self, s: &Session) {
-        let t = s.tournament.lock().expect("tournament").clone();
+    pub(crate) async fn tell_standings(&self, s: &Session) {
+        let t = &self.tournament;
         let Some(config) = t.config.clone() else { return };
-        let Ok((_, table)) = self.tournament_standings(s).await else { return };
+        let Ok((_, table)) = self.tournament_standings_of(s, None).await else { return };
         let current: Vec<String> = t.matches.last().cloned().unwrap_or_default();
         let byes: Vec<String> = t.plans.last().map(|p| p.byes.clone()).unwrap_or_default();
-        let mut finished = std::collections::HashSet::new();
+        let mut finished = HashSet::new();
         for id in &current {
-            if self.matches.get(id).is_some_and(|m| m.summary().phase == crate::core::game::Phase::Results) {
+            if self.app.matches.get(id).is_some_and(|m| m.summary().phase == crate::core::game::Phase::Results) {
                 finished.insert(id.clone());
             }
         }
         let of = table.len();
         for row in &table {
-            let Some(p) = self.players_by_id.get(&row.player).map(|p| p.clone()) else { continue };
+            let Some(p) = self.app.players_by_id.get(&row.player).map(|p| p.clone()) else { continue };
             let status = if byes.contains(&p.id) {
                 TournamentStatus::Bye
             } else {
@@ -282,6 +242,19 @@ impl App {
                 },
             });
         }
+    }
+}
+
+impl App {
+    /// A match reached its results: its summary is stored for the next start, and its session's
+    /// actor is told (in a tournament every player learns the new standings).
+    pub async fn match_finished(&self, match_id: &str) {
+        if let Some(summary) = self.matches.get(match_id).map(|m| m.summary()) {
+            self.spawn_store_summary(match_id, &summary);
+        }
+        let Some(code) = self.matches.get(match_id).map(|m| m.session.clone()) else { return };
+        let Some(s) = self.sessions.get(&code).map(|s| s.clone()) else { return };
+        let _ = s.mailbox.send(SessionMsg::MatchFinished { match_id: match_id.to_string() }).await;
     }
 }
 

@@ -1,0 +1,507 @@
+//! A session's actor: the one owner of its waiting lines, its pairing, its removals and its
+//! tournament, and the one writer of where its players are (except that a player it marks
+//! `Seating` belongs to the task creating their match until that task seats them). Connections,
+//! the HTTP API, bots and match actors send it a [`SessionMsg`]; it handles one at a time, so a
+//! check and the act it allows (a facilitator pairing two people by hand while one of them
+//! leaves the line) can no longer interleave, as they could when these lived behind locks.
+//!
+//! Its lifecycle steps, as for a match (`match_actor`): [`SessionActor::on_enqueue`] (a player is
+//! attached to a waiting line, at join or reconnect), [`SessionActor::on_leave`],
+//! [`SessionActor::on_drop`] (a waiting player's connection went away), `on_control` (a
+//! facilitator action, in `facilitator.rs`), [`SessionActor::on_match_finished`] (a match
+//! actor reported its results), the practice pool's bot offer (its only timer), and disposal:
+//! the actor holds its session weakly and ends when the residency sweep has let the session go
+//! (its mailbox closes with it).
+//!
+//! Creating a match (a store write) is not done in the actor's turn when pairing is automatic:
+//! the practice pool is one session for the whole server, and its pairings must not wait for
+//! each other's commits. A facilitator's pairing waits for its matches, so its answer can say
+//! how many started.
+
+use crate::bots::strategies::StrategyRef;
+use crate::error::ErrorCode;
+use crate::protocol::ProtocolError;
+use crate::runtime::app::App;
+use crate::runtime::facilitator::SessionControl;
+use crate::runtime::session::{Location, Player, Queue, Session, SessionFacts, SessionKind, SmallTalkTreatment};
+use crate::runtime::tournament::TournamentState;
+use crate::wire::ServerMsg;
+use rand::seq::IndexedRandom;
+use rand::Rng;
+use serde_json::Value;
+use std::collections::HashSet;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// What a session's actor is asked to do.
+pub enum SessionMsg {
+    /// Put a player in their waiting line (unless they are seated) and pair whoever can be.
+    Enqueue {
+        /// The player.
+        player: Arc<Player>,
+    },
+    /// The player leaves the waiting line (the "Leave the queue" button).
+    Leave {
+        /// The player.
+        player: Arc<Player>,
+        /// Refused when the player is in a match.
+        reply: oneshot::Sender<Result<(), ProtocolError>>,
+    },
+    /// A player's connection went away while they were not in a match: a waiting player gives up
+    /// their place (they queue again when they come back).
+    Dropped {
+        /// The player.
+        player: Arc<Player>,
+    },
+    /// A waiting practice player asks for a bot.
+    PlayBot {
+        /// The player.
+        player: Arc<Player>,
+        /// The bot's strategy; random when absent.
+        strategy: Option<StrategyRef>,
+        /// Sent once the match exists (or why it could not start).
+        reply: oneshot::Sender<Result<(), ProtocolError>>,
+    },
+    /// A practice player has waited a while: offer a bot if they are still alone in `line`.
+    OfferBot {
+        /// The player.
+        player: Arc<Player>,
+        /// The line they were waiting in.
+        line: String,
+    },
+    /// A facilitator control: stored, then carried out.
+    Control {
+        /// The control.
+        control: SessionControl,
+        /// How many players or matches it touched, or why it was refused.
+        reply: oneshot::Sender<Result<usize, String>>,
+    },
+    /// The dropout policy `bot`: a seat whose player is gone past the grace period.
+    SeatNeedsBot {
+        /// The match.
+        match_id: String,
+        /// The seat.
+        seat: usize,
+    },
+    /// A match of the session reached its results.
+    MatchFinished {
+        /// The match.
+        match_id: String,
+    },
+    /// The live monitor frame as of change `version` (built once however many consoles watch).
+    Monitor {
+        /// The session's change counter the frame is for.
+        version: u64,
+        /// The frame.
+        reply: oneshot::Sender<Value>,
+    },
+    /// The tournament view (null `config` when none runs).
+    Tournament {
+        /// The view.
+        reply: oneshot::Sender<Value>,
+    },
+}
+
+impl Session {
+    /// Sends the actor a message; false when the actor is gone (the session is being disposed).
+    async fn tell(&self, msg: SessionMsg) -> bool {
+        self.mailbox.send(msg).await.is_ok()
+    }
+
+    /// Asks the actor and waits for the answer; none when the actor is gone.
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> SessionMsg) -> Option<T> {
+        let (reply, rx) = oneshot::channel();
+        if !self.tell(make(reply)).await {
+            return None;
+        }
+        rx.await.ok()
+    }
+
+    /// Puts a player in their waiting line (unless seated) and pairs whoever can be.
+    pub async fn enqueue(&self, player: Arc<Player>) {
+        self.tell(SessionMsg::Enqueue { player }).await;
+    }
+
+    /// A waiting player stops waiting; they stay known by their token and can join again.
+    pub async fn leave(&self, player: Arc<Player>) -> Result<(), ProtocolError> {
+        self.ask(|reply| SessionMsg::Leave { player, reply }).await.unwrap_or_else(|| Err(ProtocolError::internal()))
+    }
+
+    /// A player's connection went away while they were not in a match.
+    pub async fn dropped(&self, player: Arc<Player>) {
+        self.tell(SessionMsg::Dropped { player }).await;
+    }
+
+    /// A waiting practice player asks for a bot; answers once the match exists.
+    pub async fn play_bot(&self, player: Arc<Player>, strategy: Option<StrategyRef>) -> Result<(), ProtocolError> {
+        self.ask(|reply| SessionMsg::PlayBot { player, strategy, reply })
+            .await
+            .unwrap_or_else(|| Err(ProtocolError::internal()))
+    }
+
+    /// Carries out a facilitator control; answers how many players or matches it touched.
+    pub async fn control(&self, control: SessionControl) -> Result<usize, String> {
+        self.ask(|reply| SessionMsg::Control { control, reply })
+            .await
+            .unwrap_or_else(|| Err("the session is closing; try again".into()))
+    }
+
+    /// The live monitor frame as of change `version`; none when the actor is gone.
+    pub async fn monitor(&self, version: u64) -> Option<Value> {
+        self.ask(|reply| SessionMsg::Monitor { version, reply }).await
+    }
+
+    /// The live monitor frame as of now.
+    pub async fn monitor_now(&self) -> Option<Value> {
+        let version = *self.changes.borrow();
+        self.monitor(version).await
+    }
+
+    /// The tournament view (null `config` when none runs).
+    pub async fn tournament_view(&self) -> Value {
+        self.ask(|reply| SessionMsg::Tournament { reply }).await.unwrap_or(Value::Null)
+    }
+}
+
+/// The state a session's actor owns.
+pub struct SessionActor {
+    /// The application (stores, registries, other actors).
+    pub(crate) app: Arc<App>,
+    /// The session; weak, so the actor ends when the session leaves memory.
+    session: Weak<Session>,
+    /// Waiting lines and the count of matches started (role rotation, the A/B split).
+    pub(crate) lines: Queue,
+    /// Whether people are paired as soon as enough wait (auto mode, or after "start pairing").
+    pub(crate) auto_pairing: bool,
+    /// Players the facilitator removed.
+    pub(crate) removed: HashSet<String>,
+    /// The session's tournament, if one runs.
+    pub(crate) tournament: TournamentState,
+    /// The last tournament view, with the key it was built for (rounds started, matches finished).
+    pub(crate) tournament_view: Option<((usize, usize), Value)>,
+    /// The last monitor frame and the change it was built at.
+    pub(crate) monitor: Option<(u64, Value)>,
+}
+
+impl SessionActor {
+    /// The actor of a session being created or loaded (`matches_started`: from the store).
+    pub(crate) fn new(app: Arc<App>, session: &Arc<Session>, matches_started: u64) -> SessionActor {
+        SessionActor {
+            app,
+            session: Arc::downgrade(session),
+            lines: Queue { matches_started, ..Default::default() },
+            auto_pairing: session.settings.pairing == crate::runtime::session::Pairing::Auto,
+            removed: HashSet::new(),
+            tournament: TournamentState::default(),
+            tournament_view: None,
+            monitor: None,
+        }
+    }
+
+    /// Starts the actor's task; it runs until the session leaves memory.
+    pub(crate) fn spawn(mut self, session: &Session, mut rx: mpsc::Receiver<SessionMsg>) {
+        self.publish(session);
+        tokio::spawn(async move {
+            while let Some(msg) = rx.recv().await {
+                let Some(s) = self.session.upgrade() else { break };
+                self.handle(&s, msg).await;
+            }
+            tracing::debug!("session actor ended");
+        });
+    }
+
+    async fn handle(&mut self, s: &Arc<Session>, msg: SessionMsg) {
+        match msg {
+            SessionMsg::Enqueue { player } => self.on_enqueue(s, &player),
+            SessionMsg::Leave { player, reply } => {
+                let _ = reply.send(self.on_leave(s, &player));
+            }
+            SessionMsg::Dropped { player } => self.on_drop(s, &player),
+            SessionMsg::PlayBot { player, strategy, reply } => self.on_play_bot(s, player, strategy, reply),
+            SessionMsg::OfferBot { player, line } => self.on_offer_bot(&player, &line),
+            SessionMsg::Control { control, reply } => {
+                let r = self.on_control(s, control).await;
+                let _ = reply.send(r);
+            }
+            SessionMsg::SeatNeedsBot { match_id, seat } => {
+                if let Err(e) = self.hand_seat_to_bot(s, &match_id, seat).await {
+                    tracing::error!(match_id = %match_id, seat, error = %e, "could not hand a seat to a bot");
+                }
+            }
+            SessionMsg::MatchFinished { match_id } => self.on_match_finished(s, &match_id).await,
+            SessionMsg::Monitor { version, reply } => {
+                let v = self.monitor_frame(s, version).await;
+                let _ = reply.send(v);
+            }
+            SessionMsg::Tournament { reply } => {
+                let v = self.tournament_view_of(s, None).await;
+                let _ = reply.send(v);
+            }
+        }
+    }
+
+    /// Publishes what readers outside the actor may see (after a removal or a tournament start).
+    pub(crate) fn publish(&self, s: &Session) {
+        s.facts.send_replace(SessionFacts {
+            removed: self.removed.clone(),
+            tournament_rounds: self.tournament.config.as_ref().map(|c| c.rounds.clone()),
+        });
+    }
+
+    /// A player joins their waiting line (unless seated); whoever can be paired is.
+    pub(crate) fn on_enqueue(&mut self, s: &Arc<Session>, player: &Arc<Player>) {
+        {
+            let mut loc = player.location.lock().expect("location");
+            if matches!(*loc, Location::InMatch { .. } | Location::Seating) {
+                return;
+            }
+            *loc = Location::Waiting;
+        }
+        let line = match self.lines.position(&player.id) {
+            Some((line, _, _)) => line,
+            None => {
+                let line = self.choose_line(s, player);
+                self.lines.waiting.entry(line.clone()).or_default().push_back(player.id.clone());
+                line
+            }
+        };
+        let groups = if self.auto_pairing { self.take_groups(&line, false) } else { Vec::new() };
+        self.notify_waiting(s, &line);
+        if s.kind == SessionKind::Practice && groups.is_empty() && self.app.bots.practice_after > 0 {
+            self.offer_bot_later(s, player, &line);
+        }
+        for (group, k) in groups {
+            let (seats, small_talk) = seats_for(s, &group, k);
+            let (app, s, line) = (self.app.clone(), s.clone(), line.clone());
+            tokio::spawn(async move {
+                if app.create_match(&s, &line, seats.clone(), small_talk).await.is_none() {
+                    for p in seats.iter().filter_map(|id| app.players_by_id.get(id).map(|p| p.clone())) {
+                        s.enqueue(p).await;
+                    }
+                }
+            });
+        }
+    }
+
+    /// Takes every full group out of a line (shuffled first when `random`), marking its players
+    /// as being seated; each group comes with its match number in the session.
+    pub(crate) fn take_groups(&mut self, line: &str, random: bool) -> Vec<(Vec<String>, u64)> {
+        let Some(n) = self.app.scenarios.get(line).map(|x| x.roles.len()) else { return Vec::new() };
+        let mut waiting: Vec<String> = self.lines.waiting.remove(line).unwrap_or_default().into();
+        if random {
+            rand::seq::SliceRandom::shuffle(waiting.as_mut_slice(), &mut rand::rng());
+        }
+        let rest = waiting.split_off(waiting.len() / n * n);
+        let mut groups = Vec::new();
+        for g in waiting.chunks(n) {
+            self.app.mark_seating(g);
+            groups.push((g.to_vec(), self.lines.matches_started));
+            self.lines.matches_started += 1;
+        }
+        self.lines.waiting.insert(line.to_string(), rest.into());
+        groups
+    }
+
+    /// Takes players out of the waiting lines for a match being created.
+    pub(crate) fn seat_group(&mut self, players: &[String]) {
+        for p in players {
+            self.lines.remove(p);
+        }
+        self.app.mark_seating(players);
+    }
+
+    /// The "Leave the queue" button.
+    pub(crate) fn on_leave(&mut self, s: &Session, player: &Player) -> Result<(), ProtocolError> {
+        if player.seat().is_some() {
+            return Err(ProtocolError::new(ErrorCode::InMatch, "you are in a match: walk away to leave it"));
+        }
+        let line = self.lines.position(&player.id).map(|x| x.0);
+        self.lines.remove(&player.id);
+        *player.location.lock().expect("location") = Location::Lobby;
+        s.touch();
+        if let Some(line) = line {
+            self.notify_waiting(s, &line);
+        }
+        Ok(())
+    }
+
+    /// A player's connection went away outside a match: a waiting player gives up their place,
+    /// unless they have come back on another connection since.
+    pub(crate) fn on_drop(&mut self, s: &Session, player: &Player) {
+        if player.conn.lock().expect("conn").is_some() {
+            return;
+        }
+        let Some((line, _, _)) = self.lines.position(&player.id) else { return };
+        self.lines.remove(&player.id);
+        *player.location.lock().expect("location") = Location::Lobby;
+        self.notify_waiting(s, &line);
+    }
+
+    fn choose_line(&self, session: &Session, player: &Player) -> String {
+        if let Some(s) = &session.settings.scenario {
+            return s.clone();
+        }
+        if let Some(s) = player.wanted_scenario.lock().expect("wanted").clone() {
+            return s;
+        }
+        // Random choice in the practice pool: join someone already waiting for a two-role
+        // scenario, else pick a two-role scenario at random.
+        let scenarios = &self.app.scenarios;
+        let two: Vec<&String> = scenarios.iter().filter(|(_, s)| s.is_bilateral()).map(|(k, _)| k).collect();
+        let waiting = &self.lines.waiting;
+        if let Some(busy) =
+            two.iter().filter(|k| waiting.get(**k).is_some_and(|w| !w.is_empty())).max_by_key(|k| waiting[**k].len())
+        {
+            return (*busy).clone();
+        }
+        two.choose(&mut rand::rng())
+            .map(|s| (*s).clone())
+            .or_else(|| scenarios.keys().next().cloned())
+            .unwrap_or_default()
+    }
+
+    /// Tells everyone in a waiting line where they stand.
+    pub(crate) fn notify_waiting(&self, session: &Session, line: &str) {
+        session.touch();
+        let Some(ids) = self.lines.waiting.get(line) else { return };
+        let need = self.app.scenarios.get(line).map(|s| s.roles.len()).unwrap_or(2);
+        for (i, id) in ids.iter().enumerate() {
+            if let Some(p) = self.app.players_by_id.get(id) {
+                let message = if i + 1 < need {
+                    "Waiting for a partner: you are next.".to_string()
+                } else {
+                    format!("Waiting to be paired: {i} ahead of you.")
+                };
+                p.send(&ServerMsg::Waiting {
+                    ahead: i,
+                    waiting: ids.len(),
+                    scenario: line.to_string(),
+                    message,
+                    bot_offer: false,
+                });
+            }
+        }
+    }
+
+    /// After the configured wait, asks the actor to offer a bot to a player still waiting alone.
+    fn offer_bot_later(&self, s: &Arc<Session>, player: &Arc<Player>, line: &str) {
+        let (session, player, line) = (Arc::downgrade(s), player.clone(), line.to_string());
+        let after = Duration::from_secs(self.app.bots.practice_after);
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            if let Some(s) = session.upgrade() {
+                s.tell(SessionMsg::OfferBot { player, line }).await;
+            }
+        });
+    }
+
+    fn on_offer_bot(&self, player: &Player, line: &str) {
+        let alone = self.lines.position(&player.id).is_some_and(|(l, ahead, n)| l == line && ahead == 0 && n == 1);
+        if alone && !player.asked_for_bot.load(Ordering::Relaxed) {
+            player.send(&ServerMsg::Waiting {
+                ahead: 0,
+                waiting: 1,
+                scenario: line.to_string(),
+                message: "Nobody else is here yet. You can keep waiting, or practise with a bot now.".into(),
+                bot_offer: true,
+            });
+        }
+    }
+
+    /// A player waiting in the practice pool asks for a bot: a match starts at once with bots in
+    /// the other seats. Only while waiting, and once per player. The bots and the match are
+    /// created outside the actor's turn (store writes); the reply waits for them.
+    fn on_play_bot(
+        &mut self,
+        s: &Arc<Session>,
+        player: Arc<Player>,
+        strategy: Option<StrategyRef>,
+        reply: oneshot::Sender<Result<(), ProtocolError>>,
+    ) {
+        if s.kind != SessionKind::Practice {
+            let e = ProtocolError::new(
+                ErrorCode::NotPractice,
+                "bots on demand are for the practice pool; ask your facilitator",
+            );
+            let _ = reply.send(Err(e));
+            return;
+        }
+        let Some((line, _, _)) = self.lines.position(&player.id) else {
+            let _ = reply.send(Err(ProtocolError::new(ErrorCode::NotWaiting, "you are not waiting for a partner")));
+            return;
+        };
+        if player.asked_for_bot.swap(true, Ordering::Relaxed) {
+            let e = ProtocolError::new(ErrorCode::BotAlreadyRequested, "a bot is already on its way to you");
+            let _ = reply.send(Err(e));
+            return;
+        }
+        self.seat_group(std::slice::from_ref(&player.id));
+        self.notify_waiting(s, &line);
+        let (app, s) = (self.app.clone(), s.clone());
+        tokio::spawn(async move {
+            let _ = reply.send(app.start_bot_match(&s, &player, &line, strategy).await);
+        });
+    }
+
+    /// A match of the session reached its results: in a tournament every player learns the new
+    /// standings.
+    pub(crate) async fn on_match_finished(&mut self, s: &Session, match_id: &str) {
+        if self.tournament.matches.iter().flatten().any(|m| m == match_id) {
+            self.tell_standings(s).await;
+        }
+    }
+}
+
+impl App {
+    /// The match of a practice player and bots (the player already taken out of their line):
+    /// on failure they are back in line as if nothing happened (the request can be made again).
+    async fn start_bot_match(
+        self: &Arc<Self>,
+        s: &Arc<Session>,
+        player: &Arc<Player>,
+        line: &str,
+        strategy: Option<StrategyRef>,
+    ) -> Result<(), ProtocolError> {
+        let back_in_line = |e: ProtocolError| async move {
+            player.asked_for_bot.store(false, Ordering::Relaxed);
+            *player.location.lock().expect("location") = Location::Lobby;
+            s.enqueue(player.clone()).await;
+            Err(e)
+        };
+        let roles = self.scenarios.get(line).map(|x| x.roles.len()).unwrap_or(2);
+        let mut bots = Vec::new();
+        for _ in 1..roles {
+            match self.new_bot(s).await {
+                Ok(b) => bots.push(b),
+                Err(e) => return back_in_line(e).await,
+            }
+        }
+        let mut seats: Vec<String> =
+            std::iter::once(player.id.clone()).chain(bots.iter().map(|b| b.id.clone())).collect();
+        // Which role the person plays is left to chance, as with a human partner.
+        let k = rand::rng().random_range(0..seats.len());
+        seats.rotate_left(k);
+        if self.create_match(s, line, seats, true).await.is_none() {
+            return back_in_line(ProtocolError::internal()).await;
+        }
+        for b in &bots {
+            self.run_bot_client(b, strategy);
+        }
+        Ok(())
+    }
+}
+
+/// The seats of a group taken from a line as match number `k` of the session (roles rotate:
+/// seat i goes to the player at (i + k) mod n of the line) and whether it has small talk.
+pub(crate) fn seats_for(s: &Session, group: &[String], k: u64) -> (Vec<String>, bool) {
+    let n = group.len();
+    let seats = (0..n).map(|i| group[(i + k as usize) % n].clone()).collect();
+    let small_talk = match s.settings.small_talk {
+        SmallTalkTreatment::All => true,
+        SmallTalkTreatment::None => false,
+        SmallTalkTreatment::Split => k.is_multiple_of(2),
+    };
+    (seats, small_talk)
+}
