@@ -2,6 +2,8 @@
 //! session's token, each control works, and the debrief and exports come from the event log.
 
 use crate::common::{Client, Server};
+use parley::monitor::{MonitorView, PlayerStatus};
+use parley::wire::ServerMsg;
 use serde_json::{json, Value};
 
 struct Session {
@@ -177,11 +179,19 @@ async fn facilitator_pairs_controls_clocks_broadcasts_and_removes() {
     let m = monitor(&server, &s).await;
     let ana_row = m["players"].as_array().unwrap().iter().find(|p| p["name"] == "Ana").unwrap().clone();
     assert_eq!(ana_row["status"], "removed");
-    // Live monitor over the WebSocket.
+    // Live monitor over the WebSocket: the same frame as over HTTP, and it decodes as the wire's
+    // own monitor type (so the console, the tests and the typedefs read one definition).
     let mut w = server.client().await;
     w.send(json!({"type": "watch", "code": s.code, "token": s.token})).await;
-    let m = w.until_type("monitor").await;
-    assert_eq!(m["matches"].as_array().unwrap().len(), 2);
+    let live = w.until_msg("monitor", |m| if let ServerMsg::Monitor(v) = m { Some(v) } else { None }).await;
+    assert_eq!(live.matches.len(), 2);
+    let ana = live.players.iter().find(|p| p.name == "Ana").expect("Ana in the monitor");
+    assert_eq!(ana.status, PlayerStatus::Removed);
+    let http: MonitorView = serde_json::from_value(monitor(&server, &s).await).expect("HTTP monitor decodes");
+    assert_eq!((http.players, http.matches), (live.players.clone(), live.matches.clone()));
+    // Only public facts: no role's points or brief in the facilitator's live frame either.
+    let raw = w.frames().last().unwrap().to_string();
+    assert!(!raw.contains("points") && !raw.contains("brief") && !raw.contains("batna"), "{raw}");
 }
 
 /// Plays a campsite match to a deal with both surveys answered.

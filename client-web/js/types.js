@@ -183,6 +183,15 @@
  */
 
 /**
+ * What happens when a player stays away past the grace period.
+ *
+ * - 'wait': Keep waiting; the counterpart sees for how long.
+ * - 'abandon': End the match as abandoned.
+ * - 'bot': Hand the seat to a bot (it resumes the seat like the player would).
+ * @typedef {'wait' | 'abandon' | 'bot'} DropoutPolicy
+ */
+
+/**
  * A stable error code.
  *
  * - 'bad_json': The frame is not JSON.
@@ -241,6 +250,15 @@
  */
 
 /**
+ * Why a match ended without a deal.
+ *
+ * - 'walked_away': A player walked away.
+ * - 'deadline': The bargaining deadline passed.
+ * - 'ended_by_facilitator': The facilitator ended bargaining.
+ * @typedef {'walked_away' | 'deadline' | 'ended_by_facilitator'} ImpasseReason
+ */
+
+/**
  * An issue named without its options.
  * @typedef {Object} IssueRef
  * @property {string} id Issue id.
@@ -253,6 +271,57 @@
  * - 'high': A lot.
  * - 'low': Little.
  * @typedef {'high' | 'low'} Level
+ */
+
+/**
+ * One match in the monitor: public facts only.
+ * @typedef {Object} MonitorMatch
+ * @property {string} id Match id.
+ * @property {Phase} phase Current phase.
+ * @property {number | null} deadline When the phase ends (none in results).
+ * @property {boolean} paused Stopped by the facilitator.
+ * @property {number} offers Offers made.
+ * @property {number} messages Chat messages sent by players.
+ * @property {OutcomeView | null} outcome The outcome, once bargaining ended.
+ * @property {string[]} players Player names by seat.
+ * @property {boolean} small_talk Whether the match had a small-talk phase.
+ */
+
+/**
+ * One participant in the monitor.
+ * @typedef {Object} MonitorPlayer
+ * @property {string} id Player id (for controls: pair by hand, remove, hand a seat on).
+ * @property {string} name Display name.
+ * @property {PlayerStatus} status Where they are.
+ * @property {boolean} online A connection holds their seat now.
+ * @property {string | null} match_id Their match, when playing or finished.
+ * @property {boolean} bot One of the server's bots.
+ */
+
+/**
+ * The session a monitor shows, with the settings the console displays.
+ * @typedef {Object} MonitorSession
+ * @property {string} code The join code.
+ * @property {SessionKind} kind A class or the practice pool.
+ * @property {string} title The facilitator's title.
+ * @property {string | null} scenario The session's scenario (none in the practice pool).
+ * @property {Pairing} pairing The pairing mode chosen at set-up.
+ * @property {boolean} auto_pairing Whether people are paired as soon as enough wait now (auto mode, or after "start pairing").
+ * @property {SmallTalkTreatment} small_talk The small-talk treatment.
+ * @property {Reveal} reveal What results reveal.
+ * @property {DropoutPolicy} dropout The dropout policy.
+ */
+
+/**
+ * The facilitator's live view of a session.
+ * @typedef {Object} MonitorView
+ * @property {number} server_time The server's clock, for the console's phase clocks.
+ * @property {MonitorSession} session The session and its settings.
+ * @property {MonitorPlayer[]} players Everyone who joined, by name.
+ * @property {number} waiting How many wait to be paired.
+ * @property {Record<string, number>} waiting_by_scenario How many wait, per scenario's line.
+ * @property {MonitorMatch[]} matches The session's matches, by id.
+ * @property {TournamentView | null} tournament The tournament, when one runs (its standings count the matches `matches` shows finished).
  */
 
 /**
@@ -280,6 +349,40 @@
  */
 
 /**
+ * A package accepted under the deal rule.
+ * @typedef {Object} OutcomeViewDeal
+ * @property {'deal'} kind
+ * @property {Record<string, number>} package The chosen option index of each issue, by issue id.
+ */
+
+/**
+ * No deal: someone walked away, the deadline passed, or the facilitator ended bargaining.
+ * @typedef {Object} OutcomeViewImpasse
+ * @property {'impasse'} kind
+ * @property {ImpasseReason} reason Why.
+ */
+
+/**
+ * Ended without a result (a player left for good or was removed).
+ * @typedef {Object} OutcomeViewAbandoned
+ * @property {'abandoned'} kind
+ * @property {string} reason Why, in a sentence.
+ */
+
+/**
+ * How bargaining ended, as clients see it.
+ * @typedef {OutcomeViewDeal | OutcomeViewImpasse | OutcomeViewAbandoned} OutcomeView
+ */
+
+/**
+ * How players are put into matches.
+ *
+ * - 'auto': First come, first served, as soon as enough people wait.
+ * - 'facilitator': People wait until the facilitator starts pairing, pairs everyone now (random) or pairs by hand.
+ * @typedef {'auto' | 'facilitator'} Pairing
+ */
+
+/**
  * The phases of a match, in order.
  *
  * - 'prep': Reading the brief.
@@ -288,6 +391,17 @@
  * - 'survey': Post-match questionnaire.
  * - 'results': Everything revealed.
  * @typedef {'prep' | 'small_talk' | 'bargaining' | 'survey' | 'results'} Phase
+ */
+
+/**
+ * Where a participant is, as the console shows it.
+ *
+ * - 'waiting': In a waiting line.
+ * - 'playing': In a match that is running.
+ * - 'finished': Their last match reached its results.
+ * - 'lobby': Joined, neither waiting nor playing (left the line, or being seated).
+ * - 'removed': Removed by the facilitator.
+ * @typedef {'waiting' | 'playing' | 'finished' | 'lobby' | 'removed'} PlayerStatus
  */
 
 /**
@@ -328,6 +442,14 @@
  * @property {string} text The question as shown.
  * @property {string} low Label of 1.
  * @property {string} high Label of 7.
+ */
+
+/**
+ * What the results phase reveals.
+ *
+ * - 'all': Every role's brief and points table.
+ * - 'scores': Scores and the analysis only; other roles' briefs and points stay private.
+ * @typedef {'all' | 'scores'} Reveal
  */
 
 /**
@@ -418,6 +540,11 @@
  */
 
 /**
+ * The facilitator's live view of a session (to a console watching it).
+ * @typedef {{type: 'monitor'} & MonitorView} ServerMsgMonitor
+ */
+
+/**
  * The player's round and standing in a tournament.
  * @typedef {Object} ServerMsgTournament
  * @property {'tournament'} type
@@ -429,7 +556,7 @@
 
 /**
  * A frame to one client (`"type"` names the variant).
- * @typedef {ServerMsgState | ServerMsgChat | ServerMsgChatHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgTournament} ServerMsg
+ * @typedef {ServerMsgState | ServerMsgChat | ServerMsgChatHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgMonitor | ServerMsgTournament} ServerMsg
  */
 
 /**
@@ -447,6 +574,29 @@
  * @property {SessionKind} kind A class or the practice pool.
  * @property {string} title The class's title (`""` when it has none).
  * @property {string | null} scenario The class's scenario (none in the practice pool).
+ */
+
+/**
+ * Which matches get a small-talk phase (the A/B treatment).
+ *
+ * - 'all': Every match.
+ * - 'none': No match.
+ * - 'split': Every other match (half the class skips small talk).
+ * @typedef {'all' | 'none' | 'split'} SmallTalkTreatment
+ */
+
+/**
+ * A leaderboard row.
+ * @typedef {Object} StandingRow
+ * @property {number} rank Rank (1 = best; equal scores share a rank).
+ * @property {string} player Player id.
+ * @property {string} name Name.
+ * @property {number} played Matches played.
+ * @property {number} byes Byes.
+ * @property {number} value Mean normalised value (0..1).
+ * @property {number | null} trust Mean trust earned (0..100) over rated matches.
+ * @property {number} trust_raters How many ratings `trust` rests on.
+ * @property {number} score The blend of value and trust the ranking uses.
  */
 
 /**
@@ -496,6 +646,53 @@
  */
 
 /**
+ * A player sitting out a round.
+ * @typedef {Object} TournamentBye
+ * @property {string} player Player id.
+ * @property {string} name Name.
+ */
+
+/**
+ * A tournament's settings.
+ * @typedef {Object} TournamentConfig
+ * @property {string[]} rounds Scenario id of each round (the number of rounds is its length).
+ * @property {Weights} weights Leaderboard weights.
+ */
+
+/**
+ * One match of a round.
+ * @typedef {Object} TournamentGroup
+ * @property {string} match_id The match.
+ * @property {string[]} players Player ids in seat order.
+ * @property {string[]} names Their names, in the same order.
+ */
+
+/**
+ * One player's result in one finished tournament match.
+ * @typedef {Object} TournamentResult
+ * @property {number} round Round number, from 1.
+ * @property {string} match_id The match.
+ * @property {string} player Player id.
+ * @property {string} name Name.
+ * @property {string} role The role they played.
+ * @property {string} outcome `deal` or `impasse`.
+ * @property {number} points Their points.
+ * @property {number} role_min The lowest points their role could end with.
+ * @property {number} role_max The highest points their role could end with.
+ * @property {number} value Points normalised within the role's range (0..1).
+ * @property {number | null} trust Trust earned (0..100), when rated.
+ */
+
+/**
+ * One round of a tournament.
+ * @typedef {Object} TournamentRound
+ * @property {number} round Round number, from 1.
+ * @property {string | null} scenario The round's scenario.
+ * @property {TournamentGroup[]} groups Its matches.
+ * @property {TournamentBye[]} byes Who sat out.
+ */
+
+/**
  * Where a player is in a tournament's round.
  *
  * - 'playing': The player's match of this round runs.
@@ -506,10 +703,27 @@
  */
 
 /**
+ * A tournament as the facilitator sees it: rounds, groups, standings and per-match results.
+ * @typedef {Object} TournamentView
+ * @property {TournamentConfig | null} config Settings; none when the session runs no tournament.
+ * @property {number} round Rounds started so far.
+ * @property {TournamentRound[]} rounds Each round started, oldest first.
+ * @property {StandingRow[]} standings The leaderboard, best first.
+ * @property {TournamentResult[]} results One row per player per finished tournament match.
+ */
+
+/**
  * Who walked away.
  * @typedef {Object} WalkedAway
  * @property {number} seat The seat.
  * @property {string} name Their name.
+ */
+
+/**
+ * Leaderboard weights (set per tournament, shown with the table).
+ * @typedef {Object} Weights
+ * @property {number} value Weight of normalised value (0..1 per match).
+ * @property {number} trust Weight of trust earned (0..1 per match, from 0..100).
  */
 
 /**

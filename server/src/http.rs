@@ -325,7 +325,7 @@ fn authorise(
 
 async fn monitor(Facilitator(s): Facilitator) -> Response {
     match s.monitor_now().await {
-        Some(frame) => Json(frame).into_response(),
+        Some(frame) => ([(header::CONTENT_TYPE, "application/json")], frame.as_str().to_owned()).into_response(),
         None => api_error(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Internal, INTERNAL_MESSAGE),
     }
 }
@@ -440,12 +440,12 @@ async fn export(
         "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
         "tournament.csv" | "standings.csv" => {
             let view = s.tournament_view().await;
-            if view["config"].is_null() {
+            if view.config.is_none() {
                 return api_error(StatusCode::NOT_FOUND, ErrorCode::NoTournament, "this session has no tournament");
             }
             let bytes = if file == "tournament.csv" {
                 crate::report::rows_csv(
-                    &view["results"],
+                    &serde_json::to_value(&view.results).unwrap_or_default(),
                     &[
                         "round", "match_id", "player", "name", "role", "outcome", "points", "role_min", "role_max",
                         "value", "trust",
@@ -453,7 +453,7 @@ async fn export(
                 )
             } else {
                 crate::report::rows_csv(
-                    &view["standings"],
+                    &serde_json::to_value(&view.standings).unwrap_or_default(),
                     &["rank", "player", "name", "played", "byes", "value", "trust", "score"],
                 )
             };

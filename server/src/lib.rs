@@ -23,6 +23,7 @@ pub mod http;
 mod jsdoc;
 pub mod limits;
 pub mod memory;
+pub use parley_protocol::monitor;
 pub mod net;
 pub use parley_protocol::protocol;
 pub mod report;

@@ -280,16 +280,12 @@ impl Client {
     }
 
     /// Reads frames, each decoded as the server's own [`ServerMsg`] type, until `pick` takes
-    /// one. A frame a player could be sent that does not decode fails the test (the console's
-    /// `monitor` frame, still JSON, is skipped).
+    /// one. A frame that does not decode fails the test.
     pub async fn until_msg<T>(&mut self, what: &str, pick: impl Fn(ServerMsg) -> Option<T>) -> T {
         loop {
-            let Some(v) = self.next().await else {
+            if self.next().await.is_none() {
                 let tail: Vec<String> = self.raw.iter().rev().take(3).map(|f| f.chars().take(600).collect()).collect();
                 panic!("connection closed while waiting for {what}; last frames: {tail:#?}")
-            };
-            if v["type"] == "monitor" {
-                continue;
             }
             let raw = self.raw.last().expect("the frame just read");
             let msg = ServerMsg::decode(raw).unwrap_or_else(|e| panic!("the wire types cannot decode {raw}: {e}"));

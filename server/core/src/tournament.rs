@@ -226,6 +226,7 @@ fn assign_seats(plan: &mut RoundPlan, history: &[RoundPlan], round: usize) {
 
 /// Leaderboard weights (set per tournament, shown with the table).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Weights {
     /// Weight of normalised value (0..1 per match).
     pub value: f64,

@@ -5,5 +5,6 @@
 pub use parley_core as core;
 
 pub mod error;
+pub mod monitor;
 pub mod protocol;
 pub mod wire;

@@ -12,6 +12,7 @@
 use crate::core::game::{ActionKind, Millis, OfferStatus, Phase};
 use crate::core::survey::Question;
 use crate::error::ErrorCode;
+use crate::monitor::MonitorView;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -87,6 +88,8 @@ pub enum ServerMsg {
         /// The session's join code.
         session: String,
     },
+    /// The facilitator's live view of a session (to a console watching it).
+    Monitor(Box<MonitorView>),
     /// The player's round and standing in a tournament.
     Tournament {
         /// Rounds started so far.
@@ -135,6 +138,7 @@ impl ServerMsg {
             ServerMsg::Joined { .. } => "joined",
             ServerMsg::Waiting { .. } => "waiting",
             ServerMsg::Left { .. } => "left",
+            ServerMsg::Monitor(_) => "monitor",
             ServerMsg::Tournament { .. } => "tournament",
         }
     }

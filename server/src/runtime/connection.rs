@@ -332,7 +332,7 @@ impl Conn {
                     loop {
                         let version = *changes.borrow_and_update();
                         let Some(frame) = session.monitor(version).await else { break };
-                        out.send_json(&frame);
+                        out.send(frame);
                         // At most one frame a second: a busy class changes many times a second.
                         tokio::time::sleep(MONITOR_SPACING).await;
                         tokio::select! {

@@ -3,14 +3,16 @@
 //! before it takes effect.
 
 use crate::core::game::Control;
+use crate::monitor::{MonitorMatch, MonitorPlayer, MonitorSession, MonitorView, PlayerStatus, TournamentView};
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, ControlFailure, MatchHandle, MatchMsg, MatchSummary};
 use crate::runtime::outbox::CloseReason;
 use crate::runtime::session::{Location, Player, Session};
 use crate::runtime::session_actor::{seats_for, SessionActor};
 use crate::wire::ServerMsg;
+use axum::extract::ws::Utf8Bytes;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 
@@ -376,95 +378,111 @@ impl SessionActor {
         *p.location.lock().expect("location") = Location::Lobby;
     }
 
-    /// The live monitor of the session as of change `version`, built once however many watch it.
-    pub(crate) async fn monitor_frame(&mut self, s: &Session, version: u64) -> Value {
-        if let Some((built, v)) = self.monitor.as_ref() {
+    /// The live monitor frame as of change `version`, built and encoded once however many watch.
+    pub(crate) async fn monitor_frame(&mut self, s: &Session, version: u64) -> Utf8Bytes {
+        if let Some((built, frame)) = self.monitor.as_ref() {
             if *built == version {
-                return v.clone();
+                return frame.clone();
             }
         }
-        let v = self.build_monitor(s).await;
-        self.monitor = Some((version, v.clone()));
-        v
+        let view = self.build_monitor(s).await;
+        let frame = Utf8Bytes::from(ServerMsg::Monitor(Box::new(view)).encode());
+        self.monitor = Some((version, frame.clone()));
+        frame
     }
 
-    async fn build_monitor(&mut self, s: &Session) -> Value {
+    async fn build_monitor(&mut self, s: &Session) -> MonitorView {
         let app = self.app.clone();
         let summaries: Vec<MatchSummary> = app.session_matches(&s.code).iter().map(|m| m.summary()).collect();
-        let finished: std::collections::HashSet<String> =
+        let finished: HashSet<String> =
             summaries.iter().filter(|m| m.phase == crate::core::game::Phase::Results).map(|m| m.id.clone()).collect();
-        // Outcomes as on the player's wire: a deal's package as {issue: option}.
-        let matches: Vec<Value> = summaries
-            .iter()
+        let matches: Vec<MonitorMatch> = summaries
+            .into_iter()
             .map(|m| {
-                let mut v = serde_json::to_value(m).unwrap_or(Value::Null);
-                if let (Some(crate::core::game::Outcome::Deal { package }), Some(h)) =
-                    (&m.outcome, app.matches.get(&m.id))
-                {
-                    v["outcome"]["package"] = crate::runtime::view::package_json(&h.scenario, package);
+                // Outcomes as on the player's wire: a deal's package as {issue: option}.
+                let outcome = m.outcome.as_ref().and_then(|o| {
+                    let scenario = app.matches.get(&m.id).map(|h| h.scenario.clone())?;
+                    Some(crate::runtime::view::outcome_view(&scenario, o))
+                });
+                MonitorMatch {
+                    id: m.id,
+                    phase: m.phase,
+                    deadline: m.deadline,
+                    paused: m.paused,
+                    offers: m.offers,
+                    messages: m.messages,
+                    outcome,
+                    players: m.players,
+                    small_talk: m.small_talk,
                 }
-                v
             })
             .collect();
-        let waiting_ids: std::collections::HashSet<&String> = self.lines.waiting.values().flatten().collect();
-        let per_line: serde_json::Map<String, Value> =
-            self.lines.waiting.iter().map(|(k, v)| (k.clone(), json!(v.len()))).collect();
+        let waiting_ids: HashSet<&String> = self.lines.waiting.values().flatten().collect();
+        let waiting_by_scenario = self.lines.waiting.iter().map(|(k, v)| (k.clone(), v.len())).collect();
         let ids = s.player_ids.lock().expect("player ids").clone();
-        let mut players: Vec<Value> = ids
+        let mut players: Vec<MonitorPlayer> = ids
             .iter()
             .filter_map(|id| app.players_by_id.get(id))
             .map(|p| {
                 let loc = p.location.lock().expect("location").clone();
                 let (status, match_id) = if self.removed.contains(&p.id) {
-                    ("removed", None)
+                    (PlayerStatus::Removed, None)
                 } else {
                     match loc {
                         Location::InMatch { match_id, .. } if finished.contains(&match_id) => {
-                            ("finished", Some(match_id))
+                            (PlayerStatus::Finished, Some(match_id))
                         }
-                        Location::InMatch { match_id, .. } => ("playing", Some(match_id)),
-                        _ if waiting_ids.contains(&p.id) => ("waiting", None),
-                        _ => ("lobby", None),
+                        Location::InMatch { match_id, .. } => (PlayerStatus::Playing, Some(match_id)),
+                        _ if waiting_ids.contains(&p.id) => (PlayerStatus::Waiting, None),
+                        _ => (PlayerStatus::Lobby, None),
                     }
                 };
-                let online = p.conn.lock().expect("conn").is_some();
-                json!({"id": p.id, "name": p.name, "status": status, "online": online, "match_id": match_id, "bot": p.bot})
+                MonitorPlayer {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    status,
+                    online: p.conn.lock().expect("conn").is_some(),
+                    match_id,
+                    bot: p.bot,
+                }
             })
             .collect();
-        players.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
-        let waiting = waiting_ids.len();
-        json!({
-            "type": "monitor",
-            "server_time": now_ms(),
-            "session": {
-                "code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": s.settings.scenario,
-                "pairing": s.settings.pairing, "auto_pairing": self.auto_pairing,
-                "small_talk": s.settings.small_talk, "reveal": s.settings.reveal, "dropout": s.settings.dropout,
+        players.sort_by(|a, b| a.name.cmp(&b.name));
+        MonitorView {
+            server_time: now_ms(),
+            session: MonitorSession {
+                code: s.code.clone(),
+                kind: s.kind,
+                title: s.settings.title.clone(),
+                scenario: s.settings.scenario.clone(),
+                pairing: s.settings.pairing,
+                auto_pairing: self.auto_pairing,
+                small_talk: s.settings.small_talk,
+                reveal: s.settings.reveal,
+                dropout: s.settings.dropout,
             },
-            "players": players,
-            "waiting": waiting,
-            "waiting_by_scenario": per_line,
-            "matches": matches,
-            "tournament": self.monitor_tournament(s, &finished).await,
-        })
+            players,
+            waiting: waiting_ids.len(),
+            waiting_by_scenario,
+            matches,
+            tournament: self.monitor_tournament(s, &finished).await,
+        }
     }
 
     /// The tournament part of the monitor. Standings change only when a tournament match reaches
     /// its results (or a round starts), so the view is rebuilt from the log only then.
-    async fn monitor_tournament(&mut self, s: &Session, finished: &std::collections::HashSet<String>) -> Value {
+    async fn monitor_tournament(&mut self, s: &Session, finished: &HashSet<String>) -> Option<TournamentView> {
         let t = &self.tournament;
-        if t.config.is_none() {
-            return Value::Null;
-        }
+        t.config.as_ref()?;
         let key = (t.plans.len(), t.matches.iter().flatten().filter(|m| finished.contains(*m)).count());
         if let Some((k, v)) = self.tournament_view.as_ref() {
             if *k == key {
-                return v.clone();
+                return Some(v.clone());
             }
         }
         let v = self.tournament_view_of(s, Some(finished)).await;
         self.tournament_view = Some((key, v.clone()));
-        v
+        Some(v)
     }
 }
 

@@ -34,57 +34,7 @@ pub fn new_id(prefix: &str) -> String {
 
 pub use crate::wire::SessionKind;
 
-/// Which matches get a small-talk phase (the A/B treatment).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum SmallTalkTreatment {
-    /// Every match.
-    #[default]
-    All,
-    /// No match.
-    None,
-    /// Every other match (half the class skips small talk).
-    Split,
-}
-
-/// What happens when a player stays away past the grace period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum DropoutPolicy {
-    /// Keep waiting; the counterpart sees for how long.
-    #[default]
-    Wait,
-    /// End the match as abandoned.
-    Abandon,
-    /// Hand the seat to a bot (it resumes the seat like the player would).
-    Bot,
-}
-
-/// How players are put into matches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum Pairing {
-    /// First come, first served, as soon as enough people wait.
-    #[default]
-    Auto,
-    /// People wait until the facilitator starts pairing, pairs everyone now (random) or pairs by hand.
-    Facilitator,
-}
-
-/// What the results phase reveals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum Reveal {
-    /// Every role's brief and points table.
-    #[default]
-    All,
-    /// Scores and the analysis only; other roles' briefs and points stay private.
-    Scores,
-}
+pub use crate::monitor::{DropoutPolicy, Pairing, Reveal, SmallTalkTreatment};
 
 /// Settings chosen when a session is created (stored as JSON).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -20,15 +20,16 @@
 
 use crate::bots::strategies::StrategyRef;
 use crate::error::ErrorCode;
+use crate::monitor::TournamentView;
 use crate::protocol::ProtocolError;
 use crate::runtime::app::App;
 use crate::runtime::facilitator::SessionControl;
 use crate::runtime::session::{Location, Player, Queue, Session, SessionFacts, SessionKind, SmallTalkTreatment};
 use crate::runtime::tournament::TournamentState;
 use crate::wire::ServerMsg;
+use axum::extract::ws::Utf8Bytes;
 use rand::seq::IndexedRandom;
 use rand::Rng;
-use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
@@ -90,17 +91,18 @@ pub enum SessionMsg {
         /// The match.
         match_id: String,
     },
-    /// The live monitor frame as of change `version` (built once however many consoles watch).
+    /// The live monitor frame as of change `version`, encoded (built once however many
+    /// consoles watch).
     Monitor {
         /// The session's change counter the frame is for.
         version: u64,
         /// The frame.
-        reply: oneshot::Sender<Value>,
+        reply: oneshot::Sender<Utf8Bytes>,
     },
-    /// The tournament view (null `config` when none runs).
+    /// The tournament view (no `config` when none runs).
     Tournament {
         /// The view.
-        reply: oneshot::Sender<Value>,
+        reply: oneshot::Sender<TournamentView>,
     },
 }
 
@@ -148,20 +150,20 @@ impl Session {
             .unwrap_or_else(|| Err("the session is closing; try again".into()))
     }
 
-    /// The live monitor frame as of change `version`; none when the actor is gone.
-    pub async fn monitor(&self, version: u64) -> Option<Value> {
+    /// The live monitor frame as of change `version`, encoded; none when the actor is gone.
+    pub async fn monitor(&self, version: u64) -> Option<Utf8Bytes> {
         self.ask(|reply| SessionMsg::Monitor { version, reply }).await
     }
 
     /// The live monitor frame as of now.
-    pub async fn monitor_now(&self) -> Option<Value> {
+    pub async fn monitor_now(&self) -> Option<Utf8Bytes> {
         let version = *self.changes.borrow();
         self.monitor(version).await
     }
 
-    /// The tournament view (null `config` when none runs).
-    pub async fn tournament_view(&self) -> Value {
-        self.ask(|reply| SessionMsg::Tournament { reply }).await.unwrap_or(Value::Null)
+    /// The tournament view (no `config` when none runs, or when the session is closing).
+    pub async fn tournament_view(&self) -> TournamentView {
+        self.ask(|reply| SessionMsg::Tournament { reply }).await.unwrap_or_default()
     }
 }
 
@@ -180,9 +182,9 @@ pub struct SessionActor {
     /// The session's tournament, if one runs.
     pub(crate) tournament: TournamentState,
     /// The last tournament view, with the key it was built for (rounds started, matches finished).
-    pub(crate) tournament_view: Option<((usize, usize), Value)>,
-    /// The last monitor frame and the change it was built at.
-    pub(crate) monitor: Option<(u64, Value)>,
+    pub(crate) tournament_view: Option<((usize, usize), TournamentView)>,
+    /// The last monitor frame (encoded) and the change it was built at.
+    pub(crate) monitor: Option<(u64, Utf8Bytes)>,
 }
 
 impl SessionActor {

@@ -4,26 +4,19 @@
 //! the stored log.
 
 use crate::core::game::{Outcome, Phase};
-use crate::core::tournament::{normalised_value, plan_round, standings, MatchResult, RoundPlan, Standing, Weights};
+use crate::core::tournament::{normalised_value, plan_round, standings, MatchResult, RoundPlan, Standing};
+use crate::monitor::{StandingRow, TournamentBye, TournamentGroup, TournamentResult, TournamentRound, TournamentView};
 use crate::report::{match_reports, MatchReport};
 use crate::runtime::app::App;
 use crate::runtime::session::{Location, Session};
 use crate::runtime::session_actor::{SessionActor, SessionMsg};
 use crate::wire::{ServerMsg, StandingView, TournamentStatus};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-/// A tournament's settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TournamentConfig {
-    /// Scenario id of each round (the number of rounds is its length).
-    pub rounds: Vec<String>,
-    /// Leaderboard weights.
-    #[serde(default)]
-    pub weights: Weights,
-}
+pub use crate::monitor::TournamentConfig;
 
 /// A running tournament.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -149,51 +142,66 @@ impl SessionActor {
         &self,
         s: &Session,
         only: Option<&HashSet<String>>,
-    ) -> Result<(Vec<(usize, MatchResult, Value)>, Vec<Standing>), String> {
+    ) -> Result<(Vec<(MatchResult, TournamentResult)>, Vec<Standing>), String> {
         let t = &self.tournament;
         let Some(config) = t.config.clone() else { return Err("no tournament".into()) };
         let log = self.app.store.session_log(&s.code).await.map_err(|e| e.to_string())?;
         let reports = match_reports(&self.app.scenarios, &log, &self.app.phrases);
         let mut rows = tournament_results(t, &reports);
         if let Some(only) = only {
-            rows.retain(|r| r.2["match_id"].as_str().is_some_and(|id| only.contains(id)));
+            rows.retain(|r| only.contains(&r.1.match_id));
         }
-        let results: Vec<MatchResult> = rows.iter().map(|r| r.1.clone()).collect();
+        let results: Vec<MatchResult> = rows.iter().map(|r| r.0.clone()).collect();
         Ok((rows, standings(&t.roster, &results, &t.plans, config.weights)))
     }
 
     /// The tournament view for the facilitator and exports, counting only the matches in
     /// `only`, when given: the monitor passes the matches its own summaries show in their
     /// results, so a frame's standings and its match list come from the same moment.
-    pub(crate) async fn tournament_view_of(&self, s: &Session, only: Option<&HashSet<String>>) -> Value {
+    pub(crate) async fn tournament_view_of(&self, s: &Session, only: Option<&HashSet<String>>) -> TournamentView {
         let t = &self.tournament;
         let name = |id: &str| self.app.players_by_id.get(id).map(|p| p.name.clone()).unwrap_or_default();
         let (rows, table) = self.tournament_standings_of(s, only).await.unwrap_or_default();
-        json!({
-            "config": t.config,
-            "round": t.plans.len(),
-            "rounds": t.plans.iter().zip(&t.matches).enumerate().map(|(r, (p, m))| json!({
-                "round": r + 1,
-                "scenario": t.config.as_ref().map(|c| c.rounds[r].clone()),
-                "groups": p.groups.iter().zip(m).map(|(g, id)| json!({
-                    "match_id": id, "players": g, "names": g.iter().map(|x| name(x)).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-                "byes": p.byes.iter().map(|b| json!({"player": b, "name": name(b)})).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-            "standings": table.iter().map(|r| {
-                let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
-                v["name"] = json!(name(&r.player));
-                v
-            }).collect::<Vec<_>>(),
-            "results": rows.iter().map(|(_, r, extra)| {
-                let mut v = extra.clone();
-                v["value"] = json!(r.value);
-                v["trust"] = json!(r.trust);
-                v["round"] = json!(r.round + 1);
-                v["name"] = json!(name(&r.player));
-                v
-            }).collect::<Vec<_>>(),
-        })
+        TournamentView {
+            config: t.config.clone(),
+            round: t.plans.len(),
+            rounds: t
+                .plans
+                .iter()
+                .zip(&t.matches)
+                .enumerate()
+                .map(|(r, (plan, ids))| TournamentRound {
+                    round: r + 1,
+                    scenario: t.config.as_ref().map(|c| c.rounds[r].clone()),
+                    groups: plan
+                        .groups
+                        .iter()
+                        .zip(ids)
+                        .map(|(g, id)| TournamentGroup {
+                            match_id: id.clone(),
+                            players: g.clone(),
+                            names: g.iter().map(|x| name(x)).collect(),
+                        })
+                        .collect(),
+                    byes: plan.byes.iter().map(|b| TournamentBye { player: b.clone(), name: name(b) }).collect(),
+                })
+                .collect(),
+            standings: table
+                .iter()
+                .map(|r| StandingRow {
+                    rank: r.rank,
+                    player: r.player.clone(),
+                    name: name(&r.player),
+                    played: r.played,
+                    byes: r.byes,
+                    value: r.value,
+                    trust: r.trust,
+                    trust_raters: r.trust_raters,
+                    score: r.score,
+                })
+                .collect(),
+            results: rows.into_iter().map(|(_, row)| TournamentResult { name: name(&row.player), ..row }).collect(),
+        }
     }
 
     /// Sends every player of the tournament a `tournament` frame: the round, their place and
@@ -258,8 +266,9 @@ impl App {
     }
 }
 
-/// One row per player per finished tournament match: `(round, result, details)`.
-pub fn tournament_results(t: &TournamentState, reports: &[MatchReport]) -> Vec<(usize, MatchResult, Value)> {
+/// One row per player per finished tournament match: the numbers the standings use, and the
+/// row the facilitator sees (its `name` left empty: names are in memory, reports are not).
+pub fn tournament_results(t: &TournamentState, reports: &[MatchReport]) -> Vec<(MatchResult, TournamentResult)> {
     let mut out = Vec::new();
     for (round, ids) in t.matches.iter().enumerate() {
         for id in ids {
@@ -278,10 +287,20 @@ pub fn tournament_results(t: &TournamentState, reports: &[MatchReport]) -> Vec<(
                 let trust = r.trust.players.get(seat).and_then(|p| p.trust_earned);
                 let trust_raters = r.trust.players.get(seat).map(|p| p.trust_raters).unwrap_or(0);
                 out.push((
-                    round,
                     MatchResult { player: pid.clone(), round, value, trust, trust_raters },
-                    json!({"match_id": r.id, "player": pid, "role": r.scenario.roles[seat].id, "points": a.points[seat],
-                           "role_min": lo, "role_max": hi, "outcome": if r.state.deal().is_some() { "deal" } else { "impasse" }}),
+                    TournamentResult {
+                        round: round + 1,
+                        match_id: r.id.clone(),
+                        player: pid.clone(),
+                        name: String::new(),
+                        role: r.scenario.roles[seat].id.clone(),
+                        outcome: if r.state.deal().is_some() { "deal" } else { "impasse" }.to_string(),
+                        points: a.points[seat],
+                        role_min: lo,
+                        role_max: hi,
+                        value,
+                        trust,
+                    },
                 ));
             }
         }

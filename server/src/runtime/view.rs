@@ -98,6 +98,18 @@ fn outcome_json(s: &Scenario, o: &Outcome) -> Value {
     }
 }
 
+/// How bargaining ended, as clients see it (a deal's package by issue id).
+pub fn outcome_view(s: &Scenario, o: &Outcome) -> crate::monitor::OutcomeView {
+    use crate::monitor::OutcomeView;
+    match o {
+        Outcome::Deal { package } => OutcomeView::Deal {
+            package: s.issues.iter().zip(package).map(|(issue, &option)| (issue.id.clone(), option)).collect(),
+        },
+        Outcome::Impasse { reason } => OutcomeView::Impasse { reason: *reason },
+        Outcome::Abandoned { reason } => OutcomeView::Abandoned { reason: reason.clone() },
+    }
+}
+
 /// Who walked away, if someone did: `{seat, name}` (in the results reveal).
 fn walked_away_json(m: &Match, seats: &[SeatInfo]) -> Value {
     match m.walked_away {
