@@ -56,6 +56,7 @@ pub enum Outcome {
 
 /// Why a match ended without a deal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ImpasseReason {
     /// A player walked away.
