@@ -40,7 +40,8 @@ pub struct MatchResults {
     roles: Vec<RoleResultView>,
     /// Every role's brief and points, in seat order.
     private_sides: Vec<RevealedRole>,
-    /// The trust report with every number (what the facilitator's debrief reads).
+    /// The trust report with every number, private ones included (the facilitator's debrief
+    /// scores the same report from the log; a seat is sent only what [`trust_for_seat`] allows).
     trust: TrustReport,
     /// What every seat sees alike.
     shared: SharedResults,
@@ -50,6 +51,7 @@ pub struct MatchResults {
 struct SharedResults {
     outcome: Option<OutcomeView>,
     walked_away: Option<WalkedAway>,
+    /// Joint value, efficiency and the frontier comparison (`docs/scoring.md`, section 8).
     analysis: OutcomeAnalysis,
     better_package: Option<PackagePoints>,
     nash: Option<PackagePoints>,
