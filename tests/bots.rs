@@ -6,6 +6,7 @@ use parley::bots::client::{run_bot, BotConfig, Entry};
 use parley::bots::strategies::{StrategyRef, ALL};
 use parley::core::game::{OfferStatus, Phase};
 use parley::error::ErrorCode;
+use parley::wire::OutcomeView;
 use serde_json::json;
 use std::time::Duration;
 
@@ -43,19 +44,16 @@ async fn two_bots_play_a_whole_match() {
     for r in [&a, &b] {
         let st = r.final_state.as_ref().expect("reached results");
         assert_eq!(st.phase, Phase::Results);
-        let kind = st.outcome.as_ref().unwrap()["kind"].as_str().unwrap();
-        assert!(kind == "deal" || kind == "impasse");
+        let outcome = st.outcome.as_ref().unwrap();
+        assert!(matches!(outcome, OutcomeView::Deal { .. } | OutcomeView::Impasse { .. }), "{outcome:?}");
         // They talked, asked and disclosed through the ordinary messages.
         let results = st.results.as_ref().expect("the reveal");
-        assert!(results["trust"]["players"][0]["signals"]["small_talk_messages"].as_u64().unwrap() >= 1);
+        assert!(results.trust.players[0].signals.small_talk_messages >= 1);
     }
     let st = a.final_state.unwrap();
     let outcome = st.outcome.clone().unwrap();
-    assert_eq!(outcome["kind"], "deal", "a logroller and a tit-for-tat find a deal in 8 s: {outcome}");
-    assert!(
-        st.results.unwrap()["disclosures"].as_array().unwrap().iter().all(|d| d["truthful"] == true),
-        "bots disclose truthfully"
-    );
+    assert!(outcome.is_deal(), "a logroller and a tit-for-tat find a deal in 8 s: {outcome:?}");
+    assert!(st.results.unwrap().disclosures.iter().all(|d| d.truthful), "bots disclose truthfully");
 }
 
 #[tokio::test]
@@ -105,7 +103,7 @@ async fn a_lonely_practice_player_is_offered_a_bot_and_plays_it() {
     me.until_state_in(Phase::Survey).await;
     me.send(json!({"type": "skip_survey"})).await;
     let st = me.until_state_in(Phase::Results).await;
-    assert_eq!(st.outcome.unwrap()["kind"], "deal");
+    assert!(st.outcome.unwrap().is_deal());
 }
 
 #[tokio::test]

@@ -49,7 +49,7 @@ async fn matches_survive_kill_9_and_continue() {
     b.until_state().await;
     b.send(json!({"type": "accept", "offer_id": offer_id})).await;
     let st = a.until_state_in(Phase::Survey).await;
-    assert_eq!(st.outcome.unwrap()["kind"], "deal");
+    assert!(st.outcome.unwrap().is_deal());
     // The session is still there and still takes players.
     let (status, info) = server.get(&format!("/api/sessions/{code}")).await;
     assert_eq!((status, info["players"].as_u64()), (200, Some(2)));

@@ -93,7 +93,7 @@ export const OFFER_STATUS = {
   expired: 'Expired',
 };
 
-/** @param {any} outcome the state frame's `outcome` ({kind, ...}) */
+/** @param {import('./types.js').OutcomeView | null | undefined} outcome the state frame's `outcome` */
 export function outcomeSentence(outcome) {
   if (!outcome) return '';
   if (outcome.kind === 'deal') return 'You reached a deal.';

@@ -1,22 +1,40 @@
-// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // Results: the deal or impasse, every role's score, joint value and efficiency, the frontier
-// chart, what the other side valued, and feedback.
+// chart, what the other side valued, and feedback. It reads the `results` of the state frame
+// (`ResultsView`, generated from the server's types): what this player may see, no more.
 
 import { h, paragraphs } from './dom.js';
 import { pts, percent, outcomeSentence } from './format.js';
 import { frontierChart } from './chart.js';
 
+/** @typedef {import('./types.js').StateView} StateView */
+/** @typedef {import('./types.js').ResultsView} ResultsView */
+/** @typedef {import('./types.js').RoleResultView} RoleResultView */
+/** @typedef {import('./types.js').TrustResultView} TrustResultView */
+/** @typedef {import('./types.js').PublicIssue} PublicIssue */
+/** @typedef {import('./types.js').ChatLineView} ChatLineView */
+/** @typedef {import('./types.js').WalkedAway} WalkedAway */
+/** @typedef {Record<string, number>} Package option index by issue id */
+
+/** @type {Record<import('./types.js').IssueType, string>} */
 const ISSUE_TYPES = {
   compatible: 'Compatible: you both wanted the same thing',
   distributive: 'Distributive: a straight split',
   integrative: 'Integrative: worth more to one of you — room to trade',
 };
 
+/**
+ * @param {{options: string[]} | undefined} issue
+ * @param {number | null | undefined} idx
+ */
 function optionLabel(issue, idx) {
   if (!issue || typeof idx !== 'number') return '–';
   return issue.options[idx] !== undefined ? issue.options[idx] : String(idx);
 }
 
+/**
+ * @param {RoleResultView} role
+ * @param {string | null} myRoleId
+ */
 function roleHeader(role, myRoleId) {
   return h(
     'th',
@@ -26,6 +44,12 @@ function roleHeader(role, myRoleId) {
   );
 }
 
+/**
+ * @param {PublicIssue[]} issues
+ * @param {Package} pkg
+ * @param {RoleResultView[]} roles the roles whose points are revealed
+ * @param {string | null} myRoleId
+ */
 function packageLines(issues, pkg, roles, myRoleId) {
   return h(
     'table',
@@ -55,7 +79,13 @@ function packageLines(issues, pkg, roles, myRoleId) {
   );
 }
 
-/** Issue × option table with one points column per role (mine first). */
+/**
+ * Issue × option table with one points column per role (mine first).
+ * @param {PublicIssue[]} issues
+ * @param {RoleResultView[]} roles the roles whose points are revealed
+ * @param {string | null} myRoleId
+ * @param {Package | null} deal
+ */
 function comparisonTable(issues, roles, myRoleId, deal) {
   const table = h('table', { class: 'points-table compare', testid: 'reveal-points' });
   table.appendChild(
@@ -83,6 +113,7 @@ function comparisonTable(issues, roles, myRoleId, deal) {
           { class: ['option-row', agreed && 'chosen'] },
           h('td', null, label, agreed ? h('span', { class: 'tag' }, 'agreed') : null),
           roles.map((role) => {
+            /** @type {number[]} */
             const row = (role.points && role.points[issue.id]) || [];
             const best = row.length ? Math.max(...row) : null;
             return h(
@@ -99,30 +130,39 @@ function comparisonTable(issues, roles, myRoleId, deal) {
   return table;
 }
 
-/** "You walked away: no deal." / "Ben walked away: no deal." */
+/**
+ * "You walked away: no deal." / "Ben walked away: no deal."
+ * @param {WalkedAway | null} w
+ * @param {StateView} state
+ */
 function walkedAwaySentence(w, state) {
   if (!w || typeof w.seat !== 'number') return '';
   const me = state.you && w.seat === state.you.seat;
   return me ? 'You walked away: no deal.' : `${w.name || 'Your counterpart'} walked away: no deal.`;
 }
 
+/** @param {number | null | undefined} x */
 function score100(x) {
   return typeof x === 'number' && Number.isFinite(x) ? `${Math.round(x)}/100` : null;
 }
 
-/** Trust built, the behaviour index, and my sentences. Survey-based numbers come only when
- * they average at least three people (the server leaves them out otherwise). */
+/**
+ * Trust built, the behaviour index, and my own trust line. Survey-based numbers come only when
+ * they average at least three people (the server sends null and a `*_private` flag otherwise);
+ * the others' trust earned and sentences are never sent.
+ * @param {TrustResultView} trust
+ * @param {StateView} state
+ */
 function trustSection(trust, state) {
-  if (!trust || typeof trust !== 'object') return null;
-  const me = state.you ? state.you.seat : null;
-  const players = Array.isArray(trust.players) ? trust.players : [];
-  const mine = players.find((p) => p.seat === me);
-  const others = players.filter((p) => p.seat !== me);
-  const nameOf = (seat) => {
-    const p = (state.players || []).find((x) => x.seat === seat);
-    return p ? p.name : `Player ${seat + 1}`;
-  };
+  const me = state.you.seat;
+  const mine = trust.players.find((p) => p.seat === me);
+  const own = trust.you;
   const stats = h('dl', { class: 'stats' });
+  /**
+   * @param {string} label
+   * @param {string | null} value
+   * @param {string} testid
+   */
   const stat = (label, value, testid) => {
     if (value === null) return;
     stats.append(h('div', { class: 'stat', testid }, h('dt', null, label), h('dd', null, value)));
@@ -132,25 +172,28 @@ function trustSection(trust, state) {
       stat('Trust you built (estimated from how you negotiated)', score100(mine.trust_estimate), 'results-my-estimate');
     }
     stat('Your behaviour index', score100(mine.behaviour_index), 'results-my-behaviour');
-    if (typeof mine.trust_earned === 'number') stat('Trust you earned', score100(mine.trust_earned), 'results-my-trust');
   }
+  if (typeof own.trust_earned === 'number') stat('Trust you earned', score100(own.trust_earned), 'results-my-trust');
   stat('Behaviour index, everyone', score100(trust.behaviour_index), 'results-behaviour');
   if (trust.trust_built_private) {
     stat('Trust built, all of you', 'with your facilitator', 'results-trust-built');
   } else {
     stat('Trust built, all of you', score100(trust.trust_built) || 'not rated', 'results-trust-built');
   }
-  const sentences = (p) => h('ul', { class: 'sentences' }, (p.sentences || []).map((t) => h('li', null, t)));
-  const withSentences = others.filter((p) => Array.isArray(p.sentences) && p.sentences.length);
   return h(
     'section',
     { class: 'card', testid: 'results-trust' },
     h('h2', null, 'Trust and behaviour'),
     stats,
-    mine && mine.sentences && mine.sentences.length
-      ? h('div', { testid: 'results-my-sentences' }, h('h3', null, 'How you did'), sentences(mine))
+    own.sentences.length
+      ? h(
+          'div',
+          { testid: 'results-my-sentences' },
+          h('h3', null, 'How you did'),
+          h('ul', { class: 'sentences' }, own.sentences.map((t) => h('li', null, t))),
+        )
       : null,
-    mine && Array.isArray(mine.profile) && mine.profile.length
+    mine && mine.profile.length
       ? h(
           'div',
           { testid: 'results-profile' },
@@ -163,24 +206,17 @@ function trustSection(trust, state) {
           ),
         )
       : null,
-    trust.trust_built_private || (mine && mine.trust_earned_private)
+    trust.trust_built_private || own.trust_earned_private
       ? h(
           'p',
           { class: 'muted small', testid: 'results-trust-private' },
           'Trust built averages the survey answers with the estimate read from how everyone negotiated (the estimate alone when nobody answered). A single person\'s rating stays private, so a number that contains survey answers is shown only once at least three people have rated; your facilitator sees every score.',
         )
       : null,
-    withSentences.length
-      ? h(
-          'details',
-          { class: 'reveal-brief' },
-          h('summary', null, withSentences.length === 1 ? `How ${nameOf(withSentences[0].seat)} did` : 'How the others did'),
-          withSentences.map((p) => h('div', null, withSentences.length > 1 ? h('h3', null, nameOf(p.seat)) : null, sentences(p))),
-        )
-      : null,
   );
 }
 
+/** @type {Record<string, string>} */
 const TACTIC_WORDS = {
   'small-talk': 'small talk',
   'showing-empathy': 'empathy',
@@ -193,12 +229,17 @@ const TACTIC_WORDS = {
   'vouch-fair': 'fairness',
 };
 
-/** The conversation with each line's tactics as small tags. */
+/**
+ * The conversation with each line's tactics as small tags.
+ * @param {ChatLineView[] | undefined} lines the chat lines shown in the match, in order
+ * @param {TrustResultView} trust
+ * @param {StateView} state
+ */
 function transcriptSection(lines, trust, state) {
-  const tags = Array.isArray(trust && trust.line_tactics) ? trust.line_tactics : null;
+  const tags = trust.line_tactics;
   const said = (lines || []).filter((l) => typeof l.seat === 'number');
-  if (!tags || !said.length) return null;
-  const me = state.you ? state.you.seat : null;
+  if (!said.length) return null;
+  const me = state.you.seat;
   return h(
     'details',
     { class: 'card transcript-card', testid: 'results-transcript' },
@@ -225,16 +266,16 @@ function transcriptSection(lines, trust, state) {
 }
 
 /**
- * @param {object} state  the whole state frame (phase results)
- * @param {object} opts   onLeave(), lines (the chat lines shown in the match)
+ * @param {StateView} state the whole state frame (phase results)
+ * @param {ResultsView} r its reveal (`state.results`)
+ * @param {{onLeave?: () => void, lines?: ChatLineView[]}} [opts] the chat lines shown in the match
  */
-export function resultsView(state, opts = {}) {
-  const r = state.results || {};
+export function resultsView(state, r, opts = {}) {
   const scenario = state.scenario;
-  const issues = scenario.issues || [];
+  const issues = scenario.issues;
   const issueById = Object.fromEntries(issues.map((i) => [i.id, i]));
-  const roles = r.roles || [];
-  const myRoleId = state.you && state.you.role ? state.you.role.id : null;
+  const roles = r.roles;
+  const myRoleId = state.you.role.id;
   const outcome = r.outcome || state.outcome || null;
   const deal = outcome && outcome.kind === 'deal' ? outcome.package : null;
   // Roles whose points are revealed (a session may reveal only scores: then just mine).
@@ -273,7 +314,7 @@ export function resultsView(state, opts = {}) {
       ),
       h('td', { class: 'num', 'data-value': String(role.score) }, String(role.score)),
       h('td', { class: 'num' }, String(role.batna)),
-      h('td', { class: 'num' }, typeof role.surplus === 'number' ? (role.surplus > 0 ? `+${role.surplus}` : String(role.surplus)) : '–'),
+      h('td', { class: 'num' }, role.surplus > 0 ? `+${role.surplus}` : String(role.surplus)),
     ),
   );
   const jointText = [
@@ -325,7 +366,7 @@ export function resultsView(state, opts = {}) {
   );
 
   // Feedback.
-  if (Array.isArray(r.feedback) && r.feedback.length) {
+  if (r.feedback.length) {
     el.appendChild(
       h(
         'section',
@@ -337,10 +378,11 @@ export function resultsView(state, opts = {}) {
   }
 
   // Frontier chart (two roles only).
-  if (Array.isArray(r.frontier) && r.frontier.length && roles.length === 2) {
+  if (r.frontier && r.frontier.length && roles.length === 2) {
     // My points across, theirs up: the frontier's pairs are in seat order, so swap for seat 1.
     const mine = Math.max(0, roles.findIndex((role) => role.id === myRoleId));
     const other = 1 - mine;
+    /** @param {number[]} p */
     const flip = (p) => [Number(p[mine]), Number(p[other])];
     const them = roles[other];
     const outcomePoint = flip([roles[0].score, roles[1].score]);
@@ -361,7 +403,7 @@ export function resultsView(state, opts = {}) {
           batna: flip([roles[0].batna, roles[1].batna]),
           outcome: outcomePoint,
           outcomeLabel: deal ? 'Your deal' : 'Your outcome (no deal)',
-          nash: r.nash && Array.isArray(r.nash.points) ? flip(r.nash.points) : null,
+          nash: r.nash ? flip(r.nash.points) : null,
           title: `Possible deals for you and ${them.player || them.name}`,
           width: Math.min(window.innerWidth, 1000) - 60,
         }),
@@ -374,9 +416,10 @@ export function resultsView(state, opts = {}) {
   if (trust) el.appendChild(trust);
   const transcript = transcriptSection(opts.lines, r.trust, state);
   if (transcript) el.appendChild(transcript);
-  if (Array.isArray(r.disclosures) && r.disclosures.length) {
+  if (r.disclosures.length) {
+    /** @param {number} seat */
     const nameOf = (seat) => {
-      if (state.you && seat === state.you.seat) return 'You';
+      if (seat === state.you.seat) return 'You';
       const p = (state.players || []).find((x) => x.seat === seat);
       return p ? p.name : `Player ${seat + 1}`;
     };
@@ -409,7 +452,7 @@ export function resultsView(state, opts = {}) {
       h('section', { class: 'card' }, h('h2', null, 'The deal'), h('div', { class: 'table-scroll' }, packageLines(issues, deal, shownOrdered, myRoleId))),
     );
   }
-  if (r.better_package && r.better_package.package && !r.pareto_optimal && deal) {
+  if (r.better_package && !r.pareto_optimal && deal) {
     const bp = r.better_package;
     const who = ordered
       .map((role) => `${pts(bp.points[roles.indexOf(role)])} for ${role.id === myRoleId ? 'you' : role.player || role.name}`)
@@ -426,7 +469,7 @@ export function resultsView(state, opts = {}) {
   }
 
   // Issue by issue.
-  if (Array.isArray(r.issues) && r.issues.length) {
+  if (r.issues.length) {
     el.appendChild(
       h(
         'section',
@@ -436,6 +479,7 @@ export function resultsView(state, opts = {}) {
           'ul',
           { class: 'issue-list', testid: 'results-issues' },
           r.issues.map((ri) => {
+            /** @type {{name: string, options: string[]}} */
             const issue = issueById[ri.id] || { name: ri.name, options: [] };
             return h(
               'li',

@@ -183,6 +183,15 @@
  */
 
 /**
+ * A checked statement about the speaker's own interests.
+ * @typedef {Object} DisclosureView
+ * @property {number} seat The speaker.
+ * @property {number} at When.
+ * @property {string} text The statement as the others read it.
+ * @property {boolean} truthful True to the speaker's hidden points.
+ */
+
+/**
  * What happens when a player stays away past the grace period.
  *
  * - 'wait': Keep waiting; the counterpart sees for how long.
@@ -263,6 +272,25 @@
  * @typedef {Object} IssueRef
  * @property {string} id Issue id.
  * @property {string} name Issue name.
+ */
+
+/**
+ * One issue in the results.
+ * @typedef {Object} IssueResultView
+ * @property {string} id Issue id.
+ * @property {string} name Issue name.
+ * @property {IssueType | null} type How it relates the two roles' interests (two-role scenarios only).
+ * @property {number | null} agreed The option agreed (none without a deal).
+ * @property {number} best_joint The option worth the most to all roles together.
+ */
+
+/**
+ * How an issue relates two roles' interests.
+ *
+ * - 'compatible': Some option is best for both roles: nothing to trade, only to discover.
+ * - 'distributive': Opposed preferences and the pair's total is the same for every option: a pure split.
+ * - 'integrative': Opposed preferences whose totals differ by option: trading across issues creates value.
+ * @typedef {'compatible' | 'distributive' | 'integrative'} IssueType
  */
 
 /**
@@ -349,29 +377,44 @@
  */
 
 /**
- * A package accepted under the deal rule.
+ * Every party the deal rule needs accepted this package.
  * @typedef {Object} OutcomeViewDeal
  * @property {'deal'} kind
- * @property {Record<string, number>} package The chosen option index of each issue, by issue id.
+ * @property {Record<string, number>} package The agreed package.
  */
 
 /**
- * No deal: someone walked away, the deadline passed, or the facilitator ended bargaining.
+ * No deal: everyone gets their walk-away value.
  * @typedef {Object} OutcomeViewImpasse
  * @property {'impasse'} kind
  * @property {ImpasseReason} reason Why.
  */
 
 /**
- * Ended without a result (a player left for good or was removed).
+ * Ended because a player left (left out of class statistics).
  * @typedef {Object} OutcomeViewAbandoned
  * @property {'abandoned'} kind
- * @property {string} reason Why, in a sentence.
+ * @property {string} reason A sentence saying why.
  */
 
 /**
- * How bargaining ended, as clients see it.
+ * How a match ended (`"kind"` names the variant).
  * @typedef {OutcomeViewDeal | OutcomeViewImpasse | OutcomeViewAbandoned} OutcomeView
+ */
+
+/**
+ * The receiving seat's own trust line.
+ * @typedef {Object} OwnTrustView
+ * @property {number | null} trust_earned How the others rated this player, 0..100; none while it rests on fewer than 3 people's ratings (`trust_earned_private`).
+ * @property {string[]} sentences One sentence per number, on what raised or lowered it.
+ * @property {boolean} [trust_earned_private] `trust_earned` rests on too few people's ratings to be shown.
+ */
+
+/**
+ * A package and what it gives each role (in seat order).
+ * @typedef {Object} PackagePoints
+ * @property {Record<string, number>} package The package.
+ * @property {number[]} points Each role's points.
  */
 
 /**
@@ -394,6 +437,41 @@
  */
 
 /**
+ * What one player did in a match, as the model reads it.
+ * @typedef {Object} PlayerBehaviour
+ * @property {number} messages Chat lines written (statements included).
+ * @property {number[]} tactics Lines with each tactic.
+ * @property {number} small_talk_returned Small talk answered with small talk (the previous line, the counterpart's, was small talk).
+ * @property {number} need_acknowledged A counterpart's line about their needs answered with empathy.
+ * @property {number} question_answered A counterpart's question about priorities answered with the player's own needs.
+ * @property {number} pressure Lines with a pressure phrase.
+ * @property {number} concessions Offers that gave the others more than the player's previous offer.
+ */
+
+/**
+ * How a match ended for one player, as the full model reads it.
+ * @typedef {Object} PlayerOutcome
+ * @property {number} own_share Own points ÷ the role's maximum.
+ * @property {number} partner_share The counterparts' points ÷ their maximum (mean over counterparts).
+ * @property {number} deal 1 for a deal, 0 otherwise.
+ */
+
+/**
+ * Behaviour counted for one player.
+ * @typedef {Object} PlayerSignals
+ * @property {number} small_talk_messages Chat messages sent in small talk.
+ * @property {number} questions_before Messages with a question mark sent before bargaining (prep and small talk).
+ * @property {number} questions_during Messages with a question mark sent during bargaining.
+ * @property {number} acknowledgments Messages containing an acknowledgment phrase.
+ * @property {number} pressure Messages containing a pressure phrase.
+ * @property {number} true_disclosures Disclosures true to the player's hidden points.
+ * @property {number} misleading_disclosures Disclosures that were not.
+ * @property {number} reciprocated Other players' disclosures and concessions this player answered in kind within the window.
+ * @property {number} concessions Offers that gave the others more than the player's previous offer.
+ * @property {number[]} own_points_by_offer The player's own points in each of their offers, in order (the concession pattern).
+ */
+
+/**
  * Where a participant is, as the console shows it.
  *
  * - 'waiting': In a waiting line.
@@ -402,6 +480,28 @@
  * - 'lobby': Joined, neither waiting nor playing (left the line, or being seated).
  * - 'removed': Removed by the facilitator.
  * @typedef {'waiting' | 'playing' | 'finished' | 'lobby' | 'removed'} PlayerStatus
+ */
+
+/**
+ * What every player of the match may read about one player's conduct: no trust earned and no
+ * sentences (those are in the player's own line, `trust.you`, only).
+ * @typedef {Object} PlayerTrustView
+ * @property {number} seat Seat.
+ * @property {number} trust_raters How many people's ratings the player's trust earned averages.
+ * @property {boolean} gave_rating The player's own ratings of the others count (answered, and a person).
+ * @property {number | null} perspective_before Reading the counterpart's priorities before talking, −1..1.
+ * @property {number | null} perspective_after The same after the match, −1..1.
+ * @property {number | null} perspective_gain After − before.
+ * @property {number | null} places_right_before Issues the preparation guess put in the right place.
+ * @property {number | null} places_right_after Issues the survey guess put in the right place.
+ * @property {number} issues Issues in the scenario (what the two counts are out of).
+ * @property {PlayerBehaviour} behaviour What the player did, as the trust model reads it.
+ * @property {PlayerOutcome | null} outcome How the match ended for the player, as the trust model reads it.
+ * @property {number | null} trust_estimate The behavioural estimate of the trust the player built, 0..100 (none until an outcome).
+ * @property {number} trust_estimate_behaviour Its behaviour-only part.
+ * @property {string[]} profile The player's tactic profile in plain words.
+ * @property {number} behaviour_index Behaviour index, 0..100.
+ * @property {PlayerSignals} signals The counted behaviour.
  */
 
 /**
@@ -445,6 +545,28 @@
  */
 
 /**
+ * The results reveal for one seat.
+ * @typedef {Object} ResultsView
+ * @property {OutcomeView | null} outcome How the match ended.
+ * @property {WalkedAway | null} walked_away Who walked away, if someone did.
+ * @property {RoleResultView[]} roles Every role in seat order, with its score; its brief and points only when revealed.
+ * @property {number} joint_value The roles' points added up.
+ * @property {number} max_joint_value The most any package gives all roles together.
+ * @property {number} efficiency `joint_value / max_joint_value`.
+ * @property {number | null} surplus_efficiency The share of the value above the walk-away values that was captured; none when no package beats their sum.
+ * @property {boolean} pareto_optimal No package is at least as good for everyone and better for someone.
+ * @property {number} distance_to_frontier Distance in points from the outcome to the nearest package of the frontier.
+ * @property {PackagePoints | null} better_package A package everyone would have preferred (none when the outcome is Pareto-optimal).
+ * @property {PackagePoints | null} nash The Nash bargaining package (none when no package gives everyone their walk-away value).
+ * @property {number[][] | null} frontier Two-role scenarios: the Pareto frontier as `[points of role 1, points of role 2]`.
+ * @property {IssueResultView[]} issues Issue by issue: its kind, what was agreed and what creates the most value.
+ * @property {string} deal_rule Who must accept a package for it to be the deal, in words.
+ * @property {string[]} feedback Sentences on what could have been better.
+ * @property {DisclosureView[]} disclosures Every statement made with `disclose`, with its verdict.
+ * @property {TrustResultView} trust Trust and behaviour, as this seat may see them.
+ */
+
+/**
  * What the results phase reveals.
  *
  * - 'all': Every role's brief and points table.
@@ -457,6 +579,19 @@
  * @typedef {Object} RoleRef
  * @property {string} id Role id.
  * @property {string} name Role name.
+ */
+
+/**
+ * A role in the results: public facts and score, and its private side when revealed.
+ * @typedef {Object} RoleResultView
+ * @property {string} id Role id.
+ * @property {string} name Role name.
+ * @property {string} player The player who held the role.
+ * @property {number} batna The role's walk-away value.
+ * @property {number} score The role's points from the outcome.
+ * @property {number} surplus `score − batna`.
+ * @property {string} [brief] The role's private brief.
+ * @property {Record<string, number[]>} [points] The role's points per option, by issue id.
  */
 
 /**
@@ -630,10 +765,10 @@
  * @property {OfferView[]} offers Offers: all on taking a seat, else the newest and every standing one.
  * @property {boolean} offers_complete Whether `offers` is the whole history.
  * @property {number} offers_total Offers made so far.
- * @property {any} outcome The outcome once bargaining ended (`{"kind": ...}`).
+ * @property {OutcomeView | null} outcome The outcome once bargaining ended.
  * @property {WalkedAway | null} walked_away Who walked away, if someone did.
  * @property {SurveyView | null} survey The survey, in the survey phase.
- * @property {any} results The reveal, in the results phase only.
+ * @property {ResultsView | null} results The reveal, in the results phase only.
  * @property {any} dropout A counterpart gone past the grace period, and the policy.
  */
 
@@ -643,6 +778,11 @@
  * @property {Question[]} questions The questions.
  * @property {IssueRef[]} issues The issues to order by the counterpart's priorities.
  * @property {boolean} answered Whether this seat has answered.
+ */
+
+/**
+ * A set of tactics (CaSiNo strategy labels), in the tagger's label order.
+ * @typedef {('small-talk' | 'showing-empathy' | 'promote-coordination' | 'elicit-pref' | 'self-need' | 'other-need' | 'no-need' | 'uv-part' | 'vouch-fair' | 'non-strategic')[]} Tactics
  */
 
 /**
@@ -710,6 +850,24 @@
  * @property {TournamentRound[]} rounds Each round started, oldest first.
  * @property {StandingRow[]} standings The leaderboard, best first.
  * @property {TournamentResult[]} results One row per player per finished tournament match.
+ */
+
+/**
+ * The match's trust and behaviour as one seat may see them (`docs/scoring.md`, *Trust and
+ * behaviour*).
+ * @typedef {Object} TrustResultView
+ * @property {number | null} trust_built Trust built, 0..100; none while it would give away a private survey answer (`trust_built_private`).
+ * @property {number | null} trust_survey The survey part of trust built; none when nobody answered, or while private.
+ * @property {number | null} trust_estimate The behavioural estimate of trust built, mean over players, 0..100 (none for an abandoned match).
+ * @property {number} trust_estimate_behaviour Its behaviour-only part.
+ * @property {Tactics[]} line_tactics The tactics of every player chat line, in the order of the chat.
+ * @property {number} ratings Survey answers by people that rated the trust items.
+ * @property {number} behaviour_index Mean of the players' behaviour indexes.
+ * @property {number | null} small_talk_balance Fewest small-talk messages ÷ most, among players (none without small talk).
+ * @property {number | null} turn_taking Share of consecutive small-talk messages by different speakers.
+ * @property {PlayerTrustView[]} players Every player's behaviour, in seat order.
+ * @property {OwnTrustView} you This seat's own trust line.
+ * @property {boolean} [trust_built_private] `trust_built` and `trust_survey` rest on too few other people's ratings to be shown.
  */
 
 /**

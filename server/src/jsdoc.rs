@@ -299,7 +299,10 @@ fn client_types_are_up_to_date() {
 #[test]
 fn every_server_frame_and_error_code_has_a_typedef() {
     let text = generate();
-    for name in ["ServerMsg", "StateView", "YouView", "PublicScenario", "ErrorCode", "ClientMsg", "ServerMsgState"] {
+    let names = ["ServerMsg", "StateView", "YouView", "PublicScenario", "ErrorCode", "ClientMsg", "ServerMsgState"];
+    let results =
+        ["ResultsView", "RoleResultView", "TrustResultView", "PlayerTrustView", "OwnTrustView", "OutcomeView"];
+    for name in names.into_iter().chain(results) {
         assert!(text.contains(&format!("}} {name}\n")), "no typedef {name}");
     }
     for code in crate::error::ErrorCode::ALL {
@@ -308,4 +311,6 @@ fn every_server_frame_and_error_code_has_a_typedef() {
     // Optional fields are optional; nullable ones are not.
     assert!(text.contains("@property {number | null} [gone_since]"));
     assert!(text.contains("@property {number | null} deadline"));
+    // A role's private side is absent (not null) when the reveal hides it.
+    assert!(text.contains("@property {string} [brief]"));
 }

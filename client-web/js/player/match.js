@@ -347,7 +347,7 @@ export class MatchView {
       this.resultsBuilt = true;
       clear(this.results);
       this.results.appendChild(
-        resultsView(state, {
+        resultsView(state, state.results, {
           lines: this.chat.lines,
           onLeave: () => {
             forgetToken(app.code);

@@ -8,7 +8,7 @@
 //! and prune dominated points after each step.
 
 use super::scenario::{Issue, Scenario};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A package: one option index per issue, aligned with [`Scenario::issues`].
 pub type Package = Vec<usize>;
@@ -139,7 +139,8 @@ fn issue_frontier(issue: &Issue, roles: &[usize]) -> Vec<usize> {
 }
 
 /// How an issue relates two roles' interests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IssueType {
     /// Some option is best for both roles: nothing to trade, only to discover.

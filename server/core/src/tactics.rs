@@ -172,6 +172,22 @@ impl<'de> Deserialize<'de> for Tactics {
     }
 }
 
+/// On the wire a set is the list of its label names, in [`LABELS`] order (its custom serde above).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Tactics {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Tactics".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A set of tactics (CaSiNo strategy labels), in the tagger's label order.",
+            "type": "array",
+            "items": {"enum": LABELS},
+        })
+    }
+}
+
 /// One chat line of a dialogue, in order; speaker = seat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Line<'a> {

@@ -194,7 +194,8 @@ pub fn counterpart_weights(s: &Scenario, seat: usize) -> Vec<f64> {
 }
 
 /// Behaviour counted for one player.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlayerSignals {
     /// Chat messages sent in small talk.
     pub small_talk_messages: usize,

@@ -35,7 +35,8 @@ pub const BEHAVIOUR_FEATURES: &[&str] = &[
 pub const OUTCOME_FEATURES: &[&str] = &["own_share", "partner_share", "deal"];
 
 /// What one player did in a match, as the model reads it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlayerBehaviour {
     /// Chat lines written (statements included).
     pub messages: usize,
@@ -54,7 +55,8 @@ pub struct PlayerBehaviour {
 }
 
 /// How a match ended for one player, as the full model reads it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PlayerOutcome {
     /// Own points ÷ the role's maximum.
     pub own_share: f64,

@@ -3,8 +3,9 @@
 //! `GET /api/sessions/{code}/tournament`), with the session settings they show. Facilitator
 //! views carry names and where everyone is, never a role's points or brief.
 
-use crate::core::game::{ImpasseReason, Millis, Phase};
+use crate::core::game::{Millis, Phase};
 use crate::core::tournament::Weights;
+use crate::results::OutcomeView;
 use crate::wire::SessionKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -166,28 +167,6 @@ pub struct MonitorMatch {
     pub players: Vec<String>,
     /// Whether the match had a small-talk phase.
     pub small_talk: bool,
-}
-
-/// How bargaining ended, as clients see it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum OutcomeView {
-    /// A package accepted under the deal rule.
-    Deal {
-        /// The chosen option index of each issue, by issue id.
-        package: BTreeMap<String, usize>,
-    },
-    /// No deal: someone walked away, the deadline passed, or the facilitator ended bargaining.
-    Impasse {
-        /// Why.
-        reason: ImpasseReason,
-    },
-    /// Ended without a result (a player left for good or was removed).
-    Abandoned {
-        /// Why, in a sentence.
-        reason: String,
-    },
 }
 
 /// A tournament's settings.

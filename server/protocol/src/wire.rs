@@ -3,8 +3,8 @@
 //! `runtime::facilitator`). A match's views are built in [`crate::runtime::view`], so what a seat
 //! can be sent is what these types can hold: before results, a seat's [`StateView`] has its own
 //! brief, points and walk-away value in [`YouView`] and no field anywhere for another role's (the
-//! reveal, [`StateView::results`], is only filled in the results phase). `docs/protocol.md`
-//! describes each frame.
+//! reveal, [`StateView::results`], is only filled in the results phase, and what it may show a
+//! seat is decided by its types: [`crate::results`]). `docs/protocol.md` describes each frame.
 //!
 //! The same types decode what the server sent ([`ServerMsg::decode`]): the bots, the test client,
 //! the bench and the evaluation replay read frames through them.
@@ -16,6 +16,11 @@ use crate::monitor::MonitorView;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::borrow::Cow;
+
+pub use crate::results::{
+    DisclosureView, IssueResultView, OutcomeView, OwnTrustView, PackagePoints, PackageView, PlayerTrustView,
+    ResultsView, RevealedRole, RoleResultView, TrustResultView,
+};
 use std::collections::BTreeMap;
 
 /// A frame to one client (`"type"` names the variant).
@@ -398,14 +403,14 @@ pub struct StateView {
     pub offers_complete: bool,
     /// Offers made so far.
     pub offers_total: usize,
-    /// The outcome once bargaining ended (`{"kind": ...}`).
-    pub outcome: Option<Value>,
+    /// The outcome once bargaining ended.
+    pub outcome: Option<OutcomeView>,
     /// Who walked away, if someone did.
     pub walked_away: Option<WalkedAway>,
     /// The survey, in the survey phase.
     pub survey: Option<SurveyView>,
     /// The reveal, in the results phase only.
-    pub results: Option<Value>,
+    pub results: Option<ResultsView>,
     /// A counterpart gone past the grace period, and the policy.
     pub dropout: Option<Value>,
 }

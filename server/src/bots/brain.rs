@@ -5,7 +5,7 @@
 
 use super::strategies::{Counterpart, Moment, StrategyRef};
 use crate::core::game::{OfferStatus, Phase};
-use crate::wire::{ServerMsg, StateView};
+use crate::wire::{OutcomeView, ServerMsg, StateView};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::SeedableRng;
@@ -427,7 +427,7 @@ impl Brain {
             Phase::Bargaining => self.bargain(&st, me, now),
             Phase::Survey if !self.surveyed => {
                 self.surveyed = true;
-                let deal = st.outcome.as_ref().is_some_and(|o| o["kind"] == "deal");
+                let deal = st.outcome.as_ref().is_some_and(OutcomeView::is_deal);
                 let base = self.strategy.survey_rating(deal);
                 let ratings =
                     json!({"trust": base, "foundation": base, "listened": base, "fair": base, "satisfied": base});

@@ -12,7 +12,9 @@ use crate::core::trust::{analyse_log_with_bots, Phrases};
 use crate::error::ErrorCode;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
-use crate::runtime::view::{chat_history, chat_line, results, results_for_seat, state_for, SeatInfo};
+use crate::runtime::view::{
+    chat_history, chat_line, match_results, results_for_seat, state_for, MatchResults, SeatInfo,
+};
 use crate::store::Store;
 use crate::wire::{CoachView, ServerMsg};
 use serde_json::{json, Value};
@@ -185,7 +187,8 @@ pub struct MatchActor {
     next_seq: u64,
     dropout: DropoutPolicy,
     grace_ms: i64,
-    results_cache: Option<Value>,
+    /// The whole results reveal, once the match reaches results; each seat is sent its part.
+    results_cache: Option<MatchResults>,
     /// Per seat: the counterparts were told this seat is gone past the grace period.
     dropout_told: Vec<bool>,
     phrases: Arc<Phrases>,
@@ -624,22 +627,7 @@ impl MatchActor {
         };
         let bots: Vec<bool> = self.seats.iter().map(|s| s.bot).collect();
         let trust = analyse_log_with_bots(self.state.config.clone(), &events, &self.phrases, &bots);
-        let s = &self.state.config.scenario;
-        let mut r = results(&self.state, &self.seats);
-        r["trust"] = serde_json::to_value(&trust).unwrap_or(Value::Null);
-        r["disclosures"] = Value::Array(
-            self.state
-                .disclosures
-                .iter()
-                .map(|d| json!({"seat": d.seat, "at": d.at, "text": d.statement.render(s), "truthful": d.truthful}))
-                .collect(),
-        );
-        self.results_cache = Some(r);
-    }
-
-    /// The results reveal, once computed.
-    pub fn results(&self) -> Option<&Value> {
-        self.results_cache.as_ref()
+        self.results_cache = Some(match_results(&self.state, &self.seats, trust));
     }
 
     /// The state frame of a seat; `all_offers` = the whole offer history (on attach), else the
@@ -647,7 +635,7 @@ impl MatchActor {
     fn view(&mut self, seat: usize, now: Millis, all_offers: bool) -> ServerMsg {
         let dropout = self.dropout_info(seat, now);
         let results = self.results_cache.as_ref().map(|r| results_for_seat(r, seat, self.reveal));
-        state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results.as_ref(), now, all_offers)
+        state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results, now, all_offers)
     }
 
     fn send_to(&self, seat: usize, frame: &ServerMsg) {

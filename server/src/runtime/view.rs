@@ -1,17 +1,22 @@
 //! What each player is shown. This is the one place match state becomes frames, so the
 //! hidden-information rule lives here: before results a seat sees only its own role's brief,
-//! points and BATNA.
+//! points and BATNA, and the results reveal ([`results_for_seat`]) shows a seat what the session's
+//! reveal setting and the survey-privacy rule allow.
 
 use crate::core::game::{ChatLine, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
-use crate::core::scoring::{analyse_outcome, issue_type, nash_package, package_points, pareto_frontier, Package};
-use crate::core::survey::QUESTIONS;
-use crate::core::trust::MIN_RATERS_SHOWN;
-use crate::wire::{
-    ChatKind, ChatLineView, CoachView, IssueRef, OfferView, PlayerView, PublicIssue, PublicScenario, RoleRef,
-    ServerMsg, StateView, SurveyView, WalkedAway, YouView,
+use crate::core::scoring::{
+    analyse_outcome, issue_type, nash_package, package_points, pareto_frontier, FrontierPoint, OutcomeAnalysis, Package,
 };
-use serde_json::{json, Map, Value};
+use crate::core::survey::QUESTIONS;
+use crate::core::trust::{PlayerTrust, TrustReport, MIN_RATERS_SHOWN};
+use crate::runtime::session::Reveal;
+use crate::wire::{
+    ChatKind, ChatLineView, CoachView, DisclosureView, IssueRef, IssueResultView, OfferView, OutcomeView, OwnTrustView,
+    PackagePoints, PackageView, PlayerTrustView, PlayerView, PublicIssue, PublicScenario, ResultsView, RevealedRole,
+    RoleRef, RoleResultView, ServerMsg, StateView, SurveyView, TrustResultView, WalkedAway, YouView,
+};
+use serde_json::Value;
 
 /// Per-seat facts the core does not hold: names, bots, who is connected and when each went away.
 /// Presence is the runtime's business, not the game's: it is never written to the event log.
@@ -26,96 +31,63 @@ pub struct SeatInfo {
     pub gone_since: Option<Millis>,
 }
 
-/// The results reveal as one seat may see it. `reveal = Scores` keeps other roles' briefs and
-/// points private. Trust numbers built from others' survey answers are shown only when they
-/// average at least [`MIN_RATERS_SHOWN`] people (otherwise they would give away what a
-/// counterpart answered in private); other players' own trust lines are never shown.
-pub fn results_for_seat(results: &Value, seat: usize, reveal: crate::runtime::session::Reveal) -> Value {
-    let mut r = results.clone();
-    if reveal == crate::runtime::session::Reveal::Scores {
-        if let Some(roles) = r["roles"].as_array_mut() {
-            for (i, role) in roles.iter_mut().enumerate() {
-                if i != seat {
-                    if let Some(o) = role.as_object_mut() {
-                        o.remove("brief");
-                        o.remove("points");
-                    }
-                }
-            }
-        }
-    }
-    let trust = &mut r["trust"];
-    let my_rating_counted = trust["players"][seat]["gave_rating"].as_bool().unwrap_or(false);
-    let others_ratings = trust["ratings"].as_u64().unwrap_or(0).saturating_sub(u64::from(my_rating_counted));
-    // Trust built gives away a counterpart's answer only when the survey is part of it.
-    if trust["trust_survey"].is_number() && others_ratings < MIN_RATERS_SHOWN as u64 && trust.is_object() {
-        trust["trust_built"] = Value::Null;
-        trust["trust_survey"] = Value::Null;
-        trust["trust_built_private"] = json!(true);
-    }
-    if let Some(players) = trust["players"].as_array_mut() {
-        for (i, p) in players.iter_mut().enumerate() {
-            let Some(o) = p.as_object_mut() else { continue };
-            let enough = o.get("trust_raters").and_then(Value::as_u64).unwrap_or(0) >= MIN_RATERS_SHOWN as u64;
-            if i != seat {
-                o.remove("trust_earned");
-                o.remove("sentences");
-            } else if !enough {
-                o.insert("trust_earned".into(), Value::Null);
-                o.insert("trust_earned_private".into(), json!(true));
-            }
-        }
-    }
-    r
+/// Everything a match's results reveal can show, computed once when the match reaches results
+/// (the match actor keeps it): the outcome against the frontier, every role's private side and
+/// the whole trust report. None of it is sent as it is: [`results_for_seat`] builds, from these
+/// parts, the [`ResultsView`] one seat may see.
+pub struct MatchResults {
+    /// Every role's public line and score, in seat order (no private side here).
+    roles: Vec<RoleResultView>,
+    /// Every role's brief and points, in seat order.
+    private_sides: Vec<RevealedRole>,
+    /// The trust report with every number, private ones included (the facilitator's debrief
+    /// scores the same report from the log; a seat is sent only what [`trust_for_seat`] allows).
+    trust: TrustReport,
+    /// What every seat sees alike.
+    shared: SharedResults,
+}
+
+/// The part of the reveal that is the same for every seat.
+struct SharedResults {
+    outcome: Option<OutcomeView>,
+    walked_away: Option<WalkedAway>,
+    /// Joint value, efficiency and the frontier comparison (`docs/scoring.md`, section 8).
+    analysis: OutcomeAnalysis,
+    better_package: Option<PackagePoints>,
+    nash: Option<PackagePoints>,
+    frontier: Option<Vec<Vec<i64>>>,
+    issues: Vec<IssueResultView>,
+    deal_rule: String,
+    feedback: Vec<String>,
+    disclosures: Vec<DisclosureView>,
 }
 
 /// A package as `{issue_id: option_index}`.
-pub fn package_json(s: &Scenario, pkg: &Package) -> Value {
-    let mut m = Map::new();
-    for (i, &o) in s.issues.iter().zip(pkg) {
-        m.insert(i.id.clone(), json!(o));
-    }
-    Value::Object(m)
+pub fn package_view(s: &Scenario, pkg: &Package) -> PackageView {
+    s.issues.iter().zip(pkg).map(|(i, &o)| (i.id.clone(), o)).collect()
 }
 
-fn points_json(s: &Scenario, role: usize) -> Value {
-    let mut m = Map::new();
-    for i in &s.issues {
-        m.insert(i.id.clone(), json!(i.points[role]));
-    }
-    Value::Object(m)
+/// A package as `{issue_id: option_index}`, as JSON (the facilitator's frames and exports).
+pub fn package_json(s: &Scenario, pkg: &Package) -> Value {
+    serde_json::to_value(package_view(s, pkg)).unwrap_or(Value::Null)
 }
 
 fn role_ref(s: &Scenario, role: usize) -> RoleRef {
     RoleRef { id: s.roles[role].id.clone(), name: s.roles[role].name.clone() }
 }
 
-fn outcome_json(s: &Scenario, o: &Outcome) -> Value {
-    match o {
-        Outcome::Deal { package } => json!({ "kind": "deal", "package": package_json(s, package) }),
-        Outcome::Impasse { reason } => json!({ "kind": "impasse", "reason": reason }),
-        Outcome::Abandoned { reason } => json!({ "kind": "abandoned", "reason": reason }),
-    }
-}
-
 /// How bargaining ended, as clients see it (a deal's package by issue id).
-pub fn outcome_view(s: &Scenario, o: &Outcome) -> crate::monitor::OutcomeView {
-    use crate::monitor::OutcomeView;
+pub fn outcome_view(s: &Scenario, o: &Outcome) -> OutcomeView {
     match o {
-        Outcome::Deal { package } => OutcomeView::Deal {
-            package: s.issues.iter().zip(package).map(|(issue, &option)| (issue.id.clone(), option)).collect(),
-        },
+        Outcome::Deal { package } => OutcomeView::Deal { package: package_view(s, package) },
         Outcome::Impasse { reason } => OutcomeView::Impasse { reason: *reason },
         Outcome::Abandoned { reason } => OutcomeView::Abandoned { reason: reason.clone() },
     }
 }
 
-/// Who walked away, if someone did: `{seat, name}` (in the results reveal).
-fn walked_away_json(m: &Match, seats: &[SeatInfo]) -> Value {
-    match m.walked_away {
-        Some(w) => json!({"seat": w, "name": seats.get(w).map(|x| x.name.as_str()).unwrap_or("")}),
-        None => Value::Null,
-    }
+/// Who walked away, if someone did.
+fn walked_away(m: &Match, seats: &[SeatInfo]) -> Option<WalkedAway> {
+    m.walked_away.map(|w| WalkedAway { seat: w, name: seats.get(w).map(|x| x.name.clone()).unwrap_or_default() })
 }
 
 /// One chat line as sent to clients.
@@ -174,7 +146,7 @@ pub fn state_for(
     seat: usize,
     seats: &[SeatInfo],
     dropout: Option<&Value>,
-    results: Option<&Value>,
+    results: Option<ResultsView>,
     now: Millis,
     all_offers: bool,
 ) -> ServerMsg {
@@ -243,18 +215,17 @@ pub fn state_for(
         offers,
         offers_complete: all_offers || recent == 0,
         offers_total: m.offers.len(),
-        outcome: m.outcome.as_ref().map(|o| outcome_json(s, o)),
-        walked_away: m
-            .walked_away
-            .map(|w| WalkedAway { seat: w, name: seats.get(w).map(|x| x.name.clone()).unwrap_or_default() }),
+        outcome: m.outcome.as_ref().map(|o| outcome_view(s, o)),
+        walked_away: walked_away(m, seats),
         survey,
-        results: if m.phase == Phase::Results { results.cloned() } else { None },
+        results: results.filter(|_| m.phase == Phase::Results),
         dropout: dropout.cloned(),
     }))
 }
 
-/// The reveal shown in results: every role's points, the outcome against the frontier, feedback.
-pub fn results(m: &Match, seats: &[SeatInfo]) -> Value {
+/// Computes the results reveal of a match that reached results, from its state and its trust
+/// report (scored from the stored event log).
+pub fn match_results(m: &Match, seats: &[SeatInfo], trust: TrustReport) -> MatchResults {
     let s = &*m.config.scenario;
     let deal = m.deal().cloned();
     let a = analyse_outcome(s, deal.as_deref());
@@ -264,45 +235,143 @@ pub fn results(m: &Match, seats: &[SeatInfo]) -> Value {
     let full_front = if two { frontier.clone().unwrap_or_default() } else { pareto_frontier(s, &all) };
     let nash = nash_package(s, &all, &full_front);
     let best_joint = crate::core::scoring::max_joint_package(s);
-    let roles: Vec<Value> = (0..s.roles.len())
-        .map(|r| {
-            json!({
-                "id": s.roles[r].id, "name": s.roles[r].name, "player": seats[r].name,
-                "batna": s.roles[r].batna, "brief": s.roles[r].brief, "points": points_json(s, r),
-                "score": a.points[r], "surplus": a.surplus[r],
-            })
+    let roles = (0..s.roles.len())
+        .map(|r| RoleResultView {
+            id: s.roles[r].id.clone(),
+            name: s.roles[r].name.clone(),
+            player: seats[r].name.clone(),
+            batna: s.roles[r].batna,
+            score: a.points[r],
+            surplus: a.surplus[r],
+            revealed: None,
         })
         .collect();
-    let issues: Vec<Value> = s
+    let private_sides = (0..s.roles.len())
+        .map(|r| RevealedRole {
+            brief: s.roles[r].brief.clone(),
+            points: s.issues.iter().map(|i| (i.id.clone(), i.points[r].clone())).collect(),
+        })
+        .collect();
+    let issues = s
         .issues
         .iter()
         .enumerate()
-        .map(|(k, i)| {
-            json!({
-                "id": i.id, "name": i.name,
-                "type": two.then(|| issue_type(i, 0, 1)),
-                "agreed": deal.as_ref().map(|d| d[k]),
-                "best_joint": best_joint[k],
-            })
+        .map(|(k, i)| IssueResultView {
+            id: i.id.clone(),
+            name: i.name.clone(),
+            kind: two.then(|| issue_type(i, 0, 1)),
+            agreed: deal.as_ref().map(|d| d[k]),
+            best_joint: best_joint[k],
         })
         .collect();
-    json!({
-        "outcome": m.outcome.as_ref().map(|o| outcome_json(s, o)),
-        "walked_away": walked_away_json(m, seats),
-        "roles": roles,
-        "joint_value": a.joint_value,
-        "max_joint_value": a.max_joint_value,
-        "efficiency": a.efficiency,
-        "surplus_efficiency": a.surplus_efficiency,
-        "pareto_optimal": a.pareto_optimal,
-        "distance_to_frontier": a.distance_to_frontier,
-        "better_package": a.better_package.as_ref().map(|b| json!({"package": package_json(s, &b.package), "points": b.points})),
-        "nash": nash.as_ref().map(|n| json!({"package": package_json(s, &n.package), "points": n.points})),
-        "frontier": frontier.map(|f| f.iter().map(|p| p.points.clone()).collect::<Vec<_>>()),
-        "issues": issues,
-        "deal_rule": s.deal.describe(&s.roles),
-        "feedback": feedback(s, m, deal.as_ref(), &a, nash.as_ref().map(|n| &n.points)),
-    })
+    let package_points =
+        |p: &FrontierPoint| PackagePoints { package: package_view(s, &p.package), points: p.points.clone() };
+    let shared = SharedResults {
+        outcome: m.outcome.as_ref().map(|o| outcome_view(s, o)),
+        walked_away: walked_away(m, seats),
+        better_package: a.better_package.as_ref().map(package_points),
+        nash: nash.as_ref().map(package_points),
+        frontier: frontier.map(|f| f.iter().map(|p| p.points.clone()).collect()),
+        issues,
+        deal_rule: s.deal.describe(&s.roles),
+        feedback: feedback(s, m, deal.as_ref(), &a, nash.as_ref().map(|n| &n.points)),
+        disclosures: m
+            .disclosures
+            .iter()
+            .map(|d| DisclosureView { seat: d.seat, at: d.at, text: d.statement.render(s), truthful: d.truthful })
+            .collect(),
+        analysis: a,
+    };
+    MatchResults { roles, private_sides, trust, shared }
+}
+
+/// The results reveal as one seat may see it. With `reveal = Scores` only the seat's own role
+/// carries its brief and points. Trust numbers built from others' survey answers are shown only
+/// when they average at least [`MIN_RATERS_SHOWN`] people (otherwise they would give away what a
+/// counterpart answered in private); other players' trust earned and sentences have no place in
+/// the view at all.
+pub fn results_for_seat(full: &MatchResults, seat: usize, reveal: Reveal) -> ResultsView {
+    let shared = &full.shared;
+    let a = &shared.analysis;
+    let roles = full
+        .roles
+        .iter()
+        .zip(&full.private_sides)
+        .enumerate()
+        .map(|(r, (public, private))| RoleResultView {
+            revealed: (reveal == Reveal::All || r == seat).then(|| private.clone()),
+            ..public.clone()
+        })
+        .collect();
+    ResultsView {
+        outcome: shared.outcome.clone(),
+        walked_away: shared.walked_away.clone(),
+        roles,
+        joint_value: a.joint_value,
+        max_joint_value: a.max_joint_value,
+        efficiency: a.efficiency,
+        surplus_efficiency: a.surplus_efficiency,
+        pareto_optimal: a.pareto_optimal,
+        distance_to_frontier: a.distance_to_frontier,
+        better_package: shared.better_package.clone(),
+        nash: shared.nash.clone(),
+        frontier: shared.frontier.clone(),
+        issues: shared.issues.clone(),
+        deal_rule: shared.deal_rule.clone(),
+        feedback: shared.feedback.clone(),
+        disclosures: shared.disclosures.clone(),
+        trust: trust_for_seat(&full.trust, seat),
+    }
+}
+
+/// The trust part of the reveal for one seat.
+fn trust_for_seat(t: &TrustReport, seat: usize) -> TrustResultView {
+    let own = t.players.get(seat);
+    // The seat knows its own answers: only the others' ratings can be given away.
+    let others_ratings = t.ratings.saturating_sub(usize::from(own.is_some_and(|p| p.gave_rating)));
+    // Trust built gives away a counterpart's answer only when the survey is part of it.
+    let built_private = t.trust_survey.is_some() && others_ratings < MIN_RATERS_SHOWN;
+    let earned_shown = own.is_some_and(|p| p.trust_raters >= MIN_RATERS_SHOWN);
+    TrustResultView {
+        trust_built: if built_private { None } else { t.trust_built },
+        trust_survey: if built_private { None } else { t.trust_survey },
+        trust_built_private: built_private,
+        trust_estimate: t.trust_estimate,
+        trust_estimate_behaviour: t.trust_estimate_behaviour,
+        line_tactics: t.line_tactics.clone(),
+        ratings: t.ratings,
+        behaviour_index: t.behaviour_index,
+        small_talk_balance: t.small_talk_balance,
+        turn_taking: t.turn_taking,
+        players: t.players.iter().map(player_trust_view).collect(),
+        you: OwnTrustView {
+            trust_earned: own.filter(|_| earned_shown).and_then(|p| p.trust_earned),
+            trust_earned_private: !earned_shown,
+            sentences: own.map(|p| p.sentences.clone()).unwrap_or_default(),
+        },
+    }
+}
+
+/// One player's conduct as every player of the match may read it.
+fn player_trust_view(p: &PlayerTrust) -> PlayerTrustView {
+    PlayerTrustView {
+        seat: p.seat,
+        trust_raters: p.trust_raters,
+        gave_rating: p.gave_rating,
+        perspective_before: p.perspective_before,
+        perspective_after: p.perspective_after,
+        perspective_gain: p.perspective_gain,
+        places_right_before: p.places_right_before,
+        places_right_after: p.places_right_after,
+        issues: p.issues,
+        behaviour: p.behaviour.clone(),
+        outcome: p.outcome,
+        trust_estimate: p.trust_estimate,
+        trust_estimate_behaviour: p.trust_estimate_behaviour,
+        profile: p.profile.clone(),
+        behaviour_index: p.behaviour_index,
+        signals: p.signals.clone(),
+    }
 }
 
 /// "a", "a and b", "a, b and c".
@@ -379,4 +448,143 @@ pub fn feedback(
         _ => {}
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::game::{Action, Event, MatchConfig};
+    use crate::core::scenario::{load_file, PhaseDurations};
+    use crate::core::survey::SurveyAnswer;
+    use crate::core::trust::{analyse_log_with_bots, Phrases};
+    use std::sync::Arc;
+
+    /// A bundled scenario's match played to results through the real state machine: seat 0
+    /// offers every issue's first option, everyone else accepts, everyone rates the others
+    /// `rating` on every trust item. Returns the match, its seats and its full results.
+    fn played(scenario: &str, rating: u8) -> (Match, Vec<SeatInfo>, MatchResults) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../scenarios/{scenario}.toml"));
+        let config = MatchConfig {
+            scenario: Arc::new(load_file(&path).unwrap()),
+            durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 600, survey: 600 },
+            small_talk: false,
+            icebreaker: None,
+        };
+        let mut m = Match::new(config.clone());
+        let mut log = Vec::new();
+        let mut at = 1_000;
+        let mut run = |m: &mut Match, kinds: Vec<crate::core::game::EventKind>| {
+            for kind in kinds {
+                let e = Event { at, kind };
+                m.apply(&e);
+                log.push(e);
+            }
+            at += 1_000;
+        };
+        let start = m.start();
+        run(&mut m, start);
+        let roles = m.config.scenario.roles.len();
+        let offer = m.decide(0, &Action::Offer(vec![0; m.config.scenario.issues.len()])).unwrap();
+        run(&mut m, offer);
+        for seat in 1..roles {
+            let accept = m.decide(seat, &Action::Accept(1)).unwrap();
+            run(&mut m, accept);
+        }
+        assert_eq!(m.phase, Phase::Survey);
+        for seat in 0..roles {
+            let ratings = ["trust", "foundation", "listened"].iter().map(|k| (k.to_string(), rating)).collect();
+            let answer = Action::Survey(SurveyAnswer { ratings, counterpart_priorities: None });
+            let survey = m.decide(seat, &answer).unwrap();
+            run(&mut m, survey);
+        }
+        assert_eq!(m.phase, Phase::Results);
+        let seats: Vec<SeatInfo> = (0..roles)
+            .map(|i| SeatInfo { name: format!("Player{i}"), bot: false, online: true, gone_since: None })
+            .collect();
+        let trust = analyse_log_with_bots(config, &log, &Phrases::bundled(), &vec![false; roles]);
+        let full = match_results(&m, &seats, trust);
+        (m, seats, full)
+    }
+
+    /// The `state` frame one seat is sent in results, as text.
+    fn frame(m: &Match, seats: &[SeatInfo], full: &MatchResults, seat: usize, reveal: Reveal) -> String {
+        let results = results_for_seat(full, seat, reveal);
+        state_for("m_test", m, seat, seats, None, Some(results), 9_000, true).encode()
+    }
+
+    /// A role's points table as it appears in a frame.
+    fn points_text(s: &Scenario, role: usize) -> String {
+        let points: std::collections::BTreeMap<&str, &Vec<i64>> =
+            s.issues.iter().map(|i| (i.id.as_str(), &i.points[role])).collect();
+        serde_json::to_string(&points).unwrap()
+    }
+
+    /// A text as it appears inside a JSON frame (escaped).
+    fn encoded(text: &str) -> String {
+        let quoted = serde_json::to_string(text).unwrap();
+        quoted[1..quoted.len() - 1].to_string()
+    }
+
+    #[test]
+    fn a_scores_only_reveal_sends_a_seat_no_other_roles_brief_or_points() {
+        let (m, seats, full) = played("campsite", 6);
+        let s = &*m.config.scenario;
+        let scores = frame(&m, &seats, &full, 0, Reveal::Scores);
+        assert!(scores.contains(&encoded(&s.roles[0].brief)), "the seat's own brief is in its reveal");
+        assert!(scores.contains(&points_text(s, 0)));
+        assert!(!scores.contains(&encoded(&s.roles[1].brief)), "the other brief leaked: {scores}");
+        assert!(!scores.contains(&points_text(s, 1)), "the other points leaked: {scores}");
+        // The other role is still there, with its score and walk-away value.
+        let v: Value = serde_json::from_str(&scores).unwrap();
+        let other = &v["results"]["roles"][1];
+        assert_eq!((&other["id"], &other["batna"]), (&Value::from(s.roles[1].id.as_str()), &s.roles[1].batna.into()));
+        assert!(other.get("brief").is_none() && other.get("points").is_none(), "absent, not null: {other}");
+
+        let all = frame(&m, &seats, &full, 0, Reveal::All);
+        for role in 0..2 {
+            assert!(all.contains(&encoded(&s.roles[role].brief)), "reveal all shows role {role}'s brief");
+            assert!(all.contains(&points_text(s, role)), "reveal all shows role {role}'s points");
+        }
+        // Both frames decode as the wire type, and the reveal is what the setting says.
+        let ServerMsg::State(st) = ServerMsg::decode(&scores).unwrap() else { panic!("a state frame") };
+        let roles = st.results.unwrap().roles;
+        assert!(roles[0].revealed.is_some() && roles[1].revealed.is_none());
+        let ServerMsg::State(st) = ServerMsg::decode(&all).unwrap() else { panic!("a state frame") };
+        assert!(st.results.unwrap().roles.iter().all(|r| r.revealed.is_some()));
+    }
+
+    #[test]
+    fn private_trust_numbers_need_three_raters_and_others_lines_carry_none() {
+        // Two players: each is rated by one person, so neither trust earned nor trust built
+        // (which holds the counterpart's answer) is shown.
+        let (m, seats, full) = played("campsite", 6);
+        let earned = full.trust.players[0].trust_earned.expect("the facilitator has the number");
+        let text = frame(&m, &seats, &full, 0, Reveal::All);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let t = &v["results"]["trust"];
+        assert_eq!(
+            (&t["trust_built"], &t["trust_survey"], &t["trust_built_private"]),
+            (&Value::Null, &Value::Null, &true.into())
+        );
+        assert_eq!((&t["you"]["trust_earned"], &t["you"]["trust_earned_private"]), (&Value::Null, &true.into()));
+        assert_eq!(t["you"]["sentences"], serde_json::json!(full.trust.players[0].sentences));
+        assert!(!text.contains(&format!("{earned}")), "seat 0's rating leaked: {text}");
+        for line in t["players"].as_array().unwrap() {
+            assert!(line.get("trust_earned").is_none() && line.get("sentences").is_none(), "{line}");
+        }
+
+        // Four players: each is rated by three people, so the numbers are shown, to their owner.
+        let (m, seats, full) = played("alignment-meeting", 7);
+        assert!(full.trust.players.iter().all(|p| p.trust_raters == 3));
+        for seat in 0..4 {
+            let v: Value = serde_json::from_str(&frame(&m, &seats, &full, seat, Reveal::Scores)).unwrap();
+            let t = &v["results"]["trust"];
+            assert_eq!(t["trust_built"], serde_json::json!(full.trust.trust_built), "{t}");
+            assert!(t.get("trust_built_private").is_none(), "the flag is absent when the number is shown");
+            assert_eq!(t["you"]["trust_earned"], serde_json::json!(full.trust.players[seat].trust_earned));
+            assert!(t["you"].get("trust_earned_private").is_none());
+            assert_eq!(t["players"].as_array().unwrap().len(), 4);
+            assert!(t["players"].as_array().unwrap().iter().all(|l| l.get("trust_earned").is_none()));
+        }
+    }
 }

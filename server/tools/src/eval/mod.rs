@@ -358,11 +358,11 @@ async fn replay(addr: &str, d: &Dialogue) -> Result<Replayed, String> {
     let mut out = Replayed::default();
     for (seat, p) in players.iter_mut().enumerate() {
         let st = p.until_phase("the results", Phase::Results).await?;
-        let r = st.results.unwrap_or_default();
-        out.points[seat] = r["roles"][seat]["score"].as_i64().unwrap_or(i64::MIN);
-        let me = &r["trust"]["players"][seat];
-        out.estimate[seat] = me["trust_estimate"].as_f64();
-        out.estimate_behaviour[seat] = me["trust_estimate_behaviour"].as_f64();
+        let r = st.results.ok_or("a results state without the reveal")?;
+        out.points[seat] = r.roles.get(seat).map_or(i64::MIN, |role| role.score);
+        let me = r.trust.players.get(seat);
+        out.estimate[seat] = me.and_then(|p| p.trust_estimate);
+        out.estimate_behaviour[seat] = me.map(|p| p.trust_estimate_behaviour);
     }
     // The tags the server read, from the facilitator's transcript.
     let match_id = players[0].last(|st| st.match_id.clone());
