@@ -171,7 +171,7 @@ async fn over_capacity(why: Option<Extension<Overflow>>) -> Response {
 
 async fn scenarios(State(app): State<Arc<App>>) -> Json<Value> {
     Json(Value::Array(
-        app.scenarios
+        app.scenarios()
             .values()
             .map(|s| {
                 json!({
@@ -250,7 +250,7 @@ async fn session_info(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, Path(
         .settings
         .scenario
         .as_ref()
-        .and_then(|id| app.scenarios.get(id))
+        .and_then(|id| app.scenario(id))
         .map(|sc| json!({"id": sc.id, "title": sc.title, "summary": sc.summary}));
     let players = s.player_ids.lock().expect("player ids").len();
     Json(json!({"code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": scenario, "players": players}))
@@ -344,15 +344,15 @@ async fn session_reports(app: &App, s: &Session) -> Result<(crate::store::Sessio
         tracing::error!(session = %s.code, error = %e, "could not read a session's log");
         api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
     })?;
-    let reports = match_reports(&app.scenarios, &log, &app.phrases);
+    let reports = match_reports(&app.scenarios(), &log, &app.phrases);
     Ok((log, reports))
 }
 
 async fn debrief(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Response {
     match session_reports(&app, &s).await {
         Ok((_, reports)) => {
-            let main = s.settings.scenario.as_ref().and_then(|id| app.scenarios.get(id));
-            Json(crate::report::debrief(&s.code, main, &reports)).into_response()
+            let main = s.settings.scenario.as_ref().and_then(|id| app.scenario(id));
+            Json(crate::report::debrief(&s.code, main.as_ref(), &reports)).into_response()
         }
         Err(r) => r,
     }
@@ -371,7 +371,7 @@ async fn teaching(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> R
     }
     let scenarios: Vec<Value> = ids
         .iter()
-        .filter_map(|id| app.scenarios.get(id))
+        .filter_map(|id| app.scenario(id))
         .map(|sc| json!({"id": sc.id, "title": sc.title, "teaching": sc.teaching}))
         .collect();
     Json(json!({ "scenarios": scenarios })).into_response()

@@ -117,7 +117,7 @@ impl App {
             line
         };
         self.notify_waiting(&s, &line);
-        let roles = self.scenarios.get(&line).map(|x| x.roles.len()).unwrap_or(2);
+        let roles = self.scenario(&line).map(|x| x.roles.len()).unwrap_or(2);
         let mut bots = Vec::new();
         for _ in 1..roles {
             match self.new_bot(&s).await {

@@ -312,7 +312,7 @@ impl App {
             let mut q = s.queue.lock().expect("queue");
             let lines: Vec<String> = q.waiting.keys().cloned().collect();
             for line in lines {
-                let Some(n) = self.scenarios.get(&line).map(|x| x.roles.len()) else { continue };
+                let Some(n) = self.scenario(&line).map(|x| x.roles.len()) else { continue };
                 let mut w: Vec<String> = q.waiting.remove(&line).unwrap_or_default().into();
                 if random {
                     w.shuffle(&mut rand::rng());
@@ -349,7 +349,7 @@ impl App {
             }
         }
         let line = line.ok_or("name the players to pair")?;
-        let n = self.scenarios.get(&line).map(|x| x.roles.len()).unwrap_or(2);
+        let n = self.scenario(&line).map(|x| x.roles.len()).unwrap_or(2);
         let mut uniq = players.to_vec();
         uniq.sort();
         uniq.dedup();

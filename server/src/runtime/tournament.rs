@@ -47,7 +47,7 @@ impl App {
         if config.rounds.is_empty() || config.rounds.len() > 50 {
             return Err("a tournament has 1 to 50 rounds".into());
         }
-        if let Some(bad) = config.rounds.iter().find(|r| !self.scenarios.contains_key(*r)) {
+        if let Some(bad) = config.rounds.iter().find(|r| self.scenario(r).is_none()) {
             return Err(format!("there is no scenario {bad:?}"));
         }
         if config.weights.value < 0.0
@@ -65,7 +65,7 @@ impl App {
             .collect();
         roster.sort();
         let roster: Vec<String> = roster.into_iter().map(|x| x.1).collect();
-        let need = self.scenarios[&config.rounds[0]].roles.len();
+        let need = self.scenarios()[&config.rounds[0]].roles.len();
         if roster.len() < need {
             return Err(format!("{} players joined; the first round needs at least {need}", roster.len()));
         }
@@ -116,7 +116,7 @@ impl App {
             }
         }
         let scenario = config.rounds[round].clone();
-        let group_size = self.scenarios[&scenario].roles.len();
+        let group_size = self.scenarios()[&scenario].roles.len();
         // Pairs who met in the session's other matches (before the tournament) are avoided too.
         let ours: Vec<String> = s.tournament.lock().expect("tournament").matches.iter().flatten().cloned().collect();
         let prior: Vec<Vec<String>> =
@@ -172,7 +172,7 @@ impl App {
         let t = s.tournament.lock().expect("tournament").clone();
         let Some(config) = t.config.clone() else { return Err("no tournament".into()) };
         let log = self.store.session_log(&s.code).await.map_err(|e| e.to_string())?;
-        let reports = match_reports(&self.scenarios, &log, &self.phrases);
+        let reports = match_reports(&self.scenarios(), &log, &self.phrases);
         let mut rows = tournament_results(&t, &reports);
         if let Some(only) = only {
             rows.retain(|r| r.2["match_id"].as_str().is_some_and(|id| only.contains(id)));
