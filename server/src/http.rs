@@ -40,6 +40,7 @@ pub fn router(app: Arc<App>, static_dir: PathBuf) -> Router {
 /// The full router, and the one for connections over a cap (only `/healthz` answers there).
 pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
     let facilitate = ServeFile::new(static_dir.join("facilitate.html"));
+    let author = ServeFile::new(static_dir.join("author.html"));
     let timeout = Duration::from_secs(app.limits.request_timeout.max(1));
     let full = Router::new()
         .route("/ws", get(ws))
@@ -55,7 +56,9 @@ pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
         .route("/api/sessions/{code}/players/{player_id}/rejoin", get(rejoin_link))
         .route("/api/sessions/{code}/export/{file}", get(export))
         .route("/api/sessions/{code}/tournament", get(tournament))
+        .merge(crate::author::routes())
         .route_service("/facilitate", facilitate)
+        .route_service("/author", author)
         .fallback_service(ServeDir::new(static_dir))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .with_state(app.clone());

@@ -293,6 +293,7 @@ pub fn teaching_warnings(s: &Scenario) -> Vec<String> {
 
 /// What `parley scenario check --json` prints for a valid file: the analysis, the teaching-note
 /// warnings and the deal rule in words. The editor's analysis carries the same object.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckReport {
     /// The scoring engine's analysis.
@@ -310,6 +311,7 @@ pub fn check_report(s: &Scenario) -> CheckReport {
 }
 
 /// The editor's live analysis of a valid scenario.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct AuthorAnalysis {
     /// Exactly what `parley scenario check --json` prints for this scenario.
@@ -327,6 +329,7 @@ pub struct AuthorAnalysis {
 }
 
 /// How much one issue matters to each role.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueWeights {
     /// Issue id.
@@ -338,6 +341,7 @@ pub struct IssueWeights {
 }
 
 /// The zone of possible agreement: packages that give every role at least its walk-away value.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct Zone {
     /// Whether any package does.
@@ -353,6 +357,7 @@ pub struct Zone {
 
 /// The naive split: every issue settled at its middle option (halfway between the two middle
 /// options when an issue has an even number), as people do who split every issue in turn.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct NaiveSplit {
     /// Each role's points.
@@ -368,6 +373,7 @@ pub struct NaiveSplit {
 }
 
 /// A sign that a case may teach badly. `code` is stable (`docs/scenarios.md` lists them).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuthorWarning {
     /// `no_integrative_potential`, `no_zone_of_agreement`, `walk_away_above_every_deal`,

@@ -98,6 +98,7 @@ fn join_names(names: &[&str]) -> String {
 /// Teaching notes for facilitators: what a scenario teaches and how to run it in class.
 /// Optional in a scenario file; every bundled scenario has complete notes (see [`Teaching::missing`]).
 /// Players never receive them: the player-facing view is built field by field elsewhere.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Teaching {
@@ -143,6 +144,7 @@ impl Teaching {
 }
 
 /// Default durations of the timed phases, in seconds.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PhaseDurations {
     /// Reading the brief.
