@@ -4,6 +4,7 @@
 
 mod common;
 
+mod author;
 mod bots;
 mod classroom;
 mod cli;

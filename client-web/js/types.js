@@ -25,6 +25,45 @@
  */
 
 /**
+ * The editor's live analysis of a valid scenario.
+ * @typedef {Object} AuthorAnalysis
+ * @property {CheckReport} check Exactly what `parley scenario check --json` prints for this scenario.
+ * @property {number} min_joint_value The smallest joint value any package gives (equal to the maximum: nothing to create).
+ * @property {IssueWeights[]} issues How much each issue matters to each role.
+ * @property {Zone} zone The zone of possible agreement.
+ * @property {NaiveSplit} naive_split Every issue settled at its middle option.
+ * @property {AuthorWarning[]} warnings Ways the case may teach badly, each at a field.
+ */
+
+/**
+ * A scenario opened in the editor, or the editor's draft checked: the draft, its canonical
+ * file and its analysis.
+ * @typedef {Object} AuthorAnswer
+ * @property {Draft} draft The draft (for an imported file: the file as the editor's model).
+ * @property {string} toml The canonical TOML file of the draft (what a save writes, what an export downloads).
+ * @property {AuthorAnalysis} analysis The live analysis.
+ * @property {boolean | null} editor_file Whether the scenario with this id on the server has a file the editor wrote (none: the server has no scenario with this id yet).
+ */
+
+/**
+ * One scenario in the editor's list.
+ * @typedef {Object} AuthorListed
+ * @property {string} id Scenario id.
+ * @property {string} title Title.
+ * @property {number} roles Number of roles.
+ * @property {number} issues Number of issues.
+ * @property {boolean} editor_file Whether its file was written by the editor (saving over it needs no `overwrite`).
+ */
+
+/**
+ * A sign that a case may teach badly. `code` is stable (`docs/scenarios.md` lists them).
+ * @typedef {Object} AuthorWarning
+ * @property {string} code `no_integrative_potential`, `no_zone_of_agreement`, `walk_away_above_every_deal`, `dominant_role` or `issue_nobody_cares_about`.
+ * @property {string} field The field to fix, as in validation errors (`roles[1].batna`, `issues[2].points`).
+ * @property {string} message A plain sentence.
+ */
+
+/**
  * What kind of chat line.
  *
  * - 'message': A player's own words.
@@ -42,6 +81,26 @@
  * @property {number} at When.
  * @property {Phase} phase The phase it was said in.
  * @property {ChatKind} kind What kind of line it is.
+ */
+
+/**
+ * What `parley scenario check --json` prints for a valid file: the analysis, the teaching-note
+ * warnings and the deal rule in words. The editor's analysis carries the same object.
+ * @typedef {Object} CheckReport
+ * @property {string} id Scenario id.
+ * @property {string} title Scenario title.
+ * @property {string[]} roles Role ids in file order.
+ * @property {number[]} batnas Role BATNAs in file order.
+ * @property {number[]} role_max Each role's maximum points.
+ * @property {string[]} issues Issue ids in file order.
+ * @property {number} max_joint_value Largest joint value of any package.
+ * @property {number[]} max_joint_package A package reaching the maximum joint value.
+ * @property {number[][] | null} pareto_frontier Two roles only: the frontier as `[points_role1, points_role2]`, role 1 ascending.
+ * @property {number} frontier_size Number of non-dominated outcomes over all roles.
+ * @property {IssueTypes[]} issue_types Per issue id, per pair `"a/b"` of role ids: the issue type.
+ * @property {FrontierPoint | null} nash The Nash bargaining package over all roles, if a zone of agreement exists.
+ * @property {string[]} warnings Gaps in the teaching notes ([`teaching_warnings`]).
+ * @property {string} deal_rule The deal rule in words.
  */
 
 /**
@@ -192,6 +251,47 @@
  */
 
 /**
+ * A scenario as the editor holds it: the fields of the file, with every issue's points as one
+ * row per role, in role order (a grid survives renaming a role's id; the file keys them by id).
+ * @typedef {Object} Draft
+ * @property {string} id Scenario id, also the file name (`<id>.toml`).
+ * @property {string} title Short title.
+ * @property {string} summary Public background every player reads.
+ * @property {string[]} icebreakers Small-talk prompts.
+ * @property {PhaseDurations} phases Default phase durations in seconds.
+ * @property {DraftRole[]} roles The roles, in order.
+ * @property {DraftIssue[]} issues The issues, in order.
+ * @property {DraftDeal} deal Who must accept a package.
+ * @property {Teaching | null} teaching Notes for facilitators (the `[teaching]` table), if any.
+ */
+
+/**
+ * The deal rule of a [`Draft`], as in the file's `[deal]` table.
+ * @typedef {Object} DraftDeal
+ * @property {string} rule `unanimous`, `majority` or `roles`.
+ * @property {string[]} roles With `roles`: the ids of the roles that must accept.
+ */
+
+/**
+ * One issue of a [`Draft`].
+ * @typedef {Object} DraftIssue
+ * @property {string} id Identifier.
+ * @property {string} name Display name.
+ * @property {string} description Public one-line description.
+ * @property {string[]} options Option labels.
+ * @property {number[][]} points `points[role][option]`, one row per role of the draft, in role order.
+ */
+
+/**
+ * One role of a [`Draft`].
+ * @typedef {Object} DraftRole
+ * @property {string} id Identifier (the key of its points in the file).
+ * @property {string} name Display name.
+ * @property {number} batna Walk-away value in points.
+ * @property {string} brief Private brief.
+ */
+
+/**
  * What happens when a player stays away past the grace period.
  *
  * - 'wait': Keep waiting; the counterpart sees for how long.
@@ -254,8 +354,19 @@
  * - 'unknown_match': No match with that id in the session.
  * - 'no_tournament': The session runs no tournament.
  * - 'unknown_export': No export by that name.
+ * - 'invalid_scenario': A scenario the editor sent breaks a rule of the file format or a limit (`field` names it).
+ * - 'scenario_exists': Saving would replace a scenario the editor did not write (or another file of that name).
+ * - 'body_too_large': A request body over the size limit.
+ * - 'scenario_not_saved': The scenarios folder could not be written.
  * - 'internal': A failure inside the server; nothing of the action was saved.
- * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'bad_request' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'internal'} ErrorCode
+ * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'bad_request' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
+ */
+
+/**
+ * A non-dominated outcome: the points of the chosen roles and one package that gives them.
+ * @typedef {Object} FrontierPoint
+ * @property {number[]} points Points of each chosen role, in the order the roles were asked for.
+ * @property {number[]} package A package reaching those points.
  */
 
 /**
@@ -291,6 +402,29 @@
  * - 'distributive': Opposed preferences and the pair's total is the same for every option: a pure split.
  * - 'integrative': Opposed preferences whose totals differ by option: trading across issues creates value.
  * @typedef {'compatible' | 'distributive' | 'integrative'} IssueType
+ */
+
+/**
+ * The type of an issue for one pair of roles.
+ * @typedef {Object} IssueTypePair
+ * @property {string} a First role id.
+ * @property {string} b Second role id.
+ * @property {IssueType} type The issue's type for this pair.
+ */
+
+/**
+ * The type of one issue for every pair of roles.
+ * @typedef {Object} IssueTypes
+ * @property {string} issue Issue id.
+ * @property {IssueTypePair[]} pairs `(role a id, role b id, type)` for every pair a < b.
+ */
+
+/**
+ * How much one issue matters to each role.
+ * @typedef {Object} IssueWeights
+ * @property {string} issue Issue id.
+ * @property {number[]} weight Per role: its best minus its worst points on this issue.
+ * @property {number[]} share Per role: that weight as a share of the role's weights over all issues (0 to 1).
  */
 
 /**
@@ -350,6 +484,17 @@
  * @property {Record<string, number>} waiting_by_scenario How many wait, per scenario's line.
  * @property {MonitorMatch[]} matches The session's matches, by id.
  * @property {TournamentView | null} tournament The tournament, when one runs (its standings count the matches `matches` shows finished).
+ */
+
+/**
+ * The naive split: every issue settled at its middle option (halfway between the two middle
+ * options when an issue has an even number), as people do who split every issue in turn.
+ * @typedef {Object} NaiveSplit
+ * @property {number[]} points Each role's points.
+ * @property {number} joint_value Their sum.
+ * @property {number} left_on_table The maximum joint value minus this joint value: the value the split leaves on the table.
+ * @property {number} share_left That as a share of the maximum joint value (0 when the maximum is not positive).
+ * @property {boolean[]} beats_walk_away Per role: whether the split gives it at least its walk-away value.
  */
 
 /**
@@ -434,6 +579,15 @@
  * - 'survey': Post-match questionnaire.
  * - 'results': Everything revealed.
  * @typedef {'prep' | 'small_talk' | 'bargaining' | 'survey' | 'results'} Phase
+ */
+
+/**
+ * Default durations of the timed phases, in seconds.
+ * @typedef {Object} PhaseDurations
+ * @property {number} prep Reading the brief.
+ * @property {number} small_talk Chat-only rapport building.
+ * @property {number} bargaining Chat plus offers.
+ * @property {number} survey Post-match questionnaire.
  */
 
 /**
@@ -592,6 +746,15 @@
  * @property {number} surplus `score − batna`.
  * @property {string} [brief] The role's private brief.
  * @property {Record<string, number[]>} [points] The role's points per option, by issue id.
+ */
+
+/**
+ * The answer to a save.
+ * @typedef {Object} SavedAnswer
+ * @property {string} id The scenario id.
+ * @property {string} file The file name in the scenarios folder.
+ * @property {boolean} replaced Whether it replaced a scenario the server had.
+ * @property {string} toml The file's text.
  */
 
 /**
@@ -786,6 +949,20 @@
  */
 
 /**
+ * Teaching notes for facilitators: what a scenario teaches and how to run it in class.
+ * Optional in a scenario file; every bundled scenario has complete notes (see [`Teaching::missing`]).
+ * Players never receive them: the player-facing view is built field by field elsewhere.
+ * @typedef {Object} Teaching
+ * @property {string[]} goals Learning goals, one sentence each.
+ * @property {string} research The research point the case makes.
+ * @property {string[]} debrief_questions Questions for the debrief.
+ * @property {string} frontier What the Pareto frontier (and the issue types) show for this case.
+ * @property {string[]} mistakes Typical mistakes players make.
+ * @property {string} timing_45 A plan for a 45-minute class.
+ * @property {string} timing_90 A plan for a 90-minute class.
+ */
+
+/**
  * A player sitting out a round.
  * @typedef {Object} TournamentBye
  * @property {string} player Player id.
@@ -918,6 +1095,15 @@
  * @property {number} max_points The most the role can score.
  * @property {boolean} guessed_priorities Whether the seat answered the perspective question in preparation.
  * @property {CoachView[]} coaching The nudges this seat was given (nobody else's).
+ */
+
+/**
+ * The zone of possible agreement: packages that give every role at least its walk-away value.
+ * @typedef {Object} Zone
+ * @property {boolean} exists Whether any package does.
+ * @property {number} frontier_packages How many packages of the Pareto frontier (over all roles) do.
+ * @property {number[][]} role_ranges Per role, `[least, most]` points over those frontier packages (empty when there is no zone).
+ * @property {number} surplus The maximum joint value minus the sum of the walk-away values: what the best deal adds to walking away (negative: even the best deal is worth less than everyone walking away).
  */
 
 export {};

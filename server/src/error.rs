@@ -17,17 +17,30 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// The sentence for people.
     pub message: String,
+    /// The field of the request the error is about, when there is one (the scenario editor shows
+    /// the sentence at that input).
+    pub field: Option<String>,
 }
 
 impl ApiError {
     /// Builds an error answer.
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), field: None }
+    }
+
+    /// The same error, about this field of the request.
+    pub fn at(mut self, field: impl Into<String>) -> ApiError {
+        self.field = Some(field.into());
+        self
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(serde_json::json!({"code": self.code, "message": self.message}))).into_response()
+        let mut body = serde_json::json!({"code": self.code, "message": self.message});
+        if let Some(field) = self.field {
+            body["field"] = serde_json::json!(field);
+        }
+        (self.status, Json(body)).into_response()
     }
 }

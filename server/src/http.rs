@@ -40,6 +40,7 @@ pub fn router(app: Arc<App>, static_dir: PathBuf) -> Router {
 /// The full router, and the one for connections over a cap (only `/healthz` answers there).
 pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
     let facilitate = ServeFile::new(static_dir.join("facilitate.html"));
+    let author = ServeFile::new(static_dir.join("author.html"));
     let timeout = Duration::from_secs(app.limits.request_timeout.max(1));
     let full = Router::new()
         .route("/ws", get(ws))
@@ -55,7 +56,9 @@ pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
         .route("/api/sessions/{code}/players/{player_id}/rejoin", get(rejoin_link))
         .route("/api/sessions/{code}/export/{file}", get(export))
         .route("/api/sessions/{code}/tournament", get(tournament))
+        .merge(crate::author::routes())
         .route_service("/facilitate", facilitate)
+        .route_service("/author", author)
         .fallback_service(ServeDir::new(static_dir))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .with_state(app.clone());
@@ -171,7 +174,7 @@ async fn over_capacity(why: Option<Extension<Overflow>>) -> Response {
 
 async fn scenarios(State(app): State<Arc<App>>) -> Json<Value> {
     Json(Value::Array(
-        app.scenarios
+        app.scenarios()
             .values()
             .map(|s| {
                 json!({
@@ -250,7 +253,7 @@ async fn session_info(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, Path(
         .settings
         .scenario
         .as_ref()
-        .and_then(|id| app.scenarios.get(id))
+        .and_then(|id| app.scenario(id))
         .map(|sc| json!({"id": sc.id, "title": sc.title, "summary": sc.summary}));
     let players = s.player_ids.lock().expect("player ids").len();
     Json(json!({"code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": scenario, "players": players}))
@@ -347,15 +350,15 @@ async fn session_reports(app: &App, s: &Session) -> Result<(crate::store::Sessio
         tracing::error!(session = %s.code, error = %e, "could not read a session's log");
         api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
     })?;
-    let reports = match_reports(&app.scenarios, &log, &app.phrases);
+    let reports = match_reports(&app.scenarios(), &log, &app.phrases);
     Ok((log, reports))
 }
 
 async fn debrief(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Response {
     match session_reports(&app, &s).await {
         Ok((_, reports)) => {
-            let main = s.settings.scenario.as_ref().and_then(|id| app.scenarios.get(id));
-            Json(crate::report::debrief(&s.code, main, &reports)).into_response()
+            let main = s.settings.scenario.as_ref().and_then(|id| app.scenario(id));
+            Json(crate::report::debrief(&s.code, main.as_ref(), &reports)).into_response()
         }
         Err(r) => r,
     }
@@ -374,7 +377,7 @@ async fn teaching(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> R
     }
     let scenarios: Vec<Value> = ids
         .iter()
-        .filter_map(|id| app.scenarios.get(id))
+        .filter_map(|id| app.scenario(id))
         .map(|sc| json!({"id": sc.id, "title": sc.title, "teaching": sc.teaching}))
         .collect();
     Json(json!({ "scenarios": scenarios })).into_response()

@@ -51,6 +51,10 @@ fn all_definitions() -> BTreeMap<String, Value> {
         definitions::<crate::wire::ServerMsg>(Contract::Serialize),
         definitions::<crate::error::ErrorCode>(Contract::Serialize),
         definitions::<crate::protocol::ClientMsg>(Contract::Deserialize),
+        // The scenario editor's answers (its requests are built from these: a Draft sent back).
+        definitions::<Vec<crate::author::AuthorListed>>(Contract::Serialize),
+        definitions::<crate::author::AuthorAnswer>(Contract::Serialize),
+        definitions::<crate::author::SavedAnswer>(Contract::Serialize),
     ];
     for set in sets {
         for (name, schema) in set {

@@ -8,12 +8,14 @@
 //!   (`server/protocol/`), which the tools and tests decode too;
 //! - [`report`]: debrief and exports, rebuilt from the stored log;
 //! - [`runtime`]: sessions, pairing, one actor task per match, timers, connections;
-//! - [`http`]: the axum router (WebSocket, static client, session API);
+//! - [`http`]: the axum router (WebSocket, static client, session API); [`author`]: the scenario
+//!   editor's API;
 //! - [`bots`]: server-side negotiators that play over the same WebSocket interface as people;
 //!
 //! The `parley` binary (`server/cli/`) and the tools it runs (`parley-tools`, `server/tools/`:
 //! benchmarks, evaluation, tagger training) sit outside this library and cannot be reached from it.
 
+pub mod author;
 pub mod bots;
 pub use parley_core as core;
 pub mod csv_rows;

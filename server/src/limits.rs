@@ -59,6 +59,11 @@ pub struct Limits {
     /// is bounded by the per-address join budget instead).
     #[arg(long, env = "PARLEY_MAX_PLAYERS_PER_SESSION", default_value_t = 1000)]
     pub max_players_per_session: usize,
+    /// Scenario-editor requests (analyses, saves) per address per minute without the admin key
+    /// (with it: no limit). The editor asks for an analysis at most about twice a second while
+    /// someone types.
+    #[arg(long, env = "PARLEY_AUTHOR_REQUESTS_PER_MINUTE", default_value_t = 600)]
+    pub author_requests_per_minute: u32,
 }
 
 impl Default for Limits {
@@ -77,6 +82,7 @@ impl Default for Limits {
             chat_per_minute: 60,
             max_offers_per_match: 200,
             max_players_per_session: 1000,
+            author_requests_per_minute: 600,
         }
     }
 }
@@ -90,6 +96,8 @@ pub enum Budget {
     CodeLookup,
     /// Opening a WebSocket.
     Connect,
+    /// A scenario-editor request without the admin key.
+    Author,
 }
 
 /// Token buckets per client address (the `governor` crate), one set per kind of request.
@@ -97,6 +105,7 @@ pub struct AddressLimits {
     create: DefaultKeyedRateLimiter<IpAddr>,
     lookup: DefaultKeyedRateLimiter<IpAddr>,
     connect: DefaultKeyedRateLimiter<IpAddr>,
+    author: DefaultKeyedRateLimiter<IpAddr>,
     /// Open WebSockets per client address (counted even behind a proxy, by forwarded address).
     open_sockets: DashMap<IpAddr, usize>,
     max_sockets: usize,
@@ -117,6 +126,7 @@ impl AddressLimits {
             create: RateLimiter::keyed(per(limits.sessions_per_hour, Duration::from_secs(3600))),
             lookup: RateLimiter::keyed(per(limits.code_lookups_per_minute, Duration::from_secs(60))),
             connect: RateLimiter::keyed(per(limits.ws_connects_per_minute, Duration::from_secs(60))),
+            author: RateLimiter::keyed(per(limits.author_requests_per_minute, Duration::from_secs(60))),
             open_sockets: DashMap::new(),
             max_sockets: limits.max_connections_per_ip.max(1),
         }
@@ -128,6 +138,7 @@ impl AddressLimits {
             Budget::CreateSession => &self.create,
             Budget::CodeLookup => &self.lookup,
             Budget::Connect => &self.connect,
+            Budget::Author => &self.author,
         };
         limiter.check_key(&ip).is_ok()
     }
@@ -135,7 +146,7 @@ impl AddressLimits {
     /// Forgets addresses whose buckets are full again (run every minute: memory stays bounded by
     /// the addresses seen recently).
     pub fn forget_idle(&self) {
-        for l in [&self.create, &self.lookup, &self.connect] {
+        for l in [&self.create, &self.lookup, &self.connect, &self.author] {
             l.retain_recent();
             l.shrink_to_fit();
         }

@@ -55,8 +55,12 @@ echo "== starting $PARLEY_BIN on $URL =="
 # the waiting screen's bot button do not wait half a minute. Every test creates its sessions from
 # this one address, more than the default 30 an hour (that limit has its own Rust tests), so the
 # budget is raised here; otherwise the tests that run last are refused with 429.
+# The server reads a copy of the bundled scenarios: the editor's test saves a scenario into the
+# folder, which must not be the repository's.
+mkdir -p "$TMP/scenarios"
+cp "$REPO"/scenarios/*.toml "$TMP/scenarios/"
 "$PARLEY_BIN" serve --addr "127.0.0.1:$PORT" --db "$TMP/parley.db" \
-  --scenarios "$REPO/scenarios" --static "$REPO/client-web" --practice-bot-after 3 \
+  --scenarios "$TMP/scenarios" --static "$REPO/client-web" --practice-bot-after 3 \
   --sessions-per-hour 1000 >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 

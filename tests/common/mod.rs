@@ -390,3 +390,14 @@ pub fn package_of(state: &StateView, choice: impl Fn(usize) -> usize) -> Value {
         state.scenario.issues.iter().enumerate().map(|(k, i)| (i.id.clone(), json!(choice(k)))).collect();
     Value::Object(p)
 }
+
+/// Any request with headers (the admin key, say); returns status and body.
+pub async fn http_with(
+    server: &Server,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
+    http(&server.addr, method, path, body, headers).await
+}

@@ -1,7 +1,8 @@
 //! The `parley` command line: `serve` (the default), `scenario check|list`.
 
+use crate::core::authoring::check_report;
 use crate::core::scenario::{load_file, scenario_files, Scenario};
-use crate::core::scoring::{analyse_scenario, ScenarioAnalysis};
+use crate::core::scoring::ScenarioAnalysis;
 use clap::{Parser, Subcommand};
 use parley::runtime::session::{DropoutPolicy, Pairing, Reveal, SmallTalkTreatment};
 use std::path::PathBuf;
@@ -188,34 +189,23 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// What is missing from a scenario's teaching notes, as warnings (none when they are complete).
-pub fn teaching_warnings(s: &Scenario) -> Vec<String> {
-    match &s.teaching {
-        None => vec!["teaching: no [teaching] notes for facilitators".to_string()],
-        Some(t) => t.missing().iter().map(|f| format!("teaching.{f}: missing or empty")).collect(),
-    }
-}
-
 fn check(files: &[PathBuf], json: bool, strict: bool) -> ExitCode {
     let mut failed = false;
     for f in files {
         match load_file(f) {
             Ok(s) => {
-                let a = analyse_scenario(&s);
-                let warnings = teaching_warnings(&s);
+                // The same report the editor's live analysis carries (core::authoring).
+                let report = check_report(&s);
                 if json {
-                    let mut v = serde_json::to_value(&a).expect("analysis serialises");
-                    v["warnings"] = serde_json::json!(warnings);
-                    v["deal_rule"] = serde_json::json!(s.deal.describe(&s.roles));
-                    println!("{v}");
+                    println!("{}", serde_json::to_string(&report).expect("the report serialises"));
                 } else {
-                    print_analysis(&s, &a);
+                    print_analysis(&s, &report.analysis);
                 }
                 let label = if strict { "error" } else { "warning" };
-                for w in &warnings {
+                for w in &report.warnings {
                     eprintln!("{label}: {}: {w}", f.display());
                 }
-                failed |= strict && !warnings.is_empty();
+                failed |= strict && !report.warnings.is_empty();
             }
             Err(e) => {
                 failed = true;

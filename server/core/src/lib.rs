@@ -2,6 +2,7 @@
 //! machine, the survey, tactics and trust, coaching and tournaments. Time enters only as
 //! millisecond timestamps in events.
 
+pub mod authoring;
 pub mod coach;
 pub mod game;
 pub mod scenario;

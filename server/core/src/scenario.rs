@@ -98,6 +98,7 @@ fn join_names(names: &[&str]) -> String {
 /// Teaching notes for facilitators: what a scenario teaches and how to run it in class.
 /// Optional in a scenario file; every bundled scenario has complete notes (see [`Teaching::missing`]).
 /// Players never receive them: the player-facing view is built field by field elsewhere.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Teaching {
@@ -143,6 +144,7 @@ impl Teaching {
 }
 
 /// Default durations of the timed phases, in seconds.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub struct PhaseDurations {
     /// Reading the brief.
@@ -254,53 +256,53 @@ impl ScenarioError {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawScenario {
-    id: String,
-    title: String,
-    summary: String,
+pub(crate) struct RawScenario {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) summary: String,
     #[serde(default)]
-    icebreakers: Vec<String>,
+    pub(crate) icebreakers: Vec<String>,
     #[serde(default)]
-    phases: PhaseDurations,
+    pub(crate) phases: PhaseDurations,
     #[serde(default)]
-    roles: Vec<RawRole>,
+    pub(crate) roles: Vec<RawRole>,
     #[serde(default)]
-    issues: Vec<RawIssue>,
+    pub(crate) issues: Vec<RawIssue>,
     #[serde(default)]
-    teaching: Option<Teaching>,
+    pub(crate) teaching: Option<Teaching>,
     #[serde(default)]
-    deal: Option<RawDeal>,
+    pub(crate) deal: Option<RawDeal>,
 }
 
 /// The `[deal]` table: `rule = "unanimous" | "majority" | "roles"`, and with `roles` the role ids
 /// that must accept.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawDeal {
-    rule: String,
+pub(crate) struct RawDeal {
+    pub(crate) rule: String,
     #[serde(default)]
-    roles: Vec<String>,
+    pub(crate) roles: Vec<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRole {
-    id: String,
-    name: String,
-    batna: i64,
+pub(crate) struct RawRole {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) batna: i64,
     #[serde(default)]
-    brief: Option<String>,
+    pub(crate) brief: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawIssue {
-    id: String,
-    name: String,
+pub(crate) struct RawIssue {
+    pub(crate) id: String,
+    pub(crate) name: String,
     #[serde(default)]
-    description: String,
-    options: Vec<String>,
-    points: BTreeMap<String, Vec<i64>>,
+    pub(crate) description: String,
+    pub(crate) options: Vec<String>,
+    pub(crate) points: BTreeMap<String, Vec<i64>>,
 }
 
 impl Scenario {
@@ -347,7 +349,7 @@ impl Scenario {
     }
 }
 
-fn invalid(file: &str, field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
+pub(crate) fn invalid(file: &str, field: impl Into<String>, message: impl Into<String>) -> ScenarioError {
     ScenarioError::Invalid { file: file.to_string(), field: field.into(), message: message.into() }
 }
 
@@ -362,7 +364,7 @@ fn check_id(file: &str, field: &str, id: &str) -> Result<(), ScenarioError> {
     }
 }
 
-fn validate(file: &str, raw: RawScenario) -> Result<Scenario, ScenarioError> {
+pub(crate) fn validate(file: &str, raw: RawScenario) -> Result<Scenario, ScenarioError> {
     check_id(file, "id", &raw.id)?;
     if raw.title.trim().is_empty() {
         return Err(invalid(file, "title", "must not be empty"));
@@ -500,6 +502,121 @@ fn deal_rule(file: &str, d: RawDeal, roles: &[Role]) -> Result<DealRule, Scenari
     Ok(rule)
 }
 
+/// The first line of every file the canonical writer ([`Scenario::to_toml`]) produces. The TOML
+/// parser skips it as a comment; the server reads it to tell a file the editor wrote (which the
+/// editor may save over) from a bundled or hand-written one (which it only replaces when asked).
+pub const EDITOR_HEADER: &str =
+    "# Parley scenario, written by the scenario editor (/author). Format: docs/scenarios.md\n";
+
+/// The file as the canonical writer lays it out: top-level values, `[phases]`, `[[roles]]`,
+/// `[[issues]]` (each with its `[issues.points]` table, one line per role in role order), `[deal]`
+/// and `[teaching]`. Borrowed from a validated [`Scenario`], so only valid files are written.
+#[derive(Serialize)]
+struct FileScenario<'a> {
+    id: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    icebreakers: &'a [String],
+    phases: PhaseDurations,
+    roles: Vec<FileRole<'a>>,
+    issues: Vec<FileIssue<'a>>,
+    deal: FileDeal<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    teaching: Option<&'a Teaching>,
+}
+
+#[derive(Serialize)]
+struct FileRole<'a> {
+    id: &'a str,
+    name: &'a str,
+    batna: i64,
+    brief: &'a str,
+}
+
+#[derive(Serialize)]
+struct FileIssue<'a> {
+    id: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    options: &'a [String],
+    points: RolePoints<'a>,
+}
+
+/// An issue's points keyed by role id, in the scenario's role order (a `BTreeMap` would sort the
+/// roles by id, and the file reads best in the order the roles are introduced).
+struct RolePoints<'a>(Vec<(&'a str, &'a [i64])>);
+
+impl Serialize for RolePoints<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = ser.serialize_map(Some(self.0.len()))?;
+        for (role, points) in &self.0 {
+            m.serialize_entry(role, points)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+struct FileDeal<'a> {
+    rule: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    roles: Vec<&'a str>,
+}
+
+impl Scenario {
+    /// The canonical TOML file of this scenario: [`EDITOR_HEADER`], then the fields in a fixed
+    /// order, every phase and the deal rule written out. Parsing the result gives this scenario
+    /// back, so writing, parsing and writing again gives the same bytes.
+    ///
+    /// The `toml` crate does the writing (quoting, escapes, multi-line strings), so whatever text
+    /// an author types is written as TOML reads it back. Its layout is stable and readable: one
+    /// line per value, one line per role's points of an issue. The only thing it cannot do is the
+    /// inline `points = { a = [...] }` of the hand-written files: its serializer writes a map
+    /// inside `[[issues]]` as an `[issues.points]` table, which means the same.
+    pub fn to_toml(&self) -> String {
+        let file = FileScenario {
+            id: &self.id,
+            title: &self.title,
+            summary: &self.summary,
+            icebreakers: &self.icebreakers,
+            phases: self.phases,
+            roles: self
+                .roles
+                .iter()
+                .map(|r| FileRole { id: &r.id, name: &r.name, batna: r.batna, brief: &r.brief })
+                .collect(),
+            issues: self
+                .issues
+                .iter()
+                .map(|i| FileIssue {
+                    id: &i.id,
+                    name: &i.name,
+                    description: &i.description,
+                    options: &i.options,
+                    points: RolePoints(
+                        self.roles.iter().zip(&i.points).map(|(r, p)| (r.id.as_str(), p.as_slice())).collect(),
+                    ),
+                })
+                .collect(),
+            deal: match &self.deal {
+                DealRule::Unanimous => FileDeal { rule: "unanimous", roles: vec![] },
+                DealRule::Majority => FileDeal { rule: "majority", roles: vec![] },
+                DealRule::Roles(needed) => FileDeal {
+                    rule: "roles",
+                    roles: needed.iter().filter_map(|&i| self.roles.get(i)).map(|r| r.id.as_str()).collect(),
+                },
+            },
+            teaching: self.teaching.as_ref(),
+        };
+        // Every field is a string, an integer, a list of them or a table of them: nothing the TOML
+        // serializer refuses (it refuses only enums, tuples and maps with non-string keys).
+        let body = toml::to_string(&file).expect("a scenario is plain TOML data");
+        format!("{EDITOR_HEADER}\n{body}")
+    }
+}
+
 /// Reads and validates one scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
@@ -531,7 +648,7 @@ pub fn load_dir(dir: &Path) -> std::io::Result<(Vec<Scenario>, Vec<ScenarioError
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub(crate) const GOOD: &str = r#"

@@ -50,6 +50,7 @@ pub fn max_joint_package(s: &Scenario) -> Package {
 }
 
 /// A non-dominated outcome: the points of the chosen roles and one package that gives them.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FrontierPoint {
     /// Points of each chosen role, in the order the roles were asked for.
@@ -264,6 +265,7 @@ fn ratio(num: i64, den: i64) -> f64 {
 }
 
 /// A whole-scenario analysis, as printed by `parley scenario check`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioAnalysis {
     /// Scenario id.
@@ -293,6 +295,7 @@ pub struct ScenarioAnalysis {
 }
 
 /// The type of one issue for every pair of roles.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueTypes {
     /// Issue id.
@@ -302,6 +305,7 @@ pub struct IssueTypes {
 }
 
 /// The type of an issue for one pair of roles.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Serialize)]
 pub struct IssueTypePair {
     /// First role id.

@@ -139,6 +139,15 @@ error_codes! {
     NoTournament = "no_tournament",
     /// No export by that name.
     UnknownExport = "unknown_export",
+    // The scenario editor.
+    /// A scenario the editor sent breaks a rule of the file format or a limit (`field` names it).
+    InvalidScenario = "invalid_scenario",
+    /// Saving would replace a scenario the editor did not write (or another file of that name).
+    ScenarioExists = "scenario_exists",
+    /// A request body over the size limit.
+    BodyTooLarge = "body_too_large",
+    /// The scenarios folder could not be written.
+    ScenarioNotSaved = "scenario_not_saved",
     // The server.
     /// A failure inside the server; nothing of the action was saved.
     Internal = "internal",

@@ -45,8 +45,11 @@ pub struct StoredMatchConfig {
 pub struct App {
     /// The durable store.
     pub store: Store,
-    /// Scenarios by id.
-    pub scenarios: BTreeMap<String, Arc<Scenario>>,
+    /// Scenarios by id: read through [`App::scenario`] and [`App::scenarios`]; the editor adds
+    /// to them while the server runs ([`App::put_scenario`]).
+    scenarios: std::sync::RwLock<Arc<BTreeMap<String, Arc<Scenario>>>>,
+    /// The folder scenarios were loaded from, where the editor saves (none: saving is off).
+    pub scenarios_dir: Option<std::path::PathBuf>,
     /// Sessions by join code.
     pub sessions: DashMap<String, Arc<Session>>,
     /// Players by secret token.
@@ -98,6 +101,8 @@ pub struct AppSettings {
     pub limits: Limits,
     /// A finished match nobody watches drops its state after this long (none: never).
     pub dormant_after: Option<std::time::Duration>,
+    /// The folder scenarios were loaded from, where the editor saves.
+    pub scenarios_dir: Option<std::path::PathBuf>,
 }
 
 /// How the server's own bots behave.
@@ -142,7 +147,7 @@ impl App {
         phrases: Phrases,
         settings: AppSettings,
     ) -> Arc<App> {
-        let AppSettings { admin_key, bots, idle_timeout, limits, dormant_after } = settings;
+        let AppSettings { admin_key, bots, idle_timeout, limits, dormant_after, scenarios_dir } = settings;
         let address_limits = Arc::new(AddressLimits::new(&limits));
         let (notices, mut notices_rx) = tokio::sync::mpsc::unbounded_channel::<ActorNotice>();
         let scenarios: BTreeMap<String, Arc<Scenario>> =
@@ -151,7 +156,8 @@ impl App {
             snapshot.sessions.iter().find(|s| s.session.kind == "practice").map(|s| s.session.code.clone());
         let app = Arc::new(App {
             store,
-            scenarios,
+            scenarios: std::sync::RwLock::new(Arc::new(scenarios)),
+            scenarios_dir,
             sessions: DashMap::new(),
             players: DashMap::new(),
             players_by_id: DashMap::new(),
@@ -230,6 +236,26 @@ impl App {
         app
     }
 
+    /// The scenario with this id, now. A match holds the `Arc` it started with, so replacing a
+    /// scenario never changes a match that is running.
+    pub fn scenario(&self, id: &str) -> Option<Arc<Scenario>> {
+        self.scenarios().get(id).cloned()
+    }
+
+    /// Every scenario by id, as they are now (a snapshot: later saves do not change it).
+    pub fn scenarios(&self) -> Arc<BTreeMap<String, Arc<Scenario>>> {
+        self.scenarios.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Adds a scenario, or replaces the one with its id, for everything that looks scenarios up
+    /// from now on (the editor's save; no restart).
+    pub fn put_scenario(&self, scenario: Arc<Scenario>) {
+        let mut all = self.scenarios.write().unwrap_or_else(|e| e.into_inner());
+        let mut next = BTreeMap::clone(&all);
+        next.insert(scenario.id.clone(), scenario);
+        *all = Arc::new(next);
+    }
+
     pub(crate) fn add_player(&self, p: PlayerRow) -> Arc<Player> {
         self.add_counted_player(p, false)
     }
@@ -253,7 +279,7 @@ impl App {
     /// A match's actor rebuilt from its stored row and events (at start-up, or waking a dormant
     /// match); none when its scenario or row cannot be read (logged).
     fn actor_for(&self, row: &MatchRow, events: &[crate::core::game::Event], now: i64) -> Option<MatchActor> {
-        let Some(scenario) = self.scenarios.get(&row.scenario).cloned() else {
+        let Some(scenario) = self.scenario(&row.scenario) else {
             tracing::error!(match_id = %row.id, scenario = %row.scenario, "scenario of a stored match is missing; match not restored");
             return None;
         };
@@ -308,7 +334,7 @@ impl App {
         now: i64,
         only: Option<&str>,
     ) {
-        let Some(scenario) = self.scenarios.get(&row.scenario).cloned() else {
+        let Some(scenario) = self.scenario(&row.scenario) else {
             tracing::error!(match_id = %row.id, scenario = %row.scenario, "scenario of a stored match is missing; match not restored");
             return;
         };
@@ -430,7 +456,7 @@ impl App {
     pub async fn create_session(self: &Arc<Self>, settings: SessionSettings) -> Result<Arc<Session>, CreateError> {
         let scenario =
             settings.scenario.clone().ok_or_else(|| CreateError::Bad("a session needs a scenario".into()))?;
-        if !self.scenarios.contains_key(&scenario) {
+        if self.scenario(&scenario).is_none() {
             return Err(CreateError::UnknownScenario(scenario));
         }
         if let Some(d) = &settings.durations {
@@ -543,7 +569,7 @@ impl App {
         seats: Vec<String>,
         small_talk: bool,
     ) -> Option<String> {
-        let scenario = self.scenarios.get(scenario_id).cloned()?;
+        let scenario = self.scenario(scenario_id)?;
         let icebreaker = scenario.icebreakers.choose(&mut rand::rng()).cloned();
         let durations = session.settings.durations.unwrap_or(scenario.phases);
         let cfg = StoredMatchConfig { durations, small_talk, icebreaker };

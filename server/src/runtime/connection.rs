@@ -255,7 +255,7 @@ impl Conn {
                     return true;
                 }
                 if let Some(id) = &scenario {
-                    if !self.app.scenarios.contains_key(id) {
+                    if self.app.scenario(id).is_none() {
                         self.error(ErrorCode::UnknownScenario, &format!("there is no scenario {id:?}"));
                         return true;
                     }

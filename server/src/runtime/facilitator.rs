@@ -334,7 +334,7 @@ impl SessionActor {
             }
         }
         let line = line.ok_or("name the players to pair")?;
-        let n = self.app.scenarios.get(&line).map(|x| x.roles.len()).unwrap_or(2);
+        let n = self.app.scenario(&line).map(|x| x.roles.len()).unwrap_or(2);
         let mut uniq = players.to_vec();
         uniq.sort();
         uniq.dedup();

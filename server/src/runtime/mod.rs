@@ -159,6 +159,7 @@ pub async fn serve_until(
         idle_timeout: idle,
         limits: limits.clone(),
         dormant_after: (args.dormant_after > 0).then(|| std::time::Duration::from_secs(args.dormant_after)),
+        scenarios_dir: Some(args.scenarios.clone()),
     };
     let app = app::App::open(store, snapshot, scenarios, phrases, settings).await;
     let listener =

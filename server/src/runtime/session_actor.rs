@@ -290,7 +290,7 @@ impl SessionActor {
     /// Takes every full group out of a line (shuffled first when `random`), marking its players
     /// as being seated; each group comes with its match number in the session.
     pub(crate) fn take_groups(&mut self, line: &str, random: bool) -> Vec<(Vec<String>, u64)> {
-        let Some(n) = self.app.scenarios.get(line).map(|x| x.roles.len()) else { return Vec::new() };
+        let Some(n) = self.app.scenario(line).map(|x| x.roles.len()) else { return Vec::new() };
         let mut waiting: Vec<String> = self.lines.waiting.remove(line).unwrap_or_default().into();
         if random {
             rand::seq::SliceRandom::shuffle(waiting.as_mut_slice(), &mut rand::rng());
@@ -350,7 +350,7 @@ impl SessionActor {
         }
         // Random choice in the practice pool: join someone already waiting for a two-role
         // scenario, else pick a two-role scenario at random.
-        let scenarios = &self.app.scenarios;
+        let scenarios = self.app.scenarios();
         let two: Vec<&String> = scenarios.iter().filter(|(_, s)| s.is_bilateral()).map(|(k, _)| k).collect();
         let waiting = &self.lines.waiting;
         if let Some(busy) =
@@ -368,7 +368,7 @@ impl SessionActor {
     pub(crate) fn notify_waiting(&self, session: &Session, line: &str) {
         session.touch();
         let Some(ids) = self.lines.waiting.get(line) else { return };
-        let need = self.app.scenarios.get(line).map(|s| s.roles.len()).unwrap_or(2);
+        let need = self.app.scenario(line).map(|s| s.roles.len()).unwrap_or(2);
         for (i, id) in ids.iter().enumerate() {
             if let Some(p) = self.app.players_by_id.get(id) {
                 let message = if i + 1 < need {
@@ -472,7 +472,7 @@ impl App {
             s.enqueue(player.clone()).await;
             Err(e)
         };
-        let roles = self.scenarios.get(line).map(|x| x.roles.len()).unwrap_or(2);
+        let roles = self.scenario(line).map(|x| x.roles.len()).unwrap_or(2);
         let mut bots = Vec::new();
         for _ in 1..roles {
             match self.new_bot(s).await {

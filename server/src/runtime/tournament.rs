@@ -42,7 +42,7 @@ impl SessionActor {
         if config.rounds.is_empty() || config.rounds.len() > 50 {
             return Err("a tournament has 1 to 50 rounds".into());
         }
-        if let Some(bad) = config.rounds.iter().find(|r| !app.scenarios.contains_key(*r)) {
+        if let Some(bad) = config.rounds.iter().find(|r| app.scenario(r).is_none()) {
             return Err(format!("there is no scenario {bad:?}"));
         }
         if config.weights.value < 0.0
@@ -57,7 +57,7 @@ impl SessionActor {
         let mut roster: Vec<String> =
             s.player_ids.lock().expect("player ids").iter().filter(|p| !self.removed.contains(*p)).cloned().collect();
         roster.sort();
-        let need = app.scenarios[&config.rounds[0]].roles.len();
+        let need = app.scenarios()[&config.rounds[0]].roles.len();
         if roster.len() < need {
             return Err(format!("{} players joined; the first round needs at least {need}", roster.len()));
         }
@@ -99,7 +99,7 @@ impl SessionActor {
             }
         }
         let scenario = config.rounds[round].clone();
-        let group_size = app.scenarios[&scenario].roles.len();
+        let group_size = app.scenarios()[&scenario].roles.len();
         // Pairs who met in the session's other matches (before the tournament) are avoided too.
         let ours: HashSet<&String> = self.tournament.matches.iter().flatten().collect();
         let prior: Vec<Vec<String>> =
@@ -146,7 +146,7 @@ impl SessionActor {
         let t = &self.tournament;
         let Some(config) = t.config.clone() else { return Err("no tournament".into()) };
         let log = self.app.store.session_log(&s.code).await.map_err(|e| e.to_string())?;
-        let reports = match_reports(&self.app.scenarios, &log, &self.app.phrases);
+        let reports = match_reports(&self.app.scenarios(), &log, &self.app.phrases);
         let mut rows = tournament_results(t, &reports);
         if let Some(only) = only {
             rows.retain(|r| only.contains(&r.1.match_id));
