@@ -7,8 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== cargo test (unit, property, integration) =="
-cargo test --workspace --all-targets 2>&1 | tee /tmp/parley-cargo-test.log
-grep -q "test result" /tmp/parley-cargo-test.log
+# A log of its own: two copies of the suite on one machine must not read each other's.
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+cargo test --workspace --all-targets 2>&1 | tee "$LOG"
+grep -q "test result" "$LOG"
 
 echo "== scenario files =="
 cargo run --quiet -- scenario check --strict scenarios/*.toml > /dev/null

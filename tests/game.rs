@@ -473,10 +473,11 @@ async fn dropouts_follow_the_session_policy() {
     let mut p = seated(&server, &code, 2).await;
     let (gone, _) = p.remove(1);
     gone.close().await;
-    let st = p[0].0.until("dropout notice", |v| v["type"] == "state" && v["dropout"].is_object()).await;
-    assert_eq!(st["phase"], "bargaining");
-    assert_eq!(st["dropout"]["policy"], "wait");
-    assert_eq!(st["dropout"]["seat"], 1);
+    let st = p[0].0.until_state_where("dropout notice", |s| s.dropout.is_some()).await;
+    assert_eq!(st.phase, Phase::Bargaining);
+    let dropout = st.dropout.expect("dropout");
+    assert_eq!((dropout.policy, dropout.seat), (parley::monitor::DropoutPolicy::Wait, 1));
+    assert!(dropout.message.contains("lost their connection"), "{}", dropout.message);
 }
 
 #[tokio::test]

@@ -301,6 +301,15 @@
  */
 
 /**
+ * A counterpart who has been gone past the grace period, as the others are told.
+ * @typedef {Object} DropoutView
+ * @property {number} seat Their seat.
+ * @property {DropoutPolicy} policy What the session does about it.
+ * @property {number} gone_since When they went away.
+ * @property {string} message What the player reads.
+ */
+
+/**
  * A stable error code.
  *
  * - 'bad_json': The frame is not JSON.
@@ -932,7 +941,7 @@
  * @property {WalkedAway | null} walked_away Who walked away, if someone did.
  * @property {SurveyView | null} survey The survey, in the survey phase.
  * @property {ResultsView | null} results The reveal, in the results phase only.
- * @property {any} dropout A counterpart gone past the grace period, and the policy.
+ * @property {DropoutView | null} dropout A counterpart gone past the grace period, and the policy.
  */
 
 /**

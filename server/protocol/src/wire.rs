@@ -12,9 +12,8 @@
 use crate::core::game::{ActionKind, Millis, OfferStatus, Phase};
 use crate::core::survey::Question;
 use crate::error::ErrorCode;
-use crate::monitor::MonitorView;
+use crate::monitor::{DropoutPolicy, MonitorView};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::borrow::Cow;
 
 pub use crate::results::{
@@ -371,6 +370,20 @@ pub struct WalkedAway {
     pub name: String,
 }
 
+/// A counterpart who has been gone past the grace period, as the others are told.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DropoutView {
+    /// Their seat.
+    pub seat: usize,
+    /// What the session does about it.
+    pub policy: DropoutPolicy,
+    /// When they went away.
+    pub gone_since: Millis,
+    /// What the player reads.
+    pub message: String,
+}
+
 /// The `state` frame for one seat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -412,7 +425,7 @@ pub struct StateView {
     /// The reveal, in the results phase only.
     pub results: Option<ResultsView>,
     /// A counterpart gone past the grace period, and the policy.
-    pub dropout: Option<Value>,
+    pub dropout: Option<DropoutView>,
 }
 
 /// One chat line.
@@ -449,6 +462,7 @@ pub enum ChatKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[test]
     fn frames_carry_their_type_and_errors_their_code() {

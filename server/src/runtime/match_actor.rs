@@ -16,8 +16,8 @@ use crate::runtime::view::{
     chat_history, chat_line, match_results, results_for_seat, state_for, MatchResults, SeatInfo,
 };
 use crate::store::Store;
-use crate::wire::{CoachView, ServerMsg};
-use serde_json::{json, Value};
+use crate::wire::{CoachView, DropoutView, ServerMsg};
+
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -593,7 +593,7 @@ impl MatchActor {
         }
     }
 
-    fn dropout_info(&self, seat: usize, now: Millis) -> Option<Value> {
+    fn dropout_info(&self, seat: usize, now: Millis) -> Option<DropoutView> {
         let (other, info) = self
             .seats
             .iter()
@@ -609,7 +609,7 @@ impl MatchActor {
             DropoutPolicy::Abandon => format!("{} left; the match ends as abandoned.", info.name),
             DropoutPolicy::Bot => format!("{} left; a bot plays their seat.", info.name),
         };
-        Some(json!({"seat": other, "policy": self.dropout, "gone_since": gone, "message": message}))
+        Some(DropoutView { seat: other, policy: self.dropout, gone_since: gone, message })
     }
 
     /// Builds the results reveal once, when the match reaches results: the outcome analysis and

@@ -145,7 +145,7 @@ pub fn state_for(
     m: &Match,
     seat: usize,
     seats: &[SeatInfo],
-    dropout: Option<&Value>,
+    dropout: Option<&crate::wire::DropoutView>,
     results: Option<ResultsView>,
     now: Millis,
     all_offers: bool,
