@@ -520,7 +520,7 @@ mod tests {
         let defaults = match v["type"].as_str() {
             Some("state") => json!({
                 "server_time": 0, "match_id": "m_test", "paused": false, "paused_at": null,
-                "allowed_actions": [], "players": [], "offers_complete": true, "offers_total": 0,
+                "allowed_actions": [], "players": [], "offers_complete": true, "offers_total": 0, "terms": [],
                 "outcome": null, "walked_away": null, "survey": null, "results": null, "dropout": null,
             }),
             Some("chat") => json!({"name": "Someone", "at": 0, "phase": "bargaining", "kind": "message"}),

@@ -8,8 +8,8 @@ use crate::core::scoring::{analyse_outcome, issue_type, nash_package, package_po
 use crate::core::survey::QUESTIONS;
 use crate::core::trust::MIN_RATERS_SHOWN;
 use crate::wire::{
-    ChatKind, ChatLineView, CoachView, IssueRef, OfferView, PlayerView, PublicIssue, PublicScenario, RoleRef,
-    ServerMsg, StateView, SurveyView, WalkedAway, YouView,
+    AgreedTermsView, ChatKind, ChatLineView, CoachView, IssueRef, OfferView, PlayerView, PublicIssue, PublicScenario,
+    RoleRef, ServerMsg, StateView, SurveyView, TermsProposalView, TermsView, WalkedAway, YouView,
 };
 use serde_json::{json, Map, Value};
 
@@ -231,6 +231,7 @@ pub fn state_for(
         offers,
         offers_complete: all_offers || recent == 0,
         offers_total: m.offers.len(),
+        terms: terms_view(m),
         outcome: m.outcome.as_ref().map(|o| outcome_json(s, o)),
         walked_away: m
             .walked_away
@@ -239,6 +240,32 @@ pub fn state_for(
         results: if m.phase == Phase::Results { results.cloned() } else { None },
         dropout: dropout.cloned(),
     }))
+}
+
+/// The tentative terms of every issue: the same for every seat (proposals and agreements are
+/// made in the open, and carry no points).
+pub fn terms_view(m: &Match) -> Vec<TermsView> {
+    let s = &*m.config.scenario;
+    s.issues
+        .iter()
+        .zip(&m.terms)
+        .map(|(issue, t)| TermsView {
+            issue: issue.id.clone(),
+            proposal: t.proposal.as_ref().map(|p| TermsProposalView {
+                seat: p.seat,
+                option: p.option,
+                at: p.at,
+                accepted_by: p.accepted_by.clone(),
+                rejected_by: p.rejected_by.clone(),
+            }),
+            agreed: t.agreed.and_then(|i| m.settlements.get(i).map(|a| (i, a))).map(|(i, a)| AgreedTermsView {
+                option: a.option,
+                proposed_by: a.proposed_by,
+                at: a.agreed_at,
+                order: i + 1,
+            }),
+        })
+        .collect()
 }
 
 /// The reveal shown in results: every role's points, the outcome against the frontier, feedback.
