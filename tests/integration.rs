@@ -15,4 +15,5 @@ mod limits;
 mod reading;
 mod recovery;
 mod teaching;
+mod terms;
 mod tournament;
