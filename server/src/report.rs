@@ -714,6 +714,7 @@ pub fn transcript(r: &MatchReport) -> Value {
     let mut settlements = r.state.settlements.iter().enumerate();
     let terms_text = |issue: usize, option: usize| option_text(s, issue, option);
     let issue_id = |issue: usize| s.issues.get(issue).map(|i| i.id.clone()).unwrap_or_default();
+    let issue_name = |issue: usize| s.issues.get(issue).map(|i| i.name.clone()).unwrap_or_default();
     let mut phase = Phase::Prep;
     let items: Vec<Value> = r
         .events
@@ -728,6 +729,9 @@ pub fn transcript(r: &MatchReport) -> Value {
                 return Some(json!({"kind": "seat_handed", "seat": seat, "from": from, "name": to, "at": e.at, "in_phase": phase}));
             }
             let name = |seat: usize| holders.get(seat).cloned().unwrap_or_default();
+            let terms_item = |kind: &str, seat: usize, issue: usize| {
+                json!({"kind": kind, "seat": seat, "name": name(seat), "issue": issue_id(issue), "issue_name": issue_name(issue)})
+            };
             let item = match &e.kind {
                 EventKind::PhaseChanged { phase: p } => {
                     phase = *p;
@@ -753,28 +757,20 @@ pub fn transcript(r: &MatchReport) -> Value {
                 EventKind::Ended { outcome } => json!({"kind": "ended", "outcome": outcome}),
                 EventKind::TermsProposed { seat, issue, option } => json!({
                     "kind": "terms_proposed", "seat": seat, "name": name(*seat), "issue": issue_id(*issue),
-                    "option": option, "text": terms_text(*issue, *option),
+                    "issue_name": issue_name(*issue), "option": option, "text": terms_text(*issue, *option),
                 }),
-                EventKind::TermsAccepted { seat, issue } => {
-                    json!({"kind": "terms_accepted", "seat": seat, "name": name(*seat), "issue": issue_id(*issue)})
-                }
-                EventKind::TermsRejected { seat, issue } => {
-                    json!({"kind": "terms_rejected", "seat": seat, "name": name(*seat), "issue": issue_id(*issue)})
-                }
-                EventKind::TermsWithdrawn { seat, issue } => {
-                    json!({"kind": "terms_withdrawn", "seat": seat, "name": name(*seat), "issue": issue_id(*issue)})
-                }
+                EventKind::TermsAccepted { seat, issue } => terms_item("terms_accepted", *seat, *issue),
+                EventKind::TermsRejected { seat, issue } => terms_item("terms_rejected", *seat, *issue),
+                EventKind::TermsWithdrawn { seat, issue } => terms_item("terms_withdrawn", *seat, *issue),
                 EventKind::TermsAgreed { issue, option } => {
                     let (i, settled) = settlements.next()?;
                     json!({
-                        "kind": "terms_agreed", "issue": issue_id(*issue), "option": option,
+                        "kind": "terms_agreed", "issue": issue_id(*issue), "issue_name": issue_name(*issue), "option": option,
                         "text": terms_text(*issue, *option), "order": i + 1,
                         "proposed_by": settled.proposed_by, "proposer": name(settled.proposed_by),
                     })
                 }
-                EventKind::TermsReopened { seat, issue } => {
-                    json!({"kind": "terms_reopened", "seat": seat, "name": name(*seat), "issue": issue_id(*issue)})
-                }
+                EventKind::TermsReopened { seat, issue } => terms_item("terms_reopened", *seat, *issue),
                 _ => return None,
             };
             let mut item = item;
