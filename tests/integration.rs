@@ -16,4 +16,5 @@ mod limits;
 mod reading;
 mod recovery;
 mod teaching;
+mod terms;
 mod tournament;

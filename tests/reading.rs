@@ -68,8 +68,9 @@ async fn results_carry_the_behavioural_trust_estimate_and_the_lines_tactics() {
     b.join(&code, "Ben").await;
     let st = a.until_phase("bargaining").await;
     b.until_phase("bargaining").await;
-    // What the phase allows, less what the state rules out (nothing standing to withdraw or answer).
-    assert_eq!(st["allowed_actions"], json!(["chat", "offer", "walk_away", "disclose"]), "{st}");
+    // What the phase allows, less what the state rules out (nothing standing to withdraw or answer,
+    // no tentative terms to answer, withdraw or reopen).
+    assert_eq!(st["allowed_actions"], json!(["chat", "offer", "walk_away", "disclose", "propose_terms"]), "{st}");
     a.send(json!({"type": "chat", "text": "What matters most to you on this trip?"})).await;
     b.until("question", |v| v["type"] == "chat" && v["seat"].is_u64()).await;
     b.send(json!({"type": "chat", "text": "Water, we have a long hike and it will be hot."})).await;

@@ -1,9 +1,10 @@
 // @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
-// Bargaining: the standing offers, the offer builder with my live total, the history of offers,
-// and walking away.
+// Bargaining: the standing offers, issues agreed in principle (./terms.js), the offer builder
+// with my live total (it starts from what was agreed), the history of offers, and walking away.
 
 import { h, clear, uid } from './dom.js';
 import { pts, versusBatna, OFFER_STATUS, timeOfDay } from './format.js';
+import { TermsPanel, agreedPackage, departures, listWords } from './terms.js';
 
 function packageTotal(points, pkg) {
   let total = 0;
@@ -61,6 +62,9 @@ export class BargainPanel {
     this.selects = {};
     this.builtFor = null;
     this.lastOffersKey = '';
+    this.agreedKey = '';
+    this.notes = {};
+    this.terms = new TermsPanel(opts);
 
     this.standingList = h('div', { class: 'standing-list', testid: 'standing-offers' });
     this.offersError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'offers', role: 'alert', hidden: true });
@@ -86,7 +90,8 @@ export class BargainPanel {
       this.sendOffer();
     });
     this.bestButton.addEventListener('click', () => this.fillBest());
-    this.clearButton.addEventListener('click', () => this.fill({}));
+    // Clearing keeps what was agreed in principle: the builder starts from it.
+    this.clearButton.addEventListener('click', () => this.fill(agreedPackage(this.state)));
 
     this.history = h('ol', { class: 'history', testid: 'offer-history', reversed: true });
     this.historyEmpty = h('p', { class: 'muted small' }, 'No offers yet.');
@@ -109,6 +114,7 @@ export class BargainPanel {
         this.standingList,
         this.offersError,
       ),
+      this.terms.el,
       this.builder,
       h(
         'section',
@@ -152,13 +158,59 @@ export class BargainPanel {
         this.updateTotal();
       });
       this.selects[issue.id] = select;
+      // Where the issue stands on terms agreed in principle (filled in by updateNotes).
+      const note = h('p', { class: 'field-note small', testid: `offer-note-${issue.id}`, 'aria-live': 'polite', hidden: true });
+      this.notes[issue.id] = note;
       this.builderFields.appendChild(
-        h('div', { class: 'field' }, h('label', { for: id }, issue.name), select),
+        h('div', { class: 'field' }, h('label', { for: id }, issue.name), select, note),
       );
     }
     const b = scaleBounds(this.issues(), points);
     this.bounds = b;
-    this.fill({});
+    this.agreedKey = JSON.stringify(agreedPackage(this.state));
+    this.fill(agreedPackage(this.state));
+  }
+
+  /**
+   * A new agreement in principle (or one reopened): the builder takes the agreed options, and
+   * leaves every other choice as the player made it.
+   */
+  followAgreements() {
+    const agreed = agreedPackage(this.state);
+    const key = JSON.stringify(agreed);
+    if (key === this.agreedKey) return;
+    const before = JSON.parse(this.agreedKey || '{}');
+    this.agreedKey = key;
+    for (const [issue, option] of Object.entries(agreed)) {
+      if (before[issue] === option) continue;
+      this.selection[issue] = option;
+      if (this.selects[issue]) this.selects[issue].value = String(option);
+    }
+    this.updateTotal();
+  }
+
+  /** Beside each issue of the builder: what was agreed on it, and a warning when the choice departs. */
+  updateNotes() {
+    const agreed = agreedPackage(this.state);
+    for (const issue of this.issues()) {
+      const note = this.notes[issue.id];
+      if (!note) continue;
+      const option = agreed[issue.id];
+      const chosen = this.selection[issue.id];
+      if (typeof option !== 'number') {
+        note.hidden = true;
+        continue;
+      }
+      const label = issue.options[option];
+      const departs = typeof chosen === 'number' && chosen !== option;
+      note.textContent = departs
+        ? `You agreed "${label}" in principle. This offer departs from it.`
+        : `Agreed in principle: ${label}.`;
+      note.classList.toggle('warn', departs);
+      note.classList.toggle('muted', !departs);
+      note.dataset.departs = String(departs);
+      note.hidden = false;
+    }
   }
 
   fill(pkg) {
@@ -172,8 +224,14 @@ export class BargainPanel {
   }
 
   fillBest() {
+    // My best on every open issue; what was agreed in principle stays.
+    const agreed = agreedPackage(this.state);
     const pkg = {};
     for (const issue of this.issues()) {
+      if (typeof agreed[issue.id] === 'number') {
+        pkg[issue.id] = agreed[issue.id];
+        continue;
+      }
       const row = this.you.points[issue.id] || [];
       let best = 0;
       row.forEach((v, i) => {
@@ -209,6 +267,7 @@ export class BargainPanel {
       this.totalText.append(` so far — choose ${missing} more issue${missing === 1 ? '' : 's'} (walk-away: ${pts(you.batna)})`);
     }
     this.totalText.classList.toggle('below', missing === 0 && total < you.batna);
+    this.updateNotes();
     clear(this.meterSlot);
     this.meterSlot.appendChild(
       pointsMeter({ value: total, batna: you.batna, min: this.bounds.min, max: this.bounds.max, testid: 'offer-meter' }),
@@ -243,6 +302,10 @@ export class BargainPanel {
   }
 
   showError(area, text) {
+    if (area === 'terms') {
+      this.terms.showError(text);
+      return;
+    }
     const el = area === 'offer' ? this.builderError : this.offersError;
     el.textContent = text;
     el.hidden = !text;
@@ -251,6 +314,7 @@ export class BargainPanel {
   clearErrors() {
     this.showError('offer', '');
     this.showError('offers', '');
+    this.showError('terms', '');
   }
 
   openWalkConfirm() {
@@ -336,6 +400,16 @@ export class BargainPanel {
       ),
     );
     card.appendChild(this.packageList(offer.package || {}));
+    const departs = departures(s, offer.package || {});
+    if (departs.length) {
+      card.appendChild(
+        h(
+          'p',
+          { class: 'warn small', testid: `offer-departs-${offer.id}` },
+          `Departs from what was agreed in principle on ${listWords(departs)}.`,
+        ),
+      );
+    }
     if (s.players.length > 2 || acceptedBy.length > 1) {
       const names = acceptedBy.map((seat) => (seat === me ? 'you' : this.opts.playerName(seat)));
       card.appendChild(
@@ -400,7 +474,9 @@ export class BargainPanel {
     }
     const offers = state.offers || [];
     const standing = offers.filter((o) => o.status === 'standing');
-    const key = JSON.stringify([offers, state.phase, state.paused, state.players.map((p) => [p.name, p.online])]);
+    this.terms.update(state, { refresh });
+    this.followAgreements();
+    const key = JSON.stringify([offers, state.terms, state.phase, state.paused, state.players.map((p) => [p.name, p.online])]);
     if (key !== this.lastOffersKey) {
       this.lastOffersKey = key;
       // Others' offers first, then mine.

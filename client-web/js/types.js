@@ -21,7 +21,21 @@
  * - 'skip_survey': `skip_survey`
  * - 'disclose': `disclose`
  * - 'guess_priorities': `guess_priorities`
- * @typedef {'chat' | 'ready' | 'offer' | 'withdraw' | 'accept' | 'reject' | 'walk_away' | 'survey' | 'skip_survey' | 'disclose' | 'guess_priorities'} ActionKind
+ * - 'propose_terms': `propose_terms`
+ * - 'agree_terms': `agree_terms`
+ * - 'reject_terms': `reject_terms`
+ * - 'withdraw_terms': `withdraw_terms`
+ * - 'reopen_terms': `reopen_terms`
+ * @typedef {'chat' | 'ready' | 'offer' | 'withdraw' | 'accept' | 'reject' | 'walk_away' | 'survey' | 'skip_survey' | 'disclose' | 'guess_priorities' | 'propose_terms' | 'agree_terms' | 'reject_terms' | 'withdraw_terms' | 'reopen_terms'} ActionKind
+ */
+
+/**
+ * An issue agreed in principle.
+ * @typedef {Object} AgreedTermsView
+ * @property {number} option Option index.
+ * @property {number} proposed_by Who proposed it.
+ * @property {number} at When it was agreed.
+ * @property {number} order Its place in the order the match settled issues (1 = first; reopened ones count).
  */
 
 /**
@@ -202,6 +216,45 @@
  */
 
 /**
+ * Bargaining: propose agreeing one issue on one option in principle (replaces my own open
+ * proposal on that issue).
+ * @typedef {Object} ClientMsgProposeTerms
+ * @property {'propose_terms'} type
+ * @property {string} issue Issue id.
+ * @property {number} option Option index (0-based).
+ */
+
+/**
+ * Bargaining: say yes to another player's open proposal on an issue.
+ * @typedef {Object} ClientMsgAgreeTerms
+ * @property {'agree_terms'} type
+ * @property {string} issue Issue id.
+ * @property {number} option The option of the proposal I answer (so a proposal changed meanwhile is not agreed).
+ */
+
+/**
+ * Bargaining: say no to another player's open proposal on an issue.
+ * @typedef {Object} ClientMsgRejectTerms
+ * @property {'reject_terms'} type
+ * @property {string} issue Issue id.
+ * @property {number} option The option of the proposal I answer.
+ */
+
+/**
+ * Bargaining: take back my open proposal on an issue.
+ * @typedef {Object} ClientMsgWithdrawTerms
+ * @property {'withdraw_terms'} type
+ * @property {string} issue Issue id.
+ */
+
+/**
+ * Bargaining: open an issue agreed in principle again.
+ * @typedef {Object} ClientMsgReopenTerms
+ * @property {'reopen_terms'} type
+ * @property {string} issue Issue id.
+ */
+
+/**
  * Facilitator: receive the session's live monitor (a `monitor` frame every second).
  * @typedef {Object} ClientMsgWatch
  * @property {'watch'} type
@@ -230,7 +283,7 @@
 
 /**
  * A frame from a client.
- * @typedef {ClientMsgHello | ClientMsgJoin | ClientMsgPractice | ClientMsgChat | ClientMsgReady | ClientMsgOffer | ClientMsgWithdraw | ClientMsgAccept | ClientMsgReject | ClientMsgWalkAway | ClientMsgSurvey | ClientMsgSkipSurvey | ClientMsgDisclose | ClientMsgGuessPriorities | ClientMsgWatch | ClientMsgPlayBot | ClientMsgLeave | ClientMsgPing} ClientMsg
+ * @typedef {ClientMsgHello | ClientMsgJoin | ClientMsgPractice | ClientMsgChat | ClientMsgReady | ClientMsgOffer | ClientMsgWithdraw | ClientMsgAccept | ClientMsgReject | ClientMsgWalkAway | ClientMsgSurvey | ClientMsgSkipSurvey | ClientMsgDisclose | ClientMsgGuessPriorities | ClientMsgProposeTerms | ClientMsgAgreeTerms | ClientMsgRejectTerms | ClientMsgWithdrawTerms | ClientMsgReopenTerms | ClientMsgWatch | ClientMsgPlayBot | ClientMsgLeave | ClientMsgPing} ClientMsg
  */
 
 /**
@@ -354,6 +407,11 @@
  * - 'already_ready': Already voted to move on.
  * - 'bad_statement': A statement naming unknown issues or options.
  * - 'bad_guess': A priority guess that is not every issue once.
+ * - 'terms_not_open': No open proposal of that option on that issue (or none of yours to withdraw).
+ * - 'own_terms': Agreeing to or rejecting one's own proposal.
+ * - 'terms_pending': Another player's proposal on that issue waits for an answer.
+ * - 'terms_agreed': The issue is already agreed in principle (reopen it first).
+ * - 'terms_not_agreed': Reopening an issue that is not agreed in principle.
  * - 'bad_request': A request body or control that cannot be carried out.
  * - 'admin_key_required': Creating a session needs the admin key.
  * - 'facilitator_token_required': A facilitator call without a token.
@@ -368,7 +426,7 @@
  * - 'body_too_large': A request body over the size limit.
  * - 'scenario_not_saved': The scenarios folder could not be written.
  * - 'internal': A failure inside the server; nothing of the action was saved.
- * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'bad_request' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
+ * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'bad_request' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
  */
 
 /**
@@ -937,6 +995,7 @@
  * @property {OfferView[]} offers Offers: all on taking a seat, else the newest and every standing one.
  * @property {boolean} offers_complete Whether `offers` is the whole history.
  * @property {number} offers_total Offers made so far.
+ * @property {TermsView[]} terms Tentative terms, one entry per issue in the scenario's order: the open proposal and the agreement in principle. Every seat sees the same (they are said aloud; no points).
  * @property {OutcomeView | null} outcome The outcome once bargaining ended.
  * @property {WalkedAway | null} walked_away Who walked away, if someone did.
  * @property {SurveyView | null} survey The survey, in the survey phase.
@@ -969,6 +1028,24 @@
  * @property {string[]} mistakes Typical mistakes players make.
  * @property {string} timing_45 A plan for a 45-minute class.
  * @property {string} timing_90 A plan for a 90-minute class.
+ */
+
+/**
+ * A proposal to agree an issue on one option in principle, while it is open.
+ * @typedef {Object} TermsProposalView
+ * @property {number} seat Who proposed it.
+ * @property {number} option Option index.
+ * @property {number} at When.
+ * @property {number[]} accepted_by Seats that said yes (the proposer included).
+ * @property {number[]} rejected_by Seats that said no while it can still be agreed without them.
+ */
+
+/**
+ * Where one issue stands on tentative terms.
+ * @typedef {Object} TermsView
+ * @property {string} issue Issue id.
+ * @property {TermsProposalView | null} proposal The open proposal on the issue (at most one).
+ * @property {AgreedTermsView | null} agreed The option agreed in principle, if the issue is agreed.
  */
 
 /**

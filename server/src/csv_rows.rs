@@ -119,7 +119,7 @@ pub struct PlayerTail {
 }
 
 /// Lines per tactic label (`tactic_<label>`, in `core::tactics::LABELS` order): the last columns
-/// of both files.
+/// of `players.csv`; in `matches.csv` the tentative-terms columns follow them.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct TacticCounts {
     #[serde(rename = "tactic_small-talk")]
@@ -163,8 +163,38 @@ impl From<[usize; 10]> for TacticCounts {
     }
 }
 
+/// The tentative-terms columns of `matches.csv`, after the tactics (added later, so last).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct MatchTerms {
+    pub terms_agreed: usize,
+    pub terms_reopened: usize,
+    pub settled_order: Text,
+}
+
 /// A whole row of `matches.csv` (csv writes a tuple of structs as one record).
-pub type MatchRecord = (MatchRow, TacticCounts);
+pub type MatchRecord = (MatchRow, TacticCounts, MatchTerms);
+
+/// One row of `settlements.csv`: an issue agreed in principle.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct SettlementRow {
+    pub session: Text,
+    pub match_id: Text,
+    pub scenario: Text,
+    pub order: usize,
+    pub issue: Text,
+    pub issue_name: Text,
+    pub option: usize,
+    pub option_text: Text,
+    pub proposed_by: Text,
+    pub proposed_by_seat: usize,
+    pub proposed_by_role: Text,
+    pub proposed_at: i64,
+    pub agreed_at: i64,
+    pub agreed_at_iso: Text,
+    pub reopened_by: Text,
+    pub reopened_at: Option<i64>,
+    pub in_deal: Option<bool>,
+}
 
 /// A whole row of `players.csv`.
 pub type PlayerRecord = (PlayerRow, Ratings, PlayerTail, TacticCounts);
@@ -205,13 +235,20 @@ mod tests {
         assert!(players.ends_with(&tactics), "{players:?}");
         let at = players.iter().position(|c| c == "survey").unwrap() + 1;
         assert_eq!(players[at..at + ratings.len()], ratings[..]);
-        assert!(header::<MatchRecord>().ends_with(&tactics));
+        let matches = header::<MatchRecord>();
+        let terms = ["terms_agreed", "terms_reopened", "settled_order"].map(String::from);
+        assert!(matches.ends_with(&[tactics, terms.to_vec()].concat()), "{matches:?}");
+        assert_eq!(
+            header::<SettlementRow>().join(","),
+            "session,match_id,scenario,order,issue,issue_name,option,option_text,proposed_by,proposed_by_seat,\
+             proposed_by_role,proposed_at,agreed_at,agreed_at_iso,reopened_by,reopened_at,in_deal"
+        );
     }
 
     #[test]
     fn text_cells_are_safe_and_numbers_have_four_decimals() {
         let row = MatchRow { package: "=HYPERLINK(1)".into(), efficiency: Num(Some(2.0 / 3.0)), ..Default::default() };
-        let out = String::from_utf8(write([(row, TacticCounts::default())])).unwrap();
+        let out = String::from_utf8(write([(row, TacticCounts::default(), MatchTerms::default())])).unwrap();
         assert!(out.contains("'=HYPERLINK(1)") && out.contains("0.6667"), "{out}");
     }
 }

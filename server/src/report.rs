@@ -58,6 +58,20 @@ impl MatchReport {
         matches!(self.state.outcome, Some(Outcome::Deal { .. } | Outcome::Impasse { .. }))
     }
 
+    /// `(player id, name)` of who held `seat` at `at` (a seat can be handed on mid-match).
+    pub fn holder_at(&self, seat: usize, at: Millis) -> (String, String) {
+        let mut holder = self.first_seats.get(seat).cloned().unwrap_or_default();
+        for e in self.events.iter().take_while(|e| e.at <= at) {
+            if let EventKind::SeatHanded { seat: handed, player, .. } = &e.kind {
+                if *handed == seat {
+                    let name = self.holder_names.get(player).cloned().unwrap_or_default();
+                    holder = (player.clone(), name);
+                }
+            }
+        }
+        holder
+    }
+
     fn outcome_kind(&self) -> &'static str {
         match &self.state.outcome {
             Some(Outcome::Deal { .. }) => "deal",
@@ -162,6 +176,106 @@ pub fn package_text(s: &Scenario, pkg: &[usize]) -> String {
     s.issues.iter().zip(pkg).map(|(i, &o)| format!("{}: {}", i.name, i.options[o])).collect::<Vec<_>>().join("; ")
 }
 
+/// One issue settled on one option, in words: `Issue name: option` (empty for indexes the
+/// scenario does not have).
+pub fn option_text(s: &Scenario, issue: usize, option: usize) -> String {
+    s.issues.get(issue).and_then(|i| i.options.get(option).map(|o| format!("{}: {}", i.name, o))).unwrap_or_default()
+}
+
+/// A match's agreements in principle, in the order reached, as the debrief lists them.
+/// `in_deal` says whether the deal kept the option (null without a deal).
+fn settlements_json(r: &MatchReport) -> Vec<Value> {
+    let s = &r.scenario;
+    let deal = r.state.deal();
+    r.state
+        .settlements
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            json!({
+                "order": i + 1,
+                "issue": s.issues.get(a.issue).map(|x| x.id.as_str()),
+                "issue_name": s.issues.get(a.issue).map(|x| x.name.as_str()),
+                "option": a.option,
+                "text": option_text(s, a.issue, a.option),
+                "proposed_by": r.holder_at(a.proposed_by, a.proposed_at).1,
+                "proposed_by_seat": a.proposed_by,
+                "proposed_at": a.proposed_at,
+                "agreed_at": a.agreed_at,
+                "reopened_at": a.reopened_at,
+                "reopened_by": a.reopened_by.zip(a.reopened_at).map(|(seat, at)| r.holder_at(seat, at).1),
+                "in_deal": deal.map(|d| d.get(a.issue) == Some(&a.option)),
+            })
+        })
+        .collect()
+}
+
+/// The class's order of settling, for matches of one scenario: per issue, how many matches
+/// agreed it in principle, in how many it was the first issue agreed, and its mean place; and
+/// how many agreements in principle the deals kept.
+fn terms_debrief(s: &Scenario, done: &[&MatchReport]) -> Value {
+    let with_terms: Vec<&&MatchReport> = done.iter().filter(|r| !r.state.settlements.is_empty()).collect();
+    let agreements: usize = done.iter().map(|r| r.state.settlements.len()).sum();
+    let reopened: usize =
+        done.iter().map(|r| r.state.settlements.iter().filter(|a| a.reopened_at.is_some()).count()).sum();
+    // Agreements still in force when the match ended in a deal, and how many of them it kept.
+    let (mut in_force_at_deal, mut kept) = (0, 0);
+    for r in done {
+        if let Some(d) = r.state.deal() {
+            for (k, agreed) in r.state.agreed_terms().into_iter().enumerate() {
+                if let Some(o) = agreed {
+                    in_force_at_deal += 1;
+                    kept += usize::from(d.get(k) == Some(&o));
+                }
+            }
+        }
+    }
+    let issues: Vec<Value> = s
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(k, i)| {
+            // A match's place for the issue: its first agreement on it (1 = settled first).
+            let places: Vec<usize> = with_terms
+                .iter()
+                .filter_map(|r| {
+                    let mut seen = Vec::new();
+                    for a in &r.state.settlements {
+                        if !seen.contains(&a.issue) {
+                            seen.push(a.issue);
+                        }
+                    }
+                    seen.iter().position(|&x| x == k).map(|p| p + 1)
+                })
+                .collect();
+            let first = places.iter().filter(|&&p| p == 1).count();
+            json!({
+                "id": i.id, "name": i.name, "agreed": places.len(), "first": first,
+                "mean_place": (!places.is_empty()).then(|| places.iter().sum::<usize>() as f64 / places.len() as f64),
+            })
+        })
+        .collect();
+    let top = issues
+        .iter()
+        .enumerate()
+        .max_by_key(|(k, v)| (v["first"].as_u64().unwrap_or(0), std::cmp::Reverse(*k)))
+        .filter(|(_, v)| v["first"].as_u64().unwrap_or(0) > 0)
+        .map(|(_, v)| v);
+    let insight = match top {
+        Some(v) => format!(
+            "{} was agreed in principle first in {} of the {} matches that agreed any issue in principle.",
+            v["name"].as_str().unwrap_or(""),
+            v["first"],
+            with_terms.len()
+        ),
+        None => "No match agreed an issue in principle before the full package.".to_string(),
+    };
+    json!({
+        "matches": done.len(), "matches_with_terms": with_terms.len(), "agreements": agreements, "reopened": reopened,
+        "in_force_at_deal": in_force_at_deal, "kept_in_deal": kept, "issues": issues, "insight": insight,
+    })
+}
+
 /// A Unix-milliseconds instant in ISO 8601 UTC, `YYYY-MM-DDTHH:MM:SS.mmmZ` (proleptic Gregorian
 /// calendar; days to a civil date by H. Hinnant's `civil_from_days`).
 pub fn iso8601(ms: Millis) -> String {
@@ -254,7 +368,50 @@ pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
             trust_survey: Num(r.trust.trust_survey),
             trust_estimate: Num(r.trust.trust_estimate),
         };
-        (row, csv_rows::TacticCounts::from(match_tactics(r)))
+        let terms = csv_rows::MatchTerms {
+            terms_agreed: r.state.settlements.len(),
+            terms_reopened: r.state.settlements.iter().filter(|a| a.reopened_at.is_some()).count(),
+            settled_order: r
+                .state
+                .settlements
+                .iter()
+                .filter_map(|a| r.scenario.issues.get(a.issue).map(|i| i.id.as_str()))
+                .collect::<Vec<_>>()
+                .join(" ")
+                .into(),
+        };
+        (row, csv_rows::TacticCounts::from(match_tactics(r)), terms)
+    }))
+}
+
+/// One row per agreement in principle, per match in order.
+pub fn settlements_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
+    crate::csv_rows::write(reports.iter().flat_map(|r| {
+        let s = &r.scenario;
+        let deal = r.state.deal();
+        r.state.settlements.iter().enumerate().map(move |(i, a)| {
+            let issue = s.issues.get(a.issue);
+            let reopened = a.reopened_by.zip(a.reopened_at);
+            csv_rows::SettlementRow {
+                session: session.into(),
+                match_id: r.id.as_str().into(),
+                scenario: s.id.as_str().into(),
+                order: i + 1,
+                issue: issue.map(|x| x.id.as_str()).unwrap_or_default().into(),
+                issue_name: issue.map(|x| x.name.as_str()).unwrap_or_default().into(),
+                option: a.option,
+                option_text: issue.and_then(|x| x.options.get(a.option)).map(String::as_str).unwrap_or_default().into(),
+                proposed_by: r.holder_at(a.proposed_by, a.proposed_at).0.into(),
+                proposed_by_seat: a.proposed_by,
+                proposed_by_role: s.roles.get(a.proposed_by).map(|x| x.id.as_str()).unwrap_or_default().into(),
+                proposed_at: a.proposed_at,
+                agreed_at: a.agreed_at,
+                agreed_at_iso: iso8601(a.agreed_at).into(),
+                reopened_by: reopened.map(|(seat, at)| r.holder_at(seat, at).0).unwrap_or_default().into(),
+                reopened_at: a.reopened_at,
+                in_deal: deal.map(|d| d.get(a.issue) == Some(&a.option)),
+            }
+        })
     }))
 }
 
@@ -403,6 +560,7 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
                 "offers": r.state.offers.len(),
                 "messages": r.state.chat.iter().filter(|c| c.seat.is_some()).count(),
                 "in_statistics": r.finished(),
+                "settlements": settlements_json(r),
             })
         })
         .collect();
@@ -412,8 +570,10 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
     let scenario = main_scenario.cloned().or_else(|| reports.first().map(|r| r.scenario.clone()));
     let mut chart = Value::Null;
     let mut issues = Vec::new();
+    let mut terms = Value::Null;
     if let Some(s) = scenario.as_ref() {
         let same: Vec<&MatchReport> = done.iter().copied().filter(|r| r.scenario.id == s.id).collect();
+        terms = terms_debrief(s, &same);
         if s.is_bilateral() {
             let front = pareto_frontier(s, &[0, 1]);
             let nash = nash_package(s, &[0, 1], &front);
@@ -486,6 +646,7 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
             "match_id": r.id, "joint_value": a.joint_value, "efficiency": a.efficiency, "trust_built": r.trust.trust_built,
         }))).collect::<Vec<_>>(),
         "tactics": tactics_debrief(&done, &with, &without),
+        "terms": terms,
     })
 }
 
@@ -549,6 +710,11 @@ pub fn transcript(r: &MatchReport) -> Value {
     let final_name = |pid: &str| r.holder_names.get(pid).cloned().unwrap_or_default();
     // The tactics of each player line (chat and statements), in order, as the tagger read them.
     let mut tactics = r.trust.line_tactics.iter();
+    // Agreements in principle are in the replayed state in the order of their events.
+    let mut settlements = r.state.settlements.iter().enumerate();
+    let terms_text = |issue: usize, option: usize| option_text(s, issue, option);
+    let issue_id = |issue: usize| s.issues.get(issue).map(|i| i.id.clone()).unwrap_or_default();
+    let issue_name = |issue: usize| s.issues.get(issue).map(|i| i.name.clone()).unwrap_or_default();
     let mut phase = Phase::Prep;
     let items: Vec<Value> = r
         .events
@@ -563,6 +729,9 @@ pub fn transcript(r: &MatchReport) -> Value {
                 return Some(json!({"kind": "seat_handed", "seat": seat, "from": from, "name": to, "at": e.at, "in_phase": phase}));
             }
             let name = |seat: usize| holders.get(seat).cloned().unwrap_or_default();
+            let terms_item = |kind: &str, seat: usize, issue: usize| {
+                json!({"kind": kind, "seat": seat, "name": name(seat), "issue": issue_id(issue), "issue_name": issue_name(issue)})
+            };
             let item = match &e.kind {
                 EventKind::PhaseChanged { phase: p } => {
                     phase = *p;
@@ -586,6 +755,22 @@ pub fn transcript(r: &MatchReport) -> Value {
                     json!({"kind": "coached", "seat": seat, "name": name(*seat), "rule": rule, "text": text})
                 }
                 EventKind::Ended { outcome } => json!({"kind": "ended", "outcome": outcome}),
+                EventKind::TermsProposed { seat, issue, option } => json!({
+                    "kind": "terms_proposed", "seat": seat, "name": name(*seat), "issue": issue_id(*issue),
+                    "issue_name": issue_name(*issue), "option": option, "text": terms_text(*issue, *option),
+                }),
+                EventKind::TermsAccepted { seat, issue } => terms_item("terms_accepted", *seat, *issue),
+                EventKind::TermsRejected { seat, issue } => terms_item("terms_rejected", *seat, *issue),
+                EventKind::TermsWithdrawn { seat, issue } => terms_item("terms_withdrawn", *seat, *issue),
+                EventKind::TermsAgreed { issue, option } => {
+                    let (i, settled) = settlements.next()?;
+                    json!({
+                        "kind": "terms_agreed", "issue": issue_id(*issue), "issue_name": issue_name(*issue), "option": option,
+                        "text": terms_text(*issue, *option), "order": i + 1,
+                        "proposed_by": settled.proposed_by, "proposer": name(settled.proposed_by),
+                    })
+                }
+                EventKind::TermsReopened { seat, issue } => terms_item("terms_reopened", *seat, *issue),
                 _ => return None,
             };
             let mut item = item;

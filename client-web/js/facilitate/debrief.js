@@ -39,6 +39,14 @@ const ISSUE_TYPE = {
   distributive: 'Distributive: what one side gains the other loses',
 };
 
+/** 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st: a place in the order issues were settled. */
+function ordinal(n) {
+  const k = Number(n);
+  const teen = k % 100 >= 11 && k % 100 <= 13;
+  const suffix = teen ? 'th' : { 1: 'st', 2: 'nd', 3: 'rd' }[k % 10] || 'th';
+  return `${k}${suffix}`;
+}
+
 export class Debrief {
   constructor({ api, sessionTitle = () => '' }) {
     this.api = api;
@@ -272,6 +280,54 @@ export class Debrief {
                   ? h('p', { class: 'insight', testid: 'issue-insight' }, i.insight)
                   : h('p', { class: 'muted', testid: 'issue-insight' }, 'Insights appear once pairs reach deals.'),
                 optionBars(i),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
+
+    // The order issues were settled in principle (only once some match did).
+    const terms = d.terms;
+    if (terms && terms.matches_with_terms > 0) {
+      parts.push(
+        h(
+          'section',
+          { class: 'card settled', testid: 'debrief-terms', 'aria-labelledby': 'terms-h' },
+          h('h3', { id: 'terms-h' }, 'Issues agreed in principle'),
+          h('p', { class: 'insight', testid: 'terms-insight' }, terms.insight),
+          h(
+            'p',
+            { class: 'muted small' },
+            `${plural(terms.agreements, 'agreement')} in principle, ${terms.reopened} reopened; the deals kept ${terms.kept_in_deal} of the ${terms.in_force_at_deal} still in force when they were made.`,
+          ),
+          h(
+            'table',
+            { class: 'data settled-table' },
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                h('th', { scope: 'col' }, 'Issue'),
+                h('th', { scope: 'col', class: 'num' }, 'Matches that agreed it'),
+                h('th', { scope: 'col', class: 'num' }, 'Agreed first'),
+                h('th', { scope: 'col', class: 'num' }, 'Mean place'),
+              ),
+            ),
+            h(
+              'tbody',
+              null,
+              (terms.issues || []).map((i) =>
+                h(
+                  'tr',
+                  { testid: 'terms-issue-row', 'data-issue': i.id },
+                  h('th', { scope: 'row' }, i.name),
+                  h('td', { class: 'num' }, String(i.agreed)),
+                  h('td', { class: 'num' }, String(i.first)),
+                  h('td', { class: 'num' }, i.mean_place == null ? '–' : i.mean_place.toFixed(1)),
+                ),
               ),
             ),
           ),
@@ -536,9 +592,30 @@ export class Debrief {
       { tabindex: '-1', testid: 'transcript-heading' },
       `Transcript${number >= 0 ? ` of match ${number + 1}` : ''}: ${nameList(t.players || [])}`,
     );
+    const settled = (row && row.settlements) || [];
     replace(
       this.transcriptBox,
       h('div', { class: 'section-head' }, heading, close),
+      settled.length
+        ? h(
+            'div',
+            { class: 'settled-order', testid: 'transcript-settled' },
+            h('p', { class: 'small' }, h('strong', null, 'Order issues were agreed in principle')),
+            h(
+              'ol',
+              { class: 'small' },
+              settled.map((x) =>
+                h(
+                  'li',
+                  null,
+                  `${x.text} — proposed by ${x.proposed_by}`,
+                  x.reopened_at != null ? ' (reopened later)' : '',
+                  x.in_deal === false ? ' (the deal changed it)' : '',
+                ),
+              ),
+            ),
+          )
+        : null,
       items.some((it) => it.kind === 'chat' || it.kind === 'disclosure')
         ? h(
             'p',
@@ -652,6 +729,26 @@ export class Debrief {
           h('span', { class: 'tl-who' }, 'Seat handed on'),
           h('span', { class: 'tl-text' }, `${it.from || 'A player who had gone'} → ${it.name || 'someone else'}: from here on, this seat's lines are ${it.name || 'theirs'}.`),
         );
+      case 'terms_proposed':
+        return li(
+          'tl-terms',
+          h('span', { class: 'tl-who' }, who, h('span', { class: 'tag' }, 'in principle')),
+          h('span', { class: 'tl-text' }, `proposes ${it.text}`),
+        );
+      case 'terms_accepted':
+        return li('tl-terms', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, `agrees on ${it.issue_name}`));
+      case 'terms_rejected':
+        return li('tl-terms', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, `rejects the proposal on ${it.issue_name}`));
+      case 'terms_withdrawn':
+        return li('tl-terms', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, `withdraws the proposal on ${it.issue_name}`));
+      case 'terms_agreed':
+        return li(
+          'tl-terms tl-terms-agreed',
+          h('span', { class: 'tl-who' }, `Agreed in principle (${ordinal(it.order)})`),
+          h('span', { class: 'tl-text' }, `${it.text}, proposed by ${it.proposer}`),
+        );
+      case 'terms_reopened':
+        return li('tl-terms', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, `reopens ${it.issue_name}`));
       case 'walk_away':
         return li('tl-walk', h('span', { class: 'tl-who' }, who), h('span', { class: 'tl-text' }, 'walks away'));
       case 'ended':

@@ -26,6 +26,7 @@ import { TournamentCards } from './tournament.js';
 // Requests that change the match: sent one at a time (see the constructor's send).
 const FLIGHT_TYPES = new Set([
   'offer', 'accept', 'reject', 'withdraw', 'walk_away', 'ready', 'survey', 'skip_survey', 'guess_priorities', 'disclose',
+  'propose_terms', 'agree_terms', 'reject_terms', 'withdraw_terms', 'reopen_terms',
 ]);
 
 export class MatchView {
@@ -211,7 +212,7 @@ export class MatchView {
   /** @param {string} area */
   clearError(area) {
     if (area === 'chat') this.chat.showError('');
-    else if (area === 'offer' || area === 'offers') this.bargain.showError(area, '');
+    else if (area === 'offer' || area === 'offers' || area === 'terms') this.bargain.showError(area, '');
     else if (area === 'survey') this.survey.showError('');
     else if (area === 'ready' || area === 'guess' || area === 'disclose') this.showError(area, '');
     this.generalError.hidden = true;
@@ -231,6 +232,7 @@ export class MatchView {
         break;
       case 'offer':
       case 'offers':
+      case 'terms':
         this.bargain.showError(area, text);
         break;
       case 'survey':
@@ -337,7 +339,10 @@ export class MatchView {
     this.layout.dataset.phase = phase;
     if (phase === 'bargaining') {
       this.bargain.update(state, { refresh });
-      if (!refresh) this.announceOffers(state, prev);
+      if (!refresh) {
+        this.announceOffers(state, prev);
+        this.announceTerms(state, prev);
+      }
     } else {
       this.offerAlert.hidden = true;
     }
@@ -396,6 +401,34 @@ export class MatchView {
     this.offerAlertTimer = setTimeout(() => {
       this.offerAlert.hidden = true;
     }, 20000);
+  }
+
+  /**
+   * Tentative terms that changed, said to screen readers (the terms panel shows them): another
+   * player's new proposal, a new agreement, a reopening.
+   * @param {StateView} state
+   * @param {StateView | null} prev
+   */
+  announceTerms(state, prev) {
+    if (!prev || prev.match_id !== state.match_id) return;
+    const me = state.you.seat;
+    /** @type {string[]} */
+    const said = [];
+    for (const t of state.terms || []) {
+      const before = (prev.terms || []).find((x) => x.issue === t.issue);
+      const issue = state.scenario.issues.find((i) => i.id === t.issue);
+      if (!issue || !before) continue;
+      const p = t.proposal;
+      const fresh = p && (!before.proposal || before.proposal.at !== p.at);
+      if (p && fresh && p.seat !== me) {
+        said.push(`${this.playerName(p.seat)} proposes agreeing ${issue.name} on ${issue.options[p.option]} in principle.`);
+      }
+      if (t.agreed && (!before.agreed || before.agreed.order !== t.agreed.order)) {
+        said.push(`${issue.name} is agreed in principle: ${issue.options[t.agreed.option]}.`);
+      }
+      if (!t.agreed && before.agreed) said.push(`${issue.name} is open again.`);
+    }
+    if (said.length) announce(said.join(' '));
   }
 
   /**

@@ -122,9 +122,9 @@ const CODE_AREAS = {
   rate_limited: ['chat'],
   empty_chat: ['chat'],
   chat_too_long: ['chat'],
-  unknown_issue: ['offer', 'disclose'],
+  unknown_issue: ['offer', 'disclose', 'terms'],
   missing_issue: ['offer'],
-  unknown_option: ['offer'],
+  unknown_option: ['offer', 'terms'],
   bad_package: ['offer'],
   offer_not_standing: ['offers'],
   own_offer: ['offers'],
@@ -134,6 +134,11 @@ const CODE_AREAS = {
   bad_survey: ['survey'],
   bad_guess: ['guess'],
   bad_statement: ['disclose'],
+  terms_not_open: ['terms'],
+  own_terms: ['terms'],
+  terms_pending: ['terms'],
+  terms_agreed: ['terms'],
+  terms_not_agreed: ['terms'],
 };
 
 /** @param {import('../types.js').ErrorCode} code */

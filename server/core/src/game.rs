@@ -106,6 +106,39 @@ pub enum Action {
     Disclose(Statement),
     /// Before talking (prep): order the issues by how much they matter to the counterpart.
     GuessPriorities(Vec<String>),
+    /// Propose agreeing one issue on one option in principle (bargaining); replaces the seat's
+    /// own open proposal on that issue.
+    ProposeTerms {
+        /// Issue index.
+        issue: usize,
+        /// Option index.
+        option: usize,
+    },
+    /// Say yes to another seat's open proposal on an issue (the option names what was seen, so
+    /// a proposal changed in the meantime is not agreed by mistake).
+    AgreeTerms {
+        /// Issue index.
+        issue: usize,
+        /// The option of the proposal being answered.
+        option: usize,
+    },
+    /// Say no to another seat's open proposal on an issue.
+    RejectTerms {
+        /// Issue index.
+        issue: usize,
+        /// The option of the proposal being answered.
+        option: usize,
+    },
+    /// Take back the seat's own open proposal on an issue.
+    WithdrawTerms {
+        /// Issue index.
+        issue: usize,
+    },
+    /// Open an issue agreed in principle again (any seat may).
+    ReopenTerms {
+        /// Issue index.
+        issue: usize,
+    },
 }
 
 /// The kinds of [`Action`], by the client message that asks for each.
@@ -135,6 +168,16 @@ pub enum ActionKind {
     Disclose,
     /// `guess_priorities`
     GuessPriorities,
+    /// `propose_terms`
+    ProposeTerms,
+    /// `agree_terms`
+    AgreeTerms,
+    /// `reject_terms`
+    RejectTerms,
+    /// `withdraw_terms`
+    WithdrawTerms,
+    /// `reopen_terms`
+    ReopenTerms,
 }
 
 impl ActionKind {
@@ -151,6 +194,11 @@ impl ActionKind {
             ActionKind::Survey | ActionKind::SkipSurvey => "answer the survey",
             ActionKind::Disclose => "make a statement",
             ActionKind::GuessPriorities => "guess priorities",
+            ActionKind::ProposeTerms => "propose terms",
+            ActionKind::AgreeTerms => "agree to terms",
+            ActionKind::RejectTerms => "reject terms",
+            ActionKind::WithdrawTerms => "withdraw terms",
+            ActionKind::ReopenTerms => "reopen an issue",
         }
     }
 }
@@ -170,6 +218,11 @@ impl Action {
             Action::SkipSurvey => ActionKind::SkipSurvey,
             Action::Disclose(_) => ActionKind::Disclose,
             Action::GuessPriorities(_) => ActionKind::GuessPriorities,
+            Action::ProposeTerms { .. } => ActionKind::ProposeTerms,
+            Action::AgreeTerms { .. } => ActionKind::AgreeTerms,
+            Action::RejectTerms { .. } => ActionKind::RejectTerms,
+            Action::WithdrawTerms { .. } => ActionKind::WithdrawTerms,
+            Action::ReopenTerms { .. } => ActionKind::ReopenTerms,
         }
     }
 }
@@ -184,7 +237,23 @@ pub const PHASE_RULES: &[(Phase, &[ActionKind])] = {
     &[
         (Phase::Prep, &[Ready, GuessPriorities]),
         (Phase::SmallTalk, &[Chat, Ready]),
-        (Phase::Bargaining, &[Chat, Offer, Withdraw, Accept, Reject, WalkAway, Disclose]),
+        (
+            Phase::Bargaining,
+            &[
+                Chat,
+                Offer,
+                Withdraw,
+                Accept,
+                Reject,
+                WalkAway,
+                Disclose,
+                ProposeTerms,
+                AgreeTerms,
+                RejectTerms,
+                WithdrawTerms,
+                ReopenTerms,
+            ],
+        ),
         (Phase::Survey, &[Survey, SkipSurvey]),
         (Phase::Results, &[]),
     ]
@@ -436,6 +505,53 @@ pub enum EventKind {
         /// The player id now holding it.
         player: String,
     },
+    /// A seat proposed agreeing an issue on an option in principle (it replaces the seat's own
+    /// open proposal on that issue). Issues and options are indexes, as in packages.
+    TermsProposed {
+        /// Proposer.
+        seat: usize,
+        /// Issue index.
+        issue: usize,
+        /// Option index.
+        option: usize,
+    },
+    /// A seat said yes to the open proposal on an issue.
+    TermsAccepted {
+        /// Who said yes.
+        seat: usize,
+        /// Issue index.
+        issue: usize,
+    },
+    /// A seat said no to the open proposal on an issue; the proposal closes once the deal rule
+    /// can no longer be met (under unanimity, at the first no), as an offer does.
+    TermsRejected {
+        /// Who said no.
+        seat: usize,
+        /// Issue index.
+        issue: usize,
+    },
+    /// The proposer took back its open proposal on an issue.
+    TermsWithdrawn {
+        /// Proposer.
+        seat: usize,
+        /// Issue index.
+        issue: usize,
+    },
+    /// The issue is agreed in principle on this option: the seats the deal rule needs said yes
+    /// to the open proposal (decided when the last yes came, so it is a fact of the log).
+    TermsAgreed {
+        /// Issue index.
+        issue: usize,
+        /// Option index.
+        option: usize,
+    },
+    /// An issue agreed in principle is open again.
+    TermsReopened {
+        /// Who reopened it.
+        seat: usize,
+        /// Issue index.
+        issue: usize,
+    },
 }
 
 /// Why an action was refused. The server maps each to a stable wire code (`parley::error::ErrorCode`).
@@ -485,6 +601,24 @@ pub enum GameError {
     /// A priority guess that is not every issue once.
     #[error("{0}")]
     BadGuess(String),
+    /// Terms naming an issue or option that does not exist.
+    #[error("terms must name an issue and one of its options")]
+    BadTerms,
+    /// An answer to, or the withdrawal of, a proposal that is not open.
+    #[error("there is no open proposal of that option on this issue")]
+    TermsNotOpen,
+    /// A seat answering its own proposal.
+    #[error("you cannot agree to or reject your own proposal")]
+    OwnTerms,
+    /// A proposal on an issue where another player's proposal waits for an answer.
+    #[error("another player's proposal on this issue waits for an answer: agree to it or reject it first")]
+    TermsPending,
+    /// A proposal on an issue already agreed in principle.
+    #[error("this issue is already agreed in principle: reopen it first")]
+    TermsAlreadyAgreed,
+    /// Reopening an issue that is not agreed.
+    #[error("this issue is not agreed in principle")]
+    TermsNotAgreed,
 }
 
 /// An offer made in the match, with its current status.
@@ -523,6 +657,52 @@ pub enum OfferStatus {
     Accepted,
     /// The match ended while it stood.
     Expired,
+}
+
+/// A proposal to agree one issue on one option in principle, while it is open.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TermsProposal {
+    /// Proposer.
+    pub seat: usize,
+    /// Option index.
+    pub option: usize,
+    /// When it was made.
+    pub at: Millis,
+    /// Seats that said yes (the proposer counts as saying yes).
+    pub accepted_by: Vec<usize>,
+    /// Seats that said no while the deal rule could still be met without them.
+    pub rejected_by: Vec<usize>,
+}
+
+/// Where one issue stands on tentative terms.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct IssueTerms {
+    /// The open proposal (at most one per issue).
+    pub proposal: Option<TermsProposal>,
+    /// The agreement in force, as an index into [`Match::settlements`].
+    pub agreed: Option<usize>,
+}
+
+/// An issue agreed in principle: one entry per agreement, in the order they were reached (an
+/// issue agreed, reopened and agreed again has two).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Settlement {
+    /// Issue index.
+    pub issue: usize,
+    /// Option index.
+    pub option: usize,
+    /// Who proposed it.
+    pub proposed_by: usize,
+    /// When it was proposed.
+    pub proposed_at: Millis,
+    /// When it was agreed.
+    pub agreed_at: Millis,
+    /// The seats that said yes (the proposer included).
+    pub agreed_by: Vec<usize>,
+    /// Who reopened it, if someone did.
+    pub reopened_by: Option<usize>,
+    /// When it was reopened.
+    pub reopened_at: Option<Millis>,
 }
 
 /// One line of chat (or a server prompt when `seat` is `None`).
@@ -573,6 +753,10 @@ pub struct Match {
     pub walked_away: Option<usize>,
     /// Coaching nudges given: `(seat, rule, text, at)`; each is shown only to its seat.
     pub coached: Vec<(usize, String, String, Millis)>,
+    /// Per issue: its open proposal and its agreement in principle, if any.
+    pub terms: Vec<IssueTerms>,
+    /// Every agreement in principle, in the order reached (reopened ones included, marked).
+    pub settlements: Vec<Settlement>,
     /// Number of events applied.
     pub events_applied: u64,
 }
@@ -581,6 +765,7 @@ impl Match {
     /// A match before any event; apply the events of [`Match::start`] (or a stored log) to it.
     pub fn new(config: MatchConfig) -> Match {
         let seats = config.scenario.roles.len();
+        let issues = config.scenario.issues.len();
         Match {
             config,
             seats,
@@ -597,6 +782,8 @@ impl Match {
             prep_guess: vec![None; seats],
             walked_away: None,
             coached: Vec::new(),
+            terms: vec![IssueTerms::default(); issues],
+            settlements: Vec::new(),
             events_applied: 0,
         }
     }
@@ -660,6 +847,7 @@ impl Match {
     pub fn allowed_actions(&self, seat: usize) -> Vec<ActionKind> {
         let Some((_, kinds)) = PHASE_RULES.iter().find(|(p, _)| *p == self.phase) else { return Vec::new() };
         let others_standing = self.offers.iter().any(|o| o.seat != seat && o.status == OfferStatus::Standing);
+        let proposals = || self.terms.iter().filter_map(|t| t.proposal.as_ref());
         kinds
             .iter()
             .copied()
@@ -669,6 +857,13 @@ impl Match {
                 ActionKind::Ready => !self.ready.get(seat).copied().unwrap_or(true),
                 ActionKind::Withdraw => self.standing_offer(seat).is_some(),
                 ActionKind::Accept | ActionKind::Reject => others_standing,
+                ActionKind::ProposeTerms => {
+                    self.terms.iter().any(|t| t.agreed.is_none() && t.proposal.as_ref().is_none_or(|p| p.seat == seat))
+                }
+                ActionKind::AgreeTerms => proposals().any(|p| p.seat != seat && !p.accepted_by.contains(&seat)),
+                ActionKind::RejectTerms => proposals().any(|p| p.seat != seat && !p.rejected_by.contains(&seat)),
+                ActionKind::WithdrawTerms => proposals().any(|p| p.seat == seat),
+                ActionKind::ReopenTerms => self.terms.iter().any(|t| t.agreed.is_some()),
                 _ => true,
             })
             .collect()
@@ -752,6 +947,11 @@ impl Match {
                 }
                 Ok(vec![EventKind::Disclosed { seat, statement: st.clone(), truthful: st.is_true(sc, seat) }])
             }
+            Action::ProposeTerms { .. }
+            | Action::AgreeTerms { .. }
+            | Action::RejectTerms { .. }
+            | Action::WithdrawTerms { .. }
+            | Action::ReopenTerms { .. } => self.decide_terms(seat, action),
             Action::GuessPriorities(order) => {
                 super::survey::validate_ordering(&self.config.scenario, order).map_err(GameError::BadGuess)?;
                 Ok(vec![EventKind::PrioritiesGuessed { seat, order: order.clone() }])
@@ -774,6 +974,75 @@ impl Match {
                 Ok(out)
             }
         }
+    }
+
+    /// The tentative-terms actions: one open proposal per issue; an issue is agreed in principle
+    /// once the scenario's deal rule is met by the seats that said yes (the proposer counts, as
+    /// for offers, and agreement is only checked when someone else says yes); any seat may
+    /// reopen an agreed issue. Offers stay full packages and are never refused for departing
+    /// from agreed terms: the deal is the package accepted under the deal rule.
+    fn decide_terms(&self, seat: usize, action: &Action) -> Result<Vec<EventKind>, GameError> {
+        let issues = &self.config.scenario.issues;
+        let (issue, option) = match *action {
+            Action::ProposeTerms { issue, option }
+            | Action::AgreeTerms { issue, option }
+            | Action::RejectTerms { issue, option } => (issue, Some(option)),
+            Action::WithdrawTerms { issue } | Action::ReopenTerms { issue } => (issue, None),
+            _ => return Err(GameError::BadTerms),
+        };
+        let Some(terms) = self.terms.get(issue) else { return Err(GameError::BadTerms) };
+        if option.is_some_and(|o| o >= issues[issue].options.len()) {
+            return Err(GameError::BadTerms);
+        }
+        let open = terms.proposal.as_ref();
+        match *action {
+            Action::ProposeTerms { option, .. } => {
+                if terms.agreed.is_some() {
+                    return Err(GameError::TermsAlreadyAgreed);
+                }
+                match open {
+                    Some(p) if p.seat != seat => Err(GameError::TermsPending),
+                    // The same proposal again (a double click): nothing changes.
+                    Some(p) if p.option == option => Ok(vec![]),
+                    _ => Ok(vec![EventKind::TermsProposed { seat, issue, option }]),
+                }
+            }
+            Action::AgreeTerms { option, .. } | Action::RejectTerms { option, .. } => {
+                let p = open.filter(|p| p.option == option).ok_or(GameError::TermsNotOpen)?;
+                if p.seat == seat {
+                    return Err(GameError::OwnTerms);
+                }
+                if matches!(action, Action::RejectTerms { .. }) {
+                    return Ok(if p.rejected_by.contains(&seat) {
+                        vec![]
+                    } else {
+                        vec![EventKind::TermsRejected { seat, issue }]
+                    });
+                }
+                if p.accepted_by.contains(&seat) {
+                    return Ok(vec![]);
+                }
+                let mut out = vec![EventKind::TermsAccepted { seat, issue }];
+                let yes: Vec<usize> = p.accepted_by.iter().copied().chain([seat]).collect();
+                if self.config.scenario.deal.is_met(self.seats, &yes) {
+                    out.push(EventKind::TermsAgreed { issue, option });
+                }
+                Ok(out)
+            }
+            Action::WithdrawTerms { .. } => match open {
+                Some(p) if p.seat == seat => Ok(vec![EventKind::TermsWithdrawn { seat, issue }]),
+                _ => Err(GameError::TermsNotOpen),
+            },
+            _ => match terms.agreed {
+                Some(_) => Ok(vec![EventKind::TermsReopened { seat, issue }]),
+                None => Err(GameError::TermsNotAgreed),
+            },
+        }
+    }
+
+    /// Per issue, the option agreed in principle now (none where the issue is open).
+    pub fn agreed_terms(&self) -> Vec<Option<usize>> {
+        self.terms.iter().map(|t| t.agreed.and_then(|i| self.settlements.get(i)).map(|s| s.option)).collect()
     }
 
     /// Checks a facilitator control; returns the events it causes.
@@ -922,6 +1191,77 @@ impl Match {
                 });
             }
             EventKind::PrioritiesGuessed { seat, order } => self.prep_guess[*seat] = Some(order.clone()),
+            EventKind::TermsProposed { .. }
+            | EventKind::TermsAccepted { .. }
+            | EventKind::TermsRejected { .. }
+            | EventKind::TermsWithdrawn { .. }
+            | EventKind::TermsAgreed { .. }
+            | EventKind::TermsReopened { .. } => self.apply_terms(at, &ev.kind),
+        }
+    }
+
+    /// Folds one tentative-terms event into the state (an issue index out of range, which only
+    /// a damaged log could hold, changes nothing).
+    fn apply_terms(&mut self, at: Millis, kind: &EventKind) {
+        let (rule, parties) = (&self.config.scenario.deal, self.seats);
+        match *kind {
+            EventKind::TermsProposed { seat, issue, option } => {
+                if let Some(t) = self.terms.get_mut(issue) {
+                    t.proposal =
+                        Some(TermsProposal { seat, option, at, accepted_by: vec![seat], rejected_by: Vec::new() });
+                }
+            }
+            EventKind::TermsAccepted { seat, issue } => {
+                if let Some(p) = self.terms.get_mut(issue).and_then(|t| t.proposal.as_mut()) {
+                    if !p.accepted_by.contains(&seat) {
+                        p.accepted_by.push(seat);
+                    }
+                    p.rejected_by.retain(|s| *s != seat);
+                }
+            }
+            EventKind::TermsRejected { seat, issue } => {
+                if let Some(t) = self.terms.get_mut(issue) {
+                    if let Some(p) = t.proposal.as_mut() {
+                        p.accepted_by.retain(|s| *s != seat);
+                        if !p.rejected_by.contains(&seat) {
+                            p.rejected_by.push(seat);
+                        }
+                        if !rule.still_possible(parties, &p.rejected_by) {
+                            t.proposal = None;
+                        }
+                    }
+                }
+            }
+            EventKind::TermsWithdrawn { issue, .. } => {
+                if let Some(t) = self.terms.get_mut(issue) {
+                    t.proposal = None;
+                }
+            }
+            EventKind::TermsAgreed { issue, option } => {
+                if let Some(t) = self.terms.get_mut(issue) {
+                    let p = t.proposal.take();
+                    t.agreed = Some(self.settlements.len());
+                    self.settlements.push(Settlement {
+                        issue,
+                        option,
+                        proposed_by: p.as_ref().map_or(0, |p| p.seat),
+                        proposed_at: p.as_ref().map_or(at, |p| p.at),
+                        agreed_at: at,
+                        agreed_by: p.map(|p| p.accepted_by).unwrap_or_default(),
+                        reopened_by: None,
+                        reopened_at: None,
+                    });
+                }
+            }
+            EventKind::TermsReopened { seat, issue } => {
+                if let Some(i) = self.terms.get_mut(issue).and_then(|t| t.agreed.take()) {
+                    if let Some(s) = self.settlements.get_mut(i) {
+                        s.reopened_by = Some(seat);
+                        s.reopened_at = Some(at);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -1026,9 +1366,269 @@ points = { a = [0, 5], b = [5, 0] }
         m.phase = Phase::Bargaining;
         assert_eq!(
             m.allowed_actions(0),
-            [ActionKind::Chat, ActionKind::Offer, ActionKind::WalkAway, ActionKind::Disclose],
-            "nothing standing: no withdraw, accept or reject"
+            [ActionKind::Chat, ActionKind::Offer, ActionKind::WalkAway, ActionKind::Disclose, ActionKind::ProposeTerms],
+            "nothing standing or proposed: no withdraw, accept, reject, and no answering or reopening terms"
         );
+        for phase in [Phase::Prep, Phase::SmallTalk, Phase::Survey, Phase::Results] {
+            m.phase = phase;
+            let propose = Action::ProposeTerms { issue: 0, option: 1 };
+            assert!(matches!(m.decide(0, &propose), Err(GameError::WrongPhase { .. })), "{phase:?}");
+        }
+    }
+
+    /// Two issues with three options each, two roles, in bargaining.
+    fn two_issues() -> Match {
+        let toml = r#"
+id = "t2"
+title = "T2"
+summary = "s"
+[[roles]]
+id = "a"
+name = "A"
+batna = 0
+brief = "b"
+[[roles]]
+id = "b"
+name = "B"
+batna = 0
+brief = "b"
+[[issues]]
+id = "x"
+name = "X"
+options = ["x0", "x1", "x2"]
+points = { a = [0, 1, 2], b = [2, 1, 0] }
+[[issues]]
+id = "y"
+name = "Y"
+options = ["y0", "y1", "y2"]
+points = { a = [0, 3, 6], b = [6, 3, 0] }
+"#;
+        let cfg = MatchConfig {
+            scenario: Arc::new(Scenario::from_toml("t2.toml", toml).unwrap()),
+            durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 30, survey: 5 },
+            small_talk: false,
+            icebreaker: None,
+        };
+        let mut m = Match::new(cfg);
+        let start = m.start();
+        run(&mut m, 1000, start);
+        assert_eq!(m.phase, Phase::Bargaining);
+        m
+    }
+
+    #[test]
+    fn two_parties_agree_an_issue_in_principle_when_the_other_says_yes() {
+        let mut m = two_issues();
+        let (propose, agree) =
+            (Action::ProposeTerms { issue: 1, option: 2 }, Action::AgreeTerms { issue: 1, option: 2 });
+        act(&mut m, 2000, 0, propose.clone()).unwrap();
+        assert_eq!(m.decide(0, &propose), Ok(vec![]), "the same proposal again changes nothing");
+        assert_eq!(act(&mut m, 2100, 0, agree.clone()), Err(GameError::OwnTerms));
+        assert_eq!(
+            act(&mut m, 2100, 1, Action::AgreeTerms { issue: 1, option: 1 }),
+            Err(GameError::TermsNotOpen),
+            "agreeing names the option seen: a different one is not open"
+        );
+        assert_eq!(act(&mut m, 2100, 1, Action::ProposeTerms { issue: 1, option: 0 }), Err(GameError::TermsPending));
+        assert!(m.allowed_actions(1).contains(&ActionKind::AgreeTerms));
+        assert!(!m.allowed_actions(0).contains(&ActionKind::AgreeTerms), "nothing of another's to answer");
+        assert!(m.allowed_actions(0).contains(&ActionKind::WithdrawTerms));
+        act(&mut m, 2200, 1, agree.clone()).unwrap();
+        assert_eq!(m.agreed_terms(), [None, Some(2)]);
+        assert_eq!(m.terms[1].proposal, None, "the proposal became the agreement");
+        assert_eq!(
+            m.settlements,
+            [Settlement {
+                issue: 1,
+                option: 2,
+                proposed_by: 0,
+                proposed_at: 2000,
+                agreed_at: 2200,
+                agreed_by: vec![0, 1],
+                reopened_by: None,
+                reopened_at: None,
+            }]
+        );
+        assert_eq!(
+            act(&mut m, 2300, 1, Action::ProposeTerms { issue: 1, option: 0 }),
+            Err(GameError::TermsAlreadyAgreed)
+        );
+        assert_eq!(act(&mut m, 2300, 1, Action::ReopenTerms { issue: 0 }), Err(GameError::TermsNotAgreed));
+        assert!(m.allowed_actions(1).contains(&ActionKind::ReopenTerms));
+        // A full package that departs from the agreed issue is still an offer, and can be the deal.
+        act(&mut m, 2400, 1, Action::Offer(vec![0, 0])).unwrap();
+        act(&mut m, 2500, 0, Action::Accept(1)).unwrap();
+        assert_eq!(m.outcome, Some(Outcome::Deal { package: vec![0, 0] }));
+        assert_eq!(m.agreed_terms(), [None, Some(2)], "the record of what was agreed in principle stays");
+    }
+
+    #[test]
+    fn a_no_closes_a_two_party_proposal_and_the_proposer_may_replace_or_withdraw_it() {
+        let mut m = two_issues();
+        act(&mut m, 2000, 0, Action::ProposeTerms { issue: 0, option: 2 }).unwrap();
+        act(&mut m, 2100, 1, Action::RejectTerms { issue: 0, option: 2 }).unwrap();
+        assert_eq!(m.terms[0].proposal, None, "one no under unanimity ends it");
+        act(&mut m, 2200, 1, Action::ProposeTerms { issue: 0, option: 0 }).unwrap();
+        act(&mut m, 2300, 1, Action::ProposeTerms { issue: 0, option: 1 }).unwrap();
+        assert_eq!(m.terms[0].proposal.as_ref().map(|p| (p.seat, p.option, p.at)), Some((1, 1, 2300)));
+        assert_eq!(act(&mut m, 2400, 0, Action::WithdrawTerms { issue: 0 }), Err(GameError::TermsNotOpen));
+        act(&mut m, 2400, 1, Action::WithdrawTerms { issue: 0 }).unwrap();
+        assert_eq!(m.terms[0].proposal, None);
+        assert_eq!(act(&mut m, 2500, 0, Action::AgreeTerms { issue: 0, option: 1 }), Err(GameError::TermsNotOpen));
+        assert_eq!(act(&mut m, 2500, 0, Action::ProposeTerms { issue: 2, option: 0 }), Err(GameError::BadTerms));
+        assert_eq!(act(&mut m, 2500, 0, Action::ProposeTerms { issue: 0, option: 3 }), Err(GameError::BadTerms));
+        assert!(m.settlements.is_empty());
+    }
+
+    #[test]
+    fn either_side_reopens_an_agreed_issue_and_the_order_of_settling_is_kept() {
+        let mut m = two_issues();
+        act(&mut m, 2000, 1, Action::ProposeTerms { issue: 1, option: 1 }).unwrap();
+        act(&mut m, 2100, 0, Action::AgreeTerms { issue: 1, option: 1 }).unwrap();
+        act(&mut m, 3000, 0, Action::ProposeTerms { issue: 0, option: 2 }).unwrap();
+        act(&mut m, 3100, 1, Action::AgreeTerms { issue: 0, option: 2 }).unwrap();
+        assert_eq!(m.settlements.iter().map(|s| s.issue).collect::<Vec<_>>(), [1, 0], "y was settled first");
+        act(&mut m, 4000, 1, Action::ReopenTerms { issue: 1 }).unwrap();
+        assert_eq!(m.agreed_terms(), [Some(2), None]);
+        assert_eq!((m.settlements[0].reopened_by, m.settlements[0].reopened_at), (Some(1), Some(4000)));
+        act(&mut m, 5000, 1, Action::ProposeTerms { issue: 1, option: 0 }).unwrap();
+        act(&mut m, 5100, 0, Action::AgreeTerms { issue: 1, option: 0 }).unwrap();
+        let order: Vec<(usize, usize, bool)> =
+            m.settlements.iter().map(|s| (s.issue, s.option, s.reopened_at.is_some())).collect();
+        assert_eq!(order, [(1, 1, true), (0, 2, false), (1, 0, false)]);
+        assert_eq!(m.agreed_terms(), [Some(2), Some(0)]);
+        assert_eq!(m.terms[1].agreed, Some(2));
+    }
+
+    #[test]
+    fn a_majority_of_three_agrees_terms_with_two_and_survives_one_no() {
+        let mut toml = String::from("id = \"m3\"\ntitle = \"M\"\nsummary = \"s\"\n");
+        for r in ["a", "b", "c"] {
+            toml += &format!("[[roles]]\nid = \"{r}\"\nname = \"{r}\"\nbatna = 0\nbrief = \"b\"\n");
+        }
+        toml += "[[issues]]\nid = \"x\"\nname = \"X\"\noptions = [\"x0\", \"x1\"]\n";
+        toml += "points = { a = [0, 5], b = [5, 0], c = [1, 2] }\n[deal]\nrule = \"majority\"\n";
+        let cfg = MatchConfig {
+            scenario: Arc::new(Scenario::from_toml("m3.toml", &toml).unwrap()),
+            durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 30, survey: 5 },
+            small_talk: false,
+            icebreaker: None,
+        };
+        let fresh = || {
+            let mut m = Match::new(cfg.clone());
+            let start = m.start();
+            run(&mut m, 1000, start);
+            m
+        };
+        let mut m = fresh();
+        act(&mut m, 2000, 0, Action::ProposeTerms { issue: 0, option: 1 }).unwrap();
+        act(&mut m, 2100, 1, Action::RejectTerms { issue: 0, option: 1 }).unwrap();
+        assert!(m.terms[0].proposal.is_some(), "two of three can still agree");
+        assert!(!m.allowed_actions(1).contains(&ActionKind::RejectTerms), "already said no");
+        act(&mut m, 2200, 2, Action::AgreeTerms { issue: 0, option: 1 }).unwrap();
+        assert_eq!(m.agreed_terms(), [Some(1)]);
+        assert_eq!(m.settlements[0].agreed_by, [0, 2]);
+        // Two nos out of three: the proposal closes.
+        let mut m = fresh();
+        act(&mut m, 2000, 0, Action::ProposeTerms { issue: 0, option: 1 }).unwrap();
+        act(&mut m, 2100, 1, Action::RejectTerms { issue: 0, option: 1 }).unwrap();
+        act(&mut m, 2200, 2, Action::RejectTerms { issue: 0, option: 1 }).unwrap();
+        assert_eq!(m.terms[0].proposal, None);
+        // A "no" changed to a "yes" counts as a yes.
+        let mut m = fresh();
+        act(&mut m, 2000, 0, Action::ProposeTerms { issue: 0, option: 1 }).unwrap();
+        act(&mut m, 2100, 1, Action::RejectTerms { issue: 0, option: 1 }).unwrap();
+        act(&mut m, 2200, 1, Action::AgreeTerms { issue: 0, option: 1 }).unwrap();
+        assert_eq!(m.agreed_terms(), [Some(1)]);
+    }
+
+    #[test]
+    fn named_roles_must_say_yes_to_terms_under_a_roles_rule() {
+        let mut m = four_parties("rule = \"roles\"\nroles = [\"a\", \"c\"]");
+        act(&mut m, 2000, 1, Action::ProposeTerms { issue: 0, option: 0 }).unwrap();
+        act(&mut m, 2100, 3, Action::AgreeTerms { issue: 0, option: 0 }).unwrap();
+        act(&mut m, 2200, 0, Action::AgreeTerms { issue: 0, option: 0 }).unwrap();
+        assert_eq!(m.agreed_terms(), [None], "c has not said yes");
+        act(&mut m, 2300, 2, Action::AgreeTerms { issue: 0, option: 0 }).unwrap();
+        assert_eq!(m.agreed_terms(), [Some(0)]);
+        assert_eq!(m.settlements[0].agreed_by, [1, 3, 0, 2]);
+    }
+
+    #[test]
+    fn terms_wait_while_paused() {
+        let mut m = two_issues();
+        let t = m.control(&Control::Pause).unwrap();
+        run(&mut m, 1500, t);
+        assert_eq!(act(&mut m, 1600, 0, Action::ProposeTerms { issue: 0, option: 0 }), Err(GameError::Paused));
+        assert!(!m.allowed_actions(0).contains(&ActionKind::ProposeTerms));
+    }
+
+    mod terms_props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn action() -> impl Strategy<Value = (usize, Action)> {
+            let seat = 0..2usize;
+            let issue = 0..3usize; // one past the last issue: refused, never a panic
+            let option = 0..4usize;
+            (seat, issue, option, 0..5u8).prop_map(|(seat, issue, option, k)| {
+                let a = match k {
+                    0 => Action::ProposeTerms { issue, option },
+                    1 => Action::AgreeTerms { issue, option },
+                    2 => Action::RejectTerms { issue, option },
+                    3 => Action::WithdrawTerms { issue },
+                    _ => Action::ReopenTerms { issue },
+                };
+                (seat, a)
+            })
+        }
+
+        proptest! {
+            /// Whatever the players do: at most one open proposal per issue, an agreed issue has
+            /// none, agreements are in time order, each needed both seats' yes, the state a
+            /// replay of the log rebuilds is the same, and every action that changed something
+            /// was of a kind `allowed_actions` offered the seat.
+            #[test]
+            fn terms_keep_their_rules_and_replay_to_the_same_state(
+                actions in proptest::collection::vec(action(), 0..40)
+            ) {
+                let mut m = two_issues();
+                let mut log: Vec<Event> = Vec::new();
+                for (now, (seat, a)) in (2000i64..).step_by(10).zip(actions) {
+                    let allowed = m.allowed_actions(seat).contains(&a.kind());
+                    match m.decide(seat, &a) {
+                        Ok(evs) => {
+                            if !evs.is_empty() {
+                                prop_assert!(allowed, "{a:?} was done but not allowed");
+                            }
+                            for kind in evs {
+                                let e = Event { at: now, kind };
+                                m.apply(&e);
+                                log.push(e);
+                            }
+                        }
+                        Err(e) => {
+                            let refused_by_phase = matches!(e, GameError::WrongPhase { .. } | GameError::Paused);
+                            prop_assert!(!refused_by_phase, "{:?}", e);
+                        }
+                    }
+                    for t in &m.terms {
+                        prop_assert!(!(t.agreed.is_some() && t.proposal.is_some()));
+                    }
+                }
+                for w in m.settlements.windows(2) {
+                    prop_assert!(w[0].agreed_at <= w[1].agreed_at);
+                }
+                for s in &m.settlements {
+                    prop_assert!(s.agreed_by.contains(&0) && s.agreed_by.contains(&1));
+                }
+                let json = serde_json::to_string(&log).unwrap();
+                let back: Vec<Event> = serde_json::from_str(&json).unwrap();
+                let r = Match::replay(m.config.clone(), &back);
+                prop_assert_eq!(&r.terms, &m.terms);
+                prop_assert_eq!(&r.settlements, &m.settlements);
+            }
+        }
     }
 
     /// Four parties under `deal` (a TOML `[deal]` table body), in bargaining.
@@ -1227,6 +1827,14 @@ points = { a = [0, 5], b = [5, 0] }
         step(&mut m, 30_000, t);
         let o = m.decide(1, &Action::Offer(vec![1])).unwrap();
         step(&mut m, 31_000, o);
+        let p = m.decide(0, &Action::ProposeTerms { issue: 0, option: 1 }).unwrap();
+        step(&mut m, 31_100, p);
+        let a = m.decide(1, &Action::AgreeTerms { issue: 0, option: 1 }).unwrap();
+        step(&mut m, 31_200, a);
+        let r = m.decide(1, &Action::ReopenTerms { issue: 0 }).unwrap();
+        step(&mut m, 31_300, r);
+        let p = m.decide(1, &Action::ProposeTerms { issue: 0, option: 0 }).unwrap();
+        step(&mut m, 31_400, p);
         let w = m.decide(0, &Action::WalkAway).unwrap();
         step(&mut m, 32_000, w);
         let json = serde_json::to_string(&log).unwrap();
@@ -1234,6 +1842,9 @@ points = { a = [0, 5], b = [5, 0] }
         let r = Match::replay(cfg(true), &back);
         assert_eq!((r.phase, r.deadline, r.outcome.clone()), (m.phase, m.deadline, m.outcome.clone()));
         assert_eq!(r.offers, m.offers);
+        assert_eq!((&r.terms, &r.settlements), (&m.terms, &m.settlements));
+        assert_eq!(r.settlements.len(), 1);
+        assert_eq!(r.terms[0].proposal.as_ref().map(|p| (p.seat, p.option)), Some((1, 0)));
         assert_eq!(r.outcome, Some(Outcome::Impasse { reason: ImpasseReason::WalkedAway }));
     }
 }

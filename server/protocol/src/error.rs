@@ -120,6 +120,17 @@ error_codes! {
     BadStatement = "bad_statement",
     /// A priority guess that is not every issue once.
     BadGuess = "bad_guess",
+    // Tentative terms (agreements in principle on single issues).
+    /// No open proposal of that option on that issue (or none of yours to withdraw).
+    TermsNotOpen = "terms_not_open",
+    /// Agreeing to or rejecting one's own proposal.
+    OwnTerms = "own_terms",
+    /// Another player's proposal on that issue waits for an answer.
+    TermsPending = "terms_pending",
+    /// The issue is already agreed in principle (reopen it first).
+    TermsAgreed = "terms_agreed",
+    /// Reopening an issue that is not agreed in principle.
+    TermsNotAgreed = "terms_not_agreed",
     // HTTP.
     /// A request body or control that cannot be carried out.
     BadRequest = "bad_request",
@@ -192,6 +203,14 @@ impl From<&GameError> for ErrorCode {
             GameError::AlreadyReady => ErrorCode::AlreadyReady,
             GameError::BadStatement => ErrorCode::BadStatement,
             GameError::BadGuess(_) => ErrorCode::BadGuess,
+            // The connection names issues and options by id and checks them first; the core's own
+            // check only fires for a client that got past it, and means the same.
+            GameError::BadTerms => ErrorCode::UnknownOption,
+            GameError::TermsNotOpen => ErrorCode::TermsNotOpen,
+            GameError::OwnTerms => ErrorCode::OwnTerms,
+            GameError::TermsPending => ErrorCode::TermsPending,
+            GameError::TermsAlreadyAgreed => ErrorCode::TermsAgreed,
+            GameError::TermsNotAgreed => ErrorCode::TermsNotAgreed,
         }
     }
 }

@@ -89,6 +89,38 @@ pub enum ClientMsg {
         /// Every issue id once.
         order: Vec<String>,
     },
+    /// Bargaining: propose agreeing one issue on one option in principle (replaces my own open
+    /// proposal on that issue).
+    ProposeTerms {
+        /// Issue id.
+        issue: String,
+        /// Option index (0-based).
+        option: usize,
+    },
+    /// Bargaining: say yes to another player's open proposal on an issue.
+    AgreeTerms {
+        /// Issue id.
+        issue: String,
+        /// The option of the proposal I answer (so a proposal changed meanwhile is not agreed).
+        option: usize,
+    },
+    /// Bargaining: say no to another player's open proposal on an issue.
+    RejectTerms {
+        /// Issue id.
+        issue: String,
+        /// The option of the proposal I answer.
+        option: usize,
+    },
+    /// Bargaining: take back my open proposal on an issue.
+    WithdrawTerms {
+        /// Issue id.
+        issue: String,
+    },
+    /// Bargaining: open an issue agreed in principle again.
+    ReopenTerms {
+        /// Issue id.
+        issue: String,
+    },
     /// Facilitator: receive the session's live monitor (a `monitor` frame every second).
     Watch {
         /// Join code.
@@ -198,6 +230,11 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         "skip_survey",
         "disclose",
         "guess_priorities",
+        "propose_terms",
+        "agree_terms",
+        "reject_terms",
+        "withdraw_terms",
+        "reopen_terms",
         "watch",
         "play_bot",
         "leave",
@@ -232,6 +269,34 @@ mod tests {
         assert_eq!(decode(r#"{"type":"dance"}"#).unwrap_err().code.as_str(), "unknown_type");
         assert_eq!(decode(r#"{"type":"accept","offer_id":"x"}"#).unwrap_err().code.as_str(), "bad_message");
         assert_eq!(decode(r#"{"type":"chat","text":"a","extra":1}"#).unwrap_err().code.as_str(), "bad_message");
+        assert_eq!(
+            decode(r#"{"type":"propose_terms","issue":"salary","option":2}"#).unwrap(),
+            ClientMsg::ProposeTerms { issue: "salary".into(), option: 2 }
+        );
+        assert_eq!(
+            decode(r#"{"type":"agree_terms","issue":"salary","option":2}"#).unwrap(),
+            ClientMsg::AgreeTerms { issue: "salary".into(), option: 2 }
+        );
+        assert_eq!(
+            decode(r#"{"type":"reject_terms","issue":"salary","option":0}"#).unwrap(),
+            ClientMsg::RejectTerms { issue: "salary".into(), option: 0 }
+        );
+        assert_eq!(
+            decode(r#"{"type":"withdraw_terms","issue":"salary"}"#).unwrap(),
+            ClientMsg::WithdrawTerms { issue: "salary".into() }
+        );
+        assert_eq!(
+            decode(r#"{"type":"reopen_terms","issue":"salary"}"#).unwrap(),
+            ClientMsg::ReopenTerms { issue: "salary".into() }
+        );
+        for bad in [
+            r#"{"type":"agree_terms","issue":"salary"}"#,
+            r#"{"type":"propose_terms","issue":"salary","option":-1}"#,
+            r#"{"type":"propose_terms","issue":3,"option":1}"#,
+            r#"{"type":"reopen_terms"}"#,
+        ] {
+            assert_eq!(decode(bad).unwrap_err().code, ErrorCode::BadMessage, "{bad}");
+        }
         let big = format!(r#"{{"type":"chat","text":"{}"}}"#, "a".repeat(MAX_FRAME_BYTES));
         assert_eq!(decode(&big).unwrap_err().code, ErrorCode::FrameTooLarge);
     }
@@ -244,7 +309,8 @@ mod tests {
 
         #[test]
         fn decoder_never_panics_on_random_json_like_input(
-            t in prop::sample::select(vec!["hello","join","chat","offer","accept","survey","x"]),
+            t in prop::sample::select(vec!["hello","join","chat","offer","accept","survey","propose_terms",
+                                            "agree_terms","reject_terms","withdraw_terms","reopen_terms","x"]),
             k in "[a-z_]{0,10}",
             v in prop_oneof![Just("1".to_string()), Just("\"s\"".to_string()), Just("null".to_string()),
                               Just("{}".to_string()), Just("[1,\"a\"]".to_string()), Just("-7.5".to_string())],

@@ -338,6 +338,48 @@ pub struct OfferView {
     pub value_to_you: i64,
 }
 
+/// Where one issue stands on tentative terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TermsView {
+    /// Issue id.
+    pub issue: String,
+    /// The open proposal on the issue (at most one).
+    pub proposal: Option<TermsProposalView>,
+    /// The option agreed in principle, if the issue is agreed.
+    pub agreed: Option<AgreedTermsView>,
+}
+
+/// A proposal to agree an issue on one option in principle, while it is open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TermsProposalView {
+    /// Who proposed it.
+    pub seat: usize,
+    /// Option index.
+    pub option: usize,
+    /// When.
+    pub at: Millis,
+    /// Seats that said yes (the proposer included).
+    pub accepted_by: Vec<usize>,
+    /// Seats that said no while it can still be agreed without them.
+    pub rejected_by: Vec<usize>,
+}
+
+/// An issue agreed in principle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AgreedTermsView {
+    /// Option index.
+    pub option: usize,
+    /// Who proposed it.
+    pub proposed_by: usize,
+    /// When it was agreed.
+    pub at: Millis,
+    /// Its place in the order the match settled issues (1 = first; reopened ones count).
+    pub order: usize,
+}
+
 /// An issue named without its options.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -416,6 +458,9 @@ pub struct StateView {
     pub offers_complete: bool,
     /// Offers made so far.
     pub offers_total: usize,
+    /// Tentative terms, one entry per issue in the scenario's order: the open proposal and the
+    /// agreement in principle. Every seat sees the same (they are said aloud; no points).
+    pub terms: Vec<TermsView>,
     /// The outcome once bargaining ended.
     pub outcome: Option<OutcomeView>,
     /// Who walked away, if someone did.

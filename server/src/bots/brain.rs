@@ -4,7 +4,7 @@
 //! (one file each in `bots/strategies/`); the strategies are documented in `docs/bots.md`.
 
 use super::strategies::{Counterpart, Moment, StrategyRef};
-use crate::core::game::{OfferStatus, Phase};
+use crate::core::game::{ActionKind, OfferStatus, Phase};
 use crate::wire::{OutcomeView, ServerMsg, StateView};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -471,6 +471,20 @@ impl Brain {
         if let Some(o) = acceptable {
             return Some(json!({"type": "accept", "offer_id": o.id}));
         }
+        // Someone proposes agreeing an issue in principle on the option worth most to me: yes.
+        // Other proposals are left unanswered (a person can still settle them in the full offer).
+        if st.allowed_actions.contains(&ActionKind::AgreeTerms) {
+            let mine_best = st.terms.iter().find_map(|t| {
+                let p = t.proposal.as_ref()?;
+                let points = self.points(&t.issue);
+                let best = points.iter().max()?;
+                (p.seat != me && !p.accepted_by.contains(&me) && points.get(p.option) == Some(best))
+                    .then(|| (t.issue.clone(), p.option))
+            });
+            if let Some((issue, option)) = mine_best {
+                return Some(json!({"type": "agree_terms", "issue": issue, "option": option}));
+            }
+        }
         if !self.asked && self.strategy.asks_questions() && self.may_chat(now) {
             self.asked = true;
             if let Some(q) = self.fill(QUESTIONS) {
@@ -520,7 +534,7 @@ mod tests {
         let defaults = match v["type"].as_str() {
             Some("state") => json!({
                 "server_time": 0, "match_id": "m_test", "paused": false, "paused_at": null,
-                "allowed_actions": [], "players": [], "offers_complete": true, "offers_total": 0,
+                "allowed_actions": [], "players": [], "offers_complete": true, "offers_total": 0, "terms": [],
                 "outcome": null, "walked_away": null, "survey": null, "results": null, "dropout": null,
             }),
             Some("chat") => json!({"name": "Someone", "at": 0, "phase": "bargaining", "kind": "message"}),
@@ -591,6 +605,30 @@ mod tests {
         let offer = json!([{"id": 7, "seat": 1, "status": "standing", "value_to_you": 24, "accepted_by": [1]}]);
         b.on_frame(&state("bargaining", offer, 0, 100_000));
         assert_eq!(b.next_action(1_000).unwrap(), json!({"type": "accept", "offer_id": 7}));
+    }
+
+    #[test]
+    fn a_bot_agrees_in_principle_to_its_own_best_option_and_leaves_other_proposals() {
+        let with_terms = |option: usize| {
+            let mut st = state("bargaining", json!([]), 0, 100_000);
+            if let ServerMsg::State(v) = &mut st {
+                v.allowed_actions = vec![ActionKind::Chat, ActionKind::AgreeTerms, ActionKind::RejectTerms];
+                v.terms = serde_json::from_value(json!([
+                    {"issue": "big", "agreed": null,
+                     "proposal": {"seat": 1, "option": option, "at": 0, "accepted_by": [1], "rejected_by": []}},
+                    {"issue": "small", "agreed": null, "proposal": null},
+                ]))
+                .unwrap();
+            }
+            st
+        };
+        let mut b = Brain::new(strategy("hardballer"), 1);
+        b.on_frame(&with_terms(2));
+        assert_eq!(b.next_action(1_000).unwrap(), json!({"type": "agree_terms", "issue": "big", "option": 2}));
+        let mut b = Brain::new(strategy("hardballer"), 1);
+        b.on_frame(&with_terms(1));
+        let next = b.next_action(1_000);
+        assert!(next.as_ref().is_none_or(|a| a["type"] != "agree_terms"), "{next:?}");
     }
 
     #[test]

@@ -485,6 +485,29 @@ impl Conn {
                     None => return self.error(ErrorCode::UnknownIssue, &format!("this scenario has no issue {id:?}")),
                 }
             }
+            ClientMsg::ProposeTerms { issue, option } => match self.terms_issue(&handle.scenario, &issue, Some(option))
+            {
+                Some(issue) => Action::ProposeTerms { issue, option },
+                None => return,
+            },
+            ClientMsg::AgreeTerms { issue, option } => match self.terms_issue(&handle.scenario, &issue, Some(option)) {
+                Some(issue) => Action::AgreeTerms { issue, option },
+                None => return,
+            },
+            ClientMsg::RejectTerms { issue, option } => {
+                match self.terms_issue(&handle.scenario, &issue, Some(option)) {
+                    Some(issue) => Action::RejectTerms { issue, option },
+                    None => return,
+                }
+            }
+            ClientMsg::WithdrawTerms { issue } => match self.terms_issue(&handle.scenario, &issue, None) {
+                Some(issue) => Action::WithdrawTerms { issue },
+                None => return,
+            },
+            ClientMsg::ReopenTerms { issue } => match self.terms_issue(&handle.scenario, &issue, None) {
+                Some(issue) => Action::ReopenTerms { issue },
+                None => return,
+            },
             ClientMsg::Hello { .. }
             | ClientMsg::Join { .. }
             | ClientMsg::Practice { .. }
@@ -496,6 +519,21 @@ impl Conn {
         if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {
             self.error(ErrorCode::MatchUnavailable, "your match is not running");
         }
+    }
+
+    /// The index of the issue a terms message names, with its option checked; `None` after
+    /// telling the client what is wrong (`unknown_issue`, `unknown_option`).
+    fn terms_issue(&mut self, scenario: &Scenario, issue: &str, option: Option<usize>) -> Option<usize> {
+        let Some(i) = scenario.issue_index(issue) else {
+            self.error(ErrorCode::UnknownIssue, &format!("this scenario has no issue {issue:?}"));
+            return None;
+        };
+        let known = &scenario.issues[i];
+        if let Some(o) = option.filter(|&o| o >= known.options.len()) {
+            self.error(ErrorCode::UnknownOption, &format!("{} has no option {o}", known.name));
+            return None;
+        }
+        Some(i)
     }
 
     /// The connection is closing: release the player's seat connection.

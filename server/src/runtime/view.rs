@@ -11,6 +11,7 @@ use crate::core::scoring::{
 use crate::core::survey::QUESTIONS;
 use crate::core::trust::{PlayerTrust, TrustReport, MIN_RATERS_SHOWN};
 use crate::runtime::session::Reveal;
+use crate::wire::{AgreedTermsView, TermsProposalView, TermsView};
 use crate::wire::{
     ChatKind, ChatLineView, CoachView, DisclosureView, IssueRef, IssueResultView, OfferView, OutcomeView, OwnTrustView,
     PackagePoints, PackageView, PlayerTrustView, PlayerView, PublicIssue, PublicScenario, ResultsView, RevealedRole,
@@ -215,12 +216,39 @@ pub fn state_for(
         offers,
         offers_complete: all_offers || recent == 0,
         offers_total: m.offers.len(),
+        terms: terms_view(m),
         outcome: m.outcome.as_ref().map(|o| outcome_view(s, o)),
         walked_away: walked_away(m, seats),
         survey,
         results: results.filter(|_| m.phase == Phase::Results),
         dropout: dropout.cloned(),
     }))
+}
+
+/// The tentative terms of every issue: the same for every seat (proposals and agreements are
+/// made in the open, and carry no points).
+pub fn terms_view(m: &Match) -> Vec<TermsView> {
+    let s = &*m.config.scenario;
+    s.issues
+        .iter()
+        .zip(&m.terms)
+        .map(|(issue, t)| TermsView {
+            issue: issue.id.clone(),
+            proposal: t.proposal.as_ref().map(|p| TermsProposalView {
+                seat: p.seat,
+                option: p.option,
+                at: p.at,
+                accepted_by: p.accepted_by.clone(),
+                rejected_by: p.rejected_by.clone(),
+            }),
+            agreed: t.agreed.and_then(|i| m.settlements.get(i).map(|a| (i, a))).map(|(i, a)| AgreedTermsView {
+                option: a.option,
+                proposed_by: a.proposed_by,
+                at: a.agreed_at,
+                order: i + 1,
+            }),
+        })
+        .collect()
 }
 
 /// Computes the results reveal of a match that reached results, from its state and its trust
