@@ -268,7 +268,8 @@ function transcriptSection(lines, trust, state) {
 /**
  * @param {StateView} state the whole state frame (phase results)
  * @param {ResultsView} r its reveal (`state.results`)
- * @param {{onLeave?: () => void, lines?: ChatLineView[]}} [opts] the chat lines shown in the match
+ * @param {{onLeave?: () => void, lines?: ChatLineView[], progress?: boolean}} [opts] the chat lines shown in the
+ *   match; `progress`: a practice match, so offer the learner's progress page
  */
 export function resultsView(state, r, opts = {}) {
   const scenario = state.scenario;
@@ -540,7 +541,9 @@ export function resultsView(state, r, opts = {}) {
   if (opts.onLeave) {
     const leave = h('button', { type: 'button', class: 'secondary', testid: 'leave' }, 'Leave and play again');
     leave.addEventListener('click', opts.onLeave);
-    el.appendChild(h('div', { class: 'button-row center' }, leave));
+    const row = h('div', { class: 'button-row center' }, leave);
+    if (opts.progress) row.appendChild(h('a', { href: '/progress', testid: 'results-progress' }, 'See your progress'));
+    el.appendChild(row);
   }
   return el;
 }

@@ -138,6 +138,7 @@
  * @typedef {Object} ClientMsgPractice
  * @property {'practice'} type
  * @property {string} name Display name.
+ * @property {string | null} [practice_key] The learner's private practice key (32 hex digits, kept in their browser): links this visit's matches to their practice history. None: nothing is linked.
  * @property {string | null} [scenario] A scenario id, or none for a random one.
  */
 
@@ -383,6 +384,8 @@
  * - 'not_waiting': `play_bot` while not waiting.
  * - 'bot_already_requested': A practice bot was already asked for.
  * - 'not_practice': Bots on demand outside the practice pool.
+ * - 'bad_practice_key': A practice key that is not 32 hexadecimal digits.
+ * - 'practice_key_required': The practice history was asked for without a practice key.
  * - 'session_full': The session has as many players as it allows.
  * - 'rate_limited': Too much, too fast: the message was dropped.
  * - 'offer_limit': The match has made as many offers as it allows.
@@ -426,7 +429,7 @@
  * - 'body_too_large': A request body over the size limit.
  * - 'scenario_not_saved': The scenarios folder could not be written.
  * - 'internal': A failure inside the server; nothing of the action was saved.
- * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'bad_request' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
+ * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'bad_request' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
  */
 
 /**
@@ -735,6 +738,37 @@
  * @property {boolean} ready Voted to move on.
  * @property {boolean} survey_done Answered (or skipped) the survey.
  * @property {number | null} [gone_since] Since when the player has been away, if they are.
+ */
+
+/**
+ * A learner's practice, oldest match first.
+ * @typedef {Object} PracticeHistory
+ * @property {number} visits Visits to the practice pool linked to the key.
+ * @property {PracticeMatch[]} matches Every match of those visits, oldest first.
+ */
+
+/**
+ * One practice match as its learner may see it again: the same numbers their results showed,
+ * nothing about the counterpart they could not see there.
+ * @typedef {Object} PracticeMatch
+ * @property {string} match_id Match id.
+ * @property {number} at When it started.
+ * @property {string} scenario Scenario id.
+ * @property {string} scenario_title Scenario title.
+ * @property {string} role The role the learner played.
+ * @property {boolean} against_bot Whether the counterpart was one of the server's bots.
+ * @property {string} outcome `deal`, `impasse`, `abandoned`, or `running`.
+ * @property {number | null} points The learner's points (a deal's, or their walk-away value after an impasse).
+ * @property {number} walk_away The learner's walk-away value.
+ * @property {number | null} joint_value Both sides' points together.
+ * @property {number | null} max_joint_value The most the two could have made together.
+ * @property {number | null} efficiency Joint value ÷ maximum.
+ * @property {boolean | null} pareto_optimal No other package was better for one side and no worse for the other.
+ * @property {number | null} perspective_before How well the learner read the counterpart's priorities before talking, −1..1.
+ * @property {number | null} perspective_after The same after the match, −1..1.
+ * @property {Record<string, number>} tactics The learner's chat lines with each tactic, as the tagger read them (tactic name → lines).
+ * @property {number | null} trust_estimate The behavioural estimate of the trust the learner built, 0..100.
+ * @property {number | null} trust_earned Trust earned from counterparts' ratings, 0..100: only when it averages at least `MIN_RATERS_SHOWN` people (else it would give away one person's private answer).
  */
 
 /**

@@ -41,6 +41,7 @@ pub fn router(app: Arc<App>, static_dir: PathBuf) -> Router {
 pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
     let facilitate = ServeFile::new(static_dir.join("facilitate.html"));
     let author = ServeFile::new(static_dir.join("author.html"));
+    let progress = ServeFile::new(static_dir.join("progress.html"));
     let timeout = Duration::from_secs(app.limits.request_timeout.max(1));
     let full = Router::new()
         .route("/ws", get(ws))
@@ -57,8 +58,10 @@ pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
         .route("/api/sessions/{code}/export/{file}", get(export))
         .route("/api/sessions/{code}/tournament", get(tournament))
         .merge(crate::author::routes())
+        .merge(crate::practice::routes())
         .route_service("/facilitate", facilitate)
         .route_service("/author", author)
+        .route_service("/progress", progress)
         .fallback_service(ServeDir::new(static_dir))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
         .with_state(app.clone());

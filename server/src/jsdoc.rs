@@ -55,6 +55,8 @@ fn all_definitions() -> BTreeMap<String, Value> {
         definitions::<Vec<crate::author::AuthorListed>>(Contract::Serialize),
         definitions::<crate::author::AuthorAnswer>(Contract::Serialize),
         definitions::<crate::author::SavedAnswer>(Contract::Serialize),
+        // The learner's practice history (the progress page).
+        definitions::<crate::practice::PracticeHistory>(Contract::Serialize),
     ];
     for set in sets {
         for (name, schema) in set {

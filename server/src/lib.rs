@@ -27,6 +27,7 @@ pub mod limits;
 pub mod memory;
 pub use parley_protocol::monitor;
 pub mod net;
+pub mod practice;
 pub use parley_protocol::protocol;
 pub mod report;
 pub mod runtime;

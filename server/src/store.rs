@@ -166,6 +166,8 @@ enum Job {
     SessionEvent { session: String, at: Millis, kind: String },
     Seats { match_id: String, seats: String },
     Summary { match_id: String, summary: String },
+    PracticeLink { player_id: String, key_hash: String, at: Millis },
+    PracticeUnlink { key_hash: String },
 }
 
 /// A read, answered on the reader thread.
@@ -176,6 +178,16 @@ enum Read {
     SessionOfPlayer { token: String, reply: oneshot::Sender<Result<Option<String>, StoreError>> },
     SessionExists { code: String, reply: oneshot::Sender<Result<bool, StoreError>> },
     Player { token: String, reply: oneshot::Sender<Result<Option<ResidentPlayer>, StoreError>> },
+    Practice { key_hash: String, reply: oneshot::Sender<Result<PracticeLog, StoreError>> },
+}
+
+/// The practice matches linked to one practice key.
+#[derive(Debug, Default, Clone)]
+pub struct PracticeLog {
+    /// The key's players (one per visit to the practice pool), oldest first.
+    pub linked: Vec<String>,
+    /// Those players and their counterparts; their matches, oldest first, with events.
+    pub log: SessionLog,
 }
 
 /// Everything stored about one session, in a stable order (for debriefs and exports).
@@ -219,8 +231,13 @@ PRAGMA journal_size_limit = 16777216;
 
 /// Schema steps, in order: step `i` brings `user_version` from `i` to `i + 1`. A file made before
 /// versions existed is at 0 and may already have some of the tables, hence `IF NOT EXISTS`.
-pub const MIGRATIONS: &[fn(&rusqlite::Transaction) -> rusqlite::Result<()>] =
-    &[|tx| tx.execute_batch(TABLES), add_bot_column, |tx| tx.execute_batch(SESSION_INDEXES), add_summary_column];
+pub const MIGRATIONS: &[fn(&rusqlite::Transaction) -> rusqlite::Result<()>] = &[
+    |tx| tx.execute_batch(TABLES),
+    add_bot_column,
+    |tx| tx.execute_batch(SESSION_INDEXES),
+    add_summary_column,
+    |tx| tx.execute_batch(PRACTICE_TABLES),
+];
 
 const TABLES: &str = "
 CREATE TABLE IF NOT EXISTS sessions (
@@ -245,6 +262,18 @@ CREATE TABLE IF NOT EXISTS events (
 const SESSION_INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS players_by_session ON players (session, joined_at, id);
 CREATE INDEX IF NOT EXISTS matches_by_session ON matches (session, created_at, id);
+";
+
+/// Practice keys (issue #15): which players a learner's key links (only the key's SHA-256 is
+/// stored), and every player's matches by player (so a learner's history is read by index, not by
+/// scanning the practice pool's matches), filled for the matches stored before it.
+const PRACTICE_TABLES: &str = "
+CREATE TABLE IF NOT EXISTS practice_links (
+  player_id TEXT PRIMARY KEY, key_hash TEXT NOT NULL, linked_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS practice_links_by_key ON practice_links (key_hash, linked_at);
+CREATE TABLE IF NOT EXISTS player_matches (
+  player_id TEXT NOT NULL, match_id TEXT NOT NULL, PRIMARY KEY (player_id, match_id)) WITHOUT ROWID;
+INSERT OR IGNORE INTO player_matches SELECT j.value, m.id FROM matches m, json_each(m.seats) j;
 ";
 
 /// Matches gained their final summary (issue #12), so a restart need not replay finished ones.
@@ -380,6 +409,24 @@ impl Store {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
+    /// Links a practice-pool player to a learner's practice key (by its hash); returns once committed.
+    pub async fn link_practice(&self, player_id: &str, key_hash: &str, at: Millis) -> Result<(), StoreError> {
+        self.submit(Job::PracticeLink { player_id: player_id.to_string(), key_hash: key_hash.to_string(), at }).await
+    }
+
+    /// Removes every link of a practice key (the matches stay, no longer anyone's history);
+    /// returns once committed.
+    pub async fn unlink_practice(&self, key_hash: &str) -> Result<(), StoreError> {
+        self.submit(Job::PracticeUnlink { key_hash: key_hash.to_string() }).await
+    }
+
+    /// The players and matches linked to a practice key.
+    pub async fn practice_log(&self, key_hash: &str) -> Result<PracticeLog, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.reads.send(Read::Practice { key_hash: key_hash.to_string(), reply }).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
     /// Appends events to a match's log with sequence numbers from `first_seq`; returns once committed.
     pub async fn append_events(&self, match_id: &str, first_seq: u64, events: Vec<Event>) -> Result<(), StoreError> {
         self.submit(Job::Events { match_id: match_id.to_string(), first_seq, events }).await
@@ -447,6 +494,9 @@ fn reader_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Read>) {
             }
             Ok(Read::Player { token, reply }) => {
                 let _ = reply.send(read_tx(&conn, |c| read_player(c, &token)));
+            }
+            Ok(Read::Practice { key_hash, reply }) => {
+                let _ = reply.send(read_tx(&conn, |c| read_practice(c, &key_hash)));
             }
             Ok(Read::SessionExists { code, reply }) => {
                 let found =
@@ -549,6 +599,14 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
                 if n != 1 {
                     return Err(StoreError::Write(format!("no match {match_id}")));
                 }
+                index_seats(&tx, match_id, seats)?;
+            }
+            Job::PracticeLink { player_id, key_hash, at } => {
+                tx.prepare_cached("INSERT OR REPLACE INTO practice_links VALUES (?1, ?2, ?3)")?
+                    .execute(params![player_id, key_hash, at])?;
+            }
+            Job::PracticeUnlink { key_hash } => {
+                tx.prepare_cached("DELETE FROM practice_links WHERE key_hash = ?1")?.execute([key_hash])?;
             }
             Job::Match(m) => {
                 tx.prepare_cached(&format!(
@@ -563,6 +621,7 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
                     m.created_at,
                     m.summary
                 ])?;
+                index_seats(&tx, &m.id, &m.seats)?;
             }
             Job::Summary { match_id, summary } => {
                 tx.prepare_cached("UPDATE matches SET summary = ?2 WHERE id = ?1")?
@@ -587,6 +646,17 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
         }
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// Records who sits in a match, by player (a seat handed on adds its new holder; the old one
+/// keeps the match in their history).
+fn index_seats(tx: &rusqlite::Transaction, match_id: &str, seats_json: &str) -> Result<(), StoreError> {
+    let seats: Vec<String> = serde_json::from_str(seats_json).unwrap_or_default();
+    let mut st = tx.prepare_cached("INSERT OR IGNORE INTO player_matches VALUES (?1, ?2)")?;
+    for p in seats {
+        st.execute(params![p, match_id])?;
+    }
     Ok(())
 }
 
@@ -751,6 +821,54 @@ fn read_session(conn: &Connection, session: &str) -> Result<SessionLog, StoreErr
     Ok(log)
 }
 
+/// A practice key's players, oldest link first, with their matches and the counterparts in them.
+fn read_practice(conn: &Connection, key_hash: &str) -> Result<PracticeLog, StoreError> {
+    let linked: Vec<String> = conn
+        .prepare_cached("SELECT player_id FROM practice_links WHERE key_hash = ?1 ORDER BY linked_at, player_id")?
+        .query_map([key_hash], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut matches: Vec<MatchRow> = Vec::new();
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {} FROM player_matches pm JOIN matches m ON m.id = pm.match_id WHERE pm.player_id = ?1",
+        MATCH_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ")
+    ))?;
+    for p in &linked {
+        for m in st.query_map([p], match_row)? {
+            let m = m?;
+            if !matches.iter().any(|x| x.id == m.id) {
+                matches.push(m);
+            }
+        }
+    }
+    matches.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    let mut ids: Vec<String> = Vec::new();
+    for m in &matches {
+        for p in serde_json::from_str::<Vec<String>>(&m.seats).unwrap_or_default() {
+            if !ids.contains(&p) {
+                ids.push(p);
+            }
+        }
+    }
+    for p in &linked {
+        if !ids.contains(p) {
+            ids.push(p.clone());
+        }
+    }
+    let mut players = Vec::new();
+    let mut by_id = conn.prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE id = ?1"))?;
+    for id in &ids {
+        if let Some(p) = by_id.query_row([id], player_row).optional()? {
+            players.push(p);
+        }
+    }
+    let mut log = SessionLog { players, ..Default::default() };
+    for m in matches {
+        let events = match_events(conn, &m.id)?;
+        log.matches.push((m, events));
+    }
+    Ok(PracticeLog { linked, log })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -910,6 +1028,75 @@ mod tests {
             )
             .unwrap();
         assert_eq!(indexes, 2);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn practice_keys_link_visits_and_a_players_matches_are_indexed_even_from_older_files() {
+        let (path, dir) = temp_db("practice");
+        let player = |id: &str| PlayerRow {
+            id: id.into(),
+            token: format!("t-{id}"),
+            session: "POOL".into(),
+            name: id.to_uppercase(),
+            joined_at: 1,
+            bot: false,
+        };
+        let game = |id: &str, seats: &str, at: i64| MatchRow {
+            id: id.into(),
+            session: "POOL".into(),
+            scenario: "s".into(),
+            config: "{}".into(),
+            seats: seats.into(),
+            created_at: at,
+            summary: None,
+        };
+        {
+            let (store, _) = Store::open(&path).unwrap();
+            let pool = SessionRow {
+                code: "POOL".into(),
+                kind: "practice".into(),
+                settings: "{}".into(),
+                facilitator_token: "t".into(),
+                created_at: 0,
+            };
+            store.insert_session(pool).await.unwrap();
+            for p in ["p1", "p2", "p3", "p4"] {
+                store.insert_player(player(p)).await.unwrap();
+            }
+            store.insert_match(game("m2", r#"["p3","p2"]"#, 20)).await.unwrap();
+            store.insert_match(game("m1", r#"["p1","p2"]"#, 10)).await.unwrap();
+            // Two visits of one learner (p1, then p3), one of another (p2).
+            store.link_practice("p1", "A", 1).await.unwrap();
+            store.link_practice("p3", "A", 2).await.unwrap();
+            store.link_practice("p2", "B", 1).await.unwrap();
+            let a = store.practice_log("A").await.unwrap();
+            assert_eq!(a.linked, ["p1", "p3"]);
+            let ids: Vec<&str> = a.log.matches.iter().map(|(m, _)| m.id.as_str()).collect();
+            assert_eq!(ids, ["m1", "m2"], "oldest first");
+            let names: Vec<&str> = a.log.players.iter().map(|p| p.id.as_str()).collect();
+            assert_eq!(names, ["p1", "p2", "p3"], "the counterpart's name is there too");
+            // A seat handed on adds its new holder; the old one keeps the match in their history.
+            store.update_seats("m1", r#"["p4","p2"]"#.into()).await.unwrap();
+            store.link_practice("p4", "C", 3).await.unwrap();
+            assert_eq!(store.practice_log("C").await.unwrap().log.matches.len(), 1);
+            assert_eq!(store.practice_log("A").await.unwrap().log.matches.len(), 2);
+            // Deleting a history removes its links and nothing else.
+            store.unlink_practice("A").await.unwrap();
+            let gone = store.practice_log("A").await.unwrap();
+            assert!(gone.linked.is_empty() && gone.log.matches.is_empty());
+            assert_eq!(store.practice_log("B").await.unwrap().log.matches.len(), 2);
+            assert_eq!(store.match_events("m1").await.unwrap().len(), 0, "the match itself is still readable");
+        }
+        {
+            // A file from before practice keys: the index is built from the matches it holds.
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("DROP TABLE player_matches; DROP TABLE practice_links; PRAGMA user_version = 4;").unwrap();
+        }
+        let (store, _) = Store::open(&path).unwrap();
+        store.link_practice("p2", "B", 5).await.unwrap();
+        assert_eq!(store.practice_log("B").await.unwrap().log.matches.len(), 2);
+        drop(store);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

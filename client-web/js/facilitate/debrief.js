@@ -8,19 +8,9 @@ import { apiErrorSentence } from './api.js';
 import { outcomeScatter, jointHistogram, treatmentBars, trustScatter, optionBars } from './charts.js';
 import { Presenter } from './presenter.js';
 import { debriefTeaching } from './teaching.js';
+import { TACTIC_NAMES } from '../tactic-names.js';
 import { quoteId, isPicked, toggleQuote, loadQuotes } from './quotes.js';
 
-const TACTIC_NAMES = {
-  'small-talk': 'Small talk',
-  'showing-empathy': 'Showing empathy',
-  'promote-coordination': 'Proposing to work together',
-  'elicit-pref': 'Asking their priorities',
-  'self-need': 'Saying one\'s own needs',
-  'other-need': 'Needs of others (family, group)',
-  'no-need': 'Saying what one does not need',
-  'uv-part': 'Undervaluing their needs',
-  'vouch-fair': 'Appealing to fairness',
-};
 
 /** A line's tactics as small tags (non-strategic lines get none). */
 function tacticTags(tactics) {

@@ -1,5 +1,6 @@
 // The join screen: join a session by code, or practise now; the link that opened the page.
 
+import { practiceKey } from '../practice-key.js';
 import { h, $ } from '../dom.js';
 import { keepToken, lastCode } from '../conn.js';
 import { app, conn, NAME_KEY } from './state.js';
@@ -109,6 +110,9 @@ export function setupJoin() {
     /** @type {import('../types.js').ClientMsg} */
     const msg = { type: 'practice', name };
     if (scenario) msg.scenario = scenario;
+    // Links this visit to the learner's practice history (see js/practice-key.js).
+    const key = practiceKey();
+    if (key) msg.practice_key = key;
     app.lastAction = 'practice';
     if (!conn.send(msg)) return fieldError(err, 'Not connected yet. Try again in a moment.');
     app.pendingJoin = true;

@@ -354,6 +354,7 @@ export class MatchView {
       this.results.appendChild(
         resultsView(state, state.results, {
           lines: this.chat.lines,
+          progress: !!(app.joined && app.joined.session && app.joined.session.kind === 'practice'),
           onLeave: () => {
             forgetToken(app.code);
             location.href = location.pathname;

@@ -69,6 +69,10 @@ error_codes! {
     BotAlreadyRequested = "bot_already_requested",
     /// Bots on demand outside the practice pool.
     NotPractice = "not_practice",
+    /// A practice key that is not 32 hexadecimal digits.
+    BadPracticeKey = "bad_practice_key",
+    /// The practice history was asked for without a practice key.
+    PracticeKeyRequired = "practice_key_required",
     /// The session has as many players as it allows.
     SessionFull = "session_full",
     // Limits.

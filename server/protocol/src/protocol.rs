@@ -41,6 +41,10 @@ pub enum ClientMsg {
         /// A scenario id, or none for a random one.
         #[serde(default)]
         scenario: Option<String>,
+        /// The learner's private practice key (32 hex digits, kept in their browser): links this
+        /// visit's matches to their practice history. None: nothing is linked.
+        #[serde(default)]
+        practice_key: Option<String>,
     },
     /// Chat message.
     Chat {

@@ -244,16 +244,24 @@ impl Conn {
                     return true;
                 }
                 match self.app.resident(&code, None).await {
-                    Ok(Some(s)) if s.kind == SessionKind::Workshop => self.join(&s, &name, None).await,
+                    Ok(Some(s)) if s.kind == SessionKind::Workshop => self.join(&s, &name, None, None).await,
                     Ok(_) => self.error(ErrorCode::UnknownSession, &format!("no session has the join code {code:?}")),
                     Err(e) => self.lookup_failed(&e),
                 }
             }
-            ClientMsg::Practice { name, scenario } => {
+            ClientMsg::Practice { name, scenario, practice_key } => {
                 if !self.app.address_limits.allow(Budget::CodeLookup, self.ip) {
                     self.error(ErrorCode::RateLimited, "too many joins from your network; wait a minute");
                     return true;
                 }
+                let key_hash = match practice_key.as_deref().map(crate::practice::key_hash) {
+                    Some(None) => {
+                        self.error(ErrorCode::BadPracticeKey, "a practice key is 32 hexadecimal digits");
+                        return true;
+                    }
+                    Some(hash) => hash,
+                    None => None,
+                };
                 if let Some(id) = &scenario {
                     if self.app.scenario(id).is_none() {
                         self.error(ErrorCode::UnknownScenario, &format!("there is no scenario {id:?}"));
@@ -262,7 +270,7 @@ impl Conn {
                 }
                 let s = self.app.sessions.get(&self.app.practice_code).map(|s| s.clone());
                 match s {
-                    Some(s) => self.join(&s, &name, scenario).await,
+                    Some(s) => self.join(&s, &name, scenario, key_hash).await,
                     None => self.error(ErrorCode::Internal, "the practice pool is not available"),
                 }
             }
@@ -386,12 +394,29 @@ impl Conn {
         true
     }
 
-    async fn join(&mut self, session: &Session, name: &str, scenario: Option<String>) {
+    /// Joins a session as a new player; `practice_key_hash` links them to a learner's practice
+    /// history (stored before the player is told they joined).
+    async fn join(
+        &mut self,
+        session: &Session,
+        name: &str,
+        scenario: Option<String>,
+        practice_key_hash: Option<String>,
+    ) {
         if self.player.is_some() {
             return self.error(ErrorCode::AlreadyJoined, "this connection has already joined");
         }
         match self.app.new_player(session, name, false).await {
             Ok(p) => {
+                if let Some(hash) = practice_key_hash {
+                    if let Err(e) = self.app.store.link_practice(&p.id, &hash, now_ms()).await {
+                        // The visit goes on; only its place in the learner's history is lost.
+                        tracing::error!(player = %p.id, error = %e, "could not link a practice visit to its key");
+                        self.outbox.send_msg(&ServerMsg::notice(
+                            "Your practice history could not be updated for this visit; the match itself is fine.",
+                        ));
+                    }
+                }
                 *p.wanted_scenario.lock().expect("wanted") = scenario;
                 tracing::info!(session = %session.code, player = %p.id, "player joined");
                 self.bind(p).await;

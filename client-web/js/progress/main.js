@@ -1,0 +1,317 @@
+// The learner's progress page: their practice matches over time (value created, reading the
+// other side, tactics, trust built), read with the private practice key this browser keeps
+// (js/practice-key.js), plus the recovery link, downloads and deletion. Untrusted text (scenario
+// titles, roles) is only ever set as text.
+
+import { h, s, $, replace, show } from '../dom.js';
+import { percent } from '../format.js';
+import { TACTIC_NAMES } from '../tactic-names.js';
+import {
+  storedPracticeKey,
+  adoptPracticeKey,
+  forgetPracticeKey,
+  recoveryLink,
+  keyInAddress,
+} from '../practice-key.js';
+
+/** @typedef {import('../types.js').PracticeHistory} PracticeHistory */
+/** @typedef {import('../types.js').PracticeMatch} PracticeMatch */
+
+/** @type {PracticeHistory | null} */
+let current = null;
+
+/**
+ * @param {string} text
+ * @param {'ok' | 'busy' | 'error' | ''} [kind]
+ */
+function status(text, kind = '') {
+  const el = $('[data-testid="progress-status"]');
+  el.textContent = text;
+  el.dataset.kind = kind;
+}
+
+/** A key in the address (a recovery link) becomes this browser's key, then leaves the address. */
+function takeKeyFromAddress() {
+  const fromLink = keyInAddress();
+  if (!fromLink) return;
+  const mine = storedPracticeKey();
+  const ok =
+    !mine ||
+    mine === fromLink ||
+    window.confirm('This browser already keeps a practice history. Show the one from this link instead?');
+  if (ok && !adoptPracticeKey(fromLink)) status('This browser cannot keep the key (storage is off).', 'error');
+  // The key stays out of the address bar, the history list and screenshots.
+  history.replaceState(null, '', location.pathname);
+}
+
+/**
+ * @param {string} key
+ * @param {string} path
+ */
+function ask(key, path, method = 'GET') {
+  return fetch(path, { method, headers: { 'x-practice-key': key }, cache: 'no-store' });
+}
+
+/** @param {Response} r */
+async function failure(r) {
+  try {
+    const body = await r.json();
+    return typeof body.message === 'string' ? body.message : `The server answered ${r.status}.`;
+  } catch {
+    return `The server answered ${r.status}.`;
+  }
+}
+
+async function load() {
+  const key = storedPracticeKey();
+  $('[data-testid="progress-recovery"]').setAttribute('value', key ? recoveryLink(key) : '');
+  show($('[data-testid="progress-keep"]'), !!key);
+  if (!key) return render({ visits: 0, matches: [] });
+  status('Loading your history…', 'busy');
+  try {
+    const r = await ask(key, '/api/practice/history');
+    if (!r.ok) return status(await failure(r), 'error');
+    /** @type {PracticeHistory} */
+    const history = await r.json();
+    status('');
+    render(history);
+  } catch {
+    status('Parley could not be reached. Check your connection and reload.', 'error');
+  }
+}
+
+/** @param {PracticeHistory} history */
+function render(history) {
+  current = history;
+  const any = history.matches.length > 0;
+  show($('[data-testid="progress-empty"]'), !any);
+  show($('[data-testid="progress-body"]'), any);
+  if (!any) return;
+  renderSummary(history.matches);
+  renderCharts(history.matches);
+  renderTactics(history.matches);
+  renderTable(history.matches);
+}
+
+/**
+ * @param {(number | null | undefined)[]} xs
+ * @returns {number | null}
+ */
+function mean(xs) {
+  const v = /** @type {number[]} */ (xs.filter((x) => typeof x === 'number' && Number.isFinite(x)));
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+}
+
+/** @param {PracticeMatch[]} ms */
+function renderSummary(ms) {
+  const finished = ms.filter((m) => m.outcome === 'deal' || m.outcome === 'impasse');
+  const deals = ms.filter((m) => m.outcome === 'deal').length;
+  const recent = finished.slice(-3);
+  /** @param {string} value @param {string} label @param {string} id */
+  const stat = (value, label, id) =>
+    h('div', { class: 'stat', testid: `stat-${id}` }, h('span', { class: 'stat-value' }, value), ' ', h('span', { class: 'stat-label' }, label));
+  const eff = mean(finished.map((m) => m.efficiency));
+  const recentEff = mean(recent.map((m) => m.efficiency));
+  const reading = mean(ms.map((m) => m.perspective_after));
+  const trust = mean(ms.map((m) => m.trust_estimate));
+  replace(
+    $('[data-testid="progress-summary"]'),
+    stat(String(ms.length), ms.length === 1 ? 'match played' : 'matches played', 'matches'),
+    stat(`${deals} of ${finished.length}`, 'ended in a deal', 'deals'),
+    stat(percent(eff), 'of the value possible, on average', 'efficiency'),
+    stat(percent(recentEff), `in your last ${recent.length === 1 ? 'match' : `${recent.length} matches`}`, 'recent'),
+    stat(reading === null ? '–' : reading.toFixed(2), 'reading their priorities (−1 to 1)', 'reading'),
+    stat(trust === null ? '–' : String(Math.round(trust)), 'trust built, estimated (0–100)', 'trust'),
+  );
+}
+
+/**
+ * A small line chart of one number per match.
+ * @param {string} title
+ * @param {(number | null)[]} values
+ * @param {[number, number]} range
+ * @param {(v: number) => string} label
+ * @param {string} id
+ */
+function trend(title, values, range, label, id) {
+  const box = h('div', { class: 'trend', testid: `trend-${id}` }, h('h3', null, title));
+  const points = values.map((v, i) => ({ v, i })).filter((p) => typeof p.v === 'number');
+  if (!points.length) {
+    box.appendChild(h('p', { class: 'none' }, 'No number yet.'));
+    return box;
+  }
+  const W = 300;
+  const H = 120;
+  const pad = { l: 34, r: 8, t: 8, b: 18 };
+  const [lo, hi] = range;
+  const n = Math.max(values.length - 1, 1);
+  /** @param {number} i */
+  const x = (i) => pad.l + (values.length === 1 ? (W - pad.l - pad.r) / 2 : (i / n) * (W - pad.l - pad.r));
+  /** @param {number} v */
+  const y = (v) => pad.t + (1 - (Math.min(Math.max(v, lo), hi) - lo) / (hi - lo)) * (H - pad.t - pad.b);
+  const path = points.map((p, k) => `${k ? 'L' : 'M'}${x(p.i).toFixed(1)},${y(/** @type {number} */ (p.v)).toFixed(1)}`).join(' ');
+  const last = points[points.length - 1];
+  const svg = s(
+    'svg',
+    { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${title}: latest ${label(/** @type {number} */ (last.v))}` },
+    s('line', { class: 'axis', x1: pad.l, y1: y(lo), x2: W - pad.r, y2: y(lo) }),
+    s('line', { class: 'axis', x1: pad.l, y1: y(hi), x2: W - pad.r, y2: y(hi) }),
+    s('text', { class: 'label', x: 2, y: y(hi) + 4, text: label(hi) }),
+    s('text', { class: 'label', x: 2, y: y(lo) + 4, text: label(lo) }),
+    s('path', { class: 'line', d: path }),
+    ...points.map((p) => s('circle', { class: 'dot', cx: x(p.i), cy: y(/** @type {number} */ (p.v)), r: 3.5 })),
+  );
+  box.appendChild(svg);
+  return box;
+}
+
+/** @param {PracticeMatch[]} ms */
+function renderCharts(ms) {
+  /** @param {number} v */
+  const pct = (v) => `${Math.round(v * 100)}%`;
+  /** @param {number} v */
+  const plain = (v) => v.toFixed(1).replace(/\.0$/, '');
+  replace(
+    $('[data-testid="progress-charts"]'),
+    trend('Value created (share of the most possible)', ms.map((m) => m.efficiency ?? null), [0, 1], pct, 'efficiency'),
+    trend('Reading their priorities (after the match)', ms.map((m) => m.perspective_after ?? null), [-1, 1], plain, 'reading'),
+    trend('Trust built, estimated from what you did', ms.map((m) => m.trust_estimate ?? null), [0, 100], plain, 'trust'),
+    trend(
+      'Your points above your walk-away value',
+      ms.map((m) => (typeof m.points === 'number' ? m.points - m.walk_away : null)),
+      [Math.min(0, ...ms.map((m) => (typeof m.points === 'number' ? m.points - m.walk_away : 0))), Math.max(1, ...ms.map((m) => (typeof m.points === 'number' ? m.points - m.walk_away : 0)))],
+      plain,
+      'surplus',
+    ),
+  );
+}
+
+/** @param {PracticeMatch[]} ms */
+function renderTactics(ms) {
+  /** @type {Record<string, number>} */
+  const totals = {};
+  for (const m of ms) for (const [k, n] of Object.entries(m.tactics)) totals[k] = (totals[k] || 0) + n;
+  const named = Object.keys(TACTIC_NAMES).map((k) => [k, totals[k] || 0]);
+  const most = Math.max(1, ...named.map(([, n]) => Number(n)));
+  const lines = Object.values(totals).reduce((a, b) => a + b, 0);
+  replace(
+    $('[data-testid="progress-tactics"]'),
+    lines
+      ? h(
+          'ul',
+          { class: 'tactic-bars' },
+          named.map(([k, n]) =>
+            h(
+              'li',
+              { testid: `tactic-${k}` },
+              h('span', null, TACTIC_NAMES[k]),
+              h('span', { class: 'bar', 'aria-hidden': 'true' }, h('span', { style: `width: ${(Number(n) / most) * 100}%` })),
+              h('span', { class: 'n' }, String(n)),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'You have not chatted in a practice match yet.'),
+  );
+}
+
+/** @type {Record<string, string>} */
+const OUTCOME = { deal: 'Deal', impasse: 'No deal', abandoned: 'Ended early', running: 'Still running' };
+
+/** @param {PracticeMatch[]} ms */
+function renderTable(ms) {
+  const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  replace(
+    $('[data-testid="progress-matches"]'),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ['When', 'Scenario', 'Your role', 'With', 'Outcome'].map((t) => h('th', { scope: 'col' }, t)),
+        ['Your points', 'Value created', 'Read them'].map((t) => h('th', { scope: 'col', class: 'num' }, t)),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      [...ms].reverse().map((m) =>
+        h(
+          'tr',
+          { testid: 'progress-row', 'data-outcome': m.outcome },
+          h('td', { 'data-label': 'When' }, date.format(new Date(m.at))),
+          h('td', { 'data-label': 'Scenario' }, m.scenario_title),
+          h('td', { 'data-label': 'Your role' }, m.role),
+          h('td', { 'data-label': 'With' }, m.against_bot ? 'a bot' : 'a person'),
+          h('td', { 'data-label': 'Outcome' }, OUTCOME[m.outcome] || m.outcome),
+          h(
+            'td',
+            { class: 'num', 'data-label': 'Your points' },
+            typeof m.points === 'number' ? `${m.points} (walk-away ${m.walk_away})` : '–',
+          ),
+          h('td', { class: 'num', 'data-label': 'Value created' }, percent(m.efficiency)),
+          h(
+            'td',
+            { class: 'num', 'data-label': 'Read them' },
+            typeof m.perspective_after === 'number' ? m.perspective_after.toFixed(2) : '–',
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * @param {Blob} blob
+ * @param {string} name
+ */
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function wire() {
+  $('[data-testid="progress-copy"]').addEventListener('click', async () => {
+    const input = /** @type {HTMLInputElement} */ ($('[data-testid="progress-recovery"]'));
+    try {
+      await navigator.clipboard.writeText(input.value);
+      status('Link copied. Keep it somewhere private.', 'ok');
+    } catch {
+      input.select();
+      status('Select the link and copy it (the browser did not allow copying here).', '');
+    }
+  });
+  $('[data-testid="progress-export-json"]').addEventListener('click', () => {
+    if (!current) return;
+    save(new Blob([JSON.stringify(current, null, 2)], { type: 'application/json' }), 'parley-practice-history.json');
+  });
+  $('[data-testid="progress-export-csv"]').addEventListener('click', async () => {
+    const key = storedPracticeKey();
+    if (!key) return;
+    const r = await ask(key, '/api/practice/history.csv').catch(() => null);
+    if (!r || !r.ok) return status(r ? await failure(r) : 'Parley could not be reached.', 'error');
+    save(await r.blob(), 'parley-practice-history.csv');
+  });
+  $('[data-testid="progress-delete"]').addEventListener('click', async () => {
+    const key = storedPracticeKey();
+    if (!key) return;
+    const sure = window.confirm(
+      'Delete your practice history? Your matches will no longer be linked to you, and this cannot be undone.',
+    );
+    if (!sure) return;
+    status('Deleting…', 'busy');
+    const r = await ask(key, '/api/practice/history', 'DELETE').catch(() => null);
+    if (!r || !r.ok) return status(r ? await failure(r) : 'Parley could not be reached; nothing was deleted.', 'error');
+    forgetPracticeKey();
+    await load();
+    status('Your practice history is deleted. A new one starts with your next practice match.', 'ok');
+  });
+}
+
+takeKeyFromAddress();
+wire();
+load();
