@@ -178,6 +178,24 @@ test('a bundled scenario opens in the editor and is replaced only when asked', a
     await ed.getByTestId('overwrite-row').waitFor();
     assert.match(normalise(await ed.getByTestId('toolbar-status').textContent()), /came with the server/);
     assert.equal(await ed.getByTestId('save-done').isVisible(), false);
+
+    // Edited and not saved: starting a new scenario asks first, and "no" keeps the work.
+    await ed.getByTestId('field-title').fill('Campsite, my version');
+    let asked = '';
+    ed.once('dialog', (d) => {
+      asked = d.message();
+      d.dismiss();
+    });
+    await ed.getByTestId('new').click();
+    assert.match(asked, /not saved/);
+    assert.equal(await ed.getByTestId('field-title').inputValue(), 'Campsite, my version');
+    // Closing the tab with unsaved changes gets the browser's own "leave the page?" question.
+    const leaving = await ed.evaluate(() => {
+      const ev = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(ev);
+      return ev.defaultPrevented;
+    });
+    assert.equal(leaving, true, 'unsaved changes hold the page');
     assert.deepEqual(errors, []);
   } finally {
     await close();

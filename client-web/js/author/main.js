@@ -88,6 +88,10 @@ const state = {
   asked: 0,
   /** @type {ReturnType<typeof setTimeout> | null} */
   timer: null,
+  /** Edited since it was opened, imported or saved (leaving the page or replacing it asks first). */
+  unsaved: false,
+  /** A save is on its way (a double click saves once). */
+  saving: false,
   /** @type {AbortController | null} */
   inflight: null,
 };
@@ -441,6 +445,7 @@ function structural(change) {
 
 /** The draft changed: ask for an analysis once typing pauses. */
 function changed() {
+  state.unsaved = true;
   state.answer = null;
   show($('[data-testid="save-done"]'), false);
   if (state.timer) clearTimeout(state.timer);
@@ -592,6 +597,12 @@ function load(draft, openedId) {
   state.localErrors.clear();
   renderForm();
   changed();
+  state.unsaved = false;
+}
+
+/** Whether the current draft may be replaced: nothing unsaved, or the author says so. */
+function mayDiscard() {
+  return !state.unsaved || window.confirm('Your changes to this scenario are not saved. Discard them?');
 }
 
 async function refreshList() {
@@ -611,6 +622,7 @@ async function refreshList() {
 
 /** @param {string} text */
 async function importText(text) {
+  if (!mayDiscard()) return;
   try {
     const answer = await analyse({ toml: text });
     load(answer.draft, '');
@@ -635,12 +647,27 @@ function exportFile() {
 
 /** @param {boolean} overwrite */
 async function save(overwrite) {
+  if (state.saving) return;
+  state.saving = true;
+  const buttons = /** @type {HTMLButtonElement[]} */ ([$('[data-testid="save"]'), $('[data-testid="overwrite"]')]);
+  for (const b of buttons) b.disabled = true;
+  try {
+    await saveOnce(overwrite);
+  } finally {
+    state.saving = false;
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+/** @param {boolean} overwrite */
+async function saveOnce(overwrite) {
   const done = $('[data-testid="save-done"]');
   show($('[data-testid="overwrite-row"]'), false);
   status('Saving…', 'busy');
   try {
     const saved = await saveScenario(state.draft, overwrite);
     state.openedId = saved.id;
+    state.unsaved = false;
     status(`Saved as ${saved.file}${saved.replaced ? ' (replacing the earlier version)' : ''}.`);
     const link = /** @type {HTMLAnchorElement} */ ($('[data-testid="start-session"]'));
     link.href = `/facilitate?scenario=${encodeURIComponent(saved.id)}`;
@@ -665,12 +692,13 @@ async function save(overwrite) {
 
 function start() {
   $('[data-testid="new"]').addEventListener('click', () => {
+    if (!mayDiscard()) return;
     load(blankDraft(), '');
     status('A new scenario: two roles and one issue to fill in.');
   });
   $('[data-testid="open"]').addEventListener('click', async () => {
     const id = /** @type {HTMLSelectElement} */ ($('[data-testid="open-select"]')).value;
-    if (!id) return;
+    if (!id || !mayDiscard()) return;
     try {
       const answer = await openScenario(id);
       load(answer.draft, id);
@@ -694,6 +722,10 @@ function start() {
     setAdminKey(/** @type {HTMLInputElement} */ ($('#admin-key')).value);
     refreshList();
     changed();
+  });
+  // Closing the tab or going elsewhere with unsaved changes asks first (the browser's own dialog).
+  window.addEventListener('beforeunload', (ev) => {
+    if (state.unsaved) ev.preventDefault();
   });
   load(blankDraft(), '');
   refreshList();
