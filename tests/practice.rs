@@ -126,3 +126,62 @@ async fn practice_visits_are_linked_to_a_key_read_back_exported_and_deleted() {
     let (_, ben) = history(&server, BEN_KEY).await;
     assert_eq!(ben["matches"].as_array().map(Vec::len), Some(2), "Ben's history is his own");
 }
+
+/// Drills: each learner's goal is shown to them alone during the match, checked at the end from
+/// the log, fed back in their results and kept in their history.
+#[tokio::test]
+async fn a_drill_is_shown_to_its_learner_alone_checked_and_kept_in_the_history() {
+    let server = Server::start();
+    let mut a = server.client().await;
+    a.send(json!({"type": "practice", "name": "Ana", "scenario": "campsite", "practice_key": ANA_KEY,
+                  "drill": "ask_first"}))
+        .await;
+    let mut b = server.client().await;
+    b.send(json!({"type": "practice", "name": "Ben", "scenario": "campsite", "practice_key": BEN_KEY,
+                  "drill": "efficient_deal"}))
+        .await;
+    let st = a.until_state().await;
+    let goal = st.you.drill.expect("Ana's drill is in her own view");
+    assert!(goal.goal.contains("three questions"), "{}", goal.goal);
+    for c in [&mut a, &mut b] {
+        c.send(json!({"type": "ready"})).await;
+    }
+    a.until_phase("small_talk").await;
+    for q in [
+        "What matters most to you on this trip?",
+        "Why is that important to you?",
+        "How about firewood, what do you need?",
+    ] {
+        a.send(json!({"type": "chat", "text": q})).await;
+        b.until("the question", |v| v["type"] == "chat" && v["text"] == q).await;
+    }
+    for c in [&mut a, &mut b] {
+        c.send(json!({"type": "ready"})).await;
+    }
+    a.until_phase("bargaining").await;
+    a.send(json!({"type": "offer", "package": {"food": 0, "water": 0, "firewood": 0}})).await;
+    let st =
+        b.until("Ana's offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty())).await;
+    b.send(json!({"type": "accept", "offer_id": st["offers"][0]["id"]})).await;
+    for c in [&mut a, &mut b] {
+        c.until_phase("survey").await;
+        c.send(json!({"type": "skip_survey"})).await;
+    }
+    let ra = a.until_state_in(parley::core::game::Phase::Results).await.results.expect("Ana's results");
+    let rb = b.until_state_in(parley::core::game::Phase::Results).await.results.expect("Ben's results");
+    let (da, db) = (ra.drill.expect("Ana's drill outcome"), rb.drill.expect("Ben's drill outcome"));
+    assert!(da.met, "{}", da.feedback);
+    assert_eq!(db.drill, parley::core::drills::Drill::EfficientDeal);
+    assert_eq!(db.met, rb.efficiency >= parley::core::drills::EFFICIENCY_GOAL, "{} at {}", db.feedback, rb.efficiency);
+    // Nobody is shown the other's drill, during the match or in results.
+    assert!(!b.raw.iter().any(|f| f.contains("ask_first") || f.contains("three questions")));
+    assert!(!a.raw.iter().any(|f| f.contains("efficient_deal")));
+    // The history keeps it.
+    let (_, h) = history(&server, ANA_KEY).await;
+    assert_eq!(h["matches"][0]["drill"]["drill"], "ask_first");
+    assert_eq!(h["matches"][0]["drill"]["met"], true);
+    // An unknown drill is a bad message.
+    let mut c = server.client().await;
+    c.send(json!({"type": "practice", "name": "Cy", "drill": "juggling"})).await;
+    assert_eq!(c.until_type("error").await["code"], "bad_message");
+}

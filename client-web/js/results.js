@@ -300,6 +300,19 @@ export function resultsView(state, r, opts = {}) {
     ),
   );
 
+  // The practice drill this player chose: did it work, and what to try next.
+  if (r.drill) {
+    el.appendChild(
+      h(
+        'section',
+        { class: 'card drill-result', testid: 'results-drill', 'data-met': String(r.drill.met) },
+        h('h2', null, r.drill.met ? 'Drill done' : 'Drill: not yet'),
+        h('p', { class: 'muted' }, r.drill.goal),
+        h('p', null, r.drill.feedback),
+      ),
+    );
+  }
+
   // Scores: me first, then the others in seat order (the same order in every table).
   const ordered = [...roles.filter((role) => role.id === myRoleId), ...roles.filter((role) => role.id !== myRoleId)];
   const shownOrdered = ordered.filter((role) => role.points && typeof role.points === 'object');

@@ -138,6 +138,7 @@
  * @typedef {Object} ClientMsgPractice
  * @property {'practice'} type
  * @property {string} name Display name.
+ * @property {Drill | null} [drill] A drill to practise in this visit's matches (its goal is checked at the end).
  * @property {string | null} [practice_key] The learner's private practice key (32 hex digits, kept in their browser): links this visit's matches to their practice history. None: nothing is linked.
  * @property {string | null} [scenario] A scenario id, or none for a random one.
  */
@@ -343,6 +344,32 @@
  * @property {string} name Display name.
  * @property {number} batna Walk-away value in points.
  * @property {string} brief Private brief.
+ */
+
+/**
+ * A drill a learner can choose in the practice pool.
+ *
+ * - 'ask_first': Ask three questions about their interests before your first offer.
+ * - 'find_a_trade': Find a trade on two issues.
+ * - 'acknowledge_first': Acknowledge before you answer a tough line.
+ * - 'efficient_deal': Close a deal above 80% efficiency.
+ * @typedef {'ask_first' | 'find_a_trade' | 'acknowledge_first' | 'efficient_deal'} Drill
+ */
+
+/**
+ * A drill as its learner sees it during the match (nobody else is shown it).
+ * @typedef {Object} DrillGoal
+ * @property {Drill} drill The drill.
+ * @property {string} goal Its goal, in words.
+ */
+
+/**
+ * How a drill went, for the learner's results and history.
+ * @typedef {Object} DrillOutcome
+ * @property {Drill} drill The drill.
+ * @property {string} goal Its goal, in words.
+ * @property {boolean} met Whether the goal was met.
+ * @property {string} feedback What happened and what to try, in a sentence or two.
  */
 
 /**
@@ -769,6 +796,7 @@
  * @property {Record<string, number>} tactics The learner's chat lines with each tactic, as the tagger read them (tactic name → lines).
  * @property {number | null} trust_estimate The behavioural estimate of the trust the learner built, 0..100.
  * @property {number | null} trust_earned Trust earned from counterparts' ratings, 0..100: only when it averages at least `MIN_RATERS_SHOWN` people (else it would give away one person's private answer).
+ * @property {DrillOutcome | null} drill The drill the learner practised in this match and how it went (once it reached results).
  */
 
 /**
@@ -819,6 +847,7 @@
  * @property {string[]} feedback Sentences on what could have been better.
  * @property {DisclosureView[]} disclosures Every statement made with `disclose`, with its verdict.
  * @property {TrustResultView} trust Trust and behaviour, as this seat may see them.
+ * @property {DrillOutcome | null} [drill] How the seat's drill went, when it practised one (nobody else's).
  */
 
 /**
@@ -1215,6 +1244,7 @@
  * @property {number} max_points The most the role can score.
  * @property {boolean} guessed_priorities Whether the seat answered the perspective question in preparation.
  * @property {CoachView[]} coaching The nudges this seat was given (nobody else's).
+ * @property {DrillGoal | null} [drill] The drill this seat practises, if any (practice pool; nobody else is shown it).
  */
 
 /**

@@ -9,6 +9,7 @@
 //! The key travels in the `x-practice-key` header (never in a URL, so it stays out of logs); the
 //! recovery link the page offers carries it after `#`, which browsers do not send.
 
+use crate::core::drills::DrillOutcome;
 use crate::core::game::{Millis, Outcome, Phase};
 use crate::core::tactics::Tactic;
 use crate::core::trust::MIN_RATERS_SHOWN;
@@ -101,6 +102,8 @@ pub struct PracticeMatch {
     /// Trust earned from counterparts' ratings, 0..100: only when it averages at least
     /// `MIN_RATERS_SHOWN` people (else it would give away one person's private answer).
     pub trust_earned: Option<f64>,
+    /// The drill the learner practised in this match and how it went (once it reached results).
+    pub drill: Option<DrillOutcome>,
 }
 
 /// One row of `history.csv`: the same facts, flat (the tactic columns follow it).
@@ -123,6 +126,8 @@ struct HistoryRow {
     perspective_after: Num,
     trust_estimate: Num,
     trust_earned: Num,
+    drill: Text,
+    drill_met: Option<bool>,
 }
 
 /// The history of a key's players from their matches' reports.
@@ -171,7 +176,19 @@ fn practice_match(r: &MatchReport, seat: usize) -> PracticeMatch {
         tactics,
         trust_estimate: me.and_then(|p| p.trust_estimate),
         trust_earned: me.filter(|p| p.trust_raters >= MIN_RATERS_SHOWN).and_then(|p| p.trust_earned),
+        drill: r
+            .drills
+            .get(seat)
+            .copied()
+            .flatten()
+            .filter(|_| r.state.phase == Phase::Results)
+            .map(|d| crate::core::drills::check(d, &r.state, &r.trust.line_tactics, seat)),
     }
+}
+
+/// A drill's wire name (`ask_first`, ...), for the CSV.
+fn drill_id(d: crate::core::drills::Drill) -> String {
+    serde_json::to_value(d).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
 /// The practice key of a request, hashed; the error answers a missing or malformed key.
@@ -240,6 +257,8 @@ async fn history_csv(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, header
             perspective_after: Num(m.perspective_after),
             trust_estimate: Num(m.trust_estimate),
             trust_earned: Num(m.trust_earned),
+            drill: m.drill.as_ref().map(|d| drill_id(d.drill)).unwrap_or_default().into(),
+            drill_met: m.drill.as_ref().map(|d| d.met),
         };
         // The tactic columns follow, as in players.csv (`tactic_<label>`).
         let counts: [usize; 10] = std::array::from_fn(|k| m.tactics.get(Tactic::ALL[k].name()).copied().unwrap_or(0));

@@ -45,6 +45,8 @@ pub struct MatchReport {
     pub trust: TrustReport,
     /// The events, in order.
     pub events: Vec<Event>,
+    /// The drill each seat's player practised, in seat order (practice pool; empty elsewhere).
+    pub drills: Vec<Option<crate::core::drills::Drill>>,
 }
 
 impl MatchReport {
@@ -137,6 +139,7 @@ pub fn match_reports(
             };
             let ended_at = events.iter().find(|e| matches!(e.kind, EventKind::Ended { .. })).map(|e| e.at);
             Some(MatchReport {
+                drills: cfg.drills.clone(),
                 id: row.id.clone(),
                 seats: named(&seats),
                 first_seats: named(&first),

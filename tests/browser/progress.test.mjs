@@ -19,21 +19,22 @@ import {
 
 const browser = useBrowser();
 
-/** Joins the practice pool from the start page, in campsite. */
-async function practise(page, name) {
+/** Joins the practice pool from the start page, in campsite, with a drill when given. */
+async function practise(page, name, drill = '') {
   await page.goto(`${BASE_URL}/`);
   await page.getByTestId('practice-name').fill(name);
   await page.locator('[data-testid="practice-scenario"] option[value="campsite"]').waitFor({ state: 'attached' });
   await page.getByTestId('practice-scenario').selectOption('campsite');
+  await page.getByTestId('practice-drill').selectOption(drill);
   await page.locator('[data-testid="practice-submit"]:not([disabled])').click();
 }
 
-/** Both pages vote ready in prep and small talk (the learner asks a question in small talk). */
-async function toBargaining(me, other, question) {
+/** Both pages vote ready in prep and small talk (the learner asks `questions` in small talk). */
+async function toBargaining(me, other, questions) {
   await waitPhaseAll([me, other], 'prep');
   await readyAll([me, other]);
   await waitPhaseAll([me, other], 'small_talk');
-  if (question) {
+  for (const question of questions) {
     await me.getByTestId('chat-input').fill(question);
     await me.getByTestId('chat-send').click();
     await other.getByTestId('chat-log').getByText(question).waitFor();
@@ -61,11 +62,26 @@ test('three practice matches show on the progress page, which travels by link, e
   const [other] = theirs.pages;
   const errors = collectPageErrors({ me, other });
   try {
-    // Match 1: a deal the learner offers, after asking a question.
-    await practise(me, 'Lea');
+    // Match 1: the learner practises the "ask first" drill: its goal stays in view (hers only),
+    // she asks three questions before her offer, and the results say the drill is done.
+    await practise(me, 'Lea', 'ask_first');
     await practise(other, 'Pat');
-    await toBargaining(me, other, 'Hello! What matters most to you this weekend?');
+    await waitPhaseAll([me, other], 'prep');
+    assert.match(normalise(await me.getByTestId('drill-note').textContent()), /Your drill: Ask three questions/);
+    assert.equal(await other.getByTestId('drill-note').isVisible(), false, 'the partner is not shown her drill');
+    await toBargaining(me, other, [
+      'Hello! What matters most to you this weekend?',
+      'Why is the water so important to you?',
+      'And what do you need firewood for?',
+    ]);
+    await screenshot(me, 'drill-bargaining-1280');
     await deal(me, other);
+    const drill = me.getByTestId('results-drill');
+    await drill.waitFor();
+    assert.equal(await drill.getAttribute('data-met'), 'true', normalise(await drill.textContent()));
+    assert.match(normalise(await drill.textContent()), /Drill done.*asked 3 questions/);
+    assert.equal(await other.getByTestId('results-drill').count(), 0);
+    await screenshot(me, 'drill-results-1280');
     // The results of a practice match point to the progress page.
     await me.getByTestId('results-progress').waitFor();
 
@@ -73,14 +89,14 @@ test('three practice matches show on the progress page, which travels by link, e
     for (const p of [me, other]) await p.getByTestId('leave').click();
     await practise(me, 'Lea');
     await practise(other, 'Pat');
-    await toBargaining(me, other, null);
+    await toBargaining(me, other, []);
     await deal(other, me);
 
     // Match 3: the learner walks away.
     for (const p of [me, other]) await p.getByTestId('leave').click();
     await practise(me, 'Lea');
     await practise(other, 'Pat');
-    await toBargaining(me, other, null);
+    await toBargaining(me, other, []);
     await me.getByTestId('walk-away').click();
     await me.getByTestId('walk-away-confirm').click();
     await waitPhaseAll([me, other], 'survey');
@@ -98,8 +114,10 @@ test('three practice matches show on the progress page, which travels by link, e
     assert.match(normalise(await me.getByTestId('stat-matches').textContent()), /^3 matches played/);
     assert.match(normalise(await me.getByTestId('stat-deals').textContent()), /^2 of 3 ended in a deal/);
     const asked = Number(await me.getByTestId('tactic-elicit-pref').locator('.n').textContent());
-    assert.ok(asked >= 1, `the learner's question counts as asking their priorities (${asked})`);
+    assert.ok(asked >= 3, `the learner's questions count as asking their priorities (${asked})`);
     assert.equal(await me.locator('[data-testid="trend-efficiency"] circle').count(), 3, 'one point per match');
+    assert.match(normalise(await me.getByTestId('drill-ask_first').textContent()), /1 done in 1 try/);
+    assert.match(normalise(await me.getByTestId('drill-find_a_trade').textContent()), /not tried yet/);
     await screenshot(me, 'progress-1280');
     await me.setViewportSize({ width: 390, height: 844 });
     const overflow = await me.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -110,6 +110,8 @@ export function setupJoin() {
     /** @type {import('../types.js').ClientMsg} */
     const msg = { type: 'practice', name };
     if (scenario) msg.scenario = scenario;
+    const drill = /** @type {HTMLSelectElement} */ ($('#practice-drill')).value;
+    if (drill) msg.drill = /** @type {import('../types.js').Drill} */ (drill);
     // Links this visit to the learner's practice history (see js/practice-key.js).
     const key = practiceKey();
     if (key) msg.practice_key = key;

@@ -3,7 +3,7 @@
 // (./phases.js), the tournament cards (./tournament.js), and sends one match-changing request at
 // a time.
 
-import { h, clear, show, $ } from '../dom.js';
+import { h, clear, show, replace, $ } from '../dom.js';
 import { forgetToken } from '../conn.js';
 import { phaseLabel, pts, spokenDuration, versusBatna, allowed } from '../format.js';
 import { briefPanel } from '../brief.js';
@@ -121,6 +121,8 @@ export class MatchView {
     this.offerAlert = h('div', { class: 'offer-alert', testid: 'offer-alert', role: 'alert', hidden: true });
     // Coaching nudges: private to this player, next to the conversation.
     this.coachNote = h('div', { class: 'coach-note', testid: 'coach-note', role: 'status', hidden: true });
+    // The practice drill this player chose: its goal stays in view until the results judge it.
+    this.drillNote = h('p', { class: 'drill-note', testid: 'drill-note', hidden: true });
     this.notYou = h(
       'button',
       { type: 'button', class: 'link-button small not-you-button', testid: 'not-you-match' },
@@ -149,6 +151,7 @@ export class MatchView {
       this.presence,
       this.generalError,
       this.offerAlert,
+      this.drillNote,
       this.coachNote,
       this.tournament.standingCard,
       this.intro.el,
@@ -347,6 +350,9 @@ export class MatchView {
       this.offerAlert.hidden = true;
     }
     if (!chatPhase) this.coachNote.hidden = true;
+    const drill = state.you.drill;
+    this.drillNote.hidden = !drill || phase === 'results';
+    if (drill) replace(this.drillNote, h('strong', null, 'Your drill: '), drill.goal);
     if (phase === 'survey') this.survey.update(state);
     if (phase === 'results' && state.results && !this.resultsBuilt) {
       this.resultsBuilt = true;

@@ -89,6 +89,7 @@ function render(history) {
   if (!any) return;
   renderSummary(history.matches);
   renderCharts(history.matches);
+  renderDrills(history.matches);
   renderTactics(history.matches);
   renderTable(history.matches);
 }
@@ -214,6 +215,34 @@ function renderTactics(ms) {
   );
 }
 
+/** The drills in the order the practice form lists them, with short names. */
+const DRILLS = /** @type {const} */ ([
+  ['ask_first', 'Ask three questions before your first offer'],
+  ['find_a_trade', 'Find a trade across two issues'],
+  ['acknowledge_first', 'Acknowledge before you answer a tough line'],
+  ['efficient_deal', 'Close a deal worth 80% of the most possible'],
+]);
+
+/** @param {PracticeMatch[]} ms */
+function renderDrills(ms) {
+  const tried = ms.filter((m) => m.drill);
+  replace(
+    $('[data-testid="progress-drills"]'),
+    tried.length
+      ? h(
+          'ul',
+          { class: 'drill-list' },
+          DRILLS.map(([id, name]) => {
+            const mine = tried.filter((m) => m.drill && m.drill.drill === id);
+            const done = mine.filter((m) => m.drill && m.drill.met).length;
+            const text = mine.length ? `${done} done in ${mine.length} ${mine.length === 1 ? 'try' : 'tries'}` : 'not tried yet';
+            return h('li', { testid: `drill-${id}`, 'data-done': String(done) }, h('strong', null, name), ' — ', text);
+          }),
+        )
+      : h('p', { class: 'muted', testid: 'drills-none' }, 'No drill yet. Pick one next time you join the practice pool.'),
+  );
+}
+
 /** @type {Record<string, string>} */
 const OUTCOME = { deal: 'Deal', impasse: 'No deal', abandoned: 'Ended early', running: 'Still running' };
 
@@ -230,6 +259,7 @@ function renderTable(ms) {
         null,
         ['When', 'Scenario', 'Your role', 'With', 'Outcome'].map((t) => h('th', { scope: 'col' }, t)),
         ['Your points', 'Value created', 'Read them'].map((t) => h('th', { scope: 'col', class: 'num' }, t)),
+        h('th', { scope: 'col' }, 'Drill'),
       ),
     ),
     h(
@@ -255,6 +285,7 @@ function renderTable(ms) {
             { class: 'num', 'data-label': 'Read them' },
             typeof m.perspective_after === 'number' ? m.perspective_after.toFixed(2) : '–',
           ),
+          h('td', { 'data-label': 'Drill' }, m.drill ? `${m.drill.met ? 'Done' : 'Not yet'}: ${m.drill.goal}` : '–'),
         ),
       ),
     ),

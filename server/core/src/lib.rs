@@ -4,6 +4,7 @@
 
 pub mod authoring;
 pub mod coach;
+pub mod drills;
 pub mod game;
 pub mod scenario;
 pub mod scoring;

@@ -45,6 +45,9 @@ pub enum ClientMsg {
         /// visit's matches to their practice history. None: nothing is linked.
         #[serde(default)]
         practice_key: Option<String>,
+        /// A drill to practise in this visit's matches (its goal is checked at the end).
+        #[serde(default)]
+        drill: Option<crate::core::drills::Drill>,
     },
     /// Chat message.
     Chat {

@@ -56,6 +56,9 @@ impl OutcomeView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ResultsView {
+    /// How the seat's drill went, when it practised one (nobody else's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<crate::core::drills::DrillOutcome>,
     /// How the match ended.
     pub outcome: Option<OutcomeView>,
     /// Who walked away, if someone did.

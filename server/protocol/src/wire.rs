@@ -295,6 +295,9 @@ pub struct YouView {
     pub guessed_priorities: bool,
     /// The nudges this seat was given (nobody else's).
     pub coaching: Vec<CoachView>,
+    /// The drill this seat practises, if any (practice pool; nobody else is shown it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<crate::core::drills::DrillGoal>,
 }
 
 /// Another seat as everyone at the table sees it: no brief, no points.

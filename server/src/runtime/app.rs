@@ -39,6 +39,9 @@ pub struct StoredMatchConfig {
     pub small_talk: bool,
     /// The icebreaker drawn for it.
     pub icebreaker: Option<String>,
+    /// The drill each seat's player practises, in seat order (practice pool; empty elsewhere).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drills: Vec<Option<crate::core::drills::Drill>>,
 }
 
 /// The whole running application, shared by every task.
@@ -314,6 +317,7 @@ impl App {
         )
         .with_reveal(reveal)
         .with_coaching(session.as_ref().is_some_and(|s| s.coaching()))
+        .with_drills(&cfg.drills)
         .with_max_offers(self.limits.max_offers_per_match)
         .with_notices(self.notices.clone());
         let actor = match &session {
@@ -572,7 +576,13 @@ impl App {
         let scenario = self.scenario(scenario_id)?;
         let icebreaker = scenario.icebreakers.choose(&mut rand::rng()).cloned();
         let durations = session.settings.durations.unwrap_or(scenario.phases);
-        let cfg = StoredMatchConfig { durations, small_talk, icebreaker };
+        // A practice player's drill travels with their seat (stored, so a restart keeps it).
+        let drills: Vec<Option<crate::core::drills::Drill>> = seats
+            .iter()
+            .map(|pid| self.players_by_id.get(pid).and_then(|p| *p.wanted_drill.lock().expect("wanted drill")))
+            .collect();
+        let drills = if drills.iter().any(Option::is_some) { drills } else { Vec::new() };
+        let cfg = StoredMatchConfig { durations, small_talk, icebreaker, drills };
         let id = new_id("m");
         let row = MatchRow {
             id: id.clone(),
@@ -610,6 +620,7 @@ impl App {
         )
         .with_reveal(session.settings.reveal)
         .with_coaching(session.coaching())
+        .with_drills(&cfg.drills)
         .with_max_offers(self.limits.max_offers_per_match)
         .with_notices(self.notices.clone())
         .with_session_changes(session.changes.clone());

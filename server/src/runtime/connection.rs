@@ -244,12 +244,12 @@ impl Conn {
                     return true;
                 }
                 match self.app.resident(&code, None).await {
-                    Ok(Some(s)) if s.kind == SessionKind::Workshop => self.join(&s, &name, None, None).await,
+                    Ok(Some(s)) if s.kind == SessionKind::Workshop => self.join(&s, &name, None, None, None).await,
                     Ok(_) => self.error(ErrorCode::UnknownSession, &format!("no session has the join code {code:?}")),
                     Err(e) => self.lookup_failed(&e),
                 }
             }
-            ClientMsg::Practice { name, scenario, practice_key } => {
+            ClientMsg::Practice { name, scenario, practice_key, drill } => {
                 if !self.app.address_limits.allow(Budget::CodeLookup, self.ip) {
                     self.error(ErrorCode::RateLimited, "too many joins from your network; wait a minute");
                     return true;
@@ -270,7 +270,7 @@ impl Conn {
                 }
                 let s = self.app.sessions.get(&self.app.practice_code).map(|s| s.clone());
                 match s {
-                    Some(s) => self.join(&s, &name, scenario, key_hash).await,
+                    Some(s) => self.join(&s, &name, scenario, key_hash, drill).await,
                     None => self.error(ErrorCode::Internal, "the practice pool is not available"),
                 }
             }
@@ -402,6 +402,7 @@ impl Conn {
         name: &str,
         scenario: Option<String>,
         practice_key_hash: Option<String>,
+        drill: Option<crate::core::drills::Drill>,
     ) {
         if self.player.is_some() {
             return self.error(ErrorCode::AlreadyJoined, "this connection has already joined");
@@ -418,6 +419,7 @@ impl Conn {
                     }
                 }
                 *p.wanted_scenario.lock().expect("wanted") = scenario;
+                *p.wanted_drill.lock().expect("wanted drill") = drill;
                 tracing::info!(session = %session.code, player = %p.id, "player joined");
                 self.bind(p).await;
             }

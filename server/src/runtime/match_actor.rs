@@ -226,6 +226,14 @@ impl MatchActor {
         self
     }
 
+    /// The drill each seat's player practises (practice pool; none elsewhere), in seat order.
+    pub fn with_drills(mut self, drills: &[Option<crate::core::drills::Drill>]) -> Self {
+        for (seat, drill) in self.seats.iter_mut().zip(drills) {
+            seat.drill = *drill;
+        }
+        self
+    }
+
     /// Caps the offers of this match (default: [`crate::limits::Limits`]' default).
     pub fn with_max_offers(mut self, max_offers: usize) -> Self {
         self.max_offers = max_offers;
@@ -259,6 +267,7 @@ impl MatchActor {
                 bot,
                 online: false,
                 gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
+                drill: None,
             })
             .collect();
         let n = state.seats;

@@ -225,6 +225,8 @@ pub struct Player {
     pub bot: bool,
     /// The scenario they asked for in the practice pool.
     pub wanted_scenario: Mutex<Option<String>>,
+    /// The drill they practise in the practice pool (their matches' seats carry it).
+    pub wanted_drill: Mutex<Option<crate::core::drills::Drill>>,
     /// Where they are.
     pub location: Mutex<Location>,
     /// Their current connection, if any (one at a time: a newer one replaces it).
@@ -254,6 +256,7 @@ impl Player {
             name,
             bot,
             wanted_scenario: Mutex::new(None),
+            wanted_drill: Mutex::new(None),
             location: Mutex::new(Location::Lobby),
             conn: Mutex::new(None),
             chat_limit: Mutex::new(RateLimit::new(chat.0, chat.1)),

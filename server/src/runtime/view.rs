@@ -30,6 +30,8 @@ pub struct SeatInfo {
     pub online: bool,
     /// When the player disconnected, if they are away.
     pub gone_since: Option<Millis>,
+    /// The drill the seat's player practises (practice pool), shown to them alone.
+    pub drill: Option<crate::core::drills::Drill>,
 }
 
 /// Everything a match's results reveal can show, computed once when the match reaches results
@@ -46,6 +48,8 @@ pub struct MatchResults {
     trust: TrustReport,
     /// What every seat sees alike.
     shared: SharedResults,
+    /// How each seat's drill went, in seat order (each seat sees only its own).
+    drills: Vec<Option<crate::core::drills::DrillOutcome>>,
 }
 
 /// The part of the reveal that is the same for every seat.
@@ -168,6 +172,7 @@ pub fn state_for(
             .filter(|c| c.0 == seat)
             .map(|c| CoachView { rule: c.1.clone(), text: c.2.clone(), at: c.3 })
             .collect(),
+        drill: seats[seat].drill.map(Into::into),
     };
     let players = (0..m.seats)
         .map(|i| PlayerView {
@@ -310,7 +315,13 @@ pub fn match_results(m: &Match, seats: &[SeatInfo], trust: TrustReport) -> Match
             .collect(),
         analysis: a,
     };
-    MatchResults { roles, private_sides, trust, shared }
+    // Drills are checked from the same log-scored tactics the trust report holds.
+    let drills = seats
+        .iter()
+        .enumerate()
+        .map(|(seat, info)| info.drill.map(|d| crate::core::drills::check(d, m, &trust.line_tactics, seat)))
+        .collect();
+    MatchResults { roles, private_sides, trust, shared, drills }
 }
 
 /// The results reveal as one seat may see it. With `reveal = Scores` only the seat's own role
@@ -332,6 +343,7 @@ pub fn results_for_seat(full: &MatchResults, seat: usize, reveal: Reveal) -> Res
         })
         .collect();
     ResultsView {
+        drill: full.drills.get(seat).cloned().flatten(),
         outcome: shared.outcome.clone(),
         walked_away: shared.walked_away.clone(),
         roles,
@@ -527,7 +539,7 @@ mod tests {
         }
         assert_eq!(m.phase, Phase::Results);
         let seats: Vec<SeatInfo> = (0..roles)
-            .map(|i| SeatInfo { name: format!("Player{i}"), bot: false, online: true, gone_since: None })
+            .map(|i| SeatInfo { name: format!("Player{i}"), bot: false, online: true, gone_since: None, drill: None })
             .collect();
         let trust = analyse_log_with_bots(config, &log, &Phrases::bundled(), &vec![false; roles]);
         let full = match_results(&m, &seats, trust);
