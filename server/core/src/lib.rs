@@ -5,6 +5,7 @@
 pub mod authoring;
 pub mod coach;
 pub mod game;
+pub mod observe;
 pub mod scenario;
 pub mod scoring;
 pub mod stats;
