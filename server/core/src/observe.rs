@@ -120,7 +120,8 @@ mod tests {
     #[test]
     fn one_sheet_per_observer() {
         let sheet = check_sheet(Tactics::default(), "a", "b").unwrap();
-        let filed = vec![Observation { at: 1, phase: Phase::Bargaining, player: "p_1".into(), name: "Cy".into(), sheet }];
+        let filed =
+            vec![Observation { at: 1, phase: Phase::Bargaining, player: "p_1".into(), name: "Cy".into(), sheet }];
         assert_eq!(may_file(&filed, "p_1"), Err(SheetError::AlreadySent));
         assert_eq!(may_file(&filed, "p_2"), Ok(()));
     }

@@ -291,7 +291,9 @@ impl Conn {
                     }
                 }
             }
-            ClientMsg::Observation { tactics, done_well, to_try } => self.observation(tactics, &done_well, &to_try).await,
+            ClientMsg::Observation { tactics, done_well, to_try } => {
+                self.observation(tactics, &done_well, &to_try).await
+            }
             ClientMsg::StopObserving => self.stop_observing().await,
             ClientMsg::Leave => match self.player.clone() {
                 None => self.error(ErrorCode::NotJoined, "join a session first"),

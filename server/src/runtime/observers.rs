@@ -148,7 +148,11 @@ impl SessionActor {
     }
 
     /// `stop_observing`: the observer leaves the match they watch and waits to be paired.
-    pub(crate) async fn on_stop_observing(&mut self, s: &Arc<Session>, player: &Arc<Player>) -> Result<(), ProtocolError> {
+    pub(crate) async fn on_stop_observing(
+        &mut self,
+        s: &Arc<Session>,
+        player: &Arc<Player>,
+    ) -> Result<(), ProtocolError> {
         let Some(match_id) = player.observing() else {
             return Err(ProtocolError::new(ErrorCode::NotObserving, "you are not observing a match"));
         };

@@ -13,9 +13,10 @@ use crate::core::trust::{PlayerTrust, TrustReport, MIN_RATERS_SHOWN};
 use crate::runtime::session::Reveal;
 use crate::wire::{AgreedTermsView, TermsProposalView, TermsView};
 use crate::wire::{
-    ChatKind, ChatLineView, CoachView, DisclosureView, IssueRef, ObservationView, IssueResultView, OfferView, OutcomeView, OwnTrustView,
-    PackagePoints, PackageView, PlayerTrustView, PlayerView, PublicIssue, PublicScenario, ResultsView, RevealedRole,
-    RoleRef, RoleResultView, ServerMsg, StateView, SurveyView, TrustResultView, WalkedAway, YouView,
+    ChatKind, ChatLineView, CoachView, DisclosureView, IssueRef, IssueResultView, ObservationView, OfferView,
+    OutcomeView, OwnTrustView, PackagePoints, PackageView, PlayerTrustView, PlayerView, PublicIssue, PublicScenario,
+    ResultsView, RevealedRole, RoleRef, RoleResultView, ServerMsg, StateView, SurveyView, TrustResultView, WalkedAway,
+    YouView,
 };
 use serde_json::Value;
 

@@ -6,7 +6,7 @@
 //! alone never do. Their one act is filing an observation sheet, stored in the match's log
 //! before anyone is told.
 
-use super::{now_ms, Millis, MatchActor};
+use super::{now_ms, MatchActor, Millis};
 use crate::core::game::EventKind;
 use crate::core::observe::{may_file, ObservationSheet, SheetError};
 use crate::error::ErrorCode;
