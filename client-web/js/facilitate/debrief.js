@@ -9,6 +9,7 @@ import { outcomeScatter, jointHistogram, treatmentBars, trustScatter, optionBars
 import { Presenter } from './presenter.js';
 import { debriefTeaching } from './teaching.js';
 import { quoteId, isPicked, toggleQuote, loadQuotes } from './quotes.js';
+import { observationsCard } from './debrief_observers.js';
 
 const TACTIC_NAMES = {
   'small-talk': 'Small talk',
@@ -243,6 +244,8 @@ export class Debrief {
     );
     charts.appendChild(this.treatment(d.treatment || {}));
     charts.appendChild(this.tactics(d.tactics || {}));
+    const observed = observationsCard(d);
+    if (observed) charts.appendChild(observed);
     const tv = d.trust_vs_value || [];
     const withTrust = tv.filter((p) => p.trust_built != null).length;
     charts.appendChild(
