@@ -382,6 +382,7 @@ export class Monitor {
     row.botTag.hidden = !p.bot;
     let st = STATUS_LABEL[p.status] || p.status;
     if ((p.status === 'playing' || p.status === 'finished') && match) st = match.phase === 'results' ? 'Finished · reading results' : `Playing · ${phaseLabel(match.phase)}`;
+    if (p.status === 'observing' && match) st = `Observing ${nameList(match.players || [])}`;
     if (row.status.textContent !== st) row.status.textContent = st;
     const on = p.status === 'removed' ? '—' : p.online ? 'online' : 'offline';
     if (row.onlineText.textContent !== on) row.onlineText.textContent = on;

@@ -23,7 +23,11 @@ export function wireObserverControls(monitor) {
     const cap = perMatch.value ? Number(perMatch.value) : null;
     const body = cap ? { action: 'assign_observers', per_match: cap } : { action: 'assign_observers' };
     monitor.run(body, status, button, (/** @type {number} */ n) =>
-      n ? `${plural(n, 'person', 'people')} now observe a match.` : 'Nobody was placed: nobody is waiting, or every match has its observers.',
+      n === 1
+        ? '1 person now observes a match.'
+        : n
+          ? `${n} people now observe a match.`
+          : 'Nobody was placed: nobody is waiting, or every match has its observers.',
     );
   });
 }
