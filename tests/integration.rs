@@ -13,6 +13,7 @@ mod exports;
 mod facilitator;
 mod game;
 mod limits;
+mod observers;
 mod practice;
 mod reading;
 mod recovery;

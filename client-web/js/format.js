@@ -162,7 +162,11 @@ const ERRORS = {
   bot_already_requested: 'A bot is already on its way to you.',
   not_practice: 'Bots on demand are for the practice pool. Ask your facilitator.',
   in_match: 'You are in a match: walk away to leave it.',
+  observer_cannot_act: 'You are observing this match: you can watch and fill in your sheet, not play.',
+  not_observing: 'You are not observing a match any more.',
+  sheet_already_sent: 'You have already sent your observation sheet for this match.',
 };
+// bad_sheet: the server's sentence says which text is empty or too long.
 // Codes whose server sentence says more than a fixed one would (e.g. why a name was refused).
 // bad_name: "a name must be 1 to 40 characters", "... needs at least one visible character", ...
 

@@ -3,6 +3,7 @@
 // (`ResultsView`, generated from the server's types): what this player may see, no more.
 
 import { h, paragraphs } from './dom.js';
+import { observationsSection } from './observations.js';
 import { pts, percent, outcomeSentence } from './format.js';
 import { frontierChart } from './chart.js';
 
@@ -550,6 +551,9 @@ export function resultsView(state, r, opts = {}) {
       ),
     );
   }
+
+  const sheets = observationsSection(r.observations);
+  if (sheets) el.appendChild(sheets);
 
   if (opts.onLeave) {
     const leave = h('button', { type: 'button', class: 'secondary', testid: 'leave' }, 'Leave and play again');

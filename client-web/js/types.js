@@ -278,6 +278,21 @@
  */
 
 /**
+ * Observers: the observation sheet of the match being observed (once per match, any phase).
+ * @typedef {Object} ClientMsgObservation
+ * @property {'observation'} type
+ * @property {string} done_well One thing the players did well (1–500 characters).
+ * @property {string} to_try One thing the players could try (1–500 characters).
+ * @property {Tactics} [tactics] The tactics seen (the tagger's labels; may be empty).
+ */
+
+/**
+ * Observers: stop observing and wait to be paired (answered with `waiting`).
+ * @typedef {Object} ClientMsgStopObserving
+ * @property {'stop_observing'} type
+ */
+
+/**
  * Heartbeat; answered with `pong`.
  * @typedef {Object} ClientMsgPing
  * @property {'ping'} type
@@ -285,7 +300,7 @@
 
 /**
  * A frame from a client.
- * @typedef {ClientMsgHello | ClientMsgJoin | ClientMsgPractice | ClientMsgChat | ClientMsgReady | ClientMsgOffer | ClientMsgWithdraw | ClientMsgAccept | ClientMsgReject | ClientMsgWalkAway | ClientMsgSurvey | ClientMsgSkipSurvey | ClientMsgDisclose | ClientMsgGuessPriorities | ClientMsgProposeTerms | ClientMsgAgreeTerms | ClientMsgRejectTerms | ClientMsgWithdrawTerms | ClientMsgReopenTerms | ClientMsgWatch | ClientMsgPlayBot | ClientMsgLeave | ClientMsgPing} ClientMsg
+ * @typedef {ClientMsgHello | ClientMsgJoin | ClientMsgPractice | ClientMsgChat | ClientMsgReady | ClientMsgOffer | ClientMsgWithdraw | ClientMsgAccept | ClientMsgReject | ClientMsgWalkAway | ClientMsgSurvey | ClientMsgSkipSurvey | ClientMsgDisclose | ClientMsgGuessPriorities | ClientMsgProposeTerms | ClientMsgAgreeTerms | ClientMsgRejectTerms | ClientMsgWithdrawTerms | ClientMsgReopenTerms | ClientMsgWatch | ClientMsgPlayBot | ClientMsgLeave | ClientMsgObservation | ClientMsgStopObserving | ClientMsgPing} ClientMsg
  */
 
 /**
@@ -442,6 +457,10 @@
  * - 'terms_pending': Another player's proposal on that issue waits for an answer.
  * - 'terms_agreed': The issue is already agreed in principle (reopen it first).
  * - 'terms_not_agreed': Reopening an issue that is not agreed in principle.
+ * - 'observer_cannot_act': A game action from an observer: observers watch and fill their sheet, they do not play.
+ * - 'not_observing': An observation sheet or `stop_observing` from someone who is not observing a match.
+ * - 'bad_sheet': An observation sheet whose texts are empty or too long.
+ * - 'sheet_already_sent': The observer already sent their sheet for this match.
  * - 'bad_request': A request body or control that cannot be carried out.
  * - 'admin_key_required': Creating a session needs the admin key.
  * - 'facilitator_token_required': A facilitator call without a token.
@@ -456,7 +475,7 @@
  * - 'body_too_large': A request body over the size limit.
  * - 'scenario_not_saved': The scenarios folder could not be written.
  * - 'internal': A failure inside the server; nothing of the action was saved.
- * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'bad_request' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
+ * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_request' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
  */
 
 /**
@@ -544,6 +563,8 @@
  * @property {OutcomeView | null} outcome The outcome, once bargaining ended.
  * @property {string[]} players Player names by seat.
  * @property {boolean} small_talk Whether the match had a small-talk phase.
+ * @property {string[]} observers Names of the participants observing it now.
+ * @property {number} sheets Observation sheets filed for it.
  */
 
 /**
@@ -592,6 +613,53 @@
  * @property {number} left_on_table The maximum joint value minus this joint value: the value the split leaves on the table.
  * @property {number} share_left That as a share of the maximum joint value (0 when the maximum is not positive).
  * @property {boolean[]} beats_walk_away Per role: whether the split gives it at least its walk-away value.
+ */
+
+/**
+ * One observer's sheet, as the observed players (and its observer) read it.
+ * @typedef {Object} ObservationView
+ * @property {string} observer The observer's display name.
+ * @property {number} at When it was filed.
+ * @property {Tactics} tactics The tactics the observer saw (the tagger's labels).
+ * @property {string} done_well One thing the players did well.
+ * @property {string} to_try One thing the players could try.
+ */
+
+/**
+ * An offer as an observer sees it: the package and where it stands, no points.
+ * @typedef {Object} ObservedOffer
+ * @property {number} id Offer id.
+ * @property {number} seat Who made it.
+ * @property {number} at When.
+ * @property {Record<string, number>} package The package, option index by issue id.
+ * @property {OfferStatus} status Where it stands.
+ * @property {number[]} accepted_by Seats that accepted it.
+ */
+
+/**
+ * The `observe` frame: a match as an observer sees it. Its types are the hidden-information rule
+ * for observers: nothing in it, before `results`, can hold a role's brief, points or walk-away
+ * value, a disclosure's verdict, a coaching nudge or a survey answer (offers carry no value, the
+ * players no private side); `results` is filled in the results phase only, with what a player
+ * of the match would see there minus anything of their own.
+ * @typedef {Object} ObserverView
+ * @property {number} server_time The server's clock, for clients to correct theirs.
+ * @property {string} match_id Match id.
+ * @property {Phase} phase Current phase.
+ * @property {number} phase_started When it started.
+ * @property {number | null} deadline When it ends (none in results).
+ * @property {boolean} paused Stopped by the facilitator.
+ * @property {number | null} paused_at When the clock stopped.
+ * @property {PublicScenario} scenario The public scenario.
+ * @property {PlayerView[]} players Every seat, public facts only.
+ * @property {ObservedOffer[]} offers Offers (without anyone's points): all on the first frame, else the newest and every standing one.
+ * @property {boolean} offers_complete Whether `offers` is the whole history.
+ * @property {number} offers_total Offers made so far.
+ * @property {TermsView[]} terms Tentative terms, one entry per issue (as the players see them).
+ * @property {OutcomeView | null} outcome The outcome once bargaining ended.
+ * @property {WalkedAway | null} walked_away Who walked away, if someone did.
+ * @property {SheetView} sheet The observation sheet: what to tick and whether it was sent.
+ * @property {ResultsView | null} results The reveal, in the results phase only (the observer holds no seat: nothing of their own).
  */
 
 /**
@@ -730,7 +798,8 @@
  * - 'finished': Their last match reached its results.
  * - 'lobby': Joined, neither waiting nor playing (left the line, or being seated).
  * - 'removed': Removed by the facilitator.
- * @typedef {'waiting' | 'playing' | 'finished' | 'lobby' | 'removed'} PlayerStatus
+ * - 'observing': Watching a match as an observer (`match_id` names it).
+ * @typedef {'waiting' | 'playing' | 'finished' | 'lobby' | 'removed' | 'observing'} PlayerStatus
  */
 
 /**
@@ -848,6 +917,7 @@
  * @property {DisclosureView[]} disclosures Every statement made with `disclose`, with its verdict.
  * @property {TrustResultView} trust Trust and behaviour, as this seat may see them.
  * @property {DrillOutcome | null} [drill] How the seat's drill went, when it practised one (nobody else's).
+ * @property {ObservationView[]} [observations] The observation sheets observers filed about this match (absent when nobody did; a sheet filed after results arrive comes with the next `state` frame).
  */
 
 /**
@@ -890,6 +960,11 @@
 /**
  * The whole view of the player's match.
  * @typedef {{type: 'state'} & StateView} ServerMsgState
+ */
+
+/**
+ * The whole view of the match an observer watches (public facts only).
+ * @typedef {{type: 'observe'} & ObserverView} ServerMsgObserve
  */
 
 /**
@@ -984,7 +1059,7 @@
 
 /**
  * A frame to one client (`"type"` names the variant).
- * @typedef {ServerMsgState | ServerMsgChat | ServerMsgChatHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgMonitor | ServerMsgTournament} ServerMsg
+ * @typedef {ServerMsgState | ServerMsgObserve | ServerMsgChat | ServerMsgChatHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgMonitor | ServerMsgTournament} ServerMsg
  */
 
 /**
@@ -1002,6 +1077,14 @@
  * @property {SessionKind} kind A class or the practice pool.
  * @property {string} title The class's title (`""` when it has none).
  * @property {string | null} scenario The class's scenario (none in the practice pool).
+ */
+
+/**
+ * The observer's sheet: the tactics to look for and the sheet they sent, once sent.
+ * @typedef {Object} SheetView
+ * @property {TacticChoice[]} tactics The tactics to tick, in the tagger's label order.
+ * @property {number} max_chars The most characters each text may have.
+ * @property {ObservationView | null} sent The sheet this observer sent (none until sent; it can be sent once).
  */
 
 /**
@@ -1064,6 +1147,7 @@
  * @property {SurveyView | null} survey The survey, in the survey phase.
  * @property {ResultsView | null} results The reveal, in the results phase only.
  * @property {DropoutView | null} dropout A counterpart gone past the grace period, and the policy.
+ * @property {string[]} [observers] Names of the participants observing this match (absent when nobody does).
  */
 
 /**
@@ -1072,6 +1156,14 @@
  * @property {Question[]} questions The questions.
  * @property {IssueRef[]} issues The issues to order by the counterpart's priorities.
  * @property {boolean} answered Whether this seat has answered.
+ */
+
+/**
+ * One tactic an observer may tick.
+ * @typedef {Object} TacticChoice
+ * @property {string} label The tagger's label (`elicit-pref`).
+ * @property {string} name A short name in plain words.
+ * @property {string} hint What to look for.
  */
 
 /**

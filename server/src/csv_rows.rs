@@ -196,6 +196,23 @@ pub struct SettlementRow {
     pub in_deal: Option<bool>,
 }
 
+/// A row of `observations.csv`: one observer's sheet.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ObservationRow {
+    pub session: Text,
+    pub match_id: Text,
+    pub scenario: Text,
+    pub observer_id: Text,
+    pub observer: Text,
+    pub filed_at: i64,
+    pub filed_at_iso: Text,
+    pub phase: Text,
+    pub tactics: Text,
+    pub done_well: Text,
+    pub to_try: Text,
+    pub tagged_tactics: Text,
+}
+
 /// A whole row of `players.csv`.
 pub type PlayerRecord = (PlayerRow, Ratings, PlayerTail, TacticCounts);
 

@@ -444,6 +444,7 @@ async fn export(
         "matches.csv" => (crate::report::matches_csv(&s.code, &reports), "text/csv; charset=utf-8"),
         "players.csv" => (crate::report::players_csv(&s.code, &reports), "text/csv; charset=utf-8"),
         "settlements.csv" => (crate::report::settlements_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+        "observations.csv" => (crate::report::observations_csv(&s.code, &reports), "text/csv; charset=utf-8"),
         "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
         "tournament.csv" | "standings.csv" => {
             let view = s.tournament_view().await;
@@ -470,7 +471,7 @@ async fn export(
             return api_error(
                 StatusCode::NOT_FOUND,
                 ErrorCode::UnknownExport,
-                "exports are matches.csv, players.csv, settlements.csv and events.json",
+                "exports are matches.csv, players.csv, settlements.csv, observations.csv and events.json",
             )
         }
     };

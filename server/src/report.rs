@@ -16,6 +16,9 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+mod observations;
+pub use observations::observations_csv;
+
 /// Everything known about one match, rebuilt from its log.
 pub struct MatchReport {
     /// Match id.
@@ -564,6 +567,7 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
                 "messages": r.state.chat.iter().filter(|c| c.seat.is_some()).count(),
                 "in_statistics": r.finished(),
                 "settlements": settlements_json(r),
+                "observations": observations::match_observations(r),
             })
         })
         .collect();
@@ -650,6 +654,7 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
         }))).collect::<Vec<_>>(),
         "tactics": tactics_debrief(&done, &with, &without),
         "terms": terms,
+        "observations": observations::observations_debrief(reports),
     })
 }
 

@@ -10,6 +10,7 @@ import { Presenter } from './presenter.js';
 import { debriefTeaching } from './teaching.js';
 import { TACTIC_NAMES } from '../tactic-names.js';
 import { quoteId, isPicked, toggleQuote, loadQuotes } from './quotes.js';
+import { observationsCard } from './debrief_observers.js';
 
 
 /** A line's tactics as small tags (non-strategic lines get none). */
@@ -233,6 +234,8 @@ export class Debrief {
     );
     charts.appendChild(this.treatment(d.treatment || {}));
     charts.appendChild(this.tactics(d.tactics || {}));
+    const observed = observationsCard(d);
+    if (observed) charts.appendChild(observed);
     const tv = d.trust_vs_value || [];
     const withTrust = tv.filter((p) => p.trust_built != null).length;
     charts.appendChild(

@@ -8,6 +8,7 @@ import { h, replace, show, $ } from '../dom.js';
 import { phaseLabel, clock, PHASES } from '../format.js';
 import { apiErrorSentence } from './api.js';
 import { setStatus, confirmDialog, plural, nameList, outcomeText, announce, copyText } from './ui.js';
+import { wireObserverControls, fillObservers } from './observers.js';
 
 /** A bot's name without the " (bot)" its players see: the console marks bots with a tag. */
 function displayName(p) {
@@ -20,8 +21,9 @@ const STATUS_LABEL = {
   finished: 'Finished',
   lobby: 'Joined, not waiting',
   removed: 'Removed',
+  observing: 'Observing a match',
 };
-const STATUS_ORDER = { waiting: 0, lobby: 1, playing: 2, finished: 2, removed: 3 };
+const STATUS_ORDER = { waiting: 0, lobby: 1, playing: 2, finished: 2, observing: 2, removed: 3 };
 
 export class Monitor {
   /**
@@ -156,6 +158,7 @@ export class Monitor {
         n ? `Ended the current phase in ${plural(n, 'match', 'matches')}.` : 'No running match.',
       );
     });
+    wireObserverControls(this);
     const form = $('#broadcast-form');
     const input = $('[data-testid="ctl-broadcast-text"]');
     form.addEventListener('submit', async (ev) => {
@@ -379,6 +382,7 @@ export class Monitor {
     row.botTag.hidden = !p.bot;
     let st = STATUS_LABEL[p.status] || p.status;
     if ((p.status === 'playing' || p.status === 'finished') && match) st = match.phase === 'results' ? 'Finished · reading results' : `Playing · ${phaseLabel(match.phase)}`;
+    if (p.status === 'observing' && match) st = `Observing ${nameList(match.players || [])}`;
     if (row.status.textContent !== st) row.status.textContent = st;
     const on = p.status === 'removed' ? '—' : p.online ? 'online' : 'offline';
     if (row.onlineText.textContent !== on) row.onlineText.textContent = on;
@@ -710,6 +714,7 @@ export class Monitor {
     row.endBtn.setAttribute('aria-label', `End phase for ${names}`);
     row.transcriptBtn.setAttribute('aria-label', `Transcript of the match of ${names}`);
     for (const b of [row.pauseBtn, row.extendBtn, row.endBtn]) b.hidden = !live;
+    fillObservers(this, row, m);
   }
 
   /** Time left in every match, from the deadline and the server's clock. */

@@ -7,8 +7,10 @@ import { announce } from './screens.js';
 
 export function updateCountdown() {
   const el = $('[data-testid="countdown"]');
-  const s = app.state;
-  if (!s || app.view !== 'match' || s.phase === 'results' || typeof s.deadline !== 'number') {
+  // A player's match, or the match an observer watches (the same clock fields).
+  const watching = app.view === 'observe' && app.observer ? app.observer.view : null;
+  const s = watching || (app.view === 'match' ? app.state : null);
+  if (!s || s.phase === 'results' || typeof s.deadline !== 'number') {
     show(el, false);
     return;
   }
@@ -32,5 +34,5 @@ export function updateCountdown() {
     app.lastMinuteFor = `${s.match_id}:${s.phase}`;
     announce(`One minute left in ${phaseLabel(s.phase).toLowerCase()}.`);
   }
-  if (app.match) app.match.updatePresence(s);
+  if (app.match && app.state) app.match.updatePresence(app.state);
 }

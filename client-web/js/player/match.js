@@ -105,6 +105,8 @@ export class MatchView {
     // Header strip: who I am, who is here, the brief toggle.
     this.players = h('ul', { class: 'players', testid: 'players', 'aria-label': 'Players' });
     this.roleChip = h('p', { class: 'role-chip' });
+    // Observers (the fishbowl): the players know who watches them.
+    this.observedBy = h('p', { class: 'observed-by muted small', testid: 'observed-by', hidden: true });
     this.briefToggle = h(
       'button',
       { type: 'button', class: 'secondary small', testid: 'brief-toggle', 'aria-expanded': 'false', 'aria-controls': 'brief-drawer' },
@@ -144,7 +146,7 @@ export class MatchView {
       h(
         'div',
         { class: 'match-strip' },
-        h('div', { class: 'match-who' }, this.roleChip, this.players),
+        h('div', { class: 'match-who' }, this.roleChip, this.players, this.observedBy),
         h('div', { class: 'match-tools' }, this.briefToggle, this.notYou),
       ),
       this.tournament.roundIntro,
@@ -300,6 +302,10 @@ export class MatchView {
     const title = $('[data-testid="match-title"]');
     title.textContent = state.scenario.title;
     document.title = `Parley — ${phaseLabel(phase)}`;
+
+    const watchers = state.observers || [];
+    this.observedBy.textContent = watchers.length ? `Observed by ${watchers.join(', ')}` : '';
+    this.observedBy.hidden = !watchers.length;
 
     // Who I am and who is here.
     clear(this.roleChip);

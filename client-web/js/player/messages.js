@@ -8,6 +8,7 @@ import { setView, setConnBanner, showNotice } from './screens.js';
 import { showJoin, updateJoinButtons } from './join.js';
 import { renderWaiting, setWaitingBusy } from './waiting.js';
 import { MatchView } from './match.js';
+import { ObserverPage } from './observe.js';
 
 /** @typedef {import('../types.js').StateView} StateView */
 /** @typedef {import('./state.js').IncomingMsg} IncomingMsg */
@@ -70,6 +71,7 @@ export function onMessage(msg) {
       }
       break;
     case 'waiting':
+      if (app.observer) stopObserving();
       app.waiting = msg;
       renderWaiting();
       if (!app.state || app.state.phase === undefined || app.view !== 'match') setView('waiting');
@@ -89,13 +91,22 @@ export function onMessage(msg) {
       if (app.match) app.match.renderTournament();
       break;
     case 'state':
+      if (app.observer) stopObserving();
       onState(msg);
       break;
+    case 'observe':
+      onObserve(msg);
+      break;
     case 'chat_history':
-      if (app.match) app.match.chat.reset(msg.lines || []);
+      if (app.observer) app.observer.chat.reset(msg.lines || []);
+      else if (app.match) app.match.chat.reset(msg.lines || []);
       else app.pendingHistory = msg.lines || [];
       break;
     case 'chat':
+      if (app.observer) {
+        app.observer.chat.add(msg);
+        break;
+      }
       if (app.match) app.match.endFlight('chat');
       if (app.match) {
         if (app.state && msg.seat === app.state.you.seat) app.match.chat.delivered(msg.text);
@@ -171,6 +182,10 @@ function onError(msg) {
     if (code === 'too_slow') setConnBanner(text, 'lost');
     return;
   }
+  if (app.observer && app.view === 'observe') {
+    app.observer.showError(text);
+    return;
+  }
   if (app.view === 'waiting') {
     const el = $('[data-error-for="waiting"]');
     el.textContent = text;
@@ -234,4 +249,32 @@ function onState(state) {
     if (main) main.focus({ preventScroll: true });
   }
   app.match.update(state, prev);
+}
+
+/**
+ * An `observe` frame: the match this participant watches (a new page when the match is new).
+ * @param {import('../types.js').ObserverView} view
+ */
+function onObserve(view) {
+  if (!app.observer || app.observer.matchId !== view.match_id) {
+    app.observer = new ObserverPage(view);
+    // A player moved on to observe leaves their old match view behind.
+    if (app.match) app.leftMatches.add(app.match.matchId);
+    app.match = null;
+    app.state = null;
+    clear($('#screen-observe'));
+    $('#screen-observe').appendChild(app.observer.el);
+  }
+  if (app.view !== 'observe' && app.view !== 'replaced') {
+    setView('observe');
+    const main = $('#main');
+    if (main) main.focus({ preventScroll: true });
+  }
+  app.observer.update(view);
+}
+
+/** The participant no longer observes (they stopped, or took a seat): the page lets go of the match. */
+function stopObserving() {
+  app.observer = null;
+  clear($('#screen-observe'));
 }

@@ -6,11 +6,11 @@ import { app } from './state.js';
 /** @param {import('./state.js').ViewName} view */
 export function setView(view) {
   app.view = view;
-  for (const name of ['connecting', 'join', 'waiting', 'match', 'replaced']) {
+  for (const name of ['connecting', 'join', 'waiting', 'match', 'observe', 'replaced']) {
     show($(`#screen-${name}`), name === view);
   }
   document.body.dataset.view = view;
-  const inMatch = view === 'match' && app.state;
+  const inMatch = (view === 'match' && app.state) || (view === 'observe' && app.observer);
   show($('[data-testid="phase"]'), !!inMatch);
   show($('[data-testid="match-title"]'), !!inMatch);
   if (!inMatch) {

@@ -22,7 +22,7 @@ import { Connection, tokenFor } from '../conn.js';
 /** Every frame the player page may receive. */
 /** @typedef {import('../types.js').ServerMsg} IncomingMsg */
 
-/** @typedef {'connecting' | 'join' | 'waiting' | 'match' | 'replaced'} ViewName */
+/** @typedef {'connecting' | 'join' | 'waiting' | 'match' | 'observe' | 'replaced'} ViewName */
 
 /**
  * @typedef {Object} AppState
@@ -38,6 +38,7 @@ import { Connection, tokenFor } from '../conn.js';
  * @property {string | null} lastAction
  * @property {boolean} pendingJoin
  * @property {MatchView | null} match The built match view (per match_id).
+ * @property {import('./observe.js').ObserverPage | null} observer The observer's page, while observing a match.
  * @property {ChatLineView[] | null} pendingHistory Chat history that came before the match view.
  * @property {boolean} briefOpen
  * @property {ReturnType<typeof setTimeout> | undefined} backOnlineTimer
@@ -61,6 +62,7 @@ export const app = {
   lastAction: null,
   pendingJoin: false,
   match: null,
+  observer: null,
   pendingHistory: null,
   briefOpen: false,
   backOnlineTimer: undefined,

@@ -552,6 +552,16 @@ pub enum EventKind {
         /// Issue index.
         issue: usize,
     },
+    /// An observer (a participant watching without a seat) filed their observation sheet; the
+    /// players read it with their results (see `core::observe`).
+    ObservationFiled {
+        /// The observer's player id.
+        player: String,
+        /// Their display name.
+        name: String,
+        /// What they wrote.
+        sheet: super::observe::ObservationSheet,
+    },
 }
 
 /// Why an action was refused. The server maps each to a stable wire code (`parley::error::ErrorCode`).
@@ -757,6 +767,8 @@ pub struct Match {
     pub terms: Vec<IssueTerms>,
     /// Every agreement in principle, in the order reached (reopened ones included, marked).
     pub settlements: Vec<Settlement>,
+    /// Observation sheets filed by observers, in order (`core::observe`).
+    pub observations: Vec<super::observe::Observation>,
     /// Number of events applied.
     pub events_applied: u64,
 }
@@ -784,6 +796,7 @@ impl Match {
             coached: Vec::new(),
             terms: vec![IssueTerms::default(); issues],
             settlements: Vec::new(),
+            observations: Vec::new(),
             events_applied: 0,
         }
     }
@@ -1197,6 +1210,15 @@ impl Match {
             | EventKind::TermsWithdrawn { .. }
             | EventKind::TermsAgreed { .. }
             | EventKind::TermsReopened { .. } => self.apply_terms(at, &ev.kind),
+            EventKind::ObservationFiled { player, name, sheet } => {
+                self.observations.push(super::observe::Observation {
+                    at,
+                    phase: self.phase,
+                    player: player.clone(),
+                    name: name.clone(),
+                    sheet: sheet.clone(),
+                })
+            }
         }
     }
 

@@ -6,6 +6,7 @@ pub mod authoring;
 pub mod coach;
 pub mod drills;
 pub mod game;
+pub mod observe;
 pub mod scenario;
 pub mod scoring;
 pub mod stats;

@@ -135,6 +135,15 @@ error_codes! {
     TermsAgreed = "terms_agreed",
     /// Reopening an issue that is not agreed in principle.
     TermsNotAgreed = "terms_not_agreed",
+    // Observers (the fishbowl).
+    /// A game action from an observer: observers watch and fill their sheet, they do not play.
+    ObserverCannotAct = "observer_cannot_act",
+    /// An observation sheet or `stop_observing` from someone who is not observing a match.
+    NotObserving = "not_observing",
+    /// An observation sheet whose texts are empty or too long.
+    BadSheet = "bad_sheet",
+    /// The observer already sent their sheet for this match.
+    SheetAlreadySent = "sheet_already_sent",
     // HTTP.
     /// A request body or control that cannot be carried out.
     BadRequest = "bad_request",

@@ -125,6 +125,8 @@ pub enum PlayerStatus {
     Lobby,
     /// Removed by the facilitator.
     Removed,
+    /// Watching a match as an observer (`match_id` names it).
+    Observing,
 }
 
 /// One participant in the monitor.
@@ -167,6 +169,12 @@ pub struct MonitorMatch {
     pub players: Vec<String>,
     /// Whether the match had a small-talk phase.
     pub small_talk: bool,
+    /// Names of the participants observing it now.
+    #[serde(default)]
+    pub observers: Vec<String>,
+    /// Observation sheets filed for it.
+    #[serde(default)]
+    pub sheets: usize,
 }
 
 /// A tournament's settings.

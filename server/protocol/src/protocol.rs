@@ -143,6 +143,18 @@ pub enum ClientMsg {
     },
     /// Stop waiting for a partner (answered with `left`); the token stays valid.
     Leave,
+    /// Observers: the observation sheet of the match being observed (once per match, any phase).
+    Observation {
+        /// The tactics seen (the tagger's labels; may be empty).
+        #[serde(default)]
+        tactics: crate::core::tactics::Tactics,
+        /// One thing the players did well (1–500 characters).
+        done_well: String,
+        /// One thing the players could try (1–500 characters).
+        to_try: String,
+    },
+    /// Observers: stop observing and wait to be paired (answered with `waiting`).
+    StopObserving,
     /// Heartbeat; answered with `pong`.
     Ping,
 }
@@ -245,6 +257,8 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         "watch",
         "play_bot",
         "leave",
+        "observation",
+        "stop_observing",
         "ping",
     ];
     if !KNOWN.contains(&kind) {

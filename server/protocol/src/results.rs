@@ -94,6 +94,26 @@ pub struct ResultsView {
     pub disclosures: Vec<DisclosureView>,
     /// Trust and behaviour, as this seat may see them.
     pub trust: TrustResultView,
+    /// The observation sheets observers filed about this match (absent when nobody did; a sheet
+    /// filed after results arrive comes with the next `state` frame).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observations: Vec<ObservationView>,
+}
+
+/// One observer's sheet, as the observed players (and its observer) read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ObservationView {
+    /// The observer's display name.
+    pub observer: String,
+    /// When it was filed.
+    pub at: crate::core::game::Millis,
+    /// The tactics the observer saw (the tagger's labels).
+    pub tactics: crate::core::tactics::Tactics,
+    /// One thing the players did well.
+    pub done_well: String,
+    /// One thing the players could try.
+    pub to_try: String,
 }
 
 /// A role in the results: public facts and score, and its private side when revealed.

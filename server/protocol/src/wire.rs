@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 pub use crate::results::{
-    DisclosureView, IssueResultView, OutcomeView, OwnTrustView, PackagePoints, PackageView, PlayerTrustView,
-    ResultsView, RevealedRole, RoleResultView, TrustResultView,
+    DisclosureView, IssueResultView, ObservationView, OutcomeView, OwnTrustView, PackagePoints, PackageView,
+    PlayerTrustView, ResultsView, RevealedRole, RoleResultView, TrustResultView,
 };
 use std::collections::BTreeMap;
 
@@ -29,6 +29,8 @@ use std::collections::BTreeMap;
 pub enum ServerMsg {
     /// The whole view of the player's match.
     State(Box<StateView>),
+    /// The whole view of the match an observer watches (public facts only).
+    Observe(Box<ObserverView>),
     /// One chat line.
     Chat(ChatLineView),
     /// The match's chat so far (after `state`, when a match starts or resumes).
@@ -132,6 +134,7 @@ impl ServerMsg {
     pub fn kind(&self) -> &'static str {
         match self {
             ServerMsg::State(_) => "state",
+            ServerMsg::Observe(_) => "observe",
             ServerMsg::Chat(_) => "chat",
             ServerMsg::ChatHistory { .. } => "chat_history",
             ServerMsg::Coach(_) => "coach",
@@ -474,6 +477,95 @@ pub struct StateView {
     pub results: Option<ResultsView>,
     /// A counterpart gone past the grace period, and the policy.
     pub dropout: Option<DropoutView>,
+    /// Names of the participants observing this match (absent when nobody does).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub observers: Vec<String>,
+}
+
+/// The `observe` frame: a match as an observer sees it. Its types are the hidden-information rule
+/// for observers: nothing in it, before `results`, can hold a role's brief, points or walk-away
+/// value, a disclosure's verdict, a coaching nudge or a survey answer (offers carry no value, the
+/// players no private side); `results` is filled in the results phase only, with what a player
+/// of the match would see there minus anything of their own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ObserverView {
+    /// The server's clock, for clients to correct theirs.
+    pub server_time: Millis,
+    /// Match id.
+    pub match_id: String,
+    /// Current phase.
+    pub phase: Phase,
+    /// When it started.
+    pub phase_started: Millis,
+    /// When it ends (none in results).
+    pub deadline: Option<Millis>,
+    /// Stopped by the facilitator.
+    pub paused: bool,
+    /// When the clock stopped.
+    pub paused_at: Option<Millis>,
+    /// The public scenario.
+    pub scenario: PublicScenario,
+    /// Every seat, public facts only.
+    pub players: Vec<PlayerView>,
+    /// Offers (without anyone's points): all on the first frame, else the newest and every standing one.
+    pub offers: Vec<ObservedOffer>,
+    /// Whether `offers` is the whole history.
+    pub offers_complete: bool,
+    /// Offers made so far.
+    pub offers_total: usize,
+    /// Tentative terms, one entry per issue (as the players see them).
+    pub terms: Vec<TermsView>,
+    /// The outcome once bargaining ended.
+    pub outcome: Option<OutcomeView>,
+    /// Who walked away, if someone did.
+    pub walked_away: Option<WalkedAway>,
+    /// The observation sheet: what to tick and whether it was sent.
+    pub sheet: SheetView,
+    /// The reveal, in the results phase only (the observer holds no seat: nothing of their own).
+    pub results: Option<ResultsView>,
+}
+
+/// An offer as an observer sees it: the package and where it stands, no points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ObservedOffer {
+    /// Offer id.
+    pub id: u64,
+    /// Who made it.
+    pub seat: usize,
+    /// When.
+    pub at: Millis,
+    /// The package, option index by issue id.
+    pub package: BTreeMap<String, usize>,
+    /// Where it stands.
+    pub status: OfferStatus,
+    /// Seats that accepted it.
+    pub accepted_by: Vec<usize>,
+}
+
+/// The observer's sheet: the tactics to look for and the sheet they sent, once sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SheetView {
+    /// The tactics to tick, in the tagger's label order.
+    pub tactics: Vec<TacticChoice>,
+    /// The most characters each text may have.
+    pub max_chars: usize,
+    /// The sheet this observer sent (none until sent; it can be sent once).
+    pub sent: Option<ObservationView>,
+}
+
+/// One tactic an observer may tick.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TacticChoice {
+    /// The tagger's label (`elicit-pref`).
+    pub label: String,
+    /// A short name in plain words.
+    pub name: String,
+    /// What to look for.
+    pub hint: String,
 }
 
 /// One chat line.

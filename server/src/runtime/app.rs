@@ -548,6 +548,10 @@ impl App {
         for id in ids {
             if let Some(p) = self.players_by_id.get(id) {
                 let mut loc = p.location.lock().expect("location");
+                // An observer taken into a match (a tournament's round) stops watching the other.
+                if let Location::Observing { match_id } = &*loc {
+                    self.release_observer_now(id, match_id);
+                }
                 if !matches!(*loc, Location::InMatch { .. }) {
                     *loc = Location::Seating;
                 }

@@ -299,6 +299,10 @@ impl Conn {
                     }
                 }
             }
+            ClientMsg::Observation { tactics, done_well, to_try } => {
+                self.observation(tactics, &done_well, &to_try).await
+            }
+            ClientMsg::StopObserving => self.stop_observing().await,
             ClientMsg::Leave => match self.player.clone() {
                 None => self.error(ErrorCode::NotJoined, "join a session first"),
                 Some(p) => {
@@ -444,6 +448,17 @@ impl Conn {
         self.outbox.send_msg(&self.app.joined_frame(&p));
         self.player = Some(p.clone());
         self.app.touch(&p.session);
+        if let Some(mid) = p.observing() {
+            // An observer coming back resumes watching.
+            let msg = MatchMsg::Observe { player: p.id.clone(), name: p.name.clone(), outbox: self.outbox.clone() };
+            match self.app.matches.get(&mid).map(|m| m.tx.clone()) {
+                Some(tx) => {
+                    let _ = tx.send(msg).await;
+                }
+                None => self.error(ErrorCode::MatchUnavailable, "the match you observe is not running"),
+            }
+            return true;
+        }
         match p.seat() {
             Some((mid, seat)) => match self.app.matches.get(&mid).map(|m| m.tx.clone()) {
                 Some(tx) => {
@@ -464,6 +479,10 @@ impl Conn {
         let Some(p) = self.player.clone() else {
             return self.error(ErrorCode::NotJoined, "join a session first");
         };
+        if p.observing().is_some() {
+            let message = "you are observing this match: observers watch and fill in their sheet, they do not play";
+            return self.error(ErrorCode::ObserverCannotAct, message);
+        }
         let Some((mid, seat)) = p.seat() else {
             return self.error(ErrorCode::NotInMatch, "you are not in a match yet");
         };
@@ -541,10 +560,47 @@ impl Conn {
             | ClientMsg::Ping
             | ClientMsg::Watch { .. }
             | ClientMsg::PlayBot { .. }
+            | ClientMsg::Observation { .. }
+            | ClientMsg::StopObserving
             | ClientMsg::Leave => return,
         };
         if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {
             self.error(ErrorCode::MatchUnavailable, "your match is not running");
+        }
+    }
+
+    /// An observer's sheet: checked and cleaned here, stored by the match they observe.
+    async fn observation(&mut self, tactics: crate::core::tactics::Tactics, done_well: &str, to_try: &str) {
+        let Some(p) = self.player.clone() else {
+            return self.error(ErrorCode::NotJoined, "join a session first");
+        };
+        let Some(mid) = p.observing() else {
+            return self.error(ErrorCode::NotObserving, "you are not observing a match");
+        };
+        let sheet = match crate::core::observe::check_sheet(tactics, done_well, to_try) {
+            Ok(sheet) => sheet,
+            Err(e) => return self.error(ErrorCode::BadSheet, &e.to_string()),
+        };
+        let Some(tx) = self.app.matches.get(&mid).map(|m| m.tx.clone()) else {
+            return self.error(ErrorCode::MatchUnavailable, "the match you observe is not running");
+        };
+        let msg = MatchMsg::Sheet { player: p.id.clone(), name: p.name.clone(), sheet };
+        if tx.send(msg).await.is_err() {
+            self.error(ErrorCode::MatchUnavailable, "the match you observe is not running");
+        }
+    }
+
+    /// An observer stops observing: back in the waiting line (a `waiting` frame follows).
+    async fn stop_observing(&mut self) {
+        let Some(p) = self.player.clone() else {
+            return self.error(ErrorCode::NotJoined, "join a session first");
+        };
+        let result = match self.app.sessions.get(&p.session).map(|s| s.clone()) {
+            Some(s) => s.stop_observing(p).await,
+            None => Err(crate::protocol::ProtocolError::internal()),
+        };
+        if let Err(e) = result {
+            self.error(e.code, &e.message);
         }
     }
 
@@ -579,6 +635,12 @@ impl Conn {
             return;
         }
         self.app.touch(&p.session);
+        if let Some(mid) = p.observing() {
+            if let Some(tx) = self.app.matches.get(&mid).map(|m| m.tx.clone()) {
+                let _ = tx.send(MatchMsg::Unobserve { player: p.id.clone(), conn: Some(self.outbox.id) }).await;
+            }
+            return;
+        }
         match p.seat() {
             Some((mid, seat)) => {
                 if let Some(tx) = self.app.matches.get(&mid).map(|m| m.tx.clone()) {

@@ -104,6 +104,20 @@ pub enum SessionControl {
         /// A waiting player's id, or `"bot"`.
         to: String,
     },
+    /// Make a participant an observer of a running match (`runtime::observers`).
+    Observe {
+        /// The participant (waiting, in the lobby, observing another match, or done with theirs).
+        player_id: String,
+        /// The match to watch.
+        match_id: String,
+    },
+    /// Spread everyone waiting over the running matches as observers, at random, emptiest match
+    /// first.
+    AssignObservers {
+        /// At most this many observers per match (the others keep waiting); no cap when absent.
+        #[serde(default)]
+        per_match: Option<usize>,
+    },
 }
 
 impl App {
@@ -180,6 +194,10 @@ impl SessionActor {
                 return Err(format!("no player {player_id:?} in this session"));
             }
             SessionControl::HandSeat { player_id, to } => self.check_hand_seat(s, player_id, to)?,
+            SessionControl::Observe { player_id, match_id } => self.check_observe(s, player_id, match_id)?,
+            SessionControl::AssignObservers { per_match: Some(0) } => {
+                return Err("per_match is at least 1 (leave it out for no cap)".into())
+            }
             _ => {}
         }
         let kind = serde_json::to_string(&c).expect("control serialises");
@@ -254,6 +272,8 @@ impl SessionActor {
                 }
                 1
             }
+            SessionControl::Observe { player_id, match_id } => self.observe(s, &player_id, &match_id).await?,
+            SessionControl::AssignObservers { per_match } => self.assign_observers(s, per_match).await?,
         };
         s.touch();
         Ok(touched)
@@ -372,6 +392,9 @@ impl SessionActor {
                 let _ = m.tx.send(MatchMsg::Control { control: Control::Abandon(reason), reply }).await;
             }
         }
+        if let Some(mid) = p.observing() {
+            self.app.release_observer(&p.id, &mid).await;
+        }
         if let Some(c) = p.conn.lock().expect("conn").take() {
             c.close(CloseReason::Removed);
         }
@@ -396,6 +419,7 @@ impl SessionActor {
         let summaries: Vec<MatchSummary> = app.session_matches(&s.code).iter().map(|m| m.summary()).collect();
         let finished: HashSet<String> =
             summaries.iter().filter(|m| m.phase == crate::core::game::Phase::Results).map(|m| m.id.clone()).collect();
+        let observers = crate::runtime::observers::observers_by_match(&app, s);
         let matches: Vec<MonitorMatch> = summaries
             .into_iter()
             .map(|m| {
@@ -405,7 +429,6 @@ impl SessionActor {
                     Some(crate::runtime::view::outcome_view(&scenario, o))
                 });
                 MonitorMatch {
-                    id: m.id,
                     phase: m.phase,
                     deadline: m.deadline,
                     paused: m.paused,
@@ -414,6 +437,9 @@ impl SessionActor {
                     outcome,
                     players: m.players,
                     small_talk: m.small_talk,
+                    observers: observers.get(&m.id).cloned().unwrap_or_default(),
+                    sheets: m.observations,
+                    id: m.id,
                 }
             })
             .collect();
@@ -433,6 +459,7 @@ impl SessionActor {
                             (PlayerStatus::Finished, Some(match_id))
                         }
                         Location::InMatch { match_id, .. } => (PlayerStatus::Playing, Some(match_id)),
+                        Location::Observing { match_id } => (PlayerStatus::Observing, Some(match_id)),
                         _ if waiting_ids.contains(&p.id) => (PlayerStatus::Waiting, None),
                         _ => (PlayerStatus::Lobby, None),
                     }

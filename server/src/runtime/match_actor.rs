@@ -20,6 +20,8 @@ use crate::wire::{CoachView, DropoutView, ServerMsg};
 
 use std::sync::Arc;
 use std::time::Duration;
+
+mod observers;
 use tokio::sync::watch;
 use tokio::sync::{mpsc, oneshot};
 
@@ -68,8 +70,35 @@ pub enum MatchMsg {
         /// The answer.
         reply: oneshot::Sender<Result<(), ControlFailure>>,
     },
-    /// A notice to every seat.
+    /// A notice to every seat (and observer).
     Notice(String),
+    /// An observer's connection starts watching (assignment or reconnect): it gets the observer
+    /// view and the chat so far (see `observers`).
+    Observe {
+        /// The observer's player id.
+        player: String,
+        /// Their display name (the players see who watches).
+        name: String,
+        /// The connection.
+        outbox: Outbox,
+    },
+    /// An observer's connection went away (`conn`: ignored if the observer has a newer one), or
+    /// the observer stopped observing (`conn` none).
+    Unobserve {
+        /// The observer's player id.
+        player: String,
+        /// The connection that went away.
+        conn: Option<u64>,
+    },
+    /// An observer's sheet (already checked and cleaned): stored, then the players see it.
+    Sheet {
+        /// The observer's player id.
+        player: String,
+        /// Their display name.
+        name: String,
+        /// The sheet.
+        sheet: crate::core::observe::ObservationSheet,
+    },
 }
 
 /// What a match actor tells the application (it owns no other part of it).
@@ -120,6 +149,9 @@ pub struct MatchSummary {
     pub players: Vec<String>,
     /// Whether small talk was part of this match.
     pub small_talk: bool,
+    /// Observation sheets filed (summaries stored before observers existed have none).
+    #[serde(default)]
+    pub observations: usize,
 }
 
 /// The public summary of a match in this state.
@@ -134,6 +166,7 @@ fn summary_of(id: &str, state: &Match, seats: &[SeatInfo]) -> MatchSummary {
         outcome: state.outcome.clone(),
         players: seats.iter().map(|s| s.name.clone()).collect(),
         small_talk: state.config.small_talk,
+        observations: state.observations.len(),
     }
 }
 
@@ -205,6 +238,8 @@ pub struct MatchActor {
     vocabulary: Vocabulary,
     /// Results were announced to the application (once).
     finish_told: bool,
+    /// Observers connected now, apart from the seats (`observers`).
+    observers: Vec<observers::Watcher>,
 }
 
 impl MatchActor {
@@ -294,6 +329,7 @@ impl MatchActor {
             line_tags: Vec::new(),
             vocabulary,
             finish_told: finished,
+            observers: Vec::new(),
             max_offers: crate::limits::Limits::default().max_offers_per_match,
         }
     }
@@ -328,7 +364,9 @@ impl MatchActor {
             if self.on_tick(now).await {
                 continue;
             }
-            let idle = self.state.phase == Phase::Results && self.conns.iter().all(Option::is_none);
+            let idle = self.state.phase == Phase::Results
+                && self.conns.iter().all(Option::is_none)
+                && self.observers.is_empty();
             let dormant = dormant_after.filter(|_| idle);
             let wake = dormant.unwrap_or_else(|| self.next_wake(now));
             tokio::select! {
@@ -397,7 +435,11 @@ impl MatchActor {
                 for c in self.conns.iter().flatten() {
                     c.send_msg(&f);
                 }
+                self.send_observers(&f);
             }
+            MatchMsg::Observe { player, name, outbox } => self.on_observe(player, name, outbox).await,
+            MatchMsg::Unobserve { player, conn } => self.on_unobserve(&player, conn),
+            MatchMsg::Sheet { player, name, sheet } => self.on_sheet(player, name, sheet).await,
         }
     }
 
@@ -600,6 +642,7 @@ impl MatchActor {
                 self.send_to(seat, &v);
             }
         }
+        self.broadcast_observers(now);
     }
 
     fn dropout_info(&self, seat: usize, now: Millis) -> Option<DropoutView> {
@@ -643,8 +686,16 @@ impl MatchActor {
     /// window of [`crate::runtime::view::OFFER_WINDOW`] newest offers and every standing one.
     fn view(&mut self, seat: usize, now: Millis, all_offers: bool) -> ServerMsg {
         let dropout = self.dropout_info(seat, now);
-        let results = self.results_cache.as_ref().map(|r| results_for_seat(r, seat, self.reveal));
-        state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results, now, all_offers)
+        let results = self.results_cache.as_ref().map(|r| {
+            let mut r = results_for_seat(r, seat, self.reveal);
+            r.observations = crate::runtime::view::observation_views(&self.state);
+            r
+        });
+        let mut v = state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results, now, all_offers);
+        if let ServerMsg::State(st) = &mut v {
+            st.observers = self.observer_names();
+        }
+        v
     }
 
     fn send_to(&self, seat: usize, frame: &ServerMsg) {
@@ -703,8 +754,9 @@ impl MatchActor {
                 }
             }
         }
+        // Chat is public: observers read it as it comes (coaching nudges below are not).
         for f in chat_frames {
-            for c in self.conns.iter().flatten() {
+            for c in self.conns.iter().flatten().chain(self.observers.iter().map(|w| &w.outbox)) {
                 c.send(f.clone());
             }
         }

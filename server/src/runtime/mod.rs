@@ -9,6 +9,7 @@ pub mod clock;
 pub mod connection;
 pub mod facilitator;
 pub mod match_actor;
+pub mod observers;
 pub mod outbox;
 pub mod rate;
 pub mod residency;

@@ -160,9 +160,12 @@ impl App {
         for (_, kind) in &session_events {
             actor.replay(&session, kind);
         }
+        let created: std::collections::HashMap<String, i64> =
+            matches.iter().map(|(row, _)| (row.id.clone(), row.created_at)).collect();
         for (row, events) in matches {
             self.restore_match(row, &events, now, None);
         }
+        self.restore_observers(&session_events, &created);
         actor.spawn(&session, rx);
         Some(session)
     }
@@ -193,7 +196,7 @@ impl App {
         match &*p.location.lock().expect("location") {
             Location::Waiting | Location::Seating => false,
             Location::Lobby => true,
-            Location::InMatch { match_id, .. } => {
+            Location::InMatch { match_id, .. } | Location::Observing { match_id } => {
                 self.matches.get(match_id).is_none_or(|m| m.summary().phase == crate::core::game::Phase::Results)
             }
         }

@@ -209,6 +209,11 @@ pub enum Location {
         /// Seat index.
         seat: usize,
     },
+    /// Watching a match as an observer, without a seat (placed there by the facilitator).
+    Observing {
+        /// Match id.
+        match_id: String,
+    },
 }
 
 /// A player in memory.
@@ -277,6 +282,14 @@ impl Player {
     pub fn send_encoded(&self, frame: &axum::extract::ws::Utf8Bytes) {
         if let Some(o) = self.conn.lock().expect("conn lock").as_ref() {
             o.send(frame.clone());
+        }
+    }
+
+    /// The match the player observes, if they are an observer.
+    pub fn observing(&self) -> Option<String> {
+        match &*self.location.lock().expect("location") {
+            Location::Observing { match_id } => Some(match_id.clone()),
+            _ => None,
         }
     }
 

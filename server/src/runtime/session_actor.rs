@@ -104,6 +104,13 @@ pub enum SessionMsg {
         /// The view.
         reply: oneshot::Sender<TournamentView>,
     },
+    /// An observer stops observing and waits to be paired (`runtime::observers`).
+    StopObserving {
+        /// The observer.
+        player: Arc<Player>,
+        /// Refused when the player is not observing.
+        reply: oneshot::Sender<Result<(), ProtocolError>>,
+    },
 }
 
 impl Session {
@@ -139,6 +146,13 @@ impl Session {
     /// A waiting practice player asks for a bot; answers once the match exists.
     pub async fn play_bot(&self, player: Arc<Player>, strategy: Option<StrategyRef>) -> Result<(), ProtocolError> {
         self.ask(|reply| SessionMsg::PlayBot { player, strategy, reply })
+            .await
+            .unwrap_or_else(|| Err(ProtocolError::internal()))
+    }
+
+    /// An observer stops observing and waits to be paired.
+    pub async fn stop_observing(&self, player: Arc<Player>) -> Result<(), ProtocolError> {
+        self.ask(|reply| SessionMsg::StopObserving { player, reply })
             .await
             .unwrap_or_else(|| Err(ProtocolError::internal()))
     }
@@ -241,6 +255,10 @@ impl SessionActor {
                 let v = self.tournament_view_of(s, None).await;
                 let _ = reply.send(v);
             }
+            SessionMsg::StopObserving { player, reply } => {
+                let r = self.on_stop_observing(s, &player).await;
+                let _ = reply.send(r);
+            }
         }
     }
 
@@ -256,7 +274,7 @@ impl SessionActor {
     pub(crate) fn on_enqueue(&mut self, s: &Arc<Session>, player: &Arc<Player>) {
         {
             let mut loc = player.location.lock().expect("location");
-            if matches!(*loc, Location::InMatch { .. } | Location::Seating) {
+            if matches!(*loc, Location::InMatch { .. } | Location::Seating | Location::Observing { .. }) {
                 return;
             }
             *loc = Location::Waiting;

@@ -13,9 +13,10 @@ use crate::core::trust::{PlayerTrust, TrustReport, MIN_RATERS_SHOWN};
 use crate::runtime::session::Reveal;
 use crate::wire::{AgreedTermsView, TermsProposalView, TermsView};
 use crate::wire::{
-    ChatKind, ChatLineView, CoachView, DisclosureView, IssueRef, IssueResultView, OfferView, OutcomeView, OwnTrustView,
-    PackagePoints, PackageView, PlayerTrustView, PlayerView, PublicIssue, PublicScenario, ResultsView, RevealedRole,
-    RoleRef, RoleResultView, ServerMsg, StateView, SurveyView, TrustResultView, WalkedAway, YouView,
+    ChatKind, ChatLineView, CoachView, DisclosureView, IssueRef, IssueResultView, ObservationView, OfferView,
+    OutcomeView, OwnTrustView, PackagePoints, PackageView, PlayerTrustView, PlayerView, PublicIssue, PublicScenario,
+    ResultsView, RevealedRole, RoleRef, RoleResultView, ServerMsg, StateView, SurveyView, TrustResultView, WalkedAway,
+    YouView,
 };
 use serde_json::Value;
 
@@ -227,6 +228,7 @@ pub fn state_for(
         survey,
         results: results.filter(|_| m.phase == Phase::Results),
         dropout: dropout.cloned(),
+        observers: Vec::new(),
     }))
 }
 
@@ -361,6 +363,8 @@ pub fn results_for_seat(full: &MatchResults, seat: usize, reveal: Reveal) -> Res
         feedback: shared.feedback.clone(),
         disclosures: shared.disclosures.clone(),
         trust: trust_for_seat(&full.trust, seat),
+        // Filled by the match actor from the match's live state (sheets may come after results).
+        observations: Vec::new(),
     }
 }
 
@@ -488,6 +492,111 @@ pub fn feedback(
         _ => {}
     }
     out
+}
+
+/// Where the observer frame takes an observer's sheet from: the one they sent, by player id.
+pub fn sheet_view(m: &Match, observer: &str) -> crate::wire::SheetView {
+    use crate::core::observe::{MAX_SHEET_CHARS, SHEET_TACTICS};
+    crate::wire::SheetView {
+        tactics: SHEET_TACTICS
+            .iter()
+            .map(|(label, name, hint)| crate::wire::TacticChoice {
+                label: label.to_string(),
+                name: name.to_string(),
+                hint: hint.to_string(),
+            })
+            .collect(),
+        max_chars: MAX_SHEET_CHARS,
+        sent: m.observations.iter().find(|o| o.player == observer).map(observation_view),
+    }
+}
+
+/// One filed sheet as the players read it.
+pub fn observation_view(o: &crate::core::observe::Observation) -> ObservationView {
+    ObservationView {
+        observer: o.name.clone(),
+        at: o.at,
+        tactics: o.sheet.tactics,
+        done_well: o.sheet.done_well.clone(),
+        to_try: o.sheet.to_try.clone(),
+    }
+}
+
+/// Every sheet filed for a match, oldest first (the players' results carry them).
+pub fn observation_views(m: &Match) -> Vec<ObservationView> {
+    m.observations.iter().map(observation_view).collect()
+}
+
+/// The results reveal as an observer sees it: what any player of the match sees under the
+/// session's reveal setting, minus everything a seat has of its own (no role is "theirs", so
+/// under `reveal = "scores"` no brief or points at all; trust numbers built from survey answers
+/// follow the same three-raters rule), plus the sheets.
+pub fn results_for_observer(full: &MatchResults, m: &Match, reveal: Reveal) -> ResultsView {
+    // No seat has this index: nothing is the observer's own.
+    let mut r = results_for_seat(full, usize::MAX, reveal);
+    r.observations = observation_views(m);
+    r
+}
+
+/// The `observe` frame for one observer (`observer`: their player id; `all_offers`: the whole
+/// offer history, else the window of [`OFFER_WINDOW`]). Built from public facts only: its type has
+/// no place for a brief, points, a walk-away value, a verdict, a nudge or a survey answer.
+#[allow(clippy::too_many_arguments)]
+pub fn observer_view(
+    match_id: &str,
+    m: &Match,
+    seats: &[SeatInfo],
+    observer: &str,
+    results: Option<ResultsView>,
+    now: Millis,
+    all_offers: bool,
+) -> ServerMsg {
+    let s = &*m.config.scenario;
+    let players = (0..m.seats)
+        .map(|i| PlayerView {
+            seat: i,
+            name: seats[i].name.clone(),
+            role: role_ref(s, i),
+            online: seats[i].online,
+            ready: m.ready[i],
+            survey_done: m.survey[i].is_some(),
+            gone_since: seats[i].gone_since,
+        })
+        .collect();
+    let recent = m.offers.len().saturating_sub(OFFER_WINDOW);
+    let offers = m
+        .offers
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| all_offers || *i >= recent || o.status == crate::core::game::OfferStatus::Standing)
+        .map(|(_, o)| crate::wire::ObservedOffer {
+            id: o.id,
+            seat: o.seat,
+            at: o.at,
+            package: package_view(s, &o.package),
+            status: o.status,
+            accepted_by: o.accepted_by.clone(),
+        })
+        .collect();
+    ServerMsg::Observe(Box::new(crate::wire::ObserverView {
+        server_time: now,
+        match_id: match_id.to_string(),
+        phase: m.phase,
+        phase_started: m.phase_started,
+        deadline: m.deadline,
+        paused: m.paused_at.is_some(),
+        paused_at: m.paused_at,
+        scenario: public_scenario(s),
+        players,
+        offers,
+        offers_complete: all_offers || recent == 0,
+        offers_total: m.offers.len(),
+        terms: terms_view(m),
+        outcome: m.outcome.as_ref().map(|o| outcome_view(s, o)),
+        walked_away: walked_away(m, seats),
+        sheet: sheet_view(m, observer),
+        results: results.filter(|_| m.phase == Phase::Results),
+    }))
 }
 
 #[cfg(test)]
