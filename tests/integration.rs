@@ -18,3 +18,4 @@ mod recovery;
 mod teaching;
 mod terms;
 mod tournament;
+mod treatments;

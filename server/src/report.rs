@@ -828,7 +828,8 @@ fn arms_debrief(design: ArmDesign<'_>, reports: &[MatchReport], done: &[&MatchRe
         }
     }
     let tested = comparisons.iter().filter(|c| !c["p_value"].is_null()).count();
-    let counts: Vec<String> = arm_rows.iter().map(|r| format!("{} {}", r["n"], r["name"].as_str().unwrap_or(""))).collect();
+    let counts: Vec<String> =
+        arm_rows.iter().map(|r| format!("{} {}", r["n"], r["name"].as_str().unwrap_or(""))).collect();
     let mut limits = format!(
         "Read these p-values with care. They rest on {} finished matches ({}). A permutation test asks how often \
          shuffling the arm labels among the same matches gives a difference at least as large as the one seen; it \

@@ -995,7 +995,8 @@ impl Match {
                 let answer = match action {
                     Action::Survey(a) => {
                         let a = a.cleaned();
-                        a.validate(&self.config.scenario, &self.config.features.survey).map_err(GameError::BadSurvey)?;
+                        a.validate(&self.config.scenario, &self.config.features.survey)
+                            .map_err(GameError::BadSurvey)?;
                         Some(a)
                     }
                     _ => None,

@@ -11,7 +11,7 @@ pub mod stats;
 pub mod survey;
 pub mod tactics;
 pub mod text;
-pub mod treatment;
 pub mod tournament;
+pub mod treatment;
 pub mod trust;
 pub mod trust_model;

@@ -74,7 +74,12 @@ pub const BANK: &[Question] = &[
     bank_item("honest", "Was your counterpart straight with you?", "Not at all", "Completely"),
     bank_item("respected", "Did your counterpart treat you with respect?", "Not at all", "Always"),
     bank_item("outcome_fair", "Was the final outcome fair to both sides?", "Very unfair", "Very fair"),
-    bank_item("satisfied_process", "How satisfied are you with the way the talks went?", "Very unsatisfied", "Very satisfied"),
+    bank_item(
+        "satisfied_process",
+        "How satisfied are you with the way the talks went?",
+        "Very unsatisfied",
+        "Very satisfied",
+    ),
     bank_item("understood", "Did your counterpart understand what mattered to you?", "Not at all", "Completely"),
     bank_item("again", "Would you be glad to negotiate with this person again?", "Not at all", "Very glad"),
 ];
@@ -302,15 +307,28 @@ mod tests {
         let s = SurveySettings {
             items: vec!["fair".into(), "again".into()],
             custom: vec![
-                CustomItem { kind: QuestionKind::Scale, text: " Did the icebreaker help? ".into(), low: String::new(), high: "A lot".into() },
-                CustomItem { kind: QuestionKind::Text, text: "One thing you would do differently".into(), low: "x".into(), high: String::new() },
+                CustomItem {
+                    kind: QuestionKind::Scale,
+                    text: " Did the icebreaker help? ".into(),
+                    low: String::new(),
+                    high: "A lot".into(),
+                },
+                CustomItem {
+                    kind: QuestionKind::Text,
+                    text: "One thing you would do differently".into(),
+                    low: "x".into(),
+                    high: String::new(),
+                },
             ],
         };
         assert!(s.validate().is_ok());
         let q = s.questions();
         let ids: Vec<&str> = q.iter().map(|q| q.id.as_ref()).collect();
         assert_eq!(ids, ["fair", "again", "custom_1", "custom_2"]);
-        assert_eq!((q[2].text.as_ref(), q[2].low.as_ref(), q[2].high.as_ref()), ("Did the icebreaker help?", "Not at all", "A lot"));
+        assert_eq!(
+            (q[2].text.as_ref(), q[2].low.as_ref(), q[2].high.as_ref()),
+            ("Did the icebreaker help?", "Not at all", "A lot")
+        );
         assert_eq!((q[3].kind, q[3].low.as_ref()), (QuestionKind::Text, ""));
         let mut bad = s.clone();
         bad.items.push("nope".into());
@@ -331,10 +349,17 @@ mod tests {
 
     #[test]
     fn answers_match_the_kind_of_their_question() {
-        let sc = crate::scenario::Scenario::from_toml("campsite.toml", include_str!("../../../scenarios/campsite.toml")).unwrap();
+        let sc =
+            crate::scenario::Scenario::from_toml("campsite.toml", include_str!("../../../scenarios/campsite.toml"))
+                .unwrap();
         let q = SurveySettings {
             items: vec!["trust".into()],
-            custom: vec![CustomItem { kind: QuestionKind::Text, text: "Why?".into(), low: String::new(), high: String::new() }],
+            custom: vec![CustomItem {
+                kind: QuestionKind::Text,
+                text: "Why?".into(),
+                low: String::new(),
+                high: String::new(),
+            }],
         }
         .questions();
         let ok = SurveyAnswer {
@@ -353,7 +378,8 @@ mod tests {
         assert!(long.validate(&sc, &q).is_err());
         let dropped = SurveyAnswer { ratings: [("fair".to_string(), 3)].into(), ..Default::default() };
         assert!(dropped.validate(&sc, &q).unwrap_err().contains("unknown"), "an item not asked is refused");
-        let empty = SurveyAnswer { texts: [("custom_1".to_string(), " \n ".to_string())].into(), ..Default::default() }.cleaned();
+        let empty = SurveyAnswer { texts: [("custom_1".to_string(), " \n ".to_string())].into(), ..Default::default() }
+            .cleaned();
         assert!(empty.texts.is_empty());
     }
 }

@@ -119,7 +119,8 @@ impl Arm {
             }
         }
         if let Some(d) = self.durations {
-            for (what, v) in [("prep", d.prep), ("small talk", d.small_talk), ("bargaining", d.bargaining), ("survey", d.survey)]
+            for (what, v) in
+                [("prep", d.prep), ("small talk", d.small_talk), ("bargaining", d.bargaining), ("survey", d.survey)]
             {
                 if let Some(v) = v {
                     parts.push(format!("{what} {v} s"));

@@ -3,8 +3,8 @@
 
 use crate::core::game::{Match, MatchConfig};
 use crate::core::scenario::{PhaseDurations, Scenario};
-use crate::core::treatment::MatchSettings;
 use crate::core::text::check_name;
+use crate::core::treatment::MatchSettings;
 use crate::core::trust::Phrases;
 use crate::error::ErrorCode;
 use crate::limits::{AddressLimits, Limits};

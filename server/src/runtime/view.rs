@@ -521,7 +521,8 @@ mod tests {
         assert_eq!(m.phase, Phase::Survey);
         for seat in 0..roles {
             let ratings = ["trust", "foundation", "listened"].iter().map(|k| (k.to_string(), rating)).collect();
-            let answer = Action::Survey(SurveyAnswer { ratings, counterpart_priorities: None, texts: Default::default() });
+            let answer =
+                Action::Survey(SurveyAnswer { ratings, counterpart_priorities: None, texts: Default::default() });
             let survey = m.decide(seat, &answer).unwrap();
             run(&mut m, survey);
         }
