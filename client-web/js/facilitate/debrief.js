@@ -226,6 +226,8 @@ export class Debrief {
         h('section', { class: 'card chart-card' }, h('h3', null, 'Outcomes'), h('p', { class: 'muted' }, 'The frontier chart is drawn for two-role scenarios only.')),
       );
     }
+    // Full width, after the outcomes chart (also full width), so the half-width cards pair up.
+    if (d.arms) charts.appendChild(this.arms(d.arms));
     const jv = d.joint_values || [];
     charts.appendChild(
       h(
@@ -242,7 +244,6 @@ export class Debrief {
         jv.length ? jointHistogram(jv, best) : h('p', { class: 'muted' }, 'The distribution appears once matches finish.'),
       ),
     );
-    if (d.arms) charts.appendChild(this.arms(d.arms));
     // The small-talk card compares by small talk alone: shown unless arms (which may not differ
     // in small talk) are the session's design.
     if (!d.arms || d.arms.source === 'small_talk_split') charts.appendChild(this.treatment(d.treatment || {}));
@@ -521,7 +522,7 @@ export class Debrief {
     const MEASURE = { joint_value: 'joint value', efficiency: 'efficiency', trust_built: 'trust built' };
     const comps = (a.comparisons || []).filter((c) => c.p_value != null);
     const signed = (c) => {
-      const v = c.measure === 'efficiency' ? `${(c.difference * 100).toFixed(1)} points` : num1(c.difference);
+      const v = c.measure === 'efficiency' ? `${(c.difference * 100).toFixed(1)} percentage points` : num1(c.difference);
       return c.difference > 0 ? `+${v}` : v;
     };
     const pText = (c) => `p = ${c.p_value < 0.001 ? '< 0.001' : c.p_value.toFixed(3)}`;
@@ -539,7 +540,12 @@ export class Debrief {
               h(
                 'tr',
                 { testid: 'arm-comparison', 'data-measure': c.measure },
-                h('th', { scope: 'row' }, `${c.arm} − ${c.baseline}: ${MEASURE[c.measure] || c.measure}`),
+                h(
+                  'th',
+                  { scope: 'row' },
+                  h('span', { class: 'arm-name' }, MEASURE[c.measure] || c.measure),
+                  h('span', { class: 'muted small arm-settings' }, `${c.arm} − ${c.baseline}`),
+                ),
                 h('td', { class: 'num' }, signed(c)),
                 h('td', { class: 'num' }, pText(c), h('span', { class: 'muted small' }, ` (${how(c)})`)),
               ),

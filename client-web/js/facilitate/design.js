@@ -150,7 +150,7 @@ export class SurveyEditor {
       'div',
       { class: 'survey-editor' },
       this.bankList,
-      h('p', { class: 'hint' }, 'Questions marked “trust” make up trust built; without any of them, trust built is the estimate from how people negotiated. Players never see each other’s answers; you see every answer in the exports (survey.csv).'),
+      h('p', { class: 'hint' }, 'Questions marked “trust built” make it up; without any of them, trust built is the estimate from how people negotiated. Players never see each other’s answers; you see every answer in the exports (survey.csv).'),
       this.customList,
       h('div', { class: 'button-row' }, this.addButton),
     );
@@ -169,7 +169,7 @@ export class SurveyEditor {
           'label',
           { class: 'radio bank-item', for: id },
           box,
-          h('span', null, item.text, h('span', { class: 'tag topic-tag' }, item.trust_item ? 'trust' : item.topic)),
+          h('span', null, item.text, h('span', { class: ['tag', 'topic-tag', item.trust_item ? 'trust-tag' : null] }, item.trust_item ? 'trust built' : item.topic)),
         ),
       );
     }
