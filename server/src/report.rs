@@ -738,7 +738,7 @@ pub enum ArmDesign<'a> {
 
 /// Seed of the debrief's Monte Carlo permutation tests: fixed, so the same log always gives the
 /// same p-values.
-const PERMUTATION_SEED: u64 = 0x0050_4152_4C45_59;
+const PERMUTATION_SEED: u64 = 0x5041_524C_4559; // "PARLEY" in ASCII
 
 /// The measures arms are compared on: name, and its value in a finished match (none: not
 /// available there, such as trust built in a match nobody rated and with no estimate).
@@ -755,9 +755,10 @@ const ARM_MEASURES: [Measure; 3] = [
 /// first on each measure with a two-sided permutation test; and a sentence on what the
 /// p-values cannot say. Null without a treatment or a split.
 fn arms_debrief(design: ArmDesign<'_>, reports: &[MatchReport], done: &[&MatchReport]) -> Value {
-    // (name, what it changes, which matches belong to it)
     type Belongs = Box<dyn Fn(&MatchReport) -> bool>;
-    let (source, seed, arms): (&str, Option<u64>, Vec<(String, String, Belongs)>) = match design {
+    // (name, what it changes, which matches belong to it)
+    type Group = (String, String, Belongs);
+    let (source, seed, arms): (&str, Option<u64>, Vec<Group>) = match design {
         ArmDesign::None => return Value::Null,
         ArmDesign::Treatment(t) => (
             "treatment",
