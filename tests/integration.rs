@@ -20,3 +20,4 @@ mod recovery;
 mod teaching;
 mod terms;
 mod tournament;
+mod treatments;

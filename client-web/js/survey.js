@@ -1,6 +1,6 @@
 // @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
-// The survey: 1–7 rating questions and the perspective-taking question (order the issues by
-// how much they mattered to the counterpart).
+// The survey: the session's questions (1–7 scales and short texts) and the perspective-taking
+// question (order the issues by how much they mattered to the counterpart).
 
 import { h, clear, uid } from './dom.js';
 import { PriorityList } from './priorities.js';
@@ -13,6 +13,8 @@ export class SurveyPanel {
     this.opts = opts;
     this.builtFor = null;
     this.ratings = {};
+    /** @type {Record<string, HTMLTextAreaElement>} */
+    this.texts = {};
     this.el = h('section', { class: 'survey', testid: 'survey', 'aria-label': 'Survey' });
   }
 
@@ -47,6 +49,7 @@ export class SurveyPanel {
     const survey = state.survey;
     clear(this.el);
     this.ratings = {};
+    this.texts = {};
     const issues = survey.issues || [];
 
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'survey', role: 'alert', hidden: true });
@@ -59,7 +62,9 @@ export class SurveyPanel {
         'Who sees your answers: your facilitator sees each of them. The people you negotiated with never see your answers; they see a trust score only as the average of at least three people\'s ratings (over several rounds of a tournament, or in a group of four), never one rating on its own. Answer what you like, or skip.',
       ),
     );
-    for (const q of survey.questions || []) this.form.appendChild(this.question(q));
+    for (const q of survey.questions || []) {
+      this.form.appendChild(q.kind === 'text' ? this.textQuestion(q) : this.question(q));
+    }
     if (issues.length > 1) this.form.appendChild(this.priorities(issues));
 
     const submit = h('button', { type: 'submit', class: 'primary', testid: 'survey-submit', 'data-action': 'true' }, 'Submit answers');
@@ -112,6 +117,24 @@ export class SurveyPanel {
     );
   }
 
+  /** A short-text question (the facilitator's own): at most 500 characters, optional. */
+  textQuestion(q) {
+    const id = uid(`q-${q.id}`);
+    const count = h('span', { class: 'muted small', 'aria-live': 'polite' }, '0 / 500');
+    const area = h('textarea', { id, rows: '3', maxlength: '500', testid: `survey-text-${q.id}` });
+    area.addEventListener('input', () => {
+      count.textContent = `${area.value.length} / 500`;
+    });
+    this.texts[q.id] = area;
+    return h(
+      'div',
+      { class: 'question text-question', testid: `survey-q-${q.id}` },
+      h('label', { for: id, class: 'legend' }, q.text),
+      area,
+      count,
+    );
+  }
+
   priorities(issues) {
     this.includeOrder = h('input', { type: 'checkbox', id: uid('include-order'), testid: 'survey-priorities-include' });
     this.orderList = new PriorityList(issues, {
@@ -140,6 +163,11 @@ export class SurveyPanel {
   submit() {
     this.showError('');
     const msg = { type: 'survey', ratings: { ...this.ratings } };
+    const texts = {};
+    for (const [id, area] of Object.entries(this.texts)) {
+      if (area.value.trim()) texts[id] = area.value.trim();
+    }
+    if (Object.keys(texts).length) msg.texts = texts;
     if (this.includeOrder && this.includeOrder.checked) msg.counterpart_priorities = this.orderList.ids();
     this.opts.setLastAction('survey');
     if (!this.opts.send(msg)) this.showError('You are offline. Try again when you are back online.');

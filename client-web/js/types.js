@@ -195,6 +195,7 @@
  * @property {'survey'} type
  * @property {string[] | null} [counterpart_priorities] Issue ids, most important to the counterpart first.
  * @property {Record<string, number>} [ratings] Question id → 1..7.
+ * @property {Record<string, string>} [texts] Question id → short text, for the survey's `text` questions (at most 500 characters).
  */
 
 /**
@@ -452,6 +453,7 @@
  * - 'already_ready': Already voted to move on.
  * - 'bad_statement': A statement naming unknown issues or options.
  * - 'bad_guess': A priority guess that is not every issue once.
+ * - 'tool_off': A tool this match's treatment arm turned off (the perspective question, the disclosure tool).
  * - 'terms_not_open': No open proposal of that option on that issue (or none of yours to withdraw).
  * - 'own_terms': Agreeing to or rejecting one's own proposal.
  * - 'terms_pending': Another player's proposal on that issue waits for an answer.
@@ -462,6 +464,8 @@
  * - 'bad_sheet': An observation sheet whose texts are empty or too long.
  * - 'sheet_already_sent': The observer already sent their sheet for this match.
  * - 'bad_request': A request body or control that cannot be carried out.
+ * - 'bad_treatment': Session settings with treatment arms that cannot be used (too few or many, names, lengths).
+ * - 'bad_survey_items': Session settings with survey items that cannot be used (not in the bank, too many, too long).
  * - 'admin_key_required': Creating a session needs the admin key.
  * - 'facilitator_token_required': A facilitator call without a token.
  * - 'wrong_facilitator_token': A token that is not this session's facilitator token.
@@ -475,7 +479,7 @@
  * - 'body_too_large': A request body over the size limit.
  * - 'scenario_not_saved': The scenarios folder could not be written.
  * - 'internal': A failure inside the server; nothing of the action was saved.
- * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_request' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
+ * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'tool_off' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_request' | 'bad_treatment' | 'bad_survey_items' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
  */
 
 /**
@@ -888,12 +892,21 @@
  */
 
 /**
- * One 1–7 rating question.
+ * One survey question.
  * @typedef {Object} Question
- * @property {string} id Stable id used in answers and exports.
+ * @property {string} id Stable id used in answers and exports (a bank id, or `custom_1`, `custom_2`, ... for a facilitator's own items in the order given).
  * @property {string} text The question as shown.
- * @property {string} low Label of 1.
- * @property {string} high Label of 7.
+ * @property {string} low Label of 1 (empty for a text question).
+ * @property {string} high Label of 7 (empty for a text question).
+ * @property {QuestionKind} [kind] `scale` (absent) or `text`.
+ */
+
+/**
+ * How a question is answered.
+ *
+ * - 'scale': A rating from 1 to 7 between two end labels.
+ * - 'text': A short text, at most [`MAX_TEXT_ANSWER_CHARS`] characters.
+ * @typedef {'scale' | 'text'} QuestionKind
  */
 
 /**

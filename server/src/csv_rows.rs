@@ -171,8 +171,46 @@ pub struct MatchTerms {
     pub settled_order: Text,
 }
 
+/// The treatment columns of `matches.csv`, after the tentative terms (added later, so last): the
+/// arm and the settings the match was played with.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct MatchArm {
+    pub arm: Text,
+    pub icebreaker: bool,
+    pub perspective_question: bool,
+    pub disclosure_tool: bool,
+    pub coaching: Option<bool>,
+    pub prep_seconds: u64,
+    pub small_talk_seconds: u64,
+    pub bargaining_seconds: u64,
+    pub survey_seconds: u64,
+    pub survey_items: Text,
+}
+
 /// A whole row of `matches.csv` (csv writes a tuple of structs as one record).
-pub type MatchRecord = (MatchRow, TacticCounts, MatchTerms);
+pub type MatchRecord = (MatchRow, TacticCounts, MatchTerms, MatchArm);
+
+/// The last column of `players.csv`: the match's treatment arm.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct PlayerArm {
+    pub arm: Text,
+}
+
+/// One row of `survey.csv`: one answer of one player to one item (long format).
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct SurveyRow {
+    pub session: Text,
+    pub match_id: Text,
+    pub arm: Text,
+    pub player_id: Text,
+    pub seat: usize,
+    pub role: Text,
+    pub item_id: Text,
+    pub item_kind: Text,
+    pub item_text: Text,
+    pub answer: Text,
+    pub answered_at: i64,
+}
 
 /// One row of `settlements.csv`: an issue agreed in principle.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -214,7 +252,7 @@ pub struct ObservationRow {
 }
 
 /// A whole row of `players.csv`.
-pub type PlayerRecord = (PlayerRow, Ratings, PlayerTail, TacticCounts);
+pub type PlayerRecord = (PlayerRow, Ratings, PlayerTail, TacticCounts, PlayerArm);
 
 /// A CSV of these rows with its header, also when there are none.
 pub fn write<T: Serialize + Default>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
@@ -249,12 +287,29 @@ mod tests {
         let tactics: Vec<String> = crate::core::tactics::LABELS.iter().map(|l| format!("tactic_{l}")).collect();
         let ratings: Vec<String> = crate::core::survey::QUESTIONS.iter().map(|q| format!("rating_{}", q.id)).collect();
         let players = header::<PlayerRecord>();
-        assert!(players.ends_with(&tactics), "{players:?}");
+        assert!(players.ends_with(&[tactics.clone(), vec!["arm".to_string()]].concat()), "{players:?}");
         let at = players.iter().position(|c| c == "survey").unwrap() + 1;
         assert_eq!(players[at..at + ratings.len()], ratings[..]);
         let matches = header::<MatchRecord>();
         let terms = ["terms_agreed", "terms_reopened", "settled_order"].map(String::from);
-        assert!(matches.ends_with(&[tactics, terms.to_vec()].concat()), "{matches:?}");
+        let arm = [
+            "arm",
+            "icebreaker",
+            "perspective_question",
+            "disclosure_tool",
+            "coaching",
+            "prep_seconds",
+            "small_talk_seconds",
+            "bargaining_seconds",
+            "survey_seconds",
+            "survey_items",
+        ]
+        .map(String::from);
+        assert!(matches.ends_with(&[tactics, terms.to_vec(), arm.to_vec()].concat()), "{matches:?}");
+        assert_eq!(
+            header::<SurveyRow>().join(","),
+            "session,match_id,arm,player_id,seat,role,item_id,item_kind,item_text,answer,answered_at"
+        );
         assert_eq!(
             header::<SettlementRow>().join(","),
             "session,match_id,scenario,order,issue,issue_name,option,option_text,proposed_by,proposed_by_seat,\
@@ -265,7 +320,9 @@ mod tests {
     #[test]
     fn text_cells_are_safe_and_numbers_have_four_decimals() {
         let row = MatchRow { package: "=HYPERLINK(1)".into(), efficiency: Num(Some(2.0 / 3.0)), ..Default::default() };
-        let out = String::from_utf8(write([(row, TacticCounts::default(), MatchTerms::default())])).unwrap();
+        let out =
+            String::from_utf8(write([(row, TacticCounts::default(), MatchTerms::default(), MatchArm::default())]))
+                .unwrap();
         assert!(out.contains("'=HYPERLINK(1)") && out.contains("0.6667"), "{out}");
     }
 }

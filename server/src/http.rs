@@ -47,6 +47,7 @@ pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
         .route("/ws", get(ws))
         .route("/healthz", get(healthz))
         .route("/api/scenarios", get(scenarios))
+        .route("/api/survey-bank", get(survey_bank))
         .route("/api/sessions", post(create_session))
         .route("/api/sessions/{code}", get(session_info))
         .route("/api/sessions/{code}/monitor", get(monitor))
@@ -175,6 +176,30 @@ async fn over_capacity(why: Option<Extension<Overflow>>) -> Response {
     r
 }
 
+/// The survey items a facilitator picks from, and the limits on their own items (public: the
+/// wording is no secret, and the set-up form needs it before a session exists).
+async fn survey_bank() -> Json<Value> {
+    use crate::core::survey::{
+        BANK, BANK_TOPICS, MAX_CUSTOM_ITEMS, MAX_LABEL_CHARS, MAX_QUESTION_CHARS, MAX_TEXT_ANSWER_CHARS, QUESTIONS,
+    };
+    let items: Vec<Value> = BANK
+        .iter()
+        .zip(BANK_TOPICS)
+        .map(|(q, topic)| {
+            json!({
+                "id": q.id, "text": q.text, "low": q.low, "high": q.high, "topic": topic,
+                "default": QUESTIONS.iter().any(|d| d.id == q.id),
+                "trust_item": crate::core::trust::TRUST_ITEMS.contains(&q.id.as_ref()),
+            })
+        })
+        .collect();
+    Json(json!({
+        "items": items,
+        "max_custom_items": MAX_CUSTOM_ITEMS, "max_question_chars": MAX_QUESTION_CHARS,
+        "max_label_chars": MAX_LABEL_CHARS, "max_text_answer_chars": MAX_TEXT_ANSWER_CHARS,
+    }))
+}
+
 async fn scenarios(State(app): State<Arc<App>>) -> Json<Value> {
     Json(Value::Array(
         app.scenarios()
@@ -230,6 +255,8 @@ async fn create_session(
             api_error(StatusCode::BAD_REQUEST, ErrorCode::UnknownScenario, &format!("there is no scenario {id:?}"))
         }
         Err(CreateError::Bad(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &m),
+        Err(CreateError::BadTreatment(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadTreatment, &m),
+        Err(CreateError::BadSurveyItems(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadSurveyItems, &m),
         Err(e @ (CreateError::Store(_) | CreateError::Conflict)) => {
             tracing::error!(error = %e, "could not create a session");
             api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
@@ -361,7 +388,12 @@ async fn debrief(State(app): State<Arc<App>>, Facilitator(s): Facilitator) -> Re
     match session_reports(&app, &s).await {
         Ok((_, reports)) => {
             let main = s.settings.scenario.as_ref().and_then(|id| app.scenario(id));
-            Json(crate::report::debrief(&s.code, main.as_ref(), &reports)).into_response()
+            let design = match (&s.settings.treatment, s.settings.small_talk) {
+                (Some(t), _) => crate::report::ArmDesign::Treatment(t),
+                (None, crate::runtime::session::SmallTalkTreatment::Split) => crate::report::ArmDesign::SmallTalkSplit,
+                (None, _) => crate::report::ArmDesign::None,
+            };
+            Json(crate::report::debrief(&s.code, main.as_ref(), &reports, design)).into_response()
         }
         Err(r) => r,
     }
@@ -440,41 +472,41 @@ async fn export(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let (bytes, mime) = match file.as_str() {
-        "matches.csv" => (crate::report::matches_csv(&s.code, &reports), "text/csv; charset=utf-8"),
-        "players.csv" => (crate::report::players_csv(&s.code, &reports), "text/csv; charset=utf-8"),
-        "settlements.csv" => (crate::report::settlements_csv(&s.code, &reports), "text/csv; charset=utf-8"),
-        "observations.csv" => (crate::report::observations_csv(&s.code, &reports), "text/csv; charset=utf-8"),
-        "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
-        "tournament.csv" | "standings.csv" => {
-            let view = s.tournament_view().await;
-            if view.config.is_none() {
-                return api_error(StatusCode::NOT_FOUND, ErrorCode::NoTournament, "this session has no tournament");
+    let (bytes, mime) =
+        match file.as_str() {
+            "matches.csv" => (crate::report::matches_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+            "players.csv" => (crate::report::players_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+            "settlements.csv" => (crate::report::settlements_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+            "observations.csv" => (crate::report::observations_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+            "survey.csv" => (crate::report::survey_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+            "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
+            "tournament.csv" | "standings.csv" => {
+                let view = s.tournament_view().await;
+                if view.config.is_none() {
+                    return api_error(StatusCode::NOT_FOUND, ErrorCode::NoTournament, "this session has no tournament");
+                }
+                let bytes = if file == "tournament.csv" {
+                    crate::report::rows_csv(
+                        &serde_json::to_value(&view.results).unwrap_or_default(),
+                        &[
+                            "round", "match_id", "player", "name", "role", "outcome", "points", "role_min", "role_max",
+                            "value", "trust",
+                        ],
+                    )
+                } else {
+                    crate::report::rows_csv(
+                        &serde_json::to_value(&view.standings).unwrap_or_default(),
+                        &["rank", "player", "name", "played", "byes", "value", "trust", "score"],
+                    )
+                };
+                (bytes, "text/csv; charset=utf-8")
             }
-            let bytes = if file == "tournament.csv" {
-                crate::report::rows_csv(
-                    &serde_json::to_value(&view.results).unwrap_or_default(),
-                    &[
-                        "round", "match_id", "player", "name", "role", "outcome", "points", "role_min", "role_max",
-                        "value", "trust",
-                    ],
-                )
-            } else {
-                crate::report::rows_csv(
-                    &serde_json::to_value(&view.standings).unwrap_or_default(),
-                    &["rank", "player", "name", "played", "byes", "value", "trust", "score"],
-                )
-            };
-            (bytes, "text/csv; charset=utf-8")
-        }
-        _ => {
-            return api_error(
+            _ => return api_error(
                 StatusCode::NOT_FOUND,
                 ErrorCode::UnknownExport,
-                "exports are matches.csv, players.csv, settlements.csv, observations.csv and events.json",
-            )
-        }
-    };
+                "exports are matches.csv, players.csv, settlements.csv, observations.csv, survey.csv and events.json",
+            ),
+        };
     let disposition = format!("attachment; filename=\"parley-{}-{}\"", s.code, file);
     ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
 }

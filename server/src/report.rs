@@ -2,7 +2,7 @@
 //! caller reads the log). The same log always gives the same bytes. Columns are documented in
 //! `docs/export.md`.
 
-use crate::core::game::{Event, EventKind, Match, MatchConfig, Millis, Outcome, Phase};
+use crate::core::game::{Event, EventKind, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
 use crate::core::scoring::{
     analyse_outcome_with, issue_type, max_joint_package, nash_package, pareto_frontier, IssueType, OutcomeAnalysis,
@@ -31,6 +31,8 @@ pub struct MatchReport {
     pub ended_at: Option<Millis>,
     /// Small-talk treatment.
     pub small_talk: bool,
+    /// The settings it was played with, its treatment arm and survey items included.
+    pub config: StoredMatchConfig,
     /// `(player id, name)` by seat: who holds each seat at the end.
     pub seats: Vec<(String, String)>,
     /// `(player id, name)` by seat: who held each seat at the start (differs from `seats`
@@ -77,6 +79,11 @@ impl MatchReport {
         holder
     }
 
+    /// The survey's questions in this match.
+    pub fn survey_items(&self) -> Arc<[crate::core::survey::Question]> {
+        self.state.config.features.survey.clone()
+    }
+
     fn outcome_kind(&self) -> &'static str {
         match &self.state.outcome {
             Some(Outcome::Deal { .. }) => "deal",
@@ -111,12 +118,7 @@ pub fn match_reports(
             let scenario = scenarios.get(&row.scenario)?.clone();
             let cfg: StoredMatchConfig = serde_json::from_str(&row.config).ok()?;
             let seats: Vec<String> = serde_json::from_str(&row.seats).ok()?;
-            let config = MatchConfig {
-                scenario: scenario.clone(),
-                durations: cfg.durations,
-                small_talk: cfg.small_talk,
-                icebreaker: cfg.icebreaker,
-            };
+            let config = cfg.match_config(scenario.clone());
             let state = Match::replay(config.clone(), events);
             let bot: HashMap<&str, bool> = log.players.iter().map(|p| (p.id.as_str(), p.bot)).collect();
             let bots: Vec<bool> = seats.iter().map(|p| bot.get(p.as_str()).copied().unwrap_or(false)).collect();
@@ -164,6 +166,7 @@ pub fn match_reports(
                 created_at: row.created_at,
                 ended_at,
                 small_talk: cfg.small_talk,
+                config: cfg,
                 state,
                 analysis,
                 trust,
@@ -386,7 +389,71 @@ pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
                 .join(" ")
                 .into(),
         };
-        (row, csv_rows::TacticCounts::from(match_tactics(r)), terms)
+        let c = &r.config;
+        let arm = csv_rows::MatchArm {
+            arm: c.arm.clone().unwrap_or_default().into(),
+            icebreaker: c.icebreaker.is_some(),
+            perspective_question: c.perspective_question,
+            disclosure_tool: c.disclosure,
+            coaching: c.coaching,
+            prep_seconds: c.durations.prep,
+            small_talk_seconds: if c.small_talk { c.durations.small_talk } else { 0 },
+            bargaining_seconds: c.durations.bargaining,
+            survey_seconds: c.durations.survey,
+            survey_items: r.survey_items().iter().map(|q| q.id.as_ref()).collect::<Vec<_>>().join(" ").into(),
+        };
+        (row, csv_rows::TacticCounts::from(match_tactics(r)), terms, arm)
+    }))
+}
+
+/// One row per survey answer: per match in order, per seat, per item in the survey's order
+/// (ratings and texts; a skipped survey or an item left blank has no row).
+pub fn survey_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
+    use crate::core::survey::QuestionKind;
+    crate::csv_rows::write(reports.iter().flat_map(|r| {
+        let items = r.survey_items();
+        let answered_at: Vec<Millis> = (0..r.seats.len())
+            .map(|seat| {
+                r.events
+                    .iter()
+                    .find_map(|e| match &e.kind {
+                        EventKind::SurveyAnswered { seat: s, answer: Some(_) } if *s == seat => Some(e.at),
+                        _ => None,
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut rows = Vec::new();
+        for (seat, answer) in r.state.survey.iter().enumerate() {
+            let Some(Some(answer)) = answer else { continue };
+            // Who answered: whoever held the seat when the answer was given.
+            let player = r.holder_at(seat, answered_at[seat]).0;
+            for q in items.iter() {
+                let text = match q.kind {
+                    QuestionKind::Scale => answer.ratings.get(q.id.as_ref()).map(|v| v.to_string()),
+                    QuestionKind::Text => answer.texts.get(q.id.as_ref()).cloned(),
+                };
+                let Some(text) = text else { continue };
+                rows.push(csv_rows::SurveyRow {
+                    session: session.into(),
+                    match_id: r.id.as_str().into(),
+                    arm: r.config.arm.clone().unwrap_or_default().into(),
+                    player_id: player.as_str().into(),
+                    seat,
+                    role: r.scenario.roles.get(seat).map(|x| x.id.as_str()).unwrap_or_default().into(),
+                    item_id: q.id.as_ref().into(),
+                    item_kind: match q.kind {
+                        QuestionKind::Scale => "scale",
+                        QuestionKind::Text => "text",
+                    }
+                    .into(),
+                    item_text: q.text.as_ref().into(),
+                    answer: text.into(),
+                    answered_at: answered_at[seat],
+                });
+            }
+        }
+        rows
     }))
 }
 
@@ -476,7 +543,8 @@ pub fn players_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
                 trust_estimate: Num(t.trust_estimate),
                 trust_estimate_behaviour: Num(Some(t.trust_estimate_behaviour)),
             };
-            (row, ratings, tail, csv_rows::TacticCounts::from(t.behaviour.tactics))
+            let arm = csv_rows::PlayerArm { arm: r.config.arm.clone().unwrap_or_default().into() };
+            (row, ratings, tail, csv_rows::TacticCounts::from(t.behaviour.tactics), arm)
         })
     }))
 }
@@ -536,7 +604,12 @@ fn group_stats(rs: &[&MatchReport]) -> Value {
 
 /// The facilitator's debrief: match table, class statistics, treatment comparison, chart data
 /// and issue insights. Abandoned and unfinished matches appear in the table only.
-pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[MatchReport]) -> Value {
+pub fn debrief(
+    session: &str,
+    main_scenario: Option<&Arc<Scenario>>,
+    reports: &[MatchReport],
+    design: ArmDesign<'_>,
+) -> Value {
     let table: Vec<Value> = reports
         .iter()
         .map(|r| {
@@ -547,6 +620,7 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
                 "players": r.seats.iter().map(|s| &s.1).collect::<Vec<_>>(),
                 "roles": r.scenario.roles.iter().map(|x| &x.name).collect::<Vec<_>>(),
                 "small_talk": r.small_talk,
+                "arm": r.config.arm,
                 "phase": r.state.phase,
                 "outcome": r.outcome_kind(),
                 "outcome_reason": r.outcome_reason(),
@@ -591,7 +665,7 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
                 "nash": nash.map(|n| n.points),
                 "batna": [s.roles[0].batna, s.roles[1].batna],
                 "outcomes": same.iter().filter_map(|r| r.analysis.as_ref().map(|a| json!({
-                    "match_id": r.id, "points": a.points, "small_talk": r.small_talk,
+                    "match_id": r.id, "points": a.points, "small_talk": r.small_talk, "arm": r.config.arm,
                     "deal": r.state.deal().is_some(),
                 }))).collect::<Vec<_>>(),
             });
@@ -647,6 +721,7 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
         "stats": group_stats(&done),
         "joint_values": done.iter().filter_map(|r| r.analysis.as_ref().map(|a| a.joint_value)).collect::<Vec<_>>(),
         "treatment": {"with_small_talk": group_stats(&with), "without_small_talk": group_stats(&without)},
+        "arms": arms_debrief(design, reports, &done),
         "chart": chart,
         "issues": issues,
         "trust_vs_value": done.iter().filter_map(|r| r.analysis.as_ref().map(|a| json!({
@@ -655,6 +730,150 @@ pub fn debrief(session: &str, main_scenario: Option<&Arc<Scenario>>, reports: &[
         "tactics": tactics_debrief(&done, &with, &without),
         "terms": terms,
         "observations": observations::observations_debrief(reports),
+    })
+}
+
+/// How a session's matches were split into groups to compare.
+#[derive(Debug, Clone, Copy)]
+pub enum ArmDesign<'a> {
+    /// No comparison: every match played the same settings.
+    None,
+    /// Treatment arms, in the order the facilitator gave them (the first is the baseline).
+    Treatment(&'a crate::core::treatment::Treatment),
+    /// The older `small_talk: split`: matches with and without small talk, by alternation.
+    SmallTalkSplit,
+}
+
+/// Seed of the debrief's Monte Carlo permutation tests: fixed, so the same log always gives the
+/// same p-values.
+const PERMUTATION_SEED: u64 = 0x5041_524C_4559; // "PARLEY" in ASCII
+
+/// The measures arms are compared on: name, and its value in a finished match (none: not
+/// available there, such as trust built in a match nobody rated and with no estimate).
+type Measure = (&'static str, fn(&MatchReport) -> Option<f64>);
+
+const ARM_MEASURES: [Measure; 3] = [
+    ("joint_value", |r| r.analysis.as_ref().map(|a| a.joint_value as f64)),
+    ("efficiency", |r| r.analysis.as_ref().map(|a| a.efficiency)),
+    ("trust_built", |r| r.trust.trust_built),
+];
+
+/// The treatment comparison: per arm, how many matches it was assigned and the mean and sd of
+/// joint value, efficiency and trust built over its finished ones; every other arm against the
+/// first on each measure with a two-sided permutation test; and a sentence on what the
+/// p-values cannot say. Null without a treatment or a split.
+fn arms_debrief(design: ArmDesign<'_>, reports: &[MatchReport], done: &[&MatchReport]) -> Value {
+    type Belongs = Box<dyn Fn(&MatchReport) -> bool>;
+    // (name, what it changes, which matches belong to it)
+    type Group = (String, String, Belongs);
+    let (source, seed, arms): (&str, Option<u64>, Vec<Group>) = match design {
+        ArmDesign::None => return Value::Null,
+        ArmDesign::Treatment(t) => (
+            "treatment",
+            Some(t.seed),
+            t.arms
+                .iter()
+                .map(|a| {
+                    let name = a.name.clone();
+                    let belongs: Belongs = Box::new(move |r: &MatchReport| r.config.arm.as_deref() == Some(&name));
+                    (a.name.clone(), a.describe(), belongs)
+                })
+                .collect(),
+        ),
+        ArmDesign::SmallTalkSplit => (
+            "small_talk_split",
+            None,
+            vec![
+                ("small talk".into(), "small talk on".into(), Box::new(|r: &MatchReport| r.small_talk) as Belongs),
+                ("no small talk".into(), "small talk off".into(), Box::new(|r: &MatchReport| !r.small_talk)),
+            ],
+        ),
+    };
+    let values = |belongs: &Belongs, m: &Measure| -> Vec<f64> {
+        done.iter().copied().filter(|r| belongs(r)).filter_map(|r| (m.1)(r)).collect()
+    };
+    let arm_rows: Vec<Value> = arms
+        .iter()
+        .map(|(name, settings, belongs)| {
+            let finished = done.iter().filter(|r| belongs(r)).count();
+            let mut row = json!({
+                "name": name, "settings": settings,
+                "matches": reports.iter().filter(|r| belongs(r)).count(),
+                "n": finished,
+            });
+            for m in &ARM_MEASURES {
+                let v = values(belongs, m);
+                row[format!("n_{}", m.0)] = json!(v.len());
+                row[format!("mean_{}", m.0)] = json!(crate::core::stats::mean(&v));
+                row[format!("sd_{}", m.0)] = json!(crate::core::stats::sd(&v));
+            }
+            row
+        })
+        .collect();
+    let mut comparisons = Vec::new();
+    let mut smallest_possible: Option<f64> = None;
+    let mut monte_carlo = false;
+    if let Some((base_name, _, base)) = arms.first() {
+        for (name, _, belongs) in arms.iter().skip(1) {
+            for m in &ARM_MEASURES {
+                let (a, b) = (values(base, m), values(belongs, m));
+                let t = crate::core::stats::permutation_test(&a, &b, PERMUTATION_SEED);
+                if let Some(t) = t {
+                    monte_carlo |= !t.exact;
+                    if t.exact {
+                        let floor = 1.0 / t.permutations as f64;
+                        smallest_possible = Some(smallest_possible.map_or(floor, |f: f64| f.max(floor)));
+                    }
+                }
+                comparisons.push(json!({
+                    "arm": name, "baseline": base_name, "measure": m.0,
+                    "n_arm": b.len(), "n_baseline": a.len(),
+                    "difference": t.map(|t| t.difference),
+                    "p_value": t.map(|t| t.p_value),
+                    "exact": t.map(|t| t.exact),
+                    "permutations": t.map(|t| t.permutations),
+                }));
+            }
+        }
+    }
+    let tested = comparisons.iter().filter(|c| !c["p_value"].is_null()).count();
+    let counts: Vec<String> =
+        arm_rows.iter().map(|r| format!("{} {}", r["n"], r["name"].as_str().unwrap_or(""))).collect();
+    let mut limits = format!(
+        "Read these p-values with care. They rest on {} finished matches ({}). A permutation test asks how often \
+         shuffling the arm labels among the same matches gives a difference at least as large as the one seen; it \
+         says nothing about why arms differ.",
+        done.iter().filter(|r| arms.iter().any(|(_, _, b)| b(r))).count(),
+        counts.join(", "),
+    );
+    if let Some(floor) = smallest_possible.filter(|f| *f > 0.001) {
+        limits.push_str(&format!(
+            " With so few matches some comparisons cannot give a p-value below {floor:.3}, however large the difference."
+        ));
+    }
+    if monte_carlo {
+        limits.push_str(&format!(
+            " Where groups are large the p-value is estimated from {} random relabellings, so it can move by about \
+             0.01.",
+            crate::core::stats::MONTE_CARLO_PERMUTATIONS
+        ));
+    }
+    if tested > 1 {
+        limits.push_str(&format!(
+            " The table makes {tested} comparisons: with that many, one of them can fall below 0.05 by chance alone."
+        ));
+    }
+    limits.push_str(
+        " The unit is the match, not the person: partners share one result, the people in a class are not a random \
+         sample of anyone, and a class that knows the design may play to it.",
+    );
+    if source == "small_talk_split" {
+        limits.push_str(" Matches were split by alternation (every other match), not at random.");
+    }
+    json!({
+        "source": source, "seed": seed, "arms": arm_rows, "comparisons": comparisons, "limits": limits,
+        "permutations_monte_carlo": crate::core::stats::MONTE_CARLO_PERMUTATIONS,
+        "exact_limit": crate::core::stats::EXACT_LIMIT,
     })
 }
 

@@ -39,6 +39,11 @@ export function getScenarios() {
   return request('/api/scenarios', { headers: { accept: 'application/json' } });
 }
 
+/** The survey items a facilitator picks from, and the limits on their own. */
+export function getSurveyBank() {
+  return request('/api/survey-bank', { headers: { accept: 'application/json' } });
+}
+
 export function createSession(body, adminKey) {
   const headers = { 'content-type': 'application/json', accept: 'application/json' };
   if (adminKey) headers['x-admin-key'] = adminKey;

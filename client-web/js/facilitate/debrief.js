@@ -62,6 +62,7 @@ export class Debrief {
         scatter: (chart) => outcomeScatter(chart),
         histogram: (values, best) => jointHistogram(values, best),
         treatment: (t) => this.treatment(t),
+        arms: (a) => this.arms(a),
         tactics: (t) => this.tactics(t),
       },
       onLeave: () => this.presenterButton.focus({ preventScroll: true }),
@@ -216,6 +217,8 @@ export class Debrief {
         h('section', { class: 'card chart-card' }, h('h3', null, 'Outcomes'), h('p', { class: 'muted' }, 'The frontier chart is drawn for two-role scenarios only.')),
       );
     }
+    // Full width, after the outcomes chart (also full width), so the half-width cards pair up.
+    if (d.arms) charts.appendChild(this.arms(d.arms));
     const jv = d.joint_values || [];
     charts.appendChild(
       h(
@@ -232,7 +235,9 @@ export class Debrief {
         jv.length ? jointHistogram(jv, best) : h('p', { class: 'muted' }, 'The distribution appears once matches finish.'),
       ),
     );
-    charts.appendChild(this.treatment(d.treatment || {}));
+    // The small-talk card compares by small talk alone: shown unless arms (which may not differ
+    // in small talk) are the session's design.
+    if (!d.arms || d.arms.source === 'small_talk_split') charts.appendChild(this.treatment(d.treatment || {}));
     charts.appendChild(this.tactics(d.tactics || {}));
     const observed = observationsCard(d);
     if (observed) charts.appendChild(observed);
@@ -365,7 +370,7 @@ export class Debrief {
         },
         h('td', { class: 'num' }, String(i + 1)),
         h('td', null, playersCell),
-        h('td', null, m.small_talk ? 'yes' : 'no'),
+        h('td', null, m.small_talk ? 'yes' : 'no', m.arm ? h('span', { class: 'tag arm-tag', testid: 'cell-arm' }, m.arm) : null),
         h('td', null, h('span', { class: 'outcome-text' }, outcome), excluded ? h('span', { class: 'tag excluded-tag' }, 'not in stats') : null),
         h('td', { class: 'num', testid: 'cell-points' }, pointsCell),
         h('td', { class: 'num', testid: 'cell-joint' }, m.joint_value == null ? '–' : String(m.joint_value)),
@@ -475,6 +480,84 @@ export class Debrief {
       rows.length && t.matches
         ? h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Tactics table (scrolls)' }, table)
         : h('p', { class: 'muted' }, 'The tactics appear once matches finish.'),
+    );
+  }
+
+  /**
+   * The treatment comparison: per arm n, mean ± sd of joint value, efficiency and trust built;
+   * each arm against the first with a permutation test; and what those p-values cannot say.
+   */
+  arms(a) {
+    const arms = Array.isArray(a.arms) ? a.arms : [];
+    const pct = (m, sd) => (m == null ? '–' : sd == null ? percent(m) : `${percent(m)} ± ${percent(sd)}`);
+    const th = (text, cls) => h('th', { scope: 'col', class: cls || null }, text);
+    const table = h(
+      'table',
+      { class: 'data arms-table' },
+      h('caption', { class: 'sr-only' }, 'Treatment arms'),
+      h('thead', null, h('tr', null, th('Arm'), th('Matches', 'num'), th('Mean joint value ± sd', 'num'), th('Mean efficiency ± sd', 'num'), th('Mean trust built ± sd', 'num'))),
+      h(
+        'tbody',
+        null,
+        arms.map((x) =>
+          h(
+            'tr',
+            { testid: 'arm-row', 'data-arm': x.name },
+            h('th', { scope: 'row' }, h('span', { class: 'arm-name' }, x.name), h('span', { class: 'muted small arm-settings' }, x.settings)),
+            h('td', { class: 'num', testid: 'arm-n' }, x.matches === x.n ? String(x.n) : `${x.n} of ${x.matches} finished`),
+            h('td', { class: 'num', testid: 'arm-joint' }, meanSd(x.mean_joint_value, x.sd_joint_value)),
+            h('td', { class: 'num' }, pct(x.mean_efficiency, x.sd_efficiency)),
+            h('td', { class: 'num' }, `${meanSd(x.mean_trust_built, x.sd_trust_built)}${x.n_trust_built != null ? ` (n ${x.n_trust_built})` : ''}`),
+          ),
+        ),
+      ),
+    );
+    const MEASURE = { joint_value: 'joint value', efficiency: 'efficiency', trust_built: 'trust built' };
+    const comps = (a.comparisons || []).filter((c) => c.p_value != null);
+    const signed = (c) => {
+      const v = c.measure === 'efficiency' ? `${(c.difference * 100).toFixed(1)} percentage points` : num1(c.difference);
+      return c.difference > 0 ? `+${v}` : v;
+    };
+    const pText = (c) => `p = ${c.p_value < 0.001 ? '< 0.001' : c.p_value.toFixed(3)}`;
+    const how = (c) => (c.exact ? `exact, all ${c.permutations.toLocaleString('en')} relabellings` : `${c.permutations.toLocaleString('en')} random relabellings`);
+    const compTable = comps.length
+      ? h(
+          'table',
+          { class: 'data arms-comparisons' },
+          h('caption', { class: 'sr-only' }, 'Each arm against the first'),
+          h('thead', null, h('tr', null, th('Compared'), th('Difference in the mean', 'num'), th('Permutation test', 'num'))),
+          h(
+            'tbody',
+            null,
+            comps.map((c) =>
+              h(
+                'tr',
+                { testid: 'arm-comparison', 'data-measure': c.measure },
+                h(
+                  'th',
+                  { scope: 'row' },
+                  h('span', { class: 'arm-name' }, MEASURE[c.measure] || c.measure),
+                  h('span', { class: 'muted small arm-settings' }, `${c.arm} − ${c.baseline}`),
+                ),
+                h('td', { class: 'num' }, signed(c)),
+                h('td', { class: 'num' }, pText(c), h('span', { class: 'muted small' }, ` (${how(c)})`)),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted small' }, 'The tests appear once every arm has a finished match.');
+    const source =
+      a.source === 'treatment'
+        ? `Matches were assigned to arms at random in balanced blocks (every ${arms.length} matches hold each arm once; seed ${a.seed}).`
+        : 'Matches were split by alternation: every other match skipped small talk.';
+    return h(
+      'section',
+      { class: 'card chart-card arms-card', testid: 'arms', 'aria-labelledby': 'arms-h' },
+      h('h3', { id: 'arms-h' }, 'Treatment arms'),
+      h('p', { class: 'muted small' }, source),
+      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Treatment arms (scrolls)' }, table),
+      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Comparisons (scrolls)' }, compTable),
+      h('p', { class: 'small arms-limits', testid: 'arms-limits' }, a.limits || ''),
     );
   }
 

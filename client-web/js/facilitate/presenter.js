@@ -17,6 +17,7 @@ import { debriefQuestions } from './teaching.js';
  * @property {(chart: any) => HTMLElement} scatter      every outcome against the frontier
  * @property {(values: number[], best: number | null) => HTMLElement} histogram
  * @property {(treatment: any) => HTMLElement} treatment  the small-talk comparison card
+ * @property {(arms: any) => HTMLElement} arms  the treatment-arms comparison card
  * @property {(tactics: any) => HTMLElement} tactics      the "What the pairs did" card
  */
 
@@ -283,7 +284,10 @@ export class Presenter {
 
     // 4. Small talk or not: only when both groups have finished matches.
     const t = d.treatment || {};
-    if ((t.with_small_talk || {}).n > 0 && (t.without_small_talk || {}).n > 0) {
+    const arms = d.arms && d.arms.source === 'treatment' ? d.arms : null;
+    if (arms && (arms.arms || []).filter((/** @type {{n: number}} */ x) => x.n > 0).length >= 2) {
+      add('arms', 'Treatment arms', 'What each arm did', this.unwrap(this.renderers.arms(arms)));
+    } else if (!arms && (t.with_small_talk || {}).n > 0 && (t.without_small_talk || {}).n > 0) {
       add('treatment', 'With and without small talk', 'With and without small talk', this.unwrap(this.renderers.treatment(t)));
     }
 

@@ -1,7 +1,9 @@
-// The set-up form: scenario, title, durations, pairing, small-talk treatment, reveal, coaching, dropout.
+// The set-up form: scenario, title, durations, pairing, small-talk treatment or treatment arms,
+// the survey's items, reveal, coaching, dropout.
 
 import { h, replace, paragraphs, show, $ } from '../dom.js';
-import { getScenarios, createSession, apiErrorSentence } from './api.js';
+import { getScenarios, getSurveyBank, createSession, apiErrorSentence } from './api.js';
+import { ArmsEditor, SurveyEditor } from './design.js';
 
 const PHASE_KEYS = ['prep', 'small_talk', 'bargaining', 'survey'];
 
@@ -20,6 +22,21 @@ export async function startSetup({ onCreated }) {
   const error = $('[data-testid="setup-error"]');
   const submit = $('[data-testid="setup-submit"]');
   let scenarios = [];
+  const armsBox = $('#setup-arms');
+  const armsEditor = new ArmsEditor();
+  armsBox.appendChild(armsEditor.el);
+  const surveyEditor = new SurveyEditor();
+  $('#setup-survey').appendChild(surveyEditor.el);
+  let bankLoaded = false;
+  getSurveyBank()
+    .then((bank) => {
+      surveyEditor.setBank(bank);
+      bankLoaded = true;
+    })
+    .catch((e) => {
+      // Without the bank the session keeps the default survey.
+      surveyEditor.bankList.textContent = `Could not load the survey questions (${apiErrorSentence(e)}): the session will ask the usual five.`;
+    });
 
   const showError = (text) => {
     error.textContent = text || '';
@@ -53,6 +70,7 @@ export async function startSetup({ onCreated }) {
     const none = form.elements.small_talk.value === 'none';
     const st = $('#setup-duration-small_talk');
     st.disabled = none;
+    show(armsBox, form.elements.small_talk.value === 'arms');
   };
 
   select.addEventListener('change', renderInfo);
@@ -109,12 +127,28 @@ export async function startSetup({ onCreated }) {
       $('#setup-grace').focus();
       return;
     }
+    const arms = form.elements.small_talk.value === 'arms';
+    const treatment = arms ? armsEditor.read() : null;
+    if (treatment && treatment.error) {
+      showError(treatment.error);
+      if (treatment.field) treatment.field.focus();
+      return;
+    }
+    const survey = bankLoaded ? surveyEditor.read() : null;
+    if (survey && survey.error) {
+      showError(survey.error);
+      if (survey.field) survey.field.focus();
+      return;
+    }
     const body = {
       scenario: sc.id,
       title: $('#setup-title').value.trim(),
       durations,
       pairing: form.elements.pairing.value,
-      small_talk: form.elements.small_talk.value,
+      // With arms, small talk is what each arm says (on unless an arm turns it off).
+      small_talk: arms ? 'all' : form.elements.small_talk.value,
+      ...(treatment ? { treatment: treatment.value } : {}),
+      ...(survey ? { survey: survey.value } : {}),
       reveal: form.elements.reveal.value,
       dropout: form.elements.dropout.value,
       grace_seconds: Math.round(grace * 60),

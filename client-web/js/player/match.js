@@ -336,7 +336,9 @@ export class MatchView {
     this.intro.update(state);
     this.ready.update(state);
     this.guess.update(state);
-    show(this.disclose.el, phase === 'bargaining');
+    // A treatment arm can turn the statement tool off: then it is not offered at all (while paused
+    // nothing is allowed, so the panel stays, disabled).
+    show(this.disclose.el, phase === 'bargaining' && (allowed(state, 'disclose') || !!state.paused));
     if (phase === 'bargaining') this.disclose.setIssues(state.scenario.issues);
 
     // Panels per phase. Preparation is for reading: chat opens with the conversation.

@@ -147,7 +147,10 @@ export class GuessCard {
 
   /** @param {StateView} state */
   update(state) {
-    const visible = state.phase === 'prep' && state.scenario.issues.length > 1;
+    // A treatment arm can leave this question out: it is then never offered (while paused
+    // nothing is allowed, so the card stays, disabled).
+    const asked = allowed(state, 'guess_priorities') || !!state.paused;
+    const visible = state.phase === 'prep' && state.scenario.issues.length > 1 && asked;
     show(this.el, visible);
     if (!visible) return;
     const others = state.players.filter((p) => p.seat !== state.you.seat);

@@ -118,6 +118,7 @@ mod tests {
             durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 600, survey: 600 },
             small_talk: false,
             icebreaker: None,
+            features: Default::default(),
         };
         let mut m = Match::new(config);
         for kind in m.start() {

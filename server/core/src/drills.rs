@@ -251,6 +251,7 @@ mod tests {
             durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 600, survey: 60 },
             small_talk: false,
             icebreaker: None,
+            features: Default::default(),
         };
         let mut m = Match::new(config);
         let mut now = 1_000;

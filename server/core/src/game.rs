@@ -78,6 +78,27 @@ pub struct MatchConfig {
     pub small_talk: bool,
     /// The icebreaker the server posts when small talk starts.
     pub icebreaker: Option<String>,
+    /// The tools and survey of this match (a treatment arm can turn tools off).
+    pub features: MatchFeatures,
+}
+
+/// What a match offers beyond its phases: tools a treatment arm may turn off, and the survey's
+/// questions (the session's pick).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchFeatures {
+    /// Prep asks each player to guess the counterpart's priorities (`guess_priorities`).
+    pub perspective_question: bool,
+    /// Bargaining offers checked statements (`disclose`).
+    pub disclosure: bool,
+    /// The survey's questions, in order.
+    pub survey: Arc<[super::survey::Question]>,
+}
+
+impl Default for MatchFeatures {
+    /// Every tool on and the default survey (as every match had before treatments).
+    fn default() -> Self {
+        MatchFeatures { perspective_question: true, disclosure: true, survey: super::survey::QUESTIONS.into() }
+    }
 }
 
 /// Something a player asks to do.
@@ -611,6 +632,9 @@ pub enum GameError {
     /// A priority guess that is not every issue once.
     #[error("{0}")]
     BadGuess(String),
+    /// A tool this match's treatment arm turned off (the perspective question, the disclosure tool).
+    #[error("this match does not offer that: you cannot {0} here")]
+    ToolOff(&'static str),
     /// Terms naming an issue or option that does not exist.
     #[error("terms must name an issue and one of its options")]
     BadTerms,
@@ -866,6 +890,8 @@ impl Match {
             .copied()
             .filter(|k| match k {
                 ActionKind::Survey | ActionKind::SkipSurvey => self.survey.get(seat).is_some_and(|a| a.is_none()),
+                ActionKind::GuessPriorities if !self.config.features.perspective_question => false,
+                ActionKind::Disclose if !self.config.features.disclosure => false,
                 _ if self.paused_at.is_some() => false,
                 ActionKind::Ready => !self.ready.get(seat).copied().unwrap_or(true),
                 ActionKind::Withdraw => self.standing_offer(seat).is_some(),
@@ -891,6 +917,12 @@ impl Match {
         }
         if !phase.allows(action.kind()) {
             return Err(GameError::WrongPhase { action: action.kind().verb(), phase });
+        }
+        let f = &self.config.features;
+        if (action.kind() == ActionKind::GuessPriorities && !f.perspective_question)
+            || (action.kind() == ActionKind::Disclose && !f.disclosure)
+        {
+            return Err(GameError::ToolOff(action.kind().verb()));
         }
         match action {
             Action::Chat(text) => {
@@ -975,8 +1007,10 @@ impl Match {
                 }
                 let answer = match action {
                     Action::Survey(a) => {
-                        a.validate(&self.config.scenario).map_err(GameError::BadSurvey)?;
-                        Some(a.clone())
+                        let a = a.cleaned();
+                        a.validate(&self.config.scenario, &self.config.features.survey)
+                            .map_err(GameError::BadSurvey)?;
+                        Some(a)
                     }
                     _ => None,
                 };
@@ -1345,6 +1379,7 @@ points = { a = [0, 5], b = [5, 0] }
             durations: PhaseDurations { prep: 10, small_talk: 20, bargaining: 30, survey: 5 },
             small_talk,
             icebreaker: Some("Favourite food?".into()),
+            features: Default::default(),
         }
     }
 
@@ -1430,6 +1465,7 @@ points = { a = [0, 3, 6], b = [6, 3, 0] }
             durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 30, survey: 5 },
             small_talk: false,
             icebreaker: None,
+            features: Default::default(),
         };
         let mut m = Match::new(cfg);
         let start = m.start();
@@ -1535,6 +1571,7 @@ points = { a = [0, 3, 6], b = [6, 3, 0] }
             durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 30, survey: 5 },
             small_talk: false,
             icebreaker: None,
+            features: Default::default(),
         };
         let fresh = || {
             let mut m = Match::new(cfg.clone());
@@ -1668,6 +1705,7 @@ points = { a = [0, 3, 6], b = [6, 3, 0] }
             durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 30, survey: 5 },
             small_talk: false,
             icebreaker: None,
+            features: Default::default(),
         };
         let mut m = Match::new(cfg);
         let start = m.start();

@@ -14,5 +14,6 @@ pub mod survey;
 pub mod tactics;
 pub mod text;
 pub mod tournament;
+pub mod treatment;
 pub mod trust;
 pub mod trust_model;

@@ -657,6 +657,7 @@ points = { a = [3, 0], b = [0, 4] }
             durations: PhaseDurations { prep: 10, small_talk: 10, bargaining: 10, survey: 10 },
             small_talk: true,
             icebreaker: None,
+            features: Default::default(),
         }
     }
 
@@ -690,6 +691,7 @@ points = { a = [3, 0], b = [0, 4] }
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
             counterpart_priorities: order.map(|o| o.iter().map(|s| s.to_string()).collect()),
+            texts: Default::default(),
         })
     }
 

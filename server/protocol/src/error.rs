@@ -124,6 +124,8 @@ error_codes! {
     BadStatement = "bad_statement",
     /// A priority guess that is not every issue once.
     BadGuess = "bad_guess",
+    /// A tool this match's treatment arm turned off (the perspective question, the disclosure tool).
+    ToolOff = "tool_off",
     // Tentative terms (agreements in principle on single issues).
     /// No open proposal of that option on that issue (or none of yours to withdraw).
     TermsNotOpen = "terms_not_open",
@@ -147,6 +149,10 @@ error_codes! {
     // HTTP.
     /// A request body or control that cannot be carried out.
     BadRequest = "bad_request",
+    /// Session settings with treatment arms that cannot be used (too few or many, names, lengths).
+    BadTreatment = "bad_treatment",
+    /// Session settings with survey items that cannot be used (not in the bank, too many, too long).
+    BadSurveyItems = "bad_survey_items",
     /// Creating a session needs the admin key.
     AdminKeyRequired = "admin_key_required",
     /// A facilitator call without a token.
@@ -216,6 +222,7 @@ impl From<&GameError> for ErrorCode {
             GameError::AlreadyReady => ErrorCode::AlreadyReady,
             GameError::BadStatement => ErrorCode::BadStatement,
             GameError::BadGuess(_) => ErrorCode::BadGuess,
+            GameError::ToolOff(_) => ErrorCode::ToolOff,
             // The connection names issues and options by id and checks them first; the core's own
             // check only fires for a client that got past it, and means the same.
             GameError::BadTerms => ErrorCode::UnknownOption,

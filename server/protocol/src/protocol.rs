@@ -83,6 +83,9 @@ pub enum ClientMsg {
         /// Issue ids, most important to the counterpart first.
         #[serde(default)]
         counterpart_priorities: Option<Vec<String>>,
+        /// Question id → short text, for the survey's `text` questions (at most 500 characters).
+        #[serde(default)]
+        texts: BTreeMap<String, String>,
     },
     /// Skip the survey.
     SkipSurvey,

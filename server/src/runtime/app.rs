@@ -4,6 +4,7 @@
 use crate::core::game::{Match, MatchConfig};
 use crate::core::scenario::{PhaseDurations, Scenario};
 use crate::core::text::check_name;
+use crate::core::treatment::MatchSettings;
 use crate::core::trust::Phrases;
 use crate::error::ErrorCode;
 use crate::limits::{AddressLimits, Limits};
@@ -30,18 +31,65 @@ use tokio::sync::watch;
 
 pub use crate::core::text::MAX_NAME_CHARS;
 
-/// Settings of one match as stored with it.
+/// Settings of one match as stored with it (and exported in `events.json`): what it was played
+/// with, its treatment arm included, so a log is read the same whatever the session says later.
+/// Fields after `icebreaker` are absent from matches stored before treatments and surveys
+/// could vary: they read as every tool on, the session's coaching and the default survey.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredMatchConfig {
     /// Phase durations.
     pub durations: PhaseDurations,
     /// Small-talk treatment of this match.
     pub small_talk: bool,
-    /// The icebreaker drawn for it.
+    /// The icebreaker drawn for it (none when its arm turned the icebreaker off).
     pub icebreaker: Option<String>,
     /// The drill each seat's player practises, in seat order (practice pool; empty elsewhere).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub drills: Vec<Option<crate::core::drills::Drill>>,
+    /// The treatment arm it was assigned (none without a treatment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
+    /// Live coaching nudges on (none: as the session says).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coaching: Option<bool>,
+    /// The prep question on the counterpart's priorities asked.
+    #[serde(default = "yes")]
+    pub perspective_question: bool,
+    /// The checked-statement tool offered.
+    #[serde(default = "yes")]
+    pub disclosure: bool,
+    /// The survey's questions (none: the default five).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<Vec<crate::core::survey::Question>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl StoredMatchConfig {
+    /// The match's tools and survey.
+    pub fn features(&self) -> crate::core::game::MatchFeatures {
+        crate::core::game::MatchFeatures {
+            perspective_question: self.perspective_question,
+            disclosure: self.disclosure,
+            survey: match &self.survey {
+                Some(q) => q.clone().into(),
+                None => crate::core::survey::QUESTIONS.into(),
+            },
+        }
+    }
+
+    /// The core's configuration of the match.
+    pub fn match_config(&self, scenario: Arc<Scenario>) -> MatchConfig {
+        MatchConfig {
+            scenario,
+            durations: self.durations,
+            small_talk: self.small_talk,
+            icebreaker: self.icebreaker.clone(),
+            features: self.features(),
+        }
+    }
 }
 
 /// The whole running application, shared by every task.
@@ -132,6 +180,12 @@ pub enum CreateError {
     /// Bad settings.
     #[error("{0}")]
     Bad(String),
+    /// Treatment arms that cannot be used.
+    #[error("{0}")]
+    BadTreatment(String),
+    /// Survey items that cannot be used.
+    #[error("{0}")]
+    BadSurveyItems(String),
     /// Store failure.
     #[error("could not store the session: {0}")]
     Store(String),
@@ -212,6 +266,8 @@ impl App {
                 pairing: Default::default(),
                 reveal: Default::default(),
                 coaching: Some(true),
+                treatment: None,
+                survey: None,
             };
             if let Err(e) =
                 app.insert_session(app.practice_code.clone(), SessionKind::Practice, settings, new_token()).await
@@ -297,8 +353,7 @@ impl App {
             .as_ref()
             .map(|s| (s.settings.dropout, s.settings.grace_seconds, s.settings.reveal))
             .unwrap_or_default();
-        let config =
-            MatchConfig { scenario, durations: cfg.durations, small_talk: cfg.small_talk, icebreaker: cfg.icebreaker };
+        let config = cfg.match_config(scenario);
         let names = seats
             .iter()
             .map(|pid| {
@@ -316,7 +371,7 @@ impl App {
             now,
         )
         .with_reveal(reveal)
-        .with_coaching(session.as_ref().is_some_and(|s| s.coaching()))
+        .with_coaching(cfg.coaching.unwrap_or_else(|| session.as_ref().is_some_and(|s| s.coaching())))
         .with_drills(&cfg.drills)
         .with_max_offers(self.limits.max_offers_per_match)
         .with_notices(self.notices.clone());
@@ -468,6 +523,10 @@ impl App {
                 return Err(CreateError::Bad("durations must be 0..86400 seconds, bargaining at least 1".into()));
             }
         }
+        settings.validate_design().map_err(|(code, m)| match code {
+            ErrorCode::BadTreatment => CreateError::BadTreatment(m),
+            _ => CreateError::BadSurveyItems(m),
+        })?;
         if settings.grace_seconds > 86_400 || settings.title.chars().count() > 200 {
             return Err(CreateError::Bad(
                 "grace_seconds must be at most 86400 and title at most 200 characters".into(),
@@ -575,18 +634,35 @@ impl App {
         session: &Arc<Session>,
         scenario_id: &str,
         seats: Vec<String>,
-        small_talk: bool,
+        match_number: Option<u64>,
     ) -> Option<String> {
         let scenario = self.scenario(scenario_id)?;
-        let icebreaker = scenario.icebreakers.choose(&mut rand::rng()).cloned();
-        let durations = session.settings.durations.unwrap_or(scenario.phases);
+        let plan = session.settings.plan(
+            match_number,
+            session.coaching(),
+            session.settings.durations.unwrap_or(scenario.phases),
+        );
+        let MatchSettings { small_talk, durations, coaching, .. } = plan.settings;
+        let icebreaker =
+            if plan.settings.icebreaker { scenario.icebreakers.choose(&mut rand::rng()).cloned() } else { None };
         // A practice player's drill travels with their seat (stored, so a restart keeps it).
         let drills: Vec<Option<crate::core::drills::Drill>> = seats
             .iter()
             .map(|pid| self.players_by_id.get(pid).and_then(|p| *p.wanted_drill.lock().expect("wanted drill")))
             .collect();
         let drills = if drills.iter().any(Option::is_some) { drills } else { Vec::new() };
-        let cfg = StoredMatchConfig { durations, small_talk, icebreaker, drills };
+        let cfg = StoredMatchConfig {
+            drills,
+            durations,
+            small_talk,
+            icebreaker,
+            arm: plan.arm,
+            coaching: Some(coaching),
+            perspective_question: plan.settings.perspective_question,
+            disclosure: plan.settings.disclosure,
+            // The default survey is left implicit, as in every match stored before surveys varied.
+            survey: (plan.survey != crate::core::survey::QUESTIONS).then_some(plan.survey),
+        };
         let id = new_id("m");
         let row = MatchRow {
             id: id.clone(),
@@ -611,7 +687,7 @@ impl App {
         let players: Vec<Option<Arc<Player>>> =
             seats.iter().map(|pid| self.players_by_id.get(pid).map(|p| p.clone())).collect();
         let names = players.iter().map(|p| p.as_ref().map(|p| (p.name.clone(), p.bot)).unwrap_or_default()).collect();
-        let config = MatchConfig { scenario: scenario.clone(), durations, small_talk, icebreaker: cfg.icebreaker };
+        let config = cfg.match_config(scenario.clone());
         let actor = MatchActor::new(
             id.clone(),
             Match::new(config),
@@ -623,7 +699,7 @@ impl App {
             now_ms(),
         )
         .with_reveal(session.settings.reveal)
-        .with_coaching(session.coaching())
+        .with_coaching(coaching)
         .with_drills(&cfg.drills)
         .with_max_offers(self.limits.max_offers_per_match)
         .with_notices(self.notices.clone())
@@ -640,7 +716,7 @@ impl App {
         self.matches.insert(id.clone(), handle);
         session.match_ids.lock().expect("match ids").push(id.clone());
         session.touch();
-        tracing::info!(match_id = %id, session = %session.code, scenario = %scenario_id, small_talk, "match started");
+        tracing::info!(match_id = %id, session = %session.code, scenario = %scenario_id, small_talk, arm = ?cfg.arm, "match started");
         let summary_tx = actor.summary_sender();
         tokio::spawn(self.clone().match_task(row_copy, Some(actor), summary_tx, rx, true));
         for (seat, p) in players.iter().enumerate() {

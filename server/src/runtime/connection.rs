@@ -506,8 +506,8 @@ impl Conn {
             ClientMsg::Accept { offer_id } => Action::Accept(offer_id),
             ClientMsg::Reject { offer_id } => Action::Reject(offer_id),
             ClientMsg::WalkAway => Action::WalkAway,
-            ClientMsg::Survey { ratings, counterpart_priorities } => {
-                Action::Survey(SurveyAnswer { ratings, counterpart_priorities })
+            ClientMsg::Survey { ratings, counterpart_priorities, texts } => {
+                Action::Survey(SurveyAnswer { ratings, counterpart_priorities, texts })
             }
             ClientMsg::SkipSurvey => Action::SkipSurvey,
             ClientMsg::GuessPriorities { order } => Action::GuessPriorities(order),

@@ -333,8 +333,8 @@ impl SessionActor {
     /// Creates the match of a group taken from a line and waits for it; on failure its players
     /// are back in line.
     async fn start_group(&mut self, s: &Arc<Session>, line: &str, group: &[String], k: u64) -> bool {
-        let (seats, small_talk) = seats_for(s, group, k);
-        if self.app.create_match(s, line, seats, small_talk).await.is_some() {
+        let seats = seats_for(group, k);
+        if self.app.create_match(s, line, seats, Some(k)).await.is_some() {
             return true;
         }
         let players: Vec<Arc<Player>> =

@@ -805,6 +805,7 @@ mod tests {
             durations: PhaseDurations { prep: 0, small_talk: 0, bargaining, survey: 60 },
             small_talk: false,
             icebreaker: None,
+            features: Default::default(),
         };
         let names = vec![("Ana".to_string(), false), ("Ben".to_string(), false)];
         let phrases = Arc::new(Phrases::bundled());

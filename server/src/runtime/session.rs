@@ -1,6 +1,9 @@
 //! Sessions (a class or the practice pool), players, join codes, tokens and the waiting queue.
 
 use crate::core::scenario::PhaseDurations;
+use crate::core::survey::{Question, SurveySettings};
+use crate::core::treatment::{MatchSettings, Treatment};
+use crate::error::ErrorCode;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::rate::RateLimit;
 use rand::Rng;
@@ -66,6 +69,73 @@ pub struct SessionSettings {
     /// Live coaching nudges (`core::coach`); when absent, on in the practice pool, off in classes.
     #[serde(default)]
     pub coaching: Option<bool>,
+    /// Treatment arms, assigned to matches at random in balanced blocks (`core::treatment`);
+    /// none: every match plays the settings above.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treatment: Option<Treatment>,
+    /// The survey's items; none: the default five (`core::survey::QUESTIONS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survey: Option<SurveySettings>,
+}
+
+/// The settings one match is played with: the session's, with its treatment arm applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchPlan {
+    /// The arm's name (none without a treatment).
+    pub arm: Option<String>,
+    /// The effective settings.
+    pub settings: MatchSettings,
+    /// The survey's questions.
+    pub survey: Vec<Question>,
+}
+
+impl SessionSettings {
+    /// Checks the treatment and the survey items (the rest is checked where the session is created).
+    pub fn validate_design(&self) -> Result<(), (ErrorCode, String)> {
+        if let Some(t) = &self.treatment {
+            t.validate().map_err(|m| (ErrorCode::BadTreatment, m))?;
+            if self.small_talk == SmallTalkTreatment::Split {
+                return Err((
+                    ErrorCode::BadTreatment,
+                    "small_talk \"split\" and treatment arms both assign matches: use one of them (an arm can set small_talk)".into(),
+                ));
+            }
+        }
+        if let Some(sv) = &self.survey {
+            sv.validate().map_err(|m| (ErrorCode::BadSurveyItems, m))?;
+        }
+        Ok(())
+    }
+
+    /// The plan of the session's match number `k` (`None`: a match outside the session's
+    /// numbering, such as a tournament round or a practice bot, which plays the session's own
+    /// settings with no arm). `coaching` is the session's coaching without an arm; `durations`
+    /// the session's (or the scenario's) phase lengths.
+    pub fn plan(&self, k: Option<u64>, coaching: bool, durations: PhaseDurations) -> MatchPlan {
+        let base = MatchSettings {
+            small_talk: match self.small_talk {
+                SmallTalkTreatment::All => true,
+                SmallTalkTreatment::None => false,
+                // The older A/B split alternates by match number; matches outside the
+                // numbering keep small talk.
+                SmallTalkTreatment::Split => k.is_none_or(|k| k.is_multiple_of(2)),
+            },
+            icebreaker: true,
+            perspective_question: true,
+            disclosure: true,
+            coaching,
+            durations,
+        };
+        let arm = match (&self.treatment, k) {
+            (Some(t), Some(k)) => t.arms.get(t.arm_for(k)),
+            _ => None,
+        };
+        MatchPlan {
+            arm: arm.map(|a| a.name.clone()),
+            settings: arm.map_or(base, |a| a.apply(base)),
+            survey: self.survey.clone().unwrap_or_default().questions(),
+        }
+    }
 }
 
 /// The default grace period, seconds (one source for the settings and the command line).

@@ -24,7 +24,7 @@ use crate::monitor::TournamentView;
 use crate::protocol::ProtocolError;
 use crate::runtime::app::App;
 use crate::runtime::facilitator::SessionControl;
-use crate::runtime::session::{Location, Player, Queue, Session, SessionFacts, SessionKind, SmallTalkTreatment};
+use crate::runtime::session::{Location, Player, Queue, Session, SessionFacts, SessionKind};
 use crate::runtime::tournament::TournamentState;
 use crate::wire::ServerMsg;
 use axum::extract::ws::Utf8Bytes;
@@ -293,10 +293,10 @@ impl SessionActor {
             self.offer_bot_later(s, player, &line);
         }
         for (group, k) in groups {
-            let (seats, small_talk) = seats_for(s, &group, k);
+            let seats = seats_for(&group, k);
             let (app, s, line) = (self.app.clone(), s.clone(), line.clone());
             tokio::spawn(async move {
-                if app.create_match(&s, &line, seats.clone(), small_talk).await.is_none() {
+                if app.create_match(&s, &line, seats.clone(), Some(k)).await.is_none() {
                     for p in seats.iter().filter_map(|id| app.players_by_id.get(id).map(|p| p.clone())) {
                         s.enqueue(p).await;
                     }
@@ -503,7 +503,8 @@ impl App {
         // Which role the person plays is left to chance, as with a human partner.
         let k = rand::rng().random_range(0..seats.len());
         seats.rotate_left(k);
-        if self.create_match(s, line, seats, true).await.is_none() {
+        // A practice match with a bot is outside the session's numbering: no treatment arm.
+        if self.create_match(s, line, seats, None).await.is_none() {
             return back_in_line(ProtocolError::internal()).await;
         }
         for b in &bots {
@@ -514,14 +515,9 @@ impl App {
 }
 
 /// The seats of a group taken from a line as match number `k` of the session (roles rotate:
-/// seat i goes to the player at (i + k) mod n of the line) and whether it has small talk.
-pub(crate) fn seats_for(s: &Session, group: &[String], k: u64) -> (Vec<String>, bool) {
+/// seat i goes to the player at (i + k) mod n of the line). Its small talk and treatment arm
+/// follow from `k` too (`SessionSettings::plan`).
+pub(crate) fn seats_for(group: &[String], k: u64) -> Vec<String> {
     let n = group.len();
-    let seats = (0..n).map(|i| group[(i + k as usize) % n].clone()).collect();
-    let small_talk = match s.settings.small_talk {
-        SmallTalkTreatment::All => true,
-        SmallTalkTreatment::None => false,
-        SmallTalkTreatment::Split => k.is_multiple_of(2),
-    };
-    (seats, small_talk)
+    (0..n).map(|i| group[(i + k as usize) % n].clone()).collect()
 }

@@ -106,10 +106,11 @@ impl SessionActor {
             app.session_matches(&s.code).into_iter().filter(|m| !ours.contains(&m.id)).map(|m| m.seats).collect();
         let plan = plan_round(&order, group_size, &history, &prior, round);
         let mut ids = Vec::new();
-        let small_talk = !matches!(s.settings.small_talk, crate::runtime::session::SmallTalkTreatment::None);
+        // Tournament rounds are outside the session's match numbering: they play the session's
+        // own settings, with no treatment arm (pairing there is planned, not random).
         for g in &plan.groups {
             self.seat_group(g);
-            match app.create_match(s, &scenario, g.clone(), small_talk).await {
+            match app.create_match(s, &scenario, g.clone(), None).await {
                 Some(id) => ids.push(id),
                 None => return Err("could not start a match of this round".into()),
             }

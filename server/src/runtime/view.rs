@@ -8,7 +8,6 @@ use crate::core::scenario::Scenario;
 use crate::core::scoring::{
     analyse_outcome, issue_type, nash_package, package_points, pareto_frontier, FrontierPoint, OutcomeAnalysis, Package,
 };
-use crate::core::survey::QUESTIONS;
 use crate::core::trust::{PlayerTrust, TrustReport, MIN_RATERS_SHOWN};
 use crate::runtime::session::Reveal;
 use crate::wire::{AgreedTermsView, TermsProposalView, TermsView};
@@ -203,7 +202,7 @@ pub fn state_for(
         })
         .collect();
     let survey = (m.phase == Phase::Survey).then(|| SurveyView {
-        questions: std::borrow::Cow::Borrowed(QUESTIONS),
+        questions: std::borrow::Cow::Owned(m.config.features.survey.to_vec()),
         issues: s.issues.iter().map(|i| IssueRef { id: i.id.clone(), name: i.name.clone() }).collect(),
         answered: m.survey[seat].is_some(),
     });
@@ -618,6 +617,7 @@ mod tests {
             durations: PhaseDurations { prep: 0, small_talk: 0, bargaining: 600, survey: 600 },
             small_talk: false,
             icebreaker: None,
+            features: Default::default(),
         };
         let mut m = Match::new(config.clone());
         let mut log = Vec::new();
@@ -642,7 +642,8 @@ mod tests {
         assert_eq!(m.phase, Phase::Survey);
         for seat in 0..roles {
             let ratings = ["trust", "foundation", "listened"].iter().map(|k| (k.to_string(), rating)).collect();
-            let answer = Action::Survey(SurveyAnswer { ratings, counterpart_priorities: None });
+            let answer =
+                Action::Survey(SurveyAnswer { ratings, counterpart_priorities: None, texts: Default::default() });
             let survey = m.decide(seat, &answer).unwrap();
             run(&mut m, survey);
         }

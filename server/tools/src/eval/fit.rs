@@ -62,6 +62,7 @@ pub fn replay(d: &Dialogue, scenarios: &BTreeMap<String, Arc<Scenario>>) -> Opti
         durations: PhaseDurations { prep: 0, small_talk: 600, bargaining: 3600, survey: 600 },
         small_talk: true,
         icebreaker: None,
+        features: Default::default(),
     };
     let moves = d.moves();
     let chat: Vec<Line> = moves
