@@ -14,6 +14,7 @@ mod facilitator;
 mod game;
 mod limits;
 mod observers;
+mod postgres;
 mod practice;
 mod reading;
 mod recovery;

@@ -3,6 +3,8 @@
 //! as the real `parley` binary; and talks to it over real WebSockets (tokio-tungstenite) and HTTP.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use futures_util::{SinkExt, StreamExt};
 use parley::core::game::Phase;
 use parley::wire::{ServerMsg, StateView};

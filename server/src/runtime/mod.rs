@@ -55,6 +55,10 @@ pub struct ServeArgs {
     /// fsync every commit (SQLite synchronous=FULL): events survive a power loss too, not only a crash.
     #[arg(long, env = "PARLEY_FSYNC")]
     pub fsync: bool,
+    /// Keep the event log in PostgreSQL instead of the SQLite file (`postgres://user@host:port/db`);
+    /// `--db` and `--fsync` are then unused (PostgreSQL's own settings decide durability).
+    #[arg(long, env = "PARLEY_POSTGRES")]
+    pub postgres: Option<String>,
     /// Seconds of silence after which a connection is closed (clients ping every 10 s).
     #[arg(long, env = "PARLEY_IDLE_TIMEOUT", default_value_t = 30)]
     pub idle_timeout: u64,
@@ -137,10 +141,14 @@ pub async fn serve_until(
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
         phrases.extend(crate::core::trust::Phrases::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?);
     }
-    let (store, snapshot) =
-        Store::open_with(&args.db, args.fsync).map_err(|e| format!("{}: {e}", args.db.display()))?;
+    let (store, snapshot) = match &args.postgres {
+        // The address may carry a password: it never goes into an error or the log.
+        Some(url) => Store::open_postgres(url).await.map_err(|e| format!("PostgreSQL: {e}"))?,
+        None => Store::open_with(&args.db, args.fsync).map_err(|e| format!("{}: {e}", args.db.display()))?,
+    };
+    let db = if args.postgres.is_some() { "PostgreSQL".to_string() } else { args.db.display().to_string() };
     tracing::info!(
-        db = %args.db.display(), scenarios = scenarios.len(), stored_sessions = snapshot.stored_sessions,
+        %db, scenarios = scenarios.len(), stored_sessions = snapshot.stored_sessions,
         live_sessions = snapshot.sessions.len(), matches = snapshot.matches(), "store opened"
     );
     let bots = app::BotSettings { practice_after: args.practice_bot_after, pace_ms: args.bot_pace_ms };

@@ -1,4 +1,4 @@
-//! The durable store: one SQLite file (WAL mode), one writer thread and one reader thread.
+//! The SQLite store: one file (WAL mode), one writer thread and one reader thread.
 //!
 //! Writers send jobs over a channel and await a reply. The writer thread takes every job waiting,
 //! runs them in one transaction and commits before replying (group commit), so an event is
@@ -16,190 +16,14 @@
 //! The schema carries its version (`PRAGMA user_version`); [`MIGRATIONS`] bring an older file up
 //! to date in order, each in its own transaction.
 
+use super::{
+    Backend, Job, MatchRow, PlayerRow, PracticeLog, Read, ResidentPlayer, ResidentSession, SessionLog, SessionRow,
+    Snapshot, StoreError,
+};
 use crate::core::game::{Event, Millis};
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tokio::sync::oneshot;
-
-/// A stored session (a class or the practice pool).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct SessionRow {
-    /// Join code.
-    pub code: String,
-    /// `workshop` or `practice`.
-    pub kind: String,
-    /// Settings as JSON (see `runtime::session::SessionSettings`).
-    pub settings: String,
-    /// The facilitator's secret token.
-    pub facilitator_token: String,
-    /// Creation time.
-    pub created_at: Millis,
-}
-
-/// A stored player.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct PlayerRow {
-    /// Player id.
-    pub id: String,
-    /// Secret resume token.
-    pub token: String,
-    /// Session join code.
-    pub session: String,
-    /// Display name.
-    pub name: String,
-    /// Join time.
-    pub joined_at: Millis,
-    /// One of the server's bots.
-    #[serde(default)]
-    pub bot: bool,
-}
-
-/// A stored match.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct MatchRow {
-    /// Match id.
-    pub id: String,
-    /// Session join code.
-    pub session: String,
-    /// Scenario id.
-    pub scenario: String,
-    /// Match settings as JSON (see `runtime::matches::StoredMatchConfig`).
-    pub config: String,
-    /// Player ids by seat, as a JSON array.
-    pub seats: String,
-    /// Creation time.
-    pub created_at: Millis,
-    /// The match's final summary as JSON, stored when it finished (`runtime::match_actor::
-    /// MatchSummary`): a finished match is restored from it, without reading its events.
-    #[serde(default)]
-    pub summary: Option<String>,
-}
-
-/// One session as it lives in memory: its row, every player, every match (with its events, except
-/// finished matches with a stored summary: their events are read when someone opens them again),
-/// and its facilitator actions. A class's session is read whole at start-up when it is live, or
-/// when someone asks for it after it was disposed. The practice pool, which only grows, is read
-/// with its running matches and their players only; its other players come back one by one
-/// ([`ResidentPlayer`]).
-#[derive(Debug, Clone)]
-pub struct ResidentSession {
-    /// The session's row.
-    pub session: SessionRow,
-    /// Players by join time, then id.
-    pub players: Vec<PlayerRow>,
-    /// Matches by creation time, then id.
-    pub matches: Vec<(MatchRow, Vec<Event>)>,
-    /// Facilitator actions `(at, kind as JSON)` in order.
-    pub session_events: Vec<(Millis, String)>,
-    /// How many matches the session has started in all (drives role rotation and the A/B split).
-    pub matches_started: u64,
-}
-
-/// One player of the practice pool as they come back into memory: their row and their latest match.
-#[derive(Debug, Clone)]
-pub struct ResidentPlayer {
-    /// The player's row.
-    pub player: PlayerRow,
-    /// Their most recent match, with its events unless it is finished with a stored summary.
-    pub last_match: Option<(MatchRow, Vec<Event>)>,
-}
-
-/// What is read at start-up: the live sessions only (the practice pool, and every session with a
-/// match that has not finished); the rest are read on demand.
-#[derive(Debug, Default)]
-pub struct Snapshot {
-    /// Live sessions, oldest first.
-    pub sessions: Vec<ResidentSession>,
-    /// How many sessions are stored in all.
-    pub stored_sessions: usize,
-}
-
-impl Snapshot {
-    /// Matches read at start-up.
-    pub fn matches(&self) -> usize {
-        self.sessions.iter().map(|s| s.matches.len()).sum()
-    }
-}
-
-/// Store failures.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// SQLite said no.
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
-    /// The writer thread is gone.
-    #[error("the store is closed")]
-    Closed,
-    /// A stored row could not be decoded.
-    #[error("corrupt stored event: {0}")]
-    Corrupt(String),
-    /// A write was refused (disk full, I/O); nothing of it was stored.
-    #[error("could not store: {0}")]
-    Write(String),
-    /// A write would have broken a uniqueness rule (a join code or token already taken, a
-    /// sequence number already used); nothing of it was stored.
-    #[error("already stored: {0}")]
-    Conflict(String),
-}
-
-impl StoreError {
-    /// What a caller is told about a refused write: a conflict, or a failure to write.
-    fn refused(e: StoreError) -> StoreError {
-        match e {
-            StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, msg))
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                StoreError::Conflict(msg.unwrap_or_else(|| f.to_string()))
-            }
-            StoreError::Conflict(m) => StoreError::Conflict(m),
-            other => StoreError::Write(other.to_string()),
-        }
-    }
-}
-
-enum Job {
-    Session(SessionRow),
-    Player(PlayerRow),
-    Match(MatchRow),
-    Events { match_id: String, first_seq: u64, events: Vec<Event> },
-    SessionEvent { session: String, at: Millis, kind: String },
-    Seats { match_id: String, seats: String },
-    Summary { match_id: String, summary: String },
-    PracticeLink { player_id: String, key_hash: String, at: Millis },
-    PracticeUnlink { key_hash: String },
-}
-
-/// A read, answered on the reader thread.
-enum Read {
-    Match { match_id: String, reply: oneshot::Sender<Result<Vec<Event>, StoreError>> },
-    Session { session: String, reply: oneshot::Sender<Result<SessionLog, StoreError>> },
-    Resident { code: String, reply: oneshot::Sender<Result<Option<ResidentSession>, StoreError>> },
-    SessionOfPlayer { token: String, reply: oneshot::Sender<Result<Option<String>, StoreError>> },
-    SessionExists { code: String, reply: oneshot::Sender<Result<bool, StoreError>> },
-    Player { token: String, reply: oneshot::Sender<Result<Option<ResidentPlayer>, StoreError>> },
-    Practice { key_hash: String, reply: oneshot::Sender<Result<PracticeLog, StoreError>> },
-}
-
-/// The practice matches linked to one practice key.
-#[derive(Debug, Default, Clone)]
-pub struct PracticeLog {
-    /// The key's players (one per visit to the practice pool), oldest first.
-    pub linked: Vec<String>,
-    /// Those players and their counterparts; their matches, oldest first, with events.
-    pub log: SessionLog,
-}
-
-/// Everything stored about one session, in a stable order (for debriefs and exports).
-#[derive(Debug, Default, Clone)]
-pub struct SessionLog {
-    /// Players by join time, then id.
-    pub players: Vec<PlayerRow>,
-    /// Matches by creation time, then id, each with its events in order.
-    pub matches: Vec<(MatchRow, Vec<Event>)>,
-    /// Facilitator actions `(at, kind as JSON)` in order.
-    pub session_events: Vec<(Millis, String)>,
-}
 
 struct Pending {
     job: Job,
@@ -209,11 +33,20 @@ struct Pending {
 /// Most jobs in one transaction.
 pub const MAX_BATCH: usize = 4096;
 
-/// Handle to the writer and reader threads. Cheap to clone.
-#[derive(Clone)]
-pub struct Store {
-    tx: std::sync::mpsc::Sender<Pending>,
-    reads: std::sync::mpsc::Sender<Read>,
+/// The writer and reader threads' mailboxes.
+pub(crate) struct SqliteBackend {
+    tx: std::sync::Mutex<std::sync::mpsc::Sender<Pending>>,
+    reads: std::sync::Mutex<std::sync::mpsc::Sender<Read>>,
+}
+
+impl Backend for SqliteBackend {
+    fn write(&self, job: Job, reply: oneshot::Sender<Result<(), StoreError>>) -> Result<(), StoreError> {
+        self.tx.lock().expect("store writer").send(Pending { job, reply }).map_err(|_| StoreError::Closed)
+    }
+
+    fn read(&self, read: Read) -> Result<(), StoreError> {
+        self.reads.lock().expect("store reader").send(read).map_err(|_| StoreError::Closed)
+    }
 }
 
 /// How long an opener waits for another process to let go of the database.
@@ -291,146 +124,35 @@ fn add_bot_column(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
     Ok(())
 }
 
-impl Store {
-    /// Opens (or creates) the database, reads everything stored, and starts the writer thread.
-    /// Commits survive the process being killed; see [`Store::open_with`] for power-loss durability.
-    pub fn open(path: &Path) -> Result<(Store, Snapshot), StoreError> {
-        Store::open_with(path, false)
+/// Opens (or creates) the database, brings its schema up to date, reads what is live, and starts
+/// the writer and reader threads.
+pub(crate) fn open(path: &Path, fsync: bool) -> Result<(SqliteBackend, Snapshot), StoreError> {
+    let lock = lock_database(path, LOCK_WAIT)?;
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(LOCK_WAIT)?;
+    conn.execute_batch(PRAGMAS)?;
+    migrate(&mut conn)?;
+    if fsync {
+        conn.execute_batch("PRAGMA synchronous = FULL;")?;
     }
-
-    /// Like [`Store::open`]; with `fsync`, every commit is also fsynced (`synchronous=FULL`), so it
-    /// survives a power loss or OS crash too, at a cost in speed.
-    pub fn open_with(path: &Path, fsync: bool) -> Result<(Store, Snapshot), StoreError> {
-        let lock = lock_database(path, LOCK_WAIT)?;
-        let mut conn = Connection::open(path)?;
-        conn.busy_timeout(LOCK_WAIT)?;
-        conn.execute_batch(PRAGMAS)?;
-        migrate(&mut conn)?;
-        if fsync {
-            conn.execute_batch("PRAGMA synchronous = FULL;")?;
-        }
-        let snapshot = read_all(&conn)?;
-        let reader = Connection::open_with_flags(
-            path,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        reader.busy_timeout(LOCK_WAIT)?;
-        let (tx, rx) = std::sync::mpsc::channel::<Pending>();
-        let (reads, reads_rx) = std::sync::mpsc::channel::<Read>();
-        let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
-            std::thread::Builder::new()
-                .name(name.into())
-                .spawn(f)
-                .map_err(|e| StoreError::Write(format!("cannot start store thread: {e}")))
-        };
-        // The writer thread owns the lock file: the lock lives exactly as long as writing can.
-        spawn("parley-store", Box::new(move || writer(conn, rx, lock)))?;
-        spawn("parley-store-read", Box::new(move || reader_loop(reader, reads_rx)))?;
-        Ok((Store { tx, reads }, snapshot))
-    }
-
-    async fn submit(&self, job: Job) -> Result<(), StoreError> {
-        let (reply, rx) = oneshot::channel();
-        self.tx.send(Pending { job, reply }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
-    }
-
-    /// Stores a new session; returns once committed.
-    pub async fn insert_session(&self, row: SessionRow) -> Result<(), StoreError> {
-        self.submit(Job::Session(row)).await
-    }
-
-    /// Stores a new player; returns once committed.
-    pub async fn insert_player(&self, row: PlayerRow) -> Result<(), StoreError> {
-        self.submit(Job::Player(row)).await
-    }
-
-    /// Stores a new match; returns once committed.
-    pub async fn insert_match(&self, row: MatchRow) -> Result<(), StoreError> {
-        self.submit(Job::Match(row)).await
-    }
-
-    /// Records who holds each seat of a match now (a seat handed to someone else); returns
-    /// once committed.
-    pub async fn update_seats(&self, match_id: &str, seats: String) -> Result<(), StoreError> {
-        self.submit(Job::Seats { match_id: match_id.to_string(), seats }).await
-    }
-
-    /// Stores a finished match's summary; returns once committed.
-    pub async fn set_summary(&self, match_id: &str, summary: String) -> Result<(), StoreError> {
-        self.submit(Job::Summary { match_id: match_id.to_string(), summary }).await
-    }
-
-    /// Reads a match's stored events, in order (every write acknowledged before is in them).
-    pub async fn match_events(&self, match_id: &str) -> Result<Vec<Event>, StoreError> {
-        let (reply, rx) = oneshot::channel();
-        self.reads.send(Read::Match { match_id: match_id.to_string(), reply }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
-    }
-
-    /// Reads one session whole, as it lives in memory (none when no session has that code).
-    pub async fn resident_session(&self, code: &str) -> Result<Option<ResidentSession>, StoreError> {
-        let (reply, rx) = oneshot::channel();
-        self.reads.send(Read::Resident { code: code.to_string(), reply }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
-    }
-
-    /// The join code of the session of the player with this token, if any.
-    pub async fn session_of_player(&self, token: &str) -> Result<Option<String>, StoreError> {
-        let (reply, rx) = oneshot::channel();
-        let token = token.to_string();
-        self.reads.send(Read::SessionOfPlayer { token, reply }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
-    }
-
-    /// Whether a session with this join code is stored.
-    pub async fn session_exists(&self, code: &str) -> Result<bool, StoreError> {
-        let (reply, rx) = oneshot::channel();
-        self.reads.send(Read::SessionExists { code: code.to_string(), reply }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
-    }
-
-    /// Reads a player and their latest match by the player's token (none when it is unknown).
-    pub async fn resident_player(&self, token: &str) -> Result<Option<ResidentPlayer>, StoreError> {
-        let (reply, rx) = oneshot::channel();
-        self.reads.send(Read::Player { token: token.to_string(), reply }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
-    }
-
-    /// Appends a facilitator action to a session's log; returns once committed.
-    pub async fn append_session_event(&self, session: &str, at: Millis, kind: String) -> Result<(), StoreError> {
-        self.submit(Job::SessionEvent { session: session.to_string(), at, kind }).await
-    }
-
-    /// Reads a session's players, matches with events, and facilitator actions.
-    pub async fn session_log(&self, session: &str) -> Result<SessionLog, StoreError> {
-        let (reply, rx) = oneshot::channel();
-        self.reads.send(Read::Session { session: session.to_string(), reply }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
-    }
-
-    /// Links a practice-pool player to a learner's practice key (by its hash); returns once committed.
-    pub async fn link_practice(&self, player_id: &str, key_hash: &str, at: Millis) -> Result<(), StoreError> {
-        self.submit(Job::PracticeLink { player_id: player_id.to_string(), key_hash: key_hash.to_string(), at }).await
-    }
-
-    /// Removes every link of a practice key (the matches stay, no longer anyone's history);
-    /// returns once committed.
-    pub async fn unlink_practice(&self, key_hash: &str) -> Result<(), StoreError> {
-        self.submit(Job::PracticeUnlink { key_hash: key_hash.to_string() }).await
-    }
-
-    /// The players and matches linked to a practice key.
-    pub async fn practice_log(&self, key_hash: &str) -> Result<PracticeLog, StoreError> {
-        let (reply, rx) = oneshot::channel();
-        self.reads.send(Read::Practice { key_hash: key_hash.to_string(), reply }).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
-    }
-
-    /// Appends events to a match's log with sequence numbers from `first_seq`; returns once committed.
-    pub async fn append_events(&self, match_id: &str, first_seq: u64, events: Vec<Event>) -> Result<(), StoreError> {
-        self.submit(Job::Events { match_id: match_id.to_string(), first_seq, events }).await
-    }
+    let snapshot = read_all(&conn)?;
+    let reader = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    reader.busy_timeout(LOCK_WAIT)?;
+    let (tx, rx) = std::sync::mpsc::channel::<Pending>();
+    let (reads, reads_rx) = std::sync::mpsc::channel::<Read>();
+    let spawn = |name: &str, f: Box<dyn FnOnce() + Send>| {
+        std::thread::Builder::new()
+            .name(name.into())
+            .spawn(f)
+            .map_err(|e| StoreError::Write(format!("cannot start store thread: {e}")))
+    };
+    // The writer thread owns the lock file: the lock lives exactly as long as writing can.
+    spawn("parley-store", Box::new(move || writer(conn, rx, lock)))?;
+    spawn("parley-store-read", Box::new(move || reader_loop(reader, reads_rx)))?;
+    Ok((SqliteBackend { tx: std::sync::Mutex::new(tx), reads: std::sync::Mutex::new(reads) }, snapshot))
 }
 
 /// Brings a database made by an older Parley up to the current schema, one step at a time. A file
@@ -873,6 +595,7 @@ fn read_practice(conn: &Connection, key_hash: &str) -> Result<PracticeLog, Store
 mod tests {
     use super::*;
     use crate::core::game::EventKind;
+    use crate::store::Store;
 
     #[tokio::test]
     async fn events_survive_reopen_in_order() {
