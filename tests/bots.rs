@@ -20,6 +20,7 @@ fn bot(addr: &str, code: &str, strategy: StrategyRef, seed: u64) -> BotConfig {
         entry: Entry::Code(code.into()),
         name: format!("{}-{seed}", strategy.name()),
         strategy,
+        level: Default::default(),
         seed,
         pace: Duration::from_millis(50),
         max_time: Duration::from_secs(60),

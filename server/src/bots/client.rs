@@ -4,6 +4,7 @@ use super::brain::Brain;
 use super::strategies::StrategyRef;
 use crate::core::game::Phase;
 use crate::error::ErrorCode;
+use crate::protocol::BotLevel;
 use crate::wire::{ServerMsg, StateView};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -32,6 +33,8 @@ pub struct BotConfig {
     pub name: String,
     /// Strategy.
     pub strategy: StrategyRef,
+    /// Level (`docs/bots.md`, *Levels*).
+    pub level: BotLevel,
     /// Seed for its chat choices.
     pub seed: u64,
     /// Time between its actions (at most one action per tick).
@@ -75,7 +78,7 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
         Entry::Resume(_) => Ok(()),
     }
     .map_err(|e| e.to_string())?;
-    let mut brain = Brain::new(cfg.strategy, cfg.seed);
+    let mut brain = Brain::with_level(cfg.strategy, cfg.level, cfg.seed);
     let mut report = BotReport::default();
     let mut tick = tokio::time::interval(cfg.pace);
     let mut ping = tokio::time::interval(Duration::from_secs(10));
@@ -118,7 +121,7 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
                             }
                             // A new match (a tournament's next round): start afresh.
                             report.match_id = st.match_id.clone();
-                            brain = Brain::new(cfg.strategy, cfg.seed.wrapping_add(report.results.len() as u64));
+                            brain = Brain::with_level(cfg.strategy, cfg.level, cfg.seed.wrapping_add(report.results.len() as u64));
                         }
                         if st.phase == Phase::Results {
                             report.final_state = Some((**st).clone());

@@ -4,4 +4,8 @@
 
 pub mod brain;
 pub mod client;
+pub mod interests;
+pub mod ledger;
+pub mod level;
+pub mod lines;
 pub mod strategies;
