@@ -155,7 +155,7 @@ pub enum ClientMsg {
 
 /// How hard a bot counterpart is: a documented mix of how it talks about interests, reacts to
 /// feelings, remembers favours and concedes (`docs/bots.md`, *Levels*).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]

@@ -7,8 +7,8 @@
 //! `ledger.rs` and `lines.rs`.
 
 use super::interests::{
-    answer, concession_order, importance_is_true, my_order, read_line, read_statement, Answer, Belief, Beliefs,
-    IssueFacts, Reading,
+    answer, concession_order, importance_is_true, my_order, package_worth, read_line, read_statement, Answer, Belief,
+    Beliefs, IssueFacts, Reading,
 };
 use super::ledger::{Choice, Favour, Ledger, Side};
 use super::level::{Honesty, Persona, Traits};
@@ -657,27 +657,7 @@ impl Brain {
     fn package_for(&self, target: i64) -> Option<Value> {
         let st = self.state.as_ref()?;
         let issues = self.issues();
-        let mut choice: Vec<usize> = Vec::with_capacity(issues.len());
-        let mut total = 0;
-        for i in &issues {
-            let p = &i.points;
-            let best = (0..p.len()).max_by_key(|&o| (p[o], std::cmp::Reverse(o)))?;
-            total += p[best];
-            choice.push(best);
-        }
-        for k in concession_order(&issues, &self.beliefs) {
-            let p = &issues[k].points;
-            let cur = choice[k];
-            let mut opts: Vec<usize> = (0..p.len()).collect();
-            opts.sort_by_key(|&o| p[o]);
-            for o in opts {
-                if total - p[cur] + p[o] >= target {
-                    total = total - p[cur] + p[o];
-                    choice[k] = o;
-                    break;
-                }
-            }
-        }
+        let choice = package_worth(&issues, &concession_order(&issues, &self.beliefs), target);
         let package: Map<String, Value> =
             st.scenario.issues.iter().zip(&choice).map(|(i, &o)| (i.id.clone(), json!(o))).collect();
         Some(Value::Object(package))
@@ -903,6 +883,7 @@ impl Brain {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bots::level::Persona;
 
     fn strategy(name: &str) -> StrategyRef {
         StrategyRef::parse(name).unwrap()
@@ -1089,5 +1070,217 @@ mod tests {
             1_000_000,
         ));
         assert_eq!(before - b.target(0), 6, "conceded as much as the counterpart did");
+    }
+
+    fn bundled() -> Vec<crate::core::scenario::Scenario> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+        crate::core::scenario::load_dir(&dir).unwrap().0
+    }
+
+    /// The state a bot in `role` of a bundled scenario sees in bargaining.
+    fn scenario_state(s: &crate::core::scenario::Scenario, role: usize, offers: Value, deadline: i64) -> ServerMsg {
+        let issues: Vec<Value> =
+            s.issues.iter().map(|i| json!({"id": i.id, "name": i.name, "options": i.options})).collect();
+        let points: serde_json::Map<String, Value> =
+            s.issues.iter().map(|i| (i.id.clone(), json!(i.points[role]))).collect();
+        let max: i64 = s.issues.iter().map(|i| i.points[role].iter().max().unwrap()).sum();
+        let mut st = frame(json!({
+            "type": "state", "phase": "bargaining", "phase_started": 0, "deadline": deadline,
+            "scenario": {"issues": issues},
+            "you": {"seat": 0, "batna": s.roles[role].batna, "max_points": max, "points": points, "guessed_priorities": true},
+            "offers": [],
+        }));
+        if let ServerMsg::State(v) = &mut st {
+            v.offers = serde_json::from_value(offers).unwrap();
+        }
+        st
+    }
+
+    fn chat_from_them(text: &str, expression: Option<&str>) -> ServerMsg {
+        let mut v = json!({"type": "chat", "seat": 1, "text": text});
+        if let Some(e) = expression {
+            v["expression"] = json!(e);
+        }
+        frame(v)
+    }
+
+    /// Every action until it has nothing more to say, a tick of 2 s apart. Its offers come back
+    /// as standing in the next state, as the server would send them.
+    fn drain(b: &mut Brain, from: i64) -> Vec<Value> {
+        let mut actions = Vec::new();
+        for k in 0..40 {
+            let Some(a) = b.next_action(from + k * 2_000) else { continue };
+            if a["type"] == "offer" {
+                let mut st = b.state.clone().unwrap();
+                let id = st.offers.iter().map(|o| o.id).max().unwrap_or(0) + 1;
+                for o in st.offers.iter_mut().filter(|o| o.seat == st.you.seat) {
+                    o.status = OfferStatus::Replaced;
+                }
+                let offer = json!({"id": id, "seat": st.you.seat, "at": 0, "package": a["package"],
+                    "status": "standing", "accepted_by": [st.you.seat], "value_to_you": 0});
+                st.offers.push(serde_json::from_value(offer).unwrap());
+                b.on_frame(&ServerMsg::State(Box::new(st)));
+            }
+            actions.push(a);
+        }
+        actions
+    }
+
+    #[test]
+    fn no_level_ever_makes_a_statement_the_server_would_mark_misleading() {
+        use crate::core::game::Statement;
+        for s in bundled() {
+            for role in 0..s.roles.len() {
+                for level in BotLevel::ALL {
+                    for asked in [None, Some("first"), Some("last")] {
+                        let mut b = Brain::with_level(Persona::of(level).strategy, level, 1);
+                        b.on_frame(&scenario_state(&s, role, json!([]), 10_000_000));
+                        // The learner shares two things (so even the evasive bot answers), then asks.
+                        for i in s.issues.iter().take(2) {
+                            b.on_frame(&frame(json!({"type": "chat", "seat": 1, "kind": "disclosure",
+                                "text": format!("{} matters a lot to me.", i.name)})));
+                        }
+                        let question = match asked {
+                            None => "What matters most to you here?".to_string(),
+                            Some("first") => format!("How much does {} matter to you?", s.issues[0].name),
+                            Some(_) => format!("How much does {} matter to you?", s.issues.last().unwrap().name),
+                        };
+                        b.on_frame(&chat_from_them(&question, None));
+                        for a in drain(&mut b, 0).iter().filter(|a| a["type"] == "disclose") {
+                            let st = &a["statement"];
+                            let issue = s.issue_index(st["issue"].as_str().unwrap()).unwrap();
+                            let statement = Statement::Importance { issue, high: st["level"] == "high" };
+                            assert!(statement.is_true(&s, role), "{} role {role} {level:?}: {a}", s.id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_truthful_bot_answers_a_question_about_its_priorities_and_a_tough_one_deflects() {
+        let s = bundled().into_iter().find(|s| s.id == "job-offer").unwrap();
+        let ask = |level: BotLevel| {
+            let mut b = Brain::with_level(Persona::of(level).strategy, level, 2);
+            b.on_frame(&scenario_state(&s, 0, json!([]), 10_000_000));
+            b.on_frame(&chat_from_them("What matters most to you in this offer?", None));
+            drain(&mut b, 0)
+        };
+        let easy = ask(BotLevel::Easy);
+        assert!(easy.iter().filter(|a| a["type"] == "disclose").count() >= 2, "top and bottom issue: {easy:?}");
+        let tough = ask(BotLevel::Tough);
+        assert!(tough.iter().all(|a| a["type"] != "disclose"), "{tough:?}");
+        let deflect = tough.iter().find(|a| a["type"] == "chat" && a["text"].as_str().unwrap().contains("first"));
+        assert!(deflect.is_some(), "the tough bot asks them to go first: {tough:?}");
+    }
+
+    #[test]
+    fn bots_react_to_frustration_small_talk_and_thanks() {
+        let s = bundled().into_iter().find(|s| s.id == "festival-booking").unwrap();
+        let mut b = Brain::with_level(Persona::of(BotLevel::Realistic).strategy, BotLevel::Realistic, 3);
+        b.on_frame(&scenario_state(&s, 0, json!([]), 10_000_000));
+        drain(&mut b, 0);
+        b.on_frame(&chat_from_them("This is going nowhere and the fee is too low.", Some("frustrated")));
+        let said = drain(&mut b, 100_000);
+        let ack = said.iter().find(|a| a["type"] == "chat").expect("it answers frustration");
+        assert_eq!(ack["expression"], "concerned", "{ack}");
+        assert!(
+            ack["text"].as_str().unwrap().to_lowercase().contains("fee")
+                || ack["text"].as_str().unwrap().contains("frustrat"),
+            "{ack}"
+        );
+        b.on_frame(&chat_from_them("Ha, by the way I saw your band play in Lyon last summer! Great night.", None));
+        let said = drain(&mut b, 200_000);
+        assert!(
+            said.iter().any(|a| a["type"] == "chat" && a["expression"] == "pleased"),
+            "small talk returned: {said:?}"
+        );
+    }
+
+    #[test]
+    fn the_favour_ledger_shapes_offers_and_lines() {
+        // Two issues of a bundled scenario seen from role 0; the counterpart moves, the bot moves back.
+        let s = bundled().into_iter().find(|s| s.id == "campsite").unwrap();
+        let mut b = Brain::with_level(Persona::of(BotLevel::Realistic).strategy, BotLevel::Realistic, 4);
+        let offer = |id: u64, seat: usize, package: Value, value: i64, status: &str| json!({"id": id, "seat": seat, "at": 0, "package": package, "status": status, "accepted_by": [seat], "value_to_you": value});
+        let worst: serde_json::Map<String, Value> = s
+            .issues
+            .iter()
+            .map(|i| (i.id.clone(), json!((0..i.options.len()).min_by_key(|&o| i.points[0][o]).unwrap())))
+            .collect();
+        b.on_frame(&scenario_state(&s, 0, json!([offer(1, 1, json!(worst), 0, "standing")]), 100_000));
+        let first: Vec<Value> = (0..3).filter_map(|k| b.next_action(k * 2_000)).collect();
+        let mine = first.iter().find(|a| a["type"] == "offer").expect("it makes an offer").clone();
+        // Their better offer: one issue moved up to the bot's best option.
+        let mut better = worst.clone();
+        let top = &s.issues[0];
+        let best = (0..top.options.len()).max_by_key(|&o| top.points[0][o]).unwrap();
+        better.insert(top.id.clone(), json!(best));
+        let gain = top.points[0][best] - top.points[0][worst[&top.id].as_u64().unwrap() as usize];
+        b.on_frame(&scenario_state(
+            &s,
+            0,
+            json!([
+                offer(1, 1, json!(worst), 0, "replaced"),
+                offer(100, 0, mine["package"].clone(), 30, "standing"),
+                offer(101, 1, json!(better), gain, "standing")
+            ]),
+            100_000,
+        ));
+        assert_eq!(b.ledger().counts().1, 1, "their move is in the ledger");
+        let later = drain(&mut b, 30_000);
+        let offered = later.iter().any(|a| a["type"] == "offer");
+        let thanks = later.iter().find(|a| a["type"] == "chat" && a["text"].as_str().unwrap().contains("moved on"));
+        assert!(offered, "a move back: {later:?}");
+        let thanks = thanks.unwrap_or_else(|| panic!("a line about their move: {later:?}"));
+        assert!(thanks["text"].as_str().unwrap().contains(&crate::bots::lines::mid_sentence(&top.name)), "{thanks}");
+    }
+
+    #[test]
+    fn a_tough_bot_never_takes_its_walk_away_and_an_easy_one_takes_anything_above_it_late() {
+        let s = bundled().into_iter().find(|s| s.id == "supplier-renewal").unwrap();
+        let batna = s.roles[0].batna;
+        for level in BotLevel::ALL {
+            let mut b = Brain::with_level(Persona::of(level).strategy, level, 5);
+            b.on_frame(&scenario_state(&s, 0, json!([]), 100_000));
+            for now in [0, 50_000, 95_000, 100_000] {
+                assert!(!b.accepts(batna, now), "{level:?} at {now}: never its walk-away");
+            }
+            let late = b.accepts(batna + 1, 99_000);
+            assert_eq!(late, level != BotLevel::Tough, "{level:?}");
+        }
+    }
+
+    #[test]
+    fn bargaining_lines_name_this_scenarios_issues_and_never_repeat() {
+        for s in bundled().into_iter().filter(|s| s.roles.len() == 2) {
+            for level in BotLevel::ALL {
+                let mut b = Brain::with_level(Persona::of(level).strategy, level, 6);
+                b.on_frame(&scenario_state(&s, 1, json!([]), 10_000_000));
+                let mut said = Vec::new();
+                let prompts = [
+                    (format!("{} matters a lot to me.", s.issues[0].name), None),
+                    ("What matters most to you?".to_string(), Some("neutral")),
+                    (format!("I really need more on {}, honestly.", s.issues[1].name), Some("concerned")),
+                    ("This is my final offer, take it or leave it.".to_string(), Some("frustrated")),
+                    ("Wow, really?".to_string(), Some("surprised")),
+                    ("Thanks, I understand where you're coming from.".to_string(), Some("pleased")),
+                ];
+                for (k, (text, e)) in prompts.iter().enumerate() {
+                    b.on_frame(&chat_from_them(text, *e));
+                    said.extend(drain(&mut b, k as i64 * 100_000).into_iter().filter(|a| a["type"] == "chat"));
+                }
+                let texts: Vec<&str> = said.iter().map(|a| a["text"].as_str().unwrap()).collect();
+                let unique: std::collections::HashSet<&&str> = texts.iter().collect();
+                assert_eq!(unique.len(), texts.len(), "{} {level:?}: {texts:?}", s.id);
+                assert!(texts.len() >= 3, "{} {level:?} talks: {texts:?}", s.id);
+                let names: Vec<String> =
+                    s.issues.iter().map(|i| crate::bots::lines::mid_sentence(&i.name).to_lowercase()).collect();
+                let on_topic = texts.iter().filter(|t| names.iter().any(|n| t.to_lowercase().contains(n))).count();
+                assert!(on_topic * 3 >= texts.len(), "{} {level:?}: lines name its issues: {texts:?}", s.id);
+                assert!(said.iter().all(|a| a["expression"].is_string()), "every bargaining line has an expression");
+            }
+        }
     }
 }

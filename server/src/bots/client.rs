@@ -60,6 +60,8 @@ pub struct BotReport {
     pub errors: Vec<ErrorCode>,
     /// The results `state` of every match it finished, in order.
     pub results: Vec<StateView>,
+    /// The chat lines it sent in its current (or last) match, in order.
+    pub said: Vec<String>,
 }
 
 /// Connects, plays one match to its results, and returns what happened.
@@ -121,6 +123,7 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
                             }
                             // A new match (a tournament's next round): start afresh.
                             report.match_id = st.match_id.clone();
+                            report.said.clear();
                             brain = Brain::with_level(cfg.strategy, cfg.level, cfg.seed.wrapping_add(report.results.len() as u64));
                         }
                         if st.phase == Phase::Results {
@@ -138,6 +141,9 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
             }
             _ = tick.tick() => {
                 if let Some(a) = brain.next_action(crate::runtime::match_actor::now_ms()) {
+                    if a["type"] == "chat" {
+                        report.said.extend(a["text"].as_str().map(String::from));
+                    }
                     if ws.send(send(a)).await.is_err() { break }
                 }
             }

@@ -239,6 +239,28 @@ pub fn concession_order(issues: &[IssueFacts], beliefs: &Beliefs) -> Vec<usize> 
     order.into_iter().map(|(_, k)| k).collect()
 }
 
+/// A package (option per issue) worth at least `target` in the bot's points, built from its
+/// best option on every issue by giving ground on issues in `order` (each moved to the cheapest
+/// option that keeps the package at the target). Its best package when the target is out of reach.
+pub fn package_worth(issues: &[IssueFacts], order: &[usize], target: i64) -> Vec<usize> {
+    let mut choice: Vec<usize> = issues
+        .iter()
+        .map(|i| (0..i.points.len()).max_by_key(|&o| (i.points[o], std::cmp::Reverse(o))).unwrap_or(0))
+        .collect();
+    let mut total: i64 = issues.iter().zip(&choice).map(|(i, &o)| i.points.get(o).copied().unwrap_or(0)).sum();
+    for &k in order {
+        let p = &issues[k].points;
+        let cur = choice[k];
+        let mut opts: Vec<usize> = (0..p.len()).collect();
+        opts.sort_by_key(|&o| p[o]);
+        if let Some(o) = opts.into_iter().find(|&o| total - p[cur] + p[o] >= target) {
+            total = total - p[cur] + p[o];
+            choice[k] = o;
+        }
+    }
+    choice
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

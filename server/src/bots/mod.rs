@@ -5,6 +5,7 @@
 pub mod brain;
 pub mod client;
 pub mod interests;
+pub mod league;
 pub mod ledger;
 pub mod level;
 pub mod lines;
