@@ -795,10 +795,13 @@ impl Brain {
                 json!({"type": "disclose", "statement": {"kind": "importance", "issue": issue, "level": level}}),
             );
         }
-        let wants_to_ask = self.strategy.asks_questions() || self.level == BotLevel::Easy;
+        // The level says how many questions; a strategy that asks nothing (the hardballer) asks one
+        // at most, since every level is meant to ask what matters to the learner.
+        let questions = self.traits().questions;
+        let questions = if self.strategy.asks_questions() { questions } else { questions.min(1) };
         // It asks as bargaining opens and, if they have said nothing yet, again after their first offer.
         let ask_now = self.asked == 0 || (self.they_shared == 0 && !self.their_offer_values.is_empty());
-        if wants_to_ask && self.asked < self.traits().questions && ask_now && self.may_chat(now) {
+        if self.asked < questions && ask_now && self.may_chat(now) {
             self.asked += 1;
             if let Some(q) = self.line(LineKind::Ask, None, &[], &[]) {
                 return self.chat(now, Say { text: q, expression: Some(Expression::Neutral) });
