@@ -1789,6 +1789,14 @@ points = { a = [0, 3, 6], b = [6, 3, 0] }
         act(&mut m, 4000, 0, Action::Chat("  hello\u{7}\u{202E}\r\nthere  ".into())).unwrap();
         assert_eq!(m.chat[1].text, "hello\nthere");
         assert_eq!(act(&mut m, 4000, 0, Action::Chat("\u{7}\u{0}".into())), Err(GameError::EmptyChat));
+        // An expression travels with its line; a line without one has none (and older logs, written
+        // before expressions, replay as lines without one).
+        act(&mut m, 4100, 1, Action::ChatExpressed("oh!".into(), Expression::Surprised)).unwrap();
+        assert_eq!((m.chat[2].expression, m.chat[1].expression), (Some(Expression::Surprised), None));
+        let old: EventKind = serde_json::from_str(r#"{"event":"chat","seat":0,"text":"hi"}"#).unwrap();
+        assert_eq!(old, EventKind::Chat { seat: 0, text: "hi".into(), expression: None });
+        let new = EventKind::Chat { seat: 0, text: "hi".into(), expression: Some(Expression::Frustrated) };
+        assert_eq!(serde_json::to_value(&new).unwrap()["expression"], "frustrated");
         assert_eq!(m.tick(22_999), vec![]);
         {
             let t = m.tick(23_000);
