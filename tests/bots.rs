@@ -20,6 +20,7 @@ fn bot(addr: &str, code: &str, strategy: StrategyRef, seed: u64) -> BotConfig {
         entry: Entry::Code(code.into()),
         name: format!("{}-{seed}", strategy.name()),
         strategy,
+        level: Default::default(),
         seed,
         pace: Duration::from_millis(50),
         max_time: Duration::from_secs(60),
@@ -158,4 +159,90 @@ async fn a_facilitator_fills_the_last_seat_and_dropouts_can_go_to_a_bot() {
     let st = bea.until_phase("survey").await;
     assert_eq!(st["outcome"]["kind"], "deal");
     let _ = Client::connect; // (the harness's raw client is not needed here)
+}
+
+/// The bot league (`parley bench bots` with small settings): every pair of levels, and each level
+/// against the scripted learner, on every bundled two-role scenario over real WebSockets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_league_of_bot_levels_plays_every_two_role_scenario() {
+    use parley::bots::league::{self, LeagueConfig};
+    let server = Server::start_with(&["--sessions-per-hour", "100000"]);
+    let (status, list) = server.get("/api/scenarios").await;
+    assert_eq!(status, 200);
+    let scenarios: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["roles"].as_array().unwrap().len() == 2)
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(scenarios.len(), 10, "the bundled two-role scenarios: {scenarios:?}");
+    let cfg = LeagueConfig {
+        addr: server.addr.clone(),
+        scenarios: scenarios.clone(),
+        small_talk_secs: 0,
+        bargaining_secs: 6,
+        pace: Duration::from_millis(50),
+        concurrency: 15,
+        seed: 3,
+    };
+    let server = &server;
+    let matches = league::play(&cfg, |scenario, durations| async move {
+        Ok::<String, String>(server.session(&scenario, durations, json!({})).await)
+    })
+    .await
+    .unwrap();
+    assert_eq!(matches.len(), league::pairs().len() * scenarios.len());
+    for m in &matches {
+        let what = format!("{} {:?}", m.scenario, m.seats);
+        assert!(m.ended, "every match ends in a deal or an impasse: {what}");
+        assert!(
+            !m.bot_at_or_below_walk_away(),
+            "no bot takes its walk-away or less: {what} {:?} {:?}",
+            m.points,
+            m.batna
+        );
+        assert!(!m.tough_leaves_other_below_walk_away(), "{what}");
+        assert_eq!(m.misleading_by_bots, 0, "bots' checked statements are true: {what}");
+        assert_eq!(m.repeated_lines, 0, "no bot repeats a line within a match: {what}");
+        assert!(m.errors.is_empty(), "{what}: {:?}", m.errors);
+    }
+    let rows = league::summarise(&matches);
+    let all = rows.last().unwrap();
+    assert!(all.misleading.1 >= 10, "bots make checked statements about their priorities: {all:?}");
+    assert!(all.repeated.1 >= 100, "bots talk: {all:?}");
+    assert!(all.deals * 2 >= all.matches, "most matches end in a deal: {all:?}");
+    let easy = rows.iter().find(|r| r.pair == "easy vs learner").unwrap();
+    assert_eq!(easy.deals, easy.matches, "the easy bot always deals with a fair learner: {easy:?}");
+}
+
+#[tokio::test]
+async fn a_practice_player_picks_a_level_and_expressions_travel_with_chat() {
+    let server = Server::start_with(&["--practice-bot-after", "1", "--bot-pace-ms", "50"]);
+    let mut me = server.client().await;
+    me.send(json!({"type": "practice", "name": "Solo", "scenario": "job-offer"})).await;
+    me.until("bot offer", |v| v["type"] == "waiting" && v["bot_offer"] == true).await;
+    // A level the server does not know is refused; the player still waits.
+    me.send(json!({"type": "play_bot", "level": "impossible"})).await;
+    assert_eq!(me.until_type("error").await["code"], "bad_message");
+    me.send(json!({"type": "play_bot", "level": "tough"})).await;
+    me.until_state().await;
+    me.send(json!({"type": "ready"})).await;
+    me.until_state_in(Phase::SmallTalk).await;
+    me.send(json!({"type": "ready"})).await;
+    me.until_state_in(Phase::Bargaining).await;
+    me.send(json!({"type": "chat", "text": "What matters most to you?", "expression": "frustrated"})).await;
+    let mine = me.until("my line back", |v| v["type"] == "chat" && v["name"] == "Solo").await;
+    assert_eq!(mine["expression"], "frustrated");
+    // The tough bot answers with a line of its own, an expression attached.
+    let theirs = me
+        .until("the bot's line", |v| {
+            v["type"] == "chat" && v["kind"] == "message" && v["name"] != "Solo" && v["phase"] == "bargaining"
+        })
+        .await;
+    assert!(theirs["expression"].is_string(), "{theirs}");
+    // A line without an expression has no such field.
+    me.send(json!({"type": "chat", "text": "Fine."})).await;
+    let plain = me.until("a plain line", |v| v["type"] == "chat" && v["text"] == "Fine.").await;
+    assert!(plain.get("expression").is_none(), "{plain}");
 }

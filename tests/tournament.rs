@@ -29,6 +29,7 @@ async fn six_bots_play_a_three_round_tournament() {
                 entry: Entry::Code(code.clone()),
                 name: format!("bot{i}"),
                 strategy: ALL[i % ALL.len()],
+                level: Default::default(),
                 seed: i as u64,
                 pace: Duration::from_millis(50),
                 max_time: Duration::from_secs(120),

@@ -5,10 +5,20 @@
 import { h, clear, uid } from './dom.js';
 import { timeOfDay } from './format.js';
 
+/** The expressions a line can carry (the server's `Expression`), in the picker's order, with their words. */
+export const EXPRESSIONS = [
+  ['neutral', 'Neutral'],
+  ['pleased', 'Pleased'],
+  ['concerned', 'Concerned'],
+  ['frustrated', 'Frustrated'],
+  ['surprised', 'Surprised'],
+];
+const EXPRESSION_WORDS = Object.fromEntries(EXPRESSIONS);
+
 export class ChatPanel {
   /**
    * @param {object} opts
-   *   send(text) → boolean  sends a chat frame, false when offline
+   *   send(text, expression) → boolean  sends a chat frame (expression: null for none), false when offline
    *   mySeat()              my seat number
    *   playerName(seat)      a display name for a seat
    */
@@ -36,10 +46,19 @@ export class ChatPanel {
       placeholder: 'Write a message…',
     });
     this.sendButton = h('button', { type: 'submit', class: 'primary', testid: 'chat-send' }, 'Send');
+    // How the line sounds: optional, picked by words (a select reads well to screen readers and on a phone).
+    const toneId = uid('chat-tone');
+    this.tone = h(
+      'select',
+      { id: toneId, class: 'chat-tone-select', testid: 'chat-expression' },
+      h('option', { value: '' }, 'No expression'),
+      ...EXPRESSIONS.map(([value, words]) => h('option', { value }, words)),
+    );
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'chat', role: 'alert', hidden: true });
     this.form = h(
       'form',
       { class: 'chat-form', novalidate: true },
+      h('div', { class: 'chat-tone' }, h('label', { for: toneId }, 'I feel'), this.tone),
       h('label', { for: inputId, class: 'sr-only' }, 'Message'),
       this.input,
       this.sendButton,
@@ -69,12 +88,14 @@ export class ChatPanel {
       this.showError('Messages can be at most 1000 characters.');
       return;
     }
-    if (!this.opts.send(text)) {
+    const expression = this.tone.value || null;
+    if (!this.opts.send(text, expression)) {
       this.showError('You are offline. Your message was not sent: try again when you are back online.');
       return;
     }
     this.pending.push(text);
     this.input.value = '';
+    this.tone.value = ''; // an expression goes with one line, not every line after it
     this.input.focus();
   }
 
@@ -97,6 +118,7 @@ export class ChatPanel {
 
   setEnabled(enabled, placeholder) {
     this.input.disabled = !enabled;
+    this.tone.disabled = !enabled;
     this.sendButton.disabled = !enabled;
     if (placeholder) this.input.placeholder = placeholder;
   }
@@ -131,10 +153,17 @@ export class ChatPanel {
       );
     } else {
       const name = line.name || this.opts.playerName(line.seat);
+      const words = line.expression ? EXPRESSION_WORDS[line.expression] : null;
       li = h(
         'li',
         { class: ['chat-line', mine ? 'mine' : 'theirs'], 'data-seat': String(line.seat) },
-        h('span', { class: 'chat-meta' }, h('span', { class: 'chat-name' }, mine ? `${name} (you)` : name), time ? ` · ${time}` : ''),
+        h(
+          'span',
+          { class: 'chat-meta' },
+          h('span', { class: 'chat-name' }, mine ? `${name} (you)` : name),
+          time ? ` · ${time}` : '',
+          words ? h('span', { class: 'chat-expression', 'data-expression': line.expression, testid: 'chat-expression-shown' }, words) : '',
+        ),
         h('span', { class: 'chat-text' }, line.text),
       );
     }

@@ -78,6 +78,16 @@
  */
 
 /**
+ * How hard a bot counterpart is: a documented mix of how it talks about interests, reacts to
+ * feelings, remembers favours and concedes (`docs/bots.md`, *Levels*).
+ *
+ * - 'easy': Open and generous: tells its priorities truthfully, concedes readily, reciprocates at once.
+ * - 'realistic': Like a fair, careful person: tells its top priority, waits for a concession to be returned.
+ * - 'tough': Guarded and firm: deflects questions until the learner has shared, concedes little and late.
+ * @typedef {'easy' | 'realistic' | 'tough'} BotLevel
+ */
+
+/**
  * What kind of chat line.
  *
  * - 'message': A player's own words.
@@ -95,6 +105,7 @@
  * @property {number} at When.
  * @property {Phase} phase The phase it was said in.
  * @property {ChatKind} kind What kind of line it is.
+ * @property {Expression | null} [expression] The expression the speaker attached (absent when none).
  */
 
 /**
@@ -148,6 +159,7 @@
  * @typedef {Object} ClientMsgChat
  * @property {'chat'} type
  * @property {string} text The text (at most 1000 characters).
+ * @property {Expression | null} [expression] How the speaker says it feels (optional): `pleased`, `concerned`, `frustrated`, `surprised` or `neutral`.
  */
 
 /**
@@ -269,7 +281,8 @@
  * Practice pool: play with a bot now instead of waiting.
  * @typedef {Object} ClientMsgPlayBot
  * @property {'play_bot'} type
- * @property {string | null} [strategy] `logroller`, `hardballer` or `tit_for_tat`; random when absent.
+ * @property {BotLevel | null} [level] How hard a counterpart: `easy`, `realistic` or `tough` (`docs/bots.md`); `realistic` when absent.
+ * @property {string | null} [strategy] `logroller`, `hardballer` or `tit_for_tat`; the level's own when absent (random when the level is absent too).
  */
 
 /**
@@ -480,6 +493,18 @@
  * - 'scenario_not_saved': The scenarios folder could not be written.
  * - 'internal': A failure inside the server; nothing of the action was saved.
  * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'tool_off' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_request' | 'bad_treatment' | 'bad_survey_items' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
+ */
+
+/**
+ * How a speaker says a chat line feels: a small fixed set a player picks from (and bots use),
+ * after IAGO's emotional expressions. Shown beside the line; never checked.
+ *
+ * - 'pleased': Pleased.
+ * - 'concerned': Concerned.
+ * - 'frustrated': Frustrated.
+ * - 'surprised': Surprised.
+ * - 'neutral': Neutral.
+ * @typedef {'pleased' | 'concerned' | 'frustrated' | 'surprised' | 'neutral'} Expression
  */
 
 /**

@@ -965,7 +965,9 @@ pub fn transcript(r: &MatchReport) -> Value {
                     json!({"kind": "phase", "phase": p})
                 }
                 EventKind::Icebreaker { text } => json!({"kind": "icebreaker", "text": text}),
-                EventKind::Chat { seat, text } => json!({"kind": "chat", "seat": seat, "name": name(*seat), "text": text}),
+                EventKind::Chat { seat, text, expression } => {
+                    json!({"kind": "chat", "seat": seat, "name": name(*seat), "text": text, "expression": expression})
+                }
                 EventKind::Disclosed { seat, statement, truthful } => json!({
                     "kind": "disclosure", "seat": seat, "name": name(*seat), "text": statement.render(s), "truthful": truthful,
                 }),

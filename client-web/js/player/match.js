@@ -75,10 +75,13 @@ export class MatchView {
     this.playerName = playerName;
 
     this.chat = new ChatPanel({
-      /** @param {string} text */
-      send: (text) => {
+      /**
+       * @param {string} text
+       * @param {import('../types.js').Expression | null} expression
+       */
+      send: (text, expression) => {
         setLastAction('chat');
-        return send({ type: 'chat', text });
+        return send(expression ? { type: 'chat', text, expression } : { type: 'chat', text });
       },
       mySeat: () => this.state.you.seat,
       playerName,

@@ -10,6 +10,7 @@ import { showJoin } from './join.js';
 export function setWaitingBusy(busy) {
   for (const b of document.querySelectorAll('#screen-waiting button')) /** @type {HTMLButtonElement} */ (b).disabled = busy;
   /** @type {HTMLSelectElement} */ ($('#bot-strategy')).disabled = busy;
+  /** @type {HTMLSelectElement} */ ($('#bot-level')).disabled = busy;
 }
 
 /** "Not you?": forget this device's seat for the session and show the join form. */
@@ -58,8 +59,9 @@ export function setupWaiting() {
   $('#bot-offer').addEventListener('submit', (ev) => {
     ev.preventDefault();
     const strategy = /** @type {HTMLSelectElement} */ ($('#bot-strategy')).value;
+    const level = /** @type {import('../types.js').BotLevel} */ (/** @type {HTMLSelectElement} */ ($('#bot-level')).value);
     /** @type {import('../types.js').ClientMsg} */
-    const msg = { type: 'play_bot' };
+    const msg = { type: 'play_bot', level };
     if (strategy) msg.strategy = strategy;
     app.lastAction = 'waiting';
     if (conn.send(msg)) setWaitingBusy(true);

@@ -102,6 +102,8 @@ pub enum BenchCommand {
     Load(crate::bench::load::LoadArgs),
     /// Memory and restart time as finished matches pile up (does idle state leave memory?).
     History(crate::bench::history::HistoryArgs),
+    /// Every pair of bot levels, and each level against a scripted learner, on every two-role scenario.
+    Bots(crate::bench_bots::BotsArgs),
     /// Busy threads for `bench load --noise` (runs until killed).
     #[command(hide = true)]
     Noise {
@@ -162,6 +164,13 @@ pub fn main() -> ExitCode {
             }
         },
         Some(Command::Bench(BenchCommand::History(a))) => match crate::bench::history::run(&a) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some(Command::Bench(BenchCommand::Bots(a))) => match crate::bench_bots::run(&a) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

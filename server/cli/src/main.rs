@@ -1,6 +1,7 @@
 //! The `parley` binary: see `parley --help`. A thin layer: the command line in [`cli`], the server
 //! in the `parley` library, the tools in `parley-tools`.
 
+mod bench_bots;
 mod cli;
 
 use parley::{core, runtime};

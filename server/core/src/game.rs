@@ -106,6 +106,8 @@ impl Default for MatchFeatures {
 pub enum Action {
     /// Send a chat message (small talk and bargaining).
     Chat(String),
+    /// Send a chat message with an expression attached (how the speaker says it feels).
+    ChatExpressed(String, Expression),
     /// Vote to end the current phase early (prep or small talk).
     Ready,
     /// Propose a full package (replaces the player's standing offer; the package of the
@@ -228,7 +230,7 @@ impl Action {
     /// Its kind.
     pub fn kind(&self) -> ActionKind {
         match self {
-            Action::Chat(_) => ActionKind::Chat,
+            Action::Chat(_) | Action::ChatExpressed(..) => ActionKind::Chat,
             Action::Ready => ActionKind::Ready,
             Action::Offer(_) => ActionKind::Offer,
             Action::Withdraw => ActionKind::Withdraw,
@@ -420,6 +422,10 @@ pub enum EventKind {
         seat: usize,
         /// Text as sent (trimmed).
         text: String,
+        /// The expression the sender attached, if any (absent in logs written before there were
+        /// expressions, so they still replay).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expression: Option<Expression>,
     },
     /// A vote to end the phase early.
     Ready {
@@ -739,6 +745,46 @@ pub struct Settlement {
     pub reopened_at: Option<Millis>,
 }
 
+/// How a speaker says a chat line feels: a small fixed set a player picks from (and bots use),
+/// after IAGO's emotional expressions. Shown beside the line; never checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Expression {
+    /// Pleased.
+    Pleased,
+    /// Concerned.
+    Concerned,
+    /// Frustrated.
+    Frustrated,
+    /// Surprised.
+    Surprised,
+    /// Neutral.
+    Neutral,
+}
+
+impl Expression {
+    /// Every expression, in the order a picker lists them.
+    pub const ALL: [Expression; 5] = [
+        Expression::Neutral,
+        Expression::Pleased,
+        Expression::Concerned,
+        Expression::Frustrated,
+        Expression::Surprised,
+    ];
+
+    /// Its name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            Expression::Pleased => "pleased",
+            Expression::Concerned => "concerned",
+            Expression::Frustrated => "frustrated",
+            Expression::Surprised => "surprised",
+            Expression::Neutral => "neutral",
+        }
+    }
+}
+
 /// One line of chat (or a server prompt when `seat` is `None`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChatLine {
@@ -752,6 +798,8 @@ pub struct ChatLine {
     pub text: String,
     /// Made with a checked statement (`disclose`) rather than typed.
     pub disclosure: bool,
+    /// The expression the speaker attached, if any.
+    pub expression: Option<Expression>,
 }
 
 /// The whole state of one match.
@@ -925,7 +973,7 @@ impl Match {
             return Err(GameError::ToolOff(action.kind().verb()));
         }
         match action {
-            Action::Chat(text) => {
+            Action::Chat(text) | Action::ChatExpressed(text, _) => {
                 let text = super::text::clean_chat(text);
                 if text.is_empty() {
                     return Err(GameError::EmptyChat);
@@ -933,7 +981,11 @@ impl Match {
                 if text.chars().count() > MAX_CHAT_CHARS {
                     return Err(GameError::ChatTooLong);
                 }
-                Ok(vec![EventKind::Chat { seat, text }])
+                let expression = match action {
+                    Action::ChatExpressed(_, e) => Some(*e),
+                    _ => None,
+                };
+                Ok(vec![EventKind::Chat { seat, text, expression }])
             }
             Action::Ready => {
                 if self.ready[seat] {
@@ -1149,15 +1201,21 @@ impl Match {
                     self.paused_at = None;
                 }
             }
-            EventKind::Icebreaker { text } => {
-                self.chat.push(ChatLine { at, seat: None, phase: self.phase, text: text.clone(), disclosure: false })
-            }
-            EventKind::Chat { seat, text } => self.chat.push(ChatLine {
+            EventKind::Icebreaker { text } => self.chat.push(ChatLine {
+                at,
+                seat: None,
+                phase: self.phase,
+                text: text.clone(),
+                disclosure: false,
+                expression: None,
+            }),
+            EventKind::Chat { seat, text, expression } => self.chat.push(ChatLine {
                 at,
                 seat: Some(*seat),
                 phase: self.phase,
                 text: text.clone(),
                 disclosure: false,
+                expression: *expression,
             }),
             EventKind::Ready { seat } => self.ready[*seat] = true,
             EventKind::Offer { seat, offer_id, package } => {
@@ -1229,7 +1287,14 @@ impl Match {
             EventKind::Coached { seat, rule, text } => self.coached.push((*seat, rule.clone(), text.clone(), at)),
             EventKind::Disclosed { seat, statement, truthful } => {
                 let text = statement.render(&self.config.scenario);
-                self.chat.push(ChatLine { at, seat: Some(*seat), phase: self.phase, text, disclosure: true });
+                self.chat.push(ChatLine {
+                    at,
+                    seat: Some(*seat),
+                    phase: self.phase,
+                    text,
+                    disclosure: true,
+                    expression: None,
+                });
                 self.disclosures.push(DisclosureRecord {
                     at,
                     seat: *seat,
@@ -1784,6 +1849,14 @@ points = { a = [0, 3, 6], b = [6, 3, 0] }
         act(&mut m, 4000, 0, Action::Chat("  hello\u{7}\u{202E}\r\nthere  ".into())).unwrap();
         assert_eq!(m.chat[1].text, "hello\nthere");
         assert_eq!(act(&mut m, 4000, 0, Action::Chat("\u{7}\u{0}".into())), Err(GameError::EmptyChat));
+        // An expression travels with its line; a line without one has none (and older logs, written
+        // before expressions, replay as lines without one).
+        act(&mut m, 4100, 1, Action::ChatExpressed("oh!".into(), Expression::Surprised)).unwrap();
+        assert_eq!((m.chat[2].expression, m.chat[1].expression), (Some(Expression::Surprised), None));
+        let old: EventKind = serde_json::from_str(r#"{"event":"chat","seat":0,"text":"hi"}"#).unwrap();
+        assert_eq!(old, EventKind::Chat { seat: 0, text: "hi".into(), expression: None });
+        let new = EventKind::Chat { seat: 0, text: "hi".into(), expression: Some(Expression::Frustrated) };
+        assert_eq!(serde_json::to_value(&new).unwrap()["expression"], "frustrated");
         assert_eq!(m.tick(22_999), vec![]);
         {
             let t = m.tick(23_000);

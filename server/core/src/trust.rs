@@ -352,7 +352,7 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
     for e in events {
         let phase = m.phase;
         match &e.kind {
-            EventKind::Chat { seat, text } => {
+            EventKind::Chat { seat, text, .. } => {
                 lines.push((*seat, text.clone(), Phrases::matches(&phrases.pressure, text)));
                 let s = &mut sig[*seat];
                 if phase == Phase::SmallTalk {

@@ -53,6 +53,10 @@ pub enum ClientMsg {
     Chat {
         /// The text (at most 1000 characters).
         text: String,
+        /// How the speaker says it feels (optional): `pleased`, `concerned`, `frustrated`,
+        /// `surprised` or `neutral`.
+        #[serde(default)]
+        expression: Option<crate::core::game::Expression>,
     },
     /// Vote to end prep or small talk early.
     Ready,
@@ -140,9 +144,14 @@ pub enum ClientMsg {
     },
     /// Practice pool: play with a bot now instead of waiting.
     PlayBot {
-        /// `logroller`, `hardballer` or `tit_for_tat`; random when absent.
+        /// `logroller`, `hardballer` or `tit_for_tat`; the level's own when absent (random when
+        /// the level is absent too).
         #[serde(default)]
         strategy: Option<String>,
+        /// How hard a counterpart: `easy`, `realistic` or `tough` (`docs/bots.md`); `realistic`
+        /// when absent.
+        #[serde(default)]
+        level: Option<BotLevel>,
     },
     /// Stop waiting for a partner (answered with `left`); the token stays valid.
     Leave,
@@ -160,6 +169,36 @@ pub enum ClientMsg {
     StopObserving,
     /// Heartbeat; answered with `pong`.
     Ping,
+}
+
+/// How hard a bot counterpart is: a documented mix of how it talks about interests, reacts to
+/// feelings, remembers favours and concedes (`docs/bots.md`, *Levels*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[serde(rename_all = "snake_case")]
+pub enum BotLevel {
+    /// Open and generous: tells its priorities truthfully, concedes readily, reciprocates at once.
+    Easy,
+    /// Like a fair, careful person: tells its top priority, waits for a concession to be returned.
+    #[default]
+    Realistic,
+    /// Guarded and firm: deflects questions until the learner has shared, concedes little and late.
+    Tough,
+}
+
+impl BotLevel {
+    /// Every level, easiest first.
+    pub const ALL: [BotLevel; 3] = [BotLevel::Easy, BotLevel::Realistic, BotLevel::Tough];
+
+    /// Its name on the wire.
+    pub fn name(self) -> &'static str {
+        match self {
+            BotLevel::Easy => "easy",
+            BotLevel::Realistic => "realistic",
+            BotLevel::Tough => "tough",
+        }
+    }
 }
 
 /// A disclosure as sent by clients (issues by id, options by index).

@@ -9,7 +9,7 @@
 //! The same types decode what the server sent ([`ServerMsg::decode`]): the bots, the test client,
 //! the bench and the evaluation replay read frames through them.
 
-use crate::core::game::{ActionKind, Millis, OfferStatus, Phase};
+use crate::core::game::{ActionKind, Expression, Millis, OfferStatus, Phase};
 use crate::core::survey::Question;
 use crate::error::ErrorCode;
 use crate::monitor::{DropoutPolicy, MonitorView};
@@ -584,6 +584,9 @@ pub struct ChatLineView {
     pub phase: Phase,
     /// What kind of line it is.
     pub kind: ChatKind,
+    /// The expression the speaker attached (absent when none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<Expression>,
 }
 
 /// What kind of chat line.
@@ -617,6 +620,7 @@ mod tests {
             at: 5,
             phase: Phase::SmallTalk,
             kind: ChatKind::Icebreaker,
+            expression: None,
         };
         let v: Value = serde_json::from_str(&ServerMsg::Chat(line).encode()).unwrap();
         assert_eq!(v["type"], "chat");

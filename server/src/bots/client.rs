@@ -4,6 +4,7 @@ use super::brain::Brain;
 use super::strategies::StrategyRef;
 use crate::core::game::Phase;
 use crate::error::ErrorCode;
+use crate::protocol::BotLevel;
 use crate::wire::{ServerMsg, StateView};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -32,6 +33,8 @@ pub struct BotConfig {
     pub name: String,
     /// Strategy.
     pub strategy: StrategyRef,
+    /// Level (`docs/bots.md`, *Levels*).
+    pub level: BotLevel,
     /// Seed for its chat choices.
     pub seed: u64,
     /// Time between its actions (at most one action per tick).
@@ -57,6 +60,8 @@ pub struct BotReport {
     pub errors: Vec<ErrorCode>,
     /// The results `state` of every match it finished, in order.
     pub results: Vec<StateView>,
+    /// The chat lines it sent in its current (or last) match, in order.
+    pub said: Vec<String>,
 }
 
 /// Connects, plays one match to its results, and returns what happened.
@@ -75,7 +80,7 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
         Entry::Resume(_) => Ok(()),
     }
     .map_err(|e| e.to_string())?;
-    let mut brain = Brain::new(cfg.strategy, cfg.seed);
+    let mut brain = Brain::with_level(cfg.strategy, cfg.level, cfg.seed);
     let mut report = BotReport::default();
     let mut tick = tokio::time::interval(cfg.pace);
     let mut ping = tokio::time::interval(Duration::from_secs(10));
@@ -118,7 +123,8 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
                             }
                             // A new match (a tournament's next round): start afresh.
                             report.match_id = st.match_id.clone();
-                            brain = Brain::new(cfg.strategy, cfg.seed.wrapping_add(report.results.len() as u64));
+                            report.said.clear();
+                            brain = Brain::with_level(cfg.strategy, cfg.level, cfg.seed.wrapping_add(report.results.len() as u64));
                         }
                         if st.phase == Phase::Results {
                             report.final_state = Some((**st).clone());
@@ -135,6 +141,9 @@ pub async fn run_bot(cfg: BotConfig) -> Result<BotReport, String> {
             }
             _ = tick.tick() => {
                 if let Some(a) = brain.next_action(crate::runtime::match_actor::now_ms()) {
+                    if a["type"] == "chat" {
+                        report.said.extend(a["text"].as_str().map(String::from));
+                    }
                     if ws.send(send(a)).await.is_err() { break }
                 }
             }

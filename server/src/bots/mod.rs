@@ -4,4 +4,9 @@
 
 pub mod brain;
 pub mod client;
+pub mod interests;
+pub mod league;
+pub mod ledger;
+pub mod level;
+pub mod lines;
 pub mod strategies;

@@ -5,8 +5,9 @@
 //! person coming back.
 
 use crate::bots::client::{run_bot, BotConfig, Entry};
+use crate::bots::level::Persona;
 use crate::bots::strategies::StrategyRef;
-use crate::protocol::ProtocolError;
+use crate::protocol::{BotLevel, ProtocolError};
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
 use crate::runtime::session::{Location, Player, Session};
@@ -32,24 +33,33 @@ impl App {
         self.new_player(session, &bot_name(), true).await
     }
 
-    /// Starts the client of a registered bot; it resumes with the bot's token. Returns at once.
+    /// Starts the client of a registered bot at the realistic level; it resumes with the bot's
+    /// token. Returns at once.
     pub fn run_bot_client(&self, bot: &Player, strategy: Option<StrategyRef>) {
+        self.run_bot_client_at(bot, strategy, None)
+    }
+
+    /// Starts the client of a registered bot at a level (see [`Persona::choose`] for what an
+    /// absent strategy or level means); it resumes with the bot's token. Returns at once.
+    pub fn run_bot_client_at(&self, bot: &Player, strategy: Option<StrategyRef>, level: Option<BotLevel>) {
         let Some(addr) = self.self_addr.get().cloned() else {
             tracing::error!("cannot start a bot before the server listens");
             return;
         };
-        let strategy = strategy.unwrap_or_else(StrategyRef::random);
+        let persona = Persona::choose(strategy, level);
+        let strategy = persona.strategy;
         let cfg = BotConfig {
             addr,
             name: bot.name.clone(),
             entry: Entry::Resume(bot.token.clone()),
             strategy,
+            level: persona.level,
             seed: rand::rng().random(),
             pace: Duration::from_millis(self.bots.pace_ms.max(10)),
             max_time: Duration::from_secs(6 * 3600),
             matches: 1,
         };
-        tracing::info!(strategy = strategy.name(), bot = %bot.id, session = %bot.session, "starting a bot");
+        tracing::info!(strategy = strategy.name(), level = persona.level.name(), bot = %bot.id, session = %bot.session, "starting a bot");
         tokio::spawn(async move {
             if let Err(e) = run_bot(cfg).await {
                 tracing::warn!(error = %e, "bot stopped");

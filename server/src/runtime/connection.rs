@@ -275,7 +275,7 @@ impl Conn {
                 }
             }
             ClientMsg::Watch { code, token } => self.watch(&code, &token).await,
-            ClientMsg::PlayBot { strategy } => {
+            ClientMsg::PlayBot { strategy, level } => {
                 let strategy = match strategy.as_deref().map(StrategyRef::parse) {
                     Some(None) => {
                         let message = format!("strategy is {}", StrategyRef::names());
@@ -290,7 +290,7 @@ impl Conn {
                     Some(p) => {
                         let session = self.app.sessions.get(&p.session).map(|s| s.clone());
                         let result = match session {
-                            Some(s) => s.play_bot(p, strategy).await,
+                            Some(s) => s.play_bot(p, strategy, level).await,
                             None => Err(crate::protocol::ProtocolError::internal()),
                         };
                         if let Err(e) = result {
@@ -490,12 +490,15 @@ impl Conn {
             return self.error(ErrorCode::MatchUnavailable, "your match is not running");
         };
         let action = match msg {
-            ClientMsg::Chat { text } => {
+            ClientMsg::Chat { text, expression } => {
                 if !p.chat_limit.lock().expect("chat limit").allow(Instant::now()) {
                     return self
                         .error(ErrorCode::RateLimited, "you are sending messages too fast; this one was dropped");
                 }
-                Action::Chat(text)
+                match expression {
+                    Some(e) => Action::ChatExpressed(text, e),
+                    None => Action::Chat(text),
+                }
             }
             ClientMsg::Ready => Action::Ready,
             ClientMsg::Offer { package } => match decode_package(&handle.scenario, &package) {

@@ -459,7 +459,10 @@ impl MatchActor {
                 if let Err(e) = self.commit(evs).await {
                     tracing::error!(match_id = %self.id, error = %e, "could not store an action");
                     self.send_to(seat, &ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
-                } else if matches!(action, Action::Chat(_) | Action::Disclose(_) | Action::Offer(_)) {
+                } else if matches!(
+                    action,
+                    Action::Chat(_) | Action::ChatExpressed(..) | Action::Disclose(_) | Action::Offer(_)
+                ) {
                     self.coach(seat).await;
                 }
             }

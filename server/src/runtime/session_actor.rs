@@ -21,7 +21,7 @@
 use crate::bots::strategies::StrategyRef;
 use crate::error::ErrorCode;
 use crate::monitor::TournamentView;
-use crate::protocol::ProtocolError;
+use crate::protocol::{BotLevel, ProtocolError};
 use crate::runtime::app::App;
 use crate::runtime::facilitator::SessionControl;
 use crate::runtime::session::{Location, Player, Queue, Session, SessionFacts, SessionKind};
@@ -62,6 +62,8 @@ pub enum SessionMsg {
         player: Arc<Player>,
         /// The bot's strategy; random when absent.
         strategy: Option<StrategyRef>,
+        /// The bot's level (`docs/bots.md`); realistic, with the strategy above, when absent.
+        level: Option<BotLevel>,
         /// Sent once the match exists (or why it could not start).
         reply: oneshot::Sender<Result<(), ProtocolError>>,
     },
@@ -144,8 +146,13 @@ impl Session {
     }
 
     /// A waiting practice player asks for a bot; answers once the match exists.
-    pub async fn play_bot(&self, player: Arc<Player>, strategy: Option<StrategyRef>) -> Result<(), ProtocolError> {
-        self.ask(|reply| SessionMsg::PlayBot { player, strategy, reply })
+    pub async fn play_bot(
+        &self,
+        player: Arc<Player>,
+        strategy: Option<StrategyRef>,
+        level: Option<BotLevel>,
+    ) -> Result<(), ProtocolError> {
+        self.ask(|reply| SessionMsg::PlayBot { player, strategy, level, reply })
             .await
             .unwrap_or_else(|| Err(ProtocolError::internal()))
     }
@@ -235,7 +242,9 @@ impl SessionActor {
                 let _ = reply.send(self.on_leave(s, &player));
             }
             SessionMsg::Dropped { player } => self.on_drop(s, &player),
-            SessionMsg::PlayBot { player, strategy, reply } => self.on_play_bot(s, player, strategy, reply),
+            SessionMsg::PlayBot { player, strategy, level, reply } => {
+                self.on_play_bot(s, player, strategy, level, reply)
+            }
             SessionMsg::OfferBot { player, line } => self.on_offer_bot(&player, &line),
             SessionMsg::Control { control, reply } => {
                 let r = self.on_control(s, control).await;
@@ -438,6 +447,7 @@ impl SessionActor {
         s: &Arc<Session>,
         player: Arc<Player>,
         strategy: Option<StrategyRef>,
+        level: Option<BotLevel>,
         reply: oneshot::Sender<Result<(), ProtocolError>>,
     ) {
         if s.kind != SessionKind::Practice {
@@ -461,7 +471,7 @@ impl SessionActor {
         self.notify_waiting(s, &line);
         let (app, s) = (self.app.clone(), s.clone());
         tokio::spawn(async move {
-            let _ = reply.send(app.start_bot_match(&s, &player, &line, strategy).await);
+            let _ = reply.send(app.start_bot_match(&s, &player, &line, strategy, level).await);
         });
     }
 
@@ -483,6 +493,7 @@ impl App {
         player: &Arc<Player>,
         line: &str,
         strategy: Option<StrategyRef>,
+        level: Option<BotLevel>,
     ) -> Result<(), ProtocolError> {
         let back_in_line = |e: ProtocolError| async move {
             player.asked_for_bot.store(false, Ordering::Relaxed);
@@ -508,7 +519,7 @@ impl App {
             return back_in_line(ProtocolError::internal()).await;
         }
         for b in &bots {
-            self.run_bot_client(b, strategy);
+            self.run_bot_client_at(b, strategy, level);
         }
         Ok(())
     }

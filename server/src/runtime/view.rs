@@ -110,6 +110,7 @@ pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
         at: line.at,
         phase: line.phase,
         kind,
+        expression: line.expression,
     }
 }
 
