@@ -116,6 +116,7 @@ test('three practice matches show on the progress page, which travels by link, e
     const asked = Number(await me.getByTestId('tactic-elicit-pref').locator('.n').textContent());
     assert.ok(asked >= 3, `the learner's questions count as asking their priorities (${asked})`);
     assert.equal(await me.locator('[data-testid="trend-efficiency"] circle').count(), 3, 'one point per match');
+    assert.equal(await me.locator('[data-testid="trend-joint"] circle').count(), 3, 'joint value too');
     assert.match(normalise(await me.getByTestId('drill-ask_first').textContent()), /1 done in 1 try/);
     assert.match(normalise(await me.getByTestId('drill-find_a_trade').textContent()), /not tried yet/);
     await screenshot(me, 'progress-1280');

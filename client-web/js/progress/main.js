@@ -175,6 +175,13 @@ function renderCharts(ms) {
   replace(
     $('[data-testid="progress-charts"]'),
     trend('Value created (share of the most possible)', ms.map((m) => m.efficiency ?? null), [0, 1], pct, 'efficiency'),
+    trend(
+      'Joint value (both sides\' points together)',
+      ms.map((m) => m.joint_value ?? null),
+      [0, Math.max(1, ...ms.map((m) => m.max_joint_value ?? 0))],
+      plain,
+      'joint',
+    ),
     trend('Reading their priorities (after the match)', ms.map((m) => m.perspective_after ?? null), [-1, 1], plain, 'reading'),
     trend('Trust built, estimated from what you did', ms.map((m) => m.trust_estimate ?? null), [0, 100], plain, 'trust'),
     trend(
