@@ -294,9 +294,12 @@ test('a facilitator runs a two-round tournament from the Tournament tab', async 
       window.__surveyHold = ids;
       window.__hold = false;
     }, round2.map((g) => g.match_id));
+    // Round 2 is played by the page's scripted players at their own pace; on a loaded machine
+    // (CI beside other work) that took more than the default 30 s once.
     await bots.waitForFunction(
       (ids) => window.__players.every((p) => p.state && ids.includes(p.state.match_id) && p.state.phase === 'survey'),
       round2.map((g) => g.match_id),
+      { timeout: 90_000 },
     );
     await bots.evaluate((id) => {
       window.__surveyHold = [id];
