@@ -207,8 +207,9 @@ fn key_of(headers: &HeaderMap) -> Result<String, ApiError> {
     })
 }
 
-/// Reads a key's history, after the address's lookup budget allows it.
-async fn read_history(app: &App, ip: std::net::IpAddr, headers: &HeaderMap) -> Result<PracticeHistory, ApiError> {
+/// The key of a request, hashed, once the address's lookup budget allows the request.
+#[allow(clippy::result_large_err)] // the error is the HTTP answer itself
+fn allowed_key(app: &App, ip: std::net::IpAddr, headers: &HeaderMap) -> Result<String, ApiError> {
     let hash = key_of(headers)?;
     if !app.address_limits.allow(Budget::CodeLookup, ip) {
         return Err(ApiError::new(
@@ -217,6 +218,12 @@ async fn read_history(app: &App, ip: std::net::IpAddr, headers: &HeaderMap) -> R
             "too many requests from your network; wait a minute",
         ));
     }
+    Ok(hash)
+}
+
+/// Reads a key's history.
+async fn read_history(app: &App, ip: std::net::IpAddr, headers: &HeaderMap) -> Result<PracticeHistory, ApiError> {
+    let hash = allowed_key(app, ip, headers)?;
     let stored = app.store.practice_log(&hash).await.map_err(|e| {
         tracing::error!(error = %e, "could not read a practice history");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
@@ -276,15 +283,10 @@ async fn history_csv(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, header
 
 /// Deletes the history: every link of the key goes (checked by reading again).
 async fn forget(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, headers: HeaderMap) -> Response {
-    let hash = match key_of(&headers) {
+    let hash = match allowed_key(&app, ip, &headers) {
         Ok(h) => h,
         Err(e) => return e.into_response(),
     };
-    if !app.address_limits.allow(Budget::CodeLookup, ip) {
-        let e =
-            ApiError::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited, "too many requests; wait a minute");
-        return e.into_response();
-    }
     let before = app.store.practice_log(&hash).await.map(|l| l.linked.len()).unwrap_or(0);
     if let Err(e) = app.store.unlink_practice(&hash).await {
         tracing::error!(error = %e, "could not delete a practice history");

@@ -144,6 +144,35 @@ pub fn public_scenario(s: &Scenario) -> PublicScenario {
 /// state frame stays small however long a match runs.
 pub const OFFER_WINDOW: usize = 20;
 
+/// Every seat as everyone at the table (and an observer) sees it: public facts only.
+fn players_view(m: &Match, seats: &[SeatInfo]) -> Vec<PlayerView> {
+    let s = &*m.config.scenario;
+    (0..m.seats)
+        .map(|i| PlayerView {
+            seat: i,
+            name: seats[i].name.clone(),
+            role: role_ref(s, i),
+            online: seats[i].online,
+            ready: m.ready[i],
+            survey_done: m.survey[i].is_some(),
+            gone_since: seats[i].gone_since,
+        })
+        .collect()
+}
+
+/// The offers a frame carries: all of them (`all`, on taking a seat), else the newest
+/// [`OFFER_WINDOW`] and every standing one; with how many older ones were left out.
+fn offer_window(m: &Match, all: bool) -> (impl Iterator<Item = &crate::core::game::OfferRecord>, usize) {
+    let recent = m.offers.len().saturating_sub(OFFER_WINDOW);
+    let offers = m
+        .offers
+        .iter()
+        .enumerate()
+        .filter(move |(i, o)| all || *i >= recent || o.status == crate::core::game::OfferStatus::Standing)
+        .map(|(_, o)| o);
+    (offers, recent)
+}
+
 /// The `state` frame for one seat (`all_offers`: the whole offer history, else the window).
 #[allow(clippy::too_many_arguments)]
 pub fn state_for(
@@ -175,24 +204,10 @@ pub fn state_for(
             .collect(),
         drill: seats[seat].drill.map(Into::into),
     };
-    let players = (0..m.seats)
-        .map(|i| PlayerView {
-            seat: i,
-            name: seats[i].name.clone(),
-            role: role_ref(s, i),
-            online: seats[i].online,
-            ready: m.ready[i],
-            survey_done: m.survey[i].is_some(),
-            gone_since: seats[i].gone_since,
-        })
-        .collect();
-    let recent = m.offers.len().saturating_sub(OFFER_WINDOW);
-    let offers = m
-        .offers
-        .iter()
-        .enumerate()
-        .filter(|(i, o)| all_offers || *i >= recent || o.status == crate::core::game::OfferStatus::Standing)
-        .map(|(_, o)| OfferView {
+    let players = players_view(m, seats);
+    let (offers_window, recent) = offer_window(m, all_offers);
+    let offers = offers_window
+        .map(|o| OfferView {
             id: o.id,
             seat: o.seat,
             at: o.at,
@@ -552,24 +567,10 @@ pub fn observer_view(
     all_offers: bool,
 ) -> ServerMsg {
     let s = &*m.config.scenario;
-    let players = (0..m.seats)
-        .map(|i| PlayerView {
-            seat: i,
-            name: seats[i].name.clone(),
-            role: role_ref(s, i),
-            online: seats[i].online,
-            ready: m.ready[i],
-            survey_done: m.survey[i].is_some(),
-            gone_since: seats[i].gone_since,
-        })
-        .collect();
-    let recent = m.offers.len().saturating_sub(OFFER_WINDOW);
-    let offers = m
-        .offers
-        .iter()
-        .enumerate()
-        .filter(|(i, o)| all_offers || *i >= recent || o.status == crate::core::game::OfferStatus::Standing)
-        .map(|(_, o)| crate::wire::ObservedOffer {
+    let players = players_view(m, seats);
+    let (offers_window, recent) = offer_window(m, all_offers);
+    let offers = offers_window
+        .map(|o| crate::wire::ObservedOffer {
             id: o.id,
             seat: o.seat,
             at: o.at,

@@ -156,6 +156,40 @@ impl StoreError {
     }
 }
 
+/// The columns each backend reads rows with, in the order its row readers expect.
+const SESSION_COLUMNS: &str = "code, kind, settings, facilitator_token, created_at";
+const PLAYER_COLUMNS: &str = "id, token, session, name, joined_at, bot";
+const MATCH_COLUMNS: &str = "id, session, scenario, config, seats, created_at, summary";
+
+/// `MATCH_COLUMNS` qualified by a table alias, for joins.
+fn match_columns_of(alias: &str) -> String {
+    MATCH_COLUMNS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The player ids of a stored `seats` array (none when it is unreadable).
+fn seats_of(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// A stored event back as the core's; an undecodable one is an error naming its match.
+fn decode_event(match_id: &str, at: Millis, kind: &str) -> Result<Event, StoreError> {
+    serde_json::from_str(kind)
+        .map(|kind| Event { at, kind })
+        .map_err(|e| StoreError::Corrupt(format!("match {match_id}: {e}")))
+}
+
+/// The players a practice history names, in order: everyone seated in its matches (oldest
+/// first), then linked players who have not played yet.
+fn practice_player_ids(matches: &[MatchRow], linked: &[String]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for p in matches.iter().flat_map(|m| seats_of(&m.seats)).chain(linked.iter().cloned()) {
+        if !ids.contains(&p) {
+            ids.push(p);
+        }
+    }
+    ids
+}
+
 /// A write: committed (with every other write waiting) before its reply.
 pub(crate) enum Job {
     Session(SessionRow),

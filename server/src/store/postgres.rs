@@ -15,8 +15,9 @@
 //! under a transaction-scoped advisory lock, so two servers starting at once migrate once.
 
 use super::{
-    Backend, Job, MatchRow, PlayerRow, PracticeLog, Read, ResidentPlayer, ResidentSession, SessionLog, SessionRow,
-    Snapshot, StoreError,
+    decode_event, match_columns_of, practice_player_ids, seats_of, Backend, Job, MatchRow, PlayerRow, PracticeLog,
+    Read, ResidentPlayer, ResidentSession, SessionLog, SessionRow, Snapshot, StoreError, MATCH_COLUMNS, PLAYER_COLUMNS,
+    SESSION_COLUMNS,
 };
 use crate::core::game::{Event, Millis};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Transaction};
@@ -276,10 +277,6 @@ async fn write_batch(client: &mut Object, batch: &[Pending]) -> Result<(), Store
     Ok(())
 }
 
-fn seats_of(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_default()
-}
-
 /// Answers one read on a pooled connection, in one consistent snapshot.
 async fn answer(pool: &Pool, read: Read) {
     /// Runs `$body` (which reads through `$tx`) in a repeatable-read, read-only transaction and
@@ -313,10 +310,6 @@ async fn answer(pool: &Pool, read: Read) {
     }
 }
 
-const SESSION_COLUMNS: &str = "code, kind, settings, facilitator_token, created_at";
-const PLAYER_COLUMNS: &str = "id, token, session, name, joined_at, bot";
-const MATCH_COLUMNS: &str = "id, session, scenario, config, seats, created_at, summary";
-
 fn session_row(r: &Row) -> SessionRow {
     SessionRow { code: r.get(0), kind: r.get(1), settings: r.get(2), facilitator_token: r.get(3), created_at: r.get(4) }
 }
@@ -342,12 +335,7 @@ async fn match_events(c: &Transaction<'_>, match_id: &str) -> Result<Vec<Event>,
     c.query(&st, &[&match_id])
         .await?
         .iter()
-        .map(|r| {
-            let (at, kind): (Millis, String) = (r.get(0), r.get(1));
-            serde_json::from_str(&kind)
-                .map(|kind| Event { at, kind })
-                .map_err(|e| StoreError::Corrupt(format!("match {match_id}: {e}")))
-        })
+        .map(|r| decode_event(match_id, r.get(0), r.get::<_, String>(1).as_str()))
         .collect()
 }
 
@@ -452,7 +440,7 @@ async fn read_player(c: &Transaction<'_>, token: &str) -> Result<Option<Resident
         .prepare_cached(&format!(
             "SELECT {} FROM player_matches pm JOIN matches m ON m.id = pm.match_id
              WHERE pm.player_id = $1 ORDER BY m.created_at DESC, m.id DESC LIMIT 1",
-            prefixed("m", MATCH_COLUMNS)
+            match_columns_of("m")
         ))
         .await?;
     let last = c.query_opt(&st, &[&player.id]).await?.map(|r| match_row(&r));
@@ -461,10 +449,6 @@ async fn read_player(c: &Transaction<'_>, token: &str) -> Result<Option<Resident
         None => None,
     };
     Ok(Some(ResidentPlayer { player, last_match }))
-}
-
-fn prefixed(table: &str, columns: &str) -> String {
-    columns.split(", ").map(|c| format!("{table}.{c}")).collect::<Vec<_>>().join(", ")
 }
 
 async fn read_session(c: &Transaction<'_>, session: &str) -> Result<SessionLog, StoreError> {
@@ -490,16 +474,11 @@ async fn read_practice(c: &Transaction<'_>, key_hash: &str) -> Result<PracticeLo
         .prepare_cached(&format!(
             "SELECT DISTINCT {} FROM player_matches pm JOIN matches m ON m.id = pm.match_id
              WHERE pm.player_id = ANY($1) ORDER BY m.created_at, m.id",
-            prefixed("m", MATCH_COLUMNS)
+            match_columns_of("m")
         ))
         .await?;
     let matches: Vec<MatchRow> = c.query(&st, &[&linked]).await?.iter().map(match_row).collect();
-    let mut ids: Vec<String> = Vec::new();
-    for p in matches.iter().flat_map(|m| seats_of(&m.seats)).chain(linked.iter().cloned()) {
-        if !ids.contains(&p) {
-            ids.push(p);
-        }
-    }
+    let ids = practice_player_ids(&matches, &linked);
     let found = players_by_id(c, ids.clone()).await?;
     let players = ids.iter().filter_map(|id| found.iter().find(|p| &p.id == id).cloned()).collect();
     let mut log = SessionLog { players, ..Default::default() };

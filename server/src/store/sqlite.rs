@@ -17,8 +17,9 @@
 //! to date in order, each in its own transaction.
 
 use super::{
-    Backend, Job, MatchRow, PlayerRow, PracticeLog, Read, ResidentPlayer, ResidentSession, SessionLog, SessionRow,
-    Snapshot, StoreError,
+    decode_event, match_columns_of, practice_player_ids, seats_of, Backend, Job, MatchRow, PlayerRow, PracticeLog,
+    Read, ResidentPlayer, ResidentSession, SessionLog, SessionRow, Snapshot, StoreError, MATCH_COLUMNS, PLAYER_COLUMNS,
+    SESSION_COLUMNS,
 };
 use crate::core::game::{Event, Millis};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -374,16 +375,12 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
 /// Records who sits in a match, by player (a seat handed on adds its new holder; the old one
 /// keeps the match in their history).
 fn index_seats(tx: &rusqlite::Transaction, match_id: &str, seats_json: &str) -> Result<(), StoreError> {
-    let seats: Vec<String> = serde_json::from_str(seats_json).unwrap_or_default();
     let mut st = tx.prepare_cached("INSERT OR IGNORE INTO player_matches VALUES (?1, ?2)")?;
-    for p in seats {
+    for p in seats_of(seats_json) {
         st.execute(params![p, match_id])?;
     }
     Ok(())
 }
-
-const PLAYER_COLUMNS: &str = "id, token, session, name, joined_at, bot";
-const MATCH_COLUMNS: &str = "id, session, scenario, config, seats, created_at, summary";
 
 fn player_row(r: &rusqlite::Row) -> rusqlite::Result<PlayerRow> {
     Ok(PlayerRow {
@@ -413,16 +410,8 @@ fn match_events(conn: &Connection, match_id: &str) -> Result<Vec<Event>, StoreEr
     let mut st = conn.prepare_cached("SELECT at, kind FROM events WHERE match_id = ?1 ORDER BY seq")?;
     let rows: Vec<(i64, String)> =
         st.query_map([match_id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    rows.into_iter()
-        .map(|(at, kind)| {
-            serde_json::from_str(&kind)
-                .map(|kind| Event { at, kind })
-                .map_err(|e| StoreError::Corrupt(format!("match {match_id}: {e}")))
-        })
-        .collect()
+    rows.into_iter().map(|(at, kind)| decode_event(match_id, at, &kind)).collect()
 }
-
-const SESSION_COLUMNS: &str = "code, kind, settings, facilitator_token, created_at";
 
 fn session_row(r: &rusqlite::Row) -> rusqlite::Result<SessionRow> {
     Ok(SessionRow {
@@ -468,10 +457,7 @@ fn resident(conn: &Connection, session: SessionRow) -> Result<ResidentSession, S
     let matches = rows.into_iter().map(|m| with_events(conn, m)).collect::<Result<Vec<_>, _>>()?;
     let players = if practice {
         // Only the players seated in its running matches.
-        let seated: std::collections::HashSet<String> = matches
-            .iter()
-            .flat_map(|(m, _)| serde_json::from_str::<Vec<String>>(&m.seats).unwrap_or_default())
-            .collect();
+        let seated: std::collections::HashSet<String> = matches.iter().flat_map(|(m, _)| seats_of(&m.seats)).collect();
         let mut by_id = conn.prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE id = ?1"))?;
         let mut players = Vec::new();
         for id in seated {
@@ -552,7 +538,7 @@ fn read_practice(conn: &Connection, key_hash: &str) -> Result<PracticeLog, Store
     let mut matches: Vec<MatchRow> = Vec::new();
     let mut st = conn.prepare_cached(&format!(
         "SELECT {} FROM player_matches pm JOIN matches m ON m.id = pm.match_id WHERE pm.player_id = ?1",
-        MATCH_COLUMNS.split(", ").map(|c| format!("m.{c}")).collect::<Vec<_>>().join(", ")
+        match_columns_of("m")
     ))?;
     for p in &linked {
         for m in st.query_map([p], match_row)? {
@@ -563,19 +549,7 @@ fn read_practice(conn: &Connection, key_hash: &str) -> Result<PracticeLog, Store
         }
     }
     matches.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-    let mut ids: Vec<String> = Vec::new();
-    for m in &matches {
-        for p in serde_json::from_str::<Vec<String>>(&m.seats).unwrap_or_default() {
-            if !ids.contains(&p) {
-                ids.push(p);
-            }
-        }
-    }
-    for p in &linked {
-        if !ids.contains(p) {
-            ids.push(p.clone());
-        }
-    }
+    let ids = practice_player_ids(&matches, &linked);
     let mut players = Vec::new();
     let mut by_id = conn.prepare_cached(&format!("SELECT {PLAYER_COLUMNS} FROM players WHERE id = ?1"))?;
     for id in &ids {
