@@ -14,3 +14,6 @@ echo "== npm ci (tests/browser) =="
 echo "== tsc --noEmit --checkJs (client-web) =="
 "$HERE/node_modules/.bin/tsc" --noEmit --checkJs -p "$REPO/client-web/jsconfig.json"
 echo "tsc: client-web type-checks"
+
+echo "== message catalogs (client-web/js/i18n) =="
+node "$HERE/i18n-check.mjs"

@@ -1,0 +1,3 @@
+// progress strings, de. Keys are dotted names (area.thing); {name} marks a value filled in by t().
+export default {
+};
