@@ -257,6 +257,7 @@ async fn create_session(
         Err(CreateError::Bad(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &m),
         Err(CreateError::BadTreatment(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadTreatment, &m),
         Err(CreateError::BadSurveyItems(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadSurveyItems, &m),
+        Err(CreateError::BadTeams(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadTeams, &m),
         Err(e @ (CreateError::Store(_) | CreateError::Conflict)) => {
             tracing::error!(error = %e, "could not create a session");
             api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)

@@ -1197,7 +1197,12 @@ impl Match {
                 if !st.is_valid(sc) {
                     return Err(GameError::BadStatement);
                 }
-                Ok(vec![EventKind::Disclosed { seat, statement: st.clone(), truthful: st.is_true(sc, seat), member: None }])
+                Ok(vec![EventKind::Disclosed {
+                    seat,
+                    statement: st.clone(),
+                    truthful: st.is_true(sc, seat),
+                    member: None,
+                }])
             }
             Action::ProposeTerms { .. }
             | Action::AgreeTerms { .. }
@@ -1409,7 +1414,10 @@ impl Match {
                     }
                 }
             }
-            EventKind::Accept { seat, offer_id, .. } => {
+            EventKind::Accept { seat, offer_id, member } => {
+                if let Some(m) = member {
+                    self.team.accepts.push((*seat, *m));
+                }
                 if let Some(o) = self.offers.iter_mut().find(|o| o.id == *offer_id) {
                     if !o.accepted_by.contains(seat) {
                         o.accepted_by.push(*seat);
@@ -2025,7 +2033,8 @@ points = { a = [0, 3, 6], b = [6, 3, 0] }
         assert_eq!((m.chat[2].expression, m.chat[1].expression), (Some(Expression::Surprised), None));
         let old: EventKind = serde_json::from_str(r#"{"event":"chat","seat":0,"text":"hi"}"#).unwrap();
         assert_eq!(old, EventKind::Chat { seat: 0, text: "hi".into(), expression: None, member: None });
-        let new = EventKind::Chat { seat: 0, text: "hi".into(), expression: Some(Expression::Frustrated), member: None };
+        let new =
+            EventKind::Chat { seat: 0, text: "hi".into(), expression: Some(Expression::Frustrated), member: None };
         assert_eq!(serde_json::to_value(&new).unwrap()["expression"], "frustrated");
         assert_eq!(m.tick(22_999), vec![]);
         {

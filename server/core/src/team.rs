@@ -130,6 +130,8 @@ pub struct TeamState {
     pub caucus: Vec<CaucusLine>,
     /// Motions proposed so far (ids count from 1).
     pub motions_made: u64,
+    /// Accepts made by team members: `(seat, member)`, in order.
+    pub accepts: Vec<(usize, usize)>,
 }
 
 impl TeamState {
@@ -141,6 +143,7 @@ impl TeamState {
             motions: vec![None; seats],
             caucus: Vec::new(),
             motions_made: 0,
+            accepts: Vec::new(),
         }
     }
 
@@ -155,7 +158,16 @@ pub fn commits_seat(kind: ActionKind) -> bool {
     use ActionKind::*;
     matches!(
         kind,
-        Offer | Withdraw | Accept | Reject | WalkAway | ProposeTerms | AgreeTerms | RejectTerms | WithdrawTerms | ReopenTerms
+        Offer
+            | Withdraw
+            | Accept
+            | Reject
+            | WalkAway
+            | ProposeTerms
+            | AgreeTerms
+            | RejectTerms
+            | WithdrawTerms
+            | ReopenTerms
     )
 }
 
@@ -514,7 +526,11 @@ points = { a = [0, 5], b = [5, 0] }
         assert_eq!(team_sizes(8, 2, 4, false), vec![vec![4, 4]]);
         assert_eq!(team_sizes(9, 2, 4, true), vec![vec![4, 4]], "teams are never larger than four");
         assert_eq!(team_sizes(7, 3, 2, true), vec![vec![3, 2, 2]]);
-        assert_eq!(team_sizes(5, 2, 1, true), vec![vec![1, 1], vec![1, 1]], "without teams the odd one waits, as before");
+        assert_eq!(
+            team_sizes(5, 2, 1, true),
+            vec![vec![1, 1], vec![1, 1]],
+            "without teams the odd one waits, as before"
+        );
         for players in 0..40 {
             for size in 1..=4 {
                 let seated: usize = team_sizes(players, 2, size, true).iter().flatten().sum();

@@ -13,7 +13,8 @@ use crate::error::ErrorCode;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
 use crate::runtime::view::{
-    chat_history, chat_line, match_results, results_for_seat, state_for, MatchResults, SeatInfo,
+    caucus_history, caucus_line, chat_history, chat_line, match_results, results_for_seat, state_for, MatchResults,
+    SeatInfo, SeatMember,
 };
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
@@ -31,6 +32,8 @@ pub enum MatchMsg {
     Action {
         /// The seat acting.
         seat: usize,
+        /// Which member of the seat's team (0 for a seat played alone).
+        member: usize,
         /// The action.
         action: Action,
     },
@@ -38,6 +41,8 @@ pub enum MatchMsg {
     Attach {
         /// The seat.
         seat: usize,
+        /// Which member of the seat's team (0 for a seat played alone).
+        member: usize,
         /// The connection.
         outbox: Outbox,
     },
@@ -45,7 +50,9 @@ pub enum MatchMsg {
     Detach {
         /// The seat.
         seat: usize,
-        /// The connection id (ignored if the seat has a newer connection).
+        /// Which member of the seat's team.
+        member: usize,
+        /// The connection id (ignored if the member has a newer connection).
         conn: u64,
     },
     /// A facilitator control.
@@ -183,6 +190,8 @@ pub struct MatchHandle {
     pub tx: mpsc::Sender<MatchMsg>,
     /// Player ids by seat.
     pub seats: Vec<String>,
+    /// Player ids by seat then team member (one per seat played alone).
+    pub members: Vec<Vec<String>>,
     /// The latest summary, as the actor published it.
     pub summary: watch::Receiver<MatchSummary>,
 }
@@ -215,7 +224,8 @@ pub struct MatchActor {
     id: String,
     state: Match,
     seats: Vec<SeatInfo>,
-    conns: Vec<Option<Outbox>>,
+    /// Per seat, per team member: their live connection (one member for a seat played alone).
+    conns: Vec<Vec<Option<Outbox>>>,
     store: Store,
     next_seq: u64,
     dropout: DropoutPolicy,
@@ -269,6 +279,23 @@ impl MatchActor {
         self
     }
 
+    /// The members of each team seat (names and bots by member index; a seat with fewer than
+    /// two is played alone). A seat handed on since plays alone again (the log says so).
+    pub fn with_teams(mut self, teams: Vec<Vec<(String, bool)>>) -> Self {
+        for (seat, team) in teams.into_iter().enumerate().take(self.seats.len()) {
+            if team.len() < 2 || self.state.team.size(seat) < 2 {
+                continue;
+            }
+            let info = &mut self.seats[seat];
+            info.name = team.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" & ");
+            info.bot = team.iter().all(|(_, b)| *b);
+            info.members = team.into_iter().map(|(name, _)| SeatMember { name, online: false }).collect();
+            self.conns[seat] = vec![None; info.members.len()];
+        }
+        self.summary_tx.send_replace(summary_of(&self.id, &self.state, &self.seats));
+        self
+    }
+
     /// Caps the offers of this match (default: [`crate::limits::Limits`]' default).
     pub fn with_max_offers(mut self, max_offers: usize) -> Self {
         self.max_offers = max_offers;
@@ -303,6 +330,7 @@ impl MatchActor {
                 online: false,
                 gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
                 drill: None,
+                members: Vec::new(),
             })
             .collect();
         let n = state.seats;
@@ -314,7 +342,7 @@ impl MatchActor {
             id,
             state,
             seats,
-            conns: vec![None; n],
+            conns: vec![vec![None]; n],
             store,
             next_seq,
             dropout,
@@ -365,7 +393,7 @@ impl MatchActor {
                 continue;
             }
             let idle = self.state.phase == Phase::Results
-                && self.conns.iter().all(Option::is_none)
+                && self.conns.iter().flatten().all(Option::is_none)
                 && self.observers.is_empty();
             let dormant = dormant_after.filter(|_| idle);
             let wake = dormant.unwrap_or_else(|| self.next_wake(now));
@@ -419,9 +447,9 @@ impl MatchActor {
     /// Dispatches one message to its lifecycle step.
     async fn handle(&mut self, msg: MatchMsg) {
         match msg {
-            MatchMsg::Action { seat, action } => self.on_action(seat, action).await,
-            MatchMsg::Attach { seat, outbox } => self.on_attach(seat, outbox).await,
-            MatchMsg::Detach { seat, conn } => self.on_drop(seat, conn),
+            MatchMsg::Action { seat, member, action } => self.on_action(seat, member, action).await,
+            MatchMsg::Attach { seat, member, outbox } => self.on_attach(seat, member, outbox).await,
+            MatchMsg::Detach { seat, member, conn } => self.on_drop(seat, member, conn),
             MatchMsg::Control { control, reply } => {
                 let r = self.on_control(&control).await;
                 let _ = reply.send(r);
@@ -432,7 +460,7 @@ impl MatchActor {
             }
             MatchMsg::Notice(text) => {
                 let f = ServerMsg::Notice { text };
-                for c in self.conns.iter().flatten() {
+                for c in self.conns.iter().flatten().flatten() {
                     c.send_msg(&f);
                 }
                 self.send_observers(&f);
@@ -443,22 +471,28 @@ impl MatchActor {
         }
     }
 
-    /// Action: a player's move, decided by the pure core, stored, then told to everyone.
-    async fn on_action(&mut self, seat: usize, action: Action) {
-        if matches!(action, Action::Offer(_)) && self.state.offers.len() >= self.max_offers {
-            let m = format!("this match has reached its limit of {} offers", self.max_offers);
-            return self.send_to(seat, &ServerMsg::error(ErrorCode::OfferLimit, m));
+    /// Action: a player's move (by one member of a team), decided by the pure core, stored, then
+    /// told to everyone.
+    async fn on_action(&mut self, seat: usize, member: usize, action: Action) {
+        if seat >= self.conns.len() {
+            return;
         }
-        match self.state.decide(seat, &action) {
-            // Nothing changes (the same offer again): the seat's state is the answer.
+        let offers = matches!(action, Action::Offer(_)) || self.carries_offer(seat, &action);
+        if offers && self.state.offers.len() >= self.max_offers {
+            let m = format!("this match has reached its limit of {} offers", self.max_offers);
+            return self.send_to_member(seat, member, &ServerMsg::error(ErrorCode::OfferLimit, m));
+        }
+        match self.state.decide_as(seat, member, &action) {
+            // Nothing changes (the same offer again): the member's state is the answer.
             Ok(evs) if evs.is_empty() => {
-                let v = self.view(seat, now_ms(), false);
-                self.send_to(seat, &v);
+                let v = self.view(seat, member, now_ms(), false);
+                self.send_to_member(seat, member, &v);
             }
             Ok(evs) => {
                 if let Err(e) = self.commit(evs).await {
                     tracing::error!(match_id = %self.id, error = %e, "could not store an action");
-                    self.send_to(seat, &ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
+                    let f = ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE);
+                    self.send_to_member(seat, member, &f);
                 } else if matches!(
                     action,
                     Action::Chat(_) | Action::ChatExpressed(..) | Action::Disclose(_) | Action::Offer(_)
@@ -466,17 +500,36 @@ impl MatchActor {
                     self.coach(seat).await;
                 }
             }
-            Err(e) => self.send_to(seat, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
+            Err(e) => self.send_to_member(seat, member, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
         }
     }
 
-    /// Attach (and reconnect: an attach after a drop): a connection takes the seat, replacing an
-    /// older one, and gets the whole view and the chat so far.
-    async fn on_attach(&mut self, seat: usize, outbox: crate::runtime::outbox::Outbox) {
-        if let Some(old) = self.conns[seat].replace(outbox.clone()) {
+    /// Whether approving would carry the team's open offer motion (an offer the limit counts).
+    fn carries_offer(&self, seat: usize, action: &Action) -> bool {
+        let Action::Approve(id) = action else { return false };
+        let open = self.state.team.motions.get(seat).and_then(Option::as_ref).filter(|m| m.id == *id);
+        open.is_some_and(|m| {
+            matches!(m.motion, crate::core::team::Motion::Offer { .. })
+                && m.approved_by.len() + 1 >= self.state.team.size(seat)
+        })
+    }
+
+    /// Attach (and reconnect: an attach after a drop): a connection takes the seat (as one member
+    /// of its team), replacing that member's older one, and gets the whole view, the chat and the
+    /// team's caucus so far.
+    async fn on_attach(&mut self, seat: usize, member: usize, outbox: crate::runtime::outbox::Outbox) {
+        let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) else {
+            tracing::warn!(match_id = %self.id, seat, member, "attach to a seat or member the match does not have");
+            return;
+        };
+        if let Some(old) = slot.replace(outbox.clone()) {
             if old.id != outbox.id {
                 old.close(crate::runtime::outbox::CloseReason::Replaced);
             }
+        }
+        let member_was_online = self.seats[seat].members.get(member).is_none_or(|m| m.online);
+        if let Some(m) = self.seats[seat].members.get_mut(member) {
+            m.online = true;
         }
         self.seats[seat].gone_since = None;
         self.dropout_told[seat] = false;
@@ -485,23 +538,34 @@ impl MatchActor {
         // Coming online is broadcast (this seat included); a connection replacing a live
         // one gets its state directly. Either way it must see every offer: the
         // broadcast's window holds them all unless the match has more.
-        let broadcast = !self.seats[seat].online;
+        let broadcast = !self.seats[seat].online || !member_was_online;
         self.seats[seat].online = true;
         if broadcast {
             self.broadcast_state(now);
         }
         if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
-            outbox.send_msg(&self.view(seat, now, true));
+            outbox.send_msg(&self.view(seat, member, now, true));
         }
         outbox.send_msg(&chat_history(&self.state, &self.seats));
+        if self.state.team.size(seat) > 1 {
+            outbox.send_msg(&caucus_history(&self.state, seat, &self.seats));
+        }
     }
 
-    /// Drop: the seat's connection went away; the grace period of the dropout policy starts.
-    fn on_drop(&mut self, seat: usize, conn: u64) {
-        if self.conns[seat].as_ref().is_some_and(|o| o.id == conn) {
-            self.conns[seat] = None;
-            self.seats[seat].gone_since = Some(now_ms());
-            self.seats[seat].online = false;
+    /// Drop: a member's connection went away. The seat is gone (and the grace period of the
+    /// dropout policy starts) only when no member of its team is left: a team plays on while one
+    /// member remains.
+    fn on_drop(&mut self, seat: usize, member: usize, conn: u64) {
+        let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) else { return };
+        if slot.as_ref().is_some_and(|o| o.id == conn) {
+            *slot = None;
+            if let Some(m) = self.seats[seat].members.get_mut(member) {
+                m.online = false;
+            }
+            if self.conns[seat].iter().all(Option::is_none) {
+                self.seats[seat].gone_since = Some(now_ms());
+                self.seats[seat].online = false;
+            }
             self.broadcast_state(now_ms());
         }
     }
@@ -563,9 +627,11 @@ impl MatchActor {
             return Err(ControlFailure::NotStored);
         }
         self.dropout_told[seat] = false;
-        if let Some(old) = self.conns[seat].take() {
+        // The seat's new holder plays it alone (the core's team state says so too).
+        for old in std::mem::replace(&mut self.conns[seat], vec![None]).into_iter().flatten() {
             old.close(crate::runtime::outbox::CloseReason::Replaced);
         }
+        self.seats[seat].members.clear();
         Ok(())
     }
 
@@ -630,7 +696,7 @@ impl MatchActor {
                     let f = ServerMsg::Notice {
                         text: format!("{} left; a bot takes their seat so you can finish.", self.seats[seat].name),
                     };
-                    for c in self.conns.iter().flatten() {
+                    for c in self.conns.iter().flatten().flatten() {
                         c.send_msg(&f);
                     }
                 }
@@ -639,12 +705,7 @@ impl MatchActor {
     }
 
     fn broadcast_state(&mut self, now: Millis) {
-        for seat in 0..self.state.seats {
-            if self.conns[seat].is_some() {
-                let v = self.view(seat, now, false);
-                self.send_to(seat, &v);
-            }
-        }
+        self.broadcast_seats(now);
         self.broadcast_observers(now);
     }
 
@@ -685,24 +746,39 @@ impl MatchActor {
         self.results_cache = Some(match_results(&self.state, &self.seats, trust));
     }
 
-    /// The state frame of a seat; `all_offers` = the whole offer history (on attach), else the
-    /// window of [`crate::runtime::view::OFFER_WINDOW`] newest offers and every standing one.
-    fn view(&mut self, seat: usize, now: Millis, all_offers: bool) -> ServerMsg {
+    /// The state frame of a seat as one member sees it; `all_offers` = the whole offer history
+    /// (on attach), else the window of [`crate::runtime::view::OFFER_WINDOW`] newest offers and
+    /// every standing one.
+    fn view(&mut self, seat: usize, member: usize, now: Millis, all_offers: bool) -> ServerMsg {
         let dropout = self.dropout_info(seat, now);
         let results = self.results_cache.as_ref().map(|r| {
             let mut r = results_for_seat(r, seat, self.reveal);
             r.observations = crate::runtime::view::observation_views(&self.state);
             r
         });
-        let mut v = state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results, now, all_offers);
+        let mut v =
+            state_for(&self.id, &self.state, seat, member, &self.seats, dropout.as_ref(), results, now, all_offers);
         if let ServerMsg::State(st) = &mut v {
             st.observers = self.observer_names();
         }
         v
     }
 
+    /// Sends a frame to every connected member of a seat (encoded once).
     fn send_to(&self, seat: usize, frame: &ServerMsg) {
-        if let Some(c) = &self.conns[seat] {
+        let Some(conns) = self.conns.get(seat) else { return };
+        if conns.iter().flatten().next().is_none() {
+            return;
+        }
+        let f = axum::extract::ws::Utf8Bytes::from(frame.encode());
+        for c in conns.iter().flatten() {
+            c.send(f.clone());
+        }
+    }
+
+    /// Sends a frame to one member of a seat (an answer to what they did).
+    fn send_to_member(&self, seat: usize, member: usize, frame: &ServerMsg) {
+        if let Some(c) = self.conns.get(seat).and_then(|c| c.get(member)).and_then(Option::as_ref) {
             c.send_msg(frame);
         }
     }
@@ -727,6 +803,12 @@ impl MatchActor {
                         *seat,
                         ServerMsg::Coach(CoachView { rule: rule.clone(), text: text.clone(), at: e.at }),
                     ));
+                }
+                // The caucus is the team's alone: its seat's members get it, nobody else.
+                EventKind::Caucus { seat, .. } => {
+                    if let Some(line) = self.state.team.caucus.last() {
+                        private.push((*seat, ServerMsg::Caucus(caucus_line(line, &self.seats))));
+                    }
                 }
                 EventKind::Chat { .. } | EventKind::Icebreaker { .. } | EventKind::Disclosed { .. } => {
                     if let Some(line) = self.state.chat.last() {
@@ -759,7 +841,7 @@ impl MatchActor {
         }
         // Chat is public: observers read it as it comes (coaching nudges below are not).
         for f in chat_frames {
-            for c in self.conns.iter().flatten().chain(self.observers.iter().map(|w| &w.outbox)) {
+            for c in self.conns.iter().flatten().flatten().chain(self.observers.iter().map(|w| &w.outbox)) {
                 c.send(f.clone());
             }
         }
@@ -857,10 +939,10 @@ mod tests {
         let (ana, _ana_rx) = Outbox::new();
         let (ben, _ben_rx) = Outbox::new();
         let ben_id = ben.id;
-        m.tx.send(MatchMsg::Attach { seat: 0, outbox: ana }).await.unwrap();
-        m.tx.send(MatchMsg::Attach { seat: 1, outbox: ben }).await.unwrap();
+        m.tx.send(MatchMsg::Attach { seat: 0, member: 0, outbox: ana }).await.unwrap();
+        m.tx.send(MatchMsg::Attach { seat: 1, member: 0, outbox: ben }).await.unwrap();
         let left = now_ms();
-        m.tx.send(MatchMsg::Detach { seat: 1, conn: ben_id }).await.unwrap();
+        m.tx.send(MatchMsg::Detach { seat: 1, member: 0, conn: ben_id }).await.unwrap();
         let s = m.summary.wait_for(|s| s.outcome.is_some()).await.unwrap().clone();
         assert!(matches!(s.outcome, Some(Outcome::Abandoned { .. })), "{:?}", s.outcome);
         let waited = now_ms() - left;

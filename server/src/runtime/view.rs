@@ -19,6 +19,9 @@ use crate::wire::{
 };
 use serde_json::Value;
 
+mod team;
+pub use team::{caucus_history, caucus_line, member_name, SeatMember};
+
 /// Per-seat facts the core does not hold: names, bots, who is connected and when each went away.
 /// Presence is the runtime's business, not the game's: it is never written to the event log.
 pub struct SeatInfo {
@@ -32,6 +35,9 @@ pub struct SeatInfo {
     pub gone_since: Option<Millis>,
     /// The drill the seat's player practises (practice pool), shown to them alone.
     pub drill: Option<crate::core::drills::Drill>,
+    /// The team holding the seat, by member index (empty for a seat played alone; `name` is
+    /// then the team's names together).
+    pub members: Vec<SeatMember>,
 }
 
 /// Everything a match's results reveal can show, computed once when the match reaches results
@@ -50,6 +56,8 @@ pub struct MatchResults {
     shared: SharedResults,
     /// How each seat's drill went, in seat order (each seat sees only its own).
     drills: Vec<Option<crate::core::drills::DrillOutcome>>,
+    /// What each team member did (empty without teams; the same for every seat).
+    members: Vec<crate::wire::MemberResultView>,
 }
 
 /// The part of the reveal that is the same for every seat.
@@ -97,7 +105,7 @@ fn walked_away(m: &Match, seats: &[SeatInfo]) -> Option<WalkedAway> {
 
 /// One chat line as sent to clients.
 pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
-    let name = line.seat.and_then(|s| seats.get(s)).map(|s| s.name.as_str()).unwrap_or("Parley");
+    let name = line.seat.map_or("Parley", |s| member_name(seats, s, line.member));
     let kind = match (line.seat, line.disclosure) {
         (None, _) => ChatKind::Icebreaker,
         (_, true) => ChatKind::Disclosure,
@@ -111,6 +119,7 @@ pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
         phase: line.phase,
         kind,
         expression: line.expression,
+        member: line.member,
     }
 }
 
@@ -156,6 +165,7 @@ fn players_view(m: &Match, seats: &[SeatInfo]) -> Vec<PlayerView> {
             ready: m.ready[i],
             survey_done: m.survey[i].is_some(),
             gone_since: seats[i].gone_since,
+            members: team::members_view(&seats[i]),
         })
         .collect()
 }
@@ -173,12 +183,14 @@ fn offer_window(m: &Match, all: bool) -> (impl Iterator<Item = &crate::core::gam
     (offers, recent)
 }
 
-/// The `state` frame for one seat (`all_offers`: the whole offer history, else the window).
+/// The `state` frame for one seat (`all_offers`: the whole offer history, else the window), as
+/// member `member` of its team sees it (0 for a seat played alone).
 #[allow(clippy::too_many_arguments)]
 pub fn state_for(
     match_id: &str,
     m: &Match,
     seat: usize,
+    member: usize,
     seats: &[SeatInfo],
     dropout: Option<&crate::wire::DropoutView>,
     results: Option<ResultsView>,
@@ -188,7 +200,7 @@ pub fn state_for(
     let s = &*m.config.scenario;
     let you = YouView {
         seat,
-        name: seats[seat].name.clone(),
+        name: member_name(seats, seat, Some(member)).to_string(),
         role: role_ref(s, seat),
         brief: s.roles[seat].brief.clone(),
         batna: s.roles[seat].batna,
@@ -230,7 +242,7 @@ pub fn state_for(
         deadline: m.deadline,
         paused: m.paused_at.is_some(),
         paused_at: m.paused_at,
-        allowed_actions: m.allowed_actions(seat),
+        allowed_actions: m.allowed_actions_of(seat, member),
         scenario: public_scenario(s),
         you,
         players,
@@ -244,6 +256,7 @@ pub fn state_for(
         results: results.filter(|_| m.phase == Phase::Results),
         dropout: dropout.cloned(),
         observers: Vec::new(),
+        team: team::team_view(m, seat, member),
     }))
 }
 
@@ -338,7 +351,8 @@ pub fn match_results(m: &Match, seats: &[SeatInfo], trust: TrustReport) -> Match
         .enumerate()
         .map(|(seat, info)| info.drill.map(|d| crate::core::drills::check(d, m, &trust.line_tactics, seat)))
         .collect();
-    MatchResults { roles, private_sides, trust, shared, drills }
+    let members = team::member_results(m, seats);
+    MatchResults { roles, private_sides, trust, shared, drills, members }
 }
 
 /// The results reveal as one seat may see it. With `reveal = Scores` only the seat's own role
@@ -380,6 +394,7 @@ pub fn results_for_seat(full: &MatchResults, seat: usize, reveal: Reveal) -> Res
         trust: trust_for_seat(&full.trust, seat),
         // Filled by the match actor from the match's live state (sheets may come after results).
         observations: Vec::new(),
+        members: full.members.clone(),
     }
 }
 
@@ -651,7 +666,14 @@ mod tests {
         }
         assert_eq!(m.phase, Phase::Results);
         let seats: Vec<SeatInfo> = (0..roles)
-            .map(|i| SeatInfo { name: format!("Player{i}"), bot: false, online: true, gone_since: None, drill: None })
+            .map(|i| SeatInfo {
+                name: format!("Player{i}"),
+                bot: false,
+                online: true,
+                gone_since: None,
+                drill: None,
+                members: Vec::new(),
+            })
             .collect();
         let trust = analyse_log_with_bots(config, &log, &Phrases::bundled(), &vec![false; roles]);
         let full = match_results(&m, &seats, trust);
@@ -661,7 +683,7 @@ mod tests {
     /// The `state` frame one seat is sent in results, as text.
     fn frame(m: &Match, seats: &[SeatInfo], full: &MatchResults, seat: usize, reveal: Reveal) -> String {
         let results = results_for_seat(full, seat, reveal);
-        state_for("m_test", m, seat, seats, None, Some(results), 9_000, true).encode()
+        state_for("m_test", m, seat, 0, seats, None, Some(results), 9_000, true).encode()
     }
 
     /// A role's points table as it appears in a frame.
