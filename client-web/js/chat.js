@@ -141,7 +141,8 @@ export class ChatPanel {
     const scroller = this.log.parentElement;
     const nearBottom = !scroller || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 60;
     const isPrompt = line.seat === null || line.seat === undefined;
-    const mine = !isPrompt && line.seat === this.opts.mySeat();
+    const myMember = this.opts.myMember ? this.opts.myMember() : null;
+    const mine = !isPrompt && line.seat === this.opts.mySeat() && (myMember === null || line.member === myMember);
     const time = typeof line.at === 'number' ? timeOfDay(line.at) : '';
     let li;
     if (isPrompt) {

@@ -4,6 +4,7 @@
 // handed to someone waiting or to a bot) and rejoin links open in one panel above the
 // participants table.
 
+import { teamsLine } from './teams.js';
 import { h, replace, show, $ } from '../dom.js';
 import { phaseLabel, clock, PHASES } from '../format.js';
 import { apiErrorSentence } from './api.js';
@@ -259,7 +260,8 @@ export class Monitor {
     if (sess.pairing === 'auto') text = 'Automatic pairing: people are paired as they arrive, first come, first served.';
     else if (sess.auto_pairing) text = 'Pairing is on: people are paired as soon as enough of them wait.';
     else text = 'People wait for you. Pair them by hand (pick names below), all at random, or start pairing.';
-    this.el.pairingMode.textContent = text;
+    const teams = teamsLine(sess);
+    this.el.pairingMode.textContent = teams ? `${text} ${teams}.` : text;
     this.el.pairingMode.dataset.auto = String(!!sess.auto_pairing);
     if (!start.matches('[data-busy]')) start.disabled = !!sess.auto_pairing;
     start.textContent = sess.auto_pairing ? 'Pairing is on' : 'Start pairing';

@@ -4,6 +4,7 @@
 import { h, replace, paragraphs, show, $ } from '../dom.js';
 import { getScenarios, getSurveyBank, createSession, apiErrorSentence } from './api.js';
 import { ArmsEditor, SurveyEditor } from './design.js';
+import { mountTeamsSetup, readTeams } from './teams.js';
 
 const PHASE_KEYS = ['prep', 'small_talk', 'bargaining', 'survey'];
 
@@ -27,6 +28,7 @@ export async function startSetup({ onCreated }) {
   armsBox.appendChild(armsEditor.el);
   const surveyEditor = new SurveyEditor();
   $('#setup-survey').appendChild(surveyEditor.el);
+  mountTeamsSetup(form);
   let bankLoaded = false;
   getSurveyBank()
     .then((bank) => {
@@ -145,6 +147,7 @@ export async function startSetup({ onCreated }) {
       title: $('#setup-title').value.trim(),
       durations,
       pairing: form.elements.pairing.value,
+      ...readTeams(form),
       // With arms, small talk is what each arm says (on unless an arm turns it off).
       small_talk: arms ? 'all' : form.elements.small_talk.value,
       ...(treatment ? { treatment: treatment.value } : {}),

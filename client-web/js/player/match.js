@@ -18,6 +18,7 @@ import { notYou } from './waiting.js';
 import { updateCountdown } from './countdown.js';
 import { PhaseIntro, ReadyBar, GuessCard } from './phases.js';
 import { TournamentCards } from './tournament.js';
+import { TeamPanel, memberResults } from './team.js';
 
 /** @typedef {import('../types.js').StateView} StateView */
 /** @typedef {import('../types.js').ClientMsg} ClientMsg */
@@ -26,7 +27,7 @@ import { TournamentCards } from './tournament.js';
 // Requests that change the match: sent one at a time (see the constructor's send).
 const FLIGHT_TYPES = new Set([
   'offer', 'accept', 'reject', 'withdraw', 'walk_away', 'ready', 'survey', 'skip_survey', 'guess_priorities', 'disclose',
-  'propose_terms', 'agree_terms', 'reject_terms', 'withdraw_terms', 'reopen_terms',
+  'propose_terms', 'agree_terms', 'reject_terms', 'withdraw_terms', 'reopen_terms', 'approve', 'decline', 'spokesperson',
 ]);
 
 export class MatchView {
@@ -84,8 +85,12 @@ export class MatchView {
         return send(expression ? { type: 'chat', text, expression } : { type: 'chat', text });
       },
       mySeat: () => this.state.you.seat,
+      // In a team seat, only my own lines are mine (not a teammate's).
+      myMember: () => (this.state.team ? this.state.team.member : null),
       playerName,
     });
+    // Teams: the team card and the private caucus beside the public chat (./team.js).
+    this.team = state.team ? new TeamPanel({ send, setLastAction }) : null;
     this.bargain = new BargainPanel({ send, setLastAction, playerName, playerLabel });
     this.survey = new SurveyPanel({
       send,
@@ -141,7 +146,8 @@ export class MatchView {
     this.briefDrawer.appendChild(briefPanel(state.scenario, state.you));
 
     this.results = h('div', { class: 'results-slot' });
-    this.layout = h('div', { class: 'layout' }, this.chat.el, this.bargain.el, this.survey.el, this.results);
+    const talk = this.team ? h('div', { class: 'talk-column' }, this.chat.el, this.team.caucus) : this.chat.el;
+    this.layout = h('div', { class: 'layout' }, talk, this.bargain.el, this.survey.el, this.results);
 
     this.el = h(
       'div',
@@ -161,6 +167,7 @@ export class MatchView {
       this.tournament.standingCard,
       this.intro.el,
       this.ready.el,
+      this.team ? this.team.card : null,
       this.briefDrawer,
       this.guess.el,
       this.layout,
@@ -223,6 +230,8 @@ export class MatchView {
     else if (area === 'offer' || area === 'offers' || area === 'terms') this.bargain.showError(area, '');
     else if (area === 'survey') this.survey.showError('');
     else if (area === 'ready' || area === 'guess' || area === 'disclose') this.showError(area, '');
+    else if (this.team && area === 'team') this.team.showError('');
+    else if (this.team && area === 'caucus') this.team.showCaucusError('');
     this.generalError.hidden = true;
   }
 
@@ -254,6 +263,12 @@ export class MatchView {
         break;
       case 'disclose':
         this.disclose.showError(text);
+        break;
+      case 'team':
+      case 'caucus':
+        if (!this.team) break;
+        if (area === 'team') this.team.showError(text);
+        else this.team.showCaucusError(text);
         break;
       default:
         this.generalError.textContent = text;
@@ -339,6 +354,7 @@ export class MatchView {
     this.intro.update(state);
     this.ready.update(state);
     this.guess.update(state);
+    if (this.team) this.team.update(state);
     // A treatment arm can turn the statement tool off: then it is not offered at all (while paused
     // nothing is allowed, so the panel stays, disabled).
     show(this.disclose.el, phase === 'bargaining' && (allowed(state, 'disclose') || !!state.paused));
@@ -378,6 +394,8 @@ export class MatchView {
           },
         }),
       );
+      const built = this.results.firstElementChild;
+      if (built && (state.results.members || []).length) built.insertBefore(memberResults(state, state.results), built.children[1] || null);
     }
     this.renderTournament();
     this.refreshEnabled();
