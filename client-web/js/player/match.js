@@ -394,8 +394,10 @@ export class MatchView {
           },
         }),
       );
-      const built = this.results.firstElementChild;
-      if (built && (state.results.members || []).length) built.insertBefore(memberResults(state, state.results), built.children[1] || null);
+      // Teams: who did what, right after the scores (the team's points are the role's).
+      const scores = this.results.querySelector('[data-testid="results-scores"]');
+      const scoresCard = scores ? scores.closest('section') : null;
+      if (scoresCard && (state.results.members || []).length) scoresCard.after(memberResults(state, state.results));
     }
     this.renderTournament();
     this.refreshEnabled();

@@ -32,7 +32,7 @@ function motionText(state, m) {
   if (m.act === 'offer' && m.package) {
     const pkg = m.package;
     const parts = state.scenario.issues.map((i) => `${i.name}: ${i.options[pkg[i.id]] ?? '?'}`);
-    return t('teams.motion.offer', { terms: parts.join(' · '), points: num(m.value_to_you ?? 0) });
+    return t('teams.motion.offer', { terms: parts.join('; '), points: num(m.value_to_you ?? 0) });
   }
   if (m.act === 'accept') {
     const offer = (state.offers || []).find((o) => o.id === m.offer_id);
@@ -239,7 +239,9 @@ export class TeamPanel {
     show(this.motion, !!m);
     if (!m) return;
     this.motion.dataset.motionId = String(m.id);
-    const waitingFor = names.filter((_, i) => !m.approved_by.includes(i));
+    const waitingFor = names
+      .map((n, i) => (i === team.member ? t('teams.you_name', { name: n }) : n))
+      .filter((_, i) => !m.approved_by.includes(i));
     this.motion.append(
       h('p', { class: 'team-motion-what' }, h('strong', null, t('teams.motion.by', { name: names[m.member] || '' })), ' ', motionText(state, m)),
       h(
@@ -274,18 +276,26 @@ export class TeamPanel {
 export function memberResults(state, r) {
   const members = r.members || [];
   const roleOf = (/** @type {number} */ seat) => (r.roles[seat] ? r.roles[seat].name : '');
-  const rows = members.map((m) =>
-    h(
-      'tr',
-      { class: m.seat === state.you.seat ? 'me' : null, testid: `member-result-${m.seat}-${m.member}` },
-      h('th', { scope: 'row' }, h('span', { class: 'score-player' }, m.name), h('span', { class: 'score-role' }, roleOf(m.seat))),
-      h('td', { class: 'num' }, num(m.messages)),
-      h('td', { class: 'num' }, num(m.statements)),
-      h('td', { class: 'num' }, num(m.offers)),
-      h('td', { class: 'num' }, num(m.accepts)),
-      h('td', { class: 'num' }, num(m.caucus_lines)),
-    ),
-  );
+  /** @type {HTMLTableRowElement[]} */
+  const rows = [];
+  members.forEach((m, i) => {
+    // One heading row per team: its role.
+    if (i === 0 || members[i - 1].seat !== m.seat) {
+      rows.push(h('tr', { class: 'team-row' }, h('th', { scope: 'colgroup', colspan: '6' }, roleOf(m.seat))));
+    }
+    rows.push(
+      h(
+        'tr',
+        { class: m.seat === state.you.seat ? 'me' : null, testid: `member-result-${m.seat}-${m.member}` },
+        h('th', { scope: 'row' }, m.name),
+        h('td', { class: 'num' }, num(m.messages)),
+        h('td', { class: 'num' }, num(m.statements)),
+        h('td', { class: 'num' }, num(m.offers)),
+        h('td', { class: 'num' }, num(m.accepts)),
+        h('td', { class: 'num' }, num(m.caucus_lines)),
+      ),
+    );
+  });
   return h(
     'section',
     { class: 'card team-results', testid: 'results-members' },
@@ -296,7 +306,7 @@ export function memberResults(state, r) {
       { class: 'table-scroll' },
       h(
         'table',
-        { class: 'scores' },
+        { class: 'data-table' },
         h(
           'thead',
           null,
