@@ -315,6 +315,17 @@ async fn under_consensus_an_offer_goes_out_once_the_teammate_approves_and_result
     assert_eq!((item("offer")["name"].clone(), item("offer")["member"].clone()), (json!("Ben"), json!(1)));
     assert_eq!(item("accept")["name"], "Cy");
     assert_eq!(item("motion_declined")["name"], "Dee");
+    // members.csv: one row per member, with what they did.
+    let (status, csv) = server.get(&format!("/api/sessions/{}/export/members.csv?token={}", s.code, s.token)).await;
+    assert_eq!(status, 200, "{csv}");
+    let lines: Vec<&str> = csv.as_str().unwrap().lines().collect();
+    assert_eq!(
+        lines[0],
+        "session,match_id,scenario,seat,role,member,player_id,name,messages,statements,offers,accepts,caucus_lines"
+    );
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(lines[2].ends_with(&format!(",0,camper_north,1,{},Ben,1,0,1,0,0", ben.id)), "{}", lines[2]);
+    assert!(lines[3].ends_with(&format!(",1,camper_south,0,{},Cy,0,0,0,1,0", cy.id)), "{}", lines[3]);
 }
 
 #[tokio::test]

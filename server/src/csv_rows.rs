@@ -251,6 +251,24 @@ pub struct ObservationRow {
     pub tagged_tactics: Text,
 }
 
+/// A row of `members.csv`: one member of a team seat in one match, and what they did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct MemberRow {
+    pub session: Text,
+    pub match_id: Text,
+    pub scenario: Text,
+    pub seat: usize,
+    pub role: Text,
+    pub member: usize,
+    pub player_id: Text,
+    pub name: Text,
+    pub messages: usize,
+    pub statements: usize,
+    pub offers: usize,
+    pub accepts: usize,
+    pub caucus_lines: usize,
+}
+
 /// A whole row of `players.csv`.
 pub type PlayerRecord = (PlayerRow, Ratings, PlayerTail, TacticCounts, PlayerArm);
 

@@ -480,6 +480,7 @@ async fn export(
             "settlements.csv" => (crate::report::settlements_csv(&s.code, &reports), "text/csv; charset=utf-8"),
             "observations.csv" => (crate::report::observations_csv(&s.code, &reports), "text/csv; charset=utf-8"),
             "survey.csv" => (crate::report::survey_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+            "members.csv" => (crate::report::members_csv(&s.code, &reports), "text/csv; charset=utf-8"),
             "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
             "tournament.csv" | "standings.csv" => {
                 let view = s.tournament_view().await;

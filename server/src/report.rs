@@ -16,7 +16,9 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+mod members;
 mod observations;
+pub use members::members_csv;
 pub use observations::observations_csv;
 
 /// Everything known about one match, rebuilt from its log.

@@ -153,6 +153,21 @@ impl TeamState {
     }
 }
 
+/// What one team member did in a match (counts of conduct, not a score).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MemberCounts {
+    /// Public chat lines they wrote (statements not included).
+    pub messages: usize,
+    /// Checked statements they made.
+    pub statements: usize,
+    /// Offers they made for the team (under consensus: proposed, and carried).
+    pub offers: usize,
+    /// Accepts they made for the team (likewise).
+    pub accepts: usize,
+    /// Lines they wrote in the team's caucus.
+    pub caucus_lines: usize,
+}
+
 /// Whether an action commits the seat (the decision rule governs it).
 pub fn commits_seat(kind: ActionKind) -> bool {
     use ActionKind::*;
@@ -188,6 +203,19 @@ fn stamp(events: &mut [EventKind], who: usize) {
 }
 
 impl Match {
+    /// What member `member` of `seat` did so far (zeros for a seat played alone, whose events
+    /// record no member).
+    pub fn member_counts(&self, seat: usize, member: usize) -> MemberCounts {
+        let by = |s: usize, m: Option<usize>| s == seat && m == Some(member);
+        MemberCounts {
+            messages: self.chat.iter().filter(|c| !c.disclosure && c.seat.is_some_and(|s| by(s, c.member))).count(),
+            statements: self.disclosures.iter().filter(|d| by(d.seat, d.member)).count(),
+            offers: self.offers.iter().filter(|o| by(o.seat, o.member)).count(),
+            accepts: self.team.accepts.iter().filter(|&&(s, m)| by(s, Some(m))).count(),
+            caucus_lines: self.team.caucus.iter().filter(|l| l.seat == seat && l.member == member).count(),
+        }
+    }
+
     /// Checks an action of member `member` of `seat`; returns the events it causes. For a seat of
     /// one member this is [`Match::decide`]; for a team it adds the caucus, the decision rule and
     /// the member on every event that records who acted.
@@ -453,6 +481,10 @@ points = { a = [0, 5], b = [5, 0] }
         let evs = act(&mut m, 0, 1, Action::Offer(vec![1])).unwrap();
         assert!(matches!(evs[0], EventKind::Offer { member: Some(1), .. }), "{evs:?}");
         assert_eq!(m.offers[0].member, Some(1));
+        let ben = m.member_counts(0, 1);
+        assert_eq!((ben.offers, ben.caucus_lines, ben.messages), (1, 1, 0));
+        assert_eq!(m.member_counts(1, 1).messages, 1);
+        assert_eq!(m.member_counts(0, 0), MemberCounts::default());
         let evs = act(&mut m, 1, 0, Action::Accept(1)).unwrap();
         assert!(matches!(evs[0], EventKind::Accept { seat: 1, member: Some(0), .. }), "{evs:?}");
         assert!(m.outcome.is_some());

@@ -94,16 +94,16 @@ pub fn member_results(m: &Match, seats: &[SeatInfo]) -> Vec<MemberResultView> {
             continue;
         }
         for (member, person) in info.members.iter().enumerate() {
-            let by = |s: usize, mm: Option<usize>| s == seat && mm == Some(member);
+            let c = m.member_counts(seat, member);
             out.push(MemberResultView {
                 seat,
                 member,
                 name: person.name.clone(),
-                messages: m.chat.iter().filter(|c| !c.disclosure && c.seat.is_some_and(|s| by(s, c.member))).count(),
-                statements: m.disclosures.iter().filter(|d| by(d.seat, d.member)).count(),
-                offers: m.offers.iter().filter(|o| by(o.seat, o.member)).count(),
-                accepts: m.team.accepts.iter().filter(|&&(s, mm)| by(s, Some(mm))).count(),
-                caucus_lines: m.team.caucus.iter().filter(|l| l.seat == seat && l.member == member).count(),
+                messages: c.messages,
+                statements: c.statements,
+                offers: c.offers,
+                accepts: c.accepts,
+                caucus_lines: c.caucus_lines,
             });
         }
     }
