@@ -295,9 +295,16 @@ async fn under_consensus_an_offer_goes_out_once_the_teammate_approves_and_result
     for p in [&mut ana, &mut ben, &mut cy, &mut dee] {
         p.c.until_state_in(Phase::Survey).await;
     }
-    // One survey answer per seat (a teammate may skip it for the team).
+    // Every member answers the survey for themselves; the first answer of a team is its seat's.
+    ana.c.send(json!({"type": "survey", "ratings": {"trust": 6}})).await;
+    ana.c.until_state_where("Ana answered", |st| st.survey.as_ref().is_some_and(|s| s.answered)).await;
     ana.c.send(json!({"type": "skip_survey"})).await;
-    dee.c.send(json!({"type": "skip_survey"})).await;
+    ana.c.until_error("already_answered").await;
+    let st = ben.c.until_state_where("Ana's answer is not Ben's", |st| st.players[0].survey_done).await;
+    assert!(!st.survey.unwrap().answered && st.allowed_actions.contains(&parley::core::game::ActionKind::Survey));
+    dee.c.send(json!({"type": "survey", "ratings": {"trust": 2}})).await;
+    cy.c.send(json!({"type": "skip_survey"})).await;
+    ben.c.send(json!({"type": "skip_survey"})).await;
     let st = ben.c.until_state_in(Phase::Results).await;
     let results = st.results.expect("results");
     let lines: Vec<(&str, usize, usize, usize)> =
@@ -326,6 +333,12 @@ async fn under_consensus_an_offer_goes_out_once_the_teammate_approves_and_result
     assert_eq!(lines.len(), 5, "{lines:?}");
     assert!(lines[2].ends_with(&format!(",0,camper_north,1,{},Ben,1,0,1,0,0", ben.id)), "{}", lines[2]);
     assert!(lines[3].ends_with(&format!(",1,camper_south,0,{},Cy,0,0,0,1,0", cy.id)), "{}", lines[3]);
+    // survey.csv: each member's own answer, with the member.
+    let (_, csv) = server.get(&format!("/api/sessions/{}/export/survey.csv?token={}", s.code, s.token)).await;
+    let rows: Vec<&str> = csv.as_str().unwrap().lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].contains(&ana.id) && rows[0].contains(",trust,scale,") && rows[0].ends_with(",0"), "{}", rows[0]);
+    assert!(rows[1].contains(&dee.id) && rows[1].contains(",2,") && rows[1].ends_with(",1"), "{}", rows[1]);
 }
 
 #[tokio::test]

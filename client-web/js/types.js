@@ -642,6 +642,7 @@
  * @property {number} offers Offers they made for the team (under consensus: proposed and carried).
  * @property {number} accepts Offers they accepted for the team.
  * @property {number} caucus_lines Lines they wrote in their team's caucus.
+ * @property {boolean} survey_done They answered (or skipped) the survey (their ratings stay private, like everyone's).
  */
 
 /**

@@ -210,6 +210,8 @@ pub struct SurveyRow {
     pub item_text: Text,
     pub answer: Text,
     pub answered_at: i64,
+    /// The team member who answered (empty for a seat played alone).
+    pub member: Text,
 }
 
 /// One row of `settlements.csv`: an issue agreed in principle.
@@ -326,7 +328,11 @@ mod tests {
         assert!(matches.ends_with(&[tactics, terms.to_vec(), arm.to_vec()].concat()), "{matches:?}");
         assert_eq!(
             header::<SurveyRow>().join(","),
-            "session,match_id,arm,player_id,seat,role,item_id,item_kind,item_text,answer,answered_at"
+            "session,match_id,arm,player_id,seat,role,item_id,item_kind,item_text,answer,answered_at,member"
+        );
+        assert_eq!(
+            header::<MemberRow>().join(","),
+            "session,match_id,scenario,seat,role,member,player_id,name,messages,statements,offers,accepts,caucus_lines"
         );
         assert_eq!(
             header::<SettlementRow>().join(","),

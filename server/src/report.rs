@@ -418,28 +418,29 @@ pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
     }))
 }
 
-/// One row per survey answer: per match in order, per seat, per item in the survey's order
-/// (ratings and texts; a skipped survey or an item left blank has no row).
+/// One row per survey answer: per match in order, per answer as given (one per seat; in a team,
+/// one per member), per item in the survey's order (ratings and texts; a skipped survey or an
+/// item left blank has no row).
 pub fn survey_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
     use crate::core::survey::QuestionKind;
     crate::csv_rows::write(reports.iter().flat_map(|r| {
         let items = r.survey_items();
-        let answered_at: Vec<Millis> = (0..r.seats.len())
-            .map(|seat| {
-                r.events
-                    .iter()
-                    .find_map(|e| match &e.kind {
-                        EventKind::SurveyAnswered { seat: s, answer: Some(_) } if *s == seat => Some(e.at),
-                        _ => None,
-                    })
-                    .unwrap_or_default()
+        let mut rows = Vec::new();
+        let mut answers: Vec<_> = r
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::SurveyAnswered { seat, answer: Some(answer), member } => {
+                    Some((*seat, *member, answer, e.at))
+                }
+                _ => None,
             })
             .collect();
-        let mut rows = Vec::new();
-        for (seat, answer) in r.state.survey.iter().enumerate() {
-            let Some(Some(answer)) = answer else { continue };
-            // Who answered: whoever held the seat when the answer was given.
-            let player = r.holder_at(seat, answered_at[seat]).0;
+        answers.sort_by_key(|a| (a.0, a.1));
+        for (seat, member, answer, answered_at) in answers {
+            // Who answered: the team member, or whoever held the seat when the answer was given.
+            let team_member = member.and_then(|m| r.config.teams.get(seat)?.get(m).cloned());
+            let player = team_member.unwrap_or_else(|| r.holder_at(seat, answered_at).0);
             for q in items.iter() {
                 let text = match q.kind {
                     QuestionKind::Scale => answer.ratings.get(q.id.as_ref()).map(|v| v.to_string()),
@@ -461,7 +462,8 @@ pub fn survey_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
                     .into(),
                     item_text: q.text.as_ref().into(),
                     answer: text.into(),
-                    answered_at: answered_at[seat],
+                    answered_at,
+                    member: member.map(|m| m.to_string()).unwrap_or_default().into(),
                 });
             }
         }

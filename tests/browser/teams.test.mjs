@@ -114,8 +114,8 @@ test('teams of two: a private caucus, an offer approved by the teammate, results
     assert.match(normalise(await cy.getByTestId('team-motion').textContent()), /Dee proposes: accept the other side’s offer/);
     await cy.getByTestId('motion-approve').click();
     await waitPhaseAll(players, 'survey');
-    await ana.getByTestId('survey-skip').click();
-    await cy.getByTestId('survey-skip').click();
+    // Every member answers (or skips) the survey for themselves.
+    for (const p of players) await p.getByTestId('survey-skip').click();
     await waitPhaseAll(players, 'results');
 
     // Results: the role's points are the team's; the member card says who did what.

@@ -532,6 +532,10 @@ pub enum EventKind {
         seat: usize,
         /// `None` when skipped.
         answer: Option<SurveyAnswer>,
+        /// The team member who answered (absent for a seat played alone); the seat's answer is its
+        /// first member's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// The clock stopped.
     Paused,
@@ -1029,7 +1033,7 @@ impl Match {
         order[i + 1..].iter().copied().find(|&q| q == Phase::Results || self.duration(q) > 0).unwrap_or(Phase::Results)
     }
 
-    fn enter(&self, phase: Phase) -> Vec<EventKind> {
+    pub(crate) fn enter(&self, phase: Phase) -> Vec<EventKind> {
         let mut out = vec![EventKind::PhaseChanged { phase }];
         if phase == Phase::SmallTalk {
             if let Some(text) = &self.config.icebreaker {
@@ -1090,6 +1094,11 @@ impl Match {
         let mut kinds = self.allowed_actions(seat);
         if self.team.size(seat) < 2 {
             return kinds;
+        }
+        // Every member answers the survey for themselves (the seat's first answer is the seat's).
+        kinds.retain(|k| !matches!(k, ActionKind::Survey | ActionKind::SkipSurvey));
+        if self.phase == Phase::Survey && !self.team.answered(seat, member) {
+            kinds.extend([ActionKind::Survey, ActionKind::SkipSurvey]);
         }
         let decision = self.config.features.teams.decision;
         if decision == TeamDecision::Spokesperson && self.team.spokesperson.get(seat) != Some(&member) {
@@ -1230,8 +1239,8 @@ impl Match {
                     }
                     _ => None,
                 };
-                let mut out = vec![EventKind::SurveyAnswered { seat, answer }];
-                if self.survey.iter().enumerate().all(|(i, a)| a.is_some() || i == seat) {
+                let mut out = vec![EventKind::SurveyAnswered { seat, answer, member: None }];
+                if self.surveys_complete_with(seat, None) {
                     out.extend(self.enter(Phase::Results));
                 }
                 Ok(out)
@@ -1441,7 +1450,15 @@ impl Match {
                 }
                 self.outcome = Some(outcome.clone());
             }
-            EventKind::SurveyAnswered { seat, answer } => self.survey[*seat] = Some(answer.clone()),
+            EventKind::SurveyAnswered { seat, answer, member } => {
+                // A team's first answer is the seat's; every member's is kept (`core::team`).
+                if self.survey[*seat].is_none() {
+                    self.survey[*seat] = Some(answer.clone());
+                }
+                if let Some(m) = member {
+                    self.team.surveys.push((*seat, *m, answer.clone()));
+                }
+            }
             EventKind::Paused => self.paused_at = Some(at),
             EventKind::Resumed => {
                 if let (Some(p), Some(d)) = (self.paused_at.take(), self.deadline.as_mut()) {

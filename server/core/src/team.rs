@@ -8,6 +8,7 @@
 
 use crate::game::{Action, ActionKind, EventKind, GameError, Match, Millis, Phase, MAX_CHAT_CHARS};
 use crate::scoring::Package;
+use crate::survey::SurveyAnswer;
 use serde::{Deserialize, Serialize};
 
 /// The most members a team may have.
@@ -132,6 +133,8 @@ pub struct TeamState {
     pub motions_made: u64,
     /// Accepts made by team members: `(seat, member)`, in order.
     pub accepts: Vec<(usize, usize)>,
+    /// Every team member's survey answer: `(seat, member, answer)` (`None`: skipped), in order.
+    pub surveys: Vec<(usize, usize, Option<SurveyAnswer>)>,
 }
 
 impl TeamState {
@@ -144,12 +147,18 @@ impl TeamState {
             caucus: Vec::new(),
             motions_made: 0,
             accepts: Vec::new(),
+            surveys: Vec::new(),
         }
     }
 
     /// Members of a seat now.
     pub fn size(&self, seat: usize) -> usize {
         self.sizes.get(seat).copied().unwrap_or(1)
+    }
+
+    /// Whether a team member answered (or skipped) the survey.
+    pub fn answered(&self, seat: usize, member: usize) -> bool {
+        self.surveys.iter().any(|(s, m, _)| *s == seat && *m == member)
     }
 }
 
@@ -228,6 +237,9 @@ impl Match {
         if matches!(kind, ActionKind::Caucus | ActionKind::Approve | ActionKind::Decline | ActionKind::Spokesperson) {
             return self.decide_team(seat, member, action);
         }
+        if size > 1 && matches!(kind, ActionKind::Survey | ActionKind::SkipSurvey) {
+            return self.decide_member_survey(seat, member, action);
+        }
         if size > 1 && commits_seat(kind) {
             match self.config.features.teams.decision {
                 TeamDecision::Any => {}
@@ -253,6 +265,40 @@ impl Match {
             stamp(&mut events, member);
         }
         Ok(events)
+    }
+
+    /// A team member's survey: each member answers once, for themselves; the seat's answer is its
+    /// first member's (the trust numbers read that one). Results come when every seat answered and
+    /// every member of every team did (or at the survey's deadline).
+    fn decide_member_survey(&self, seat: usize, member: usize, action: &Action) -> Result<Vec<EventKind>, GameError> {
+        if !self.phase.allows(action.kind()) {
+            return Err(GameError::WrongPhase { action: action.kind().verb(), phase: self.phase });
+        }
+        if self.team.answered(seat, member) {
+            return Err(GameError::AlreadyAnswered);
+        }
+        let answer = match action {
+            Action::Survey(a) => {
+                let a = a.cleaned();
+                a.validate(&self.config.scenario, &self.config.features.survey).map_err(GameError::BadSurvey)?;
+                Some(a)
+            }
+            _ => None,
+        };
+        let mut out = vec![EventKind::SurveyAnswered { seat, answer, member: Some(member) }];
+        if self.surveys_complete_with(seat, Some(member)) {
+            out.extend(self.enter(Phase::Results));
+        }
+        Ok(out)
+    }
+
+    /// Whether the survey is complete once `seat` (its member `member`, for a team) answers:
+    /// every seat has an answer and every member of every team answered.
+    pub(crate) fn surveys_complete_with(&self, seat: usize, member: Option<usize>) -> bool {
+        (0..self.seats).all(|s| match self.team.size(s) {
+            1 => s == seat || self.survey[s].is_some(),
+            n => (0..n).all(|m| (s == seat && member == Some(m)) || self.team.answered(s, m)),
+        })
     }
 
     /// The team's own acts: caucus lines, approving or declining a motion, naming a spokesperson.
@@ -533,6 +579,31 @@ points = { a = [0, 5], b = [5, 0] }
         act(&mut m, 1, 1, Action::Accept(1)).unwrap();
         act(&mut m, 1, 0, Action::Approve(3)).unwrap();
         assert!(m.outcome.is_some());
+    }
+
+    #[test]
+    fn every_member_answers_the_survey_and_the_first_answer_is_the_seats() {
+        use crate::survey::SurveyAnswer;
+        let mut m = bargaining(vec![2, 1], TeamDecision::Any);
+        act(&mut m, 0, 0, Action::Offer(vec![1])).unwrap();
+        act(&mut m, 1, 0, Action::Accept(1)).unwrap();
+        assert_eq!(m.phase, Phase::Survey);
+        let rating = |r: u8| {
+            let ratings = [("trust".to_string(), r)].into_iter().collect();
+            Action::Survey(SurveyAnswer { ratings, counterpart_priorities: None, texts: Default::default() })
+        };
+        act(&mut m, 0, 1, rating(6)).unwrap();
+        assert_eq!(act(&mut m, 0, 1, rating(2)), Err(GameError::AlreadyAnswered));
+        assert!(!m.allowed_actions_of(0, 1).contains(&ActionKind::Survey));
+        assert!(m.allowed_actions_of(0, 0).contains(&ActionKind::Survey), "a teammate still answers");
+        act(&mut m, 1, 0, Action::SkipSurvey).unwrap();
+        assert_eq!(m.phase, Phase::Survey, "a team member has not answered yet");
+        act(&mut m, 0, 0, rating(3)).unwrap();
+        assert_eq!(m.phase, Phase::Results);
+        let seat_answer = m.survey[0].clone().flatten().unwrap();
+        assert_eq!(seat_answer.ratings["trust"], 6, "the first member's answer is the seat's");
+        assert_eq!(m.team.surveys.len(), 2);
+        assert!(m.team.answered(0, 0) && m.team.answered(0, 1));
     }
 
     #[test]

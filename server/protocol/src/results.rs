@@ -124,6 +124,8 @@ pub struct MemberResultView {
     pub accepts: usize,
     /// Lines they wrote in their team's caucus.
     pub caucus_lines: usize,
+    /// They answered (or skipped) the survey (their ratings stay private, like everyone's).
+    pub survey_done: bool,
 }
 
 /// One observer's sheet, as the observed players (and its observer) read it.

@@ -232,7 +232,8 @@ pub fn state_for(
     let survey = (m.phase == Phase::Survey).then(|| SurveyView {
         questions: std::borrow::Cow::Owned(m.config.features.survey.to_vec()),
         issues: s.issues.iter().map(|i| IssueRef { id: i.id.clone(), name: i.name.clone() }).collect(),
-        answered: m.survey[seat].is_some(),
+        // A team member answers for themselves (`core::team`).
+        answered: if m.team.size(seat) > 1 { m.team.answered(seat, member) } else { m.survey[seat].is_some() },
     });
     ServerMsg::State(Box::new(StateView {
         server_time: now,

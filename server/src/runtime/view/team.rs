@@ -104,6 +104,7 @@ pub fn member_results(m: &Match, seats: &[SeatInfo]) -> Vec<MemberResultView> {
                 offers: c.offers,
                 accepts: c.accepts,
                 caucus_lines: c.caucus_lines,
+                survey_done: m.team.answered(seat, member),
             });
         }
     }
