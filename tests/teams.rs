@@ -397,6 +397,7 @@ async fn pairing_fills_teams_and_a_member_who_leaves_comes_back_to_their_team_se
     let other_mate = (1..4).find(|i| *i != mate && *i != other).unwrap();
     first[other_mate].c.send(json!({"type": "caucus", "text": "We listen first"})).await;
     until_caucus(&mut first[other].c, "We listen first").await;
+    let first_ids: Vec<String> = first.iter().map(|m| m.id.clone()).collect();
     let mut first: Vec<Option<Member>> = first.into_iter().map(Some).collect();
     first[0].take().unwrap().c.close().await;
     let c = &mut first[mate].as_mut().unwrap().c;
@@ -406,6 +407,12 @@ async fn pairing_fills_teams_and_a_member_who_leaves_comes_back_to_their_team_se
     let c = &mut first[other].as_mut().unwrap().c;
     let st = c.until_state_where("Ana offline", |st| !st.players[ana_seat].members[ana_member].online).await;
     assert!(st.players[ana_seat].online, "the other team sees the seat held");
+    // Her seat is not handed on while her teammate plays it.
+    let path = format!("/api/sessions/{}/control", s.code);
+    let hand = json!({"action": "hand_seat", "player_id": first_ids[0], "to": "bot"});
+    let (status, v) = server.post(&path, hand, &[("x-facilitator-token", &s.token)]).await;
+    assert_eq!(status, 400, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("their team still plays this seat"), "{v}");
     // She comes back with her token: her own seat and place in the team, with the caucus so far.
     let mut back = Client::connect(&server.ws_url()).await;
     back.send(json!({"type": "hello", "version": 1, "token": ana_token})).await;

@@ -288,12 +288,18 @@ impl SessionActor {
             .filter(|p| p.session == s.code)
             .map(|p| p.clone())
             .ok_or_else(|| format!("no player {player_id:?} in this session"))?;
-        let (match_id, _) = p.seat().ok_or_else(|| format!("{} is not in a match", p.name))?;
-        if !app.matches.contains_key(&match_id) {
+        let (match_id, seat) = p.seat().ok_or_else(|| format!("{} is not in a match", p.name))?;
+        let Some(team) = app.matches.get(&match_id).map(|m| m.members.get(seat).cloned().unwrap_or_default()) else {
             return Err("that match is not running".into());
-        }
+        };
         if p.conn.lock().expect("conn").is_some() {
             return Err(format!("{} is online: a seat is handed on only when its player has gone", p.name));
+        }
+        // A team's seat goes to its new holder alone: only when every member has gone.
+        for mate in team.iter().filter_map(|id| app.players_by_id.get(id).map(|m| m.clone())) {
+            if mate.conn.lock().expect("conn").is_some() {
+                return Err(format!("{} is online: their team still plays this seat", mate.name));
+            }
         }
         if to != "bot" {
             let waiting = self.lines.position(to).is_some();
