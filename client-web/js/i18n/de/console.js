@@ -50,7 +50,6 @@ export default {
   'console.join.code_aria': 'Beitrittscode {code}',
   'console.join.spoken': 'Buchstabe für Buchstabe vorlesen: {letters}',
   'console.join.fullscreen': 'Code im Vollbild zeigen',
-  'console.doc_title': 'Parley — Moderation',
   'console.doc_title_code': 'Parley — {code} — Moderation',
   'console.doc_title_named': 'Parley — {code} — {title} — Moderation',
   'console.fullscreen.leave': 'Vollbild verlassen',

@@ -50,7 +50,6 @@ export default {
   'console.join.code_aria': 'Join code {code}',
   'console.join.spoken': 'Say it letter by letter: {letters}',
   'console.join.fullscreen': 'Show join code full-screen',
-  'console.doc_title': 'Parley — facilitator',
   'console.doc_title_code': 'Parley — {code} — facilitator',
   'console.doc_title_named': 'Parley — {code} — {title} — facilitator',
   'console.fullscreen.leave': 'Leave full-screen',

@@ -50,7 +50,6 @@ export default {
   'console.join.code_aria': 'Código de acceso {code}',
   'console.join.spoken': 'Léalo letra a letra: {letters}',
   'console.join.fullscreen': 'Mostrar el código a pantalla completa',
-  'console.doc_title': 'Parley — facilitador',
   'console.doc_title_code': 'Parley — {code} — facilitador',
   'console.doc_title_named': 'Parley — {code} — {title} — facilitador',
   'console.fullscreen.leave': 'Salir de pantalla completa',
