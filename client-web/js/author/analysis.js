@@ -102,6 +102,21 @@ function warningText(w, answer) {
 }
 
 /**
+ * The deal rule in words, naming the roles (the same sentence as the server's, in the page's language).
+ * @param {Draft} d
+ */
+function dealRuleText(d) {
+  const parties = d.roles.length;
+  if (d.deal.rule === 'majority') return t('author.rule.majority', { k: fmt(Math.floor(parties / 2) + 1), n: fmt(parties) });
+  if (d.deal.rule === 'roles') {
+    const names = d.roles.filter((r) => d.deal.roles.includes(r.id)).map((r) => r.name || r.id);
+    const list = names.length > 1 ? t('author.list_and', { rest: names.slice(0, -1).join(', '), last: names[names.length - 1] }) : names.join('');
+    return t('author.rule.roles', { roles: list });
+  }
+  return parties === 2 ? t('author.rule.both') : t('author.rule.every');
+}
+
+/**
  * Renders the analysis of a valid draft into `panel`.
  * @param {HTMLElement} panel
  * @param {AuthorAnswer} answer
@@ -202,7 +217,7 @@ export function renderAnalysis(panel, answer, focusField) {
     h('p', { testid: 'an-zone' }, zoneText),
     h('p', { testid: 'an-nash' }, nashText),
     h('p', { testid: 'an-naive' }, naiveText),
-    h('p', { class: 'small muted' }, c.deal_rule),
+    h('p', { class: 'small muted' }, dealRuleText(d)),
     chart,
     h('h3', null, t('author.an.issues')),
     h('p', { class: 'hint' }, t('author.an.issues_hint')),

@@ -78,6 +78,11 @@ export default {
   'author.opened_bundled': '„{title}“ geöffnet (es gehört zum Server: Speichern Sie es unter einer neuen Id oder ersetzen Sie es, wenn Sie gefragt werden).',
   'author.not_opened': 'Ließ sich nicht öffnen: {reason}',
   // the live analysis (author/analysis.js)
+  'author.rule.both': 'Beide Parteien müssen einem Paket zustimmen, damit es die Einigung ist.',
+  'author.rule.every': 'Alle Parteien müssen einem Paket zustimmen, damit es die Einigung ist.',
+  'author.rule.majority': 'Ein Paket ist die Einigung, sobald {k} der {n} Parteien zustimmen (wer es vorschlägt, zählt mit).',
+  'author.rule.roles': 'Ein Paket ist die Einigung, sobald {roles} zustimmen; die anderen dürfen auch.',
+  'author.list_and': '{rest} und {last}',
   'author.type.distributive': 'Distributiv',
   'author.type.integrative': 'Integrativ',
   'author.type.compatible': 'Kompatibel',
