@@ -28,6 +28,8 @@ import {
   submitSetup,
   waitConsoleLive,
   readScenario,
+  axeScan,
+  formatViolations,
 } from './lib.mjs';
 
 const browser = useBrowser();
@@ -106,6 +108,12 @@ async function assertNoOverflow(page, where) {
 /** Text the scenario's author wrote (its teaching notes, in English for the bundled scenarios), not the console. */
 const AUTHORED = '[data-testid="teaching-debrief"], [data-testid="teaching-panel"], [data-testid="setup-scenario-info"]';
 
+/** The page passes axe-core's WCAG 2.1 A/AA rules in this language too (label in name, lang, contrast). */
+async function assertAccessible(page, where) {
+  const { violations } = await axeScan(page);
+  assert.equal(violations.length, 0, `${where}: ${violations.length} WCAG 2.1 A/AA violation(s)\n${formatViolations(violations)}`);
+}
+
 /** The monitor row of a participant. */
 const playerRow = (page, name) => page.locator(`[data-testid="monitor-players"] tr[data-testid="player-row"][data-name="${name}"]`);
 
@@ -154,6 +162,7 @@ for (const { locale, lang, words } of [
       await readyIntoBargaining([ana, ben], ['prep', 'small_talk']);
       await fac.locator(`[data-testid="match-row"][data-phase="bargaining"] [data-testid="match-phase"]:text-is("${words.bargaining}")`).waitFor();
       await assertNoEnglish(fac, forbidden, 'monitor while bargaining', AUTHORED);
+      await assertAccessible(fac, 'monitor');
       await screenshot(fac, `lang-${lang}-03-monitor-1280`);
       await fac.setViewportSize(PHONE);
       await assertNoOverflow(fac, 'monitor at 390 px');
@@ -199,6 +208,7 @@ for (const { locale, lang, words } of [
       await fac.getByTestId('debrief-transcript').first().click();
       await fac.locator('[data-testid="transcript-items"] [data-testid="tl-accept"]').waitFor();
       await assertNoEnglish(fac, forbidden, 'debrief', AUTHORED);
+      await assertAccessible(fac, 'debrief');
       await screenshot(fac, `lang-${lang}-06-debrief-1280`);
       await fac.setViewportSize(PHONE);
       await assertNoOverflow(fac, 'debrief at 390 px');
@@ -247,6 +257,7 @@ test('the scenario editor in German: translated, numbers in the German format, a
     // there): its legend is left out of this check.
     const sharedChart = '[data-testid="frontier-chart"]';
     await assertNoEnglish(ed, forbidden, 'editor', sharedChart);
+    await assertAccessible(ed, 'editor');
     // "11 (23 %)"-style: the share left on the table, and a naive split with a decimal comma where it has one.
     const left = normalise(await ed.getByTestId('an-left').textContent());
     assert.match(left, /^\d+(,\d)? \(\d+ %\)$/, `left on the table in the German format: ${left}`);

@@ -183,9 +183,11 @@ export function renderAnalysis(panel, answer, focusField) {
       ),
     );
   });
+  // Focusable and named: with long role names (or German ones) the table scrolls sideways, and a
+  // keyboard must reach it.
   const issueTable = h(
     'div',
-    { class: 'table-scroll' },
+    { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('author.an.issues_aria') },
     h(
       'table',
       { class: 'an-issues' },

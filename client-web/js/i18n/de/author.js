@@ -78,6 +78,7 @@ export default {
   'author.opened_bundled': '„{title}“ geöffnet (es gehört zum Server: Speichern Sie es unter einer neuen Id oder ersetzen Sie es, wenn Sie gefragt werden).',
   'author.not_opened': 'Ließ sich nicht öffnen: {reason}',
   // the live analysis (author/analysis.js)
+  'author.an.issues_aria': 'Streitpunkte und ihr Wert für jede Rolle (scrollbar)',
   'author.rule.both': 'Beide Parteien müssen einem Paket zustimmen, damit es die Einigung ist.',
   'author.rule.every': 'Alle Parteien müssen einem Paket zustimmen, damit es die Einigung ist.',
   'author.rule.majority': 'Ein Paket ist die Einigung, sobald {k} der {n} Parteien zustimmen (wer es vorschlägt, zählt mit).',

@@ -78,6 +78,7 @@ export default {
   'author.opened_bundled': 'Opened “{title}” (it came with the server: save it under a new id, or replace it when asked).',
   'author.not_opened': 'Could not open it: {reason}',
   // the live analysis (author/analysis.js)
+  'author.an.issues_aria': 'Issues and their worth to each role (scrolls)',
   'author.rule.both': 'Both parties must accept a package for it to be the deal.',
   'author.rule.every': 'Every party must accept a package for it to be the deal.',
   'author.rule.majority': 'A package is the deal once {k} of the {n} parties accept it (whoever proposes it counts).',

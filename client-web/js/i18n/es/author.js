@@ -78,6 +78,7 @@ export default {
   'author.opened_bundled': '«{title}» abierto (viene con el servidor: guárdelo con un id nuevo, o sustitúyalo cuando se le pregunte).',
   'author.not_opened': 'No se ha podido abrir: {reason}',
   // the live analysis (author/analysis.js)
+  'author.an.issues_aria': 'Temas y su valor para cada rol (desplazable)',
   'author.rule.both': 'Ambas partes deben aceptar un paquete para que sea el acuerdo.',
   'author.rule.every': 'Todas las partes deben aceptar un paquete para que sea el acuerdo.',
   'author.rule.majority': 'Un paquete es el acuerdo cuando lo aceptan {k} de las {n} partes (quien lo propone cuenta).',
