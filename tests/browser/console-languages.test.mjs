@@ -215,6 +215,30 @@ for (const { locale, lang, words } of [
       await screenshot(fac, `lang-${lang}-07-debrief-390`);
       await fac.setViewportSize(DESKTOP);
 
+      // ---------------------------------------------------------- presenter mode: every slide in the language
+      await fac.getByTestId('presenter-open').click();
+      await fac.locator('[data-testid="slide"].current').waitFor();
+      const slides = await fac.locator('[data-testid="slide"]').count();
+      for (let i = 0; i < slides; i += 1) {
+        await assertNoEnglish(fac, forbidden, `presenter slide ${i + 1}`, AUTHORED);
+        if (i === 1) await screenshot(fac, `lang-${lang}-08-presenter-frontier-1280`);
+        await fac.keyboard.press('ArrowRight');
+      }
+      await fac.keyboard.press('Escape');
+      await fac.getByTestId('presenter').waitFor({ state: 'hidden' });
+
+      // ---------------------------------------------------------- the projector view of the room
+      await fac.getByTestId('tab-live').click();
+      await fac.getByTestId('projector-open').click();
+      await fac.getByTestId('screen-projector').waitFor();
+      await fac.getByTestId('projector-matches').waitFor();
+      await assertNoEnglish(fac, forbidden, 'projector view');
+      await screenshot(fac, `lang-${lang}-09-projector-1280`);
+      await fac.getByTestId('projector-leave').click();
+      await fac.getByTestId('screen-console').waitFor();
+      await fac.getByTestId('tab-debrief').click();
+      await fac.locator('[data-testid="debrief-row"][data-outcome="deal"]').waitFor();
+
       // ---------------------------------------------------------- the picker: English, on the same tab, same session
       const loaded = fac.waitForEvent('load');
       await fac.getByTestId('language-picker').selectOption('en');
@@ -263,10 +287,10 @@ test('the scenario editor in German: translated, numbers in the German format, a
     assert.match(left, /^\d+(,\d)? \(\d+ %\)$/, `left on the table in the German format: ${left}`);
     const naive = normalise(await ed.getByTestId('an-naive').textContent());
     assert.ok(!/\d\.\d/.test(naive), `no decimal point in the naive split: ${naive}`);
-    await screenshot(ed, 'lang-de-08-editor-1280');
+    await screenshot(ed, 'lang-de-10-editor-1280');
     await ed.setViewportSize(PHONE);
     await assertNoOverflow(ed, 'editor at 390 px');
-    await screenshot(ed, 'lang-de-09-editor-390');
+    await screenshot(ed, 'lang-de-11-editor-390');
     await ed.setViewportSize(DESKTOP);
 
     // The picker redraws in place: no reload, the edited title stays, the labels change.
