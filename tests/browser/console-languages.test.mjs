@@ -250,6 +250,13 @@ for (const { locale, lang, words } of [
       assert.equal(normalise(await fac.getByTestId('join-code').textContent()).replace(/\s/g, ''), answer.code, 'the same session');
       const efficiencyEn = await fac.getByTestId('cell-efficiency').textContent();
       assert.match(efficiencyEn, /^\d+%$/, 'English percentages have no space');
+      // The issue insights the console writes from the numbers say what the server's English sentences say.
+      const debrief = await (
+        await fetch(`${BASE_URL}/api/sessions/${answer.code}/debrief`, { headers: { 'x-facilitator-token': answer.facilitator_token } })
+      ).json();
+      const curly = (x) => normalise(x).replace(/[“”]/g, '"');
+      const shownInsights = (await fac.getByTestId('issue-insight').allTextContents()).map(curly);
+      assert.deepEqual(shownInsights, debrief.issues.map((i) => curly(i.insight)), 'the client-side insights match the server');
       // The choice is remembered: a new page in this browser opens in English although it prefers another language.
       const again = await ctx.newPage();
       await again.goto(`${BASE_URL}/facilitate`);
