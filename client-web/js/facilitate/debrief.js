@@ -13,7 +13,7 @@ import { TACTIC_NAMES } from '../tactic-names.js';
 import { quoteId, isPicked, toggleQuote, loadQuotes } from './quotes.js';
 import { observationsCard } from './debrief_observers.js';
 import { setStatus, nameList, outcomeText, downloadExport, phaseName, pct, num1 } from './ui.js';
-import { issueInsight, termsInsight, armsLimits } from './insights.js';
+import { issueInsight, termsInsight, armsLimits, armSettings, armName } from './insights.js';
 
 /** @typedef {import('./shapes.js').DebriefData} DebriefData */
 /** @typedef {import('./shapes.js').DebriefMatch} DebriefMatch */
@@ -575,7 +575,7 @@ export class Debrief {
           h(
             'tr',
             { testid: 'arm-row', 'data-arm': x.name },
-            h('th', { scope: 'row' }, h('span', { class: 'arm-name' }, x.name), h('span', { class: 'muted small arm-settings' }, x.settings)),
+            h('th', { scope: 'row' }, h('span', { class: 'arm-name' }, armName(a, x.name)), h('span', { class: 'muted small arm-settings' }, armSettings(x.settings))),
             h('td', { class: 'num', testid: 'arm-n' }, x.matches === x.n ? num(x.n) : t('console.debrief.arm_finished', { n: num(x.n), of: num(x.matches) })),
             h('td', { class: 'num', testid: 'arm-joint' }, meanSd(x.mean_joint_value, x.sd_joint_value)),
             h('td', { class: 'num' }, pctSd(x.mean_efficiency, x.sd_efficiency)),
@@ -621,7 +621,7 @@ export class Debrief {
                   'th',
                   { scope: 'row' },
                   h('span', { class: 'arm-name' }, measureName(c.measure)),
-                  h('span', { class: 'muted small arm-settings' }, `${c.arm} − ${c.baseline}`),
+                  h('span', { class: 'muted small arm-settings' }, `${armName(a, c.arm)} − ${armName(a, c.baseline)}`),
                 ),
                 h('td', { class: 'num' }, signed(c)),
                 h('td', { class: 'num' }, pText(c), h('span', { class: 'muted small' }, ` (${how(c)})`)),

@@ -63,7 +63,7 @@ export function termsInsight(terms) {
 export function armsLimits(a) {
   const arms = a.arms || [];
   const finished = arms.reduce((sum, x) => sum + (x.n || 0), 0);
-  const counts = arms.map((x) => `${num(x.n || 0)} ${x.name}`).join(', ');
+  const counts = arms.map((x) => `${num(x.n || 0)} ${armName(a, x.name)}`).join(', ');
   let text = tn('console.insight.limits', finished, { counts });
   const tested = (a.comparisons || []).filter((c) => c.p_value != null);
   // The largest of the smallest p-values the exact tests could reach (1 / their relabellings).
@@ -73,4 +73,79 @@ export function armsLimits(a) {
   const sampled = tested.find((c) => c.exact === false);
   if (sampled) text += ` ${t('console.insight.limits_sampled', { n: num(sampled.permutations || 0), p: num(0.01) })}`;
   return text;
+}
+
+/**
+ * A switch of an arm's settings by the server's name for it, in words.
+ * @param {string} what
+ */
+function settingName(what) {
+  switch (what) {
+    case 'small talk':
+      return t('console.insight.flag_small_talk');
+    case 'icebreaker':
+      return t('console.insight.flag_icebreaker');
+    case 'perspective question':
+      return t('console.insight.flag_perspective');
+    case 'disclosure tool':
+      return t('console.insight.flag_disclosure');
+    case 'coaching':
+      return t('console.insight.flag_coaching');
+    default:
+      return null;
+  }
+}
+
+/**
+ * A phase by the server's name for it, in words.
+ * @param {string} what
+ */
+function phaseWord(what) {
+  switch (what) {
+    case 'prep':
+      return t('console.insight.length_prep');
+    case 'small talk':
+      return t('console.insight.length_small_talk');
+    case 'bargaining':
+      return t('console.insight.length_bargaining');
+    case 'survey':
+      return t('console.insight.length_survey');
+    default:
+      return null;
+  }
+}
+
+/**
+ * What an arm changes, in the page's language. The server describes an arm in a fixed form
+ * (core `ArmSettings::describe`: "small talk off, coaching on, bargaining 600 s", or "as the
+ * session"); each part is read and written again (in English exactly as the server wrote it), and
+ * a part this page does not know is kept as it is.
+ * @param {string} settings
+ */
+export function armSettings(settings) {
+  if (settings === 'as the session') return t('console.insight.as_session');
+  return settings
+    .split(', ')
+    .map((part) => {
+      const flag = /^(.+) (on|off)$/.exec(part);
+      const name = flag && settingName(flag[1]);
+      if (flag && name) return flag[2] === 'on' ? t('console.insight.setting_on', { setting: name }) : t('console.insight.setting_off', { setting: name });
+      const length = /^(.+) (\d+) s$/.exec(part);
+      const phase = length && phaseWord(length[1]);
+      if (length && phase) return t('console.insight.setting_seconds', { phase, seconds: num(Number(length[2])) });
+      return part;
+    })
+    .join(', ');
+}
+
+/**
+ * The name of an arm: the facilitator's own, or for a small-talk split the server's two groups.
+ * @param {import('./shapes.js').DebriefArms} a
+ * @param {string} name
+ */
+export function armName(a, name) {
+  if (a.source !== 'small_talk_split') return name;
+  if (name === 'small talk') return t('console.insight.split_with');
+  if (name === 'no small talk') return t('console.insight.split_without');
+  return name;
 }
