@@ -96,6 +96,12 @@ pub enum ServerMsg {
     },
     /// The facilitator's live view of a session (to a console watching it).
     Monitor(Box<MonitorView>),
+    /// The session lives on another node of a cluster: reconnect there (with the same token)
+    /// and send again what was not answered.
+    Moved {
+        /// The node's base address, as it advertises it (`http://host:port` or `https://host`).
+        address: String,
+    },
     /// The player's round and standing in a tournament.
     Tournament {
         /// Rounds started so far.
@@ -147,6 +153,7 @@ impl ServerMsg {
             ServerMsg::Left { .. } => "left",
             ServerMsg::Monitor(_) => "monitor",
             ServerMsg::Tournament { .. } => "tournament",
+            ServerMsg::Moved { .. } => "moved",
         }
     }
 }

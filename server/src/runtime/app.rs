@@ -137,6 +137,11 @@ pub struct App {
     pub conn_counter: Arc<crate::net::ConnCounter>,
     /// Orders loading and disposing sessions against their use (see `runtime::residency`).
     pub residency: Arc<tokio::sync::RwLock<()>>,
+    /// As a node of a cluster: where sessions live, and this node's claims (none: one server).
+    pub cluster: Option<Arc<crate::store::Cluster>>,
+    /// Sessions taken over from a dead node a moment ago: what a player coming back is told,
+    /// and until when (see `runtime::ownership`).
+    pub takeover_notices: DashMap<String, (String, i64)>,
 }
 
 /// Settings of the running application (from `parley serve`'s options).
@@ -154,6 +159,8 @@ pub struct AppSettings {
     pub dormant_after: Option<std::time::Duration>,
     /// The folder scenarios were loaded from, where the editor saves.
     pub scenarios_dir: Option<std::path::PathBuf>,
+    /// As a node of a cluster: its view of session ownership (none: one server).
+    pub cluster: Option<Arc<crate::store::Cluster>>,
 }
 
 /// How the server's own bots behave.
@@ -204,13 +211,20 @@ impl App {
         phrases: Phrases,
         settings: AppSettings,
     ) -> Arc<App> {
-        let AppSettings { admin_key, bots, idle_timeout, limits, dormant_after, scenarios_dir } = settings;
+        let AppSettings { admin_key, bots, idle_timeout, limits, dormant_after, scenarios_dir, cluster } = settings;
         let address_limits = Arc::new(AddressLimits::new(&limits));
         let (notices, mut notices_rx) = tokio::sync::mpsc::unbounded_channel::<ActorNotice>();
         let scenarios: BTreeMap<String, Arc<Scenario>> =
             scenarios.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect();
-        let practice_code =
+        let mut practice_code =
             snapshot.sessions.iter().find(|s| s.session.kind == "practice").map(|s| s.session.code.clone());
+        if let Some(c) = &cluster {
+            // A node reads no session at start-up: the pool is whichever one the cluster has.
+            practice_code = c.practice_code().await.unwrap_or_else(|e| {
+                tracing::error!(error = %e, "could not look up the practice pool");
+                None
+            });
+        }
         let app = Arc::new(App {
             store,
             scenarios: std::sync::RwLock::new(Arc::new(scenarios)),
@@ -233,6 +247,8 @@ impl App {
             address_limits,
             conn_counter: Default::default(),
             residency: Default::default(),
+            cluster: cluster.clone(),
+            takeover_notices: DashMap::new(),
         });
         let weak = Arc::downgrade(&app);
         tokio::spawn(async move {

@@ -175,6 +175,12 @@ async fn write_frames(
         tokio::select! {
             biased;
             reason = signal.closed() => {
+                if reason == CloseReason::Moved {
+                    // The `moved` frame with the address goes out before the closing frames.
+                    while let Ok(f) = out.rx.try_recv() {
+                        let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(f))).await;
+                    }
+                }
                 let last = ServerMsg::error(reason.code(), reason.message()).encode();
                 let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(last.into()))).await;
                 let frame = CloseFrame { code: reason.close_code(), reason: reason.code().as_str().into() };
@@ -268,10 +274,11 @@ impl Conn {
                         return true;
                     }
                 }
-                let s = self.app.sessions.get(&self.app.practice_code).map(|s| s.clone());
-                match s {
-                    Some(s) => self.join(&s, &name, scenario, key_hash, drill).await,
-                    None => self.error(ErrorCode::Internal, "the practice pool is not available"),
+                // On one server the pool is always in memory; in a cluster it may live on another node.
+                match self.app.resident(&self.app.practice_code, None).await {
+                    Ok(Some(s)) => self.join(&s, &name, scenario, key_hash, drill).await,
+                    Ok(None) => self.error(ErrorCode::Internal, "the practice pool is not available"),
+                    Err(e) => self.lookup_failed(&e),
                 }
             }
             ClientMsg::Watch { code, token } => self.watch(&code, &token).await,
@@ -371,6 +378,10 @@ impl Conn {
                 tracing::error!(error = %e, "could not read a session from the store");
                 self.error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE)
             }
+            LookupError::Moved { address } => {
+                self.outbox.send_msg(&ServerMsg::Moved { address: address.clone() });
+                self.outbox.close(CloseReason::Moved);
+            }
         }
     }
 
@@ -446,6 +457,9 @@ impl Conn {
             }
         }
         self.outbox.send_msg(&self.app.joined_frame(&p));
+        if let Some(text) = self.app.takeover_notice(&p.session) {
+            self.outbox.send_msg(&ServerMsg::notice(text));
+        }
         self.player = Some(p.clone());
         self.app.touch(&p.session);
         if let Some(mid) = p.observing() {

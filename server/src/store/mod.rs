@@ -14,6 +14,9 @@ use tokio::sync::oneshot;
 pub mod postgres;
 pub mod sqlite;
 
+pub use postgres::ownership::{Claim, Cluster, Takeover};
+pub use postgres::NodeConfig;
+
 /// A stored session (a class or the practice pool).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SessionRow {
@@ -136,6 +139,10 @@ pub enum StoreError {
     /// sequence number already used); nothing of it was stored.
     #[error("already stored: {0}")]
     Conflict(String),
+    /// This node no longer owns the session (another node took it over): nothing was stored, and
+    /// nothing of that session will be again from this node.
+    #[error("session {0} is owned by another node now")]
+    Fenced(String),
 }
 
 impl StoreError {
@@ -151,6 +158,7 @@ impl StoreError {
                 StoreError::Conflict(pg.to_string())
             }
             StoreError::Conflict(m) => StoreError::Conflict(m),
+            StoreError::Fenced(s) => StoreError::Fenced(s),
             other => StoreError::Write(other.to_string()),
         }
     }
@@ -270,8 +278,20 @@ impl Store {
     /// Connects to PostgreSQL (`postgres://user@host:port/db`), brings its schema up to date,
     /// reads what is live, and starts its writer task. Call it inside a tokio runtime.
     pub async fn open_postgres(url: &str) -> Result<(Store, Snapshot), StoreError> {
-        let (backend, snapshot) = postgres::open(url).await?;
+        let (backend, snapshot, _) = postgres::open(url, None).await?;
         Ok((Store { backend: Arc::new(backend) }, snapshot))
+    }
+
+    /// Like [`Store::open_postgres`], as one node of a cluster sharing the database: nothing is
+    /// read at start-up (sessions are claimed when needed), every commit is fenced by session
+    /// ownership, and the [`Cluster`] answers where sessions live.
+    pub async fn open_postgres_node(
+        url: &str,
+        node: postgres::NodeConfig,
+    ) -> Result<(Store, Snapshot, Arc<Cluster>), StoreError> {
+        let (backend, snapshot, cluster) = postgres::open(url, Some(node)).await?;
+        let cluster = cluster.expect("a node's store has a cluster");
+        Ok((Store { backend: Arc::new(backend) }, snapshot, cluster))
     }
 
     async fn submit(&self, job: Job) -> Result<(), StoreError> {
