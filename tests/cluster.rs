@@ -1,0 +1,329 @@
+//! Several nodes on one PostgreSQL (issue #16): each session owned by one node at a time, with
+//! an epoch; fencing (an owner that lost its session can never append again); takeover of a dead
+//! node's sessions with their clocks extended by the outage; `moved` frames sending players to
+//! the owner. The store-level test runs two stores in this process; the others run `parley serve`
+//! node processes and kill (SIGKILL) or pause (SIGSTOP) them.
+
+use crate::common::cluster::{host_of, resume, Node, LEASE_MS};
+use crate::common::postgres::Postgres;
+use crate::common::Client;
+use crate::postgres::{game, ready, session};
+use parley::core::game::Phase;
+use parley::store::{Claim, NodeConfig, Store, StoreError};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+/// A client of the test's own on the database.
+async fn db(url: &str) -> tokio_postgres::Client {
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("PostgreSQL answers");
+    tokio::spawn(conn);
+    client
+}
+
+/// The owner row of a session: (node id, epoch).
+async fn owner(db: &tokio_postgres::Client, code: &str) -> Option<(String, i64)> {
+    db.query_opt("SELECT node_id, epoch FROM session_owners WHERE session_id = $1", &[&code])
+        .await
+        .unwrap()
+        .map(|r| (r.get(0), r.get(1)))
+}
+
+/// Every stored event of a session's matches: (match, seq, epoch, kind as JSON), in order.
+async fn events(db: &tokio_postgres::Client, code: &str) -> Vec<(String, i64, Option<i64>, String)> {
+    db.query(
+        "SELECT e.match_id, e.seq, e.epoch, e.kind FROM events e JOIN matches m ON m.id = e.match_id
+         WHERE m.session = $1 ORDER BY e.match_id, e.seq",
+        &[&code],
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+    .collect()
+}
+
+/// Polls `check` every 50 ms until it gives a value (panics after `within`).
+async fn wait_for<T, F: std::future::Future<Output = Option<T>>>(
+    what: &str,
+    within: Duration,
+    mut check: impl FnMut() -> F,
+) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(start.elapsed() < within, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn node(id: &str, lease_ms: i64) -> NodeConfig {
+    NodeConfig { node_id: id.into(), address: format!("http://{id}.test"), lease_ms }
+}
+
+#[tokio::test]
+async fn a_store_that_lost_its_session_to_a_takeover_can_never_append_to_it_again() {
+    let pg = Postgres::start();
+    let (a, _, ca) = Store::open_postgres_node(&pg.url, node("a", 300)).await.unwrap();
+    ca.register().await.unwrap();
+    a.insert_session(session("S1", "workshop")).await.unwrap();
+    a.insert_match(game("m1", "S1", &["p1", "p2"], 1)).await.unwrap();
+    a.append_events("m1", 0, vec![ready(0, 10)]).await.unwrap();
+    let (b, _, cb) = Store::open_postgres_node(&pg.url, node("b", 300)).await.unwrap();
+    cb.register().await.unwrap();
+    // While a heartbeats, b is sent to a.
+    ca.heartbeat().await.unwrap();
+    assert_eq!(cb.claim("S1").await.unwrap(), Claim::Elsewhere { address: "http://a.test".into() });
+    assert!(matches!(b.append_events("m1", 1, vec![ready(1, 15)]).await, Err(StoreError::Fenced(s)) if s == "S1"));
+    // a stops heartbeating: once its lease ran out on the database's clock, b takes over.
+    let claim = wait_for("the takeover", Duration::from_secs(10), || async {
+        Some(cb.claim("S1").await.unwrap()).filter(|c| matches!(c, Claim::Mine { .. }))
+    })
+    .await;
+    let Claim::Mine { epoch, outage_ms } = claim else { unreachable!() };
+    assert_eq!(epoch, 2);
+    assert!(outage_ms.unwrap() >= 300, "the outage is measured from a's last heartbeat: {outage_ms:?}");
+    b.append_events("m1", 1, vec![ready(1, 20)]).await.unwrap();
+    // a comes back: every write of the session is refused, whatever it is.
+    let refused = a.append_events("m1", 2, vec![ready(0, 30)]).await;
+    assert!(matches!(refused, Err(StoreError::Fenced(ref s)) if s == "S1"), "{refused:?}");
+    let refused = a.append_session_event("S1", 40, "{}".into()).await;
+    assert!(matches!(refused, Err(StoreError::Fenced(_))), "{refused:?}");
+    // Its heartbeat brings nothing back, and a lookup sends it to b (alive: it heartbeats too).
+    ca.heartbeat().await.unwrap();
+    cb.heartbeat().await.unwrap();
+    assert_eq!(ca.claim("S1").await.unwrap(), Claim::Elsewhere { address: "http://b.test".into() });
+    // Other sessions of a's are not touched: a creates and writes one after all this.
+    a.insert_session(session("S2", "workshop")).await.unwrap();
+    a.insert_match(game("m2", "S2", &["p3", "p4"], 2)).await.unwrap();
+    a.append_events("m2", 0, vec![ready(0, 50)]).await.unwrap();
+    let client = db(&pg.url).await;
+    let stored = events(&client, "S1").await;
+    let rows: Vec<(i64, Option<i64>)> = stored.iter().map(|(_, seq, epoch, _)| (*seq, *epoch)).collect();
+    assert_eq!(rows, [(0, Some(1)), (1, Some(2))], "one event per epoch, nothing from a after the takeover");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_owner_is_fenced_after_a_takeover_and_its_players_are_moved_with_the_clock_extended() {
+    let pg = Postgres::start();
+    let client = db(&pg.url).await;
+    let mut a = Node::start(&pg.url);
+    let b = Node::start(&pg.url);
+    let (code, _) = a.session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})).await;
+    let mut ana = Client::connect(&format!("ws://{}/ws", a.addr)).await;
+    ana.send(json!({"type": "hello", "version": 1})).await;
+    let ta = ana.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
+    let mut ben = Client::connect(&format!("ws://{}/ws", a.addr)).await;
+    ben.send(json!({"type": "hello", "version": 1})).await;
+    ben.join(&code, "Ben").await;
+    let deadline = ana.until_state_in(Phase::Bargaining).await.deadline.unwrap();
+    ana.send(json!({"type": "chat", "text": "before the pause"})).await;
+    ben.until("the chat", |v| v["type"] == "chat" && v["text"] == "before the pause").await;
+    let (node_a, epoch) = owner(&client, &code).await.expect("the session has an owner");
+    assert_eq!(epoch, 1);
+
+    a.signal("STOP");
+    let (node_b, _) = wait_for("b's takeover", Duration::from_secs(20), || async {
+        owner(&client, &code).await.filter(|(_, epoch)| *epoch == 2)
+    })
+    .await;
+    assert_ne!(node_a, node_b);
+    let before = events(&client, &code).await;
+    assert!(before.iter().all(|(_, _, epoch, _)| *epoch == Some(1) || *epoch == Some(2)));
+    // Sent to the paused node: it reads this when it wakes up, after it lost the session.
+    ana.send(json!({"type": "chat", "text": "while paused"})).await;
+    a.signal("CONT");
+
+    // Its players are moved to b.
+    for c in [&mut ana, &mut ben] {
+        let moved = c.until_type("moved").await;
+        assert_eq!(host_of(moved["address"].as_str().unwrap()), b.addr);
+        assert_eq!(c.next_close().await, Some(4002));
+    }
+    // Nothing with the old epoch was stored after the takeover: what a had read is refused.
+    let after = events(&client, &code).await;
+    let old = |evs: &[(String, i64, Option<i64>, String)]| evs.iter().filter(|e| e.2 == Some(1)).count();
+    assert_eq!(old(&after), old(&before), "an event with epoch 1 was stored after the takeover");
+    assert!(!after.iter().any(|e| e.3.contains("while paused")));
+    let first_new = after.iter().position(|e| e.2 == Some(2)).expect("b extended the clock");
+    assert!(after[first_new..].iter().all(|e| e.2 == Some(2)), "epochs only go up in the log");
+    for (i, e) in after.iter().enumerate() {
+        assert_eq!(e.1, i as i64, "no gap or duplicate in the match's sequence");
+    }
+
+    // Ana resumes on b: the chat from before is there, the deadline moved by the outage and she is told.
+    let mut r = resume(std::slice::from_ref(&b.addr), 0, &ta, Duration::from_secs(20)).await;
+    assert_eq!(r.state.phase, Phase::Bargaining);
+    let extended = r.state.deadline.unwrap() - deadline;
+    assert!(extended >= LEASE_MS as i64, "the deadline moved by {extended} ms, less than the lease");
+    assert!(r.client.frames().any(|v| v["type"] == "notice" && v["text"].as_str().unwrap().contains("took over")));
+    let history = r.client.until_type("chat_history").await;
+    let lines: Vec<&str> = history["lines"].as_array().unwrap().iter().filter_map(|l| l["text"].as_str()).collect();
+    assert!(lines.contains(&"before the pause") && !lines.contains(&"while paused"), "{lines:?}");
+    // And a, awake again, sends newcomers to b.
+    let (status, v) = a.get(&format!("/api/sessions/{code}")).await;
+    assert_eq!((status, host_of(v["address"].as_str().unwrap_or_default())), (421, b.addr.clone()), "{v}");
+}
+
+/// One player's part of the failover test, before the kill.
+struct Seat {
+    token: String,
+    match_id: String,
+    seat: usize,
+    said: Vec<String>,
+}
+
+/// Joins a session through any node, following `moved` to its owner; returns the connection
+/// (after its match's first bargaining state) and the token.
+async fn join_anywhere(nodes: &[String], first: usize, code: &str, name: &str) -> (Client, Value) {
+    let mut addr = nodes[first % nodes.len()].clone();
+    loop {
+        let mut c = Client::connect(&format!("ws://{addr}/ws")).await;
+        c.send(json!({"type": "hello", "version": 1})).await;
+        c.send(json!({"type": "join", "code": code, "name": name})).await;
+        let v = c.until("joined or moved", |v| v["type"] == "joined" || v["type"] == "moved").await;
+        if v["type"] == "moved" {
+            addr = host_of(v["address"].as_str().unwrap());
+            continue;
+        }
+        return (c, v);
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_the_other_nodes() {
+    const PLAYERS: usize = 100;
+    let pg = Postgres::start();
+    let client = db(&pg.url).await;
+    let mut nodes: Vec<Node> = (0..3).map(|_| Node::start(&pg.url)).collect();
+    let addrs: Vec<String> = nodes.iter().map(|n| n.addr.clone()).collect();
+    let (code, facilitator) =
+        nodes[0].session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 900, "survey": 900})).await;
+
+    // Everyone arrives at a node in turn; those not on the owner are moved to it.
+    let joins = (0..PLAYERS).map(|i| {
+        let (addrs, code) = (addrs.clone(), code.clone());
+        tokio::spawn(async move { join_anywhere(&addrs, i, &code, &format!("P{i}")).await })
+    });
+    let joined: Vec<(Client, Value)> = futures_util::future::join_all(joins).await.into_iter().map(Result::unwrap).collect();
+    // Each chats twice and seat 0 offers; a line counts once its sender read it back (acknowledged).
+    let plays = joined.into_iter().enumerate().map(|(i, (mut c, j))| {
+        tokio::spawn(async move {
+            let st = c.until_state_in(Phase::Bargaining).await;
+            let mut said = Vec::new();
+            for k in 0..2 {
+                let text = format!("line {k} from P{i}");
+                c.send(json!({"type": "chat", "text": text})).await;
+                c.until("the echo", |v| v["type"] == "chat" && v["text"] == text.as_str()).await;
+                said.push(text);
+            }
+            if st.you.seat == 0 {
+                let pkg = crate::common::package_of(&st, |k| k % 2);
+                c.send(json!({"type": "offer", "package": pkg})).await;
+                c.until_state_where("the offer", |s| s.offers.iter().any(|o| o.seat == 0)).await;
+            }
+            let seat = Seat { token: j["token"].as_str().unwrap().into(), match_id: st.match_id, seat: st.you.seat, said };
+            (c, seat)
+        })
+    });
+    let played: Vec<(Client, Seat)> = futures_util::future::join_all(plays).await.into_iter().map(Result::unwrap).collect();
+    let owner_addr = {
+        let (node_id, _) = owner(&client, &code).await.unwrap();
+        let row = client.query_one("SELECT address FROM nodes WHERE node_id = $1", &[&node_id]).await.unwrap();
+        host_of(&row.get::<_, String>(0))
+    };
+    assert_eq!(owner_addr, addrs[0], "the node that created the session owns it");
+
+    // Kill -9 the owner mid-bargaining.
+    let seats: Vec<Seat> = played.into_iter().map(|(_, s)| s).collect();
+    let killed = Instant::now();
+    nodes[0].signal("KILL");
+    let survivors = vec![addrs[1].clone(), addrs[2].clone()];
+    let resumes = seats.iter().enumerate().map(|(i, s)| {
+        let (survivors, token) = (survivors.clone(), s.token.clone());
+        tokio::spawn(async move {
+            let r = resume(&survivors, i, &token, Duration::from_secs(60)).await;
+            (r, killed.elapsed())
+        })
+    });
+    let resumed: Vec<_> = futures_util::future::join_all(resumes).await.into_iter().map(Result::unwrap).collect();
+    let mut times: Vec<Duration> = resumed.iter().map(|(_, t)| *t).collect();
+    times.sort();
+    let (p50, p99, max) = (percentile(&times, 0.5), percentile(&times, 0.99), *times.last().unwrap());
+    println!(
+        "failover of {PLAYERS} players (lease {LEASE_MS} ms): resumed after the kill in p50 {p50:?}, p99 {p99:?}, max {max:?}"
+    );
+    assert!(p99 <= Duration::from_secs(10), "p99 resume time {p99:?} is over 10 s");
+    let new_owner = &resumed[0].0.addr;
+    assert!(resumed.iter().all(|(r, _)| &r.addr == new_owner), "one node owns the session after the takeover");
+
+    // Every acknowledged line and offer is there, once; then every match finishes on the new owner.
+    let finishing = resumed.into_iter().zip(&seats).map(|((mut r, _), s)| {
+        let (said, seat) = (s.said.clone(), s.seat);
+        tokio::spawn(async move {
+            assert_eq!(r.state.offers.len(), 1, "the acknowledged offer survived");
+            let offer = r.state.offers[0].id;
+            let history = r.client.until_type("chat_history").await;
+            let lines: Vec<String> =
+                history["lines"].as_array().unwrap().iter().filter_map(|l| l["text"].as_str().map(String::from)).collect();
+            for text in &said {
+                assert_eq!(lines.iter().filter(|l| *l == text).count(), 1, "{text:?} once in {lines:?}");
+            }
+            if seat == 1 {
+                r.client.send(json!({"type": "accept", "offer_id": offer})).await;
+            }
+            r.client.until_state_in(Phase::Survey).await;
+            r.client.send(json!({"type": "skip_survey"})).await;
+            r.client.until_state_in(Phase::Results).await;
+        })
+    });
+    for f in futures_util::future::join_all(finishing).await {
+        f.unwrap();
+    }
+
+    // In the log: every sequence without gaps or duplicates, every acknowledged line once.
+    let stored = events(&client, &code).await;
+    let mut by_match: std::collections::BTreeMap<&str, Vec<&(String, i64, Option<i64>, String)>> = Default::default();
+    for e in &stored {
+        by_match.entry(e.0.as_str()).or_default().push(e);
+    }
+    assert_eq!(by_match.len(), PLAYERS / 2);
+    for evs in by_match.values() {
+        let seqs: Vec<i64> = evs.iter().map(|e| e.1).collect();
+        assert_eq!(seqs, (0..evs.len() as i64).collect::<Vec<_>>(), "a gap or duplicate in a match's log");
+        assert!(evs.windows(2).all(|w| w[0].2 <= w[1].2), "epochs only go up in a match's log");
+    }
+    for s in &seats {
+        for text in &s.said {
+            let quoted = format!("\"{text}\"");
+            let n = by_match[s.match_id.as_str()].iter().filter(|e| e.3.contains(&quoted)).count();
+            assert_eq!(n, 1, "{text:?} stored once");
+        }
+    }
+    let summaries: i64 = client
+        .query_one("SELECT COUNT(*) FROM matches WHERE session = $1 AND summary IS NOT NULL", &[&code])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(summaries, (PLAYERS / 2) as i64, "every match finished");
+
+    // The debrief is the same asked at either surviving node (the other sends the console on).
+    let mut debriefs = Vec::new();
+    for n in &nodes[1..] {
+        let path = format!("/api/sessions/{code}/debrief?token={facilitator}");
+        let (mut status, mut body) = n.get(&path).await;
+        if status == 421 {
+            let at = host_of(body["address"].as_str().unwrap());
+            (status, body) = parley_tools::httpclient::request(&at, "GET", &path, None, &[]).await.unwrap();
+        }
+        assert_eq!(status, 200, "{body}");
+        debriefs.push(body);
+    }
+    assert_eq!(debriefs[0], debriefs[1]);
+    assert_eq!(debriefs[0]["matches"].as_array().map(Vec::len), Some(PLAYERS / 2), "{}", debriefs[0]);
+}
