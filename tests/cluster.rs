@@ -182,12 +182,13 @@ async fn join_anywhere(nodes: &[String], first: usize, code: &str, name: &str) -
         let mut c = Client::connect(&format!("ws://{addr}/ws")).await;
         c.send(json!({"type": "hello", "version": 1})).await;
         c.send(json!({"type": "join", "code": code, "name": name})).await;
-        let v = c.until("joined or moved", |v| v["type"] == "joined" || v["type"] == "moved").await;
-        if v["type"] == "moved" {
-            addr = host_of(v["address"].as_str().unwrap());
-            continue;
+        let v = c.until("joined or moved", |v| ["joined", "moved", "error"].contains(&v["type"].as_str().unwrap())).await;
+        match v["type"].as_str() {
+            Some("moved") => addr = host_of(v["address"].as_str().unwrap()),
+            // Refused while ownership settles (a takeover under load): ask again.
+            Some("error") => assert_eq!(v["code"], "internal", "{v}"),
+            _ => return (c, v),
         }
-        return (c, v);
     }
 }
 
@@ -198,9 +199,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_the_other_nodes() {
     const PLAYERS: usize = 100;
+    // A lease that a loaded test machine (100 clients and 3 nodes on 2 cores) does not miss.
+    const LEASE: u64 = 3000;
     let pg = Postgres::start();
     let client = db(&pg.url).await;
-    let mut nodes: Vec<Node> = (0..3).map(|_| Node::start(&pg.url)).collect();
+    let mut nodes: Vec<Node> = (0..3).map(|_| Node::start_with_lease(&pg.url, LEASE, 500)).collect();
     let addrs: Vec<String> = nodes.iter().map(|n| n.addr.clone()).collect();
     let (code, facilitator) =
         nodes[0].session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 900, "survey": 900})).await;
@@ -256,7 +259,7 @@ async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_
     times.sort();
     let (p50, p99, max) = (percentile(&times, 0.5), percentile(&times, 0.99), *times.last().unwrap());
     println!(
-        "failover of {PLAYERS} players (lease {LEASE_MS} ms): resumed after the kill in p50 {p50:?}, p99 {p99:?}, max {max:?}"
+        "failover of {PLAYERS} players (lease {LEASE} ms): resumed after the kill in p50 {p50:?}, p99 {p99:?}, max {max:?}"
     );
     assert!(p99 <= Duration::from_secs(10), "p99 resume time {p99:?} is over 10 s");
     let new_owner = &resumed[0].0.addr;
@@ -305,12 +308,15 @@ async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_
             assert_eq!(n, 1, "{text:?} stored once");
         }
     }
-    let summaries: i64 = client
-        .query_one("SELECT COUNT(*) FROM matches WHERE session = $1 AND summary IS NOT NULL", &[&code])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(summaries, (PLAYERS / 2) as i64, "every match finished");
+    // A finished match's summary is stored just after its players see the results.
+    wait_for("every match's summary", Duration::from_secs(10), || async {
+        let row = client
+            .query_one("SELECT COUNT(*) FROM matches WHERE session = $1 AND summary IS NOT NULL", &[&code])
+            .await
+            .unwrap();
+        (row.get::<_, i64>(0) == (PLAYERS / 2) as i64).then_some(())
+    })
+    .await;
 
     // The debrief is the same asked at either surviving node (the other sends the console on).
     let mut debriefs = Vec::new();

@@ -23,13 +23,18 @@ pub struct Node {
 }
 
 impl Node {
-    /// Starts a node on a free port, advertising `http://127.0.0.1:PORT`.
+    /// Starts a node on a free port, advertising `http://127.0.0.1:PORT`, with the short lease.
     pub fn start(pg_url: &str) -> Node {
+        Node::start_with_lease(pg_url, LEASE_MS, HEARTBEAT_MS)
+    }
+
+    /// Starts a node with this lease and heartbeat (milliseconds).
+    pub fn start_with_lease(pg_url: &str, lease_ms: u64, heartbeat_ms: u64) -> Node {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let addr = format!("127.0.0.1:{port}");
         let dir = std::env::temp_dir().join(format!("parley-node-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let (lease, beat) = (LEASE_MS.to_string(), HEARTBEAT_MS.to_string());
+        let (lease, beat) = (lease_ms.to_string(), heartbeat_ms.to_string());
         let mut child = Command::new(env!("CARGO_BIN_EXE_parley"))
             .arg("serve")
             .args(["--addr", &addr, "--node-address", &format!("http://{addr}"), "--postgres", pg_url])
@@ -90,7 +95,7 @@ impl Node {
 
 impl Drop for Node {
     fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-CONT", &self.child.id().to_string()]).status();
+        let _ = Command::new("kill").args(["-CONT", &self.child.id().to_string()]).stderr(Stdio::null()).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
