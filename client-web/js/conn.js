@@ -5,6 +5,11 @@
 // again puts a player back in their seat (the page offers "not you?" to join as someone else).
 // Only one tab can hold a seat: the server closes the older one with `replaced`, and that tab
 // stops reconnecting until its player asks to use it again.
+//
+// In a cluster a session lives on one server at a time: a server that does not hold it answers
+// `moved` with the address of the one that does (and closes with code 4002). The connection
+// reconnects there at once, resumes with its token, and sends again a `join` or `practice` that
+// the other server did not answer.
 
 const TOKENS_KEY = 'parley.tokens';
 const LAST_KEY = 'parley.lastCode';
@@ -113,6 +118,10 @@ export class Connection {
     this.retryTimer = undefined;
     this.replaced = false;
     this.url = wsUrl();
+    /** The server this connection was sent to by a `moved` frame (the next close reconnects there at once). */
+    this.moving = false;
+    /** @type {import('./types.js').ClientMsg | null} a join or practice frame not yet answered */
+    this.pendingEntry = null;
   }
 
   /** The current time on the server's clock, in Unix milliseconds. */
@@ -171,12 +180,28 @@ export class Connection {
       }
       if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
       if ('server_time' in msg) this.noteServerTime(msg.server_time);
+      if (msg.type === 'moved' || (msg.type === 'error' && msg.code === 'moved')) {
+        // The session lives on another server: go there (the page need not know).
+        if (msg.type === 'moved' && typeof msg.address === 'string') {
+          const url = wsUrlFor(msg.address);
+          if (url) {
+            this.url = url;
+            this.moving = true;
+          }
+        }
+        return;
+      }
+      if (msg.type === 'joined' || (msg.type === 'error' && this.pendingEntry)) this.pendingEntry = null;
       if (msg.type === 'welcome') {
         this.welcomed = true;
         this.attempt = 0;
         const wasLost = this.everWelcomed;
         this.everWelcomed = true;
         this.handlers.onStatus('open', { resumed: wasLost });
+        // A join the last server sent on elsewhere, asked again here (without a token only: with
+        // one, the hello has resumed the seat).
+        const token = this.handlers.token ? this.handlers.token() : null;
+        if (this.pendingEntry && !token) this.rawSend(this.pendingEntry);
       }
       if (msg.type === 'error' && (msg.code === 'unsupported_version' || msg.code === 'replaced')) {
         // Replaced: another tab holds this seat now; reconnecting would only take it back.
@@ -192,6 +217,12 @@ export class Connection {
       this.welcomed = false;
       if (this.stopped) {
         this.handlers.onStatus(this.replaced ? 'replaced' : 'closed');
+        return;
+      }
+      if (this.moving) {
+        this.moving = false;
+        this.attempt = 0;
+        this.open();
         return;
       }
       this.handlers.onStatus('lost');
@@ -285,6 +316,7 @@ export class Connection {
    */
   send(msg) {
     if (!this.isOpen()) return false;
+    if (msg.type === 'join' || msg.type === 'practice') this.pendingEntry = msg;
     return this.rawSend(msg);
   }
 }
@@ -292,4 +324,20 @@ export class Connection {
 function wsUrl() {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${proto}//${location.host}/ws`;
+}
+
+/**
+ * The WebSocket URL of a server's advertised address (`http://host:port`, `https://host`), or
+ * null when it is not an http(s) address.
+ * @param {string} address
+ * @returns {string | null}
+ */
+export function wsUrlFor(address) {
+  try {
+    const u = new URL(address);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    return `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}/ws`;
+  } catch {
+    return null;
+  }
 }
