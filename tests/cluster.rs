@@ -132,7 +132,7 @@ async fn a_paused_owner_is_fenced_after_a_takeover_and_its_players_are_moved_wit
     let before = events(&client, &code).await;
     assert!(before.iter().all(|(_, _, epoch, _)| *epoch == Some(1) || *epoch == Some(2)));
     // Sent to the paused node: it reads this when it wakes up, after it lost the session.
-    ana.send(json!({"type": "chat", "text": "while paused"})).await;
+    ana.send(json!({"type": "chat", "text": "while paused", "cid": 7})).await;
     a.signal("CONT");
 
     // Its players are moved to b.
@@ -161,6 +161,19 @@ async fn a_paused_owner_is_fenced_after_a_takeover_and_its_players_are_moved_wit
     let history = r.client.until_type("chat_history").await;
     let lines: Vec<&str> = history["lines"].as_array().unwrap().iter().filter_map(|l| l["text"].as_str()).collect();
     assert!(lines.contains(&"before the pause") && !lines.contains(&"while paused"), "{lines:?}");
+    // The line a refused is sent again with its id, as the browser does: applied once, then only answered.
+    let c = &mut r.client;
+    c.send(json!({"type": "chat", "text": "while paused", "cid": 7})).await;
+    c.until("the line", |v| v["type"] == "chat" && v["text"] == "while paused").await;
+    c.until("its ack", |v| v["type"] == "ack" && v["cid"] == 7).await;
+    c.send(json!({"type": "chat", "text": "while paused", "cid": 7})).await;
+    c.until("the second ack", |v| v["type"] == "ack" && v["cid"] == 7).await;
+    c.send(json!({"type": "ping"})).await;
+    c.until_type("pong").await;
+    assert_eq!(c.frames().filter(|v| v["type"] == "chat" && v["text"] == "while paused").count(), 1);
+    let stored = events(&client, &code).await;
+    let paused_lines: Vec<_> = stored.iter().filter(|e| e.3.contains("while paused")).map(|e| e.2).collect();
+    assert_eq!(paused_lines, [Some(2)], "stored once, by the new owner");
     // And a, awake again, sends newcomers to b.
     let (status, v) = a.get(&format!("/api/sessions/{code}")).await;
     assert_eq!((status, host_of(v["address"].as_str().unwrap_or_default())), (421, b.addr.clone()), "{v}");
@@ -221,7 +234,7 @@ async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_
             let mut said = Vec::new();
             for k in 0..2 {
                 let text = format!("line {k} from P{i}");
-                c.send(json!({"type": "chat", "text": text})).await;
+                c.send(json!({"type": "chat", "text": text, "cid": i * 10 + k})).await;
                 c.until("the echo", |v| v["type"] == "chat" && v["text"] == text.as_str()).await;
                 said.push(text);
             }
@@ -266,7 +279,7 @@ async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_
     assert!(resumed.iter().all(|(r, _)| &r.addr == new_owner), "one node owns the session after the takeover");
 
     // Every acknowledged line and offer is there, once; then every match finishes on the new owner.
-    let finishing = resumed.into_iter().zip(&seats).map(|((mut r, _), s)| {
+    let finishing = resumed.into_iter().zip(&seats).enumerate().map(|(i, ((mut r, _), s))| {
         let (said, seat) = (s.said.clone(), s.seat);
         tokio::spawn(async move {
             assert_eq!(r.state.offers.len(), 1, "the acknowledged offer survived");
@@ -277,6 +290,11 @@ async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_
             for text in &said {
                 assert_eq!(lines.iter().filter(|l| *l == text).count(), 1, "{text:?} once in {lines:?}");
             }
+            // A client that never heard its last line acknowledged sends it again, with its id:
+            // the new owner answers without applying it twice (checked in the log below).
+            let cid = i * 10 + 1;
+            r.client.send(json!({"type": "chat", "text": said[1], "cid": cid})).await;
+            r.client.until("the ack of a resend", |v| v["type"] == "ack" && v["cid"] == cid).await;
             if seat == 1 {
                 r.client.send(json!({"type": "accept", "offer_id": offer})).await;
             }

@@ -10,11 +10,35 @@
 // `moved` with the address of the one that does (and closes with code 4002). The connection
 // reconnects there at once, resumes with its token, and sends again a `join` or `practice` that
 // the other server did not answer.
+//
+// Every match action carries a client message id (`cid`, random, below 2^53). The server answers
+// `ack` once it is done with it; after a reconnect the actions not acknowledged are sent again
+// with their ids, and a match applies an id once, so nothing is applied twice (even when the
+// server that applied it died before answering).
 
 const TOKENS_KEY = 'parley.tokens';
 const LAST_KEY = 'parley.lastCode';
 const PING_MS = 10000;
 const PROTOCOL_VERSION = 1;
+/** Frames a match applies: these carry a client message id and are resent until acknowledged. */
+const ACTIONS = new Set([
+  'chat',
+  'ready',
+  'offer',
+  'withdraw',
+  'accept',
+  'reject',
+  'walk_away',
+  'survey',
+  'skip_survey',
+  'disclose',
+  'guess_priorities',
+  'propose_terms',
+  'agree_terms',
+  'reject_terms',
+  'withdraw_terms',
+  'reopen_terms',
+]);
 
 /** @returns {Record<string, string>} */
 function readTokens() {
@@ -122,6 +146,8 @@ export class Connection {
     this.moving = false;
     /** @type {import('./types.js').ClientMsg | null} a join or practice frame not yet answered */
     this.pendingEntry = null;
+    /** @type {Map<number, object>} match actions sent and not acknowledged, by client message id, oldest first */
+    this.unacked = new Map();
   }
 
   /** The current time on the server's clock, in Unix milliseconds. */
@@ -191,6 +217,10 @@ export class Connection {
         }
         return;
       }
+      if (msg.type === 'ack') {
+        this.unacked.delete(msg.cid);
+        return;
+      }
       if (msg.type === 'joined' || (msg.type === 'error' && this.pendingEntry)) this.pendingEntry = null;
       if (msg.type === 'welcome') {
         this.welcomed = true;
@@ -202,6 +232,13 @@ export class Connection {
         // one, the hello has resumed the seat).
         const token = this.handlers.token ? this.handlers.token() : null;
         if (this.pendingEntry && !token) this.rawSend(this.pendingEntry);
+        // Actions the last connection sent without an answer: again, with their ids (the seat
+        // was resumed by the hello's token; without one there is no seat to act in).
+        if (token) {
+          for (const frame of this.unacked.values()) this.rawSend(frame);
+        } else {
+          this.unacked.clear();
+        }
       }
       if (msg.type === 'error' && (msg.code === 'unsupported_version' || msg.code === 'replaced')) {
         // Replaced: another tab holds this seat now; reconnecting would only take it back.
@@ -299,7 +336,7 @@ export class Connection {
     return !!this.ws && this.ws.readyState === WebSocket.OPEN && this.welcomed;
   }
 
-  /** @param {import('./types.js').ClientMsg} msg */
+  /** @param {object} msg a client frame (a `ClientMsg`, perhaps with its `cid`) */
   rawSend(msg) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
     try {
@@ -317,6 +354,12 @@ export class Connection {
   send(msg) {
     if (!this.isOpen()) return false;
     if (msg.type === 'join' || msg.type === 'practice') this.pendingEntry = msg;
+    if (ACTIONS.has(msg.type)) {
+      const cid = Math.floor(Math.random() * 2 ** 53);
+      const frame = { ...msg, cid };
+      this.unacked.set(cid, frame);
+      return this.rawSend(frame);
+    }
     return this.rawSend(msg);
   }
 }

@@ -1087,6 +1087,14 @@
  */
 
 /**
+ * The server is done with the client frame that carried this `cid`: applied, refused (an
+ * `error` came first) or, resent, applied already. The client stops resending it.
+ * @typedef {Object} ServerMsgAck
+ * @property {'ack'} type
+ * @property {number} cid The frame's client message id.
+ */
+
+/**
  * The session lives on another node of a cluster: reconnect there (with the same token)
  * and send again what was not answered.
  * @typedef {Object} ServerMsgMoved
@@ -1106,7 +1114,7 @@
 
 /**
  * A frame to one client (`"type"` names the variant).
- * @typedef {ServerMsgState | ServerMsgObserve | ServerMsgChat | ServerMsgChatHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgMonitor | ServerMsgMoved | ServerMsgTournament} ServerMsg
+ * @typedef {ServerMsgState | ServerMsgObserve | ServerMsgChat | ServerMsgChatHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgMonitor | ServerMsgAck | ServerMsgMoved | ServerMsgTournament} ServerMsg
  */
 
 /**

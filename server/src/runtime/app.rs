@@ -142,6 +142,9 @@ pub struct App {
     /// Sessions taken over from a dead node a moment ago: what a player coming back is told,
     /// and until when (see `runtime::ownership`).
     pub takeover_notices: DashMap<String, (String, i64)>,
+    /// Client message ids applied in matches being read back after a takeover, by match (taken
+    /// by the match's actor as it is rebuilt).
+    pub restored_ids: DashMap<String, Vec<(usize, u64)>>,
 }
 
 /// Settings of the running application (from `parley serve`'s options).
@@ -249,6 +252,7 @@ impl App {
             residency: Default::default(),
             cluster: cluster.clone(),
             takeover_notices: DashMap::new(),
+            restored_ids: DashMap::new(),
         });
         let weak = Arc::downgrade(&app);
         tokio::spawn(async move {
@@ -390,6 +394,7 @@ impl App {
         .with_coaching(cfg.coaching.unwrap_or_else(|| session.as_ref().is_some_and(|s| s.coaching())))
         .with_drills(&cfg.drills)
         .with_max_offers(self.limits.max_offers_per_match)
+        .with_applied(self.restored_ids.remove(&row.id).map(|(_, ids)| ids).unwrap_or_default())
         .with_notices(self.notices.clone());
         let actor = match &session {
             Some(s) => actor.with_session_changes(s.changes.clone()),

@@ -11,7 +11,7 @@ use crate::core::scenario::Scenario;
 use crate::core::survey::SurveyAnswer;
 use crate::error::ErrorCode;
 use crate::limits::Budget;
-use crate::protocol::{decode, ClientMsg, ProtocolError, PROTOCOL_VERSION};
+use crate::protocol::{decode_with_id, ClientMsg, ProtocolError, PROTOCOL_VERSION};
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
 use crate::runtime::outbox::{CloseReason, Outbox, OutboxReceiver};
@@ -83,6 +83,8 @@ struct Conn {
     errors: ErrorBudget,
     /// The live monitor this connection watches (one at a time).
     watch: Option<tokio::task::JoinHandle<()>>,
+    /// The client message id of the frame being handled (taken by a match action).
+    cid: Option<u64>,
 }
 
 /// Serves one upgraded WebSocket until it closes. `ip` is the client's address.
@@ -102,6 +104,7 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
         frame_limit: RateLimit::new(FRAME_BURST, FRAMES_PER_SEC),
         errors: ErrorBudget { bucket: RateLimit::new(ERROR_BURST, ERRORS_PER_SEC), held_back: 0 },
         watch: None,
+        cid: None,
     };
     let mut writer_done = false;
     loop {
@@ -129,10 +132,15 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
                     c.error(ErrorCode::RateLimited, "too many frames; slow down");
                     continue;
                 }
-                match decode(t.as_str()) {
-                    Ok(m) => {
+                match decode_with_id(t.as_str()) {
+                    Ok((m, cid)) => {
+                        c.cid = cid;
                         if !c.handle(m).await {
                             break;
+                        }
+                        // A frame the match did not take (it answers its own): done with here.
+                        if let Some(cid) = c.cid.take() {
+                            c.outbox.send_msg(&ServerMsg::Ack { cid });
                         }
                     }
                     Err(e) => c.error(e.code, &e.message),
@@ -581,7 +589,8 @@ impl Conn {
             | ClientMsg::StopObserving
             | ClientMsg::Leave => return,
         };
-        if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {
+        let cid = self.cid.take();
+        if handle.tx.send(MatchMsg::Action { seat, action, cid }).await.is_err() {
             self.error(ErrorCode::MatchUnavailable, "your match is not running");
         }
     }

@@ -33,6 +33,8 @@ pub enum MatchMsg {
         seat: usize,
         /// The action.
         action: Action,
+        /// Its client message id: applied once per seat, however often it is resent.
+        cid: Option<u64>,
     },
     /// A connection takes a seat (join or resume): it gets the state and chat history.
     Attach {
@@ -240,6 +242,8 @@ pub struct MatchActor {
     finish_told: bool,
     /// Observers connected now, apart from the seats (`observers`).
     observers: Vec<observers::Watcher>,
+    /// The client message ids applied, by seat (stored with their events; read back on a takeover).
+    applied: std::collections::HashSet<(usize, u64)>,
 }
 
 impl MatchActor {
@@ -270,6 +274,12 @@ impl MatchActor {
     }
 
     /// Caps the offers of this match (default: [`crate::limits::Limits`]' default).
+    pub fn with_applied(mut self, ids: impl IntoIterator<Item = (usize, u64)>) -> Self {
+        self.applied.extend(ids);
+        self
+    }
+
+    /// Caps the offers of the match.
     pub fn with_max_offers(mut self, max_offers: usize) -> Self {
         self.max_offers = max_offers;
         self
@@ -331,6 +341,7 @@ impl MatchActor {
             finish_told: finished,
             observers: Vec::new(),
             max_offers: crate::limits::Limits::default().max_offers_per_match,
+            applied: Default::default(),
         }
     }
 
@@ -419,7 +430,7 @@ impl MatchActor {
     /// Dispatches one message to its lifecycle step.
     async fn handle(&mut self, msg: MatchMsg) {
         match msg {
-            MatchMsg::Action { seat, action } => self.on_action(seat, action).await,
+            MatchMsg::Action { seat, action, cid } => self.on_action(seat, action, cid).await,
             MatchMsg::Attach { seat, outbox } => self.on_attach(seat, outbox).await,
             MatchMsg::Detach { seat, conn } => self.on_drop(seat, conn),
             MatchMsg::Control { control, reply } => {
@@ -444,10 +455,25 @@ impl MatchActor {
     }
 
     /// Action: a player's move, decided by the pure core, stored, then told to everyone.
-    async fn on_action(&mut self, seat: usize, action: Action) {
+    async fn on_action(&mut self, seat: usize, action: Action, cid: Option<u64>) {
+        if let Some(cid) = cid.filter(|c| self.applied.contains(&(seat, *c))) {
+            // A resend of what was applied already (the answer was lost): answered, not applied again.
+            return self.send_to(seat, &ServerMsg::Ack { cid });
+        }
+        // Not acknowledged when it could not be stored: the client sends it again.
+        if self.apply_action(seat, action, cid).await {
+            if let Some(cid) = cid {
+                self.send_to(seat, &ServerMsg::Ack { cid });
+            }
+        }
+    }
+
+    /// Decides and commits an action; false when it could not be stored.
+    async fn apply_action(&mut self, seat: usize, action: Action, cid: Option<u64>) -> bool {
         if matches!(action, Action::Offer(_)) && self.state.offers.len() >= self.max_offers {
             let m = format!("this match has reached its limit of {} offers", self.max_offers);
-            return self.send_to(seat, &ServerMsg::error(ErrorCode::OfferLimit, m));
+            self.send_to(seat, &ServerMsg::error(ErrorCode::OfferLimit, m));
+            return true;
         }
         match self.state.decide(seat, &action) {
             // Nothing changes (the same offer again): the seat's state is the answer.
@@ -456,9 +482,10 @@ impl MatchActor {
                 self.send_to(seat, &v);
             }
             Ok(evs) => {
-                if let Err(e) = self.commit(evs).await {
+                if let Err(e) = self.commit_acked(evs, cid.map(|c| (seat, c))).await {
                     tracing::error!(match_id = %self.id, error = %e, "could not store an action");
                     self.send_to(seat, &ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
+                    return false;
                 } else if matches!(
                     action,
                     Action::Chat(_) | Action::ChatExpressed(..) | Action::Disclose(_) | Action::Offer(_)
@@ -468,6 +495,7 @@ impl MatchActor {
             }
             Err(e) => self.send_to(seat, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
         }
+        true
     }
 
     /// Attach (and reconnect: an attach after a drop): a connection takes the seat, replacing an
@@ -709,12 +737,22 @@ impl MatchActor {
 
     /// Stores events, then applies them, then tells the players.
     async fn commit(&mut self, kinds: Vec<EventKind>) -> Result<(), crate::store::StoreError> {
+        self.commit_acked(kinds, None).await
+    }
+
+    /// Like `commit`, storing with the events the client message id `(seat, cid)` they apply.
+    async fn commit_acked(
+        &mut self,
+        kinds: Vec<EventKind>,
+        ack: Option<(usize, u64)>,
+    ) -> Result<(), crate::store::StoreError> {
         if kinds.is_empty() {
             return Ok(());
         }
         let at = now_ms();
         let events: Vec<Event> = kinds.into_iter().map(|kind| Event { at, kind }).collect();
-        self.store.append_events(&self.id, self.next_seq, events.clone()).await?;
+        self.store.append_events_acked(&self.id, self.next_seq, events.clone(), ack).await?;
+        self.applied.extend(ack);
         self.next_seq += events.len() as u64;
         let mut state_changed = false;
         let mut chat_frames = Vec::new();

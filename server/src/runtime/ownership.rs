@@ -44,6 +44,12 @@ impl App {
     /// is first extended by the outage, in the match's own log, and players coming back are told.
     pub(crate) async fn load_claimed(self: &Arc<Self>, code: &str, outage_ms: Option<i64>) -> Result<bool, StoreError> {
         let Some(mut stored) = self.store.resident_session(code).await? else { return Ok(false) };
+        // What its players' clients sent and were applied: a resend is answered, not applied again.
+        let running: Vec<String> =
+            stored.matches.iter().filter(|(m, _)| m.summary.is_none()).map(|(m, _)| m.id.clone()).collect();
+        for (match_id, seat, cid) in self.store.applied_ids(running).await? {
+            self.restored_ids.entry(match_id).or_default().push((seat, cid));
+        }
         if let Some(ms) = outage_ms {
             let seconds = ((ms + 999) / 1000).max(1) as u64;
             let extended = self.extend_running(&mut stored, seconds).await?;

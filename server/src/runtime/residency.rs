@@ -98,11 +98,19 @@ impl App {
                 // and that owner can commit nothing more.
                 match cluster.claim(code).await? {
                     crate::store::Claim::Elsewhere { address } => return Err(LookupError::Moved { address }),
-                    crate::store::Claim::Mine { outage_ms, .. } => {
-                        if !self.load_claimed(code, outage_ms).await? {
-                            return Ok(None);
+                    crate::store::Claim::Mine { outage_ms, .. } => match self.load_claimed(code, outage_ms).await {
+                        Ok(true) => {}
+                        Ok(false) => return Ok(None),
+                        // Taken from this node again while it was read (it was slow): the new owner has it.
+                        Err(StoreError::Fenced(_)) => {
+                            cluster.fence.release(code);
+                            return match cluster.owner_address(code).await? {
+                                Some(address) => Err(LookupError::Moved { address }),
+                                None => Err(LookupError::Store(StoreError::Fenced(code.to_string()))),
+                            };
                         }
-                    }
+                        Err(e) => return Err(e.into()),
+                    },
                 }
             } else {
                 let Some(stored) = self.store.resident_session(code).await? else { return Ok(None) };

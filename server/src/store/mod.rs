@@ -203,7 +203,7 @@ pub(crate) enum Job {
     Session(SessionRow),
     Player(PlayerRow),
     Match(MatchRow),
-    Events { match_id: String, first_seq: u64, events: Vec<Event> },
+    Events { match_id: String, first_seq: u64, events: Vec<Event>, ack: Option<(usize, u64)> },
     SessionEvent { session: String, at: Millis, kind: String },
     Seats { match_id: String, seats: String },
     Summary { match_id: String, summary: String },
@@ -252,7 +252,14 @@ pub(crate) trait Backend: Send + Sync {
     fn write(&self, job: Job, reply: oneshot::Sender<Result<(), StoreError>>) -> Result<(), StoreError>;
     /// Queues a read; the reply sender inside it gets the answer.
     fn read(&self, read: Read) -> Result<(), StoreError>;
+    /// The client message ids applied in these matches (a store that keeps none answers none).
+    fn applied_ids(&self, _match_ids: Vec<String>, reply: AppliedReply) {
+        let _ = reply.send(Ok(Vec::new()));
+    }
 }
+
+/// The answer to [`Backend::applied_ids`]: `(match, seat, cid)`.
+pub(crate) type AppliedReply = oneshot::Sender<Result<Vec<(String, usize, u64)>, StoreError>>;
 
 /// The durable store, whichever database is behind it. Cheap to clone.
 #[derive(Clone)]
@@ -394,6 +401,27 @@ impl Store {
 
     /// Appends events to a match's log with sequence numbers from `first_seq`; returns once committed.
     pub async fn append_events(&self, match_id: &str, first_seq: u64, events: Vec<Event>) -> Result<(), StoreError> {
-        self.submit(Job::Events { match_id: match_id.to_string(), first_seq, events }).await
+        self.append_events_acked(match_id, first_seq, events, None).await
+    }
+
+    /// Like [`Store::append_events`], recording in the same commit that the events apply the
+    /// client message id `ack` = `(seat, cid)` (PostgreSQL keeps it, so a node taking the match
+    /// over applies a resend once; the single-node SQLite store keeps it in memory only).
+    pub async fn append_events_acked(
+        &self,
+        match_id: &str,
+        first_seq: u64,
+        events: Vec<Event>,
+        ack: Option<(usize, u64)>,
+    ) -> Result<(), StoreError> {
+        self.submit(Job::Events { match_id: match_id.to_string(), first_seq, events, ack }).await
+    }
+
+    /// The client message ids `(seat, cid)` applied in each of these matches (PostgreSQL; none
+    /// with SQLite).
+    pub async fn applied_ids(&self, match_ids: Vec<String>) -> Result<Vec<(String, usize, u64)>, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.backend.applied_ids(match_ids, reply);
+        rx.await.map_err(|_| StoreError::Closed)?
     }
 }

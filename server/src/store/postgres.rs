@@ -84,6 +84,20 @@ impl Backend for PgBackend {
         tokio::spawn(async move { answer(&pool, read).await });
         Ok(())
     }
+
+    fn applied_ids(&self, match_ids: Vec<String>, reply: super::AppliedReply) {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let found = async {
+                let c = connection(&pool).await?;
+                let rows =
+                    c.query("SELECT match_id, seat, cid FROM client_acks WHERE match_id = ANY($1)", &[&match_ids]).await?;
+                Ok(rows.iter().map(|r| (r.get(0), r.get::<_, i32>(1) as usize, r.get::<_, i64>(2) as u64)).collect())
+            }
+            .await;
+            let _ = reply.send(found);
+        });
+    }
 }
 
 /// A node of a cluster: its id, the address players are sent to, and its lease.
@@ -112,7 +126,21 @@ pub(crate) async fn open(
         .map_err(|e| StoreError::Write(format!("cannot set up the PostgreSQL pool: {e}")))?;
     let mut client = connection(&pool).await?;
     migrate(&mut client).await?;
-    let cluster = node.map(|n| Arc::new(Cluster::new(pool.clone(), n.node_id, n.address, n.lease_ms)));
+    let cluster = match node {
+        Some(n) => {
+            // Heartbeats on a connection of their own: a pool busy with reads must never make a
+            // live node look dead.
+            let config: tokio_postgres::Config = url.parse()?;
+            let manager =
+                Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+            let beats = Pool::builder(manager)
+                .max_size(1)
+                .build()
+                .map_err(|e| StoreError::Write(format!("cannot set up the PostgreSQL pool: {e}")))?;
+            Some(Arc::new(Cluster::new(pool.clone(), beats, n.node_id, n.address, n.lease_ms)))
+        }
+        None => None,
+    };
     let snapshot = match &cluster {
         Some(_) => {
             let stored: i64 = client.query_one("SELECT COUNT(*) FROM sessions", &[]).await?.get(0);
@@ -312,6 +340,7 @@ async fn write_batch(
     let update_seats = tx.prepare_cached("UPDATE matches SET seats = $2 WHERE id = $1").await?;
     let set_summary = tx.prepare_cached("UPDATE matches SET summary = $2 WHERE id = $1").await?;
     let insert_event = tx.prepare_cached("INSERT INTO events VALUES ($1, $2, $3, $4, $5)").await?;
+    let insert_ack = tx.prepare_cached("INSERT INTO client_acks VALUES ($1, $2, $3) ON CONFLICT DO NOTHING").await?;
     // The next sequence number of the session's log, in the statement itself: statements of one
     // transaction run in order, so two actions of one session in a batch get consecutive numbers.
     let insert_session_event = tx
@@ -331,12 +360,16 @@ async fn write_batch(
     // Each write's statements, as values the futures below borrow.
     let mut owned: Vec<(String, i64, i64, String, Option<i64>)> = Vec::new();
     let mut seat_rows: Vec<(String, String)> = Vec::new();
+    let mut acks: Vec<(String, i32, i64)> = Vec::new();
     for (p, epoch) in &batch {
         match &p.job {
-            Job::Events { match_id, first_seq, events } => {
+            Job::Events { match_id, first_seq, events, ack } => {
                 for (i, e) in events.iter().enumerate() {
                     let kind = serde_json::to_string(&e.kind).expect("events serialise");
                     owned.push((match_id.clone(), (*first_seq + i as u64) as i64, e.at, kind, *epoch));
+                }
+                if let Some((seat, cid)) = ack {
+                    acks.push((match_id.clone(), *seat as i32, *cid as i64));
                 }
             }
             Job::Match(m) => seat_rows.extend(seats_of(&m.seats).into_iter().map(|p| (p, m.id.clone()))),
@@ -375,6 +408,9 @@ async fn write_batch(
     }
     for (player, match_id) in &seat_rows {
         statements.push((&index_seat, vec![player, match_id]));
+    }
+    for (match_id, seat, cid) in &acks {
+        statements.push((&insert_ack, vec![match_id, seat, cid]));
     }
     let counts =
         try_join_all(statements.iter().map(|(st, params)| tx.execute_raw(*st, params.iter().copied()))).await?;

@@ -28,6 +28,8 @@ CREATE TABLE session_owners (
   session_id TEXT PRIMARY KEY, node_id TEXT NOT NULL, epoch BIGINT NOT NULL, since TIMESTAMPTZ NOT NULL);
 CREATE INDEX session_owners_by_node ON session_owners (node_id);
 ALTER TABLE events ADD COLUMN epoch BIGINT;
+CREATE TABLE client_acks (
+  match_id TEXT NOT NULL, seat INTEGER NOT NULL, cid BIGINT NOT NULL, PRIMARY KEY (match_id, seat, cid));
 ALTER TABLE session_events ADD COLUMN epoch BIGINT;
 ";
 
@@ -176,6 +178,8 @@ pub struct Takeover {
 /// This node's view of the cluster: its identity, lease and the database calls of ownership.
 pub struct Cluster {
     pool: Pool,
+    /// One connection for heartbeats only.
+    beats: Pool,
     /// What this node holds (shared with the writer).
     pub fence: std::sync::Arc<Fence>,
     /// The address players are sent to for this node's sessions.
@@ -192,7 +196,7 @@ impl std::fmt::Debug for Cluster {
 }
 
 impl Cluster {
-    pub(super) fn new(pool: Pool, node_id: String, address: String, lease_ms: i64) -> Cluster {
+    pub(super) fn new(pool: Pool, beats: Pool, node_id: String, address: String, lease_ms: i64) -> Cluster {
         let (tx, rx) = mpsc::unbounded_channel();
         let fence = Fence {
             node_id,
@@ -200,7 +204,7 @@ impl Cluster {
             match_sessions: Mutex::new(HashMap::new()),
             fenced: tx,
         };
-        Cluster { pool, fence: std::sync::Arc::new(fence), address, lease_ms, fenced: Mutex::new(Some(rx)) }
+        Cluster { pool, beats, fence: std::sync::Arc::new(fence), address, lease_ms, fenced: Mutex::new(Some(rx)) }
     }
 
     /// This node's id.
@@ -219,7 +223,7 @@ impl Cluster {
 
     /// Puts this node in `nodes` with a fresh heartbeat.
     pub async fn register(&self) -> Result<(), StoreError> {
-        let c = self.client().await?;
+        let c = super::connection(&self.beats).await?;
         c.execute(
             "INSERT INTO nodes VALUES ($1, $2, now(), now())
              ON CONFLICT (node_id) DO UPDATE SET address = $2, heartbeat_at = now()",
@@ -233,7 +237,7 @@ impl Cluster {
     /// node took them over while this one was paused or cut off): the runtime drops them.
     pub async fn heartbeat(&self) -> Result<Vec<String>, StoreError> {
         let before: HashMap<String, i64> = self.fence.held.lock().expect("held").clone();
-        let c = self.client().await?;
+        let c = super::connection(&self.beats).await?;
         c.execute("UPDATE nodes SET heartbeat_at = now() WHERE node_id = $1", &[&self.fence.node_id]).await?;
         let owned: HashMap<String, i64> = c
             .query("SELECT session_id, epoch FROM session_owners WHERE node_id = $1", &[&self.fence.node_id])
