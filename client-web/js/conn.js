@@ -123,6 +123,8 @@ export function forgetToken(code) {
  * @property {(msg: any) => void} onMessage every server frame, parsed (an object with a string `type`)
  * @property {(status: ConnStatus, info?: {resumed?: boolean}) => void} onStatus 'open' comes after the welcome
  * @property {() => string | null} [token] the token to resume with, or null
+ * @property {() => string | null} [code] the join code this connection is about, if known: sent as
+ *   `/ws?code=...` so a load balancer can hash on it and reach the server that owns the session
  */
 
 export class Connection {
@@ -182,7 +184,8 @@ export class Connection {
     this.handlers.onStatus(this.everWelcomed ? 'lost' : 'connecting');
     let ws;
     try {
-      ws = new WebSocket(this.url);
+      const code = this.handlers.code ? this.handlers.code() : null;
+      ws = new WebSocket(code ? `${this.url}?code=${encodeURIComponent(code)}` : this.url);
     } catch {
       this.scheduleRetry();
       return;

@@ -22,6 +22,7 @@ export class Watcher {
     this.staleTimer = null;
     this.conn = new Connection({
       token: () => null,
+      code: () => this.o.code || null,
       onStatus: (status) => this.onConnStatus(status),
       onMessage: (msg) => this.onFrame(msg),
     });
