@@ -28,8 +28,11 @@ async fn owner(db: &tokio_postgres::Client, code: &str) -> Option<(String, i64)>
         .map(|r| (r.get(0), r.get(1)))
 }
 
-/// Every stored event of a session's matches: (match, seq, epoch, kind as JSON), in order.
-async fn events(db: &tokio_postgres::Client, code: &str) -> Vec<(String, i64, Option<i64>, String)> {
+/// A stored event: (match, seq, epoch, kind as JSON).
+type StoredEvent = (String, i64, Option<i64>, String);
+
+/// Every stored event of a session's matches, in order.
+async fn events(db: &tokio_postgres::Client, code: &str) -> Vec<StoredEvent> {
     db.query(
         "SELECT e.match_id, e.seq, e.epoch, e.kind FROM events e JOIN matches m ON m.id = e.match_id
          WHERE m.session = $1 ORDER BY e.match_id, e.seq",
@@ -143,7 +146,7 @@ async fn a_paused_owner_is_fenced_after_a_takeover_and_its_players_are_moved_wit
     }
     // Nothing with the old epoch was stored after the takeover: what a had read is refused.
     let after = events(&client, &code).await;
-    let old = |evs: &[(String, i64, Option<i64>, String)]| evs.iter().filter(|e| e.2 == Some(1)).count();
+    let old = |evs: &[StoredEvent]| evs.iter().filter(|e| e.2 == Some(1)).count();
     assert_eq!(old(&after), old(&before), "an event with epoch 1 was stored after the takeover");
     assert!(!after.iter().any(|e| e.3.contains("while paused")));
     let first_new = after.iter().position(|e| e.2 == Some(2)).expect("b extended the clock");
@@ -195,7 +198,8 @@ async fn join_anywhere(nodes: &[String], first: usize, code: &str, name: &str) -
         let mut c = Client::connect(&format!("ws://{addr}/ws")).await;
         c.send(json!({"type": "hello", "version": 1})).await;
         c.send(json!({"type": "join", "code": code, "name": name})).await;
-        let v = c.until("joined or moved", |v| ["joined", "moved", "error"].contains(&v["type"].as_str().unwrap())).await;
+        let v =
+            c.until("joined or moved", |v| ["joined", "moved", "error"].contains(&v["type"].as_str().unwrap())).await;
         match v["type"].as_str() {
             Some("moved") => addr = host_of(v["address"].as_str().unwrap()),
             // Refused while ownership settles (a takeover under load): ask again.
@@ -226,7 +230,8 @@ async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_
         let (addrs, code) = (addrs.clone(), code.clone());
         tokio::spawn(async move { join_anywhere(&addrs, i, &code, &format!("P{i}")).await })
     });
-    let joined: Vec<(Client, Value)> = futures_util::future::join_all(joins).await.into_iter().map(Result::unwrap).collect();
+    let joined: Vec<(Client, Value)> =
+        futures_util::future::join_all(joins).await.into_iter().map(Result::unwrap).collect();
     // Each chats twice and seat 0 offers; a line counts once its sender read it back (acknowledged).
     let plays = joined.into_iter().enumerate().map(|(i, (mut c, j))| {
         tokio::spawn(async move {
@@ -243,11 +248,13 @@ async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_
                 c.send(json!({"type": "offer", "package": pkg})).await;
                 c.until_state_where("the offer", |s| s.offers.iter().any(|o| o.seat == 0)).await;
             }
-            let seat = Seat { token: j["token"].as_str().unwrap().into(), match_id: st.match_id, seat: st.you.seat, said };
+            let seat =
+                Seat { token: j["token"].as_str().unwrap().into(), match_id: st.match_id, seat: st.you.seat, said };
             (c, seat)
         })
     });
-    let played: Vec<(Client, Seat)> = futures_util::future::join_all(plays).await.into_iter().map(Result::unwrap).collect();
+    let played: Vec<(Client, Seat)> =
+        futures_util::future::join_all(plays).await.into_iter().map(Result::unwrap).collect();
     let owner_addr = {
         let (node_id, _) = owner(&client, &code).await.unwrap();
         let row = client.query_one("SELECT address FROM nodes WHERE node_id = $1", &[&node_id]).await.unwrap();
@@ -285,8 +292,12 @@ async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_
             assert_eq!(r.state.offers.len(), 1, "the acknowledged offer survived");
             let offer = r.state.offers[0].id;
             let history = r.client.until_type("chat_history").await;
-            let lines: Vec<String> =
-                history["lines"].as_array().unwrap().iter().filter_map(|l| l["text"].as_str().map(String::from)).collect();
+            let lines: Vec<String> = history["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|l| l["text"].as_str().map(String::from))
+                .collect();
             for text in &said {
                 assert_eq!(lines.iter().filter(|l| *l == text).count(), 1, "{text:?} once in {lines:?}");
             }
@@ -309,7 +320,7 @@ async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_
 
     // In the log: every sequence without gaps or duplicates, every acknowledged line once.
     let stored = events(&client, &code).await;
-    let mut by_match: std::collections::BTreeMap<&str, Vec<&(String, i64, Option<i64>, String)>> = Default::default();
+    let mut by_match: std::collections::BTreeMap<&str, Vec<&StoredEvent>> = Default::default();
     for e in &stored {
         by_match.entry(e.0.as_str()).or_default().push(e);
     }

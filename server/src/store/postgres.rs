@@ -37,7 +37,8 @@ pub const MAX_BATCH: usize = 4096;
 const READ_CONNECTIONS: usize = 4;
 
 /// Schema steps, in order: step `i` brings the version from `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &["
+pub const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE sessions (
   code TEXT PRIMARY KEY, kind TEXT NOT NULL, settings TEXT NOT NULL,
   facilitator_token TEXT NOT NULL, created_at BIGINT NOT NULL);
@@ -60,7 +61,9 @@ CREATE TABLE practice_links (
 CREATE INDEX practice_links_by_key ON practice_links (key_hash, linked_at);
 CREATE TABLE player_matches (
   player_id TEXT NOT NULL, match_id TEXT NOT NULL, PRIMARY KEY (player_id, match_id));
-", ownership::SCHEMA];
+",
+    ownership::SCHEMA,
+];
 
 /// A write waiting for the writer, with whom to tell.
 struct Pending {
@@ -90,8 +93,9 @@ impl Backend for PgBackend {
         tokio::spawn(async move {
             let found = async {
                 let c = connection(&pool).await?;
-                let rows =
-                    c.query("SELECT match_id, seat, cid FROM client_acks WHERE match_id = ANY($1)", &[&match_ids]).await?;
+                let rows = c
+                    .query("SELECT match_id, seat, cid FROM client_acks WHERE match_id = ANY($1)", &[&match_ids])
+                    .await?;
                 Ok(rows.iter().map(|r| (r.get(0), r.get::<_, i32>(1) as usize, r.get::<_, i64>(2) as u64)).collect())
             }
             .await;

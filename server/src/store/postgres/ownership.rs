@@ -27,6 +27,7 @@ CREATE TABLE nodes (
 CREATE TABLE session_owners (
   session_id TEXT PRIMARY KEY, node_id TEXT NOT NULL, epoch BIGINT NOT NULL, since TIMESTAMPTZ NOT NULL);
 CREATE INDEX session_owners_by_node ON session_owners (node_id);
+CREATE INDEX matches_running ON matches (session) WHERE summary IS NULL;
 ALTER TABLE events ADD COLUMN epoch BIGINT;
 CREATE TABLE client_acks (
   match_id TEXT NOT NULL, seat INTEGER NOT NULL, cid BIGINT NOT NULL, PRIMARY KEY (match_id, seat, cid));
@@ -198,12 +199,8 @@ impl std::fmt::Debug for Cluster {
 impl Cluster {
     pub(super) fn new(pool: Pool, beats: Pool, node_id: String, address: String, lease_ms: i64) -> Cluster {
         let (tx, rx) = mpsc::unbounded_channel();
-        let fence = Fence {
-            node_id,
-            held: Mutex::new(HashMap::new()),
-            match_sessions: Mutex::new(HashMap::new()),
-            fenced: tx,
-        };
+        let fence =
+            Fence { node_id, held: Mutex::new(HashMap::new()), match_sessions: Mutex::new(HashMap::new()), fenced: tx };
         Cluster { pool, beats, fence: std::sync::Arc::new(fence), address, lease_ms, fenced: Mutex::new(Some(rx)) }
     }
 
