@@ -144,6 +144,8 @@ export class Connection {
     this.retryTimer = undefined;
     this.replaced = false;
     this.url = wsUrl();
+    /** The page's own server (or load balancer): where to start again when a server sent to is gone. */
+    this.homeUrl = this.url;
     /** The server this connection was sent to by a `moved` frame (the next close reconnects there at once). */
     this.moving = false;
     /** @type {import('./types.js').ClientMsg | null} a join or practice frame not yet answered */
@@ -266,6 +268,9 @@ export class Connection {
         return;
       }
       this.handlers.onStatus('lost');
+      // The server this one was sent to may be the one that died: ask the page's own server,
+      // which knows who owns the session now.
+      this.url = this.homeUrl;
       this.scheduleRetry();
     });
     ws.addEventListener('error', () => {
