@@ -113,7 +113,12 @@ async fn a_paused_owner_is_fenced_after_a_takeover_and_its_players_are_moved_wit
     let client = db(&pg.url).await;
     let mut a = Node::start(&pg.url);
     let b = Node::start(&pg.url);
-    let (code, _) = a.session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})).await;
+    let (code, facilitator) =
+        a.session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})).await;
+    let mut console = Client::connect(&format!("ws://{}/ws", a.addr)).await;
+    console.send(json!({"type": "hello", "version": 1})).await;
+    console.send(json!({"type": "watch", "code": code, "token": facilitator})).await;
+    console.until_type("monitor").await;
     let mut ana = Client::connect(&format!("ws://{}/ws", a.addr)).await;
     ana.send(json!({"type": "hello", "version": 1})).await;
     let ta = ana.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
@@ -138,8 +143,8 @@ async fn a_paused_owner_is_fenced_after_a_takeover_and_its_players_are_moved_wit
     ana.send(json!({"type": "chat", "text": "while paused", "cid": 7})).await;
     a.signal("CONT");
 
-    // Its players are moved to b.
-    for c in [&mut ana, &mut ben] {
+    // Its players and the console watching are moved to b.
+    for c in [&mut ana, &mut ben, &mut console] {
         let moved = c.until_type("moved").await;
         assert_eq!(host_of(moved["address"].as_str().unwrap()), b.addr);
         assert_eq!(c.next_close().await, Some(4002));

@@ -358,6 +358,14 @@ impl Conn {
                     let mut changes = session.changes.subscribe();
                     loop {
                         let version = *changes.borrow_and_update();
+                        // Owned by another node now: the console goes there.
+                        if let Some(address) = session.moved_to.lock().expect("moved to").clone() {
+                            if !address.is_empty() {
+                                out.send_msg(&ServerMsg::Moved { address });
+                            }
+                            out.close(CloseReason::Moved);
+                            break;
+                        }
                         let Some(frame) = session.monitor(version).await else { break };
                         out.send(frame);
                         // At most one frame a second: a busy class changes many times a second.

@@ -106,6 +106,9 @@ impl App {
             c.fence.release(code);
         }
         let Some((_, session)) = self.sessions.remove(code) else { return };
+        // Consoles watching it follow (their monitor task sees the change).
+        *session.moved_to.lock().expect("moved to") = Some(address.clone().unwrap_or_default());
+        session.changes.send_modify(|v| *v = v.wrapping_add(1));
         let players = session.player_ids.lock().expect("player ids").clone();
         let mut moved = 0;
         for id in &players {
