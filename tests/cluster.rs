@@ -367,3 +367,45 @@ async fn a_class_of_100_survives_its_owner_killed_mid_bargaining_and_resumes_on_
     assert_eq!(debriefs[0], debriefs[1]);
     assert_eq!(debriefs[0]["matches"].as_array().map(Vec::len), Some(PLAYERS / 2), "{}", debriefs[0]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_nodes_sessions_are_shared_by_the_survivors() {
+    const SESSIONS: usize = 12;
+    let pg = Postgres::start();
+    let client = db(&pg.url).await;
+    let mut nodes: Vec<Node> = (0..3).map(|_| Node::start(&pg.url)).collect();
+    let mut codes = Vec::new();
+    let mut players = Vec::new();
+    for _ in 0..SESSIONS {
+        let (code, _) =
+            nodes[0].session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})).await;
+        for name in ["Ana", "Ben"] {
+            let mut c = Client::connect(&format!("ws://{}/ws", nodes[0].addr)).await;
+            c.send(json!({"type": "hello", "version": 1})).await;
+            c.join(&code, name).await;
+            players.push(c);
+        }
+        codes.push(code);
+    }
+    for c in &mut players {
+        c.until_state_in(Phase::Bargaining).await;
+    }
+    let (dead, _) = owner(&client, &codes[0]).await.unwrap();
+    nodes[0].signal("KILL");
+    // Every session gets a new owner; each survivor takes its share (the hash of the join code
+    // picks who goes first: all twelve on one side would be one chance in 2,048).
+    let owners = wait_for("every takeover", Duration::from_secs(20), || async {
+        let mut owners = Vec::new();
+        for code in &codes {
+            match owner(&client, code).await {
+                Some((node, epoch)) if node != dead => owners.push((node, epoch)),
+                _ => return None,
+            }
+        }
+        Some(owners)
+    })
+    .await;
+    assert!(owners.iter().all(|(_, epoch)| *epoch == 2), "each session was taken over once: {owners:?}");
+    let survivors: std::collections::BTreeSet<&str> = owners.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(survivors.len(), 2, "both survivors took sessions: {owners:?}");
+}

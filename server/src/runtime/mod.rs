@@ -146,6 +146,9 @@ pub async fn serve_until(
         phrases.extend(crate::core::trust::Phrases::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?);
     }
     let node = match (&args.postgres, &args.cluster.node_address) {
+        (Some(_), Some(address)) if !address.starts_with("http://") && !address.starts_with("https://") => {
+            return Err(format!("--node-address {address:?} must be an http:// or https:// address browsers can reach"))
+        }
         (Some(_), Some(address)) => Some(crate::store::NodeConfig {
             node_id: session::new_id("node"),
             address: address.trim_end_matches('/').to_string(),

@@ -162,14 +162,19 @@ pub fn spawn_node_tasks(app: &Arc<App>, cluster: Arc<Cluster>, heartbeat: Durati
         loop {
             tick.tick().await;
             let Some(app) = weak.upgrade() else { break };
-            let orphans = match c.orphans().await {
-                Ok(o) => o,
-                Err(e) => {
+            let (orphans, live) = match (c.orphans().await, c.live_nodes().await) {
+                (Ok(o), Ok(l)) => (o, l),
+                (Err(e), _) | (_, Err(e)) => {
                     tracing::error!(error = %e, "could not scan for sessions of dead nodes");
                     continue;
                 }
             };
-            for code in orphans {
+            for (code, since_heartbeat) in orphans {
+                // The preferred survivor takes it at once; anyone does after another lease.
+                let first = crate::store::preferred(&code, &live).is_none_or(|n| n == c.node_id());
+                if !first && since_heartbeat.is_some_and(|ms| ms <= 2 * c.lease_ms) {
+                    continue;
+                }
                 // Claims it (unless another node was quicker) and reads it back.
                 if let Err(e) = app.resident(&code, None).await {
                     tracing::debug!(session = %code, error = %e, "not taken over here");

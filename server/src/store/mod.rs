@@ -14,7 +14,7 @@ use tokio::sync::oneshot;
 pub mod postgres;
 pub mod sqlite;
 
-pub use postgres::ownership::{Claim, Cluster, Takeover};
+pub use postgres::ownership::{preferred, Claim, Cluster};
 pub use postgres::NodeConfig;
 
 /// A stored session (a class or the practice pool).

@@ -146,6 +146,14 @@ impl Fence {
     }
 }
 
+/// The live node that takes a dead node's session over first (the others wait another lease),
+/// so a dead node's sessions spread over the survivors instead of going to the quickest scanner.
+/// A hash of the join code (FNV-1a) picks one of `live` (sorted ids); none when nobody is live.
+pub fn preferred<'a>(code: &str, live: &'a [String]) -> Option<&'a str> {
+    let hash = code.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    live.get((hash % live.len().max(1) as u64) as usize).map(String::as_str)
+}
+
 /// Where a session lives, as a node finds out when it needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Claim {
@@ -162,18 +170,6 @@ pub enum Claim {
         /// The owner's address.
         address: String,
     },
-}
-
-/// A session this node took over from a dead one.
-#[derive(Debug, Clone)]
-pub struct Takeover {
-    /// The session's join code.
-    pub session: String,
-    /// The new epoch.
-    pub epoch: i64,
-    /// Time between the old owner's last heartbeat and the takeover (none for a session that had
-    /// no owner yet).
-    pub outage_ms: Option<i64>,
 }
 
 /// This node's view of the cluster: its identity, lease and the database calls of ownership.
@@ -316,13 +312,14 @@ impl Cluster {
     }
 
     /// Live sessions (the practice pool, sessions with a match running) whose owner is dead or
-    /// that have no owner yet: the candidates for [`Cluster::claim`].
-    pub async fn orphans(&self) -> Result<Vec<String>, StoreError> {
+    /// that have no owner yet: the candidates for [`Cluster::claim`], each with the time since its
+    /// owner's last heartbeat (none: no owner, or an owner not in `nodes`).
+    pub async fn orphans(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {
         let c = self.client().await?;
         let rows = c
             .query(
                 &format!(
-                    "SELECT s.code FROM sessions s
+                    "SELECT s.code, (EXTRACT(EPOCH FROM (now() - n.heartbeat_at)) * 1000)::BIGINT FROM sessions s
                      LEFT JOIN session_owners o ON o.session_id = s.code
                      LEFT JOIN nodes n ON n.node_id = o.node_id
                      WHERE {LIVE} AND (o.session_id IS NULL OR (o.node_id <> $1 AND
@@ -330,6 +327,19 @@ impl Cluster {
                      ORDER BY s.created_at"
                 ),
                 &[&self.fence.node_id, &(self.lease_ms as f64)],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    /// The ids of the nodes alive now (heartbeat within the lease), sorted.
+    pub async fn live_nodes(&self) -> Result<Vec<String>, StoreError> {
+        let c = self.client().await?;
+        let rows = c
+            .query(
+                "SELECT node_id FROM nodes WHERE heartbeat_at >= now() - make_interval(secs => $1::float8 / 1000)
+                 ORDER BY node_id",
+                &[&(self.lease_ms as f64)],
             )
             .await?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
@@ -356,5 +366,25 @@ impl Cluster {
             .query_opt("SELECT code FROM sessions WHERE kind = 'practice' ORDER BY created_at, code LIMIT 1", &[])
             .await?;
         Ok(row.map(|r| r.get(0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::preferred;
+
+    #[test]
+    fn each_session_prefers_one_live_node_and_they_share_the_sessions() {
+        let live: Vec<String> = ["node_a", "node_b", "node_c"].map(String::from).to_vec();
+        let mut counts = [0usize; 3];
+        for i in 0..3000 {
+            let code = format!("C{i:05}");
+            let p = preferred(&code, &live).unwrap();
+            assert_eq!(preferred(&code, &live), Some(p), "the same answer every time");
+            counts[live.iter().position(|n| n == p).unwrap()] += 1;
+        }
+        assert!(counts.iter().all(|&n| (800..=1200).contains(&n)), "uneven split: {counts:?}");
+        assert_eq!(preferred("ABCDEF", &[]), None);
+        assert_eq!(preferred("ABCDEF", &live[..1]), Some("node_a"));
     }
 }
