@@ -409,3 +409,33 @@ async fn a_dead_nodes_sessions_are_shared_by_the_survivors() {
     let survivors: std::collections::BTreeSet<&str> = owners.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(survivors.len(), 2, "both survivors took sessions: {owners:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_restarted_at_its_address_takes_its_sessions_back_without_waiting_for_the_lease() {
+    // A lease far longer than the restart: resuming must not wait for it.
+    const LEASE: u64 = 20_000;
+    let pg = Postgres::start();
+    let mut node = Node::start_with_lease(&pg.url, LEASE, 250);
+    let (code, _) =
+        node.session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})).await;
+    let mut ana = Client::connect(&format!("ws://{}/ws", node.addr)).await;
+    ana.send(json!({"type": "hello", "version": 1})).await;
+    let ta = ana.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
+    let mut ben = Client::connect(&format!("ws://{}/ws", node.addr)).await;
+    ben.send(json!({"type": "hello", "version": 1})).await;
+    ben.join(&code, "Ben").await;
+    ana.until_state_in(Phase::Bargaining).await;
+    ana.send(json!({"type": "chat", "text": "before the restart", "cid": 1})).await;
+    ana.until("the ack", |v| v["type"] == "ack" && v["cid"] == 1).await;
+
+    let port: u16 = node.addr.rsplit(':').next().unwrap().parse().unwrap();
+    let killed = Instant::now();
+    node.signal("KILL");
+    drop(node);
+    let node = Node::start_at(&pg.url, port, LEASE, 250);
+    let r = resume(std::slice::from_ref(&node.addr), 0, &ta, Duration::from_secs(15)).await;
+    let took = killed.elapsed();
+    assert!(took < Duration::from_millis(LEASE / 2), "resumed after {took:?}: it waited for the lease");
+    assert_eq!((r.state.phase, r.moves), (Phase::Bargaining, 0), "never sent away from its own address");
+    assert_eq!(owner(&db(&pg.url).await, &code).await.map(|(_, epoch)| epoch), Some(2));
+}

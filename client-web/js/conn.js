@@ -215,7 +215,8 @@ export class Connection {
         // The session lives on another server: go there (the page need not know).
         if (msg.type === 'moved' && typeof msg.address === 'string') {
           const url = wsUrlFor(msg.address);
-          if (url) {
+          // Sent back to where it is (a server restarting): reconnect with the usual backoff.
+          if (url && url !== this.url) {
             this.url = url;
             this.moving = true;
           }

@@ -31,6 +31,11 @@ impl Node {
     /// Starts a node with this lease and heartbeat (milliseconds).
     pub fn start_with_lease(pg_url: &str, lease_ms: u64, heartbeat_ms: u64) -> Node {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        Node::start_at(pg_url, port, lease_ms, heartbeat_ms)
+    }
+
+    /// Starts a node on this port.
+    pub fn start_at(pg_url: &str, port: u16, lease_ms: u64, heartbeat_ms: u64) -> Node {
         let addr = format!("127.0.0.1:{port}");
         let dir = std::env::temp_dir().join(format!("parley-node-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

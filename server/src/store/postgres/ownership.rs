@@ -284,9 +284,13 @@ impl Cluster {
                     let (owner, epoch, address, age): (String, i64, Option<String>, Option<i64>) =
                         (r.get(0), r.get(1), r.get(2), r.get(3));
                     let alive = age.is_some_and(|a| a <= self.lease_ms);
+                    // A live owner at this node's own address is this node before a restart: sending
+                    // players back here would loop until its lease ran out, so it is taken now
+                    // (fencing keeps that safe even if two nodes were given one address).
+                    let earlier_self = address.as_deref() == Some(self.address.as_str());
                     if owner == self.fence.node_id {
                         Claim::Mine { epoch, outage_ms: None }
-                    } else if let (true, Some(address)) = (alive, address) {
+                    } else if let (true, false, Some(address)) = (alive, earlier_self, address) {
                         Claim::Elsewhere { address }
                     } else {
                         tx.execute(
@@ -311,8 +315,8 @@ impl Cluster {
         Err(StoreError::Write(format!("could not settle who owns session {session}")))
     }
 
-    /// Live sessions (the practice pool, sessions with a match running) whose owner is dead or
-    /// that have no owner yet: the candidates for [`Cluster::claim`], each with the time since its
+    /// Live sessions (the practice pool, sessions with a match running) whose owner is dead, that
+    /// have no owner yet, or whose owner had this node's address (this node before a restart): the candidates for [`Cluster::claim`], each with the time since its
     /// owner's last heartbeat (none: no owner, or an owner not in `nodes`).
     pub async fn orphans(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {
         let c = self.client().await?;
@@ -322,11 +326,11 @@ impl Cluster {
                     "SELECT s.code, (EXTRACT(EPOCH FROM (now() - n.heartbeat_at)) * 1000)::BIGINT FROM sessions s
                      LEFT JOIN session_owners o ON o.session_id = s.code
                      LEFT JOIN nodes n ON n.node_id = o.node_id
-                     WHERE {LIVE} AND (o.session_id IS NULL OR (o.node_id <> $1 AND
-                       (n.heartbeat_at IS NULL OR n.heartbeat_at < now() - make_interval(secs => $2::float8 / 1000))))
+                     WHERE {LIVE} AND (o.session_id IS NULL OR (o.node_id <> $1 AND (n.address = $3 OR
+                       n.heartbeat_at IS NULL OR n.heartbeat_at < now() - make_interval(secs => $2::float8 / 1000))))
                      ORDER BY s.created_at"
                 ),
-                &[&self.fence.node_id, &(self.lease_ms as f64)],
+                &[&self.fence.node_id, &(self.lease_ms as f64), &self.address],
             )
             .await?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
