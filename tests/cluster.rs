@@ -432,10 +432,61 @@ async fn a_node_restarted_at_its_address_takes_its_sessions_back_without_waiting
     let killed = Instant::now();
     node.signal("KILL");
     drop(node);
-    let node = Node::start_at(&pg.url, port, LEASE, 250);
+    let node = Node::start_at(&pg.url, port, LEASE, 250, &[]);
     let r = resume(std::slice::from_ref(&node.addr), 0, &ta, Duration::from_secs(15)).await;
     let took = killed.elapsed();
     assert!(took < Duration::from_millis(LEASE / 2), "resumed after {took:?}: it waited for the lease");
     assert_eq!((r.state.phase, r.moves), (Phase::Bargaining, 0), "never sent away from its own address");
     assert_eq!(owner(&db(&pg.url).await, &code).await.map(|(_, epoch)| epoch), Some(2));
+}
+
+/// Round trips of `n` chat lines (send, then read the line back), one after the other: their
+/// median and 99th percentile.
+async fn chat_round_trips(a: &mut Client, n: usize) -> (Duration, Duration) {
+    let mut times = Vec::with_capacity(n);
+    for i in 0..n {
+        let text = format!("measured line {i}");
+        let start = Instant::now();
+        a.send(json!({"type": "chat", "text": text, "cid": i})).await;
+        a.until("the line back", |v| v["type"] == "chat" && v["text"] == text.as_str()).await;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99))
+}
+
+/// The latency a cluster node on PostgreSQL adds to a message, beside one server on SQLite (a
+/// measurement, run by hand: `cargo test -p parley-cli --test integration cluster::latency --
+/// --ignored --nocapture`; both are the debug build).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn latency_of_a_chat_line_on_a_cluster_node_beside_sqlite() {
+    const LINES: usize = 300;
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 900, "survey": 900});
+    // Chat budget: one line per round trip, far above the default 60 a minute.
+    let fast = ["--chat-burst", "1000", "--chat-per-minute", "100000"];
+    let sqlite = crate::common::Server::start_process_with(&fast);
+    let code = sqlite.session("campsite", durations.clone(), json!({})).await;
+    let mut a = sqlite.client().await;
+    a.join(&code, "Ana").await;
+    let mut b = sqlite.client().await;
+    b.join(&code, "Ben").await;
+    a.until_state_in(Phase::Bargaining).await;
+    let (sqlite_p50, sqlite_p99) = chat_round_trips(&mut a, LINES).await;
+
+    let pg = Postgres::start();
+    let node = Node::start_with_args(&pg.url, &fast);
+    let (code, _) = node.session("campsite", durations).await;
+    let mut a = Client::connect(&format!("ws://{}/ws", node.addr)).await;
+    a.send(json!({"type": "hello", "version": 1})).await;
+    a.join(&code, "Ana").await;
+    let mut b = Client::connect(&format!("ws://{}/ws", node.addr)).await;
+    b.send(json!({"type": "hello", "version": 1})).await;
+    b.join(&code, "Ben").await;
+    a.until_state_in(Phase::Bargaining).await;
+    let (pg_p50, pg_p99) = chat_round_trips(&mut a, LINES).await;
+    println!(
+        "chat round trip over {LINES} lines: SQLite p50 {sqlite_p50:?} p99 {sqlite_p99:?}; \
+         cluster node on PostgreSQL p50 {pg_p50:?} p99 {pg_p99:?}"
+    );
 }

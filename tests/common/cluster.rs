@@ -30,12 +30,16 @@ impl Node {
 
     /// Starts a node with this lease and heartbeat (milliseconds).
     pub fn start_with_lease(pg_url: &str, lease_ms: u64, heartbeat_ms: u64) -> Node {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        Node::start_at(pg_url, port, lease_ms, heartbeat_ms)
+        Node::start_at(pg_url, free_port(), lease_ms, heartbeat_ms, &[])
+    }
+
+    /// Starts a node with the short lease and extra `parley serve` arguments.
+    pub fn start_with_args(pg_url: &str, extra: &[&str]) -> Node {
+        Node::start_at(pg_url, free_port(), LEASE_MS, HEARTBEAT_MS, extra)
     }
 
     /// Starts a node on this port.
-    pub fn start_at(pg_url: &str, port: u16, lease_ms: u64, heartbeat_ms: u64) -> Node {
+    pub fn start_at(pg_url: &str, port: u16, lease_ms: u64, heartbeat_ms: u64, extra: &[&str]) -> Node {
         let addr = format!("127.0.0.1:{port}");
         let dir = std::env::temp_dir().join(format!("parley-node-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -50,6 +54,7 @@ impl Node {
             // Every test client comes from 127.0.0.1.
             .args(["--ws-connects-per-minute", "100000", "--code-lookups-per-minute", "100000"])
             .args(["--sessions-per-hour", "1000", "--practice-bot-after", "0"])
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -105,6 +110,10 @@ impl Drop for Node {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// `127.0.0.1:PORT` from an advertised `http://127.0.0.1:PORT`.
