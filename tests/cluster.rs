@@ -492,3 +492,56 @@ async fn latency_of_a_chat_line_on_a_cluster_node_beside_sqlite() {
          cluster node on PostgreSQL p50 {pg_p50:?} p99 {pg_p99:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_starting_at_once_share_one_practice_pool_and_send_practising_players_to_its_owner() {
+    let pg = Postgres::start();
+    let url = pg.url.clone();
+    let starting: Vec<_> = (0..3)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || Node::start(&url))
+        })
+        .collect();
+    let nodes: Vec<Node> = starting.into_iter().map(|t| t.join().unwrap()).collect();
+    let client = db(&pg.url).await;
+    let pools: Vec<String> = client
+        .query("SELECT code FROM sessions WHERE kind = 'practice'", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(pools.len(), 1, "one practice pool: {pools:?}");
+    let (pool_owner, _) = owner(&client, &pools[0]).await.expect("the pool has an owner");
+    // Two players practise, each starting at a different node: both end up paired on the owner.
+    let mut seated = Vec::new();
+    for (i, name) in ["Ana", "Ben"].into_iter().enumerate() {
+        let mut addr = nodes[i].addr.clone();
+        let mut moves = 0;
+        let c = loop {
+            let mut c = Client::connect(&format!("ws://{addr}/ws")).await;
+            c.send(json!({"type": "hello", "version": 1})).await;
+            c.send(json!({"type": "practice", "name": name, "scenario": "campsite"})).await;
+            let v = c.until("joined or moved", |v| v["type"] == "joined" || v["type"] == "moved").await;
+            if v["type"] == "joined" {
+                break c;
+            }
+            moves += 1;
+            addr = host_of(v["address"].as_str().unwrap());
+        };
+        seated.push((c, addr, moves));
+    }
+    let owner_addr: String =
+        client.query_one("SELECT address FROM nodes WHERE node_id = $1", &[&pool_owner]).await.unwrap().get(0);
+    assert!(seated.iter().all(|(_, addr, _)| *addr == host_of(&owner_addr)));
+    for (i, (_, _, moves)) in seated.iter().enumerate() {
+        let elsewhere = nodes[i].addr != host_of(&owner_addr);
+        assert_eq!(*moves, usize::from(elsewhere), "moved once exactly when it started elsewhere");
+    }
+    let mut ids = Vec::new();
+    for (c, _, _) in &mut seated {
+        ids.push(c.until_state().await.match_id);
+    }
+    assert_eq!(ids[0], ids[1], "paired with each other");
+}

@@ -166,6 +166,23 @@ pub struct AppSettings {
     pub cluster: Option<Arc<crate::store::Cluster>>,
 }
 
+/// The practice pool's settings.
+fn practice_settings() -> SessionSettings {
+    SessionSettings {
+        title: "Practice pool".into(),
+        scenario: None,
+        durations: None,
+        small_talk: SmallTalkTreatment::All,
+        dropout: DropoutPolicy::Abandon,
+        grace_seconds: 120,
+        pairing: Default::default(),
+        reveal: Default::default(),
+        coaching: Some(true),
+        treatment: None,
+        survey: None,
+    }
+}
+
 /// How the server's own bots behave.
 #[derive(Debug, Clone)]
 pub struct BotSettings {
@@ -222,8 +239,16 @@ impl App {
         let mut practice_code =
             snapshot.sessions.iter().find(|s| s.session.kind == "practice").map(|s| s.session.code.clone());
         if let Some(c) = &cluster {
-            // A node reads no session at start-up: the pool is whichever one the cluster has.
-            practice_code = c.practice_code().await.unwrap_or_else(|e| {
+            // A node reads no session at start-up: the pool is the cluster's one (made by the
+            // first node to start; it comes into memory on the node that claims it).
+            let candidate = SessionRow {
+                code: new_code(),
+                kind: SessionKind::Practice.as_str().into(),
+                settings: serde_json::to_string(&practice_settings()).expect("settings serialise"),
+                facilitator_token: new_token(),
+                created_at: now_ms(),
+            };
+            practice_code = c.practice_pool(candidate).await.map(Some).unwrap_or_else(|e| {
                 tracing::error!(error = %e, "could not look up the practice pool");
                 None
             });
@@ -276,19 +301,7 @@ impl App {
             }
         });
         if practice_code.is_none() {
-            let settings = SessionSettings {
-                title: "Practice pool".into(),
-                scenario: None,
-                durations: None,
-                small_talk: SmallTalkTreatment::All,
-                dropout: DropoutPolicy::Abandon,
-                grace_seconds: 120,
-                pairing: Default::default(),
-                reveal: Default::default(),
-                coaching: Some(true),
-                treatment: None,
-                survey: None,
-            };
+            let settings = practice_settings();
             if let Err(e) =
                 app.insert_session(app.practice_code.clone(), SessionKind::Practice, settings, new_token()).await
             {

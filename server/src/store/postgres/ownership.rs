@@ -362,14 +362,31 @@ impl Cluster {
         Ok(row.map(|r| r.get(0)))
     }
 
-    /// The join code of the practice pool, creating it when there is none (`insert` stores a new
-    /// one). Two nodes starting at once may both store one; every node uses the oldest.
-    pub async fn practice_code(&self) -> Result<Option<String>, StoreError> {
-        let c = self.client().await?;
-        let row = c
+    /// The join code of the cluster's practice pool; when there is none yet, `candidate` is stored
+    /// as the pool, owned by this node. Nodes starting at once on an empty database agree on one
+    /// pool: the check and the insert run under a transaction-scoped lock (it ends with the
+    /// transaction, unlike the session-level locks ownership avoids).
+    pub async fn practice_pool(&self, candidate: super::super::SessionRow) -> Result<String, StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        tx.execute("SELECT pg_advisory_xact_lock(7260103)", &[]).await?;
+        let found = tx
             .query_opt("SELECT code FROM sessions WHERE kind = 'practice' ORDER BY created_at, code LIMIT 1", &[])
             .await?;
-        Ok(row.map(|r| r.get(0)))
+        if let Some(row) = found {
+            tx.commit().await?;
+            return Ok(row.get(0));
+        }
+        let s = &candidate;
+        tx.execute(
+            "INSERT INTO sessions VALUES ($1, $2, $3, $4, $5)",
+            &[&s.code, &s.kind, &s.settings, &s.facilitator_token, &s.created_at],
+        )
+        .await?;
+        tx.execute("INSERT INTO session_owners VALUES ($1, $2, 1, now())", &[&s.code, &self.fence.node_id]).await?;
+        tx.commit().await?;
+        self.fence.hold(&s.code, 1);
+        Ok(candidate.code)
     }
 }
 
