@@ -273,13 +273,14 @@ impl MatchActor {
         self
     }
 
-    /// Caps the offers of this match (default: [`crate::limits::Limits`]' default).
+    /// The client message ids `(seat, cid)` applied already (read back from the store after a
+    /// takeover): a resend of one is answered, not applied again.
     pub fn with_applied(mut self, ids: impl IntoIterator<Item = (usize, u64)>) -> Self {
         self.applied.extend(ids);
         self
     }
 
-    /// Caps the offers of the match.
+    /// Caps the offers of this match (default: [`crate::limits::Limits`]' default).
     pub fn with_max_offers(mut self, max_offers: usize) -> Self {
         self.max_offers = max_offers;
         self
