@@ -595,3 +595,87 @@ async fn three_hundred_players_practising_through_three_nodes_are_each_paired_on
     assert_eq!(rows.len(), PLAYERS);
     assert!(rows.iter().all(|r| r.get::<_, i64>(1) == 1), "a player was seated in two matches");
 }
+
+/// Sends `text` with `cid` until it is acknowledged, resuming (on any node, following `moved`)
+/// whenever the connection drops; returns the connection it ended on.
+async fn say_until_acked(mut c: Client, nodes: &[String], token: &str, text: &str, cid: u64) -> Client {
+    let frame = json!({"type": "chat", "text": text, "cid": cid});
+    c.send(frame.clone()).await;
+    loop {
+        match c.next().await {
+            Some(v) if v["type"] == "ack" && v["cid"] == cid => return c,
+            Some(_) => continue,
+            None => {
+                // The node died or sent us on: resume the seat elsewhere and say it again (same id).
+                c = resume(nodes, cid as usize, token, Duration::from_secs(30)).await.client;
+                c.send(frame.clone()).await;
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chatting_through_three_owner_kills_every_acknowledged_line_is_stored_exactly_once() {
+    const PLAYERS: usize = 40;
+    const LINES: u64 = 8;
+    let pg = Postgres::start();
+    let client = db(&pg.url).await;
+    let fast = ["--chat-burst", "100", "--chat-per-minute", "10000"];
+    let mut nodes: Vec<Node> = (0..3).map(|_| Node::start_with_args(&pg.url, &fast)).collect();
+    let addrs: Vec<String> = nodes.iter().map(|n| n.addr.clone()).collect();
+    let (code, _) =
+        nodes[0].session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 900, "survey": 900})).await;
+    let joins = (0..PLAYERS).map(|i| {
+        let (addrs, code) = (addrs.clone(), code.clone());
+        tokio::spawn(async move { join_anywhere(&addrs, i, &code, &format!("P{i}")).await })
+    });
+    let joined: Vec<(Client, Value)> =
+        futures_util::future::join_all(joins).await.into_iter().map(Result::unwrap).collect();
+    let talkers = joined.into_iter().enumerate().map(|(i, (mut c, j))| {
+        let (addrs, token) = (addrs.clone(), j["token"].as_str().unwrap().to_string());
+        tokio::spawn(async move {
+            c.until_state_in(Phase::Bargaining).await;
+            for k in 0..LINES {
+                let text = format!("P{i} says {k}");
+                c = say_until_acked(c, &addrs, &token, &text, (i as u64) * 100 + k).await;
+                // About one line every 300 ms each, so the kills land mid-conversation.
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+        })
+    });
+    let talking = tokio::spawn(futures_util::future::join_all(talkers));
+    // Kill whichever node owns the class, three times, restarting each at its address.
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let (node_id, _) = owner(&client, &code).await.unwrap();
+        let row = client.query_one("SELECT address FROM nodes WHERE node_id = $1", &[&node_id]).await.unwrap();
+        let at = host_of(&row.get::<_, String>(0));
+        let k = nodes.iter().position(|n| n.addr == at).expect("the owner is one of ours");
+        let port: u16 = at.rsplit(':').next().unwrap().parse().unwrap();
+        nodes[k].signal("KILL");
+        nodes[k] = Node::start_at(&pg.url, port, LEASE_MS, crate::common::cluster::HEARTBEAT_MS, &fast);
+        wait_for("a new owner", Duration::from_secs(20), || async {
+            owner(&client, &code).await.filter(|(n, _)| *n != node_id)
+        })
+        .await;
+    }
+    for t in talking.await.unwrap() {
+        t.unwrap();
+    }
+    let stored = events(&client, &code).await;
+    for i in 0..PLAYERS {
+        for k in 0..LINES {
+            let quoted = format!("\"P{i} says {k}\"");
+            assert_eq!(stored.iter().filter(|e| e.3.contains(&quoted)).count(), 1, "{quoted} stored once");
+        }
+    }
+    let mut by_match: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
+    for e in &stored {
+        by_match.entry(e.0.as_str()).or_default().push(e.1);
+    }
+    for seqs in by_match.values() {
+        assert_eq!(*seqs, (0..seqs.len() as i64).collect::<Vec<_>>(), "a gap or duplicate in a match's log");
+    }
+    let (_, epoch) = owner(&client, &code).await.unwrap();
+    assert!(epoch >= 4, "three takeovers: epoch {epoch}");
+}
