@@ -8,6 +8,7 @@ mod author;
 mod bots;
 mod classroom;
 mod cli;
+mod cluster;
 mod eval;
 mod exports;
 mod facilitator;

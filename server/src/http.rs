@@ -101,6 +101,12 @@ fn lookup_failed(e: &LookupError) -> Response {
             tracing::error!(error = %e, "could not read a session from the store");
             api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
         }
+        // 421 Misdirected Request: another node of the cluster answers for this session.
+        LookupError::Moved { address } => (
+            StatusCode::MISDIRECTED_REQUEST,
+            Json(json!({"code": ErrorCode::Moved.as_str(), "message": "this session lives on another server", "address": address})),
+        )
+            .into_response(),
     }
 }
 

@@ -90,6 +90,9 @@ error_codes! {
     Replaced = "replaced",
     /// The facilitator removed the player.
     Removed = "removed",
+    /// The session lives on another node now (a `moved` frame with its address comes first; the
+    /// connection is closed with code 4002 and the client reconnects there).
+    Moved = "moved",
     // Offers and statements.
     /// An offer names an issue the scenario does not have.
     UnknownIssue = "unknown_issue",

@@ -283,14 +283,36 @@ pub const INTERNAL_MESSAGE: &str = "Something went wrong on the server; nothing 
 
 /// Decodes one text frame. Never panics, whatever the input.
 pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
+    decode_with_id(text).map(|(msg, _)| msg)
+}
+
+/// Largest client message id (the largest integer JavaScript counts exactly).
+pub const MAX_CLIENT_ID: u64 = (1 << 53) - 1;
+
+/// Decodes one text frame and its client message id: an optional `"cid"` (an integer from 0 to
+/// 2^53 - 1) beside the fields of any frame, which the server answers with `ack` once it is done
+/// with the frame, and which a match applies once however often it is resent. Never panics.
+pub fn decode_with_id(text: &str) -> Result<(ClientMsg, Option<u64>), ProtocolError> {
     if text.len() > MAX_FRAME_BYTES {
         return Err(ProtocolError::new(
             ErrorCode::FrameTooLarge,
             format!("frame of {} bytes is over the {} byte limit", text.len(), MAX_FRAME_BYTES),
         ));
     }
-    let value: Value = serde_json::from_str(text)
+    let mut value: Value = serde_json::from_str(text)
         .map_err(|e| ProtocolError::new(ErrorCode::BadJson, format!("frame is not valid JSON: {e}")))?;
+    let cid = match value.as_object_mut().and_then(|o| o.remove("cid")) {
+        None => None,
+        Some(v) => match v.as_u64().filter(|&c| c <= MAX_CLIENT_ID) {
+            Some(c) => Some(c),
+            None => {
+                return Err(ProtocolError::new(
+                    ErrorCode::BadMessage,
+                    "\"cid\" must be an integer from 0 to 9007199254740991",
+                ))
+            }
+        },
+    };
     let Some(obj) = value.as_object() else {
         return Err(ProtocolError::new(ErrorCode::BadMessage, "a frame must be a JSON object with a \"type\" field"));
     };
@@ -332,8 +354,9 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         return Err(ProtocolError::new(ErrorCode::UnknownType, format!("unknown message type {kind:?}")));
     }
     let kind = kind.to_string();
-    serde_json::from_value(value)
-        .map_err(|e| ProtocolError::new(ErrorCode::BadMessage, format!("bad {kind:?} message: {e}")))
+    let msg = serde_json::from_value(value)
+        .map_err(|e| ProtocolError::new(ErrorCode::BadMessage, format!("bad {kind:?} message: {e}")))?;
+    Ok((msg, cid))
 }
 
 /// A frame to a client, already serialised.
@@ -353,6 +376,13 @@ mod tests {
         let m = decode(r#"{"type":"offer","package":{"salary":2,"bonus":0}}"#).unwrap();
         assert!(matches!(m, ClientMsg::Offer { package } if package["salary"] == 2));
         assert_eq!(decode("{nope").unwrap_err().code.as_str(), "bad_json");
+        let (m, cid) = decode_with_id(r#"{"type":"accept","offer_id":3,"cid":42}"#).unwrap();
+        assert_eq!((m, cid), (ClientMsg::Accept { offer_id: 3 }, Some(42)));
+        assert_eq!(decode_with_id(r#"{"type":"ready"}"#).unwrap().1, None);
+        for bad in [r#""x""#, "-1", "1.5", "9007199254740992"] {
+            let frame = format!(r#"{{"type":"ready","cid":{bad}}}"#);
+            assert_eq!(decode_with_id(&frame).unwrap_err().code.as_str(), "bad_message", "{frame}");
+        }
         assert_eq!(decode("[1,2]").unwrap_err().code.as_str(), "bad_message");
         assert_eq!(decode(r#"{"type":"dance"}"#).unwrap_err().code.as_str(), "unknown_type");
         assert_eq!(decode(r#"{"type":"accept","offer_id":"x"}"#).unwrap_err().code.as_str(), "bad_message");

@@ -103,6 +103,18 @@ pub enum ServerMsg {
     },
     /// The facilitator's live view of a session (to a console watching it).
     Monitor(Box<MonitorView>),
+    /// The server is done with the client frame that carried this `cid`: applied, refused (an
+    /// `error` came first) or, resent, applied already. The client stops resending it.
+    Ack {
+        /// The frame's client message id.
+        cid: u64,
+    },
+    /// The session lives on another node of a cluster: reconnect there (with the same token)
+    /// and send again what was not answered.
+    Moved {
+        /// The node's base address, as it advertises it (`http://host:port` or `https://host`).
+        address: String,
+    },
     /// The player's round and standing in a tournament.
     Tournament {
         /// Rounds started so far.
@@ -156,6 +168,8 @@ impl ServerMsg {
             ServerMsg::Left { .. } => "left",
             ServerMsg::Monitor(_) => "monitor",
             ServerMsg::Tournament { .. } => "tournament",
+            ServerMsg::Moved { .. } => "moved",
+            ServerMsg::Ack { .. } => "ack",
         }
     }
 }

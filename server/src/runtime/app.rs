@@ -165,6 +165,14 @@ pub struct App {
     pub conn_counter: Arc<crate::net::ConnCounter>,
     /// Orders loading and disposing sessions against their use (see `runtime::residency`).
     pub residency: Arc<tokio::sync::RwLock<()>>,
+    /// As a node of a cluster: where sessions live, and this node's claims (none: one server).
+    pub cluster: Option<Arc<crate::store::Cluster>>,
+    /// Sessions taken over from a dead node a moment ago: what a player coming back is told,
+    /// and until when (see `runtime::ownership`).
+    pub takeover_notices: DashMap<String, (String, i64)>,
+    /// Client message ids applied in matches being read back after a takeover, by match (taken
+    /// by the match's actor as it is rebuilt).
+    pub restored_ids: DashMap<String, Vec<(usize, u64)>>,
 }
 
 /// Settings of the running application (from `parley serve`'s options).
@@ -182,6 +190,27 @@ pub struct AppSettings {
     pub dormant_after: Option<std::time::Duration>,
     /// The folder scenarios were loaded from, where the editor saves.
     pub scenarios_dir: Option<std::path::PathBuf>,
+    /// As a node of a cluster: its view of session ownership (none: one server).
+    pub cluster: Option<Arc<crate::store::Cluster>>,
+}
+
+/// The practice pool's settings.
+fn practice_settings() -> SessionSettings {
+    SessionSettings {
+        title: "Practice pool".into(),
+        scenario: None,
+        durations: None,
+        small_talk: SmallTalkTreatment::All,
+        dropout: DropoutPolicy::Abandon,
+        grace_seconds: 120,
+        pairing: Default::default(),
+        reveal: Default::default(),
+        coaching: Some(true),
+        treatment: None,
+        survey: None,
+        team_size: 1,
+        team_decision: Default::default(),
+    }
 }
 
 /// How the server's own bots behave.
@@ -235,13 +264,28 @@ impl App {
         phrases: Phrases,
         settings: AppSettings,
     ) -> Arc<App> {
-        let AppSettings { admin_key, bots, idle_timeout, limits, dormant_after, scenarios_dir } = settings;
+        let AppSettings { admin_key, bots, idle_timeout, limits, dormant_after, scenarios_dir, cluster } = settings;
         let address_limits = Arc::new(AddressLimits::new(&limits));
         let (notices, mut notices_rx) = tokio::sync::mpsc::unbounded_channel::<ActorNotice>();
         let scenarios: BTreeMap<String, Arc<Scenario>> =
             scenarios.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect();
-        let practice_code =
+        let mut practice_code =
             snapshot.sessions.iter().find(|s| s.session.kind == "practice").map(|s| s.session.code.clone());
+        if let Some(c) = &cluster {
+            // A node reads no session at start-up: the pool is the cluster's one (made by the
+            // first node to start; it comes into memory on the node that claims it).
+            let candidate = SessionRow {
+                code: new_code(),
+                kind: SessionKind::Practice.as_str().into(),
+                settings: serde_json::to_string(&practice_settings()).expect("settings serialise"),
+                facilitator_token: new_token(),
+                created_at: now_ms(),
+            };
+            practice_code = c.practice_pool(candidate).await.map(Some).unwrap_or_else(|e| {
+                tracing::error!(error = %e, "could not look up the practice pool");
+                None
+            });
+        }
         let app = Arc::new(App {
             store,
             scenarios: std::sync::RwLock::new(Arc::new(scenarios)),
@@ -264,6 +308,9 @@ impl App {
             address_limits,
             conn_counter: Default::default(),
             residency: Default::default(),
+            cluster: cluster.clone(),
+            takeover_notices: DashMap::new(),
+            restored_ids: DashMap::new(),
         });
         let weak = Arc::downgrade(&app);
         tokio::spawn(async move {
@@ -287,21 +334,7 @@ impl App {
             }
         });
         if practice_code.is_none() {
-            let settings = SessionSettings {
-                title: "Practice pool".into(),
-                scenario: None,
-                durations: None,
-                small_talk: SmallTalkTreatment::All,
-                dropout: DropoutPolicy::Abandon,
-                grace_seconds: 120,
-                pairing: Default::default(),
-                reveal: Default::default(),
-                coaching: Some(true),
-                treatment: None,
-                survey: None,
-                team_size: 1,
-                team_decision: Default::default(),
-            };
+            let settings = practice_settings();
             if let Err(e) =
                 app.insert_session(app.practice_code.clone(), SessionKind::Practice, settings, new_token()).await
             {
@@ -407,6 +440,7 @@ impl App {
         .with_coaching(cfg.coaching.unwrap_or_else(|| session.as_ref().is_some_and(|s| s.coaching())))
         .with_drills(&cfg.drills)
         .with_max_offers(self.limits.max_offers_per_match)
+        .with_applied(self.restored_ids.remove(&row.id).map(|(_, ids)| ids).unwrap_or_default())
         .with_notices(self.notices.clone());
         let actor = match &session {
             Some(s) => actor.with_session_changes(s.changes.clone()),

@@ -11,7 +11,7 @@ use crate::core::scenario::Scenario;
 use crate::core::survey::SurveyAnswer;
 use crate::error::ErrorCode;
 use crate::limits::Budget;
-use crate::protocol::{decode, ClientMsg, ProtocolError, PROTOCOL_VERSION};
+use crate::protocol::{decode_with_id, ClientMsg, ProtocolError, PROTOCOL_VERSION};
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
 use crate::runtime::outbox::{CloseReason, Outbox, OutboxReceiver};
@@ -83,6 +83,8 @@ struct Conn {
     errors: ErrorBudget,
     /// The live monitor this connection watches (one at a time).
     watch: Option<tokio::task::JoinHandle<()>>,
+    /// The client message id of the frame being handled (taken by a match action).
+    cid: Option<u64>,
 }
 
 /// Serves one upgraded WebSocket until it closes. `ip` is the client's address.
@@ -102,6 +104,7 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
         frame_limit: RateLimit::new(FRAME_BURST, FRAMES_PER_SEC),
         errors: ErrorBudget { bucket: RateLimit::new(ERROR_BURST, ERRORS_PER_SEC), held_back: 0 },
         watch: None,
+        cid: None,
     };
     let mut writer_done = false;
     loop {
@@ -129,10 +132,15 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
                     c.error(ErrorCode::RateLimited, "too many frames; slow down");
                     continue;
                 }
-                match decode(t.as_str()) {
-                    Ok(m) => {
+                match decode_with_id(t.as_str()) {
+                    Ok((m, cid)) => {
+                        c.cid = cid;
                         if !c.handle(m).await {
                             break;
+                        }
+                        // A frame the match did not take (it answers its own): done with here.
+                        if let Some(cid) = c.cid.take() {
+                            c.outbox.send_msg(&ServerMsg::Ack { cid });
                         }
                     }
                     Err(e) => c.error(e.code, &e.message),
@@ -175,6 +183,12 @@ async fn write_frames(
         tokio::select! {
             biased;
             reason = signal.closed() => {
+                if reason == CloseReason::Moved {
+                    // The `moved` frame with the address goes out before the closing frames.
+                    while let Ok(f) = out.rx.try_recv() {
+                        let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(f))).await;
+                    }
+                }
                 let last = ServerMsg::error(reason.code(), reason.message()).encode();
                 let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(last.into()))).await;
                 let frame = CloseFrame { code: reason.close_code(), reason: reason.code().as_str().into() };
@@ -268,10 +282,11 @@ impl Conn {
                         return true;
                     }
                 }
-                let s = self.app.sessions.get(&self.app.practice_code).map(|s| s.clone());
-                match s {
-                    Some(s) => self.join(&s, &name, scenario, key_hash, drill).await,
-                    None => self.error(ErrorCode::Internal, "the practice pool is not available"),
+                // On one server the pool is always in memory; in a cluster it may live on another node.
+                match self.app.resident(&self.app.practice_code, None).await {
+                    Ok(Some(s)) => self.join(&s, &name, scenario, key_hash, drill).await,
+                    Ok(None) => self.error(ErrorCode::Internal, "the practice pool is not available"),
+                    Err(e) => self.lookup_failed(&e),
                 }
             }
             ClientMsg::Watch { code, token } => self.watch(&code, &token).await,
@@ -343,6 +358,14 @@ impl Conn {
                     let mut changes = session.changes.subscribe();
                     loop {
                         let version = *changes.borrow_and_update();
+                        // Owned by another node now: the console goes there.
+                        if let Some(address) = session.moved_to.lock().expect("moved to").clone() {
+                            if !address.is_empty() {
+                                out.send_msg(&ServerMsg::Moved { address });
+                            }
+                            out.close(CloseReason::Moved);
+                            break;
+                        }
                         let Some(frame) = session.monitor(version).await else { break };
                         out.send(frame);
                         // At most one frame a second: a busy class changes many times a second.
@@ -370,6 +393,10 @@ impl Conn {
             LookupError::Store(e) => {
                 tracing::error!(error = %e, "could not read a session from the store");
                 self.error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE)
+            }
+            LookupError::Moved { address } => {
+                self.outbox.send_msg(&ServerMsg::Moved { address: address.clone() });
+                self.outbox.close(CloseReason::Moved);
             }
         }
     }
@@ -446,6 +473,9 @@ impl Conn {
             }
         }
         self.outbox.send_msg(&self.app.joined_frame(&p));
+        if let Some(text) = self.app.takeover_notice(&p.session) {
+            self.outbox.send_msg(&ServerMsg::notice(text));
+        }
         self.player = Some(p.clone());
         self.app.touch(&p.session);
         if let Some(mid) = p.observing() {
@@ -578,7 +608,8 @@ impl Conn {
             | ClientMsg::StopObserving
             | ClientMsg::Leave => return,
         };
-        if handle.tx.send(MatchMsg::Action { seat, member, action }).await.is_err() {
+        let cid = self.cid.take();
+        if handle.tx.send(MatchMsg::Action { seat, member, action, cid }).await.is_err() {
             self.error(ErrorCode::MatchUnavailable, "your match is not running");
         }
     }

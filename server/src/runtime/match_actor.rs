@@ -36,6 +36,8 @@ pub enum MatchMsg {
         member: usize,
         /// The action.
         action: Action,
+        /// Its client message id: applied once per seat, however often it is resent.
+        cid: Option<u64>,
     },
     /// A connection takes a seat (join or resume): it gets the state and chat history.
     Attach {
@@ -250,6 +252,8 @@ pub struct MatchActor {
     finish_told: bool,
     /// Observers connected now, apart from the seats (`observers`).
     observers: Vec<observers::Watcher>,
+    /// The client message ids applied, by seat (stored with their events; read back on a takeover).
+    applied: std::collections::HashSet<(usize, u64)>,
 }
 
 impl MatchActor {
@@ -293,6 +297,13 @@ impl MatchActor {
             self.conns[seat] = vec![None; info.members.len()];
         }
         self.summary_tx.send_replace(summary_of(&self.id, &self.state, &self.seats));
+        self
+    }
+
+    /// The client message ids `(seat, cid)` applied already (read back from the store after a
+    /// takeover): a resend of one is answered, not applied again.
+    pub fn with_applied(mut self, ids: impl IntoIterator<Item = (usize, u64)>) -> Self {
+        self.applied.extend(ids);
         self
     }
 
@@ -359,6 +370,7 @@ impl MatchActor {
             finish_told: finished,
             observers: Vec::new(),
             max_offers: crate::limits::Limits::default().max_offers_per_match,
+            applied: Default::default(),
         }
     }
 
@@ -447,7 +459,7 @@ impl MatchActor {
     /// Dispatches one message to its lifecycle step.
     async fn handle(&mut self, msg: MatchMsg) {
         match msg {
-            MatchMsg::Action { seat, member, action } => self.on_action(seat, member, action).await,
+            MatchMsg::Action { seat, member, action, cid } => self.on_action(seat, member, action, cid).await,
             MatchMsg::Attach { seat, member, outbox } => self.on_attach(seat, member, outbox).await,
             MatchMsg::Detach { seat, member, conn } => self.on_drop(seat, member, conn),
             MatchMsg::Control { control, reply } => {
@@ -472,15 +484,31 @@ impl MatchActor {
     }
 
     /// Action: a player's move (by one member of a team), decided by the pure core, stored, then
-    /// told to everyone.
-    async fn on_action(&mut self, seat: usize, member: usize, action: Action) {
+    /// told to everyone. An action carrying a client message id is acknowledged to its sender once
+    /// stored, and applied only once however often it is resent.
+    async fn on_action(&mut self, seat: usize, member: usize, action: Action, cid: Option<u64>) {
         if seat >= self.conns.len() {
             return;
         }
+        if let Some(cid) = cid.filter(|c| self.applied.contains(&(seat, *c))) {
+            // A resend of what was applied already (the answer was lost): answered, not applied again.
+            return self.send_to_member(seat, member, &ServerMsg::Ack { cid });
+        }
+        // Not acknowledged when it could not be stored: the client sends it again.
+        if self.apply_action(seat, member, action, cid).await {
+            if let Some(cid) = cid {
+                self.send_to_member(seat, member, &ServerMsg::Ack { cid });
+            }
+        }
+    }
+
+    /// Decides and commits an action; false when it could not be stored.
+    async fn apply_action(&mut self, seat: usize, member: usize, action: Action, cid: Option<u64>) -> bool {
         let offers = matches!(action, Action::Offer(_)) || self.carries_offer(seat, &action);
         if offers && self.state.offers.len() >= self.max_offers {
             let m = format!("this match has reached its limit of {} offers", self.max_offers);
-            return self.send_to_member(seat, member, &ServerMsg::error(ErrorCode::OfferLimit, m));
+            self.send_to_member(seat, member, &ServerMsg::error(ErrorCode::OfferLimit, m));
+            return true;
         }
         match self.state.decide_as(seat, member, &action) {
             // Nothing changes (the same offer again): the member's state is the answer.
@@ -489,10 +517,11 @@ impl MatchActor {
                 self.send_to_member(seat, member, &v);
             }
             Ok(evs) => {
-                if let Err(e) = self.commit(evs).await {
+                if let Err(e) = self.commit_acked(evs, cid.map(|c| (seat, c))).await {
                     tracing::error!(match_id = %self.id, error = %e, "could not store an action");
                     let f = ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE);
                     self.send_to_member(seat, member, &f);
+                    return false;
                 } else if matches!(
                     action,
                     Action::Chat(_) | Action::ChatExpressed(..) | Action::Disclose(_) | Action::Offer(_)
@@ -502,6 +531,7 @@ impl MatchActor {
             }
             Err(e) => self.send_to_member(seat, member, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
         }
+        true
     }
 
     /// Whether approving would carry the team's open offer motion (an offer the limit counts).
@@ -785,12 +815,22 @@ impl MatchActor {
 
     /// Stores events, then applies them, then tells the players.
     async fn commit(&mut self, kinds: Vec<EventKind>) -> Result<(), crate::store::StoreError> {
+        self.commit_acked(kinds, None).await
+    }
+
+    /// Like `commit`, storing with the events the client message id `(seat, cid)` they apply.
+    async fn commit_acked(
+        &mut self,
+        kinds: Vec<EventKind>,
+        ack: Option<(usize, u64)>,
+    ) -> Result<(), crate::store::StoreError> {
         if kinds.is_empty() {
             return Ok(());
         }
         let at = now_ms();
         let events: Vec<Event> = kinds.into_iter().map(|kind| Event { at, kind }).collect();
-        self.store.append_events(&self.id, self.next_seq, events.clone()).await?;
+        self.store.append_events_acked(&self.id, self.next_seq, events.clone(), ack).await?;
+        self.applied.extend(ack);
         self.next_seq += events.len() as u64;
         let mut state_changed = false;
         let mut chat_frames = Vec::new();

@@ -27,6 +27,8 @@ pub enum CloseReason {
     TooLarge,
     /// The client reconnected too often or sent too much.
     Abuse,
+    /// The session lives on another node now (a `moved` frame was sent first).
+    Moved,
 }
 
 impl CloseReason {
@@ -38,6 +40,7 @@ impl CloseReason {
             CloseReason::Removed => ErrorCode::Removed,
             CloseReason::TooLarge => ErrorCode::FrameTooLarge,
             CloseReason::Abuse => ErrorCode::RateLimited,
+            CloseReason::Moved => ErrorCode::Moved,
         }
     }
 
@@ -49,6 +52,7 @@ impl CloseReason {
             CloseReason::Removed => "The facilitator removed you from this session.",
             CloseReason::TooLarge => "That message was too large, so the connection was closed.",
             CloseReason::Abuse => "Too many connections or messages in a short time. Wait a moment, then reconnect.",
+            CloseReason::Moved => "Your session moved to another server; reconnecting there.",
         }
     }
 
@@ -60,6 +64,7 @@ impl CloseReason {
             CloseReason::Removed => 4001,
             CloseReason::TooLarge => 1009,
             CloseReason::Abuse => 1008,
+            CloseReason::Moved => 4002,
         }
     }
 }

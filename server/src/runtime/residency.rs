@@ -63,6 +63,12 @@ pub enum LookupError {
     /// The store could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Another node of the cluster owns the session: the client goes there.
+    #[error("the session lives on {address}")]
+    Moved {
+        /// That node's advertised address.
+        address: String,
+    },
 }
 
 impl App {
@@ -87,8 +93,29 @@ impl App {
         }
         let write = self.residency.clone().write_owned().await;
         if !self.sessions.contains_key(code) {
-            let Some(stored) = self.store.resident_session(code).await? else { return Ok(None) };
-            self.install_session(stored, crate::runtime::clock::now_ms());
+            if let Some(cluster) = &self.cluster {
+                // Claimed before it is read: whatever its last owner committed is in the read,
+                // and that owner can commit nothing more.
+                match cluster.claim(code).await? {
+                    crate::store::Claim::Elsewhere { address } => return Err(LookupError::Moved { address }),
+                    crate::store::Claim::Mine { outage_ms, .. } => match self.load_claimed(code, outage_ms).await {
+                        Ok(true) => {}
+                        Ok(false) => return Ok(None),
+                        // Taken from this node again while it was read (it was slow): the new owner has it.
+                        Err(StoreError::Fenced(_)) => {
+                            cluster.fence.release(code);
+                            return match cluster.owner_address(code).await? {
+                                Some(address) => Err(LookupError::Moved { address }),
+                                None => Err(LookupError::Store(StoreError::Fenced(code.to_string()))),
+                            };
+                        }
+                        Err(e) => return Err(e.into()),
+                    },
+                }
+            } else {
+                let Some(stored) = self.store.resident_session(code).await? else { return Ok(None) };
+                self.install_session(stored, crate::runtime::clock::now_ms());
+            }
             tracing::info!(session = %code, "session read back into memory");
         }
         let guard = write.downgrade();

@@ -194,6 +194,9 @@ pub struct Session {
     pub player_ids: Mutex<Vec<String>>,
     /// Facilitator consoles watching it now (a watched session stays in memory).
     pub watchers: AtomicUsize,
+    /// Set when another node of a cluster took the session over (its address, when known):
+    /// consoles still watching here are sent there.
+    pub moved_to: Mutex<Option<String>>,
     /// Since when nothing has used it (see `runtime::residency`); none while in use.
     pub idle_since: Mutex<Option<i64>>,
 }
@@ -235,6 +238,7 @@ impl Session {
             match_ids: Mutex::new(Vec::new()),
             player_ids: Mutex::new(Vec::new()),
             watchers: AtomicUsize::new(0),
+            moved_to: Mutex::new(None),
             idle_since: Mutex::new(None),
         };
         (session, rx)

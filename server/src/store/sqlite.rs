@@ -350,7 +350,7 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
                 tx.prepare_cached("UPDATE matches SET summary = ?2 WHERE id = ?1")?
                     .execute(params![match_id, summary])?;
             }
-            Job::Events { match_id, first_seq, events } => {
+            Job::Events { match_id, first_seq, events, .. } => {
                 let mut stmt = tx.prepare_cached("INSERT INTO events VALUES (?1, ?2, ?3, ?4)")?;
                 for (i, e) in events.iter().enumerate() {
                     let kind = serde_json::to_string(&e.kind).expect("events serialise");
