@@ -14,6 +14,7 @@ pub mod survey;
 pub mod tactics;
 pub mod text;
 pub mod tournament;
+pub mod translation;
 pub mod treatment;
 pub mod trust;
 pub mod trust_model;
