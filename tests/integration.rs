@@ -12,6 +12,7 @@ mod eval;
 mod exports;
 mod facilitator;
 mod game;
+mod languages;
 mod limits;
 mod observers;
 mod postgres;

@@ -13,7 +13,7 @@ use crate::error::ErrorCode;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
 use crate::runtime::view::{
-    chat_history, chat_line, match_results, results_for_seat, state_for, MatchResults, SeatInfo,
+    chat_history, chat_line, localize_results, match_results, results_for_seat, state_for, MatchResults, SeatInfo,
 };
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
@@ -216,6 +216,8 @@ pub struct MatchActor {
     state: Match,
     seats: Vec<SeatInfo>,
     conns: Vec<Option<Outbox>>,
+    /// The scenario with its texts in each language a seat has asked for, made once per language.
+    localized: std::collections::HashMap<String, Arc<Scenario>>,
     store: Store,
     next_seq: u64,
     dropout: DropoutPolicy,
@@ -303,6 +305,7 @@ impl MatchActor {
                 online: false,
                 gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
                 drill: None,
+                lang: None,
             })
             .collect();
         let n = state.seats;
@@ -315,6 +318,7 @@ impl MatchActor {
             state,
             seats,
             conns: vec![None; n],
+            localized: std::collections::HashMap::new(),
             store,
             next_seq,
             dropout,
@@ -479,6 +483,7 @@ impl MatchActor {
             }
         }
         self.seats[seat].gone_since = None;
+        self.seats[seat].lang = outbox.lang().map(str::to_string);
         self.dropout_told[seat] = false;
         let now = now_ms();
         self.ensure_results().await;
@@ -694,11 +699,27 @@ impl MatchActor {
             r.observations = crate::runtime::view::observation_views(&self.state);
             r
         });
-        let mut v = state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results, now, all_offers);
+        let texts = self.texts_for(seat);
+        let results = results.map(|mut r| {
+            localize_results(&mut r, &texts);
+            r
+        });
+        let mut v =
+            state_for(&self.id, &self.state, &texts, seat, &self.seats, dropout.as_ref(), results, now, all_offers);
         if let ServerMsg::State(st) = &mut v {
             st.observers = self.observer_names();
         }
         v
+    }
+
+    /// The scenario with its texts in the seat's language where it has them (else the scenario itself).
+    fn texts_for(&mut self, seat: usize) -> Arc<Scenario> {
+        let base = &self.state.config.scenario;
+        let Some(lang) = self.seats[seat].lang.as_deref() else { return base.clone() };
+        self.localized
+            .entry(lang.to_string())
+            .or_insert_with(|| base.in_language(lang).map(Arc::new).unwrap_or_else(|| base.clone()))
+            .clone()
     }
 
     fn send_to(&self, seat: usize, frame: &ServerMsg) {

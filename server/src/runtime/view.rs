@@ -32,6 +32,8 @@ pub struct SeatInfo {
     pub gone_since: Option<Millis>,
     /// The drill the seat's player practises (practice pool), shown to them alone.
     pub drill: Option<crate::core::drills::Drill>,
+    /// The language the seat's connection reads (from its `hello`), for the scenario's texts.
+    pub lang: Option<String>,
 }
 
 /// Everything a match's results reveal can show, computed once when the match reaches results
@@ -145,8 +147,7 @@ pub fn public_scenario(s: &Scenario) -> PublicScenario {
 pub const OFFER_WINDOW: usize = 20;
 
 /// Every seat as everyone at the table (and an observer) sees it: public facts only.
-fn players_view(m: &Match, seats: &[SeatInfo]) -> Vec<PlayerView> {
-    let s = &*m.config.scenario;
+fn players_view(s: &Scenario, m: &Match, seats: &[SeatInfo]) -> Vec<PlayerView> {
     (0..m.seats)
         .map(|i| PlayerView {
             seat: i,
@@ -173,11 +174,13 @@ fn offer_window(m: &Match, all: bool) -> (impl Iterator<Item = &crate::core::gam
     (offers, recent)
 }
 
-/// The `state` frame for one seat (`all_offers`: the whole offer history, else the window).
+/// The `state` frame for one seat (`all_offers`: the whole offer history, else the window), its
+/// words from `texts`: the match's scenario in the seat's language (see [`Scenario::in_language`]).
 #[allow(clippy::too_many_arguments)]
 pub fn state_for(
     match_id: &str,
     m: &Match,
+    texts: &Scenario,
     seat: usize,
     seats: &[SeatInfo],
     dropout: Option<&crate::wire::DropoutView>,
@@ -185,7 +188,7 @@ pub fn state_for(
     now: Millis,
     all_offers: bool,
 ) -> ServerMsg {
-    let s = &*m.config.scenario;
+    let s = texts;
     let you = YouView {
         seat,
         name: seats[seat].name.clone(),
@@ -204,7 +207,7 @@ pub fn state_for(
             .collect(),
         drill: seats[seat].drill.map(Into::into),
     };
-    let players = players_view(m, seats);
+    let players = players_view(s, m, seats);
     let (offers_window, recent) = offer_window(m, all_offers);
     let offers = offers_window
         .map(|o| OfferView {
@@ -380,6 +383,20 @@ pub fn results_for_seat(full: &MatchResults, seat: usize, reveal: Reveal) -> Res
         trust: trust_for_seat(&full.trust, seat),
         // Filled by the match actor from the match's live state (sheets may come after results).
         observations: Vec::new(),
+    }
+}
+
+/// Puts a seat's results in its language: role names, revealed briefs and issue names from
+/// `texts` (the scenario in that language); the numbers are the same in every language.
+pub fn localize_results(r: &mut ResultsView, texts: &Scenario) {
+    for (view, role) in r.roles.iter_mut().zip(&texts.roles) {
+        view.name.clone_from(&role.name);
+        if let Some(revealed) = &mut view.revealed {
+            revealed.brief.clone_from(&role.brief);
+        }
+    }
+    for (view, issue) in r.issues.iter_mut().zip(&texts.issues) {
+        view.name.clone_from(&issue.name);
     }
 }
 
@@ -567,7 +584,7 @@ pub fn observer_view(
     all_offers: bool,
 ) -> ServerMsg {
     let s = &*m.config.scenario;
-    let players = players_view(m, seats);
+    let players = players_view(s, m, seats);
     let (offers_window, recent) = offer_window(m, all_offers);
     let offers = offers_window
         .map(|o| crate::wire::ObservedOffer {
@@ -651,7 +668,14 @@ mod tests {
         }
         assert_eq!(m.phase, Phase::Results);
         let seats: Vec<SeatInfo> = (0..roles)
-            .map(|i| SeatInfo { name: format!("Player{i}"), bot: false, online: true, gone_since: None, drill: None })
+            .map(|i| SeatInfo {
+                name: format!("Player{i}"),
+                bot: false,
+                online: true,
+                gone_since: None,
+                drill: None,
+                lang: None,
+            })
             .collect();
         let trust = analyse_log_with_bots(config, &log, &Phrases::bundled(), &vec![false; roles]);
         let full = match_results(&m, &seats, trust);
@@ -661,7 +685,7 @@ mod tests {
     /// The `state` frame one seat is sent in results, as text.
     fn frame(m: &Match, seats: &[SeatInfo], full: &MatchResults, seat: usize, reveal: Reveal) -> String {
         let results = results_for_seat(full, seat, reveal);
-        state_for("m_test", m, seat, seats, None, Some(results), 9_000, true).encode()
+        state_for("m_test", m, &m.config.scenario, seat, seats, None, Some(results), 9_000, true).encode()
     }
 
     /// A role's points table as it appears in a frame.
