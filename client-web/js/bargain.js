@@ -3,7 +3,7 @@
 // with my live total (it starts from what was agreed), the history of offers, and walking away.
 
 import { h, clear, uid } from './dom.js';
-import { pts, versusBatna, OFFER_STATUS, timeOfDay } from './format.js';
+import { pts, versusBatna, offerStatus, timeOfDay } from './format.js';
 import { TermsPanel, agreedPackage, departures, listWords } from './terms.js';
 
 function packageTotal(points, pkg) {
@@ -511,7 +511,7 @@ export class BargainPanel {
           null,
           h('span', { class: 'hist-who' }, `#${o.id} ${who}`),
           h('span', { class: 'hist-value' }, `${pts(value)} to you`),
-          h('span', { class: ['status', `status-${o.status}`] }, OFFER_STATUS[o.status] || o.status),
+          h('span', { class: ['status', `status-${o.status}`] }, offerStatus(o.status)),
         ),
         this.packageList(o.package || {}),
         o.accepted_by && o.accepted_by.length > 1

@@ -6,6 +6,7 @@
 // Only one tab can hold a seat: the server closes the older one with `replaced`, and that tab
 // stops reconnecting until its player asks to use it again.
 
+import { language } from './i18n.js';
 const TOKENS_KEY = 'parley.tokens';
 const LAST_KEY = 'parley.lastCode';
 const PING_MS = 10000;
@@ -155,7 +156,8 @@ export class Connection {
     this.ws = ws;
     ws.addEventListener('open', () => {
       /** @type {import('./types.js').ClientMsgHello} */
-      const hello = { type: 'hello', version: PROTOCOL_VERSION };
+      // The page's language: the server sends the scenario's texts in it where it has them.
+      const hello = { type: 'hello', version: PROTOCOL_VERSION, lang: language() };
       const token = this.handlers.token ? this.handlers.token() : null;
       if (token) hello.token = token;
       this.rawSend(hello);

@@ -4,7 +4,7 @@
 // ../types.js): there is nothing private here to show.
 
 import { h, clear, $ } from '../dom.js';
-import { phaseLabel, pts, percent, timeOfDay, OFFER_STATUS } from '../format.js';
+import { phaseLabel, pts, percent, timeOfDay, offerStatus } from '../format.js';
 import { ChatPanel } from '../chat.js';
 import { sheetCard, observationsSection } from '../observations.js';
 import { conn } from './state.js';
@@ -117,7 +117,7 @@ export class ObserverPage {
         h(
           'li',
           { class: ['observed-offer', `status-${o.status}`], testid: `observed-offer-${o.id}`, 'data-status': o.status },
-          h('p', { class: 'observed-offer-head' }, h('strong', null, this.name(o.seat)), ` · ${timeOfDay(o.at)} · `, h('span', { class: 'offer-status' }, OFFER_STATUS[o.status] || o.status)),
+          h('p', { class: 'observed-offer-head' }, h('strong', null, this.name(o.seat)), ` · ${timeOfDay(o.at)} · `, h('span', { class: 'offer-status' }, offerStatus(o.status))),
           h('p', { class: 'offer-package' }, packageWords(view, o.package)),
           accepted.length ? h('p', { class: 'muted small' }, `Accepted by ${accepted.join(', ')}`) : null,
         ),
