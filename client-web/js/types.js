@@ -133,6 +133,7 @@
  * @typedef {Object} ClientMsgHello
  * @property {'hello'} type
  * @property {number} version Must be 1.
+ * @property {string | null} [lang] The language the player reads (a code like `es`, or a tag like `es-ES`): the match sends this connection the scenario's texts in it where the scenario has them.
  * @property {string | null} [token] A player token from an earlier `joined`, to resume.
  */
 
@@ -347,6 +348,8 @@
  * @property {DraftIssue[]} issues The issues, in order.
  * @property {DraftDeal} deal Who must accept a package.
  * @property {Teaching | null} teaching Notes for facilitators (the `[teaching]` table), if any.
+ * @property {string | null} [language] The language of the texts above (none: English).
+ * @property {Record<string, Translation>} [translations] The texts in other languages, by language code. The editor does not change them; it sends them back as it got them, so saving a translated scenario keeps its translations.
  */
 
 /**
@@ -538,6 +541,14 @@
  * @property {IssueType | null} type How it relates the two roles' interests (two-role scenarios only).
  * @property {number | null} agreed The option agreed (none without a deal).
  * @property {number} best_joint The option worth the most to all roles together.
+ */
+
+/**
+ * An issue's texts in one language.
+ * @typedef {Object} IssueTranslation
+ * @property {string | null} [description] One-line description.
+ * @property {string | null} [name] Display name.
+ * @property {string[]} [options] Option labels in the issue's option order: all of them, or none (an option is picked by its position, so a partial list could not say which labels it replaces).
  */
 
 /**
@@ -987,6 +998,13 @@
  */
 
 /**
+ * A role's texts in one language.
+ * @typedef {Object} RoleTranslation
+ * @property {string | null} [brief] Private brief.
+ * @property {string | null} [name] Display name.
+ */
+
+/**
  * The answer to a save.
  * @typedef {Object} SavedAnswer
  * @property {string} id The scenario id.
@@ -1306,6 +1324,15 @@
  * @property {TournamentRound[]} rounds Each round started, oldest first.
  * @property {StandingRow[]} standings The leaderboard, best first.
  * @property {TournamentResult[]} results One row per player per finished tournament match.
+ */
+
+/**
+ * The scenario's texts in one language.
+ * @typedef {Object} Translation
+ * @property {Record<string, IssueTranslation>} [issues] Texts per issue, keyed by issue id.
+ * @property {Record<string, RoleTranslation>} [roles] Texts per role, keyed by role id.
+ * @property {string | null} [summary] The public background.
+ * @property {string | null} [title] The title.
  */
 
 /**

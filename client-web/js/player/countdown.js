@@ -4,7 +4,10 @@ import { show, $ } from '../dom.js';
 import { clock, phaseLabel, spokenDuration } from '../format.js';
 import { app, conn } from './state.js';
 import { announce } from './screens.js';
-import { t } from '../i18n.js';
+import { t, language } from '../i18n.js';
+
+/** A phase's name inside a sentence: lower case, except in German, where nouns keep their capital. */
+const phaseInSentence = (/** @type {string} */ phase) => (language() === 'de' ? phaseLabel(phase) : phaseLabel(phase).toLowerCase());
 
 export function updateCountdown() {
   const el = $('[data-testid="countdown"]');
@@ -28,12 +31,12 @@ export function updateCountdown() {
   const remaining = s.deadline - conn.now();
   el.textContent = remaining > 0 ? t('player.clock.left', { time: clock(remaining) }) : t('player.clock.times_up');
   el.dataset.remaining = String(Math.max(0, Math.ceil(remaining / 1000)));
-  el.setAttribute('aria-label', t('player.clock.spoken_left_in', { time: spokenDuration(remaining), phase: phaseLabel(s.phase) }));
+  el.setAttribute('aria-label', t('player.clock.spoken_left_in', { time: spokenDuration(remaining), phase: phaseInSentence(s.phase) }));
   el.classList.toggle('urgent', remaining < 60000);
   // Announce the last minute once.
   if (remaining < 60000 && remaining > 55000 && app.lastMinuteFor !== `${s.match_id}:${s.phase}`) {
     app.lastMinuteFor = `${s.match_id}:${s.phase}`;
-    announce(t('player.clock.last_minute', { phase: phaseLabel(s.phase) }));
+    announce(t('player.clock.last_minute', { phase: phaseInSentence(s.phase) }));
   }
   if (app.match && app.state) app.match.updatePresence(app.state);
 }
