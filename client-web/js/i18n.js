@@ -108,7 +108,8 @@ export function num(n, options) {
  * @param {string[]} items
  */
 export function list(items) {
-  return new Intl.ListFormat(current, { type: 'conjunction' }).format(items);
+  // British English: no comma before the "and" (Parley's English is British).
+  return new Intl.ListFormat(current === 'en' ? 'en-GB' : current, { type: 'conjunction' }).format(items);
 }
 
 /**
