@@ -85,6 +85,17 @@ export function percent(x) {
 }
 
 /**
+ * A practice drill's goal in the page's language; the server's English (`fallback`) for a drill
+ * the catalogs do not know.
+ * @param {string} drill
+ * @param {string} fallback
+ */
+export function drillGoal(drill, fallback) {
+  const known = ['ask_first', 'find_a_trade', 'acknowledge_first', 'efficient_deal'];
+  return known.includes(drill) ? t(`common.drill_goal.${drill}`) : fallback;
+}
+
+/**
  * An offer's status in words ("On the table", "Withdrawn", ...).
  * @param {string} status
  */

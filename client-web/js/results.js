@@ -4,7 +4,7 @@
 
 import { h, paragraphs } from './dom.js';
 import { observationsSection } from './observations.js';
-import { pts, percent, outcomeSentence } from './format.js';
+import { pts, percent, outcomeSentence, drillGoal } from './format.js';
 import { frontierChart } from './chart.js';
 import { t, num, list } from './i18n.js';
 import { TACTIC_NAMES } from './tactic-names.js';
@@ -296,7 +296,7 @@ export function resultsView(state, r, opts = {}) {
         'section',
         { class: 'card drill-result', testid: 'results-drill', 'data-met': String(r.drill.met) },
         h('h2', null, r.drill.met ? t('player.results.drill_done') : t('player.results.drill_not_yet')),
-        h('p', { class: 'muted' }, r.drill.goal),
+        h('p', { class: 'muted' }, drillGoal(r.drill.drill, r.drill.goal)),
         h('p', null, r.drill.feedback),
       ),
     );

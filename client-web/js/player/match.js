@@ -5,7 +5,7 @@
 
 import { h, clear, show, replace, $ } from '../dom.js';
 import { forgetToken } from '../conn.js';
-import { phaseLabel, pts, spokenDuration, versusBatna, allowed } from '../format.js';
+import { phaseLabel, pts, spokenDuration, versusBatna, allowed, drillGoal } from '../format.js';
 import { briefPanel } from '../brief.js';
 import { ChatPanel } from '../chat.js';
 import { BargainPanel } from '../bargain.js';
@@ -364,7 +364,7 @@ export class MatchView {
     if (!chatPhase) this.coachNote.hidden = true;
     const drill = state.you.drill;
     this.drillNote.hidden = !drill || phase === 'results';
-    if (drill) replace(this.drillNote, h('strong', null, t('player.match.your_drill')), drill.goal);
+    if (drill) replace(this.drillNote, h('strong', null, t('player.match.your_drill')), drillGoal(drill.drill, drill.goal));
     if (phase === 'survey') this.survey.update(state);
     if (phase === 'results' && state.results && !this.resultsBuilt) {
       this.resultsBuilt = true;

@@ -205,4 +205,8 @@ export default {
   'common.tactic_tag.no-need': 'braucht es nicht',
   'common.tactic_tag.uv-part': 'redet ihren Bedarf klein',
   'common.tactic_tag.vouch-fair': 'Fairness',
+  'common.drill_goal.ask_first': 'Stell drei Fragen zu ihren Interessen vor deinem ersten Angebot.',
+  'common.drill_goal.find_a_trade': 'Finde einen Tausch: Setz dich bei einem Punkt durch, indem du bei einem anderen nachgibst, der ihnen wichtiger ist.',
+  'common.drill_goal.acknowledge_first': 'Wenn sie widersprechen, geh darauf ein, bevor du antwortest.',
+  'common.drill_goal.efficient_deal': 'Schließ eine Einigung, die mindestens 80 % des Höchsten wert ist, das ihr beide erreichen könntet.',
 };

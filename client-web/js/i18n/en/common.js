@@ -205,4 +205,8 @@ export default {
   'common.tactic_tag.no-need': 'does not need',
   'common.tactic_tag.uv-part': 'undervalues their need',
   'common.tactic_tag.vouch-fair': 'fairness',
+  'common.drill_goal.ask_first': 'Ask three questions about their interests before your first offer.',
+  'common.drill_goal.find_a_trade': 'Find a trade: get your way on one issue by giving way on another that matters more to them.',
+  'common.drill_goal.acknowledge_first': 'When they push back, acknowledge it before you answer.',
+  'common.drill_goal.efficient_deal': 'Close a deal worth at least 80% of the most the two of you could make.',
 };

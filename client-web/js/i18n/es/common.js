@@ -205,4 +205,8 @@ export default {
   'common.tactic_tag.no-need': 'no lo necesita',
   'common.tactic_tag.uv-part': 'resta valor a su necesidad',
   'common.tactic_tag.vouch-fair': 'justicia',
+  'common.drill_goal.ask_first': 'Haz tres preguntas sobre sus intereses antes de tu primera oferta.',
+  'common.drill_goal.find_a_trade': 'Encuentra un intercambio: sal ganando en un tema cediendo en otro que les importa más a ellos.',
+  'common.drill_goal.acknowledge_first': 'Cuando te lleven la contraria, reconócelo antes de responder.',
+  'common.drill_goal.efficient_deal': 'Cierra un acuerdo que valga al menos el 80 % del máximo que podíais lograr entre los dos.',
 };
