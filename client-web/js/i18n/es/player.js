@@ -275,7 +275,7 @@ export default {
   'player.results.lead_no_deal': 'Cada cual obtiene su valor de retirada. Esto es lo que era posible.',
   'player.results.drill_done': 'Ejercicio logrado',
   'player.results.drill_not_yet': 'Ejercicio: todavía no',
-  'player.results.out_of': ' de un máximo posible de {max}: ',
+  'player.results.out_of': ' de {max} posibles — ',
   'player.results.efficiency': ' de eficiencia',
   'player.results.scores': 'Puntuaciones',
   'player.results.player_role': 'Jugador y papel',
