@@ -63,6 +63,21 @@ async fn two_seats_of_one_match_each_get_the_scenario_in_their_own_language() {
     assert_texts(&a, &es, "Ana (es)");
     assert_texts(&b, &de, "Ben (de)");
 
+    // The icebreaker the server posts is in each seat's language (its place in the list is the same).
+    for (c, want, who) in [(&mut ana, &es, "Ana"), (&mut ben, &de, "Ben")] {
+        let prompt = c
+            .until_msg("the icebreaker", |m| match m {
+                parley::wire::ServerMsg::Chat(line) if line.seat.is_none() => Some(line.text),
+                parley::wire::ServerMsg::ChatHistory { lines } => {
+                    lines.into_iter().find(|l| l.seat.is_none()).map(|l| l.text)
+                }
+                _ => None,
+            })
+            .await;
+        assert!(want.icebreakers.contains(&prompt), "{who} got the prompt {prompt:?} in their language");
+        assert!(!scenario.icebreakers.contains(&prompt), "{who} got an English prompt");
+    }
+
     // Play to the results: the reveal names roles and issues in each seat's language too.
     for c in [&mut ana, &mut ben] {
         c.send(json!({"type": "ready"})).await;

@@ -2,7 +2,7 @@
 // with my live total (it starts from what was agreed), the history of offers, and walking away.
 
 import { h, clear, uid } from './dom.js';
-import { pts, versusBatna, offerStatus, timeOfDay } from './format.js';
+import { pts, versusBatna, offerStatus, timeOfDay, dealRule } from './format.js';
 import { TermsPanel, agreedPackage, departures, listWords } from './terms.js';
 import { t, tn, list } from './i18n.js';
 
@@ -471,7 +471,7 @@ export class BargainPanel {
             ? t('player.bargain.waiting_for', { names: list(waitingFor.map((p) => (p.seat === me ? t('player.bargain.you_lower') : p.name))) })
             : '.',
           s.players.length > 2 && s.scenario.deal_rule
-            ? h('span', { class: 'deal-rule muted', testid: `deal-rule-${offer.id}` }, ` ${s.scenario.deal_rule}`)
+            ? h('span', { class: 'deal-rule muted', testid: `deal-rule-${offer.id}` }, ` ${dealRule(s.scenario, s.players)}`)
             : null,
         ),
       );

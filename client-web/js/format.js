@@ -1,6 +1,6 @@
 // Words and numbers shown to the player, in the page's language (./i18n.js).
 
-import { t, tn, num, dateTime } from './i18n.js';
+import { t, tn, num, dateTime, list } from './i18n.js';
 
 /** Every phase, in play order, with the catalog key of its name. */
 /** @type {Record<import('./types.js').Phase, string>} */
@@ -82,6 +82,26 @@ export function timeOfDay(ms) {
 export function percent(x) {
   if (typeof x !== 'number' || !Number.isFinite(x)) return '–';
   return num(Math.round(x * 100) / 100, { style: 'percent', maximumFractionDigits: 0 });
+}
+
+/**
+ * Who must accept a package for it to be the deal, in the page's language: from the rule as data
+ * (`scenario.deal`), with the roles named as the state frame names them; the server's English
+ * sentence when the frame has no rule as data.
+ * @param {{deal_rule: string, deal?: import('./types.js').DealView}} scenario
+ * @param {{role: import('./types.js').RoleRef}[]} players
+ */
+export function dealRule(scenario, players) {
+  const deal = scenario.deal;
+  if (!deal || !deal.rule) return scenario.deal_rule;
+  const n = players.length;
+  if (deal.rule === 'unanimous') return n === 2 ? t('common.deal.both') : t('common.deal.every');
+  if (deal.rule === 'majority') return t('common.deal.majority', { needed: num(Math.floor(n / 2) + 1), total: num(n) });
+  const names = (deal.roles || []).map((id) => {
+    const p = players.find((x) => x.role.id === id);
+    return p ? p.role.name : id;
+  });
+  return t('common.deal.roles', { roles: list(names) });
 }
 
 /**

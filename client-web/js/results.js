@@ -255,6 +255,48 @@ function transcriptSection(lines, trust, state) {
 }
 
 /**
+ * The feedback in the page's language, from the server's codes (its English sentences when an
+ * older server sent none).
+ * @param {ResultsView} r
+ * @param {Record<string, PublicIssue>} issueById
+ * @returns {string[]}
+ */
+function feedbackLines(r, issueById) {
+  if (!r.feedback_items || !r.feedback_items.length) return r.feedback;
+  /** @param {number[]} values @param {string} key */
+  const perRole = (values, key) =>
+    list(r.roles.map((role, i) => t(key, { role: role.name, points: num(values[i] ?? 0) })));
+  return r.feedback_items.map((item) => {
+    switch (item.code) {
+      case 'both_preferred': {
+        const issue = issueById[item.issue];
+        return t('player.feedback.both_preferred', {
+          issue: issue ? issue.name : item.issue,
+          preferred: optionLabel(issue, item.preferred),
+          agreed: optionLabel(issue, item.agreed),
+        });
+      }
+      case 'value_left':
+        return t('player.feedback.value_left', { gains: perRole(item.gains, 'player.feedback.role_more') });
+      case 'pareto_optimal':
+        return t('player.feedback.pareto_optimal');
+      case 'created':
+        return t('player.feedback.created', {
+          joint: num(item.joint),
+          max: num(item.max),
+          percent: num(item.percent / 100, { style: 'percent' }),
+        });
+      case 'impasse_missed':
+        return t('player.feedback.impasse_missed', { points: perRole(item.points, 'player.feedback.role_points') });
+      case 'impasse_reasonable':
+        return t('player.feedback.impasse_reasonable');
+      default:
+        return '';
+    }
+  });
+}
+
+/**
  * @param {StateView} state the whole state frame (phase results)
  * @param {ResultsView} r its reveal (`state.results`)
  * @param {{onLeave?: () => void, lines?: ChatLineView[], progress?: boolean}} [opts] the chat lines shown in the
@@ -369,13 +411,13 @@ export function resultsView(state, r, opts = {}) {
   );
 
   // Feedback.
-  if (r.feedback.length) {
+  if (r.feedback.length || (r.feedback_items && r.feedback_items.length)) {
     el.appendChild(
       h(
         'section',
         { class: 'card feedback' },
         h('h2', null, t('player.results.feedback')),
-        h('ul', { testid: 'results-feedback' }, r.feedback.map((f) => h('li', null, f))),
+        h('ul', { testid: 'results-feedback' }, feedbackLines(r, issueById).map((f) => h('li', null, f))),
       ),
     );
   }

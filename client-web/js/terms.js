@@ -4,7 +4,7 @@
 // whose builder starts from what was agreed here.
 
 import { h, clear, uid } from './dom.js';
-import { pts } from './format.js';
+import { pts, dealRule } from './format.js';
 import { t, list } from './i18n.js';
 
 /** @typedef {import('./types.js').StateView} StateView */
@@ -158,7 +158,7 @@ export class TermsPanel {
     clear(this.intro);
     this.intro.append(
       state.players.length > 2
-        ? t('player.terms.intro_many', { rule: state.scenario.deal_rule })
+        ? t('player.terms.intro_many', { rule: dealRule(state.scenario, state.players) })
         : t('player.terms.intro_two'),
     );
     clear(this.list);

@@ -327,6 +327,13 @@
  */
 
 /**
+ * A deal rule as data: `unanimous`, `majority`, or `roles` with the ids of the roles that must accept.
+ * @typedef {Object} DealView
+ * @property {string} rule `unanimous`, `majority` or `roles`.
+ * @property {string[]} [roles] With `roles`: the role ids that must accept (empty otherwise).
+ */
+
+/**
  * A checked statement about the speaker's own interests.
  * @typedef {Object} DisclosureView
  * @property {number} seat The speaker.
@@ -508,6 +515,55 @@
  * - 'surprised': Surprised.
  * - 'neutral': Neutral.
  * @typedef {'pleased' | 'concerned' | 'frustrated' | 'surprised' | 'neutral'} Expression
+ */
+
+/**
+ * Both preferred one option of an issue but agreed another.
+ * @typedef {Object} FeedbackItemBothPreferred
+ * @property {'both_preferred'} code
+ * @property {string} issue Issue id.
+ * @property {number} preferred The option both preferred.
+ * @property {number} agreed The option agreed.
+ */
+
+/**
+ * Another package gave everyone at least as much: how many more points each role, in seat order.
+ * @typedef {Object} FeedbackItemValueLeft
+ * @property {'value_left'} code
+ * @property {number[]} gains Points more, per role.
+ */
+
+/**
+ * No package would have made one better off without costing another.
+ * @typedef {Object} FeedbackItemParetoOptimal
+ * @property {'pareto_optimal'} code
+ */
+
+/**
+ * The joint value created.
+ * @typedef {Object} FeedbackItemCreated
+ * @property {'created'} code
+ * @property {number} joint Joint value.
+ * @property {number} max The most possible.
+ * @property {number} percent `joint / max` as a whole percentage.
+ */
+
+/**
+ * No deal, though a package gave everyone at least their walk-away value: its points per role.
+ * @typedef {Object} FeedbackItemImpasseMissed
+ * @property {'impasse_missed'} code
+ * @property {number[]} points Points per role, in seat order.
+ */
+
+/**
+ * No deal, and no package gave everyone their walk-away value.
+ * @typedef {Object} FeedbackItemImpasseReasonable
+ * @property {'impasse_reasonable'} code
+ */
+
+/**
+ * One sentence of the results' feedback as a code and its values (see `ResultsView::feedback`).
+ * @typedef {FeedbackItemBothPreferred | FeedbackItemValueLeft | FeedbackItemParetoOptimal | FeedbackItemCreated | FeedbackItemImpasseMissed | FeedbackItemImpasseReasonable} FeedbackItem
  */
 
 /**
@@ -924,6 +980,7 @@
  * @property {string} title Title.
  * @property {string} summary The shared background.
  * @property {string} deal_rule Who must accept a package for it to be the deal, in words (the scenario's deal rule).
+ * @property {DealView} deal The same rule as data, for a page to word in its player's language.
  * @property {PublicIssue[]} issues Issues and options.
  */
 
@@ -962,7 +1019,8 @@
  * @property {number[][] | null} frontier Two-role scenarios: the Pareto frontier as `[points of role 1, points of role 2]`.
  * @property {IssueResultView[]} issues Issue by issue: its kind, what was agreed and what creates the most value.
  * @property {string} deal_rule Who must accept a package for it to be the deal, in words.
- * @property {string[]} feedback Sentences on what could have been better.
+ * @property {string[]} feedback Sentences on what could have been better (in English; the console shows these).
+ * @property {FeedbackItem[]} feedback_items The same feedback as codes and values, one per sentence, for a page to word in its player's language (issues by id, options by index, points in seat order).
  * @property {DisclosureView[]} disclosures Every statement made with `disclose`, with its verdict.
  * @property {TrustResultView} trust Trust and behaviour, as this seat may see them.
  * @property {DrillOutcome | null} [drill] How the seat's drill went, when it practised one (nobody else's).

@@ -3,7 +3,7 @@
 // have panels of their own (../bargain.js, ../survey.js, ../results.js).
 
 import { h, clear, show } from '../dom.js';
-import { pts, outcomeSentence, allowed } from '../format.js';
+import { pts, outcomeSentence, allowed, dealRule } from '../format.js';
 import { PriorityList } from '../priorities.js';
 import { t, num } from '../i18n.js';
 
@@ -41,7 +41,7 @@ export class PhaseIntro {
       text = t('player.intro.small_talk', { who: withWho });
     } else if (phase === 'bargaining') {
       title = t('common.phase.bargaining');
-      const rule = state.scenario.deal_rule || t('player.intro.deal_rule_default');
+      const rule = dealRule(state.scenario, state.players) || t('common.deal.every');
       text = t('player.intro.bargaining', { rule, points: pts(state.you.batna) });
     } else if (phase === 'survey') {
       title = outcomeSentence(state.outcome) || t('player.intro.survey_title');

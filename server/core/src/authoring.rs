@@ -707,6 +707,7 @@ mod tests {
                                 let es = Translation {
                                     title: Some(format!("es {other}")),
                                     summary: None,
+                                    icebreakers: ice.iter().map(|i| format!("es {i}")).collect(),
                                     roles: [(
                                         roles[0].id.clone(),
                                         RoleTranslation { name: Some(format!("N{other}")), brief: None },

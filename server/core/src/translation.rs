@@ -18,6 +18,9 @@ pub struct Translation {
     /// The public background.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// The small-talk prompts, in the scenario's order: all of them, or none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub icebreakers: Vec<String>,
     /// Texts per role, keyed by role id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub roles: BTreeMap<String, RoleTranslation>,
@@ -76,6 +79,13 @@ pub(crate) fn check(file: &str, s: &Scenario) -> Result<(), ScenarioError> {
         if *lang == s.language {
             return Err(invalid(file, at(""), format!("{lang:?} is the scenario's own language")));
         }
+        if !tr.icebreakers.is_empty() && tr.icebreakers.len() != s.icebreakers.len() {
+            return Err(invalid(
+                file,
+                at(".icebreakers"),
+                format!("has {} prompts but the scenario has {}", tr.icebreakers.len(), s.icebreakers.len()),
+            ));
+        }
         let blank = |t: &Option<String>| t.as_ref().is_some_and(|t| t.trim().is_empty());
         if blank(&tr.title) {
             return Err(invalid(file, at(".title"), "must not be empty (leave it out to use the default)"));
@@ -126,6 +136,9 @@ impl Scenario {
         };
         pick(&mut s.title, &tr.title);
         pick(&mut s.summary, &tr.summary);
+        if tr.icebreakers.len() == s.icebreakers.len() {
+            s.icebreakers.clone_from(&tr.icebreakers);
+        }
         for role in &mut s.roles {
             if let Some(t) = tr.roles.get(&role.id) {
                 pick(&mut role.name, &t.name);
@@ -150,7 +163,7 @@ mod tests {
     use crate::scenario::tests::GOOD;
     use crate::scenario::Scenario;
 
-    const ES: &str = "\n[translations.es]\ntitle = \"Mini (es)\"\n[translations.es.roles.a]\nbrief = \"Eres A.\"\n\
+    const ES: &str = "\n[translations.es]\ntitle = \"Mini (es)\"\nicebreakers = [\"¿Hola?\"]\n[translations.es.roles.a]\nbrief = \"Eres A.\"\n\
                       [translations.es.issues.price]\nname = \"Precio\"\noptions = [\"bajo\", \"medio\", \"alto\"]\n";
 
     #[test]
@@ -158,6 +171,7 @@ mod tests {
         let s = Scenario::from_toml("x.toml", &format!("{GOOD}{ES}")).unwrap();
         let es = s.in_language("es").unwrap();
         assert_eq!(es.title, "Mini (es)");
+        assert_eq!(es.icebreakers, vec!["¿Hola?"]);
         assert_eq!(es.roles[0].brief, "Eres A.");
         assert_eq!(es.roles[0].name, "A", "no name given: the default");
         assert_eq!(es.roles[1].brief, "You are B.", "no table for role b: the default");
@@ -180,6 +194,7 @@ mod tests {
             ("\n[translations.en]\ntitle = \"Mini\"\n", "translations.en"),
             ("\n[translations.Spanish]\ntitle = \"Mini\"\n", "translations.Spanish"),
             ("\n[translations.es]\ntitle = \" \"\n", "translations.es.title"),
+            ("\n[translations.es]\nicebreakers = [\"¿Hola?\", \"¿Qué tal?\"]\n", "translations.es.icebreakers"),
         ];
         for (extra, field) in cases {
             let e = err(extra);

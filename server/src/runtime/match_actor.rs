@@ -13,7 +13,8 @@ use crate::error::ErrorCode;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
 use crate::runtime::view::{
-    chat_history, chat_line, localize_results, match_results, results_for_seat, state_for, MatchResults, SeatInfo,
+    chat_history_for, chat_line, localize_prompt, localize_results, match_results, results_for_seat, state_for,
+    MatchResults, SeatInfo,
 };
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
@@ -498,7 +499,8 @@ impl MatchActor {
         if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
             outbox.send_msg(&self.view(seat, now, true));
         }
-        outbox.send_msg(&chat_history(&self.state, &self.seats));
+        let texts = self.texts_for(seat);
+        outbox.send_msg(&chat_history_for(&self.state, &self.seats, &texts));
     }
 
     /// Drop: the seat's connection went away; the grace period of the dropout policy starts.
@@ -751,8 +753,7 @@ impl MatchActor {
                 }
                 EventKind::Chat { .. } | EventKind::Icebreaker { .. } | EventKind::Disclosed { .. } => {
                     if let Some(line) = self.state.chat.last() {
-                        let f = ServerMsg::Chat(chat_line(line, &self.seats));
-                        chat_frames.push(axum::extract::ws::Utf8Bytes::from(f.encode()));
+                        chat_frames.push(chat_line(line, &self.seats));
                     }
                 }
                 _ => state_changed = true,
@@ -778,10 +779,29 @@ impl MatchActor {
                 }
             }
         }
-        // Chat is public: observers read it as it comes (coaching nudges below are not).
-        for f in chat_frames {
-            for c in self.conns.iter().flatten().chain(self.observers.iter().map(|w| &w.outbox)) {
-                c.send(f.clone());
+        // Chat is public: observers read it as it comes (coaching nudges below are not). A
+        // player's line is the same frame for everyone; an icebreaker goes to each seat in its
+        // language.
+        for line in chat_frames {
+            let shared = axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(line.clone()).encode());
+            for seat in 0..self.conns.len() {
+                if self.conns[seat].is_none() {
+                    continue;
+                }
+                let frame = if line.kind == crate::wire::ChatKind::Icebreaker {
+                    let texts = self.texts_for(seat);
+                    let mut own = line.clone();
+                    localize_prompt(&mut own, &self.state.config.scenario, &texts);
+                    axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(own).encode())
+                } else {
+                    shared.clone()
+                };
+                if let Some(c) = &self.conns[seat] {
+                    c.send(frame);
+                }
+            }
+            for w in &self.observers {
+                w.outbox.send(shared.clone());
             }
         }
         for (seat, f) in private {

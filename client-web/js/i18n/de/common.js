@@ -1,8 +1,8 @@
 // common strings, de. Keys are dotted names (area.thing); {name} marks a value filled in by t().
 export default {
   'common.language': 'Sprache',
-  'common.pts.one': '{n} Pkt.',
-  'common.pts.other': '{n} Pkt.',
+  'common.pts.one': '{n} Punkt',
+  'common.pts.other': '{n} Punkte',
   'common.skip_to_content': 'Zum Inhalt springen',
   'common.dismiss': 'Schließen',
   'common.dismiss_message': 'Meldung schließen',
@@ -209,4 +209,8 @@ export default {
   'common.drill_goal.find_a_trade': 'Finde einen Tausch: Setz dich bei einem Punkt durch, indem du bei einem anderen nachgibst, der ihnen wichtiger ist.',
   'common.drill_goal.acknowledge_first': 'Wenn sie widersprechen, geh darauf ein, bevor du antwortest.',
   'common.drill_goal.efficient_deal': 'Schließ eine Einigung, die mindestens 80 % des Höchsten wert ist, das ihr beide erreichen könntet.',
+  'common.deal.both': 'Beide Parteien müssen ein Paket annehmen, damit es die Einigung ist.',
+  'common.deal.every': 'Alle Parteien müssen ein Paket annehmen, damit es die Einigung ist.',
+  'common.deal.majority': 'Ein Paket ist die Einigung, sobald {needed} der {total} Parteien es annehmen (wer es vorschlägt, zählt mit).',
+  'common.deal.roles': 'Ein Paket ist die Einigung, sobald {roles} es annehmen; die anderen dürfen auch.',
 };

@@ -209,4 +209,8 @@ export default {
   'common.drill_goal.find_a_trade': 'Find a trade: get your way on one issue by giving way on another that matters more to them.',
   'common.drill_goal.acknowledge_first': 'When they push back, acknowledge it before you answer.',
   'common.drill_goal.efficient_deal': 'Close a deal worth at least 80% of the most the two of you could make.',
+  'common.deal.both': 'Both parties must accept a package for it to be the deal.',
+  'common.deal.every': 'Every party must accept a package for it to be the deal.',
+  'common.deal.majority': 'A package is the deal once {needed} of the {total} parties accept it (whoever proposes it counts).',
+  'common.deal.roles': 'A package is the deal once {roles} accept it; the others may too.',
 };

@@ -1,8 +1,8 @@
 // common strings, es. Keys are dotted names (area.thing); {name} marks a value filled in by t().
 export default {
   'common.language': 'Idioma',
-  'common.pts.one': '{n} pto.',
-  'common.pts.other': '{n} ptos.',
+  'common.pts.one': '{n} punto',
+  'common.pts.other': '{n} puntos',
   'common.skip_to_content': 'Saltar al contenido',
   'common.dismiss': 'Cerrar',
   'common.dismiss_message': 'Cerrar el mensaje',
@@ -209,4 +209,8 @@ export default {
   'common.drill_goal.find_a_trade': 'Encuentra un intercambio: sal ganando en un tema cediendo en otro que les importa más a ellos.',
   'common.drill_goal.acknowledge_first': 'Cuando te lleven la contraria, reconócelo antes de responder.',
   'common.drill_goal.efficient_deal': 'Cierra un acuerdo que valga al menos el 80 % del máximo que podíais lograr entre los dos.',
+  'common.deal.both': 'Ambas partes deben aceptar un paquete para que sea el acuerdo.',
+  'common.deal.every': 'Todas las partes deben aceptar un paquete para que sea el acuerdo.',
+  'common.deal.majority': 'Un paquete es el acuerdo cuando lo aceptan {needed} de las {total} partes (quien lo propone cuenta).',
+  'common.deal.roles': 'Un paquete es el acuerdo cuando lo aceptan {roles}; los demás también pueden.',
 };
