@@ -6,7 +6,7 @@ import { h, paragraphs } from './dom.js';
 import { observationsSection } from './observations.js';
 import { pts, percent, outcomeSentence, drillGoal } from './format.js';
 import { frontierChart } from './chart.js';
-import { t, num, list } from './i18n.js';
+import { t, tn, num, list } from './i18n.js';
 import { TACTIC_NAMES } from './tactic-names.js';
 
 /** @typedef {import('./types.js').StateView} StateView */
@@ -146,6 +146,73 @@ function score100(x) {
 }
 
 /**
+ * "once", "2 times", "0.5 times", in the page's language.
+ * @param {number} n
+ */
+function timesWords(n) {
+  if (n === 1) return t('player.times.once');
+  return tn('player.times.n', n, { n: num(n, { maximumFractionDigits: 1 }) });
+}
+
+/**
+ * My own trust line in the page's language, from the numbers (the server's English sentences
+ * when the frame has none of them).
+ * @param {import('./types.js').OwnTrustView} own
+ * @param {import('./types.js').PlayerTrustView | undefined} mine
+ * @returns {string[]}
+ */
+function trustSentences(own, mine) {
+  if (!mine || !mine.index_moves) return own.sentences;
+  const earned =
+    typeof own.trust_earned === 'number'
+      ? t('player.trust.earned', { score: num(Math.round(own.trust_earned)), raters: num(mine.trust_raters) })
+      : mine.trust_raters > 0
+        ? t('player.trust.earned_private')
+        : t('player.trust.earned_none');
+  const b = mine.places_right_before;
+  const a = mine.places_right_after;
+  const n = num(mine.issues);
+  let reading;
+  if (typeof b === 'number' && typeof a === 'number') {
+    const how = a > b ? 'player.trust.reading_learned' : a === mine.issues ? 'player.trust.reading_well' : 'player.trust.reading_ask';
+    reading = `${t('player.trust.reading_both', { before: num(b), after: num(a), n })} ${t(how)}`;
+  } else if (typeof a === 'number') {
+    reading = t('player.trust.reading_after', { after: num(a), n });
+  } else if (typeof b === 'number') {
+    reading = t('player.trust.reading_before', { before: num(b), n });
+  } else {
+    reading = t('player.trust.reading_none');
+  }
+  /** @param {unknown[] | null} move @param {string} key */
+  const moved = (move, key) => {
+    if (!move) return '';
+    const [signal, points] = /** @type {[string, number]} */ (move);
+    return t(key, { signal: t(`common.signal.${signal}`), points: num(Math.round(points), { signDisplay: 'exceptZero' }) });
+  };
+  const behaviour = `${t('player.trust.behaviour', { index: num(Math.round(mine.behaviour_index)) })}${moved(
+    mine.index_moves.raised_by,
+    'player.trust.raised_by',
+  )}${moved(mine.index_moves.lowered_by, 'player.trust.lowered_by')}.`;
+  return [earned, reading, behaviour];
+}
+
+/**
+ * My tactic profile in the page's language (the server's English when the frame has no data).
+ * @param {import('./types.js').PlayerTrustView} mine
+ * @returns {string[]}
+ */
+function profileSentences(mine) {
+  if (!mine.profile_lines || !mine.profile_lines.length) return mine.profile;
+  return mine.profile_lines.map((line) => {
+    const key = `player.profile.${line.tactic}`;
+    const you = line.count === 0 ? t(`${key}.never`) : t(`${key}.did`, { times: timesWords(line.count) });
+    return typeof line.reference === 'number'
+      ? t('player.profile.against_reference', { you, times: timesWords(line.reference) })
+      : `${you}.`;
+  });
+}
+
+/**
  * Trust built, the behaviour index, and my own trust line. Survey-based numbers come only when
  * they average at least three people (the server sends null and a `*_private` flag otherwise);
  * the others' trust earned and sentences are never sent.
@@ -189,7 +256,7 @@ function trustSection(trust, state) {
           'div',
           { testid: 'results-my-sentences' },
           h('h3', null, t('player.results.how_you_did')),
-          h('ul', { class: 'sentences' }, own.sentences.map((line) => h('li', null, line))),
+          h('ul', { class: 'sentences' }, trustSentences(own, mine).map((line) => h('li', null, line))),
         )
       : null,
     mine && mine.profile.length
@@ -197,7 +264,7 @@ function trustSection(trust, state) {
           'div',
           { testid: 'results-profile' },
           h('h3', null, t('player.results.your_tactics')),
-          h('ul', { class: 'sentences' }, mine.profile.map((line) => h('li', null, line))),
+          h('ul', { class: 'sentences' }, profileSentences(mine).map((line) => h('li', null, line))),
           h(
             'p',
             { class: 'muted small' },

@@ -583,6 +583,14 @@
  */
 
 /**
+ * What raised a player's behaviour index most and what lowered it, as data (a page words it;
+ * [`behaviour_sentence`] does in English).
+ * @typedef {Object} IndexMoves
+ * @property {any[] | null} raised_by The signal that raised it most (`questions`, `acknowledgments`, ...) and by how much.
+ * @property {any[] | null} lowered_by The first signal that lowered it, and by how much (negative).
+ */
+
+/**
  * An issue named without its options.
  * @typedef {Object} IssueRef
  * @property {string} id Issue id.
@@ -915,7 +923,9 @@
  * @property {PlayerOutcome | null} outcome How the match ended for the player, as the trust model reads it.
  * @property {number | null} trust_estimate The behavioural estimate of the trust the player built, 0..100 (none until an outcome).
  * @property {number} trust_estimate_behaviour Its behaviour-only part.
- * @property {string[]} profile The player's tactic profile in plain words.
+ * @property {string[]} profile The player's tactic profile in plain words (English).
+ * @property {ProfileLine[]} profile_lines The same profile as data, for a page to word in its player's language.
+ * @property {IndexMoves} index_moves What moved the behaviour index most, up and down.
  * @property {number} behaviour_index Behaviour index, 0..100.
  * @property {PlayerSignals} signals The counted behaviour.
  */
@@ -962,6 +972,15 @@
  * @property {number | null} trust_estimate The behavioural estimate of the trust the learner built, 0..100.
  * @property {number | null} trust_earned Trust earned from counterparts' ratings, 0..100: only when it averages at least `MIN_RATERS_SHOWN` people (else it would give away one person's private answer).
  * @property {DrillOutcome | null} drill The drill the learner practised in this match and how it went (once it reached results).
+ */
+
+/**
+ * One line of a player's tactic profile as data: how often they used a tactic, and how often
+ * players whose deals reached the frontier did (a page words it in its language).
+ * @typedef {Object} ProfileLine
+ * @property {string} tactic The tactic's label (`elicit-pref`, `self-need`, ...).
+ * @property {number} count How many of the player's lines used it.
+ * @property {number | null} reference The mean count of players whose deals reached the frontier, when the model has it.
  */
 
 /**
@@ -1387,6 +1406,7 @@
 /**
  * The scenario's texts in one language.
  * @typedef {Object} Translation
+ * @property {string[]} [icebreakers] The small-talk prompts, in the scenario's order: all of them, or none.
  * @property {Record<string, IssueTranslation>} [issues] Texts per issue, keyed by issue id.
  * @property {Record<string, RoleTranslation>} [roles] Texts per role, keyed by role id.
  * @property {string | null} [summary] The public background.

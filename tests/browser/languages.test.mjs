@@ -32,10 +32,10 @@ import es from '../../client-web/js/i18n/es/index.js';
 import de from '../../client-web/js/i18n/de/index.js';
 
 const CATALOGS = { es, de };
-// What the server still writes in English (docs/protocol.md, "Languages"): the trust and
-// tactic sentences of the results, the checked statements' chat lines and the icebreaker. Left
+// What the server still writes in English (docs/protocol.md, "Languages"): the checked
+// statements' chat lines (players' own lines are in whatever language they wrote). Left
 // out of the English check; everything around them is checked.
-const SERVER_SENTENCES = ['results-my-sentences', 'results-profile', 'results-disclosures', 'chat-log', 'results-transcript'];
+const SERVER_SENTENCES = ['results-disclosures', 'chat-log', 'results-transcript'];
 const PHONE = { width: 390, height: 844 };
 
 const browser = useBrowser();

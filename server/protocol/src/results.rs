@@ -297,8 +297,14 @@ pub struct PlayerTrustView {
     pub trust_estimate: Option<f64>,
     /// Its behaviour-only part.
     pub trust_estimate_behaviour: f64,
-    /// The player's tactic profile in plain words.
+    /// The player's tactic profile in plain words (English).
     pub profile: Vec<String>,
+    /// The same profile as data, for a page to word in its player's language.
+    #[serde(default)]
+    pub profile_lines: Vec<crate::core::trust_model::ProfileLine>,
+    /// What moved the behaviour index most, up and down.
+    #[serde(default)]
+    pub index_moves: crate::core::trust::IndexMoves,
     /// Behaviour index, 0..100.
     pub behaviour_index: f64,
     /// The counted behaviour.

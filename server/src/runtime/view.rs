@@ -489,6 +489,8 @@ fn player_trust_view(p: &PlayerTrust) -> PlayerTrustView {
         trust_estimate: p.trust_estimate,
         trust_estimate_behaviour: p.trust_estimate_behaviour,
         profile: p.profile.clone(),
+        profile_lines: p.profile_lines.clone(),
+        index_moves: p.index_moves.clone(),
         behaviour_index: p.behaviour_index,
         signals: p.signals.clone(),
     }

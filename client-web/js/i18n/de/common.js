@@ -213,4 +213,11 @@ export default {
   'common.deal.every': 'Alle Parteien müssen ein Paket annehmen, damit es die Einigung ist.',
   'common.deal.majority': 'Ein Paket ist die Einigung, sobald {needed} der {total} Parteien es annehmen (wer es vorschlägt, zählt mit).',
   'common.deal.roles': 'Ein Paket ist die Einigung, sobald {roles} es annehmen; die anderen dürfen auch.',
+  'common.signal.small_talk_messages': 'Smalltalk-Nachrichten',
+  'common.signal.questions': 'Fragen',
+  'common.signal.acknowledgments': 'Eingehen auf das Gegenüber',
+  'common.signal.true_disclosures': 'wahre Aussagen',
+  'common.signal.reciprocated': 'Erwidern',
+  'common.signal.misleading_disclosures': 'irreführende Aussagen',
+  'common.signal.pressure': 'Druck',
 };

@@ -213,4 +213,11 @@ export default {
   'common.deal.every': 'Every party must accept a package for it to be the deal.',
   'common.deal.majority': 'A package is the deal once {needed} of the {total} parties accept it (whoever proposes it counts).',
   'common.deal.roles': 'A package is the deal once {roles} accept it; the others may too.',
+  'common.signal.small_talk_messages': 'small talk messages',
+  'common.signal.questions': 'questions',
+  'common.signal.acknowledgments': 'acknowledgments',
+  'common.signal.true_disclosures': 'true disclosures',
+  'common.signal.reciprocated': 'reciprocated',
+  'common.signal.misleading_disclosures': 'misleading disclosures',
+  'common.signal.pressure': 'pressure',
 };

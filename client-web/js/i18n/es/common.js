@@ -213,4 +213,11 @@ export default {
   'common.deal.every': 'Todas las partes deben aceptar un paquete para que sea el acuerdo.',
   'common.deal.majority': 'Un paquete es el acuerdo cuando lo aceptan {needed} de las {total} partes (quien lo propone cuenta).',
   'common.deal.roles': 'Un paquete es el acuerdo cuando lo aceptan {roles}; los demás también pueden.',
+  'common.signal.small_talk_messages': 'mensajes de charla',
+  'common.signal.questions': 'preguntas',
+  'common.signal.acknowledgments': 'reconocimientos',
+  'common.signal.true_disclosures': 'afirmaciones ciertas',
+  'common.signal.reciprocated': 'correspondencia',
+  'common.signal.misleading_disclosures': 'afirmaciones engañosas',
+  'common.signal.pressure': 'presión',
 };
