@@ -121,6 +121,16 @@ async fn a_language_the_scenario_lacks_falls_back_and_a_malformed_one_is_refused
     let server = Server::start();
     let durations = json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600});
     let code = server.session("campsite", durations, json!({})).await;
+    // The public list gives titles in the language asked for, or the scenario's own.
+    let (status, list) = server.get("/api/scenarios?lang=de-AT").await;
+    assert_eq!(status, 200);
+    let listed = list.as_array().unwrap().iter().find(|s| s["id"] == "campsite").unwrap();
+    assert_eq!(listed["title"], scenario.in_language("de").unwrap().title);
+    assert_eq!(listed["languages"], json!(["en", "de", "es"]));
+    let (_, list) = server.get("/api/scenarios?lang=fr").await;
+    let listed = list.as_array().unwrap().iter().find(|s| s["id"] == "campsite").unwrap();
+    assert_eq!(listed["title"], scenario.title);
+
     // French: no table in the file, so the scenario's own (English) texts.
     let mut fr = client_in(&server, "fr").await;
     fr.join(&code, "Flo").await;

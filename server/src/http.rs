@@ -200,15 +200,29 @@ async fn survey_bank() -> Json<Value> {
     }))
 }
 
-async fn scenarios(State(app): State<Arc<App>>) -> Json<Value> {
+/// `?lang=` of the scenario list: the language to give titles, summaries and role names in.
+#[derive(serde::Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The public list of scenarios; with `?lang=es` their texts in that language where they have
+/// them (the practice form shows it), and every list says which languages a scenario has.
+async fn scenarios(State(app): State<Arc<App>>, Query(q): Query<LangQuery>) -> Json<Value> {
+    let lang = q.lang.as_deref().map(|l| l.split('-').next().unwrap_or_default().to_ascii_lowercase());
     Json(Value::Array(
         app.scenarios()
             .values()
-            .map(|s| {
+            .map(|base| {
+                let translated = lang.as_deref().and_then(|l| base.in_language(l));
+                let s = translated.as_ref().unwrap_or(base);
+                let languages: Vec<&str> = std::iter::once(base.language.as_str())
+                    .chain(base.translations.keys().map(String::as_str))
+                    .collect();
                 json!({
                     "id": s.id, "title": s.title, "summary": s.summary,
                     "roles": s.roles.iter().map(|r| json!({"id": r.id, "name": r.name})).collect::<Vec<_>>(),
-                    "issues": s.issues.len(), "phases": s.phases,
+                    "issues": s.issues.len(), "phases": s.phases, "languages": languages,
                 })
             })
             .collect(),

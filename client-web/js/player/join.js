@@ -5,7 +5,7 @@ import { h, $ } from '../dom.js';
 import { keepToken, lastCode } from '../conn.js';
 import { app, conn, NAME_KEY } from './state.js';
 import { setView } from './screens.js';
-import { t, tn } from '../i18n.js';
+import { t, tn, language } from '../i18n.js';
 
 /** @param {string} id @returns {HTMLInputElement} */
 const input = (id) => $(`#${id}`);
@@ -152,7 +152,7 @@ async function loadScenarios() {
   /** @type {ScenarioListItem[]} */
   let list = [];
   try {
-    const res = await fetch('/api/scenarios');
+    const res = await fetch(`/api/scenarios?lang=${language()}`);
     if (!res.ok) return;
     list = await res.json();
   } catch {
