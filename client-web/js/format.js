@@ -1,6 +1,6 @@
 // Words and numbers shown to the player, in the page's language (./i18n.js).
 
-import { t, tn, num, dateTime, list } from './i18n.js';
+import { t, tn, num, dateTime, list, language } from './i18n.js';
 
 /** Every phase, in play order, with the catalog key of its name. */
 /** @type {Record<import('./types.js').Phase, string>} */
@@ -197,10 +197,18 @@ const ERROR_CODES = new Set([
   'observer_cannot_act',
   'not_observing',
   'sheet_already_sent',
+  'bad_name',
+  'bad_sheet',
+  'bad_practice_key',
+  'practice_key_required',
+  'server_full',
+  'too_many_connections',
+  'tool_off',
+  'body_too_large',
 ]);
-// bad_sheet: the server's sentence says which text is empty or too long.
-// Codes whose server sentence says more than a fixed one would (e.g. why a name was refused).
-// bad_name: "a name must be 1 to 40 characters", "... needs at least one visible character", ...
+
+/** Codes whose English server sentence says more than ours (which rule a name broke): shown in English. */
+const SERVER_SAYS_MORE = new Set(['bad_name', 'bad_sheet']);
 
 /**
  * A plain sentence for a server error frame.
@@ -208,10 +216,17 @@ const ERROR_CODES = new Set([
  * @param {string | null | undefined} [message]
  */
 export function errorSentence(code, message) {
+  if (code && message && SERVER_SAYS_MORE.has(code) && language() === 'en') return sentence(message);
   if (code && ERROR_CODES.has(code)) return t(`common.error.${code}`);
-  if (message) {
-    const m = String(message);
-    return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.');
-  }
+  if (message) return sentence(message);
   return t('common.error.unknown');
+}
+
+/**
+ * A server message as a sentence: a capital first, a full stop last.
+ * @param {string} message
+ */
+function sentence(message) {
+  const m = String(message);
+  return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.');
 }
