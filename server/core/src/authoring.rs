@@ -190,11 +190,25 @@ impl Draft {
             teaching: self.teaching.clone(),
             deal: Some(RawDeal { rule: self.deal.rule.clone(), roles: self.deal.roles.clone() }),
             language: self.language.clone(),
-            translations: self.translations.clone(),
+            translations: self.matching_translations(),
         };
         let s = validate(f, raw)?;
         check_limits(&s)?;
         Ok(s)
+    }
+}
+
+impl Draft {
+    /// The draft's translations less what no longer matches its roles, issues and icebreakers
+    /// (see [`Translation::keep_matching`]).
+    fn matching_translations(&self) -> BTreeMap<String, Translation> {
+        let roles: Vec<&str> = self.roles.iter().map(|r| r.id.as_str()).collect();
+        let issues: Vec<(&str, usize)> = self.issues.iter().map(|i| (i.id.as_str(), i.options.len())).collect();
+        let mut out = self.translations.clone();
+        for t in out.values_mut() {
+            t.keep_matching(&roles, &issues, self.icebreakers.len());
+        }
+        out
     }
 }
 

@@ -59,6 +59,26 @@ pub struct IssueTranslation {
     pub options: Vec<String>,
 }
 
+impl Translation {
+    /// Drops what no longer matches the scenario it translates: roles and issues it lacks, and
+    /// option or icebreaker lists of another length. The scenario editor saves with this (it does
+    /// not edit translations, so a role renamed or an option added there leaves texts that no
+    /// longer apply; they fall back to the default language instead of refusing the save).
+    pub fn keep_matching(&mut self, roles: &[&str], issues: &[(&str, usize)], icebreakers: usize) {
+        self.roles.retain(|id, _| roles.contains(&id.as_str()));
+        self.issues.retain(|id, _| issues.iter().any(|(i, _)| i == id));
+        for (id, issue) in &mut self.issues {
+            let options = issues.iter().find(|(i, _)| i == id).map_or(0, |(_, n)| *n);
+            if issue.options.len() != options {
+                issue.options.clear();
+            }
+        }
+        if self.icebreakers.len() != icebreakers {
+            self.icebreakers.clear();
+        }
+    }
+}
+
 /// Whether `code` looks like a language code: 2–3 lowercase ASCII letters (`en`, `es`, `de`).
 pub fn is_language_code(code: &str) -> bool {
     (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_lowercase())
@@ -202,6 +222,24 @@ mod tests {
         }
         let typo = Scenario::from_toml("x.toml", &format!("{GOOD}\n[translations.es]\ntitel = \"x\"\n")).unwrap_err();
         assert!(typo.to_string().contains("unknown field `titel`"), "{typo}");
+    }
+
+    #[test]
+    fn the_editor_keeps_translations_and_drops_only_what_no_longer_matches() {
+        let s = Scenario::from_toml("x.toml", &format!("{GOOD}{ES}")).unwrap();
+        let mut draft = crate::authoring::Draft::from_scenario(&s);
+        assert_eq!(draft.to_scenario().unwrap(), s, "an unchanged draft keeps every translation");
+        draft.roles[0].id = "z".into();
+        draft.issues[0].options.push("very high".into());
+        for row in &mut draft.issues[0].points {
+            row.push(0);
+        }
+        let saved = draft.to_scenario().unwrap();
+        let es = &saved.translations["es"];
+        assert!(es.roles.is_empty(), "role a was renamed: its texts no longer apply");
+        assert!(es.issues["price"].options.is_empty(), "four options now: the three labels no longer apply");
+        assert_eq!(es.issues["price"].name.as_deref(), Some("Precio"));
+        assert_eq!(es.title.as_deref(), Some("Mini (es)"));
     }
 
     #[test]
