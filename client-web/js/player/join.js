@@ -62,7 +62,7 @@ export function setupJoin() {
     if (v.length !== 6) return;
     const mine = ++lookup;
     try {
-      const res = await fetch(`/api/sessions/${encodeURIComponent(v)}`);
+      const res = await fetch(`/api/sessions/${encodeURIComponent(v)}?lang=${language()}`);
       if (mine !== lookup) return;
       if (res.status === 404) {
         hint.textContent = t('player.join.no_session');
