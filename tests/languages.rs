@@ -168,3 +168,45 @@ async fn a_player_who_reconnects_in_another_language_keeps_the_seat_and_gets_the
     assert_eq!((after.match_id.as_str(), after.you.seat), (before.match_id.as_str(), before.you.seat));
     assert_texts(&after, &de, "Ana (de, resumed)");
 }
+
+#[tokio::test]
+async fn an_observer_reads_the_match_in_their_own_language() {
+    let scenario = campsite();
+    let de = scenario.in_language("de").unwrap();
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 600, "bargaining": 600, "survey": 600});
+    let (status, v) = server
+        .post("/api/sessions", json!({"scenario": "campsite", "pairing": "facilitator", "durations": durations}), &[])
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let (code, token) = (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string());
+    let mut ids = Vec::new();
+    let mut clients = Vec::new();
+    for (name, lang) in [("Ana", "es"), ("Ben", "en"), ("Cy", "de")] {
+        let mut c = client_in(&server, lang).await;
+        ids.push(c.join(&code, name).await["player_id"].as_str().unwrap().to_string());
+        clients.push(c);
+    }
+    let control = |body: serde_json::Value| {
+        let (server, code, token) = (&server, code.clone(), token.clone());
+        async move {
+            let (status, v) =
+                server.post(&format!("/api/sessions/{code}/control"), body, &[("x-facilitator-token", &token)]).await;
+            assert_eq!(status, 200, "{v}");
+        }
+    };
+    control(json!({"action": "pair", "players": [ids[0], ids[1]]})).await;
+    let match_id = clients[0].until_state().await.match_id;
+    control(json!({"action": "observe", "player_id": ids[2], "match_id": match_id})).await;
+    let view = clients[2]
+        .until_msg("the observer view", |m| match m {
+            parley::wire::ServerMsg::Observe(v) => Some(*v),
+            _ => None,
+        })
+        .await;
+    assert_eq!(view.scenario.title, de.title);
+    assert_eq!(view.scenario.issues[0].name, de.issues[0].name);
+    for p in &view.players {
+        assert_eq!(p.role.name, de.roles[p.seat].name, "the observer reads role names in German");
+    }
+}

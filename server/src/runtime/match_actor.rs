@@ -716,12 +716,32 @@ impl MatchActor {
 
     /// The scenario with its texts in the seat's language where it has them (else the scenario itself).
     fn texts_for(&mut self, seat: usize) -> Arc<Scenario> {
+        let lang = self.seats[seat].lang.clone();
+        self.texts_in(lang.as_deref())
+    }
+
+    /// The scenario in a language (made once per language and kept), or the scenario itself.
+    fn texts_in(&mut self, lang: Option<&str>) -> Arc<Scenario> {
         let base = &self.state.config.scenario;
-        let Some(lang) = self.seats[seat].lang.as_deref() else { return base.clone() };
+        let Some(lang) = lang else { return base.clone() };
         self.localized
             .entry(lang.to_string())
             .or_insert_with(|| base.in_language(lang).map(Arc::new).unwrap_or_else(|| base.clone()))
             .clone()
+    }
+
+    /// The scenario in a language as made before ([`Self::texts_in`] makes it when an observer
+    /// starts watching), else made now without keeping it, else the scenario itself.
+    fn localized_or_base(&self, lang: Option<&str>) -> Arc<Scenario> {
+        let base = &self.state.config.scenario;
+        match lang {
+            None => base.clone(),
+            Some(l) => self
+                .localized
+                .get(l)
+                .cloned()
+                .unwrap_or_else(|| base.in_language(l).map(Arc::new).unwrap_or_else(|| base.clone())),
+        }
     }
 
     fn send_to(&self, seat: usize, frame: &ServerMsg) {
@@ -801,7 +821,15 @@ impl MatchActor {
                 }
             }
             for w in &self.observers {
-                w.outbox.send(shared.clone());
+                let frame = match (line.kind == crate::wire::ChatKind::Icebreaker, w.outbox.lang()) {
+                    (true, Some(lang)) => {
+                        let mut own = line.clone();
+                        localize_prompt(&mut own, &self.state.config.scenario, &self.localized_or_base(Some(lang)));
+                        axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(own).encode())
+                    }
+                    _ => shared.clone(),
+                };
+                w.outbox.send(frame);
             }
         }
         for (seat, f) in private {

@@ -650,19 +650,25 @@ pub fn results_for_observer(full: &MatchResults, m: &Match, reveal: Reveal) -> R
 }
 
 /// The `observe` frame for one observer (`observer`: their player id; `all_offers`: the whole
-/// offer history, else the window of [`OFFER_WINDOW`]). Built from public facts only: its type has
+/// offer history, else the window of [`OFFER_WINDOW`]), its words from `texts`: the match's
+/// scenario in the observer's language. Built from public facts only: its type has
 /// no place for a brief, points, a walk-away value, a verdict, a nudge or a survey answer.
 #[allow(clippy::too_many_arguments)]
 pub fn observer_view(
     match_id: &str,
     m: &Match,
+    texts: &Scenario,
     seats: &[SeatInfo],
     observer: &str,
     results: Option<ResultsView>,
     now: Millis,
     all_offers: bool,
 ) -> ServerMsg {
-    let s = &*m.config.scenario;
+    let s = texts;
+    let results = results.map(|mut r| {
+        localize_results(&mut r, texts);
+        r
+    });
     let players = players_view(s, m, seats);
     let (offers_window, recent) = offer_window(m, all_offers);
     let offers = offers_window
