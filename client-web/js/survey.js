@@ -16,11 +16,11 @@ const BANK_IDS = [
 
 /**
  * A question's words in the page's language: a bank item's from the catalogs, a facilitator's own
- * as they wrote them.
- * @param {Question} q
+ * as they wrote them. The console's survey picker shows the bank with these words too.
+ * @param {Pick<Question, 'id' | 'text'> & {low?: string, high?: string}} q
  * @returns {{text: string, low: string, high: string}}
  */
-function wording(q) {
+export function wording(q) {
   if (!BANK_IDS.includes(String(q.id))) return { text: q.text, low: q.low || '', high: q.high || '' };
   const key = `common.survey.${q.id}`;
   return { text: t(`${key}.text`), low: t(`${key}.low`), high: t(`${key}.high`) };
