@@ -20,6 +20,7 @@ mod practice;
 mod reading;
 mod recovery;
 mod teaching;
+mod teams;
 mod terms;
 mod tournament;
 mod treatments;

@@ -20,6 +20,7 @@ const expressionWords = (expression) => t(`common.expression.${expression}`);
  * @typedef {Object} ChatOptions
  * @property {(text: string, expression: Expression | null) => boolean} send sends a chat frame; false when offline
  * @property {() => number} mySeat my seat number
+ * @property {() => number | null} [myMember] my member index in a team seat (none: a seat played alone)
  * @property {(seat: number) => string} playerName a display name for a seat
  */
 
@@ -159,7 +160,8 @@ export class ChatPanel {
     const scroller = this.log.parentElement;
     const nearBottom = !scroller || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 60;
     const isPrompt = line.seat === null || line.seat === undefined;
-    const mine = !isPrompt && line.seat === this.opts.mySeat();
+    const myMember = this.opts.myMember ? this.opts.myMember() : null;
+    const mine = !isPrompt && line.seat === this.opts.mySeat() && (myMember === null || line.member === myMember);
     const time = typeof line.at === 'number' ? timeOfDay(line.at) : '';
     let li;
     if (isPrompt) {

@@ -26,7 +26,11 @@
  * - 'reject_terms': `reject_terms`
  * - 'withdraw_terms': `withdraw_terms`
  * - 'reopen_terms': `reopen_terms`
- * @typedef {'chat' | 'ready' | 'offer' | 'withdraw' | 'accept' | 'reject' | 'walk_away' | 'survey' | 'skip_survey' | 'disclose' | 'guess_priorities' | 'propose_terms' | 'agree_terms' | 'reject_terms' | 'withdraw_terms' | 'reopen_terms'} ActionKind
+ * - 'caucus': `caucus` (teams only)
+ * - 'approve': `approve` (teams under consensus)
+ * - 'decline': `decline` (teams under consensus)
+ * - 'spokesperson': `spokesperson` (teams under the spokesperson rule)
+ * @typedef {'chat' | 'ready' | 'offer' | 'withdraw' | 'accept' | 'reject' | 'walk_away' | 'survey' | 'skip_survey' | 'disclose' | 'guess_priorities' | 'propose_terms' | 'agree_terms' | 'reject_terms' | 'withdraw_terms' | 'reopen_terms' | 'caucus' | 'approve' | 'decline' | 'spokesperson'} ActionKind
  */
 
 /**
@@ -88,6 +92,17 @@
  */
 
 /**
+ * One caucus line (to the team's members only).
+ * @typedef {Object} CaucusLineView
+ * @property {number} seat The team's seat.
+ * @property {number} member The member who wrote it.
+ * @property {string} name Their name.
+ * @property {string} text The text.
+ * @property {number} at When.
+ * @property {Phase} phase The phase it was written in.
+ */
+
+/**
  * What kind of chat line.
  *
  * - 'message': A player's own words.
@@ -106,6 +121,7 @@
  * @property {Phase} phase The phase it was said in.
  * @property {ChatKind} kind What kind of line it is.
  * @property {Expression | null} [expression] The expression the speaker attached (absent when none).
+ * @property {number | null} [member] The team member who said it (absent for a seat played alone and the server).
  */
 
 /**
@@ -308,6 +324,35 @@
  */
 
 /**
+ * Teams: a line in the team's private caucus (prep, small talk, bargaining; at most 1000
+ * characters). Only the team's members receive it.
+ * @typedef {Object} ClientMsgCaucus
+ * @property {'caucus'} type
+ * @property {string} text The text.
+ */
+
+/**
+ * Teams under `consensus`: approve the team's open proposal (the last approval sends it).
+ * @typedef {Object} ClientMsgApprove
+ * @property {'approve'} type
+ * @property {number} motion_id The proposal's id (`state.team.motion.id`).
+ */
+
+/**
+ * Teams under `consensus`: decline the team's open proposal (it closes).
+ * @typedef {Object} ClientMsgDecline
+ * @property {'decline'} type
+ * @property {number} motion_id The proposal's id.
+ */
+
+/**
+ * Teams under `spokesperson`: name the team's spokesperson.
+ * @typedef {Object} ClientMsgSpokesperson
+ * @property {'spokesperson'} type
+ * @property {number} member The member's index in `state.team.members`.
+ */
+
+/**
  * Heartbeat; answered with `pong`.
  * @typedef {Object} ClientMsgPing
  * @property {'ping'} type
@@ -315,7 +360,7 @@
 
 /**
  * A frame from a client.
- * @typedef {ClientMsgHello | ClientMsgJoin | ClientMsgPractice | ClientMsgChat | ClientMsgReady | ClientMsgOffer | ClientMsgWithdraw | ClientMsgAccept | ClientMsgReject | ClientMsgWalkAway | ClientMsgSurvey | ClientMsgSkipSurvey | ClientMsgDisclose | ClientMsgGuessPriorities | ClientMsgProposeTerms | ClientMsgAgreeTerms | ClientMsgRejectTerms | ClientMsgWithdrawTerms | ClientMsgReopenTerms | ClientMsgWatch | ClientMsgPlayBot | ClientMsgLeave | ClientMsgObservation | ClientMsgStopObserving | ClientMsgPing} ClientMsg
+ * @typedef {ClientMsgHello | ClientMsgJoin | ClientMsgPractice | ClientMsgChat | ClientMsgReady | ClientMsgOffer | ClientMsgWithdraw | ClientMsgAccept | ClientMsgReject | ClientMsgWalkAway | ClientMsgSurvey | ClientMsgSkipSurvey | ClientMsgDisclose | ClientMsgGuessPriorities | ClientMsgProposeTerms | ClientMsgAgreeTerms | ClientMsgRejectTerms | ClientMsgWithdrawTerms | ClientMsgReopenTerms | ClientMsgWatch | ClientMsgPlayBot | ClientMsgLeave | ClientMsgObservation | ClientMsgStopObserving | ClientMsgCaucus | ClientMsgApprove | ClientMsgDecline | ClientMsgSpokesperson | ClientMsgPing} ClientMsg
  */
 
 /**
@@ -486,6 +531,12 @@
  * - 'not_observing': An observation sheet or `stop_observing` from someone who is not observing a match.
  * - 'bad_sheet': An observation sheet whose texts are empty or too long.
  * - 'sheet_already_sent': The observer already sent their sheet for this match.
+ * - 'bad_teams': A session's `team_size` outside 1–4.
+ * - 'no_team': A team act (caucus, approve, decline, spokesperson) from a seat played alone.
+ * - 'not_a_member': A member index the team does not have (naming a spokesperson).
+ * - 'not_spokesperson': A team member other than the spokesperson tried to commit the seat (spokesperson rule).
+ * - 'motion_not_open': An answer to a team proposal that is not open (already carried, declined or replaced).
+ * - 'own_motion': A member answering their own proposal to the team.
  * - 'bad_request': A request body or control that cannot be carried out.
  * - 'bad_treatment': Session settings with treatment arms that cannot be used (too few or many, names, lengths).
  * - 'bad_survey_items': Session settings with survey items that cannot be used (not in the bank, too many, too long).
@@ -502,7 +553,7 @@
  * - 'body_too_large': A request body over the size limit.
  * - 'scenario_not_saved': The scenarios folder could not be written.
  * - 'internal': A failure inside the server; nothing of the action was saved.
- * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'tool_off' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_request' | 'bad_treatment' | 'bad_survey_items' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
+ * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'tool_off' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_teams' | 'no_team' | 'not_a_member' | 'not_spokesperson' | 'motion_not_open' | 'own_motion' | 'bad_request' | 'bad_treatment' | 'bad_survey_items' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
  */
 
 /**
@@ -656,6 +707,28 @@
  */
 
 /**
+ * One team member's part in the match (public counts: no caucus text, no points).
+ * @typedef {Object} MemberResultView
+ * @property {number} seat The team's seat.
+ * @property {number} member Index within the team.
+ * @property {string} name Display name.
+ * @property {number} messages Public chat lines they wrote.
+ * @property {number} statements Statements (`disclose`) they made.
+ * @property {number} offers Offers they made for the team (under consensus: proposed and carried).
+ * @property {number} accepts Offers they accepted for the team.
+ * @property {number} caucus_lines Lines they wrote in their team's caucus.
+ * @property {boolean} survey_done They answered (or skipped) the survey (their ratings stay private, like everyone's).
+ */
+
+/**
+ * One member of a team seat, as everyone at the table sees them.
+ * @typedef {Object} MemberView
+ * @property {number} member Index within the team.
+ * @property {string} name Display name.
+ * @property {boolean} online Connected now.
+ */
+
+/**
  * One match in the monitor: public facts only.
  * @typedef {Object} MonitorMatch
  * @property {string} id Match id.
@@ -694,6 +767,8 @@
  * @property {SmallTalkTreatment} small_talk The small-talk treatment.
  * @property {Reveal} reveal What results reveal.
  * @property {DropoutPolicy} dropout The dropout policy.
+ * @property {number} team_size People per seat (1: everyone plays alone).
+ * @property {TeamDecision} team_decision Who may commit a team's seat.
  */
 
 /**
@@ -706,6 +781,28 @@
  * @property {Record<string, number>} waiting_by_scenario How many wait, per scenario's line.
  * @property {MonitorMatch[]} matches The session's matches, by id.
  * @property {TournamentView | null} tournament The tournament, when one runs (its standings count the matches `matches` shows finished).
+ */
+
+/**
+ * What a team proposal does.
+ *
+ * - 'offer': Send an offer.
+ * - 'accept': Accept the counterpart's offer.
+ * - 'walk_away': Walk away.
+ * @typedef {'offer' | 'accept' | 'walk_away'} MotionAct
+ */
+
+/**
+ * A proposal to the team under the consensus rule.
+ * @typedef {Object} MotionView
+ * @property {number} id Its id (for `approve` and `decline`).
+ * @property {number} member The member who proposed it.
+ * @property {MotionAct} act What it does: `offer`, `accept` or `walk_away`.
+ * @property {number[]} approved_by Members who approved it (the proposer included).
+ * @property {number} at When it was proposed.
+ * @property {number | null} [offer_id] The counterpart's offer to accept (`accept` only).
+ * @property {Record<string, number> | null} [package] The offer's package, option index by issue id (`offer` only).
+ * @property {number | null} [value_to_you] Its worth in the team's own points (`offer` only).
  */
 
 /**
@@ -940,6 +1037,7 @@
  * @property {boolean} ready Voted to move on.
  * @property {boolean} survey_done Answered (or skipped) the survey.
  * @property {number | null} [gone_since] Since when the player has been away, if they are.
+ * @property {MemberView[]} [members] The team holding the seat, by member index (absent for a seat played alone).
  */
 
 /**
@@ -1043,6 +1141,7 @@
  * @property {DisclosureView[]} disclosures Every statement made with `disclose`, with its verdict.
  * @property {TrustResultView} trust Trust and behaviour, as this seat may see them.
  * @property {DrillOutcome | null} [drill] How the seat's drill went, when it practised one (nobody else's).
+ * @property {MemberResultView[]} [members] Teams: what each member of each team did, by seat then member (absent when every seat was played alone). The team's points and trust are the seat's, in `roles` and `trust`.
  * @property {ObservationView[]} [observations] The observation sheets observers filed about this match (absent when nobody did; a sheet filed after results arrive comes with the next `state` frame).
  */
 
@@ -1110,6 +1209,18 @@
  * @typedef {Object} ServerMsgChatHistory
  * @property {'chat_history'} type
  * @property {ChatLineView[]} lines Oldest first.
+ */
+
+/**
+ * One line of the player's team caucus (only the team's members get it).
+ * @typedef {{type: 'caucus'} & CaucusLineView} ServerMsgCaucus
+ */
+
+/**
+ * The team caucus so far (after `state`, when a team member takes their seat).
+ * @typedef {Object} ServerMsgCaucusHistory
+ * @property {'caucus_history'} type
+ * @property {CaucusLineView[]} lines Oldest first.
  */
 
 /**
@@ -1192,7 +1303,7 @@
 
 /**
  * A frame to one client (`"type"` names the variant).
- * @typedef {ServerMsgState | ServerMsgObserve | ServerMsgChat | ServerMsgChatHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgMonitor | ServerMsgTournament} ServerMsg
+ * @typedef {ServerMsgState | ServerMsgObserve | ServerMsgChat | ServerMsgChatHistory | ServerMsgCaucus | ServerMsgCaucusHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgMonitor | ServerMsgTournament} ServerMsg
  */
 
 /**
@@ -1281,6 +1392,7 @@
  * @property {ResultsView | null} results The reveal, in the results phase only.
  * @property {DropoutView | null} dropout A counterpart gone past the grace period, and the policy.
  * @property {string[]} [observers] Names of the participants observing this match (absent when nobody does).
+ * @property {TeamView | null} [team] The player's team, when their seat is held by a team (absent otherwise).
  */
 
 /**
@@ -1316,6 +1428,27 @@
  * @property {string[]} mistakes Typical mistakes players make.
  * @property {string} timing_45 A plan for a 45-minute class.
  * @property {string} timing_90 A plan for a 90-minute class.
+ */
+
+/**
+ * Who may commit a team's seat (make, withdraw, accept or reject an offer, walk away, act on
+ * tentative terms). Chat, the caucus, statements, the prep guess, the ready vote and the survey
+ * are open to every member under every rule.
+ *
+ * - 'any': Any member may act for the seat.
+ * - 'spokesperson': Only the team's spokesperson (the first member until the team names another).
+ * - 'consensus': An offer, an accept or a walk-away is proposed in the caucus and goes out only once every other member approved it; the rest of the seat's moves are open to every member.
+ * @typedef {'any' | 'spokesperson' | 'consensus'} TeamDecision
+ */
+
+/**
+ * The player's own team (in their `state` only): who they are in it, the decision rule and the
+ * proposal waiting for the team's approval.
+ * @typedef {Object} TeamView
+ * @property {number} member The player's index in the team (`players[seat].members`).
+ * @property {TeamDecision} decision Who may commit the seat.
+ * @property {number} spokesperson The spokesperson's member index.
+ * @property {MotionView | null} motion The proposal waiting for the team's approval (consensus rule), if any.
  */
 
 /**

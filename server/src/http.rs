@@ -278,6 +278,7 @@ async fn create_session(
         Err(CreateError::Bad(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &m),
         Err(CreateError::BadTreatment(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadTreatment, &m),
         Err(CreateError::BadSurveyItems(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadSurveyItems, &m),
+        Err(CreateError::BadTeams(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadTeams, &m),
         Err(e @ (CreateError::Store(_) | CreateError::Conflict)) => {
             tracing::error!(error = %e, "could not create a session");
             api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
@@ -504,6 +505,7 @@ async fn export(
             "settlements.csv" => (crate::report::settlements_csv(&s.code, &reports), "text/csv; charset=utf-8"),
             "observations.csv" => (crate::report::observations_csv(&s.code, &reports), "text/csv; charset=utf-8"),
             "survey.csv" => (crate::report::survey_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+            "members.csv" => (crate::report::members_csv(&s.code, &reports), "text/csv; charset=utf-8"),
             "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
             "tournament.csv" | "standings.csv" => {
                 let view = s.tournament_view().await;

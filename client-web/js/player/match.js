@@ -19,6 +19,7 @@ import { updateCountdown } from './countdown.js';
 import { PhaseIntro, ReadyBar, GuessCard } from './phases.js';
 import { TournamentCards } from './tournament.js';
 import { t } from '../i18n.js';
+import { TeamPanel, memberResults } from './team.js';
 
 /** @typedef {import('../types.js').StateView} StateView */
 /** @typedef {import('../types.js').ClientMsg} ClientMsg */
@@ -27,7 +28,7 @@ import { t } from '../i18n.js';
 // Requests that change the match: sent one at a time (see the constructor's send).
 const FLIGHT_TYPES = new Set([
   'offer', 'accept', 'reject', 'withdraw', 'walk_away', 'ready', 'survey', 'skip_survey', 'guess_priorities', 'disclose',
-  'propose_terms', 'agree_terms', 'reject_terms', 'withdraw_terms', 'reopen_terms',
+  'propose_terms', 'agree_terms', 'reject_terms', 'withdraw_terms', 'reopen_terms', 'approve', 'decline', 'spokesperson',
 ]);
 
 export class MatchView {
@@ -85,8 +86,12 @@ export class MatchView {
         return send(expression ? { type: 'chat', text, expression } : { type: 'chat', text });
       },
       mySeat: () => this.state.you.seat,
+      // In a team seat, only my own lines are mine (not a teammate's).
+      myMember: () => (this.state.team ? this.state.team.member : null),
       playerName,
     });
+    // Teams: the team card and the private caucus beside the public chat (./team.js).
+    this.team = state.team ? new TeamPanel({ send, setLastAction }) : null;
     this.bargain = new BargainPanel({ send, setLastAction, playerName, playerLabel });
     this.survey = new SurveyPanel({
       send,
@@ -142,7 +147,8 @@ export class MatchView {
     this.briefDrawer.appendChild(briefPanel(state.scenario, state.you));
 
     this.results = h('div', { class: 'results-slot' });
-    this.layout = h('div', { class: 'layout' }, this.chat.el, this.bargain.el, this.survey.el, this.results);
+    const talk = this.team ? h('div', { class: 'talk-column' }, this.chat.el, this.team.caucus) : this.chat.el;
+    this.layout = h('div', { class: 'layout' }, talk, this.bargain.el, this.survey.el, this.results);
 
     this.el = h(
       'div',
@@ -162,6 +168,7 @@ export class MatchView {
       this.tournament.standingCard,
       this.intro.el,
       this.ready.el,
+      this.team ? this.team.card : null,
       this.briefDrawer,
       this.guess.el,
       this.layout,
@@ -224,6 +231,8 @@ export class MatchView {
     else if (area === 'offer' || area === 'offers' || area === 'terms') this.bargain.showError(area, '');
     else if (area === 'survey') this.survey.showError('');
     else if (area === 'ready' || area === 'guess' || area === 'disclose') this.showError(area, '');
+    else if (this.team && area === 'team') this.team.showError('');
+    else if (this.team && area === 'caucus') this.team.showCaucusError('');
     this.generalError.hidden = true;
   }
 
@@ -255,6 +264,12 @@ export class MatchView {
         break;
       case 'disclose':
         this.disclose.showError(text);
+        break;
+      case 'team':
+      case 'caucus':
+        if (!this.team) break;
+        if (area === 'team') this.team.showError(text);
+        else this.team.showCaucusError(text);
         break;
       default:
         this.generalError.textContent = text;
@@ -340,6 +355,7 @@ export class MatchView {
     this.intro.update(state);
     this.ready.update(state);
     this.guess.update(state);
+    if (this.team) this.team.update(state);
     // A treatment arm can turn the statement tool off: then it is not offered at all (while paused
     // nothing is allowed, so the panel stays, disabled).
     show(this.disclose.el, phase === 'bargaining' && (allowed(state, 'disclose') || !!state.paused));
@@ -379,6 +395,10 @@ export class MatchView {
           },
         }),
       );
+      // Teams: who did what, right after the scores (the team's points are the role's).
+      const scores = this.results.querySelector('[data-testid="results-scores"]');
+      const scoresCard = scores ? scores.closest('section') : null;
+      if (scoresCard && (state.results.members || []).length) scoresCard.after(memberResults(state, state.results));
     }
     this.renderTournament();
     this.refreshEnabled();

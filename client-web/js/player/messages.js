@@ -98,6 +98,12 @@ export function onMessage(msg) {
     case 'observe':
       onObserve(msg);
       break;
+    case 'caucus':
+      if (app.match && app.match.team) app.match.team.add(msg);
+      break;
+    case 'caucus_history':
+      if (app.match && app.match.team) app.match.team.reset(msg.lines || []);
+      break;
     case 'chat_history':
       if (app.observer) app.observer.chat.reset(msg.lines || []);
       else if (app.match) app.match.chat.reset(msg.lines || []);
@@ -151,6 +157,11 @@ const CODE_AREAS = {
   terms_pending: ['terms'],
   terms_agreed: ['terms'],
   terms_not_agreed: ['terms'],
+  not_spokesperson: ['offer', 'offers', 'terms'],
+  motion_not_open: ['team'],
+  own_motion: ['team'],
+  not_a_member: ['team'],
+  no_team: ['caucus'],
 };
 
 /** @param {import('../types.js').ErrorCode} code */

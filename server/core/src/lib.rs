@@ -12,6 +12,7 @@ pub mod scoring;
 pub mod stats;
 pub mod survey;
 pub mod tactics;
+pub mod team;
 pub mod text;
 pub mod tournament;
 pub mod translation;

@@ -401,7 +401,7 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
                 }
                 turns.push((*seat, Turn::Chat));
             }
-            EventKind::Disclosed { seat, truthful, statement } => {
+            EventKind::Disclosed { seat, truthful, statement, .. } => {
                 lines.push((*seat, statement.render(&m.config.scenario), false));
                 if *truthful {
                     sig[*seat].true_disclosures += 1;

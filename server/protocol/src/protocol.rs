@@ -171,6 +171,27 @@ pub enum ClientMsg {
     },
     /// Observers: stop observing and wait to be paired (answered with `waiting`).
     StopObserving,
+    /// Teams: a line in the team's private caucus (prep, small talk, bargaining; at most 1000
+    /// characters). Only the team's members receive it.
+    Caucus {
+        /// The text.
+        text: String,
+    },
+    /// Teams under `consensus`: approve the team's open proposal (the last approval sends it).
+    Approve {
+        /// The proposal's id (`state.team.motion.id`).
+        motion_id: u64,
+    },
+    /// Teams under `consensus`: decline the team's open proposal (it closes).
+    Decline {
+        /// The proposal's id.
+        motion_id: u64,
+    },
+    /// Teams under `spokesperson`: name the team's spokesperson.
+    Spokesperson {
+        /// The member's index in `state.team.members`.
+        member: usize,
+    },
     /// Heartbeat; answered with `pong`.
     Ping,
 }
@@ -305,6 +326,10 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         "leave",
         "observation",
         "stop_observing",
+        "caucus",
+        "approve",
+        "decline",
+        "spokesperson",
         "ping",
     ];
     if !KNOWN.contains(&kind) {
@@ -367,6 +392,10 @@ mod tests {
         ] {
             assert_eq!(decode(bad).unwrap_err().code, ErrorCode::BadMessage, "{bad}");
         }
+        assert_eq!(decode(r#"{"type":"caucus","text":"hi"}"#).unwrap(), ClientMsg::Caucus { text: "hi".into() });
+        assert_eq!(decode(r#"{"type":"approve","motion_id":2}"#).unwrap(), ClientMsg::Approve { motion_id: 2 });
+        assert_eq!(decode(r#"{"type":"decline","motion_id":2}"#).unwrap(), ClientMsg::Decline { motion_id: 2 });
+        assert_eq!(decode(r#"{"type":"spokesperson","member":1}"#).unwrap(), ClientMsg::Spokesperson { member: 1 });
         let big = format!(r#"{{"type":"chat","text":"{}"}}"#, "a".repeat(MAX_FRAME_BYTES));
         assert_eq!(decode(&big).unwrap_err().code, ErrorCode::FrameTooLarge);
     }

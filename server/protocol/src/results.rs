@@ -141,6 +141,34 @@ pub struct ResultsView {
     /// filed after results arrive comes with the next `state` frame).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<ObservationView>,
+    /// Teams: what each member of each team did, by seat then member (absent when every seat
+    /// was played alone). The team's points and trust are the seat's, in `roles` and `trust`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberResultView>,
+}
+
+/// One team member's part in the match (public counts: no caucus text, no points).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MemberResultView {
+    /// The team's seat.
+    pub seat: usize,
+    /// Index within the team.
+    pub member: usize,
+    /// Display name.
+    pub name: String,
+    /// Public chat lines they wrote.
+    pub messages: usize,
+    /// Statements (`disclose`) they made.
+    pub statements: usize,
+    /// Offers they made for the team (under consensus: proposed and carried).
+    pub offers: usize,
+    /// Offers they accepted for the team.
+    pub accepts: usize,
+    /// Lines they wrote in their team's caucus.
+    pub caucus_lines: usize,
+    /// They answered (or skipped) the survey (their ratings stay private, like everyone's).
+    pub survey_done: bool,
 }
 
 /// One observer's sheet, as the observed players (and its observer) read it.

@@ -468,10 +468,10 @@ impl Conn {
             }
             return true;
         }
-        match p.seat() {
-            Some((mid, seat)) => match self.app.matches.get(&mid).map(|m| m.tx.clone()) {
+        match p.place() {
+            Some((mid, seat, member)) => match self.app.matches.get(&mid).map(|m| m.tx.clone()) {
                 Some(tx) => {
-                    let _ = tx.send(MatchMsg::Attach { seat, outbox: self.outbox.clone() }).await;
+                    let _ = tx.send(MatchMsg::Attach { seat, member, outbox: self.outbox.clone() }).await;
                 }
                 None => self.error(ErrorCode::MatchUnavailable, "your match is not running"),
             },
@@ -492,7 +492,7 @@ impl Conn {
             let message = "you are observing this match: observers watch and fill in their sheet, they do not play";
             return self.error(ErrorCode::ObserverCannotAct, message);
         }
-        let Some((mid, seat)) = p.seat() else {
+        let Some((mid, seat, member)) = p.place() else {
             return self.error(ErrorCode::NotInMatch, "you are not in a match yet");
         };
         let Some(handle) = self.app.matches.get(&mid).map(|m| m.clone()) else {
@@ -510,6 +510,17 @@ impl Conn {
                 }
             }
             ClientMsg::Ready => Action::Ready,
+            // The caucus is chat: the same per-player bucket.
+            ClientMsg::Caucus { text } => {
+                if !p.chat_limit.lock().expect("chat limit").allow(Instant::now()) {
+                    return self
+                        .error(ErrorCode::RateLimited, "you are sending messages too fast; this one was dropped");
+                }
+                Action::Caucus(text)
+            }
+            ClientMsg::Approve { motion_id } => Action::Approve(motion_id),
+            ClientMsg::Decline { motion_id } => Action::Decline(motion_id),
+            ClientMsg::Spokesperson { member } => Action::Spokesperson(member),
             ClientMsg::Offer { package } => match decode_package(&handle.scenario, &package) {
                 Ok(pkg) => Action::Offer(pkg),
                 Err(e) => return self.error(e.code, &e.message),
@@ -576,7 +587,7 @@ impl Conn {
             | ClientMsg::StopObserving
             | ClientMsg::Leave => return,
         };
-        if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {
+        if handle.tx.send(MatchMsg::Action { seat, member, action }).await.is_err() {
             self.error(ErrorCode::MatchUnavailable, "your match is not running");
         }
     }
@@ -653,10 +664,10 @@ impl Conn {
             }
             return;
         }
-        match p.seat() {
-            Some((mid, seat)) => {
+        match p.place() {
+            Some((mid, seat, member)) => {
                 if let Some(tx) = self.app.matches.get(&mid).map(|m| m.tx.clone()) {
-                    let _ = tx.send(MatchMsg::Detach { seat, conn: self.outbox.id }).await;
+                    let _ = tx.send(MatchMsg::Detach { seat, member, conn: self.outbox.id }).await;
                 }
             }
             None => {

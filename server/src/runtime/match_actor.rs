@@ -13,8 +13,8 @@ use crate::error::ErrorCode;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
 use crate::runtime::view::{
-    chat_history_for, chat_line, localize_prompt, localize_results, match_results, results_for_seat, state_for,
-    MatchResults, SeatInfo,
+    caucus_history, caucus_line, chat_history_for, chat_line, localize_prompt, localize_results, match_results,
+    results_for_seat, state_for, MatchResults, SeatInfo, SeatMember,
 };
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
@@ -32,6 +32,8 @@ pub enum MatchMsg {
     Action {
         /// The seat acting.
         seat: usize,
+        /// Which member of the seat's team (0 for a seat played alone).
+        member: usize,
         /// The action.
         action: Action,
     },
@@ -39,6 +41,8 @@ pub enum MatchMsg {
     Attach {
         /// The seat.
         seat: usize,
+        /// Which member of the seat's team (0 for a seat played alone).
+        member: usize,
         /// The connection.
         outbox: Outbox,
     },
@@ -46,7 +50,9 @@ pub enum MatchMsg {
     Detach {
         /// The seat.
         seat: usize,
-        /// The connection id (ignored if the seat has a newer connection).
+        /// Which member of the seat's team.
+        member: usize,
+        /// The connection id (ignored if the member has a newer connection).
         conn: u64,
     },
     /// A facilitator control.
@@ -184,6 +190,8 @@ pub struct MatchHandle {
     pub tx: mpsc::Sender<MatchMsg>,
     /// Player ids by seat.
     pub seats: Vec<String>,
+    /// Player ids by seat then team member (one per seat played alone).
+    pub members: Vec<Vec<String>>,
     /// The latest summary, as the actor published it.
     pub summary: watch::Receiver<MatchSummary>,
 }
@@ -216,7 +224,8 @@ pub struct MatchActor {
     id: String,
     state: Match,
     seats: Vec<SeatInfo>,
-    conns: Vec<Option<Outbox>>,
+    /// Per seat, per team member: their live connection (one member for a seat played alone).
+    conns: Vec<Vec<Option<Outbox>>>,
     /// The scenario with its texts in each language a seat has asked for, made once per language.
     localized: std::collections::HashMap<String, Arc<Scenario>>,
     store: Store,
@@ -272,6 +281,23 @@ impl MatchActor {
         self
     }
 
+    /// The members of each team seat (names and bots by member index; a seat with fewer than
+    /// two is played alone). A seat handed on since plays alone again (the log says so).
+    pub fn with_teams(mut self, teams: Vec<Vec<(String, bool)>>) -> Self {
+        for (seat, team) in teams.into_iter().enumerate().take(self.seats.len()) {
+            if team.len() < 2 || self.state.team.size(seat) < 2 {
+                continue;
+            }
+            let info = &mut self.seats[seat];
+            info.name = team.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" & ");
+            info.bot = team.iter().all(|(_, b)| *b);
+            info.members = team.into_iter().map(|(name, _)| SeatMember { name, online: false }).collect();
+            self.conns[seat] = vec![None; info.members.len()];
+        }
+        self.summary_tx.send_replace(summary_of(&self.id, &self.state, &self.seats));
+        self
+    }
+
     /// Caps the offers of this match (default: [`crate::limits::Limits`]' default).
     pub fn with_max_offers(mut self, max_offers: usize) -> Self {
         self.max_offers = max_offers;
@@ -307,6 +333,7 @@ impl MatchActor {
                 gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
                 drill: None,
                 lang: None,
+                members: Vec::new(),
             })
             .collect();
         let n = state.seats;
@@ -318,7 +345,7 @@ impl MatchActor {
             id,
             state,
             seats,
-            conns: vec![None; n],
+            conns: vec![vec![None]; n],
             localized: std::collections::HashMap::new(),
             store,
             next_seq,
@@ -370,7 +397,7 @@ impl MatchActor {
                 continue;
             }
             let idle = self.state.phase == Phase::Results
-                && self.conns.iter().all(Option::is_none)
+                && self.conns.iter().flatten().all(Option::is_none)
                 && self.observers.is_empty();
             let dormant = dormant_after.filter(|_| idle);
             let wake = dormant.unwrap_or_else(|| self.next_wake(now));
@@ -424,9 +451,9 @@ impl MatchActor {
     /// Dispatches one message to its lifecycle step.
     async fn handle(&mut self, msg: MatchMsg) {
         match msg {
-            MatchMsg::Action { seat, action } => self.on_action(seat, action).await,
-            MatchMsg::Attach { seat, outbox } => self.on_attach(seat, outbox).await,
-            MatchMsg::Detach { seat, conn } => self.on_drop(seat, conn),
+            MatchMsg::Action { seat, member, action } => self.on_action(seat, member, action).await,
+            MatchMsg::Attach { seat, member, outbox } => self.on_attach(seat, member, outbox).await,
+            MatchMsg::Detach { seat, member, conn } => self.on_drop(seat, member, conn),
             MatchMsg::Control { control, reply } => {
                 let r = self.on_control(&control).await;
                 let _ = reply.send(r);
@@ -437,7 +464,7 @@ impl MatchActor {
             }
             MatchMsg::Notice(text) => {
                 let f = ServerMsg::Notice { text };
-                for c in self.conns.iter().flatten() {
+                for c in self.conns.iter().flatten().flatten() {
                     c.send_msg(&f);
                 }
                 self.send_observers(&f);
@@ -448,22 +475,28 @@ impl MatchActor {
         }
     }
 
-    /// Action: a player's move, decided by the pure core, stored, then told to everyone.
-    async fn on_action(&mut self, seat: usize, action: Action) {
-        if matches!(action, Action::Offer(_)) && self.state.offers.len() >= self.max_offers {
-            let m = format!("this match has reached its limit of {} offers", self.max_offers);
-            return self.send_to(seat, &ServerMsg::error(ErrorCode::OfferLimit, m));
+    /// Action: a player's move (by one member of a team), decided by the pure core, stored, then
+    /// told to everyone.
+    async fn on_action(&mut self, seat: usize, member: usize, action: Action) {
+        if seat >= self.conns.len() {
+            return;
         }
-        match self.state.decide(seat, &action) {
-            // Nothing changes (the same offer again): the seat's state is the answer.
+        let offers = matches!(action, Action::Offer(_)) || self.carries_offer(seat, &action);
+        if offers && self.state.offers.len() >= self.max_offers {
+            let m = format!("this match has reached its limit of {} offers", self.max_offers);
+            return self.send_to_member(seat, member, &ServerMsg::error(ErrorCode::OfferLimit, m));
+        }
+        match self.state.decide_as(seat, member, &action) {
+            // Nothing changes (the same offer again): the member's state is the answer.
             Ok(evs) if evs.is_empty() => {
-                let v = self.view(seat, now_ms(), false);
-                self.send_to(seat, &v);
+                let v = self.view(seat, member, now_ms(), false);
+                self.send_to_member(seat, member, &v);
             }
             Ok(evs) => {
                 if let Err(e) = self.commit(evs).await {
                     tracing::error!(match_id = %self.id, error = %e, "could not store an action");
-                    self.send_to(seat, &ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
+                    let f = ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE);
+                    self.send_to_member(seat, member, &f);
                 } else if matches!(
                     action,
                     Action::Chat(_) | Action::ChatExpressed(..) | Action::Disclose(_) | Action::Offer(_)
@@ -471,17 +504,36 @@ impl MatchActor {
                     self.coach(seat).await;
                 }
             }
-            Err(e) => self.send_to(seat, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
+            Err(e) => self.send_to_member(seat, member, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
         }
     }
 
-    /// Attach (and reconnect: an attach after a drop): a connection takes the seat, replacing an
-    /// older one, and gets the whole view and the chat so far.
-    async fn on_attach(&mut self, seat: usize, outbox: crate::runtime::outbox::Outbox) {
-        if let Some(old) = self.conns[seat].replace(outbox.clone()) {
+    /// Whether approving would carry the team's open offer motion (an offer the limit counts).
+    fn carries_offer(&self, seat: usize, action: &Action) -> bool {
+        let Action::Approve(id) = action else { return false };
+        let open = self.state.team.motions.get(seat).and_then(Option::as_ref).filter(|m| m.id == *id);
+        open.is_some_and(|m| {
+            matches!(m.motion, crate::core::team::Motion::Offer { .. })
+                && m.approved_by.len() + 1 >= self.state.team.size(seat)
+        })
+    }
+
+    /// Attach (and reconnect: an attach after a drop): a connection takes the seat (as one member
+    /// of its team), replacing that member's older one, and gets the whole view, the chat and the
+    /// team's caucus so far.
+    async fn on_attach(&mut self, seat: usize, member: usize, outbox: crate::runtime::outbox::Outbox) {
+        let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) else {
+            tracing::warn!(match_id = %self.id, seat, member, "attach to a seat or member the match does not have");
+            return;
+        };
+        if let Some(old) = slot.replace(outbox.clone()) {
             if old.id != outbox.id {
                 old.close(crate::runtime::outbox::CloseReason::Replaced);
             }
+        }
+        let member_was_online = self.seats[seat].members.get(member).is_none_or(|m| m.online);
+        if let Some(m) = self.seats[seat].members.get_mut(member) {
+            m.online = true;
         }
         self.seats[seat].gone_since = None;
         self.seats[seat].lang = outbox.lang().map(str::to_string);
@@ -491,24 +543,35 @@ impl MatchActor {
         // Coming online is broadcast (this seat included); a connection replacing a live
         // one gets its state directly. Either way it must see every offer: the
         // broadcast's window holds them all unless the match has more.
-        let broadcast = !self.seats[seat].online;
+        let broadcast = !self.seats[seat].online || !member_was_online;
         self.seats[seat].online = true;
         if broadcast {
             self.broadcast_state(now);
         }
         if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
-            outbox.send_msg(&self.view(seat, now, true));
+            outbox.send_msg(&self.view(seat, member, now, true));
         }
         let texts = self.texts_for(seat);
         outbox.send_msg(&chat_history_for(&self.state, &self.seats, &texts));
+        if self.state.team.size(seat) > 1 {
+            outbox.send_msg(&caucus_history(&self.state, seat, &self.seats));
+        }
     }
 
-    /// Drop: the seat's connection went away; the grace period of the dropout policy starts.
-    fn on_drop(&mut self, seat: usize, conn: u64) {
-        if self.conns[seat].as_ref().is_some_and(|o| o.id == conn) {
-            self.conns[seat] = None;
-            self.seats[seat].gone_since = Some(now_ms());
-            self.seats[seat].online = false;
+    /// Drop: a member's connection went away. The seat is gone (and the grace period of the
+    /// dropout policy starts) only when no member of its team is left: a team plays on while one
+    /// member remains.
+    fn on_drop(&mut self, seat: usize, member: usize, conn: u64) {
+        let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) else { return };
+        if slot.as_ref().is_some_and(|o| o.id == conn) {
+            *slot = None;
+            if let Some(m) = self.seats[seat].members.get_mut(member) {
+                m.online = false;
+            }
+            if self.conns[seat].iter().all(Option::is_none) {
+                self.seats[seat].gone_since = Some(now_ms());
+                self.seats[seat].online = false;
+            }
             self.broadcast_state(now_ms());
         }
     }
@@ -570,9 +633,11 @@ impl MatchActor {
             return Err(ControlFailure::NotStored);
         }
         self.dropout_told[seat] = false;
-        if let Some(old) = self.conns[seat].take() {
+        // The seat's new holder plays it alone (the core's team state says so too).
+        for old in std::mem::replace(&mut self.conns[seat], vec![None]).into_iter().flatten() {
             old.close(crate::runtime::outbox::CloseReason::Replaced);
         }
+        self.seats[seat].members.clear();
         Ok(())
     }
 
@@ -637,7 +702,7 @@ impl MatchActor {
                     let f = ServerMsg::Notice {
                         text: format!("{} left; a bot takes their seat so you can finish.", self.seats[seat].name),
                     };
-                    for c in self.conns.iter().flatten() {
+                    for c in self.conns.iter().flatten().flatten() {
                         c.send_msg(&f);
                     }
                 }
@@ -646,12 +711,7 @@ impl MatchActor {
     }
 
     fn broadcast_state(&mut self, now: Millis) {
-        for seat in 0..self.state.seats {
-            if self.conns[seat].is_some() {
-                let v = self.view(seat, now, false);
-                self.send_to(seat, &v);
-            }
-        }
+        self.broadcast_seats(now);
         self.broadcast_observers(now);
     }
 
@@ -692,9 +752,10 @@ impl MatchActor {
         self.results_cache = Some(match_results(&self.state, &self.seats, trust));
     }
 
-    /// The state frame of a seat; `all_offers` = the whole offer history (on attach), else the
-    /// window of [`crate::runtime::view::OFFER_WINDOW`] newest offers and every standing one.
-    fn view(&mut self, seat: usize, now: Millis, all_offers: bool) -> ServerMsg {
+    /// The state frame of a seat as one member sees it; `all_offers` = the whole offer history
+    /// (on attach), else the window of [`crate::runtime::view::OFFER_WINDOW`] newest offers and
+    /// every standing one.
+    fn view(&mut self, seat: usize, member: usize, now: Millis, all_offers: bool) -> ServerMsg {
         let dropout = self.dropout_info(seat, now);
         let results = self.results_cache.as_ref().map(|r| {
             let mut r = results_for_seat(r, seat, self.reveal);
@@ -706,8 +767,18 @@ impl MatchActor {
             localize_results(&mut r, &texts);
             r
         });
-        let mut v =
-            state_for(&self.id, &self.state, &texts, seat, &self.seats, dropout.as_ref(), results, now, all_offers);
+        let mut v = state_for(
+            &self.id,
+            &self.state,
+            &texts,
+            seat,
+            member,
+            &self.seats,
+            dropout.as_ref(),
+            results,
+            now,
+            all_offers,
+        );
         if let ServerMsg::State(st) = &mut v {
             st.observers = self.observer_names();
         }
@@ -744,8 +815,21 @@ impl MatchActor {
         }
     }
 
+    /// Sends a frame to every connected member of a seat (encoded once).
     fn send_to(&self, seat: usize, frame: &ServerMsg) {
-        if let Some(c) = &self.conns[seat] {
+        let Some(conns) = self.conns.get(seat) else { return };
+        if conns.iter().flatten().next().is_none() {
+            return;
+        }
+        let f = axum::extract::ws::Utf8Bytes::from(frame.encode());
+        for c in conns.iter().flatten() {
+            c.send(f.clone());
+        }
+    }
+
+    /// Sends a frame to one member of a seat (an answer to what they did).
+    fn send_to_member(&self, seat: usize, member: usize, frame: &ServerMsg) {
+        if let Some(c) = self.conns.get(seat).and_then(|c| c.get(member)).and_then(Option::as_ref) {
             c.send_msg(frame);
         }
     }
@@ -770,6 +854,12 @@ impl MatchActor {
                         *seat,
                         ServerMsg::Coach(CoachView { rule: rule.clone(), text: text.clone(), at: e.at }),
                     ));
+                }
+                // The caucus is the team's alone: its seat's members get it, nobody else.
+                EventKind::Caucus { seat, .. } => {
+                    if let Some(line) = self.state.team.caucus.last() {
+                        private.push((*seat, ServerMsg::Caucus(caucus_line(line, &self.seats))));
+                    }
                 }
                 EventKind::Chat { .. } | EventKind::Icebreaker { .. } | EventKind::Disclosed { .. } => {
                     if let Some(line) = self.state.chat.last() {
@@ -800,12 +890,12 @@ impl MatchActor {
             }
         }
         // Chat is public: observers read it as it comes (coaching nudges below are not). A
-        // player's line is the same frame for everyone; an icebreaker goes to each seat in its
-        // language.
+        // player's line is the same frame for everyone; an icebreaker goes to each seat (every
+        // member of its team) in the seat's language.
         for line in chat_frames {
             let shared = axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(line.clone()).encode());
             for seat in 0..self.conns.len() {
-                if self.conns[seat].is_none() {
+                if self.conns[seat].iter().all(Option::is_none) {
                     continue;
                 }
                 let frame = if line.kind == crate::wire::ChatKind::Icebreaker {
@@ -816,8 +906,8 @@ impl MatchActor {
                 } else {
                     shared.clone()
                 };
-                if let Some(c) = &self.conns[seat] {
-                    c.send(frame);
+                for c in self.conns[seat].iter().flatten() {
+                    c.send(frame.clone());
                 }
             }
             for w in &self.observers {
@@ -926,10 +1016,10 @@ mod tests {
         let (ana, _ana_rx) = Outbox::new();
         let (ben, _ben_rx) = Outbox::new();
         let ben_id = ben.id;
-        m.tx.send(MatchMsg::Attach { seat: 0, outbox: ana }).await.unwrap();
-        m.tx.send(MatchMsg::Attach { seat: 1, outbox: ben }).await.unwrap();
+        m.tx.send(MatchMsg::Attach { seat: 0, member: 0, outbox: ana }).await.unwrap();
+        m.tx.send(MatchMsg::Attach { seat: 1, member: 0, outbox: ben }).await.unwrap();
         let left = now_ms();
-        m.tx.send(MatchMsg::Detach { seat: 1, conn: ben_id }).await.unwrap();
+        m.tx.send(MatchMsg::Detach { seat: 1, member: 0, conn: ben_id }).await.unwrap();
         let s = m.summary.wait_for(|s| s.outcome.is_some()).await.unwrap().clone();
         assert!(matches!(s.outcome, Some(Outcome::Abandoned { .. })), "{:?}", s.outcome);
         let waited = now_ms() - left;

@@ -178,9 +178,13 @@ impl App {
         let p = self.add_player(player);
         let Some((row, events)) = last_match else { return };
         let seats: Vec<String> = serde_json::from_str(&row.seats).unwrap_or_default();
-        match (self.matches.contains_key(&row.id), seats.iter().position(|s| *s == id)) {
-            (true, Some(seat)) => {
-                *p.location.lock().expect("location") = Location::InMatch { match_id: row.id, seat };
+        let cfg = serde_json::from_str::<crate::runtime::app::StoredMatchConfig>(&row.config).ok();
+        let members = cfg.map_or_else(|| seats.iter().map(|p| vec![p.clone()]).collect(), |c| c.members(&seats));
+        let place =
+            members.iter().enumerate().find_map(|(seat, team)| Some((seat, team.iter().position(|p| *p == id)?)));
+        match (self.matches.contains_key(&row.id), place) {
+            (true, Some((seat, member))) => {
+                *p.location.lock().expect("location") = Location::InMatch { match_id: row.id, seat, member };
             }
             (false, Some(_)) => self.restore_match(row, &events, crate::runtime::clock::now_ms(), Some(&id)),
             (_, None) => {}

@@ -19,6 +19,9 @@ use crate::wire::{
 };
 use serde_json::Value;
 
+mod team;
+pub use team::{caucus_history, caucus_line, member_name, SeatMember};
+
 /// Per-seat facts the core does not hold: names, bots, who is connected and when each went away.
 /// Presence is the runtime's business, not the game's: it is never written to the event log.
 pub struct SeatInfo {
@@ -34,6 +37,9 @@ pub struct SeatInfo {
     pub drill: Option<crate::core::drills::Drill>,
     /// The language the seat's connection reads (from its `hello`), for the scenario's texts.
     pub lang: Option<String>,
+    /// The team holding the seat, by member index (empty for a seat played alone; `name` is
+    /// then the team's names together).
+    pub members: Vec<SeatMember>,
 }
 
 /// Everything a match's results reveal can show, computed once when the match reaches results
@@ -54,6 +60,8 @@ pub struct MatchResults {
     drills: Vec<Option<crate::core::drills::DrillOutcome>>,
     /// The names the English feedback sentences use.
     scenario_words: ScenarioWords,
+    /// What each team member did (empty without teams; the same for every seat).
+    members: Vec<crate::wire::MemberResultView>,
 }
 
 /// The part of the reveal that is the same for every seat.
@@ -101,7 +109,7 @@ fn walked_away(m: &Match, seats: &[SeatInfo]) -> Option<WalkedAway> {
 
 /// One chat line as sent to clients.
 pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
-    let name = line.seat.and_then(|s| seats.get(s)).map(|s| s.name.as_str()).unwrap_or("Parley");
+    let name = line.seat.map_or("Parley", |s| member_name(seats, s, line.member));
     let kind = match (line.seat, line.disclosure) {
         (None, _) => ChatKind::Icebreaker,
         (_, true) => ChatKind::Disclosure,
@@ -115,6 +123,7 @@ pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
         phase: line.phase,
         kind,
         expression: line.expression,
+        member: line.member,
     }
 }
 
@@ -200,6 +209,7 @@ fn players_view(s: &Scenario, m: &Match, seats: &[SeatInfo]) -> Vec<PlayerView> 
             ready: m.ready[i],
             survey_done: m.survey[i].is_some(),
             gone_since: seats[i].gone_since,
+            members: team::members_view(&seats[i]),
         })
         .collect()
 }
@@ -217,14 +227,16 @@ fn offer_window(m: &Match, all: bool) -> (impl Iterator<Item = &crate::core::gam
     (offers, recent)
 }
 
-/// The `state` frame for one seat (`all_offers`: the whole offer history, else the window), its
-/// words from `texts`: the match's scenario in the seat's language (see [`Scenario::in_language`]).
+/// The `state` frame for one seat (`all_offers`: the whole offer history, else the window), as
+/// member `member` of its team sees it (0 for a seat played alone), its words from `texts`: the
+/// match's scenario in the seat's language (see [`Scenario::in_language`]).
 #[allow(clippy::too_many_arguments)]
 pub fn state_for(
     match_id: &str,
     m: &Match,
     texts: &Scenario,
     seat: usize,
+    member: usize,
     seats: &[SeatInfo],
     dropout: Option<&crate::wire::DropoutView>,
     results: Option<ResultsView>,
@@ -234,7 +246,7 @@ pub fn state_for(
     let s = texts;
     let you = YouView {
         seat,
-        name: seats[seat].name.clone(),
+        name: member_name(seats, seat, Some(member)).to_string(),
         role: role_ref(s, seat),
         brief: s.roles[seat].brief.clone(),
         batna: s.roles[seat].batna,
@@ -266,7 +278,8 @@ pub fn state_for(
     let survey = (m.phase == Phase::Survey).then(|| SurveyView {
         questions: std::borrow::Cow::Owned(m.config.features.survey.to_vec()),
         issues: s.issues.iter().map(|i| IssueRef { id: i.id.clone(), name: i.name.clone() }).collect(),
-        answered: m.survey[seat].is_some(),
+        // A team member answers for themselves (`core::team`).
+        answered: if m.team.size(seat) > 1 { m.team.answered(seat, member) } else { m.survey[seat].is_some() },
     });
     ServerMsg::State(Box::new(StateView {
         server_time: now,
@@ -276,7 +289,7 @@ pub fn state_for(
         deadline: m.deadline,
         paused: m.paused_at.is_some(),
         paused_at: m.paused_at,
-        allowed_actions: m.allowed_actions(seat),
+        allowed_actions: m.allowed_actions_of(seat, member),
         scenario: public_scenario(s),
         you,
         players,
@@ -290,6 +303,7 @@ pub fn state_for(
         results: results.filter(|_| m.phase == Phase::Results),
         dropout: dropout.cloned(),
         observers: Vec::new(),
+        team: team::team_view(m, seat, member),
     }))
 }
 
@@ -384,7 +398,8 @@ pub fn match_results(m: &Match, seats: &[SeatInfo], trust: TrustReport) -> Match
         .enumerate()
         .map(|(seat, info)| info.drill.map(|d| crate::core::drills::check(d, m, &trust.line_tactics, seat)))
         .collect();
-    MatchResults { roles, private_sides, trust, shared, drills, scenario_words: ScenarioWords::of(s) }
+    let members = team::member_results(m, seats);
+    MatchResults { roles, private_sides, trust, shared, drills, members, scenario_words: ScenarioWords::of(s) }
 }
 
 /// The results reveal as one seat may see it. With `reveal = Scores` only the seat's own role
@@ -427,6 +442,7 @@ pub fn results_for_seat(full: &MatchResults, seat: usize, reveal: Reveal) -> Res
         trust: trust_for_seat(&full.trust, seat),
         // Filled by the match actor from the match's live state (sheets may come after results).
         observations: Vec::new(),
+        members: full.members.clone(),
     }
 }
 
@@ -760,6 +776,7 @@ mod tests {
                 gone_since: None,
                 drill: None,
                 lang: None,
+                members: Vec::new(),
             })
             .collect();
         let trust = analyse_log_with_bots(config, &log, &Phrases::bundled(), &vec![false; roles]);
@@ -770,7 +787,7 @@ mod tests {
     /// The `state` frame one seat is sent in results, as text.
     fn frame(m: &Match, seats: &[SeatInfo], full: &MatchResults, seat: usize, reveal: Reveal) -> String {
         let results = results_for_seat(full, seat, reveal);
-        state_for("m_test", m, &m.config.scenario, seat, seats, None, Some(results), 9_000, true).encode()
+        state_for("m_test", m, &m.config.scenario, seat, 0, seats, None, Some(results), 9_000, true).encode()
     }
 
     /// A role's points table as it appears in a frame.

@@ -593,7 +593,7 @@ mod tests {
             store.insert_match(m).await.unwrap();
             let evs = vec![
                 Event { at: 5, kind: EventKind::Ready { seat: 0 } },
-                Event { at: 6, kind: EventKind::Chat { seat: 1, text: "hi".into(), expression: None } },
+                Event { at: 6, kind: EventKind::Chat { seat: 1, text: "hi".into(), expression: None, member: None } },
             ];
             store.append_events("m1", 0, evs).await.unwrap();
             // A duplicate sequence number is refused and does not disturb what is stored.
@@ -608,7 +608,7 @@ mod tests {
         assert_eq!((snap.sessions.len(), snap.stored_sessions, snap.matches()), (1, 1, 1));
         let evs = &snap.sessions[0].matches[0].1;
         assert_eq!(evs.len(), 2);
-        assert_eq!(evs[1].kind, EventKind::Chat { seat: 1, text: "hi".into(), expression: None });
+        assert_eq!(evs[1].kind, EventKind::Chat { seat: 1, text: "hi".into(), expression: None, member: None });
         let _ = std::fs::remove_dir_all(&dir);
     }
 

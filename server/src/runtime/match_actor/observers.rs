@@ -92,12 +92,16 @@ impl MatchActor {
         }
     }
 
-    /// Sends the players (not the observers) their state: who observes changed.
-    fn broadcast_seats(&mut self, now: Millis) {
+    /// Sends the players (not the observers) their state: who observes changed (and after every
+    /// change, from `broadcast_state`). Each team member gets their own: it names them and what
+    /// the decision rule lets them do.
+    pub(super) fn broadcast_seats(&mut self, now: Millis) {
         for seat in 0..self.state.seats {
-            if self.conns[seat].is_some() {
-                let v = self.view(seat, now, false);
-                self.send_to(seat, &v);
+            for member in 0..self.conns[seat].len() {
+                if self.conns[seat][member].is_some() {
+                    let v = self.view(seat, member, now, false);
+                    self.send_to_member(seat, member, &v);
+                }
             }
         }
     }
