@@ -13,6 +13,7 @@ mod eval;
 mod exports;
 mod facilitator;
 mod game;
+mod languages;
 mod limits;
 mod observers;
 mod postgres;

@@ -16,6 +16,7 @@
 // with their ids, and a match applies an id once, so nothing is applied twice (even when the
 // server that applied it died before answering).
 
+import { language } from './i18n.js';
 const TOKENS_KEY = 'parley.tokens';
 const LAST_KEY = 'parley.lastCode';
 const PING_MS = 10000;
@@ -195,7 +196,8 @@ export class Connection {
     this.ws = ws;
     ws.addEventListener('open', () => {
       /** @type {import('./types.js').ClientMsgHello} */
-      const hello = { type: 'hello', version: PROTOCOL_VERSION };
+      // The page's language: the server sends the scenario's texts in it where it has them.
+      const hello = { type: 'hello', version: PROTOCOL_VERSION, lang: language() };
       const token = this.handlers.token ? this.handlers.token() : null;
       if (token) hello.token = token;
       this.rawSend(hello);

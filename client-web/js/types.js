@@ -149,6 +149,7 @@
  * @typedef {Object} ClientMsgHello
  * @property {'hello'} type
  * @property {number} version Must be 1.
+ * @property {string | null} [lang] The language the player reads (a code like `es`, or a tag like `es-ES`): the match sends this connection the scenario's texts in it where the scenario has them.
  * @property {string | null} [token] A player token from an earlier `joined`, to resume.
  */
 
@@ -371,6 +372,13 @@
  */
 
 /**
+ * A deal rule as data: `unanimous`, `majority`, or `roles` with the ids of the roles that must accept.
+ * @typedef {Object} DealView
+ * @property {string} rule `unanimous`, `majority` or `roles`.
+ * @property {string[]} [roles] With `roles`: the role ids that must accept (empty otherwise).
+ */
+
+/**
  * A checked statement about the speaker's own interests.
  * @typedef {Object} DisclosureView
  * @property {number} seat The speaker.
@@ -392,6 +400,8 @@
  * @property {DraftIssue[]} issues The issues, in order.
  * @property {DraftDeal} deal Who must accept a package.
  * @property {Teaching | null} teaching Notes for facilitators (the `[teaching]` table), if any.
+ * @property {string | null} [language] The language of the texts above (none: English).
+ * @property {Record<string, Translation>} [translations] The texts in other languages, by language code. The editor does not change them; it sends them back as it got them, so saving a translated scenario keeps its translations.
  */
 
 /**
@@ -560,6 +570,55 @@
  */
 
 /**
+ * Both preferred one option of an issue but agreed another.
+ * @typedef {Object} FeedbackItemBothPreferred
+ * @property {'both_preferred'} code
+ * @property {string} issue Issue id.
+ * @property {number} preferred The option both preferred.
+ * @property {number} agreed The option agreed.
+ */
+
+/**
+ * Another package gave everyone at least as much: how many more points each role, in seat order.
+ * @typedef {Object} FeedbackItemValueLeft
+ * @property {'value_left'} code
+ * @property {number[]} gains Points more, per role.
+ */
+
+/**
+ * No package would have made one better off without costing another.
+ * @typedef {Object} FeedbackItemParetoOptimal
+ * @property {'pareto_optimal'} code
+ */
+
+/**
+ * The joint value created.
+ * @typedef {Object} FeedbackItemCreated
+ * @property {'created'} code
+ * @property {number} joint Joint value.
+ * @property {number} max The most possible.
+ * @property {number} percent `joint / max` as a whole percentage.
+ */
+
+/**
+ * No deal, though a package gave everyone at least their walk-away value: its points per role.
+ * @typedef {Object} FeedbackItemImpasseMissed
+ * @property {'impasse_missed'} code
+ * @property {number[]} points Points per role, in seat order.
+ */
+
+/**
+ * No deal, and no package gave everyone their walk-away value.
+ * @typedef {Object} FeedbackItemImpasseReasonable
+ * @property {'impasse_reasonable'} code
+ */
+
+/**
+ * One sentence of the results' feedback as a code and its values (see `ResultsView::feedback`).
+ * @typedef {FeedbackItemBothPreferred | FeedbackItemValueLeft | FeedbackItemParetoOptimal | FeedbackItemCreated | FeedbackItemImpasseMissed | FeedbackItemImpasseReasonable} FeedbackItem
+ */
+
+/**
  * A non-dominated outcome: the points of the chosen roles and one package that gives them.
  * @typedef {Object} FrontierPoint
  * @property {number[]} points Points of each chosen role, in the order the roles were asked for.
@@ -573,6 +632,14 @@
  * - 'deadline': The bargaining deadline passed.
  * - 'ended_by_facilitator': The facilitator ended bargaining.
  * @typedef {'walked_away' | 'deadline' | 'ended_by_facilitator'} ImpasseReason
+ */
+
+/**
+ * What raised a player's behaviour index most and what lowered it, as data (a page words it;
+ * [`behaviour_sentence`] does in English).
+ * @typedef {Object} IndexMoves
+ * @property {any[] | null} raised_by The signal that raised it most (`questions`, `acknowledgments`, ...) and by how much.
+ * @property {any[] | null} lowered_by The first signal that lowered it, and by how much (negative).
  */
 
 /**
@@ -590,6 +657,14 @@
  * @property {IssueType | null} type How it relates the two roles' interests (two-role scenarios only).
  * @property {number | null} agreed The option agreed (none without a deal).
  * @property {number} best_joint The option worth the most to all roles together.
+ */
+
+/**
+ * An issue's texts in one language.
+ * @typedef {Object} IssueTranslation
+ * @property {string | null} [description] One-line description.
+ * @property {string | null} [name] Display name.
+ * @property {string[]} [options] Option labels in the issue's option order: all of them, or none (an option is picked by its position, so a partial list could not say which labels it replaces).
  */
 
 /**
@@ -946,7 +1021,9 @@
  * @property {PlayerOutcome | null} outcome How the match ended for the player, as the trust model reads it.
  * @property {number | null} trust_estimate The behavioural estimate of the trust the player built, 0..100 (none until an outcome).
  * @property {number} trust_estimate_behaviour Its behaviour-only part.
- * @property {string[]} profile The player's tactic profile in plain words.
+ * @property {string[]} profile The player's tactic profile in plain words (English).
+ * @property {ProfileLine[]} profile_lines The same profile as data, for a page to word in its player's language.
+ * @property {IndexMoves} index_moves What moved the behaviour index most, up and down.
  * @property {number} behaviour_index Behaviour index, 0..100.
  * @property {PlayerSignals} signals The counted behaviour.
  */
@@ -997,6 +1074,15 @@
  */
 
 /**
+ * One line of a player's tactic profile as data: how often they used a tactic, and how often
+ * players whose deals reached the frontier did (a page words it in its language).
+ * @typedef {Object} ProfileLine
+ * @property {string} tactic The tactic's label (`elicit-pref`, `self-need`, ...).
+ * @property {number} count How many of the player's lines used it.
+ * @property {number | null} reference The mean count of players whose deals reached the frontier, when the model has it.
+ */
+
+/**
  * An issue of the public scenario: its options, never anyone's points.
  * @typedef {Object} PublicIssue
  * @property {string} id Issue id.
@@ -1012,6 +1098,7 @@
  * @property {string} title Title.
  * @property {string} summary The shared background.
  * @property {string} deal_rule Who must accept a package for it to be the deal, in words (the scenario's deal rule).
+ * @property {DealView} deal The same rule as data, for a page to word in its player's language.
  * @property {PublicIssue[]} issues Issues and options.
  */
 
@@ -1050,7 +1137,8 @@
  * @property {number[][] | null} frontier Two-role scenarios: the Pareto frontier as `[points of role 1, points of role 2]`.
  * @property {IssueResultView[]} issues Issue by issue: its kind, what was agreed and what creates the most value.
  * @property {string} deal_rule Who must accept a package for it to be the deal, in words.
- * @property {string[]} feedback Sentences on what could have been better.
+ * @property {string[]} feedback Sentences on what could have been better (in English; the console shows these).
+ * @property {FeedbackItem[]} feedback_items The same feedback as codes and values, one per sentence, for a page to word in its player's language (issues by id, options by index, points in seat order).
  * @property {DisclosureView[]} disclosures Every statement made with `disclose`, with its verdict.
  * @property {TrustResultView} trust Trust and behaviour, as this seat may see them.
  * @property {DrillOutcome | null} [drill] How the seat's drill went, when it practised one (nobody else's).
@@ -1084,6 +1172,13 @@
  * @property {number} surplus `score − batna`.
  * @property {string} [brief] The role's private brief.
  * @property {Record<string, number[]>} [points] The role's points per option, by issue id.
+ */
+
+/**
+ * A role's texts in one language.
+ * @typedef {Object} RoleTranslation
+ * @property {string | null} [brief] Private brief.
+ * @property {string | null} [name] Display name.
  */
 
 /**
@@ -1456,6 +1551,16 @@
  * @property {TournamentRound[]} rounds Each round started, oldest first.
  * @property {StandingRow[]} standings The leaderboard, best first.
  * @property {TournamentResult[]} results One row per player per finished tournament match.
+ */
+
+/**
+ * The scenario's texts in one language.
+ * @typedef {Object} Translation
+ * @property {string[]} [icebreakers] The small-talk prompts, in the scenario's order: all of them, or none.
+ * @property {Record<string, IssueTranslation>} [issues] Texts per issue, keyed by issue id.
+ * @property {Record<string, RoleTranslation>} [roles] Texts per role, keyed by role id.
+ * @property {string | null} [summary] The public background.
+ * @property {string | null} [title] The title.
  */
 
 /**

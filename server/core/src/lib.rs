@@ -15,6 +15,7 @@ pub mod tactics;
 pub mod team;
 pub mod text;
 pub mod tournament;
+pub mod translation;
 pub mod treatment;
 pub mod trust;
 pub mod trust_model;

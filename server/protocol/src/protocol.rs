@@ -26,6 +26,10 @@ pub enum ClientMsg {
         /// A player token from an earlier `joined`, to resume.
         #[serde(default)]
         token: Option<String>,
+        /// The language the player reads (a code like `es`, or a tag like `es-ES`): the match
+        /// sends this connection the scenario's texts in it where the scenario has them.
+        #[serde(default)]
+        lang: Option<String>,
     },
     /// Join a session by its join code.
     Join {
@@ -371,7 +375,10 @@ mod tests {
 
     #[test]
     fn decodes_each_kind_and_names_errors() {
-        assert_eq!(decode(r#"{"type":"hello","version":1}"#).unwrap(), ClientMsg::Hello { version: 1, token: None });
+        assert_eq!(
+            decode(r#"{"type":"hello","version":1}"#).unwrap(),
+            ClientMsg::Hello { version: 1, token: None, lang: None }
+        );
         assert_eq!(decode(r#"{"type":"accept","offer_id":3}"#).unwrap(), ClientMsg::Accept { offer_id: 3 });
         let m = decode(r#"{"type":"offer","package":{"salary":2,"bonus":0}}"#).unwrap();
         assert!(matches!(m, ClientMsg::Offer { package } if package["salary"] == 2));

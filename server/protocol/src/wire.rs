@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 pub use crate::results::{
-    DisclosureView, IssueResultView, MemberResultView, ObservationView, OutcomeView, OwnTrustView, PackagePoints,
-    PackageView, PlayerTrustView, ResultsView, RevealedRole, RoleResultView, TrustResultView,
+    DisclosureView, FeedbackItem, IssueResultView, MemberResultView, ObservationView, OutcomeView, OwnTrustView,
+    PackagePoints, PackageView, PlayerTrustView, ResultsView, RevealedRole, RoleResultView, TrustResultView,
 };
 use std::collections::BTreeMap;
 
@@ -283,8 +283,22 @@ pub struct PublicScenario {
     pub summary: String,
     /// Who must accept a package for it to be the deal, in words (the scenario's deal rule).
     pub deal_rule: String,
+    /// The same rule as data, for a page to word in its player's language.
+    #[serde(default)]
+    pub deal: DealView,
     /// Issues and options.
     pub issues: Vec<PublicIssue>,
+}
+
+/// A deal rule as data: `unanimous`, `majority`, or `roles` with the ids of the roles that must accept.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DealView {
+    /// `unanimous`, `majority` or `roles`.
+    pub rule: String,
+    /// With `roles`: the role ids that must accept (empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
 }
 
 /// A coaching nudge given to this seat.

@@ -241,7 +241,7 @@ impl Conn {
     async fn handle(&mut self, msg: ClientMsg) -> bool {
         if !self.hello {
             return match msg {
-                ClientMsg::Hello { version, token } => self.hello(version, token).await,
+                ClientMsg::Hello { version, token, lang } => self.hello(version, token, lang).await,
                 _ => {
                     self.error(ErrorCode::HelloRequired, "the first frame must be {\"type\":\"hello\",\"version\":1}");
                     true
@@ -401,7 +401,7 @@ impl Conn {
         }
     }
 
-    async fn hello(&mut self, version: u32, token: Option<String>) -> bool {
+    async fn hello(&mut self, version: u32, token: Option<String>, lang: Option<String>) -> bool {
         if version != PROTOCOL_VERSION {
             self.error(
                 ErrorCode::UnsupportedVersion,
@@ -411,6 +411,15 @@ impl Conn {
         }
         self.hello = true;
         self.outbox.send_msg(&ServerMsg::Welcome { version: PROTOCOL_VERSION, server_time: now_ms() });
+        if let Some(tag) = lang {
+            // A browser tag like "es-ES" names its language first; the region does not matter here.
+            let code = tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
+            if crate::core::translation::is_language_code(&code) {
+                self.outbox.set_lang(code);
+            } else {
+                self.error(ErrorCode::BadMessage, "lang is a language code like \"es\"; texts stay in the default");
+            }
+        }
         if let Some(t) = token {
             // The session stays in memory at least until the player's connection is bound.
             match self.app.player_by_token(&t, Some(self.ip)).await {

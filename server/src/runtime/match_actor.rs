@@ -13,8 +13,8 @@ use crate::error::ErrorCode;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
 use crate::runtime::view::{
-    caucus_history, caucus_line, chat_history, chat_line, match_results, results_for_seat, state_for, MatchResults,
-    SeatInfo, SeatMember,
+    caucus_history, caucus_line, chat_history_for, chat_line, localize_prompt, localize_results, match_results,
+    results_for_seat, state_for, MatchResults, SeatInfo, SeatMember,
 };
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
@@ -228,6 +228,8 @@ pub struct MatchActor {
     seats: Vec<SeatInfo>,
     /// Per seat, per team member: their live connection (one member for a seat played alone).
     conns: Vec<Vec<Option<Outbox>>>,
+    /// The scenario with its texts in each language a seat has asked for, made once per language.
+    localized: std::collections::HashMap<String, Arc<Scenario>>,
     store: Store,
     next_seq: u64,
     dropout: DropoutPolicy,
@@ -341,6 +343,7 @@ impl MatchActor {
                 online: false,
                 gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
                 drill: None,
+                lang: None,
                 members: Vec::new(),
             })
             .collect();
@@ -354,6 +357,7 @@ impl MatchActor {
             state,
             seats,
             conns: vec![vec![None]; n],
+            localized: std::collections::HashMap::new(),
             store,
             next_seq,
             dropout,
@@ -562,6 +566,7 @@ impl MatchActor {
             m.online = true;
         }
         self.seats[seat].gone_since = None;
+        self.seats[seat].lang = outbox.lang().map(str::to_string);
         self.dropout_told[seat] = false;
         let now = now_ms();
         self.ensure_results().await;
@@ -576,7 +581,8 @@ impl MatchActor {
         if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
             outbox.send_msg(&self.view(seat, member, now, true));
         }
-        outbox.send_msg(&chat_history(&self.state, &self.seats));
+        let texts = self.texts_for(seat);
+        outbox.send_msg(&chat_history_for(&self.state, &self.seats, &texts));
         if self.state.team.size(seat) > 1 {
             outbox.send_msg(&caucus_history(&self.state, seat, &self.seats));
         }
@@ -786,12 +792,57 @@ impl MatchActor {
             r.observations = crate::runtime::view::observation_views(&self.state);
             r
         });
-        let mut v =
-            state_for(&self.id, &self.state, seat, member, &self.seats, dropout.as_ref(), results, now, all_offers);
+        let texts = self.texts_for(seat);
+        let results = results.map(|mut r| {
+            localize_results(&mut r, &texts);
+            r
+        });
+        let mut v = state_for(
+            &self.id,
+            &self.state,
+            &texts,
+            seat,
+            member,
+            &self.seats,
+            dropout.as_ref(),
+            results,
+            now,
+            all_offers,
+        );
         if let ServerMsg::State(st) = &mut v {
             st.observers = self.observer_names();
         }
         v
+    }
+
+    /// The scenario with its texts in the seat's language where it has them (else the scenario itself).
+    fn texts_for(&mut self, seat: usize) -> Arc<Scenario> {
+        let lang = self.seats[seat].lang.clone();
+        self.texts_in(lang.as_deref())
+    }
+
+    /// The scenario in a language (made once per language and kept), or the scenario itself.
+    fn texts_in(&mut self, lang: Option<&str>) -> Arc<Scenario> {
+        let base = &self.state.config.scenario;
+        let Some(lang) = lang else { return base.clone() };
+        self.localized
+            .entry(lang.to_string())
+            .or_insert_with(|| base.in_language(lang).map(Arc::new).unwrap_or_else(|| base.clone()))
+            .clone()
+    }
+
+    /// The scenario in a language as made before ([`Self::texts_in`] makes it when an observer
+    /// starts watching), else made now without keeping it, else the scenario itself.
+    fn localized_or_base(&self, lang: Option<&str>) -> Arc<Scenario> {
+        let base = &self.state.config.scenario;
+        match lang {
+            None => base.clone(),
+            Some(l) => self
+                .localized
+                .get(l)
+                .cloned()
+                .unwrap_or_else(|| base.in_language(l).map(Arc::new).unwrap_or_else(|| base.clone())),
+        }
     }
 
     /// Sends a frame to every connected member of a seat (encoded once).
@@ -852,8 +903,7 @@ impl MatchActor {
                 }
                 EventKind::Chat { .. } | EventKind::Icebreaker { .. } | EventKind::Disclosed { .. } => {
                     if let Some(line) = self.state.chat.last() {
-                        let f = ServerMsg::Chat(chat_line(line, &self.seats));
-                        chat_frames.push(axum::extract::ws::Utf8Bytes::from(f.encode()));
+                        chat_frames.push(chat_line(line, &self.seats));
                     }
                 }
                 _ => state_changed = true,
@@ -879,10 +929,37 @@ impl MatchActor {
                 }
             }
         }
-        // Chat is public: observers read it as it comes (coaching nudges below are not).
-        for f in chat_frames {
-            for c in self.conns.iter().flatten().flatten().chain(self.observers.iter().map(|w| &w.outbox)) {
-                c.send(f.clone());
+        // Chat is public: observers read it as it comes (coaching nudges below are not). A
+        // player's line is the same frame for everyone; an icebreaker goes to each seat (every
+        // member of its team) in the seat's language.
+        for line in chat_frames {
+            let shared = axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(line.clone()).encode());
+            for seat in 0..self.conns.len() {
+                if self.conns[seat].iter().all(Option::is_none) {
+                    continue;
+                }
+                let frame = if line.kind == crate::wire::ChatKind::Icebreaker {
+                    let texts = self.texts_for(seat);
+                    let mut own = line.clone();
+                    localize_prompt(&mut own, &self.state.config.scenario, &texts);
+                    axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(own).encode())
+                } else {
+                    shared.clone()
+                };
+                for c in self.conns[seat].iter().flatten() {
+                    c.send(frame.clone());
+                }
+            }
+            for w in &self.observers {
+                let frame = match (line.kind == crate::wire::ChatKind::Icebreaker, w.outbox.lang()) {
+                    (true, Some(lang)) => {
+                        let mut own = line.clone();
+                        localize_prompt(&mut own, &self.state.config.scenario, &self.localized_or_base(Some(lang)));
+                        axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(own).encode())
+                    }
+                    _ => shared.clone(),
+                };
+                w.outbox.send(frame);
             }
         }
         for (seat, f) in private {

@@ -81,6 +81,8 @@ pub struct Outbox {
     pub id: u64,
     tx: mpsc::Sender<Utf8Bytes>,
     closing: Arc<Closing>,
+    /// The language the connection's `hello` named (set once), for the scenario texts it is sent.
+    lang: Arc<std::sync::OnceLock<String>>,
 }
 
 /// The receiving side, owned by the connection's writer.
@@ -124,9 +126,24 @@ impl Outbox {
         let (tx, rx) = mpsc::channel(OUTBOX_CAPACITY);
         let closing = Arc::new(Closing { reason: Mutex::new(None), notify: Notify::new() });
         (
-            Outbox { id: NEXT_CONN.fetch_add(1, Ordering::Relaxed), tx, closing: closing.clone() },
+            Outbox {
+                id: NEXT_CONN.fetch_add(1, Ordering::Relaxed),
+                tx,
+                closing: closing.clone(),
+                lang: Arc::default(),
+            },
             OutboxReceiver { rx, closing },
         )
+    }
+
+    /// Records the language the connection reads (its `hello` is sent once, so is this).
+    pub fn set_lang(&self, lang: String) {
+        let _ = self.lang.set(lang);
+    }
+
+    /// The language the connection reads, if its `hello` named one.
+    pub fn lang(&self) -> Option<&str> {
+        self.lang.get().map(String::as_str)
     }
 
     /// Queues a frame; closes the connection as too slow if its queue is full.
