@@ -57,7 +57,11 @@ export function pointsMeter({ value, batna, min, max, testid }) {
   const pct = (/** @type {number} */ v) => `${Math.max(0, Math.min(100, ((v - min) / span) * 100))}%`;
   const fill = h('div', { class: ['meter-fill', value !== null && value < batna ? 'below' : 'above'] });
   fill.style.width = value === null ? '0%' : pct(value);
-  const mark = h('div', { class: 'meter-batna', title: t('player.bargain.your_walk_away', { points: pts(batna) }) });
+  const mark = h('div', {
+    class: 'meter-batna',
+    title: t('player.bargain.your_walk_away', { points: pts(batna) }),
+    'data-label': t('player.bargain.meter_mark'),
+  });
   mark.style.left = pct(batna);
   return h(
     'div',

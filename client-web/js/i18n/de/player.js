@@ -192,6 +192,7 @@ export default {
   'player.survey.order_hint': 'Bring die Punkte in eine Reihenfolge, zuerst den, der ihnen deiner Meinung nach am wichtigsten war. Nutz die Pfeiltasten.',
   'player.survey.include_guess': 'Meine Einschätzung mit meinen Antworten senden',
   'player.bargain.your_walk_away': 'Dein Ausstieg: {points}',
+  'player.bargain.meter_mark': 'Ausstieg',
   'player.bargain.walk_away_is': 'Dein Ausstiegswert ist {points}',
   'player.bargain.send_offer': 'Angebot senden',
   'player.bargain.fill_best': 'Mein Bestes eintragen',

@@ -192,6 +192,7 @@ export default {
   'player.survey.order_hint': 'Put the issues in order, the one you think mattered most to them first. Use the arrow buttons.',
   'player.survey.include_guess': 'Include my guess with my answers',
   'player.bargain.your_walk_away': 'Your walk-away: {points}',
+  'player.bargain.meter_mark': 'walk-away',
   'player.bargain.walk_away_is': 'Your walk-away value is {points}',
   'player.bargain.send_offer': 'Send offer',
   'player.bargain.fill_best': 'Fill in my best',

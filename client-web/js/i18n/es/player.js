@@ -192,6 +192,7 @@ export default {
   'player.survey.order_hint': 'Ordena los temas, primero el que crees que más les importó. Usa los botones de flecha.',
   'player.survey.include_guess': 'Incluir mi estimación con mis respuestas',
   'player.bargain.your_walk_away': 'Tu retirada: {points}',
+  'player.bargain.meter_mark': 'retirada',
   'player.bargain.walk_away_is': 'Tu valor de retirada es {points}',
   'player.bargain.send_offer': 'Enviar oferta',
   'player.bargain.fill_best': 'Rellenar lo mejor para mí',
