@@ -6,6 +6,7 @@ mod common;
 
 mod author;
 mod bots;
+mod chaos;
 mod classroom;
 mod cli;
 mod cluster;

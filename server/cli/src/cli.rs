@@ -100,6 +100,9 @@ pub enum BenchCommand {
     Frontier(crate::bench::frontier::FrontierArgs),
     /// Many concurrent matches over real WebSockets against a server process, and a bare relay.
     Load(crate::bench::load::LoadArgs),
+    /// A cluster on PostgreSQL with a random node killed every few seconds under load: every
+    /// client resumes, every acknowledged action is stored once, every match finishes.
+    Chaos(crate::bench::chaos::ChaosArgs),
     /// Memory and restart time as finished matches pile up (does idle state leave memory?).
     History(crate::bench::history::HistoryArgs),
     /// Every pair of bot levels, and each level against a scripted learner, on every two-role scenario.
@@ -157,6 +160,13 @@ pub fn main() -> ExitCode {
         Some(Command::Scenario(ScenarioCommand::List { scenarios })) => list(&scenarios),
         Some(Command::Session(SessionCommand::Create(a))) => create_session(a),
         Some(Command::Bench(BenchCommand::Load(a))) => match crate::bench::load::run(&a) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some(Command::Bench(BenchCommand::Chaos(a))) => match crate::bench::chaos::run(&a) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

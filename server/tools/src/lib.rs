@@ -7,6 +7,7 @@
 pub use parley_core as core;
 
 pub mod bench;
+pub mod cluster;
 pub mod eval;
 pub mod httpclient;
 pub mod tagger;
