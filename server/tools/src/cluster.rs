@@ -77,8 +77,10 @@ impl TempPostgres {
         }
         let data = pg.dir.join("data").display().to_string();
         run_pg(&pg.bin, "initdb", &["-D", &data, "-A", "trust", "-U", "parley", "--no-sync", "-E", "UTF8"])?;
-        let options =
-            format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", pg.dir.display());
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            pg.dir.display()
+        );
         let log = pg.dir.join("log").display().to_string();
         run_pg(&pg.bin, "pg_ctl", &["-D", &data, "-o", &options, "-l", &log, "-w", "start"])?;
         Ok(pg)
@@ -141,7 +143,8 @@ impl Node {
         let dir = std::env::temp_dir().join(format!("parley-bench-node-{}-{port}-{nth}", std::process::id()));
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let db = dir.join("unused.db").display().to_string();
-        let (lease, beat, advertised) = (spec.lease_ms.to_string(), spec.heartbeat_ms.to_string(), format!("http://{addr}"));
+        let (lease, beat, advertised) =
+            (spec.lease_ms.to_string(), spec.heartbeat_ms.to_string(), format!("http://{addr}"));
         let mut args: Vec<&str> = vec!["serve", "--addr", &addr, "--node-address", &advertised, "--postgres"];
         args.extend([spec.pg_url.as_str(), "--lease-ms", &lease, "--heartbeat-ms", &beat, "--db", &db]);
         args.extend(spec.extra.iter().map(String::as_str));

@@ -365,8 +365,7 @@ impl Player {
             return Ok(false);
         }
         let (phase, answered) = (st.phase, st.survey.as_ref().is_some_and(|s| s.answered));
-        let standing =
-            st.offers.iter().find(|o| o.seat == 0 && o.status == OfferStatus::Standing).map(|o| o.id);
+        let standing = st.offers.iter().find(|o| o.seat == 0 && o.status == OfferStatus::Standing).map(|o| o.id);
         match phase {
             Phase::Results => return Ok(true),
             Phase::Survey if !answered && !self.pending.contains_key(&self.cid(999_992)) => {
@@ -578,8 +577,13 @@ pub async fn chaos(a: &ChaosArgs) -> Result<ChaosReport, String> {
     extra.extend(["--scenarios", &scenarios, "--practice-bot-after", "0"].map(String::from));
     // Resends after a resume come in a burst: the chat budget must not refuse them.
     extra.extend(["--chat-burst", "1000", "--chat-per-minute", "100000"].map(String::from));
-    let spec =
-        NodeSpec { exe: a.server_exe.clone(), pg_url: pg.url.clone(), lease_ms: a.lease_ms, heartbeat_ms: a.heartbeat_ms, extra };
+    let spec = NodeSpec {
+        exe: a.server_exe.clone(),
+        pg_url: pg.url.clone(),
+        lease_ms: a.lease_ms,
+        heartbeat_ms: a.heartbeat_ms,
+        extra,
+    };
     let nodes = Arc::new(Mutex::new(tokio::task::block_in_place(|| start_nodes(&spec, n))?));
     let addrs: Arc<Vec<String>> = Arc::new(nodes.lock().expect("nodes").iter().map(|x| x.addr.clone()).collect());
     let class_size = a.class_size.max(2);
@@ -761,7 +765,8 @@ pub async fn chaos(a: &ChaosArgs) -> Result<ChaosReport, String> {
         failures.push(format!("acknowledged lines: {missing} missing from the log, {twice} stored more than once"));
     }
     if acked != sent {
-        failures.push(format!("{} of {sent} lines sent were never acknowledged (or were refused)", sent - acked.min(sent)));
+        failures
+            .push(format!("{} of {sent} lines sent were never acknowledged (or were refused)", sent - acked.min(sent)));
     }
     if logs_broken > 0 {
         failures.push(format!("{logs_broken} match logs have a gap, a duplicate or a falling epoch"));

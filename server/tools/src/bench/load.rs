@@ -50,6 +50,16 @@ pub struct LoadArgs {
     /// machine is shared, as a school's server often is.
     #[arg(long, default_value_t = 0)]
     pub noise: usize,
+    /// Measure a cluster instead of one server on SQLite: a PostgreSQL server of the benchmark's
+    /// own (`initdb` in a temporary folder, `fsync=off`) and this many `parley serve --postgres
+    /// --node-address` nodes (no relay run). 0: one server on SQLite.
+    #[arg(long, default_value_t = 0)]
+    pub cluster: usize,
+    /// Class sessions the players are spread over. Each is created on a node in turn, and each
+    /// player connects to the node a load balancer hashing on the join code would pick, following
+    /// `moved` to the session's owner.
+    #[arg(long, default_value_t = 1)]
+    pub sessions: usize,
 }
 
 /// Starts `threads` busy threads in a separate process (none for 0); kill it to stop them.
@@ -172,8 +182,19 @@ pub struct RunReport {
     pub kib_per_connection: f64,
     /// Server CPU time during the measured window divided by the window (1.0 = one core busy).
     pub server_cpu_cores: f64,
-    /// Server CPU milliseconds per 1000 delivered messages.
+    /// Server CPU milliseconds per 1000 delivered messages (all nodes of a cluster together,
+    /// PostgreSQL apart).
     pub cpu_ms_per_1000_messages: f64,
+    /// Server processes measured (cluster nodes; 1 for one server).
+    pub nodes: usize,
+    /// Each node's CPU milliseconds per 1000 messages delivered by the whole cluster.
+    pub node_cpu_ms_per_1000_messages: Vec<f64>,
+    /// Each node's share of the players (after `moved`), in the order of the nodes.
+    pub node_connections: Vec<u64>,
+    /// PostgreSQL's CPU milliseconds (postmaster and backends) per 1000 messages (cluster only).
+    pub database_cpu_ms_per_1000_messages: f64,
+    /// `/proc/loadavg` when the measured window ended: the machine's load beside the numbers.
+    pub loadavg: String,
 }
 
 pub(crate) fn proc_stat(pid: u32) -> (u64, u64) {
@@ -207,6 +228,10 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     let db = dir.join("bench.db");
     let scen = a.scenarios.display().to_string();
     let db = db.display().to_string();
+    if a.cluster > 0 {
+        let _ = std::fs::remove_dir_all(&dir);
+        return run_cluster(a, &rt);
+    }
     let mut args = vec!["serve", "--addr", "127.0.0.1:0", "--db", &db, "--scenarios", &scen];
     args.extend(["--practice-bot-after", "0", "--max-players-per-session", "1000000"]);
     args.extend(crate::ONE_ADDRESS);
@@ -223,7 +248,7 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
         db
     );
     let noise = start_noise(a.noise)?;
-    let parley = rt.block_on(drive(a, &addr, server.id(), true));
+    let parley = rt.block_on(drive(a, std::slice::from_ref(&addr), &[server.id()], None, true));
     stop_noise(noise);
     let _ = server.kill();
     let _ = server.wait();
@@ -234,7 +259,7 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     if !a.skip_relay {
         let (mut relay, raddr) = crate::spawn_server(None, &["bench", "relay-server", "--addr", "127.0.0.1:0"])?;
         let noise = start_noise(a.noise)?;
-        let r = rt.block_on(drive(a, &raddr, relay.id(), false));
+        let r = rt.block_on(drive(a, std::slice::from_ref(&raddr), &[relay.id()], None, false));
         stop_noise(noise);
         let _ = relay.kill();
         let _ = relay.wait();
@@ -253,6 +278,48 @@ pub fn run(a: &LoadArgs) -> Result<(), String> {
     }
     if a.json {
         println!("{}", serde_json::to_string(&reports).unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// `--cluster N`: the same load against N nodes on a PostgreSQL server of the benchmark's own.
+fn run_cluster(a: &LoadArgs, rt: &tokio::runtime::Runtime) -> Result<(), String> {
+    use crate::cluster::{start_nodes, NodeSpec, TempPostgres};
+    let pg = TempPostgres::start()?;
+    let mut extra: Vec<String> = crate::ONE_ADDRESS.iter().map(|s| s.to_string()).collect();
+    let scen = a.scenarios.display().to_string();
+    extra.extend(
+        ["--scenarios", &scen, "--practice-bot-after", "0", "--max-players-per-session", "1000000"].map(String::from),
+    );
+    // The nodes' own defaults for the lease and the heartbeat (`parley serve --help`).
+    let spec =
+        NodeSpec { exe: a.server_exe.clone(), pg_url: pg.url.clone(), lease_ms: 5000, heartbeat_ms: 1000, extra };
+    let nodes = start_nodes(&spec, a.cluster)?;
+    let addrs: Vec<String> = nodes.iter().map(|n| n.addr.clone()).collect();
+    let pids: Vec<u32> = nodes.iter().map(|n| n.pid()).collect();
+    println!(
+        "load: {} connections ({} matches) in {} sessions, one chat per player every {} ms, {} s warm-up + {} s measured, {} busy threads beside; cluster of {} nodes {:?} (pids {:?}) on PostgreSQL {} (fsync off), lease 5000 ms, heartbeat 1000 ms",
+        a.connections,
+        a.connections / 2,
+        a.sessions.max(1),
+        a.chat_interval_ms,
+        a.warmup,
+        a.duration,
+        a.noise,
+        a.cluster,
+        addrs,
+        pids,
+        pg.url
+    );
+    let noise = start_noise(a.noise)?;
+    let r = rt.block_on(drive(a, &addrs, &pids, Some(&pg), true));
+    stop_noise(noise);
+    drop(nodes);
+    drop(pg);
+    let r = r?;
+    print_report(&r);
+    if a.json {
+        println!("{}", serde_json::to_string(&[r]).unwrap_or_default());
     }
     Ok(())
 }
@@ -276,21 +343,50 @@ fn print_report(r: &RunReport) {
         "[{}] server RSS {} KiB before, {} KiB peak: {:.1} KiB per connection; server CPU {:.2} cores, {:.1} ms per 1000 messages",
         r.target, r.rss_before_kib, r.rss_peak_kib, r.kib_per_connection, r.server_cpu_cores, r.cpu_ms_per_1000_messages
     );
+    if r.nodes > 1 {
+        let per_node: Vec<String> = r.node_cpu_ms_per_1000_messages.iter().map(|x| format!("{x:.1}")).collect();
+        println!(
+            "[{}] {} nodes: CPU per 1000 messages of the cluster, each node [{}] ms (sum {:.1} ms), PostgreSQL {:.1} ms; players per node {:?}",
+            r.target,
+            r.nodes,
+            per_node.join(", "),
+            r.cpu_ms_per_1000_messages,
+            r.database_cpu_ms_per_1000_messages,
+            r.node_connections
+        );
+    }
+    println!("[{}] load average at the end of the window: {}", r.target, r.loadavg);
 }
 
-async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunReport, String> {
-    let (rss_before, _) = proc_stat(pid);
-    let code = if parley {
+/// Resident memory (KiB) and CPU ticks summed over processes.
+fn proc_stats(pids: &[u32]) -> (u64, u64) {
+    pids.iter().map(|&p| proc_stat(p)).fold((0, 0), |(r, t), (r2, t2)| (r + r2, t + t2))
+}
+
+async fn drive(
+    a: &LoadArgs,
+    targets: &[String],
+    pids: &[u32],
+    pg: Option<&crate::cluster::TempPostgres>,
+    parley: bool,
+) -> Result<RunReport, String> {
+    let (rss_before, _) = proc_stats(pids);
+    let mut codes = Vec::new();
+    for s in 0..if parley { a.sessions.max(1) } else { 1 } {
+        if !parley {
+            codes.push(String::new());
+            continue;
+        }
         let body = json!({"scenario": "campsite", "title": "load benchmark",
             "durations": {"prep": 0, "small_talk": 0, "bargaining": a.warmup + a.duration + 600, "survey": 600}});
-        let (status, v) = crate::httpclient::request(addr, "POST", "/api/sessions", Some(&body), &[]).await?;
+        let at = &targets[s % targets.len()];
+        let (status, v) = crate::httpclient::request(at, "POST", "/api/sessions", Some(&body), &[]).await?;
         if status != 201 {
             return Err(format!("cannot create the benchmark session: {status} {v}"));
         }
-        v["code"].as_str().unwrap_or("").to_string()
-    } else {
-        String::new()
-    };
+        codes.push(v["code"].as_str().unwrap_or("").to_string());
+    }
+    let per_node: Arc<Vec<AtomicU64>> = Arc::new(targets.iter().map(|_| AtomicU64::new(0)).collect());
     let shared = Arc::new(Shared::default());
     shared.window_start.store(u64::MAX, Ordering::SeqCst);
     shared.window_end.store(u64::MAX, Ordering::SeqCst);
@@ -299,12 +395,17 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<Result<(), String>>(a.connections.max(1));
     let mut tasks = Vec::with_capacity(a.connections);
     for id in 0..a.connections {
-        let (addr, code, shared, stage, sem, ready) =
-            (addr.to_string(), code.clone(), shared.clone(), stage_rx.clone(), sem.clone(), ready_tx.clone());
+        // Two by two, so every session pairs everyone.
+        let code = codes[(id / 2) % codes.len()].clone();
+        let lb = crate::cluster::node_for_code(&code, targets.len());
+        let nodes = Arc::new(targets.to_vec());
+        let (shared, stage, sem, ready, per_node) =
+            (shared.clone(), stage_rx.clone(), sem.clone(), ready_tx.clone(), per_node.clone());
         let interval = Duration::from_millis(a.chat_interval_ms);
-        tasks.push(tokio::spawn(
-            async move { client(id, addr, code, parley, interval, shared, stage, sem, ready).await },
-        ));
+        tasks.push(tokio::spawn(async move {
+            let at = Landing { nodes, first: lb, per_node };
+            client(id, at, code, parley, interval, shared, stage, sem, ready).await
+        }));
     }
     drop(ready_tx);
     let t_connect = Instant::now();
@@ -327,16 +428,19 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
     tokio::time::sleep(Duration::from_secs(a.warmup)).await;
     // Measured window.
     shared.window_start.store(now_us(), Ordering::SeqCst);
-    let (_, cpu0) = proc_stat(pid);
+    let cpu0: Vec<u64> = pids.iter().map(|&p| proc_stat(p).1).collect();
+    let db0 = pg.map(|p| p.cpu_ticks()).unwrap_or(0);
     let t0 = Instant::now();
     let mut rss_peak = 0;
     for _ in 0..a.duration {
         tokio::time::sleep(Duration::from_secs(1)).await;
-        rss_peak = rss_peak.max(proc_stat(pid).0);
+        rss_peak = rss_peak.max(proc_stats(pids).0);
     }
     shared.window_end.store(now_us(), Ordering::SeqCst);
     let window = t0.elapsed().as_secs_f64();
-    let (_, cpu1) = proc_stat(pid);
+    let cpu1: Vec<u64> = pids.iter().map(|&p| proc_stat(p).1).collect();
+    let db1 = pg.map(|p| p.cpu_ticks()).unwrap_or(0);
+    let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim().to_string();
     let _ = stage_tx.send(Stage::Stop);
     // Drain: messages in flight arrive.
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -364,7 +468,11 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
         |p: f64| if lat.is_empty() { 0.0 } else { lat[((lat.len() - 1) as f64 * p).round() as usize] as f64 / 1000.0 };
     let sent = shared.sent_measured.load(Ordering::SeqCst);
     let received = shared.received_measured.load(Ordering::SeqCst);
-    let cpu_s = (cpu1.saturating_sub(cpu0)) as f64 / clock_ticks_per_second();
+    let node_cpu_s: Vec<f64> =
+        cpu1.iter().zip(&cpu0).map(|(b, a)| b.saturating_sub(*a) as f64 / clock_ticks_per_second()).collect();
+    let cpu_s: f64 = node_cpu_s.iter().sum();
+    let per_1000 = |s: f64| if received > 0 { s * 1000.0 / (received as f64 / 1000.0) } else { 0.0 };
+    let db_cpu_s = db1.saturating_sub(db0) as f64 / clock_ticks_per_second();
     let conns = shared.connected.load(Ordering::SeqCst);
     let error_codes = shared.error_codes.lock().expect("codes").clone();
     Ok(RunReport {
@@ -388,14 +496,27 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
         rss_peak_kib: rss_peak,
         kib_per_connection: if conns > 0 { rss_peak.saturating_sub(rss_before) as f64 / conns as f64 } else { 0.0 },
         server_cpu_cores: cpu_s / window,
-        cpu_ms_per_1000_messages: if received > 0 { cpu_s * 1000.0 / (received as f64 / 1000.0) } else { 0.0 },
+        cpu_ms_per_1000_messages: per_1000(cpu_s),
+        nodes: pids.len(),
+        node_cpu_ms_per_1000_messages: node_cpu_s.iter().map(|&s| per_1000(s)).collect(),
+        node_connections: per_node.iter().map(|c| c.load(Ordering::SeqCst)).collect(),
+        database_cpu_ms_per_1000_messages: per_1000(db_cpu_s),
+        loadavg,
     })
+}
+
+/// Where a client connects: the load balancer's pick among the nodes, and a count of players per
+/// node once they are in their match.
+struct Landing {
+    nodes: Arc<Vec<String>>,
+    first: usize,
+    per_node: Arc<Vec<AtomicU64>>,
 }
 
 #[allow(clippy::too_many_arguments)]
 async fn client(
     id: usize,
-    addr: String,
+    at: Landing,
     code: String,
     parley: bool,
     interval: Duration,
@@ -405,45 +526,64 @@ async fn client(
     ready: tokio::sync::mpsc::Sender<Result<(), String>>,
 ) {
     let permit = sem.acquire_owned().await;
-    let url = format!("ws://{addr}/ws");
-    let mut ws = match tokio_tungstenite::connect_async(&url).await {
-        Ok((ws, _)) => ws,
-        Err(e) => {
-            let _ = ready.send(Err(format!("connect: {e}"))).await;
-            return;
-        }
-    };
+    let mut addr = at.nodes[at.first].clone();
+    let mut node = at.first;
     let text = |v: Value| Message::text(v.to_string());
     let mut seat: Option<usize> = None;
-    if parley {
-        let _ = ws.send(text(json!({"type": "hello", "version": 1}))).await;
-        let joined_at = Instant::now();
-        let mut second_frame = false;
-        let _ = ws.send(text(json!({"type": "join", "code": code, "name": format!("load{id}")}))).await;
-        // Wait for the match (our state) before counting as ready.
-        while seat.is_none() {
-            match tokio::time::timeout(Duration::from_secs(100), ws.next()).await {
-                Ok(Some(Ok(Message::Text(t)))) => {
-                    if let Ok(msg) = ServerMsg::decode(t.as_str()) {
-                        if !second_frame && matches!(msg, ServerMsg::Waiting { .. } | ServerMsg::State(_)) {
-                            second_frame = true;
-                            let us = joined_at.elapsed().as_micros().min(u32::MAX as u128) as u32;
-                            shared.join_us.lock().expect("latencies").push(us);
-                        }
-                        if let ServerMsg::State(st) = msg {
-                            seat = Some(st.you.seat);
+    let mut moves = 0;
+    let ws_seat = 'connect: loop {
+        let url = format!("ws://{addr}/ws");
+        let mut ws = match tokio_tungstenite::connect_async(&url).await {
+            Ok((ws, _)) => ws,
+            Err(e) => {
+                let _ = ready.send(Err(format!("connect: {e}"))).await;
+                return;
+            }
+        };
+        if parley {
+            let _ = ws.send(text(json!({"type": "hello", "version": 1}))).await;
+            let joined_at = Instant::now();
+            let mut second_frame = false;
+            let _ = ws.send(text(json!({"type": "join", "code": code, "name": format!("load{id}")}))).await;
+            // Wait for the match (our state) before counting as ready.
+            while seat.is_none() {
+                match tokio::time::timeout(Duration::from_secs(100), ws.next()).await {
+                    Ok(Some(Ok(Message::Text(t)))) => {
+                        if let Ok(msg) = ServerMsg::decode(t.as_str()) {
+                            if !second_frame && matches!(msg, ServerMsg::Waiting { .. } | ServerMsg::State(_)) {
+                                second_frame = true;
+                                let us = joined_at.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                                shared.join_us.lock().expect("latencies").push(us);
+                            }
+                            if let ServerMsg::Moved { address } = &msg {
+                                // Not the session's owner: go there, as the browser does.
+                                moves += 1;
+                                if moves > 5 {
+                                    let _ = ready.send(Err("moved more than five times".into())).await;
+                                    return;
+                                }
+                                addr = crate::cluster::host_of(address);
+                                node = at.nodes.iter().position(|n| *n == addr).unwrap_or(node);
+                                continue 'connect;
+                            }
+                            if let ServerMsg::State(st) = msg {
+                                seat = Some(st.you.seat);
+                            }
                         }
                     }
-                }
-                Ok(Some(Ok(_))) => {}
-                _ => {
-                    let _ = ready.send(Err("no match state".into())).await;
-                    return;
+                    Ok(Some(Ok(_))) => {}
+                    _ => {
+                        let _ = ready.send(Err("no match state".into())).await;
+                        return;
+                    }
                 }
             }
         }
-    }
+        break 'connect (ws, seat);
+    };
+    let (mut ws, seat) = ws_seat;
     drop(permit);
+    at.per_node[node].fetch_add(1, Ordering::SeqCst);
     shared.connected.fetch_add(1, Ordering::SeqCst);
     let _ = ready.send(Ok(())).await;
     // Wait for the load to start.
