@@ -107,6 +107,52 @@ async fn a_store_that_lost_its_session_to_a_takeover_can_never_append_to_it_agai
     assert_eq!(rows, [(0, Some(1)), (1, Some(2))], "one event per epoch, nothing from a after the takeover");
 }
 
+/// Found under chaos (`bench chaos`): two nodes claiming one dead node's session at once. The
+/// second waits for the first's row lock; PostgreSQL then re-reads the locked owner row but not
+/// the node row it was joined with, so the second saw the new owner without a heartbeat, took
+/// the session from a live node (epoch + 1, an outage of 0) and fenced it: players moved back
+/// and forth, and matches got one `extended` event per needless takeover.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claim_that_waited_for_another_nodes_takeover_sees_the_new_live_owner() {
+    let pg = Postgres::start();
+    let (a, _, ca) = Store::open_postgres_node(&pg.url, node("a", 2000)).await.unwrap();
+    ca.register().await.unwrap();
+    a.insert_session(session("S1", "workshop")).await.unwrap();
+    let (_c, _, cc) = Store::open_postgres_node(&pg.url, node("c", 60_000)).await.unwrap();
+    cc.register().await.unwrap();
+    let (_b, _, cb) = Store::open_postgres_node(&pg.url, node("b", 2000)).await.unwrap();
+    cb.register().await.unwrap();
+    let client = db(&pg.url).await;
+    // a dies: once its lease ran out, c takes S1 over; the test holds c's transaction open.
+    wait_for("a's lease to run out", Duration::from_secs(10), || async {
+        let row = client
+            .query_one("SELECT heartbeat_at < now() - interval '2100 milliseconds' FROM nodes WHERE node_id = 'a'", &[])
+            .await
+            .unwrap();
+        row.get::<_, bool>(0).then_some(())
+    })
+    .await;
+    let (mut takeover, conn) = tokio_postgres::connect(&pg.url, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    let tx = takeover.transaction().await.unwrap();
+    tx.query_one("SELECT epoch FROM session_owners WHERE session_id = 'S1' FOR UPDATE", &[]).await.unwrap();
+    tx.execute("UPDATE session_owners SET node_id = 'c', epoch = epoch + 1 WHERE session_id = 'S1'", &[])
+        .await
+        .unwrap();
+    // b claims meanwhile: it waits for that row lock.
+    let b_claims = tokio::spawn(async move { cb.claim("S1").await });
+    wait_for("b to wait for the row lock", Duration::from_secs(10), || async {
+        let rows = client.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'", &[]).await.unwrap();
+        (!rows.is_empty()).then_some(())
+    })
+    .await;
+    cc.heartbeat().await.unwrap();
+    tx.commit().await.unwrap();
+    // c is alive (it heartbeats, its lease is a minute): b is sent there and the owner stays c.
+    assert_eq!(b_claims.await.unwrap().unwrap(), Claim::Elsewhere { address: "http://c.test".into() });
+    assert_eq!(owner(&client, "S1").await, Some(("c".to_string(), 2)));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paused_owner_is_fenced_after_a_takeover_and_its_players_are_moved_with_the_clock_extended() {
     let pg = Postgres::start();

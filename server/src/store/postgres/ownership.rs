@@ -258,15 +258,31 @@ impl Cluster {
             let tx = c.transaction().await?;
             // A paused node's transaction must not hold the owner row for long.
             tx.batch_execute("SET LOCAL lock_timeout = '5s'").await?;
-            let row = tx
-                .query_opt(
-                    "SELECT o.node_id, o.epoch, n.address,
-                            (EXTRACT(EPOCH FROM (now() - n.heartbeat_at)) * 1000)::BIGINT
-                     FROM session_owners o LEFT JOIN nodes n ON n.node_id = o.node_id
-                     WHERE o.session_id = $1 FOR UPDATE OF o",
-                    &[&session],
-                )
+            // The owner row is locked first and its node read after, in a statement of its own:
+            // a `FOR UPDATE` that waited for another node's takeover re-reads the locked row but
+            // not the rows joined to it, so a join would pair the new owner with no heartbeat and
+            // take the session from a live node.
+            let owner_row = tx
+                .query_opt("SELECT node_id, epoch FROM session_owners WHERE session_id = $1 FOR UPDATE", &[&session])
                 .await?;
+            let row = match owner_row {
+                None => None,
+                Some(o) => {
+                    let (owner, epoch): (String, i64) = (o.get(0), o.get(1));
+                    let node = tx
+                        .query_opt(
+                            "SELECT address, (EXTRACT(EPOCH FROM (now() - heartbeat_at)) * 1000)::BIGINT
+                             FROM nodes WHERE node_id = $1",
+                            &[&owner],
+                        )
+                        .await?;
+                    let (address, age) = match node {
+                        Some(n) => (Some(n.get::<_, String>(0)), n.get::<_, Option<i64>>(1)),
+                        None => (None, None),
+                    };
+                    Some((owner, epoch, address, age))
+                }
+            };
             let claim = match row {
                 None => {
                     let n = tx
@@ -280,9 +296,7 @@ impl Cluster {
                     }
                     Claim::Mine { epoch: 1, outage_ms: None }
                 }
-                Some(r) => {
-                    let (owner, epoch, address, age): (String, i64, Option<String>, Option<i64>) =
-                        (r.get(0), r.get(1), r.get(2), r.get(3));
+                Some((owner, epoch, address, age)) => {
                     let alive = age.is_some_and(|a| a <= self.lease_ms);
                     // A live owner at this node's own address is this node before a restart: sending
                     // players back here would loop until its lease ran out, so it is taken now
