@@ -153,6 +153,8 @@ struct Played {
     match_id: String,
     acked_lines: Vec<String>,
     finished: bool,
+    /// Why the player did not finish (gave up resuming, ran out of time).
+    trouble: Option<String>,
 }
 
 /// One simulated player: a browser's connection logic without the page.
@@ -167,13 +169,18 @@ struct Player {
     /// cid → (frame, when last sent).
     pending: HashMap<u64, (Value, Instant)>,
     acked_lines: Vec<String>,
-    /// The last frame was an `error`: the `ack` after it is a refusal.
+    /// The last frame was an `error` (other than `rate_limited`, whose frame is dropped
+    /// unanswered): the `ack` after it is a refusal.
     after_error: bool,
     last_state: Option<Box<StateView>>,
     shared: Arc<Shared>,
 }
 
 const RESUME_WITHIN: Duration = Duration::from_secs(120);
+/// Unacknowledged actions sent again at once (after a resume, and each second).
+const RESEND_AT_ONCE: usize = 8;
+/// A player with this many lines unacknowledged waits before saying more, as a person would.
+const MOST_PENDING: usize = 8;
 
 async fn connect(addr: &str) -> Option<Ws> {
     let url = format!("ws://{addr}/ws");
@@ -290,13 +297,7 @@ impl Player {
                         self.shared.resume_ms.lock().expect("resumes").push(ms);
                         self.ws = Some(ws);
                         self.last_state = Some(st);
-                        let frames: Vec<Value> = self.pending.values().map(|(f, _)| f.clone()).collect();
-                        for f in frames {
-                            self.shared.resends.fetch_add(1, Ordering::Relaxed);
-                            self.send_ws(&f).await;
-                        }
-                        let now = Instant::now();
-                        self.pending.values_mut().for_each(|p| p.1 = now);
+                        self.resend_oldest(RESEND_AT_ONCE).await;
                         return Ok(());
                     }
                     _ => {}
@@ -307,6 +308,21 @@ impl Player {
             }
         }
         Err(format!("player {} did not resume within {RESUME_WITHIN:?}", self.id))
+    }
+
+    /// Sends again up to `n` unacknowledged actions, oldest first (a connection may send 20
+    /// frames a second: more at once would be refused as `rate_limited`).
+    async fn resend_oldest(&mut self, n: usize) {
+        let mut oldest: Vec<(u64, Instant)> = self.pending.iter().map(|(cid, p)| (*cid, p.1)).collect();
+        oldest.sort_by_key(|x| x.1);
+        let now = Instant::now();
+        for (cid, _) in oldest.into_iter().take(n) {
+            let Some(p) = self.pending.get_mut(&cid) else { continue };
+            p.1 = now;
+            let frame = p.0.clone();
+            self.shared.resends.fetch_add(1, Ordering::Relaxed);
+            self.send_ws(&frame).await;
+        }
     }
 
     async fn send_ws(&mut self, v: &Value) {
@@ -341,7 +357,7 @@ impl Player {
                 }
             }
             ServerMsg::Error { code, .. } => {
-                self.after_error = true;
+                self.after_error = code.as_str() != "rate_limited";
                 self.count_error(code.as_str());
             }
             ServerMsg::Moved { address } => {
@@ -412,22 +428,17 @@ impl Player {
                         }
                     }
                 }
-                _ = tick.tick(), if st == Stage::Chat => {
+                _ = tick.tick(), if st == Stage::Chat && self.pending.len() < MOST_PENDING => {
                     line += 1;
                     let text = format!("chaos {} {}", self.id, line);
                     self.shared.sent.fetch_add(1, Ordering::Relaxed);
                     self.act(self.cid(line), json!({"type": "chat", "text": text})).await;
                 }
                 _ = check.tick() => {
-                    // An action unanswered for 3 s (refused while ownership settled) goes again.
+                    // Actions unanswered for 3 s (refused while ownership settled) go again.
                     let now = Instant::now();
-                    let stale: Vec<Value> = self.pending.values_mut()
-                        .filter(|p| now.duration_since(p.1) > Duration::from_secs(3))
-                        .map(|p| { p.1 = now; p.0.clone() })
-                        .collect();
-                    for f in stale {
-                        self.shared.resends.fetch_add(1, Ordering::Relaxed);
-                        self.send_ws(&f).await;
+                    if self.pending.values().any(|p| now.duration_since(p.1) > Duration::from_secs(3)) {
+                        self.resend_oldest(RESEND_AT_ONCE).await;
                     }
                 }
                 _ = ping.tick() => self.send_ws(&json!({"type": "ping"})).await,
@@ -609,6 +620,8 @@ pub async fn chaos(a: &ChaosArgs) -> Result<ChaosReport, String> {
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<Result<(), String>>(a.connections.max(1));
     let sem = Arc::new(Semaphore::new(200));
     let interval = Duration::from_millis(a.chat_interval_ms.max(1));
+    // Joining, the load, 60 s of drain and 240 s to finish: a player still playing then gives up.
+    let budget = Duration::from_secs(180 + a.duration + 60 + 240);
     let mut tasks = Vec::new();
     for id in 0..a.connections {
         let code = classes[id / class_size].0.clone();
@@ -634,8 +647,13 @@ pub async fn chaos(a: &ChaosArgs) -> Result<ChaosReport, String> {
             drop(permit);
             let _ = ready.send(joined.clone()).await;
             joined?;
-            let finished = p.play(stage, interval).await?;
-            Ok::<Played, String>(Played { match_id: p.match_id, acked_lines: p.acked_lines, finished })
+            let (finished, trouble) = match tokio::time::timeout(budget, p.play(stage, interval)).await {
+                Ok(Ok(finished)) => (finished, None),
+                Ok(Err(e)) => (false, Some(e)),
+                Err(_) => (false, Some("not finished in time".to_string())),
+            };
+            let acked_lines = std::mem::take(&mut p.acked_lines);
+            Ok::<Played, String>(Played { match_id: p.match_id, acked_lines, finished, trouble })
         }));
     }
     drop(ready_tx);
@@ -691,18 +709,23 @@ pub async fn chaos(a: &ChaosArgs) -> Result<ChaosReport, String> {
     if unanswered > 0 {
         failures.push(format!("{unanswered} lines were still unacknowledged 60 s after the load"));
     }
-    let all = futures_util::future::join_all(tasks);
-    match tokio::time::timeout(Duration::from_secs(240), all).await {
-        Ok(results) => {
-            for r in results {
-                match r {
-                    Ok(Ok(p)) => played.push(p),
-                    Ok(Err(e)) => failures.push(e),
-                    Err(e) => failures.push(format!("a player's task failed: {e}")),
+    let mut troubles: BTreeMap<String, usize> = BTreeMap::new();
+    for r in futures_util::future::join_all(tasks).await {
+        match r {
+            Ok(Ok(p)) => {
+                if let Some(t) = &p.trouble {
+                    // "player 17 did not resume within 120s" counts with the others like it.
+                    let kind = t.split_whitespace().filter(|w| w.parse::<u64>().is_err()).collect::<Vec<_>>().join(" ");
+                    *troubles.entry(kind).or_default() += 1;
                 }
+                played.push(p);
             }
+            Ok(Err(e)) => failures.push(e),
+            Err(e) => failures.push(format!("a player's task failed: {e}")),
         }
-        Err(_) => failures.push("some players had not finished their match 240 s after the load".into()),
+    }
+    for (kind, n) in troubles {
+        failures.push(format!("{n} players: {kind}"));
     }
     drop(stage_tx);
 
