@@ -648,10 +648,11 @@ mod tests {
         bad.issues[0].options[2] = "x".repeat(limits::MAX_SHORT_TEXT + 1);
         assert_eq!(field(&bad).as_deref(), Some("issues[0].options[2]"));
         let mut bad = d.clone();
-        bad.translations.entry("de".into()).or_default().roles.insert(
-            "a".into(),
-            RoleTranslation { name: Some("x".repeat(limits::MAX_SHORT_TEXT + 1)), brief: None },
-        );
+        bad.translations
+            .entry("de".into())
+            .or_default()
+            .roles
+            .insert("a".into(), RoleTranslation { name: Some("x".repeat(limits::MAX_SHORT_TEXT + 1)), brief: None });
         assert_eq!(field(&bad).as_deref(), Some("translations.de.roles.a.name"));
         let mut bad = d;
         bad.roles = (0..=limits::MAX_ROLES)

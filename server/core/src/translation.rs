@@ -114,11 +114,7 @@ pub(crate) fn check(file: &str, s: &Scenario) -> Result<(), ScenarioError> {
             return Err(invalid(file, at(".summary"), "must not be empty (leave it out to use the default)"));
         }
         if let Some(i) = tr.icebreakers.iter().position(|t| t.trim().is_empty()) {
-            return Err(invalid(
-                file,
-                at(&format!(".icebreakers[{i}]")),
-                "is empty: translate every prompt, or none",
-            ));
+            return Err(invalid(file, at(&format!(".icebreakers[{i}]")), "is empty: translate every prompt, or none"));
         }
         for (id, role) in &tr.roles {
             if s.role_index(id).is_none() {
