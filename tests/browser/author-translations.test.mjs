@@ -1,8 +1,9 @@
 // The scenario editor's language switch in real Chromium: a bundled scenario opened under a new
 // id, its German texts shown beside the English ones, a German text cleared (counted and listed
 // as missing), one option label left out (the server's error at that label), the German title
-// and role names edited and saved; after a reload the editor shows the edited German, the file
-// on the server holds it, and two players whose browsers speak German read it in their match.
+// and role names edited and saved; after a reload the editor shows the edited German (and, with
+// the page in Spanish, says so in Spanish), the file on the server holds it, and two players
+// whose browsers speak German read it in their match.
 // Screenshots of the editor at 1280 and 390 px and of a German player's page.
 
 import { test } from 'node:test';
@@ -127,6 +128,13 @@ test('a German translation is edited in the editor, saved, reloaded and read by 
     assert.equal(await ed.getByTestId(de('title')).inputValue(), title);
     assert.equal(await ed.getByTestId(de('roles.tenant.name')).inputValue(), names.tenant);
     await ed.locator('[data-testid="tr-missing"][data-count="2"]').waitFor();
+    // The editor in Spanish: the switch and the count speak Spanish and name German in Spanish.
+    await ed.getByTestId('language-picker').selectOption('es');
+    await ed.locator('[data-testid="tr-missing"]:text-is("2 textos aún sin traducir al alemán")').waitFor();
+    assert.equal(normalise(await ed.locator('#text-lang option:checked').textContent()), 'Alemán');
+    assert.equal(await ed.getByTestId(de('title')).inputValue(), title, 'the draft is kept');
+    await screenshot(ed, 'author-translations-es-1280');
+    await ed.getByTestId('language-picker').selectOption('en');
     assert.deepEqual(errors, [], 'no JavaScript errors in the editor');
   } finally {
     await closeEditor();
