@@ -19,6 +19,8 @@ import {
   waitPhaseAll,
   normalise,
   readScenario,
+  axeScan,
+  formatViolations,
   BASE_URL,
 } from './lib.mjs';
 
@@ -63,6 +65,8 @@ test('a German translation is edited in the editor, saved, reloaded and read by 
     assert.equal(await ed.getByTestId(de('issues.kitchen.options[0]')).inputValue(), 'Diesen Winter');
     assert.match(normalise(await ed.getByTestId('source-translations.de.issues.kitchen.options[0]').textContent()), /This winter$/);
     assert.equal(await ed.getByTestId('field-roles[0].batna').count(), 0, 'points and walk-away values are not part of a translation');
+    const { violations } = await axeScan(ed);
+    assert.deepEqual(violations, [], `the translation form meets WCAG 2.1 AA:\n${formatViolations(violations)}`);
 
     // A text cleared falls back to English: it is counted and listed, and its link goes to it.
     await ed.getByTestId(de('summary')).fill('');

@@ -150,7 +150,15 @@ function pair(o) {
       { class: 'tr-cols' },
       h(
         'div',
-        { class: ['tr-source', o.multiline ? 'long' : null], id: sourceId, testid: `source-${o.field}` },
+        // A long original scrolls on its own: it can take the focus, so a keyboard can scroll it too.
+        {
+          class: ['tr-source', o.multiline ? 'long' : null],
+          id: sourceId,
+          testid: `source-${o.field}`,
+          tabindex: o.multiline ? '0' : null,
+          role: o.multiline ? 'region' : null,
+          'aria-label': o.multiline ? `${o.label}: ${t('author.tr.source', { language: languageName(o.own) })}` : null,
+        },
         h('span', { class: 'tr-source-label' }, t('author.tr.source', { language: languageName(o.own) })),
         h('span', { class: 'tr-source-text', lang: o.own }, o.source || '—'),
       ),
