@@ -154,7 +154,7 @@ export default {
   'author.tr.missing.one': '{n} texto aún sin traducir al {language}',
   'author.tr.missing.other': '{n} textos aún sin traducir al {language}',
   'author.tr.summary': 'Resumen público',
-  'author.tr.icebreakers': 'Rompehielos',
+  'author.tr.icebreakers': 'Preguntas para romper el hielo',
   'author.tr.description': 'Descripción',
   'author.tr.prompt_n': 'Pregunta {n}',
   'author.tr.issue_n': 'Tema {n}',
