@@ -4,6 +4,13 @@
 //! named methods: `on_attach` (a connection takes a seat; after `on_drop` this is the reconnect),
 //! `on_drop`, `on_action`, `on_control`, `on_tick` (deadlines and dropouts), and disposal when a
 //! finished, idle match goes dormant ([`Exit::Dormant`]).
+//!
+//! A chat line does not wait for its commit: the actor hands the line's frames to the store,
+//! whose writer delivers them right after the commit (so the line is durable before anyone
+//! reads it), and goes on with its next message. Anything else the actor sends first waits
+//! until those deliveries are done ([`MatchActor::settle`]), so no frame ever shows a line
+//! before it is stored; if the store refused one, the actor reads its log back and shows
+//! everyone the stored state.
 
 use crate::core::game::{Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
@@ -18,6 +25,7 @@ use crate::runtime::view::{
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -208,6 +216,27 @@ pub const MAILBOX: usize = 256;
 
 pub use crate::runtime::clock::now_ms;
 
+/// How far the store's writer has delivered the chat lines an actor did not wait for.
+struct Deliveries {
+    /// Lines delivered (or refused) so far, in the order they were handed over.
+    done: watch::Sender<u64>,
+    /// One was refused: the actor's state holds a line the store does not.
+    failed: AtomicBool,
+    /// Wakes the actor to read its log back after a refusal.
+    failure: tokio::sync::Notify,
+}
+
+/// Events whose only effect, once stored, is a frame to some connections (a chat line, a coaching
+/// nudge): the actor hands them to the store without waiting for the commit.
+fn only_frames(kinds: &[EventKind]) -> bool {
+    kinds.iter().all(|k| {
+        matches!(
+            k,
+            EventKind::Chat { .. } | EventKind::Icebreaker { .. } | EventKind::Disclosed { .. } | EventKind::Coached { .. }
+        )
+    })
+}
+
 /// The actor's state.
 pub struct MatchActor {
     /// Where the summary is published (see [`MatchHandle::summary`]).
@@ -240,6 +269,9 @@ pub struct MatchActor {
     finish_told: bool,
     /// Observers connected now, apart from the seats (`observers`).
     observers: Vec<observers::Watcher>,
+    /// Chat lines handed to the store without waiting (see [`MatchActor::settle`]).
+    handed_over: u64,
+    deliveries: Arc<Deliveries>,
 }
 
 impl MatchActor {
@@ -331,6 +363,12 @@ impl MatchActor {
             finish_told: finished,
             observers: Vec::new(),
             max_offers: crate::limits::Limits::default().max_offers_per_match,
+            handed_over: 0,
+            deliveries: Arc::new(Deliveries {
+                done: watch::Sender::new(0),
+                failed: AtomicBool::new(false),
+                failure: tokio::sync::Notify::new(),
+            }),
         }
     }
 
@@ -369,13 +407,18 @@ impl MatchActor {
                 && self.observers.is_empty();
             let dormant = dormant_after.filter(|_| idle);
             let wake = dormant.unwrap_or_else(|| self.next_wake(now));
+            let deliveries = self.deliveries.clone();
             tokio::select! {
                 msg = rx.recv() => match msg {
                     Some(m) => self.handle(m).await,
                     None => return Exit::Closed,
                 },
+                _ = deliveries.failure.notified() => {
+                    self.settle().await;
+                }
                 _ = tokio::time::sleep(wake) => {
                     if dormant.is_some() {
+                        self.settle().await;
                         // Dispose: finished and idle; the caller drops this state and keeps the mailbox.
                         tracing::debug!(match_id = %self.id, "finished and idle: dormant");
                         return Exit::Dormant;
@@ -418,6 +461,9 @@ impl MatchActor {
 
     /// Dispatches one message to its lifecycle step.
     async fn handle(&mut self, msg: MatchMsg) {
+        if !matches!(msg, MatchMsg::Action { .. }) {
+            self.settle().await;
+        }
         match msg {
             MatchMsg::Action { seat, action } => self.on_action(seat, action).await,
             MatchMsg::Attach { seat, outbox } => self.on_attach(seat, outbox).await,
@@ -445,18 +491,27 @@ impl MatchActor {
 
     /// Action: a player's move, decided by the pure core, stored, then told to everyone.
     async fn on_action(&mut self, seat: usize, action: Action) {
+        if self.deliveries.failed.load(Ordering::Acquire) {
+            self.settle().await;
+        }
+        let mut decided = self.state.decide(seat, &action);
+        // Only a chat line (or the like) goes on without waiting; anything else first waits for
+        // the lines before it, and decides again if the state had to be read back.
+        if !matches!(&decided, Ok(evs) if !evs.is_empty() && only_frames(evs)) && self.settle().await {
+            decided = self.state.decide(seat, &action);
+        }
         if matches!(action, Action::Offer(_)) && self.state.offers.len() >= self.max_offers {
             let m = format!("this match has reached its limit of {} offers", self.max_offers);
             return self.send_to(seat, &ServerMsg::error(ErrorCode::OfferLimit, m));
         }
-        match self.state.decide(seat, &action) {
+        match decided {
             // Nothing changes (the same offer again): the seat's state is the answer.
             Ok(evs) if evs.is_empty() => {
                 let v = self.view(seat, now_ms(), false);
                 self.send_to(seat, &v);
             }
             Ok(evs) => {
-                if let Err(e) = self.commit(evs).await {
+                if let Err(e) = self.commit_for(Some(seat), evs).await {
                     tracing::error!(match_id = %self.id, error = %e, "could not store an action");
                     self.send_to(seat, &ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
                 } else if matches!(
@@ -586,7 +641,7 @@ impl MatchActor {
         }
         if let Some(n) = crate::core::coach::due(&self.state, &self.line_tags, &self.phrases, seat, now_ms()) {
             let kind = EventKind::Coached { seat: n.seat, rule: n.rule.to_string(), text: n.text.to_string() };
-            if let Err(e) = self.commit(vec![kind]).await {
+            if let Err(e) = self.commit_for(Some(seat), vec![kind]).await {
                 tracing::warn!(match_id = %self.id, error = %e, "could not store a coaching nudge");
             }
         }
@@ -617,12 +672,14 @@ impl MatchActor {
             }
             DropoutPolicy::Wait => {
                 if !self.dropout_told[seat] {
+                    self.settle().await;
                     self.dropout_told[seat] = true;
                     self.broadcast_state(now);
                 }
             }
             DropoutPolicy::Bot => {
                 if !self.dropout_told[seat] {
+                    self.settle().await;
                     self.dropout_told[seat] = true;
                     if let Some(h) = &self.notices {
                         let _ = h.send(ActorNotice::SeatNeedsBot { match_id: self.id.clone(), seat });
@@ -707,9 +764,122 @@ impl MatchActor {
         }
     }
 
+    /// Waits until the store has delivered every chat line handed to it without waiting, so
+    /// that what the actor sends next (a view, the chat history, an answer) never shows a line
+    /// before it is stored; and if the store refused one, reads the log back. True when it did.
+    async fn settle(&mut self) -> bool {
+        if *self.deliveries.done.borrow() < self.handed_over {
+            let n = self.handed_over;
+            let _ = self.deliveries.done.subscribe().wait_for(|done| *done >= n).await;
+        }
+        if !self.deliveries.failed.swap(false, Ordering::AcqRel) {
+            return false;
+        }
+        self.read_back().await;
+        true
+    }
+
+    /// After a refused write the state may hold a line the store does not (and the store
+    /// refuses every later one, so its log has no gap): the state is rebuilt from the stored log
+    /// and everyone is shown it again.
+    async fn read_back(&mut self) {
+        let events = match self.store.match_events(&self.id).await {
+            Ok(events) => events,
+            Err(e) => {
+                tracing::error!(match_id = %self.id, error = %e, "cannot read the log back after a refused write");
+                // Try again at the next refusal or message.
+                self.deliveries.failed.store(true, Ordering::Release);
+                return;
+            }
+        };
+        tracing::warn!(match_id = %self.id, events = events.len(), "a write was refused; state read back from the store");
+        self.state = Match::replay(self.state.config.clone(), &events);
+        self.next_seq = self.state.events_applied;
+        self.line_tags.clear();
+        let now = now_ms();
+        self.broadcast_state(now);
+        let history = chat_history(&self.state, &self.seats);
+        for c in self.conns.iter().flatten().chain(self.observers.iter().map(|w| &w.outbox)) {
+            c.send_msg(&history);
+        }
+    }
+
+    /// Hands chat lines (events for which [`only_frames`] holds) to the store without waiting:
+    /// they are applied now, and their frames (and the new summary) go out from the store's
+    /// writer right after the commit. If the store refuses them, `seat` is told and the actor
+    /// is woken to read its log back.
+    fn hand_over(&mut self, seat: Option<usize>, kinds: Vec<EventKind>) {
+        let at = now_ms();
+        let events: Vec<Event> = kinds.into_iter().map(|kind| Event { at, kind }).collect();
+        let first_seq = self.next_seq;
+        self.next_seq += events.len() as u64;
+        let mut frames: Vec<(Outbox, axum::extract::ws::Utf8Bytes)> = Vec::new();
+        for e in &events {
+            self.state.apply(e);
+            if let EventKind::Coached { seat, rule, text } = &e.kind {
+                if let Some(c) = &self.conns[*seat] {
+                    let f = ServerMsg::Coach(CoachView { rule: rule.clone(), text: text.clone(), at: e.at });
+                    frames.push((c.clone(), f.encode().into()));
+                }
+            } else if let Some(line) = self.state.chat.last() {
+                // Chat is public: observers read it as it comes (coaching nudges are not).
+                let f: axum::extract::ws::Utf8Bytes = ServerMsg::Chat(chat_line(line, &self.seats)).encode().into();
+                for c in self.conns.iter().flatten().chain(self.observers.iter().map(|w| &w.outbox)) {
+                    frames.push((c.clone(), f.clone()));
+                }
+            }
+        }
+        let summary = self.summary();
+        let summary_tx = self.summary_tx.clone();
+        let session_changes = self.session_changes.clone();
+        let told = seat.and_then(|s| self.conns[s].clone());
+        let deliveries = self.deliveries.clone();
+        let id = self.id.clone();
+        self.handed_over += 1;
+        self.store.append_events_then(&self.id, first_seq, events, move |stored| {
+            match stored {
+                Ok(()) => {
+                    // Published before anyone is told, as in `commit`.
+                    let changed = summary_tx.send_if_modified(|s| {
+                        let changed = *s != summary;
+                        *s = summary;
+                        changed
+                    });
+                    if let (true, Some(tx)) = (changed, &session_changes) {
+                        tx.send_modify(|v| *v = v.wrapping_add(1));
+                    }
+                    for (c, f) in frames {
+                        c.send(f);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(match_id = %id, error = %e, "could not store a chat line");
+                    if let Some(c) = told {
+                        c.send_msg(&ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
+                    }
+                    deliveries.failed.store(true, Ordering::Release);
+                    deliveries.failure.notify_one();
+                }
+            }
+            deliveries.done.send_modify(|done| *done += 1);
+        });
+    }
+
     /// Stores events, then applies them, then tells the players.
     async fn commit(&mut self, kinds: Vec<EventKind>) -> Result<(), crate::store::StoreError> {
+        self.commit_for(None, kinds).await
+    }
+
+    /// [`MatchActor::commit`] for events `seat` caused (told if they cannot be stored). Chat
+    /// lines are handed over without waiting ([`MatchActor::hand_over`]); for anything else the
+    /// actor waits for the commit (the store answers in order, so every line handed over before
+    /// is delivered by then).
+    async fn commit_for(&mut self, seat: Option<usize>, kinds: Vec<EventKind>) -> Result<(), crate::store::StoreError> {
         if kinds.is_empty() {
+            return Ok(());
+        }
+        if only_frames(&kinds) {
+            self.hand_over(seat, kinds);
             return Ok(());
         }
         let at = now_ms();
@@ -823,6 +993,89 @@ mod tests {
         let (tx, rx) = mpsc::channel(MAILBOX);
         tokio::spawn(actor.run(rx, true));
         Running { tx, summary, dir }
+    }
+
+    /// The next frame `rx` gets for which `pick` gives something (earlier ones are kept in `seen`).
+    async fn until<T>(
+        rx: &mut crate::runtime::outbox::OutboxReceiver,
+        seen: &mut Vec<ServerMsg>,
+        pick: impl Fn(&ServerMsg) -> Option<T>,
+    ) -> T {
+        loop {
+            let f = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.expect("a frame").expect("open");
+            let m = ServerMsg::decode(f.as_str()).expect("a server frame");
+            if let Some(t) = pick(&m) {
+                return t;
+            }
+            seen.push(m);
+        }
+    }
+
+    fn chat_text(m: &ServerMsg) -> Option<String> {
+        match m {
+            ServerMsg::Chat(line) => Some(line.text.clone()),
+            _ => None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_chat_line_the_store_refuses_reaches_nobody_and_the_actor_reads_its_log_back() {
+        let (actor, dir) = actor("refused", 3600, DropoutPolicy::Wait, 60);
+        let store = actor.store.clone();
+        let mut summary = actor.summaries();
+        let (tx, rx) = mpsc::channel(MAILBOX);
+        tokio::spawn(actor.run(rx, true));
+        summary.wait_for(|s| s.phase == Phase::Bargaining).await.unwrap();
+        let (ana, mut ana_rx) = Outbox::new();
+        let (ben, mut ben_rx) = Outbox::new();
+        tx.send(MatchMsg::Attach { seat: 0, outbox: ana }).await.unwrap();
+        tx.send(MatchMsg::Attach { seat: 1, outbox: ben }).await.unwrap();
+        let chat = |text: &str| MatchMsg::Action { seat: 0, action: Action::Chat(text.into()) };
+        let (mut ana_seen, mut ben_seen) = (Vec::new(), Vec::new());
+        tx.send(chat("first")).await.unwrap();
+        assert_eq!(until(&mut ben_rx, &mut ben_seen, chat_text).await, "first");
+        // The line was stored before Ben read it.
+        let stored = store.match_events("refused").await.unwrap();
+        assert!(matches!(&stored.last().unwrap().kind, EventKind::Chat { text, .. } if text == "first"));
+
+        // Behind the actor's back an event takes the log's next place, so the store refuses the
+        // actor's next line (the log has no gaps and no place is taken twice).
+        let behind = EventKind::Chat { seat: 1, text: "stored behind its back".into(), expression: None };
+        store.append_events("refused", stored.len() as u64, vec![Event { at: now_ms(), kind: behind }]).await.unwrap();
+        tx.send(chat("lost")).await.unwrap();
+        let code = until(&mut ana_rx, &mut ana_seen, |m| match m {
+            ServerMsg::Error { code, .. } => Some(*code),
+            _ => None,
+        })
+        .await;
+        assert_eq!(code, ErrorCode::Internal, "the sender is told");
+        // Everyone is shown the stored log again: the refused line is not in it.
+        for (rx, seen) in [(&mut ana_rx, &mut ana_seen), (&mut ben_rx, &mut ben_seen)] {
+            let lines = until(rx, seen, |m| match m {
+                ServerMsg::ChatHistory { lines } => Some(lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>()),
+                _ => None,
+            })
+            .await;
+            assert_eq!(lines, ["first", "stored behind its back"]);
+        }
+        // The actor goes on from the stored log: the next line is stored in the next place and
+        // delivered, and nobody ever got the refused one.
+        tx.send(chat("after")).await.unwrap();
+        assert_eq!(until(&mut ben_rx, &mut ben_seen, chat_text).await, "after");
+        assert_eq!(until(&mut ana_rx, &mut ana_seen, chat_text).await, "after");
+        for m in ana_seen.iter().chain(&ben_seen) {
+            assert_ne!(chat_text(m).as_deref(), Some("lost"), "a refused line reached someone");
+        }
+        let stored = store.match_events("refused").await.unwrap();
+        let texts: Vec<&str> = stored
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::Chat { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(texts, ["first", "stored behind its back", "after"]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[tokio::test(start_paused = true)]

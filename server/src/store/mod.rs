@@ -234,6 +234,44 @@ pub struct SessionLog {
     pub session_events: Vec<(Millis, String)>,
 }
 
+/// Who hears how a write went, once it is committed (or refused).
+pub(crate) enum Reply {
+    /// A task waiting for the answer.
+    Wait(oneshot::Sender<Result<(), StoreError>>),
+    /// Run on the writer itself, right after the commit and in the order the writes were
+    /// queued: the writer delivers what the write makes public without waking the task that
+    /// asked for it (see [`Store::append_events_then`]).
+    Then(Then),
+}
+
+/// A write's follow-up; if the write is dropped unanswered (the store closed), it runs with
+/// [`StoreError::Closed`], so whoever counts on it hears either way.
+pub(crate) struct Then(Option<Box<dyn FnOnce(Result<(), StoreError>) + Send + Sync>>);
+
+impl Drop for Then {
+    fn drop(&mut self) {
+        if let Some(then) = self.0.take() {
+            then(Err(StoreError::Closed));
+        }
+    }
+}
+
+impl Reply {
+    /// Tells the result.
+    pub(crate) fn send(self, result: Result<(), StoreError>) {
+        match self {
+            Reply::Wait(tx) => {
+                let _ = tx.send(result);
+            }
+            Reply::Then(mut then) => {
+                if let Some(then) = then.0.take() {
+                    then(result);
+                }
+            }
+        }
+    }
+}
+
 /// What a database behind the store does: take writes (each answered once committed, so an
 /// event is durable before anyone is told) and reads (answered on a connection of their own, so a
 /// large debrief never holds up a commit). SQLite ([`sqlite`], the embedded default) and
@@ -241,7 +279,7 @@ pub struct SessionLog {
 /// [`Store`].
 pub(crate) trait Backend: Send + Sync {
     /// Queues a write; `reply` gets its result once it is committed or refused.
-    fn write(&self, job: Job, reply: oneshot::Sender<Result<(), StoreError>>) -> Result<(), StoreError>;
+    fn write(&self, job: Job, reply: Reply) -> Result<(), StoreError>;
     /// Queues a read; the reply sender inside it gets the answer.
     fn read(&self, read: Read) -> Result<(), StoreError>;
 }
@@ -276,7 +314,7 @@ impl Store {
 
     async fn submit(&self, job: Job) -> Result<(), StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.backend.write(job, reply)?;
+        self.backend.write(job, Reply::Wait(reply))?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -373,7 +411,24 @@ impl Store {
     }
 
     /// Appends events to a match's log with sequence numbers from `first_seq`; returns once committed.
+    /// The log has no gaps: events that do not continue it exactly are refused as a conflict.
     pub async fn append_events(&self, match_id: &str, first_seq: u64, events: Vec<Event>) -> Result<(), StoreError> {
         self.submit(Job::Events { match_id: match_id.to_string(), first_seq, events }).await
+    }
+
+    /// Queues events like [`Store::append_events`] without waiting: `then` runs on the store's
+    /// writer right after the commit (or the refusal), before any later write is answered. A match
+    /// actor hands the frames of a chat line to `then`, so they go out only once the line is
+    /// durable, and the actor is not woken for the commit (one hand-off less per message).
+    pub fn append_events_then(
+        &self,
+        match_id: &str,
+        first_seq: u64,
+        events: Vec<Event>,
+        then: impl FnOnce(Result<(), StoreError>) + Send + Sync + 'static,
+    ) {
+        let job = Job::Events { match_id: match_id.to_string(), first_seq, events };
+        // A closed store drops the job and with it `then`, which then hears `Closed`.
+        let _ = self.backend.write(job, Reply::Then(Then(Some(Box::new(then)))));
     }
 }

@@ -16,14 +16,14 @@
 
 use super::{
     decode_event, match_columns_of, practice_player_ids, seats_of, Backend, Job, MatchRow, PlayerRow, PracticeLog,
-    Read, ResidentPlayer, ResidentSession, SessionLog, SessionRow, Snapshot, StoreError, MATCH_COLUMNS, PLAYER_COLUMNS,
+    Read, Reply, ResidentPlayer, ResidentSession, SessionLog, SessionRow, Snapshot, StoreError, MATCH_COLUMNS, PLAYER_COLUMNS,
     SESSION_COLUMNS,
 };
 use crate::core::game::{Event, Millis};
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Transaction};
 use futures_util::future::try_join_all;
 use std::collections::HashSet;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
@@ -61,7 +61,7 @@ CREATE TABLE player_matches (
 /// A write waiting for the writer, with whom to tell.
 struct Pending {
     job: Job,
-    reply: oneshot::Sender<Result<(), StoreError>>,
+    reply: Reply,
 }
 
 /// The writer task's mailbox and the readers' pool.
@@ -71,7 +71,7 @@ pub(crate) struct PgBackend {
 }
 
 impl Backend for PgBackend {
-    fn write(&self, job: Job, reply: oneshot::Sender<Result<(), StoreError>>) -> Result<(), StoreError> {
+    fn write(&self, job: Job, reply: Reply) -> Result<(), StoreError> {
         self.writes.send(Pending { job, reply }).map_err(|_| StoreError::Closed)
     }
 
@@ -151,7 +151,7 @@ async fn writer(pool: Pool, mut client: Object, mut rx: mpsc::UnboundedReceiver<
                 Err(e) => {
                     tracing::error!(error = %e, "PostgreSQL is unreachable; refusing this batch");
                     for p in batch {
-                        let _ = p.reply.send(Err(StoreError::Write(e.to_string())));
+                        p.reply.send(Err(StoreError::Write(e.to_string())));
                     }
                     continue;
                 }
@@ -160,14 +160,14 @@ async fn writer(pool: Pool, mut client: Object, mut rx: mpsc::UnboundedReceiver<
         match write_batch(&mut client, &batch).await {
             Ok(()) => {
                 for p in batch {
-                    let _ = p.reply.send(Ok(()));
+                    p.reply.send(Ok(()));
                 }
             }
             Err(e) => {
                 tracing::error!(error = %e, jobs = batch.len(), "store batch failed; retrying one by one");
                 for p in batch {
                     let r = write_batch(&mut client, std::slice::from_ref(&p)).await.map_err(StoreError::refused);
-                    let _ = p.reply.send(r);
+                    p.reply.send(r);
                 }
             }
         }
@@ -192,7 +192,14 @@ async fn write_batch(client: &mut Object, batch: &[Pending]) -> Result<(), Store
     let index_seat = tx.prepare_cached("INSERT INTO player_matches VALUES ($1, $2) ON CONFLICT DO NOTHING").await?;
     let update_seats = tx.prepare_cached("UPDATE matches SET seats = $2 WHERE id = $1").await?;
     let set_summary = tx.prepare_cached("UPDATE matches SET summary = $2 WHERE id = $1").await?;
-    let insert_event = tx.prepare_cached("INSERT INTO events VALUES ($1, $2, $3, $4)").await?;
+    // The log has no gaps: an event is inserted only where the log ends (checked below), so a
+    // write queued behind one that failed is refused too.
+    let insert_event = tx
+        .prepare_cached(
+            "INSERT INTO events SELECT $1::text, $2::bigint, $3::bigint, $4::text
+             WHERE (SELECT COALESCE(MAX(seq) + 1, 0) FROM events WHERE match_id = $1) = $2",
+        )
+        .await?;
     // The next sequence number of the session's log, in the statement itself: statements of one
     // transaction run in order, so two actions of one session in a batch get consecutive numbers.
     let insert_session_event = tx
@@ -272,6 +279,10 @@ async fn write_batch(client: &mut Object, batch: &[Pending]) -> Result<(), Store
                 return Err(StoreError::Write(format!("no match {match_id}")));
             }
         }
+    }
+    // Then one count per event: 0 where the event did not continue its match's log.
+    if let Some(((match_id, seq, ..), _)) = owned.iter().zip(own).find(|(_, &n)| n != 1) {
+        return Err(StoreError::Conflict(format!("match {match_id}: events do not continue at {seq}")));
     }
     tx.commit().await?;
     Ok(())
