@@ -97,7 +97,10 @@ async fn every_chat_line_anyone_read_survives_kill_9_and_no_frame_overtakes_a_li
     a.send(json!({"type": "chat", "text": "Before the offer."})).await;
     a.send(json!({"type": "offer", "package": {"food": 1, "water": 3, "firewood": 0}})).await;
     b.until_state_where("offer", |st| st.offers.len() == 1).await;
-    let chat_before_offer = b.frames().take_while(|v| v["type"] != "state" || v["offers"].as_array().is_none_or(|o| o.is_empty())).any(|v| v["type"] == "chat" && v["text"] == "Before the offer.");
+    let chat_before_offer = b
+        .frames()
+        .take_while(|v| v["type"] != "state" || v["offers"].as_array().is_none_or(|o| o.is_empty()))
+        .any(|v| v["type"] == "chat" && v["text"] == "Before the offer.");
     assert!(chat_before_offer, "the line reached Ben before the offer it came with: {}", b.transcript());
 
     // A burst of lines (the chat budget's burst is 5), and the server killed the moment Ben has

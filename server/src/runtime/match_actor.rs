@@ -232,7 +232,10 @@ fn only_frames(kinds: &[EventKind]) -> bool {
     kinds.iter().all(|k| {
         matches!(
             k,
-            EventKind::Chat { .. } | EventKind::Icebreaker { .. } | EventKind::Disclosed { .. } | EventKind::Coached { .. }
+            EventKind::Chat { .. }
+                | EventKind::Icebreaker { .. }
+                | EventKind::Disclosed { .. }
+                | EventKind::Coached { .. }
         )
     })
 }

@@ -18,8 +18,8 @@
 
 use super::{
     decode_event, match_columns_of, practice_player_ids, seats_of, Backend, Job, MatchRow, PlayerRow, PracticeLog,
-    Read, Reply, ResidentPlayer, ResidentSession, SessionLog, SessionRow, Snapshot, StoreError, MATCH_COLUMNS, PLAYER_COLUMNS,
-    SESSION_COLUMNS,
+    Read, Reply, ResidentPlayer, ResidentSession, SessionLog, SessionRow, Snapshot, StoreError, MATCH_COLUMNS,
+    PLAYER_COLUMNS, SESSION_COLUMNS,
 };
 use crate::core::game::{Event, Millis};
 use rusqlite::{params, Connection, OptionalExtension};

@@ -333,11 +333,8 @@ fn print_report(r: &RunReport) {
         "[{}] server RSS {} KiB before, {} KiB peak: {:.1} KiB per connection; server CPU {:.2} cores, {:.1} ms per 1000 messages",
         r.target, r.rss_before_kib, r.rss_peak_kib, r.kib_per_connection, r.server_cpu_cores, r.cpu_ms_per_1000_messages
     );
-    let threads: Vec<String> = r
-        .by_thread
-        .iter()
-        .map(|(name, n, cpu, sw)| format!("{name} ×{n}: {cpu:.1} ms, {sw:.0} switches"))
-        .collect();
+    let threads: Vec<String> =
+        r.by_thread.iter().map(|(name, n, cpu, sw)| format!("{name} ×{n}: {cpu:.1} ms, {sw:.0} switches")).collect();
     println!(
         "[{}] context switches per 1000 messages {:.0}; per thread name, per 1000 messages: {}",
         r.target,
