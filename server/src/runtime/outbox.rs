@@ -164,7 +164,8 @@ impl Outbox {
     }
 
     /// Sends a frame: straight to the socket when the writer is idle, else into the queue; closes
-    /// the connection as too slow if the queue is full.
+    /// the connection as too slow if the queue is full. The line's lock is held across the direct
+    /// write (a non-blocking one), so two senders' frames never interleave or overtake each other.
     pub fn send(&self, frame: Utf8Bytes) {
         let mut line = self.shared.lock();
         if line.gone {

@@ -246,7 +246,10 @@ pub(crate) enum Reply {
 
 /// A write's follow-up; if the write is dropped unanswered (the store closed), it runs with
 /// [`StoreError::Closed`], so whoever counts on it hears either way.
-pub(crate) struct Then(Option<Box<dyn FnOnce(Result<(), StoreError>) + Send + Sync>>);
+pub(crate) struct Then(Option<FollowUp>);
+
+/// The code a [`Then`] runs.
+type FollowUp = Box<dyn FnOnce(Result<(), StoreError>) + Send + Sync>;
 
 impl Drop for Then {
     fn drop(&mut self) {
