@@ -4,16 +4,28 @@
 
 import { h, replace } from '../dom.js';
 import { frontierChart } from '../chart.js';
+import { t, num as fmt } from '../i18n.js';
 
 /** @typedef {import('../types.js').AuthorAnswer} AuthorAnswer */
 /** @typedef {import('../types.js').Draft} Draft */
 /** @typedef {import('../types.js').IssueType} IssueType */
 
-/** @type {Record<IssueType, string>} */
-const TYPE_WORDS = { distributive: 'Distributive', integrative: 'Integrative', compatible: 'Compatible' };
+/** @param {IssueType} type */
+function typeWord(type) {
+  switch (type) {
+    case 'distributive':
+      return t('author.type.distributive');
+    case 'integrative':
+      return t('author.type.integrative');
+    default:
+      return t('author.type.compatible');
+  }
+}
 
-/** @param {number} n */
-const num = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+/** @param {number} n a whole number as it is, else one decimal, in the chosen language */
+const num = (n) => (Number.isInteger(n) ? fmt(n) : fmt(n, { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+/** @param {number} share 0..1 as a whole percentage */
+const pct = (share) => t('author.an.percent', { n: fmt(Math.round(share * 100)) });
 
 /**
  * A labelled number for the summary strip.
@@ -31,13 +43,77 @@ function stat(label, value, testid) {
  */
 function typeText(types) {
   if (!types || !types.pairs.length) return '';
-  if (types.pairs.length === 1) return TYPE_WORDS[types.pairs[0].type];
+  if (types.pairs.length === 1) return typeWord(types.pairs[0].type);
   /** @type {Record<string, number>} */
   const counts = {};
   for (const p of types.pairs) counts[p.type] = (counts[p.type] || 0) + 1;
   return Object.entries(counts)
-    .map(([t, n]) => `${TYPE_WORDS[/** @type {IssueType} */ (t)]} ×${n}`)
+    .map(([type, n]) => `${typeWord(/** @type {IssueType} */ (type))} ×${fmt(n)}`)
     .join(', ');
+}
+
+/**
+ * A warning in the chosen language, written from its code and the draft's numbers (the server's
+ * sentence, in English, for a code this page does not know).
+ * @param {import('../types.js').AuthorWarning} w
+ * @param {AuthorAnswer} answer
+ */
+function warningText(w, answer) {
+  const d = answer.draft;
+  const c = answer.analysis.check;
+  const index = (/** @type {RegExp} */ re) => {
+    const m = re.exec(w.field);
+    return m ? Number(m[1]) : -1;
+  };
+  const roleName = (/** @type {number} */ i) => (d.roles[i] && (d.roles[i].name || d.roles[i].id)) || t('author.role_n', { n: i + 1 });
+  switch (w.code) {
+    case 'no_integrative_potential':
+      return answer.analysis.min_joint_value === c.max_joint_value ? t('author.warn.nothing_to_create') : t('author.warn.no_trades');
+    case 'no_zone_of_agreement':
+      return t('author.warn.no_zone');
+    case 'walk_away_above_every_deal': {
+      const r = index(/^roles\[(\d+)\]/);
+      if (r < 0 || !d.roles[r]) break;
+      // The most a role can score: its best option on every issue.
+      const most = d.issues.reduce((sum, is) => sum + Math.max(...(is.points[r] || [0])), 0);
+      return t('author.warn.walk_away_above', { role: roleName(r), batna: fmt(d.roles[r].batna), most: fmt(most) });
+    }
+    case 'dominant_role': {
+      if (!c.nash) break;
+      const surplus = c.nash.points.map((p, i) => p - (c.batnas[i] ?? 0));
+      // The same picks as the server: the largest gain (first on a tie), the smallest (first on a tie).
+      let hi = 0;
+      let lo = 0;
+      surplus.forEach((x, i) => {
+        if (x > surplus[hi]) hi = i;
+        if (x < surplus[lo]) lo = i;
+      });
+      return t('author.warn.dominant', { role: roleName(hi), gain: fmt(surplus[hi]), other: roleName(lo), other_gain: fmt(surplus[lo]) });
+    }
+    case 'issue_nobody_cares_about': {
+      const k = index(/^issues\[(\d+)\]/);
+      if (k < 0 || !d.issues[k]) break;
+      return t('author.warn.nobody_cares', { issue: d.issues[k].name || d.issues[k].id });
+    }
+    default:
+      break;
+  }
+  return w.message;
+}
+
+/**
+ * The deal rule in words, naming the roles (the same sentence as the server's, in the page's language).
+ * @param {Draft} d
+ */
+function dealRuleText(d) {
+  const parties = d.roles.length;
+  if (d.deal.rule === 'majority') return t('author.rule.majority', { k: fmt(Math.floor(parties / 2) + 1), n: fmt(parties) });
+  if (d.deal.rule === 'roles') {
+    const names = d.roles.filter((r) => d.deal.roles.includes(r.id)).map((r) => r.name || r.id);
+    const list = names.length > 1 ? t('author.list_and', { rest: names.slice(0, -1).join(', '), last: names[names.length - 1] }) : names.join('');
+    return t('author.rule.roles', { roles: list });
+  }
+  return parties === 2 ? t('author.rule.both') : t('author.rule.every');
 }
 
 /**
@@ -50,28 +126,34 @@ export function renderAnalysis(panel, answer, focusField) {
   const a = answer.analysis;
   const c = a.check;
   const d = answer.draft;
-  const roleName = (/** @type {number} */ i) => (d.roles[i] && (d.roles[i].name || d.roles[i].id)) || `Role ${i + 1}`;
+  const roleName = (/** @type {number} */ i) => (d.roles[i] && (d.roles[i].name || d.roles[i].id)) || t('author.role_n', { n: i + 1 });
 
   const strip = h(
     'div',
     { class: 'stat-strip' },
-    stat('maximum joint value', String(c.max_joint_value), 'an-max-joint'),
-    stat('naive split (every issue in the middle)', num(a.naive_split.joint_value), 'an-naive-joint'),
-    stat('left on the table by the naive split', `${num(a.naive_split.left_on_table)} (${Math.round(a.naive_split.share_left * 100)} %)`, 'an-left'),
-    stat('deals on the frontier better than walking away', String(a.zone.frontier_packages), 'an-zone-count'),
+    stat(t('author.an.max_joint'), fmt(c.max_joint_value), 'an-max-joint'),
+    stat(t('author.an.naive'), num(a.naive_split.joint_value), 'an-naive-joint'),
+    stat(t('author.an.left'), `${num(a.naive_split.left_on_table)} (${pct(a.naive_split.share_left)})`, 'an-left'),
+    stat(t('author.an.zone_count'), fmt(a.zone.frontier_packages), 'an-zone-count'),
   );
 
   const zoneText = a.zone.exists
-    ? `Zone of possible agreement: ${a.zone.role_ranges.map((r, i) => `${roleName(i)} ${r[0]}–${r[1]}`).join(', ')} points on the frontier; the best deal adds ${a.zone.surplus} points to walking away.`
-    : 'No zone of possible agreement: no package gives every role its walk-away value.';
+    ? t('author.an.zone', {
+        ranges: a.zone.role_ranges.map((r, i) => `${roleName(i)} ${fmt(r[0])}–${fmt(r[1])}`).join(', '),
+        surplus: fmt(a.zone.surplus),
+      })
+    : t('author.an.no_zone');
 
   const nash = c.nash;
   const nashText = nash
-    ? `Nash package (${nash.points.map((p, i) => `${roleName(i)} ${p}`).join(', ')}): ${nash.package
-        .map((o, k) => `${(d.issues[k] && d.issues[k].name) || c.issues[k]}: ${(d.issues[k] && d.issues[k].options[o]) || o}`)
-        .join('; ')}.`
-    : 'No Nash package: no package gives every role at least its walk-away value.';
-  const naiveText = `Naive split: ${a.naive_split.points.map((p, i) => `${roleName(i)} ${num(p)}${a.naive_split.beats_walk_away[i] ? '' : ' (below walk-away)'}`).join(', ')}.`;
+    ? t('author.an.nash', {
+        points: nash.points.map((p, i) => `${roleName(i)} ${fmt(p)}`).join(', '),
+        package: nash.package.map((o, k) => `${(d.issues[k] && d.issues[k].name) || c.issues[k]}: ${(d.issues[k] && d.issues[k].options[o]) || o}`).join('; '),
+      })
+    : t('author.an.no_nash');
+  const naiveText = t('author.an.naive_text', {
+    points: a.naive_split.points.map((p, i) => `${roleName(i)} ${num(p)}${a.naive_split.beats_walk_away[i] ? '' : ` ${t('author.an.below_walk_away')}`}`).join(', '),
+  });
 
   /** @type {HTMLElement | null} */
   let chart = null;
@@ -83,8 +165,8 @@ export function renderAnalysis(panel, answer, focusField) {
       batna: c.batnas,
       nash: nash ? nash.points : null,
       outcome: a.naive_split.points,
-      outcomeLabel: 'Naive split',
-      title: 'Possible deals of this scenario',
+      outcomeLabel: t('author.an.naive_label'),
+      title: t('author.an.chart_title'),
       width: panel.clientWidth || 480,
     });
   }
@@ -97,18 +179,20 @@ export function renderAnalysis(panel, answer, focusField) {
       h('th', { scope: 'row' }, (d.issues[k] && d.issues[k].name) || id),
       h('td', { testid: 'an-issue-type' }, typeText(c.issue_types[k])),
       ...d.roles.map((_, r) =>
-        h('td', { class: 'num' }, w ? [String(w.weight[r]), h('span', { class: 'share' }, `${Math.round(w.share[r] * 100)} %`)] : ''),
+        h('td', { class: 'num' }, w ? [fmt(w.weight[r]), h('span', { class: 'share' }, pct(w.share[r]))] : ''),
       ),
     );
   });
+  // Focusable and named: with long role names (or German ones) the table scrolls sideways, and a
+  // keyboard must reach it.
   const issueTable = h(
     'div',
-    { class: 'table-scroll' },
+    { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('author.an.issues_aria') },
     h(
       'table',
       { class: 'an-issues' },
-      h('caption', { class: 'sr-only' }, 'Each issue: its type and how much it is worth to each role'),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Issue'), h('th', { scope: 'col' }, 'Type'), ...d.roles.map((_, r) => h('th', { scope: 'col', class: 'num' }, roleName(r))))),
+      h('caption', { class: 'sr-only' }, t('author.an.issues_caption')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('author.an.issue')), h('th', { scope: 'col' }, t('author.an.type')), ...d.roles.map((_, r) => h('th', { scope: 'col', class: 'num' }, roleName(r))))),
       h('tbody', null, issueRows),
     ),
   );
@@ -118,28 +202,30 @@ export function renderAnalysis(panel, answer, focusField) {
       h(
         'li',
         { testid: 'an-warning', 'data-code': w.code },
-        w.message,
+        warningText(w, answer),
         ' ',
-        h('button', { type: 'button', class: 'link-button small', onclick: () => focusField(w.field) }, 'Go to the field'),
+        h('button', { type: 'button', class: 'link-button small', onclick: () => focusField(w.field) }, t('author.an.go_to_field')),
       ),
     ),
-    ...c.warnings.map((w) => h('li', { class: 'muted', testid: 'an-teaching-warning' }, `Teaching notes: ${w.replace(/^teaching\.(\w+): /, '$1 ').replace(/^teaching: /, '')}`)),
+    ...c.warnings.map((w) =>
+      h('li', { class: 'muted', testid: 'an-teaching-warning' }, t('author.an.teaching_warning', { text: w.replace(/^teaching\.(\w+): /, '$1 ').replace(/^teaching: /, '') })),
+    ),
   ];
 
   replace(
     panel,
-    h('p', { class: 'an-status ok', testid: 'an-status' }, 'Valid scenario: analysis up to date.'),
+    h('p', { class: 'an-status ok', testid: 'an-status' }, t('author.an.valid')),
     strip,
     h('p', { testid: 'an-zone' }, zoneText),
     h('p', { testid: 'an-nash' }, nashText),
     h('p', { testid: 'an-naive' }, naiveText),
-    h('p', { class: 'small muted' }, c.deal_rule),
+    h('p', { class: 'small muted' }, dealRuleText(d)),
     chart,
-    h('h3', null, 'Issues'),
-    h('p', { class: 'hint' }, 'The type of each issue, and each role’s best minus worst points on it (its share of what the role can gain).'),
+    h('h3', null, t('author.an.issues')),
+    h('p', { class: 'hint' }, t('author.an.issues_hint')),
     issueTable,
-    h('h3', null, 'Warnings'),
-    warnings.length ? h('ul', { class: 'an-warnings', testid: 'an-warnings' }, warnings) : h('p', { class: 'muted', testid: 'an-no-warnings' }, 'None: this case has value to create and a deal to find.'),
+    h('h3', null, t('author.an.warnings')),
+    warnings.length ? h('ul', { class: 'an-warnings', testid: 'an-warnings' }, warnings) : h('p', { class: 'muted', testid: 'an-no-warnings' }, t('author.an.no_warnings')),
   );
 }
 

@@ -1,6 +1,8 @@
 // HTTP calls of the scenario editor. The admin key (when the server has one) travels in the
 // x-admin-key header, as for creating a session; the page keeps it in memory only.
 
+import { t } from '../i18n.js';
+
 /** @typedef {import('../types.js').AuthorAnswer} AuthorAnswer */
 /** @typedef {import('../types.js').AuthorListed} AuthorListed */
 /** @typedef {import('../types.js').SavedAnswer} SavedAnswer */
@@ -44,7 +46,7 @@ async function request(url, init) {
   try {
     res = await fetch(url, { ...init, headers, cache: 'no-store' });
   } catch {
-    throw new AuthorError(0, 'network', 'the server could not be reached: check the network and try again', null);
+    throw new AuthorError(0, 'network', t('author.error.network'), null);
   }
   const text = await res.text();
   let body = null;

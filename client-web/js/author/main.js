@@ -4,6 +4,8 @@
 // writes the canonical text); save to the server's scenarios folder.
 
 import { h, replace, show, $, announce } from '../dom.js';
+import { t, translatePage } from '../i18n.js';
+import { mountLanguagePicker } from '../facilitate/language.js';
 import { AuthorError, analyse, listScenarios, openScenario, saveScenario, setAdminKey } from './api.js';
 import { renderAnalysis, renderBlocked } from './analysis.js';
 
@@ -15,24 +17,28 @@ import { renderAnalysis, renderBlocked } from './analysis.js';
 /** How long typing must pause before the draft is sent for analysis. */
 const DEBOUNCE_MS = 350;
 
-const PHASES = /** @type {const} */ ([
-  ['prep', 'Preparation'],
-  ['small_talk', 'Small talk'],
-  ['bargaining', 'Bargaining'],
-  ['survey', 'Survey'],
-]);
+/** The phases whose durations a scenario sets, with their labels (called at each drawing, so they follow the language). */
+const phases = () =>
+  /** @type {const} */ ([
+    ['prep', t('author.phase.prep')],
+    ['small_talk', t('author.phase.small_talk')],
+    ['bargaining', t('author.phase.bargaining')],
+    ['survey', t('author.phase.survey')],
+  ]);
 
-const TEACHING_LISTS = /** @type {const} */ ([
-  ['goals', 'Learning goals (one a line)'],
-  ['debrief_questions', 'Debrief questions (one a line)'],
-  ['mistakes', 'Typical mistakes (one a line)'],
-]);
-const TEACHING_TEXTS = /** @type {const} */ ([
-  ['research', 'The research point it makes'],
-  ['frontier', 'What the frontier shows'],
-  ['timing_45', 'A 45-minute class'],
-  ['timing_90', 'A 90-minute class'],
-]);
+const teachingLists = () =>
+  /** @type {const} */ ([
+    ['goals', t('author.teaching.goals')],
+    ['debrief_questions', t('author.teaching.questions')],
+    ['mistakes', t('author.teaching.mistakes')],
+  ]);
+const teachingTexts = () =>
+  /** @type {const} */ ([
+    ['research', t('author.teaching.research')],
+    ['frontier', t('author.teaching.frontier')],
+    ['timing_45', t('author.teaching.timing_45')],
+    ['timing_90', t('author.teaching.timing_90')],
+  ]);
 
 /** @returns {Draft} a new scenario: two roles and one issue of two options, all to fill in */
 function blankDraft() {
@@ -80,7 +86,7 @@ const state = {
   draft: blankDraft(),
   /** The last answer for the current draft, when it was valid. @type {AuthorAnswer | null} */
   answer: null,
-  /** Numbers typed that are not whole numbers, by field. @type {Map<string, string>} */
+  /** Numbers typed that a field does not take, by field: `whole` or `min:N` (numberProblem). @type {Map<string, string>} */
   localErrors: new Map(),
   /** The id of the scenario opened from the server, if any. */
   openedId: '',
@@ -139,6 +145,17 @@ function intField(field, label, value, set, o = {}) {
 }
 
 /**
+ * The sentence for a number that is not one a field takes: `whole` (not a whole number) or
+ * `min:N` (below N), in a points grid or another field.
+ * @param {string} problem
+ * @param {boolean} inGrid
+ */
+function numberProblem(problem, inGrid) {
+  if (problem.startsWith('min:')) return t('author.number.at_least', { min: problem.slice(4) });
+  return inGrid ? t('author.number.points_whole') : t('author.number.whole');
+}
+
+/**
  * Reads a whole number typed into a field, or records why it is not one.
  * @param {string} field
  * @param {string} text
@@ -146,14 +163,14 @@ function intField(field, label, value, set, o = {}) {
  * @param {number} [min]
  */
 function readInt(field, text, set, min) {
-  const t = text.trim().replace(/^\+/, '').replace('−', '-');
-  if (!/^-?\d{1,7}$/.test(t)) {
-    state.localErrors.set(field, 'a whole number, like 12 or -5');
+  const typed = text.trim().replace(/^\+/, '').replace('−', '-');
+  if (!/^-?\d{1,7}$/.test(typed)) {
+    state.localErrors.set(field, 'whole');
     return;
   }
-  const v = Number(t);
+  const v = Number(typed);
   if (min !== undefined && v < min) {
-    state.localErrors.set(field, `at least ${min}`);
+    state.localErrors.set(field, `min:${min}`);
     return;
   }
   state.localErrors.delete(field);
@@ -182,24 +199,24 @@ function section(title, testid, ...children) {
 function renderScenarioSection() {
   const d = state.draft;
   return section(
-    'Scenario',
+    t('author.section.scenario'),
     'section-scenario',
     h(
       'div',
       { class: 'two-cols' },
-      textField('title', 'Title', d.title, (v) => {
+      textField('title', t('author.field.title'), d.title, (v) => {
         followName(d, d.title, v, 'id');
         d.title = v;
       }, { maxlength: 200 }),
-      textField('id', 'Id (the file name)', d.id, (v) => (d.id = v), { hint: 'a-z, 0-9, - and _; saved as <id>.toml' }),
+      textField('id', t('author.field.id_file'), d.id, (v) => (d.id = v), { hint: t('author.field.id_hint') }),
     ),
-    textField('summary', 'Public summary (every player reads it)', d.summary, (v) => (d.summary = v), { multiline: true, rows: 5 }),
-    textField('icebreakers', 'Icebreakers (one a line)', d.icebreakers.join('\n'), (v) => (d.icebreakers = lines(v)), { multiline: true, rows: 3 }),
+    textField('summary', t('author.field.summary'), d.summary, (v) => (d.summary = v), { multiline: true, rows: 5 }),
+    textField('icebreakers', t('author.field.icebreakers'), d.icebreakers.join('\n'), (v) => (d.icebreakers = lines(v)), { multiline: true, rows: 3 }),
     h(
       'fieldset',
       { class: 'phases', 'data-field': 'phases' },
-      h('legend', null, 'Phase durations (seconds)'),
-      h('div', { class: 'duration-grid' }, PHASES.map(([k, label]) => intField(`phases.${k}`, label, d.phases[k], (v) => (d.phases[k] = v), { min: 0 }))),
+      h('legend', null, t('author.field.durations')),
+      h('div', { class: 'duration-grid' }, phases().map(([k, label]) => intField(`phases.${k}`, label, d.phases[k], (v) => (d.phases[k] = v), { min: 0 }))),
     ),
   );
 }
@@ -213,25 +230,29 @@ function renderRolesSection() {
       h(
         'div',
         { class: 'three-cols' },
-        textField(`roles[${i}].name`, 'Name', r.name, (v) => {
+        textField(`roles[${i}].name`, t('author.field.name'), r.name, (v) => {
           followName(r, r.name, v, `roles[${i}].id`);
           r.name = v;
           relabelGrids();
         }),
-        textField(`roles[${i}].id`, 'Id', r.id, (v) => (r.id = v)),
-        intField(`roles[${i}].batna`, 'Walk-away value (points)', r.batna, (v) => (r.batna = v)),
+        textField(`roles[${i}].id`, t('author.field.id'), r.id, (v) => (r.id = v)),
+        intField(`roles[${i}].batna`, t('author.field.batna'), r.batna, (v) => (r.batna = v)),
       ),
-      textField(`roles[${i}].brief`, 'Private brief', r.brief, (v) => (r.brief = v), { multiline: true, rows: 4 }),
+      textField(`roles[${i}].brief`, t('author.field.brief'), r.brief, (v) => (r.brief = v), { multiline: true, rows: 4 }),
       d.roles.length > 2
-        ? h('button', { type: 'button', class: 'link-button danger-link', testid: `remove-role-${i}`, onclick: () => structural(() => removeRole(i)) }, `Remove ${r.name || 'this role'}`)
+        ? h(
+            'button',
+            { type: 'button', class: 'link-button danger-link', testid: `remove-role-${i}`, onclick: () => structural(() => removeRole(i)) },
+            r.name ? t('author.remove_named', { name: r.name }) : t('author.remove_role'),
+          )
         : null,
     ),
   );
   return section(
-    'Roles',
+    t('author.section.roles'),
     'section-roles',
     h('div', { 'data-field': 'roles' }, cards),
-    h('button', { type: 'button', class: 'secondary', testid: 'add-role', disabled: d.roles.length >= 6, onclick: () => structural(addRole) }, 'Add a role'),
+    h('button', { type: 'button', class: 'secondary', testid: 'add-role', disabled: d.roles.length >= 6, onclick: () => structural(addRole) }, t('author.add_role')),
   );
 }
 
@@ -263,8 +284,8 @@ function pointsGrid(is, k) {
     h(
       'table',
       { class: 'points-grid', testid: `grid-${k}` },
-      h('caption', { class: 'sr-only' }, `Points of each role for each option of ${is.name || 'this issue'}`),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Points'), is.options.map((o, j) => h('th', { scope: 'col', 'data-option-head': `${k}-${j}` }, o || `Option ${j + 1}`)))),
+      h('caption', { class: 'sr-only' }, is.name ? t('author.grid_caption', { issue: is.name }) : t('author.grid_caption_unnamed')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('author.points')), is.options.map((o, j) => h('th', { scope: 'col', 'data-option-head': `${k}-${j}` }, o || t('author.option_n', { n: j + 1 }))))),
       h(
         'tbody',
         null,
@@ -272,7 +293,7 @@ function pointsGrid(is, k) {
           h(
             'tr',
             { 'data-field': `issues[${k}].points.${r.id}`, 'data-role-row': String(ri) },
-            h('th', { scope: 'row', 'data-role-head': String(ri) }, r.name || r.id || `Role ${ri + 1}`),
+            h('th', { scope: 'row', 'data-role-head': String(ri) }, r.name || r.id || t('author.role_n', { n: ri + 1 })),
             is.options.map((_, j) => {
               const field = `issues[${k}].points[${ri}][${j}]`;
               const input = h('input', {
@@ -282,7 +303,7 @@ function pointsGrid(is, k) {
                 value: String(is.points[ri][j]),
                 testid: `cell-${k}-${ri}-${j}`,
                 'data-cell': field,
-                'aria-label': `${r.name || `Role ${ri + 1}`}, ${is.options[j] || `option ${j + 1}`}`,
+                'aria-label': `${r.name || t('author.role_n', { n: ri + 1 })}, ${is.options[j] || t('author.option_lower', { n: j + 1 })}`,
               });
               input.addEventListener('input', () => {
                 readInt(field, input.value, (v) => (is.points[ri][j] = v));
@@ -302,7 +323,7 @@ function relabelGrids() {
   for (const th of document.querySelectorAll('[data-role-head]')) {
     const ri = Number(th.getAttribute('data-role-head'));
     const r = state.draft.roles[ri];
-    th.textContent = (r && (r.name || r.id)) || `Role ${ri + 1}`;
+    th.textContent = (r && (r.name || r.id)) || t('author.role_n', { n: ri + 1 });
   }
 }
 
@@ -315,45 +336,53 @@ function renderIssuesSection() {
       h(
         'div',
         { class: 'two-cols' },
-        textField(`issues[${k}].name`, 'Name', is.name, (v) => {
+        textField(`issues[${k}].name`, t('author.field.name'), is.name, (v) => {
           followName(is, is.name, v, `issues[${k}].id`);
           is.name = v;
         }),
-        textField(`issues[${k}].id`, 'Id', is.id, (v) => (is.id = v)),
+        textField(`issues[${k}].id`, t('author.field.id'), is.id, (v) => (is.id = v)),
       ),
-      textField(`issues[${k}].description`, 'Description (public, one line)', is.description, (v) => (is.description = v)),
+      textField(`issues[${k}].description`, t('author.field.description'), is.description, (v) => (is.description = v)),
       h(
         'fieldset',
         { class: 'options', 'data-field': `issues[${k}].options` },
-        h('legend', null, 'Options, in order'),
+        h('legend', null, t('author.field.options')),
         is.options.map((o, j) =>
           h(
             'div',
             { class: 'option-row' },
-            textField(`issues[${k}].options[${j}]`, `Option ${j + 1}`, o, (v) => {
+            textField(`issues[${k}].options[${j}]`, t('author.option_n', { n: j + 1 }), o, (v) => {
               is.options[j] = v;
               const head = document.querySelector(`[data-option-head="${k}-${j}"]`);
-              if (head) head.textContent = v || `Option ${j + 1}`;
+              if (head) head.textContent = v || t('author.option_n', { n: j + 1 });
             }),
             is.options.length > 2
-              ? h('button', { type: 'button', class: 'link-button danger-link small', 'aria-label': `Remove option ${j + 1}`, onclick: () => structural(() => removeOption(is, j)) }, 'Remove')
+              ? h(
+                  'button',
+                  { type: 'button', class: 'link-button danger-link small', 'aria-label': t('author.remove_option', { n: j + 1 }), onclick: () => structural(() => removeOption(is, j)) },
+                  t('author.remove'),
+                )
               : null,
           ),
         ),
-        h('button', { type: 'button', class: 'secondary small', testid: `add-option-${k}`, disabled: is.options.length >= 10, onclick: () => structural(() => addOption(is)) }, 'Add an option'),
+        h('button', { type: 'button', class: 'secondary small', testid: `add-option-${k}`, disabled: is.options.length >= 10, onclick: () => structural(() => addOption(is)) }, t('author.add_option')),
       ),
-      h('p', { class: 'label-like' }, 'Points for each role (whole numbers; each role sees only its own row)'),
+      h('p', { class: 'label-like' }, t('author.points_hint')),
       pointsGrid(is, k),
       d.issues.length > 1
-        ? h('button', { type: 'button', class: 'link-button danger-link', testid: `remove-issue-${k}`, onclick: () => structural(() => d.issues.splice(k, 1)) }, `Remove ${is.name || 'this issue'}`)
+        ? h(
+            'button',
+            { type: 'button', class: 'link-button danger-link', testid: `remove-issue-${k}`, onclick: () => structural(() => d.issues.splice(k, 1)) },
+            is.name ? t('author.remove_named', { name: is.name }) : t('author.remove_issue'),
+          )
         : null,
     ),
   );
   return section(
-    'Issues and points',
+    t('author.section.issues'),
     'section-issues',
     h('div', { 'data-field': 'issues' }, cards),
-    h('button', { type: 'button', class: 'secondary', testid: 'add-issue', disabled: d.issues.length >= 12, onclick: () => structural(addIssue) }, 'Add an issue'),
+    h('button', { type: 'button', class: 'secondary', testid: 'add-issue', disabled: d.issues.length >= 12, onclick: () => structural(addIssue) }, t('author.add_issue')),
   );
 }
 
@@ -379,9 +408,9 @@ function renderDealSection() {
   const select = h(
     'select',
     { id: 'f-deal-rule', 'data-field': 'deal.rule', testid: 'field-deal.rule' },
-    h('option', { value: 'unanimous', selected: d.deal.rule === 'unanimous' }, 'Every party must accept (unanimous)'),
-    h('option', { value: 'majority', selected: d.deal.rule === 'majority' }, 'More than half must accept (majority)'),
-    h('option', { value: 'roles', selected: d.deal.rule === 'roles' }, 'These roles must accept'),
+    h('option', { value: 'unanimous', selected: d.deal.rule === 'unanimous' }, t('author.deal.unanimous')),
+    h('option', { value: 'majority', selected: d.deal.rule === 'majority' }, t('author.deal.majority')),
+    h('option', { value: 'roles', selected: d.deal.rule === 'roles' }, t('author.deal.roles')),
   );
   select.addEventListener('change', () =>
     structural(() => {
@@ -400,29 +429,34 @@ function renderDealSection() {
               d.deal.roles = d.roles.filter((x) => (x.id === r.id ? box.checked : d.deal.roles.includes(x.id))).map((x) => x.id);
               changed();
             });
-            return h('label', { class: 'radio' }, box, h('span', null, r.name || r.id || 'Unnamed role'));
+            return h('label', { class: 'radio' }, box, h('span', null, r.name || r.id || t('author.deal.unnamed')));
           }),
         )
       : null;
-  return section('Deal rule', 'section-deal', h('div', { class: 'field', 'data-field-box': 'deal.rule' }, h('label', { for: 'f-deal-rule' }, 'Who must accept a package'), select), who);
+  return section(
+    t('author.section.deal'),
+    'section-deal',
+    h('div', { class: 'field', 'data-field-box': 'deal.rule' }, h('label', { for: 'f-deal-rule' }, t('author.deal.who')), select),
+    who,
+  );
 }
 
 function renderTeachingSection() {
   const d = state.draft;
   const box = h('input', { type: 'checkbox', testid: 'teaching-toggle', checked: d.teaching !== null });
   box.addEventListener('change', () => structural(() => (d.teaching = box.checked ? d.teaching || blankTeaching() : null)));
-  const t = d.teaching;
+  const notes = d.teaching;
   return section(
-    'Teaching notes',
+    t('author.section.teaching'),
     'section-teaching',
-    h('p', { class: 'hint' }, 'For facilitators only: never sent to a player. The console shows them beside the live monitor and in the debrief.'),
-    h('label', { class: 'radio' }, box, h('span', null, 'This scenario has teaching notes')),
-    t
+    h('p', { class: 'hint' }, t('author.teaching.hint')),
+    h('label', { class: 'radio' }, box, h('span', null, t('author.teaching.toggle'))),
+    notes
       ? h(
           'div',
           { 'data-field': 'teaching' },
-          TEACHING_LISTS.map(([k, label]) => textField(`teaching.${k}`, label, t[k].join('\n'), (v) => (t[k] = lines(v)), { multiline: true, rows: 3 })),
-          TEACHING_TEXTS.map(([k, label]) => textField(`teaching.${k}`, label, t[k], (v) => (t[k] = v), { multiline: true, rows: 3 })),
+          teachingLists().map(([k, label]) => textField(`teaching.${k}`, label, notes[k].join('\n'), (v) => (notes[k] = lines(v)), { multiline: true, rows: 3 })),
+          teachingTexts().map(([k, label]) => textField(`teaching.${k}`, label, notes[k], (v) => (notes[k] = v), { multiline: true, rows: 3 })),
         )
       : null,
   );
@@ -450,7 +484,7 @@ function changed() {
   show($('[data-testid="save-done"]'), false);
   if (state.timer) clearTimeout(state.timer);
   state.timer = setTimeout(runAnalysis, DEBOUNCE_MS);
-  renderBlocked(panel(), 'Checking…');
+  renderBlocked(panel(), t('author.checking'));
 }
 
 /**
@@ -528,13 +562,13 @@ async function runAnalysis() {
         if (td) td.classList.add('has-error');
         const grid = cell.closest('.table-scroll');
         if (grid && !grid.nextElementSibling?.classList.contains('field-error')) {
-          grid.insertAdjacentElement('afterend', h('p', { class: 'field-error', role: 'alert', testid: 'field-error', 'data-for': field }, `Points are ${message}.`));
+          grid.insertAdjacentElement('afterend', h('p', { class: 'field-error', role: 'alert', testid: 'field-error', 'data-for': field }, numberProblem(message, true)));
         }
       } else {
-        showError(field, `Must be ${message}.`);
+        showError(field, numberProblem(message, false));
       }
     }
-    renderBlocked(panel(), 'Fix the highlighted numbers to see the analysis.');
+    renderBlocked(panel(), t('author.fix_numbers'));
     setExport(false);
     return;
   }
@@ -554,12 +588,12 @@ async function runAnalysis() {
     setExport(false);
     if (e instanceof AuthorError && e.code === 'invalid_scenario') {
       showError(e.field, e.message);
-      renderBlocked(panel(), `Not a valid scenario yet: ${e.field ? `${e.field}: ` : ''}${e.message}`);
+      renderBlocked(panel(), t('author.not_valid', { problem: `${e.field ? `${e.field}: ` : ''}${e.message}` }));
     } else if (e instanceof AuthorError && e.code === 'admin_key_required') {
       askForKey();
-      renderBlocked(panel(), 'This server needs its administrator key: enter it above.');
+      renderBlocked(panel(), t('author.key_needed'));
     } else {
-      renderBlocked(panel(), `The analysis failed: ${e instanceof Error ? e.message : String(e)}`);
+      renderBlocked(panel(), t('author.analysis_failed', { reason: e instanceof Error ? e.message : String(e) }));
     }
   }
 }
@@ -602,7 +636,7 @@ function load(draft, openedId) {
 
 /** Whether the current draft may be replaced: nothing unsaved, or the author says so. */
 function mayDiscard() {
-  return !state.unsaved || window.confirm('Your changes to this scenario are not saved. Discard them?');
+  return !state.unsaved || window.confirm(t('author.discard'));
 }
 
 async function refreshList() {
@@ -612,11 +646,11 @@ async function refreshList() {
     list.sort((a, b) => a.title.localeCompare(b.title));
     replace(
       select,
-      list.map((s) => h('option', { value: s.id }, `${s.title} (${s.id}${s.editor_file ? ', yours' : ''})`)),
+      list.map((s) => h('option', { value: s.id }, s.editor_file ? t('author.list_yours', { title: s.title, id: s.id }) : t('author.list_item', { title: s.title, id: s.id }))),
     );
   } catch (e) {
     if (e instanceof AuthorError && e.code === 'admin_key_required') askForKey();
-    replace(select, h('option', { value: '' }, 'No scenarios'));
+    replace(select, h('option', { value: '' }, t('author.no_scenarios')));
   }
 }
 
@@ -626,10 +660,10 @@ async function importText(text) {
   try {
     const answer = await analyse({ toml: text });
     load(answer.draft, '');
-    status(`Imported “${answer.draft.title}”. Saving it keeps the id ${answer.draft.id}.`);
+    status(t('author.imported', { title: answer.draft.title, id: answer.draft.id }));
   } catch (e) {
     if (e instanceof AuthorError && e.code === 'admin_key_required') askForKey();
-    status(`That file was not imported: ${e instanceof AuthorError && e.field ? `${e.field}: ` : ''}${e instanceof Error ? e.message : String(e)}`, 'error');
+    status(t('author.not_imported', { reason: `${e instanceof AuthorError && e.field ? `${e.field}: ` : ''}${e instanceof Error ? e.message : String(e)}` }), 'error');
   }
 }
 
@@ -642,7 +676,7 @@ function exportFile() {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60000);
-  status(`Downloaded ${state.answer.draft.id}.toml.`);
+  status(t('author.downloaded', { file: `${state.answer.draft.id}.toml` }));
 }
 
 /** @param {boolean} overwrite */
@@ -663,12 +697,12 @@ async function save(overwrite) {
 async function saveOnce(overwrite) {
   const done = $('[data-testid="save-done"]');
   show($('[data-testid="overwrite-row"]'), false);
-  status('Saving…', 'busy');
+  status(t('author.saving'), 'busy');
   try {
     const saved = await saveScenario(state.draft, overwrite);
     state.openedId = saved.id;
     state.unsaved = false;
-    status(`Saved as ${saved.file}${saved.replaced ? ' (replacing the earlier version)' : ''}.`);
+    status(saved.replaced ? t('author.saved_replacing', { file: saved.file }) : t('author.saved_as', { file: saved.file }));
     const link = /** @type {HTMLAnchorElement} */ ($('[data-testid="start-session"]'));
     link.href = `/facilitate?scenario=${encodeURIComponent(saved.id)}`;
     show(done, true);
@@ -679,22 +713,41 @@ async function saveOnce(overwrite) {
       show($('[data-testid="overwrite-row"]'), true);
     } else if (e instanceof AuthorError && e.code === 'admin_key_required') {
       askForKey();
-      status('This server needs its administrator key to save: enter it and save again.', 'error');
+      status(t('author.key_to_save'), 'error');
     } else if (e instanceof AuthorError && e.code === 'invalid_scenario') {
       clearErrors();
       showError(e.field, e.message);
-      status('Not saved: fix the field shown.', 'error');
+      status(t('author.fix_field'), 'error');
     } else {
-      status(`Not saved: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      status(t('author.not_saved', { reason: e instanceof Error ? e.message : String(e) }), 'error');
     }
   }
 }
 
+/**
+ * The language picker: the page is drawn again in place (the draft, its analysis and anything
+ * typed stay; a reload would lose an unsaved draft).
+ */
+function wireLanguage() {
+  mountLanguagePicker($('#lang-picker'), () => {
+    translatePage();
+    const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.field : undefined;
+    renderForm();
+    if (state.answer) renderAnalysis(panel(), state.answer, focusField);
+    else runAnalysis();
+    refreshList();
+    if (focused) focusField(focused);
+    else $('#lang-picker select').focus();
+  });
+}
+
 function start() {
+  translatePage();
+  wireLanguage();
   $('[data-testid="new"]').addEventListener('click', () => {
     if (!mayDiscard()) return;
     load(blankDraft(), '');
-    status('A new scenario: two roles and one issue to fill in.');
+    status(t('author.new_status'));
   });
   $('[data-testid="open"]').addEventListener('click', async () => {
     const id = /** @type {HTMLSelectElement} */ ($('[data-testid="open-select"]')).value;
@@ -702,10 +755,10 @@ function start() {
     try {
       const answer = await openScenario(id);
       load(answer.draft, id);
-      status(`Opened “${answer.draft.title}”${answer.editor_file ? '' : ' (it came with the server: save it under a new id, or replace it when asked)'}.`);
+      status(answer.editor_file ? t('author.opened', { title: answer.draft.title }) : t('author.opened_bundled', { title: answer.draft.title }));
     } catch (e) {
       if (e instanceof AuthorError && e.code === 'admin_key_required') askForKey();
-      status(`Could not open it: ${e instanceof Error ? e.message : String(e)}`, 'error');
+      status(t('author.not_opened', { reason: e instanceof Error ? e.message : String(e) }), 'error');
     }
   });
   const file = /** @type {HTMLInputElement} */ ($('[data-testid="import-file"]'));

@@ -1,7 +1,23 @@
 // HTTP calls of the facilitator console. The token travels in the x-facilitator-token header,
 // never in a URL the page builds (the console keeps it in the # fragment).
 
+import { t } from '../i18n.js';
+
+/** @typedef {import('./shapes.js').ScenarioListing} ScenarioListing */
+/** @typedef {import('./shapes.js').SurveyBank} SurveyBank */
+/** @typedef {import('./shapes.js').CreatedSession} CreatedSession */
+/** @typedef {import('./shapes.js').DebriefData} DebriefData */
+/** @typedef {import('./shapes.js').Transcript} Transcript */
+/** @typedef {import('../types.js').MonitorView} MonitorView */
+/** @typedef {import('../types.js').TournamentView} TournamentView */
+/** @typedef {import('./teaching.js').ScenarioNotes} ScenarioNotes */
+
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code the server's stable error code ('network' when it could not be reached)
+   * @param {string} message the server's sentence
+   */
   constructor(status, code, message) {
     super(message || code || `HTTP ${status}`);
     this.status = status;
@@ -9,6 +25,10 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * @param {Response} res
+ * @returns {Promise<any>} the JSON answer: its shape is the caller's to name (every caller does)
+ */
 async function parse(res) {
   const text = await res.text();
   let body = null;
@@ -25,26 +45,41 @@ async function parse(res) {
   return body;
 }
 
+/**
+ * @param {string} url
+ * @param {RequestInit} init
+ * @returns {Promise<any>} see parse()
+ */
 async function request(url, init) {
   let res;
   try {
     res = await fetch(url, init);
   } catch {
-    throw new ApiError(0, 'network', 'the server could not be reached: check the network and try again');
+    throw new ApiError(0, 'network', 'network');
   }
   return parse(res);
 }
 
+/** @returns {Promise<ScenarioListing[]>} */
 export function getScenarios() {
   return request('/api/scenarios', { headers: { accept: 'application/json' } });
 }
 
-/** The survey items a facilitator picks from, and the limits on their own. */
+/**
+ * The survey items a facilitator picks from, and the limits on their own.
+ * @returns {Promise<SurveyBank>}
+ */
 export function getSurveyBank() {
   return request('/api/survey-bank', { headers: { accept: 'application/json' } });
 }
 
+/**
+ * @param {object} body the session's settings
+ * @param {string} adminKey
+ * @returns {Promise<CreatedSession>}
+ */
 export function createSession(body, adminKey) {
+  /** @type {Record<string, string>} */
   const headers = { 'content-type': 'application/json', accept: 'application/json' };
   if (adminKey) headers['x-admin-key'] = adminKey;
   return request('/api/sessions', {
@@ -54,51 +89,87 @@ export function createSession(body, adminKey) {
   });
 }
 
+/**
+ * @param {string} code
+ * @returns {Promise<{title?: string} | null>}
+ */
 export function getSessionInfo(code) {
   return request(`/api/sessions/${encodeURIComponent(code)}`, { headers: { accept: 'application/json' } });
 }
 
 /** A client bound to one session and its facilitator token. */
 export class SessionApi {
+  /**
+   * @param {string} code
+   * @param {string} token
+   */
   constructor(code, token) {
     this.code = code;
     this.token = token;
     this.base = `/api/sessions/${encodeURIComponent(code)}`;
   }
 
+  /**
+   * @param {Record<string, string>} [extra]
+   * @returns {Record<string, string>}
+   */
   headers(extra) {
     return { 'x-facilitator-token': this.token, accept: 'application/json', ...extra };
   }
 
+  /**
+   * @param {string} path
+   * @returns {Promise<any>} see parse()
+   */
   get(path) {
     return request(`${this.base}${path}`, { headers: this.headers(), cache: 'no-store' });
   }
 
+  /** @returns {Promise<MonitorView>} */
   monitor() {
     return this.get('/monitor');
   }
 
+  /** @returns {Promise<DebriefData>} */
   debrief() {
     return this.get('/debrief');
   }
 
-  /** The teaching notes of the session's scenarios: {scenarios: [{id, title, teaching}]}. */
+  /**
+   * The teaching notes of the session's scenarios.
+   * @returns {Promise<{scenarios: ScenarioNotes[]} | null>}
+   */
   teaching() {
     return this.get('/teaching');
   }
 
+  /** @returns {Promise<TournamentView | null>} */
+  tournament() {
+    return this.get('/tournament');
+  }
+
+  /**
+   * @param {string} matchId
+   * @returns {Promise<Transcript>}
+   */
   transcript(matchId) {
     return this.get(`/matches/${encodeURIComponent(matchId)}/transcript`);
   }
 
   /**
-   * A link that puts a player back in their seat on another device: {player_id, name, url}.
+   * A link that puts a player back in their seat on another device.
    * The url holds that player's secret token, so it is fetched only when asked for.
+   * @param {string} playerId
+   * @returns {Promise<{player_id: string, name: string, url: string}>}
    */
   rejoinLink(playerId) {
     return this.get(`/players/${encodeURIComponent(playerId)}/rejoin`);
   }
 
+  /**
+   * @param {Record<string, unknown>} body
+   * @returns {Promise<{affected?: number} | null>}
+   */
   control(body) {
     return request(`${this.base}/control`, {
       method: 'POST',
@@ -107,13 +178,17 @@ export class SessionApi {
     });
   }
 
-  /** Fetches an export with the token in a header and hands it to the browser as a download. */
+  /**
+   * Fetches an export with the token in a header and hands it to the browser as a download.
+   * @param {string} file
+   * @returns {Promise<number>} its size in bytes
+   */
   async download(file) {
     let res;
     try {
       res = await fetch(`${this.base}/export/${encodeURIComponent(file)}`, { headers: this.headers({ accept: '*/*' }), cache: 'no-store' });
     } catch {
-      throw new ApiError(0, 'network', 'the server could not be reached: check the network and try again');
+      throw new ApiError(0, 'network', 'network');
     }
     if (!res.ok) await parse(res);
     const blob = await res.blob();
@@ -130,20 +205,39 @@ export class SessionApi {
   }
 }
 
-/** A sentence for a refused call, for the status line next to the control. */
+/**
+ * A sentence for a refused call, for the status line next to the control: our own words for
+ * the codes whose sentence says all there is to say; the server's sentence (English) for the
+ * ones that name a detail (a field, a limit).
+ * @param {unknown} err
+ */
 export function apiErrorSentence(err) {
-  if (!(err instanceof ApiError)) return 'Something went wrong. Please try again.';
+  if (!(err instanceof ApiError)) return t('console.error.unknown');
   switch (err.code) {
+    case 'network':
+      return t('console.error.network');
     case 'facilitator_token_required':
-      return 'This console link has no facilitator token. Open the full private link (with #token=…).';
+      return t('console.error.token_required');
     case 'wrong_facilitator_token':
-      return 'The token in this link does not belong to this session.';
+      return t('console.error.wrong_token');
     case 'unknown_session':
-      return 'There is no session with this code on this server.';
+      return t('console.error.unknown_session');
     case 'bot_player':
-      return 'Bots do not need a rejoin link.';
+      return t('console.error.bot_player');
+    case 'unknown_player':
+      return t('console.error.unknown_player');
+    case 'removed':
+      return t('console.error.removed');
+    case 'unknown_match':
+      return t('console.error.unknown_match');
+    case 'no_tournament':
+      return t('console.error.no_tournament');
+    case 'rate_limited':
+      return t('console.error.rate_limited');
+    case 'internal':
+      return t('console.error.internal');
     default: {
-      const m = String(err.message || 'the server refused that');
+      const m = String(err.message || t('console.error.refused'));
       return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.');
     }
   }

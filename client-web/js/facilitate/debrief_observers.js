@@ -3,67 +3,73 @@
 // read out or pick from). Absent when nobody observed.
 
 import { h } from '../dom.js';
+import { t, tn, num } from '../i18n.js';
 import { sheetCard, TACTIC_NAMES } from '../observations.js';
-import { plural } from './ui.js';
+import { nameList } from './ui.js';
+
+/** @type {Record<string, string>} the tagger's tactic names (observations.js) by tactic */
+const TACTICS = TACTIC_NAMES;
 
 /**
- * @param {any} d the debrief
+ * @param {import('./shapes.js').DebriefData} d the debrief
  * @returns {HTMLElement | null}
  */
 export function observationsCard(d) {
   const o = d.observations;
   if (!o || !o.sheets) return null;
-  const rows = (o.rows || []).map((/** @type {any} */ x) =>
+  /** @param {number} k @param {number} n */
+  const of = (k, n) => t('console.observed.k_of_n', { k: num(k), n: num(n) });
+  const rows = (o.rows || []).map((x) =>
     h(
       'tr',
       { testid: 'observed-tactic-row', 'data-tactic': x.tactic },
-      h('th', { scope: 'row' }, TACTIC_NAMES[x.tactic] || x.name || x.tactic),
-      h('td', { class: 'num' }, `${x.seen} of ${o.sheets}`),
-      h('td', { class: 'num' }, `${x.tagged_matches} of ${o.matches_observed}`),
-      h('td', { class: 'num' }, String(x.tagged_lines)),
-      h('td', { class: 'num' }, `${x.agree} of ${o.sheets}`),
+      h('th', { scope: 'row' }, TACTICS[x.tactic] || x.name || x.tactic),
+      h('td', { class: 'num' }, of(x.seen, o.sheets)),
+      h('td', { class: 'num' }, of(x.tagged_matches, o.matches_observed)),
+      h('td', { class: 'num' }, num(x.tagged_lines)),
+      h('td', { class: 'num' }, of(x.agree, o.sheets)),
     ),
   );
   const table = h(
     'table',
     { class: 'data observed-table' },
-    h('caption', { class: 'sr-only' }, 'Tactics observers saw against what the tagger read'),
+    h('caption', { class: 'sr-only' }, t('console.observed.caption')),
     h(
       'thead',
       null,
       h(
         'tr',
         null,
-        h('th', { scope: 'col' }, 'Tactic'),
-        h('th', { scope: 'col', class: 'num' }, 'Sheets that ticked it'),
-        h('th', { scope: 'col', class: 'num' }, 'Matches the tagger read it in'),
-        h('th', { scope: 'col', class: 'num' }, 'Lines read'),
-        h('th', { scope: 'col', class: 'num' }, 'Sheets agreeing with the tagger'),
+        h('th', { scope: 'col' }, t('console.observed.col_tactic')),
+        h('th', { scope: 'col', class: 'num' }, t('console.observed.col_ticked')),
+        h('th', { scope: 'col', class: 'num' }, t('console.observed.col_tagged')),
+        h('th', { scope: 'col', class: 'num' }, t('console.observed.col_lines')),
+        h('th', { scope: 'col', class: 'num' }, t('console.observed.col_agree')),
       ),
     ),
     h('tbody', null, rows),
   );
   const byMatch = (d.matches || [])
-    .filter((/** @type {any} */ m) => (m.observations || []).length)
-    .map((/** @type {any} */ m) =>
+    .filter((m) => (m.observations || []).length)
+    .map((m) =>
       h(
         'div',
         { class: 'observed-match', testid: 'observed-match', 'data-match-id': m.id },
-        h('h4', null, `The match of ${(m.players || []).join(' and ')}`),
-        h('div', { class: 'sheet-list' }, m.observations.map(sheetCard)),
+        h('h4', null, t('console.observed.match_of', { names: nameList(m.players || []) })),
+        h('div', { class: 'sheet-list' }, m.observations.map((sheet) => sheetCard(sheet))),
       ),
     );
+  const counts = t('console.observed.counts', {
+    sheets: tn('console.observers.sheets', o.sheets),
+    observers: tn('console.observed.observers', o.observers),
+    matches: tn('console.observed.matches', o.matches_observed),
+  });
   return h(
     'section',
     { class: 'card chart-card wide', testid: 'debrief-observations', 'aria-labelledby': 'observations-h' },
-    h('h3', { id: 'observations-h' }, 'What the observers saw'),
-    h(
-      'p',
-      { class: 'muted small' },
-      `${plural(o.sheets, 'sheet', 'sheets')} from ${plural(o.observers, 'observer', 'observers')} on ${plural(o.matches_observed, 'match', 'matches')}. ` +
-        'People tick what they noticed; the tagger reads every line, and one line is enough for it to count a match. Where they differ is worth asking about.',
-    ),
-    h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Observers and tagger (scrolls)' }, table),
-    h('details', { class: 'observed-texts', testid: 'observed-texts' }, h('summary', null, 'Read every sheet, by match'), byMatch),
+    h('h3', { id: 'observations-h' }, t('console.observed.title')),
+    h('p', { class: 'muted small' }, `${counts} ${t('console.observed.hint')}`),
+    h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('console.observed.aria') }, table),
+    h('details', { class: 'observed-texts', testid: 'observed-texts' }, h('summary', null, t('console.observed.read_all')), byMatch),
   );
 }

@@ -3,20 +3,28 @@
 // facilitator's own). Everything typed is read as text: values go into inputs, never into HTML.
 
 import { h, clear, uid } from '../dom.js';
+import { t } from '../i18n.js';
+
+/** @typedef {import('./shapes.js').SurveyBank} SurveyBank */
+
+/**
+ * What read() gives: the setting, or a sentence saying what to fix and the field to focus.
+ * @typedef {{value: object, error?: undefined, field?: undefined} | {value?: undefined, error: string, field: HTMLElement}} ReadResult
+ */
 
 const MAX_ARMS = 6;
 /** Settings an arm may switch on or off: [key, label]. */
-const SWITCHES = [
-  ['small_talk', 'Small talk'],
-  ['icebreaker', 'Icebreaker prompt'],
-  ['perspective_question', 'Guess their priorities in prep'],
-  ['disclosure', 'Checked statements tool'],
-  ['coaching', 'Coaching nudges'],
+const switches = () => [
+  ['small_talk', t('console.arms.small_talk')],
+  ['icebreaker', t('console.arms.icebreaker')],
+  ['perspective_question', t('console.arms.perspective')],
+  ['disclosure', t('console.arms.disclosure')],
+  ['coaching', t('console.arms.coaching')],
 ];
 /** Phase lengths an arm may set: [key, label]. */
-const LENGTHS = [
-  ['small_talk', 'Small talk (min)'],
-  ['bargaining', 'Bargaining (min)'],
+const lengths = () => [
+  ['small_talk', t('console.arms.small_talk_min')],
+  ['bargaining', t('console.arms.bargaining_min')],
 ];
 
 /** A seed for the assignment: random, shown so it can be written down or reused. */
@@ -28,7 +36,7 @@ function newSeed() {
 export class ArmsEditor {
   constructor() {
     this.list = h('div', { class: 'arm-list', testid: 'arms-list' });
-    this.addButton = h('button', { type: 'button', class: 'secondary small-button', testid: 'arm-add' }, 'Add an arm');
+    this.addButton = h('button', { type: 'button', class: 'secondary small-button', testid: 'arm-add' }, t('console.arms.add'));
     this.seed = h('input', { type: 'number', min: '0', step: '1', id: uid('seed'), testid: 'arms-seed', value: String(newSeed()), inputmode: 'numeric' });
     this.addButton.addEventListener('click', () => this.add());
     this.el = h(
@@ -37,46 +45,49 @@ export class ArmsEditor {
       h(
         'p',
         { class: 'hint' },
-        'Each match is assigned an arm at random, in blocks that hold every arm once, so the arms stay balanced however many people come. Leave a setting on “as above” to keep the session’s choice. The debrief compares the arms.',
+        t('console.arms.hint'),
       ),
       this.list,
       h('div', { class: 'button-row' }, this.addButton),
-      h('div', { class: 'field inline-field' }, h('label', { for: this.seed.id }, 'Random seed'), this.seed),
+      h('div', { class: 'field inline-field' }, h('label', { for: this.seed.id }, t('console.arms.seed')), this.seed),
     );
-    this.add({ name: 'With small talk', small_talk: 'on' });
-    this.add({ name: 'Without small talk', small_talk: 'off' });
+    this.add({ name: t('console.arms.with_talk'), small_talk: 'on' });
+    this.add({ name: t('console.arms.without_talk'), small_talk: 'off' });
   }
 
-  /** Adds an arm card, optionally prefilled. */
+  /**
+   * Adds an arm card, optionally prefilled.
+   * @param {Record<string, string>} [preset]
+   */
   add(preset = {}) {
     if (this.list.children.length >= MAX_ARMS) return;
     const n = this.list.children.length + 1;
     const nameId = uid('arm-name');
-    const name = h('input', { id: nameId, maxlength: '40', testid: 'arm-name', autocomplete: 'off', value: preset.name || `Arm ${n}` });
-    const selects = SWITCHES.map(([key, label]) => {
+    const name = h('input', { id: nameId, maxlength: '40', testid: 'arm-name', autocomplete: 'off', value: preset.name || t('console.arms.arm', { n }) });
+    const selects = switches().map(([key, label]) => {
       const id = uid(`arm-${key}`);
       const sel = h(
         'select',
         { id, testid: `arm-${key}`, 'data-key': key },
-        h('option', { value: '' }, 'as above'),
-        h('option', { value: 'on' }, 'on'),
-        h('option', { value: 'off' }, 'off'),
+        h('option', { value: '' }, t('console.arms.as_above')),
+        h('option', { value: 'on' }, t('console.arms.on')),
+        h('option', { value: 'off' }, t('console.arms.off')),
       );
       sel.value = preset[key] || '';
       return h('div', { class: 'field' }, h('label', { for: id }, label), sel);
     });
-    const lengths = LENGTHS.map(([key, label]) => {
+    const lengthFields = lengths().map(([key, label]) => {
       const id = uid(`arm-len-${key}`);
-      const input = h('input', { id, type: 'number', min: key === 'bargaining' ? '0.5' : '0', max: '1440', step: '0.5', inputmode: 'decimal', testid: `arm-length-${key}`, 'data-length': key, placeholder: 'as above' });
+      const input = h('input', { id, type: 'number', min: key === 'bargaining' ? '0.5' : '0', max: '1440', step: '0.5', inputmode: 'decimal', testid: `arm-length-${key}`, 'data-length': key, placeholder: t('console.arms.as_above') });
       return h('div', { class: 'field' }, h('label', { for: id }, label), input);
     });
-    const remove = h('button', { type: 'button', class: 'link-button', testid: 'arm-remove' }, 'Remove');
+    const remove = h('button', { type: 'button', class: 'link-button', testid: 'arm-remove' }, t('console.arms.remove'));
     const card = h(
       'fieldset',
       { class: 'arm-card', testid: 'arm' },
-      h('legend', null, `Arm ${n}`),
-      h('div', { class: 'field' }, h('label', { for: nameId }, 'Name'), name),
-      h('div', { class: 'arm-grid' }, selects, lengths),
+      h('legend', null, t('console.arms.arm', { n })),
+      h('div', { class: 'field' }, h('label', { for: nameId }, t('console.arms.name')), name),
+      h('div', { class: 'arm-grid' }, selects, lengthFields),
       remove,
     );
     remove.addEventListener('click', () => {
@@ -91,7 +102,7 @@ export class ArmsEditor {
     const cards = [...this.list.children];
     cards.forEach((c, i) => {
       const legend = c.querySelector('legend');
-      if (legend) legend.textContent = `Arm ${i + 1}${i === 0 ? ' (the baseline the others are compared with)' : ''}`;
+      if (legend) legend.textContent = i === 0 ? t('console.arms.baseline', { n: i + 1 }) : t('console.arms.arm', { n: i + 1 });
       const remove = /** @type {HTMLButtonElement} */ (c.querySelector('[data-testid="arm-remove"]'));
       if (remove) remove.hidden = cards.length <= 2;
     });
@@ -100,7 +111,7 @@ export class ArmsEditor {
 
   /**
    * The `treatment` setting, or a sentence saying what to fix (and the field to focus).
-   * @returns {{value?: object, error?: string, field?: HTMLElement}}
+   * @returns {ReadResult}
    */
   read() {
     const arms = [];
@@ -108,8 +119,8 @@ export class ArmsEditor {
     for (const card of this.list.children) {
       const nameInput = /** @type {HTMLInputElement} */ (card.querySelector('[data-testid="arm-name"]'));
       const name = nameInput.value.trim();
-      if (!name) return { error: 'Every arm needs a name.', field: nameInput };
-      if (names.has(name)) return { error: `Two arms are called “${name}”: give them different names.`, field: nameInput };
+      if (!name) return { error: t('console.arms.need_name'), field: nameInput };
+      if (names.has(name)) return { error: t('console.arms.same_name', { name }), field: nameInput };
       names.add(name);
       /** @type {Record<string, any>} */
       const arm = { name };
@@ -125,7 +136,7 @@ export class ArmsEditor {
         const v = Number(el.value);
         const key = el.dataset.length || '';
         if (!Number.isFinite(v) || v < 0 || v > 1440 || (key === 'bargaining' && v <= 0)) {
-          return { error: `Phase lengths of “${name}” are 0 to 1440 minutes (bargaining at least 0.5).`, field: el };
+          return { error: t('console.arms.bad_length', { name }), field: el };
         }
         durations[key] = Math.round(v * 60);
       }
@@ -133,7 +144,7 @@ export class ArmsEditor {
       arms.push(arm);
     }
     const seed = Number(this.seed.value);
-    if (!Number.isInteger(seed) || seed < 0) return { error: 'The seed is a whole number (0 or more).', field: this.seed };
+    if (!Number.isInteger(seed) || seed < 0) return { error: t('console.arms.bad_seed'), field: this.seed };
     return { value: { arms, seed } };
   }
 }
@@ -141,22 +152,26 @@ export class ArmsEditor {
 /** The survey editor: bank items as checkboxes, and the facilitator's own items. */
 export class SurveyEditor {
   constructor() {
-    this.bankList = h('div', { class: 'bank-list', testid: 'survey-bank' }, h('p', { class: 'muted small' }, 'Loading the questions…'));
+    this.bankList = h('div', { class: 'bank-list', testid: 'survey-bank' }, h('p', { class: 'muted small' }, t('console.survey.loading')));
     this.customList = h('div', { class: 'custom-list', testid: 'survey-custom-list' });
-    this.addButton = h('button', { type: 'button', class: 'secondary small-button', testid: 'survey-add' }, 'Add a question of your own');
+    this.addButton = h('button', { type: 'button', class: 'secondary small-button', testid: 'survey-add' }, t('console.survey.add'));
     this.addButton.addEventListener('click', () => this.addCustom());
     this.limits = { max_custom_items: 8, max_question_chars: 200, max_label_chars: 40 };
     this.el = h(
       'div',
       { class: 'survey-editor' },
       this.bankList,
-      h('p', { class: 'hint' }, 'Questions marked “trust built” make it up; without any of them, trust built is the estimate from how people negotiated. Players never see each other’s answers; you see every answer in the exports (survey.csv).'),
+      h('p', { class: 'hint' }, t('console.survey.hint')),
       this.customList,
       h('div', { class: 'button-row' }, this.addButton),
     );
   }
 
-  /** Shows the bank (from GET /api/survey-bank), the default items ticked. */
+  /**
+   * Shows the bank (from GET /api/survey-bank), the default items ticked. The items' texts and
+   * topics are the server's (the survey's own wording, in English).
+   * @param {SurveyBank} bank
+   */
   setBank(bank) {
     this.limits = bank;
     clear(this.bankList);
@@ -169,7 +184,7 @@ export class SurveyEditor {
           'label',
           { class: 'radio bank-item', for: id },
           box,
-          h('span', null, item.text, h('span', { class: ['tag', 'topic-tag', item.trust_item ? 'trust-tag' : null] }, item.trust_item ? 'trust built' : item.topic)),
+          h('span', null, item.text, h('span', { class: ['tag', 'topic-tag', item.trust_item ? 'trust-tag' : null] }, item.trust_item ? t('console.survey.trust_tag') : item.topic)),
         ),
       );
     }
@@ -179,23 +194,23 @@ export class SurveyEditor {
     if (this.customList.children.length >= this.limits.max_custom_items) return;
     const textId = uid('custom-text');
     const kindId = uid('custom-kind');
-    const kind = h('select', { id: kindId, testid: 'custom-kind' }, h('option', { value: 'scale' }, '1–7 scale'), h('option', { value: 'text' }, 'Short text'));
+    const kind = h('select', { id: kindId, testid: 'custom-kind' }, h('option', { value: 'scale' }, t('console.survey.scale')), h('option', { value: 'text' }, t('console.survey.short_text')));
     const text = h('input', { id: textId, maxlength: String(this.limits.max_question_chars), testid: 'custom-text', autocomplete: 'off' });
     const lowId = uid('custom-low');
     const highId = uid('custom-high');
-    const low = h('input', { id: lowId, maxlength: String(this.limits.max_label_chars), testid: 'custom-low', placeholder: 'Not at all' });
-    const high = h('input', { id: highId, maxlength: String(this.limits.max_label_chars), testid: 'custom-high', placeholder: 'Very much' });
-    const labels = h('div', { class: 'custom-labels' }, h('div', { class: 'field' }, h('label', { for: lowId }, 'Label of 1'), low), h('div', { class: 'field' }, h('label', { for: highId }, 'Label of 7'), high));
+    const low = h('input', { id: lowId, maxlength: String(this.limits.max_label_chars), testid: 'custom-low', placeholder: t('console.survey.low_placeholder') });
+    const high = h('input', { id: highId, maxlength: String(this.limits.max_label_chars), testid: 'custom-high', placeholder: t('console.survey.high_placeholder') });
+    const labels = h('div', { class: 'custom-labels' }, h('div', { class: 'field' }, h('label', { for: lowId }, t('console.survey.low_label')), low), h('div', { class: 'field' }, h('label', { for: highId }, t('console.survey.high_label')), high));
     kind.addEventListener('change', () => {
       labels.hidden = kind.value === 'text';
     });
-    const remove = h('button', { type: 'button', class: 'link-button', testid: 'custom-remove' }, 'Remove');
+    const remove = h('button', { type: 'button', class: 'link-button', testid: 'custom-remove' }, t('console.arms.remove'));
     const row = h(
       'fieldset',
       { class: 'custom-item', testid: 'custom-item' },
-      h('legend', null, 'Your question'),
-      h('div', { class: 'field' }, h('label', { for: textId }, 'Question'), text),
-      h('div', { class: 'field' }, h('label', { for: kindId }, 'Answer'), kind),
+      h('legend', null, t('console.survey.your_question')),
+      h('div', { class: 'field' }, h('label', { for: textId }, t('console.survey.question')), text),
+      h('div', { class: 'field' }, h('label', { for: kindId }, t('console.survey.answer')), kind),
       labels,
       remove,
     );
@@ -210,7 +225,7 @@ export class SurveyEditor {
 
   /**
    * The `survey` setting, or a sentence saying what to fix.
-   * @returns {{value?: object, error?: string, field?: HTMLElement}}
+   * @returns {ReadResult}
    */
   read() {
     const items = [...this.bankList.querySelectorAll('input[type="checkbox"]')]
@@ -220,7 +235,8 @@ export class SurveyEditor {
     for (const row of this.customList.children) {
       const text = /** @type {HTMLInputElement} */ (row.querySelector('[data-testid="custom-text"]'));
       const kind = /** @type {HTMLSelectElement} */ (row.querySelector('[data-testid="custom-kind"]')).value;
-      if (!text.value.trim()) return { error: 'Write your question, or remove it.', field: text };
+      if (!text.value.trim()) return { error: t('console.survey.empty'), field: text };
+      /** @type {{kind: string, text: string, low?: string, high?: string}} */
       const item = { kind, text: text.value.trim() };
       if (kind === 'scale') {
         item.low = /** @type {HTMLInputElement} */ (row.querySelector('[data-testid="custom-low"]')).value.trim();

@@ -8,7 +8,9 @@
 //                                                 is kept in this tab's sessionStorage)
 
 import { h, show, $, $all } from '../dom.js';
-import { SessionApi, getScenarios, getSessionInfo, apiErrorSentence } from './api.js';
+import { t, num, translatePage } from '../i18n.js';
+import { ApiError, SessionApi, getScenarios, getSessionInfo, apiErrorSentence } from './api.js';
+import { mountLanguagePicker, addressWithoutLang } from './language.js';
 import { startSetup } from './setup.js';
 import { Watcher } from './watch.js';
 import { Monitor } from './monitor.js';
@@ -18,6 +20,10 @@ import { ProjectorView } from './projector.js';
 import { fillTeachingPanel } from './teaching.js';
 import { announce, copyText } from './ui.js';
 
+/** @typedef {import('../types.js').MonitorView} MonitorView */
+/** @typedef {import('./shapes.js').ScenarioListing} ScenarioListing */
+
+/** @param {'setup' | 'console' | 'projector' | 'problem'} name */
 function setScreen(name) {
   for (const s of ['setup', 'console', 'projector', 'problem']) show($(`#screen-${s}`), s === name);
   document.body.dataset.screen = name;
@@ -25,8 +31,9 @@ function setScreen(name) {
 
 // The token of a session, kept for this tab only: the projector view takes it from here (a
 // window the console opens gets a copy of its sessionStorage), so its address has no secret.
-const tokenKey = (code) => `parley.facilitator.${code}`;
+const tokenKey = (/** @type {string} */ code) => `parley.facilitator.${code}`;
 
+/** @param {string} code @param {string} token */
 function storeToken(code, token) {
   try {
     sessionStorage.setItem(tokenKey(code), token);
@@ -35,6 +42,7 @@ function storeToken(code, token) {
   }
 }
 
+/** @param {string} code */
 function storedToken(code) {
   try {
     return sessionStorage.getItem(tokenKey(code)) || '';
@@ -43,9 +51,10 @@ function storedToken(code) {
   }
 }
 
-const consolePath = (code, token) => `/facilitate?code=${encodeURIComponent(code)}#token=${encodeURIComponent(token)}`;
-const projectorPath = (code) => `/facilitate?code=${encodeURIComponent(code)}&view=projector`;
+const consolePath = (/** @type {string} */ code, /** @type {string} */ token) => `/facilitate?code=${encodeURIComponent(code)}#token=${encodeURIComponent(token)}`;
+const projectorPath = (/** @type {string} */ code) => `/facilitate?code=${encodeURIComponent(code)}&view=projector`;
 
+/** @param {string} title @param {string} text */
 function problem(title, text) {
   $('[data-testid="problem-title"]').textContent = title;
   $('[data-testid="problem-text"]').textContent = text;
@@ -63,19 +72,23 @@ function readLocation() {
 
 // ---------------------------------------------------------------- header and join card
 
+/**
+ * @param {import('./watch.js').WatchStatus} status
+ * @param {string} [detail]
+ */
 function setConn(status, detail) {
   const el = $('[data-testid="conn-status"]');
   const text = {
-    connecting: 'Connecting…',
-    live: 'Live',
-    lost: 'Connection lost — reconnecting…',
-    refused: 'Refused',
+    connecting: t('console.conn.connecting'),
+    live: t('console.conn.live'),
+    lost: t('console.conn.lost'),
+    refused: t('console.conn.refused'),
   }[status];
   el.textContent = text || '';
   el.dataset.status = status;
   show(el, !!text);
   if (status === 'refused') {
-    problem('This console link is not valid', `The server refused the facilitator token (${detail}). Check that you opened the whole private link.`);
+    problem(t('console.problem.invalid_link'), t('console.problem.token_refused', { detail: detail || '' }));
   }
 }
 
@@ -83,8 +96,9 @@ function setConn(status, detail) {
 // shown, and on screen only after "Show private link".
 let privateUrl = '';
 
+/** @param {boolean} present */
 function setPrivateLink(present) {
-  const con = $('[data-testid="console-link"]');
+  const con = /** @type {HTMLAnchorElement} */ ($('[data-testid="console-link"]'));
   if (present && privateUrl) {
     con.href = privateUrl;
     con.textContent = privateUrl;
@@ -94,38 +108,40 @@ function setPrivateLink(present) {
   }
 }
 
+/** @param {boolean} on */
 function showPrivateLink(on) {
   const toggle = $('[data-testid="console-link-toggle"]');
   show($('#console-link-line'), on);
   toggle.setAttribute('aria-expanded', String(on));
-  toggle.textContent = on ? 'Hide private link' : 'Show private link';
+  toggle.textContent = on ? t('console.join.hide_private') : t('console.join.show_private');
 }
 
+/** @param {string} code @param {string} token @param {string} title */
 function fillJoinCard(code, token, title) {
   const joinUrl = `${location.origin}/?code=${encodeURIComponent(code)}`;
   privateUrl = `${location.origin}${consolePath(code, token)}`;
   const codeEl = $('[data-testid="join-code"]');
   codeEl.replaceChildren(h('span', null, code.slice(0, 3)), h('span', null, code.slice(3)));
-  codeEl.setAttribute('aria-label', `Join code ${code.split('').join(' ')}`);
-  $('[data-testid="join-code-spoken"]').textContent = `Say it letter by letter: ${code.split('').join(' · ')}`;
-  const join = $('[data-testid="join-link"]');
+  codeEl.setAttribute('aria-label', t('console.join.code_aria', { code: code.split('').join(' ') }));
+  $('[data-testid="join-code-spoken"]').textContent = t('console.join.spoken', { letters: code.split('').join(' · ') });
+  const join = /** @type {HTMLAnchorElement} */ ($('[data-testid="join-link"]'));
   join.href = joinUrl;
   join.textContent = joinUrl;
   setPrivateLink(document.body.dataset.view !== 'projector');
   const chip = $('[data-testid="code-chip"]');
   chip.textContent = code;
   show(chip, true);
-  const t = $('[data-testid="session-title"]');
-  t.textContent = title || '';
-  show(t, !!title);
-  document.title = `Parley — ${code}${title ? ` — ${title}` : ''} — facilitator`;
+  const titleEl = $('[data-testid="session-title"]');
+  titleEl.textContent = title || '';
+  show(titleEl, !!title);
+  document.title = title ? t('console.doc_title_named', { code, title }) : t('console.doc_title_code', { code });
 }
 
 function wireCopyButtons() {
   const status = $('[data-testid="copy-status"]');
   for (const b of $all('[data-copy]')) {
     b.addEventListener('click', () => {
-      const a = $(`#${b.dataset.copy}`);
+      const a = /** @type {HTMLAnchorElement} */ ($(`#${b.dataset.copy}`));
       if (a.href) copyText(a.href, a, status);
     });
   }
@@ -145,14 +161,14 @@ function wireCopyButtons() {
       return;
     }
     root.dataset.projector = 'join';
-    full.textContent = 'Leave full-screen';
+    full.textContent = t('console.fullscreen.leave');
     if (root.requestFullscreen && !document.fullscreenElement) root.requestFullscreen().catch(() => {});
   });
   const leaveProjector = () => {
     const root = document.documentElement;
     if (root.dataset.projector !== 'join') return;
     delete root.dataset.projector;
-    full.textContent = 'Show join code full-screen';
+    full.textContent = t('console.join.fullscreen');
     if (document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(() => {});
   };
   document.addEventListener('fullscreenchange', () => {
@@ -165,22 +181,27 @@ function wireCopyButtons() {
 
 // ---------------------------------------------------------------- tabs
 
+/**
+ * @param {(id: string) => void} onSelect
+ * @returns {(tab: HTMLElement, focus: boolean) => void}
+ */
 function wireTabs(onSelect) {
   const tabs = $all('[role="tab"]');
+  /** @param {HTMLElement} tab @param {boolean} focus */
   const select = (tab, focus) => {
-    for (const t of tabs) {
-      const on = t === tab;
-      t.setAttribute('aria-selected', String(on));
-      t.tabIndex = on ? 0 : -1;
-      show($(`#${t.getAttribute('aria-controls')}`), on);
+    for (const x of tabs) {
+      const on = x === tab;
+      x.setAttribute('aria-selected', String(on));
+      x.tabIndex = on ? 0 : -1;
+      show($(`#${x.getAttribute('aria-controls')}`), on);
     }
     if (focus) tab.focus();
     onSelect(tab.id);
   };
-  for (const t of tabs) {
-    t.addEventListener('click', () => select(t, false));
-    t.addEventListener('keydown', (ev) => {
-      const i = tabs.indexOf(t);
+  for (const tab of tabs) {
+    tab.addEventListener('click', () => select(tab, false));
+    tab.addEventListener('keydown', (ev) => {
+      const i = tabs.indexOf(tab);
       let next = null;
       if (ev.key === 'ArrowRight') next = tabs[(i + 1) % tabs.length];
       else if (ev.key === 'ArrowLeft') next = tabs[(i - 1 + tabs.length) % tabs.length];
@@ -197,6 +218,11 @@ function wireTabs(onSelect) {
 
 // ---------------------------------------------------------------- console
 
+/**
+ * @param {string} code
+ * @param {string} token
+ * @param {{created?: boolean, title?: string, scenarioId?: string | null, view?: 'console' | 'projector'}} [options]
+ */
 async function startConsole(code, token, { created = false, title = '', scenarioId = null, view = 'console' } = {}) {
   storeToken(code, token);
   const root = document.documentElement;
@@ -205,28 +231,31 @@ async function startConsole(code, token, { created = false, title = '', scenario
   setScreen(view === 'projector' ? 'projector' : 'console');
   show($('[data-testid="created-banner"]'), created);
   const projector = new ProjectorView();
-  const setTitle = (t) => {
-    fillJoinCard(code, token, t);
-    projector.setJoin(code, t);
+  const setTitle = (/** @type {string} */ text) => {
+    fillJoinCard(code, token, text);
+    projector.setJoin(code, text);
   };
   setTitle(title);
   wireCopyButtons();
   const api = new SessionApi(code, token);
 
   // The first monitor over HTTP checks the token and gives a clear message when it is wrong.
+  /** @type {MonitorView} */
   let first;
   try {
     first = await api.monitor();
   } catch (e) {
     problem(
-      e.code === 'unknown_session' ? 'No such session' : 'This console link is not valid',
+      e instanceof ApiError && e.code === 'unknown_session' ? t('console.problem.no_session') : t('console.problem.invalid_link'),
       apiErrorSentence(e),
     );
     return;
   }
-  const sess = first.session || {};
+  const sess = first.session;
   if (!title && sess.title) setTitle(sess.title);
+  /** @type {ScenarioListing | null} */
   let scenario = null;
+  /** @type {ScenarioListing[]} */
   let allScenarios = [];
   try {
     allScenarios = await getScenarios();
@@ -246,10 +275,11 @@ async function startConsole(code, token, { created = false, title = '', scenario
   const debrief = new Debrief({ api, sessionTitle: () => $('[data-testid="session-title"]').textContent || '' });
   // The teaching notes beside the live monitor (the facilitator's only: a token-guarded call),
   // asked for again when a tournament starts (its rounds may play other scenarios).
+  /** @type {string | null} */
   let notesFor = null;
-  const loadNotes = (frame) => {
-    const t = frame && frame.tournament && frame.tournament.config;
-    const key = JSON.stringify((t && t.rounds) || []);
+  const loadNotes = (/** @type {MonitorView} */ frame) => {
+    const config = frame && frame.tournament && frame.tournament.config;
+    const key = JSON.stringify((config && config.rounds) || []);
     if (key === notesFor) return;
     notesFor = key;
     api.teaching().then(
@@ -262,29 +292,31 @@ async function startConsole(code, token, { created = false, title = '', scenario
   const tournament = new Tournament({
     api,
     scenarios: (allScenarios || []).slice().sort((a, b) => String(a.title).localeCompare(String(b.title))),
-    defaultScenario: scenarioId || sess.scenario,
+    defaultScenario: scenarioId || sess.scenario || '',
   });
   const badge = $('[data-testid="debrief-new"]');
-  let debriefOpen = false;
-  let selectTab = null;
+  /** @type {(tab: HTMLElement, focus: boolean) => void} */
+  let selectTab = () => {};
+  /** @type {Monitor | null} */
+  let monitor = null;
   const watcher = new Watcher({
     code,
     token,
     onStatus: setConn,
     onMonitor: (frame) => {
       loadNotes(frame);
-      monitor.update(frame);
+      if (monitor) monitor.update(frame);
       tournament.update(frame);
       projector.update(frame);
       // A badge on the Debrief tab when results came in since its last refresh.
       const known = debrief.finishedCount();
       const now = (frame.matches || []).filter((m) => m.outcome).length;
       const fresh = known == null ? 0 : Math.max(0, now - known);
-      badge.textContent = fresh ? `${fresh} new` : '';
+      badge.textContent = fresh ? t('console.tab.new_results', { n: num(fresh) }) : '';
       show(badge, !!fresh);
     },
   });
-  const monitor = new Monitor({
+  monitor = new Monitor({
     api,
     watcher,
     scenario,
@@ -306,13 +338,13 @@ async function startConsole(code, token, { created = false, title = '', scenario
   // screen). Entering it takes the private link out of the page and the token out of the
   // address bar; leaving it puts them back.
   let projectorFullscreen = false;
-  const enterProjector = (fullscreen) => {
+  const enterProjector = (/** @type {boolean} */ fullscreen) => {
     if (document.body.dataset.view === 'projector') return;
     document.body.dataset.view = 'projector';
     root.dataset.projector = 'room';
     showPrivateLink(false);
     setPrivateLink(false);
-    monitor.closePanel(false);
+    if (monitor) monitor.closePanel(false);
     history.replaceState(null, '', projectorPath(code));
     setScreen('projector');
     window.scrollTo(0, 0);
@@ -326,7 +358,7 @@ async function startConsole(code, token, { created = false, title = '', scenario
         () => {},
       );
     }
-    announce('Projector view: the join code and the progress of the room, with no private link.');
+    announce(t('console.projector.announce'));
   };
   const leaveProjector = () => {
     if (document.body.dataset.view !== 'projector') return;
@@ -346,7 +378,7 @@ async function startConsole(code, token, { created = false, title = '', scenario
     // Without noopener: the new window gets a copy of this tab's sessionStorage, token included.
     const w = window.open(projectorPath(code), `parley-projector-${code}`);
     const status = $('[data-testid="copy-status"]');
-    status.textContent = w ? 'The projector view opened in a new window: move it to the projector screen.' : 'The browser blocked the new window: use “Projector view” instead.';
+    status.textContent = w ? t('console.projector.window_opened') : t('console.projector.window_blocked');
   });
   document.addEventListener('fullscreenchange', () => {
     if (!document.fullscreenElement && projectorFullscreen) leaveProjector();
@@ -356,17 +388,35 @@ async function startConsole(code, token, { created = false, title = '', scenario
   });
 
   selectTab = wireTabs((id) => {
-    debriefOpen = id === 'tab-debrief';
-    if (debriefOpen) debrief.refresh();
+    if (id === 'tab-debrief') debrief.refresh();
   });
   if (location.hash.includes('debrief')) selectTab($('#tab-debrief'), false);
   else if (location.hash.includes('tournament')) selectTab($('#tab-tournament'), false);
-  if (view !== 'projector') announce(`Console of session ${code.split('').join(' ')} is open.`);
+  if (view !== 'projector') announce(t('console.announce_open', { code: code.split('').join(' ') }));
 }
 
 // ---------------------------------------------------------------- start
 
+/**
+ * The language picker in the header. Switching reloads the page: the console comes back from its
+ * address (code, and token in the fragment), on the tab that was open; the projector view from
+ * this tab's sessionStorage; the set-up form starts again (nothing is created yet).
+ */
+function wireLanguage() {
+  mountLanguagePicker($('#lang-picker'), () => {
+    const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
+    const open = $all('[role="tab"][aria-selected="true"]')[0];
+    hash.delete('tab');
+    if (open && open.id !== 'tab-live' && !$('#screen-console').hidden) hash.set('tab', open.id.replace(/^tab-/, ''));
+    const fragment = hash.toString();
+    history.replaceState(null, '', addressWithoutLang(fragment ? `#${fragment}` : ''));
+    location.reload();
+  });
+}
+
 async function main() {
+  translatePage();
+  wireLanguage();
   const { code, token: fromLink, view } = readLocation();
   let token = fromLink;
   if (code && view === 'projector') {
@@ -378,10 +428,7 @@ async function main() {
       token = storedToken(code);
     }
     if (!token) {
-      problem(
-        'Open the projector view from your console',
-        `The projector view of session ${code} has no secret in its address, so it opens only from the private console link: press “Projector view” in the console.`,
-      );
+      problem(t('console.problem.projector_title'), t('console.problem.projector_text', { code }));
       return;
     }
     await startConsole(code, token, { view });
@@ -390,11 +437,11 @@ async function main() {
   if (!code) {
     setScreen('setup');
     await startSetup({
-      onCreated: (answer, scenario, body) => {
+      onCreated: (answer, scenario, title) => {
         // The console link, token in the fragment only; replaces the set-up URL in history.
         history.replaceState(null, '', answer.console_url);
-        const { code: c, token: t } = readLocation();
-        startConsole(c || answer.code, t || answer.facilitator_token, { created: true, title: body.title, scenarioId: scenario.id });
+        const { code: c, token: tok } = readLocation();
+        startConsole(c || answer.code, tok || answer.facilitator_token, { created: true, title, scenarioId: scenario.id });
         window.scrollTo(0, 0);
         $('#main').focus({ preventScroll: true });
       },
@@ -402,10 +449,7 @@ async function main() {
     return;
   }
   if (!token) {
-    problem(
-      'The private part of the link is missing',
-      `This console link has the join code ${code} but not its facilitator token (the part after #token=). Open the whole link you got when you created the session.`,
-    );
+    problem(t('console.problem.missing_token_title'), t('console.problem.missing_token_text', { code }));
     return;
   }
   await startConsole(code, token);

@@ -5,43 +5,146 @@
 // participants table.
 
 import { h, replace, show, $ } from '../dom.js';
-import { phaseLabel, clock, PHASES } from '../format.js';
+import { t, tn, num } from '../i18n.js';
+import { clock } from '../format.js';
 import { apiErrorSentence } from './api.js';
-import { setStatus, confirmDialog, plural, nameList, outcomeText, announce, copyText } from './ui.js';
+import { setStatus, confirmDialog, nameList, outcomeText, announce, copyText, phaseName, PHASE_ORDER } from './ui.js';
 import { wireObserverControls, fillObservers } from './observers.js';
 
-/** A bot's name without the " (bot)" its players see: the console marks bots with a tag. */
+/** @typedef {import('../types.js').MonitorView} MonitorView */
+/** @typedef {import('../types.js').MonitorMatch} MonitorMatch */
+/** @typedef {import('../types.js').MonitorPlayer} MonitorPlayer */
+/** @typedef {import('../types.js').PlayerStatus} PlayerStatus */
+
+/**
+ * One participant's row, kept across frames.
+ * @typedef {object} PlayerRow
+ * @property {HTMLTableRowElement} tr
+ * @property {HTMLInputElement} pick
+ * @property {HTMLElement} seat
+ * @property {HTMLElement} name
+ * @property {HTMLElement} botTag
+ * @property {HTMLElement} status
+ * @property {HTMLElement} onlineText
+ * @property {HTMLButtonElement} handSeat
+ * @property {HTMLButtonElement} rejoin
+ * @property {HTMLButtonElement} remove
+ * @property {string} id
+ */
+
+/**
+ * One match's row, kept across frames.
+ * @typedef {object} MatchRow
+ * @property {HTMLTableRowElement} tr
+ * @property {HTMLElement} names
+ * @property {HTMLElement} treatment
+ * @property {HTMLElement} phase
+ * @property {HTMLElement} paused
+ * @property {HTMLElement} left
+ * @property {HTMLElement} offers
+ * @property {HTMLElement} messages
+ * @property {HTMLElement} outcome
+ * @property {HTMLButtonElement} pauseBtn
+ * @property {HTMLButtonElement} extendBtn
+ * @property {HTMLButtonElement} endBtn
+ * @property {HTMLButtonElement} transcriptBtn
+ * @property {MonitorMatch} m  the match as the latest frame has it
+ * @property {import('./observers.js').ObserverParts} [observerParts]
+ */
+
+/**
+ * The open seat-repair or rejoin panel of one player.
+ * @typedef {object} Panel
+ * @property {'hand' | 'rejoin'} kind
+ * @property {string} id
+ * @property {string} name
+ * @property {HTMLElement} [heading]
+ * @property {HTMLButtonElement} [close]
+ * @property {HTMLElement} [context]
+ * @property {HTMLSelectElement} [select]
+ * @property {HTMLButtonElement} [submit]
+ * @property {HTMLElement} [status]
+ * @property {string} [optionsKey]
+ * @property {HTMLInputElement} [input]
+ * @property {HTMLButtonElement} [copy]
+ * @property {HTMLElement} [line]
+ * @property {boolean} [loading]
+ */
+
+/**
+ * @typedef {object} MonitorOptions
+ * @property {import('./api.js').SessionApi} api
+ * @property {import('./watch.js').Watcher} watcher  for the server's clock
+ * @property {{roles: {id: string, name: string}[]} | null} scenario
+ * @property {(matchId: string) => void} [onTranscript]  show one match's transcript
+ */
+
+/**
+ * A bot's name without the " (bot)" its players see: the console marks bots with a tag.
+ * @param {MonitorPlayer} p
+ */
 function displayName(p) {
   return p.bot ? String(p.name).replace(/\s*\(bot\)\s*$/i, '') || String(p.name) : String(p.name);
 }
 
-const STATUS_LABEL = {
-  waiting: 'Waiting',
-  playing: 'Playing',
-  finished: 'Finished',
-  lobby: 'Joined, not waiting',
-  removed: 'Removed',
-  observing: 'Observing a match',
-};
+/** @param {PlayerStatus} status */
+function statusLabel(status) {
+  switch (status) {
+    case 'waiting':
+      return t('console.status.waiting');
+    case 'playing':
+      return t('console.status.playing');
+    case 'finished':
+      return t('console.status.finished');
+    case 'lobby':
+      return t('console.status.lobby');
+    case 'removed':
+      return t('console.status.removed');
+    case 'observing':
+      return t('console.status.observing');
+    default:
+      return String(status);
+  }
+}
+
+/** @type {Record<string, number>} */
 const STATUS_ORDER = { waiting: 0, lobby: 1, playing: 2, finished: 2, observing: 2, removed: 3 };
 
+/** The bot styles of the "Add a bot" control, in the words of the status line. */
+const botStyle = () => ({
+  logroller: t('console.bot.style_logroller'),
+  hardballer: t('console.bot.style_hardballer'),
+  tit_for_tat: t('console.bot.style_tit_for_tat'),
+});
+
+/**
+ * A required element of a panel (built with it).
+ * @template T
+ * @param {T | undefined} x
+ * @returns {T}
+ */
+function built(x) {
+  if (x === undefined) throw new Error('panel part missing');
+  return x;
+}
+
 export class Monitor {
-  /**
-   * @param {object} o
-   *   api: SessionApi, watcher: Watcher (for the server clock), scenario: {roles:[{id,name}]}|null
-   *   onTranscript(matchId)   show one match's transcript
-   *   onFrame(frame)          after every monitor frame
-   */
+  /** @param {MonitorOptions} o */
   constructor(o) {
     this.o = o;
     this.api = o.api;
+    /** @type {MonitorView | null} */
     this.frame = null;
-    this.selection = []; // player ids, in seat order
+    /** @type {string[]} player ids, in seat order */
+    this.selection = [];
+    /** @type {Map<string, PlayerRow>} */
     this.playerRows = new Map();
+    /** @type {Map<string, MatchRow>} */
     this.matchRows = new Map();
     this.roles = (o.scenario && o.scenario.roles) || [];
     this.groupSize = this.roles.length || 2;
-    this.panel = null; // {kind: 'hand' | 'rejoin', id, ...}: the open seat-repair or rejoin panel
+    /** @type {Panel | null} */
+    this.panel = null;
 
     this.el = {
       summary: $('[data-testid="monitor-summary"]'),
@@ -53,17 +156,16 @@ export class Monitor {
       matchesEmpty: $('[data-testid="matches-empty"]'),
       matchesCount: $('[data-testid="matches-count"]'),
       phaseCounts: $('[data-testid="phase-counts"]'),
-      filter: $('[data-testid="player-filter"]'),
+      filter: /** @type {HTMLInputElement} */ ($('[data-testid="player-filter"]')),
       handHint: $('[data-testid="hand-pair-hint"]'),
-      pairSelected: $('[data-testid="ctl-pair-selected"]'),
-      clearSelection: $('[data-testid="ctl-clear-selection"]'),
+      pairSelected: /** @type {HTMLButtonElement} */ ($('[data-testid="ctl-pair-selected"]')),
+      clearSelection: /** @type {HTMLButtonElement} */ ($('[data-testid="ctl-clear-selection"]')),
       statusPairing: $('[data-testid="ctl-status-pairing"]'),
       statusClock: $('[data-testid="ctl-status-clock"]'),
       statusBroadcast: $('[data-testid="ctl-status-broadcast"]'),
       statusPlayers: $('[data-testid="ctl-status-players"]'),
       statusMatch: $('[data-testid="ctl-status-match"]'),
-      addBot: $('[data-testid="ctl-add-bot"]'),
-      botStrategy: $('[data-testid="ctl-bot-strategy"]'),
+      botStrategy: /** @type {HTMLSelectElement} */ ($('[data-testid="ctl-bot-strategy"]')),
       oddHint: $('[data-testid="odd-hint"]'),
       panel: $('[data-testid="player-panel"]'),
     };
@@ -77,6 +179,10 @@ export class Monitor {
   /**
    * Posts a control; shows the answer (or the server's error message) in the status line. The
    * button stays disabled (data-busy) until the server answers: one request per click.
+   * @param {Record<string, unknown>} body
+   * @param {HTMLElement} statusEl
+   * @param {HTMLButtonElement | null} button
+   * @param {(affected: number) => string} success the sentence for the answer
    */
   async run(body, statusEl, button, success) {
     if (button && button.dataset.busy) return false;
@@ -84,7 +190,7 @@ export class Monitor {
       button.disabled = true;
       button.dataset.busy = '1';
     }
-    setStatus(statusEl, 'Sending…', 'busy');
+    setStatus(statusEl, t('console.sending'), 'busy');
     try {
       const answer = await this.api.control(body);
       const text = success(answer && typeof answer.affected === 'number' ? answer.affected : 0);
@@ -107,70 +213,72 @@ export class Monitor {
   }
 
   wireControls() {
+    /**
+     * @param {string} testid
+     * @param {(b: HTMLButtonElement) => unknown} fn
+     */
     const on = (testid, fn) => {
-      const b = $(`[data-testid="${testid}"]`);
+      const b = /** @type {HTMLButtonElement} */ ($(`[data-testid="${testid}"]`));
       b.addEventListener('click', () => fn(b));
     };
     on('ctl-start-pairing', (b) =>
       this.run({ action: 'start_pairing' }, this.el.statusPairing, b, (n) =>
-        n ? `Pairing is on. ${plural(n, 'match', 'matches')} started.` : 'Pairing is on: people are paired as soon as enough of them wait.',
+        n ? tn('console.ctl.pairing_on_started', n) : t('console.ctl.pairing_on'),
       ),
     );
     on('ctl-pair-now', (b) =>
       this.run({ action: 'pair_now' }, this.el.statusPairing, b, (n) =>
-        n ? `${plural(n, 'match', 'matches')} started at random.` : `Nobody was paired: fewer than ${this.groupSize} people are waiting.`,
+        n ? tn('console.ctl.paired_random', n) : t('console.ctl.nobody_paired', { n: num(this.groupSize) }),
       ),
     );
     on('ctl-add-bot', (b) => {
       const strategy = this.el.botStrategy.value;
-      const style = strategy ? ` (${this.el.botStrategy.selectedOptions[0].textContent.split(':')[0].toLowerCase()})` : '';
-      const sess = (this.frame && this.frame.session) || {};
-      const auto = sess.pairing === 'auto' || sess.auto_pairing;
-      return this.run({ action: 'add_bot', ...(strategy ? { strategy } : {}) }, this.el.statusPairing, b, () =>
-        auto
-          ? `Added a bot${style}: it is paired with the next person waiting.`
-          : `Added a bot${style}: it waits, and you pair it like anyone else.`,
-      );
+      const styles = /** @type {Record<string, string>} */ (botStyle());
+      const sess = this.frame && this.frame.session;
+      const auto = !!sess && (sess.pairing === 'auto' || sess.auto_pairing);
+      return this.run({ action: 'add_bot', ...(strategy ? { strategy } : {}) }, this.el.statusPairing, b, () => {
+        const key = auto ? 'console.ctl.bot_added_auto' : 'console.ctl.bot_added_wait';
+        const styled = auto ? 'console.ctl.bot_added_auto_style' : 'console.ctl.bot_added_wait_style';
+        return strategy ? t(styled, { style: styles[strategy] || strategy }) : t(key);
+      });
     });
     on('ctl-pause', (b) =>
-      this.run({ action: 'pause' }, this.el.statusClock, b, (n) => (n ? `Paused ${plural(n, 'match', 'matches')}.` : 'No running match to pause.')),
+      this.run({ action: 'pause' }, this.el.statusClock, b, (n) => (n ? tn('console.ctl.paused', n) : t('console.ctl.nothing_to_pause'))),
     );
     on('ctl-resume', (b) =>
-      this.run({ action: 'resume' }, this.el.statusClock, b, (n) => (n ? `Resumed ${plural(n, 'match', 'matches')}.` : 'No paused match to resume.')),
+      this.run({ action: 'resume' }, this.el.statusClock, b, (n) => (n ? tn('console.ctl.resumed', n) : t('console.ctl.nothing_to_resume'))),
     );
     on('ctl-extend-1', (b) =>
       this.run({ action: 'extend', seconds: 60 }, this.el.statusClock, b, (n) =>
-        n ? `Added 1 minute to ${plural(n, 'match', 'matches')}.` : 'No running match to extend.',
+        n ? tn('console.ctl.extended_1', n) : t('console.ctl.nothing_to_extend'),
       ),
     );
     on('ctl-extend-5', (b) =>
       this.run({ action: 'extend', seconds: 300 }, this.el.statusClock, b, (n) =>
-        n ? `Added 5 minutes to ${plural(n, 'match', 'matches')}.` : 'No running match to extend.',
+        n ? tn('console.ctl.extended_5', n) : t('console.ctl.nothing_to_extend'),
       ),
     );
     on('ctl-end-phase', async (b) => {
-      const ok = await confirmDialog(
-        'End the current phase in every match now? Matches in bargaining end without a deal.',
-        'End phase for everyone',
-      );
+      const ok = await confirmDialog(t('console.ctl.end_phase_confirm'), t('console.ctl.end_phase_all'));
       if (!ok) return;
       await this.run({ action: 'end_phase' }, this.el.statusClock, b, (n) =>
-        n ? `Ended the current phase in ${plural(n, 'match', 'matches')}.` : 'No running match.',
+        n ? tn('console.ctl.ended_phase', n) : t('console.ctl.no_running_match'),
       );
     });
     wireObserverControls(this);
     const form = $('#broadcast-form');
-    const input = $('[data-testid="ctl-broadcast-text"]');
+    const input = /** @type {HTMLInputElement} */ ($('[data-testid="ctl-broadcast-text"]'));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const text = input.value.trim();
       if (!text) {
-        setStatus(this.el.statusBroadcast, 'Type a message first.', 'error');
+        setStatus(this.el.statusBroadcast, t('console.ctl.type_first'), 'error');
         input.focus();
         return;
       }
-      const ok = await this.run({ action: 'broadcast', text }, this.el.statusBroadcast, $('[data-testid="ctl-broadcast"]'), (n) =>
-        n ? `Sent to ${plural(n, 'participant')}.` : 'Sent (nobody has joined yet).',
+      const send = /** @type {HTMLButtonElement} */ ($('[data-testid="ctl-broadcast"]'));
+      const ok = await this.run({ action: 'broadcast', text }, this.el.statusBroadcast, send, (n) =>
+        n ? tn('console.ctl.sent_to', n) : t('console.ctl.sent_nobody'),
       );
       if (ok) input.value = '';
     });
@@ -178,7 +286,7 @@ export class Monitor {
     this.el.pairSelected.addEventListener('click', async () => {
       const ids = this.selection.slice();
       const names = ids.map((id) => this.playerName(id));
-      const ok = await this.run({ action: 'pair', players: ids }, this.el.statusPlayers, this.el.pairSelected, () => `Paired ${nameList(names)}.`);
+      const ok = await this.run({ action: 'pair', players: ids }, this.el.statusPlayers, this.el.pairSelected, () => t('console.ctl.paired', { names: nameList(names) }));
       if (ok) this.selection = [];
       this.renderHandPair();
       if (this.frame) this.renderPlayers(this.frame);
@@ -193,29 +301,38 @@ export class Monitor {
     });
   }
 
+  /**
+   * @param {string} id
+   * @param {HTMLButtonElement} button
+   */
   async removePlayer(id, button) {
     const name = this.playerName(id);
-    const ok = await confirmDialog(
-      `Remove ${name} from this session? Their match ends as abandoned and their link stops working.`,
-      `Remove ${name}`,
-    );
+    const ok = await confirmDialog(t('console.remove.confirm', { name }), t('console.remove.named', { name }));
     if (!ok) return;
     this.selection = this.selection.filter((x) => x !== id);
-    await this.run({ action: 'remove', player_id: id }, this.el.statusPlayers, button, () => `Removed ${name}.`);
+    await this.run({ action: 'remove', player_id: id }, this.el.statusPlayers, button, () => t('console.remove.done', { name }));
     this.renderHandPair();
   }
 
+  /**
+   * @param {string} matchId
+   * @param {Record<string, unknown>} body
+   * @param {HTMLButtonElement} button
+   * @param {(affected: number) => string} success
+   */
   async matchControl(matchId, body, button, success) {
     await this.run({ ...body, match_id: matchId }, this.el.statusMatch, button, success);
   }
 
+  /** @param {string} id */
   playerName(id) {
     const p = this.frame && this.frame.players.find((x) => x.id === id);
-    return p ? p.name : 'that participant';
+    return p ? p.name : t('console.that_participant');
   }
 
   // ---------------------------------------------------------------- rendering
 
+  /** @param {MonitorView} frame */
   update(frame) {
     this.frame = frame;
     this.renderSummary(frame);
@@ -227,42 +344,45 @@ export class Monitor {
     this.tick();
   }
 
+  /** @param {MonitorView} f */
   renderSummary(f) {
     const players = f.players || [];
     const matches = f.matches || [];
     const online = players.filter((p) => p.online && p.status !== 'removed').length;
     const playing = players.filter((p) => p.status === 'playing').length;
     const finished = matches.filter((m) => m.outcome).length;
+    /** @param {string} label @param {number} value @param {string} testid */
     const stat = (label, value, testid) =>
-      h('div', { class: 'stat', testid, 'data-value': String(value) }, h('span', { class: 'stat-value' }, String(value)), h('span', { class: 'stat-label' }, label));
+      h('div', { class: 'stat', testid, 'data-value': String(value) }, h('span', { class: 'stat-value' }, num(value)), h('span', { class: 'stat-label' }, label));
     replace(
       this.el.summary,
-      stat('joined', players.filter((p) => p.status !== 'removed').length, 'stat-joined'),
-      stat('online', online, 'stat-online'),
-      stat('waiting', f.waiting || 0, 'stat-waiting'),
-      stat('playing', playing, 'stat-playing'),
-      stat('matches', matches.length, 'stat-matches'),
-      stat('bargaining over', finished, 'stat-finished'),
+      stat(t('console.stat.joined'), players.filter((p) => p.status !== 'removed').length, 'stat-joined'),
+      stat(t('console.stat.online'), online, 'stat-online'),
+      stat(t('console.stat.waiting'), f.waiting || 0, 'stat-waiting'),
+      stat(t('console.stat.playing'), playing, 'stat-playing'),
+      stat(t('console.stat.matches'), matches.length, 'stat-matches'),
+      stat(t('console.stat.finished'), finished, 'stat-finished'),
     );
+    /** @type {Record<string, number>} */
     const counts = {};
     for (const m of matches) counts[m.phase] = (counts[m.phase] || 0) + 1;
-    this.el.phaseCounts.textContent = Object.keys(PHASES)
-      .filter((p) => counts[p])
-      .map((p) => `${phaseLabel(p)}: ${counts[p]}`)
+    this.el.phaseCounts.textContent = PHASE_ORDER.filter((p) => counts[p])
+      .map((p) => `${phaseName(p)}: ${num(counts[p])}`)
       .join(' · ');
   }
 
+  /** @param {MonitorView} f */
   renderControls(f) {
-    const sess = f.session || {};
-    const start = $('[data-testid="ctl-start-pairing"]');
+    const sess = f.session;
+    const start = /** @type {HTMLButtonElement} */ ($('[data-testid="ctl-start-pairing"]'));
     let text;
-    if (sess.pairing === 'auto') text = 'Automatic pairing: people are paired as they arrive, first come, first served.';
-    else if (sess.auto_pairing) text = 'Pairing is on: people are paired as soon as enough of them wait.';
-    else text = 'People wait for you. Pair them by hand (pick names below), all at random, or start pairing.';
+    if (sess.pairing === 'auto') text = t('console.pairing.auto');
+    else if (sess.auto_pairing) text = t('console.ctl.pairing_on');
+    else text = t('console.pairing.by_hand');
     this.el.pairingMode.textContent = text;
     this.el.pairingMode.dataset.auto = String(!!sess.auto_pairing);
     if (!start.matches('[data-busy]')) start.disabled = !!sess.auto_pairing;
-    start.textContent = sess.auto_pairing ? 'Pairing is on' : 'Start pairing';
+    start.textContent = sess.auto_pairing ? t('console.pairing.is_on') : t('console.pairing.start');
 
     // Odd numbers: say who would be left without a partner, and that a bot fixes it.
     const n = this.groupSize;
@@ -271,11 +391,12 @@ export class Monitor {
     const auto = sess.pairing === 'auto' || sess.auto_pairing;
     let hint;
     if (left && auto) {
-      hint = `${plural(left, 'person waits', 'people wait')} without ${n === 2 ? 'a partner' : 'a full group'}: add ${n - left === 1 ? 'a bot' : `${n - left} bots`} to start their match now.`;
+      const bots = n - left === 1 ? t('console.odd.a_bot') : t('console.odd.bots', { n: num(n - left) });
+      hint = tn(n === 2 ? 'console.odd.waits_partner' : 'console.odd.waits_group', left, { bots });
     } else if (left) {
-      hint = `${plural(waiting, 'person waits', 'people wait')}: pairing everyone would leave ${left} without ${n === 2 ? 'a partner' : 'a full group'}. A bot makes the numbers even.`;
+      hint = tn(n === 2 ? 'console.odd.would_leave_partner' : 'console.odd.would_leave_group', waiting, { left: num(left) });
     } else {
-      hint = 'Odd numbers? A bot waits and plays like a participant.';
+      hint = t('console.odd.hint');
     }
     this.el.oddHint.textContent = hint;
     this.el.oddHint.dataset.left = String(left);
@@ -287,16 +408,17 @@ export class Monitor {
     this.selection = this.selection.filter((id) => waiting.has(id));
     const n = this.groupSize;
     const seats = this.roles.length
-      ? this.roles.map((r, i) => `seat ${i + 1}: ${r.name}`).join(', ')
-      : `${n} seats`;
+      ? this.roles.map((r, i) => t('console.hand.seat', { n: i + 1, role: r.name })).join(', ')
+      : tn('console.hand.seats', n);
     const picked = this.selection.map((id, i) => `${i + 1}. ${this.playerName(id)}${this.roles[i] ? ` (${this.roles[i].name})` : ''}`);
     this.el.handHint.textContent = picked.length
-      ? `Picked ${picked.length} of ${n}: ${picked.join(', ')}.`
-      : `Pair by hand: tick ${n} waiting people in seat order (${seats}), then “Pair these”.`;
+      ? t('console.hand.picked', { k: num(picked.length), n: num(n), names: picked.join(', ') })
+      : t('console.hand.hint', { n: num(n), seats });
     this.el.pairSelected.disabled = this.selection.length !== n;
     this.el.clearSelection.disabled = this.selection.length === 0;
   }
 
+  /** @param {MonitorView} f */
   renderPlayers(f) {
     const players = (f.players || []).slice();
     players.sort(
@@ -308,6 +430,7 @@ export class Monitor {
     const phaseOf = new Map((f.matches || []).map((m) => [m.id, m]));
     const alive = new Set();
     const tbody = this.el.players;
+    /** @type {ChildNode | null} */
     let prev = null;
     for (const p of players) {
       alive.add(p.id);
@@ -316,9 +439,10 @@ export class Monitor {
         row = this.playerRow(p);
         this.playerRows.set(p.id, row);
       }
-      this.fillPlayerRow(row, p, phaseOf.get(p.match_id));
+      this.fillPlayerRow(row, p, p.match_id ? phaseOf.get(p.match_id) : undefined);
       row.tr.hidden = !!q && !String(p.name).toLowerCase().includes(q);
       // Move the row only when it is out of place (moving a focused row would drop focus).
+      /** @type {ChildNode | null} */
       const want = prev ? prev.nextSibling : tbody.firstChild;
       if (want !== row.tr) tbody.insertBefore(row.tr, want);
       prev = row.tr;
@@ -330,21 +454,25 @@ export class Monitor {
       }
     }
     const active = players.filter((p) => p.status !== 'removed').length;
-    this.el.playersCount.textContent = `(${active})`;
+    this.el.playersCount.textContent = `(${num(active)})`;
     show(this.el.playersEmpty, players.length === 0);
   }
 
+  /**
+   * @param {MonitorPlayer} p
+   * @returns {PlayerRow}
+   */
   playerRow(p) {
-    const pick = h('input', { type: 'checkbox', class: 'pick', 'aria-label': `Pick ${p.name} for pairing` });
+    const pick = h('input', { type: 'checkbox', class: 'pick', 'aria-label': t('console.player.pick_aria', { name: p.name }) });
     const seat = h('span', { class: 'seat-no', 'aria-hidden': 'true' });
     const name = h('span', { class: 'pname' });
-    const botTag = h('span', { class: 'tag bot-tag', testid: 'bot-tag', hidden: true }, 'bot');
+    const botTag = h('span', { class: 'tag bot-tag', testid: 'bot-tag', hidden: true }, t('console.player.bot_tag'));
     const status = h('span', { class: 'pstatus' });
     const dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
     const onlineText = h('span', { class: 'online-text' });
-    const handSeat = h('button', { type: 'button', class: 'secondary small', testid: 'ctl-hand-seat', hidden: true }, 'Hand seat to…');
-    const rejoin = h('button', { type: 'button', class: 'link-button small', testid: 'ctl-rejoin-link', hidden: true }, 'Rejoin link');
-    const remove = h('button', { type: 'button', class: 'link-button danger-link small', testid: 'ctl-remove' }, 'Remove');
+    const handSeat = h('button', { type: 'button', class: 'secondary small', testid: 'ctl-hand-seat', hidden: true }, t('console.player.hand_seat'));
+    const rejoin = h('button', { type: 'button', class: 'link-button small', testid: 'ctl-rejoin-link', hidden: true }, t('console.player.rejoin'));
+    const remove = h('button', { type: 'button', class: 'link-button danger-link small', testid: 'ctl-remove' }, t('console.player.remove'));
     const tr = h(
       'tr',
       { testid: 'player-row', 'data-player-id': p.id },
@@ -370,6 +498,11 @@ export class Monitor {
     return row;
   }
 
+  /**
+   * @param {PlayerRow} row
+   * @param {MonitorPlayer} p
+   * @param {MonitorMatch | undefined} match
+   */
   fillPlayerRow(row, p, match) {
     const tr = row.tr;
     tr.dataset.name = p.name;
@@ -380,11 +513,13 @@ export class Monitor {
     const shown = displayName(p);
     if (row.name.textContent !== shown) row.name.textContent = shown;
     row.botTag.hidden = !p.bot;
-    let st = STATUS_LABEL[p.status] || p.status;
-    if ((p.status === 'playing' || p.status === 'finished') && match) st = match.phase === 'results' ? 'Finished · reading results' : `Playing · ${phaseLabel(match.phase)}`;
-    if (p.status === 'observing' && match) st = `Observing ${nameList(match.players || [])}`;
+    let st = statusLabel(p.status);
+    if ((p.status === 'playing' || p.status === 'finished') && match) {
+      st = match.phase === 'results' ? t('console.status.reading_results') : t('console.status.playing_phase', { phase: phaseName(match.phase) });
+    }
+    if (p.status === 'observing' && match) st = t('console.status.observing_names', { names: nameList(match.players || []) });
     if (row.status.textContent !== st) row.status.textContent = st;
-    const on = p.status === 'removed' ? '—' : p.online ? 'online' : 'offline';
+    const on = p.status === 'removed' ? '—' : p.online ? t('console.player.online') : t('console.player.offline');
     if (row.onlineText.textContent !== on) row.onlineText.textContent = on;
     const waiting = p.status === 'waiting';
     const idx = this.selection.indexOf(p.id);
@@ -393,13 +528,13 @@ export class Monitor {
     row.pick.hidden = !waiting;
     row.seat.textContent = idx >= 0 ? String(idx + 1) : '';
     row.remove.disabled = p.status === 'removed';
-    row.remove.setAttribute('aria-label', `Remove ${p.name}`);
+    row.remove.setAttribute('aria-label', t('console.remove.named', { name: p.name }));
     // Seat repair: a seated player who has gone can have their seat handed on.
     const repairable = p.status === 'playing' && !p.online;
     row.handSeat.hidden = !repairable;
-    row.handSeat.setAttribute('aria-label', `Hand seat to… (${p.name}'s seat)`);
+    row.handSeat.setAttribute('aria-label', t('console.player.hand_seat_aria', { name: p.name }));
     row.rejoin.hidden = !!p.bot || p.status === 'removed';
-    row.rejoin.setAttribute('aria-label', `Rejoin link for ${p.name}`);
+    row.rejoin.setAttribute('aria-label', t('console.rejoin.title', { name: p.name }));
     const open = this.panel && this.panel.id === p.id ? this.panel.kind : '';
     row.handSeat.setAttribute('aria-expanded', String(open === 'hand'));
     row.rejoin.setAttribute('aria-expanded', String(open === 'rejoin'));
@@ -409,11 +544,16 @@ export class Monitor {
 
   // ---------------------------------------------------------------- seat repair and rejoin links
 
+  /** @param {string} id */
   player(id) {
     return (this.frame && (this.frame.players || []).find((x) => x.id === id)) || null;
   }
 
-  /** Opens the panel of one player (or closes it when the same button is pressed again). */
+  /**
+   * Opens the panel of one player (or closes it when the same button is pressed again).
+   * @param {'hand' | 'rejoin'} kind
+   * @param {string} id
+   */
   openPanel(kind, id) {
     if (this.panel && this.panel.kind === kind && this.panel.id === id) {
       this.closePanel(true);
@@ -427,7 +567,7 @@ export class Monitor {
     show(this.el.panel, true);
     this.renderPanel();
     if (this.frame) this.renderPlayers(this.frame);
-    this.panel.heading.focus({ preventScroll: true });
+    built(this.panel.heading).focus({ preventScroll: true });
     this.el.panel.scrollIntoView({ block: 'nearest' });
     if (kind === 'rejoin') this.fetchRejoin();
   }
@@ -442,40 +582,47 @@ export class Monitor {
     if (returnFocus && was) {
       const row = this.playerRows.get(was.id);
       const button = row && (was.kind === 'hand' ? row.handSeat : row.rejoin);
-      if (button && !button.hidden && !row.tr.hidden) button.focus();
+      if (row && button && !button.hidden && !row.tr.hidden) button.focus();
       else this.el.filter.focus();
     }
   }
 
-  panelShell(title, testid) {
+  /**
+   * @param {Panel} panel
+   * @param {string} title
+   * @param {string} testid
+   */
+  panelShell(panel, title, testid) {
     const heading = h('h3', { id: 'player-panel-heading', tabindex: '-1' }, title);
-    const close = h('button', { type: 'button', class: 'link-button small', testid: 'player-panel-close' }, 'Close');
+    const close = h('button', { type: 'button', class: 'link-button small', testid: 'player-panel-close' }, t('console.close'));
     close.addEventListener('click', () => this.closePanel(true));
     const body = h('div', { class: 'panel-body', testid });
     replace(this.el.panel, h('div', { class: 'section-head' }, heading, close), body);
-    this.el.panel.dataset.kind = this.panel.kind;
-    this.el.panel.dataset.playerId = this.panel.id;
-    this.panel.heading = heading;
-    this.panel.close = close;
+    this.el.panel.dataset.kind = panel.kind;
+    this.el.panel.dataset.playerId = panel.id;
+    panel.heading = heading;
+    panel.close = close;
     return body;
   }
 
+  /** @param {MonitorPlayer} p */
   buildHandPanel(p) {
-    const body = this.panelShell(`Hand on ${p.name}'s seat`, 'hand-seat-panel');
+    const panel = built(this.panel || undefined);
+    const body = this.panelShell(panel, t('console.hand.title', { name: p.name }), 'hand-seat-panel');
     const context = h('p', { class: 'small', testid: 'hand-seat-context' });
     const select = h('select', { id: 'hand-seat-to', testid: 'hand-seat-to' });
-    const submit = h('button', { type: 'submit', class: 'primary', testid: 'hand-seat-submit' }, 'Hand the seat on');
+    const submit = h('button', { type: 'submit', class: 'primary', testid: 'hand-seat-submit' }, t('console.hand.submit'));
     const status = h('p', { class: 'ctl-status', testid: 'hand-seat-status', role: 'status', 'aria-live': 'polite' });
     const form = h(
       'form',
       { class: 'hand-seat-form', novalidate: true },
       context,
-      h('label', { for: 'hand-seat-to' }, 'Give the seat to'),
+      h('label', { for: 'hand-seat-to' }, t('console.hand.give_to')),
       h('div', { class: 'inline-form' }, select, submit),
       status,
     );
     replace(body, form);
-    Object.assign(this.panel, { context, select, submit, status, optionsKey: '' });
+    Object.assign(panel, { context, select, submit, status, optionsKey: '' });
     select.addEventListener('change', () => this.renderPanel());
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
@@ -483,15 +630,14 @@ export class Monitor {
       if (!panel || panel.kind !== 'hand' || submit.dataset.busy) return;
       const to = select.value;
       if (!to) {
-        setStatus(status, 'Choose who takes the seat.', 'error');
+        setStatus(status, t('console.hand.choose'), 'error');
         select.focus();
         return;
       }
-      const toName = to === 'bot' ? 'a new bot' : this.playerName(to);
       const name = panel.name;
       let done = '';
       const ok = await this.run({ action: 'hand_seat', player_id: panel.id, to }, status, submit, () => {
-        done = `Handed ${name}'s seat to ${toName}: the match goes on.`;
+        done = to === 'bot' ? t('console.hand.done_bot', { name }) : t('console.hand.done', { name, to: this.playerName(to) });
         return done;
       });
       if (ok && this.panel === panel) {
@@ -501,30 +647,24 @@ export class Monitor {
     });
   }
 
+  /** @param {MonitorPlayer} p */
   buildRejoinPanel(p) {
-    const body = this.panelShell(`Rejoin link for ${p.name}`, 'rejoin-panel');
+    const panel = built(this.panel || undefined);
+    const body = this.panelShell(panel, t('console.rejoin.title', { name: p.name }), 'rejoin-panel');
     const input = h('input', {
       type: 'text',
       readonly: true,
       class: 'rejoin-url',
       testid: 'rejoin-link',
-      'aria-label': `Rejoin link for ${p.name}`,
+      'aria-label': t('console.rejoin.title', { name: p.name }),
       spellcheck: 'false',
       autocomplete: 'off',
     });
-    const copy = h('button', { type: 'button', class: 'secondary small', testid: 'rejoin-copy', disabled: true }, 'Copy');
+    const copy = h('button', { type: 'button', class: 'secondary small', testid: 'rejoin-copy', disabled: true }, t('console.copy'));
     const status = h('p', { class: 'ctl-status', testid: 'rejoin-status', role: 'status', 'aria-live': 'polite' });
-    replace(
-      body,
-      h(
-        'p',
-        { class: 'small' },
-        `Send this link to ${p.name} only (by chat or email, not on the screen): opening it on any device puts them back in their seat. Anyone who has it can play as ${p.name}.`,
-      ),
-      h('div', { class: 'inline-form rejoin-line', hidden: true }, input, copy),
-      status,
-    );
-    Object.assign(this.panel, { input, copy, status, line: input.parentElement });
+    const line = h('div', { class: 'inline-form rejoin-line', hidden: true }, input, copy);
+    replace(body, h('p', { class: 'small' }, t('console.rejoin.text', { name: p.name })), line, status);
+    Object.assign(panel, { input, copy, status, line });
     input.addEventListener('focus', () => input.select());
     copy.addEventListener('click', () => copyText(input.value, input, status));
   }
@@ -535,14 +675,14 @@ export class Monitor {
     panel.loading = true;
     const row = this.playerRows.get(panel.id);
     if (row) row.rejoin.disabled = true;
-    setStatus(panel.status, 'Fetching the link…', 'busy');
+    setStatus(panel.status, t('console.rejoin.fetching'), 'busy');
     try {
       const answer = await this.api.rejoinLink(panel.id);
       if (this.panel !== panel) return;
       const url = new URL(answer.url, location.origin).href;
-      panel.input.value = url;
+      built(panel.input).value = url;
       show(panel.line, true);
-      panel.copy.disabled = false;
+      built(panel.copy).disabled = false;
       setStatus(panel.status, '', '');
     } catch (e) {
       if (this.panel === panel) setStatus(panel.status, apiErrorSentence(e), 'error');
@@ -563,63 +703,75 @@ export class Monitor {
     }
     if (panel.kind === 'rejoin') {
       if (p.status === 'removed') {
-        panel.input.value = '';
+        built(panel.input).value = '';
         show(panel.line, false);
-        setStatus(panel.status, `${p.name} was removed from the session: there is no seat to go back to.`, 'error');
+        setStatus(panel.status, t('console.rejoin.removed', { name: p.name }), 'error');
       }
       return;
     }
     // The hand-seat panel: the match, the choice of taker, and whether a handover is possible.
+    const players = this.frame ? this.frame.players : [];
     const m = this.frame && (this.frame.matches || []).find((x) => x.id === p.match_id);
     const repairable = p.status === 'playing' && !p.online;
+    const context = built(panel.context);
+    const select = built(panel.select);
+    const submit = built(panel.submit);
     let text;
-    if (p.status !== 'playing') text = `${p.name} no longer holds a seat: there is nothing to hand on.`;
-    else if (p.online) text = `${p.name} is back online: their seat needs no repair.`;
+    if (p.status !== 'playing') text = t('console.hand.no_seat', { name: p.name });
+    else if (p.online) text = t('console.hand.back_online', { name: p.name });
     else {
-      const others = (m && m.players ? m.players.slice() : []);
+      const others = m && m.players ? m.players.slice() : [];
       const at = others.indexOf(p.name);
       if (at >= 0) others.splice(at, 1);
-      const where = m ? ` from the match with ${nameList(others) || 'their partner'} (${phaseLabel(m.phase).toLowerCase()})` : '';
-      text = `${p.name} has gone offline${where}. The person you choose takes the seat and the match goes on where it is; if ${p.name} comes back, they wait for a new partner.`;
+      text = m
+        ? t('console.hand.gone_from', { name: p.name, others: nameList(others) || t('console.hand.their_partner'), phase: phaseName(m.phase).toLowerCase() })
+        : t('console.hand.gone', { name: p.name });
     }
-    if (panel.context.textContent !== text) panel.context.textContent = text;
-    panel.context.dataset.repairable = String(repairable);
+    if (context.textContent !== text) context.textContent = text;
+    context.dataset.repairable = String(repairable);
 
-    const waiting = (this.frame.players || [])
+    const waiting = players
       .filter((x) => x.status === 'waiting' && x.id !== p.id)
       .sort((a, b) => String(a.name).localeCompare(String(b.name), undefined, { numeric: true, sensitivity: 'base' }));
     const options = [
-      ['', waiting.length ? 'Choose who takes the seat' : 'Nobody is waiting: choose a bot'],
-      ...waiting.map((x) => [x.id, `${x.name}${x.bot && !/\(bot\)\s*$/i.test(x.name) ? ' (bot)' : ''} — waiting`]),
-      ['bot', 'A new bot'],
+      ['', waiting.length ? t('console.hand.choose_placeholder') : t('console.hand.nobody_waiting')],
+      ...waiting.map((x) => [x.id, t('console.hand.waiting_option', { name: `${x.name}${x.bot && !/\(bot\)\s*$/i.test(x.name) ? ' (bot)' : ''}` })]),
+      ['bot', t('console.hand.new_bot')],
     ];
     const key = JSON.stringify(options);
     if (key !== panel.optionsKey) {
       // Rebuilt only when the list changes, so an open drop-down is not closed every second.
-      const keep = panel.select.value;
-      replace(panel.select, options.map(([value, label]) => h('option', { value }, label)));
-      panel.select.value = options.some(([v]) => v === keep) ? keep : '';
+      const keep = select.value;
+      replace(select, options.map(([value, label]) => h('option', { value }, label)));
+      select.value = options.some(([v]) => v === keep) ? keep : '';
       panel.optionsKey = key;
     }
-    panel.select.disabled = !repairable;
-    if (!panel.submit.dataset.busy) panel.submit.disabled = !repairable || !panel.select.value;
+    select.disabled = !repairable;
+    if (!submit.dataset.busy) submit.disabled = !repairable || !select.value;
   }
 
+  /** @param {MonitorView} f */
   renderMatches(f) {
     // Matches still being played first, then finished ones; otherwise the server's order.
-    const done = (m) => (m.phase === 'results' || m.phase === 'survey' ? 1 : 0);
-    const matches = (f.matches || []).map((m, i) => [m, i]).sort((a, b) => done(a[0]) - done(b[0]) || a[1] - b[1]).map((x) => x[0]);
+    const done = (/** @type {MonitorMatch} */ m) => (m.phase === 'results' || m.phase === 'survey' ? 1 : 0);
+    const matches = (f.matches || [])
+      .map((m, i) => /** @type {[MonitorMatch, number]} */ ([m, i]))
+      .sort((a, b) => done(a[0]) - done(b[0]) || a[1] - b[1])
+      .map((x) => x[0]);
     const alive = new Set();
     const tbody = this.el.matches;
+    /** @type {ChildNode | null} */
     let prev = null;
-    matches.forEach((m, i) => {
+    matches.forEach((m) => {
       alive.add(m.id);
       let row = this.matchRows.get(m.id);
       if (!row) {
-        row = this.matchRow(m, i);
+        row = this.matchRow(m);
         this.matchRows.set(m.id, row);
       }
       this.fillMatchRow(row, m);
+      /** @type {ChildNode | null} */
+      /** @type {ChildNode | null} */
       const want = prev ? prev.nextSibling : tbody.firstChild;
       if (want !== row.tr) tbody.insertBefore(row.tr, want);
       prev = row.tr;
@@ -630,23 +782,27 @@ export class Monitor {
         this.matchRows.delete(id);
       }
     }
-    this.el.matchesCount.textContent = `(${matches.length})`;
+    this.el.matchesCount.textContent = `(${num(matches.length)})`;
     show(this.el.matchesEmpty, matches.length === 0);
   }
 
+  /**
+   * @param {MonitorMatch} m
+   * @returns {MatchRow}
+   */
   matchRow(m) {
     const names = h('span', { class: 'mnames' });
-    const treatment = h('span', { class: 'tag no-talk-tag' }, 'no small talk');
+    const treatment = h('span', { class: 'tag no-talk-tag' }, t('console.match.no_talk'));
     const phase = h('span', { class: 'phase-pill', testid: 'match-phase' });
-    const paused = h('span', { class: 'tag paused-tag' }, 'paused');
+    const paused = h('span', { class: 'tag paused-tag' }, t('console.match.paused'));
     const left = h('span', { class: 'time-left', testid: 'match-time-left' });
     const offers = h('span');
     const messages = h('span');
     const outcome = h('span', { class: 'moutcome', testid: 'match-outcome' });
-    const pauseBtn = h('button', { type: 'button', class: 'secondary small', testid: 'match-pause' }, 'Pause');
-    const extendBtn = h('button', { type: 'button', class: 'secondary small', testid: 'match-extend' }, '+1 min');
-    const endBtn = h('button', { type: 'button', class: 'secondary small', testid: 'match-end-phase' }, 'End phase');
-    const transcriptBtn = h('button', { type: 'button', class: 'link-button small', testid: 'match-transcript' }, 'Transcript');
+    const pauseBtn = h('button', { type: 'button', class: 'secondary small', testid: 'match-pause' }, t('console.match.pause'));
+    const extendBtn = h('button', { type: 'button', class: 'secondary small', testid: 'match-extend' }, t('console.match.plus1'));
+    const endBtn = h('button', { type: 'button', class: 'secondary small', testid: 'match-end-phase' }, t('console.match.end_phase'));
+    const transcriptBtn = h('button', { type: 'button', class: 'link-button small', testid: 'match-transcript' }, t('console.match.transcript'));
     const tr = h(
       'tr',
       { testid: 'match-row', 'data-match-id': m.id },
@@ -658,34 +814,41 @@ export class Monitor {
       h('td', null, outcome),
       h('td', { class: 'actions' }, h('div', { class: 'row-buttons' }, pauseBtn, extendBtn, endBtn, transcriptBtn)),
     );
+    /** @type {MatchRow} */
     const row = { tr, names, treatment, phase, paused, left, offers, messages, outcome, pauseBtn, extendBtn, endBtn, transcriptBtn, m };
     const who = () => nameList(row.m.players || []);
     pauseBtn.addEventListener('click', () => {
       const resume = row.m.paused;
-      this.matchControl(m.id, { action: resume ? 'resume' : 'pause' }, pauseBtn, (n) =>
-        n ? `${resume ? 'Resumed' : 'Paused'} the match of ${who()}.` : `The match of ${who()} could not be ${resume ? 'resumed' : 'paused'} now.`,
-      );
+      this.matchControl(m.id, { action: resume ? 'resume' : 'pause' }, pauseBtn, (n) => {
+        if (resume) return n ? t('console.match.resumed', { names: who() }) : t('console.match.not_resumed', { names: who() });
+        return n ? t('console.match.paused_done', { names: who() }) : t('console.match.not_paused', { names: who() });
+      });
     });
     extendBtn.addEventListener('click', () =>
       this.matchControl(m.id, { action: 'extend', seconds: 60 }, extendBtn, (n) =>
-        n ? `Added 1 minute to the match of ${who()}.` : `The match of ${who()} has no clock to extend now.`,
+        n ? t('console.match.extended', { names: who() }) : t('console.match.no_clock', { names: who() }),
       ),
     );
     endBtn.addEventListener('click', async () => {
       const bargaining = row.m.phase === 'bargaining';
+      const phase = phaseName(row.m.phase).toLowerCase();
       const ok = await confirmDialog(
-        `End ${phaseLabel(row.m.phase).toLowerCase()} for ${who()} now?${bargaining ? ' Their bargaining ends without a deal.' : ''}`,
-        'End phase',
+        t(bargaining ? 'console.match.end_confirm_bargaining' : 'console.match.end_confirm', { phase, names: who() }),
+        t('console.match.end_phase'),
       );
       if (!ok) return;
       this.matchControl(m.id, { action: 'end_phase' }, endBtn, (n) =>
-        n ? `Ended ${phaseLabel(row.m.phase).toLowerCase()} for ${who()}.` : `Nothing to end for ${who()}.`,
+        n ? t('console.match.ended', { phase: phaseName(row.m.phase).toLowerCase(), names: who() }) : t('console.match.nothing_to_end', { names: who() }),
       );
     });
     transcriptBtn.addEventListener('click', () => this.o.onTranscript && this.o.onTranscript(m.id));
     return row;
   }
 
+  /**
+   * @param {MatchRow} row
+   * @param {MonitorMatch} m
+   */
   fillMatchRow(row, m) {
     row.m = m;
     const tr = row.tr;
@@ -697,22 +860,22 @@ export class Monitor {
     const names = nameList(m.players || []);
     if (row.names.textContent !== names) row.names.textContent = names;
     row.treatment.hidden = !!m.small_talk;
-    const pl = phaseLabel(m.phase);
+    const pl = phaseName(m.phase);
     if (row.phase.textContent !== pl) row.phase.textContent = pl;
     row.phase.dataset.phase = m.phase;
     row.paused.hidden = !m.paused;
-    row.offers.textContent = String(m.offers ?? 0);
-    row.messages.textContent = String(m.messages ?? 0);
+    row.offers.textContent = num(m.offers ?? 0);
+    row.messages.textContent = num(m.messages ?? 0);
     const oc = outcomeText(m.outcome);
     if (row.outcome.textContent !== oc) row.outcome.textContent = oc;
     row.outcome.dataset.kind = m.outcome ? m.outcome.kind : '';
     const live = m.phase !== 'results';
-    row.pauseBtn.textContent = m.paused ? 'Resume' : 'Pause';
-    row.pauseBtn.setAttribute('aria-label', `${m.paused ? 'Resume' : 'Pause'} the match of ${names}`);
+    row.pauseBtn.textContent = m.paused ? t('console.match.resume') : t('console.match.pause');
+    row.pauseBtn.setAttribute('aria-label', t(m.paused ? 'console.match.resume_aria' : 'console.match.pause_aria', { names }));
     // Each name starts with the button's visible text (WCAG 2.5.3, label in name).
-    row.extendBtn.setAttribute('aria-label', `+1 min for the match of ${names}`);
-    row.endBtn.setAttribute('aria-label', `End phase for ${names}`);
-    row.transcriptBtn.setAttribute('aria-label', `Transcript of the match of ${names}`);
+    row.extendBtn.setAttribute('aria-label', t('console.match.plus1_aria', { names }));
+    row.endBtn.setAttribute('aria-label', t('console.match.end_phase_aria', { names }));
+    row.transcriptBtn.setAttribute('aria-label', t('console.match.transcript_aria', { names }));
     for (const b of [row.pauseBtn, row.extendBtn, row.endBtn]) b.hidden = !live;
     fillObservers(this, row, m);
   }
@@ -725,7 +888,7 @@ export class Monitor {
       let text;
       let urgent = false;
       if (m.phase === 'results' || m.deadline == null) text = '—';
-      else if (m.paused) text = 'paused';
+      else if (m.paused) text = t('console.match.paused');
       else {
         const ms = m.deadline - now;
         text = clock(ms);

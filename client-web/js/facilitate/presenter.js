@@ -7,18 +7,22 @@
 // in by debrief.js, so this module only lays them out.
 
 import { h, replace, show, $ } from '../dom.js';
-import { percent } from '../format.js';
+import { t, tn, num } from '../i18n.js';
 import { loadQuotes } from './quotes.js';
 import { debriefQuestions } from './teaching.js';
+import { pct, num1 } from './ui.js';
+
+/** @typedef {import('./shapes.js').DebriefData} DebriefData */
+/** @typedef {import('./shapes.js').DebriefMatch} DebriefMatch */
 
 /**
  * What the presenter draws with: the debrief's own charts and tables.
  * @typedef {object} Renderers
- * @property {(chart: any) => HTMLElement} scatter      every outcome against the frontier
+ * @property {(chart: import('./shapes.js').DebriefChart) => HTMLElement} scatter      every outcome against the frontier
  * @property {(values: number[], best: number | null) => HTMLElement} histogram
- * @property {(treatment: any) => HTMLElement} treatment  the small-talk comparison card
- * @property {(arms: any) => HTMLElement} arms  the treatment-arms comparison card
- * @property {(tactics: any) => HTMLElement} tactics      the "What the pairs did" card
+ * @property {(treatment: DebriefData['treatment']) => HTMLElement} treatment  the small-talk comparison card
+ * @property {(arms: import('./shapes.js').DebriefArms) => HTMLElement} arms  the treatment-arms comparison card
+ * @property {(tactics: import('./shapes.js').DebriefTactics) => HTMLElement} tactics      the "What the pairs did" card
  */
 
 /**
@@ -28,8 +32,6 @@ import { debriefQuestions } from './teaching.js';
  * @property {HTMLElement} el
  */
 
-/** @param {unknown} x */
-const r1 = (x) => (typeof x === 'number' && Number.isFinite(x) ? (Math.round(x * 10) / 10).toLocaleString('en') : '–');
 
 /** Quotes per slide: more would need type too small to read from the back. */
 const QUOTES_PER_SLIDE = 3;
@@ -56,7 +58,7 @@ export class Presenter {
     this.index = 0;
     this.showNames = false;
     this.open = false;
-    /** @type {any} */
+    /** @type {DebriefData | null} */
     this.data = null;
     // Set while this module itself leaves full screen, so that leaving it is not read as Esc.
     this.exitingFullscreen = false;
@@ -70,7 +72,7 @@ export class Presenter {
     document.addEventListener('keydown', (ev) => this.onKey(ev));
     document.addEventListener('fullscreenchange', () => {
       const full = !!document.fullscreenElement;
-      this.fullButton.textContent = full ? 'Leave full screen' : 'Full screen';
+      this.fullButton.textContent = full ? t('console.presenter.leave_full') : t('console.presenter.full');
       this.fullButton.setAttribute('aria-pressed', String(full));
       // Esc in full screen is the browser's: it leaves full screen without telling the page.
       // Leaving presenter mode too is what a presenter pressing Esc wants.
@@ -81,7 +83,7 @@ export class Presenter {
 
   /**
    * Opens presenter mode on the debrief's data (the last refresh).
-   * @param {any} data  the debrief JSON
+   * @param {DebriefData} data  the debrief JSON
    */
   enter(data) {
     this.data = data;
@@ -175,7 +177,7 @@ export class Presenter {
   setNames(on) {
     this.showNames = on;
     this.namesButton.setAttribute('aria-pressed', String(on));
-    this.namesButton.textContent = on ? 'Hide names' : 'Show names';
+    this.namesButton.textContent = on ? t('console.presenter.hide_names') : t('console.presenter.show_names');
     for (const el of this.deck.querySelectorAll('[data-testid="quote-who"]')) {
       const who = /** @type {HTMLElement} */ (el);
       who.textContent = on ? who.dataset.named || '' : who.dataset.anonymous || '';
@@ -189,7 +191,7 @@ export class Presenter {
     });
     const s = this.slides[this.index];
     this.counter.textContent = `${this.index + 1} / ${this.slides.length}`;
-    this.announcer.textContent = `Slide ${this.index + 1} of ${this.slides.length}: ${s ? s.label : ''}`;
+    this.announcer.textContent = t('console.presenter.slide_of', { n: num(this.index + 1), of: num(this.slides.length), label: s ? s.label : '' });
     this.root.dataset.slide = s ? s.kind : '';
     this.prevButton.disabled = this.index === 0;
     this.nextButton.disabled = this.index >= this.slides.length - 1;
@@ -200,7 +202,8 @@ export class Presenter {
   // ---------------------------------------------------------------- slides
 
   build() {
-    const d = this.data || {};
+    const d = this.data;
+    if (!d) return;
     /** @type {Slide[]} */
     const slides = [];
     /**
@@ -220,47 +223,43 @@ export class Presenter {
     };
     const st = d.stats || {};
     const matches = Array.isArray(d.matches) ? d.matches : [];
-    const done = matches.filter((/** @type {any} */ m) => m.in_statistics);
-    const best = matches.map((/** @type {any} */ m) => m.max_joint_value).find((/** @type {any} */ x) => x != null) ?? null;
-    const scenarioTitle = (d.scenario && d.scenario.title) || 'Debrief';
+    const done = matches.filter((m) => m.in_statistics);
+    const best = matches.map((m) => m.max_joint_value).find((x) => x != null) ?? null;
+    const scenarioTitle = (d.scenario && d.scenario.title) || t('console.debrief.title');
 
     // 1. The class in numbers.
-    const people = new Set(done.flatMap((/** @type {any} */ m) => m.players || []));
-    const groupWord = done.some((/** @type {any} */ m) => (m.players || []).length > 2) ? 'groups' : 'pairs';
+    const people = new Set(done.flatMap((m) => m.players || []));
+    const groups = done.some((m) => (m.players || []).length > 2);
     const big = (/** @type {string} */ value, /** @type {string} */ label, /** @type {string} */ testid) =>
       h('div', { class: 'slide-stat', testid }, h('span', { class: 'slide-stat-value' }, value), h('span', { class: 'slide-stat-label' }, label));
     const session = this.sessionTitle();
     add(
       'title',
-      `${scenarioTitle}: the class in numbers`,
+      t('console.presenter.numbers_label', { title: scenarioTitle }),
       '',
-      h('p', { class: 'slide-kicker' }, 'Debrief'),
+      h('p', { class: 'slide-kicker' }, t('console.debrief.title')),
       h('h1', { class: 'slide-title', testid: 'slide-title' }, scenarioTitle),
       session ? h('p', { class: 'slide-subtitle', testid: 'slide-session' }, session) : null,
       h(
         'div',
         { class: 'slide-stats', testid: 'slide-stats' },
-        big(String(people.size), 'people played', 'slide-people'),
-        big(String(st.n ?? done.length), `${groupWord} finished`, 'slide-n'),
-        big(String(st.deals ?? 0), st.deals === 1 ? 'deal' : 'deals', 'slide-deals'),
-        big(st.impasse_rate == null ? '–' : percent(st.impasse_rate), 'no deal', 'slide-impasse'),
-        big(st.mean_efficiency == null ? '–' : percent(st.mean_efficiency), 'of the best joint value, on average', 'slide-efficiency'),
+        big(num(people.size), t('console.presenter.people_played'), 'slide-people'),
+        big(num(st.n ?? done.length), groups ? t('console.presenter.groups_finished') : t('console.presenter.pairs_finished'), 'slide-n'),
+        big(num(st.deals ?? 0), st.deals === 1 ? t('console.presenter.deal') : t('console.presenter.deals'), 'slide-deals'),
+        big(pct(st.impasse_rate), t('console.presenter.no_deal'), 'slide-impasse'),
+        big(pct(st.mean_efficiency), t('console.presenter.efficiency'), 'slide-efficiency'),
       ),
     );
 
     // 2. Every pair against the frontier (two-role scenarios).
     if (d.chart && Array.isArray(d.chart.outcomes) && d.chart.outcomes.length) {
-      const deals = done.filter((/** @type {any} */ m) => m.outcome === 'deal');
-      const onFrontier = deals.filter((/** @type {any} */ m) => m.pareto_optimal).length;
+      const deals = done.filter((m) => m.outcome === 'deal');
+      const onFrontier = deals.filter((m) => m.pareto_optimal).length;
       add(
         'frontier',
-        'Every pair against the best possible deals',
-        'Every pair against the best possible deals',
-        h(
-          'p',
-          { class: 'slide-lead', testid: 'slide-frontier-lead' },
-          `${onFrontier} of ${deals.length} ${deals.length === 1 ? 'deal is' : 'deals are'} on the frontier. Below the line: value left on the table.`,
-        ),
+        t('console.presenter.frontier'),
+        t('console.presenter.frontier'),
+        h('p', { class: 'slide-lead', testid: 'slide-frontier-lead' }, tn('console.presenter.frontier_lead', deals.length, { k: num(onFrontier) })),
         h('div', { class: 'slide-chart' }, this.renderers.scatter(d.chart)),
       );
     }
@@ -268,27 +267,25 @@ export class Presenter {
     // 3. How much value the class created.
     const jv = Array.isArray(d.joint_values) ? d.joint_values : [];
     if (jv.length) {
+      const mean = best != null ? t('console.presenter.mean_of', { mean: num1(st.mean_joint_value), best: num(best) }) : t('console.presenter.mean', { mean: num1(st.mean_joint_value) });
+      const impasses =
+        st.impasse_rate != null ? ` · ${t(groups ? 'console.presenter.no_deal_in_groups' : 'console.presenter.no_deal_in_pairs', { rate: pct(st.impasse_rate) })}` : '';
       add(
         'histogram',
-        'How much value the pairs created',
-        'How much value the pairs created',
-        h(
-          'p',
-          { class: 'slide-lead', testid: 'slide-histogram-lead' },
-          `Mean joint value ${r1(st.mean_joint_value)}${best != null ? ` of a possible ${best}` : ''}` +
-            (st.impasse_rate != null ? ` · no deal in ${percent(st.impasse_rate)} of ${groupWord}` : ''),
-        ),
+        t('console.presenter.histogram'),
+        t('console.presenter.histogram'),
+        h('p', { class: 'slide-lead', testid: 'slide-histogram-lead' }, mean + impasses),
         h('div', { class: 'slide-chart' }, this.renderers.histogram(jv, best)),
       );
     }
 
     // 4. Small talk or not: only when both groups have finished matches.
-    const t = d.treatment || {};
+    const treatment = d.treatment || { with_small_talk: {}, without_small_talk: {} };
     const arms = d.arms && d.arms.source === 'treatment' ? d.arms : null;
-    if (arms && (arms.arms || []).filter((/** @type {{n: number}} */ x) => x.n > 0).length >= 2) {
-      add('arms', 'Treatment arms', 'What each arm did', this.unwrap(this.renderers.arms(arms)));
-    } else if (!arms && (t.with_small_talk || {}).n > 0 && (t.without_small_talk || {}).n > 0) {
-      add('treatment', 'With and without small talk', 'With and without small talk', this.unwrap(this.renderers.treatment(t)));
+    if (arms && (arms.arms || []).filter((x) => x.n > 0).length >= 2) {
+      add('arms', t('console.debrief.arms_title'), t('console.presenter.arms'), this.unwrap(this.renderers.arms(arms)));
+    } else if (!arms && (treatment.with_small_talk.n || 0) > 0 && (treatment.without_small_talk.n || 0) > 0) {
+      add('treatment', t('console.debrief.treatment_title'), t('console.debrief.treatment_title'), this.unwrap(this.renderers.treatment(treatment)));
     }
 
     // 5. What the pairs did.
@@ -296,13 +293,9 @@ export class Presenter {
     if (Array.isArray(tactics.rows) && tactics.rows.length && tactics.matches) {
       add(
         'tactics',
-        'What the pairs did',
-        `What the ${groupWord} did`,
-        h(
-          'p',
-          { class: 'slide-lead' },
-          `Lines per match with each tactic, in the ${groupWord} that created more value (at or above the median) and the others.`,
-        ),
+        t('console.presenter.tactics_pairs'),
+        groups ? t('console.presenter.tactics_groups') : t('console.presenter.tactics_pairs'),
+        h('p', { class: 'slide-lead' }, groups ? t('console.presenter.tactics_lead_groups') : t('console.presenter.tactics_lead_pairs')),
         this.unwrap(this.renderers.tactics(tactics)),
       );
     }
@@ -312,7 +305,7 @@ export class Presenter {
     for (let i = 0; i < quotes.length; i += QUOTES_PER_SLIDE) {
       const chunk = quotes.slice(i, i + QUOTES_PER_SLIDE);
       const pages = Math.ceil(quotes.length / QUOTES_PER_SLIDE);
-      const label = pages > 1 ? `In their own words (${i / QUOTES_PER_SLIDE + 1} of ${pages})` : 'In their own words';
+      const label = pages > 1 ? t('console.presenter.quotes_page', { n: num(i / QUOTES_PER_SLIDE + 1), of: num(pages) }) : t('console.presenter.quotes');
       add(
         'quotes',
         label,
@@ -321,8 +314,9 @@ export class Presenter {
           'div',
           { class: ['slide-quotes', `n-${chunk.length}`] },
           chunk.map((q) => {
-            const anonymous = `— ${q.role || 'a player'}${q.match_no ? `, match ${q.match_no}` : ''}`;
-            const named = `— ${q.name || 'a player'}${q.role ? ` (${q.role})` : ''}`;
+            const role = q.role || t('console.presenter.a_player');
+            const anonymous = `— ${q.match_no ? t('console.presenter.quote_match', { role, n: num(q.match_no) }) : role}`;
+            const named = `— ${q.name || t('console.presenter.a_player')}${q.role ? ` (${q.role})` : ''}`;
             return h(
               'figure',
               { class: 'slide-quote', testid: 'quote', 'data-quote-id': q.id },
@@ -339,8 +333,8 @@ export class Presenter {
     if (questions.length) {
       add(
         'questions',
-        'Questions for the debrief',
-        'Questions for the debrief',
+        t('console.presenter.questions'),
+        t('console.presenter.questions'),
         h('ol', { class: ['slide-questions', questions.length > 5 ? 'many' : null], testid: 'slide-questions' }, questions.map((q) => h('li', null, q))),
       );
     }

@@ -4,9 +4,10 @@
 // module writes into #screen-projector, and that is built from counts.
 
 import { h, replace, show, $ } from '../dom.js';
-import { PHASES, phaseLabel } from '../format.js';
+import { t, tn, num } from '../i18n.js';
+import { PHASE_ORDER, phaseName } from './ui.js';
 
-const PHASE_ORDER = Object.keys(PHASES);
+/** @typedef {import('../types.js').MonitorView} MonitorView */
 
 export class ProjectorView {
   constructor() {
@@ -19,44 +20,51 @@ export class ProjectorView {
     };
   }
 
-  /** The join code and link; the title when the session has one. */
+  /**
+   * The join code and link; the title when the session has one.
+   * @param {string} code
+   * @param {string} title
+   */
   setJoin(code, title) {
     this.el.code.replaceChildren(h('span', null, code.slice(0, 3)), h('span', null, code.slice(3)));
-    this.el.code.setAttribute('aria-label', `Join code ${code.split('').join(' ')}`);
+    this.el.code.setAttribute('aria-label', t('console.join.code_aria', { code: code.split('').join(' ') }));
     // Shown as text: the room types it, nobody clicks it on a projector.
     this.el.url.textContent = `${location.host}/?code=${code}`;
     this.el.title.textContent = title || '';
     show(this.el.title, !!title);
   }
 
+  /** @param {MonitorView} frame */
   update(frame) {
     const players = (frame.players || []).filter((p) => p.status !== 'removed');
     const matches = frame.matches || [];
     const bots = players.filter((p) => p.bot).length;
     const playing = players.filter((p) => p.status === 'playing').length;
+    /** @param {string} label @param {number} value @param {string} testid @param {string} [note] */
     const stat = (label, value, testid, note) =>
       h(
         'div',
         { class: 'pstat', testid, 'data-value': String(value) },
-        h('span', { class: 'pstat-value' }, String(value)),
+        h('span', { class: 'pstat-value' }, num(value)),
         h('span', { class: 'pstat-label' }, label, note ? h('span', { class: 'pstat-note' }, ` ${note}`) : null),
       );
     replace(
       this.el.stats,
-      stat('joined', players.length, 'projector-joined', bots ? `(${bots === 1 ? '1 bot' : `${bots} bots`})` : ''),
-      stat('waiting', frame.waiting || 0, 'projector-waiting'),
-      stat('playing', playing, 'projector-playing'),
+      stat(t('console.stat.joined'), players.length, 'projector-joined', bots ? `(${tn('console.projector.bots', bots)})` : ''),
+      stat(t('console.stat.waiting'), frame.waiting || 0, 'projector-waiting'),
+      stat(t('console.stat.playing'), playing, 'projector-playing'),
     );
 
+    /** @type {Record<string, number>} */
     const counts = {};
     for (const m of matches) counts[m.phase] = (counts[m.phase] || 0) + 1;
     const done = counts.results || 0;
-    const t = frame.tournament && frame.tournament.config ? frame.tournament : null;
-    const round = t ? `Round ${t.round} of ${(t.config.rounds || []).length} · ` : '';
+    const tour = frame.tournament && frame.tournament.config ? frame.tournament : null;
+    const round = tour && tour.config ? `${t('console.projector.round', { round: num(tour.round), of: num((tour.config.rounds || []).length) })} · ` : '';
     if (!matches.length) {
       replace(
         this.el.progress,
-        h('p', { class: 'projector-line', testid: 'projector-matches', 'data-total': '0', 'data-done': '0' }, `${round}No match has started yet.`),
+        h('p', { class: 'projector-line', testid: 'projector-matches', 'data-total': '0', 'data-done': '0' }, `${round}${t('console.projector.no_match')}`),
       );
       return;
     }
@@ -75,7 +83,7 @@ export class ProjectorView {
       h(
         'p',
         { class: 'projector-line', testid: 'projector-matches', 'data-total': String(matches.length), 'data-done': String(done) },
-        `${round}${done} of ${matches.length} ${matches.length === 1 ? 'match' : 'matches'} finished`,
+        `${round}${tn('console.projector.finished', matches.length, { done: num(done) })}`,
       ),
       bar,
       h(
@@ -86,7 +94,7 @@ export class ProjectorView {
             'li',
             { 'data-phase': p, 'data-count': String(counts[p]) },
             h('span', { class: 'pbar-key', 'data-phase': p, 'aria-hidden': 'true' }),
-            `${phaseLabel(p)}: ${counts[p]}`,
+            `${phaseName(p)}: ${num(counts[p])}`,
           ),
         ),
       ),

@@ -2,25 +2,38 @@
 // the survey's items, reveal, coaching, dropout.
 
 import { h, replace, paragraphs, show, $ } from '../dom.js';
-import { getScenarios, getSurveyBank, createSession, apiErrorSentence } from './api.js';
+import { t, tn } from '../i18n.js';
+import { ApiError, getScenarios, getSurveyBank, createSession, apiErrorSentence } from './api.js';
 import { ArmsEditor, SurveyEditor } from './design.js';
 
-const PHASE_KEYS = ['prep', 'small_talk', 'bargaining', 'survey'];
+/** @typedef {import('./shapes.js').ScenarioListing} ScenarioListing */
+/** @typedef {import('./shapes.js').CreatedSession} CreatedSession */
 
+const PHASE_KEYS = /** @type {const} */ (['prep', 'small_talk', 'bargaining', 'survey']);
+
+/** @param {number} seconds */
 function minutes(seconds) {
   const m = Number(seconds) / 60;
   return String(Math.round(m * 100) / 100);
 }
 
 /**
- * Shows the form; calls onCreated(answer, scenario) after POST /api/sessions succeeded.
+ * The form's named controls (radio groups and the coaching box).
+ * @typedef {HTMLFormControlsCollection & {small_talk: RadioNodeList, pairing: RadioNodeList, reveal: RadioNodeList, dropout: RadioNodeList, coaching: HTMLInputElement}} SetupControls
+ */
+
+/**
+ * Shows the form; calls onCreated after POST /api/sessions succeeded.
+ * @param {{onCreated: (answer: CreatedSession, scenario: ScenarioListing, title: string) => void}} o
  */
 export async function startSetup({ onCreated }) {
-  const form = $('#setup-form');
-  const select = $('[data-testid="setup-scenario"]');
+  const form = /** @type {HTMLFormElement} */ ($('#setup-form'));
+  const controls = /** @type {SetupControls} */ (form.elements);
+  const select = /** @type {HTMLSelectElement} */ ($('[data-testid="setup-scenario"]'));
   const info = $('[data-testid="setup-scenario-info"]');
   const error = $('[data-testid="setup-error"]');
-  const submit = $('[data-testid="setup-submit"]');
+  const submit = /** @type {HTMLButtonElement} */ ($('[data-testid="setup-submit"]'));
+  /** @type {ScenarioListing[]} */
   let scenarios = [];
   const armsBox = $('#setup-arms');
   const armsEditor = new ArmsEditor();
@@ -35,10 +48,10 @@ export async function startSetup({ onCreated }) {
     })
     .catch((e) => {
       // Without the bank the session keeps the default survey.
-      surveyEditor.bankList.textContent = `Could not load the survey questions (${apiErrorSentence(e)}): the session will ask the usual five.`;
+      surveyEditor.bankList.textContent = t('console.setup.bank_failed', { reason: apiErrorSentence(e) });
     });
 
-  const showError = (text) => {
+  const showError = (/** @type {string} */ text) => {
     error.textContent = text || '';
     show(error, !!text);
   };
@@ -56,21 +69,22 @@ export async function startSetup({ onCreated }) {
       h(
         'p',
         { class: 'small muted' },
-        `${(sc.roles || []).length} roles (${roles}) · ${sc.issues} issues`,
+        `${tn('console.setup.roles', (sc.roles || []).length, { names: roles })} · ${tn('console.setup.issues', sc.issues)}`,
       ),
       h('div', { class: 'summary prose', testid: 'setup-scenario-summary' }, paragraphs(sc.summary)),
     );
     for (const k of PHASE_KEYS) {
-      const input = $(`#setup-duration-${k}`);
-      if (sc.phases && sc.phases[k] != null) input.value = minutes(sc.phases[k]);
+      const input = /** @type {HTMLInputElement} */ ($(`#setup-duration-${k}`));
+      const seconds = sc.phases && sc.phases[k];
+      if (seconds != null) input.value = minutes(seconds);
     }
   };
 
   const treatmentChanged = () => {
-    const none = form.elements.small_talk.value === 'none';
-    const st = $('#setup-duration-small_talk');
+    const none = controls.small_talk.value === 'none';
+    const st = /** @type {HTMLInputElement} */ ($('#setup-duration-small_talk'));
     st.disabled = none;
-    show(armsBox, form.elements.small_talk.value === 'arms');
+    show(armsBox, controls.small_talk.value === 'arms');
   };
 
   select.addEventListener('change', renderInfo);
@@ -79,14 +93,14 @@ export async function startSetup({ onCreated }) {
   try {
     scenarios = await getScenarios();
   } catch (e) {
-    showError(`Could not load the scenarios: ${apiErrorSentence(e)}`);
-    replace(select, h('option', { value: '' }, 'No scenarios'));
+    showError(t('console.setup.scenarios_failed', { reason: apiErrorSentence(e) }));
+    replace(select, h('option', { value: '' }, t('console.setup.no_scenarios')));
     return;
   }
   scenarios.sort((a, b) => String(a.title).localeCompare(String(b.title)));
   replace(
     select,
-    scenarios.map((sc) => h('option', { value: sc.id }, `${sc.title} (${(sc.roles || []).length} roles)`)),
+    scenarios.map((sc) => h('option', { value: sc.id }, t('console.setup.scenario_option', { title: sc.title, roles: tn('console.setup.role_count', (sc.roles || []).length) }))),
   );
   const wanted = new URLSearchParams(location.search).get('scenario');
   if (wanted && scenarios.some((x) => x.id === wanted)) select.value = wanted;
@@ -98,80 +112,83 @@ export async function startSetup({ onCreated }) {
     showError('');
     const sc = scenarios.find((x) => x.id === select.value);
     if (!sc) {
-      showError('Choose a scenario.');
+      showError(t('console.setup.choose_scenario'));
       select.focus();
       return;
     }
+    /** @type {Record<string, number>} */
     const durations = {};
     for (const k of PHASE_KEYS) {
-      const input = $(`#setup-duration-${k}`);
+      const input = /** @type {HTMLInputElement} */ ($(`#setup-duration-${k}`));
       const v = Number(input.value);
       if (input.disabled) {
-        durations[k] = sc.phases && sc.phases[k] != null ? sc.phases[k] : 0;
+        durations[k] = (sc.phases && sc.phases[k]) ?? 0;
         continue;
       }
       if (input.value.trim() === '' || !Number.isFinite(v) || v < 0 || v > 1440 || (k === 'bargaining' && v <= 0)) {
         showError(
           k === 'bargaining'
-            ? 'Bargaining needs a duration between 0.5 and 1440 minutes.'
-            : `Each phase lasts 0 to 1440 minutes: check “${$(`label[for="setup-duration-${k}"]`).textContent}”.`,
+            ? t('console.setup.bargaining_duration')
+            : t('console.setup.phase_duration', { label: $(`label[for="setup-duration-${k}"]`).textContent || k }),
         );
         input.focus();
         return;
       }
       durations[k] = Math.round(v * 60);
     }
-    const grace = Number($('#setup-grace').value || 0);
+    const graceInput = /** @type {HTMLInputElement} */ ($('#setup-grace'));
+    const grace = Number(graceInput.value || 0);
     if (!Number.isFinite(grace) || grace < 0 || grace > 1440) {
-      showError('The grace period is 0 to 1440 minutes.');
+      showError(t('console.setup.grace'));
       $('#setup-grace').focus();
       return;
     }
-    const arms = form.elements.small_talk.value === 'arms';
+    const arms = controls.small_talk.value === 'arms';
     const treatment = arms ? armsEditor.read() : null;
-    if (treatment && treatment.error) {
+    if (treatment && treatment.error !== undefined) {
       showError(treatment.error);
       if (treatment.field) treatment.field.focus();
       return;
     }
     const survey = bankLoaded ? surveyEditor.read() : null;
-    if (survey && survey.error) {
+    if (survey && survey.error !== undefined) {
       showError(survey.error);
       if (survey.field) survey.field.focus();
       return;
     }
     const body = {
       scenario: sc.id,
-      title: $('#setup-title').value.trim(),
+      title: /** @type {HTMLInputElement} */ ($('#setup-title')).value.trim(),
       durations,
-      pairing: form.elements.pairing.value,
+      pairing: controls.pairing.value,
       // With arms, small talk is what each arm says (on unless an arm turns it off).
-      small_talk: arms ? 'all' : form.elements.small_talk.value,
+      small_talk: arms ? 'all' : controls.small_talk.value,
       ...(treatment ? { treatment: treatment.value } : {}),
       ...(survey ? { survey: survey.value } : {}),
-      reveal: form.elements.reveal.value,
-      dropout: form.elements.dropout.value,
+      reveal: controls.reveal.value,
+      dropout: controls.dropout.value,
       grace_seconds: Math.round(grace * 60),
-      coaching: form.elements.coaching.checked,
+      coaching: controls.coaching.checked,
     };
     submit.disabled = true;
-    submit.textContent = 'Creating…';
+    submit.textContent = t('console.setup.creating');
+    const keyInput = /** @type {HTMLInputElement} */ ($('#setup-admin-key'));
     try {
       const keyField = $('[data-testid="setup-admin-key-field"]');
-      const answer = await createSession(body, keyField.hidden ? '' : $('#setup-admin-key').value);
-      onCreated(answer, sc, body);
+      const answer = await createSession(body, keyField.hidden ? '' : keyInput.value);
+      onCreated(answer, sc, body.title);
     } catch (e) {
-      if (e && e.code === 'admin_key_required') {
+      if (e instanceof ApiError && e.code === 'admin_key_required') {
         const keyField = $('[data-testid="setup-admin-key-field"]');
         const first = keyField.hidden;
         show(keyField, true);
-        showError(first ? 'This server needs its administrator key to create a session: enter it and try again.' : 'That administrator key was not accepted.');
-        $('#setup-admin-key').focus();
+        showError(first ? t('console.setup.admin_key_needed') : t('console.setup.admin_key_wrong'));
+        keyInput.focus();
       } else {
-        showError(`The session was not created: ${apiErrorSentence(e)}`);
+        showError(t('console.setup.not_created', { reason: apiErrorSentence(e) }));
       }
       submit.disabled = false;
-      submit.textContent = 'Create session';
+      submit.textContent = t('console.setup.create');
     }
   });
 }

@@ -5,6 +5,7 @@
 // frontier shows. Everything goes in as text (dom.js).
 
 import { h, replace, show, paragraphs } from '../dom.js';
+import { t } from '../i18n.js';
 
 /**
  * @typedef {object} Teaching
@@ -55,12 +56,12 @@ function list(items, tag = 'ul') {
  * @param {boolean} titled  several scenarios (a tournament): each gets its title
  */
 function liveNotes(s, titled) {
-  const t = s.teaching;
+  const notes = s.teaching;
   const heading = titled ? h('h3', { class: 'notes-scenario' }, s.title) : null;
-  if (!t) return h('div', { class: 'notes-scenario-block', 'data-scenario': s.id }, heading, h('p', { class: 'muted' }, 'This scenario has no teaching notes.'));
+  if (!notes) return h('div', { class: 'notes-scenario-block', 'data-scenario': s.id }, heading, h('p', { class: 'muted' }, t('console.teaching.none')));
   const timing = [];
-  if (has(t.timing_45)) timing.push(h('div', { class: 'notes-timing', testid: 'teaching-timing-45' }, h('h4', null, '45-minute class'), paragraphs(t.timing_45)));
-  if (has(t.timing_90)) timing.push(h('div', { class: 'notes-timing', testid: 'teaching-timing-90' }, h('h4', null, '90-minute class'), paragraphs(t.timing_90)));
+  if (has(notes.timing_45)) timing.push(h('div', { class: 'notes-timing', testid: 'teaching-timing-45' }, h('h4', null, t('console.teaching.class_45')), paragraphs(notes.timing_45)));
+  if (has(notes.timing_90)) timing.push(h('div', { class: 'notes-timing', testid: 'teaching-timing-90' }, h('h4', null, t('console.teaching.class_90')), paragraphs(notes.timing_90)));
   return h(
     'div',
     { class: 'notes-scenario-block', 'data-scenario': s.id },
@@ -68,9 +69,9 @@ function liveNotes(s, titled) {
     h(
       'div',
       { class: 'notes-grid' },
-      part('Learning goals', 'teaching-goals', list(lines(t.goals))),
-      part('Timing', 'teaching-timing', timing),
-      part('Mistakes to watch for', 'teaching-mistakes', list(lines(t.mistakes))),
+      part(t('console.teaching.goals'), 'teaching-goals', list(lines(notes.goals))),
+      part(t('console.teaching.timing'), 'teaching-timing', timing),
+      part(t('console.teaching.mistakes'), 'teaching-mistakes', list(lines(notes.mistakes))),
     ),
   );
 }
@@ -84,10 +85,10 @@ export function fillTeachingPanel(panel, scenarios) {
   const body = /** @type {HTMLElement} */ (panel.querySelector('.notes-body'));
   const title = /** @type {HTMLElement} */ (panel.querySelector('.notes-title'));
   const withNotes = scenarios.filter((s) => s.teaching);
-  title.textContent = scenarios.length === 1 ? `Teaching notes: ${scenarios[0].title}` : 'Teaching notes';
+  title.textContent = scenarios.length === 1 ? t('console.teaching.title_named', { title: scenarios[0].title }) : t('console.teaching.title');
   panel.dataset.state = withNotes.length ? 'notes' : 'none';
   if (!scenarios.length) {
-    replace(body, h('p', { class: 'muted' }, 'No scenario is chosen for this session yet.'));
+    replace(body, h('p', { class: 'muted' }, t('console.teaching.no_scenario')));
   } else {
     replace(body, scenarios.map((s) => liveNotes(s, scenarios.length > 1)));
   }
@@ -97,33 +98,33 @@ export function fillTeachingPanel(panel, scenarios) {
 /**
  * The debrief's card of notes: the research point, the debrief questions, what the frontier shows.
  * Null when the scenario has none of them.
- * @param {Teaching | null | undefined} t
+ * @param {Teaching | null | undefined} notes
  * @returns {HTMLElement | null}
  */
-export function debriefTeaching(t) {
-  if (!t) return null;
-  const research = has(t.research) ? paragraphs(t.research) : [];
-  const questions = list(lines(t.debrief_questions), 'ol');
-  const frontier = has(t.frontier) ? paragraphs(t.frontier) : [];
+export function debriefTeaching(notes) {
+  if (!notes) return null;
+  const research = has(notes.research) ? paragraphs(notes.research) : [];
+  const questions = list(lines(notes.debrief_questions), 'ol');
+  const frontier = has(notes.frontier) ? paragraphs(notes.frontier) : [];
   if (!research.length && !questions && !frontier.length) return null;
   return h(
     'details',
     { class: 'card teaching-notes teaching-debrief no-projector', testid: 'teaching-debrief', open: true },
-    h('summary', null, h('span', { class: 'notes-title' }, 'Teaching notes for the debrief'), h('span', { class: 'notes-private' }, 'for you: players never see these')),
+    h('summary', null, h('span', { class: 'notes-title' }, t('console.teaching.debrief_title')), h('span', { class: 'notes-private' }, t('console.teaching.private'))),
     h(
       'div',
       { class: 'notes-grid' },
-      part('The research point', 'teaching-research', research),
-      part('Questions to ask', 'teaching-questions', questions),
-      part('What the frontier shows', 'teaching-frontier', frontier),
+      part(t('console.teaching.research'), 'teaching-research', research),
+      part(t('console.teaching.questions'), 'teaching-questions', questions),
+      part(t('console.teaching.frontier'), 'teaching-frontier', frontier),
     ),
   );
 }
 
 /**
  * The scenario's debrief questions (for the presenter's last slide).
- * @param {Teaching | null | undefined} t
+ * @param {Teaching | null | undefined} notes
  */
-export function debriefQuestions(t) {
-  return t ? lines(t.debrief_questions) : [];
+export function debriefQuestions(notes) {
+  return notes ? lines(notes.debrief_questions) : [];
 }

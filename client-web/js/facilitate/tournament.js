@@ -3,68 +3,86 @@
 // live from the monitor frames (their `tournament` field). Every name goes in as text.
 
 import { h, replace, show, $ } from '../dom.js';
-import { phaseLabel } from '../format.js';
+import { t, tn, num } from '../i18n.js';
 import { apiErrorSentence } from './api.js';
-import { setStatus, confirmDialog, plural, announce, outcomeText, downloadExport } from './ui.js';
+import { setStatus, confirmDialog, announce, outcomeText, downloadExport, phaseName, pct } from './ui.js';
+
+/** @typedef {import('../types.js').MonitorView} MonitorView */
+/** @typedef {import('../types.js').TournamentView} TournamentView */
+/** @typedef {import('../types.js').TournamentResult} TournamentResult */
+/** @typedef {import('./shapes.js').ScenarioListing} ScenarioListing */
 
 const MAX_ROUNDS = 50;
 
-/** A weight for display: at most two decimals, no trailing zeros. */
+/**
+ * A weight for display: at most two decimals, no trailing zeros.
+ * @param {number} x
+ */
 function w2(x) {
   const v = Math.round(Number(x) * 100) / 100;
-  return v.toLocaleString('en', { maximumFractionDigits: 2 });
+  return num(v, { maximumFractionDigits: 2 });
 }
 
-const pct = (x) => (x == null || !Number.isFinite(Number(x)) ? '–' : `${Math.round(Number(x) * 100)}%`);
-const num1 = (x) => (x == null || !Number.isFinite(Number(x)) ? '–' : (Math.round(Number(x) * 10) / 10).toLocaleString('en', { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+/**
+ * A mean trust or score: one decimal, always shown ("61.0"), or a dash.
+ * @param {unknown} x
+ */
+const num1 = (x) => (x == null || !Number.isFinite(Number(x)) ? '–' : num(Math.round(Number(x) * 10) / 10, { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
 
 /**
  * The leaderboard formula in words: "score = value × 0.7 + trust × 0.3". Weights that do not add
  * up to 1 are shown rescaled (the server divides by their sum), with the weights as entered.
+ * @param {number} wv
+ * @param {number} wt
  */
 export function formula(wv, wt) {
   const sum = wv + wt;
-  if (!(sum > 0)) return { text: 'score = value × w + trust × w: give at least one weight above 0.', ok: false };
+  if (!(sum > 0)) return { text: t('console.tournament.formula_zero'), ok: false };
   const nv = wv / sum;
   const nt = wt / sum;
-  let text = `score = value × ${w2(nv)} + trust × ${w2(nt)}`;
-  if (Math.abs(sum - 1) > 1e-9) text += ` (weights ${w2(wv)} and ${w2(wt)}, scaled to add up to 1)`;
+  let text = t('console.tournament.formula', { value: w2(nv), trust: w2(nt) });
+  if (Math.abs(sum - 1) > 1e-9) text += ` ${t('console.tournament.formula_scaled', { value: w2(wv), trust: w2(wt) })}`;
   return { text, ok: true };
 }
 
+/**
+ * @typedef {object} TournamentOptions
+ * @property {import('./api.js').SessionApi} api
+ * @property {ScenarioListing[]} scenarios  from GET /api/scenarios; may be empty
+ * @property {string} defaultScenario  the session's scenario id
+ */
+
 export class Tournament {
-  /**
-   * @param {object} o
-   *   api: SessionApi
-   *   scenarios: [{id, title, roles:[{id,name}]}]  (from GET /api/scenarios; may be empty)
-   *   defaultScenario: the session's scenario id
-   */
+  /** @param {TournamentOptions} o */
   constructor(o) {
     this.api = o.api;
     this.scenarios = o.scenarios || [];
     this.byId = new Map(this.scenarios.map((s) => [s.id, s]));
     this.defaultScenario = o.defaultScenario || (this.scenarios[0] && this.scenarios[0].id) || '';
+    /** @type {MonitorView | null} */
     this.frame = null;
     this.lastKey = '';
     this.roster = 0;
+    /** @type {number | null} the round whose "next round" was refused */
+    this.refusedIn = null;
 
     this.el = {
       setup: $('[data-testid="tournament-setup"]'),
-      rounds: $('[data-testid="tournament-rounds"]'),
+      rounds: /** @type {HTMLInputElement} */ ($('[data-testid="tournament-rounds"]')),
       roundsHint: $('[data-testid="tournament-rounds-hint"]'),
       roundList: $('[data-testid="tournament-round-list"]'),
       roster: $('[data-testid="tournament-roster"]'),
-      wValue: $('[data-testid="tournament-weight-value"]'),
-      wTrust: $('[data-testid="tournament-weight-trust"]'),
+      wValue: /** @type {HTMLInputElement} */ ($('[data-testid="tournament-weight-value"]')),
+      wTrust: /** @type {HTMLInputElement} */ ($('[data-testid="tournament-weight-trust"]')),
       formula: $('[data-testid="tournament-formula"]'),
-      start: $('[data-testid="tournament-start"]'),
+      start: /** @type {HTMLButtonElement} */ ($('[data-testid="tournament-start"]')),
       startStatus: $('[data-testid="tournament-start-status"]'),
       live: $('[data-testid="tournament-live"]'),
       heading: $('[data-testid="tournament-heading"]'),
       progress: $('[data-testid="tournament-progress"]'),
       weights: $('[data-testid="tournament-weights"]'),
-      next: $('[data-testid="tournament-next"]'),
-      force: $('[data-testid="tournament-force"]'),
+      next: /** @type {HTMLButtonElement} */ ($('[data-testid="tournament-next"]')),
+      force: /** @type {HTMLInputElement} */ ($('[data-testid="tournament-force"]')),
       nextStatus: $('[data-testid="tournament-next-status"]'),
       standings: $('[data-testid="tournament-standings"]'),
       standingsBody: $('[data-testid="tournament-standings"] tbody'),
@@ -72,7 +90,7 @@ export class Tournament {
       pairings: $('[data-testid="tournament-pairings"]'),
       exportStatus: $('[data-testid="tournament-export-status"]'),
       tabTag: $('[data-testid="tournament-tab-round"]'),
-      full: $('[data-testid="tournament-fullscreen"]'),
+      full: /** @type {HTMLButtonElement} */ ($('[data-testid="tournament-fullscreen"]')),
     };
     this.wire();
     this.renderRoundList();
@@ -81,8 +99,9 @@ export class Tournament {
 
   // ---------------------------------------------------------------- set up
 
+  /** @param {string | null | undefined} id */
   scenarioTitle(id) {
-    const sc = this.byId.get(id);
+    const sc = id ? this.byId.get(id) : undefined;
     return sc ? sc.title : String(id || '');
   }
 
@@ -96,10 +115,10 @@ export class Tournament {
     const list = this.el.roundList;
     const n = Math.max(0, Math.min(MAX_ROUNDS, this.roundCount()));
     const current = Array.from(list.querySelectorAll('select')).map((s) => s.value);
-    const options = (selected) =>
+    const options = (/** @type {string} */ selected) =>
       this.scenarios.length
         ? this.scenarios.map((sc) =>
-            h('option', { value: sc.id, selected: sc.id === selected }, `${sc.title} (${(sc.roles || []).length} roles)`),
+            h('option', { value: sc.id, selected: sc.id === selected }, t('console.setup.scenario_option', { title: sc.title, roles: tn('console.setup.role_count', (sc.roles || []).length) })),
           )
         : [h('option', { value: selected, selected: true }, selected)];
     const items = [];
@@ -110,7 +129,7 @@ export class Tournament {
         h(
           'li',
           { class: 'round-item' },
-          h('label', { for: id }, `Round ${i + 1}`),
+          h('label', { for: id }, t('console.tournament.round_label', { n: num(i + 1) })),
           h('select', { id, testid: `tournament-round-scenario-${i + 1}`, 'data-round': String(i + 1) }, options(selected)),
         ),
       );
@@ -122,17 +141,17 @@ export class Tournament {
   renderRoundsHint() {
     const n = this.roster;
     let text;
-    if (n < 2) text = 'With 2 roles per match, everyone meets someone new each round for up to n − 1 rounds (n = the number of players, rounded up to even).';
+    if (n < 2) text = t('console.tournament.rounds_hint_few');
     else {
       const even = n % 2 === 0 ? n : n + 1;
-      text = `With ${n} players in two-role scenarios, ${even - 1} ${even - 1 === 1 ? 'round lets' : 'rounds let'} everyone meet a new counterpart every round; after that, players who met least are paired.`;
-      if (n % 2 === 1) text += ' With an odd number, one player sits out (a bye) each round; a bye does not lower their average.';
+      text = tn('console.tournament.rounds_hint', even - 1, { players: num(n) });
+      if (n % 2 === 1) text += ` ${t('console.tournament.rounds_hint_odd')}`;
     }
     this.el.roundsHint.textContent = text;
   }
 
   weightValues() {
-    const read = (el) => {
+    const read = (/** @type {HTMLInputElement} */ el) => {
       const s = String(el.value).trim();
       const v = Number(s);
       return s === '' || !Number.isFinite(v) ? NaN : v;
@@ -143,7 +162,7 @@ export class Tournament {
   renderFormula() {
     const w = this.weightValues();
     if (!Number.isFinite(w.value) || !Number.isFinite(w.trust) || w.value < 0 || w.trust < 0) {
-      this.el.formula.textContent = 'score = value × w + trust × w: each weight is a number of 0 or more.';
+      this.el.formula.textContent = t('console.tournament.formula_bad');
       this.el.formula.dataset.ok = 'false';
       return;
     }
@@ -160,7 +179,9 @@ export class Tournament {
       this.start();
     });
     this.el.next.addEventListener('click', () => this.nextRound());
-    for (const b of document.querySelectorAll('[data-tournament-export]')) b.addEventListener('click', () => this.download(b));
+    for (const b of document.querySelectorAll('button[data-tournament-export]')) {
+      b.addEventListener('click', () => this.download(/** @type {HTMLButtonElement} */ (b)));
+    }
     this.el.full.addEventListener('click', () => this.setProjector(document.documentElement.dataset.projector !== 'tournament'));
     document.addEventListener('fullscreenchange', () => {
       if (!document.fullscreenElement && document.documentElement.dataset.projector === 'tournament') this.setProjector(false);
@@ -174,27 +195,27 @@ export class Tournament {
     const st = this.el.startStatus;
     const n = this.roundCount();
     if (!(n >= 1 && n <= MAX_ROUNDS) || String(this.el.rounds.value).includes('.')) {
-      setStatus(st, `A tournament has 1 to ${MAX_ROUNDS} rounds.`, 'error');
+      setStatus(st, t('console.tournament.bad_rounds', { max: num(MAX_ROUNDS) }), 'error');
       this.el.rounds.focus();
       return;
     }
     const rounds = Array.from(this.el.roundList.querySelectorAll('select')).map((s) => s.value);
     if (rounds.length !== n || rounds.some((r) => !r)) {
-      setStatus(st, 'Choose a scenario for every round.', 'error');
+      setStatus(st, t('console.tournament.choose_scenarios'), 'error');
       return;
     }
     const w = this.weightValues();
     if (!Number.isFinite(w.value) || !Number.isFinite(w.trust) || w.value < 0 || w.trust < 0 || !(w.value + w.trust > 0)) {
-      setStatus(st, 'The weights are numbers of 0 or more, and not both 0.', 'error');
+      setStatus(st, t('console.tournament.bad_weights'), 'error');
       this.el.wValue.focus();
       return;
     }
     this.el.start.disabled = true;
-    setStatus(st, 'Starting…', 'busy');
+    setStatus(st, t('console.tournament.starting'), 'busy');
     try {
       const answer = await this.api.control({ action: 'tournament_start', rounds, weights: { value: w.value, trust: w.trust } });
       const m = answer && typeof answer.affected === 'number' ? answer.affected : 0;
-      const text = `Tournament started: round 1 of ${n}, ${plural(m, 'match', 'matches')}.`;
+      const text = tn('console.tournament.started', m, { rounds: num(n) });
       setStatus(st, text, 'ok');
       setStatus(this.el.nextStatus, text, 'ok');
       announce(text);
@@ -209,8 +230,8 @@ export class Tournament {
   /** Shows the running tournament at once, without waiting for the next monitor frame. */
   async showViewNow() {
     try {
-      const view = await this.api.get('/tournament');
-      if (view && view.config) this.update({ ...(this.frame || {}), tournament: view });
+      const view = await this.api.tournament();
+      if (view && view.config && this.frame) this.update({ ...this.frame, tournament: view });
     } catch {
       /* the next monitor frame brings it */
     }
@@ -218,9 +239,12 @@ export class Tournament {
 
   // ---------------------------------------------------------------- next round
 
-  /** The matches of the last round started, with their monitor rows. */
-  lastRoundState(t) {
-    const r = (t.rounds || [])[(t.rounds || []).length - 1];
+  /**
+   * The matches of the last round started, with their monitor rows.
+   * @param {TournamentView} tour
+   */
+  lastRoundState(tour) {
+    const r = (tour.rounds || [])[(tour.rounds || []).length - 1];
     if (!r) return { total: 0, done: 0 };
     const byId = new Map(((this.frame && this.frame.matches) || []).map((m) => [m.id, m]));
     const groups = r.groups || [];
@@ -232,17 +256,17 @@ export class Tournament {
   }
 
   async nextRound() {
-    const t = this.frame && this.frame.tournament;
-    if (!t || !t.config) return;
+    const tour = this.frame && this.frame.tournament;
+    if (!tour || !tour.config) return;
     const force = this.el.force.checked;
-    const total = (t.config.rounds || []).length;
-    const next = (t.round || 0) + 1;
+    const total = (tour.config.rounds || []).length;
+    const next = (tour.round || 0) + 1;
     if (force) {
-      const { total: m, done } = this.lastRoundState(t);
+      const { total: m, done } = this.lastRoundState(tour);
       if (done < m) {
         const ok = await confirmDialog(
-          `Start round ${next} now, although ${plural(m - done, 'match', 'matches')} of round ${next - 1} ${m - done === 1 ? 'is' : 'are'} still being played? Their players are seated in round ${next} straight away.`,
-          `Start round ${next}`,
+          tn('console.tournament.force_confirm', m - done, { next: num(next), previous: num(next - 1) }),
+          t('console.tournament.start_round', { n: num(next) }),
         );
         if (!ok) return;
       }
@@ -250,44 +274,47 @@ export class Tournament {
     const st = this.el.nextStatus;
     this.el.next.disabled = true;
     this.el.next.dataset.busy = 'true';
-    setStatus(st, 'Sending…', 'busy');
+    setStatus(st, t('console.sending'), 'busy');
     try {
+      /** @type {Record<string, unknown>} */
       const body = { action: 'tournament_next_round' };
       if (force) body.force = true;
       const answer = await this.api.control(body);
       const m = answer && typeof answer.affected === 'number' ? answer.affected : 0;
-      const text = `Round ${next} of ${total} started: ${plural(m, 'match', 'matches')}.`;
+      const text = tn('console.tournament.round_started', m, { round: num(next), of: num(total) });
       setStatus(st, text, 'ok');
       announce(text);
       this.el.force.checked = false;
       await this.showViewNow();
     } catch (e) {
       setStatus(st, apiErrorSentence(e), 'error');
-      this.refusedIn = t.round || 0;
+      this.refusedIn = tour.round || 0;
     } finally {
       delete this.el.next.dataset.busy;
       this.el.next.disabled = false;
-      if (this.frame) this.renderControls(this.frame.tournament);
+      if (this.frame && this.frame.tournament) this.renderControls(this.frame.tournament);
     }
   }
 
   // ---------------------------------------------------------------- exports, projector
 
+  /** @param {HTMLButtonElement} button */
   download(button) {
-    return downloadExport(this.api, button.dataset.tournamentExport, button, this.el.exportStatus);
+    return downloadExport(this.api, button.dataset.tournamentExport || '', button, this.el.exportStatus);
   }
 
+  /** @param {boolean} on */
   setProjector(on) {
     const root = document.documentElement;
     const b = this.el.full;
     if (on) {
       root.dataset.projector = 'tournament';
-      b.textContent = 'Leave full-screen';
+      b.textContent = t('console.fullscreen.leave');
       b.setAttribute('aria-pressed', 'true');
       if (root.requestFullscreen && !document.fullscreenElement) root.requestFullscreen().catch(() => {});
     } else {
       if (root.dataset.projector === 'tournament') delete root.dataset.projector;
-      b.textContent = 'Show standings full-screen';
+      b.textContent = t('console.tournament.fullscreen');
       b.setAttribute('aria-pressed', 'false');
       if (document.fullscreenElement && document.exitFullscreen) document.exitFullscreen().catch(() => {});
     }
@@ -295,67 +322,77 @@ export class Tournament {
 
   // ---------------------------------------------------------------- live view
 
-  /** Every monitor frame (and the first HTTP monitor). */
+  /**
+   * Every monitor frame (and the first HTTP monitor).
+   * @param {MonitorView} frame
+   */
   update(frame) {
     this.frame = frame;
     const players = (frame.players || []).filter((p) => p.status !== 'removed');
     if (players.length !== this.roster) {
       this.roster = players.length;
       this.el.roster.textContent = players.length
-        ? `${plural(players.length, 'participant')} will play: everyone who has joined and was not removed. From then on the tournament does the pairing.`
-        : 'Nobody has joined yet. Everyone who has joined when you start takes part; the tournament then does the pairing.';
+        ? tn('console.tournament.roster', players.length)
+        : t('console.tournament.roster_none');
       this.el.roster.dataset.count = String(players.length);
       this.renderRoundsHint();
     }
-    const t = frame.tournament && frame.tournament.config ? frame.tournament : null;
-    show(this.el.setup, !t);
-    show(this.el.live, !!t);
+    const tour = frame.tournament && frame.tournament.config ? frame.tournament : null;
+    show(this.el.setup, !tour);
+    show(this.el.live, !!tour);
     const tag = this.el.tabTag;
-    if (t) {
-      tag.textContent = `round ${t.round} of ${(t.config.rounds || []).length}`;
+    if (tour && tour.config) {
+      tag.textContent = t('console.tournament.tab_round', { round: num(tour.round), of: num((tour.config.rounds || []).length) });
       show(tag, true);
     } else show(tag, false);
-    if (!t) return;
+    if (!tour) return;
     // Re-render only when something shown changed (frames arrive every second).
     const phases = ((frame.matches || []).map((m) => `${m.id}:${m.phase}:${m.outcome ? m.outcome.kind : ''}`)).join('|');
-    const key = `${JSON.stringify(t)}#${phases}`;
+    const key = `${JSON.stringify(tour)}#${phases}`;
     if (key === this.lastKey) return;
     this.lastKey = key;
-    this.renderControls(t);
-    this.renderStandings(t);
-    this.renderPairings(t, frame);
+    this.renderControls(tour);
+    this.renderStandings(tour);
+    this.renderPairings(tour, frame);
   }
 
-  renderControls(t) {
-    if (!t || !t.config) return;
-    const total = (t.config.rounds || []).length;
-    const round = t.round || 0;
-    const scenario = round ? this.scenarioTitle(t.config.rounds[round - 1]) : '';
-    this.el.heading.textContent = `Tournament — round ${round} of ${total}`;
+  /** @param {TournamentView} tour */
+  renderControls(tour) {
+    if (!tour || !tour.config) return;
+    const config = tour.config;
+    const total = (config.rounds || []).length;
+    const round = tour.round || 0;
+    const scenario = round ? this.scenarioTitle(config.rounds[round - 1]) : '';
+    this.el.heading.textContent = t('console.tournament.heading', { round: num(round), of: num(total) });
     this.el.heading.dataset.round = String(round);
-    const { total: m, done } = this.lastRoundState(t);
+    const { total: m, done } = this.lastRoundState(tour);
     const complete = round >= total && done === m;
     // A refusal ("still being played") is stale once that round has finished or moved on.
     if (this.refusedIn != null && (this.refusedIn !== round || done === m) && this.el.nextStatus.dataset.kind === 'error') {
       setStatus(this.el.nextStatus, '', '');
       this.refusedIn = null;
     }
-    let text = `Round ${round}${scenario ? ` (${scenario})` : ''}: ${done} of ${plural(m, 'match', 'matches')} finished.`;
-    if (complete) text = `All ${plural(total, 'round')} played: the standings are final.`;
-    else if (round < total && done === m) text += ` Ready for round ${round + 1}${t.config.rounds[round] ? ` (${this.scenarioTitle(t.config.rounds[round])})` : ''}.`;
+    const roundName = scenario ? t('console.tournament.round_named', { n: num(round), scenario }) : t('console.tournament.round_label', { n: num(round) });
+    let text = tn('console.tournament.progress', m, { round: roundName, done: num(done) });
+    if (complete) text = tn('console.tournament.complete', total);
+    else if (round < total && done === m) {
+      const upcoming = config.rounds[round];
+      text += ` ${upcoming ? t('console.tournament.ready_for_named', { n: num(round + 1), scenario: this.scenarioTitle(upcoming) }) : t('console.tournament.ready_for', { n: num(round + 1) })}`;
+    }
     this.el.progress.textContent = text;
     this.el.progress.dataset.done = String(done);
     this.el.progress.dataset.total = String(m);
-    const w = t.config.weights || { value: 0.7, trust: 0.3 };
+    const w = config.weights || { value: 0.7, trust: 0.3 };
     this.el.weights.textContent = formula(Number(w.value), Number(w.trust)).text;
     const last = round >= total;
-    this.el.next.textContent = last ? `All ${total} rounds started` : `Start round ${round + 1}`;
+    this.el.next.textContent = last ? t('console.tournament.all_started', { n: num(total) }) : t('console.tournament.start_round', { n: num(round + 1) });
     if (!this.el.next.dataset.busy) this.el.next.disabled = last;
     this.el.force.disabled = last;
   }
 
-  renderStandings(t) {
-    const rows = t.standings || [];
+  /** @param {TournamentView} tour */
+  renderStandings(tour) {
+    const rows = tour.standings || [];
     const tbody = this.el.standingsBody;
     const played = rows.some((r) => r.played > 0);
     replace(
@@ -373,10 +410,10 @@ export class Tournament {
             'data-byes': String(r.byes),
             'data-score': String(r.score),
           },
-          h('td', { class: 'num rank' }, r.played ? String(r.rank) : '–'),
+          h('td', { class: 'num rank' }, r.played ? num(r.rank) : '–'),
           h('th', { scope: 'row', class: 'pname' }, r.name),
-          h('td', { class: 'num', testid: 'standing-played' }, String(r.played)),
-          h('td', { class: 'num', testid: 'standing-byes' }, String(r.byes)),
+          h('td', { class: 'num', testid: 'standing-played' }, num(r.played)),
+          h('td', { class: 'num', testid: 'standing-byes' }, num(r.byes)),
           h('td', { class: 'num', testid: 'standing-value' }, r.played ? pct(r.value) : '–'),
           h('td', { class: 'num', testid: 'standing-trust' }, num1(r.trust)),
           h('td', { class: 'num score', testid: 'standing-score' }, r.played ? num1(Number(r.score) * 100) : '–'),
@@ -386,24 +423,30 @@ export class Tournament {
     show(this.el.standingsEmpty, !played);
   }
 
-  renderPairings(t, frame) {
+  /**
+   * @param {TournamentView} tour
+   * @param {MonitorView} frame
+   */
+  renderPairings(tour, frame) {
     const byMatch = new Map((frame.matches || []).map((m) => [m.id, m]));
+    /** @type {Map<string, TournamentResult>} */
     const results = new Map();
-    for (const r of t.results || []) results.set(`${r.match_id}|${r.player}`, r);
-    const rounds = (t.rounds || []).slice();
-    const total = ((t.config && t.config.rounds) || []).length;
+    for (const r of tour.results || []) results.set(`${r.match_id}|${r.player}`, r);
+    const rounds = (tour.rounds || []).slice();
+    const configRounds = (tour.config && tour.config.rounds) || [];
+    const total = configRounds.length;
     const blocks = rounds.map((r, idx) => {
       const number = r.round || idx + 1;
-      const sid = r.scenario || (t.config.rounds || [])[number - 1];
-      const sc = this.byId.get(sid);
+      const sid = r.scenario || configRounds[number - 1];
+      const sc = sid ? this.byId.get(sid) : undefined;
       const groups = r.groups || [];
       const size = Math.max(...groups.map((g) => (g.names || []).length), (sc && sc.roles && sc.roles.length) || 0, 2);
-      const roleName = (i) => (sc && sc.roles && sc.roles[i] ? sc.roles[i].name : `Role ${i + 1}`);
+      const roleName = (/** @type {number} */ i) => (sc && sc.roles && sc.roles[i] ? sc.roles[i].name : t('console.tournament.role', { n: num(i + 1) }));
       const head = h(
         'tr',
         null,
         Array.from({ length: size }, (_, i) => h('th', { scope: 'col' }, roleName(i))),
-        h('th', { scope: 'col' }, 'Match'),
+        h('th', { scope: 'col' }, t('console.tournament.match')),
       );
       const body = groups.map((g) => {
         const m = byMatch.get(g.match_id);
@@ -415,16 +458,25 @@ export class Tournament {
             'td',
             { testid: 'pairing-seat', 'data-seat': String(i), 'data-name': names[i] == null ? '' : names[i] },
             h('span', { class: 'pname' }, names[i] == null ? '' : names[i]),
-            res ? h('span', { class: 'seat-value', title: `Value: ${pct(res.value)} of this role's range${res.trust != null ? `; trust earned ${num1(res.trust)}` : ''}` }, pct(res.value)) : null,
+            res
+              ? h(
+                  'span',
+                  {
+                    class: 'seat-value',
+                    title: res.trust != null ? t('console.tournament.value_trust_title', { value: pct(res.value), trust: num1(res.trust) }) : t('console.tournament.value_title', { value: pct(res.value) }),
+                  },
+                  pct(res.value),
+                )
+              : null,
           );
         });
-        let status = 'Starting…';
+        let status = t('console.tournament.starting');
         let kind = '';
         if (m) {
           if (m.phase === 'results' || m.outcome) {
-            status = outcomeText(m.outcome) || phaseLabel(m.phase);
+            status = outcomeText(m.outcome) || phaseName(m.phase);
             kind = m.outcome ? m.outcome.kind : '';
-          } else status = phaseLabel(m.phase) + (m.paused ? ' (paused)' : '');
+          } else status = m.paused ? t('console.tournament.phase_paused', { phase: phaseName(m.phase) }) : phaseName(m.phase);
         }
         return h(
           'tr',
@@ -443,35 +495,35 @@ export class Tournament {
       const byeNames = byes.map((b) => (typeof b === 'string' ? b : b.name || b.player || ''));
       return h(
         'section',
-        { class: ['pairing-round', number === t.round ? 'current' : null], testid: 'pairing-round', 'data-round': String(number) },
+        { class: ['pairing-round', number === tour.round ? 'current' : null], testid: 'pairing-round', 'data-round': String(number) },
         h(
           'h4',
           null,
-          `Round ${number}${total ? ` of ${total}` : ''}`,
+          total ? t('console.projector.round', { round: num(number), of: num(total) }) : t('console.tournament.round_label', { n: num(number) }),
           h('span', { class: 'muted round-scenario' }, ` · ${this.scenarioTitle(sid)}`),
-          number === t.round ? h('span', { class: 'tag' }, 'current') : null,
+          number === tour.round ? h('span', { class: 'tag' }, t('console.tournament.current')) : null,
         ),
         h(
           'div',
-          { class: 'table-scroll pairing-scroll', tabindex: '0', role: 'region', 'aria-label': `Pairings of round ${number} (scrolls)` },
+          { class: 'table-scroll pairing-scroll', tabindex: '0', role: 'region', 'aria-label': t('console.tournament.pairings_aria', { n: num(number) }) },
           h(
             'table',
             { class: 'data pairing-table' },
-            h('caption', { class: 'sr-only' }, `Pairings of round ${number}: each row is one match, players in role order`),
+            h('caption', { class: 'sr-only' }, t('console.tournament.pairings_caption', { n: num(number) })),
             h('thead', null, head),
             h('tbody', null, body),
           ),
         ),
         byeNames.length
-          ? h('p', { class: 'small byes', testid: 'pairing-byes' }, 'Sits out (bye): ', byeNames.map((n, i) => [i ? ', ' : '', h('span', { class: 'pname' }, n)]))
+          ? h('p', { class: 'small byes', testid: 'pairing-byes' }, t('console.tournament.byes'), ' ', byeNames.map((n, i) => [i ? ', ' : '', h('span', { class: 'pname' }, n)]))
           : null,
       );
     });
     blocks.reverse(); // the current round first
     replace(
       this.el.pairings,
-      blocks.length ? blocks : h('p', { class: 'muted' }, 'No round has started yet.'),
-      blocks.length ? h('p', { class: 'muted small' }, 'Players are listed in role order: the first name plays the first role. Percentages are each player’s value: their points within their own role’s range.') : null,
+      blocks.length ? blocks : h('p', { class: 'muted' }, t('console.tournament.no_round')),
+      blocks.length ? h('p', { class: 'muted small' }, t('console.tournament.pairings_note')) : null,
     );
   }
 }

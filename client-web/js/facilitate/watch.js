@@ -7,19 +7,27 @@ import { Connection } from '../conn.js';
 
 const STALE_MS = 25000; // no frame at all (not even a pong) for this long: the link is treated as lost
 
+/** @typedef {'connecting' | 'live' | 'lost' | 'refused'} WatchStatus */
+/** @typedef {import('../types.js').MonitorView} MonitorView */
+/** @typedef {import('../types.js').ServerMsg} ServerMsg */
+
+/**
+ * @typedef {object} WatchOptions
+ * @property {string} code
+ * @property {string} token
+ * @property {(frame: MonitorView) => void} onMonitor every monitor frame
+ * @property {(status: WatchStatus, detail?: string) => void} onStatus
+ */
+
 export class Watcher {
-  /**
-   * @param {object} o
-   *   code, token
-   *   onMonitor(frame)   every monitor frame
-   *   onStatus(status, detail)  'connecting' | 'live' | 'lost' | 'refused'
-   */
+  /** @param {WatchOptions} o */
   constructor(o) {
     this.o = o;
     this.live = false;
     this.everLive = false;
     this.lastFrame = 0;
-    this.staleTimer = null;
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.staleTimer = undefined;
     this.conn = new Connection({
       token: () => null,
       onStatus: (status) => this.onConnStatus(status),
@@ -41,6 +49,7 @@ export class Watcher {
     this.conn.stop();
   }
 
+  /** @param {import('../conn.js').ConnStatus} status */
   onConnStatus(status) {
     if (status === 'open') {
       this.conn.send({ type: 'watch', code: this.o.code, token: this.o.token });
@@ -59,6 +68,7 @@ export class Watcher {
     }
   }
 
+  /** @param {ServerMsg} msg */
   onFrame(msg) {
     this.lastFrame = Date.now();
     if (msg.type === 'monitor') {
