@@ -9,7 +9,7 @@ use parley::core::game::{Event, EventKind, Phase};
 use parley::store::{MatchRow, PlayerRow, SessionRow, Store, StoreError};
 use serde_json::json;
 
-fn session(code: &str, kind: &str) -> SessionRow {
+pub(crate) fn session(code: &str, kind: &str) -> SessionRow {
     SessionRow {
         code: code.into(),
         kind: kind.into(),
@@ -19,7 +19,7 @@ fn session(code: &str, kind: &str) -> SessionRow {
     }
 }
 
-fn player(id: &str, session: &str, at: i64) -> PlayerRow {
+pub(crate) fn player(id: &str, session: &str, at: i64) -> PlayerRow {
     PlayerRow {
         id: id.into(),
         token: format!("tok-{id}"),
@@ -30,7 +30,7 @@ fn player(id: &str, session: &str, at: i64) -> PlayerRow {
     }
 }
 
-fn game(id: &str, session: &str, seats: &[&str], at: i64) -> MatchRow {
+pub(crate) fn game(id: &str, session: &str, seats: &[&str], at: i64) -> MatchRow {
     MatchRow {
         id: id.into(),
         session: session.into(),
@@ -42,7 +42,7 @@ fn game(id: &str, session: &str, seats: &[&str], at: i64) -> MatchRow {
     }
 }
 
-fn ready(seat: usize, at: i64) -> Event {
+pub(crate) fn ready(seat: usize, at: i64) -> Event {
     Event { at, kind: EventKind::Ready { seat } }
 }
 

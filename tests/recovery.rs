@@ -81,9 +81,9 @@ async fn with_fsync_too_a_killed_server_loses_nothing() {
 
 #[tokio::test]
 async fn every_chat_line_anyone_read_survives_kill_9_and_no_frame_overtakes_a_line() {
-    // Chat lines go out from the store's writer after their commit, not from the match actor:
-    // a line and an offer sent right behind it still arrive in that order, and whatever line
-    // a player has read is in the log after the process is killed.
+    // Frames are written straight to the socket by whoever sends them (see outbox.rs): a line
+    // and an offer sent right behind it still arrive in that order, and whatever line a player
+    // has read is in the log after the process is killed.
     let mut server = Server::start_process_with(&[]);
     let code = server
         .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))

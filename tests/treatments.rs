@@ -264,7 +264,7 @@ async fn a_custom_survey_reaches_the_exports_and_never_the_counterpart() {
     let (header, rows) = read_csv(&export(&server, &code, &token, "survey.csv").await);
     assert_eq!(
         header.join(","),
-        "session,match_id,arm,player_id,seat,role,item_id,item_kind,item_text,answer,answered_at"
+        "session,match_id,arm,player_id,seat,role,item_id,item_kind,item_text,answer,answered_at,member"
     );
     let cell = |r: &Vec<String>, c: &str| r[col(&header, c)].clone();
     let found: Vec<(String, String, String)> =

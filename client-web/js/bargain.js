@@ -1,11 +1,29 @@
-// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // Bargaining: the standing offers, issues agreed in principle (./terms.js), the offer builder
 // with my live total (it starts from what was agreed), the history of offers, and walking away.
 
 import { h, clear, uid } from './dom.js';
-import { pts, versusBatna, OFFER_STATUS, timeOfDay } from './format.js';
+import { pts, versusBatna, offerStatus, timeOfDay, dealRule } from './format.js';
 import { TermsPanel, agreedPackage, departures, listWords } from './terms.js';
+import { t, tn, list } from './i18n.js';
 
+/** @typedef {import('./types.js').StateView} StateView */
+/** @typedef {import('./types.js').OfferView} OfferView */
+/** @typedef {import('./types.js').PublicIssue} PublicIssue */
+/** @typedef {import('./types.js').ClientMsg} ClientMsg */
+
+/**
+ * What the bargaining panel needs from the page.
+ * @typedef {Object} BargainOptions
+ * @property {(msg: ClientMsg) => boolean} send false when offline
+ * @property {(area: string) => void} setLastAction
+ * @property {(seat: number) => string} playerName
+ * @property {(seat: number) => string} playerLabel a name with the role
+ */
+
+/**
+ * @param {Record<string, number[]>} points
+ * @param {Record<string, number>} pkg
+ */
 function packageTotal(points, pkg) {
   let total = 0;
   for (const [issue, idx] of Object.entries(pkg)) {
@@ -15,6 +33,10 @@ function packageTotal(points, pkg) {
   return total;
 }
 
+/**
+ * @param {PublicIssue[]} issues
+ * @param {Record<string, number[]>} points
+ */
 function scaleBounds(issues, points) {
   let min = 0;
   let max = 0;
@@ -26,13 +48,20 @@ function scaleBounds(issues, points) {
   return { min: Math.min(0, min), max: Math.max(max, 1) };
 }
 
-/** A horizontal meter of my points with my walk-away marked. */
+/**
+ * A horizontal meter of my points with my walk-away marked.
+ * @param {{value: number | null, batna: number, min: number, max: number, testid: string}} opts
+ */
 export function pointsMeter({ value, batna, min, max, testid }) {
   const span = max - min || 1;
-  const pct = (v) => `${Math.max(0, Math.min(100, ((v - min) / span) * 100))}%`;
+  const pct = (/** @type {number} */ v) => `${Math.max(0, Math.min(100, ((v - min) / span) * 100))}%`;
   const fill = h('div', { class: ['meter-fill', value !== null && value < batna ? 'below' : 'above'] });
   fill.style.width = value === null ? '0%' : pct(value);
-  const mark = h('div', { class: 'meter-batna', title: `Your walk-away: ${pts(batna)}` });
+  const mark = h('div', {
+    class: 'meter-batna',
+    title: t('player.bargain.your_walk_away', { points: pts(batna) }),
+    'data-label': t('player.bargain.meter_mark'),
+  });
   mark.style.left = pct(batna);
   return h(
     'div',
@@ -41,7 +70,9 @@ export function pointsMeter({ value, batna, min, max, testid }) {
       testid,
       role: 'img',
       'aria-label':
-        value === null ? `Your walk-away value is ${pts(batna)}` : `${pts(value)}: ${versusBatna(value, batna)} (${pts(batna)})`,
+        value === null
+          ? t('player.bargain.walk_away_is', { points: pts(batna) })
+          : `${pts(value)}: ${versusBatna(value, batna)} (${pts(batna)})`,
     },
     fill,
     mark,
@@ -49,21 +80,22 @@ export function pointsMeter({ value, batna, min, max, testid }) {
 }
 
 export class BargainPanel {
-  /**
-   * @param {object} opts
-   *   send(msg) → boolean
-   *   setLastAction(area)
-   *   playerLabel(seat) → string
-   */
+  /** @param {BargainOptions} opts */
   constructor(opts) {
     this.opts = opts;
+    /** @type {StateView | null} */
     this.state = null;
+    /** Issue id → the option chosen in the builder (null: none yet). @type {Record<string, number | null>} */
     this.selection = {};
+    /** @type {Record<string, HTMLSelectElement>} */
     this.selects = {};
+    /** @type {string | null} */
     this.builtFor = null;
     this.lastOffersKey = '';
     this.agreedKey = '';
+    /** @type {Record<string, HTMLElement>} */
     this.notes = {};
+    this.bounds = { min: 0, max: 1 };
     this.terms = new TermsPanel(opts);
 
     this.standingList = h('div', { class: 'standing-list', testid: 'standing-offers' });
@@ -72,15 +104,15 @@ export class BargainPanel {
     this.builderFields = h('div', { class: 'builder-fields' });
     this.totalText = h('p', { class: 'offer-total', testid: 'offer-total', 'aria-live': 'polite' });
     this.meterSlot = h('div', { class: 'meter-slot' });
-    this.sendButton = h('button', { type: 'submit', class: 'primary', testid: 'offer-send', 'data-action': 'true' }, 'Send offer');
-    this.bestButton = h('button', { type: 'button', class: 'secondary small', testid: 'offer-fill-best' }, 'Fill in my best');
-    this.clearButton = h('button', { type: 'button', class: 'secondary small', testid: 'offer-clear' }, 'Clear');
+    this.sendButton = h('button', { type: 'submit', class: 'primary', testid: 'offer-send', 'data-action': 'true' }, t('player.bargain.send_offer'));
+    this.bestButton = h('button', { type: 'button', class: 'secondary small', testid: 'offer-fill-best' }, t('player.bargain.fill_best'));
+    this.clearButton = h('button', { type: 'button', class: 'secondary small', testid: 'offer-clear' }, t('player.bargain.clear'));
     this.builderError = h('p', { class: 'error', testid: 'error', 'data-error-for': 'offer', role: 'alert', hidden: true });
     this.builder = h(
       'form',
-      { class: 'panel offer-builder', testid: 'offer-builder', novalidate: true, 'aria-label': 'Build an offer' },
-      h('h2', { class: 'panel-title' }, 'Make an offer'),
-      h('p', { class: 'muted small' }, 'Pick one option for every issue. Your points for each option are in brackets.'),
+      { class: 'panel offer-builder', testid: 'offer-builder', novalidate: true, 'aria-label': t('player.bargain.build') },
+      h('h2', { class: 'panel-title' }, t('player.bargain.make_offer')),
+      h('p', { class: 'muted small' }, t('player.bargain.make_offer_hint')),
       h('div', { class: 'builder-tools' }, this.bestButton, this.clearButton),
       this.builderFields,
       h('div', { class: 'builder-summary' }, this.totalText, this.meterSlot, h('div', { class: 'button-row' }, this.sendButton), this.builderError),
@@ -94,10 +126,10 @@ export class BargainPanel {
     this.clearButton.addEventListener('click', () => this.fill(agreedPackage(this.state)));
 
     this.history = h('ol', { class: 'history', testid: 'offer-history', reversed: true });
-    this.historyEmpty = h('p', { class: 'muted small' }, 'No offers yet.');
+    this.historyEmpty = h('p', { class: 'muted small' }, t('common.offers.none'));
 
     // Walk away, with an in-page confirmation.
-    this.walkButton = h('button', { type: 'button', class: 'danger-outline', testid: 'walk-away' }, 'Walk away');
+    this.walkButton = h('button', { type: 'button', class: 'danger-outline', testid: 'walk-away' }, t('player.bargain.walk_away'));
     this.walkConfirm = h(
       'div',
       { class: 'confirm', testid: 'walk-away-dialog', role: 'alertdialog', 'aria-labelledby': uid('walk'), hidden: true },
@@ -109,8 +141,8 @@ export class BargainPanel {
       { class: 'bargain' },
       h(
         'section',
-        { class: 'panel', 'aria-label': 'Offers on the table' },
-        h('h2', { class: 'panel-title' }, 'On the table'),
+        { class: 'panel', 'aria-label': t('player.bargain.offers_on_table') },
+        h('h2', { class: 'panel-title' }, t('common.offer_status.standing')),
         this.standingList,
         this.offersError,
       ),
@@ -118,27 +150,32 @@ export class BargainPanel {
       this.builder,
       h(
         'section',
-        { class: 'panel history-panel', 'aria-label': 'Offer history' },
-        h('h2', { class: 'panel-title' }, 'History of offers'),
+        { class: 'panel history-panel', 'aria-label': t('player.bargain.history_label') },
+        h('h2', { class: 'panel-title' }, t('player.bargain.history')),
         this.historyEmpty,
         this.history,
       ),
       h(
         'section',
-        { class: 'panel walk-panel', 'aria-label': 'Walk away' },
-        h('p', { class: 'muted small' }, 'Walking away ends the negotiation for everyone with no deal.'),
+        { class: 'panel walk-panel', 'aria-label': t('player.bargain.walk_away') },
+        h('p', { class: 'muted small' }, t('player.bargain.walk_away_hint')),
         this.walkButton,
         this.walkConfirm,
       ),
     );
   }
 
+  /** The state of the match (set by the first update, before anything reads it). */
+  get s() {
+    return /** @type {StateView} */ (this.state);
+  }
+
   get you() {
-    return this.state.you;
+    return this.s.you;
   }
 
   issues() {
-    return this.state.scenario.issues;
+    return this.s.scenario.issues;
   }
 
   build() {
@@ -148,7 +185,7 @@ export class BargainPanel {
     for (const issue of this.issues()) {
       const id = uid(`offer-${issue.id}`);
       const select = h('select', { id, testid: `offer-issue-${issue.id}`, name: issue.id });
-      select.appendChild(h('option', { value: '' }, 'Choose…'));
+      select.appendChild(h('option', { value: '' }, t('player.bargain.choose')));
       issue.options.forEach((label, i) => {
         const p = points[issue.id] ? points[issue.id][i] : 0;
         select.appendChild(h('option', { value: String(i) }, `${label} (${pts(p)})`));
@@ -179,6 +216,7 @@ export class BargainPanel {
     const agreed = agreedPackage(this.state);
     const key = JSON.stringify(agreed);
     if (key === this.agreedKey) return;
+    /** @type {Record<string, number>} */
     const before = JSON.parse(this.agreedKey || '{}');
     this.agreedKey = key;
     for (const [issue, option] of Object.entries(agreed)) {
@@ -204,8 +242,8 @@ export class BargainPanel {
       const label = issue.options[option];
       const departs = typeof chosen === 'number' && chosen !== option;
       note.textContent = departs
-        ? `You agreed "${label}" in principle. This offer departs from it.`
-        : `Agreed in principle: ${label}.`;
+        ? t('player.bargain.departs_note', { option: label })
+        : t('player.bargain.agreed_note', { option: label });
       note.classList.toggle('warn', departs);
       note.classList.toggle('muted', !departs);
       note.dataset.departs = String(departs);
@@ -213,6 +251,7 @@ export class BargainPanel {
     }
   }
 
+  /** @param {Record<string, number | null | undefined>} pkg */
   fill(pkg) {
     for (const issue of this.issues()) {
       const v = pkg[issue.id];
@@ -226,6 +265,7 @@ export class BargainPanel {
   fillBest() {
     // My best on every open issue; what was agreed in principle stays.
     const agreed = agreedPackage(this.state);
+    /** @type {Record<string, number>} */
     const pkg = {};
     for (const issue of this.issues()) {
       if (typeof agreed[issue.id] === 'number') {
@@ -249,6 +289,7 @@ export class BargainPanel {
   updateTotal() {
     if (!this.state) return;
     const you = this.you;
+    /** @type {Record<string, number>} */
     const chosen = {};
     let missing = 0;
     for (const issue of this.issues()) {
@@ -264,7 +305,7 @@ export class BargainPanel {
     if (missing === 0) {
       this.totalText.append(` — ${versusBatna(total, you.batna)}`);
     } else {
-      this.totalText.append(` so far — choose ${missing} more issue${missing === 1 ? '' : 's'} (walk-away: ${pts(you.batna)})`);
+      this.totalText.append(tn('player.bargain.so_far', missing, { points: pts(you.batna) }));
     }
     this.totalText.classList.toggle('below', missing === 0 && total < you.batna);
     this.updateNotes();
@@ -288,19 +329,28 @@ export class BargainPanel {
   sendOffer() {
     this.showError('offer', '');
     if (!this.complete()) {
-      this.showError('offer', 'Choose an option for every issue first.');
+      this.showError('offer', t('player.bargain.choose_all'));
       return;
     }
+    /** @type {Record<string, number>} */
     const pkg = {};
-    for (const issue of this.issues()) pkg[issue.id] = this.selection[issue.id];
+    for (const issue of this.issues()) pkg[issue.id] = /** @type {number} */ (this.selection[issue.id]);
     this.act('offer', { type: 'offer', package: pkg });
   }
 
+  /**
+   * @param {string} area
+   * @param {ClientMsg} msg
+   */
   act(area, msg) {
     this.opts.setLastAction(area);
-    if (!this.opts.send(msg)) this.showError(area, 'You are offline. Nothing was sent: try again when you are back online.');
+    if (!this.opts.send(msg)) this.showError(area, t('player.disclose.offline'));
   }
 
+  /**
+   * @param {string} area `offer`, `offers` or `terms`
+   * @param {string} text
+   */
   showError(area, text) {
     if (area === 'terms') {
       this.terms.showError(text);
@@ -319,10 +369,10 @@ export class BargainPanel {
 
   openWalkConfirm() {
     const you = this.you;
-    const titleId = this.walkConfirm.getAttribute('aria-labelledby');
+    const titleId = this.walkConfirm.getAttribute('aria-labelledby') || '';
     clear(this.walkConfirm);
-    const yes = h('button', { type: 'button', class: 'danger', testid: 'walk-away-confirm', 'data-action': 'true' }, 'Yes, walk away');
-    const no = h('button', { type: 'button', class: 'secondary', testid: 'walk-away-cancel' }, 'Keep negotiating');
+    const yes = h('button', { type: 'button', class: 'danger', testid: 'walk-away-confirm', 'data-action': 'true' }, t('player.bargain.walk_yes'));
+    const no = h('button', { type: 'button', class: 'secondary', testid: 'walk-away-cancel' }, t('player.bargain.walk_no'));
     yes.addEventListener('click', () => {
       this.walkConfirm.hidden = true;
       this.walkButton.hidden = false;
@@ -334,8 +384,8 @@ export class BargainPanel {
       this.walkButton.focus();
     });
     this.walkConfirm.append(
-      h('p', { id: titleId, class: 'confirm-title' }, 'Walk away without a deal?'),
-      h('p', null, `This ends the negotiation for everyone. You get your walk-away value of ${pts(you.batna)}.`),
+      h('p', { id: titleId, class: 'confirm-title' }, t('player.bargain.walk_title')),
+      h('p', null, t('player.bargain.walk_text', { points: pts(you.batna) })),
       h('div', { class: 'button-row' }, yes, no),
     );
     this.walkButton.hidden = true;
@@ -343,6 +393,7 @@ export class BargainPanel {
     no.focus();
   }
 
+  /** @param {Record<string, number>} pkg */
   packageList(pkg) {
     const points = this.you.points;
     return h(
@@ -357,19 +408,21 @@ export class BargainPanel {
           null,
           h('span', { class: 'pkg-issue' }, issue.name),
           h('span', { class: 'pkg-option' }, label),
-          p === null ? null : h('span', { class: 'pkg-points', title: 'your points' }, pts(p)),
+          p === null ? null : h('span', { class: 'pkg-points', title: t('player.bargain.your_points_title') }, pts(p)),
         );
       }),
     );
   }
 
+  /** @param {OfferView} offer */
   offerValue(offer) {
     if (typeof offer.value_to_you === 'number') return offer.value_to_you;
     return packageTotal(this.you.points, offer.package || {});
   }
 
+  /** @param {OfferView} offer */
   standingCard(offer) {
-    const s = this.state;
+    const s = this.s;
     const me = s.you.seat;
     const mine = offer.seat === me;
     const value = this.offerValue(offer);
@@ -386,7 +439,7 @@ export class BargainPanel {
       h(
         'header',
         { class: 'offer-head' },
-        h('span', { class: 'offer-from' }, mine ? 'Your offer' : `Offer from ${this.opts.playerLabel(offer.seat)}`),
+        h('span', { class: 'offer-from' }, mine ? t('player.bargain.your_offer') : t('player.bargain.offer_from', { name: this.opts.playerLabel(offer.seat) })),
         h('span', { class: 'offer-id muted small' }, `#${offer.id} · ${timeOfDay(offer.at)}`),
       ),
     );
@@ -394,9 +447,9 @@ export class BargainPanel {
       h(
         'p',
         { class: ['offer-value', value < s.you.batna ? 'below' : 'above'], testid: `offer-value-${offer.id}` },
-        'Worth ',
+        t('player.bargain.worth'),
         h('strong', null, pts(value)),
-        ` to you — ${versusBatna(value, s.you.batna)}`,
+        t('player.bargain.to_you', { batna: versusBatna(value, s.you.batna) }),
       ),
     );
     card.appendChild(this.packageList(offer.package || {}));
@@ -406,45 +459,45 @@ export class BargainPanel {
         h(
           'p',
           { class: 'warn small', testid: `offer-departs-${offer.id}` },
-          `Departs from what was agreed in principle on ${listWords(departs)}.`,
+          t('player.bargain.departs', { issues: listWords(departs) }),
         ),
       );
     }
     if (s.players.length > 2 || acceptedBy.length > 1) {
-      const names = acceptedBy.map((seat) => (seat === me ? 'you' : this.opts.playerName(seat)));
+      const names = acceptedBy.map((seat) => (seat === me ? t('player.bargain.you_lower') : this.opts.playerName(seat)));
       card.appendChild(
         h(
           'p',
           { class: 'accepted-by small', testid: `accepted-by-${offer.id}` },
-          'Accepted by: ',
-          names.length ? names.join(', ') : 'nobody yet',
+          t('player.bargain.accepted_by'),
+          names.length ? list(names) : t('player.bargain.nobody_yet'),
           waitingFor.length
-            ? `. Waiting for: ${waitingFor.map((p) => (p.seat === me ? 'you' : p.name)).join(', ')}.`
+            ? t('player.bargain.waiting_for', { names: list(waitingFor.map((p) => (p.seat === me ? t('player.bargain.you_lower') : p.name))) })
             : '.',
           s.players.length > 2 && s.scenario.deal_rule
-            ? h('span', { class: 'deal-rule muted', testid: `deal-rule-${offer.id}` }, ` ${s.scenario.deal_rule}`)
+            ? h('span', { class: 'deal-rule muted', testid: `deal-rule-${offer.id}` }, ` ${dealRule(s.scenario, s.players)}`)
             : null,
         ),
       );
     }
     const buttons = h('div', { class: 'button-row' });
     if (mine) {
-      const w = h('button', { type: 'button', class: 'secondary', testid: 'withdraw', disabled: !active, 'data-action': 'true' }, 'Withdraw');
+      const w = h('button', { type: 'button', class: 'secondary', testid: 'withdraw', disabled: !active, 'data-action': 'true' }, t('player.bargain.withdraw'));
       w.addEventListener('click', () => this.act('offers', { type: 'withdraw' }));
       buttons.appendChild(w);
     } else {
       const acc = h(
         'button',
         { type: 'button', class: 'primary', testid: `accept-${offer.id}`, disabled: !active || iAccepted, 'data-action': 'true' },
-        iAccepted ? 'You accepted' : 'Accept',
+        iAccepted ? t('player.bargain.you_accepted') : t('player.bargain.accept'),
       );
       acc.addEventListener('click', () => this.act('offers', { type: 'accept', offer_id: offer.id }));
-      const rej = h('button', { type: 'button', class: 'secondary', testid: `reject-${offer.id}`, disabled: !active, 'data-action': 'true' }, 'Reject');
+      const rej = h('button', { type: 'button', class: 'secondary', testid: `reject-${offer.id}`, disabled: !active, 'data-action': 'true' }, t('player.bargain.reject'));
       rej.addEventListener('click', () => this.act('offers', { type: 'reject', offer_id: offer.id }));
       const counter = h(
         'button',
         { type: 'button', class: 'link-button', testid: `counter-${offer.id}`, disabled: !active },
-        'Use as a starting point',
+        t('player.bargain.starting_point'),
       );
       counter.addEventListener('click', () => {
         this.fill(offer.package || {});
@@ -457,13 +510,17 @@ export class BargainPanel {
       });
       buttons.append(acc, rej, counter);
       if (value < s.you.batna && !iAccepted) {
-        card.appendChild(h('p', { class: 'warn small' }, 'Careful: this is worth less to you than walking away.'));
+        card.appendChild(h('p', { class: 'warn small' }, t('player.bargain.careful')));
       }
     }
     card.appendChild(buttons);
     return card;
   }
 
+  /**
+   * @param {StateView} state
+   * @param {{refresh?: boolean}} [options] refresh: draw again even if nothing changed
+   */
   update(state, { refresh = false } = {}) {
     const first = !this.state || this.builtFor !== state.match_id;
     this.state = state;
@@ -480,29 +537,30 @@ export class BargainPanel {
     if (key !== this.lastOffersKey) {
       this.lastOffersKey = key;
       // Others' offers first, then mine.
-      standing.sort((a, b) => (a.seat === state.you.seat) - (b.seat === state.you.seat) || b.id - a.id);
+      standing.sort((a, b) => Number(a.seat === state.you.seat) - Number(b.seat === state.you.seat) || b.id - a.id);
       clear(this.standingList);
       if (!standing.length) {
         this.standingList.appendChild(
-          h('p', { class: 'muted', testid: 'no-standing' }, 'No offer is on the table. Build one below and send it.'),
+          h('p', { class: 'muted', testid: 'no-standing' }, t('player.bargain.no_standing')),
         );
       }
       for (const o of standing) this.standingList.appendChild(this.standingCard(o));
       if (!standing.some((o) => o.seat === state.you.seat) && standing.length) {
-        this.standingList.appendChild(h('p', { class: 'muted small' }, 'You have no offer on the table.'));
+        this.standingList.appendChild(h('p', { class: 'muted small' }, t('player.bargain.none_of_yours')));
       }
       this.renderHistory(offers);
     }
     this.updateSendEnabled();
   }
 
+  /** @param {OfferView[]} offers */
   renderHistory(offers) {
     clear(this.history);
     this.historyEmpty.hidden = offers.length > 0;
-    const me = this.state.you.seat;
+    const me = this.s.you.seat;
     for (const o of offers.slice().reverse()) {
       const value = this.offerValue(o);
-      const who = o.seat === me ? 'You' : this.opts.playerName(o.seat);
+      const who = o.seat === me ? t('player.ready.you') : this.opts.playerName(o.seat);
       const details = h(
         'details',
         null,
@@ -510,15 +568,15 @@ export class BargainPanel {
           'summary',
           null,
           h('span', { class: 'hist-who' }, `#${o.id} ${who}`),
-          h('span', { class: 'hist-value' }, `${pts(value)} to you`),
-          h('span', { class: ['status', `status-${o.status}`] }, OFFER_STATUS[o.status] || o.status),
+          h('span', { class: 'hist-value' }, t('player.bargain.points_to_you', { points: pts(value) })),
+          h('span', { class: ['status', `status-${o.status}`] }, offerStatus(o.status)),
         ),
         this.packageList(o.package || {}),
         o.accepted_by && o.accepted_by.length > 1
           ? h(
               'p',
               { class: 'small muted' },
-              `Accepted by: ${o.accepted_by.map((seat) => (seat === me ? 'you' : this.opts.playerName(seat))).join(', ')}`,
+              t('player.bargain.accepted_by_list', { names: list(o.accepted_by.map((seat) => (seat === me ? t('player.bargain.you_lower') : this.opts.playerName(seat)))) }),
             )
           : null,
       );

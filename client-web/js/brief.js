@@ -1,20 +1,23 @@
-// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // The brief: public summary, my private brief, my points table and walk-away value.
 
 import { h, paragraphs } from './dom.js';
 import { pts } from './format.js';
+import { t, num } from './i18n.js';
+
+/** @typedef {Pick<import('./types.js').PublicIssue, 'id' | 'name' | 'options'> & {description?: string}} IssueText */
 
 /**
  * A points table, one block of rows per issue (issue × option), readable at phone width.
- * @param {Array} issues   scenario issues [{id,name,description,options}]
- * @param {Object} points  {issue_id: [points per option]}
- * @param {Object} opts    {testid, caption, chosen: {issue_id: index}, chosenLabel}
+ * @param {IssueText[]} issues the scenario's issues
+ * @param {Record<string, number[]> | null | undefined} points issue id → points per option
+ * @param {{testid?: string, caption?: string, chosen?: Record<string, number>, chosenLabel?: string}} [opts]
+ *   `chosen`: issue id → the option to mark (with `chosenLabel`)
  */
 export function pointsTable(issues, points, opts = {}) {
   const table = h('table', { class: 'points-table', testid: opts.testid });
   if (opts.caption) table.appendChild(h('caption', null, opts.caption));
   table.appendChild(
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Option'), h('th', { scope: 'col', class: 'num' }, 'Points'))),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('common.col.option')), h('th', { scope: 'col', class: 'num' }, t('common.col.points')))),
   );
   for (const issue of issues) {
     const row = (points && points[issue.id]) || [];
@@ -44,9 +47,9 @@ export function pointsTable(issues, points, opts = {}) {
             'td',
             null,
             label,
-            chosen ? h('span', { class: 'tag' }, opts.chosenLabel || 'agreed') : null,
+            chosen ? h('span', { class: 'tag' }, opts.chosenLabel || t('common.brief.agreed')) : null,
           ),
-          h('td', { class: 'num' }, v === undefined ? '–' : String(v)),
+          h('td', { class: 'num' }, v === undefined ? '–' : num(v)),
         ),
       );
     });
@@ -55,32 +58,40 @@ export function pointsTable(issues, points, opts = {}) {
   return table;
 }
 
-/** The whole brief panel for the player's own role. */
+/**
+ * The whole brief panel for the player's own role.
+ * @param {{summary: string, issues: IssueText[]}} scenario
+ * @param {Pick<import('./types.js').YouView, 'role' | 'brief' | 'batna' | 'points'> & {max_points?: number}} you
+ * @param {{testid?: string}} [opts]
+ */
 export function briefPanel(scenario, you, { testid = 'brief' } = {}) {
-  const maxLine = typeof you.max_points === 'number' ? ` out of a possible ${pts(you.max_points)}` : '';
+  const batnaLine =
+    typeof you.max_points === 'number'
+      ? t('common.brief.batna_line_max', { max: pts(you.max_points) })
+      : t('common.brief.batna_line');
   const situation = h(
     'section',
     { class: 'brief-section' },
-    h('h2', null, 'The situation'),
+    h('h2', null, t('common.brief.situation')),
     h('div', { class: 'prose', testid: 'brief-summary' }, paragraphs(scenario.summary)),
   );
   const role = h(
     'section',
     { class: 'brief-section private' },
-    h('h2', null, 'Your role: ', h('span', { testid: 'my-role' }, (you.role && you.role.name) || '')),
-    h('p', { class: 'private-note' }, 'Private: only you can see this.'),
+    h('h2', null, t('common.brief.your_role'), h('span', { testid: 'my-role' }, (you.role && you.role.name) || '')),
+    h('p', { class: 'private-note' }, t('common.brief.private')),
     h('div', { class: 'prose', testid: 'brief-private' }, paragraphs(you.brief)),
   );
   const points = h(
     'section',
     { class: 'brief-section' },
-    h('h2', null, 'Your points'),
+    h('h2', null, t('common.brief.your_points')),
     h(
       'p',
       { class: 'batna-line' },
-      'Your walk-away value: ',
+      t('common.brief.walk_away_value'),
       h('strong', { testid: 'my-batna' }, pts(you.batna)),
-      `. If there is no deal, you get this${maxLine}. The best option on each issue is highlighted.`,
+      batnaLine,
     ),
     pointsTable(scenario.issues, you.points, { testid: 'my-points' }),
   );

@@ -1,15 +1,41 @@
-// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // A small SVG chart of the Pareto frontier for two-role scenarios: the frontier, this pair's
 // outcome, the Nash package and the walk-away point. No dependencies; all text via textContent.
 // The drawing helpers exported here (scales, axes, frontier, walk-away zone) also draw the
 // facilitator's debrief charts (facilitate/charts.js).
 
 import { h, s } from './dom.js';
+import { t, tn, num } from './i18n.js';
 
-/** A number rounded to one decimal, as SVG attribute text. */
+/** @typedef {number[]} Point a package's points: role 1 (x) first, role 2 (y) second */
+/** @typedef {{lo: number, hi: number, ticks: number[]}} Domain */
+/** @typedef {{left: number, right: number, top: number, bottom: number}} Margins */
+
+/**
+ * A plot box: the drawing's size, the inner box and the scales from points to SVG units.
+ * @typedef {Object} Box
+ * @property {number} W
+ * @property {number} H
+ * @property {number} iw
+ * @property {number} ih
+ * @property {number} left
+ * @property {number} top
+ * @property {number} right
+ * @property {number} bottom
+ * @property {(v: number) => number} X
+ * @property {(v: number) => number} Y
+ */
+
+/**
+ * A number rounded to one decimal, as SVG attribute text.
+ * @param {number} n
+ */
 export const f1 = (n) => (Math.round(n * 10) / 10).toString();
 
-/** A round step (1, 2, 2.5 or 5 times a power of ten) that cuts `range` into about `target` parts. */
+/**
+ * A round step (1, 2, 2.5 or 5 times a power of ten) that cuts `range` into about `target` parts.
+ * @param {number} range
+ * @param {number} target
+ */
 export function niceStep(range, target) {
   const raw = range / Math.max(1, target);
   const mag = 10 ** Math.floor(Math.log10(raw || 1));
@@ -19,41 +45,66 @@ export function niceStep(range, target) {
   return 10 * mag;
 }
 
-/** The multiples of `step` from lo to hi (both included), rounded to three decimals. */
+/**
+ * The multiples of `step` from lo to hi (both included), rounded to three decimals.
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} step
+ */
 export function tickValues(lo, hi, step) {
+  /** @type {number[]} */
   const out = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9; v += step) out.push(Math.round(v * 1000) / 1000);
   return out;
 }
 
+/**
+ * @param {number} min
+ * @param {number} max
+ * @param {number} [target]
+ */
 function ticks(min, max, target = 5) {
   const step = niceStep(max - min, target);
   return { ticks: tickValues(min, max, step), step };
 }
 
+/**
+ * @param {number[]} values
+ * @returns {Domain}
+ */
 function domain(values) {
   let lo = Math.min(0, ...values);
   let hi = Math.max(1, ...values);
   const pad = (hi - lo) * 0.06;
   hi += pad;
   if (lo < 0) lo -= pad;
-  const t = ticks(lo, hi);
-  lo = Math.floor(lo / t.step) * t.step;
-  hi = Math.ceil(hi / t.step) * t.step;
+  const step = ticks(lo, hi).step;
+  lo = Math.floor(lo / step) * step;
+  hi = Math.ceil(hi / step) * step;
   return { lo, hi, ticks: ticks(lo, hi).ticks };
 }
 
-/** The frontier's points as [x, y] numbers, left to right (the higher one first on a tie). */
+/**
+ * The frontier's points as [x, y] numbers, left to right (the higher one first on a tie).
+ * @param {ArrayLike<number>[] | null | undefined} points
+ * @returns {Point[]}
+ */
 export function frontierPoints(points) {
   return (points || [])
     .filter((p) => Array.isArray(p) && p.length >= 2)
-    .map((p) => [Number(p[0]), Number(p[1])])
+    .map((p) => /** @type {Point} */ ([Number(p[0]), Number(p[1])]))
     .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
 }
 
 /**
  * The plot box of a W × H drawing with margins M, and the scales X and Y from the domains
  * dx and dy ({lo, hi}) to it.
+ * @param {number} W
+ * @param {number} H
+ * @param {Margins} M
+ * @param {{lo: number, hi: number}} dx
+ * @param {{lo: number, hi: number}} dy
+ * @returns {Box}
  */
 export function plotBox(W, H, M, dx, dy) {
   const iw = W - M.left - M.right;
@@ -72,7 +123,11 @@ export function plotBox(W, H, M, dx, dy) {
   };
 }
 
-/** An <svg> root for a box, labelled by its <title> and <desc>. */
+/**
+ * An <svg> root for a box, labelled by its <title> and <desc>.
+ * @param {Box} box
+ * @param {{cls: string, titleId: string, descId: string, testid?: string, title: string, desc: string}} opts
+ */
 export function chartSvg(box, { cls, titleId, descId, testid, title, desc }) {
   const svg = s('svg', {
     viewBox: `0 0 ${box.W} ${box.H}`,
@@ -92,16 +147,22 @@ export function chartSvg(box, { cls, titleId, descId, testid, title, desc }) {
  * gaps: how far the text sits from the box, in SVG units: xTick below the bottom edge, yTick
  * left of the left edge, xLabel above the bottom of the drawing, yLabel from its left side.
  */
+/**
+ * @param {SVGElement} svg
+ * @param {Box} box
+ * @param {{dx: {ticks: number[]}, dy: {ticks: number[]}, xLabel: string, yLabel: string, xLabelTestid?: string,
+ *   yLabelTestid?: string, gaps: {xTick: number, yTick: number, xLabel: number, yLabel: number}}} opts
+ */
 export function drawAxes(svg, box, { dx, dy, xLabel, yLabel, xLabelTestid, yLabelTestid, gaps }) {
   const { X, Y } = box;
   const grid = s('g', { class: 'grid' });
-  for (const t of dx.ticks) {
-    grid.appendChild(s('line', { x1: f1(X(t)), x2: f1(X(t)), y1: box.top, y2: box.bottom }));
-    grid.appendChild(s('text', { x: f1(X(t)), y: box.bottom + gaps.xTick, 'text-anchor': 'middle', class: 'tick' }, String(t)));
+  for (const tick of dx.ticks) {
+    grid.appendChild(s('line', { x1: f1(X(tick)), x2: f1(X(tick)), y1: box.top, y2: box.bottom }));
+    grid.appendChild(s('text', { x: f1(X(tick)), y: box.bottom + gaps.xTick, 'text-anchor': 'middle', class: 'tick' }, num(tick)));
   }
-  for (const t of dy.ticks) {
-    grid.appendChild(s('line', { x1: box.left, x2: box.right, y1: f1(Y(t)), y2: f1(Y(t)) }));
-    grid.appendChild(s('text', { x: box.left - gaps.yTick, y: f1(Y(t) + 4), 'text-anchor': 'end', class: 'tick' }, String(t)));
+  for (const tick of dy.ticks) {
+    grid.appendChild(s('line', { x1: box.left, x2: box.right, y1: f1(Y(tick)), y2: f1(Y(tick)) }));
+    grid.appendChild(s('text', { x: box.left - gaps.yTick, y: f1(Y(tick) + 4), 'text-anchor': 'end', class: 'tick' }, num(tick)));
   }
   svg.appendChild(grid);
   svg.appendChild(s('line', { x1: box.left, x2: box.right, y1: box.bottom, y2: box.bottom, class: 'axis' }));
@@ -130,6 +191,10 @@ let zoneIds = 0;
 /**
  * The zone of possible agreement: packages better than both walk-away values. With the frontier
  * given, only the part under it is shaded (no package lies above the frontier).
+ * @param {Box} box
+ * @param {Point} batna
+ * @param {import('./dom.js').Attrs} [attrs]
+ * @param {Point[] | null} [frontier]
  */
 export function batnaZone(box, batna, attrs = {}, frontier = null) {
   const zx = Math.max(box.left, box.X(batna[0]));
@@ -157,7 +222,12 @@ export function batnaZone(box, batna, attrs = {}, frontier = null) {
   return s('g', { class: 'zone-group' }, s('defs', null, clip), rect);
 }
 
-/** Guide lines through the walk-away point, across the whole box. */
+/**
+ * Guide lines through the walk-away point, across the whole box.
+ * @param {Box} box
+ * @param {Point} batna
+ * @param {string} cls
+ */
 export function batnaGuides(box, batna, cls) {
   const x = f1(box.X(batna[0]));
   const y = f1(box.Y(batna[1]));
@@ -167,7 +237,13 @@ export function batnaGuides(box, batna, cls) {
   ];
 }
 
-/** The frontier: a line through its points, and the points, each titled by title(point). */
+/**
+ * The frontier: a line through its points, and the points, each titled by title(point).
+ * @param {SVGElement} svg
+ * @param {Box} box
+ * @param {Point[]} frontier
+ * @param {{r: number, testid?: string, title: (p: Point) => string}} opts
+ */
 export function drawFrontier(svg, box, frontier, { r, testid, title }) {
   svg.appendChild(
     s('polyline', {
@@ -184,13 +260,9 @@ export function drawFrontier(svg, box, frontier, { r, testid, title }) {
 }
 
 /**
- * @param {object} o
- *   frontier: [[x, y], ...]   points of role 1 (x) and role 2 (y)
- *   xLabel, yLabel: role names
- *   batna: [x, y]
- *   outcome: [x, y] or null, outcomeLabel: string
- *   nash: [x, y] or null
- *   title: accessible title
+ * @param {{frontier: ArrayLike<number>[] | null | undefined, xLabel: string, yLabel: string, batna?: Point | null,
+ *   outcome?: Point | null, outcomeLabel?: string, nash?: Point | null, title?: string, width?: number}} o
+ *   `frontier`: points of role 1 (x) and role 2 (y); `xLabel`, `yLabel`: role names; `title`: accessible title
  * @returns {HTMLElement} a <figure> holding the SVG and its legend
  */
 export function frontierChart(o) {
@@ -210,16 +282,19 @@ export function frontierChart(o) {
   const { X, Y } = box;
 
   const titleId = `chart-title-${Math.random().toString(36).slice(2, 8)}`;
+  const outcomeLabel = o.outcomeLabel || t('common.chart.your_outcome');
+  /** @param {Point} p */
+  const pair = (p) => ({ x: num(p[0]), y: num(p[1]) });
   const desc = [
-    `Horizontal axis: points for ${o.xLabel}. Vertical axis: points for ${o.yLabel}.`,
-    o.outcome ? `${o.outcomeLabel || 'Your outcome'}: ${o.outcome[0]} and ${o.outcome[1]}.` : '',
-    o.nash ? `Nash package: ${o.nash[0]} and ${o.nash[1]}.` : '',
-    o.batna ? `Walk-away values: ${o.batna[0]} and ${o.batna[1]}.` : '',
-    `${frontier.length} packages on the frontier of best possible deals.`,
+    t('common.chart.axes', { x: o.xLabel, y: o.yLabel }),
+    o.outcome ? t('common.chart.outcome_at', { label: outcomeLabel, ...pair(o.outcome) }) : '',
+    o.nash ? t('common.chart.nash_at', pair(o.nash)) : '',
+    o.batna ? t('common.chart.batna_at', pair(o.batna)) : '',
+    tn('common.chart.frontier_size', frontier.length),
   ]
     .filter(Boolean)
     .join(' ');
-  const svg = chartSvg(box, { cls: 'chart', titleId, descId: `${titleId}-d`, testid: 'frontier-svg', title: o.title || 'Possible deals', desc });
+  const svg = chartSvg(box, { cls: 'chart', titleId, descId: `${titleId}-d`, testid: 'frontier-svg', title: o.title || t('common.chart.possible_deals'), desc });
 
   // Zone of possible agreement (under the grid): better than both walk-away values.
   if (o.batna) svg.appendChild(batnaZone(box, o.batna, { testid: 'chart-zone' }, frontier));
@@ -228,8 +303,8 @@ export function frontierChart(o) {
   drawAxes(svg, box, {
     dx,
     dy,
-    xLabel: `${o.xLabel} (points)`,
-    yLabel: `${o.yLabel} (points)`,
+    xLabel: t('common.chart.axis_points', { role: o.xLabel }),
+    yLabel: t('common.chart.axis_points', { role: o.yLabel }),
     xLabelTestid: 'chart-x-label',
     yLabelTestid: 'chart-y-label',
     gaps: { xTick: 16, yTick: 6, xLabel: 12, yLabel: 14 },
@@ -240,7 +315,7 @@ export function frontierChart(o) {
 
   // Frontier: a line through the points, and the points.
   if (frontier.length) {
-    drawFrontier(svg, box, frontier, { r: 3.2, testid: 'chart-frontier', title: (p) => `${o.xLabel}: ${p[0]}, ${o.yLabel}: ${p[1]}` });
+    drawFrontier(svg, box, frontier, { r: 3.2, testid: 'chart-frontier', title: (p) => `${o.xLabel}: ${num(p[0])}, ${o.yLabel}: ${num(p[1])}` });
   }
 
   // Walk-away point (both BATNAs): a square.
@@ -251,12 +326,13 @@ export function frontierChart(o) {
       s(
         'rect',
         { x: f1(bx - 6), y: f1(by - 6), width: 12, height: 12, class: 'mark-batna', testid: 'chart-batna' },
-        s('title', null, `Walk-away: ${o.batna[0]} and ${o.batna[1]}`),
+        s('title', null, t('common.chart.walk_away_title', pair(o.batna))),
       ),
     );
   }
   // This pair's outcome: a large ring (drawn first, so a Nash diamond on the same spot shows
   // inside it), with a label.
+  /** @type {{x: number, y: number, text: string, cls: string, dx: number, dy: number, anchor: string}[]} */
   const labels = [];
   if (o.outcome) {
     const ox = X(o.outcome[0]);
@@ -265,10 +341,10 @@ export function frontierChart(o) {
       s(
         'circle',
         { cx: f1(ox), cy: f1(oy), r: 10, class: 'mark-outcome', testid: 'chart-outcome' },
-        s('title', null, `${o.outcomeLabel || 'Your outcome'}: ${o.outcome[0]} and ${o.outcome[1]}`),
+        s('title', null, t('common.chart.outcome_title', { label: outcomeLabel, ...pair(o.outcome) })),
       ),
     );
-    labels.push({ x: ox, y: oy, text: o.outcomeLabel || 'You', cls: 'mark-label', dx: -16, dy: 4, anchor: 'end' });
+    labels.push({ x: ox, y: oy, text: o.outcomeLabel || t('player.ready.you'), cls: 'mark-label', dx: -16, dy: 4, anchor: 'end' });
   }
   // Nash package: a diamond.
   if (o.nash) {
@@ -282,23 +358,25 @@ export function frontierChart(o) {
           class: 'mark-nash',
           testid: 'chart-nash',
         },
-        s('title', null, `Nash package: ${o.nash[0]} and ${o.nash[1]}`),
+        s('title', null, t('common.chart.nash_title', pair(o.nash))),
       ),
     );
     labels.push({ x: nx, y: ny, text: 'Nash', cls: 'mark-label nash-label', dx: 0, dy: 24, anchor: 'middle' });
   }
   // Labels go where no package can be: left of and below a frontier point is under the frontier
   // (it falls from left to right). A label that would overlap one placed before it moves down.
+  /** @typedef {{left: number, right: number, top: number, bottom: number}} Rect */
+  /** @type {Rect[]} */
   const placed = [];
   for (const l of labels) {
     const w = l.text.length * 7.2;
-    let x = Math.max(box.left + 2 + (l.anchor === 'end' ? w : l.anchor === 'middle' ? w / 2 : 0), l.x + l.dx);
+    const x = Math.max(box.left + 2 + (l.anchor === 'end' ? w : l.anchor === 'middle' ? w / 2 : 0), l.x + l.dx);
     let y = l.y + l.dy;
     const rect = () => {
       const left = l.anchor === 'end' ? x - w : l.anchor === 'middle' ? x - w / 2 : x;
       return { left, right: left + w, top: y - 12, bottom: y + 3 };
     };
-    const hits = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    const hits = (/** @type {Rect} */ a, /** @type {Rect} */ b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
     for (let i = 0; i < 4 && placed.some((p) => hits(rect(), p)); i += 1) y += 16;
     y = Math.min(y, box.bottom - 4);
     placed.push(rect());
@@ -308,11 +386,11 @@ export function frontierChart(o) {
   const legend = h(
     'ul',
     { class: 'chart-legend' },
-    h('li', null, h('span', { class: 'key key-frontier', 'aria-hidden': 'true' }), 'Best possible deals (Pareto frontier)'),
-    o.outcome ? h('li', null, h('span', { class: 'key key-outcome', 'aria-hidden': 'true' }), o.outcomeLabel || 'Your outcome') : null,
-    o.nash ? h('li', null, h('span', { class: 'key key-nash', 'aria-hidden': 'true' }), 'Nash package (a fair, efficient split)') : null,
-    o.batna ? h('li', null, h('span', { class: 'key key-batna', 'aria-hidden': 'true' }), 'Both walk-away values') : null,
-    o.batna ? h('li', null, h('span', { class: 'key key-zone', 'aria-hidden': 'true' }), 'Deals better than walking away for both') : null,
+    h('li', null, h('span', { class: 'key key-frontier', 'aria-hidden': 'true' }), t('common.chart.legend_frontier')),
+    o.outcome ? h('li', null, h('span', { class: 'key key-outcome', 'aria-hidden': 'true' }), outcomeLabel) : null,
+    o.nash ? h('li', null, h('span', { class: 'key key-nash', 'aria-hidden': 'true' }), t('common.chart.legend_nash')) : null,
+    o.batna ? h('li', null, h('span', { class: 'key key-batna', 'aria-hidden': 'true' }), t('common.chart.legend_batna')) : null,
+    o.batna ? h('li', null, h('span', { class: 'key key-zone', 'aria-hidden': 'true' }), t('common.chart.legend_zone')) : null,
   );
   return h('figure', { class: 'chart-figure', testid: 'frontier-chart' }, svg, legend);
 }

@@ -1,41 +1,47 @@
-// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // The chat panel: log (the icebreaker is a line of it, shown once), and the send box.
 // Chat text and names always go in as text nodes (see dom.js).
 
 import { h, clear, uid } from './dom.js';
 import { timeOfDay } from './format.js';
+import { t } from './i18n.js';
 
-/** The expressions a line can carry (the server's `Expression`), in the picker's order, with their words. */
-export const EXPRESSIONS = [
-  ['neutral', 'Neutral'],
-  ['pleased', 'Pleased'],
-  ['concerned', 'Concerned'],
-  ['frustrated', 'Frustrated'],
-  ['surprised', 'Surprised'],
-];
-const EXPRESSION_WORDS = Object.fromEntries(EXPRESSIONS);
+/** @typedef {import('./types.js').ChatLineView} ChatLineView */
+/** @typedef {import('./types.js').Expression} Expression */
+
+/** The expressions a line can carry (the server's `Expression`), in the picker's order. */
+/** @type {Expression[]} */
+export const EXPRESSIONS = ['neutral', 'pleased', 'concerned', 'frustrated', 'surprised'];
+
+/** @param {Expression} expression */
+const expressionWords = (expression) => t(`common.expression.${expression}`);
+
+/**
+ * What the chat panel needs from the page.
+ * @typedef {Object} ChatOptions
+ * @property {(text: string, expression: Expression | null) => boolean} send sends a chat frame; false when offline
+ * @property {() => number} mySeat my seat number
+ * @property {() => number | null} [myMember] my member index in a team seat (none: a seat played alone)
+ * @property {(seat: number) => string} playerName a display name for a seat
+ */
 
 export class ChatPanel {
-  /**
-   * @param {object} opts
-   *   send(text, expression) → boolean  sends a chat frame (expression: null for none), false when offline
-   *   mySeat()              my seat number
-   *   playerName(seat)      a display name for a seat
-   */
+  /** @param {ChatOptions} opts */
   constructor(opts) {
     this.opts = opts;
-    this.pending = []; // my messages sent but not yet echoed or refused, oldest first
-    this.lines = []; // every line shown, as the server sent it (for the results' transcript)
+    /** My messages sent but not yet echoed or refused, oldest first. @type {string[]} */
+    this.pending = [];
+    /** Every line shown, as the server sent it (for the results' transcript). @type {ChatLineView[]} */
+    this.lines = [];
     const inputId = uid('chat-input');
     this.log = h('ol', {
       class: 'chat-log',
       testid: 'chat-log',
       'aria-live': 'polite',
       'aria-relevant': 'additions',
-      'aria-label': 'Chat messages',
+      'aria-label': t('common.chat.messages'),
       tabindex: '0',
     });
-    this.empty = h('p', { class: 'chat-empty muted' }, 'No messages yet. Say hello!');
+    this.empty = h('p', { class: 'chat-empty muted' }, t('common.chat.empty_hello'));
     this.input = h('input', {
       id: inputId,
       type: 'text',
@@ -43,23 +49,23 @@ export class ChatPanel {
       testid: 'chat-input',
       maxlength: '1000',
       autocomplete: 'off',
-      placeholder: 'Write a message…',
+      placeholder: t('player.chat.placeholder'),
     });
-    this.sendButton = h('button', { type: 'submit', class: 'primary', testid: 'chat-send' }, 'Send');
+    this.sendButton = h('button', { type: 'submit', class: 'primary', testid: 'chat-send' }, t('common.chat.send'));
     // How the line sounds: optional, picked by words (a select reads well to screen readers and on a phone).
     const toneId = uid('chat-tone');
     this.tone = h(
       'select',
       { id: toneId, class: 'chat-tone-select', testid: 'chat-expression' },
-      h('option', { value: '' }, 'No expression'),
-      ...EXPRESSIONS.map(([value, words]) => h('option', { value }, words)),
+      h('option', { value: '' }, t('common.chat.no_expression')),
+      ...EXPRESSIONS.map((value) => h('option', { value }, expressionWords(value))),
     );
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'chat', role: 'alert', hidden: true });
     this.form = h(
       'form',
       { class: 'chat-form', novalidate: true },
-      h('div', { class: 'chat-tone' }, h('label', { for: toneId }, 'I feel'), this.tone),
-      h('label', { for: inputId, class: 'sr-only' }, 'Message'),
+      h('div', { class: 'chat-tone' }, h('label', { for: toneId }, t('common.chat.i_feel')), this.tone),
+      h('label', { for: inputId, class: 'sr-only' }, t('common.chat.message')),
       this.input,
       this.sendButton,
     );
@@ -69,8 +75,8 @@ export class ChatPanel {
     });
     this.el = h(
       'section',
-      { class: 'panel chat-panel', 'aria-label': 'Chat' },
-      h('h2', { class: 'panel-title' }, 'Chat'),
+      { class: 'panel chat-panel', 'aria-label': t('common.chat.title') },
+      h('h2', { class: 'panel-title' }, t('common.chat.title')),
       h('div', { class: 'chat-scroll' }, this.empty, this.log),
       this.form,
       this.error,
@@ -81,16 +87,16 @@ export class ChatPanel {
     const text = this.input.value.trim();
     this.showError('');
     if (!text) {
-      this.showError('Type a message first.');
+      this.showError(t('common.error.empty_chat'));
       return;
     }
     if (text.length > 1000) {
-      this.showError('Messages can be at most 1000 characters.');
+      this.showError(t('common.error.chat_too_long'));
       return;
     }
-    const expression = this.tone.value || null;
+    const expression = /** @type {Expression | null} */ (this.tone.value || null);
     if (!this.opts.send(text, expression)) {
-      this.showError('You are offline. Your message was not sent: try again when you are back online.');
+      this.showError(t('common.chat.offline'));
       return;
     }
     this.pending.push(text);
@@ -99,7 +105,10 @@ export class ChatPanel {
     this.input.focus();
   }
 
-  /** The server echoed one of my messages: it was delivered. */
+  /**
+   * The server echoed one of my messages: it was delivered.
+   * @param {string} text
+   */
   delivered(text) {
     const i = this.pending.indexOf(text);
     if (i >= 0) this.pending.splice(0, i + 1);
@@ -111,11 +120,16 @@ export class ChatPanel {
     if (text && !this.input.value) this.input.value = text;
   }
 
+  /** @param {string} text */
   showError(text) {
     this.error.textContent = text;
     this.error.hidden = !text;
   }
 
+  /**
+   * @param {boolean} enabled
+   * @param {string} [placeholder]
+   */
   setEnabled(enabled, placeholder) {
     this.input.disabled = !enabled;
     this.tone.disabled = !enabled;
@@ -123,44 +137,51 @@ export class ChatPanel {
     if (placeholder) this.input.placeholder = placeholder;
   }
 
+  /** @param {ChatLineView[]} lines */
   reset(lines) {
     this.pending = [];
     this.lines = [];
     clear(this.log);
     for (const line of lines || []) this.add(line, { scroll: false });
     this.updateEmpty();
-    this.scrollToEnd(true);
+    this.scrollToEnd();
   }
 
   updateEmpty() {
     this.empty.hidden = this.log.childElementCount > 0;
   }
 
+  /**
+   * @param {ChatLineView} line
+   * @param {{scroll?: boolean}} [opts]
+   */
   add(line, { scroll = true } = {}) {
     this.lines.push(line);
     const scroller = this.log.parentElement;
     const nearBottom = !scroller || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 60;
     const isPrompt = line.seat === null || line.seat === undefined;
-    const mine = !isPrompt && line.seat === this.opts.mySeat();
+    const myMember = this.opts.myMember ? this.opts.myMember() : null;
+    const mine = !isPrompt && line.seat === this.opts.mySeat() && (myMember === null || line.member === myMember);
     const time = typeof line.at === 'number' ? timeOfDay(line.at) : '';
     let li;
     if (isPrompt) {
       li = h(
         'li',
         { class: 'chat-line prompt', 'data-seat': 'server' },
-        h('span', { class: 'chat-meta' }, h('span', { class: 'chat-name' }, 'Conversation starter'), time ? ` · ${time}` : ''),
+        h('span', { class: 'chat-meta' }, h('span', { class: 'chat-name' }, t('common.chat.starter')), time ? ` · ${time}` : ''),
         h('span', { class: 'chat-text' }, line.text),
       );
     } else {
-      const name = line.name || this.opts.playerName(line.seat);
-      const words = line.expression ? EXPRESSION_WORDS[line.expression] : null;
+      const seat = /** @type {number} */ (line.seat);
+      const name = line.name || this.opts.playerName(seat);
+      const words = line.expression ? expressionWords(line.expression) : null;
       li = h(
         'li',
         { class: ['chat-line', mine ? 'mine' : 'theirs'], 'data-seat': String(line.seat) },
         h(
           'span',
           { class: 'chat-meta' },
-          h('span', { class: 'chat-name' }, mine ? `${name} (you)` : name),
+          h('span', { class: 'chat-name' }, mine ? t('player.match.name_you', { name }) : name),
           time ? ` · ${time}` : '',
           words ? h('span', { class: 'chat-expression', 'data-expression': line.expression, testid: 'chat-expression-shown' }, words) : '',
         ),

@@ -1,14 +1,21 @@
-// @ts-nocheck: not yet annotated for `tsc --checkJs` (see client-web/jsconfig.json); the player modules and conn.js are.
 // Bargaining: a structured, checked statement about my own interests ("Salary matters a lot to
 // me", "On Start date I prefer X over Y"). The others see it as my chat line; the server checks
 // it against my hidden points and reveals the verdict in the results.
 
 import { h, clear, uid } from './dom.js';
+import { t } from './i18n.js';
+
+/** @typedef {import('./types.js').PublicIssue} PublicIssue */
+/** @typedef {import('./types.js').WireStatement} WireStatement */
 
 export class DisclosePanel {
-  /** @param {object} opts  send(msg) → boolean, setLastAction(area) */
+  /**
+   * @param {{send: (msg: import('./types.js').ClientMsg) => boolean, setLastAction: (area: string) => void}} opts
+   *   `send` is false when offline
+   */
   constructor(opts) {
     this.opts = opts;
+    /** @type {PublicIssue[]} */
     this.issues = [];
     const kindName = uid('disclose-kind');
     this.kindImportance = h('input', { type: 'radio', name: kindName, value: 'importance', id: uid('dk'), testid: 'disclose-kind-importance', checked: true });
@@ -17,27 +24,27 @@ export class DisclosePanel {
     this.level = h(
       'select',
       { id: uid('disclose-level'), testid: 'disclose-level' },
-      h('option', { value: 'high' }, 'matters a lot to me'),
-      h('option', { value: 'low' }, 'matters little to me'),
+      h('option', { value: 'high' }, t('player.disclose.matters_a_lot')),
+      h('option', { value: 'low' }, t('player.disclose.matters_little')),
     );
     this.better = h('select', { id: uid('disclose-better'), testid: 'disclose-better' });
     this.worse = h('select', { id: uid('disclose-worse'), testid: 'disclose-worse' });
     this.preview = h('p', { class: 'disclose-preview', testid: 'disclose-preview', 'aria-live': 'polite' });
-    this.send = h('button', { type: 'submit', class: 'secondary', testid: 'disclose-send', 'data-action': 'true' }, 'Say it');
+    this.send = h('button', { type: 'submit', class: 'secondary', testid: 'disclose-send', 'data-action': 'true' }, t('player.disclose.say_it'));
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'disclose', role: 'alert', hidden: true });
 
     this.importanceFields = h(
       'div',
       { class: 'disclose-fields' },
-      h('label', { for: this.level.id }, 'How much'),
+      h('label', { for: this.level.id }, t('player.disclose.how_much')),
       this.level,
     );
     this.prefersFields = h(
       'div',
       { class: 'disclose-fields', hidden: true },
-      h('label', { for: this.better.id }, 'I prefer'),
+      h('label', { for: this.better.id }, t('player.disclose.i_prefer')),
       this.better,
-      h('label', { for: this.worse.id }, 'over'),
+      h('label', { for: this.worse.id }, t('player.disclose.over')),
       this.worse,
     );
     this.form = h(
@@ -46,11 +53,11 @@ export class DisclosePanel {
       h(
         'fieldset',
         { class: 'disclose-kind' },
-        h('legend', { class: 'sr-only' }, 'Kind of statement'),
-        h('span', { class: 'radio-line' }, this.kindImportance, h('label', { for: this.kindImportance.id }, 'How much an issue matters')),
-        h('span', { class: 'radio-line' }, this.kindPrefers, h('label', { for: this.kindPrefers.id }, 'Which option I prefer')),
+        h('legend', { class: 'sr-only' }, t('player.disclose.kind')),
+        h('span', { class: 'radio-line' }, this.kindImportance, h('label', { for: this.kindImportance.id }, t('player.disclose.kind_importance'))),
+        h('span', { class: 'radio-line' }, this.kindPrefers, h('label', { for: this.kindPrefers.id }, t('player.disclose.kind_prefers'))),
       ),
-      h('label', { for: this.issue.id }, 'Issue'),
+      h('label', { for: this.issue.id }, t('common.col.issue')),
       this.issue,
       this.importanceFields,
       this.prefersFields,
@@ -61,11 +68,11 @@ export class DisclosePanel {
     this.el = h(
       'details',
       { class: 'disclose', testid: 'disclose' },
-      h('summary', null, 'Share something about your interests'),
+      h('summary', null, t('player.disclose.summary')),
       h(
         'p',
         { class: 'muted small' },
-        'It appears in the chat as your message. Parley checks it against your points and shows at the end whether it was true.',
+        t('player.disclose.lead'),
       ),
       this.form,
     );
@@ -79,6 +86,7 @@ export class DisclosePanel {
     });
   }
 
+  /** @param {PublicIssue[]} issues */
   setIssues(issues) {
     if (this.issues === issues) return;
     this.issues = issues;
@@ -112,13 +120,14 @@ export class DisclosePanel {
     this.updatePreview();
   }
 
+  /** @returns {WireStatement | null} */
   statement() {
     const issue = this.currentIssue();
     if (!issue) return null;
     if (this.kindPrefers.checked) {
       return { kind: 'prefers', issue: issue.id, better: Number(this.better.value), worse: Number(this.worse.value) };
     }
-    return { kind: 'importance', issue: issue.id, level: this.level.value };
+    return { kind: 'importance', issue: issue.id, level: /** @type {import('./types.js').Level} */ (this.level.value) };
   }
 
   updatePreview() {
@@ -128,13 +137,14 @@ export class DisclosePanel {
       this.preview.textContent = '';
       return;
     }
-    // The same wording the server uses for the chat line.
+    // The wording the server uses for the chat line (in English: see docs/protocol.md).
     this.preview.textContent =
       st.kind === 'importance'
-        ? `“${issue.name} matters ${st.level === 'high' ? 'a lot' : 'little'} to me.”`
-        : `“On ${issue.name}, I prefer "${issue.options[st.better]}" over "${issue.options[st.worse]}".”`;
+        ? t(st.level === 'high' ? 'player.disclose.preview_high' : 'player.disclose.preview_low', { issue: issue.name })
+        : t('player.disclose.preview_prefers', { issue: issue.name, better: issue.options[st.better], worse: issue.options[st.worse] });
   }
 
+  /** @param {boolean} enabled */
   setEnabled(enabled) {
     this.send.disabled = !enabled;
   }
@@ -144,15 +154,16 @@ export class DisclosePanel {
     const st = this.statement();
     if (!st) return;
     if (st.kind === 'prefers' && st.better === st.worse) {
-      this.showError('Pick two different options.');
+      this.showError(t('player.disclose.two_different'));
       return;
     }
     this.opts.setLastAction('disclose');
     if (!this.opts.send({ type: 'disclose', statement: st })) {
-      this.showError('You are offline. Nothing was sent: try again when you are back online.');
+      this.showError(t('player.disclose.offline'));
     }
   }
 
+  /** @param {string} text */
   showError(text) {
     this.error.textContent = text;
     this.error.hidden = !text;

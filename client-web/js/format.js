@@ -1,12 +1,15 @@
-// Words and numbers shown to the player.
+// Words and numbers shown to the player, in the page's language (./i18n.js).
 
+import { t, tn, num, dateTime, list, language } from './i18n.js';
+
+/** Every phase, in play order, with the catalog key of its name. */
 /** @type {Record<import('./types.js').Phase, string>} */
 export const PHASES = {
-  prep: 'Preparation',
-  small_talk: 'Small talk',
-  bargaining: 'Bargaining',
-  survey: 'Survey',
-  results: 'Results',
+  prep: 'common.phase.prep',
+  small_talk: 'common.phase.small_talk',
+  bargaining: 'common.phase.bargaining',
+  survey: 'common.phase.survey',
+  results: 'common.phase.results',
 };
 
 /**
@@ -21,14 +24,13 @@ export function allowed(state, action) {
 
 /** @param {string | null | undefined} phase */
 export function phaseLabel(phase) {
-  return PHASES[/** @type {import('./types.js').Phase} */ (phase)] || String(phase || '');
+  const key = PHASES[/** @type {import('./types.js').Phase} */ (phase)];
+  return key ? t(key) : String(phase || '');
 }
 
 /** @param {number | string} n */
 export function pts(n) {
-  const v = Number(n);
-  const abs = Math.abs(v);
-  return `${v} ${abs === 1 ? 'pt' : 'pts'}`;
+  return tn('common.pts', Number(n));
 }
 
 /**
@@ -38,9 +40,9 @@ export function pts(n) {
  */
 export function versusBatna(total, batna) {
   const d = total - batna;
-  if (d > 0) return `${d} above your walk-away`;
-  if (d < 0) return `${-d} below your walk-away`;
-  return 'exactly your walk-away';
+  if (d > 0) return t('common.batna.above', { n: num(d) });
+  if (d < 0) return t('common.batna.below', { n: num(-d) });
+  return t('common.batna.exactly');
 }
 
 /**
@@ -63,15 +65,14 @@ export function clock(ms) {
  */
 export function spokenDuration(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
-  const m = Math.round(s / 60);
-  return `${m} minute${m === 1 ? '' : 's'}`;
+  if (s < 60) return tn('common.seconds', s);
+  return tn('common.minutes', Math.round(s / 60));
 }
 
 /** @param {number} ms */
 export function timeOfDay(ms) {
   try {
-    return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    return dateTime(ms, { hour: '2-digit', minute: '2-digit' });
   } catch {
     return '';
   }
@@ -80,95 +81,134 @@ export function timeOfDay(ms) {
 /** @param {unknown} x */
 export function percent(x) {
   if (typeof x !== 'number' || !Number.isFinite(x)) return '–';
-  return `${Math.round(x * 100)}%`;
+  return num(Math.round(x * 100) / 100, { style: 'percent', maximumFractionDigits: 0 });
 }
 
-/** @type {Record<string, string>} */
-export const OFFER_STATUS = {
-  standing: 'On the table',
-  withdrawn: 'Withdrawn',
-  rejected: 'Rejected',
-  replaced: 'Replaced',
-  accepted: 'Accepted',
-  expired: 'Expired',
-};
+/**
+ * Who must accept a package for it to be the deal, in the page's language: from the rule as data
+ * (`scenario.deal`), with the roles named as the state frame names them; the server's English
+ * sentence when the frame has no rule as data.
+ * @param {{deal_rule: string, deal?: import('./types.js').DealView}} scenario
+ * @param {{role: import('./types.js').RoleRef}[]} players
+ */
+export function dealRule(scenario, players) {
+  const deal = scenario.deal;
+  if (!deal || !deal.rule) return scenario.deal_rule;
+  const n = players.length;
+  if (deal.rule === 'unanimous') return n === 2 ? t('common.deal.both') : t('common.deal.every');
+  if (deal.rule === 'majority') return t('common.deal.majority', { needed: num(Math.floor(n / 2) + 1), total: num(n) });
+  const names = (deal.roles || []).map((id) => {
+    const p = players.find((x) => x.role.id === id);
+    return p ? p.role.name : id;
+  });
+  return t('common.deal.roles', { roles: list(names) });
+}
+
+/**
+ * A practice drill's goal in the page's language; the server's English (`fallback`) for a drill
+ * the catalogs do not know.
+ * @param {string} drill
+ * @param {string} fallback
+ */
+export function drillGoal(drill, fallback) {
+  const known = ['ask_first', 'find_a_trade', 'acknowledge_first', 'efficient_deal'];
+  return known.includes(drill) ? t(`common.drill_goal.${drill}`) : fallback;
+}
+
+/**
+ * An offer's status in words ("On the table", "Withdrawn", ...).
+ * @param {string} status
+ */
+export function offerStatus(status) {
+  const known = ['standing', 'withdrawn', 'rejected', 'replaced', 'accepted', 'expired'];
+  return known.includes(status) ? t(`common.offer_status.${status}`) : status;
+}
 
 /** @param {import('./types.js').OutcomeView | null | undefined} outcome the state frame's `outcome` */
 export function outcomeSentence(outcome) {
   if (!outcome) return '';
-  if (outcome.kind === 'deal') return 'You reached a deal.';
+  if (outcome.kind === 'deal') return t('common.outcome.deal');
   if (outcome.kind === 'impasse') {
     switch (outcome.reason) {
       case 'walked_away':
-        return 'No deal: a player walked away.';
+        return t('common.outcome.walked_away');
       case 'deadline':
-        return 'No deal: time ran out before everyone agreed.';
+        return t('common.outcome.deadline');
       case 'ended_by_facilitator':
-        return 'No deal: the facilitator ended bargaining.';
+        return t('common.outcome.ended_by_facilitator');
       default:
-        return 'No deal.';
+        return t('common.outcome.no_deal');
     }
   }
   if (outcome.kind === 'abandoned') {
-    return outcome.reason ? `The match was abandoned: ${outcome.reason}` : 'The match was abandoned.';
+    return outcome.reason ? t('common.outcome.abandoned_because', { reason: outcome.reason }) : t('common.outcome.abandoned');
   }
   return '';
 }
 
 /** @type {Record<string, string>} */
-const ERRORS = {
-  bad_json: 'Something went wrong sending that. Please try again.',
-  bad_message: 'Something went wrong sending that. Please try again.',
-  unknown_type: 'Something went wrong sending that. Please try again.',
-  frame_too_large: 'That message is too long to send.',
-  hello_required: 'The connection got confused. Reload the page to continue.',
-  unsupported_version: 'This page is out of date. Reload the page to get the current version.',
-  bad_token: 'Your earlier seat has expired. Please join again.',
-  removed: 'The facilitator removed you from this session.',
-  unknown_session: 'There is no session with that code. Check the code with your facilitator.',
-  unknown_scenario: 'That scenario is not available. Pick another one or choose "Surprise me".',
-  already_joined: 'You have already joined.',
-  not_joined: 'Join a session first.',
-  not_in_match: 'Your partner has not arrived yet. Please wait a moment.',
-  rate_limited: 'You are sending messages very fast. Wait a second and send that again.',
-  unknown_issue: 'That offer mentions an issue this scenario does not have.',
-  missing_issue: 'Choose an option for every issue before sending the offer.',
-  unknown_option: 'One of the options chosen is not valid. Pick again.',
-  bad_package: 'Choose one valid option for every issue before sending the offer.',
-  wrong_phase: 'That is not possible in this part of the game.',
-  paused: 'The facilitator has paused the game. Please wait.',
-  empty_chat: 'Type a message first.',
-  chat_too_long: 'Messages can be at most 1000 characters.',
-  offer_not_standing: 'That offer is no longer on the table.',
-  own_offer: 'You cannot accept or reject your own offer.',
-  nothing_to_withdraw: 'You have no offer on the table to withdraw.',
-  already_ready: 'You have already said you are ready.',
-  already_answered: 'You have already answered the survey.',
-  bad_survey: 'Some survey answers were not valid. Please check them.',
-  bad_guess: 'Your guess must list every issue once. Please try again.',
-  bad_statement: 'That statement names options that do not exist, or the same option twice.',
-  terms_not_open: 'That proposal is no longer open: it was answered, changed or withdrawn.',
-  own_terms: 'You cannot answer your own proposal.',
-  terms_pending: 'Another player has a proposal open on that issue: agree to it or reject it first.',
-  terms_agreed: 'That issue is already agreed in principle. Reopen it first to propose something else.',
-  terms_not_agreed: 'That issue is not agreed in principle.',
-  match_unavailable: 'The game is restarting. Try again in a moment.',
-  internal: 'The server could not save that. Nothing changed: please try again.',
-  too_slow: 'Your connection could not keep up. Reconnecting…',
-  replaced: 'Parley was opened with your seat in another tab or window.',
-  offer_limit: 'This match has had the most offers it can take. Accept, reject or talk it through.',
-  session_full: 'This session is full. Ask your facilitator.',
-  not_waiting: 'You are no longer waiting for a partner.',
-  bot_already_requested: 'A bot is already on its way to you.',
-  not_practice: 'Bots on demand are for the practice pool. Ask your facilitator.',
-  in_match: 'You are in a match: walk away to leave it.',
-  observer_cannot_act: 'You are observing this match: you can watch and fill in your sheet, not play.',
-  not_observing: 'You are not observing a match any more.',
-  sheet_already_sent: 'You have already sent your observation sheet for this match.',
-};
-// bad_sheet: the server's sentence says which text is empty or too long.
-// Codes whose server sentence says more than a fixed one would (e.g. why a name was refused).
-// bad_name: "a name must be 1 to 40 characters", "... needs at least one visible character", ...
+/** The error codes with a sentence of our own in the catalogs (`common.error.<code>`). */
+const ERROR_CODES = new Set([
+  'bad_json',
+  'bad_message',
+  'unknown_type',
+  'frame_too_large',
+  'hello_required',
+  'unsupported_version',
+  'bad_token',
+  'removed',
+  'unknown_session',
+  'unknown_scenario',
+  'already_joined',
+  'not_joined',
+  'not_in_match',
+  'rate_limited',
+  'unknown_issue',
+  'missing_issue',
+  'unknown_option',
+  'bad_package',
+  'wrong_phase',
+  'paused',
+  'empty_chat',
+  'chat_too_long',
+  'offer_not_standing',
+  'own_offer',
+  'nothing_to_withdraw',
+  'already_ready',
+  'already_answered',
+  'bad_survey',
+  'bad_guess',
+  'bad_statement',
+  'terms_not_open',
+  'own_terms',
+  'terms_pending',
+  'terms_agreed',
+  'terms_not_agreed',
+  'match_unavailable',
+  'internal',
+  'too_slow',
+  'replaced',
+  'offer_limit',
+  'session_full',
+  'not_waiting',
+  'bot_already_requested',
+  'not_practice',
+  'in_match',
+  'observer_cannot_act',
+  'not_observing',
+  'sheet_already_sent',
+  'bad_name',
+  'bad_sheet',
+  'bad_practice_key',
+  'practice_key_required',
+  'server_full',
+  'too_many_connections',
+  'tool_off',
+  'body_too_large',
+]);
+
+/** Codes whose English server sentence says more than ours (which rule a name broke): shown in English. */
+const SERVER_SAYS_MORE = new Set(['bad_name', 'bad_sheet']);
 
 /**
  * A plain sentence for a server error frame.
@@ -176,10 +216,17 @@ const ERRORS = {
  * @param {string | null | undefined} [message]
  */
 export function errorSentence(code, message) {
-  if (code && ERRORS[code]) return ERRORS[code];
-  if (message) {
-    const m = String(message);
-    return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.');
-  }
-  return 'Something went wrong. Please try again.';
+  if (code && message && SERVER_SAYS_MORE.has(code) && language() === 'en') return sentence(message);
+  if (code && ERROR_CODES.has(code)) return t(`common.error.${code}`);
+  if (message) return sentence(message);
+  return t('common.error.unknown');
+}
+
+/**
+ * A server message as a sentence: a capital first, a full stop last.
+ * @param {string} message
+ */
+function sentence(message) {
+  const m = String(message);
+  return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.');
 }

@@ -104,6 +104,15 @@ export function num(n, options) {
 }
 
 /**
+ * A list in the current language's words: "A, B and C", "A, B y C", "A, B und C".
+ * @param {string[]} items
+ */
+export function list(items) {
+  // British English: no comma before the "and" (Parley's English is British).
+  return new Intl.ListFormat(current === 'en' ? 'en-GB' : current, { type: 'conjunction' }).format(items);
+}
+
+/**
  * A date and/or time in the current language's format.
  * @param {number | Date} when milliseconds since the epoch, or a Date
  * @param {Intl.DateTimeFormatOptions} [options] defaults to a short date and time

@@ -3,22 +3,13 @@
 
 import { h } from './dom.js';
 import { timeOfDay } from './format.js';
+import { TACTIC_NAMES } from './tactic-names.js';
+import { t } from './i18n.js';
 
 /** @typedef {import('./types.js').ObservationView} ObservationView */
 
-/** Plain names of the tactics an observer can tick (the tagger's labels). */
-/** @type {Record<string, string>} */
-export const TACTIC_NAMES = {
-  'small-talk': 'Small talk',
-  'showing-empathy': 'Showing empathy',
-  'promote-coordination': 'Proposing to work together',
-  'elicit-pref': 'Asking their priorities',
-  'self-need': 'Saying one\'s own needs',
-  'other-need': 'Needs of others',
-  'no-need': 'Saying what one does not need',
-  'uv-part': 'Undervaluing their needs',
-  'vouch-fair': 'Appealing to fairness',
-};
+// The tactic names, for the console's debrief (which imports them from here).
+export { TACTIC_NAMES };
 
 /**
  * One sheet: who wrote it, the tactics ticked, what went well, what to try.
@@ -26,16 +17,16 @@ export const TACTIC_NAMES = {
  */
 export function sheetCard(o) {
   const tactics = o.tactics.length
-    ? h('ul', { class: 'sheet-tactics', 'aria-label': 'Tactics seen' }, o.tactics.map((t) => h('li', { class: 'tactic-chip' }, TACTIC_NAMES[t] || t)))
-    : h('p', { class: 'muted small' }, 'No tactic from the list was ticked.');
+    ? h('ul', { class: 'sheet-tactics', 'aria-label': t('common.sheet.tactics_seen') }, o.tactics.map((label) => h('li', { class: 'tactic-chip' }, TACTIC_NAMES[label] || label)))
+    : h('p', { class: 'muted small' }, t('common.sheet.no_tactic'));
   return h(
     'article',
     { class: 'sheet-card', testid: 'sheet' },
     h('p', { class: 'sheet-meta muted small' }, `${o.observer} · ${timeOfDay(o.at)}`),
     tactics,
-    h('p', { class: 'sheet-label' }, 'Done well'),
+    h('p', { class: 'sheet-label' }, t('common.sheet.done_well')),
     h('p', { class: 'sheet-text', testid: 'sheet-done-well' }, o.done_well),
-    h('p', { class: 'sheet-label' }, 'To try next time'),
+    h('p', { class: 'sheet-label' }, t('common.sheet.to_try')),
     h('p', { class: 'sheet-text', testid: 'sheet-to-try' }, o.to_try),
   );
 }
@@ -50,8 +41,8 @@ export function observationsSection(observations) {
   return h(
     'section',
     { class: 'card', testid: 'results-observations' },
-    h('h2', null, observations.length === 1 ? 'What your observer saw' : 'What your observers saw'),
-    h('p', { class: 'muted small' }, 'A classmate watched your match without a seat and wrote this for you.'),
+    h('h2', null, observations.length === 1 ? t('common.sheet.observer_saw') : t('common.sheet.observers_saw')),
+    h('p', { class: 'muted small' }, t('common.sheet.classmate')),
     h('div', { class: 'sheet-list' }, observations.map(sheetCard)),
   );
 }

@@ -4,8 +4,10 @@
 
 import { h, paragraphs } from './dom.js';
 import { observationsSection } from './observations.js';
-import { pts, percent, outcomeSentence } from './format.js';
+import { pts, percent, outcomeSentence, drillGoal } from './format.js';
 import { frontierChart } from './chart.js';
+import { t, tn, num, list } from './i18n.js';
+import { TACTIC_NAMES } from './tactic-names.js';
 
 /** @typedef {import('./types.js').StateView} StateView */
 /** @typedef {import('./types.js').ResultsView} ResultsView */
@@ -16,12 +18,8 @@ import { frontierChart } from './chart.js';
 /** @typedef {import('./types.js').WalkedAway} WalkedAway */
 /** @typedef {Record<string, number>} Package option index by issue id */
 
-/** @type {Record<import('./types.js').IssueType, string>} */
-const ISSUE_TYPES = {
-  compatible: 'Compatible: you both wanted the same thing',
-  distributive: 'Distributive: a straight split',
-  integrative: 'Integrative: worth more to one of you — room to trade',
-};
+/** @param {import('./types.js').IssueType} type */
+const issueTypeWords = (type) => t(`common.issue_type.${type}`);
 
 /**
  * @param {{options: string[]} | undefined} issue
@@ -29,7 +27,7 @@ const ISSUE_TYPES = {
  */
 function optionLabel(issue, idx) {
   if (!issue || typeof idx !== 'number') return '–';
-  return issue.options[idx] !== undefined ? issue.options[idx] : String(idx);
+  return issue.options[idx] !== undefined ? issue.options[idx] : num(idx);
 }
 
 /**
@@ -40,7 +38,7 @@ function roleHeader(role, myRoleId) {
   return h(
     'th',
     { scope: 'col', class: 'num', 'data-role': role.id },
-    role.id === myRoleId ? 'You' : role.player || role.name,
+    role.id === myRoleId ? t('player.ready.you') : role.player || role.name,
     h('span', { class: 'col-role' }, role.name),
   );
 }
@@ -58,7 +56,7 @@ function packageLines(issues, pkg, roles, myRoleId) {
     h(
       'thead',
       null,
-      h('tr', null, h('th', { scope: 'col' }, 'Issue'), h('th', { scope: 'col' }, 'Option'), roles.map((r) => roleHeader(r, myRoleId))),
+      h('tr', null, h('th', { scope: 'col' }, t('common.col.issue')), h('th', { scope: 'col' }, t('common.col.option')), roles.map((r) => roleHeader(r, myRoleId))),
     ),
     h(
       'tbody',
@@ -72,7 +70,7 @@ function packageLines(issues, pkg, roles, myRoleId) {
           h('td', null, optionLabel(issue, idx)),
           roles.map((r) => {
             const row = r.points && r.points[issue.id];
-            return h('td', { class: 'num' }, row && typeof idx === 'number' ? String(row[idx]) : '–');
+            return h('td', { class: 'num' }, row && typeof idx === 'number' ? num(row[idx]) : '–');
           }),
         );
       }),
@@ -96,7 +94,7 @@ function comparisonTable(issues, roles, myRoleId, deal) {
       h(
         'tr',
         null,
-        h('th', { scope: 'col' }, 'Option'),
+        h('th', { scope: 'col' }, t('common.col.option')),
         roles.map((role) => roleHeader(role, myRoleId)),
       ),
     ),
@@ -112,7 +110,7 @@ function comparisonTable(issues, roles, myRoleId, deal) {
         h(
           'tr',
           { class: ['option-row', agreed && 'chosen'] },
-          h('td', null, label, agreed ? h('span', { class: 'tag' }, 'agreed') : null),
+          h('td', null, label, agreed ? h('span', { class: 'tag' }, t('common.brief.agreed')) : null),
           roles.map((role) => {
             /** @type {number[]} */
             const row = (role.points && role.points[issue.id]) || [];
@@ -120,7 +118,7 @@ function comparisonTable(issues, roles, myRoleId, deal) {
             return h(
               'td',
               { class: ['num', row[i] === best && 'best-cell'], 'data-role': role.id },
-              row[i] === undefined ? '–' : String(row[i]),
+              row[i] === undefined ? '–' : num(row[i]),
             );
           }),
         ),
@@ -139,12 +137,79 @@ function comparisonTable(issues, roles, myRoleId, deal) {
 function walkedAwaySentence(w, state) {
   if (!w || typeof w.seat !== 'number') return '';
   const me = state.you && w.seat === state.you.seat;
-  return me ? 'You walked away: no deal.' : `${w.name || 'Your counterpart'} walked away: no deal.`;
+  return me ? t('player.results.you_walked') : t('player.results.walked', { name: w.name || t('player.results.counterpart') });
 }
 
 /** @param {number | null | undefined} x */
 function score100(x) {
-  return typeof x === 'number' && Number.isFinite(x) ? `${Math.round(x)}/100` : null;
+  return typeof x === 'number' && Number.isFinite(x) ? `${num(Math.round(x))}/100` : null;
+}
+
+/**
+ * "once", "2 times", "0.5 times", in the page's language.
+ * @param {number} n
+ */
+function timesWords(n) {
+  if (n === 1) return t('player.times.once');
+  return tn('player.times.n', n, { n: num(n, { maximumFractionDigits: 1 }) });
+}
+
+/**
+ * My own trust line in the page's language, from the numbers (the server's English sentences
+ * when the frame has none of them).
+ * @param {import('./types.js').OwnTrustView} own
+ * @param {import('./types.js').PlayerTrustView | undefined} mine
+ * @returns {string[]}
+ */
+function trustSentences(own, mine) {
+  if (!mine || !mine.index_moves) return own.sentences;
+  const earned =
+    typeof own.trust_earned === 'number'
+      ? t('player.trust.earned', { score: num(Math.round(own.trust_earned)), raters: num(mine.trust_raters) })
+      : mine.trust_raters > 0
+        ? t('player.trust.earned_private')
+        : t('player.trust.earned_none');
+  const b = mine.places_right_before;
+  const a = mine.places_right_after;
+  const n = num(mine.issues);
+  let reading;
+  if (typeof b === 'number' && typeof a === 'number') {
+    const how = a > b ? 'player.trust.reading_learned' : a === mine.issues ? 'player.trust.reading_well' : 'player.trust.reading_ask';
+    reading = `${t('player.trust.reading_both', { before: num(b), after: num(a), n })} ${t(how)}`;
+  } else if (typeof a === 'number') {
+    reading = t('player.trust.reading_after', { after: num(a), n });
+  } else if (typeof b === 'number') {
+    reading = t('player.trust.reading_before', { before: num(b), n });
+  } else {
+    reading = t('player.trust.reading_none');
+  }
+  /** @param {unknown[] | null} move @param {string} key */
+  const moved = (move, key) => {
+    if (!move) return '';
+    const [signal, points] = /** @type {[string, number]} */ (move);
+    return t(key, { signal: t(`common.signal.${signal}`), points: num(Math.round(points), { signDisplay: 'exceptZero' }) });
+  };
+  const behaviour = `${t('player.trust.behaviour', { index: num(Math.round(mine.behaviour_index)) })}${moved(
+    mine.index_moves.raised_by,
+    'player.trust.raised_by',
+  )}${moved(mine.index_moves.lowered_by, 'player.trust.lowered_by')}.`;
+  return [earned, reading, behaviour];
+}
+
+/**
+ * My tactic profile in the page's language (the server's English when the frame has no data).
+ * @param {import('./types.js').PlayerTrustView} mine
+ * @returns {string[]}
+ */
+function profileSentences(mine) {
+  if (!mine.profile_lines || !mine.profile_lines.length) return mine.profile;
+  return mine.profile_lines.map((line) => {
+    const key = `player.profile.${line.tactic}`;
+    const you = line.count === 0 ? t(`${key}.never`) : t(`${key}.did`, { times: timesWords(line.count) });
+    return typeof line.reference === 'number'
+      ? t('player.profile.against_reference', { you, times: timesWords(line.reference) })
+      : `${you}.`;
+  });
 }
 
 /**
@@ -170,40 +235,40 @@ function trustSection(trust, state) {
   };
   if (mine) {
     if (typeof mine.trust_estimate === 'number') {
-      stat('Trust you built (estimated from how you negotiated)', score100(mine.trust_estimate), 'results-my-estimate');
+      stat(t('player.results.trust_estimate'), score100(mine.trust_estimate), 'results-my-estimate');
     }
-    stat('Your behaviour index', score100(mine.behaviour_index), 'results-my-behaviour');
+    stat(t('player.results.my_behaviour'), score100(mine.behaviour_index), 'results-my-behaviour');
   }
-  if (typeof own.trust_earned === 'number') stat('Trust you earned', score100(own.trust_earned), 'results-my-trust');
-  stat('Behaviour index, everyone', score100(trust.behaviour_index), 'results-behaviour');
+  if (typeof own.trust_earned === 'number') stat(t('player.results.trust_earned'), score100(own.trust_earned), 'results-my-trust');
+  stat(t('player.results.behaviour_all'), score100(trust.behaviour_index), 'results-behaviour');
   if (trust.trust_built_private) {
-    stat('Trust built, all of you', 'with your facilitator', 'results-trust-built');
+    stat(t('player.results.trust_built'), t('player.results.with_facilitator'), 'results-trust-built');
   } else {
-    stat('Trust built, all of you', score100(trust.trust_built) || 'not rated', 'results-trust-built');
+    stat(t('player.results.trust_built'), score100(trust.trust_built) || t('player.results.not_rated'), 'results-trust-built');
   }
   return h(
     'section',
     { class: 'card', testid: 'results-trust' },
-    h('h2', null, 'Trust and behaviour'),
+    h('h2', null, t('player.results.trust_title')),
     stats,
     own.sentences.length
       ? h(
           'div',
           { testid: 'results-my-sentences' },
-          h('h3', null, 'How you did'),
-          h('ul', { class: 'sentences' }, own.sentences.map((t) => h('li', null, t))),
+          h('h3', null, t('player.results.how_you_did')),
+          h('ul', { class: 'sentences' }, trustSentences(own, mine).map((line) => h('li', null, line))),
         )
       : null,
     mine && mine.profile.length
       ? h(
           'div',
           { testid: 'results-profile' },
-          h('h3', null, 'Your tactics'),
-          h('ul', { class: 'sentences' }, mine.profile.map((t) => h('li', null, t))),
+          h('h3', null, t('player.results.your_tactics')),
+          h('ul', { class: 'sentences' }, profileSentences(mine).map((line) => h('li', null, line))),
           h(
             'p',
             { class: 'muted small' },
-            'Tactics are read from each line by a model trained on 347 human negotiations annotated by hand (the CaSiNo corpus, Chawla et al. 2021, CC BY 4.0); the comparison is with the players of that corpus whose deals could not have been better for both.',
+            t('player.results.tactics_model'),
           ),
         )
       : null,
@@ -211,24 +276,14 @@ function trustSection(trust, state) {
       ? h(
           'p',
           { class: 'muted small', testid: 'results-trust-private' },
-          'Trust built averages the survey answers with the estimate read from how everyone negotiated (the estimate alone when nobody answered). A single person\'s rating stays private, so a number that contains survey answers is shown only once at least three people have rated; your facilitator sees every score.',
+          t('player.results.trust_private'),
         )
       : null,
   );
 }
 
-/** @type {Record<string, string>} */
-const TACTIC_WORDS = {
-  'small-talk': 'small talk',
-  'showing-empathy': 'empathy',
-  'promote-coordination': 'working together',
-  'elicit-pref': 'asks their priorities',
-  'self-need': 'own need',
-  'other-need': 'others\' needs',
-  'no-need': 'does not need',
-  'uv-part': 'undervalues their need',
-  'vouch-fair': 'fairness',
-};
+/** A tactic as a short tag on a transcript line (`common.tactic_tag.<label>`). */
+const TACTIC_TAG = Object.fromEntries(Object.keys(TACTIC_NAMES).map((label) => [label, t(`common.tactic_tag.${label}`)]));
 
 /**
  * The conversation with each line's tactics as small tags.
@@ -244,7 +299,7 @@ function transcriptSection(lines, trust, state) {
   return h(
     'details',
     { class: 'card transcript-card', testid: 'results-transcript' },
-    h('summary', null, h('strong', null, 'Your conversation, as Parley read it')),
+    h('summary', null, h('strong', null, t('player.results.transcript'))),
     h(
       'ol',
       { class: 'transcript-lines' },
@@ -252,18 +307,60 @@ function transcriptSection(lines, trust, state) {
         h(
           'li',
           { class: l.seat === me ? 'mine' : 'theirs', testid: 'transcript-line' },
-          h('span', { class: 'chat-name' }, l.seat === me ? 'You' : l.name),
+          h('span', { class: 'chat-name' }, l.seat === me ? t('player.ready.you') : l.name),
           ' ',
           h('span', { class: 'chat-text' }, l.text),
           h(
             'span',
             { class: 'line-tags' },
-            (tags[i] || []).filter((t) => TACTIC_WORDS[t]).map((t) => h('span', { class: 'tactic-tag', 'data-tactic': t }, TACTIC_WORDS[t])),
+            (tags[i] || []).filter((tag) => TACTIC_TAG[tag]).map((tag) => h('span', { class: 'tactic-tag', 'data-tactic': tag }, TACTIC_TAG[tag])),
           ),
         ),
       ),
     ),
   );
+}
+
+/**
+ * The feedback in the page's language, from the server's codes (its English sentences when an
+ * older server sent none).
+ * @param {ResultsView} r
+ * @param {Record<string, PublicIssue>} issueById
+ * @returns {string[]}
+ */
+function feedbackLines(r, issueById) {
+  if (!r.feedback_items || !r.feedback_items.length) return r.feedback;
+  /** @param {number[]} values @param {string} key */
+  const perRole = (values, key) =>
+    list(r.roles.map((role, i) => t(key, { role: role.name, points: num(values[i] ?? 0) })));
+  return r.feedback_items.map((item) => {
+    switch (item.code) {
+      case 'both_preferred': {
+        const issue = issueById[item.issue];
+        return t('player.feedback.both_preferred', {
+          issue: issue ? issue.name : item.issue,
+          preferred: optionLabel(issue, item.preferred),
+          agreed: optionLabel(issue, item.agreed),
+        });
+      }
+      case 'value_left':
+        return t('player.feedback.value_left', { gains: perRole(item.gains, 'player.feedback.role_more') });
+      case 'pareto_optimal':
+        return t('player.feedback.pareto_optimal');
+      case 'created':
+        return t('player.feedback.created', {
+          joint: num(item.joint),
+          max: num(item.max),
+          percent: num(item.percent / 100, { style: 'percent' }),
+        });
+      case 'impasse_missed':
+        return t('player.feedback.impasse_missed', { points: perRole(item.points, 'player.feedback.role_points') });
+      case 'impasse_reasonable':
+        return t('player.feedback.impasse_reasonable');
+      default:
+        return '';
+    }
+  });
 }
 
 /**
@@ -293,11 +390,11 @@ export function resultsView(state, r, opts = {}) {
       h(
         'h1',
         { testid: 'results-outcome', 'data-kind': outcome ? outcome.kind : '' },
-        walkedAwaySentence(r.walked_away || state.walked_away, state) || outcomeSentence(outcome) || 'The match is over.',
+        walkedAwaySentence(r.walked_away || state.walked_away, state) || outcomeSentence(outcome) || t('player.observe.over'),
       ),
       deal
-        ? h('p', { class: 'muted' }, 'Here is what you agreed, and how it looked from every side.')
-        : h('p', { class: 'muted' }, 'Everyone gets their walk-away value. Here is what was possible.'),
+        ? h('p', { class: 'muted' }, t('player.results.lead_deal'))
+        : h('p', { class: 'muted' }, t('player.results.lead_no_deal')),
     ),
   );
 
@@ -307,8 +404,8 @@ export function resultsView(state, r, opts = {}) {
       h(
         'section',
         { class: 'card drill-result', testid: 'results-drill', 'data-met': String(r.drill.met) },
-        h('h2', null, r.drill.met ? 'Drill done' : 'Drill: not yet'),
-        h('p', { class: 'muted' }, r.drill.goal),
+        h('h2', null, r.drill.met ? t('player.results.drill_done') : t('player.results.drill_not_yet')),
+        h('p', { class: 'muted' }, drillGoal(r.drill.drill, r.drill.goal)),
         h('p', null, r.drill.feedback),
       ),
     );
@@ -324,25 +421,25 @@ export function resultsView(state, r, opts = {}) {
       h(
         'th',
         { scope: 'row' },
-        h('span', { class: 'score-player' }, role.player || role.name, role.id === myRoleId ? h('span', { class: 'tag' }, 'you') : null),
+        h('span', { class: 'score-player' }, role.player || role.name, role.id === myRoleId ? h('span', { class: 'tag' }, t('player.bargain.you_lower')) : null),
         role.player ? h('span', { class: 'score-role' }, role.name) : null,
       ),
-      h('td', { class: 'num', 'data-value': String(role.score) }, String(role.score)),
-      h('td', { class: 'num' }, String(role.batna)),
-      h('td', { class: 'num' }, role.surplus > 0 ? `+${role.surplus}` : String(role.surplus)),
+      h('td', { class: 'num', 'data-value': String(role.score) }, num(role.score)),
+      h('td', { class: 'num' }, num(role.batna)),
+      h('td', { class: 'num' }, num(role.surplus, { signDisplay: 'exceptZero' })),
     ),
   );
   const jointText = [
     h('strong', null, pts(r.joint_value)),
-    ` out of a possible ${pts(r.max_joint_value)} — `,
+    t('player.results.out_of', { max: pts(r.max_joint_value) }),
     h('strong', null, percent(r.efficiency)),
-    ' efficiency',
+    t('player.results.efficiency'),
   ];
   el.appendChild(
     h(
       'section',
       { class: 'card' },
-      h('h2', null, 'Scores'),
+      h('h2', null, t('player.results.scores')),
       h(
         'div',
         { class: 'table-scroll' },
@@ -355,39 +452,39 @@ export function resultsView(state, r, opts = {}) {
             h(
               'tr',
               null,
-              h('th', { scope: 'col' }, 'Player and role'),
-              h('th', { scope: 'col', class: 'num' }, 'Score'),
-              h('th', { scope: 'col', class: 'num' }, 'Walk-away'),
-              h('th', { scope: 'col', class: 'num' }, 'Gain'),
+              h('th', { scope: 'col' }, t('player.results.player_role')),
+              h('th', { scope: 'col', class: 'num' }, t('player.results.score')),
+              h('th', { scope: 'col', class: 'num' }, t('common.col.walk_away')),
+              h('th', { scope: 'col', class: 'num' }, t('player.results.gain')),
             ),
           ),
           h('tbody', null, scoreRows),
         ),
       ),
-      h('p', { class: 'joint', testid: 'results-joint', 'data-value': String(r.joint_value) }, 'Joint value: ', jointText),
+      h('p', { class: 'joint', testid: 'results-joint', 'data-value': String(r.joint_value) }, t('player.results.joint_value'), jointText),
       deal && typeof r.surplus_efficiency === 'number'
         ? h(
             'p',
             { class: 'muted small' },
             r.surplus_efficiency >= 0
-              ? `You captured ${percent(r.surplus_efficiency)} of the value available above your walk-away values.`
-              : 'Together you ended below the sum of your walk-away values.',
+              ? t('player.results.captured', { percent: percent(r.surplus_efficiency) })
+              : t('player.results.below_batnas'),
           )
         : null,
       r.pareto_optimal
-        ? h('p', { class: 'good', testid: 'results-pareto' }, 'Your deal is on the frontier: no other package was better for everyone.')
+        ? h('p', { class: 'good', testid: 'results-pareto' }, t('player.results.on_frontier'))
         : null,
     ),
   );
 
   // Feedback.
-  if (r.feedback.length) {
+  if (r.feedback.length || (r.feedback_items && r.feedback_items.length)) {
     el.appendChild(
       h(
         'section',
         { class: 'card feedback' },
-        h('h2', null, 'Feedback'),
-        h('ul', { testid: 'results-feedback' }, r.feedback.map((f) => h('li', null, f))),
+        h('h2', null, t('player.results.feedback')),
+        h('ul', { testid: 'results-feedback' }, feedbackLines(r, issueById).map((f) => h('li', null, f))),
       ),
     );
   }
@@ -405,21 +502,21 @@ export function resultsView(state, r, opts = {}) {
       h(
         'section',
         { class: 'card' },
-        h('h2', null, 'What was possible'),
+        h('h2', null, t('player.results.possible')),
         h(
           'p',
           { class: 'muted small' },
-          'Each dot on the line is a package that no other package beats for both of you. Further up and to the right is better for both.',
+          t('player.results.possible_hint'),
         ),
         frontierChart({
           frontier: r.frontier.map(flip),
-          xLabel: 'You',
+          xLabel: t('player.ready.you'),
           yLabel: them.player || them.name,
           batna: flip([roles[0].batna, roles[1].batna]),
           outcome: outcomePoint,
-          outcomeLabel: deal ? 'Your deal' : 'Your outcome (no deal)',
+          outcomeLabel: deal ? t('player.results.your_deal') : t('player.results.your_outcome_no_deal'),
           nash: r.nash ? flip(r.nash.points) : null,
-          title: `Possible deals for you and ${them.player || them.name}`,
+          title: t('player.results.chart_title', { name: them.player || them.name }),
           width: Math.min(window.innerWidth, 1000) - 60,
         }),
       ),
@@ -434,16 +531,16 @@ export function resultsView(state, r, opts = {}) {
   if (r.disclosures.length) {
     /** @param {number} seat */
     const nameOf = (seat) => {
-      if (seat === state.you.seat) return 'You';
+      if (seat === state.you.seat) return t('player.ready.you');
       const p = (state.players || []).find((x) => x.seat === seat);
-      return p ? p.name : `Player ${seat + 1}`;
+      return p ? p.name : t('common.player_n', { n: seat + 1 });
     };
     el.appendChild(
       h(
         'section',
         { class: 'card', testid: 'results-disclosures' },
-        h('h2', null, 'Statements about interests'),
-        h('p', { class: 'muted small' }, 'Each statement was checked against the speaker\'s own points.'),
+        h('h2', null, t('player.results.statements')),
+        h('p', { class: 'muted small' }, t('player.results.statements_hint')),
         h(
           'ul',
           { class: 'disclosure-list' },
@@ -453,7 +550,7 @@ export function resultsView(state, r, opts = {}) {
               { 'data-truthful': String(!!d.truthful) },
               h('span', { class: 'disc-who' }, nameOf(d.seat)),
               h('span', { class: 'disc-text' }, `“${d.text}”`),
-              h('span', { class: ['type-tag', d.truthful ? 'type-compatible' : 'type-false'] }, d.truthful ? 'true to their points' : 'not true to their points'),
+              h('span', { class: ['type-tag', d.truthful ? 'type-compatible' : 'type-false'] }, d.truthful ? t('player.results.true') : t('player.results.not_true')),
             ),
           ),
         ),
@@ -464,20 +561,25 @@ export function resultsView(state, r, opts = {}) {
   // The agreed package, and a better one if there was one.
   if (deal) {
     el.appendChild(
-      h('section', { class: 'card' }, h('h2', null, 'The deal'), h('div', { class: 'table-scroll' }, packageLines(issues, deal, shownOrdered, myRoleId))),
+      h('section', { class: 'card' }, h('h2', null, t('player.results.the_deal')), h('div', { class: 'table-scroll' }, packageLines(issues, deal, shownOrdered, myRoleId))),
     );
   }
   if (r.better_package && !r.pareto_optimal && deal) {
     const bp = r.better_package;
-    const who = ordered
-      .map((role) => `${pts(bp.points[roles.indexOf(role)])} for ${role.id === myRoleId ? 'you' : role.player || role.name}`)
-      .join(', ');
+    const who = list(
+      ordered.map((role) =>
+        t('player.results.points_for', {
+          points: pts(bp.points[roles.indexOf(role)]),
+          name: role.id === myRoleId ? t('player.bargain.you_lower') : role.player || role.name,
+        }),
+      ),
+    );
     el.appendChild(
       h(
         'section',
         { class: 'card', testid: 'results-better' },
-        h('h2', null, 'A package that was better for everyone'),
-        h('p', null, `For example: ${who}.`),
+        h('h2', null, t('player.results.better')),
+        h('p', null, t('player.results.for_example', { who })),
         h('div', { class: 'table-scroll' }, packageLines(issues, bp.package, shownOrdered, myRoleId)),
       ),
     );
@@ -489,7 +591,7 @@ export function resultsView(state, r, opts = {}) {
       h(
         'section',
         { class: 'card' },
-        h('h2', null, 'Issue by issue'),
+        h('h2', null, t('player.results.issue_by_issue')),
         h(
           'ul',
           { class: 'issue-list', testid: 'results-issues' },
@@ -500,12 +602,12 @@ export function resultsView(state, r, opts = {}) {
               'li',
               null,
               h('span', { class: 'issue-name' }, ri.name || issue.name),
-              ri.type ? h('span', { class: ['type-tag', `type-${ri.type}`] }, ISSUE_TYPES[ri.type] || ri.type) : null,
+              ri.type ? h('span', { class: ['type-tag', `type-${ri.type}`] }, issueTypeWords(ri.type)) : null,
               h(
                 'span',
                 { class: 'small' },
-                typeof ri.agreed === 'number' ? `Agreed: ${optionLabel(issue, ri.agreed)}. ` : '',
-                typeof ri.best_joint === 'number' ? `Most value together: ${optionLabel(issue, ri.best_joint)}.` : '',
+                typeof ri.agreed === 'number' ? t('player.results.agreed', { option: optionLabel(issue, ri.agreed) }) : '',
+                typeof ri.best_joint === 'number' ? t('player.results.most_value', { option: optionLabel(issue, ri.best_joint) }) : '',
               ),
             );
           }),
@@ -521,8 +623,8 @@ export function resultsView(state, r, opts = {}) {
       h(
         'section',
         { class: 'card', testid: 'results-reveal' },
-        h('h2', null, 'What the other side valued'),
-        h('p', { class: 'muted' }, 'In this session the other roles\' points and briefs stay private. Ask your facilitator in the debrief.'),
+        h('h2', null, t('player.results.other_valued')),
+        h('p', { class: 'muted' }, t('player.results.stay_private')),
       ),
     );
   }
@@ -531,11 +633,11 @@ export function resultsView(state, r, opts = {}) {
       h(
         'section',
         { class: 'card', testid: 'results-reveal' },
-        h('h2', null, others.length === 1 ? 'What the other side valued' : 'What the other sides valued'),
+        h('h2', null, others.length === 1 ? t('player.results.other_valued') : t('player.results.others_valued')),
         h(
           'p',
           { class: 'muted small' },
-          'Everyone\'s points are revealed now. The best option for each role is in bold; the agreed option is highlighted.',
+          t('player.results.revealed'),
         ),
         h('div', { class: 'table-scroll' }, comparisonTable(issues, shownOrdered, myRoleId, deal)),
         others.map((role) =>
@@ -543,7 +645,7 @@ export function resultsView(state, r, opts = {}) {
             ? h(
                 'details',
                 { class: 'reveal-brief', 'data-role': role.id },
-                h('summary', null, `Read the private brief of ${role.player || role.name} (${role.name}, walk-away ${pts(role.batna)})`),
+                h('summary', null, t('player.results.read_brief', { name: role.player || role.name, role: role.name, points: pts(role.batna) })),
                 h('div', { class: 'prose' }, paragraphs(role.brief)),
               )
             : null,
@@ -556,10 +658,10 @@ export function resultsView(state, r, opts = {}) {
   if (sheets) el.appendChild(sheets);
 
   if (opts.onLeave) {
-    const leave = h('button', { type: 'button', class: 'secondary', testid: 'leave' }, 'Leave and play again');
+    const leave = h('button', { type: 'button', class: 'secondary', testid: 'leave' }, t('player.results.leave'));
     leave.addEventListener('click', opts.onLeave);
     const row = h('div', { class: 'button-row center' }, leave);
-    if (opts.progress) row.appendChild(h('a', { href: '/progress', testid: 'results-progress' }, 'See your progress'));
+    if (opts.progress) row.appendChild(h('a', { href: '/progress', testid: 'results-progress' }, t('player.practice.progress_link')));
     el.appendChild(row);
   }
   return el;

@@ -4,7 +4,8 @@
 // whose builder starts from what was agreed here.
 
 import { h, clear, uid } from './dom.js';
-import { pts } from './format.js';
+import { pts, dealRule } from './format.js';
+import { t, list } from './i18n.js';
 
 /** @typedef {import('./types.js').StateView} StateView */
 /** @typedef {import('./types.js').ClientMsg} ClientMsg */
@@ -19,8 +20,8 @@ import { pts } from './format.js';
 export function agreedPackage(state) {
   /** @type {Record<string, number>} */
   const out = {};
-  for (const t of (state && state.terms) || []) {
-    if (t.agreed) out[t.issue] = t.agreed.option;
+  for (const term of (state && state.terms) || []) {
+    if (term.agreed) out[term.issue] = term.agreed.option;
   }
   return out;
 }
@@ -39,12 +40,11 @@ export function departures(state, pkg) {
 }
 
 /**
- * "a", "a and b", "a, b and c".
+ * "a", "a and b", "a, b and c" (in the page's language).
  * @param {string[]} items
  */
 export function listWords(items) {
-  if (items.length < 2) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return items.length ? list(items) : '';
 }
 
 export class TermsPanel {
@@ -63,7 +63,7 @@ export class TermsPanel {
 
     this.intro = h('p', { class: 'muted small' });
     this.list = h('ul', { class: 'terms-list', testid: 'terms-list' });
-    this.empty = h('p', { class: 'muted small', testid: 'terms-empty' }, 'No issue is agreed or proposed yet.');
+    this.empty = h('p', { class: 'muted small', testid: 'terms-empty' }, t('player.terms.empty'));
     const issueId = uid('terms-issue');
     const optionId = uid('terms-option');
     this.issueSelect = h('select', { id: issueId, testid: 'terms-issue', name: 'issue' });
@@ -71,13 +71,13 @@ export class TermsPanel {
     this.proposeButton = h(
       'button',
       { type: 'submit', class: 'secondary', testid: 'terms-propose', 'data-action': 'true' },
-      'Propose',
+      t('player.terms.propose'),
     );
     this.form = h(
       'form',
-      { class: 'terms-form', testid: 'terms-form', novalidate: true, 'aria-label': 'Propose terms for one issue' },
-      h('div', { class: 'field' }, h('label', { for: issueId }, 'Issue'), this.issueSelect),
-      h('div', { class: 'field' }, h('label', { for: optionId }, 'Option'), this.optionSelect),
+      { class: 'terms-form', testid: 'terms-form', novalidate: true, 'aria-label': t('player.terms.form_label') },
+      h('div', { class: 'field' }, h('label', { for: issueId }, t('common.col.issue')), this.issueSelect),
+      h('div', { class: 'field' }, h('label', { for: optionId }, t('common.col.option')), this.optionSelect),
       h('div', { class: 'terms-form-send' }, this.proposeButton),
     );
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'terms', role: 'alert', hidden: true });
@@ -89,8 +89,8 @@ export class TermsPanel {
 
     this.el = h(
       'section',
-      { class: 'panel terms-panel', testid: 'terms-panel', 'aria-label': 'Agree issue by issue' },
-      h('h2', { class: 'panel-title' }, 'Agree issue by issue'),
+      { class: 'panel terms-panel', testid: 'terms-panel', 'aria-label': t('player.terms.title') },
+      h('h2', { class: 'panel-title' }, t('player.terms.title')),
       this.intro,
       this.list,
       this.empty,
@@ -111,7 +111,7 @@ export class TermsPanel {
    */
   act(area, msg) {
     this.opts.setLastAction(area);
-    if (!this.opts.send(msg)) this.showError('You are offline. Nothing was sent: try again when you are back online.');
+    if (!this.opts.send(msg)) this.showError(t('player.disclose.offline'));
   }
 
   active() {
@@ -132,7 +132,7 @@ export class TermsPanel {
   optionLabel(issue, option) {
     const row = /** @type {StateView} */ (this.state).you.points[issue.id] || [];
     const label = issue.options[option] !== undefined ? issue.options[option] : '–';
-    return typeof row[option] === 'number' ? `${label} (${pts(row[option])} to you)` : label;
+    return typeof row[option] === 'number' ? `${label} (${t('player.bargain.points_to_you', { points: pts(row[option]) })})` : label;
   }
 
   /**
@@ -142,7 +142,7 @@ export class TermsPanel {
    */
   pointsNote(issue, option) {
     const row = /** @type {StateView} */ (this.state).you.points[issue.id] || [];
-    return typeof row[option] === 'number' ? h('span', { class: 'terms-points' }, ` (${pts(row[option])} to you)`) : null;
+    return typeof row[option] === 'number' ? h('span', { class: 'terms-points' }, ` (${t('player.bargain.points_to_you', { points: pts(row[option]) })})`) : null;
   }
 
   /**
@@ -158,13 +158,13 @@ export class TermsPanel {
     clear(this.intro);
     this.intro.append(
       state.players.length > 2
-        ? `Settle one issue in principle while the rest stays open: it is agreed once the deal rule is met. ${state.scenario.deal_rule} The deal is still a full offer.`
-        : 'Settle one issue in principle while the rest stays open. The deal is still a full offer you both accept.',
+        ? t('player.terms.intro_many', { rule: dealRule(state.scenario, state.players) })
+        : t('player.terms.intro_two'),
     );
     clear(this.list);
-    const rows = (state.terms || []).filter((t) => t.proposal || t.agreed);
-    for (const t of rows) {
-      const row = this.row(t);
+    const rows = (state.terms || []).filter((term) => term.proposal || term.agreed);
+    for (const term of rows) {
+      const row = this.row(term);
       if (row) this.list.appendChild(row);
     }
     this.empty.hidden = rows.length > 0;
@@ -173,11 +173,11 @@ export class TermsPanel {
 
   /**
    * One issue's row: agreed, or a proposal (mine or another's) with what I can do about it.
-   * @param {TermsView} t
+   * @param {TermsView} term
    */
-  row(t) {
+  row(term) {
     const s = /** @type {StateView} */ (this.state);
-    const issue = this.issue(t.issue);
+    const issue = this.issue(term.issue);
     if (!issue) return null;
     const me = s.you.seat;
     const active = this.active();
@@ -186,69 +186,69 @@ export class TermsPanel {
     const status = [];
     let kind = '';
     let option = 0;
-    if (t.agreed) {
+    if (term.agreed) {
       kind = 'agreed';
-      option = t.agreed.option;
-      const by = t.agreed.proposed_by === me ? 'you' : this.opts.playerName(t.agreed.proposed_by);
-      status.push(h('span', { class: 'tag terms-agreed-tag' }, 'Agreed'), ` in principle, proposed by ${by}`);
+      option = term.agreed.option;
+      const by = term.agreed.proposed_by === me ? t('player.bargain.you_lower') : this.opts.playerName(term.agreed.proposed_by);
+      status.push(h('span', { class: 'tag terms-agreed-tag' }, t('player.terms.agreed_tag')), t('player.terms.agreed_by', { name: by }));
       const reopen = h(
         'button',
-        { type: 'button', class: 'link-button small', testid: `terms-reopen-${t.issue}`, disabled: !active, 'data-action': 'true' },
-        'Reopen',
+        { type: 'button', class: 'link-button small', testid: `terms-reopen-${term.issue}`, disabled: !active, 'data-action': 'true' },
+        t('player.terms.reopen'),
       );
-      reopen.setAttribute('aria-label', `Reopen ${issue.name}`);
-      reopen.addEventListener('click', () => this.act('terms', { type: 'reopen_terms', issue: t.issue }));
+      reopen.setAttribute('aria-label', t('player.terms.reopen_label', { issue: issue.name }));
+      reopen.addEventListener('click', () => this.act('terms', { type: 'reopen_terms', issue: term.issue }));
       buttons.append(reopen);
-    } else if (t.proposal) {
-      const p = t.proposal;
+    } else if (term.proposal) {
+      const p = term.proposal;
       option = p.option;
       const waiting = s.players.filter((x) => !p.accepted_by.includes(x.seat) && !p.rejected_by.includes(x.seat));
-      const waitingNames = waiting.map((x) => (x.seat === me ? 'you' : x.name));
+      const waitingNames = waiting.map((x) => (x.seat === me ? t('player.bargain.you_lower') : x.name));
       if (p.seat === me) {
         kind = 'mine';
-        status.push(`You proposed this. Waiting for ${listWords(waitingNames) || 'an answer'}.`);
+        status.push(t('player.terms.you_proposed', { names: listWords(waitingNames) || t('player.terms.an_answer') }));
         const withdraw = h(
           'button',
-          { type: 'button', class: 'secondary small', testid: `terms-withdraw-${t.issue}`, disabled: !active, 'data-action': 'true' },
-          'Withdraw',
+          { type: 'button', class: 'secondary small', testid: `terms-withdraw-${term.issue}`, disabled: !active, 'data-action': 'true' },
+          t('player.bargain.withdraw'),
         );
-        withdraw.setAttribute('aria-label', `Withdraw your proposal on ${issue.name}`);
-        withdraw.addEventListener('click', () => this.act('terms', { type: 'withdraw_terms', issue: t.issue }));
+        withdraw.setAttribute('aria-label', t('player.terms.withdraw_label', { issue: issue.name }));
+        withdraw.addEventListener('click', () => this.act('terms', { type: 'withdraw_terms', issue: term.issue }));
         buttons.append(withdraw);
       } else {
         kind = 'theirs';
         const said = p.accepted_by.includes(me);
-        status.push(`${this.opts.playerName(p.seat)} proposes this.`);
+        status.push(t('player.terms.proposes', { name: this.opts.playerName(p.seat) }));
         if (s.players.length > 2) {
-          const yes = p.accepted_by.map((x) => (x === me ? 'you' : this.opts.playerName(x)));
-          status.push(` Yes so far: ${listWords(yes)}.`);
+          const yes = p.accepted_by.map((x) => (x === me ? t('player.bargain.you_lower') : this.opts.playerName(x)));
+          status.push(t('player.terms.yes_so_far', { names: listWords(yes) }));
         }
         const agree = h(
           'button',
-          { type: 'button', class: 'primary small', testid: `terms-agree-${t.issue}`, disabled: !active || said, 'data-action': 'true' },
-          said ? 'You agreed' : 'Agree',
+          { type: 'button', class: 'primary small', testid: `terms-agree-${term.issue}`, disabled: !active || said, 'data-action': 'true' },
+          said ? t('player.terms.you_agreed') : t('player.terms.agree'),
         );
-        agree.setAttribute('aria-label', `Agree ${issue.name}: ${issue.options[p.option]}`);
-        agree.addEventListener('click', () => this.act('terms', { type: 'agree_terms', issue: t.issue, option: p.option }));
+        agree.setAttribute('aria-label', t('player.terms.agree_label', { issue: issue.name, option: issue.options[p.option] }));
+        agree.addEventListener('click', () => this.act('terms', { type: 'agree_terms', issue: term.issue, option: p.option }));
         const reject = h(
           'button',
           {
             type: 'button',
             class: 'secondary small',
-            testid: `terms-reject-${t.issue}`,
+            testid: `terms-reject-${term.issue}`,
             disabled: !active || p.rejected_by.includes(me),
             'data-action': 'true',
           },
-          'Reject',
+          t('player.bargain.reject'),
         );
-        reject.setAttribute('aria-label', `Reject ${issue.name}: ${issue.options[p.option]}`);
-        reject.addEventListener('click', () => this.act('terms', { type: 'reject_terms', issue: t.issue, option: p.option }));
+        reject.setAttribute('aria-label', t('player.terms.reject_label', { issue: issue.name, option: issue.options[p.option] }));
+        reject.addEventListener('click', () => this.act('terms', { type: 'reject_terms', issue: term.issue, option: p.option }));
         buttons.append(agree, reject);
       }
     }
     return h(
       'li',
-      { class: ['terms-row', `terms-${kind}`], testid: `terms-${t.issue}`, 'data-state': kind, 'data-option': String(option) },
+      { class: ['terms-row', `terms-${kind}`], testid: `terms-${term.issue}`, 'data-state': kind, 'data-option': String(option) },
       h('span', { class: 'terms-issue' }, issue.name),
       h('span', { class: 'terms-option' }, issue.options[option] !== undefined ? issue.options[option] : '–', this.pointsNote(issue, option)),
       h('span', { class: 'terms-status small' }, ...status),
@@ -261,8 +261,8 @@ export class TermsPanel {
     const s = /** @type {StateView} */ (this.state);
     const me = s.you.seat;
     return s.scenario.issues.filter((i) => {
-      const t = (s.terms || []).find((x) => x.issue === i.id);
-      return !t || (!t.agreed && (!t.proposal || t.proposal.seat === me));
+      const term = (s.terms || []).find((x) => x.issue === i.id);
+      return !term || (!term.agreed && (!term.proposal || term.proposal.seat === me));
     });
   }
 
@@ -296,7 +296,7 @@ export class TermsPanel {
     const issue = this.issueSelect.value;
     const option = Number(this.optionSelect.value);
     if (!issue || !Number.isInteger(option)) {
-      this.showError('Choose an issue and an option first.');
+      this.showError(t('player.terms.choose_first'));
       return;
     }
     this.act('terms', { type: 'propose_terms', issue, option });

@@ -26,7 +26,11 @@
  * - 'reject_terms': `reject_terms`
  * - 'withdraw_terms': `withdraw_terms`
  * - 'reopen_terms': `reopen_terms`
- * @typedef {'chat' | 'ready' | 'offer' | 'withdraw' | 'accept' | 'reject' | 'walk_away' | 'survey' | 'skip_survey' | 'disclose' | 'guess_priorities' | 'propose_terms' | 'agree_terms' | 'reject_terms' | 'withdraw_terms' | 'reopen_terms'} ActionKind
+ * - 'caucus': `caucus` (teams only)
+ * - 'approve': `approve` (teams under consensus)
+ * - 'decline': `decline` (teams under consensus)
+ * - 'spokesperson': `spokesperson` (teams under the spokesperson rule)
+ * @typedef {'chat' | 'ready' | 'offer' | 'withdraw' | 'accept' | 'reject' | 'walk_away' | 'survey' | 'skip_survey' | 'disclose' | 'guess_priorities' | 'propose_terms' | 'agree_terms' | 'reject_terms' | 'withdraw_terms' | 'reopen_terms' | 'caucus' | 'approve' | 'decline' | 'spokesperson'} ActionKind
  */
 
 /**
@@ -88,6 +92,17 @@
  */
 
 /**
+ * One caucus line (to the team's members only).
+ * @typedef {Object} CaucusLineView
+ * @property {number} seat The team's seat.
+ * @property {number} member The member who wrote it.
+ * @property {string} name Their name.
+ * @property {string} text The text.
+ * @property {number} at When.
+ * @property {Phase} phase The phase it was written in.
+ */
+
+/**
  * What kind of chat line.
  *
  * - 'message': A player's own words.
@@ -106,6 +121,7 @@
  * @property {Phase} phase The phase it was said in.
  * @property {ChatKind} kind What kind of line it is.
  * @property {Expression | null} [expression] The expression the speaker attached (absent when none).
+ * @property {number | null} [member] The team member who said it (absent for a seat played alone and the server).
  */
 
 /**
@@ -133,6 +149,7 @@
  * @typedef {Object} ClientMsgHello
  * @property {'hello'} type
  * @property {number} version Must be 1.
+ * @property {string | null} [lang] The language the player reads (a code like `es`, or a tag like `es-ES`): the match sends this connection the scenario's texts in it where the scenario has them.
  * @property {string | null} [token] A player token from an earlier `joined`, to resume.
  */
 
@@ -307,6 +324,35 @@
  */
 
 /**
+ * Teams: a line in the team's private caucus (prep, small talk, bargaining; at most 1000
+ * characters). Only the team's members receive it.
+ * @typedef {Object} ClientMsgCaucus
+ * @property {'caucus'} type
+ * @property {string} text The text.
+ */
+
+/**
+ * Teams under `consensus`: approve the team's open proposal (the last approval sends it).
+ * @typedef {Object} ClientMsgApprove
+ * @property {'approve'} type
+ * @property {number} motion_id The proposal's id (`state.team.motion.id`).
+ */
+
+/**
+ * Teams under `consensus`: decline the team's open proposal (it closes).
+ * @typedef {Object} ClientMsgDecline
+ * @property {'decline'} type
+ * @property {number} motion_id The proposal's id.
+ */
+
+/**
+ * Teams under `spokesperson`: name the team's spokesperson.
+ * @typedef {Object} ClientMsgSpokesperson
+ * @property {'spokesperson'} type
+ * @property {number} member The member's index in `state.team.members`.
+ */
+
+/**
  * Heartbeat; answered with `pong`.
  * @typedef {Object} ClientMsgPing
  * @property {'ping'} type
@@ -314,7 +360,7 @@
 
 /**
  * A frame from a client.
- * @typedef {ClientMsgHello | ClientMsgJoin | ClientMsgPractice | ClientMsgChat | ClientMsgReady | ClientMsgOffer | ClientMsgWithdraw | ClientMsgAccept | ClientMsgReject | ClientMsgWalkAway | ClientMsgSurvey | ClientMsgSkipSurvey | ClientMsgDisclose | ClientMsgGuessPriorities | ClientMsgProposeTerms | ClientMsgAgreeTerms | ClientMsgRejectTerms | ClientMsgWithdrawTerms | ClientMsgReopenTerms | ClientMsgWatch | ClientMsgPlayBot | ClientMsgLeave | ClientMsgObservation | ClientMsgStopObserving | ClientMsgPing} ClientMsg
+ * @typedef {ClientMsgHello | ClientMsgJoin | ClientMsgPractice | ClientMsgChat | ClientMsgReady | ClientMsgOffer | ClientMsgWithdraw | ClientMsgAccept | ClientMsgReject | ClientMsgWalkAway | ClientMsgSurvey | ClientMsgSkipSurvey | ClientMsgDisclose | ClientMsgGuessPriorities | ClientMsgProposeTerms | ClientMsgAgreeTerms | ClientMsgRejectTerms | ClientMsgWithdrawTerms | ClientMsgReopenTerms | ClientMsgWatch | ClientMsgPlayBot | ClientMsgLeave | ClientMsgObservation | ClientMsgStopObserving | ClientMsgCaucus | ClientMsgApprove | ClientMsgDecline | ClientMsgSpokesperson | ClientMsgPing} ClientMsg
  */
 
 /**
@@ -323,6 +369,13 @@
  * @property {string} rule The rule that fired.
  * @property {string} text What the player reads.
  * @property {number} at When.
+ */
+
+/**
+ * A deal rule as data: `unanimous`, `majority`, or `roles` with the ids of the roles that must accept.
+ * @typedef {Object} DealView
+ * @property {string} rule `unanimous`, `majority` or `roles`.
+ * @property {string[]} [roles] With `roles`: the role ids that must accept (empty otherwise).
  */
 
 /**
@@ -347,6 +400,8 @@
  * @property {DraftIssue[]} issues The issues, in order.
  * @property {DraftDeal} deal Who must accept a package.
  * @property {Teaching | null} teaching Notes for facilitators (the `[teaching]` table), if any.
+ * @property {string | null} [language] The language of the texts above (none: English).
+ * @property {Record<string, Translation>} [translations] The texts in other languages, by language code. The editor does not change them; it sends them back as it got them, so saving a translated scenario keeps its translations.
  */
 
 /**
@@ -450,6 +505,7 @@
  * - 'too_slow': A client that did not read its frames in time (the connection is closed).
  * - 'replaced': The same player connected elsewhere; this connection yields.
  * - 'removed': The facilitator removed the player.
+ * - 'moved': The session lives on another node now (a `moved` frame with its address comes first; the connection is closed with code 4002 and the client reconnects there).
  * - 'unknown_issue': An offer names an issue the scenario does not have.
  * - 'missing_issue': An offer leaves an issue out.
  * - 'unknown_option': An option index out of range.
@@ -476,6 +532,12 @@
  * - 'not_observing': An observation sheet or `stop_observing` from someone who is not observing a match.
  * - 'bad_sheet': An observation sheet whose texts are empty or too long.
  * - 'sheet_already_sent': The observer already sent their sheet for this match.
+ * - 'bad_teams': A session's `team_size` outside 1–4.
+ * - 'no_team': A team act (caucus, approve, decline, spokesperson) from a seat played alone.
+ * - 'not_a_member': A member index the team does not have (naming a spokesperson).
+ * - 'not_spokesperson': A team member other than the spokesperson tried to commit the seat (spokesperson rule).
+ * - 'motion_not_open': An answer to a team proposal that is not open (already carried, declined or replaced).
+ * - 'own_motion': A member answering their own proposal to the team.
  * - 'bad_request': A request body or control that cannot be carried out.
  * - 'bad_treatment': Session settings with treatment arms that cannot be used (too few or many, names, lengths).
  * - 'bad_survey_items': Session settings with survey items that cannot be used (not in the bank, too many, too long).
@@ -492,7 +554,7 @@
  * - 'body_too_large': A request body over the size limit.
  * - 'scenario_not_saved': The scenarios folder could not be written.
  * - 'internal': A failure inside the server; nothing of the action was saved.
- * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'tool_off' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_request' | 'bad_treatment' | 'bad_survey_items' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
+ * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'moved' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'tool_off' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_teams' | 'no_team' | 'not_a_member' | 'not_spokesperson' | 'motion_not_open' | 'own_motion' | 'bad_request' | 'bad_treatment' | 'bad_survey_items' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
  */
 
 /**
@@ -505,6 +567,55 @@
  * - 'surprised': Surprised.
  * - 'neutral': Neutral.
  * @typedef {'pleased' | 'concerned' | 'frustrated' | 'surprised' | 'neutral'} Expression
+ */
+
+/**
+ * Both preferred one option of an issue but agreed another.
+ * @typedef {Object} FeedbackItemBothPreferred
+ * @property {'both_preferred'} code
+ * @property {string} issue Issue id.
+ * @property {number} preferred The option both preferred.
+ * @property {number} agreed The option agreed.
+ */
+
+/**
+ * Another package gave everyone at least as much: how many more points each role, in seat order.
+ * @typedef {Object} FeedbackItemValueLeft
+ * @property {'value_left'} code
+ * @property {number[]} gains Points more, per role.
+ */
+
+/**
+ * No package would have made one better off without costing another.
+ * @typedef {Object} FeedbackItemParetoOptimal
+ * @property {'pareto_optimal'} code
+ */
+
+/**
+ * The joint value created.
+ * @typedef {Object} FeedbackItemCreated
+ * @property {'created'} code
+ * @property {number} joint Joint value.
+ * @property {number} max The most possible.
+ * @property {number} percent `joint / max` as a whole percentage.
+ */
+
+/**
+ * No deal, though a package gave everyone at least their walk-away value: its points per role.
+ * @typedef {Object} FeedbackItemImpasseMissed
+ * @property {'impasse_missed'} code
+ * @property {number[]} points Points per role, in seat order.
+ */
+
+/**
+ * No deal, and no package gave everyone their walk-away value.
+ * @typedef {Object} FeedbackItemImpasseReasonable
+ * @property {'impasse_reasonable'} code
+ */
+
+/**
+ * One sentence of the results' feedback as a code and its values (see `ResultsView::feedback`).
+ * @typedef {FeedbackItemBothPreferred | FeedbackItemValueLeft | FeedbackItemParetoOptimal | FeedbackItemCreated | FeedbackItemImpasseMissed | FeedbackItemImpasseReasonable} FeedbackItem
  */
 
 /**
@@ -524,6 +635,14 @@
  */
 
 /**
+ * What raised a player's behaviour index most and what lowered it, as data (a page words it;
+ * [`behaviour_sentence`] does in English).
+ * @typedef {Object} IndexMoves
+ * @property {any[] | null} raised_by The signal that raised it most (`questions`, `acknowledgments`, ...) and by how much.
+ * @property {any[] | null} lowered_by The first signal that lowered it, and by how much (negative).
+ */
+
+/**
  * An issue named without its options.
  * @typedef {Object} IssueRef
  * @property {string} id Issue id.
@@ -538,6 +657,14 @@
  * @property {IssueType | null} type How it relates the two roles' interests (two-role scenarios only).
  * @property {number | null} agreed The option agreed (none without a deal).
  * @property {number} best_joint The option worth the most to all roles together.
+ */
+
+/**
+ * An issue's texts in one language.
+ * @typedef {Object} IssueTranslation
+ * @property {string | null} [description] One-line description.
+ * @property {string | null} [name] Display name.
+ * @property {string[]} [options] Option labels in the issue's option order: all of them, or none (an option is picked by its position, so a partial list could not say which labels it replaces).
  */
 
 /**
@@ -581,6 +708,28 @@
  */
 
 /**
+ * One team member's part in the match (public counts: no caucus text, no points).
+ * @typedef {Object} MemberResultView
+ * @property {number} seat The team's seat.
+ * @property {number} member Index within the team.
+ * @property {string} name Display name.
+ * @property {number} messages Public chat lines they wrote.
+ * @property {number} statements Statements (`disclose`) they made.
+ * @property {number} offers Offers they made for the team (under consensus: proposed and carried).
+ * @property {number} accepts Offers they accepted for the team.
+ * @property {number} caucus_lines Lines they wrote in their team's caucus.
+ * @property {boolean} survey_done They answered (or skipped) the survey (their ratings stay private, like everyone's).
+ */
+
+/**
+ * One member of a team seat, as everyone at the table sees them.
+ * @typedef {Object} MemberView
+ * @property {number} member Index within the team.
+ * @property {string} name Display name.
+ * @property {boolean} online Connected now.
+ */
+
+/**
  * One match in the monitor: public facts only.
  * @typedef {Object} MonitorMatch
  * @property {string} id Match id.
@@ -619,6 +768,8 @@
  * @property {SmallTalkTreatment} small_talk The small-talk treatment.
  * @property {Reveal} reveal What results reveal.
  * @property {DropoutPolicy} dropout The dropout policy.
+ * @property {number} team_size People per seat (1: everyone plays alone).
+ * @property {TeamDecision} team_decision Who may commit a team's seat.
  */
 
 /**
@@ -631,6 +782,28 @@
  * @property {Record<string, number>} waiting_by_scenario How many wait, per scenario's line.
  * @property {MonitorMatch[]} matches The session's matches, by id.
  * @property {TournamentView | null} tournament The tournament, when one runs (its standings count the matches `matches` shows finished).
+ */
+
+/**
+ * What a team proposal does.
+ *
+ * - 'offer': Send an offer.
+ * - 'accept': Accept the counterpart's offer.
+ * - 'walk_away': Walk away.
+ * @typedef {'offer' | 'accept' | 'walk_away'} MotionAct
+ */
+
+/**
+ * A proposal to the team under the consensus rule.
+ * @typedef {Object} MotionView
+ * @property {number} id Its id (for `approve` and `decline`).
+ * @property {number} member The member who proposed it.
+ * @property {MotionAct} act What it does: `offer`, `accept` or `walk_away`.
+ * @property {number[]} approved_by Members who approved it (the proposer included).
+ * @property {number} at When it was proposed.
+ * @property {number | null} [offer_id] The counterpart's offer to accept (`accept` only).
+ * @property {Record<string, number> | null} [package] The offer's package, option index by issue id (`offer` only).
+ * @property {number | null} [value_to_you] Its worth in the team's own points (`offer` only).
  */
 
 /**
@@ -848,7 +1021,9 @@
  * @property {PlayerOutcome | null} outcome How the match ended for the player, as the trust model reads it.
  * @property {number | null} trust_estimate The behavioural estimate of the trust the player built, 0..100 (none until an outcome).
  * @property {number} trust_estimate_behaviour Its behaviour-only part.
- * @property {string[]} profile The player's tactic profile in plain words.
+ * @property {string[]} profile The player's tactic profile in plain words (English).
+ * @property {ProfileLine[]} profile_lines The same profile as data, for a page to word in its player's language.
+ * @property {IndexMoves} index_moves What moved the behaviour index most, up and down.
  * @property {number} behaviour_index Behaviour index, 0..100.
  * @property {PlayerSignals} signals The counted behaviour.
  */
@@ -863,6 +1038,7 @@
  * @property {boolean} ready Voted to move on.
  * @property {boolean} survey_done Answered (or skipped) the survey.
  * @property {number | null} [gone_since] Since when the player has been away, if they are.
+ * @property {MemberView[]} [members] The team holding the seat, by member index (absent for a seat played alone).
  */
 
 /**
@@ -898,6 +1074,15 @@
  */
 
 /**
+ * One line of a player's tactic profile as data: how often they used a tactic, and how often
+ * players whose deals reached the frontier did (a page words it in its language).
+ * @typedef {Object} ProfileLine
+ * @property {string} tactic The tactic's label (`elicit-pref`, `self-need`, ...).
+ * @property {number} count How many of the player's lines used it.
+ * @property {number | null} reference The mean count of players whose deals reached the frontier, when the model has it.
+ */
+
+/**
  * An issue of the public scenario: its options, never anyone's points.
  * @typedef {Object} PublicIssue
  * @property {string} id Issue id.
@@ -913,6 +1098,7 @@
  * @property {string} title Title.
  * @property {string} summary The shared background.
  * @property {string} deal_rule Who must accept a package for it to be the deal, in words (the scenario's deal rule).
+ * @property {DealView} deal The same rule as data, for a page to word in its player's language.
  * @property {PublicIssue[]} issues Issues and options.
  */
 
@@ -951,10 +1137,12 @@
  * @property {number[][] | null} frontier Two-role scenarios: the Pareto frontier as `[points of role 1, points of role 2]`.
  * @property {IssueResultView[]} issues Issue by issue: its kind, what was agreed and what creates the most value.
  * @property {string} deal_rule Who must accept a package for it to be the deal, in words.
- * @property {string[]} feedback Sentences on what could have been better.
+ * @property {string[]} feedback Sentences on what could have been better (in English; the console shows these).
+ * @property {FeedbackItem[]} feedback_items The same feedback as codes and values, one per sentence, for a page to word in its player's language (issues by id, options by index, points in seat order).
  * @property {DisclosureView[]} disclosures Every statement made with `disclose`, with its verdict.
  * @property {TrustResultView} trust Trust and behaviour, as this seat may see them.
  * @property {DrillOutcome | null} [drill] How the seat's drill went, when it practised one (nobody else's).
+ * @property {MemberResultView[]} [members] Teams: what each member of each team did, by seat then member (absent when every seat was played alone). The team's points and trust are the seat's, in `roles` and `trust`.
  * @property {ObservationView[]} [observations] The observation sheets observers filed about this match (absent when nobody did; a sheet filed after results arrive comes with the next `state` frame).
  */
 
@@ -987,6 +1175,13 @@
  */
 
 /**
+ * A role's texts in one language.
+ * @typedef {Object} RoleTranslation
+ * @property {string | null} [brief] Private brief.
+ * @property {string | null} [name] Display name.
+ */
+
+/**
  * The answer to a save.
  * @typedef {Object} SavedAnswer
  * @property {string} id The scenario id.
@@ -1015,6 +1210,18 @@
  * @typedef {Object} ServerMsgChatHistory
  * @property {'chat_history'} type
  * @property {ChatLineView[]} lines Oldest first.
+ */
+
+/**
+ * One line of the player's team caucus (only the team's members get it).
+ * @typedef {{type: 'caucus'} & CaucusLineView} ServerMsgCaucus
+ */
+
+/**
+ * The team caucus so far (after `state`, when a team member takes their seat).
+ * @typedef {Object} ServerMsgCaucusHistory
+ * @property {'caucus_history'} type
+ * @property {CaucusLineView[]} lines Oldest first.
  */
 
 /**
@@ -1086,6 +1293,22 @@
  */
 
 /**
+ * The server is done with the client frame that carried this `cid`: applied, refused (an
+ * `error` came first) or, resent, applied already. The client stops resending it.
+ * @typedef {Object} ServerMsgAck
+ * @property {'ack'} type
+ * @property {number} cid The frame's client message id.
+ */
+
+/**
+ * The session lives on another node of a cluster: reconnect there (with the same token)
+ * and send again what was not answered.
+ * @typedef {Object} ServerMsgMoved
+ * @property {'moved'} type
+ * @property {string} address The node's base address, as it advertises it (`http://host:port` or `https://host`).
+ */
+
+/**
  * The player's round and standing in a tournament.
  * @typedef {Object} ServerMsgTournament
  * @property {'tournament'} type
@@ -1097,7 +1320,7 @@
 
 /**
  * A frame to one client (`"type"` names the variant).
- * @typedef {ServerMsgState | ServerMsgObserve | ServerMsgChat | ServerMsgChatHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgMonitor | ServerMsgTournament} ServerMsg
+ * @typedef {ServerMsgState | ServerMsgObserve | ServerMsgChat | ServerMsgChatHistory | ServerMsgCaucus | ServerMsgCaucusHistory | ServerMsgCoach | ServerMsgNotice | ServerMsgError | ServerMsgWelcome | ServerMsgPong | ServerMsgJoined | ServerMsgWaiting | ServerMsgLeft | ServerMsgMonitor | ServerMsgAck | ServerMsgMoved | ServerMsgTournament} ServerMsg
  */
 
 /**
@@ -1186,6 +1409,7 @@
  * @property {ResultsView | null} results The reveal, in the results phase only.
  * @property {DropoutView | null} dropout A counterpart gone past the grace period, and the policy.
  * @property {string[]} [observers] Names of the participants observing this match (absent when nobody does).
+ * @property {TeamView | null} [team] The player's team, when their seat is held by a team (absent otherwise).
  */
 
 /**
@@ -1221,6 +1445,27 @@
  * @property {string[]} mistakes Typical mistakes players make.
  * @property {string} timing_45 A plan for a 45-minute class.
  * @property {string} timing_90 A plan for a 90-minute class.
+ */
+
+/**
+ * Who may commit a team's seat (make, withdraw, accept or reject an offer, walk away, act on
+ * tentative terms). Chat, the caucus, statements, the prep guess, the ready vote and the survey
+ * are open to every member under every rule.
+ *
+ * - 'any': Any member may act for the seat.
+ * - 'spokesperson': Only the team's spokesperson (the first member until the team names another).
+ * - 'consensus': An offer, an accept or a walk-away is proposed in the caucus and goes out only once every other member approved it; the rest of the seat's moves are open to every member.
+ * @typedef {'any' | 'spokesperson' | 'consensus'} TeamDecision
+ */
+
+/**
+ * The player's own team (in their `state` only): who they are in it, the decision rule and the
+ * proposal waiting for the team's approval.
+ * @typedef {Object} TeamView
+ * @property {number} member The player's index in the team (`players[seat].members`).
+ * @property {TeamDecision} decision Who may commit the seat.
+ * @property {number} spokesperson The spokesperson's member index.
+ * @property {MotionView | null} motion The proposal waiting for the team's approval (consensus rule), if any.
  */
 
 /**
@@ -1306,6 +1551,16 @@
  * @property {TournamentRound[]} rounds Each round started, oldest first.
  * @property {StandingRow[]} standings The leaderboard, best first.
  * @property {TournamentResult[]} results One row per player per finished tournament match.
+ */
+
+/**
+ * The scenario's texts in one language.
+ * @typedef {Object} Translation
+ * @property {string[]} [icebreakers] The small-talk prompts, in the scenario's order: all of them, or none.
+ * @property {Record<string, IssueTranslation>} [issues] Texts per issue, keyed by issue id.
+ * @property {Record<string, RoleTranslation>} [roles] Texts per role, keyed by role id.
+ * @property {string | null} [summary] The public background.
+ * @property {string | null} [title] The title.
  */
 
 /**

@@ -210,6 +210,8 @@ pub struct SurveyRow {
     pub item_text: Text,
     pub answer: Text,
     pub answered_at: i64,
+    /// The team member who answered (empty for a seat played alone).
+    pub member: Text,
 }
 
 /// One row of `settlements.csv`: an issue agreed in principle.
@@ -249,6 +251,24 @@ pub struct ObservationRow {
     pub done_well: Text,
     pub to_try: Text,
     pub tagged_tactics: Text,
+}
+
+/// A row of `members.csv`: one member of a team seat in one match, and what they did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct MemberRow {
+    pub session: Text,
+    pub match_id: Text,
+    pub scenario: Text,
+    pub seat: usize,
+    pub role: Text,
+    pub member: usize,
+    pub player_id: Text,
+    pub name: Text,
+    pub messages: usize,
+    pub statements: usize,
+    pub offers: usize,
+    pub accepts: usize,
+    pub caucus_lines: usize,
 }
 
 /// A whole row of `players.csv`.
@@ -308,7 +328,11 @@ mod tests {
         assert!(matches.ends_with(&[tactics, terms.to_vec(), arm.to_vec()].concat()), "{matches:?}");
         assert_eq!(
             header::<SurveyRow>().join(","),
-            "session,match_id,arm,player_id,seat,role,item_id,item_kind,item_text,answer,answered_at"
+            "session,match_id,arm,player_id,seat,role,item_id,item_kind,item_text,answer,answered_at,member"
+        );
+        assert_eq!(
+            header::<MemberRow>().join(","),
+            "session,match_id,scenario,seat,role,member,player_id,name,messages,statements,offers,accepts,caucus_lines"
         );
         assert_eq!(
             header::<SettlementRow>().join(","),

@@ -101,6 +101,12 @@ fn lookup_failed(e: &LookupError) -> Response {
             tracing::error!(error = %e, "could not read a session from the store");
             api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
         }
+        // 421 Misdirected Request: another node of the cluster answers for this session.
+        LookupError::Moved { address } => (
+            StatusCode::MISDIRECTED_REQUEST,
+            Json(json!({"code": ErrorCode::Moved.as_str(), "message": "this session lives on another server", "address": address})),
+        )
+            .into_response(),
     }
 }
 
@@ -200,15 +206,36 @@ async fn survey_bank() -> Json<Value> {
     }))
 }
 
-async fn scenarios(State(app): State<Arc<App>>) -> Json<Value> {
+/// `?lang=` of the scenario list and a session's public facts: the language of the scenario texts.
+#[derive(serde::Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+impl LangQuery {
+    /// The language asked for: `es` of `es-ES`.
+    fn lang(&self) -> Option<String> {
+        self.lang.as_deref().map(|l| l.split('-').next().unwrap_or_default().to_ascii_lowercase())
+    }
+}
+
+/// The public list of scenarios; with `?lang=es` their texts in that language where they have
+/// them (the practice form shows it), and every list says which languages a scenario has.
+async fn scenarios(State(app): State<Arc<App>>, Query(q): Query<LangQuery>) -> Json<Value> {
+    let lang = q.lang();
     Json(Value::Array(
         app.scenarios()
             .values()
-            .map(|s| {
+            .map(|base| {
+                let translated = lang.as_deref().and_then(|l| base.in_language(l));
+                let s = translated.as_ref().unwrap_or(base);
+                let languages: Vec<&str> = std::iter::once(base.language.as_str())
+                    .chain(base.translations.keys().map(String::as_str))
+                    .collect();
                 json!({
                     "id": s.id, "title": s.title, "summary": s.summary,
                     "roles": s.roles.iter().map(|r| json!({"id": r.id, "name": r.name})).collect::<Vec<_>>(),
-                    "issues": s.issues.len(), "phases": s.phases,
+                    "issues": s.issues.len(), "phases": s.phases, "languages": languages,
                 })
             })
             .collect(),
@@ -257,6 +284,7 @@ async fn create_session(
         Err(CreateError::Bad(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &m),
         Err(CreateError::BadTreatment(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadTreatment, &m),
         Err(CreateError::BadSurveyItems(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadSurveyItems, &m),
+        Err(CreateError::BadTeams(m)) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadTeams, &m),
         Err(e @ (CreateError::Store(_) | CreateError::Conflict)) => {
             tracing::error!(error = %e, "could not create a session");
             api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
@@ -264,7 +292,12 @@ async fn create_session(
     }
 }
 
-async fn session_info(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, Path(code): Path<String>) -> Response {
+async fn session_info(
+    State(app): State<Arc<App>>,
+    ClientIp(ip): ClientIp,
+    Path(code): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
     if !app.address_limits.allow(Budget::CodeLookup, ip) {
         return rate_limited("join codes tried");
     }
@@ -279,12 +312,11 @@ async fn session_info(State(app): State<Arc<App>>, ClientIp(ip): ClientIp, Path(
         }
         Err(e) => return lookup_failed(&e),
     };
-    let scenario = s
-        .settings
-        .scenario
-        .as_ref()
-        .and_then(|id| app.scenario(id))
-        .map(|sc| json!({"id": sc.id, "title": sc.title, "summary": sc.summary}));
+    let scenario = s.settings.scenario.as_ref().and_then(|id| app.scenario(id)).map(|base| {
+        let translated = q.lang().and_then(|l| base.in_language(&l));
+        let sc = translated.as_ref().unwrap_or(&base);
+        json!({"id": sc.id, "title": sc.title, "summary": sc.summary})
+    });
     let players = s.player_ids.lock().expect("player ids").len();
     Json(json!({"code": s.code, "kind": s.kind, "title": s.settings.title, "scenario": scenario, "players": players}))
         .into_response()
@@ -479,6 +511,7 @@ async fn export(
             "settlements.csv" => (crate::report::settlements_csv(&s.code, &reports), "text/csv; charset=utf-8"),
             "observations.csv" => (crate::report::observations_csv(&s.code, &reports), "text/csv; charset=utf-8"),
             "survey.csv" => (crate::report::survey_csv(&s.code, &reports), "text/csv; charset=utf-8"),
+            "members.csv" => (crate::report::members_csv(&s.code, &reports), "text/csv; charset=utf-8"),
             "events.json" => (crate::report::events_json(&s.code, &log), "application/json"),
             "tournament.csv" | "standings.csv" => {
                 let view = s.tournament_view().await;

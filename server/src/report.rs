@@ -16,7 +16,9 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+mod members;
 mod observations;
+pub use members::members_csv;
 pub use observations::observations_csv;
 
 /// Everything known about one match, rebuilt from its log.
@@ -131,8 +133,17 @@ pub fn match_reports(
                     }
                 }
             }
+            // A team seat is named by its members together ("Ana & Ben"); its id is the first member's.
             let named = |ids: &[String]| -> Vec<(String, String)> {
-                ids.iter().map(|p| (p.clone(), names.get(p.as_str()).unwrap_or(&"").to_string())).collect()
+                cfg.members(ids)
+                    .iter()
+                    .zip(ids)
+                    .map(|(team, p)| {
+                        let team: Vec<&str> =
+                            team.iter().map(|m| names.get(m.as_str()).copied().unwrap_or("")).collect();
+                        (p.clone(), team.join(" & "))
+                    })
+                    .collect()
             };
             let front = fronts
                 .entry(scenario.id.clone())
@@ -157,6 +168,7 @@ pub fn match_reports(
                     })
                     .chain(first.iter().cloned())
                     .chain(seats.iter().cloned())
+                    .chain(cfg.teams.iter().flatten().cloned())
                     .map(|p| {
                         let n = names.get(p.as_str()).unwrap_or(&"").to_string();
                         (p, n)
@@ -406,28 +418,29 @@ pub fn matches_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
     }))
 }
 
-/// One row per survey answer: per match in order, per seat, per item in the survey's order
-/// (ratings and texts; a skipped survey or an item left blank has no row).
+/// One row per survey answer: per match in order, per answer as given (one per seat; in a team,
+/// one per member), per item in the survey's order (ratings and texts; a skipped survey or an
+/// item left blank has no row).
 pub fn survey_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
     use crate::core::survey::QuestionKind;
     crate::csv_rows::write(reports.iter().flat_map(|r| {
         let items = r.survey_items();
-        let answered_at: Vec<Millis> = (0..r.seats.len())
-            .map(|seat| {
-                r.events
-                    .iter()
-                    .find_map(|e| match &e.kind {
-                        EventKind::SurveyAnswered { seat: s, answer: Some(_) } if *s == seat => Some(e.at),
-                        _ => None,
-                    })
-                    .unwrap_or_default()
+        let mut rows = Vec::new();
+        let mut answers: Vec<_> = r
+            .events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::SurveyAnswered { seat, answer: Some(answer), member } => {
+                    Some((*seat, *member, answer, e.at))
+                }
+                _ => None,
             })
             .collect();
-        let mut rows = Vec::new();
-        for (seat, answer) in r.state.survey.iter().enumerate() {
-            let Some(Some(answer)) = answer else { continue };
-            // Who answered: whoever held the seat when the answer was given.
-            let player = r.holder_at(seat, answered_at[seat]).0;
+        answers.sort_by_key(|a| (a.0, a.1));
+        for (seat, member, answer, answered_at) in answers {
+            // Who answered: the team member, or whoever held the seat when the answer was given.
+            let team_member = member.and_then(|m| r.config.teams.get(seat)?.get(m).cloned());
+            let player = team_member.unwrap_or_else(|| r.holder_at(seat, answered_at).0);
             for q in items.iter() {
                 let text = match q.kind {
                     QuestionKind::Scale => answer.ratings.get(q.id.as_ref()).map(|v| v.to_string()),
@@ -449,7 +462,8 @@ pub fn survey_csv(session: &str, reports: &[MatchReport]) -> Vec<u8> {
                     .into(),
                     item_text: q.text.as_ref().into(),
                     answer: text.into(),
-                    answered_at: answered_at[seat],
+                    answered_at,
+                    member: member.map(|m| m.to_string()).unwrap_or_default().into(),
                 });
             }
         }
@@ -956,6 +970,11 @@ pub fn transcript(r: &MatchReport) -> Value {
                 return Some(json!({"kind": "seat_handed", "seat": seat, "from": from, "name": to, "at": e.at, "in_phase": phase}));
             }
             let name = |seat: usize| holders.get(seat).cloned().unwrap_or_default();
+            // In a team seat, the member who acted (their own name).
+            let by = |seat: usize, member: &Option<usize>| match member.and_then(|m| r.config.teams.get(seat)?.get(m)) {
+                Some(pid) => final_name(pid),
+                None => name(seat),
+            };
             let terms_item = |kind: &str, seat: usize, issue: usize| {
                 json!({"kind": kind, "seat": seat, "name": name(seat), "issue": issue_id(issue), "issue_name": issue_name(issue)})
             };
@@ -965,21 +984,43 @@ pub fn transcript(r: &MatchReport) -> Value {
                     json!({"kind": "phase", "phase": p})
                 }
                 EventKind::Icebreaker { text } => json!({"kind": "icebreaker", "text": text}),
-                EventKind::Chat { seat, text, expression } => {
-                    json!({"kind": "chat", "seat": seat, "name": name(*seat), "text": text, "expression": expression})
-                }
-                EventKind::Disclosed { seat, statement, truthful } => json!({
-                    "kind": "disclosure", "seat": seat, "name": name(*seat), "text": statement.render(s), "truthful": truthful,
+                EventKind::Chat { seat, text, expression, member } => json!({
+                    "kind": "chat", "seat": seat, "member": member, "name": by(*seat, member), "text": text,
+                    "expression": expression,
                 }),
-                EventKind::Offer { seat, offer_id, package } => json!({
-                    "kind": "offer", "seat": seat, "name": name(*seat), "offer_id": offer_id,
+                EventKind::Disclosed { seat, statement, truthful, member } => json!({
+                    "kind": "disclosure", "seat": seat, "member": member, "name": by(*seat, member),
+                    "text": statement.render(s), "truthful": truthful,
+                }),
+                EventKind::Offer { seat, offer_id, package, member } => json!({
+                    "kind": "offer", "seat": seat, "member": member, "name": by(*seat, member), "offer_id": offer_id,
                     "package": package_json(s, package), "text": package_text(s, package),
                     "points": crate::core::scoring::package_points(s, package),
                 }),
-                EventKind::Accept { seat, offer_id } => json!({"kind": "accept", "seat": seat, "name": name(*seat), "offer_id": offer_id}),
-                EventKind::Reject { seat, offer_id } => json!({"kind": "reject", "seat": seat, "name": name(*seat), "offer_id": offer_id}),
-                EventKind::Withdraw { seat, offer_id } => json!({"kind": "withdraw", "seat": seat, "name": name(*seat), "offer_id": offer_id}),
-                EventKind::WalkAway { seat } => json!({"kind": "walk_away", "seat": seat, "name": name(*seat)}),
+                EventKind::Accept { seat, offer_id, member } => json!({"kind": "accept", "seat": seat, "member": member, "name": by(*seat, member), "offer_id": offer_id}),
+                EventKind::Reject { seat, offer_id, member } => json!({"kind": "reject", "seat": seat, "member": member, "name": by(*seat, member), "offer_id": offer_id}),
+                EventKind::Withdraw { seat, offer_id, member } => json!({"kind": "withdraw", "seat": seat, "member": member, "name": by(*seat, member), "offer_id": offer_id}),
+                EventKind::WalkAway { seat, member } => json!({"kind": "walk_away", "seat": seat, "member": member, "name": by(*seat, member)}),
+                // The caucus and the team's proposals: the facilitator's transcript has them (the
+                // other team never does).
+                EventKind::Caucus { seat, member, text } => json!({
+                    "kind": "caucus", "seat": seat, "member": member, "name": by(*seat, &Some(*member)), "text": text,
+                }),
+                EventKind::MotionProposed { seat, member, motion_id, motion } => json!({
+                    "kind": "motion_proposed", "seat": seat, "member": member, "name": by(*seat, &Some(*member)),
+                    "motion_id": motion_id, "motion": motion,
+                }),
+                EventKind::MotionApproved { seat, member, motion_id } => json!({
+                    "kind": "motion_approved", "seat": seat, "member": member, "name": by(*seat, &Some(*member)),
+                    "motion_id": motion_id,
+                }),
+                EventKind::MotionDeclined { seat, member, motion_id } => json!({
+                    "kind": "motion_declined", "seat": seat, "member": member, "name": by(*seat, &Some(*member)),
+                    "motion_id": motion_id,
+                }),
+                EventKind::SpokespersonNamed { seat, member } => json!({
+                    "kind": "spokesperson", "seat": seat, "member": member, "name": by(*seat, &Some(*member)),
+                }),
                 EventKind::Coached { seat, rule, text } => {
                     json!({"kind": "coached", "seat": seat, "name": name(*seat), "rule": rule, "text": text})
                 }

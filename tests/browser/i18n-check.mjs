@@ -3,7 +3,10 @@
 // - a translation's {placeholders} differ from English's;
 // - a key is defined in two areas of one language (one would silently hide the other);
 // - the code uses a key (t('…'), tn('…'), data-i18n="…", data-i18n-attr="attr:…") that English lacks
-//   (tn keys need at least `.other`).
+//   (tn keys need at least `.other`);
+// - English has a key the code never names: not as a quoted string ('area.key', a tn base for
+//   `area.key.one`/`.other`, data-i18n) nor under a prefix the code builds keys from
+//   (`common.tactic.${label}`).
 // Plain Node, no dependencies: the catalogs are ES modules imported as they are.
 
 import fs from 'node:fs';
@@ -68,9 +71,17 @@ function clientFiles(dir) {
 }
 
 let uses = 0;
+/** Every quoted dotted name in the code, and every prefix a template string builds a key from. */
+const named = new Set();
+const prefixes = new Set();
 for (const file of clientFiles(CLIENT)) {
   const text = fs.readFileSync(file, 'utf8');
   const rel = path.relative(CLIENT, file);
+  for (const m of text.matchAll(/['"`]([a-z]+(?:\.[A-Za-z0-9_-]+)+)['"`]/g)) named.add(m[1]);
+  for (const m of text.matchAll(/data-i18n(?:-attr)?="([^"]+)"/g)) {
+    for (const pair of m[1].split(';')) named.add((pair.includes(':') ? pair.split(':')[1] : pair).trim());
+  }
+  for (const m of text.matchAll(/`([a-z]+(?:\.[A-Za-z0-9_-]+)*\.)\$\{/g)) prefixes.add(m[1]);
   for (const m of text.matchAll(/\bt\(\s*'([^']+)'/g)) {
     uses += 1;
     if (!(m[1] in en)) problems.push(`${rel}: t('${m[1]}') is not in the English catalog`);
@@ -90,6 +101,13 @@ for (const file of clientFiles(CLIENT)) {
       if (!(key in en)) problems.push(`${rel}: data-i18n-attr key ${key} is not in the English catalog`);
     }
   }
+}
+
+const PLURAL = /\.(zero|one|two|few|many|other)$/;
+for (const key of Object.keys(en)) {
+  const used =
+    named.has(key) || named.has(key.replace(PLURAL, '')) || [...prefixes].some((prefix) => key.startsWith(prefix));
+  if (!used) problems.push(`en: ${key} is never used in the code`);
 }
 
 if (problems.length) {

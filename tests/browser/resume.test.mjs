@@ -108,7 +108,8 @@ test('a lost network shows the banner, and the page resumes when it comes back',
   // reconnections while the "network" is down.
   let down = false;
   const live = [];
-  await pageB.routeWebSocket(/\/ws$/, (ws) => {
+  // (The page opens /ws?code=JOINCODE once it knows the code, for a load balancer to hash on.)
+  await pageB.routeWebSocket(/\/ws(\?|$)/, (ws) => {
     if (down) {
       ws.close({ code: 4000, reason: 'network down (test)' });
       return;

@@ -3,6 +3,7 @@
 //! as the real `parley` binary; and talks to it over real WebSockets (tokio-tungstenite) and HTTP.
 #![allow(dead_code)]
 
+pub mod cluster;
 pub mod postgres;
 
 use futures_util::{SinkExt, StreamExt};

@@ -4,6 +4,7 @@
 
 import { h, clear, uid } from '../dom.js';
 import { t } from '../i18n.js';
+import { wording } from '../survey.js';
 
 /** @typedef {import('./shapes.js').SurveyBank} SurveyBank */
 
@@ -184,7 +185,7 @@ export class SurveyEditor {
           'label',
           { class: 'radio bank-item', for: id },
           box,
-          h('span', null, item.text, h('span', { class: ['tag', 'topic-tag', item.trust_item ? 'trust-tag' : null] }, item.trust_item ? t('console.survey.trust_tag') : item.topic)),
+          h('span', null, wording(item).text, h('span', { class: ['tag', 'topic-tag', item.trust_item ? 'trust-tag' : null] }, item.trust_item ? t('console.survey.trust_tag') : item.topic)),
         ),
       );
     }

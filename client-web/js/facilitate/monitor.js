@@ -4,6 +4,7 @@
 // handed to someone waiting or to a bot) and rejoin links open in one panel above the
 // participants table.
 
+import { teamsLine } from './teams.js';
 import { h, replace, show, $ } from '../dom.js';
 import { t, tn, num } from '../i18n.js';
 import { clock } from '../format.js';
@@ -379,7 +380,8 @@ export class Monitor {
     if (sess.pairing === 'auto') text = t('console.pairing.auto');
     else if (sess.auto_pairing) text = t('console.ctl.pairing_on');
     else text = t('console.pairing.by_hand');
-    this.el.pairingMode.textContent = text;
+    const teams = teamsLine(sess);
+    this.el.pairingMode.textContent = teams ? `${text} ${teams}.` : text;
     this.el.pairingMode.dataset.auto = String(!!sess.auto_pairing);
     if (!start.matches('[data-busy]')) start.disabled = !!sess.auto_pairing;
     start.textContent = sess.auto_pairing ? t('console.pairing.is_on') : t('console.pairing.start');

@@ -5,6 +5,7 @@ import { h, replace, paragraphs, show, $ } from '../dom.js';
 import { t, tn } from '../i18n.js';
 import { ApiError, getScenarios, getSurveyBank, createSession, apiErrorSentence } from './api.js';
 import { ArmsEditor, SurveyEditor } from './design.js';
+import { mountTeamsSetup, readTeams } from './teams.js';
 
 /** @typedef {import('./shapes.js').ScenarioListing} ScenarioListing */
 /** @typedef {import('./shapes.js').CreatedSession} CreatedSession */
@@ -40,6 +41,7 @@ export async function startSetup({ onCreated }) {
   armsBox.appendChild(armsEditor.el);
   const surveyEditor = new SurveyEditor();
   $('#setup-survey').appendChild(surveyEditor.el);
+  mountTeamsSetup(form);
   let bankLoaded = false;
   getSurveyBank()
     .then((bank) => {
@@ -161,6 +163,7 @@ export async function startSetup({ onCreated }) {
       title: /** @type {HTMLInputElement} */ ($('#setup-title')).value.trim(),
       durations,
       pairing: controls.pairing.value,
+      ...readTeams(form),
       // With arms, small talk is what each arm says (on unless an arm turns it off).
       small_talk: arms ? 'all' : controls.small_talk.value,
       ...(treatment ? { treatment: treatment.value } : {}),

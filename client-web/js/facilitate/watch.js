@@ -30,6 +30,7 @@ export class Watcher {
     this.staleTimer = undefined;
     this.conn = new Connection({
       token: () => null,
+      code: () => this.o.code || null,
       onStatus: (status) => this.onConnStatus(status),
       onMessage: (msg) => this.onFrame(msg),
     });

@@ -5,6 +5,7 @@ import { h, $ } from '../dom.js';
 import { keepToken, lastCode } from '../conn.js';
 import { app, conn, NAME_KEY } from './state.js';
 import { setView } from './screens.js';
+import { t, tn, language } from '../i18n.js';
 
 /** @param {string} id @returns {HTMLInputElement} */
 const input = (id) => $(`#${id}`);
@@ -34,8 +35,8 @@ export function updateJoinButtons() {
   const ps = $('#practice-submit');
   js.disabled = !ready;
   ps.disabled = !ready;
-  js.textContent = app.pendingJoin && app.lastAction === 'join' ? 'Joining…' : 'Join';
-  ps.textContent = app.pendingJoin && app.lastAction === 'practice' ? 'Joining…' : 'Practice now';
+  js.textContent = app.pendingJoin && app.lastAction === 'join' ? t('player.join.joining') : t('player.join.submit');
+  ps.textContent = app.pendingJoin && app.lastAction === 'practice' ? t('player.join.joining') : t('player.practice.title');
 }
 
 export function setupJoin() {
@@ -61,10 +62,10 @@ export function setupJoin() {
     if (v.length !== 6) return;
     const mine = ++lookup;
     try {
-      const res = await fetch(`/api/sessions/${encodeURIComponent(v)}`);
+      const res = await fetch(`/api/sessions/${encodeURIComponent(v)}?lang=${language()}`);
       if (mine !== lookup) return;
       if (res.status === 404) {
-        hint.textContent = 'No session has this code yet. Check it with your facilitator.';
+        hint.textContent = t('player.join.no_session');
         return;
       }
       if (!res.ok) return;
@@ -73,7 +74,7 @@ export function setupJoin() {
       const parts = [];
       if (info.title) parts.push(info.title);
       if (info.scenario && info.scenario.title) parts.push(info.scenario.title);
-      if (typeof info.players === 'number') parts.push(`${info.players} joined`);
+      if (typeof info.players === 'number') parts.push(tn('player.join.players_joined', info.players));
       hint.textContent = parts.join(' · ');
     } catch {
       /* the join itself will report problems */
@@ -92,10 +93,10 @@ export function setupJoin() {
     err.hidden = true;
     const c = codeInput.value.trim().toUpperCase();
     const name = input('join-name').value.trim();
-    if (c.length !== 6) return fieldError(err, 'The join code has 6 letters and digits.', codeInput);
-    if (!name || name.length > 40) return fieldError(err, 'Please enter a name of 1 to 40 characters.', input('join-name'));
+    if (c.length !== 6) return fieldError(err, t('player.join.bad_code'), codeInput);
+    if (!name || name.length > 40) return fieldError(err, t('player.join.bad_name'), input('join-name'));
     app.lastAction = 'join';
-    if (!conn.send({ type: 'join', code: c, name })) return fieldError(err, 'Not connected yet. Try again in a moment.');
+    if (!conn.send({ type: 'join', code: c, name })) return fieldError(err, t('player.join.not_connected'));
     app.pendingJoin = true;
     updateJoinButtons();
   });
@@ -105,7 +106,7 @@ export function setupJoin() {
     const err = /** @type {HTMLElement} */ (document.querySelector('[data-error-for="practice"]'));
     err.hidden = true;
     const name = input('practice-name').value.trim();
-    if (!name || name.length > 40) return fieldError(err, 'Please enter a name of 1 to 40 characters.', input('practice-name'));
+    if (!name || name.length > 40) return fieldError(err, t('player.join.bad_name'), input('practice-name'));
     const scenario = input('practice-scenario').value;
     /** @type {import('../types.js').ClientMsg} */
     const msg = { type: 'practice', name };
@@ -116,7 +117,7 @@ export function setupJoin() {
     const key = practiceKey();
     if (key) msg.practice_key = key;
     app.lastAction = 'practice';
-    if (!conn.send(msg)) return fieldError(err, 'Not connected yet. Try again in a moment.');
+    if (!conn.send(msg)) return fieldError(err, t('player.join.not_connected'));
     app.pendingJoin = true;
     updateJoinButtons();
   });
@@ -151,7 +152,7 @@ async function loadScenarios() {
   /** @type {ScenarioListItem[]} */
   let list = [];
   try {
-    const res = await fetch('/api/scenarios');
+    const res = await fetch(`/api/scenarios?lang=${language()}`);
     if (!res.ok) return;
     list = await res.json();
   } catch {
@@ -160,7 +161,7 @@ async function loadScenarios() {
   if (!Array.isArray(list)) return;
   for (const sc of list) {
     const n = Array.isArray(sc.roles) ? sc.roles.length : 2;
-    const label = n === 2 ? sc.title : `${sc.title} (${n} players)`;
+    const label = n === 2 ? sc.title : tn('player.practice.scenario_players', n, { title: sc.title });
     select.appendChild(h('option', { value: sc.id }, label));
   }
   select.addEventListener('change', () => {

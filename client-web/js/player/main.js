@@ -19,8 +19,12 @@ import { readLink, setupJoin } from './join.js';
 import { setupWaiting } from './waiting.js';
 import { onMessage, onStatus } from './messages.js';
 import { updateCountdown } from './countdown.js';
+import { translatePage } from '../i18n.js';
+import { setupLanguagePicker } from '../lang-picker.js';
 
 function start() {
+  translatePage();
+  setupLanguagePicker(/** @type {HTMLSelectElement} */ ($('#language')));
   conn.handlers.onMessage = onMessage;
   conn.handlers.onStatus = onStatus;
   readLink();

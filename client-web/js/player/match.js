@@ -5,7 +5,7 @@
 
 import { h, clear, show, replace, $ } from '../dom.js';
 import { forgetToken } from '../conn.js';
-import { phaseLabel, pts, spokenDuration, versusBatna, allowed } from '../format.js';
+import { phaseLabel, pts, spokenDuration, versusBatna, allowed, drillGoal } from '../format.js';
 import { briefPanel } from '../brief.js';
 import { ChatPanel } from '../chat.js';
 import { BargainPanel } from '../bargain.js';
@@ -18,6 +18,8 @@ import { notYou } from './waiting.js';
 import { updateCountdown } from './countdown.js';
 import { PhaseIntro, ReadyBar, GuessCard } from './phases.js';
 import { TournamentCards } from './tournament.js';
+import { t } from '../i18n.js';
+import { TeamPanel, memberResults } from './team.js';
 
 /** @typedef {import('../types.js').StateView} StateView */
 /** @typedef {import('../types.js').ClientMsg} ClientMsg */
@@ -26,7 +28,7 @@ import { TournamentCards } from './tournament.js';
 // Requests that change the match: sent one at a time (see the constructor's send).
 const FLIGHT_TYPES = new Set([
   'offer', 'accept', 'reject', 'withdraw', 'walk_away', 'ready', 'survey', 'skip_survey', 'guess_priorities', 'disclose',
-  'propose_terms', 'agree_terms', 'reject_terms', 'withdraw_terms', 'reopen_terms',
+  'propose_terms', 'agree_terms', 'reject_terms', 'withdraw_terms', 'reopen_terms', 'approve', 'decline', 'spokesperson',
 ]);
 
 export class MatchView {
@@ -64,12 +66,12 @@ export class MatchView {
     /** @param {number} seat */
     const playerName = (seat) => {
       const p = (this.state.players || []).find((x) => x.seat === seat);
-      return p ? p.name : `Player ${seat + 1}`;
+      return p ? p.name : t('common.player_n', { n: seat + 1 });
     };
     /** @param {number} seat */
     const playerLabel = (seat) => {
       const p = (this.state.players || []).find((x) => x.seat === seat);
-      if (!p) return `Player ${seat + 1}`;
+      if (!p) return t('common.player_n', { n: seat + 1 });
       return p.role && p.role.name ? `${p.name} · ${p.role.name}` : p.name;
     };
     this.playerName = playerName;
@@ -84,15 +86,19 @@ export class MatchView {
         return send(expression ? { type: 'chat', text, expression } : { type: 'chat', text });
       },
       mySeat: () => this.state.you.seat,
+      // In a team seat, only my own lines are mine (not a teammate's).
+      myMember: () => (this.state.team ? this.state.team.member : null),
       playerName,
     });
+    // Teams: the team card and the private caucus beside the public chat (./team.js).
+    this.team = state.team ? new TeamPanel({ send, setLastAction }) : null;
     this.bargain = new BargainPanel({ send, setLastAction, playerName, playerLabel });
     this.survey = new SurveyPanel({
       send,
       setLastAction,
       counterpartLabel: () => {
         const others = this.state.players.filter((p) => p.seat !== this.state.you.seat);
-        return others.length === 1 ? others[0].name : 'the other parties';
+        return others.length === 1 ? others[0].name : t('player.match.the_other_parties');
       },
     });
 
@@ -106,14 +112,14 @@ export class MatchView {
     this.tournament = new TournamentCards();
 
     // Header strip: who I am, who is here, the brief toggle.
-    this.players = h('ul', { class: 'players', testid: 'players', 'aria-label': 'Players' });
+    this.players = h('ul', { class: 'players', testid: 'players', 'aria-label': t('player.match.players') });
     this.roleChip = h('p', { class: 'role-chip' });
     // Observers (the fishbowl): the players know who watches them.
     this.observedBy = h('p', { class: 'observed-by muted small', testid: 'observed-by', hidden: true });
     this.briefToggle = h(
       'button',
       { type: 'button', class: 'secondary small', testid: 'brief-toggle', 'aria-expanded': 'false', 'aria-controls': 'brief-drawer' },
-      'Your brief & points',
+      t('player.match.brief_toggle'),
     );
     this.briefToggle.addEventListener('click', () => {
       app.briefOpen = !app.briefOpen;
@@ -131,17 +137,18 @@ export class MatchView {
     this.notYou = h(
       'button',
       { type: 'button', class: 'link-button small not-you-button', testid: 'not-you-match' },
-      'Not you?',
+      t('player.match.not_you'),
     );
     this.notYou.addEventListener('click', () => {
       const name = this.state && this.state.you ? this.state.you.name : '';
-      if (window.confirm(`This page is playing as ${name}. Leave this seat to ${name} and join as someone else?`)) notYou();
+      if (window.confirm(t('player.match.not_you_confirm', { name }))) notYou();
     });
-    this.briefDrawer = h('section', { class: 'brief-drawer card', id: 'brief-drawer', testid: 'brief-panel', 'aria-label': 'Your brief' });
+    this.briefDrawer = h('section', { class: 'brief-drawer card', id: 'brief-drawer', testid: 'brief-panel', 'aria-label': t('player.match.your_brief') });
     this.briefDrawer.appendChild(briefPanel(state.scenario, state.you));
 
     this.results = h('div', { class: 'results-slot' });
-    this.layout = h('div', { class: 'layout' }, this.chat.el, this.bargain.el, this.survey.el, this.results);
+    const talk = this.team ? h('div', { class: 'talk-column' }, this.chat.el, this.team.caucus) : this.chat.el;
+    this.layout = h('div', { class: 'layout' }, talk, this.bargain.el, this.survey.el, this.results);
 
     this.el = h(
       'div',
@@ -161,6 +168,7 @@ export class MatchView {
       this.tournament.standingCard,
       this.intro.el,
       this.ready.el,
+      this.team ? this.team.card : null,
       this.briefDrawer,
       this.guess.el,
       this.layout,
@@ -200,12 +208,12 @@ export class MatchView {
    */
   showCoach(msg) {
     clear(this.coachNote);
-    const close = h('button', { type: 'button', class: 'link-button small', 'aria-label': 'Dismiss the coaching tip' }, 'Got it');
+    const close = h('button', { type: 'button', class: 'link-button small', 'aria-label': t('player.coach.dismiss') }, t('player.coach.got_it'));
     close.addEventListener('click', () => {
       this.coachNote.hidden = true;
     });
     this.coachNote.append(
-      h('span', { class: 'coach-label' }, 'Coach'),
+      h('span', { class: 'coach-label' }, t('player.coach.label')),
       h('span', { class: 'coach-text', testid: 'coach-text' }, msg.text),
       close,
     );
@@ -223,6 +231,8 @@ export class MatchView {
     else if (area === 'offer' || area === 'offers' || area === 'terms') this.bargain.showError(area, '');
     else if (area === 'survey') this.survey.showError('');
     else if (area === 'ready' || area === 'guess' || area === 'disclose') this.showError(area, '');
+    else if (this.team && area === 'team') this.team.showError('');
+    else if (this.team && area === 'caucus') this.team.showCaucusError('');
     this.generalError.hidden = true;
   }
 
@@ -255,6 +265,12 @@ export class MatchView {
       case 'disclose':
         this.disclose.showError(text);
         break;
+      case 'team':
+      case 'caucus':
+        if (!this.team) break;
+        if (area === 'team') this.team.showError(text);
+        else this.team.showCaucusError(text);
+        break;
       default:
         this.generalError.textContent = text;
         this.generalError.hidden = !text;
@@ -268,13 +284,13 @@ export class MatchView {
     show(this.briefDrawer, open);
     show(this.briefToggle, !always);
     this.briefToggle.setAttribute('aria-expanded', String(open));
-    this.briefToggle.textContent = open ? 'Hide your brief' : 'Your brief & points';
+    this.briefToggle.textContent = open ? t('player.match.brief_hide') : t('player.match.brief_toggle');
   }
 
   refreshEnabled() {
     const s = this.state;
     const online = conn.isOpen();
-    this.chat.setEnabled(allowed(s, 'chat'), s.paused ? 'The game is paused' : 'Write a message…');
+    this.chat.setEnabled(allowed(s, 'chat'), s.paused ? t('player.chat.paused') : t('player.chat.placeholder'));
     this.disclose.setEnabled(allowed(s, 'disclose'));
     if (!online) this.chat.sendButton.disabled = false; // let the player try: the offline message explains
   }
@@ -300,19 +316,19 @@ export class MatchView {
 
     // Top bar.
     const phaseEl = $('[data-testid="phase"]');
-    phaseEl.textContent = state.paused ? `${phaseLabel(phase)} · paused` : phaseLabel(phase);
+    phaseEl.textContent = state.paused ? t('player.match.phase_paused', { phase: phaseLabel(phase) }) : phaseLabel(phase);
     phaseEl.dataset.phase = phase;
     const title = $('[data-testid="match-title"]');
     title.textContent = state.scenario.title;
     document.title = `Parley — ${phaseLabel(phase)}`;
 
     const watchers = state.observers || [];
-    this.observedBy.textContent = watchers.length ? `Observed by ${watchers.join(', ')}` : '';
+    this.observedBy.textContent = watchers.length ? t('player.match.observed_by', { names: watchers.join(', ') }) : '';
     this.observedBy.hidden = !watchers.length;
 
     // Who I am and who is here.
     clear(this.roleChip);
-    this.roleChip.append('You are ', h('strong', null, state.you.role.name), ` · walk-away ${pts(state.you.batna)}`);
+    this.roleChip.append(t('player.match.you_are'), h('strong', null, state.you.role.name), t('player.match.walk_away', { points: pts(state.you.batna) }));
     clear(this.players);
     for (const p of state.players) {
       const me = p.seat === state.you.seat;
@@ -321,9 +337,9 @@ export class MatchView {
           'li',
           { class: ['player', p.online ? 'online' : 'offline'], testid: `player-${p.seat}`, 'data-online': String(!!p.online) },
           h('span', { class: 'dot', 'aria-hidden': 'true' }),
-          h('span', { class: 'player-name' }, me ? `${p.name} (you)` : p.name),
+          h('span', { class: 'player-name' }, me ? t('player.match.name_you', { name: p.name }) : p.name),
           h('span', { class: 'player-role' }, p.role ? p.role.name : ''),
-          h('span', { class: 'sr-only' }, p.online ? ', online' : ', offline'),
+          h('span', { class: 'sr-only' }, p.online ? t('player.match.online') : t('player.match.offline')),
         ),
       );
     }
@@ -331,7 +347,7 @@ export class MatchView {
 
     if (phaseChanged) {
       this.clearError('general');
-      if (prev && prev.match_id === state.match_id) announce(`${phaseLabel(phase)} has started.`);
+      if (prev && prev.match_id === state.match_id) announce(t('player.match.phase_started', { phase: phaseLabel(phase) }));
       if (phase !== 'prep') app.briefOpen = false;
       window.scrollTo({ top: 0 });
     }
@@ -339,6 +355,7 @@ export class MatchView {
     this.intro.update(state);
     this.ready.update(state);
     this.guess.update(state);
+    if (this.team) this.team.update(state);
     // A treatment arm can turn the statement tool off: then it is not offered at all (while paused
     // nothing is allowed, so the panel stays, disabled).
     show(this.disclose.el, phase === 'bargaining' && (allowed(state, 'disclose') || !!state.paused));
@@ -363,7 +380,7 @@ export class MatchView {
     if (!chatPhase) this.coachNote.hidden = true;
     const drill = state.you.drill;
     this.drillNote.hidden = !drill || phase === 'results';
-    if (drill) replace(this.drillNote, h('strong', null, 'Your drill: '), drill.goal);
+    if (drill) replace(this.drillNote, h('strong', null, t('player.match.your_drill')), drillGoal(drill.drill, drill.goal));
     if (phase === 'survey') this.survey.update(state);
     if (phase === 'results' && state.results && !this.resultsBuilt) {
       this.resultsBuilt = true;
@@ -378,6 +395,10 @@ export class MatchView {
           },
         }),
       );
+      // Teams: who did what, right after the scores (the team's points are the role's).
+      const scores = this.results.querySelector('[data-testid="results-scores"]');
+      const scoresCard = scores ? scores.closest('section') : null;
+      if (scoresCard && (state.results.members || []).length) scoresCard.after(memberResults(state, state.results));
     }
     this.renderTournament();
     this.refreshEnabled();
@@ -396,10 +417,10 @@ export class MatchView {
     const fresh = (state.offers || []).filter((o) => !before.has(o.id) && o.seat !== state.you.seat && o.status === 'standing');
     if (!fresh.length) return;
     const o = fresh[fresh.length - 1];
-    const text = `New offer from ${this.playerName(o.seat)}: worth ${pts(o.value_to_you)} to you, ${versusBatna(o.value_to_you, state.you.batna)}.`;
+    const text = t('player.offer_alert.text', { name: this.playerName(o.seat), points: pts(o.value_to_you), batna: versusBatna(o.value_to_you, state.you.batna) });
     announce(text);
     clear(this.offerAlert);
-    const see = h('button', { type: 'button', class: 'secondary small', testid: 'offer-alert-see' }, 'See the offer');
+    const see = h('button', { type: 'button', class: 'secondary small', testid: 'offer-alert-see' }, t('player.offer_alert.see'));
     see.addEventListener('click', () => {
       this.offerAlert.hidden = true;
       const card = this.el.querySelector(`[data-offer-id="${o.id}"]`);
@@ -409,7 +430,7 @@ export class MatchView {
         if (first) first.focus({ preventScroll: true });
       }
     });
-    const close = h('button', { type: 'button', class: 'link-button small', 'aria-label': 'Dismiss the offer alert' }, 'Dismiss');
+    const close = h('button', { type: 'button', class: 'link-button small', 'aria-label': t('player.offer_alert.dismiss') }, t('common.dismiss'));
     close.addEventListener('click', () => {
       this.offerAlert.hidden = true;
     });
@@ -432,19 +453,19 @@ export class MatchView {
     const me = state.you.seat;
     /** @type {string[]} */
     const said = [];
-    for (const t of state.terms || []) {
-      const before = (prev.terms || []).find((x) => x.issue === t.issue);
-      const issue = state.scenario.issues.find((i) => i.id === t.issue);
+    for (const term of state.terms || []) {
+      const before = (prev.terms || []).find((x) => x.issue === term.issue);
+      const issue = state.scenario.issues.find((i) => i.id === term.issue);
       if (!issue || !before) continue;
-      const p = t.proposal;
+      const p = term.proposal;
       const fresh = p && (!before.proposal || before.proposal.at !== p.at);
       if (p && fresh && p.seat !== me) {
-        said.push(`${this.playerName(p.seat)} proposes agreeing ${issue.name} on ${issue.options[p.option]} in principle.`);
+        said.push(t('player.terms.said_proposes', { name: this.playerName(p.seat), issue: issue.name, option: issue.options[p.option] }));
       }
-      if (t.agreed && (!before.agreed || before.agreed.order !== t.agreed.order)) {
-        said.push(`${issue.name} is agreed in principle: ${issue.options[t.agreed.option]}.`);
+      if (term.agreed && (!before.agreed || before.agreed.order !== term.agreed.order)) {
+        said.push(t('player.terms.said_agreed', { issue: issue.name, option: issue.options[term.agreed.option] }));
       }
-      if (!t.agreed && before.agreed) said.push(`${issue.name} is open again.`);
+      if (!term.agreed && before.agreed) said.push(t('player.terms.said_reopened', { issue: issue.name }));
     }
     if (said.length) announce(said.join(' '));
   }
@@ -457,7 +478,7 @@ export class MatchView {
     const me = state.you.seat;
     const gone = state.players.filter((p) => p.seat !== me && !p.online);
     const lines = [];
-    if (state.paused && state.phase !== 'results') lines.push('The facilitator has paused the game. The clock is stopped.');
+    if (state.paused && state.phase !== 'results') lines.push(t('player.presence.paused'));
     if (state.dropout && state.dropout.message) lines.push(state.dropout.message);
     for (const p of gone) {
       if (state.dropout && state.dropout.seat === p.seat && state.dropout.message) continue;
@@ -465,8 +486,8 @@ export class MatchView {
       const since = typeof p.gone_since === 'number' ? conn.now() - p.gone_since : null;
       lines.push(
         since !== null && since > 15000
-          ? `${p.name} lost their connection ${spokenDuration(since)} ago. They can rejoin where they left off.`
-          : `${p.name} lost their connection. They can rejoin where they left off.`,
+          ? t('player.presence.gone_for', { name: p.name, time: spokenDuration(since) })
+          : t('player.presence.gone', { name: p.name }),
       );
     }
     this.presence.dataset.offline = gone.map((p) => p.seat).join(',');

@@ -9,6 +9,7 @@ import { showJoin, updateJoinButtons } from './join.js';
 import { renderWaiting, setWaitingBusy } from './waiting.js';
 import { MatchView } from './match.js';
 import { ObserverPage } from './observe.js';
+import { t } from '../i18n.js';
 
 /** @typedef {import('../types.js').StateView} StateView */
 /** @typedef {import('./state.js').IncomingMsg} IncomingMsg */
@@ -20,16 +21,16 @@ import { ObserverPage } from './observe.js';
 export function onStatus(status, info = {}) {
   clearTimeout(app.backOnlineTimer);
   if (status === 'lost') {
-    setConnBanner('Connection lost — reconnecting…', 'lost');
+    setConnBanner(t('common.conn.lost'), 'lost');
   } else if (status === 'closed') {
-    setConnBanner('Disconnected. Reload the page to continue.', 'lost');
+    setConnBanner(t('common.conn.closed'), 'lost');
   } else if (status === 'replaced') {
     setConnBanner('');
     setView('replaced');
     $('#use-this-tab').focus();
   } else if (status === 'open') {
     if (info.resumed) {
-      setConnBanner('Back online', 'ok');
+      setConnBanner(t('common.conn.back'), 'ok');
       app.backOnlineTimer = setTimeout(() => setConnBanner(''), 3000);
     } else {
       setConnBanner('');
@@ -97,6 +98,12 @@ export function onMessage(msg) {
     case 'observe':
       onObserve(msg);
       break;
+    case 'caucus':
+      if (app.match && app.match.team) app.match.team.add(msg);
+      break;
+    case 'caucus_history':
+      if (app.match && app.match.team) app.match.team.reset(msg.lines || []);
+      break;
     case 'chat_history':
       if (app.observer) app.observer.chat.reset(msg.lines || []);
       else if (app.match) app.match.chat.reset(msg.lines || []);
@@ -150,6 +157,11 @@ const CODE_AREAS = {
   terms_pending: ['terms'],
   terms_agreed: ['terms'],
   terms_not_agreed: ['terms'],
+  not_spokesperson: ['offer', 'offers', 'terms'],
+  motion_not_open: ['team'],
+  own_motion: ['team'],
+  not_a_member: ['team'],
+  no_team: ['caucus'],
 };
 
 /** @param {import('../types.js').ErrorCode} code */

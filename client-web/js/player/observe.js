@@ -4,11 +4,13 @@
 // ../types.js): there is nothing private here to show.
 
 import { h, clear, $ } from '../dom.js';
-import { phaseLabel, pts, percent, timeOfDay, OFFER_STATUS } from '../format.js';
+import { phaseLabel, pts, percent, timeOfDay, offerStatus } from '../format.js';
 import { ChatPanel } from '../chat.js';
 import { sheetCard, observationsSection } from '../observations.js';
 import { conn } from './state.js';
 import { announce } from './screens.js';
+import { t, list } from '../i18n.js';
+import { tacticName, tacticHint } from '../tactic-names.js';
 
 /** @typedef {import('../types.js').ObserverView} ObserverView */
 /** @typedef {import('../types.js').ObservedOffer} ObservedOffer */
@@ -35,9 +37,9 @@ export class ObserverPage {
     this.sending = false;
 
     this.banner = h('div', { class: 'observe-banner', testid: 'observe-banner', role: 'status' });
-    const stop = h('button', { type: 'button', class: 'secondary small', testid: 'stop-observing' }, 'Stop observing');
+    const stop = h('button', { type: 'button', class: 'secondary small', testid: 'stop-observing' }, t('player.observe.stop'));
     stop.addEventListener('click', () => {
-      if (window.confirm('Stop observing this match and wait to be paired?')) conn.send({ type: 'stop_observing' });
+      if (window.confirm(t('player.observe.stop_confirm'))) conn.send({ type: 'stop_observing' });
     });
     this.stop = stop;
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'observe', role: 'alert', hidden: true });
@@ -45,20 +47,20 @@ export class ObserverPage {
     this.chat = new ChatPanel({ send: () => false, mySeat: () => -1, playerName: (/** @type {number} */ seat) => this.name(seat) });
     // Observers read; they do not write.
     this.chat.form.hidden = true;
-    this.chat.empty.textContent = 'No messages yet.';
+    this.chat.empty.textContent = t('common.chat.empty');
 
-    this.offerList = h('ol', { class: 'observed-offers', testid: 'observed-offers', 'aria-label': 'Offers, newest first' });
+    this.offerList = h('ol', { class: 'observed-offers', testid: 'observed-offers', 'aria-label': t('player.observe.offers_newest') });
     this.termsList = h('ul', { class: 'observed-terms', testid: 'observed-terms' });
     this.offersPanel = h(
       'section',
-      { class: 'panel', 'aria-label': 'Offers' },
-      h('h2', { class: 'panel-title' }, 'Offers'),
+      { class: 'panel', 'aria-label': t('player.observe.offers') },
+      h('h2', { class: 'panel-title' }, t('player.observe.offers')),
       this.offerList,
-      h('h3', { class: 'small-title' }, 'Agreed in principle'),
+      h('h3', { class: 'small-title' }, t('common.terms.agreed_title')),
       this.termsList,
     );
 
-    this.sheet = h('section', { class: 'panel sheet-panel', testid: 'sheet-panel', 'aria-label': 'Observation sheet' });
+    this.sheet = h('section', { class: 'panel sheet-panel', testid: 'sheet-panel', 'aria-label': t('player.observe.sheet') });
     this.results = h('div', { class: 'observe-results', testid: 'observe-results' });
     this.layout = h('div', { class: 'layout observe-layout' }, this.chat.el, this.offersPanel, this.sheet);
     this.el = h('div', { class: 'match observe' }, this.banner, this.error, this.results, this.layout);
@@ -68,7 +70,7 @@ export class ObserverPage {
   /** @param {number} seat */
   name(seat) {
     const p = this.view.players.find((x) => x.seat === seat);
-    return p ? p.name : `Player ${seat + 1}`;
+    return p ? p.name : t('common.player_n', { n: seat + 1 });
   }
 
   /** @param {ObserverView} view */
@@ -82,19 +84,19 @@ export class ObserverPage {
     this.layout.dataset.phase = view.phase;
 
     const phaseEl = $('[data-testid="phase"]');
-    phaseEl.textContent = view.paused ? `${phaseLabel(view.phase)} · paused` : phaseLabel(view.phase);
+    phaseEl.textContent = view.paused ? t('player.match.phase_paused', { phase: phaseLabel(view.phase) }) : phaseLabel(view.phase);
     phaseEl.dataset.phase = view.phase;
     $('[data-testid="match-title"]').textContent = view.scenario.title;
-    document.title = `Parley — observing · ${phaseLabel(view.phase)}`;
+    document.title = t('player.observe.doc_title', { phase: phaseLabel(view.phase) });
 
     const who = view.players.map((p) => `${p.name} (${p.role.name})`);
     clear(this.banner);
     this.banner.append(
-      h('p', { class: 'observe-title' }, h('strong', null, 'You are observing'), ` ${who.join(' and ')}.`),
+      h('p', { class: 'observe-title' }, h('strong', null, t('player.observe.you_are_observing')), ` ${list(who)}.`),
       h(
         'p',
         { class: 'muted small' },
-        'You see what they say and offer, never their private briefs or points. Note what they do, and send your sheet: they read it with their results.',
+        t('player.observe.lead'),
       ),
       h('div', { class: 'button-row' }, this.stop),
     );
@@ -110,22 +112,22 @@ export class ObserverPage {
     const view = this.view;
     clear(this.offerList);
     const offers = [...this.offers.values()].sort((a, b) => b.id - a.id);
-    if (!offers.length) this.offerList.appendChild(h('li', { class: 'muted' }, 'No offers yet.'));
+    if (!offers.length) this.offerList.appendChild(h('li', { class: 'muted' }, t('common.offers.none')));
     for (const o of offers) {
       const accepted = o.accepted_by.filter((s) => s !== o.seat).map((s) => this.name(s));
       this.offerList.appendChild(
         h(
           'li',
           { class: ['observed-offer', `status-${o.status}`], testid: `observed-offer-${o.id}`, 'data-status': o.status },
-          h('p', { class: 'observed-offer-head' }, h('strong', null, this.name(o.seat)), ` · ${timeOfDay(o.at)} · `, h('span', { class: 'offer-status' }, OFFER_STATUS[o.status] || o.status)),
+          h('p', { class: 'observed-offer-head' }, h('strong', null, this.name(o.seat)), ` · ${timeOfDay(o.at)} · `, h('span', { class: 'offer-status' }, offerStatus(o.status))),
           h('p', { class: 'offer-package' }, packageWords(view, o.package)),
-          accepted.length ? h('p', { class: 'muted small' }, `Accepted by ${accepted.join(', ')}`) : null,
+          accepted.length ? h('p', { class: 'muted small' }, t('common.offers.accepted_by', { names: accepted.join(', ') })) : null,
         ),
       );
     }
     clear(this.termsList);
     const agreed = view.terms.filter((t) => t.agreed);
-    if (!agreed.length) this.termsList.appendChild(h('li', { class: 'muted small' }, 'Nothing yet.'));
+    if (!agreed.length) this.termsList.appendChild(h('li', { class: 'muted small' }, t('player.observe.nothing_yet')));
     for (const t of agreed) {
       const issue = view.scenario.issues.find((i) => i.id === t.issue);
       if (!issue || !t.agreed) continue;
@@ -137,23 +139,23 @@ export class ObserverPage {
   buildSheet() {
     const sheet = this.view.sheet;
     clear(this.sheet);
-    this.sheet.append(h('h2', { class: 'panel-title' }, 'Your observation sheet'));
+    this.sheet.append(h('h2', { class: 'panel-title' }, t('player.observe.your_sheet')));
     if (sheet.sent) {
       this.sheet.dataset.sent = 'true';
       this.sheet.append(
-        h('p', { class: 'ok-note', testid: 'sheet-sent' }, 'Sent. The players read it with their results.'),
+        h('p', { class: 'ok-note', testid: 'sheet-sent' }, t('player.observe.sent')),
         sheetCard(sheet.sent),
       );
       return;
     }
     delete this.sheet.dataset.sent;
-    const boxes = sheet.tactics.map((t) => {
-      const id = `tactic-${t.label}`;
+    const boxes = sheet.tactics.map((tac) => {
+      const id = `tactic-${tac.label}`;
       return h(
         'li',
         { class: 'tactic-choice' },
-        h('input', { type: 'checkbox', id, name: 'tactics', value: t.label, testid: `tactic-${t.label}` }),
-        h('label', { for: id }, h('span', { class: 'tactic-name' }, t.name), h('span', { class: 'tactic-hint muted small' }, t.hint)),
+        h('input', { type: 'checkbox', id, name: 'tactics', value: tac.label, testid: `tactic-${tac.label}` }),
+        h('label', { for: id }, h('span', { class: 'tactic-name' }, tacticName(tac.label, tac.name)), h('span', { class: 'tactic-hint muted small' }, tacticHint(tac.label, tac.hint))),
       );
     });
     /**
@@ -169,9 +171,9 @@ export class ObserverPage {
       });
       return { area, el: h('div', { class: 'sheet-field' }, h('label', { for: id }, label), h('p', { class: 'hint' }, hint), area, count) };
     };
-    const well = text('sheet-done-well-input', 'One thing they did well', 'Something one of them said or did that helped.');
-    const tryNext = text('sheet-to-try-input', 'One thing to try next time', 'A question, a trade or a move that might have worked better.');
-    const submit = h('button', { type: 'submit', class: 'primary', testid: 'sheet-send' }, 'Send my sheet');
+    const well = text('sheet-done-well-input', t('player.observe.done_well'), t('player.observe.done_well_hint'));
+    const tryNext = text('sheet-to-try-input', t('player.observe.to_try'), t('player.observe.to_try_hint'));
+    const submit = h('button', { type: 'submit', class: 'primary', testid: 'sheet-send' }, t('player.observe.send'));
     const error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'sheet', role: 'alert', hidden: true });
     this.sheetError = error;
     const form = h(
@@ -180,7 +182,7 @@ export class ObserverPage {
       h(
         'fieldset',
         null,
-        h('legend', null, 'Tactics you saw (tick all that apply)'),
+        h('legend', null, t('player.observe.tactics_legend')),
         h('ul', { class: 'tactic-choices' }, boxes),
       ),
       well.el,
@@ -194,15 +196,15 @@ export class ObserverPage {
       const done = well.area.value.trim();
       const next = tryNext.area.value.trim();
       if (!done || !next) {
-        this.showSheetError('Write one thing they did well and one thing to try.');
+        this.showSheetError(t('player.observe.both_needed'));
         return;
       }
       this.showSheetError('');
       const msg = /** @type {import('../types.js').ClientMsg} */ ({ type: 'observation', tactics, done_well: done, to_try: next });
-      if (!conn.send(msg)) this.showSheetError('You are offline. Your sheet was not sent: try again when you are back online.');
+      if (!conn.send(msg)) this.showSheetError(t('player.observe.offline'));
     });
     this.sheet.append(
-      h('p', { class: 'muted small' }, 'Fill it in as you watch and send it once, before or after the match ends.'),
+      h('p', { class: 'muted small' }, t('player.observe.fill_in')),
       form,
     );
   }
@@ -231,12 +233,12 @@ export class ObserverPage {
     if (!r) return;
     const outcome = r.outcome;
     const headline = !outcome
-      ? 'The match is over.'
+      ? t('player.observe.over')
       : outcome.kind === 'deal'
-        ? 'They reached a deal.'
+        ? t('player.observe.deal')
         : outcome.kind === 'impasse'
-          ? 'They did not reach a deal.'
-          : 'The match was abandoned.';
+          ? t('player.observe.no_deal')
+          : t('common.outcome.abandoned');
     const rows = r.roles.map((role) =>
       h('tr', null, h('th', { scope: 'row' }, `${role.player} · ${role.name}`), h('td', null, pts(role.score)), h('td', null, pts(role.batna))),
     );
@@ -248,7 +250,7 @@ export class ObserverPage {
         h(
           'p',
           null,
-          `Together they created ${pts(r.joint_value)} of the ${pts(r.max_joint_value)} possible (${percent(r.efficiency)}).`,
+          t('player.observe.created', { joint: pts(r.joint_value), max: pts(r.max_joint_value), percent: percent(r.efficiency) }),
         ),
         h(
           'div',
@@ -256,7 +258,7 @@ export class ObserverPage {
           h(
             'table',
             { class: 'scores' },
-            h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Player'), h('th', { scope: 'col' }, 'Points'), h('th', { scope: 'col' }, 'Walk-away'))),
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('common.col.player')), h('th', { scope: 'col' }, t('common.col.points')), h('th', { scope: 'col' }, t('common.col.walk_away')))),
             h('tbody', null, rows),
           ),
         ),
@@ -265,9 +267,9 @@ export class ObserverPage {
     const sheets = observationsSection(r.observations);
     if (sheets) {
       const title = sheets.querySelector('h2');
-      if (title) title.textContent = 'Observation sheets';
+      if (title) title.textContent = t('player.observe.sheets');
       const lead = sheets.querySelector('p');
-      if (lead) lead.textContent = 'What the observers of this match wrote.';
+      if (lead) lead.textContent = t('player.observe.sheets_lead');
       this.results.append(sheets);
     }
   }

@@ -3,8 +3,9 @@
 // have panels of their own (../bargain.js, ../survey.js, ../results.js).
 
 import { h, clear, show } from '../dom.js';
-import { pts, outcomeSentence, allowed } from '../format.js';
+import { pts, outcomeSentence, allowed, dealRule } from '../format.js';
 import { PriorityList } from '../priorities.js';
+import { t, num } from '../i18n.js';
 
 /** @typedef {import('../types.js').StateView} StateView */
 /** @typedef {import('../types.js').ClientMsg} ClientMsg */
@@ -16,7 +17,7 @@ import { PriorityList } from '../priorities.js';
  * @property {(area: string) => void} setLastAction names the control that acted, and clears its error
  */
 
-const OFFLINE = 'You are offline. Try again when you are back online.';
+const OFFLINE = () => t('player.offline');
 
 /** The heading and lead of each phase, above its panels. */
 export class PhaseIntro {
@@ -29,22 +30,22 @@ export class PhaseIntro {
     clear(this.el);
     const phase = state.phase;
     const others = state.players.filter((p) => p.seat !== state.you.seat).map((p) => p.name);
-    const withWho = others.length ? others.join(', ') : 'your partner';
+    const withWho = others.length ? others.join(', ') : t('player.intro.your_partner');
     let title = '';
     let text = '';
     if (phase === 'prep') {
-      title = 'Read your brief';
-      text = `You will negotiate with ${withWho}. Read the situation, your private brief and your points. Everything marked private is for your eyes only. The chat opens when the conversation starts.`;
+      title = t('player.intro.prep_title');
+      text = t('player.intro.prep', { who: withWho });
     } else if (phase === 'small_talk') {
-      title = 'Get to know each other';
-      text = `Chat with ${withWho} before any business. The conversation starter below can help. No offers yet.`;
+      title = t('player.intro.small_talk_title');
+      text = t('player.intro.small_talk', { who: withWho });
     } else if (phase === 'bargaining') {
-      title = 'Bargaining';
-      const rule = state.scenario.deal_rule || 'Every party must accept a package for it to be the deal.';
-      text = `Talk it through and make offers. ${rule} Your walk-away value is ${pts(state.you.batna)}.`;
+      title = t('common.phase.bargaining');
+      const rule = dealRule(state.scenario, state.players) || t('common.deal.every');
+      text = t('player.intro.bargaining', { rule, points: pts(state.you.batna) });
     } else if (phase === 'survey') {
-      title = outcomeSentence(state.outcome) || 'Bargaining is over';
-      text = 'Before the results, a few quick questions about how it went.';
+      title = outcomeSentence(state.outcome) || t('player.intro.survey_title');
+      text = t('player.intro.survey');
     } else {
       return;
     }
@@ -56,17 +57,17 @@ export class PhaseIntro {
 export class ReadyBar {
   /** @param {Actions} actions */
   constructor({ send, setLastAction }) {
-    this.button = h('button', { type: 'button', class: 'primary', testid: 'ready', 'data-action': 'true' }, 'Ready');
+    this.button = h('button', { type: 'button', class: 'primary', testid: 'ready', 'data-action': 'true' }, t('player.ready.button'));
     this.button.addEventListener('click', () => {
       setLastAction('ready');
-      if (!send({ type: 'ready' })) this.showError(OFFLINE);
+      if (!send({ type: 'ready' })) this.showError(OFFLINE());
     });
     this.text = h('p', { class: 'ready-text' });
-    this.votes = h('ul', { class: 'votes', testid: 'ready-votes', 'aria-label': 'Who is ready' });
+    this.votes = h('ul', { class: 'votes', testid: 'ready-votes', 'aria-label': t('player.ready.who') });
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'ready', role: 'alert', hidden: true });
     this.el = h(
       'section',
-      { class: 'ready-bar card', 'aria-label': 'Move on' },
+      { class: 'ready-bar card', 'aria-label': t('player.ready.move_on') },
       h('div', { class: 'ready-main' }, this.text, this.votes),
       this.button,
       this.error,
@@ -88,14 +89,14 @@ export class ReadyBar {
     const me = state.players.find((p) => p.seat === state.you.seat);
     const iVoted = !!(me && me.ready);
     const count = state.players.filter((p) => p.ready).length;
-    const label = phase === 'prep' ? "I've read my brief" : 'Ready to talk business';
-    this.button.textContent = iVoted ? 'You are ready' : label;
+    const label = phase === 'prep' ? t('player.ready.read_brief') : t('player.ready.talk_business');
+    this.button.textContent = iVoted ? t('player.ready.you_are_ready') : label;
     this.button.disabled = !allowed(state, 'ready');
     this.button.setAttribute('aria-pressed', String(iVoted));
     this.text.textContent =
       phase === 'prep'
-        ? `When everyone is ready, the conversation begins (${count} of ${state.players.length} ready).`
-        : `When everyone is ready, bargaining begins (${count} of ${state.players.length} ready).`;
+        ? t('player.ready.conversation_begins', { count: num(count), total: num(state.players.length) })
+        : t('player.ready.bargaining_begins', { count: num(count), total: num(state.players.length) });
     clear(this.votes);
     for (const p of state.players) {
       this.votes.appendChild(
@@ -103,7 +104,7 @@ export class ReadyBar {
           'li',
           { class: p.ready ? 'yes' : 'no', testid: `vote-${p.seat}`, 'data-ready': String(!!p.ready) },
           h('span', { 'aria-hidden': 'true', class: 'vote-mark' }, p.ready ? '✓' : '…'),
-          ` ${p.seat === state.you.seat ? 'You' : p.name}: ${p.ready ? 'ready' : 'not yet'}`,
+          ` ${p.seat === state.you.seat ? t('player.ready.you') : p.name}: ${p.ready ? t('player.ready.ready') : t('player.ready.not_yet')}`,
         ),
       );
     }
@@ -118,18 +119,18 @@ export class GuessCard {
    */
   constructor(state, { send, setLastAction }) {
     this.list = new PriorityList(state.scenario.issues, { testid: 'guess-priorities', prefix: 'guess' });
-    this.button = h('button', { type: 'button', class: 'secondary', testid: 'guess-submit', 'data-action': 'true' }, 'Save my guess');
+    this.button = h('button', { type: 'button', class: 'secondary', testid: 'guess-submit', 'data-action': 'true' }, t('player.guess.save'));
     this.status = h('p', { class: 'muted small', testid: 'guess-status', 'aria-live': 'polite' });
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'guess', role: 'alert', hidden: true });
-    this.title = h('h2', null, 'Before you talk');
+    this.title = h('h2', null, t('player.guess.before_you_talk'));
     this.lead = h('p', { class: 'muted' });
     this.button.addEventListener('click', () => {
       setLastAction('guess');
-      if (!send({ type: 'guess_priorities', order: this.list.ids() })) this.showError(OFFLINE);
+      if (!send({ type: 'guess_priorities', order: this.list.ids() })) this.showError(OFFLINE());
     });
     this.el = h(
       'section',
-      { class: 'card guess', testid: 'guess', 'aria-label': 'Guess their priorities' },
+      { class: 'card guess', testid: 'guess', 'aria-label': t('player.guess.label') },
       this.title,
       this.lead,
       this.list.el,
@@ -154,15 +155,15 @@ export class GuessCard {
     show(this.el, visible);
     if (!visible) return;
     const others = state.players.filter((p) => p.seat !== state.you.seat);
-    const who = others.length === 1 ? others[0].name : 'the others';
-    this.title.textContent = `Before you talk: what matters most to ${who}?`;
+    const who = others.length === 1 ? others[0].name : t('player.guess.the_others');
+    this.title.textContent = t('player.guess.title', { who });
     this.lead.textContent =
-      'Put the issues in order, the one you think matters most to them first. You can change your guess until the talking starts; at the end you will see how well you read them.';
+      t('player.guess.text');
     const saved = !!state.you.guessed_priorities;
-    this.button.textContent = saved ? 'Update my guess' : 'Save my guess';
+    this.button.textContent = saved ? t('player.guess.update') : t('player.guess.save');
     this.button.disabled = !allowed(state, 'guess_priorities');
     if (this.list.disabled !== !!state.paused) this.list.setDisabled(!!state.paused);
-    this.status.textContent = saved ? 'Your guess is saved.' : 'Optional, and only for you.';
+    this.status.textContent = saved ? t('player.guess.saved') : t('player.guess.optional');
     this.status.dataset.saved = String(saved);
   }
 }

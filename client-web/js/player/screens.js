@@ -2,6 +2,7 @@
 
 import { show, $ } from '../dom.js';
 import { app } from './state.js';
+import { t } from '../i18n.js';
 
 /** @param {import('./state.js').ViewName} view */
 export function setView(view) {
@@ -15,7 +16,7 @@ export function setView(view) {
   show($('[data-testid="match-title"]'), !!inMatch);
   if (!inMatch) {
     show($('[data-testid="countdown"]'), false);
-    document.title = view === 'waiting' ? 'Parley — waiting for a partner' : 'Parley';
+    document.title = view === 'waiting' ? t('player.title.waiting') : 'Parley';
   }
 }
 

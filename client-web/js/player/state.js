@@ -78,4 +78,5 @@ export const conn = new Connection({
   onMessage: () => {},
   onStatus: () => {},
   token: () => tokenFor(app.code),
+  code: () => app.code || null,
 });

@@ -5,6 +5,7 @@ import { forgetToken } from '../conn.js';
 import { app, conn } from './state.js';
 import { setView } from './screens.js';
 import { showJoin } from './join.js';
+import { t, tn } from '../i18n.js';
 
 /** @param {boolean} busy */
 export function setWaitingBusy(busy) {
@@ -29,7 +30,7 @@ export function notYou() {
 /** @param {HTMLElement} el */
 function renderNotYou(el) {
   const name = app.joined && app.joined.name;
-  $('.not-you-text', el).textContent = name ? `Playing as ${name}.` : '';
+  $('.not-you-text', el).textContent = name ? t('player.playing_as', { name }) : '';
   el.hidden = !name;
 }
 
@@ -42,16 +43,22 @@ export function renderWaiting() {
   const ahead = $('#waiting-ahead');
   const msg = $('#waiting-message');
   const sess = $('#waiting-session');
-  msg.textContent = (w && w.message) || 'The game begins as soon as a partner is ready.';
+  msg.textContent = (w && w.message) || t('player.waiting.default');
   const n = w && typeof w.ahead === 'number' ? w.ahead : null;
   ahead.dataset.ahead = n === null ? '' : String(n);
-  ahead.textContent = n ? `${n} ${n === 1 ? 'person is' : 'people are'} ahead of you.` : '';
+  ahead.textContent = n ? tn('player.waiting.ahead', n) : '';
   ahead.hidden = !n;
   const joined = app.joined;
   const s = joined && joined.session;
   sess.textContent =
     joined && s
-      ? `${joined.name ? `Joined as ${joined.name}` : 'Joined'}${s.title ? ` · ${s.title}` : ''}${s.kind === 'practice' ? ' · practice' : ''}`
+      ? [
+          joined.name ? t('player.waiting.joined_as', { name: joined.name }) : t('player.waiting.joined'),
+          s.title,
+          s.kind === 'practice' ? t('player.waiting.practice') : '',
+        ]
+          .filter(Boolean)
+          .join(' · ')
       : '';
 }
 

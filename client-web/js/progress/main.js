@@ -4,8 +4,10 @@
 // titles, roles) is only ever set as text.
 
 import { h, s, $, replace, show } from '../dom.js';
-import { percent } from '../format.js';
+import { percent, drillGoal } from '../format.js';
 import { TACTIC_NAMES } from '../tactic-names.js';
+import { t, tn, num, dateTime, translatePage } from '../i18n.js';
+import { setupLanguagePicker } from '../lang-picker.js';
 import {
   storedPracticeKey,
   adoptPracticeKey,
@@ -19,6 +21,7 @@ import {
 
 /** @type {PracticeHistory | null} */
 let current = null;
+
 
 /**
  * @param {string} text
@@ -38,8 +41,8 @@ function takeKeyFromAddress() {
   const ok =
     !mine ||
     mine === fromLink ||
-    window.confirm('This browser already keeps a practice history. Show the one from this link instead?');
-  if (ok && !adoptPracticeKey(fromLink)) status('This browser cannot keep the key (storage is off).', 'error');
+    window.confirm(t('progress.confirm_adopt'));
+  if (ok && !adoptPracticeKey(fromLink)) status(t('progress.no_storage'), 'error');
   // The key stays out of the address bar, the history list and screenshots.
   history.replaceState(null, '', location.pathname);
 }
@@ -56,9 +59,9 @@ function ask(key, path, method = 'GET') {
 async function failure(r) {
   try {
     const body = await r.json();
-    return typeof body.message === 'string' ? body.message : `The server answered ${r.status}.`;
+    return typeof body.message === 'string' ? body.message : t('progress.server_answered', { status: r.status });
   } catch {
-    return `The server answered ${r.status}.`;
+    return t('progress.server_answered', { status: r.status });
   }
 }
 
@@ -67,7 +70,7 @@ async function load() {
   $('[data-testid="progress-recovery"]').setAttribute('value', key ? recoveryLink(key) : '');
   show($('[data-testid="progress-keep"]'), !!key);
   if (!key) return render({ visits: 0, matches: [] });
-  status('Loading your history…', 'busy');
+  status(t('progress.loading'), 'busy');
   try {
     const r = await ask(key, '/api/practice/history');
     if (!r.ok) return status(await failure(r), 'error');
@@ -76,7 +79,7 @@ async function load() {
     status('');
     render(history);
   } catch {
-    status('Parley could not be reached. Check your connection and reload.', 'error');
+    status(t('progress.unreachable_reload'), 'error');
   }
 }
 
@@ -117,12 +120,12 @@ function renderSummary(ms) {
   const trust = mean(ms.map((m) => m.trust_estimate));
   replace(
     $('[data-testid="progress-summary"]'),
-    stat(String(ms.length), ms.length === 1 ? 'match played' : 'matches played', 'matches'),
-    stat(`${deals} of ${finished.length}`, 'ended in a deal', 'deals'),
-    stat(percent(eff), 'of the value possible, on average', 'efficiency'),
-    stat(percent(recentEff), `in your last ${recent.length === 1 ? 'match' : `${recent.length} matches`}`, 'recent'),
-    stat(reading === null ? '–' : reading.toFixed(2), 'reading their priorities (−1 to 1)', 'reading'),
-    stat(trust === null ? '–' : String(Math.round(trust)), 'trust built, estimated (0–100)', 'trust'),
+    stat(num(ms.length), tn('progress.stat.matches', ms.length), 'matches'),
+    stat(t('progress.stat.deals_of', { deals: num(deals), total: num(finished.length) }), t('progress.stat.deals'), 'deals'),
+    stat(percent(eff), t('progress.stat.efficiency'), 'efficiency'),
+    stat(percent(recentEff), recent.length === 1 ? t('progress.stat.last_match') : tn('progress.stat.last_matches', recent.length), 'recent'),
+    stat(reading === null ? '–' : num(reading, { minimumFractionDigits: 2, maximumFractionDigits: 2 }), t('progress.stat.reading'), 'reading'),
+    stat(trust === null ? '–' : num(Math.round(trust)), t('progress.stat.trust'), 'trust'),
   );
 }
 
@@ -138,7 +141,7 @@ function trend(title, values, range, label, id) {
   const box = h('div', { class: 'trend', testid: `trend-${id}` }, h('h3', null, title));
   const points = values.map((v, i) => ({ v, i })).filter((p) => typeof p.v === 'number');
   if (!points.length) {
-    box.appendChild(h('p', { class: 'none' }, 'No number yet.'));
+    box.appendChild(h('p', { class: 'none' }, t('progress.no_number')));
     return box;
   }
   const W = 300;
@@ -154,7 +157,7 @@ function trend(title, values, range, label, id) {
   const last = points[points.length - 1];
   const svg = s(
     'svg',
-    { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${title}: latest ${label(/** @type {number} */ (last.v))}` },
+    { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': t('progress.latest', { title, value: label(/** @type {number} */ (last.v)) }) },
     s('line', { class: 'axis', x1: pad.l, y1: y(lo), x2: W - pad.r, y2: y(lo) }),
     s('line', { class: 'axis', x1: pad.l, y1: y(hi), x2: W - pad.r, y2: y(hi) }),
     s('text', { class: 'label', x: 2, y: y(hi) + 4, text: label(hi) }),
@@ -169,23 +172,23 @@ function trend(title, values, range, label, id) {
 /** @param {PracticeMatch[]} ms */
 function renderCharts(ms) {
   /** @param {number} v */
-  const pct = (v) => `${Math.round(v * 100)}%`;
+  const pct = (v) => percent(v);
   /** @param {number} v */
-  const plain = (v) => v.toFixed(1).replace(/\.0$/, '');
+  const plain = (v) => num(v, { maximumFractionDigits: 1 });
   replace(
     $('[data-testid="progress-charts"]'),
-    trend('Value created (share of the most possible)', ms.map((m) => m.efficiency ?? null), [0, 1], pct, 'efficiency'),
+    trend(t('progress.trend.efficiency'), ms.map((m) => m.efficiency ?? null), [0, 1], pct, 'efficiency'),
     trend(
-      'Joint value (both sides\' points together)',
+      t('progress.trend.joint'),
       ms.map((m) => m.joint_value ?? null),
       [0, Math.max(1, ...ms.map((m) => m.max_joint_value ?? 0))],
       plain,
       'joint',
     ),
-    trend('Reading their priorities (after the match)', ms.map((m) => m.perspective_after ?? null), [-1, 1], plain, 'reading'),
-    trend('Trust built, estimated from what you did', ms.map((m) => m.trust_estimate ?? null), [0, 100], plain, 'trust'),
+    trend(t('progress.trend.reading'), ms.map((m) => m.perspective_after ?? null), [-1, 1], plain, 'reading'),
+    trend(t('progress.trend.trust'), ms.map((m) => m.trust_estimate ?? null), [0, 100], plain, 'trust'),
     trend(
-      'Your points above your walk-away value',
+      t('progress.trend.surplus'),
       ms.map((m) => (typeof m.points === 'number' ? m.points - m.walk_away : null)),
       [Math.min(0, ...ms.map((m) => (typeof m.points === 'number' ? m.points - m.walk_away : 0))), Math.max(1, ...ms.map((m) => (typeof m.points === 'number' ? m.points - m.walk_away : 0)))],
       plain,
@@ -214,21 +217,16 @@ function renderTactics(ms) {
               { testid: `tactic-${k}` },
               h('span', null, TACTIC_NAMES[k]),
               h('span', { class: 'bar', 'aria-hidden': 'true' }, h('span', { style: `width: ${(Number(n) / most) * 100}%` })),
-              h('span', { class: 'n' }, String(n)),
+              h('span', { class: 'n' }, num(Number(n))),
             ),
           ),
         )
-      : h('p', { class: 'muted' }, 'You have not chatted in a practice match yet.'),
+      : h('p', { class: 'muted' }, t('progress.no_chat')),
   );
 }
 
-/** The drills in the order the practice form lists them, with short names. */
-const DRILLS = /** @type {const} */ ([
-  ['ask_first', 'Ask three questions before your first offer'],
-  ['find_a_trade', 'Find a trade across two issues'],
-  ['acknowledge_first', 'Acknowledge before you answer a tough line'],
-  ['efficient_deal', 'Close a deal worth 80% of the most possible'],
-]);
+/** The drills in the order the practice form lists them (their short names: `player.drill.<id>`). */
+const DRILLS = /** @type {const} */ (['ask_first', 'find_a_trade', 'acknowledge_first', 'efficient_deal']);
 
 /** @param {PracticeMatch[]} ms */
 function renderDrills(ms) {
@@ -239,23 +237,35 @@ function renderDrills(ms) {
       ? h(
           'ul',
           { class: 'drill-list' },
-          DRILLS.map(([id, name]) => {
+          DRILLS.map((id) => {
+            const name = t(`player.drill.${id}`);
             const mine = tried.filter((m) => m.drill && m.drill.drill === id);
             const done = mine.filter((m) => m.drill && m.drill.met).length;
-            const text = mine.length ? `${done} done in ${mine.length} ${mine.length === 1 ? 'try' : 'tries'}` : 'not tried yet';
+            const text = mine.length ? tn('progress.drill_tries', mine.length, { done: num(done) }) : t('progress.not_tried');
             return h('li', { testid: `drill-${id}`, 'data-done': String(done) }, h('strong', null, name), ' — ', text);
           }),
         )
-      : h('p', { class: 'muted', testid: 'drills-none' }, 'No drill yet. Pick one next time you join the practice pool.'),
+      : h('p', { class: 'muted', testid: 'drills-none' }, t('progress.no_drill')),
   );
 }
 
-/** @type {Record<string, string>} */
-const OUTCOME = { deal: 'Deal', impasse: 'No deal', abandoned: 'Ended early', running: 'Still running' };
+/** @param {string} outcome `deal`, `impasse`, `abandoned` or `running` */
+const outcomeWords = (outcome) =>
+  ['deal', 'impasse', 'abandoned', 'running'].includes(outcome) ? t(`progress.outcome.${outcome}`) : outcome;
 
 /** @param {PracticeMatch[]} ms */
 function renderTable(ms) {
-  const date = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const cols = {
+    when: t('progress.col.when'),
+    scenario: t('player.practice.scenario'),
+    role: t('progress.col.role'),
+    with: t('progress.col.with'),
+    outcome: t('progress.col.outcome'),
+    points: t('common.brief.your_points'),
+    value: t('progress.col.value'),
+    read: t('progress.col.read'),
+    drill: t('player.practice.drill'),
+  };
   replace(
     $('[data-testid="progress-matches"]'),
     h(
@@ -264,9 +274,9 @@ function renderTable(ms) {
       h(
         'tr',
         null,
-        ['When', 'Scenario', 'Your role', 'With', 'Outcome'].map((t) => h('th', { scope: 'col' }, t)),
-        ['Your points', 'Value created', 'Read them'].map((t) => h('th', { scope: 'col', class: 'num' }, t)),
-        h('th', { scope: 'col' }, 'Drill'),
+        [cols.when, cols.scenario, cols.role, cols.with, cols.outcome].map((name) => h('th', { scope: 'col' }, name)),
+        [cols.points, cols.value, cols.read].map((name) => h('th', { scope: 'col', class: 'num' }, name)),
+        h('th', { scope: 'col' }, cols.drill),
       ),
     ),
     h(
@@ -276,23 +286,27 @@ function renderTable(ms) {
         h(
           'tr',
           { testid: 'progress-row', 'data-outcome': m.outcome },
-          h('td', { 'data-label': 'When' }, date.format(new Date(m.at))),
-          h('td', { 'data-label': 'Scenario' }, m.scenario_title),
-          h('td', { 'data-label': 'Your role' }, m.role),
-          h('td', { 'data-label': 'With' }, m.against_bot ? 'a bot' : 'a person'),
-          h('td', { 'data-label': 'Outcome' }, OUTCOME[m.outcome] || m.outcome),
+          h('td', { 'data-label': cols.when }, dateTime(new Date(m.at))),
+          h('td', { 'data-label': cols.scenario }, m.scenario_title),
+          h('td', { 'data-label': cols.role }, m.role),
+          h('td', { 'data-label': cols.with }, m.against_bot ? t('progress.with_bot') : t('progress.with_person')),
+          h('td', { 'data-label': cols.outcome }, outcomeWords(m.outcome)),
           h(
             'td',
-            { class: 'num', 'data-label': 'Your points' },
-            typeof m.points === 'number' ? `${m.points} (walk-away ${m.walk_away})` : '–',
+            { class: 'num', 'data-label': cols.points },
+            typeof m.points === 'number' ? t('progress.points_walk_away', { points: num(m.points), batna: num(m.walk_away) }) : '–',
           ),
-          h('td', { class: 'num', 'data-label': 'Value created' }, percent(m.efficiency)),
+          h('td', { class: 'num', 'data-label': cols.value }, percent(m.efficiency)),
           h(
             'td',
-            { class: 'num', 'data-label': 'Read them' },
-            typeof m.perspective_after === 'number' ? m.perspective_after.toFixed(2) : '–',
+            { class: 'num', 'data-label': cols.read },
+            typeof m.perspective_after === 'number' ? num(m.perspective_after, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : '–',
           ),
-          h('td', { 'data-label': 'Drill' }, m.drill ? `${m.drill.met ? 'Done' : 'Not yet'}: ${m.drill.goal}` : '–'),
+          h(
+            'td',
+            { 'data-label': cols.drill },
+            m.drill ? `${m.drill.met ? t('progress.drill_done') : t('progress.drill_not_yet')}: ${drillGoal(m.drill.drill, m.drill.goal)}` : '–',
+          ),
         ),
       ),
     ),
@@ -317,10 +331,10 @@ function wire() {
     const input = /** @type {HTMLInputElement} */ ($('[data-testid="progress-recovery"]'));
     try {
       await navigator.clipboard.writeText(input.value);
-      status('Link copied. Keep it somewhere private.', 'ok');
+      status(t('progress.copied'), 'ok');
     } catch {
       input.select();
-      status('Select the link and copy it (the browser did not allow copying here).', '');
+      status(t('progress.copy_by_hand'), '');
     }
   });
   $('[data-testid="progress-export-json"]').addEventListener('click', () => {
@@ -331,25 +345,26 @@ function wire() {
     const key = storedPracticeKey();
     if (!key) return;
     const r = await ask(key, '/api/practice/history.csv').catch(() => null);
-    if (!r || !r.ok) return status(r ? await failure(r) : 'Parley could not be reached.', 'error');
+    if (!r || !r.ok) return status(r ? await failure(r) : t('progress.unreachable'), 'error');
     save(await r.blob(), 'parley-practice-history.csv');
   });
   $('[data-testid="progress-delete"]').addEventListener('click', async () => {
     const key = storedPracticeKey();
     if (!key) return;
-    const sure = window.confirm(
-      'Delete your practice history? Your matches will no longer be linked to you, and this cannot be undone.',
-    );
+    const sure = window.confirm(t('progress.confirm_delete'));
     if (!sure) return;
-    status('Deleting…', 'busy');
+    status(t('progress.deleting'), 'busy');
     const r = await ask(key, '/api/practice/history', 'DELETE').catch(() => null);
-    if (!r || !r.ok) return status(r ? await failure(r) : 'Parley could not be reached; nothing was deleted.', 'error');
+    if (!r || !r.ok) return status(r ? await failure(r) : t('progress.unreachable_nothing_deleted'), 'error');
     forgetPracticeKey();
     await load();
-    status('Your practice history is deleted. A new one starts with your next practice match.', 'ok');
+    status(t('progress.deleted'), 'ok');
   });
 }
 
+translatePage();
+document.title = t('progress.doc_title');
+setupLanguagePicker(/** @type {HTMLSelectElement} */ ($('#language')));
 takeKeyFromAddress();
 wire();
 load();

@@ -5,10 +5,11 @@
 //! Pure: the server turns drafts into files ([`Scenario::to_toml`]) and files into drafts here.
 
 use crate::scenario::{invalid, validate, PhaseDurations, RawDeal, RawIssue, RawRole, RawScenario};
-use crate::scenario::{DealRule, Scenario, ScenarioError, Teaching};
+use crate::scenario::{DealRule, Scenario, ScenarioError, Teaching, DEFAULT_LANGUAGE};
 use crate::scoring::{
     analyse_scenario, issue_type, max_joint_value, nash_package, pareto_frontier, IssueType, ScenarioAnalysis,
 };
+use crate::translation::Translation;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -45,6 +46,13 @@ pub struct Draft {
     /// Notes for facilitators (the `[teaching]` table), if any.
     #[serde(default)]
     pub teaching: Option<Teaching>,
+    /// The language of the texts above (none: English).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The texts in other languages, by language code. The editor does not change them; it sends
+    /// them back as it got them, so saving a translated scenario keeps its translations.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, Translation>,
 }
 
 /// One role of a [`Draft`].
@@ -132,6 +140,8 @@ impl Draft {
                 .collect(),
             deal: DraftDeal { rule: rule.into(), roles },
             teaching: s.teaching.clone(),
+            language: (s.language != DEFAULT_LANGUAGE).then(|| s.language.clone()),
+            translations: s.translations.clone(),
         }
     }
 
@@ -179,10 +189,26 @@ impl Draft {
             issues,
             teaching: self.teaching.clone(),
             deal: Some(RawDeal { rule: self.deal.rule.clone(), roles: self.deal.roles.clone() }),
+            language: self.language.clone(),
+            translations: self.matching_translations(),
         };
         let s = validate(f, raw)?;
         check_limits(&s)?;
         Ok(s)
+    }
+}
+
+impl Draft {
+    /// The draft's translations less what no longer matches its roles, issues and icebreakers
+    /// (see [`Translation::keep_matching`]).
+    fn matching_translations(&self) -> BTreeMap<String, Translation> {
+        let roles: Vec<&str> = self.roles.iter().map(|r| r.id.as_str()).collect();
+        let issues: Vec<(&str, usize)> = self.issues.iter().map(|i| (i.id.as_str(), i.options.len())).collect();
+        let mut out = self.translations.clone();
+        for t in out.values_mut() {
+            t.keep_matching(&roles, &issues, self.icebreakers.len());
+        }
+        out
     }
 }
 
@@ -547,6 +573,7 @@ pub fn author_analysis(s: &Scenario) -> AuthorAnalysis {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::translation::{IssueTranslation, RoleTranslation};
     use proptest::prelude::*;
     use std::path::Path;
 
@@ -653,8 +680,8 @@ mod tests {
     fn arb_scenario() -> impl Strategy<Value = Scenario> {
         let text = "(?s)[a-zA-Z0-9 '\"\\\\\\n\\r\\t\\u{7}é—🙂#=\\[\\]{}.,-]{0,40}";
         let nonblank = "[a-zA-Z]{1,3}(?s)[a-zA-Z0-9 '\"\\\\\\n\\r\\té🙂]{0,20}";
-        (2usize..=3, 1usize..=3, 2usize..=4, 0usize..3, any::<bool>()).prop_flat_map(
-            move |(n_roles, n_issues, n_opts, deal, teach)| {
+        (2usize..=3, 1usize..=3, 2usize..=4, 0usize..3, any::<bool>(), any::<bool>()).prop_flat_map(
+            move |(n_roles, n_issues, n_opts, deal, teach, translate)| {
                 (
                     (text, text, text, proptest::collection::vec(text, 0..3)),
                     proptest::collection::vec((text, -50i64..50, nonblank), n_roles),
@@ -666,7 +693,7 @@ mod tests {
                     (1u64..=86_400, 0u64..=86_400),
                 )
                     .prop_map(
-                        move |((title, summary, _x, ice), roles, issues, (goals, research), (barg, prep))| {
+                        move |((title, summary, other, ice), roles, issues, (goals, research), (barg, prep))| {
                             let roles: Vec<crate::scenario::Role> = roles
                                 .into_iter()
                                 .enumerate()
@@ -677,7 +704,7 @@ mod tests {
                                     brief,
                                 })
                                 .collect();
-                            let issues = issues
+                            let issues: Vec<crate::scenario::Issue> = issues
                                 .into_iter()
                                 .enumerate()
                                 .map(|(k, (name, description, pts))| crate::scenario::Issue {
@@ -688,6 +715,43 @@ mod tests {
                                     points: pts.chunks(n_opts).map(|c| c.to_vec()).collect(),
                                 })
                                 .collect();
+                            // A Spanish table with some texts (the second issue's options are left out)
+                            // and a German one with only a title: both fall back where they are silent.
+                            let translations = if translate {
+                                let es = Translation {
+                                    title: Some(format!("es {other}")),
+                                    summary: None,
+                                    icebreakers: ice.iter().map(|i| format!("es {i}")).collect(),
+                                    roles: [(
+                                        roles[0].id.clone(),
+                                        RoleTranslation { name: Some(format!("N{other}")), brief: None },
+                                    )]
+                                    .into(),
+                                    issues: issues
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(k, i): (usize, &crate::scenario::Issue)| {
+                                            let options = if k == 0 {
+                                                i.options.iter().map(|o| format!("{o} ({other})")).collect()
+                                            } else {
+                                                vec![]
+                                            };
+                                            (
+                                                i.id.clone(),
+                                                IssueTranslation {
+                                                    name: None,
+                                                    description: Some(other.clone()),
+                                                    options,
+                                                },
+                                            )
+                                        })
+                                        .collect(),
+                                };
+                                let de = Translation { title: Some(format!("de {title}")), ..Translation::default() };
+                                [("es".to_string(), es), ("de".to_string(), de)].into()
+                            } else {
+                                BTreeMap::new()
+                            };
                             Scenario {
                                 id: "random".into(),
                                 title: format!("T{title}"),
@@ -702,6 +766,8 @@ mod tests {
                                 roles,
                                 issues,
                                 teaching: teach.then(|| Teaching { goals, research, ..Teaching::default() }),
+                                language: "en".into(),
+                                translations,
                             }
                         },
                     )

@@ -92,12 +92,19 @@ pub struct MatchFeatures {
     pub disclosure: bool,
     /// The survey's questions, in order.
     pub survey: Arc<[super::survey::Question]>,
+    /// Team sizes per seat and the decision rule (`core::team`; one member per seat by default).
+    pub teams: super::team::TeamRules,
 }
 
 impl Default for MatchFeatures {
     /// Every tool on and the default survey (as every match had before treatments).
     fn default() -> Self {
-        MatchFeatures { perspective_question: true, disclosure: true, survey: super::survey::QUESTIONS.into() }
+        MatchFeatures {
+            perspective_question: true,
+            disclosure: true,
+            survey: super::survey::QUESTIONS.into(),
+            teams: Default::default(),
+        }
     }
 }
 
@@ -127,6 +134,14 @@ pub enum Action {
     SkipSurvey,
     /// A structured, server-checked statement about one's own interests (bargaining).
     Disclose(Statement),
+    /// A line in the team's private caucus (`core::team`).
+    Caucus(String),
+    /// Approve the team's open motion, by id (consensus rule).
+    Approve(u64),
+    /// Decline the team's open motion, by id: it closes.
+    Decline(u64),
+    /// Name the team's spokesperson, by member index (spokesperson rule).
+    Spokesperson(usize),
     /// Before talking (prep): order the issues by how much they matter to the counterpart.
     GuessPriorities(Vec<String>),
     /// Propose agreeing one issue on one option in principle (bargaining); replaces the seat's
@@ -201,6 +216,14 @@ pub enum ActionKind {
     WithdrawTerms,
     /// `reopen_terms`
     ReopenTerms,
+    /// `caucus` (teams only)
+    Caucus,
+    /// `approve` (teams under consensus)
+    Approve,
+    /// `decline` (teams under consensus)
+    Decline,
+    /// `spokesperson` (teams under the spokesperson rule)
+    Spokesperson,
 }
 
 impl ActionKind {
@@ -222,6 +245,9 @@ impl ActionKind {
             ActionKind::RejectTerms => "reject terms",
             ActionKind::WithdrawTerms => "withdraw terms",
             ActionKind::ReopenTerms => "reopen an issue",
+            ActionKind::Caucus => "talk in your team's caucus",
+            ActionKind::Approve | ActionKind::Decline => "answer your team's proposal",
+            ActionKind::Spokesperson => "name your team's spokesperson",
         }
     }
 }
@@ -246,6 +272,10 @@ impl Action {
             Action::RejectTerms { .. } => ActionKind::RejectTerms,
             Action::WithdrawTerms { .. } => ActionKind::WithdrawTerms,
             Action::ReopenTerms { .. } => ActionKind::ReopenTerms,
+            Action::Caucus(_) => ActionKind::Caucus,
+            Action::Approve(_) => ActionKind::Approve,
+            Action::Decline(_) => ActionKind::Decline,
+            Action::Spokesperson(_) => ActionKind::Spokesperson,
         }
     }
 }
@@ -258,8 +288,8 @@ impl Action {
 pub const PHASE_RULES: &[(Phase, &[ActionKind])] = {
     use ActionKind::*;
     &[
-        (Phase::Prep, &[Ready, GuessPriorities]),
-        (Phase::SmallTalk, &[Chat, Ready]),
+        (Phase::Prep, &[Ready, GuessPriorities, Caucus, Spokesperson]),
+        (Phase::SmallTalk, &[Chat, Ready, Caucus, Spokesperson]),
         (
             Phase::Bargaining,
             &[
@@ -275,6 +305,10 @@ pub const PHASE_RULES: &[(Phase, &[ActionKind])] = {
                 RejectTerms,
                 WithdrawTerms,
                 ReopenTerms,
+                Caucus,
+                Approve,
+                Decline,
+                Spokesperson,
             ],
         ),
         (Phase::Survey, &[Survey, SkipSurvey]),
@@ -376,6 +410,8 @@ pub struct DisclosureRecord {
     pub statement: Statement,
     /// True to the speaker's hidden points?
     pub truthful: bool,
+    /// The team member who said it (none for a one-person seat).
+    pub member: Option<usize>,
 }
 
 /// Something a facilitator (or the runtime on their behalf) asks to do.
@@ -426,6 +462,9 @@ pub enum EventKind {
         /// expressions, so they still replay).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         expression: Option<Expression>,
+        /// The team member who wrote it (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// A vote to end the phase early.
     Ready {
@@ -440,6 +479,9 @@ pub enum EventKind {
         offer_id: u64,
         /// The package.
         package: Package,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// A standing offer was withdrawn.
     Withdraw {
@@ -447,6 +489,9 @@ pub enum EventKind {
         seat: usize,
         /// The offer.
         offer_id: u64,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// A standing offer was accepted by a seat.
     Accept {
@@ -454,6 +499,9 @@ pub enum EventKind {
         seat: usize,
         /// The offer.
         offer_id: u64,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// A standing offer was rejected (it stops standing).
     Reject {
@@ -461,11 +509,17 @@ pub enum EventKind {
         seat: usize,
         /// The offer.
         offer_id: u64,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// A player walked away.
     WalkAway {
         /// Who.
         seat: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// The match ended (followed by a phase change to survey or results).
     Ended {
@@ -478,6 +532,10 @@ pub enum EventKind {
         seat: usize,
         /// `None` when skipped.
         answer: Option<SurveyAnswer>,
+        /// The team member who answered (absent for a seat played alone); the seat's answer is its
+        /// first member's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// The clock stopped.
     Paused,
@@ -496,6 +554,9 @@ pub enum EventKind {
         statement: Statement,
         /// The verdict.
         truthful: bool,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// A guess of the counterpart's issue priorities made before talking.
     PrioritiesGuessed {
@@ -589,6 +650,51 @@ pub enum EventKind {
         /// What they wrote.
         sheet: super::observe::ObservationSheet,
     },
+    /// A line in a team's private caucus (`core::team`): shown to that team only.
+    Caucus {
+        /// The team's seat.
+        seat: usize,
+        /// The member who wrote it.
+        member: usize,
+        /// Text as sent (cleaned).
+        text: String,
+    },
+    /// A member proposed an offer, accept or walk-away to their team (consensus rule).
+    MotionProposed {
+        /// The team's seat.
+        seat: usize,
+        /// The proposer.
+        member: usize,
+        /// Id, unique in the match.
+        motion_id: u64,
+        /// What it does.
+        motion: super::team::Motion,
+    },
+    /// A member approved their team's motion (the seat's action follows once all have).
+    MotionApproved {
+        /// The team's seat.
+        seat: usize,
+        /// Who approved.
+        member: usize,
+        /// The motion.
+        motion_id: u64,
+    },
+    /// A member declined their team's motion: it closes.
+    MotionDeclined {
+        /// The team's seat.
+        seat: usize,
+        /// Who declined.
+        member: usize,
+        /// The motion.
+        motion_id: u64,
+    },
+    /// A team named its spokesperson (spokesperson rule).
+    SpokespersonNamed {
+        /// The team's seat.
+        seat: usize,
+        /// The new spokesperson.
+        member: usize,
+    },
 }
 
 /// Why an action was refused. The server maps each to a stable wire code (`parley::error::ErrorCode`).
@@ -659,6 +765,21 @@ pub enum GameError {
     /// Reopening an issue that is not agreed.
     #[error("this issue is not agreed in principle")]
     TermsNotAgreed,
+    /// A member index the seat's team does not have.
+    #[error("your team has no such member")]
+    NotAMember,
+    /// A team action from a seat held by one person.
+    #[error("you play this seat alone: there is no team to talk to")]
+    NoTeam,
+    /// Someone other than the team's spokesperson tried to commit the seat.
+    #[error("only your team's spokesperson can do that: ask them in the caucus")]
+    NotSpokesperson,
+    /// An answer to a team motion that is not open.
+    #[error("your team has no such open proposal")]
+    MotionNotOpen,
+    /// A member answering their own motion.
+    #[error("you proposed this: your teammates approve it")]
+    OwnMotion,
 }
 
 /// An offer made in the match, with its current status.
@@ -678,6 +799,8 @@ pub struct OfferRecord {
     pub accepted_by: Vec<usize>,
     /// Seats that have rejected it while the scenario's deal rule could still be met without them.
     pub rejected_by: Vec<usize>,
+    /// The team member who made it (none for a one-person seat).
+    pub member: Option<usize>,
 }
 
 /// Lifecycle of an offer.
@@ -800,6 +923,8 @@ pub struct ChatLine {
     pub disclosure: bool,
     /// The expression the speaker attached, if any.
     pub expression: Option<Expression>,
+    /// The team member who said it (none for a one-person seat and the server).
+    pub member: Option<usize>,
 }
 
 /// The whole state of one match.
@@ -841,6 +966,8 @@ pub struct Match {
     pub settlements: Vec<Settlement>,
     /// Observation sheets filed by observers, in order (`core::observe`).
     pub observations: Vec<super::observe::Observation>,
+    /// Teams: sizes, spokespeople, open motions and caucus lines (`core::team`).
+    pub team: super::team::TeamState,
     /// Number of events applied.
     pub events_applied: u64,
 }
@@ -850,7 +977,9 @@ impl Match {
     pub fn new(config: MatchConfig) -> Match {
         let seats = config.scenario.roles.len();
         let issues = config.scenario.issues.len();
+        let team = super::team::TeamState::new(&config.features.teams, seats);
         Match {
+            team,
             config,
             seats,
             phase: Phase::Prep,
@@ -904,7 +1033,7 @@ impl Match {
         order[i + 1..].iter().copied().find(|&q| q == Phase::Results || self.duration(q) > 0).unwrap_or(Phase::Results)
     }
 
-    fn enter(&self, phase: Phase) -> Vec<EventKind> {
+    pub(crate) fn enter(&self, phase: Phase) -> Vec<EventKind> {
         let mut out = vec![EventKind::PhaseChanged { phase }];
         if phase == Phase::SmallTalk {
             if let Some(text) = &self.config.icebreaker {
@@ -951,9 +1080,44 @@ impl Match {
                 ActionKind::RejectTerms => proposals().any(|p| p.seat != seat && !p.rejected_by.contains(&seat)),
                 ActionKind::WithdrawTerms => proposals().any(|p| p.seat == seat),
                 ActionKind::ReopenTerms => self.terms.iter().any(|t| t.agreed.is_some()),
+                // The team's own acts: `allowed_actions_of` says which a member has.
+                ActionKind::Caucus | ActionKind::Approve | ActionKind::Decline | ActionKind::Spokesperson => false,
                 _ => true,
             })
             .collect()
+    }
+
+    /// What member `member` of `seat` may do now: the seat's actions under the team's decision
+    /// rule, and the team's own (`core::team`). For a one-person seat, [`Match::allowed_actions`].
+    pub fn allowed_actions_of(&self, seat: usize, member: usize) -> Vec<ActionKind> {
+        use super::team::TeamDecision;
+        let mut kinds = self.allowed_actions(seat);
+        if self.team.size(seat) < 2 {
+            return kinds;
+        }
+        // Every member answers the survey for themselves (the seat's first answer is the seat's).
+        kinds.retain(|k| !matches!(k, ActionKind::Survey | ActionKind::SkipSurvey));
+        if self.phase == Phase::Survey && !self.team.answered(seat, member) {
+            kinds.extend([ActionKind::Survey, ActionKind::SkipSurvey]);
+        }
+        let decision = self.config.features.teams.decision;
+        if decision == TeamDecision::Spokesperson && self.team.spokesperson.get(seat) != Some(&member) {
+            kinds.retain(|k| !super::team::commits_seat(*k));
+        }
+        let motion = self.team.motions.get(seat).and_then(Option::as_ref);
+        let answerable = motion.is_some_and(|m| m.member != member && !m.approved_by.contains(&member));
+        let unpaused = self.paused_at.is_none();
+        for kind in [ActionKind::Caucus, ActionKind::Approve, ActionKind::Decline, ActionKind::Spokesperson] {
+            let open = match kind {
+                ActionKind::Caucus => true,
+                ActionKind::Approve | ActionKind::Decline => answerable && unpaused,
+                _ => decision == TeamDecision::Spokesperson && unpaused,
+            };
+            if open && self.phase.allows(kind) {
+                kinds.push(kind);
+            }
+        }
+        kinds
     }
 
     /// Checks a player's action; returns the events it causes.
@@ -985,7 +1149,7 @@ impl Match {
                     Action::ChatExpressed(_, e) => Some(*e),
                     _ => None,
                 };
-                Ok(vec![EventKind::Chat { seat, text, expression }])
+                Ok(vec![EventKind::Chat { seat, text, expression, member: None }])
             }
             Action::Ready => {
                 if self.ready[seat] {
@@ -1006,11 +1170,11 @@ impl Match {
                     return Ok(vec![]);
                 }
                 let offer_id = self.offers.len() as u64 + 1;
-                Ok(vec![EventKind::Offer { seat, offer_id, package: pkg.clone() }])
+                Ok(vec![EventKind::Offer { seat, offer_id, package: pkg.clone(), member: None }])
             }
             Action::Withdraw => {
                 let o = self.standing_offer(seat).ok_or(GameError::NothingToWithdraw)?;
-                Ok(vec![EventKind::Withdraw { seat, offer_id: o.id }])
+                Ok(vec![EventKind::Withdraw { seat, offer_id: o.id, member: None }])
             }
             Action::Accept(id) | Action::Reject(id) => {
                 let accept = matches!(action, Action::Accept(_));
@@ -1023,9 +1187,9 @@ impl Match {
                     return Err(GameError::OwnOffer);
                 }
                 if !accept {
-                    return Ok(vec![EventKind::Reject { seat, offer_id: *id }]);
+                    return Ok(vec![EventKind::Reject { seat, offer_id: *id, member: None }]);
                 }
-                let mut out = vec![EventKind::Accept { seat, offer_id: *id }];
+                let mut out = vec![EventKind::Accept { seat, offer_id: *id, member: None }];
                 let accepted: Vec<usize> = o.accepted_by.iter().copied().chain([seat]).collect();
                 if self.config.scenario.deal.is_met(self.seats, &accepted) {
                     out.extend(self.end_with(Outcome::Deal { package: o.package.clone() }));
@@ -1033,7 +1197,7 @@ impl Match {
                 Ok(out)
             }
             Action::WalkAway => {
-                let mut out = vec![EventKind::WalkAway { seat }];
+                let mut out = vec![EventKind::WalkAway { seat, member: None }];
                 out.extend(self.end_with(Outcome::Impasse { reason: ImpasseReason::WalkedAway }));
                 Ok(out)
             }
@@ -1042,13 +1206,22 @@ impl Match {
                 if !st.is_valid(sc) {
                     return Err(GameError::BadStatement);
                 }
-                Ok(vec![EventKind::Disclosed { seat, statement: st.clone(), truthful: st.is_true(sc, seat) }])
+                Ok(vec![EventKind::Disclosed {
+                    seat,
+                    statement: st.clone(),
+                    truthful: st.is_true(sc, seat),
+                    member: None,
+                }])
             }
             Action::ProposeTerms { .. }
             | Action::AgreeTerms { .. }
             | Action::RejectTerms { .. }
             | Action::WithdrawTerms { .. }
             | Action::ReopenTerms { .. } => self.decide_terms(seat, action),
+            // The team's own acts are decided by `decide_as` (`core::team`).
+            Action::Caucus(_) | Action::Approve(_) | Action::Decline(_) | Action::Spokesperson(_) => {
+                Err(GameError::NoTeam)
+            }
             Action::GuessPriorities(order) => {
                 super::survey::validate_ordering(&self.config.scenario, order).map_err(GameError::BadGuess)?;
                 Ok(vec![EventKind::PrioritiesGuessed { seat, order: order.clone() }])
@@ -1066,8 +1239,8 @@ impl Match {
                     }
                     _ => None,
                 };
-                let mut out = vec![EventKind::SurveyAnswered { seat, answer }];
-                if self.survey.iter().enumerate().all(|(i, a)| a.is_some() || i == seat) {
+                let mut out = vec![EventKind::SurveyAnswered { seat, answer, member: None }];
+                if self.surveys_complete_with(seat, None) {
                     out.extend(self.enter(Phase::Results));
                 }
                 Ok(out)
@@ -1208,17 +1381,19 @@ impl Match {
                 text: text.clone(),
                 disclosure: false,
                 expression: None,
+                member: None,
             }),
-            EventKind::Chat { seat, text, expression } => self.chat.push(ChatLine {
+            EventKind::Chat { seat, text, expression, member } => self.chat.push(ChatLine {
                 at,
                 seat: Some(*seat),
                 phase: self.phase,
                 text: text.clone(),
                 disclosure: false,
                 expression: *expression,
+                member: *member,
             }),
             EventKind::Ready { seat } => self.ready[*seat] = true,
-            EventKind::Offer { seat, offer_id, package } => {
+            EventKind::Offer { seat, offer_id, package, member } => {
                 for o in self.offers.iter_mut().filter(|o| o.seat == *seat && o.status == OfferStatus::Standing) {
                     o.status = OfferStatus::Replaced;
                 }
@@ -1230,10 +1405,11 @@ impl Match {
                     status: OfferStatus::Standing,
                     accepted_by: vec![*seat],
                     rejected_by: Vec::new(),
+                    member: *member,
                 });
             }
             EventKind::Withdraw { offer_id, .. } => self.set_status(*offer_id, OfferStatus::Withdrawn),
-            EventKind::Reject { seat, offer_id } => {
+            EventKind::Reject { seat, offer_id, .. } => {
                 // Under unanimity one "no" ends the offer; under another rule it stands while the
                 // others can still make it the deal.
                 let (rule, parties) = (&self.config.scenario.deal, self.seats);
@@ -1247,7 +1423,10 @@ impl Match {
                     }
                 }
             }
-            EventKind::Accept { seat, offer_id } => {
+            EventKind::Accept { seat, offer_id, member } => {
+                if let Some(m) = member {
+                    self.team.accepts.push((*seat, *m));
+                }
                 if let Some(o) = self.offers.iter_mut().find(|o| o.id == *offer_id) {
                     if !o.accepted_by.contains(seat) {
                         o.accepted_by.push(*seat);
@@ -1255,7 +1434,7 @@ impl Match {
                     o.rejected_by.retain(|s| s != seat);
                 }
             }
-            EventKind::WalkAway { seat } => self.walked_away = Some(*seat),
+            EventKind::WalkAway { seat, .. } => self.walked_away = Some(*seat),
             EventKind::Ended { outcome } => {
                 let deal_id = match outcome {
                     Outcome::Deal { package } => self
@@ -1271,7 +1450,15 @@ impl Match {
                 }
                 self.outcome = Some(outcome.clone());
             }
-            EventKind::SurveyAnswered { seat, answer } => self.survey[*seat] = Some(answer.clone()),
+            EventKind::SurveyAnswered { seat, answer, member } => {
+                // A team's first answer is the seat's; every member's is kept (`core::team`).
+                if self.survey[*seat].is_none() {
+                    self.survey[*seat] = Some(answer.clone());
+                }
+                if let Some(m) = member {
+                    self.team.surveys.push((*seat, *m, answer.clone()));
+                }
+            }
             EventKind::Paused => self.paused_at = Some(at),
             EventKind::Resumed => {
                 if let (Some(p), Some(d)) = (self.paused_at.take(), self.deadline.as_mut()) {
@@ -1283,9 +1470,9 @@ impl Match {
                     *d += *seconds as i64 * 1000;
                 }
             }
-            EventKind::Presence { .. } | EventKind::SeatHanded { .. } => {}
+            EventKind::Presence { .. } => {}
             EventKind::Coached { seat, rule, text } => self.coached.push((*seat, rule.clone(), text.clone(), at)),
-            EventKind::Disclosed { seat, statement, truthful } => {
+            EventKind::Disclosed { seat, statement, truthful, member } => {
                 let text = statement.render(&self.config.scenario);
                 self.chat.push(ChatLine {
                     at,
@@ -1294,12 +1481,14 @@ impl Match {
                     text,
                     disclosure: true,
                     expression: None,
+                    member: *member,
                 });
                 self.disclosures.push(DisclosureRecord {
                     at,
                     seat: *seat,
                     statement: statement.clone(),
                     truthful: *truthful,
+                    member: *member,
                 });
             }
             EventKind::PrioritiesGuessed { seat, order } => self.prep_guess[*seat] = Some(order.clone()),
@@ -1309,6 +1498,12 @@ impl Match {
             | EventKind::TermsWithdrawn { .. }
             | EventKind::TermsAgreed { .. }
             | EventKind::TermsReopened { .. } => self.apply_terms(at, &ev.kind),
+            EventKind::SeatHanded { .. }
+            | EventKind::Caucus { .. }
+            | EventKind::MotionProposed { .. }
+            | EventKind::MotionApproved { .. }
+            | EventKind::MotionDeclined { .. }
+            | EventKind::SpokespersonNamed { .. } => self.apply_team(at, &ev.kind),
             EventKind::ObservationFiled { player, name, sheet } => {
                 self.observations.push(super::observe::Observation {
                     at,
@@ -1854,8 +2049,9 @@ points = { a = [0, 3, 6], b = [6, 3, 0] }
         act(&mut m, 4100, 1, Action::ChatExpressed("oh!".into(), Expression::Surprised)).unwrap();
         assert_eq!((m.chat[2].expression, m.chat[1].expression), (Some(Expression::Surprised), None));
         let old: EventKind = serde_json::from_str(r#"{"event":"chat","seat":0,"text":"hi"}"#).unwrap();
-        assert_eq!(old, EventKind::Chat { seat: 0, text: "hi".into(), expression: None });
-        let new = EventKind::Chat { seat: 0, text: "hi".into(), expression: Some(Expression::Frustrated) };
+        assert_eq!(old, EventKind::Chat { seat: 0, text: "hi".into(), expression: None, member: None });
+        let new =
+            EventKind::Chat { seat: 0, text: "hi".into(), expression: Some(Expression::Frustrated), member: None };
         assert_eq!(serde_json::to_value(&new).unwrap()["expression"], "frustrated");
         assert_eq!(m.tick(22_999), vec![]);
         {

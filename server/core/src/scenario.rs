@@ -2,6 +2,7 @@
 //! loaded from TOML and validated. Pure: parsing takes a string; only [`load_file`] and
 //! [`load_dir`] touch the file system.
 
+use crate::translation::Translation;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -14,6 +15,8 @@ pub const DEFAULT_SMALL_TALK: u64 = 300;
 pub const DEFAULT_BARGAINING: u64 = 900;
 /// Default survey duration in seconds.
 pub const DEFAULT_SURVEY: u64 = 120;
+/// The language a scenario's texts are in when its file does not say.
+pub const DEFAULT_LANGUAGE: &str = "en";
 
 /// A validated scenario: everything the game and the scoring engine need.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -36,6 +39,10 @@ pub struct Scenario {
     pub teaching: Option<Teaching>,
     /// Who must accept a package for it to become the deal (the optional `[deal]` table).
     pub deal: DealRule,
+    /// The language the texts above are written in (`language`, default `"en"`).
+    pub language: String,
+    /// The texts in other languages, by language code (the `[translations.<lang>]` tables).
+    pub translations: BTreeMap<String, Translation>,
 }
 
 /// Who must accept a package for it to become the deal. Whoever proposes it counts as accepting.
@@ -272,6 +279,10 @@ pub(crate) struct RawScenario {
     pub(crate) teaching: Option<Teaching>,
     #[serde(default)]
     pub(crate) deal: Option<RawDeal>,
+    #[serde(default)]
+    pub(crate) language: Option<String>,
+    #[serde(default)]
+    pub(crate) translations: BTreeMap<String, Translation>,
 }
 
 /// The `[deal]` table: `rule = "unanimous" | "majority" | "roles"`, and with `roles` the role ids
@@ -455,7 +466,7 @@ pub(crate) fn validate(file: &str, raw: RawScenario) -> Result<Scenario, Scenari
         None => DealRule::Unanimous,
         Some(d) => deal_rule(file, d, &roles)?,
     };
-    Ok(Scenario {
+    let s = Scenario {
         id: raw.id,
         title: raw.title,
         summary: raw.summary,
@@ -465,7 +476,11 @@ pub(crate) fn validate(file: &str, raw: RawScenario) -> Result<Scenario, Scenari
         issues,
         teaching: raw.teaching,
         deal,
-    })
+        language: raw.language.unwrap_or_else(|| DEFAULT_LANGUAGE.to_string()),
+        translations: raw.translations,
+    };
+    crate::translation::check(file, &s)?;
+    Ok(s)
 }
 
 fn deal_rule(file: &str, d: RawDeal, roles: &[Role]) -> Result<DealRule, ScenarioError> {
@@ -509,12 +524,14 @@ pub const EDITOR_HEADER: &str =
     "# Parley scenario, written by the scenario editor (/author). Format: docs/scenarios.md\n";
 
 /// The file as the canonical writer lays it out: top-level values, `[phases]`, `[[roles]]`,
-/// `[[issues]]` (each with its `[issues.points]` table, one line per role in role order), `[deal]`
-/// and `[teaching]`. Borrowed from a validated [`Scenario`], so only valid files are written.
+/// `[[issues]]` (each with its `[issues.points]` table, one line per role in role order), `[deal]`,
+/// `[teaching]` and `[translations.<lang>]`. Borrowed from a validated [`Scenario`], so only valid files are written.
 #[derive(Serialize)]
 struct FileScenario<'a> {
     id: &'a str,
     title: &'a str,
+    #[serde(skip_serializing_if = "is_default_language")]
+    language: &'a str,
     summary: &'a str,
     icebreakers: &'a [String],
     phases: PhaseDurations,
@@ -523,6 +540,12 @@ struct FileScenario<'a> {
     deal: FileDeal<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     teaching: Option<&'a Teaching>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    translations: &'a BTreeMap<String, Translation>,
+}
+
+fn is_default_language(lang: &&str) -> bool {
+    *lang == DEFAULT_LANGUAGE
 }
 
 #[derive(Serialize)]
@@ -579,6 +602,7 @@ impl Scenario {
         let file = FileScenario {
             id: &self.id,
             title: &self.title,
+            language: &self.language,
             summary: &self.summary,
             icebreakers: &self.icebreakers,
             phases: self.phases,
@@ -609,6 +633,7 @@ impl Scenario {
                 },
             },
             teaching: self.teaching.as_ref(),
+            translations: &self.translations,
         };
         // Every field is a string, an integer, a list of them or a table of them: nothing the TOML
         // serializer refuses (it refuses only enums, tuples and maps with non-string keys).

@@ -384,6 +384,8 @@ mod tests {
                 .collect(),
             teaching: None,
             deal: Default::default(),
+            language: "en".into(),
+            translations: Default::default(),
         }
     }
 

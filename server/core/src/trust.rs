@@ -242,6 +242,29 @@ impl PlayerSignals {
     }
 }
 
+/// What raised a player's behaviour index most and what lowered it, as data (a page words it;
+/// [`behaviour_sentence`] does in English).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct IndexMoves {
+    /// The signal that raised it most (`questions`, `acknowledgments`, ...) and by how much.
+    pub raised_by: Option<(String, f64)>,
+    /// The first signal that lowered it, and by how much (negative).
+    pub lowered_by: Option<(String, f64)>,
+}
+
+impl IndexMoves {
+    fn of(parts: &[(&'static str, f64)]) -> IndexMoves {
+        let mut up: Vec<&(&str, f64)> = parts.iter().filter(|p| p.1 > 0.0).collect();
+        up.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let down = parts.iter().find(|p| p.1 < 0.0);
+        IndexMoves {
+            raised_by: up.first().map(|p| (p.0.to_string(), p.1)),
+            lowered_by: down.map(|p| (p.0.to_string(), p.1)),
+        }
+    }
+}
+
 /// Trust and empathy results for one player.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlayerTrust {
@@ -277,6 +300,10 @@ pub struct PlayerTrust {
     pub trust_estimate_behaviour: f64,
     /// The player's tactic profile in plain words, against players whose deals reached the frontier.
     pub profile: Vec<String>,
+    /// The same profile as data.
+    pub profile_lines: Vec<crate::trust_model::ProfileLine>,
+    /// What moved the behaviour index most, up and down.
+    pub index_moves: IndexMoves,
     /// Behaviour index 0..100.
     pub behaviour_index: f64,
     /// The counted behaviour.
@@ -374,7 +401,7 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
                 }
                 turns.push((*seat, Turn::Chat));
             }
-            EventKind::Disclosed { seat, truthful, statement } => {
+            EventKind::Disclosed { seat, truthful, statement, .. } => {
                 lines.push((*seat, statement.render(&m.config.scenario), false));
                 if *truthful {
                     sig[*seat].true_disclosures += 1;
@@ -471,6 +498,8 @@ pub fn analyse_log_with_bots(config: MatchConfig, events: &[Event], phrases: &Ph
                 trust_estimate: estimates[seat].0,
                 trust_estimate_behaviour: estimates[seat].1,
                 profile: model.profile_sentences(&behaviour[seat]),
+                profile_lines: model.profile_lines(&behaviour[seat]),
+                index_moves: IndexMoves::of(&parts),
                 behaviour_index: index,
                 signals: sig[seat].clone(),
                 sentences,

@@ -178,19 +178,45 @@ fn times(n: f64) -> String {
     }
 }
 
+/// One line of a player's tactic profile as data: how often they used a tactic, and how often
+/// players whose deals reached the frontier did (a page words it in its language).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ProfileLine {
+    /// The tactic's label (`elicit-pref`, `self-need`, ...).
+    pub tactic: String,
+    /// How many of the player's lines used it.
+    pub count: f64,
+    /// The mean count of players whose deals reached the frontier, when the model has it.
+    pub reference: Option<f64>,
+}
+
 impl TrustModel {
+    /// A player's tactic profile as data, in [`PROFILE`] order.
+    pub fn profile_lines(&self, b: &PlayerBehaviour) -> Vec<ProfileLine> {
+        PROFILE
+            .iter()
+            .map(|(t, _)| ProfileLine {
+                tactic: t.name().to_string(),
+                count: b.tactics[t.index()] as f64,
+                reference: self.reference.as_ref().and_then(|r| r.mean.get(t.name())).copied(),
+            })
+            .collect()
+    }
+
     /// A player's tactic profile in plain words, each compared with what players whose deals
     /// reached the frontier did (when the model carries that reference).
     pub fn profile_sentences(&self, b: &PlayerBehaviour) -> Vec<String> {
         PROFILE
             .iter()
-            .map(|(t, verb)| {
-                let n = b.tactics[t.index()] as f64;
+            .zip(self.profile_lines(b))
+            .map(|((_, verb), line)| {
+                let n = line.count;
                 let you = if n == 0.0 { format!("You never {verb}") } else { format!("You {verb} {}", times(n)) };
-                match self.reference.as_ref().and_then(|r| r.mean.get(t.name())) {
+                match line.reference {
                     Some(m) => format!(
                         "{you}; players whose deals reached the best possible packages did so {} on average.",
-                        times(*m)
+                        times(m)
                     ),
                     None => format!("{you}."),
                 }

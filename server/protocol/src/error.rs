@@ -90,6 +90,9 @@ error_codes! {
     Replaced = "replaced",
     /// The facilitator removed the player.
     Removed = "removed",
+    /// The session lives on another node now (a `moved` frame with its address comes first; the
+    /// connection is closed with code 4002 and the client reconnects there).
+    Moved = "moved",
     // Offers and statements.
     /// An offer names an issue the scenario does not have.
     UnknownIssue = "unknown_issue",
@@ -146,6 +149,19 @@ error_codes! {
     BadSheet = "bad_sheet",
     /// The observer already sent their sheet for this match.
     SheetAlreadySent = "sheet_already_sent",
+    // Teams.
+    /// A session's `team_size` outside 1–4.
+    BadTeams = "bad_teams",
+    /// A team act (caucus, approve, decline, spokesperson) from a seat played alone.
+    NoTeam = "no_team",
+    /// A member index the team does not have (naming a spokesperson).
+    NotAMember = "not_a_member",
+    /// A team member other than the spokesperson tried to commit the seat (spokesperson rule).
+    NotSpokesperson = "not_spokesperson",
+    /// An answer to a team proposal that is not open (already carried, declined or replaced).
+    MotionNotOpen = "motion_not_open",
+    /// A member answering their own proposal to the team.
+    OwnMotion = "own_motion",
     // HTTP.
     /// A request body or control that cannot be carried out.
     BadRequest = "bad_request",
@@ -231,6 +247,11 @@ impl From<&GameError> for ErrorCode {
             GameError::TermsPending => ErrorCode::TermsPending,
             GameError::TermsAlreadyAgreed => ErrorCode::TermsAgreed,
             GameError::TermsNotAgreed => ErrorCode::TermsNotAgreed,
+            GameError::NotAMember => ErrorCode::NotAMember,
+            GameError::NoTeam => ErrorCode::NoTeam,
+            GameError::NotSpokesperson => ErrorCode::NotSpokesperson,
+            GameError::MotionNotOpen => ErrorCode::MotionNotOpen,
+            GameError::OwnMotion => ErrorCode::OwnMotion,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! views carry names and where everyone is, never a role's points or brief.
 
 use crate::core::game::{Millis, Phase};
+pub use crate::core::team::TeamDecision;
 use crate::core::tournament::Weights;
 use crate::results::OutcomeView;
 use crate::wire::SessionKind;
@@ -108,6 +109,16 @@ pub struct MonitorSession {
     pub reveal: Reveal,
     /// The dropout policy.
     pub dropout: DropoutPolicy,
+    /// People per seat (1: everyone plays alone).
+    #[serde(default = "one")]
+    pub team_size: usize,
+    /// Who may commit a team's seat.
+    #[serde(default)]
+    pub team_decision: TeamDecision,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// Where a participant is, as the console shows it.

@@ -26,6 +26,10 @@ pub enum ClientMsg {
         /// A player token from an earlier `joined`, to resume.
         #[serde(default)]
         token: Option<String>,
+        /// The language the player reads (a code like `es`, or a tag like `es-ES`): the match
+        /// sends this connection the scenario's texts in it where the scenario has them.
+        #[serde(default)]
+        lang: Option<String>,
     },
     /// Join a session by its join code.
     Join {
@@ -167,6 +171,27 @@ pub enum ClientMsg {
     },
     /// Observers: stop observing and wait to be paired (answered with `waiting`).
     StopObserving,
+    /// Teams: a line in the team's private caucus (prep, small talk, bargaining; at most 1000
+    /// characters). Only the team's members receive it.
+    Caucus {
+        /// The text.
+        text: String,
+    },
+    /// Teams under `consensus`: approve the team's open proposal (the last approval sends it).
+    Approve {
+        /// The proposal's id (`state.team.motion.id`).
+        motion_id: u64,
+    },
+    /// Teams under `consensus`: decline the team's open proposal (it closes).
+    Decline {
+        /// The proposal's id.
+        motion_id: u64,
+    },
+    /// Teams under `spokesperson`: name the team's spokesperson.
+    Spokesperson {
+        /// The member's index in `state.team.members`.
+        member: usize,
+    },
     /// Heartbeat; answered with `pong`.
     Ping,
 }
@@ -262,14 +287,36 @@ pub const INTERNAL_MESSAGE: &str = "Something went wrong on the server; nothing 
 
 /// Decodes one text frame. Never panics, whatever the input.
 pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
+    decode_with_id(text).map(|(msg, _)| msg)
+}
+
+/// Largest client message id (the largest integer JavaScript counts exactly).
+pub const MAX_CLIENT_ID: u64 = (1 << 53) - 1;
+
+/// Decodes one text frame and its client message id: an optional `"cid"` (an integer from 0 to
+/// 2^53 - 1) beside the fields of any frame, which the server answers with `ack` once it is done
+/// with the frame, and which a match applies once however often it is resent. Never panics.
+pub fn decode_with_id(text: &str) -> Result<(ClientMsg, Option<u64>), ProtocolError> {
     if text.len() > MAX_FRAME_BYTES {
         return Err(ProtocolError::new(
             ErrorCode::FrameTooLarge,
             format!("frame of {} bytes is over the {} byte limit", text.len(), MAX_FRAME_BYTES),
         ));
     }
-    let value: Value = serde_json::from_str(text)
+    let mut value: Value = serde_json::from_str(text)
         .map_err(|e| ProtocolError::new(ErrorCode::BadJson, format!("frame is not valid JSON: {e}")))?;
+    let cid = match value.as_object_mut().and_then(|o| o.remove("cid")) {
+        None => None,
+        Some(v) => match v.as_u64().filter(|&c| c <= MAX_CLIENT_ID) {
+            Some(c) => Some(c),
+            None => {
+                return Err(ProtocolError::new(
+                    ErrorCode::BadMessage,
+                    "\"cid\" must be an integer from 0 to 9007199254740991",
+                ))
+            }
+        },
+    };
     let Some(obj) = value.as_object() else {
         return Err(ProtocolError::new(ErrorCode::BadMessage, "a frame must be a JSON object with a \"type\" field"));
     };
@@ -301,14 +348,19 @@ pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
         "leave",
         "observation",
         "stop_observing",
+        "caucus",
+        "approve",
+        "decline",
+        "spokesperson",
         "ping",
     ];
     if !KNOWN.contains(&kind) {
         return Err(ProtocolError::new(ErrorCode::UnknownType, format!("unknown message type {kind:?}")));
     }
     let kind = kind.to_string();
-    serde_json::from_value(value)
-        .map_err(|e| ProtocolError::new(ErrorCode::BadMessage, format!("bad {kind:?} message: {e}")))
+    let msg = serde_json::from_value(value)
+        .map_err(|e| ProtocolError::new(ErrorCode::BadMessage, format!("bad {kind:?} message: {e}")))?;
+    Ok((msg, cid))
 }
 
 /// A frame to a client, already serialised.
@@ -323,11 +375,21 @@ mod tests {
 
     #[test]
     fn decodes_each_kind_and_names_errors() {
-        assert_eq!(decode(r#"{"type":"hello","version":1}"#).unwrap(), ClientMsg::Hello { version: 1, token: None });
+        assert_eq!(
+            decode(r#"{"type":"hello","version":1}"#).unwrap(),
+            ClientMsg::Hello { version: 1, token: None, lang: None }
+        );
         assert_eq!(decode(r#"{"type":"accept","offer_id":3}"#).unwrap(), ClientMsg::Accept { offer_id: 3 });
         let m = decode(r#"{"type":"offer","package":{"salary":2,"bonus":0}}"#).unwrap();
         assert!(matches!(m, ClientMsg::Offer { package } if package["salary"] == 2));
         assert_eq!(decode("{nope").unwrap_err().code.as_str(), "bad_json");
+        let (m, cid) = decode_with_id(r#"{"type":"accept","offer_id":3,"cid":42}"#).unwrap();
+        assert_eq!((m, cid), (ClientMsg::Accept { offer_id: 3 }, Some(42)));
+        assert_eq!(decode_with_id(r#"{"type":"ready"}"#).unwrap().1, None);
+        for bad in [r#""x""#, "-1", "1.5", "9007199254740992"] {
+            let frame = format!(r#"{{"type":"ready","cid":{bad}}}"#);
+            assert_eq!(decode_with_id(&frame).unwrap_err().code.as_str(), "bad_message", "{frame}");
+        }
         assert_eq!(decode("[1,2]").unwrap_err().code.as_str(), "bad_message");
         assert_eq!(decode(r#"{"type":"dance"}"#).unwrap_err().code.as_str(), "unknown_type");
         assert_eq!(decode(r#"{"type":"accept","offer_id":"x"}"#).unwrap_err().code.as_str(), "bad_message");
@@ -360,6 +422,10 @@ mod tests {
         ] {
             assert_eq!(decode(bad).unwrap_err().code, ErrorCode::BadMessage, "{bad}");
         }
+        assert_eq!(decode(r#"{"type":"caucus","text":"hi"}"#).unwrap(), ClientMsg::Caucus { text: "hi".into() });
+        assert_eq!(decode(r#"{"type":"approve","motion_id":2}"#).unwrap(), ClientMsg::Approve { motion_id: 2 });
+        assert_eq!(decode(r#"{"type":"decline","motion_id":2}"#).unwrap(), ClientMsg::Decline { motion_id: 2 });
+        assert_eq!(decode(r#"{"type":"spokesperson","member":1}"#).unwrap(), ClientMsg::Spokesperson { member: 1 });
         let big = format!(r#"{{"type":"chat","text":"{}"}}"#, "a".repeat(MAX_FRAME_BYTES));
         assert_eq!(decode(&big).unwrap_err().code, ErrorCode::FrameTooLarge);
     }

@@ -23,6 +23,45 @@ use std::collections::BTreeMap;
 /// A package: the chosen option's index by issue id.
 pub type PackageView = BTreeMap<String, usize>;
 
+/// One sentence of the results' feedback as a code and its values (see `ResultsView::feedback`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum FeedbackItem {
+    /// Both preferred one option of an issue but agreed another.
+    BothPreferred {
+        /// Issue id.
+        issue: String,
+        /// The option both preferred.
+        preferred: usize,
+        /// The option agreed.
+        agreed: usize,
+    },
+    /// Another package gave everyone at least as much: how many more points each role, in seat order.
+    ValueLeft {
+        /// Points more, per role.
+        gains: Vec<i64>,
+    },
+    /// No package would have made one better off without costing another.
+    ParetoOptimal,
+    /// The joint value created.
+    Created {
+        /// Joint value.
+        joint: i64,
+        /// The most possible.
+        max: i64,
+        /// `joint / max` as a whole percentage.
+        percent: i64,
+    },
+    /// No deal, though a package gave everyone at least their walk-away value: its points per role.
+    ImpasseMissed {
+        /// Points per role, in seat order.
+        points: Vec<i64>,
+    },
+    /// No deal, and no package gave everyone their walk-away value.
+    ImpasseReasonable,
+}
+
 /// How a match ended (`"kind"` names the variant).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -88,8 +127,12 @@ pub struct ResultsView {
     pub issues: Vec<IssueResultView>,
     /// Who must accept a package for it to be the deal, in words.
     pub deal_rule: String,
-    /// Sentences on what could have been better.
+    /// Sentences on what could have been better (in English; the console shows these).
     pub feedback: Vec<String>,
+    /// The same feedback as codes and values, one per sentence, for a page to word in its
+    /// player's language (issues by id, options by index, points in seat order).
+    #[serde(default)]
+    pub feedback_items: Vec<FeedbackItem>,
     /// Every statement made with `disclose`, with its verdict.
     pub disclosures: Vec<DisclosureView>,
     /// Trust and behaviour, as this seat may see them.
@@ -98,6 +141,34 @@ pub struct ResultsView {
     /// filed after results arrive comes with the next `state` frame).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<ObservationView>,
+    /// Teams: what each member of each team did, by seat then member (absent when every seat
+    /// was played alone). The team's points and trust are the seat's, in `roles` and `trust`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberResultView>,
+}
+
+/// One team member's part in the match (public counts: no caucus text, no points).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MemberResultView {
+    /// The team's seat.
+    pub seat: usize,
+    /// Index within the team.
+    pub member: usize,
+    /// Display name.
+    pub name: String,
+    /// Public chat lines they wrote.
+    pub messages: usize,
+    /// Statements (`disclose`) they made.
+    pub statements: usize,
+    /// Offers they made for the team (under consensus: proposed and carried).
+    pub offers: usize,
+    /// Offers they accepted for the team.
+    pub accepts: usize,
+    /// Lines they wrote in their team's caucus.
+    pub caucus_lines: usize,
+    /// They answered (or skipped) the survey (their ratings stay private, like everyone's).
+    pub survey_done: bool,
 }
 
 /// One observer's sheet, as the observed players (and its observer) read it.
@@ -254,8 +325,14 @@ pub struct PlayerTrustView {
     pub trust_estimate: Option<f64>,
     /// Its behaviour-only part.
     pub trust_estimate_behaviour: f64,
-    /// The player's tactic profile in plain words.
+    /// The player's tactic profile in plain words (English).
     pub profile: Vec<String>,
+    /// The same profile as data, for a page to word in its player's language.
+    #[serde(default)]
+    pub profile_lines: Vec<crate::core::trust_model::ProfileLine>,
+    /// What moved the behaviour index most, up and down.
+    #[serde(default)]
+    pub index_moves: crate::core::trust::IndexMoves,
     /// Behaviour index, 0..100.
     pub behaviour_index: f64,
     /// The counted behaviour.

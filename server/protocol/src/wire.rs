@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 pub use crate::results::{
-    DisclosureView, IssueResultView, ObservationView, OutcomeView, OwnTrustView, PackagePoints, PackageView,
-    PlayerTrustView, ResultsView, RevealedRole, RoleResultView, TrustResultView,
+    DisclosureView, FeedbackItem, IssueResultView, MemberResultView, ObservationView, OutcomeView, OwnTrustView,
+    PackagePoints, PackageView, PlayerTrustView, ResultsView, RevealedRole, RoleResultView, TrustResultView,
 };
 use std::collections::BTreeMap;
 
@@ -37,6 +37,13 @@ pub enum ServerMsg {
     ChatHistory {
         /// Oldest first.
         lines: Vec<ChatLineView>,
+    },
+    /// One line of the player's team caucus (only the team's members get it).
+    Caucus(CaucusLineView),
+    /// The team caucus so far (after `state`, when a team member takes their seat).
+    CaucusHistory {
+        /// Oldest first.
+        lines: Vec<CaucusLineView>,
     },
     /// A private coaching nudge.
     Coach(CoachView),
@@ -96,6 +103,18 @@ pub enum ServerMsg {
     },
     /// The facilitator's live view of a session (to a console watching it).
     Monitor(Box<MonitorView>),
+    /// The server is done with the client frame that carried this `cid`: applied, refused (an
+    /// `error` came first) or, resent, applied already. The client stops resending it.
+    Ack {
+        /// The frame's client message id.
+        cid: u64,
+    },
+    /// The session lives on another node of a cluster: reconnect there (with the same token)
+    /// and send again what was not answered.
+    Moved {
+        /// The node's base address, as it advertises it (`http://host:port` or `https://host`).
+        address: String,
+    },
     /// The player's round and standing in a tournament.
     Tournament {
         /// Rounds started so far.
@@ -137,6 +156,8 @@ impl ServerMsg {
             ServerMsg::Observe(_) => "observe",
             ServerMsg::Chat(_) => "chat",
             ServerMsg::ChatHistory { .. } => "chat_history",
+            ServerMsg::Caucus(_) => "caucus",
+            ServerMsg::CaucusHistory { .. } => "caucus_history",
             ServerMsg::Coach(_) => "coach",
             ServerMsg::Notice { .. } => "notice",
             ServerMsg::Error { .. } => "error",
@@ -147,6 +168,8 @@ impl ServerMsg {
             ServerMsg::Left { .. } => "left",
             ServerMsg::Monitor(_) => "monitor",
             ServerMsg::Tournament { .. } => "tournament",
+            ServerMsg::Moved { .. } => "moved",
+            ServerMsg::Ack { .. } => "ack",
         }
     }
 }
@@ -260,8 +283,22 @@ pub struct PublicScenario {
     pub summary: String,
     /// Who must accept a package for it to be the deal, in words (the scenario's deal rule).
     pub deal_rule: String,
+    /// The same rule as data, for a page to word in its player's language.
+    #[serde(default)]
+    pub deal: DealView,
     /// Issues and options.
     pub issues: Vec<PublicIssue>,
+}
+
+/// A deal rule as data: `unanimous`, `majority`, or `roles` with the ids of the roles that must accept.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DealView {
+    /// `unanimous`, `majority` or `roles`.
+    pub rule: String,
+    /// With `roles`: the role ids that must accept (empty otherwise).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
 }
 
 /// A coaching nudge given to this seat.
@@ -322,6 +359,92 @@ pub struct PlayerView {
     /// Since when the player has been away, if they are.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gone_since: Option<Millis>,
+    /// The team holding the seat, by member index (absent for a seat played alone).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberView>,
+}
+
+/// One member of a team seat, as everyone at the table sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MemberView {
+    /// Index within the team.
+    pub member: usize,
+    /// Display name.
+    pub name: String,
+    /// Connected now.
+    pub online: bool,
+}
+
+/// The player's own team (in their `state` only): who they are in it, the decision rule and the
+/// proposal waiting for the team's approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TeamView {
+    /// The player's index in the team (`players[seat].members`).
+    pub member: usize,
+    /// Who may commit the seat.
+    pub decision: crate::core::team::TeamDecision,
+    /// The spokesperson's member index.
+    pub spokesperson: usize,
+    /// The proposal waiting for the team's approval (consensus rule), if any.
+    pub motion: Option<MotionView>,
+}
+
+/// A proposal to the team under the consensus rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MotionView {
+    /// Its id (for `approve` and `decline`).
+    pub id: u64,
+    /// The member who proposed it.
+    pub member: usize,
+    /// What it does: `offer`, `accept` or `walk_away`.
+    pub act: MotionAct,
+    /// The offer's package, option index by issue id (`offer` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<BTreeMap<String, usize>>,
+    /// Its worth in the team's own points (`offer` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_to_you: Option<i64>,
+    /// The counterpart's offer to accept (`accept` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_id: Option<u64>,
+    /// Members who approved it (the proposer included).
+    pub approved_by: Vec<usize>,
+    /// When it was proposed.
+    pub at: Millis,
+}
+
+/// What a team proposal does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MotionAct {
+    /// Send an offer.
+    Offer,
+    /// Accept the counterpart's offer.
+    Accept,
+    /// Walk away.
+    WalkAway,
+}
+
+/// One caucus line (to the team's members only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CaucusLineView {
+    /// The team's seat.
+    pub seat: usize,
+    /// The member who wrote it.
+    pub member: usize,
+    /// Their name.
+    pub name: String,
+    /// The text.
+    pub text: String,
+    /// When.
+    pub at: Millis,
+    /// The phase it was written in.
+    pub phase: Phase,
 }
 
 /// An offer, valued in the receiving seat's own points only.
@@ -480,6 +603,9 @@ pub struct StateView {
     /// Names of the participants observing this match (absent when nobody does).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub observers: Vec<String>,
+    /// The player's team, when their seat is held by a team (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamView>,
 }
 
 /// The `observe` frame: a match as an observer sees it. Its types are the hidden-information rule
@@ -587,6 +713,9 @@ pub struct ChatLineView {
     /// The expression the speaker attached (absent when none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expression: Option<Expression>,
+    /// The team member who said it (absent for a seat played alone and the server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<usize>,
 }
 
 /// What kind of chat line.
@@ -621,6 +750,7 @@ mod tests {
             phase: Phase::SmallTalk,
             kind: ChatKind::Icebreaker,
             expression: None,
+            member: None,
         };
         let v: Value = serde_json::from_str(&ServerMsg::Chat(line).encode()).unwrap();
         assert_eq!(v["type"], "chat");

@@ -61,6 +61,17 @@ pub struct StoredMatchConfig {
     /// The survey's questions (none: the default five).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<Vec<crate::core::survey::Question>>,
+    /// Every seat's team, player ids by member index (the first is the seat's entry in the
+    /// match's `seats`), when some seat is held by a team; empty when every seat is played alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<Vec<String>>,
+    /// Who may commit a team's seat.
+    #[serde(default, skip_serializing_if = "is_any_member")]
+    pub team_decision: crate::core::team::TeamDecision,
+}
+
+fn is_any_member(d: &crate::core::team::TeamDecision) -> bool {
+    *d == crate::core::team::TeamDecision::Any
 }
 
 fn yes() -> bool {
@@ -77,7 +88,24 @@ impl StoredMatchConfig {
                 Some(q) => q.clone().into(),
                 None => crate::core::survey::QUESTIONS.into(),
             },
+            teams: crate::core::team::TeamRules {
+                sizes: self.teams.iter().map(Vec::len).collect(),
+                decision: self.team_decision,
+            },
         }
+    }
+
+    /// Player ids by seat then member: the stored teams, or the seats played alone.
+    pub fn members(&self, seats: &[String]) -> Vec<Vec<String>> {
+        seats
+            .iter()
+            .enumerate()
+            .map(|(seat, pid)| match self.teams.get(seat) {
+                // A seat handed on since is held by its new player alone.
+                Some(team) if team.first() == Some(pid) => team.clone(),
+                _ => vec![pid.clone()],
+            })
+            .collect()
     }
 
     /// The core's configuration of the match.
@@ -137,6 +165,14 @@ pub struct App {
     pub conn_counter: Arc<crate::net::ConnCounter>,
     /// Orders loading and disposing sessions against their use (see `runtime::residency`).
     pub residency: Arc<tokio::sync::RwLock<()>>,
+    /// As a node of a cluster: where sessions live, and this node's claims (none: one server).
+    pub cluster: Option<Arc<crate::store::Cluster>>,
+    /// Sessions taken over from a dead node a moment ago: what a player coming back is told,
+    /// and until when (see `runtime::ownership`).
+    pub takeover_notices: DashMap<String, (String, i64)>,
+    /// Client message ids applied in matches being read back after a takeover, by match (taken
+    /// by the match's actor as it is rebuilt).
+    pub restored_ids: DashMap<String, Vec<(usize, u64)>>,
 }
 
 /// Settings of the running application (from `parley serve`'s options).
@@ -154,6 +190,27 @@ pub struct AppSettings {
     pub dormant_after: Option<std::time::Duration>,
     /// The folder scenarios were loaded from, where the editor saves.
     pub scenarios_dir: Option<std::path::PathBuf>,
+    /// As a node of a cluster: its view of session ownership (none: one server).
+    pub cluster: Option<Arc<crate::store::Cluster>>,
+}
+
+/// The practice pool's settings.
+fn practice_settings() -> SessionSettings {
+    SessionSettings {
+        title: "Practice pool".into(),
+        scenario: None,
+        durations: None,
+        small_talk: SmallTalkTreatment::All,
+        dropout: DropoutPolicy::Abandon,
+        grace_seconds: 120,
+        pairing: Default::default(),
+        reveal: Default::default(),
+        coaching: Some(true),
+        treatment: None,
+        survey: None,
+        team_size: 1,
+        team_decision: Default::default(),
+    }
 }
 
 /// How the server's own bots behave.
@@ -186,6 +243,9 @@ pub enum CreateError {
     /// Survey items that cannot be used.
     #[error("{0}")]
     BadSurveyItems(String),
+    /// A team size outside 1–4.
+    #[error("{0}")]
+    BadTeams(String),
     /// Store failure.
     #[error("could not store the session: {0}")]
     Store(String),
@@ -204,13 +264,28 @@ impl App {
         phrases: Phrases,
         settings: AppSettings,
     ) -> Arc<App> {
-        let AppSettings { admin_key, bots, idle_timeout, limits, dormant_after, scenarios_dir } = settings;
+        let AppSettings { admin_key, bots, idle_timeout, limits, dormant_after, scenarios_dir, cluster } = settings;
         let address_limits = Arc::new(AddressLimits::new(&limits));
         let (notices, mut notices_rx) = tokio::sync::mpsc::unbounded_channel::<ActorNotice>();
         let scenarios: BTreeMap<String, Arc<Scenario>> =
             scenarios.into_iter().map(|s| (s.id.clone(), Arc::new(s))).collect();
-        let practice_code =
+        let mut practice_code =
             snapshot.sessions.iter().find(|s| s.session.kind == "practice").map(|s| s.session.code.clone());
+        if let Some(c) = &cluster {
+            // A node reads no session at start-up: the pool is the cluster's one (made by the
+            // first node to start; it comes into memory on the node that claims it).
+            let candidate = SessionRow {
+                code: new_code(),
+                kind: SessionKind::Practice.as_str().into(),
+                settings: serde_json::to_string(&practice_settings()).expect("settings serialise"),
+                facilitator_token: new_token(),
+                created_at: now_ms(),
+            };
+            practice_code = c.practice_pool(candidate).await.map(Some).unwrap_or_else(|e| {
+                tracing::error!(error = %e, "could not look up the practice pool");
+                None
+            });
+        }
         let app = Arc::new(App {
             store,
             scenarios: std::sync::RwLock::new(Arc::new(scenarios)),
@@ -233,6 +308,9 @@ impl App {
             address_limits,
             conn_counter: Default::default(),
             residency: Default::default(),
+            cluster: cluster.clone(),
+            takeover_notices: DashMap::new(),
+            restored_ids: DashMap::new(),
         });
         let weak = Arc::downgrade(&app);
         tokio::spawn(async move {
@@ -256,19 +334,7 @@ impl App {
             }
         });
         if practice_code.is_none() {
-            let settings = SessionSettings {
-                title: "Practice pool".into(),
-                scenario: None,
-                durations: None,
-                small_talk: SmallTalkTreatment::All,
-                dropout: DropoutPolicy::Abandon,
-                grace_seconds: 120,
-                pairing: Default::default(),
-                reveal: Default::default(),
-                coaching: Some(true),
-                treatment: None,
-                survey: None,
-            };
+            let settings = practice_settings();
             if let Err(e) =
                 app.insert_session(app.practice_code.clone(), SessionKind::Practice, settings, new_token()).await
             {
@@ -354,12 +420,11 @@ impl App {
             .map(|s| (s.settings.dropout, s.settings.grace_seconds, s.settings.reveal))
             .unwrap_or_default();
         let config = cfg.match_config(scenario);
-        let names = seats
-            .iter()
-            .map(|pid| {
-                self.players_by_id.get(pid).map(|p| (p.name.clone(), p.bot)).unwrap_or_else(|| ("?".into(), false))
-            })
-            .collect();
+        let name_of = |pid: &String| {
+            self.players_by_id.get(pid).map(|p| (p.name.clone(), p.bot)).unwrap_or_else(|| ("?".into(), false))
+        };
+        let names = seats.iter().map(name_of).collect();
+        let teams = cfg.members(&seats).iter().map(|team| team.iter().map(name_of).collect()).collect();
         let actor = MatchActor::new(
             row.id.clone(),
             Match::replay(config, events),
@@ -370,10 +435,12 @@ impl App {
             self.phrases.clone(),
             now,
         )
+        .with_teams(teams)
         .with_reveal(reveal)
         .with_coaching(cfg.coaching.unwrap_or_else(|| session.as_ref().is_some_and(|s| s.coaching())))
         .with_drills(&cfg.drills)
         .with_max_offers(self.limits.max_offers_per_match)
+        .with_applied(self.restored_ids.remove(&row.id).map(|(_, ids)| ids).unwrap_or_default())
         .with_notices(self.notices.clone());
         let actor = match &session {
             Some(s) => actor.with_session_changes(s.changes.clone()),
@@ -408,9 +475,14 @@ impl App {
             }
         };
         let seats: Vec<String> = serde_json::from_str(&row.seats).unwrap_or_default();
-        for (seat, pid) in seats.iter().enumerate().filter(|(_, pid)| only.is_none_or(|o| o == pid.as_str())) {
-            if let Some(p) = self.players_by_id.get(pid) {
-                *p.location.lock().expect("location") = Location::InMatch { match_id: row.id.clone(), seat };
+        let cfg = serde_json::from_str::<StoredMatchConfig>(&row.config).ok();
+        let members = cfg.map_or_else(|| seats.iter().map(|p| vec![p.clone()]).collect(), |c| c.members(&seats));
+        for (seat, team) in members.iter().enumerate() {
+            for (member, pid) in team.iter().enumerate().filter(|(_, pid)| only.is_none_or(|o| o == pid.as_str())) {
+                if let Some(p) = self.players_by_id.get(pid) {
+                    *p.location.lock().expect("location") =
+                        Location::InMatch { match_id: row.id.clone(), seat, member };
+                }
             }
         }
         if let Some(s) = self.sessions.get(&row.session) {
@@ -425,7 +497,7 @@ impl App {
         }
         self.matches.insert(
             row.id.clone(),
-            MatchHandle { id: row.id.clone(), session: row.session.clone(), scenario, tx, seats, summary },
+            MatchHandle { id: row.id.clone(), session: row.session.clone(), scenario, tx, seats, members, summary },
         );
         // With dormancy off, every match read at start-up keeps its state.
         let actor = actor.filter(|_| !finished || self.dormant_after.is_none());
@@ -525,6 +597,7 @@ impl App {
         }
         settings.validate_design().map_err(|(code, m)| match code {
             ErrorCode::BadTreatment => CreateError::BadTreatment(m),
+            ErrorCode::BadTeams => CreateError::BadTeams(m),
             _ => CreateError::BadSurveyItems(m),
         })?;
         if settings.grace_seconds > 86_400 || settings.title.chars().count() > 200 {
@@ -636,7 +709,26 @@ impl App {
         seats: Vec<String>,
         match_number: Option<u64>,
     ) -> Option<String> {
+        let teams = seats.into_iter().map(|p| vec![p]).collect();
+        self.create_team_match(session, scenario_id, teams, match_number).await
+    }
+
+    /// [`App::create_match`] with a team in each seat (player ids by member; the first member
+    /// is the seat's entry in the match's `seats`, and its spokesperson to begin with). Teams of
+    /// one are seats played alone: the match is then stored exactly as one without teams.
+    pub(crate) async fn create_team_match(
+        self: &Arc<Self>,
+        session: &Arc<Session>,
+        scenario_id: &str,
+        teams: Vec<Vec<String>>,
+        match_number: Option<u64>,
+    ) -> Option<String> {
         let scenario = self.scenario(scenario_id)?;
+        let seats: Vec<String> = teams.iter().filter_map(|t| t.first().cloned()).collect();
+        if seats.len() != teams.len() {
+            return None;
+        }
+        let has_teams = teams.iter().any(|t| t.len() > 1);
         let plan = session.settings.plan(
             match_number,
             session.coaching(),
@@ -662,6 +754,8 @@ impl App {
             disclosure: plan.settings.disclosure,
             // The default survey is left implicit, as in every match stored before surveys varied.
             survey: (plan.survey != crate::core::survey::QUESTIONS).then_some(plan.survey),
+            teams: if has_teams { teams.clone() } else { Vec::new() },
+            team_decision: if has_teams { session.settings.team_decision } else { Default::default() },
         };
         let id = new_id("m");
         let row = MatchRow {
@@ -676,7 +770,7 @@ impl App {
         let row_copy = row.clone();
         if let Err(e) = self.store.insert_match(row).await {
             tracing::error!(error = %e, "could not store a new match; players go back to waiting");
-            for pid in &seats {
+            for pid in teams.iter().flatten() {
                 if let Some(p) = self.players_by_id.get(pid).map(|p| p.clone()) {
                     *p.location.lock().expect("location") = Location::Lobby;
                     p.send(&ServerMsg::error(ErrorCode::Internal, "could not start your match; still waiting"));
@@ -684,9 +778,12 @@ impl App {
             }
             return None;
         }
-        let players: Vec<Option<Arc<Player>>> =
-            seats.iter().map(|pid| self.players_by_id.get(pid).map(|p| p.clone())).collect();
-        let names = players.iter().map(|p| p.as_ref().map(|p| (p.name.clone(), p.bot)).unwrap_or_default()).collect();
+        let player = |pid: &String| self.players_by_id.get(pid).map(|p| p.clone());
+        let name_of = |p: &Option<Arc<Player>>| p.as_ref().map(|p| (p.name.clone(), p.bot)).unwrap_or_default();
+        let members: Vec<Vec<Option<Arc<Player>>>> =
+            teams.iter().map(|team| team.iter().map(player).collect()).collect();
+        let names = members.iter().map(|team| name_of(&team[0])).collect();
+        let team_names = members.iter().map(|team| team.iter().map(name_of).collect()).collect();
         let config = cfg.match_config(scenario.clone());
         let actor = MatchActor::new(
             id.clone(),
@@ -698,6 +795,7 @@ impl App {
             self.phrases.clone(),
             now_ms(),
         )
+        .with_teams(team_names)
         .with_reveal(session.settings.reveal)
         .with_coaching(coaching)
         .with_drills(&cfg.drills)
@@ -711,30 +809,44 @@ impl App {
             scenario,
             tx: tx.clone(),
             seats: seats.clone(),
+            members: teams.clone(),
             summary: actor.summaries(),
         };
         self.matches.insert(id.clone(), handle);
         session.match_ids.lock().expect("match ids").push(id.clone());
         session.touch();
-        tracing::info!(match_id = %id, session = %session.code, scenario = %scenario_id, small_talk, arm = ?cfg.arm, "match started");
+        tracing::info!(match_id = %id, session = %session.code, scenario = %scenario_id, small_talk, arm = ?cfg.arm, teams = ?cfg.teams.iter().map(Vec::len).collect::<Vec<_>>(), "match started");
         let summary_tx = actor.summary_sender();
         tokio::spawn(self.clone().match_task(row_copy, Some(actor), summary_tx, rx, true));
-        for (seat, p) in players.iter().enumerate() {
-            let Some(p) = p else { continue };
+        let mut placed: Vec<(usize, usize, Arc<Player>)> = Vec::new();
+        for (seat, team) in members.iter().enumerate() {
+            for (member, p) in team.iter().enumerate() {
+                if let Some(p) = p {
+                    placed.push((seat, member, p.clone()));
+                }
+            }
+        }
+        for (seat, member, p) in placed {
             let old = std::mem::replace(
                 &mut *p.location.lock().expect("location"),
-                Location::InMatch { match_id: id.clone(), seat },
+                Location::InMatch { match_id: id.clone(), seat, member },
             );
             let conn = p.conn.lock().expect("conn").clone();
             // A player moving on (a tournament's next round) leaves their old match's actor.
-            if let (Location::InMatch { match_id: old_id, seat: old_seat }, Some(c)) = (old, conn.as_ref()) {
+            if let (Location::InMatch { match_id: old_id, seat: old_seat, member: old_member }, Some(c)) =
+                (old, conn.as_ref())
+            {
                 if let Some(old_tx) = self.matches.get(&old_id).map(|m| m.tx.clone()) {
-                    let _ =
-                        old_tx.send(crate::runtime::match_actor::MatchMsg::Detach { seat: old_seat, conn: c.id }).await;
+                    let detach = crate::runtime::match_actor::MatchMsg::Detach {
+                        seat: old_seat,
+                        member: old_member,
+                        conn: c.id,
+                    };
+                    let _ = old_tx.send(detach).await;
                 }
             }
             if let Some(outbox) = conn {
-                let _ = tx.send(crate::runtime::match_actor::MatchMsg::Attach { seat, outbox }).await;
+                let _ = tx.send(crate::runtime::match_actor::MatchMsg::Attach { seat, member, outbox }).await;
             }
         }
         Some(id)

@@ -121,20 +121,26 @@ impl SessionActor {
         }
         if let Some(mut m) = app.matches.get_mut(match_id) {
             m.seats = seats;
+            if let Some(team) = m.members.get_mut(seat) {
+                *team = vec![to.id.clone()];
+            }
         }
         let kind = json!({"action": "seat_handed", "match_id": match_id, "seat": seat, "from": old, "to": to.id});
         if let Err(e) = app.store.append_session_event(&s.code, now_ms(), kind.to_string()).await {
             tracing::error!(error = %e, "could not store the seat handover in the session log");
         }
         self.lines.remove(&to.id);
-        *to.location.lock().expect("location") = Location::InMatch { match_id: match_id.to_string(), seat };
+        *to.location.lock().expect("location") = Location::InMatch { match_id: match_id.to_string(), seat, member: 0 };
         let outbox = to.conn.lock().expect("conn").clone();
         if let Some(outbox) = outbox {
-            let _ = handle.tx.send(MatchMsg::Attach { seat, outbox }).await;
+            let _ = handle.tx.send(MatchMsg::Attach { seat, member: 0, outbox }).await;
         }
-        if let Some(p) = app.players_by_id.get(&old).map(|p| p.clone()) {
+        // The seat's old holder, and every member of its team, go back to the lobby.
+        let team = handle.members.get(seat).cloned().unwrap_or_default();
+        for pid in team.iter().chain([&old]) {
+            let Some(p) = app.players_by_id.get(pid).map(|p| p.clone()) else { continue };
             let mut loc = p.location.lock().expect("location");
-            if *loc == (Location::InMatch { match_id: match_id.to_string(), seat }) {
+            if matches!(&*loc, Location::InMatch { match_id: m, seat: s, .. } if m == match_id && *s == seat) {
                 *loc = Location::Lobby;
             }
         }

@@ -13,7 +13,7 @@ use crate::core::scenario::Scenario;
 use crate::core::survey::SurveyAnswer;
 use crate::error::ErrorCode;
 use crate::limits::Budget;
-use crate::protocol::{decode, ClientMsg, ProtocolError, PROTOCOL_VERSION};
+use crate::protocol::{decode_with_id, ClientMsg, ProtocolError, PROTOCOL_VERSION};
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
 use crate::runtime::outbox::{CloseReason, Outbox, OutboxReceiver, Socket, Work};
@@ -84,6 +84,8 @@ struct Conn {
     errors: ErrorBudget,
     /// The live monitor this connection watches (one at a time).
     watch: Option<tokio::task::JoinHandle<()>>,
+    /// The client message id of the frame being handled (taken by a match action).
+    cid: Option<u64>,
 }
 
 /// Serves one upgraded WebSocket until it closes. `ip` is the client's address.
@@ -103,6 +105,7 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
         frame_limit: RateLimit::new(FRAME_BURST, FRAMES_PER_SEC),
         errors: ErrorBudget { bucket: RateLimit::new(ERROR_BURST, ERRORS_PER_SEC), held_back: 0 },
         watch: None,
+        cid: None,
     };
     let mut writer_done = false;
     loop {
@@ -130,10 +133,15 @@ pub async fn serve_socket(app: Arc<App>, socket: WebSocket, ip: IpAddr) {
                     c.error(ErrorCode::RateLimited, "too many frames; slow down");
                     continue;
                 }
-                match decode(t.as_str()) {
-                    Ok(m) => {
+                match decode_with_id(t.as_str()) {
+                    Ok((m, cid)) => {
+                        c.cid = cid;
                         if !c.handle(m).await {
                             break;
+                        }
+                        // A frame the match did not take (it answers its own): done with here.
+                        if let Some(cid) = c.cid.take() {
+                            c.outbox.send_msg(&ServerMsg::Ack { cid });
                         }
                     }
                     Err(e) => c.error(e.code, &e.message),
@@ -196,7 +204,12 @@ async fn write_frames(
         };
         let Some(sink) = socket.as_mut() else { break };
         match work {
-            Work::Close(reason) => {
+            Work::Close(reason, last_frames) => {
+                // Finish a sender's unfinished write, then the frames that go before closing.
+                let _ = tokio::time::timeout(CLOSING_WRITE, sink.flush()).await;
+                for f in last_frames {
+                    let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(f))).await;
+                }
                 let last = ServerMsg::error(reason.code(), reason.message()).encode();
                 let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(last.into()))).await;
                 let frame = CloseFrame { code: reason.close_code(), reason: reason.code().as_str().into() };
@@ -246,7 +259,7 @@ impl Conn {
     async fn handle(&mut self, msg: ClientMsg) -> bool {
         if !self.hello {
             return match msg {
-                ClientMsg::Hello { version, token } => self.hello(version, token).await,
+                ClientMsg::Hello { version, token, lang } => self.hello(version, token, lang).await,
                 _ => {
                     self.error(ErrorCode::HelloRequired, "the first frame must be {\"type\":\"hello\",\"version\":1}");
                     true
@@ -287,10 +300,11 @@ impl Conn {
                         return true;
                     }
                 }
-                let s = self.app.sessions.get(&self.app.practice_code).map(|s| s.clone());
-                match s {
-                    Some(s) => self.join(&s, &name, scenario, key_hash, drill).await,
-                    None => self.error(ErrorCode::Internal, "the practice pool is not available"),
+                // On one server the pool is always in memory; in a cluster it may live on another node.
+                match self.app.resident(&self.app.practice_code, None).await {
+                    Ok(Some(s)) => self.join(&s, &name, scenario, key_hash, drill).await,
+                    Ok(None) => self.error(ErrorCode::Internal, "the practice pool is not available"),
+                    Err(e) => self.lookup_failed(&e),
                 }
             }
             ClientMsg::Watch { code, token } => self.watch(&code, &token).await,
@@ -362,6 +376,14 @@ impl Conn {
                     let mut changes = session.changes.subscribe();
                     loop {
                         let version = *changes.borrow_and_update();
+                        // Owned by another node now: the console goes there.
+                        if let Some(address) = session.moved_to.lock().expect("moved to").clone() {
+                            if !address.is_empty() {
+                                out.send_msg(&ServerMsg::Moved { address });
+                            }
+                            out.close(CloseReason::Moved);
+                            break;
+                        }
                         let Some(frame) = session.monitor(version).await else { break };
                         out.send(frame);
                         // At most one frame a second: a busy class changes many times a second.
@@ -390,10 +412,14 @@ impl Conn {
                 tracing::error!(error = %e, "could not read a session from the store");
                 self.error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE)
             }
+            LookupError::Moved { address } => {
+                self.outbox.send_msg(&ServerMsg::Moved { address: address.clone() });
+                self.outbox.close(CloseReason::Moved);
+            }
         }
     }
 
-    async fn hello(&mut self, version: u32, token: Option<String>) -> bool {
+    async fn hello(&mut self, version: u32, token: Option<String>, lang: Option<String>) -> bool {
         if version != PROTOCOL_VERSION {
             self.error(
                 ErrorCode::UnsupportedVersion,
@@ -403,6 +429,15 @@ impl Conn {
         }
         self.hello = true;
         self.outbox.send_msg(&ServerMsg::Welcome { version: PROTOCOL_VERSION, server_time: now_ms() });
+        if let Some(tag) = lang {
+            // A browser tag like "es-ES" names its language first; the region does not matter here.
+            let code = tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
+            if crate::core::translation::is_language_code(&code) {
+                self.outbox.set_lang(code);
+            } else {
+                self.error(ErrorCode::BadMessage, "lang is a language code like \"es\"; texts stay in the default");
+            }
+        }
         if let Some(t) = token {
             // The session stays in memory at least until the player's connection is bound.
             match self.app.player_by_token(&t, Some(self.ip)).await {
@@ -465,6 +500,9 @@ impl Conn {
             }
         }
         self.outbox.send_msg(&self.app.joined_frame(&p));
+        if let Some(text) = self.app.takeover_notice(&p.session) {
+            self.outbox.send_msg(&ServerMsg::notice(text));
+        }
         self.player = Some(p.clone());
         self.app.touch(&p.session);
         if let Some(mid) = p.observing() {
@@ -478,10 +516,10 @@ impl Conn {
             }
             return true;
         }
-        match p.seat() {
-            Some((mid, seat)) => match self.app.matches.get(&mid).map(|m| m.tx.clone()) {
+        match p.place() {
+            Some((mid, seat, member)) => match self.app.matches.get(&mid).map(|m| m.tx.clone()) {
                 Some(tx) => {
-                    let _ = tx.send(MatchMsg::Attach { seat, outbox: self.outbox.clone() }).await;
+                    let _ = tx.send(MatchMsg::Attach { seat, member, outbox: self.outbox.clone() }).await;
                 }
                 None => self.error(ErrorCode::MatchUnavailable, "your match is not running"),
             },
@@ -502,7 +540,7 @@ impl Conn {
             let message = "you are observing this match: observers watch and fill in their sheet, they do not play";
             return self.error(ErrorCode::ObserverCannotAct, message);
         }
-        let Some((mid, seat)) = p.seat() else {
+        let Some((mid, seat, member)) = p.place() else {
             return self.error(ErrorCode::NotInMatch, "you are not in a match yet");
         };
         let Some(handle) = self.app.matches.get(&mid).map(|m| m.clone()) else {
@@ -520,6 +558,17 @@ impl Conn {
                 }
             }
             ClientMsg::Ready => Action::Ready,
+            // The caucus is chat: the same per-player bucket.
+            ClientMsg::Caucus { text } => {
+                if !p.chat_limit.lock().expect("chat limit").allow(Instant::now()) {
+                    return self
+                        .error(ErrorCode::RateLimited, "you are sending messages too fast; this one was dropped");
+                }
+                Action::Caucus(text)
+            }
+            ClientMsg::Approve { motion_id } => Action::Approve(motion_id),
+            ClientMsg::Decline { motion_id } => Action::Decline(motion_id),
+            ClientMsg::Spokesperson { member } => Action::Spokesperson(member),
             ClientMsg::Offer { package } => match decode_package(&handle.scenario, &package) {
                 Ok(pkg) => Action::Offer(pkg),
                 Err(e) => return self.error(e.code, &e.message),
@@ -586,7 +635,8 @@ impl Conn {
             | ClientMsg::StopObserving
             | ClientMsg::Leave => return,
         };
-        if handle.tx.send(MatchMsg::Action { seat, action }).await.is_err() {
+        let cid = self.cid.take();
+        if handle.tx.send(MatchMsg::Action { seat, member, action, cid }).await.is_err() {
             self.error(ErrorCode::MatchUnavailable, "your match is not running");
         }
     }
@@ -663,10 +713,10 @@ impl Conn {
             }
             return;
         }
-        match p.seat() {
-            Some((mid, seat)) => {
+        match p.place() {
+            Some((mid, seat, member)) => {
                 if let Some(tx) = self.app.matches.get(&mid).map(|m| m.tx.clone()) {
-                    let _ = tx.send(MatchMsg::Detach { seat, conn: self.outbox.id }).await;
+                    let _ = tx.send(MatchMsg::Detach { seat, member, conn: self.outbox.id }).await;
                 }
             }
             None => {

@@ -8,7 +8,7 @@ use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, ControlFailure, MatchHandle, MatchMsg, MatchSummary};
 use crate::runtime::outbox::CloseReason;
 use crate::runtime::session::{Location, Player, Session};
-use crate::runtime::session_actor::{seats_for, SessionActor};
+use crate::runtime::session_actor::{teams_for, SessionActor};
 use crate::wire::ServerMsg;
 use axum::extract::ws::Utf8Bytes;
 use serde::{Deserialize, Serialize};
@@ -288,12 +288,18 @@ impl SessionActor {
             .filter(|p| p.session == s.code)
             .map(|p| p.clone())
             .ok_or_else(|| format!("no player {player_id:?} in this session"))?;
-        let (match_id, _) = p.seat().ok_or_else(|| format!("{} is not in a match", p.name))?;
-        if !app.matches.contains_key(&match_id) {
+        let (match_id, seat) = p.seat().ok_or_else(|| format!("{} is not in a match", p.name))?;
+        let Some(team) = app.matches.get(&match_id).map(|m| m.members.get(seat).cloned().unwrap_or_default()) else {
             return Err("that match is not running".into());
-        }
+        };
         if p.conn.lock().expect("conn").is_some() {
             return Err(format!("{} is online: a seat is handed on only when its player has gone", p.name));
+        }
+        // A team's seat goes to its new holder alone: only when every member has gone.
+        for mate in team.iter().filter_map(|id| app.players_by_id.get(id).map(|m| m.clone())) {
+            if mate.conn.lock().expect("conn").is_some() {
+                return Err(format!("{} is online: their team still plays this seat", mate.name));
+            }
         }
         if to != "bot" {
             let waiting = self.lines.position(to).is_some();
@@ -315,11 +321,12 @@ impl SessionActor {
         let lines: Vec<String> = self.lines.waiting.keys().cloned().collect();
         let mut groups = Vec::new();
         for line in lines {
-            groups.extend(self.take_groups(&line, random).into_iter().map(|(g, k)| (line.clone(), g, k)));
+            let taken = self.take_groups(s, &line, random, true);
+            groups.extend(taken.into_iter().map(|(g, sizes, k)| (line.clone(), g, sizes, k)));
         }
         let mut started = 0;
-        for (line, group, k) in groups {
-            if self.start_group(s, &line, &group, k).await {
+        for (line, group, sizes, k) in groups {
+            if self.start_group(s, &line, &group, &sizes, k).await {
                 started += 1;
             }
         }
@@ -332,9 +339,9 @@ impl SessionActor {
 
     /// Creates the match of a group taken from a line and waits for it; on failure its players
     /// are back in line.
-    async fn start_group(&mut self, s: &Arc<Session>, line: &str, group: &[String], k: u64) -> bool {
-        let seats = seats_for(group, k);
-        if self.app.create_match(s, line, seats, Some(k)).await.is_some() {
+    async fn start_group(&mut self, s: &Arc<Session>, line: &str, group: &[String], sizes: &[usize], k: u64) -> bool {
+        let teams = teams_for(group, sizes, k);
+        if self.app.create_team_match(s, line, teams, Some(k)).await.is_some() {
             return true;
         }
         let players: Vec<Arc<Player>> =
@@ -369,12 +376,12 @@ impl SessionActor {
         self.seat_group(&players);
         let k = self.lines.matches_started;
         self.lines.matches_started += 1;
-        // seats_for seats player (i + k) mod n of the group in seat i: pre-rotate so that seat i
+        // teams_for seats player (i + k) mod n of the group in seat i: pre-rotate so that seat i
         // gets players[i] as the facilitator chose.
         let n = players.len();
         let group: Vec<String> = (0..n).map(|j| players[(j + n - (k as usize % n)) % n].clone()).collect();
         self.notify_waiting(s, &line);
-        self.start_group(s, &line, &group, k).await;
+        self.start_group(s, &line, &group, &vec![1; n], k).await;
     }
 
     async fn remove_player(&mut self, s: &Session, player_id: &str) {
@@ -487,6 +494,8 @@ impl SessionActor {
                 small_talk: s.settings.small_talk,
                 reveal: s.settings.reveal,
                 dropout: s.settings.dropout,
+                team_size: s.settings.team_size,
+                team_decision: s.settings.team_decision,
             },
             players,
             waiting: waiting_ids.len(),

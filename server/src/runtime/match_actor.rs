@@ -4,13 +4,6 @@
 //! named methods: `on_attach` (a connection takes a seat; after `on_drop` this is the reconnect),
 //! `on_drop`, `on_action`, `on_control`, `on_tick` (deadlines and dropouts), and disposal when a
 //! finished, idle match goes dormant ([`Exit::Dormant`]).
-//!
-//! A chat line does not wait for its commit: the actor hands the line's frames to the store,
-//! whose writer delivers them right after the commit (so the line is durable before anyone
-//! reads it), and goes on with its next message. Anything else the actor sends first waits
-//! until those deliveries are done ([`MatchActor::settle`]), so no frame ever shows a line
-//! before it is stored; if the store refused one, the actor reads its log back and shows
-//! everyone the stored state.
 
 use crate::core::game::{Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
@@ -20,12 +13,12 @@ use crate::error::ErrorCode;
 use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
 use crate::runtime::view::{
-    chat_history, chat_line, match_results, results_for_seat, state_for, MatchResults, SeatInfo,
+    caucus_history, caucus_line, chat_history_for, chat_line, localize_prompt, localize_results, match_results,
+    results_for_seat, state_for, MatchResults, SeatInfo, SeatMember,
 };
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,13 +32,19 @@ pub enum MatchMsg {
     Action {
         /// The seat acting.
         seat: usize,
+        /// Which member of the seat's team (0 for a seat played alone).
+        member: usize,
         /// The action.
         action: Action,
+        /// Its client message id: applied once per seat, however often it is resent.
+        cid: Option<u64>,
     },
     /// A connection takes a seat (join or resume): it gets the state and chat history.
     Attach {
         /// The seat.
         seat: usize,
+        /// Which member of the seat's team (0 for a seat played alone).
+        member: usize,
         /// The connection.
         outbox: Outbox,
     },
@@ -53,7 +52,9 @@ pub enum MatchMsg {
     Detach {
         /// The seat.
         seat: usize,
-        /// The connection id (ignored if the seat has a newer connection).
+        /// Which member of the seat's team.
+        member: usize,
+        /// The connection id (ignored if the member has a newer connection).
         conn: u64,
     },
     /// A facilitator control.
@@ -191,6 +192,8 @@ pub struct MatchHandle {
     pub tx: mpsc::Sender<MatchMsg>,
     /// Player ids by seat.
     pub seats: Vec<String>,
+    /// Player ids by seat then team member (one per seat played alone).
+    pub members: Vec<Vec<String>>,
     /// The latest summary, as the actor published it.
     pub summary: watch::Receiver<MatchSummary>,
 }
@@ -216,30 +219,6 @@ pub const MAILBOX: usize = 256;
 
 pub use crate::runtime::clock::now_ms;
 
-/// How far the store's writer has delivered the chat lines an actor did not wait for.
-struct Deliveries {
-    /// Lines delivered (or refused) so far, in the order they were handed over.
-    done: watch::Sender<u64>,
-    /// One was refused: the actor's state holds a line the store does not.
-    failed: AtomicBool,
-    /// Wakes the actor to read its log back after a refusal.
-    failure: tokio::sync::Notify,
-}
-
-/// Events whose only effect, once stored, is a frame to some connections (a chat line, a coaching
-/// nudge): the actor hands them to the store without waiting for the commit.
-fn only_frames(kinds: &[EventKind]) -> bool {
-    kinds.iter().all(|k| {
-        matches!(
-            k,
-            EventKind::Chat { .. }
-                | EventKind::Icebreaker { .. }
-                | EventKind::Disclosed { .. }
-                | EventKind::Coached { .. }
-        )
-    })
-}
-
 /// The actor's state.
 pub struct MatchActor {
     /// Where the summary is published (see [`MatchHandle::summary`]).
@@ -247,7 +226,10 @@ pub struct MatchActor {
     id: String,
     state: Match,
     seats: Vec<SeatInfo>,
-    conns: Vec<Option<Outbox>>,
+    /// Per seat, per team member: their live connection (one member for a seat played alone).
+    conns: Vec<Vec<Option<Outbox>>>,
+    /// The scenario with its texts in each language a seat has asked for, made once per language.
+    localized: std::collections::HashMap<String, Arc<Scenario>>,
     store: Store,
     next_seq: u64,
     dropout: DropoutPolicy,
@@ -272,9 +254,8 @@ pub struct MatchActor {
     finish_told: bool,
     /// Observers connected now, apart from the seats (`observers`).
     observers: Vec<observers::Watcher>,
-    /// Chat lines handed to the store without waiting (see [`MatchActor::settle`]).
-    handed_over: u64,
-    deliveries: Arc<Deliveries>,
+    /// The client message ids applied, by seat (stored with their events; read back on a takeover).
+    applied: std::collections::HashSet<(usize, u64)>,
 }
 
 impl MatchActor {
@@ -301,6 +282,30 @@ impl MatchActor {
         for (seat, drill) in self.seats.iter_mut().zip(drills) {
             seat.drill = *drill;
         }
+        self
+    }
+
+    /// The members of each team seat (names and bots by member index; a seat with fewer than
+    /// two is played alone). A seat handed on since plays alone again (the log says so).
+    pub fn with_teams(mut self, teams: Vec<Vec<(String, bool)>>) -> Self {
+        for (seat, team) in teams.into_iter().enumerate().take(self.seats.len()) {
+            if team.len() < 2 || self.state.team.size(seat) < 2 {
+                continue;
+            }
+            let info = &mut self.seats[seat];
+            info.name = team.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" & ");
+            info.bot = team.iter().all(|(_, b)| *b);
+            info.members = team.into_iter().map(|(name, _)| SeatMember { name, online: false }).collect();
+            self.conns[seat] = vec![None; info.members.len()];
+        }
+        self.summary_tx.send_replace(summary_of(&self.id, &self.state, &self.seats));
+        self
+    }
+
+    /// The client message ids `(seat, cid)` applied already (read back from the store after a
+    /// takeover): a resend of one is answered, not applied again.
+    pub fn with_applied(mut self, ids: impl IntoIterator<Item = (usize, u64)>) -> Self {
+        self.applied.extend(ids);
         self
     }
 
@@ -338,6 +343,8 @@ impl MatchActor {
                 online: false,
                 gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
                 drill: None,
+                lang: None,
+                members: Vec::new(),
             })
             .collect();
         let n = state.seats;
@@ -349,7 +356,8 @@ impl MatchActor {
             id,
             state,
             seats,
-            conns: vec![None; n],
+            conns: vec![vec![None]; n],
+            localized: std::collections::HashMap::new(),
             store,
             next_seq,
             dropout,
@@ -366,12 +374,7 @@ impl MatchActor {
             finish_told: finished,
             observers: Vec::new(),
             max_offers: crate::limits::Limits::default().max_offers_per_match,
-            handed_over: 0,
-            deliveries: Arc::new(Deliveries {
-                done: watch::Sender::new(0),
-                failed: AtomicBool::new(false),
-                failure: tokio::sync::Notify::new(),
-            }),
+            applied: Default::default(),
         }
     }
 
@@ -406,22 +409,17 @@ impl MatchActor {
                 continue;
             }
             let idle = self.state.phase == Phase::Results
-                && self.conns.iter().all(Option::is_none)
+                && self.conns.iter().flatten().all(Option::is_none)
                 && self.observers.is_empty();
             let dormant = dormant_after.filter(|_| idle);
             let wake = dormant.unwrap_or_else(|| self.next_wake(now));
-            let deliveries = self.deliveries.clone();
             tokio::select! {
                 msg = rx.recv() => match msg {
                     Some(m) => self.handle(m).await,
                     None => return Exit::Closed,
                 },
-                _ = deliveries.failure.notified() => {
-                    self.settle().await;
-                }
                 _ = tokio::time::sleep(wake) => {
                     if dormant.is_some() {
-                        self.settle().await;
                         // Dispose: finished and idle; the caller drops this state and keeps the mailbox.
                         tracing::debug!(match_id = %self.id, "finished and idle: dormant");
                         return Exit::Dormant;
@@ -464,13 +462,10 @@ impl MatchActor {
 
     /// Dispatches one message to its lifecycle step.
     async fn handle(&mut self, msg: MatchMsg) {
-        if !matches!(msg, MatchMsg::Action { .. }) {
-            self.settle().await;
-        }
         match msg {
-            MatchMsg::Action { seat, action } => self.on_action(seat, action).await,
-            MatchMsg::Attach { seat, outbox } => self.on_attach(seat, outbox).await,
-            MatchMsg::Detach { seat, conn } => self.on_drop(seat, conn),
+            MatchMsg::Action { seat, member, action, cid } => self.on_action(seat, member, action, cid).await,
+            MatchMsg::Attach { seat, member, outbox } => self.on_attach(seat, member, outbox).await,
+            MatchMsg::Detach { seat, member, conn } => self.on_drop(seat, member, conn),
             MatchMsg::Control { control, reply } => {
                 let r = self.on_control(&control).await;
                 let _ = reply.send(r);
@@ -481,7 +476,7 @@ impl MatchActor {
             }
             MatchMsg::Notice(text) => {
                 let f = ServerMsg::Notice { text };
-                for c in self.conns.iter().flatten() {
+                for c in self.conns.iter().flatten().flatten() {
                     c.send_msg(&f);
                 }
                 self.send_observers(&f);
@@ -492,31 +487,45 @@ impl MatchActor {
         }
     }
 
-    /// Action: a player's move, decided by the pure core, stored, then told to everyone.
-    async fn on_action(&mut self, seat: usize, action: Action) {
-        if self.deliveries.failed.load(Ordering::Acquire) {
-            self.settle().await;
+    /// Action: a player's move (by one member of a team), decided by the pure core, stored, then
+    /// told to everyone. An action carrying a client message id is acknowledged to its sender once
+    /// stored, and applied only once however often it is resent.
+    async fn on_action(&mut self, seat: usize, member: usize, action: Action, cid: Option<u64>) {
+        if seat >= self.conns.len() {
+            return;
         }
-        let mut decided = self.state.decide(seat, &action);
-        // Only a chat line (or the like) goes on without waiting; anything else first waits for
-        // the lines before it, and decides again if the state had to be read back.
-        if !matches!(&decided, Ok(evs) if !evs.is_empty() && only_frames(evs)) && self.settle().await {
-            decided = self.state.decide(seat, &action);
+        if let Some(cid) = cid.filter(|c| self.applied.contains(&(seat, *c))) {
+            // A resend of what was applied already (the answer was lost): answered, not applied again.
+            return self.send_to_member(seat, member, &ServerMsg::Ack { cid });
         }
-        if matches!(action, Action::Offer(_)) && self.state.offers.len() >= self.max_offers {
+        // Not acknowledged when it could not be stored: the client sends it again.
+        if self.apply_action(seat, member, action, cid).await {
+            if let Some(cid) = cid {
+                self.send_to_member(seat, member, &ServerMsg::Ack { cid });
+            }
+        }
+    }
+
+    /// Decides and commits an action; false when it could not be stored.
+    async fn apply_action(&mut self, seat: usize, member: usize, action: Action, cid: Option<u64>) -> bool {
+        let offers = matches!(action, Action::Offer(_)) || self.carries_offer(seat, &action);
+        if offers && self.state.offers.len() >= self.max_offers {
             let m = format!("this match has reached its limit of {} offers", self.max_offers);
-            return self.send_to(seat, &ServerMsg::error(ErrorCode::OfferLimit, m));
+            self.send_to_member(seat, member, &ServerMsg::error(ErrorCode::OfferLimit, m));
+            return true;
         }
-        match decided {
-            // Nothing changes (the same offer again): the seat's state is the answer.
+        match self.state.decide_as(seat, member, &action) {
+            // Nothing changes (the same offer again): the member's state is the answer.
             Ok(evs) if evs.is_empty() => {
-                let v = self.view(seat, now_ms(), false);
-                self.send_to(seat, &v);
+                let v = self.view(seat, member, now_ms(), false);
+                self.send_to_member(seat, member, &v);
             }
             Ok(evs) => {
-                if let Err(e) = self.commit_for(Some(seat), evs).await {
+                if let Err(e) = self.commit_acked(evs, cid.map(|c| (seat, c))).await {
                     tracing::error!(match_id = %self.id, error = %e, "could not store an action");
-                    self.send_to(seat, &ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
+                    let f = ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE);
+                    self.send_to_member(seat, member, &f);
+                    return false;
                 } else if matches!(
                     action,
                     Action::Chat(_) | Action::ChatExpressed(..) | Action::Disclose(_) | Action::Offer(_)
@@ -524,42 +533,75 @@ impl MatchActor {
                     self.coach(seat).await;
                 }
             }
-            Err(e) => self.send_to(seat, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
+            Err(e) => self.send_to_member(seat, member, &ServerMsg::error(ErrorCode::from(&e), e.to_string())),
         }
+        true
     }
 
-    /// Attach (and reconnect: an attach after a drop): a connection takes the seat, replacing an
-    /// older one, and gets the whole view and the chat so far.
-    async fn on_attach(&mut self, seat: usize, outbox: crate::runtime::outbox::Outbox) {
-        if let Some(old) = self.conns[seat].replace(outbox.clone()) {
+    /// Whether approving would carry the team's open offer motion (an offer the limit counts).
+    fn carries_offer(&self, seat: usize, action: &Action) -> bool {
+        let Action::Approve(id) = action else { return false };
+        let open = self.state.team.motions.get(seat).and_then(Option::as_ref).filter(|m| m.id == *id);
+        open.is_some_and(|m| {
+            matches!(m.motion, crate::core::team::Motion::Offer { .. })
+                && m.approved_by.len() + 1 >= self.state.team.size(seat)
+        })
+    }
+
+    /// Attach (and reconnect: an attach after a drop): a connection takes the seat (as one member
+    /// of its team), replacing that member's older one, and gets the whole view, the chat and the
+    /// team's caucus so far.
+    async fn on_attach(&mut self, seat: usize, member: usize, outbox: crate::runtime::outbox::Outbox) {
+        let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) else {
+            tracing::warn!(match_id = %self.id, seat, member, "attach to a seat or member the match does not have");
+            return;
+        };
+        if let Some(old) = slot.replace(outbox.clone()) {
             if old.id != outbox.id {
                 old.close(crate::runtime::outbox::CloseReason::Replaced);
             }
         }
+        let member_was_online = self.seats[seat].members.get(member).is_none_or(|m| m.online);
+        if let Some(m) = self.seats[seat].members.get_mut(member) {
+            m.online = true;
+        }
         self.seats[seat].gone_since = None;
+        self.seats[seat].lang = outbox.lang().map(str::to_string);
         self.dropout_told[seat] = false;
         let now = now_ms();
         self.ensure_results().await;
         // Coming online is broadcast (this seat included); a connection replacing a live
         // one gets its state directly. Either way it must see every offer: the
         // broadcast's window holds them all unless the match has more.
-        let broadcast = !self.seats[seat].online;
+        let broadcast = !self.seats[seat].online || !member_was_online;
         self.seats[seat].online = true;
         if broadcast {
             self.broadcast_state(now);
         }
         if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
-            outbox.send_msg(&self.view(seat, now, true));
+            outbox.send_msg(&self.view(seat, member, now, true));
         }
-        outbox.send_msg(&chat_history(&self.state, &self.seats));
+        let texts = self.texts_for(seat);
+        outbox.send_msg(&chat_history_for(&self.state, &self.seats, &texts));
+        if self.state.team.size(seat) > 1 {
+            outbox.send_msg(&caucus_history(&self.state, seat, &self.seats));
+        }
     }
 
-    /// Drop: the seat's connection went away; the grace period of the dropout policy starts.
-    fn on_drop(&mut self, seat: usize, conn: u64) {
-        if self.conns[seat].as_ref().is_some_and(|o| o.id == conn) {
-            self.conns[seat] = None;
-            self.seats[seat].gone_since = Some(now_ms());
-            self.seats[seat].online = false;
+    /// Drop: a member's connection went away. The seat is gone (and the grace period of the
+    /// dropout policy starts) only when no member of its team is left: a team plays on while one
+    /// member remains.
+    fn on_drop(&mut self, seat: usize, member: usize, conn: u64) {
+        let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) else { return };
+        if slot.as_ref().is_some_and(|o| o.id == conn) {
+            *slot = None;
+            if let Some(m) = self.seats[seat].members.get_mut(member) {
+                m.online = false;
+            }
+            if self.conns[seat].iter().all(Option::is_none) {
+                self.seats[seat].gone_since = Some(now_ms());
+                self.seats[seat].online = false;
+            }
             self.broadcast_state(now_ms());
         }
     }
@@ -621,9 +663,11 @@ impl MatchActor {
             return Err(ControlFailure::NotStored);
         }
         self.dropout_told[seat] = false;
-        if let Some(old) = self.conns[seat].take() {
+        // The seat's new holder plays it alone (the core's team state says so too).
+        for old in std::mem::replace(&mut self.conns[seat], vec![None]).into_iter().flatten() {
             old.close(crate::runtime::outbox::CloseReason::Replaced);
         }
+        self.seats[seat].members.clear();
         Ok(())
     }
 
@@ -644,7 +688,7 @@ impl MatchActor {
         }
         if let Some(n) = crate::core::coach::due(&self.state, &self.line_tags, &self.phrases, seat, now_ms()) {
             let kind = EventKind::Coached { seat: n.seat, rule: n.rule.to_string(), text: n.text.to_string() };
-            if let Err(e) = self.commit_for(Some(seat), vec![kind]).await {
+            if let Err(e) = self.commit(vec![kind]).await {
                 tracing::warn!(match_id = %self.id, error = %e, "could not store a coaching nudge");
             }
         }
@@ -675,14 +719,12 @@ impl MatchActor {
             }
             DropoutPolicy::Wait => {
                 if !self.dropout_told[seat] {
-                    self.settle().await;
                     self.dropout_told[seat] = true;
                     self.broadcast_state(now);
                 }
             }
             DropoutPolicy::Bot => {
                 if !self.dropout_told[seat] {
-                    self.settle().await;
                     self.dropout_told[seat] = true;
                     if let Some(h) = &self.notices {
                         let _ = h.send(ActorNotice::SeatNeedsBot { match_id: self.id.clone(), seat });
@@ -690,7 +732,7 @@ impl MatchActor {
                     let f = ServerMsg::Notice {
                         text: format!("{} left; a bot takes their seat so you can finish.", self.seats[seat].name),
                     };
-                    for c in self.conns.iter().flatten() {
+                    for c in self.conns.iter().flatten().flatten() {
                         c.send_msg(&f);
                     }
                 }
@@ -699,12 +741,7 @@ impl MatchActor {
     }
 
     fn broadcast_state(&mut self, now: Millis) {
-        for seat in 0..self.state.seats {
-            if self.conns[seat].is_some() {
-                let v = self.view(seat, now, false);
-                self.send_to(seat, &v);
-            }
-        }
+        self.broadcast_seats(now);
         self.broadcast_observers(now);
     }
 
@@ -745,149 +782,106 @@ impl MatchActor {
         self.results_cache = Some(match_results(&self.state, &self.seats, trust));
     }
 
-    /// The state frame of a seat; `all_offers` = the whole offer history (on attach), else the
-    /// window of [`crate::runtime::view::OFFER_WINDOW`] newest offers and every standing one.
-    fn view(&mut self, seat: usize, now: Millis, all_offers: bool) -> ServerMsg {
+    /// The state frame of a seat as one member sees it; `all_offers` = the whole offer history
+    /// (on attach), else the window of [`crate::runtime::view::OFFER_WINDOW`] newest offers and
+    /// every standing one.
+    fn view(&mut self, seat: usize, member: usize, now: Millis, all_offers: bool) -> ServerMsg {
         let dropout = self.dropout_info(seat, now);
         let results = self.results_cache.as_ref().map(|r| {
             let mut r = results_for_seat(r, seat, self.reveal);
             r.observations = crate::runtime::view::observation_views(&self.state);
             r
         });
-        let mut v = state_for(&self.id, &self.state, seat, &self.seats, dropout.as_ref(), results, now, all_offers);
+        let texts = self.texts_for(seat);
+        let results = results.map(|mut r| {
+            localize_results(&mut r, &texts);
+            r
+        });
+        let mut v = state_for(
+            &self.id,
+            &self.state,
+            &texts,
+            seat,
+            member,
+            &self.seats,
+            dropout.as_ref(),
+            results,
+            now,
+            all_offers,
+        );
         if let ServerMsg::State(st) = &mut v {
             st.observers = self.observer_names();
         }
         v
     }
 
+    /// The scenario with its texts in the seat's language where it has them (else the scenario itself).
+    fn texts_for(&mut self, seat: usize) -> Arc<Scenario> {
+        let lang = self.seats[seat].lang.clone();
+        self.texts_in(lang.as_deref())
+    }
+
+    /// The scenario in a language (made once per language and kept), or the scenario itself.
+    fn texts_in(&mut self, lang: Option<&str>) -> Arc<Scenario> {
+        let base = &self.state.config.scenario;
+        let Some(lang) = lang else { return base.clone() };
+        self.localized
+            .entry(lang.to_string())
+            .or_insert_with(|| base.in_language(lang).map(Arc::new).unwrap_or_else(|| base.clone()))
+            .clone()
+    }
+
+    /// The scenario in a language as made before ([`Self::texts_in`] makes it when an observer
+    /// starts watching), else made now without keeping it, else the scenario itself.
+    fn localized_or_base(&self, lang: Option<&str>) -> Arc<Scenario> {
+        let base = &self.state.config.scenario;
+        match lang {
+            None => base.clone(),
+            Some(l) => self
+                .localized
+                .get(l)
+                .cloned()
+                .unwrap_or_else(|| base.in_language(l).map(Arc::new).unwrap_or_else(|| base.clone())),
+        }
+    }
+
+    /// Sends a frame to every connected member of a seat (encoded once).
     fn send_to(&self, seat: usize, frame: &ServerMsg) {
-        if let Some(c) = &self.conns[seat] {
+        let Some(conns) = self.conns.get(seat) else { return };
+        if conns.iter().flatten().next().is_none() {
+            return;
+        }
+        let f = axum::extract::ws::Utf8Bytes::from(frame.encode());
+        for c in conns.iter().flatten() {
+            c.send(f.clone());
+        }
+    }
+
+    /// Sends a frame to one member of a seat (an answer to what they did).
+    fn send_to_member(&self, seat: usize, member: usize, frame: &ServerMsg) {
+        if let Some(c) = self.conns.get(seat).and_then(|c| c.get(member)).and_then(Option::as_ref) {
             c.send_msg(frame);
         }
     }
 
-    /// Waits until the store has delivered every chat line handed to it without waiting, so
-    /// that what the actor sends next (a view, the chat history, an answer) never shows a line
-    /// before it is stored; and if the store refused one, reads the log back. True when it did.
-    async fn settle(&mut self) -> bool {
-        if *self.deliveries.done.borrow() < self.handed_over {
-            let n = self.handed_over;
-            let _ = self.deliveries.done.subscribe().wait_for(|done| *done >= n).await;
-        }
-        if !self.deliveries.failed.swap(false, Ordering::AcqRel) {
-            return false;
-        }
-        self.read_back().await;
-        true
-    }
-
-    /// After a refused write the state may hold a line the store does not (and the store
-    /// refuses every later one, so its log has no gap): the state is rebuilt from the stored log
-    /// and everyone is shown it again.
-    async fn read_back(&mut self) {
-        let events = match self.store.match_events(&self.id).await {
-            Ok(events) => events,
-            Err(e) => {
-                tracing::error!(match_id = %self.id, error = %e, "cannot read the log back after a refused write");
-                // Try again at the next refusal or message.
-                self.deliveries.failed.store(true, Ordering::Release);
-                return;
-            }
-        };
-        tracing::warn!(match_id = %self.id, events = events.len(), "a write was refused; state read back from the store");
-        self.state = Match::replay(self.state.config.clone(), &events);
-        self.next_seq = self.state.events_applied;
-        self.line_tags.clear();
-        let now = now_ms();
-        self.broadcast_state(now);
-        let history = chat_history(&self.state, &self.seats);
-        for c in self.conns.iter().flatten().chain(self.observers.iter().map(|w| &w.outbox)) {
-            c.send_msg(&history);
-        }
-    }
-
-    /// Hands chat lines (events for which [`only_frames`] holds) to the store without waiting:
-    /// they are applied now, and their frames (and the new summary) go out from the store's
-    /// writer right after the commit. If the store refuses them, `seat` is told and the actor
-    /// is woken to read its log back.
-    fn hand_over(&mut self, seat: Option<usize>, kinds: Vec<EventKind>) {
-        let at = now_ms();
-        let events: Vec<Event> = kinds.into_iter().map(|kind| Event { at, kind }).collect();
-        let first_seq = self.next_seq;
-        self.next_seq += events.len() as u64;
-        let mut frames: Vec<(Outbox, axum::extract::ws::Utf8Bytes)> = Vec::new();
-        for e in &events {
-            self.state.apply(e);
-            if let EventKind::Coached { seat, rule, text } = &e.kind {
-                if let Some(c) = &self.conns[*seat] {
-                    let f = ServerMsg::Coach(CoachView { rule: rule.clone(), text: text.clone(), at: e.at });
-                    frames.push((c.clone(), f.encode().into()));
-                }
-            } else if let Some(line) = self.state.chat.last() {
-                // Chat is public: observers read it as it comes (coaching nudges are not).
-                let f: axum::extract::ws::Utf8Bytes = ServerMsg::Chat(chat_line(line, &self.seats)).encode().into();
-                for c in self.conns.iter().flatten().chain(self.observers.iter().map(|w| &w.outbox)) {
-                    frames.push((c.clone(), f.clone()));
-                }
-            }
-        }
-        let summary = self.summary();
-        let summary_tx = self.summary_tx.clone();
-        let session_changes = self.session_changes.clone();
-        let told = seat.and_then(|s| self.conns[s].clone());
-        let deliveries = self.deliveries.clone();
-        let id = self.id.clone();
-        self.handed_over += 1;
-        self.store.append_events_then(&self.id, first_seq, events, move |stored| {
-            match stored {
-                Ok(()) => {
-                    // Published before anyone is told, as in `commit`.
-                    let changed = summary_tx.send_if_modified(|s| {
-                        let changed = *s != summary;
-                        *s = summary;
-                        changed
-                    });
-                    if let (true, Some(tx)) = (changed, &session_changes) {
-                        tx.send_modify(|v| *v = v.wrapping_add(1));
-                    }
-                    for (c, f) in frames {
-                        c.send(f);
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(match_id = %id, error = %e, "could not store a chat line");
-                    if let Some(c) = told {
-                        c.send_msg(&ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE));
-                    }
-                    deliveries.failed.store(true, Ordering::Release);
-                    deliveries.failure.notify_one();
-                }
-            }
-            deliveries.done.send_modify(|done| *done += 1);
-        });
-    }
-
     /// Stores events, then applies them, then tells the players.
     async fn commit(&mut self, kinds: Vec<EventKind>) -> Result<(), crate::store::StoreError> {
-        self.commit_for(None, kinds).await
+        self.commit_acked(kinds, None).await
     }
 
-    /// [`MatchActor::commit`] for events `seat` caused (told if they cannot be stored). Chat
-    /// lines are handed over without waiting ([`MatchActor::hand_over`]); for anything else the
-    /// actor waits for the commit (the store answers in order, so every line handed over before
-    /// is delivered by then).
-    async fn commit_for(&mut self, seat: Option<usize>, kinds: Vec<EventKind>) -> Result<(), crate::store::StoreError> {
+    /// Like `commit`, storing with the events the client message id `(seat, cid)` they apply.
+    async fn commit_acked(
+        &mut self,
+        kinds: Vec<EventKind>,
+        ack: Option<(usize, u64)>,
+    ) -> Result<(), crate::store::StoreError> {
         if kinds.is_empty() {
             return Ok(());
         }
-        if only_frames(&kinds) {
-            self.hand_over(seat, kinds);
-            return Ok(());
-        }
         let at = now_ms();
         let events: Vec<Event> = kinds.into_iter().map(|kind| Event { at, kind }).collect();
-        self.store.append_events(&self.id, self.next_seq, events.clone()).await?;
+        self.store.append_events_acked(&self.id, self.next_seq, events.clone(), ack).await?;
+        self.applied.extend(ack);
         self.next_seq += events.len() as u64;
         let mut state_changed = false;
         let mut chat_frames = Vec::new();
@@ -901,10 +895,15 @@ impl MatchActor {
                         ServerMsg::Coach(CoachView { rule: rule.clone(), text: text.clone(), at: e.at }),
                     ));
                 }
+                // The caucus is the team's alone: its seat's members get it, nobody else.
+                EventKind::Caucus { seat, .. } => {
+                    if let Some(line) = self.state.team.caucus.last() {
+                        private.push((*seat, ServerMsg::Caucus(caucus_line(line, &self.seats))));
+                    }
+                }
                 EventKind::Chat { .. } | EventKind::Icebreaker { .. } | EventKind::Disclosed { .. } => {
                     if let Some(line) = self.state.chat.last() {
-                        let f = ServerMsg::Chat(chat_line(line, &self.seats));
-                        chat_frames.push(axum::extract::ws::Utf8Bytes::from(f.encode()));
+                        chat_frames.push(chat_line(line, &self.seats));
                     }
                 }
                 _ => state_changed = true,
@@ -930,10 +929,37 @@ impl MatchActor {
                 }
             }
         }
-        // Chat is public: observers read it as it comes (coaching nudges below are not).
-        for f in chat_frames {
-            for c in self.conns.iter().flatten().chain(self.observers.iter().map(|w| &w.outbox)) {
-                c.send(f.clone());
+        // Chat is public: observers read it as it comes (coaching nudges below are not). A
+        // player's line is the same frame for everyone; an icebreaker goes to each seat (every
+        // member of its team) in the seat's language.
+        for line in chat_frames {
+            let shared = axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(line.clone()).encode());
+            for seat in 0..self.conns.len() {
+                if self.conns[seat].iter().all(Option::is_none) {
+                    continue;
+                }
+                let frame = if line.kind == crate::wire::ChatKind::Icebreaker {
+                    let texts = self.texts_for(seat);
+                    let mut own = line.clone();
+                    localize_prompt(&mut own, &self.state.config.scenario, &texts);
+                    axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(own).encode())
+                } else {
+                    shared.clone()
+                };
+                for c in self.conns[seat].iter().flatten() {
+                    c.send(frame.clone());
+                }
+            }
+            for w in &self.observers {
+                let frame = match (line.kind == crate::wire::ChatKind::Icebreaker, w.outbox.lang()) {
+                    (true, Some(lang)) => {
+                        let mut own = line.clone();
+                        localize_prompt(&mut own, &self.state.config.scenario, &self.localized_or_base(Some(lang)));
+                        axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(own).encode())
+                    }
+                    _ => shared.clone(),
+                };
+                w.outbox.send(frame);
             }
         }
         for (seat, f) in private {
@@ -998,89 +1024,6 @@ mod tests {
         Running { tx, summary, dir }
     }
 
-    /// The next frame `rx` gets for which `pick` gives something (earlier ones are kept in `seen`).
-    async fn until<T>(
-        rx: &mut crate::runtime::outbox::OutboxReceiver,
-        seen: &mut Vec<ServerMsg>,
-        pick: impl Fn(&ServerMsg) -> Option<T>,
-    ) -> T {
-        loop {
-            let f = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.expect("a frame").expect("open");
-            let m = ServerMsg::decode(f.as_str()).expect("a server frame");
-            if let Some(t) = pick(&m) {
-                return t;
-            }
-            seen.push(m);
-        }
-    }
-
-    fn chat_text(m: &ServerMsg) -> Option<String> {
-        match m {
-            ServerMsg::Chat(line) => Some(line.text.clone()),
-            _ => None,
-        }
-    }
-
-    #[tokio::test]
-    async fn a_chat_line_the_store_refuses_reaches_nobody_and_the_actor_reads_its_log_back() {
-        let (actor, dir) = actor("refused", 3600, DropoutPolicy::Wait, 60);
-        let store = actor.store.clone();
-        let mut summary = actor.summaries();
-        let (tx, rx) = mpsc::channel(MAILBOX);
-        tokio::spawn(actor.run(rx, true));
-        summary.wait_for(|s| s.phase == Phase::Bargaining).await.unwrap();
-        let (ana, mut ana_rx) = Outbox::new();
-        let (ben, mut ben_rx) = Outbox::new();
-        tx.send(MatchMsg::Attach { seat: 0, outbox: ana }).await.unwrap();
-        tx.send(MatchMsg::Attach { seat: 1, outbox: ben }).await.unwrap();
-        let chat = |text: &str| MatchMsg::Action { seat: 0, action: Action::Chat(text.into()) };
-        let (mut ana_seen, mut ben_seen) = (Vec::new(), Vec::new());
-        tx.send(chat("first")).await.unwrap();
-        assert_eq!(until(&mut ben_rx, &mut ben_seen, chat_text).await, "first");
-        // The line was stored before Ben read it.
-        let stored = store.match_events("refused").await.unwrap();
-        assert!(matches!(&stored.last().unwrap().kind, EventKind::Chat { text, .. } if text == "first"));
-
-        // Behind the actor's back an event takes the log's next place, so the store refuses the
-        // actor's next line (the log has no gaps and no place is taken twice).
-        let behind = EventKind::Chat { seat: 1, text: "stored behind its back".into(), expression: None };
-        store.append_events("refused", stored.len() as u64, vec![Event { at: now_ms(), kind: behind }]).await.unwrap();
-        tx.send(chat("lost")).await.unwrap();
-        let code = until(&mut ana_rx, &mut ana_seen, |m| match m {
-            ServerMsg::Error { code, .. } => Some(*code),
-            _ => None,
-        })
-        .await;
-        assert_eq!(code, ErrorCode::Internal, "the sender is told");
-        // Everyone is shown the stored log again: the refused line is not in it.
-        for (rx, seen) in [(&mut ana_rx, &mut ana_seen), (&mut ben_rx, &mut ben_seen)] {
-            let lines = until(rx, seen, |m| match m {
-                ServerMsg::ChatHistory { lines } => Some(lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>()),
-                _ => None,
-            })
-            .await;
-            assert_eq!(lines, ["first", "stored behind its back"]);
-        }
-        // The actor goes on from the stored log: the next line is stored in the next place and
-        // delivered, and nobody ever got the refused one.
-        tx.send(chat("after")).await.unwrap();
-        assert_eq!(until(&mut ben_rx, &mut ben_seen, chat_text).await, "after");
-        assert_eq!(until(&mut ana_rx, &mut ana_seen, chat_text).await, "after");
-        for m in ana_seen.iter().chain(&ben_seen) {
-            assert_ne!(chat_text(m).as_deref(), Some("lost"), "a refused line reached someone");
-        }
-        let stored = store.match_events("refused").await.unwrap();
-        let texts: Vec<&str> = stored
-            .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::Chat { text, .. } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(texts, ["first", "stored behind its back", "after"]);
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
     #[tokio::test(start_paused = true)]
     async fn a_bargaining_deadline_ends_in_an_impasse_in_virtual_time() {
         let real = std::time::Instant::now();
@@ -1113,10 +1056,10 @@ mod tests {
         let (ana, _ana_rx) = Outbox::new();
         let (ben, _ben_rx) = Outbox::new();
         let ben_id = ben.id;
-        m.tx.send(MatchMsg::Attach { seat: 0, outbox: ana }).await.unwrap();
-        m.tx.send(MatchMsg::Attach { seat: 1, outbox: ben }).await.unwrap();
+        m.tx.send(MatchMsg::Attach { seat: 0, member: 0, outbox: ana }).await.unwrap();
+        m.tx.send(MatchMsg::Attach { seat: 1, member: 0, outbox: ben }).await.unwrap();
         let left = now_ms();
-        m.tx.send(MatchMsg::Detach { seat: 1, conn: ben_id }).await.unwrap();
+        m.tx.send(MatchMsg::Detach { seat: 1, member: 0, conn: ben_id }).await.unwrap();
         let s = m.summary.wait_for(|s| s.outcome.is_some()).await.unwrap().clone();
         assert!(matches!(s.outcome, Some(Outcome::Abandoned { .. })), "{:?}", s.outcome);
         let waited = now_ms() - left;

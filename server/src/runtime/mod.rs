@@ -11,6 +11,7 @@ pub mod facilitator;
 pub mod match_actor;
 pub mod observers;
 pub mod outbox;
+pub mod ownership;
 pub mod rate;
 pub mod residency;
 pub mod session;
@@ -72,6 +73,9 @@ pub struct ServeArgs {
     /// Limits per client address and per player.
     #[command(flatten)]
     pub limits: crate::limits::Limits,
+    /// Running as one node of several on one PostgreSQL database.
+    #[command(flatten)]
+    pub cluster: ownership::ClusterArgs,
 }
 
 /// Whether every address `addr` can mean is a loopback one (`127.0.0.1:8080`, `[::1]:80`,
@@ -141,10 +145,35 @@ pub async fn serve_until(
         let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
         phrases.extend(crate::core::trust::Phrases::parse(&text).map_err(|e| format!("{}: {e}", p.display()))?);
     }
-    let (store, snapshot) = match &args.postgres {
+    let node = match (&args.postgres, &args.cluster.node_address) {
+        (Some(_), Some(address)) if !address.starts_with("http://") && !address.starts_with("https://") => {
+            return Err(format!("--node-address {address:?} must be an http:// or https:// address browsers can reach"))
+        }
+        (Some(_), Some(address)) => Some(crate::store::NodeConfig {
+            node_id: session::new_id("node"),
+            address: address.trim_end_matches('/').to_string(),
+            lease_ms: args.cluster.lease_ms.max(100) as i64,
+        }),
+        (None, Some(_)) => return Err("--node-address needs --postgres: SQLite serves one node".into()),
+        _ => None,
+    };
+    let (store, snapshot, cluster) = match (&args.postgres, node) {
         // The address may carry a password: it never goes into an error or the log.
-        Some(url) => Store::open_postgres(url).await.map_err(|e| format!("PostgreSQL: {e}"))?,
-        None => Store::open_with(&args.db, args.fsync).map_err(|e| format!("{}: {e}", args.db.display()))?,
+        (Some(url), Some(node)) => {
+            let (store, snapshot, cluster) =
+                Store::open_postgres_node(url, node).await.map_err(|e| format!("PostgreSQL: {e}"))?;
+            cluster.register().await.map_err(|e| format!("PostgreSQL: {e}"))?;
+            (store, snapshot, Some(cluster))
+        }
+        (Some(url), None) => {
+            let (store, snapshot) = Store::open_postgres(url).await.map_err(|e| format!("PostgreSQL: {e}"))?;
+            (store, snapshot, None)
+        }
+        (None, _) => {
+            let (store, snapshot) =
+                Store::open_with(&args.db, args.fsync).map_err(|e| format!("{}: {e}", args.db.display()))?;
+            (store, snapshot, None)
+        }
     };
     let db = if args.postgres.is_some() { "PostgreSQL".to_string() } else { args.db.display().to_string() };
     tracing::info!(
@@ -169,8 +198,13 @@ pub async fn serve_until(
         limits: limits.clone(),
         dormant_after: (args.dormant_after > 0).then(|| std::time::Duration::from_secs(args.dormant_after)),
         scenarios_dir: Some(args.scenarios.clone()),
+        cluster: cluster.clone(),
     };
     let app = app::App::open(store, snapshot, scenarios, phrases, settings).await;
+    if let Some(c) = cluster {
+        tracing::info!(node = c.node_id(), address = %c.address, lease_ms = c.lease_ms, "running as a cluster node");
+        ownership::spawn_node_tasks(&app, c, std::time::Duration::from_millis(args.cluster.heartbeat_ms.max(50)));
+    }
     let listener =
         tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -71,9 +71,9 @@ impl SessionActor {
                 app.release_observer(&player.id, &old).await;
             }
             // A finished match's player moves on to watch another one.
-            Location::InMatch { match_id: old, seat } => {
+            Location::InMatch { match_id: old, seat, member } => {
                 if let (Some(c), Some(tx)) = (conn.as_ref(), app.matches.get(&old).map(|m| m.tx.clone())) {
-                    let _ = tx.send(MatchMsg::Detach { seat, conn: c.id }).await;
+                    let _ = tx.send(MatchMsg::Detach { seat, member, conn: c.id }).await;
                 }
             }
             _ => {}

@@ -44,6 +44,8 @@ pub enum CloseReason {
     TooLarge,
     /// The client reconnected too often or sent too much.
     Abuse,
+    /// The session lives on another node now (a `moved` frame was sent first).
+    Moved,
 }
 
 impl CloseReason {
@@ -55,6 +57,7 @@ impl CloseReason {
             CloseReason::Removed => ErrorCode::Removed,
             CloseReason::TooLarge => ErrorCode::FrameTooLarge,
             CloseReason::Abuse => ErrorCode::RateLimited,
+            CloseReason::Moved => ErrorCode::Moved,
         }
     }
 
@@ -66,6 +69,7 @@ impl CloseReason {
             CloseReason::Removed => "The facilitator removed you from this session.",
             CloseReason::TooLarge => "That message was too large, so the connection was closed.",
             CloseReason::Abuse => "Too many connections or messages in a short time. Wait a moment, then reconnect.",
+            CloseReason::Moved => "Your session moved to another server; reconnecting there.",
         }
     }
 
@@ -77,6 +81,7 @@ impl CloseReason {
             CloseReason::Removed => 4001,
             CloseReason::TooLarge => 1009,
             CloseReason::Abuse => 1008,
+            CloseReason::Moved => 4002,
         }
     }
 }
@@ -118,6 +123,8 @@ pub struct Outbox {
     /// Connection id, unique in this process.
     pub id: u64,
     shared: Arc<Shared>,
+    /// The language the connection's `hello` named (set once), for the scenario texts it is sent.
+    lang: Arc<std::sync::OnceLock<String>>,
 }
 
 /// The receiving side, owned by the connection's writer (or a test).
@@ -160,7 +167,20 @@ impl Outbox {
     /// A new line and its receiving side.
     pub fn new() -> (Outbox, OutboxReceiver) {
         let shared = Arc::new(Shared { line: Mutex::new(Line::default()), wake: Notify::new(), gone: Notify::new() });
-        (Outbox { id: NEXT_CONN.fetch_add(1, Ordering::Relaxed), shared: shared.clone() }, OutboxReceiver { shared })
+        (
+            Outbox { id: NEXT_CONN.fetch_add(1, Ordering::Relaxed), shared: shared.clone(), lang: Arc::default() },
+            OutboxReceiver { shared },
+        )
+    }
+
+    /// Records the language the connection reads (its `hello` is sent once, so is this).
+    pub fn set_lang(&self, lang: String) {
+        let _ = self.lang.set(lang);
+    }
+
+    /// The language the connection reads, if its `hello` named one.
+    pub fn lang(&self) -> Option<&str> {
+        self.lang.get().map(String::as_str)
     }
 
     /// Sends a frame: straight to the socket when the writer is idle, else into the queue; closes
@@ -241,8 +261,8 @@ pub enum Work {
     /// Write these frames, oldest first (after finishing the socket's unfinished write, if the
     /// socket was just handed back).
     Write(Vec<Utf8Bytes>),
-    /// Close with this reason: a last frame, then the close frame.
-    Close(CloseReason),
+    /// Close with this reason: the frames given (if any), a last frame, then the close frame.
+    Close(CloseReason, Vec<Utf8Bytes>),
 }
 
 impl OutboxReceiver {
@@ -284,11 +304,14 @@ impl OutboxReceiver {
                 let mut line = self.shared.lock();
                 if let Some(reason) = line.close {
                     line.gone = true;
+                    // A session that moved tells where first (the `moved` frame is queued just
+                    // before the close); any other reason drops what is still queued.
+                    let last_frames = if reason == CloseReason::Moved { line.queue.drain(..).collect() } else { Vec::new() };
                     line.queue.clear();
                     if let Some(s) = line.handed_back.take().or_else(|| line.lent.take()) {
                         *socket = Some(s);
                     }
-                    return Work::Close(reason);
+                    return Work::Close(reason, last_frames);
                 }
                 let handed_back = line.handed_back.take();
                 let unfinished = handed_back.is_some();
@@ -380,5 +403,23 @@ mod tests {
         assert!(o.is_closed());
         o.send(Utf8Bytes::from("after the end"));
         assert!(o.shared.lock().queue.is_empty(), "nothing queues on a gone connection");
+    }
+
+    #[tokio::test]
+    async fn a_moved_connection_writes_the_address_before_closing_and_others_drop_their_queue() {
+        for (reason, kept) in [(CloseReason::Moved, vec!["moved"]), (CloseReason::Removed, vec![])] {
+            let (o, r) = Outbox::new();
+            o.send(Utf8Bytes::from("moved"));
+            o.close(reason);
+            let mut socket = None;
+            match r.next(&mut socket).await {
+                Work::Close(got, frames) => {
+                    assert_eq!(got, reason);
+                    assert_eq!(frames.iter().map(Utf8Bytes::as_str).collect::<Vec<_>>(), kept, "{reason:?}");
+                }
+                Work::Write(_) => panic!("{reason:?}: a close request comes before queued frames"),
+            }
+            assert!(o.is_closed(), "no frame is taken after the close");
+        }
     }
 }

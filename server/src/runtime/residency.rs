@@ -63,6 +63,12 @@ pub enum LookupError {
     /// The store could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Another node of the cluster owns the session: the client goes there.
+    #[error("the session lives on {address}")]
+    Moved {
+        /// That node's advertised address.
+        address: String,
+    },
 }
 
 impl App {
@@ -87,8 +93,29 @@ impl App {
         }
         let write = self.residency.clone().write_owned().await;
         if !self.sessions.contains_key(code) {
-            let Some(stored) = self.store.resident_session(code).await? else { return Ok(None) };
-            self.install_session(stored, crate::runtime::clock::now_ms());
+            if let Some(cluster) = &self.cluster {
+                // Claimed before it is read: whatever its last owner committed is in the read,
+                // and that owner can commit nothing more.
+                match cluster.claim(code).await? {
+                    crate::store::Claim::Elsewhere { address } => return Err(LookupError::Moved { address }),
+                    crate::store::Claim::Mine { outage_ms, .. } => match self.load_claimed(code, outage_ms).await {
+                        Ok(true) => {}
+                        Ok(false) => return Ok(None),
+                        // Taken from this node again while it was read (it was slow): the new owner has it.
+                        Err(StoreError::Fenced(_)) => {
+                            cluster.fence.release(code);
+                            return match cluster.owner_address(code).await? {
+                                Some(address) => Err(LookupError::Moved { address }),
+                                None => Err(LookupError::Store(StoreError::Fenced(code.to_string()))),
+                            };
+                        }
+                        Err(e) => return Err(e.into()),
+                    },
+                }
+            } else {
+                let Some(stored) = self.store.resident_session(code).await? else { return Ok(None) };
+                self.install_session(stored, crate::runtime::clock::now_ms());
+            }
             tracing::info!(session = %code, "session read back into memory");
         }
         let guard = write.downgrade();
@@ -178,9 +205,13 @@ impl App {
         let p = self.add_player(player);
         let Some((row, events)) = last_match else { return };
         let seats: Vec<String> = serde_json::from_str(&row.seats).unwrap_or_default();
-        match (self.matches.contains_key(&row.id), seats.iter().position(|s| *s == id)) {
-            (true, Some(seat)) => {
-                *p.location.lock().expect("location") = Location::InMatch { match_id: row.id, seat };
+        let cfg = serde_json::from_str::<crate::runtime::app::StoredMatchConfig>(&row.config).ok();
+        let members = cfg.map_or_else(|| seats.iter().map(|p| vec![p.clone()]).collect(), |c| c.members(&seats));
+        let place =
+            members.iter().enumerate().find_map(|(seat, team)| Some((seat, team.iter().position(|p| *p == id)?)));
+        match (self.matches.contains_key(&row.id), place) {
+            (true, Some((seat, member))) => {
+                *p.location.lock().expect("location") = Location::InMatch { match_id: row.id, seat, member };
             }
             (false, Some(_)) => self.restore_match(row, &events, crate::runtime::clock::now_ms(), Some(&id)),
             (_, None) => {}

@@ -37,7 +37,7 @@ pub fn new_id(prefix: &str) -> String {
 
 pub use crate::wire::SessionKind;
 
-pub use crate::monitor::{DropoutPolicy, Pairing, Reveal, SmallTalkTreatment};
+pub use crate::monitor::{DropoutPolicy, Pairing, Reveal, SmallTalkTreatment, TeamDecision};
 
 /// Settings chosen when a session is created (stored as JSON).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -76,6 +76,24 @@ pub struct SessionSettings {
     /// The survey's items; none: the default five (`core::survey::QUESTIONS`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub survey: Option<SurveySettings>,
+    /// People per seat: 1 (everyone plays alone) or a team of 2–4 (`core::team`).
+    #[serde(default = "one_per_seat", skip_serializing_if = "is_one")]
+    pub team_size: usize,
+    /// Who may commit a team's seat (with `team_size` above 1).
+    #[serde(default, skip_serializing_if = "is_any")]
+    pub team_decision: TeamDecision,
+}
+
+fn one_per_seat() -> usize {
+    1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
+}
+
+fn is_any(d: &TeamDecision) -> bool {
+    *d == TeamDecision::Any
 }
 
 /// The settings one match is played with: the session's, with its treatment arm applied.
@@ -103,6 +121,10 @@ impl SessionSettings {
         }
         if let Some(sv) = &self.survey {
             sv.validate().map_err(|m| (ErrorCode::BadSurveyItems, m))?;
+        }
+        if !(1..=crate::core::team::MAX_TEAM).contains(&self.team_size) {
+            let m = format!("team_size must be 1 (no teams) to {}", crate::core::team::MAX_TEAM);
+            return Err((ErrorCode::BadTeams, m));
         }
         Ok(())
     }
@@ -172,6 +194,9 @@ pub struct Session {
     pub player_ids: Mutex<Vec<String>>,
     /// Facilitator consoles watching it now (a watched session stays in memory).
     pub watchers: AtomicUsize,
+    /// Set when another node of a cluster took the session over (its address, when known):
+    /// consoles still watching here are sent there.
+    pub moved_to: Mutex<Option<String>>,
     /// Since when nothing has used it (see `runtime::residency`); none while in use.
     pub idle_since: Mutex<Option<i64>>,
 }
@@ -213,6 +238,7 @@ impl Session {
             match_ids: Mutex::new(Vec::new()),
             player_ids: Mutex::new(Vec::new()),
             watchers: AtomicUsize::new(0),
+            moved_to: Mutex::new(None),
             idle_since: Mutex::new(None),
         };
         (session, rx)
@@ -278,6 +304,8 @@ pub enum Location {
         match_id: String,
         /// Seat index.
         seat: usize,
+        /// Index in the seat's team (0 for a seat played alone).
+        member: usize,
     },
     /// Watching a match as an observer, without a seat (placed there by the facilitator).
     Observing {
@@ -365,8 +393,13 @@ impl Player {
 
     /// The match and seat the player is in, if any.
     pub fn seat(&self) -> Option<(String, usize)> {
+        self.place().map(|(m, seat, _)| (m, seat))
+    }
+
+    /// The match, seat and team member index the player is in, if any.
+    pub fn place(&self) -> Option<(String, usize, usize)> {
         match &*self.location.lock().expect("location lock") {
-            Location::InMatch { match_id, seat } => Some((match_id.clone(), *seat)),
+            Location::InMatch { match_id, seat, member } => Some((match_id.clone(), *seat, *member)),
             _ => None,
         }
     }

@@ -296,17 +296,17 @@ impl SessionActor {
                 line
             }
         };
-        let groups = if self.auto_pairing { self.take_groups(&line, false) } else { Vec::new() };
+        let groups = if self.auto_pairing { self.take_groups(s, &line, false, false) } else { Vec::new() };
         self.notify_waiting(s, &line);
         if s.kind == SessionKind::Practice && groups.is_empty() && self.app.bots.practice_after > 0 {
             self.offer_bot_later(s, player, &line);
         }
-        for (group, k) in groups {
-            let seats = seats_for(&group, k);
+        for (group, sizes, k) in groups {
+            let teams = teams_for(&group, &sizes, k);
             let (app, s, line) = (self.app.clone(), s.clone(), line.clone());
             tokio::spawn(async move {
-                if app.create_match(&s, &line, seats.clone(), Some(k)).await.is_none() {
-                    for p in seats.iter().filter_map(|id| app.players_by_id.get(id).map(|p| p.clone())) {
+                if app.create_team_match(&s, &line, teams, Some(k)).await.is_none() {
+                    for p in group.iter().filter_map(|id| app.players_by_id.get(id).map(|p| p.clone())) {
                         s.enqueue(p).await;
                     }
                 }
@@ -315,18 +315,32 @@ impl SessionActor {
     }
 
     /// Takes every full group out of a line (shuffled first when `random`), marking its players
-    /// as being seated; each group comes with its match number in the session.
-    pub(crate) fn take_groups(&mut self, line: &str, random: bool) -> Vec<(Vec<String>, u64)> {
+    /// as being seated; each group comes with its team sizes in seat order (all 1 without teams)
+    /// and its match number in the session. With the session's teams, `everyone` (the
+    /// facilitator pairs the whole line) seats the odd ones too, in smaller or larger teams
+    /// ([`crate::core::team::team_sizes`]); otherwise they wait for more people.
+    pub(crate) fn take_groups(
+        &mut self,
+        s: &Session,
+        line: &str,
+        random: bool,
+        everyone: bool,
+    ) -> Vec<(Vec<String>, Vec<usize>, u64)> {
         let Some(n) = self.app.scenario(line).map(|x| x.roles.len()) else { return Vec::new() };
         let mut waiting: Vec<String> = self.lines.waiting.remove(line).unwrap_or_default().into();
         if random {
             rand::seq::SliceRandom::shuffle(waiting.as_mut_slice(), &mut rand::rng());
         }
-        let rest = waiting.split_off(waiting.len() / n * n);
+        let team_size = if s.kind == SessionKind::Workshop { s.settings.team_size } else { 1 };
+        let plan = crate::core::team::team_sizes(waiting.len(), n, team_size, everyone);
+        let seated: usize = plan.iter().flatten().sum();
+        let rest = waiting.split_off(seated);
         let mut groups = Vec::new();
-        for g in waiting.chunks(n) {
-            self.app.mark_seating(g);
-            groups.push((g.to_vec(), self.lines.matches_started));
+        let mut taken = waiting.into_iter();
+        for sizes in plan {
+            let g: Vec<String> = taken.by_ref().take(sizes.iter().sum()).collect();
+            self.app.mark_seating(&g);
+            groups.push((g, sizes, self.lines.matches_started));
             self.lines.matches_started += 1;
         }
         self.lines.waiting.insert(line.to_string(), rest.into());
@@ -525,10 +539,34 @@ impl App {
     }
 }
 
-/// The seats of a group taken from a line as match number `k` of the session (roles rotate:
-/// seat i goes to the player at (i + k) mod n of the line). Its small talk and treatment arm
-/// follow from `k` too (`SessionSettings::plan`).
-pub(crate) fn seats_for(group: &[String], k: u64) -> Vec<String> {
-    let n = group.len();
-    (0..n).map(|i| group[(i + k as usize) % n].clone()).collect()
+/// The teams of a group taken from a line as match number `k` of the session: the group cut
+/// into teams of `sizes` in line order, then roles rotate: seat i goes to team (i + k) mod n
+/// (with teams of one, the player at (i + k) mod n of the line). Its small talk and treatment
+/// arm follow from `k` too (`SessionSettings::plan`).
+pub(crate) fn teams_for(group: &[String], sizes: &[usize], k: u64) -> Vec<Vec<String>> {
+    let mut rest = group;
+    let mut teams = Vec::new();
+    for &size in sizes {
+        let (team, tail) = rest.split_at(size.min(rest.len()));
+        teams.push(team.to_vec());
+        rest = tail;
+    }
+    let n = teams.len();
+    (0..n).map(|i| teams[(i + k as usize) % n].clone()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn teams_rotate_over_the_seats_like_players_do() {
+        let ids: Vec<String> = ["a", "b", "c", "d", "e"].iter().map(|s| s.to_string()).collect();
+        let solo = teams_for(&ids[..2], &[1, 1], 1);
+        assert_eq!(solo, vec![vec!["b".to_string()], vec!["a".to_string()]]);
+        let teams = teams_for(&ids, &[3, 2], 0);
+        assert_eq!(teams, vec![ids[..3].to_vec(), ids[3..].to_vec()]);
+        let rotated = teams_for(&ids, &[3, 2], 1);
+        assert_eq!(rotated, vec![ids[3..].to_vec(), ids[..3].to_vec()]);
+    }
 }

@@ -12,12 +12,15 @@ use crate::core::trust::{PlayerTrust, TrustReport, MIN_RATERS_SHOWN};
 use crate::runtime::session::Reveal;
 use crate::wire::{AgreedTermsView, TermsProposalView, TermsView};
 use crate::wire::{
-    ChatKind, ChatLineView, CoachView, DisclosureView, IssueRef, IssueResultView, ObservationView, OfferView,
-    OutcomeView, OwnTrustView, PackagePoints, PackageView, PlayerTrustView, PlayerView, PublicIssue, PublicScenario,
-    ResultsView, RevealedRole, RoleRef, RoleResultView, ServerMsg, StateView, SurveyView, TrustResultView, WalkedAway,
-    YouView,
+    ChatKind, ChatLineView, CoachView, DisclosureView, FeedbackItem, IssueRef, IssueResultView, ObservationView,
+    OfferView, OutcomeView, OwnTrustView, PackagePoints, PackageView, PlayerTrustView, PlayerView, PublicIssue,
+    PublicScenario, ResultsView, RevealedRole, RoleRef, RoleResultView, ServerMsg, StateView, SurveyView,
+    TrustResultView, WalkedAway, YouView,
 };
 use serde_json::Value;
+
+mod team;
+pub use team::{caucus_history, caucus_line, member_name, SeatMember};
 
 /// Per-seat facts the core does not hold: names, bots, who is connected and when each went away.
 /// Presence is the runtime's business, not the game's: it is never written to the event log.
@@ -32,6 +35,11 @@ pub struct SeatInfo {
     pub gone_since: Option<Millis>,
     /// The drill the seat's player practises (practice pool), shown to them alone.
     pub drill: Option<crate::core::drills::Drill>,
+    /// The language the seat's connection reads (from its `hello`), for the scenario's texts.
+    pub lang: Option<String>,
+    /// The team holding the seat, by member index (empty for a seat played alone; `name` is
+    /// then the team's names together).
+    pub members: Vec<SeatMember>,
 }
 
 /// Everything a match's results reveal can show, computed once when the match reaches results
@@ -50,6 +58,10 @@ pub struct MatchResults {
     shared: SharedResults,
     /// How each seat's drill went, in seat order (each seat sees only its own).
     drills: Vec<Option<crate::core::drills::DrillOutcome>>,
+    /// The names the English feedback sentences use.
+    scenario_words: ScenarioWords,
+    /// What each team member did (empty without teams; the same for every seat).
+    members: Vec<crate::wire::MemberResultView>,
 }
 
 /// The part of the reveal that is the same for every seat.
@@ -63,7 +75,7 @@ struct SharedResults {
     frontier: Option<Vec<Vec<i64>>>,
     issues: Vec<IssueResultView>,
     deal_rule: String,
-    feedback: Vec<String>,
+    feedback: Vec<FeedbackItem>,
     disclosures: Vec<DisclosureView>,
 }
 
@@ -97,7 +109,7 @@ fn walked_away(m: &Match, seats: &[SeatInfo]) -> Option<WalkedAway> {
 
 /// One chat line as sent to clients.
 pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
-    let name = line.seat.and_then(|s| seats.get(s)).map(|s| s.name.as_str()).unwrap_or("Parley");
+    let name = line.seat.map_or("Parley", |s| member_name(seats, s, line.member));
     let kind = match (line.seat, line.disclosure) {
         (None, _) => ChatKind::Icebreaker,
         (_, true) => ChatKind::Disclosure,
@@ -111,12 +123,53 @@ pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
         phase: line.phase,
         kind,
         expression: line.expression,
+        member: line.member,
     }
 }
 
 /// The `chat_history` frame.
 pub fn chat_history(m: &Match, seats: &[SeatInfo]) -> ServerMsg {
     ServerMsg::ChatHistory { lines: m.chat.iter().map(|l| chat_line(l, seats)).collect() }
+}
+
+/// An icebreaker in the words of `texts` (the match's scenario in a seat's language): the prompt
+/// at the same place in its list. Players' own lines are theirs, in whatever language they wrote.
+pub fn localize_prompt(line: &mut ChatLineView, base: &Scenario, texts: &Scenario) {
+    if line.kind != ChatKind::Icebreaker {
+        return;
+    }
+    if let Some(k) = base.icebreakers.iter().position(|p| *p == line.text) {
+        if let Some(t) = texts.icebreakers.get(k) {
+            line.text.clone_from(t);
+        }
+    }
+}
+
+/// The `chat_history` frame for one seat: its icebreakers in the seat's language.
+pub fn chat_history_for(m: &Match, seats: &[SeatInfo], texts: &Scenario) -> ServerMsg {
+    let lines = m
+        .chat
+        .iter()
+        .map(|l| {
+            let mut v = chat_line(l, seats);
+            localize_prompt(&mut v, &m.config.scenario, texts);
+            v
+        })
+        .collect();
+    ServerMsg::ChatHistory { lines }
+}
+
+/// A deal rule as data (role ids, not names: the page words it in its language).
+fn deal_view(rule: &crate::core::scenario::DealRule, s: &Scenario) -> crate::wire::DealView {
+    use crate::core::scenario::DealRule;
+    let (rule, roles) = match rule {
+        DealRule::Unanimous => ("unanimous", vec![]),
+        DealRule::Majority => ("majority", vec![]),
+        DealRule::Roles(needed) => {
+            ("roles", needed.iter().filter_map(|&i| s.roles.get(i)).map(|r| r.id.clone()).collect())
+        }
+    };
+    crate::wire::DealView { rule: rule.into(), roles }
 }
 
 /// Public part of the scenario: summary and issues with options, no points.
@@ -126,6 +179,7 @@ pub fn public_scenario(s: &Scenario) -> PublicScenario {
         title: s.title.clone(),
         summary: s.summary.clone(),
         deal_rule: s.deal.describe(&s.roles),
+        deal: deal_view(&s.deal, s),
         issues: s
             .issues
             .iter()
@@ -145,8 +199,7 @@ pub fn public_scenario(s: &Scenario) -> PublicScenario {
 pub const OFFER_WINDOW: usize = 20;
 
 /// Every seat as everyone at the table (and an observer) sees it: public facts only.
-fn players_view(m: &Match, seats: &[SeatInfo]) -> Vec<PlayerView> {
-    let s = &*m.config.scenario;
+fn players_view(s: &Scenario, m: &Match, seats: &[SeatInfo]) -> Vec<PlayerView> {
     (0..m.seats)
         .map(|i| PlayerView {
             seat: i,
@@ -156,6 +209,7 @@ fn players_view(m: &Match, seats: &[SeatInfo]) -> Vec<PlayerView> {
             ready: m.ready[i],
             survey_done: m.survey[i].is_some(),
             gone_since: seats[i].gone_since,
+            members: team::members_view(&seats[i]),
         })
         .collect()
 }
@@ -173,22 +227,26 @@ fn offer_window(m: &Match, all: bool) -> (impl Iterator<Item = &crate::core::gam
     (offers, recent)
 }
 
-/// The `state` frame for one seat (`all_offers`: the whole offer history, else the window).
+/// The `state` frame for one seat (`all_offers`: the whole offer history, else the window), as
+/// member `member` of its team sees it (0 for a seat played alone), its words from `texts`: the
+/// match's scenario in the seat's language (see [`Scenario::in_language`]).
 #[allow(clippy::too_many_arguments)]
 pub fn state_for(
     match_id: &str,
     m: &Match,
+    texts: &Scenario,
     seat: usize,
+    member: usize,
     seats: &[SeatInfo],
     dropout: Option<&crate::wire::DropoutView>,
     results: Option<ResultsView>,
     now: Millis,
     all_offers: bool,
 ) -> ServerMsg {
-    let s = &*m.config.scenario;
+    let s = texts;
     let you = YouView {
         seat,
-        name: seats[seat].name.clone(),
+        name: member_name(seats, seat, Some(member)).to_string(),
         role: role_ref(s, seat),
         brief: s.roles[seat].brief.clone(),
         batna: s.roles[seat].batna,
@@ -204,7 +262,7 @@ pub fn state_for(
             .collect(),
         drill: seats[seat].drill.map(Into::into),
     };
-    let players = players_view(m, seats);
+    let players = players_view(s, m, seats);
     let (offers_window, recent) = offer_window(m, all_offers);
     let offers = offers_window
         .map(|o| OfferView {
@@ -220,7 +278,8 @@ pub fn state_for(
     let survey = (m.phase == Phase::Survey).then(|| SurveyView {
         questions: std::borrow::Cow::Owned(m.config.features.survey.to_vec()),
         issues: s.issues.iter().map(|i| IssueRef { id: i.id.clone(), name: i.name.clone() }).collect(),
-        answered: m.survey[seat].is_some(),
+        // A team member answers for themselves (`core::team`).
+        answered: if m.team.size(seat) > 1 { m.team.answered(seat, member) } else { m.survey[seat].is_some() },
     });
     ServerMsg::State(Box::new(StateView {
         server_time: now,
@@ -230,7 +289,7 @@ pub fn state_for(
         deadline: m.deadline,
         paused: m.paused_at.is_some(),
         paused_at: m.paused_at,
-        allowed_actions: m.allowed_actions(seat),
+        allowed_actions: m.allowed_actions_of(seat, member),
         scenario: public_scenario(s),
         you,
         players,
@@ -244,6 +303,7 @@ pub fn state_for(
         results: results.filter(|_| m.phase == Phase::Results),
         dropout: dropout.cloned(),
         observers: Vec::new(),
+        team: team::team_view(m, seat, member),
     }))
 }
 
@@ -324,7 +384,7 @@ pub fn match_results(m: &Match, seats: &[SeatInfo], trust: TrustReport) -> Match
         frontier: frontier.map(|f| f.iter().map(|p| p.points.clone()).collect()),
         issues,
         deal_rule: s.deal.describe(&s.roles),
-        feedback: feedback(s, m, deal.as_ref(), &a, nash.as_ref().map(|n| &n.points)),
+        feedback: feedback_items(s, m, deal.as_ref(), &a, nash.as_ref().map(|n| &n.points)),
         disclosures: m
             .disclosures
             .iter()
@@ -338,7 +398,8 @@ pub fn match_results(m: &Match, seats: &[SeatInfo], trust: TrustReport) -> Match
         .enumerate()
         .map(|(seat, info)| info.drill.map(|d| crate::core::drills::check(d, m, &trust.line_tactics, seat)))
         .collect();
-    MatchResults { roles, private_sides, trust, shared, drills }
+    let members = team::member_results(m, seats);
+    MatchResults { roles, private_sides, trust, shared, drills, members, scenario_words: ScenarioWords::of(s) }
 }
 
 /// The results reveal as one seat may see it. With `reveal = Scores` only the seat's own role
@@ -375,11 +436,27 @@ pub fn results_for_seat(full: &MatchResults, seat: usize, reveal: Reveal) -> Res
         frontier: shared.frontier.clone(),
         issues: shared.issues.clone(),
         deal_rule: shared.deal_rule.clone(),
-        feedback: shared.feedback.clone(),
+        feedback: shared.feedback.iter().map(|f| feedback_sentence(&full.scenario_words, f)).collect(),
+        feedback_items: shared.feedback.clone(),
         disclosures: shared.disclosures.clone(),
         trust: trust_for_seat(&full.trust, seat),
         // Filled by the match actor from the match's live state (sheets may come after results).
         observations: Vec::new(),
+        members: full.members.clone(),
+    }
+}
+
+/// Puts a seat's results in its language: role names, revealed briefs and issue names from
+/// `texts` (the scenario in that language); the numbers are the same in every language.
+pub fn localize_results(r: &mut ResultsView, texts: &Scenario) {
+    for (view, role) in r.roles.iter_mut().zip(&texts.roles) {
+        view.name.clone_from(&role.name);
+        if let Some(revealed) = &mut view.revealed {
+            revealed.brief.clone_from(&role.brief);
+        }
+    }
+    for (view, issue) in r.issues.iter_mut().zip(&texts.issues) {
+        view.name.clone_from(&issue.name);
     }
 }
 
@@ -428,6 +505,8 @@ fn player_trust_view(p: &PlayerTrust) -> PlayerTrustView {
         trust_estimate: p.trust_estimate,
         trust_estimate_behaviour: p.trust_estimate_behaviour,
         profile: p.profile.clone(),
+        profile_lines: p.profile_lines.clone(),
+        index_moves: p.index_moves.clone(),
         behaviour_index: p.behaviour_index,
         signals: p.signals.clone(),
     }
@@ -442,14 +521,15 @@ fn list_words(items: &[String]) -> String {
     }
 }
 
-/// Short sentences on what could have been better, computed from the outcome.
-pub fn feedback(
+/// What could have been better, computed from the outcome, as codes and values (worded in English
+/// by [`feedback_sentence`], in other languages by the player's page).
+pub fn feedback_items(
     s: &Scenario,
     m: &Match,
     deal: Option<&Package>,
     a: &crate::core::scoring::OutcomeAnalysis,
     nash_points: Option<&Vec<i64>>,
-) -> Vec<String> {
+) -> Vec<FeedbackItem> {
     let mut out = Vec::new();
     match (&m.outcome, deal) {
         (_, Some(d)) => {
@@ -460,53 +540,85 @@ pub fn feedback(
                         .find(|&o| pa[o] == *pa.iter().max().unwrap_or(&0) && pb[o] == *pb.iter().max().unwrap_or(&0));
                     if let Some(o) = both_best {
                         if pa[d[k]] < pa[o] || pb[d[k]] < pb[o] {
-                            out.push(format!(
-                                "On {} you both preferred \"{}\" but agreed \"{}\": ask before assuming you disagree.",
-                                i.name, i.options[o], i.options[d[k]]
-                            ));
+                            out.push(FeedbackItem::BothPreferred { issue: i.id.clone(), preferred: o, agreed: d[k] });
                         }
                     }
                 }
             }
-            if let Some(b) = &a.better_package {
-                let gains: Vec<String> = s
-                    .roles
-                    .iter()
-                    .zip(b.points.iter().zip(&a.points))
-                    .map(|(r, (x, y))| format!("{} {} more points", r.name, x - y))
-                    .collect();
-                out.push(format!(
-                    "Value was left on the table: another package gave everyone at least as much ({}). Trading issues that matter little to you for ones that matter a lot finds it.",
-                    list_words(&gains)
-                ));
-            } else {
-                out.push("Your deal is Pareto-optimal: no package would have made one of you better off without costing the other.".into());
+            match &a.better_package {
+                Some(b) => out.push(FeedbackItem::ValueLeft {
+                    gains: b.points.iter().zip(&a.points).map(|(x, y)| x - y).collect(),
+                }),
+                None => out.push(FeedbackItem::ParetoOptimal),
             }
-            out.push(format!(
-                "Together you created {} of the {} points possible ({:.0}%).",
-                a.joint_value,
-                a.max_joint_value,
-                a.efficiency * 100.0
-            ));
+            out.push(FeedbackItem::Created {
+                joint: a.joint_value,
+                max: a.max_joint_value,
+                percent: (a.efficiency * 100.0).round() as i64,
+            });
         }
-        (Some(Outcome::Impasse { .. }), None) => {
-            if let Some(n) = nash_points {
-                let each: Vec<String> =
-                    s.roles.iter().zip(n).map(|(r, p)| format!("{} {} points", r.name, p)).collect();
-                out.push(format!(
-                    "No deal, but a package existed that gave everyone at least their walk-away value (for example {}): asking about interests helps find it.",
-                    list_words(&each)
-                ));
-            } else {
-                out.push(
-                    "No package gave everyone at least their walk-away value here, so walking away was reasonable."
-                        .into(),
-                );
-            }
-        }
+        (Some(Outcome::Impasse { .. }), None) => match nash_points {
+            Some(n) => out.push(FeedbackItem::ImpasseMissed { points: n.clone() }),
+            None => out.push(FeedbackItem::ImpasseReasonable),
+        },
         _ => {}
     }
     out
+}
+
+/// The names a feedback sentence needs: role names in seat order, and each issue's name and
+/// option labels by id (the scenario's own language).
+pub struct ScenarioWords {
+    roles: Vec<String>,
+    issues: Vec<(String, String, Vec<String>)>,
+}
+
+impl ScenarioWords {
+    fn of(s: &Scenario) -> ScenarioWords {
+        ScenarioWords {
+            roles: s.roles.iter().map(|r| r.name.clone()).collect(),
+            issues: s.issues.iter().map(|i| (i.id.clone(), i.name.clone(), i.options.clone())).collect(),
+        }
+    }
+}
+
+/// A feedback item in English (the console's debrief and exports read these).
+pub fn feedback_sentence(w: &ScenarioWords, item: &FeedbackItem) -> String {
+    let per_role = |values: &[i64], unit: &str| -> String {
+        let parts: Vec<String> = w.roles.iter().zip(values).map(|(r, v)| format!("{r} {v} {unit}")).collect();
+        list_words(&parts)
+    };
+    match item {
+        FeedbackItem::BothPreferred { issue, preferred, agreed } => {
+            let (name, options) = w
+                .issues
+                .iter()
+                .find(|i| &i.0 == issue)
+                .map(|i| (i.1.as_str(), i.2.as_slice()))
+                .unwrap_or((issue.as_str(), &[]));
+            let label = |o: usize| options.get(o).cloned().unwrap_or_default();
+            format!(
+                "On {name} you both preferred \"{}\" but agreed \"{}\": ask before assuming you disagree.",
+                label(*preferred),
+                label(*agreed)
+            )
+        }
+        FeedbackItem::ValueLeft { gains } => format!(
+            "Value was left on the table: another package gave everyone at least as much ({}). Trading issues that matter little to you for ones that matter a lot finds it.",
+            per_role(gains, "more points")
+        ),
+        FeedbackItem::ParetoOptimal => "Your deal is Pareto-optimal: no package would have made one of you better off without costing the other.".into(),
+        FeedbackItem::Created { joint, max, percent } => {
+            format!("Together you created {joint} of the {max} points possible ({percent}%).")
+        }
+        FeedbackItem::ImpasseMissed { points } => format!(
+            "No deal, but a package existed that gave everyone at least their walk-away value (for example {}): asking about interests helps find it.",
+            per_role(points, "points")
+        ),
+        FeedbackItem::ImpasseReasonable => {
+            "No package gave everyone at least their walk-away value here, so walking away was reasonable.".into()
+        }
+    }
 }
 
 /// Where the observer frame takes an observer's sheet from: the one they sent, by player id.
@@ -554,20 +666,26 @@ pub fn results_for_observer(full: &MatchResults, m: &Match, reveal: Reveal) -> R
 }
 
 /// The `observe` frame for one observer (`observer`: their player id; `all_offers`: the whole
-/// offer history, else the window of [`OFFER_WINDOW`]). Built from public facts only: its type has
+/// offer history, else the window of [`OFFER_WINDOW`]), its words from `texts`: the match's
+/// scenario in the observer's language. Built from public facts only: its type has
 /// no place for a brief, points, a walk-away value, a verdict, a nudge or a survey answer.
 #[allow(clippy::too_many_arguments)]
 pub fn observer_view(
     match_id: &str,
     m: &Match,
+    texts: &Scenario,
     seats: &[SeatInfo],
     observer: &str,
     results: Option<ResultsView>,
     now: Millis,
     all_offers: bool,
 ) -> ServerMsg {
-    let s = &*m.config.scenario;
-    let players = players_view(m, seats);
+    let s = texts;
+    let results = results.map(|mut r| {
+        localize_results(&mut r, texts);
+        r
+    });
+    let players = players_view(s, m, seats);
     let (offers_window, recent) = offer_window(m, all_offers);
     let offers = offers_window
         .map(|o| crate::wire::ObservedOffer {
@@ -651,7 +769,15 @@ mod tests {
         }
         assert_eq!(m.phase, Phase::Results);
         let seats: Vec<SeatInfo> = (0..roles)
-            .map(|i| SeatInfo { name: format!("Player{i}"), bot: false, online: true, gone_since: None, drill: None })
+            .map(|i| SeatInfo {
+                name: format!("Player{i}"),
+                bot: false,
+                online: true,
+                gone_since: None,
+                drill: None,
+                lang: None,
+                members: Vec::new(),
+            })
             .collect();
         let trust = analyse_log_with_bots(config, &log, &Phrases::bundled(), &vec![false; roles]);
         let full = match_results(&m, &seats, trust);
@@ -661,7 +787,7 @@ mod tests {
     /// The `state` frame one seat is sent in results, as text.
     fn frame(m: &Match, seats: &[SeatInfo], full: &MatchResults, seat: usize, reveal: Reveal) -> String {
         let results = results_for_seat(full, seat, reveal);
-        state_for("m_test", m, seat, seats, None, Some(results), 9_000, true).encode()
+        state_for("m_test", m, &m.config.scenario, seat, 0, seats, None, Some(results), 9_000, true).encode()
     }
 
     /// A role's points table as it appears in a frame.

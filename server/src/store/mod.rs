@@ -14,6 +14,9 @@ use tokio::sync::oneshot;
 pub mod postgres;
 pub mod sqlite;
 
+pub use postgres::ownership::{preferred, Claim, Cluster};
+pub use postgres::NodeConfig;
+
 /// A stored session (a class or the practice pool).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SessionRow {
@@ -136,6 +139,10 @@ pub enum StoreError {
     /// sequence number already used); nothing of it was stored.
     #[error("already stored: {0}")]
     Conflict(String),
+    /// This node no longer owns the session (another node took it over): nothing was stored, and
+    /// nothing of that session will be again from this node.
+    #[error("session {0} is owned by another node now")]
+    Fenced(String),
 }
 
 impl StoreError {
@@ -151,6 +158,7 @@ impl StoreError {
                 StoreError::Conflict(pg.to_string())
             }
             StoreError::Conflict(m) => StoreError::Conflict(m),
+            StoreError::Fenced(s) => StoreError::Fenced(s),
             other => StoreError::Write(other.to_string()),
         }
     }
@@ -195,7 +203,7 @@ pub(crate) enum Job {
     Session(SessionRow),
     Player(PlayerRow),
     Match(MatchRow),
-    Events { match_id: String, first_seq: u64, events: Vec<Event> },
+    Events { match_id: String, first_seq: u64, events: Vec<Event>, ack: Option<(usize, u64)> },
     SessionEvent { session: String, at: Millis, kind: String },
     Seats { match_id: String, seats: String },
     Summary { match_id: String, summary: String },
@@ -234,47 +242,6 @@ pub struct SessionLog {
     pub session_events: Vec<(Millis, String)>,
 }
 
-/// Who hears how a write went, once it is committed (or refused).
-pub(crate) enum Reply {
-    /// A task waiting for the answer.
-    Wait(oneshot::Sender<Result<(), StoreError>>),
-    /// Run on the writer itself, right after the commit and in the order the writes were
-    /// queued: the writer delivers what the write makes public without waking the task that
-    /// asked for it (see [`Store::append_events_then`]).
-    Then(Then),
-}
-
-/// A write's follow-up; if the write is dropped unanswered (the store closed), it runs with
-/// [`StoreError::Closed`], so whoever counts on it hears either way.
-pub(crate) struct Then(Option<FollowUp>);
-
-/// The code a [`Then`] runs.
-type FollowUp = Box<dyn FnOnce(Result<(), StoreError>) + Send + Sync>;
-
-impl Drop for Then {
-    fn drop(&mut self) {
-        if let Some(then) = self.0.take() {
-            then(Err(StoreError::Closed));
-        }
-    }
-}
-
-impl Reply {
-    /// Tells the result.
-    pub(crate) fn send(self, result: Result<(), StoreError>) {
-        match self {
-            Reply::Wait(tx) => {
-                let _ = tx.send(result);
-            }
-            Reply::Then(mut then) => {
-                if let Some(then) = then.0.take() {
-                    then(result);
-                }
-            }
-        }
-    }
-}
-
 /// What a database behind the store does: take writes (each answered once committed, so an
 /// event is durable before anyone is told) and reads (answered on a connection of their own, so a
 /// large debrief never holds up a commit). SQLite ([`sqlite`], the embedded default) and
@@ -282,10 +249,17 @@ impl Reply {
 /// [`Store`].
 pub(crate) trait Backend: Send + Sync {
     /// Queues a write; `reply` gets its result once it is committed or refused.
-    fn write(&self, job: Job, reply: Reply) -> Result<(), StoreError>;
+    fn write(&self, job: Job, reply: oneshot::Sender<Result<(), StoreError>>) -> Result<(), StoreError>;
     /// Queues a read; the reply sender inside it gets the answer.
     fn read(&self, read: Read) -> Result<(), StoreError>;
+    /// The client message ids applied in these matches (a store that keeps none answers none).
+    fn applied_ids(&self, _match_ids: Vec<String>, reply: AppliedReply) {
+        let _ = reply.send(Ok(Vec::new()));
+    }
 }
+
+/// The answer to [`Backend::applied_ids`]: `(match, seat, cid)`.
+pub(crate) type AppliedReply = oneshot::Sender<Result<Vec<(String, usize, u64)>, StoreError>>;
 
 /// The durable store, whichever database is behind it. Cheap to clone.
 #[derive(Clone)]
@@ -311,13 +285,25 @@ impl Store {
     /// Connects to PostgreSQL (`postgres://user@host:port/db`), brings its schema up to date,
     /// reads what is live, and starts its writer task. Call it inside a tokio runtime.
     pub async fn open_postgres(url: &str) -> Result<(Store, Snapshot), StoreError> {
-        let (backend, snapshot) = postgres::open(url).await?;
+        let (backend, snapshot, _) = postgres::open(url, None).await?;
         Ok((Store { backend: Arc::new(backend) }, snapshot))
+    }
+
+    /// Like [`Store::open_postgres`], as one node of a cluster sharing the database: nothing is
+    /// read at start-up (sessions are claimed when needed), every commit is fenced by session
+    /// ownership, and the [`Cluster`] answers where sessions live.
+    pub async fn open_postgres_node(
+        url: &str,
+        node: postgres::NodeConfig,
+    ) -> Result<(Store, Snapshot, Arc<Cluster>), StoreError> {
+        let (backend, snapshot, cluster) = postgres::open(url, Some(node)).await?;
+        let cluster = cluster.expect("a node's store has a cluster");
+        Ok((Store { backend: Arc::new(backend) }, snapshot, cluster))
     }
 
     async fn submit(&self, job: Job) -> Result<(), StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.backend.write(job, Reply::Wait(reply))?;
+        self.backend.write(job, reply)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -414,24 +400,28 @@ impl Store {
     }
 
     /// Appends events to a match's log with sequence numbers from `first_seq`; returns once committed.
-    /// The log has no gaps: events that do not continue it exactly are refused as a conflict.
     pub async fn append_events(&self, match_id: &str, first_seq: u64, events: Vec<Event>) -> Result<(), StoreError> {
-        self.submit(Job::Events { match_id: match_id.to_string(), first_seq, events }).await
+        self.append_events_acked(match_id, first_seq, events, None).await
     }
 
-    /// Queues events like [`Store::append_events`] without waiting: `then` runs on the store's
-    /// writer right after the commit (or the refusal), before any later write is answered. A match
-    /// actor hands the frames of a chat line to `then`, so they go out only once the line is
-    /// durable, and the actor is not woken for the commit (one hand-off less per message).
-    pub fn append_events_then(
+    /// Like [`Store::append_events`], recording in the same commit that the events apply the
+    /// client message id `ack` = `(seat, cid)` (PostgreSQL keeps it, so a node taking the match
+    /// over applies a resend once; the single-node SQLite store keeps it in memory only).
+    pub async fn append_events_acked(
         &self,
         match_id: &str,
         first_seq: u64,
         events: Vec<Event>,
-        then: impl FnOnce(Result<(), StoreError>) + Send + Sync + 'static,
-    ) {
-        let job = Job::Events { match_id: match_id.to_string(), first_seq, events };
-        // A closed store drops the job and with it `then`, which then hears `Closed`.
-        let _ = self.backend.write(job, Reply::Then(Then(Some(Box::new(then)))));
+        ack: Option<(usize, u64)>,
+    ) -> Result<(), StoreError> {
+        self.submit(Job::Events { match_id: match_id.to_string(), first_seq, events, ack }).await
+    }
+
+    /// The client message ids `(seat, cid)` applied in each of these matches (PostgreSQL; none
+    /// with SQLite).
+    pub async fn applied_ids(&self, match_ids: Vec<String>) -> Result<Vec<(String, usize, u64)>, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.backend.applied_ids(match_ids, reply);
+        rx.await.map_err(|_| StoreError::Closed)?
     }
 }

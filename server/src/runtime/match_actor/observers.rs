@@ -11,7 +11,7 @@ use crate::core::game::EventKind;
 use crate::core::observe::{may_file, ObservationSheet, SheetError};
 use crate::error::ErrorCode;
 use crate::runtime::outbox::Outbox;
-use crate::runtime::view::{chat_history, observer_view, results_for_observer};
+use crate::runtime::view::{chat_history_for, observer_view, results_for_observer};
 use crate::wire::ServerMsg;
 
 /// One observer's live connection.
@@ -31,16 +31,17 @@ impl MatchActor {
     pub(super) async fn on_observe(&mut self, player: String, name: String, outbox: Outbox) {
         let now = now_ms();
         self.ensure_results().await;
-        let frame = self.observer_frame(&player, now, true);
-        outbox.send_msg(&frame);
-        outbox.send_msg(&chat_history(&self.state, &self.seats));
+        let texts = self.texts_in(outbox.lang());
         match self.observers.iter_mut().find(|w| w.player == player) {
-            Some(w) => w.outbox = outbox,
+            Some(w) => w.outbox = outbox.clone(),
             None => {
-                self.observers.push(Watcher { player, name, outbox });
+                self.observers.push(Watcher { player: player.clone(), name, outbox: outbox.clone() });
                 self.broadcast_seats(now);
             }
         }
+        let frame = self.observer_frame(&player, now, true);
+        outbox.send_msg(&frame);
+        outbox.send_msg(&chat_history_for(&self.state, &self.seats, &texts));
     }
 
     /// An observer's connection went away (`conn`; a newer one of theirs stays), or they stopped
@@ -73,7 +74,9 @@ impl MatchActor {
     /// The `observe` frame of one observer (`all_offers`: the whole offer history).
     fn observer_frame(&self, player: &str, now: Millis, all_offers: bool) -> ServerMsg {
         let results = self.results_cache.as_ref().map(|r| results_for_observer(r, &self.state, self.reveal));
-        observer_view(&self.id, &self.state, &self.seats, player, results, now, all_offers)
+        let lang = self.observers.iter().find(|w| w.player == player).and_then(|w| w.outbox.lang());
+        let texts = self.localized_or_base(lang);
+        observer_view(&self.id, &self.state, &texts, &self.seats, player, results, now, all_offers)
     }
 
     /// Sends every observer their view (after every change the players are shown).
@@ -83,17 +86,22 @@ impl MatchActor {
         }
         let results = self.results_cache.as_ref().map(|r| results_for_observer(r, &self.state, self.reveal));
         for w in &self.observers {
-            let f = observer_view(&self.id, &self.state, &self.seats, &w.player, results.clone(), now, false);
+            let texts = self.localized_or_base(w.outbox.lang());
+            let f = observer_view(&self.id, &self.state, &texts, &self.seats, &w.player, results.clone(), now, false);
             w.outbox.send_msg(&f);
         }
     }
 
-    /// Sends the players (not the observers) their state: who observes changed.
-    fn broadcast_seats(&mut self, now: Millis) {
+    /// Sends the players (not the observers) their state: who observes changed (and after every
+    /// change, from `broadcast_state`). Each team member gets their own: it names them and what
+    /// the decision rule lets them do.
+    pub(super) fn broadcast_seats(&mut self, now: Millis) {
         for seat in 0..self.state.seats {
-            if self.conns[seat].is_some() {
-                let v = self.view(seat, now, false);
-                self.send_to(seat, &v);
+            for member in 0..self.conns[seat].len() {
+                if self.conns[seat][member].is_some() {
+                    let v = self.view(seat, member, now, false);
+                    self.send_to_member(seat, member, &v);
+                }
             }
         }
     }

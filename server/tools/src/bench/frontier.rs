@@ -61,6 +61,8 @@ pub fn random_scenario(seed: u64, issues: usize, options: usize, max_points: i64
         issues,
         teaching: None,
         deal: Default::default(),
+        language: "en".into(),
+        translations: Default::default(),
     }
 }
 

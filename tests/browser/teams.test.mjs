@@ -1,0 +1,144 @@
+// Teams (issue #14): the facilitator sets teams of two deciding by consensus in the console's
+// set-up form; four browser players (two on a phone-sized screen) fill two teams. Each team plans
+// in its private caucus (the other team's pages and frames never hold it); an offer proposed by
+// one member goes out only when the teammate presses Approve; the other team accepts it the same
+// way; the results show what each member did. Screenshots of the caucus, a pending approval and
+// the results at 1280 and 390 px.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  useBrowser,
+  openPages,
+  collectPageErrors,
+  recordFrames,
+  lastState,
+  screenshot,
+  waitPhase,
+  waitPhaseAll,
+  join,
+  openSetup,
+  submitSetup,
+  normalise,
+  SCREENSHOTS,
+} from './lib.mjs';
+import path from 'node:path';
+
+const browser = useBrowser();
+
+/** A screenshot of one part of a page (a long phone page is hard to read whole). */
+async function part(page, testid, name) {
+  await page.getByTestId(testid).screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+const WIDE = { viewport: { width: 1280, height: 900 } };
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+test('teams of two: a private caucus, an offer approved by the teammate, results per member', async () => {
+  const { pages: [console], close: closeConsole } = await openPages(browser, 1, WIDE);
+  const wide = await openPages(browser, 2, WIDE);
+  const phone = await openPages(browser, 2, PHONE);
+  // Ana and Cy on a laptop, Ben and Dee on a phone.
+  const [ana, cy] = wide.pages;
+  const [ben, dee] = phone.pages;
+  const players = [ana, ben, cy, dee];
+  const names = ['Ana', 'Ben', 'Cy', 'Dee'];
+  const pageErrors = collectPageErrors({ console, Ana: ana, Ben: ben, Cy: cy, Dee: dee });
+  const frames = players.map(recordFrames);
+  try {
+    // The facilitator picks teams of two that must agree.
+    await openSetup(console, 'campsite');
+    await console.getByTestId('setup-treatment-none').check();
+    await console.getByTestId('setup-team-size').selectOption('2');
+    await console.getByTestId('setup-team-rules').waitFor();
+    await console.getByTestId('setup-team-consensus').check();
+    const { answer, sent } = await submitSetup(console);
+    assert.equal(sent.team_size, 2);
+    assert.equal(sent.team_decision, 'consensus');
+    const code = answer.code;
+
+    // Arrival order fills the seats; each joins once the one before waits.
+    for (let i = 0; i < 4; i += 1) {
+      await join(players[i], code, names[i]);
+      if (i < 3) await players[i].getByTestId('screen-waiting').waitFor();
+    }
+    await waitPhaseAll(players, 'prep');
+    const states = frames.map(lastState);
+    const seatOf = states.map((s) => s.you.seat);
+    assert.deepEqual(seatOf, [0, 0, 1, 1], 'Ana and Ben hold one role, Cy and Dee the other');
+    for (const [i, p] of players.entries()) {
+      const members = normalise(await p.getByTestId('team-members').textContent());
+      const mate = names[i ^ 1];
+      assert.ok(members.includes(`${names[i]} (you)`) && members.includes(mate), members);
+      assert.match(normalise(await p.getByTestId('team-rule').textContent()), /every teammate’s approval/);
+      await p.getByTestId('caucus-private').waitFor();
+    }
+
+    // Preparation: each team plans in its caucus.
+    await ana.getByTestId('caucus-input').fill('Water matters most to us; firewood we can give.');
+    await ana.getByTestId('caucus-send').click();
+    await ben.getByTestId('caucus-log').getByText('Water matters most to us; firewood we can give.').waitFor();
+    await dee.getByTestId('caucus-input').fill('Let us ask them first what they need.');
+    await dee.getByTestId('caucus-send').click();
+    await cy.getByTestId('caucus-log').getByText('Let us ask them first what they need.').waitFor();
+    await ben.getByTestId('caucus-input').fill('Agreed. I will watch the clock.');
+    await ben.getByTestId('caucus-send').click();
+    await ana.getByTestId('caucus-log').getByText('Agreed. I will watch the clock.').waitFor();
+    await screenshot(ana, 'teams-01-caucus-1280');
+    await screenshot(ben, 'teams-02-caucus-390');
+    await part(ben, 'caucus-panel', 'teams-02b-caucus-panel-390');
+    await part(ben, 'team-card', 'teams-02c-team-card-390');
+
+    // One ready vote per role moves on.
+    await ana.locator('[data-testid="ready"]:not([disabled])').click();
+    await dee.locator('[data-testid="ready"]:not([disabled])').click();
+    await waitPhaseAll(players, 'bargaining');
+
+    // Ben proposes an offer: it waits for Ana's approval, and the other side sees nothing yet.
+    const issues = lastState(frames[1]).scenario.issues;
+    for (const [k, issue] of issues.entries()) await ben.getByTestId(`offer-issue-${issue.id}`).selectOption(String(k % 2 ? 1 : 2));
+    await ben.getByTestId('offer-send').click();
+    await ana.getByTestId('motion-approve').waitFor();
+    assert.match(normalise(await ana.getByTestId('team-motion').textContent()), /Ben proposes: send the offer Food packs: .*\(worth \d+ points to your team\)\.\s*Waiting for Ana \(you\) to approve\./);
+    await ben.getByTestId('team-motion').getByText('Your proposal: it goes out when your teammates approve.').waitFor();
+    assert.equal(lastState(frames[2]).offers.length, 0, 'nothing is sent before the teammate approves');
+    await screenshot(ana, 'teams-03-approval-1280');
+    await screenshot(ben, 'teams-04-approval-390');
+    await part(ana, 'team-card', 'teams-03b-pending-approval-1280');
+    await ana.getByTestId('motion-approve').click();
+
+    // The offer reaches Cy and Dee; Dee proposes to accept it and Cy approves: the deal.
+    await dee.locator('[data-testid^="accept-"]').first().waitFor();
+    const offerId = lastState(frames[3]).offers.find((o) => o.status === 'standing').id;
+    await dee.getByTestId(`accept-${offerId}`).click();
+    await cy.getByTestId('motion-approve').waitFor();
+    assert.match(normalise(await cy.getByTestId('team-motion').textContent()), /Dee proposes: accept the other side’s offer/);
+    await cy.getByTestId('motion-approve').click();
+    await waitPhaseAll(players, 'survey');
+    // Every member answers (or skips) the survey for themselves.
+    for (const p of players) await p.getByTestId('survey-skip').click();
+    await waitPhaseAll(players, 'results');
+
+    // Results: the role's points are the team's; the member card says who did what.
+    for (const p of players) await p.getByTestId('results-members').waitFor();
+    // Cells: messages, statements, offers made, accepts, caucus lines.
+    const row = (p, seat, member) => p.getByTestId(`member-result-${seat}-${member}`).locator('td').allTextContents();
+    assert.deepEqual(await row(ana, 0, 1), ['0', '0', '1', '0', '1'], 'Ben: one offer, one caucus line');
+    assert.deepEqual(await row(ana, 0, 0), ['0', '0', '0', '0', '1']);
+    assert.deepEqual(await row(cy, 1, 1), ['0', '0', '0', '1', '1'], 'Dee accepted for her team');
+    assert.match(normalise(await ana.getByTestId('member-result-0-1').locator('th').textContent()), /^Ben/);
+    await screenshot(cy, 'teams-05-results-1280');
+    await screenshot(dee, 'teams-06-results-390');
+    await part(dee, 'results-members', 'teams-06b-results-members-390');
+
+    // Caucus privacy on what each page received.
+    const raw = frames.map((f) => JSON.stringify(f));
+    for (const i of [0, 1]) assert.ok(!raw[i].includes('Let us ask them first'), `${names[i]} never receives South's caucus`);
+    for (const i of [2, 3]) assert.ok(!raw[i].includes('Water matters most to us'), `${names[i]} never receives North's caucus`);
+    assert.equal(await cy.getByText('Water matters most to us').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await wide.close();
+    await phone.close();
+    await closeConsole();
+  }
+});

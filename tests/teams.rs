@@ -1,0 +1,454 @@
+//! Teams (issue #14) over real WebSockets: a seat held by two people. Each team's caucus reaches
+//! its own members and nobody else — not the other team, not an observer (checked on the raw
+//! frames of all five sockets) — and nothing of the other side's brief leaks; the decision rules
+//! are enforced (`spokesperson`: a teammate's offer is refused with `not_spokesperson`;
+//! `consensus`: an offer goes out only once the teammate approved); pairing fills teams from the
+//! waiting line (4 people: one 2-vs-2; 5 more paired by the facilitator: a 3-vs-2, nobody left
+//! out); a member who closes the tab leaves the team playing and comes back to their own seat
+//! and caucus; the results say what each member did.
+
+use crate::common::{Client, Server};
+use parley::core::game::Phase;
+use parley::core::team::TeamDecision;
+use parley::wire::{MotionAct, ServerMsg, StateView};
+use serde_json::{json, Value};
+
+struct Session {
+    code: String,
+    token: String,
+}
+
+async fn create(server: &Server, body: Value) -> Session {
+    let (status, v) = server.post("/api/sessions", body, &[]).await;
+    assert_eq!(status, 201, "{v}");
+    Session { code: v["code"].as_str().unwrap().into(), token: v["facilitator_token"].as_str().unwrap().into() }
+}
+
+async fn control(server: &Server, s: &Session, body: Value) -> Value {
+    let path = format!("/api/sessions/{}/control", s.code);
+    let (status, v) = server.post(&path, body, &[("x-facilitator-token", &s.token)]).await;
+    assert_eq!(status, 200, "{v}");
+    v
+}
+
+async fn monitor(server: &Server, s: &Session) -> Value {
+    let (status, v) = server.get(&format!("/api/sessions/{}/monitor?token={}", s.code, s.token)).await;
+    assert_eq!(status, 200, "{v}");
+    v
+}
+
+struct Member {
+    c: Client,
+    id: String,
+    token: String,
+}
+
+async fn join(server: &Server, code: &str, name: &str) -> Member {
+    let mut c = server.client().await;
+    let j = c.join(code, name).await;
+    Member { c, id: j["player_id"].as_str().unwrap().into(), token: j["token"].as_str().unwrap().into() }
+}
+
+/// Four people join in this order, each in line before the next comes (so arrival order, which
+/// fills the seats, is the order given): two teams of two.
+async fn four(server: &Server, code: &str, names: [&str; 4]) -> [Member; 4] {
+    let mut out = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let mut m = join(server, code, name).await;
+        if i < 3 {
+            m.c.until_type("waiting").await;
+        }
+        out.push(m);
+    }
+    out.try_into().unwrap_or_else(|_| unreachable!())
+}
+
+/// Everyone's first state of the match, by name.
+async fn seated(people: &mut [&mut Member]) -> Vec<StateView> {
+    let mut out = Vec::new();
+    for m in people.iter_mut() {
+        out.push(m.c.until_state().await);
+    }
+    out
+}
+
+/// The names of a seat's team, in member order.
+fn team_names(st: &StateView, seat: usize) -> Vec<String> {
+    st.players[seat].members.iter().map(|m| m.name.clone()).collect()
+}
+
+/// Reads until a caucus line with this text, decoded.
+async fn until_caucus(c: &mut Client, text: &str) -> parley::wire::CaucusLineView {
+    c.until_msg(&format!("caucus line {text:?}"), |m| match m {
+        ServerMsg::Caucus(line) if line.text == text => Some(line),
+        _ => None,
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_two_vs_two_match_keeps_each_caucus_inside_its_team_on_the_raw_frames() {
+    let server = Server::start();
+    let durations = json!({"prep": 600, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let s = create(&server, json!({"scenario": "campsite", "durations": durations, "team_size": 2})).await;
+    let mut ana = join(&server, &s.code, "Ana").await;
+    ana.c.until_type("waiting").await;
+    let mut ben = join(&server, &s.code, "Ben").await;
+    ben.c.until_type("waiting").await;
+    let mut cy = join(&server, &s.code, "Cy").await;
+    // Three people are not two teams of two: nobody is seated yet.
+    cy.c.until("three waiting", |v| v["type"] == "waiting" && v["waiting"] == 3).await;
+    let mut dee = join(&server, &s.code, "Dee").await;
+    let states = seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    let match_id = states[0].match_id.clone();
+    assert!(states.iter().all(|st| st.match_id == match_id), "the four play one match");
+    // Arrival order fills the seats: Ana and Ben hold seat 0, Cy and Dee seat 1.
+    assert_eq!(team_names(&states[0], 0), ["Ana", "Ben"]);
+    assert_eq!(team_names(&states[0], 1), ["Cy", "Dee"]);
+    assert_eq!(states[0].players[0].name, "Ana & Ben");
+    for (st, (seat, member, name)) in states.iter().zip([(0, 0, "Ana"), (0, 1, "Ben"), (1, 0, "Cy"), (1, 1, "Dee")]) {
+        assert_eq!(st.you.seat, seat);
+        assert_eq!(st.you.name, name);
+        let team = st.team.as_ref().expect("a team seat has a team view");
+        assert_eq!((team.member, team.decision, team.spokesperson), (member, TeamDecision::Any, 0));
+        assert!(st.allowed_actions.contains(&parley::core::game::ActionKind::Caucus));
+    }
+    // Teammates share the brief and points; the other team's never reach them.
+    assert_eq!(states[0].you.brief, states[1].you.brief);
+    assert_eq!(states[0].you.points, states[1].you.points);
+    // As the briefs appear inside a frame's JSON.
+    let in_json = |text: &str| serde_json::to_string(text).unwrap().trim_matches('"').to_string();
+    let (north_brief, south_brief) = (in_json(&states[0].you.brief), in_json(&states[2].you.brief));
+
+    // A fifth person waits; the facilitator puts her on the match as an observer.
+    let mut eve = join(&server, &s.code, "Eve").await;
+    eve.c.until_type("waiting").await;
+    control(&server, &s, json!({"action": "observe", "player_id": eve.id, "match_id": match_id})).await;
+    eve.c.until_type("observe").await;
+    let m = monitor(&server, &s).await;
+    assert_eq!(m["session"]["team_size"], 2);
+    assert_eq!(m["matches"][0]["players"], json!(["Ana & Ben", "Cy & Dee"]), "the console shows teams and members");
+
+    // Preparation is for the caucus: each team plans in private.
+    ana.c.send(json!({"type": "caucus", "text": "North plan: we can go down to 14 points"})).await;
+    let line = until_caucus(&mut ben.c, "North plan: we can go down to 14 points").await;
+    assert_eq!((line.seat, line.member, line.name.as_str()), (0, 0, "Ana"));
+    until_caucus(&mut ana.c, "North plan: we can go down to 14 points").await;
+    dee.c.send(json!({"type": "caucus", "text": "South plan: water first"})).await;
+    until_caucus(&mut cy.c, "South plan: water first").await;
+    until_caucus(&mut dee.c, "South plan: water first").await;
+    // Public chat is not open in preparation; the caucus is not public chat.
+    ben.c.send(json!({"type": "chat", "text": "hello"})).await;
+    ben.c.until_error("wrong_phase").await;
+    // One vote per seat moves on: any member may cast it.
+    ben.c.send(json!({"type": "ready"})).await;
+    cy.c.send(json!({"type": "ready"})).await;
+    for p in [&mut ana, &mut ben, &mut cy, &mut dee] {
+        p.c.until_state_in(Phase::Bargaining).await;
+    }
+    // Public chat names the member who spoke, for everyone, the observer included.
+    ben.c.send(json!({"type": "chat", "text": "Hi South, Ben here"})).await;
+    for c in [&mut ana.c, &mut cy.c, &mut dee.c, &mut eve.c] {
+        let v = c.until("Ben's line", |v| v["type"] == "chat" && v["text"] == "Hi South, Ben here").await;
+        assert_eq!((v["name"].as_str(), v["seat"].as_u64(), v["member"].as_u64()), (Some("Ben"), Some(0), Some(1)));
+    }
+    // A last caucus line in bargaining, and a public one after it that everyone must have read.
+    cy.c.send(json!({"type": "caucus", "text": "South: they did not mention firewood"})).await;
+    until_caucus(&mut dee.c, "South: they did not mention firewood").await;
+    dee.c.send(json!({"type": "chat", "text": "Dee here, hello"})).await;
+    for c in [&mut ana.c, &mut ben.c, &mut cy.c, &mut eve.c] {
+        c.until("Dee's line", |v| v["type"] == "chat" && v["text"] == "Dee here, hello").await;
+    }
+
+    // The raw frames of all five sockets.
+    for (who, c, own, other) in [
+        ("Ana", &ana.c, "North plan", "South"),
+        ("Ben", &ben.c, "North plan", "South"),
+        ("Cy", &cy.c, "South plan", "North"),
+        ("Dee", &dee.c, "South plan", "North"),
+    ] {
+        let raw = c.transcript();
+        assert!(raw.contains(own), "{who} reads their own team's caucus");
+        for frame in &c.raw {
+            let v: Value = serde_json::from_str(frame).unwrap();
+            if matches!(v["type"].as_str(), Some("caucus" | "caucus_history")) {
+                assert!(
+                    !frame.contains(&format!("{other} plan")) && !frame.contains(&format!("{other}:")),
+                    "{who}: {frame}"
+                );
+            }
+        }
+        assert!(!raw.contains(&format!("{other} plan")), "{who} never receives the other team's caucus");
+        let (own_brief, foreign_brief) =
+            if own.starts_with("North") { (&north_brief, &south_brief) } else { (&south_brief, &north_brief) };
+        assert!(raw.contains(own_brief.as_str()), "{who} has their team's brief");
+        assert!(!raw.contains(foreign_brief.as_str()), "{who} never receives the other side's brief");
+    }
+    let observed = eve.c.transcript();
+    assert!(!observed.contains("\"type\":\"caucus"), "the observer gets no caucus frame");
+    for secret in ["North plan", "South plan", "they did not mention firewood"] {
+        assert!(!observed.contains(secret), "the observer never reads a caucus line");
+    }
+    assert!(!observed.contains(north_brief.as_str()) && !observed.contains(south_brief.as_str()));
+
+    // The facilitator's transcript has the caucus, by member.
+    let (status, t) =
+        server.get(&format!("/api/sessions/{}/matches/{match_id}/transcript?token={}", s.code, s.token)).await;
+    assert_eq!(status, 200, "{t}");
+    let caucus: Vec<(&str, &str)> = t["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "caucus")
+        .map(|i| (i["name"].as_str().unwrap(), i["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        caucus,
+        [
+            ("Ana", "North plan: we can go down to 14 points"),
+            ("Dee", "South plan: water first"),
+            ("Cy", "South: they did not mention firewood")
+        ]
+    );
+}
+
+#[tokio::test]
+async fn under_the_spokesperson_rule_only_the_spokesperson_commits_the_seat() {
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "team_decision": "spokesperson"});
+    let s = create(&server, body).await;
+    let [mut ana, mut ben, mut cy, mut dee] = four(&server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
+    let states = seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    use parley::core::game::ActionKind::{Accept, Chat, Offer};
+    assert!(states[0].allowed_actions.contains(&Offer), "Ana speaks for North");
+    assert!(!states[1].allowed_actions.contains(&Offer) && states[1].allowed_actions.contains(&Chat));
+    let offer = json!({"type": "offer", "package": {"food": 1, "water": 2, "firewood": 1}});
+    ben.c.send(offer.clone()).await;
+    let e = ben.c.until_error("not_spokesperson").await;
+    assert!(e["message"].as_str().unwrap().contains("spokesperson"), "{e}");
+    ana.c.send(offer).await;
+    let st = cy.c.until_state_where("North's offer", |st| !st.offers.is_empty()).await;
+    let offer_id = st.offers[0].id;
+    // South names Dee its spokesperson: Cy can no longer accept, Dee can.
+    cy.c.send(json!({"type": "spokesperson", "member": 1})).await;
+    let st = dee.c.until_state_where("Dee speaks", |st| st.team.as_ref().is_some_and(|t| t.spokesperson == 1)).await;
+    assert!(st.allowed_actions.contains(&Accept));
+    cy.c.until_state_where("Cy no longer speaks", |st| !st.allowed_actions.contains(&Accept)).await;
+    cy.c.send(json!({"type": "accept", "offer_id": offer_id})).await;
+    cy.c.until_error("not_spokesperson").await;
+    cy.c.send(json!({"type": "spokesperson", "member": 5})).await;
+    cy.c.until_error("not_a_member").await;
+    dee.c.send(json!({"type": "accept", "offer_id": offer_id})).await;
+    for p in [&mut ana, &mut ben, &mut cy, &mut dee] {
+        p.c.until_state_in(Phase::Survey).await;
+    }
+}
+
+#[tokio::test]
+async fn under_consensus_an_offer_goes_out_once_the_teammate_approves_and_results_say_who_did_what() {
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "team_decision": "consensus"});
+    let s = create(&server, body).await;
+    let [mut ana, mut ben, mut cy, mut dee] = four(&server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
+    seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    ben.c.send(json!({"type": "chat", "text": "Morning, South"})).await;
+    cy.c.until("Ben's line", |v| v["type"] == "chat" && v["member"] == 1).await;
+
+    // Ben proposes an offer: only his team sees the proposal; nothing is sent yet.
+    ben.c.send(json!({"type": "offer", "package": {"food": 2, "water": 1, "firewood": 0}})).await;
+    let st = ana.c.until_state_where("Ben's proposal", |st| st.team.as_ref().is_some_and(|t| t.motion.is_some())).await;
+    let motion = st.team.unwrap().motion.unwrap();
+    assert_eq!((motion.member, motion.act, motion.approved_by.clone()), (1, MotionAct::Offer, vec![1]));
+    assert!(motion.value_to_you.is_some(), "valued in the team's own points");
+    assert!(st.offers.is_empty(), "not sent before the teammate approves");
+    assert!(st.allowed_actions.contains(&parley::core::game::ActionKind::Approve));
+    ben.c.send(json!({"type": "approve", "motion_id": motion.id})).await;
+    ben.c.until_error("own_motion").await;
+    cy.c.send(json!({"type": "approve", "motion_id": motion.id})).await;
+    cy.c.until_error("motion_not_open").await;
+    ana.c.send(json!({"type": "approve", "motion_id": motion.id})).await;
+    let st = dee.c.until_state_where("the offer", |st| !st.offers.is_empty()).await;
+    let offer_id = st.offers[0].id;
+    for (who, c) in [("Cy", &cy.c), ("Dee", &dee.c)] {
+        assert!(!c.transcript().contains("\"motion\":{"), "{who} never sees the other team's proposal");
+    }
+    // South: Cy proposes to accept, Dee declines, Cy proposes again, Dee approves: the deal.
+    cy.c.send(json!({"type": "accept", "offer_id": offer_id})).await;
+    let st = dee.c.until_state_where("Cy's proposal", |st| st.team.as_ref().is_some_and(|t| t.motion.is_some())).await;
+    let first = st.team.unwrap().motion.unwrap();
+    assert_eq!((first.act, first.offer_id), (MotionAct::Accept, Some(offer_id)));
+    let has_motion =
+        |st: &StateView, id: u64| st.team.as_ref().and_then(|t| t.motion.as_ref()).is_some_and(|m| m.id == id);
+    cy.c.until_state_where("Cy's own proposal", |st| has_motion(st, first.id)).await;
+    dee.c.send(json!({"type": "decline", "motion_id": first.id})).await;
+    cy.c.until_state_where("declined", |st| st.team.as_ref().is_some_and(|t| t.motion.is_none())).await;
+    cy.c.send(json!({"type": "accept", "offer_id": offer_id})).await;
+    let st = dee
+        .c
+        .until_state_where("Cy's second proposal", |st| {
+            st.team.as_ref().and_then(|t| t.motion.as_ref()).is_some_and(|m| m.id != first.id)
+        })
+        .await;
+    dee.c.send(json!({"type": "approve", "motion_id": st.team.unwrap().motion.unwrap().id})).await;
+    for p in [&mut ana, &mut ben, &mut cy, &mut dee] {
+        p.c.until_state_in(Phase::Survey).await;
+    }
+    // Every member answers the survey for themselves; the first answer of a team is its seat's.
+    ana.c.send(json!({"type": "survey", "ratings": {"trust": 6}})).await;
+    ana.c.until_state_where("Ana answered", |st| st.survey.as_ref().is_some_and(|s| s.answered)).await;
+    ana.c.send(json!({"type": "skip_survey"})).await;
+    ana.c.until_error("already_answered").await;
+    let st = ben.c.until_state_where("Ana's answer is not Ben's", |st| st.players[0].survey_done).await;
+    assert!(!st.survey.unwrap().answered && st.allowed_actions.contains(&parley::core::game::ActionKind::Survey));
+    dee.c.send(json!({"type": "survey", "ratings": {"trust": 2}})).await;
+    cy.c.send(json!({"type": "skip_survey"})).await;
+    ben.c.send(json!({"type": "skip_survey"})).await;
+    let st = ben.c.until_state_in(Phase::Results).await;
+    let results = st.results.expect("results");
+    let lines: Vec<(&str, usize, usize, usize)> =
+        results.members.iter().map(|m| (m.name.as_str(), m.messages, m.offers, m.accepts)).collect();
+    assert_eq!(lines, [("Ana", 0, 0, 0), ("Ben", 1, 1, 0), ("Cy", 0, 0, 1), ("Dee", 0, 0, 0)]);
+    assert_eq!(results.roles[0].player, "Ana & Ben", "the team's points are the seat's");
+    // The debrief's transcript and the event log say who offered and who accepted.
+    let (status, t) =
+        server.get(&format!("/api/sessions/{}/matches/{}/transcript?token={}", s.code, st.match_id, s.token)).await;
+    assert_eq!(status, 200, "{t}");
+    let item = |kind: &str| {
+        let items = t["items"].as_array().unwrap();
+        items.iter().find(|i| i["kind"] == kind).cloned().unwrap_or_else(|| panic!("no {kind} in {t}"))
+    };
+    assert_eq!((item("offer")["name"].clone(), item("offer")["member"].clone()), (json!("Ben"), json!(1)));
+    assert_eq!(item("accept")["name"], "Cy");
+    assert_eq!(item("motion_declined")["name"], "Dee");
+    // members.csv: one row per member, with what they did.
+    let (status, csv) = server.get(&format!("/api/sessions/{}/export/members.csv?token={}", s.code, s.token)).await;
+    assert_eq!(status, 200, "{csv}");
+    let lines: Vec<&str> = csv.as_str().unwrap().lines().collect();
+    assert_eq!(
+        lines[0],
+        "session,match_id,scenario,seat,role,member,player_id,name,messages,statements,offers,accepts,caucus_lines"
+    );
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(lines[2].ends_with(&format!(",0,camper_north,1,{},Ben,1,0,1,0,0", ben.id)), "{}", lines[2]);
+    assert!(lines[3].ends_with(&format!(",1,camper_south,0,{},Cy,0,0,0,1,0", cy.id)), "{}", lines[3]);
+    // survey.csv: each member's own answer, with the member.
+    let (_, csv) = server.get(&format!("/api/sessions/{}/export/survey.csv?token={}", s.code, s.token)).await;
+    let rows: Vec<&str> = csv.as_str().unwrap().lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[0].contains(&ana.id) && rows[0].contains(",trust,scale,") && rows[0].ends_with(",0"), "{}", rows[0]);
+    assert!(rows[1].contains(&dee.id) && rows[1].contains(",2,") && rows[1].ends_with(",1"), "{}", rows[1]);
+}
+
+#[tokio::test]
+async fn pairing_fills_teams_and_a_member_who_leaves_comes_back_to_their_team_seat() {
+    let server = Server::start();
+    let durations = json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
+    let s = create(&server, body).await;
+    let mut first = Vec::new();
+    for name in ["Ana", "Ben", "Cy", "Dee"] {
+        first.push(join(&server, &s.code, name).await);
+    }
+    first[3].c.until("four waiting", |v| v["type"] == "waiting" && v["waiting"] == 4).await;
+    let v = control(&server, &s, json!({"action": "pair_now"})).await;
+    assert_eq!(v["affected"], 1, "one match started: {v}");
+    let mut states = Vec::new();
+    for p in first.iter_mut() {
+        states.push(p.c.until_state().await);
+    }
+    let sizes: Vec<usize> = states[0].players.iter().map(|p| p.members.len()).collect();
+    assert_eq!(sizes, [2, 2], "four people: one 2-vs-2");
+
+    // Five more, paired together: a 3-vs-2, nobody left out.
+    let mut second = Vec::new();
+    for name in ["Eli", "Fay", "Gus", "Hal", "Ivy"] {
+        second.push(join(&server, &s.code, name).await);
+    }
+    second[4].c.until("five waiting", |v| v["type"] == "waiting" && v["waiting"] == 5).await;
+    control(&server, &s, json!({"action": "pair_now"})).await;
+    let mut seen = Vec::new();
+    for p in second.iter_mut() {
+        let st = p.c.until_state().await;
+        let mut sizes: Vec<usize> = st.players.iter().map(|p| p.members.len()).collect();
+        sizes.sort();
+        assert_eq!(sizes, [2, 3], "five people: teams of three and two");
+        seen.push(st.match_id);
+    }
+    assert!(seen.iter().all(|m| *m == seen[0]), "the five play one match");
+    let m = monitor(&server, &s).await;
+    assert_eq!((m["waiting"].as_u64(), m["matches"].as_array().unwrap().len()), (Some(0), 2));
+
+    // Ana closes her tab: her teammate keeps their seat online and the match goes on. (`pair_now`
+    // draws teams at random: find who is with her.)
+    let ana_seat = states[0].you.seat;
+    let ana_token = first[0].token.clone();
+    let names = ["Ana", "Ben", "Cy", "Dee"];
+    let team = team_names(&states[0], ana_seat);
+    let ana_member = team.iter().position(|n| n == "Ana").unwrap();
+    let mate_name = team.into_iter().find(|n| n != "Ana").unwrap();
+    let mate = names.iter().position(|n| *n == mate_name).unwrap();
+    let other = (1..4).find(|i| *i != mate).unwrap();
+    first[mate].c.send(json!({"type": "caucus", "text": "I will keep notes"})).await;
+    until_caucus(&mut first[0].c, "I will keep notes").await;
+    // A caucus line on the other team too: every frame after it comes after everyone took their
+    // seat (the match actor handles messages in order).
+    let other_mate = (1..4).find(|i| *i != mate && *i != other).unwrap();
+    first[other_mate].c.send(json!({"type": "caucus", "text": "We listen first"})).await;
+    until_caucus(&mut first[other].c, "We listen first").await;
+    let first_ids: Vec<String> = first.iter().map(|m| m.id.clone()).collect();
+    let mut first: Vec<Option<Member>> = first.into_iter().map(Some).collect();
+    first[0].take().unwrap().c.close().await;
+    let c = &mut first[mate].as_mut().unwrap().c;
+    let st = c.until_state_where("Ana offline", |st| !st.players[ana_seat].members[ana_member].online).await;
+    assert!(st.players[ana_seat].online, "the seat is still held by her teammate");
+    assert!(st.dropout.is_none());
+    let c = &mut first[other].as_mut().unwrap().c;
+    let st = c.until_state_where("Ana offline", |st| !st.players[ana_seat].members[ana_member].online).await;
+    assert!(st.players[ana_seat].online, "the other team sees the seat held");
+    // Her seat is not handed on while her teammate plays it.
+    let path = format!("/api/sessions/{}/control", s.code);
+    let hand = json!({"action": "hand_seat", "player_id": first_ids[0], "to": "bot"});
+    let (status, v) = server.post(&path, hand, &[("x-facilitator-token", &s.token)]).await;
+    assert_eq!(status, 400, "{v}");
+    assert!(v["message"].as_str().unwrap().contains("their team still plays this seat"), "{v}");
+    // She comes back with her token: her own seat and place in the team, with the caucus so far.
+    let mut back = Client::connect(&server.ws_url()).await;
+    back.send(json!({"type": "hello", "version": 1, "token": ana_token})).await;
+    let st = back.until_state().await;
+    assert_eq!((st.you.seat, st.you.name.as_str()), (ana_seat, "Ana"));
+    assert_eq!(st.team.as_ref().map(|t| t.member), Some(ana_member));
+    let history = back
+        .until_msg("the caucus history", |m| match m {
+            ServerMsg::CaucusHistory { lines } => Some(lines),
+            _ => None,
+        })
+        .await;
+    assert_eq!(history.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(), ["I will keep notes"]);
+    let c = &mut first[mate].as_mut().unwrap().c;
+    c.until_state_where("Ana back", |st| st.players[ana_seat].members[ana_member].online).await;
+    back.send(json!({"type": "caucus", "text": "Ana: back"})).await;
+    until_caucus(&mut first[mate].as_mut().unwrap().c, "Ana: back").await;
+    let other_raw = first[other].as_ref().unwrap().c.transcript();
+    assert!(!other_raw.contains("I will keep notes") && !other_raw.contains("Ana: back"));
+}
+
+#[tokio::test]
+async fn a_team_size_outside_one_to_four_is_refused_with_a_stable_code() {
+    let server = Server::start();
+    for size in [0, 5] {
+        let (status, v) = server.post("/api/sessions", json!({"scenario": "campsite", "team_size": size}), &[]).await;
+        assert_eq!((status, v["code"].as_str()), (400, Some("bad_teams")), "{v}");
+    }
+    // One per seat is today's game: no team view, caucus refused.
+    let durations = json!({"prep": 600, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let s = create(&server, json!({"scenario": "campsite", "durations": durations})).await;
+    let mut ana = join(&server, &s.code, "Ana").await;
+    let mut ben = join(&server, &s.code, "Ben").await;
+    let states = seated(&mut [&mut ana, &mut ben]).await;
+    assert!(states.iter().all(|st| st.team.is_none() && st.players.iter().all(|p| p.members.is_empty())));
+    ana.c.send(json!({"type": "caucus", "text": "anyone?"})).await;
+    ana.c.until_error("no_team").await;
+    assert!(!ben.c.transcript().contains("anyone?"));
+}
