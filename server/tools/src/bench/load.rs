@@ -195,6 +195,63 @@ pub struct RunReport {
     pub database_cpu_ms_per_1000_messages: f64,
     /// `/proc/loadavg` when the measured window ended: the machine's load beside the numbers.
     pub loadavg: String,
+    /// Context switches of the server's threads (voluntary + involuntary) per 1000 delivered
+    /// messages: each is a thread that slept and was woken (or was pushed off its core), the cost
+    /// the profile shows as `finish_task_switch` and wake-up spin locks.
+    pub context_switches_per_1000_messages: f64,
+    /// The same two numbers per server thread name (`tokio-runtime-w`, `parley-store`, ...):
+    /// `(name, threads, cpu ms per 1000 messages, context switches per 1000 messages)`.
+    pub by_thread: Vec<(String, usize, f64, f64)>,
+}
+
+/// One server thread's counters: name, CPU ticks (utime + stime), context switches.
+struct ThreadCounters {
+    name: String,
+    ticks: u64,
+    switches: u64,
+}
+
+/// Every thread of `pid` by thread id (threads that ended in between are missing).
+fn thread_counters(pid: u32) -> std::collections::BTreeMap<u64, ThreadCounters> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return out };
+    for t in tasks.flatten() {
+        let Some(tid) = t.file_name().to_str().and_then(|s| s.parse::<u64>().ok()) else { continue };
+        let dir = t.path();
+        let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default().trim().to_string();
+        let switches = std::fs::read_to_string(dir.join("status"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.starts_with("voluntary_ctxt_switches:") || l.starts_with("nonvoluntary_ctxt_switches:"))
+            .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .sum();
+        let ticks = std::fs::read_to_string(dir.join("stat"))
+            .ok()
+            .and_then(|s| {
+                // utime and stime (fields 14 and 15), as in `proc_stat`.
+                let f: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+                Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+            })
+            .unwrap_or(0);
+        out.insert(tid, ThreadCounters { name, ticks, switches });
+    }
+    out
+}
+
+/// What each thread name did between two readings: `(name, threads, cpu ticks, switches)`.
+fn thread_deltas(
+    before: &std::collections::BTreeMap<u64, ThreadCounters>,
+    after: &std::collections::BTreeMap<u64, ThreadCounters>,
+) -> Vec<(String, usize, u64, u64)> {
+    let mut by_name: std::collections::BTreeMap<String, (usize, u64, u64)> = Default::default();
+    for (tid, a) in after {
+        let (t0, s0) = before.get(tid).map_or((0, 0), |b| (b.ticks, b.switches));
+        let e = by_name.entry(a.name.clone()).or_default();
+        e.0 += 1;
+        e.1 += a.ticks.saturating_sub(t0);
+        e.2 += a.switches.saturating_sub(s0);
+    }
+    by_name.into_iter().map(|(n, (k, t, s))| (n, k, t, s)).collect()
 }
 
 pub(crate) fn proc_stat(pid: u32) -> (u64, u64) {
@@ -356,6 +413,14 @@ fn print_report(r: &RunReport) {
         );
     }
     println!("[{}] load average at the end of the window: {}", r.target, r.loadavg);
+    let threads: Vec<String> =
+        r.by_thread.iter().map(|(name, n, cpu, sw)| format!("{name} ×{n}: {cpu:.1} ms, {sw:.0} switches")).collect();
+    println!(
+        "[{}] context switches per 1000 messages {:.0}; per thread name, per 1000 messages: {}",
+        r.target,
+        r.context_switches_per_1000_messages,
+        threads.join("; ")
+    );
 }
 
 /// Resident memory (KiB) and CPU ticks summed over processes.
@@ -430,6 +495,7 @@ async fn drive(
     shared.window_start.store(now_us(), Ordering::SeqCst);
     let cpu0: Vec<u64> = pids.iter().map(|&p| proc_stat(p).1).collect();
     let db0 = pg.map(|p| p.cpu_ticks()).unwrap_or(0);
+    let threads0: Vec<_> = pids.iter().map(|&p| thread_counters(p)).collect();
     let t0 = Instant::now();
     let mut rss_peak = 0;
     for _ in 0..a.duration {
@@ -441,6 +507,15 @@ async fn drive(
     let cpu1: Vec<u64> = pids.iter().map(|&p| proc_stat(p).1).collect();
     let db1 = pg.map(|p| p.cpu_ticks()).unwrap_or(0);
     let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim().to_string();
+    // Each thread name over every server process (a cluster's nodes run the same threads).
+    let mut by_name: std::collections::BTreeMap<String, (usize, u64, u64)> = Default::default();
+    for (&p, before) in pids.iter().zip(&threads0) {
+        for (name, n, ticks, sw) in thread_deltas(before, &thread_counters(p)) {
+            let e = by_name.entry(name).or_default();
+            (e.0, e.1, e.2) = (e.0 + n, e.1 + ticks, e.2 + sw);
+        }
+    }
+    let threads: Vec<(String, usize, u64, u64)> = by_name.into_iter().map(|(n, (k, t, s))| (n, k, t, s)).collect();
     let _ = stage_tx.send(Stage::Stop);
     // Drain: messages in flight arrive.
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -471,7 +546,7 @@ async fn drive(
     let node_cpu_s: Vec<f64> =
         cpu1.iter().zip(&cpu0).map(|(b, a)| b.saturating_sub(*a) as f64 / clock_ticks_per_second()).collect();
     let cpu_s: f64 = node_cpu_s.iter().sum();
-    let per_1000 = |s: f64| if received > 0 { s * 1000.0 / (received as f64 / 1000.0) } else { 0.0 };
+    let per_1000 = |x: f64| if received > 0 { x / (received as f64 / 1000.0) } else { 0.0 };
     let db_cpu_s = db1.saturating_sub(db0) as f64 / clock_ticks_per_second();
     let conns = shared.connected.load(Ordering::SeqCst);
     let error_codes = shared.error_codes.lock().expect("codes").clone();
@@ -496,12 +571,19 @@ async fn drive(
         rss_peak_kib: rss_peak,
         kib_per_connection: if conns > 0 { rss_peak.saturating_sub(rss_before) as f64 / conns as f64 } else { 0.0 },
         server_cpu_cores: cpu_s / window,
-        cpu_ms_per_1000_messages: per_1000(cpu_s),
+        cpu_ms_per_1000_messages: per_1000(cpu_s * 1000.0),
         nodes: pids.len(),
-        node_cpu_ms_per_1000_messages: node_cpu_s.iter().map(|&s| per_1000(s)).collect(),
+        node_cpu_ms_per_1000_messages: node_cpu_s.iter().map(|&s| per_1000(s * 1000.0)).collect(),
         node_connections: per_node.iter().map(|c| c.load(Ordering::SeqCst)).collect(),
-        database_cpu_ms_per_1000_messages: per_1000(db_cpu_s),
+        database_cpu_ms_per_1000_messages: per_1000(db_cpu_s * 1000.0),
         loadavg,
+        context_switches_per_1000_messages: per_1000(threads.iter().map(|t| t.3).sum::<u64>() as f64),
+        by_thread: threads
+            .iter()
+            .map(|(name, n, ticks, sw)| {
+                (name.clone(), *n, per_1000(*ticks as f64 * 1000.0 / clock_ticks_per_second()), per_1000(*sw as f64))
+            })
+            .collect(),
     })
 }
 
