@@ -205,6 +205,11 @@ const ERROR_CODES = new Set([
   'too_many_connections',
   'tool_off',
   'body_too_large',
+  'no_team',
+  'not_a_member',
+  'not_spokesperson',
+  'motion_not_open',
+  'own_motion',
 ]);
 
 /** Codes whose English server sentence says more than ours (which rule a name broke): shown in English. */

@@ -122,6 +122,7 @@
  * @property {ChatKind} kind What kind of line it is.
  * @property {Expression | null} [expression] The expression the speaker attached (absent when none).
  * @property {number | null} [member] The team member who said it (absent for a seat played alone and the server).
+ * @property {Statement | null} [statement] A `disclosure` line's statement (issue and options by index), for the page to word in its language; never its verdict, which only results show.
  */
 
 /**
@@ -383,8 +384,9 @@
  * @typedef {Object} DisclosureView
  * @property {number} seat The speaker.
  * @property {number} at When.
- * @property {string} text The statement as the others read it.
+ * @property {string} text The statement as the others read it (English).
  * @property {boolean} truthful True to the speaker's hidden points.
+ * @property {Statement | null} [statement] The statement itself, for the page to word in its language.
  */
 
 /**
@@ -453,7 +455,9 @@
  * @property {Drill} drill The drill.
  * @property {string} goal Its goal, in words.
  * @property {boolean} met Whether the goal was met.
- * @property {string} feedback What happened and what to try, in a sentence or two.
+ * @property {string} feedback What happened and what to try, in a sentence or two (English).
+ * @property {string} [feedback_key] The same as a stable key (`<drill>.<case>`) for the page to word in its language (absent in histories stored before it existed).
+ * @property {Record<string, any>} [feedback_params] The numbers and issues the sentence names (issues by id and by the scenario's own name).
  */
 
 /**
@@ -815,6 +819,17 @@
  * @property {number} left_on_table The maximum joint value minus this joint value: the value the split leaves on the table.
  * @property {number} share_left That as a share of the maximum joint value (0 when the maximum is not positive).
  * @property {boolean[]} beats_walk_away Per role: whether the split gives it at least its walk-away value.
+ */
+
+/**
+ * What a `notice` frame says (the facilitator's broadcasts have none: they are their own words).
+ *
+ * - 'seat_handed': The facilitator handed the player's seat to someone else (`name`: who took it).
+ * - 'bot_takes_seat': A player left and a bot takes their seat (`name`: who left).
+ * - 'tournament_bye': The player sits out a tournament round (`round`: counted from 1).
+ * - 'history_not_saved': This visit could not be added to the learner's practice history.
+ * - 'taken_over': Another node took the session over and gave the matches back their time (`seconds`).
+ * @typedef {'seat_handed' | 'bot_takes_seat' | 'tournament_bye' | 'history_not_saved' | 'taken_over'} NoticeKey
  */
 
 /**
@@ -1233,7 +1248,9 @@
  * A message from the facilitator or the server.
  * @typedef {Object} ServerMsgNotice
  * @property {'notice'} type
- * @property {string} text What the player reads.
+ * @property {string} text What the player reads (English).
+ * @property {NoticeKey | null} [key] What it says, for the page to word in its language (absent for the facilitator's own words).
+ * @property {Record<string, any>} [params] The names and numbers the sentence needs.
  */
 
 /**
@@ -1276,8 +1293,9 @@
  * @property {number} ahead Players ahead in the line.
  * @property {number} waiting Players in the line.
  * @property {string} scenario The scenario of the line.
- * @property {string} message What the player reads.
+ * @property {string} message What the player reads (English).
  * @property {boolean} [bot_offer] The practice pool offers a bot (after waiting alone a while).
+ * @property {WaitingKey | null} [key] What it says, for the page to word in its language.
  */
 
 /**
@@ -1410,6 +1428,30 @@
  * @property {DropoutView | null} dropout A counterpart gone past the grace period, and the policy.
  * @property {string[]} [observers] Names of the participants observing this match (absent when nobody does).
  * @property {TeamView | null} [team] The player's team, when their seat is held by a team (absent otherwise).
+ */
+
+/**
+ * "Issue X matters a lot / little to me."
+ * @typedef {Object} StatementImportance
+ * @property {'importance'} kind
+ * @property {number} issue Issue index.
+ * @property {boolean} high `true` = a lot, `false` = little.
+ */
+
+/**
+ * "On issue X I prefer A over B."
+ * @typedef {Object} StatementPrefers
+ * @property {'prefers'} kind
+ * @property {number} issue Issue index.
+ * @property {number} better Option said to be preferred.
+ * @property {number} worse Option said to be worse.
+ */
+
+/**
+ * A structured statement a player makes about their own interests. The counterpart sees it as
+ * a chat line; the server checks it against the speaker's hidden points and reveals the verdict
+ * only in results.
+ * @typedef {StatementImportance | StatementPrefers} Statement
  */
 
 /**
@@ -1582,6 +1624,15 @@
  */
 
 /**
+ * What a `waiting` frame says (its `ahead` is the number the sentence names).
+ *
+ * - 'next': The next player to arrive is the partner.
+ * - 'ahead': Others are ahead in the line.
+ * - 'alone': Alone in the practice pool: a bot is offered.
+ * @typedef {'next' | 'ahead' | 'alone'} WaitingKey
+ */
+
+/**
  * Who walked away.
  * @typedef {Object} WalkedAway
  * @property {number} seat The seat.
@@ -1630,6 +1681,7 @@
  * @property {boolean} guessed_priorities Whether the seat answered the perspective question in preparation.
  * @property {CoachView[]} coaching The nudges this seat was given (nobody else's).
  * @property {DrillGoal | null} [drill] The drill this seat practises, if any (practice pool; nobody else is shown it).
+ * @property {string | null} [lang] The language this seat's texts come in (absent: the scenario's own). A bot's seat takes the language of the people at its table, and the bot speaks it.
  */
 
 /**

@@ -33,3 +33,4 @@ pub mod report;
 pub mod runtime;
 pub mod store;
 pub use parley_protocol::wire;
+pub use parley_protocol::wording;

@@ -332,6 +332,7 @@ impl Phase {
 /// a chat line; the server checks it against the speaker's hidden points and reveals the verdict
 /// only in results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Statement {
     /// "Issue X matters a lot / little to me."
@@ -921,6 +922,8 @@ pub struct ChatLine {
     pub text: String,
     /// Made with a checked statement (`disclose`) rather than typed.
     pub disclosure: bool,
+    /// That statement (what was said, never its verdict), so each reader can word it in their language.
+    pub statement: Option<Statement>,
     /// The expression the speaker attached, if any.
     pub expression: Option<Expression>,
     /// The team member who said it (none for a one-person seat and the server).
@@ -1380,6 +1383,7 @@ impl Match {
                 phase: self.phase,
                 text: text.clone(),
                 disclosure: false,
+                statement: None,
                 expression: None,
                 member: None,
             }),
@@ -1389,6 +1393,7 @@ impl Match {
                 phase: self.phase,
                 text: text.clone(),
                 disclosure: false,
+                statement: None,
                 expression: *expression,
                 member: *member,
             }),
@@ -1480,6 +1485,7 @@ impl Match {
                     phase: self.phase,
                     text,
                     disclosure: true,
+                    statement: Some(statement.clone()),
                     expression: None,
                     member: *member,
                 });

@@ -254,8 +254,11 @@ pub struct DisclosureView {
     pub seat: usize,
     /// When.
     pub at: Millis,
-    /// The statement as the others read it.
+    /// The statement as the others read it (English).
     pub text: String,
+    /// The statement itself, for the page to word in its language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<crate::core::game::Statement>,
     /// True to the speaker's hidden points.
     pub truthful: bool,
 }

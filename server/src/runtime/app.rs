@@ -168,8 +168,8 @@ pub struct App {
     /// As a node of a cluster: where sessions live, and this node's claims (none: one server).
     pub cluster: Option<Arc<crate::store::Cluster>>,
     /// Sessions taken over from a dead node a moment ago: what a player coming back is told,
-    /// and until when (see `runtime::ownership`).
-    pub takeover_notices: DashMap<String, (String, i64)>,
+    /// the seconds given back, and until when (see `runtime::ownership`).
+    pub takeover_notices: DashMap<String, (u64, i64)>,
     /// Client message ids applied in matches being read back after a takeover, by match (taken
     /// by the match's actor as it is rebuilt).
     pub restored_ids: DashMap<String, Vec<(usize, u64)>>,

@@ -19,6 +19,7 @@ use crate::runtime::rate::RateLimit;
 use crate::runtime::residency::{LookupError, Watching};
 use crate::runtime::session::{Player, Session, SessionKind};
 use crate::wire::ServerMsg;
+use crate::wording::{NoticeKey, Params};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
@@ -453,7 +454,9 @@ impl Conn {
                     if let Err(e) = self.app.store.link_practice(&p.id, &hash, now_ms()).await {
                         // The visit goes on; only its place in the learner's history is lost.
                         tracing::error!(player = %p.id, error = %e, "could not link a practice visit to its key");
-                        self.outbox.send_msg(&ServerMsg::notice(
+                        self.outbox.send_msg(&ServerMsg::worded_notice(
+                            NoticeKey::HistoryNotSaved,
+                            Params::new(),
                             "Your practice history could not be updated for this visit; the match itself is fine.",
                         ));
                     }
@@ -482,8 +485,8 @@ impl Conn {
             }
         }
         self.outbox.send_msg(&self.app.joined_frame(&p));
-        if let Some(text) = self.app.takeover_notice(&p.session) {
-            self.outbox.send_msg(&ServerMsg::notice(text));
+        if let Some(notice) = self.app.takeover_notice(&p.session) {
+            self.outbox.send_msg(&notice);
         }
         self.player = Some(p.clone());
         self.app.touch(&p.session);

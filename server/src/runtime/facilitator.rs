@@ -10,6 +10,7 @@ use crate::runtime::outbox::CloseReason;
 use crate::runtime::session::{Location, Player, Session};
 use crate::runtime::session_actor::{teams_for, SessionActor};
 use crate::wire::ServerMsg;
+use crate::wording::{params, NoticeKey};
 use axum::extract::ws::Utf8Bytes;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -262,10 +263,11 @@ impl SessionActor {
                     app.run_bot_client(&taker, None);
                 }
                 if let Some(p) = app.players_by_id.get(&player_id).map(|p| p.clone()) {
-                    p.send(&ServerMsg::notice(format!(
-                        "Your seat was handed to {} so the match could go on.",
-                        taker.name
-                    )));
+                    p.send(&ServerMsg::worded_notice(
+                        NoticeKey::SeatHanded,
+                        params([("name", taker.name.clone().into())]),
+                        format!("Your seat was handed to {} so the match could go on.", taker.name),
+                    ));
                     if p.conn.lock().expect("conn").is_some() {
                         self.on_enqueue(s, &p);
                     }

@@ -18,6 +18,7 @@ use crate::runtime::view::{
 };
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
+use crate::wording::{params, NoticeKey};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -475,7 +476,7 @@ impl MatchActor {
                 let _ = reply.send(r);
             }
             MatchMsg::Notice(text) => {
-                let f = ServerMsg::Notice { text };
+                let f = ServerMsg::notice(text);
                 for c in self.conns.iter().flatten().flatten() {
                     c.send_msg(&f);
                 }
@@ -567,6 +568,7 @@ impl MatchActor {
         }
         self.seats[seat].gone_since = None;
         self.seats[seat].lang = outbox.lang().map(str::to_string);
+        self.bots_follow_people();
         self.dropout_told[seat] = false;
         let now = now_ms();
         self.ensure_results().await;
@@ -729,9 +731,12 @@ impl MatchActor {
                     if let Some(h) = &self.notices {
                         let _ = h.send(ActorNotice::SeatNeedsBot { match_id: self.id.clone(), seat });
                     }
-                    let f = ServerMsg::Notice {
-                        text: format!("{} left; a bot takes their seat so you can finish.", self.seats[seat].name),
-                    };
+                    let name = &self.seats[seat].name;
+                    let f = ServerMsg::worded_notice(
+                        NoticeKey::BotTakesSeat,
+                        params([("name", name.clone().into())]),
+                        format!("{name} left; a bot takes their seat so you can finish."),
+                    );
                     for c in self.conns.iter().flatten().flatten() {
                         c.send_msg(&f);
                     }
@@ -813,6 +818,15 @@ impl MatchActor {
             st.observers = self.observer_names();
         }
         v
+    }
+
+    /// A bot names no language: its seat takes the language of the first person at the table
+    /// who named one, so that it reads the scenario, and speaks, as they do.
+    fn bots_follow_people(&mut self) {
+        let people = self.seats.iter().find(|s| !s.bot && s.lang.is_some()).and_then(|s| s.lang.clone());
+        for s in self.seats.iter_mut().filter(|s| s.bot) {
+            s.lang.clone_from(&people);
+        }
     }
 
     /// The scenario with its texts in the seat's language where it has them (else the scenario itself).

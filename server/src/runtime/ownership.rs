@@ -16,6 +16,7 @@ use crate::runtime::clock::now_ms;
 use crate::runtime::outbox::CloseReason;
 use crate::store::{Cluster, ResidentSession, StoreError};
 use crate::wire::ServerMsg;
+use crate::wording::{params, NoticeKey};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -54,11 +55,7 @@ impl App {
             let seconds = ((ms + 999) / 1000).max(1) as u64;
             let extended = self.extend_running(&mut stored, seconds).await?;
             if extended > 0 {
-                let text = format!(
-                    "The server running your match stopped; another one took over. Your match was given {seconds} \
-                     more seconds for the time it was away."
-                );
-                self.takeover_notices.insert(code.to_string(), (text, now_ms() + NOTICE_FOR_MS));
+                self.takeover_notices.insert(code.to_string(), (seconds, now_ms() + NOTICE_FOR_MS));
             }
             tracing::warn!(session = %code, outage_ms = ms, matches_extended = extended, "session taken over");
         }
@@ -93,9 +90,19 @@ impl App {
     }
 
     /// The notice for a player coming back to a session taken over a moment ago.
-    pub fn takeover_notice(&self, code: &str) -> Option<String> {
+    pub fn takeover_notice(&self, code: &str) -> Option<ServerMsg> {
         let entry = self.takeover_notices.get(code)?;
-        (now_ms() < entry.1).then(|| entry.0.clone())
+        let seconds = entry.0;
+        (now_ms() < entry.1).then(|| {
+            ServerMsg::worded_notice(
+                NoticeKey::TakenOver,
+                params([("seconds", seconds.into())]),
+                format!(
+                    "The server running your match stopped; another one took over. Your match was given {seconds} \
+                     more seconds for the time it was away."
+                ),
+            )
+        })
     }
 
     /// Takes a session out of memory because another node owns it now: its connected players

@@ -27,6 +27,7 @@ use crate::runtime::facilitator::SessionControl;
 use crate::runtime::session::{Location, Player, Queue, Session, SessionFacts, SessionKind};
 use crate::runtime::tournament::TournamentState;
 use crate::wire::ServerMsg;
+use crate::wording::WaitingKey;
 use axum::extract::ws::Utf8Bytes;
 use rand::seq::IndexedRandom;
 use rand::Rng;
@@ -412,16 +413,17 @@ impl SessionActor {
         let need = self.app.scenario(line).map(|s| s.roles.len()).unwrap_or(2);
         for (i, id) in ids.iter().enumerate() {
             if let Some(p) = self.app.players_by_id.get(id) {
-                let message = if i + 1 < need {
-                    "Waiting for a partner: you are next.".to_string()
+                let (key, message) = if i + 1 < need {
+                    (WaitingKey::Next, "Waiting for a partner: you are next.".to_string())
                 } else {
-                    format!("Waiting to be paired: {i} ahead of you.")
+                    (WaitingKey::Ahead, format!("Waiting to be paired: {i} ahead of you."))
                 };
                 p.send(&ServerMsg::Waiting {
                     ahead: i,
                     waiting: ids.len(),
                     scenario: line.to_string(),
                     message,
+                    key: Some(key),
                     bot_offer: false,
                 });
             }
@@ -448,6 +450,7 @@ impl SessionActor {
                 waiting: 1,
                 scenario: line.to_string(),
                 message: "Nobody else is here yet. You can keep waiting, or practise with a bot now.".into(),
+                key: Some(WaitingKey::Alone),
                 bot_offer: true,
             });
         }

@@ -11,6 +11,7 @@ use crate::runtime::app::App;
 use crate::runtime::session::{Location, Session};
 use crate::runtime::session_actor::{SessionActor, SessionMsg};
 use crate::wire::{ServerMsg, StandingView, TournamentStatus};
+use crate::wording::{params, NoticeKey};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashSet;
@@ -118,10 +119,11 @@ impl SessionActor {
         for b in &plan.byes {
             if let Some(p) = app.players_by_id.get(b).map(|p| p.clone()) {
                 *p.location.lock().expect("location") = Location::Lobby;
-                p.send(&ServerMsg::notice(format!(
-                    "You have a bye in round {}: it does not count against your average.",
-                    round + 1
-                )));
+                p.send(&ServerMsg::worded_notice(
+                    NoticeKey::TournamentBye,
+                    params([("round", (round + 1).into())]),
+                    format!("You have a bye in round {}: it does not count against your average.", round + 1),
+                ));
             }
         }
         let kind = json!({"action": "tournament_round_started", "round": round, "roster": roster, "plan": plan, "matches": ids});

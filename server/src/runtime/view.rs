@@ -124,6 +124,7 @@ pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
         kind,
         expression: line.expression,
         member: line.member,
+        statement: line.statement.clone(),
     }
 }
 
@@ -261,6 +262,7 @@ pub fn state_for(
             .map(|c| CoachView { rule: c.1.clone(), text: c.2.clone(), at: c.3 })
             .collect(),
         drill: seats[seat].drill.map(Into::into),
+        lang: seats[seat].lang.clone(),
     };
     let players = players_view(s, m, seats);
     let (offers_window, recent) = offer_window(m, all_offers);
@@ -388,7 +390,13 @@ pub fn match_results(m: &Match, seats: &[SeatInfo], trust: TrustReport) -> Match
         disclosures: m
             .disclosures
             .iter()
-            .map(|d| DisclosureView { seat: d.seat, at: d.at, text: d.statement.render(s), truthful: d.truthful })
+            .map(|d| DisclosureView {
+                seat: d.seat,
+                at: d.at,
+                text: d.statement.render(s),
+                statement: Some(d.statement.clone()),
+                truthful: d.truthful,
+            })
             .collect(),
         analysis: a,
     };
