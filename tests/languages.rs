@@ -223,7 +223,9 @@ async fn what_the_server_says_to_a_spanish_seat_comes_as_codes_and_params_and_re
     let (status, v) = server
         .post(
             "/api/sessions",
-            json!({"scenario": "campsite", "pairing": "facilitator", "durations": durations, "coaching": true}),
+            json!({"scenario": "campsite", "pairing": "facilitator", "durations": durations, "coaching": true,
+                   "survey": {"items": ["trust"], "custom": [{"kind": "scale", "text": "Did the icebreaker help?",
+                              "translations": {"es": "¿Te ayudó la pregunta inicial?"}}]}}),
             &[],
         )
         .await;
@@ -246,7 +248,7 @@ async fn what_the_server_says_to_a_spanish_seat_comes_as_codes_and_params_and_re
     let mut ben = client_in(&server, "de").await;
     let ben_id = ben.join(&code, "Ben").await["player_id"].as_str().unwrap().to_string();
     let mut cy = client_in(&server, "es").await;
-    let cy_id = cy.join(&code, "Cy").await["player_id"].as_str().unwrap().to_string();
+    cy.join(&code, "Cy").await;
     let w = cy.until("Cy behind Ana and Ben", |v| v["type"] == "waiting" && v["ahead"] == 2).await;
     assert_eq!(w["key"], "ahead", "{w}");
 
@@ -277,12 +279,19 @@ async fn what_the_server_says_to_a_spanish_seat_comes_as_codes_and_params_and_re
 
     // Notices: a bye in a tournament round names the round as a number.
     control(json!({"action": "end_phase"})).await;
-    for c in [&mut ana, &mut ben] {
-        c.until_phase("survey").await;
+    // The facilitator's own survey question: the Spanish seat reads the Spanish, the German seat
+    // (none written) the default, and no frame carries the other languages.
+    for (c, want) in [(&mut ana, "¿Te ayudó la pregunta inicial?"), (&mut ben, "Did the icebreaker help?")] {
+        let st = c.until_phase("survey").await;
+        let q = st["survey"]["questions"].as_array().unwrap().iter().find(|q| q["id"] == "custom_1").unwrap().clone();
+        assert_eq!(q["text"], want, "{q}");
+        assert!(q.get("translations").is_none(), "{q}");
         c.send(json!({"type": "skip_survey"})).await;
+    }
+    assert!(!ben.transcript().contains("pregunta inicial"), "the German seat was sent the Spanish question");
+    for c in [&mut ana, &mut ben] {
         c.until("results", |v| v["type"] == "state" && v["phase"] == "results").await;
     }
-    let _ = cy_id;
     let (status, v) = server
         .post(
             &format!("/api/sessions/{code}/control"),

@@ -416,7 +416,9 @@ impl Brain {
         let text = line.text.to_lowercase();
         if line.seat.is_none() {
             // The icebreaker: answer it, on its topic.
-            if let Some(a) = self.pick_said(icebreaker_answers(&text)) {
+            // The topics' keywords and answers are English: in another language, a general answer.
+            let answers = if self.lang() == Lang::En { icebreaker_answers(&text) } else { ICEBREAKER_FALLBACK };
+            if let Some(a) = self.pick_said(answers) {
                 self.pending_chat.push(Say { text: a, expression: Some(Expression::Pleased) });
             }
             return;

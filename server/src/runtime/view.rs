@@ -278,7 +278,10 @@ pub fn state_for(
         })
         .collect();
     let survey = (m.phase == Phase::Survey).then(|| SurveyView {
-        questions: std::borrow::Cow::Owned(m.config.features.survey.to_vec()),
+        // A facilitator's own items in the seat's language where they wrote it.
+        questions: std::borrow::Cow::Owned(
+            m.config.features.survey.iter().map(|q| q.in_language(seats[seat].lang.as_deref())).collect(),
+        ),
         issues: s.issues.iter().map(|i| IssueRef { id: i.id.clone(), name: i.name.clone() }).collect(),
         // A team member answers for themselves (`core::team`).
         answered: if m.team.size(seat) > 1 { m.team.answered(seat, member) } else { m.survey[seat].is_some() },

@@ -114,6 +114,9 @@ export default {
   'console.survey.high_label': 'Beschriftung der 7',
   'console.survey.your_question': 'Ihre Frage',
   'console.survey.question': 'Frage',
+  'console.survey.question_in.es': 'Auf Spanisch',
+  'console.survey.question_in.de': 'Auf Deutsch',
+  'console.survey.question_in_hint': 'Wer die Seite auf Spanisch oder Deutsch nutzt, liest die Frage in seiner Sprache, wenn Sie sie hier eintragen; alle anderen lesen die Frage oben.',
   'console.survey.answer': 'Antwort',
   'console.survey.empty': 'Schreiben Sie Ihre Frage oder entfernen Sie sie.',
   // observers (observers.js)

@@ -114,6 +114,9 @@ export default {
   'console.survey.high_label': 'Label of 7',
   'console.survey.your_question': 'Your question',
   'console.survey.question': 'Question',
+  'console.survey.question_in.es': 'In Spanish',
+  'console.survey.question_in.de': 'In German',
+  'console.survey.question_in_hint': 'Players whose page is in Spanish or German read the question in their language when you write it here; everyone else reads the question above.',
   'console.survey.answer': 'Answer',
   'console.survey.empty': 'Write your question, or remove it.',
   // observers (observers.js)

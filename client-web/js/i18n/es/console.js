@@ -114,6 +114,9 @@ export default {
   'console.survey.high_label': 'Etiqueta del 7',
   'console.survey.your_question': 'Su pregunta',
   'console.survey.question': 'Pregunta',
+  'console.survey.question_in.es': 'En español',
+  'console.survey.question_in.de': 'En alemán',
+  'console.survey.question_in_hint': 'Quienes tengan la página en español o en alemán leerán la pregunta en su idioma si la escribe aquí; los demás leerán la pregunta de arriba.',
   'console.survey.answer': 'Respuesta',
   'console.survey.empty': 'Escriba su pregunta o quítela.',
   // observers (observers.js)
