@@ -336,6 +336,9 @@ fn fills(template: &str, line: &str) -> bool {
         rest = rest[i..].find('}').map_or("", |j| &rest[i + j + 1..]);
     }
     pieces.push(rest.to_string());
+    if pieces.len() == 1 {
+        return line.to_lowercase() == template.to_lowercase();
+    }
     let (first, last) = (pieces[0].to_lowercase(), pieces.last().unwrap().clone());
     let lower = line.to_lowercase();
     if !lower.starts_with(&first) || !line.ends_with(&last) || line.len() < first.len() + last.len() {
@@ -348,7 +351,7 @@ fn fills(template: &str, line: &str) -> bool {
             None => return false,
         }
     }
-    pieces.len() == 1 || at <= line.len() - last.len()
+    at <= line.len() - last.len()
 }
 
 #[tokio::test]
@@ -390,4 +393,5 @@ async fn a_practice_bot_speaks_spanish_to_a_spanish_player() {
         said.iter().any(|l| campsite().issues.iter().any(|i| l.to_lowercase().contains(&i.name.to_lowercase())));
     assert!(named || !english_named, "issue names in English in {said:?}");
     assert!(fills("Hello {a}, bye.", "Hello x, bye.") && !fills("Hello {a}, bye.", "Hola x, adiós."));
+    assert!(fills("Hi there.", "Hi there.") && !fills("Hi there.", "Hi there, you."));
 }

@@ -3,7 +3,7 @@
 // drill's feedback, checked statements), and the page words the key from its catalogs. A key the
 // page does not know yet (a newer server) shows the server's sentence.
 
-import { t, tn, has, num } from './i18n.js';
+import { t, has, num } from './i18n.js';
 
 /** @typedef {import('./types.js').Statement} Statement */
 
@@ -29,11 +29,10 @@ export function noticeText(msg) {
 }
 
 /**
- * A `waiting` frame's sentence (its `ahead` is the number the sentence names).
- * @param {{message?: string, key?: string | null, ahead?: number}} w
+ * A `waiting` frame's sentence (the page shows how many are ahead on its own line, from `ahead`).
+ * @param {{message?: string, key?: string | null}} w
  */
 export function waitingText(w) {
-  if (w.key === 'ahead' && typeof w.ahead === 'number') return tn('player.waiting.line.ahead', w.ahead);
   const key = `player.waiting.line.${w.key}`;
   if (w.key && has(key)) return t(key);
   return w.message || t('player.waiting.default');

@@ -160,7 +160,7 @@ test('a Spanish and a German player play campsite at phone width, each in their 
       await screenshot(page, `lang-${lang}-00-bad-name`);
     }
     await joinAll(pages, session.code, ['Lucía', 'Jürgen']);
-    const waitingLines = { es: es['player.waiting.line.next'], de: de['player.waiting.line.ahead.one'].replace('{n}', '1') };
+    const waitingLines = { es: es['player.waiting.line.next'], de: de['player.waiting.line.ahead'] };
     for (const [lang, page] of Object.entries(byLang)) {
       await page.locator('#waiting-message', { hasText: waitingLines[lang] }).waitFor();
       await checkPage(page, lang, 'waiting');
