@@ -395,3 +395,28 @@ async fn a_practice_bot_speaks_spanish_to_a_spanish_player() {
     assert!(fills("Hello {a}, bye.", "Hello x, bye.") && !fills("Hello {a}, bye.", "Hola x, adiós."));
     assert!(fills("Hi there.", "Hi there.") && !fills("Hi there.", "Hi there, you."));
 }
+
+#[tokio::test]
+async fn an_abandoned_match_says_why_as_data_the_page_words() {
+    let server = Server::start();
+    let durations = json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600});
+    let (status, v) = server.post("/api/sessions", json!({"scenario": "campsite", "durations": durations}), &[]).await;
+    assert_eq!(status, 201, "{v}");
+    let (code, token) = (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string());
+    let mut ana = client_in(&server, "es").await;
+    ana.join(&code, "Ana").await;
+    let mut ben = client_in(&server, "de").await;
+    let ben_id = ben.join(&code, "Ben").await["player_id"].as_str().unwrap().to_string();
+    ana.until_type("state").await;
+    let (status, v) = server
+        .post(
+            &format!("/api/sessions/{code}/control"),
+            json!({"action": "remove", "player_id": ben_id}),
+            &[("x-facilitator-token", &token)],
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let st = ana.until("the match ends", |v| v["type"] == "state" && v["outcome"]["kind"] == "abandoned").await;
+    assert_eq!(st["outcome"]["why"], json!({"key": "removed", "name": "Ben"}), "{}", st["outcome"]);
+    assert_eq!(st["outcome"]["reason"], "Ben was removed by the facilitator.", "the English stays beside it");
+}

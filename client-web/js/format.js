@@ -141,6 +141,10 @@ export function outcomeSentence(outcome) {
     }
   }
   if (outcome.kind === 'abandoned') {
+    // Why, worded from the data where the server sent it (its `reason` is English).
+    const why = outcome.why;
+    if (why && why.key === 'removed') return t('common.outcome.abandoned_removed', { name: why.name });
+    if (why && why.key === 'left') return t('common.outcome.abandoned_left', { name: why.name, seconds: num(why.seconds) });
     return outcome.reason ? t('common.outcome.abandoned_because', { reason: outcome.reason }) : t('common.outcome.abandoned');
   }
   return '';

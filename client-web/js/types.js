@@ -8,6 +8,26 @@
 // `/** @param {import('./types.js').StateView} state */`.
 
 /**
+ * The facilitator removed a player.
+ * @typedef {Object} AbandonedWhyRemoved
+ * @property {'removed'} key
+ * @property {string} name The player's display name.
+ */
+
+/**
+ * A player left and did not come back within the grace period.
+ * @typedef {Object} AbandonedWhyLeft
+ * @property {'left'} key
+ * @property {string} name The player's display name.
+ * @property {number} seconds The grace period.
+ */
+
+/**
+ * Why a match was abandoned, as data (the page words it; `reason` is the English).
+ * @typedef {AbandonedWhyRemoved | AbandonedWhyLeft} AbandonedWhy
+ */
+
+/**
  * The kinds of [`Action`], by the client message that asks for each.
  *
  * - 'chat': `chat`
@@ -921,7 +941,8 @@
  * Ended because a player left (left out of class statistics).
  * @typedef {Object} OutcomeViewAbandoned
  * @property {'abandoned'} kind
- * @property {string} reason A sentence saying why.
+ * @property {string} reason A sentence saying why (English).
+ * @property {AbandonedWhy | null} [why] Why, as data the page words in its language (`key`: `removed` with `name`, or `left` with `name` and `seconds`).
  */
 
 /**
@@ -1125,6 +1146,7 @@
  * @property {string} low Label of 1 (empty for a text question).
  * @property {string} high Label of 7 (empty for a text question).
  * @property {QuestionKind} [kind] `scale` (absent) or `text`.
+ * @property {Record<string, string>} [translations] A facilitator's item in other languages, by language code: each player is sent the one of their page's language in `text` (then this is empty). Bank items are worded by the page.
  */
 
 /**

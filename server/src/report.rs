@@ -100,7 +100,7 @@ impl MatchReport {
             Some(Outcome::Impasse { reason }) => {
                 serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
             }
-            Some(Outcome::Abandoned { reason }) => reason.clone(),
+            Some(Outcome::Abandoned { reason, .. }) => reason.clone(),
             _ => String::new(),
         }
     }

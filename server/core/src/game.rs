@@ -49,8 +49,30 @@ pub enum Outcome {
     },
     /// Ended because a player left; kept in the data, left out of class statistics.
     Abandoned {
-        /// A human sentence saying why.
+        /// A human sentence saying why (English).
         reason: String,
+        /// The same as data, for pages to word in their language (absent in logs written before it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<AbandonedWhy>,
+    },
+}
+
+/// Why a match was abandoned, as data (the page words it; `reason` is the English).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "key", rename_all = "snake_case")]
+pub enum AbandonedWhy {
+    /// The facilitator removed a player.
+    Removed {
+        /// The player's display name.
+        name: String,
+    },
+    /// A player left and did not come back within the grace period.
+    Left {
+        /// The player's display name.
+        name: String,
+        /// The grace period.
+        seconds: u64,
     },
 }
 
@@ -426,8 +448,8 @@ pub enum Control {
     Extend(u64),
     /// End the current phase now (bargaining ends in impasse).
     EndPhase,
-    /// End the match as abandoned.
-    Abandon(String),
+    /// End the match as abandoned: the English sentence, and why as data.
+    Abandon(String, Option<AbandonedWhy>),
 }
 
 /// One stored fact about a match. `at` is when it happened.
@@ -1335,8 +1357,9 @@ impl Match {
                 Phase::Bargaining => self.end_with(Outcome::Impasse { reason: ImpasseReason::EndedByFacilitator }),
                 _ => self.phase_timeout(),
             },
-            Control::Abandon(reason) => {
-                let mut out = vec![EventKind::Ended { outcome: Outcome::Abandoned { reason: reason.clone() } }];
+            Control::Abandon(reason, why) => {
+                let outcome = Outcome::Abandoned { reason: reason.clone(), why: why.clone() };
+                let mut out = vec![EventKind::Ended { outcome }];
                 out.extend(self.enter(Phase::Results));
                 out
             }

@@ -2,7 +2,7 @@
 //! broadcasts, removals and the live monitor. Every control is stored in the session's log
 //! before it takes effect.
 
-use crate::core::game::Control;
+use crate::core::game::{AbandonedWhy, Control};
 use crate::monitor::{MonitorMatch, MonitorPlayer, MonitorSession, MonitorView, PlayerStatus, TournamentView};
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, ControlFailure, MatchHandle, MatchMsg, MatchSummary};
@@ -398,7 +398,8 @@ impl SessionActor {
             if let Some(m) = self.app.matches.get(&mid).map(|m| m.clone()) {
                 let (reply, _rx) = oneshot::channel();
                 let reason = format!("{} was removed by the facilitator.", p.name);
-                let _ = m.tx.send(MatchMsg::Control { control: Control::Abandon(reason), reply }).await;
+                let why = Some(AbandonedWhy::Removed { name: p.name.clone() });
+                let _ = m.tx.send(MatchMsg::Control { control: Control::Abandon(reason, why), reply }).await;
             }
         }
         if let Some(mid) = p.observing() {

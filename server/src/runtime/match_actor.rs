@@ -5,7 +5,7 @@
 //! `on_drop`, `on_action`, `on_control`, `on_tick` (deadlines and dropouts), and disposal when a
 //! finished, idle match goes dormant ([`Exit::Dormant`]).
 
-use crate::core::game::{Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
+use crate::core::game::{AbandonedWhy, Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
 use crate::core::tactics::{Line, Tactics, Tagger, Vocabulary};
 use crate::core::trust::{analyse_log_with_bots, Phrases};
@@ -715,7 +715,9 @@ impl MatchActor {
                     self.seats[seat].name,
                     self.grace_ms / 1000
                 );
-                if let Ok(evs) = self.state.control(&Control::Abandon(reason)) {
+                let why =
+                    AbandonedWhy::Left { name: self.seats[seat].name.clone(), seconds: (self.grace_ms / 1000) as u64 };
+                if let Ok(evs) = self.state.control(&Control::Abandon(reason, Some(why))) {
                     let _ = self.commit(evs).await;
                 }
             }

@@ -98,7 +98,7 @@ pub fn outcome_view(s: &Scenario, o: &Outcome) -> OutcomeView {
     match o {
         Outcome::Deal { package } => OutcomeView::Deal { package: package_view(s, package) },
         Outcome::Impasse { reason } => OutcomeView::Impasse { reason: *reason },
-        Outcome::Abandoned { reason } => OutcomeView::Abandoned { reason: reason.clone() },
+        Outcome::Abandoned { reason, why } => OutcomeView::Abandoned { reason: reason.clone(), why: why.clone() },
     }
 }
 

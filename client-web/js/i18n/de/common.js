@@ -33,6 +33,8 @@ export default {
   'common.outcome.no_deal': 'Keine Einigung.',
   'common.outcome.abandoned_because': 'Die Partie wurde abgebrochen: {reason}',
   'common.outcome.abandoned': 'Die Partie wurde abgebrochen.',
+  'common.outcome.abandoned_removed': 'Die Partie wurde abgebrochen: Die Moderation hat {name} entfernt.',
+  'common.outcome.abandoned_left': 'Die Partie wurde abgebrochen: {name} ist gegangen und nicht innerhalb von {seconds} Sekunden zurückgekommen.',
   'common.conn.lost': 'Verbindung verloren – verbinde neu…',
   'common.conn.closed': 'Getrennt. Lade die Seite neu, um weiterzumachen.',
   'common.conn.back': 'Wieder verbunden',

@@ -33,6 +33,8 @@ export default {
   'common.outcome.no_deal': 'No deal.',
   'common.outcome.abandoned_because': 'The match was abandoned: {reason}',
   'common.outcome.abandoned': 'The match was abandoned.',
+  'common.outcome.abandoned_removed': 'The match was abandoned: {name} was removed by the facilitator.',
+  'common.outcome.abandoned_left': 'The match was abandoned: {name} left and did not come back within {seconds} seconds.',
   'common.conn.lost': 'Connection lost — reconnecting…',
   'common.conn.closed': 'Disconnected. Reload the page to continue.',
   'common.conn.back': 'Back online',

@@ -33,6 +33,8 @@ export default {
   'common.outcome.no_deal': 'Sin acuerdo.',
   'common.outcome.abandoned_because': 'La partida se abandonó: {reason}',
   'common.outcome.abandoned': 'La partida se abandonó.',
+  'common.outcome.abandoned_removed': 'La partida se abandonó: la persona que modera retiró a {name}.',
+  'common.outcome.abandoned_left': 'La partida se abandonó: {name} se fue y no volvió en {seconds} segundos.',
   'common.conn.lost': 'Conexión perdida; reconectando…',
   'common.conn.closed': 'Desconectado. Recarga la página para seguir.',
   'common.conn.back': 'De nuevo en línea',
