@@ -306,7 +306,8 @@ impl OutboxReceiver {
                     line.gone = true;
                     // A session that moved tells where first (the `moved` frame is queued just
                     // before the close); any other reason drops what is still queued.
-                    let last_frames = if reason == CloseReason::Moved { line.queue.drain(..).collect() } else { Vec::new() };
+                    let last_frames =
+                        if reason == CloseReason::Moved { line.queue.drain(..).collect() } else { Vec::new() };
                     line.queue.clear();
                     if let Some(s) = line.handed_back.take().or_else(|| line.lent.take()) {
                         *socket = Some(s);
