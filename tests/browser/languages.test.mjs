@@ -29,7 +29,6 @@ import {
   readyIntoBargaining,
   joinAll,
   normalise,
-  BASE_URL,
 } from './lib.mjs';
 import en from '../../client-web/js/i18n/en/index.js';
 import es from '../../client-web/js/i18n/es/index.js';
