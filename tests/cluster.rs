@@ -680,3 +680,52 @@ async fn chatting_through_three_owner_kills_every_acknowledged_line_is_stored_ex
     let (_, epoch) = owner(&client, &code).await.unwrap();
     assert!(epoch >= 4, "three takeovers: epoch {epoch}");
 }
+
+/// A bot seated in a match plays on after its session's owner is killed: the node that takes the
+/// session over starts the bot's client again (its old client lived in the dead process).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_in_a_session_taken_over_is_restarted_by_the_new_owner() {
+    let pg = Postgres::start();
+    let client = db(&pg.url).await;
+    let mut a = Node::start_with_args(&pg.url, &["--bot-pace-ms", "150"]);
+    let b = Node::start_with_args(&pg.url, &["--bot-pace-ms", "150"]);
+    let (code, token) =
+        a.session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})).await;
+    let mut ana = Client::connect(&format!("ws://{}/ws", a.addr)).await;
+    ana.send(json!({"type": "hello", "version": 1})).await;
+    let ta = ana.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
+    let path = format!("/api/sessions/{code}/control");
+    let (status, v) = parley_tools::httpclient::request(
+        &a.addr,
+        "POST",
+        &path,
+        Some(&json!({"action": "add_bot"})),
+        &[("x-facilitator-token", &token)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{v}");
+    ana.until_state_in(Phase::Bargaining).await;
+    // Something of the bot's (a line or an offer) stored by the first owner, then by the second.
+    let by_bot = |evs: &[StoredEvent], epoch: i64| {
+        evs.iter()
+            .filter(|e| e.2 == Some(epoch))
+            .filter(|e| e.3.contains(r#""event":"chat""#) || e.3.contains(r#""event":"offer""#))
+            .count()
+    };
+    wait_for("the bot to play on the first owner", Duration::from_secs(20), || async {
+        (by_bot(&events(&client, &code).await, 1) > 0).then_some(())
+    })
+    .await;
+
+    a.signal("KILL");
+    // Ana comes back on b; the bot's seat is played again without anyone asking.
+    let r = resume(std::slice::from_ref(&b.addr), 0, &ta, Duration::from_secs(20)).await;
+    assert_eq!(r.state.phase, Phase::Bargaining);
+    let after = wait_for("the bot to play on the new owner", Duration::from_secs(20), || async {
+        let n = by_bot(&events(&client, &code).await, 2);
+        (n > 0).then_some(n)
+    })
+    .await;
+    println!("the bot's actions stored by the new owner: {after}");
+}

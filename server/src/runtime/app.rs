@@ -343,6 +343,9 @@ impl App {
         }
         let now = now_ms();
         for stored in snapshot.sessions {
+            if let Err(e) = app.remember_applied(stored.matches.iter().map(|(m, _)| m)).await {
+                tracing::error!(session = %stored.session.code, error = %e, "could not read the applied client message ids");
+            }
             app.install_session(stored, now);
         }
         if let Some(after) = dormant_after {

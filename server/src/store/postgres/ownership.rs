@@ -174,7 +174,7 @@ pub enum Claim {
 
 /// This node's view of the cluster: its identity, lease and the database calls of ownership.
 pub struct Cluster {
-    pool: Pool,
+    pub(super) pool: Pool,
     /// One connection for heartbeats only.
     beats: Pool,
     /// What this node holds (shared with the writer).
@@ -184,6 +184,9 @@ pub struct Cluster {
     /// An owner whose heartbeat is older than this is dead.
     pub lease_ms: i64,
     fenced: Mutex<Option<mpsc::UnboundedReceiver<String>>>,
+    /// The addresses of the cluster's nodes (refreshed with every heartbeat): a console served by
+    /// one of them may call this node's API (see `crate::peer_origins`).
+    peers: Mutex<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -197,7 +200,20 @@ impl Cluster {
         let (tx, rx) = mpsc::unbounded_channel();
         let fence =
             Fence { node_id, held: Mutex::new(HashMap::new()), match_sessions: Mutex::new(HashMap::new()), fenced: tx };
-        Cluster { pool, beats, fence: std::sync::Arc::new(fence), address, lease_ms, fenced: Mutex::new(Some(rx)) }
+        Cluster {
+            pool,
+            beats,
+            fence: std::sync::Arc::new(fence),
+            address,
+            lease_ms,
+            fenced: Mutex::new(Some(rx)),
+            peers: Mutex::new(Default::default()),
+        }
+    }
+
+    /// Whether a browser origin (`http://host:port`) is the address of a node of this cluster.
+    pub fn is_peer(&self, origin: &str) -> bool {
+        self.peers.lock().expect("peers").contains(origin.trim_end_matches('/'))
     }
 
     /// This node's id.
@@ -210,7 +226,7 @@ impl Cluster {
         self.fenced.lock().expect("fenced").take()
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+    pub(super) async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         super::connection(&self.pool).await
     }
 
@@ -238,6 +254,9 @@ impl Cluster {
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
+        let peers = c.query("SELECT DISTINCT address FROM nodes", &[]).await?;
+        *self.peers.lock().expect("peers") =
+            peers.iter().map(|r| r.get::<_, String>(0).trim_end_matches('/').to_string()).collect();
         let mut lost = Vec::new();
         let mut held = self.fence.held.lock().expect("held");
         for (s, epoch) in before {
