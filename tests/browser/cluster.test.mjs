@@ -225,3 +225,40 @@ test("the console opened on a node without its session follows 421 to the owner 
   }
   await player.close();
 });
+
+test('practising on two nodes: the pool pairs across them and the page sent on follows by itself', { skip: !BIN && 'PostgreSQL is not installed' }, async () => {
+  const pgUrl = await startPostgres();
+  const nodes = [await startNode(pgUrl), await startNode(pgUrl)];
+  const wide = await openPages(browser, 1, { viewport: { width: 1280, height: 900 } });
+  const narrow = await openPages(browser, 1, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const pages = [wide.pages[0], narrow.pages[0]];
+  const frames = pages.map((p) => recordFrames(p));
+  const pageErrors = collectPageErrors(pages);
+  try {
+    // Each opens the practice page on a different node.
+    for (const [i, page] of pages.entries()) {
+      await page.goto(`${nodes[i].base}/`);
+      await page.getByTestId('practice-name').fill(i === 0 ? 'Ana' : 'Ben');
+      await page.locator('[data-testid="practice-scenario"] option[value="campsite"]').waitFor({ state: 'attached' });
+      await page.getByTestId('practice-scenario').selectOption('campsite');
+      await page.locator('[data-testid="practice-submit"]:not([disabled])').click();
+      if (i === 0) await page.getByTestId('waiting-message').waitFor();
+    }
+    for (const page of pages) await waitPhase(page, 'prep', 30000);
+    const joinedAt = frames.map((f) => f.filter((m) => m.type === 'joined').length);
+    const moved = frames.map((f) => f.filter((m) => m.type === 'moved'));
+    assert.equal(moved[0].length + moved[1].length, 1, 'one of the two was sent to the node running the match');
+    const sent = moved[0].length ? 0 : 1;
+    assert.equal(moved[sent][0].address, nodes[1 - sent].base, 'to the node of the other player');
+    assert.ok(joinedAt[sent] >= 2, 'joined on its own node, then again where the match runs');
+    const matchIds = frames.map((f) => new Set(f.filter((m) => m.type === 'state').map((m) => m.match_id)));
+    assert.deepEqual([...matchIds[0]], [...matchIds[1]], 'the same match, and only that one');
+    assert.equal(matchIds[0].size, 1);
+    await screenshot(pages[0], 'cluster-practice-1280');
+    await screenshot(pages[1], 'cluster-practice-390');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await wide.close();
+    await narrow.close();
+  }
+});

@@ -13,6 +13,8 @@ pub struct Postgres {
     bin: PathBuf,
     /// `postgres://parley@127.0.0.1:PORT/postgres`.
     pub url: String,
+    /// Whether its processes were last sent SIGSTOP (they are resumed when it is dropped).
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 fn bin_dir() -> PathBuf {
@@ -66,7 +68,7 @@ impl Postgres {
         let options = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", dir.display());
         let log = dir.join("log").display().to_string();
         run(&bin, "pg_ctl", &["-D", &data_s, "-o", &options, "-l", &log, "-w", "start"]);
-        Postgres { url: format!("postgres://parley@127.0.0.1:{port}/postgres"), dir, bin }
+        Postgres { url: format!("postgres://parley@127.0.0.1:{port}/postgres"), dir, bin, stopped: Default::default() }
     }
 }
 
@@ -82,12 +84,15 @@ impl Postgres {
         pids.push(postmaster);
         let ok = Command::new("kill").arg(format!("-{sig}")).args(&pids).status().expect("kill runs");
         assert!(ok.success(), "kill -{sig} {pids:?}");
+        self.stopped.store(sig == "STOP", std::sync::atomic::Ordering::Relaxed);
     }
 }
 
 impl Drop for Postgres {
     fn drop(&mut self) {
-        let _ = std::panic::catch_unwind(|| self.signal_all("CONT"));
+        if self.stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            let _ = std::panic::catch_unwind(|| self.signal_all("CONT"));
+        }
         let data = self.dir.join("data").display().to_string();
         let _ = std::panic::catch_unwind(|| run(&self.bin, "pg_ctl", &["-D", &data, "-m", "immediate", "stop"]));
         let _ = std::fs::remove_dir_all(&self.dir);

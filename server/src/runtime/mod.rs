@@ -12,6 +12,7 @@ pub mod match_actor;
 pub mod observers;
 pub mod outbox;
 pub mod ownership;
+pub mod practice_pool;
 pub mod rate;
 pub mod residency;
 pub mod session;
@@ -212,6 +213,7 @@ pub async fn serve_until(
     // their bots only once it is known.
     if let Some(c) = cluster {
         tracing::info!(node = c.node_id(), address = %c.address, lease_ms = c.lease_ms, "running as a cluster node");
+        practice_pool::spawn_pool_task(&app, c.clone());
         ownership::spawn_node_tasks(&app, c, std::time::Duration::from_millis(args.cluster.heartbeat_ms.max(50)));
     }
     let codes: Vec<String> = app.sessions.iter().map(|s| s.key().clone()).collect();

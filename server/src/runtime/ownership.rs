@@ -169,6 +169,10 @@ pub fn spawn_node_tasks(app: &Arc<App>, cluster: Arc<Cluster>, heartbeat: Durati
                     continue;
                 }
             };
+            // Waiting practice players of dead nodes: released (they take their rows back when they return).
+            if let Err(e) = c.pool_release_dead().await {
+                tracing::error!(error = %e, "could not release the practice pool rows of dead nodes");
+            }
             for (code, since_heartbeat) in orphans {
                 // The preferred survivor takes it at once; anyone does after another lease.
                 let first = crate::store::preferred(&code, &live).is_none_or(|n| n == c.node_id());

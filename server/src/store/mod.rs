@@ -15,6 +15,7 @@ pub mod postgres;
 pub mod sqlite;
 
 pub use postgres::ownership::{preferred, Claim, Cluster};
+pub use postgres::pool::{PoolGroup, WaitingRow};
 pub use postgres::NodeConfig;
 
 /// A stored session (a class or the practice pool).

@@ -15,6 +15,7 @@
 //! under a transaction-scoped advisory lock, so two servers starting at once migrate once.
 
 pub mod ownership;
+pub mod pool;
 
 use super::{
     decode_event, match_columns_of, practice_player_ids, seats_of, Backend, Job, MatchRow, PlayerRow, PracticeLog,
@@ -67,6 +68,7 @@ CREATE TABLE player_matches (
   player_id TEXT NOT NULL, match_id TEXT NOT NULL, PRIMARY KEY (player_id, match_id));
 ",
     ownership::SCHEMA,
+    pool::SCHEMA,
 ];
 
 /// A write waiting for the writer, with whom to tell.
