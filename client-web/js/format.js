@@ -190,6 +190,7 @@ const ERROR_CODES = new Set([
   'terms_not_agreed',
   'match_unavailable',
   'internal',
+  'store_unavailable',
   'too_slow',
   'replaced',
   'offer_limit',

@@ -27,6 +27,7 @@ pub mod limits;
 pub mod memory;
 pub use parley_protocol::monitor;
 pub mod net;
+pub mod peer_origins;
 pub mod practice;
 pub use parley_protocol::protocol;
 pub mod report;

@@ -195,6 +195,9 @@ error_codes! {
     /// The scenarios folder could not be written.
     ScenarioNotSaved = "scenario_not_saved",
     // The server.
+    /// The database did not answer in time (a network partition, a database stalled); nothing
+    /// was changed, and the same request may be tried again in a moment.
+    StoreUnavailable = "store_unavailable",
     /// A failure inside the server; nothing of the action was saved.
     Internal = "internal",
 }

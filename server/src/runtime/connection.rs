@@ -409,6 +409,10 @@ impl Conn {
             LookupError::RateLimited => {
                 self.error(ErrorCode::RateLimited, "too many join codes tried from your network; wait a minute")
             }
+            LookupError::Store(e) if e.is_unavailable() => {
+                tracing::error!(error = %e, "could not read a session from the store");
+                self.error(ErrorCode::StoreUnavailable, crate::protocol::UNAVAILABLE_MESSAGE)
+            }
             LookupError::Store(e) => {
                 tracing::error!(error = %e, "could not read a session from the store");
                 self.error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE)

@@ -76,6 +76,7 @@ export default {
   'common.error.terms_not_agreed': 'Dieser Punkt ist nicht grundsätzlich vereinbart.',
   'common.error.match_unavailable': 'Das Spiel startet neu. Versuch es gleich noch einmal.',
   'common.error.internal': 'Der Server konnte das nicht speichern. Nichts hat sich geändert: Bitte versuch es noch einmal.',
+  'common.error.store_unavailable': 'Der Server erreicht gerade seine Datenbank nicht. Nichts hat sich geändert: Versuch es gleich noch einmal.',
   'common.error.too_slow': 'Deine Verbindung kam nicht hinterher. Verbinde neu…',
   'common.error.replaced': 'Parley wurde mit deinem Platz in einem anderen Tab oder Fenster geöffnet.',
   'common.error.offer_limit': 'Diese Partie hat die höchstmögliche Zahl an Angeboten erreicht. Nimm an, lehn ab oder sprecht darüber.',

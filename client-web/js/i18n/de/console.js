@@ -32,6 +32,7 @@ export default {
   'console.error.no_tournament': 'Diese Sitzung hat kein Turnier.',
   'console.error.rate_limited': 'Zu viele Anfragen aus Ihrem Netzwerk: Warten Sie eine Minute und versuchen Sie es erneut.',
   'console.error.internal': 'Auf dem Server ist etwas schiefgegangen. Bitte versuchen Sie es erneut.',
+  'console.error.store_unavailable': 'Der Server erreicht gerade seine Datenbank nicht. Nichts hat sich geändert: Versuchen Sie es gleich noch einmal.',
   'console.error.refused': 'der Server hat das abgelehnt',
   // header, join card, problems (main.js)
   'console.conn.connecting': 'Verbinde…',

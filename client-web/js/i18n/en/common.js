@@ -76,6 +76,7 @@ export default {
   'common.error.terms_not_agreed': 'That issue is not agreed in principle.',
   'common.error.match_unavailable': 'The game is restarting. Try again in a moment.',
   'common.error.internal': 'The server could not save that. Nothing changed: please try again.',
+  'common.error.store_unavailable': 'The server cannot reach its database just now. Nothing changed: try again in a moment.',
   'common.error.too_slow': 'Your connection could not keep up. Reconnecting…',
   'common.error.replaced': 'Parley was opened with your seat in another tab or window.',
   'common.error.offer_limit': 'This match has had the most offers it can take. Accept, reject or talk it through.',

@@ -32,6 +32,7 @@ export default {
   'console.error.no_tournament': 'This session has no tournament.',
   'console.error.rate_limited': 'Too many requests from your network: wait a minute and try again.',
   'console.error.internal': 'Something went wrong on the server. Please try again.',
+  'console.error.store_unavailable': 'The server cannot reach its database just now. Nothing changed: try again in a moment.',
   'console.error.refused': 'the server refused that',
   // header, join card, problems (main.js)
   'console.conn.connecting': 'Connecting…',

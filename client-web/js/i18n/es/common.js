@@ -76,6 +76,7 @@ export default {
   'common.error.terms_not_agreed': 'Ese tema no está acordado en principio.',
   'common.error.match_unavailable': 'El juego se está reiniciando. Inténtalo de nuevo en un momento.',
   'common.error.internal': 'El servidor no pudo guardarlo. No ha cambiado nada: inténtalo de nuevo.',
+  'common.error.store_unavailable': 'El servidor no puede acceder a su base de datos en este momento. No ha cambiado nada: inténtalo de nuevo dentro de un momento.',
   'common.error.too_slow': 'Tu conexión no daba abasto. Reconectando…',
   'common.error.replaced': 'Parley se abrió con tu plaza en otra pestaña o ventana.',
   'common.error.offer_limit': 'Esta partida ya tiene el máximo de ofertas posible. Acepta, rechaza o habladlo.',

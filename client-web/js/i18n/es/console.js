@@ -32,6 +32,7 @@ export default {
   'console.error.no_tournament': 'Esta sesión no tiene torneo.',
   'console.error.rate_limited': 'Demasiadas solicitudes desde su red: espere un minuto e inténtelo de nuevo.',
   'console.error.internal': 'Algo ha fallado en el servidor. Inténtelo de nuevo.',
+  'console.error.store_unavailable': 'El servidor no puede acceder a su base de datos en este momento. No ha cambiado nada: inténtelo de nuevo dentro de un momento.',
   'console.error.refused': 'el servidor lo ha rechazado',
   // header, join card, problems (main.js)
   'console.conn.connecting': 'Conectando…',
