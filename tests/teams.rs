@@ -452,3 +452,60 @@ async fn a_team_size_outside_one_to_four_is_refused_with_a_stable_code() {
     ana.c.until_error("no_team").await;
     assert!(!ben.c.transcript().contains("anyone?"));
 }
+
+#[tokio::test]
+async fn removing_one_member_leaves_the_team_playing_and_consensus_counts_who_is_left() {
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "team_decision": "consensus"});
+    let s = create(&server, body).await;
+    let [mut ana, mut ben, mut cy, mut dee] = four(&server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
+    seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    // Ben proposes an offer; Ana has not approved it when the facilitator removes her.
+    ben.c.send(json!({"type": "offer", "package": {"food": 2, "water": 1, "firewood": 0}})).await;
+    ben.c.until_state_where("Ben's proposal", |st| st.team.as_ref().is_some_and(|t| t.motion.is_some())).await;
+    control(&server, &s, json!({"action": "remove", "player_id": ana.id})).await;
+    ana.c.until_error("removed").await;
+    // The match goes on: Ana is shown removed, and Ben's proposal, approved by everyone left on
+    // his team, goes out as his offer.
+    let st = cy.c.until_state_where("North's offer", |st| !st.offers.is_empty()).await;
+    assert_eq!(st.phase, Phase::Bargaining, "removing one member does not end the match");
+    assert!(st.outcome.is_none());
+    assert!(st.players[0].members[0].removed && !st.players[0].members[1].removed, "{:?}", st.players[0]);
+    assert!(st.players[0].online, "Ben still holds North");
+    let st = ben.c.until_state_where("the offer out", |st| !st.offers.is_empty()).await;
+    assert!(st.team.as_ref().is_some_and(|t| t.motion.is_none()), "the carried motion closed");
+    let offer_id = st.offers[0].id;
+    // Cy proposes terms on one issue; then Cy is removed: Dee, alone on South now, accepts at once.
+    cy.c.send(json!({"type": "propose_terms", "issue": "water", "option": 1})).await;
+    ben.c.until_state_where("South's terms", |st| st.terms.iter().any(|t| t.proposal.is_some())).await;
+    control(&server, &s, json!({"action": "remove", "player_id": cy.id})).await;
+    cy.c.until_error("removed").await;
+    dee.c.until_state_where("Cy removed", |st| st.players[1].members[0].removed).await;
+    dee.c.send(json!({"type": "accept", "offer_id": offer_id})).await;
+    let st = ben.c.until_state_in(Phase::Survey).await;
+    assert!(st.outcome.is_some_and(|o| matches!(o, parley::wire::OutcomeView::Deal { .. })), "a deal, not abandoned");
+    // The survey waits for the members left only.
+    ben.c.send(json!({"type": "skip_survey"})).await;
+    dee.c.send(json!({"type": "skip_survey"})).await;
+    let st = ben.c.until_state_in(Phase::Results).await;
+    // Ana's socket got nothing of the match after her removal: no offer ever reached her.
+    assert!(!ana.c.transcript().contains("\"offers\":[{"), "Ana was gone before the offer went out");
+    // The monitor lists both as removed; the transcript says who offered, proposed terms and left.
+    let m = monitor(&server, &s).await;
+    let status = |name: &str| {
+        m["players"].as_array().unwrap().iter().find(|p| p["name"] == name).map(|p| p["status"].clone()).unwrap()
+    };
+    assert_eq!((status("Ana"), status("Cy"), status("Ben")), (json!("removed"), json!("removed"), json!("finished")));
+    let (_, t) =
+        server.get(&format!("/api/sessions/{}/matches/{}/transcript?token={}", s.code, st.match_id, s.token)).await;
+    let items = t["items"].as_array().unwrap();
+    let of = |kind: &str| items.iter().filter(|i| i["kind"] == kind).cloned().collect::<Vec<_>>();
+    let removed: Vec<(Value, Value)> =
+        of("member_removed").iter().map(|i| (i["name"].clone(), i["seat"].clone())).collect();
+    assert_eq!(removed, [(json!("Ana"), json!(0)), (json!("Cy"), json!(1))]);
+    assert_eq!((of("offer")[0]["name"].clone(), of("offer")[0]["member"].clone()), (json!("Ben"), json!(1)));
+    let terms = &of("terms_proposed")[0];
+    assert_eq!((terms["name"].clone(), terms["member"].clone()), (json!("Cy"), json!(0)), "{terms}");
+    assert_eq!(of("accept")[0]["name"], "Dee");
+}

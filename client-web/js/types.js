@@ -727,6 +727,7 @@
  * @property {number} member Index within the team.
  * @property {string} name Display name.
  * @property {boolean} online Connected now.
+ * @property {boolean} [removed] The facilitator removed them; the rest of the team plays on.
  */
 
 /**

@@ -392,11 +392,14 @@ impl SessionActor {
             self.lines.remove(player_id);
             self.notify_waiting(s, &line);
         }
-        if let Some((mid, _)) = p.seat() {
+        if let Some((mid, seat, member)) = p.place() {
             if let Some(m) = self.app.matches.get(&mid).map(|m| m.clone()) {
-                let (reply, _rx) = oneshot::channel();
+                // A team plays on without them; the last member of a seat ends the match as before.
+                let (reply, rx) = oneshot::channel();
                 let reason = format!("{} was removed by the facilitator.", p.name);
-                let _ = m.tx.send(MatchMsg::Control { control: Control::Abandon(reason), reply }).await;
+                if m.tx.send(MatchMsg::RemoveMember { seat, member, reason, reply }).await.is_ok() {
+                    let _ = rx.await;
+                }
             }
         }
         if let Some(mid) = p.observing() {

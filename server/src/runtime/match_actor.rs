@@ -79,6 +79,18 @@ pub enum MatchMsg {
         /// The answer.
         reply: oneshot::Sender<Result<(), ControlFailure>>,
     },
+    /// The facilitator removes one member of a seat: a team with others left plays on; the last
+    /// member (or a seat's only player) ends the match as abandoned, for `reason`.
+    RemoveMember {
+        /// The seat.
+        seat: usize,
+        /// Which member of the seat's team.
+        member: usize,
+        /// Why the match ends, if it does.
+        reason: String,
+        /// The answer.
+        reply: oneshot::Sender<Result<(), ControlFailure>>,
+    },
     /// A notice to every seat (and observer).
     Notice(String),
     /// An observer's connection starts watching (assignment or reconnect): it gets the observer
@@ -295,7 +307,11 @@ impl MatchActor {
             let info = &mut self.seats[seat];
             info.name = team.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" & ");
             info.bot = team.iter().all(|(_, b)| *b);
-            info.members = team.into_iter().map(|(name, _)| SeatMember { name, online: false }).collect();
+            info.members = team
+                .into_iter()
+                .enumerate()
+                .map(|(m, (name, _))| SeatMember { name, online: false, removed: !self.state.team.is_present(seat, m) })
+                .collect();
             self.conns[seat] = vec![None; info.members.len()];
         }
         self.summary_tx.send_replace(summary_of(&self.id, &self.state, &self.seats));
@@ -474,6 +490,10 @@ impl MatchActor {
                 let r = self.hand_seat(seat, from, player, name, bot).await;
                 let _ = reply.send(r);
             }
+            MatchMsg::RemoveMember { seat, member, reason, reply } => {
+                let r = self.remove_member(seat, member, &reason).await;
+                let _ = reply.send(r);
+            }
             MatchMsg::Notice(text) => {
                 let f = ServerMsg::Notice { text };
                 for c in self.conns.iter().flatten().flatten() {
@@ -552,6 +572,10 @@ impl MatchActor {
     /// of its team), replacing that member's older one, and gets the whole view, the chat and the
     /// team's caucus so far.
     async fn on_attach(&mut self, seat: usize, member: usize, outbox: crate::runtime::outbox::Outbox) {
+        if self.state.team.size(seat) > 1 && !self.state.team.is_present(seat, member) {
+            tracing::warn!(match_id = %self.id, seat, member, "a removed member tried to take their seat again");
+            return;
+        }
         let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) else {
             tracing::warn!(match_id = %self.id, seat, member, "attach to a seat or member the match does not have");
             return;
@@ -627,6 +651,34 @@ impl MatchActor {
         }
         self.check_dropouts(now).await;
         false
+    }
+
+    /// Removes one member of a seat (see [`MatchMsg::RemoveMember`]): their connection is let go
+    /// (the facilitator's side closes it), and everyone's view shows them removed.
+    async fn remove_member(&mut self, seat: usize, member: usize, reason: &str) -> Result<(), ControlFailure> {
+        let evs = self.state.remove_member(seat, member, reason).map_err(ControlFailure::Refused)?;
+        // Marked before the commit broadcasts the state; put back on failure.
+        let was = self.seats.get_mut(seat).and_then(|s| s.members.get_mut(member)).map(|m| {
+            m.online = false;
+            std::mem::replace(&mut m.removed, true)
+        });
+        let conn = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)).and_then(Option::take);
+        if let Err(e) = self.commit(evs).await {
+            tracing::error!(match_id = %self.id, error = %e, "could not store a removal");
+            if let (Some(was), Some(m)) = (was, self.seats[seat].members.get_mut(member)) {
+                m.removed = was;
+            }
+            if let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) {
+                *slot = conn;
+            }
+            return Err(ControlFailure::NotStored);
+        }
+        if self.conns[seat].iter().all(Option::is_none) && self.seats[seat].online {
+            self.seats[seat].online = false;
+            self.seats[seat].gone_since = Some(now_ms());
+            self.broadcast_state(now_ms());
+        }
+        Ok(())
     }
 
     /// Gives a seat to another player: the seat's connection (if any) is let go, the handover
