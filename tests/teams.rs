@@ -509,3 +509,71 @@ async fn removing_one_member_leaves_the_team_playing_and_consensus_counts_who_is
     assert_eq!((terms["name"].clone(), terms["member"].clone()), (json!("Cy"), json!(0)), "{terms}");
     assert_eq!(of("accept")[0]["name"], "Dee");
 }
+
+#[tokio::test]
+async fn each_member_of_a_team_reads_the_match_in_their_own_language() {
+    use crate::languages::{assert_texts, campsite, client_in, encoded};
+    let scenario = campsite();
+    let (es, de) = (scenario.in_language("es").unwrap(), scenario.in_language("de").unwrap());
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 600, "bargaining": 600, "survey": 600});
+    let s = create(&server, json!({"scenario": "campsite", "durations": durations, "team_size": 2})).await;
+    // North: Ana reads Spanish, Ben German; South: Cy English (no language named), Dee Spanish.
+    let mut people = Vec::new();
+    for (name, lang) in [("Ana", Some("es")), ("Ben", Some("de")), ("Cy", None), ("Dee", Some("es"))] {
+        let mut c = match lang {
+            Some(l) => client_in(&server, l).await,
+            None => server.client().await,
+        };
+        c.join(&s.code, name).await;
+        if name != "Dee" {
+            c.until_type("waiting").await;
+        }
+        people.push(c);
+    }
+    let wants = [&es, &de, &scenario, &es];
+    for (c, (want, who)) in people.iter_mut().zip(wants.iter().zip(["Ana", "Ben", "Cy", "Dee"])) {
+        let st = c.until_state_where("small talk", |st| st.phase == Phase::SmallTalk).await;
+        assert_texts(&st, want, who);
+        let prompt = c
+            .until_msg("the icebreaker", |m| match m {
+                ServerMsg::Chat(line) if line.seat.is_none() => Some(line.text),
+                ServerMsg::ChatHistory { lines } => lines.into_iter().find(|l| l.seat.is_none()).map(|l| l.text),
+                _ => None,
+            })
+            .await;
+        assert!(want.icebreakers.contains(&prompt), "{who} got the prompt {prompt:?} in their own language");
+    }
+    // To the results: each member's reveal is in their own language too.
+    people[1].send(json!({"type": "ready"})).await;
+    people[2].send(json!({"type": "ready"})).await;
+    people[0].until_phase("bargaining").await;
+    people[0].send(json!({"type": "offer", "package": {"food": 1, "water": 3, "firewood": 0}})).await;
+    let id = people[3]
+        .until("offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty()))
+        .await["offers"][0]["id"]
+        .clone();
+    people[3].send(json!({"type": "accept", "offer_id": id})).await;
+    for c in people.iter_mut() {
+        c.until_phase("survey").await;
+        c.send(json!({"type": "skip_survey"})).await;
+    }
+    for (c, (want, who)) in people.iter_mut().zip(wants.iter().zip(["Ana", "Ben", "Cy", "Dee"])) {
+        let st = c.until_state_where("results", |st| st.results.is_some()).await;
+        let r = st.results.as_ref().unwrap();
+        for (got, role) in r.roles.iter().zip(&want.roles) {
+            assert_eq!(got.name, role.name, "{who}: results role name");
+        }
+    }
+    // Raw frames: teammates reading different languages were never sent each other's brief.
+    let north = [&es.roles[0].brief, &de.roles[0].brief, &scenario.roles[0].brief];
+    for (c, own, who) in [(&people[0], 0, "Ana"), (&people[1], 1, "Ben")] {
+        let raw = c.transcript();
+        assert!(raw.contains(&encoded(north[own])), "{who} has the brief in their language");
+        for (i, brief) in north.iter().enumerate().filter(|(i, _)| *i != own) {
+            assert!(!raw.contains(&encoded(brief)), "{who} was sent brief #{i} in another language");
+        }
+    }
+    let cy = people[2].transcript();
+    assert!(!cy.contains(&encoded(&es.summary)) && !cy.contains(&encoded(&de.summary)), "Cy reads English only");
+}

@@ -359,7 +359,6 @@ impl MatchActor {
                 online: false,
                 gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
                 drill: None,
-                lang: None,
                 members: Vec::new(),
             })
             .collect();
@@ -590,7 +589,6 @@ impl MatchActor {
             m.online = true;
         }
         self.seats[seat].gone_since = None;
-        self.seats[seat].lang = outbox.lang().map(str::to_string);
         self.dropout_told[seat] = false;
         let now = now_ms();
         self.ensure_results().await;
@@ -605,7 +603,7 @@ impl MatchActor {
         if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
             outbox.send_msg(&self.view(seat, member, now, true));
         }
-        let texts = self.texts_for(seat);
+        let texts = self.texts_in(outbox.lang());
         outbox.send_msg(&chat_history_for(&self.state, &self.seats, &texts));
         if self.state.team.size(seat) > 1 {
             outbox.send_msg(&caucus_history(&self.state, seat, &self.seats));
@@ -844,7 +842,7 @@ impl MatchActor {
             r.observations = crate::runtime::view::observation_views(&self.state);
             r
         });
-        let texts = self.texts_for(seat);
+        let texts = self.texts_for(seat, member);
         let results = results.map(|mut r| {
             localize_results(&mut r, &texts);
             r
@@ -867,9 +865,11 @@ impl MatchActor {
         v
     }
 
-    /// The scenario with its texts in the seat's language where it has them (else the scenario itself).
-    fn texts_for(&mut self, seat: usize) -> Arc<Scenario> {
-        let lang = self.seats[seat].lang.clone();
+    /// The scenario with its texts in the language of one member's connection (each member of a
+    /// team reads in their own `hello.lang`) where it has them, else the scenario itself.
+    fn texts_for(&mut self, seat: usize, member: usize) -> Arc<Scenario> {
+        let lang = self.conns.get(seat).and_then(|c| c.get(member)).and_then(Option::as_ref).and_then(|o| o.lang());
+        let lang = lang.map(str::to_string);
         self.texts_in(lang.as_deref())
     }
 
@@ -982,25 +982,32 @@ impl MatchActor {
             }
         }
         // Chat is public: observers read it as it comes (coaching nudges below are not). A
-        // player's line is the same frame for everyone; an icebreaker goes to each seat (every
-        // member of its team) in the seat's language.
+        // player's line is the same frame for everyone; an icebreaker goes to every connection in
+        // its own language, encoded once per language.
         for line in chat_frames {
             let shared = axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(line.clone()).encode());
-            for seat in 0..self.conns.len() {
-                if self.conns[seat].iter().all(Option::is_none) {
-                    continue;
-                }
-                let frame = if line.kind == crate::wire::ChatKind::Icebreaker {
-                    let texts = self.texts_for(seat);
-                    let mut own = line.clone();
-                    localize_prompt(&mut own, &self.state.config.scenario, &texts);
-                    axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(own).encode())
+            let icebreaker = line.kind == crate::wire::ChatKind::Icebreaker;
+            let mut by_lang: std::collections::HashMap<Option<String>, axum::extract::ws::Utf8Bytes> =
+                Default::default();
+            let conns: Vec<Outbox> = self.conns.iter().flatten().flatten().cloned().collect();
+            for c in conns {
+                let frame = if icebreaker {
+                    let lang = c.lang().map(str::to_string);
+                    match by_lang.get(&lang) {
+                        Some(f) => f.clone(),
+                        None => {
+                            let texts = self.texts_in(lang.as_deref());
+                            let mut own = line.clone();
+                            localize_prompt(&mut own, &self.state.config.scenario, &texts);
+                            let f = axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(own).encode());
+                            by_lang.insert(lang, f.clone());
+                            f
+                        }
+                    }
                 } else {
                     shared.clone()
                 };
-                for c in self.conns[seat].iter().flatten() {
-                    c.send(frame.clone());
-                }
+                c.send(frame);
             }
             for w in &self.observers {
                 let frame = match (line.kind == crate::wire::ChatKind::Icebreaker, w.outbox.lang()) {

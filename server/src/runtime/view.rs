@@ -35,8 +35,6 @@ pub struct SeatInfo {
     pub gone_since: Option<Millis>,
     /// The drill the seat's player practises (practice pool), shown to them alone.
     pub drill: Option<crate::core::drills::Drill>,
-    /// The language the seat's connection reads (from its `hello`), for the scenario's texts.
-    pub lang: Option<String>,
     /// The team holding the seat, by member index (empty for a seat played alone; `name` is
     /// then the team's names together).
     pub members: Vec<SeatMember>,
@@ -775,7 +773,6 @@ mod tests {
                 online: true,
                 gone_since: None,
                 drill: None,
-                lang: None,
                 members: Vec::new(),
             })
             .collect();
