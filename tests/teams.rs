@@ -577,3 +577,89 @@ async fn each_member_of_a_team_reads_the_match_in_their_own_language() {
     let cy = people[2].transcript();
     assert!(!cy.contains(&encoded(&es.summary)) && !cy.contains(&encoded(&de.summary)), "Cy reads English only");
 }
+
+/// A member's connection after a restart: hello with their token, then their state, chat history
+/// and caucus history.
+async fn resume(server: &Server, token: &str) -> (Client, StateView, Vec<String>, Vec<String>) {
+    let mut c = Client::connect(&server.ws_url()).await;
+    c.send(json!({"type": "hello", "version": 1, "token": token})).await;
+    let st = c.until_state().await;
+    let chat = c
+        .until_msg("chat history", |m| match m {
+            ServerMsg::ChatHistory { lines } => Some(lines.into_iter().map(|l| l.text).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .await;
+    let caucus = c
+        .until_msg("caucus history", |m| match m {
+            ServerMsg::CaucusHistory { lines } => Some(lines.into_iter().map(|l| l.text).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .await;
+    (c, st, chat, caucus)
+}
+
+#[tokio::test]
+async fn a_team_match_survives_kill_9_with_its_caucus_and_pending_motion() {
+    let mut server = Server::start_process_with(&[]);
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "team_decision": "consensus"});
+    let s = create(&server, body).await;
+    let [mut ana, mut ben, mut cy, mut dee] = four(&server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
+    let before = seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    let deadline = before[0].deadline;
+    ana.c.send(json!({"type": "caucus", "text": "North: water first"})).await;
+    until_caucus(&mut ben.c, "North: water first").await;
+    ben.c.send(json!({"type": "caucus", "text": "North: agreed"})).await;
+    until_caucus(&mut ana.c, "North: agreed").await;
+    dee.c.send(json!({"type": "caucus", "text": "South: firewood matters"})).await;
+    until_caucus(&mut cy.c, "South: firewood matters").await;
+    cy.c.send(json!({"type": "chat", "text": "Hello North"})).await;
+    ana.c.until("Cy's line", |v| v["type"] == "chat" && v["text"] == "Hello North").await;
+    // Ana proposes an offer; Ben has not approved it yet when the process dies.
+    ana.c.send(json!({"type": "offer", "package": {"food": 1, "water": 3, "firewood": 0}})).await;
+    let st = ben.c.until_state_where("Ana's proposal", |st| st.team.as_ref().is_some_and(|t| t.motion.is_some())).await;
+    let motion = st.team.unwrap().motion.unwrap();
+
+    server.kill9_and_restart();
+
+    let mut again = Vec::new();
+    for (m, seat, member) in [(&ana, 0, 0), (&ben, 0, 1), (&cy, 1, 0), (&dee, 1, 1)] {
+        let (c, st, chat, caucus) = resume(&server, &m.token).await;
+        assert_eq!((st.you.seat, st.team.as_ref().map(|t| t.member)), (seat, Some(member)), "same seat and member");
+        assert_eq!(st.phase, Phase::Bargaining);
+        assert_eq!(st.deadline, deadline, "the deadline is the stored one");
+        assert!(st.offers.is_empty(), "the pending proposal was not sent by the restart");
+        assert_eq!(chat.iter().filter(|t| *t == "Hello North").count(), 1, "the chat line once");
+        let want: &[&str] =
+            if seat == 0 { &["North: water first", "North: agreed"] } else { &["South: firewood matters"] };
+        assert_eq!(caucus, want, "the team's own caucus, each line once");
+        let open = st.team.as_ref().unwrap().motion.as_ref();
+        if seat == 0 {
+            let open = open.expect("North's proposal is still open");
+            assert_eq!((open.id, open.member, open.approved_by.clone()), (motion.id, 0, vec![0]));
+        } else {
+            assert!(open.is_none(), "South never sees North's proposal");
+            assert!(!c.transcript().contains("North:"), "nor North's caucus");
+        }
+        again.push(c);
+    }
+    // Play on: Ben approves, the offer goes out once; South proposes to accept and agrees.
+    again[1].send(json!({"type": "approve", "motion_id": motion.id})).await;
+    let st = again[2].until_state_where("the offer", |st| !st.offers.is_empty()).await;
+    assert_eq!(st.offers.len(), 1);
+    again[2].send(json!({"type": "accept", "offer_id": st.offers[0].id})).await;
+    let st =
+        again[3].until_state_where("Cy's proposal", |st| st.team.as_ref().is_some_and(|t| t.motion.is_some())).await;
+    again[3].send(json!({"type": "approve", "motion_id": st.team.unwrap().motion.unwrap().id})).await;
+    let st = again[0].until_state_in(Phase::Survey).await;
+    assert!(st.outcome.is_some_and(|o| matches!(o, parley::wire::OutcomeView::Deal { .. })));
+    // The stored log holds each thing once: nothing lost or doubled by the restart.
+    let (_, t) =
+        server.get(&format!("/api/sessions/{}/matches/{}/transcript?token={}", s.code, st.match_id, s.token)).await;
+    let count = |kind: &str| t["items"].as_array().unwrap().iter().filter(|i| i["kind"] == kind).count();
+    assert_eq!(
+        [count("caucus"), count("chat"), count("motion_proposed"), count("motion_approved"), count("offer")],
+        [3, 1, 2, 2, 1]
+    );
+}
