@@ -663,3 +663,73 @@ async fn a_team_match_survives_kill_9_with_its_caucus_and_pending_motion() {
         [3, 1, 2, 2, 1]
     );
 }
+
+#[tokio::test]
+async fn the_facilitator_pairs_teams_by_hand_and_a_group_that_does_not_fit_gets_a_stable_code() {
+    let server = Server::start();
+    let durations = json!({"prep": 600, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
+    let s = create(&server, body).await;
+    let mut people = Vec::new();
+    for name in ["Ana", "Ben", "Cy", "Dee", "Eve", "Fay"] {
+        people.push(join(&server, &s.code, name).await);
+    }
+    people[5].c.until("six waiting", |v| v["type"] == "waiting" && v["waiting"] == 6).await;
+    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let id = |i: usize| ids[i].clone();
+    let path = format!("/api/sessions/{}/control", s.code);
+    let refused = |body: Value| {
+        let (path, token) = (path.clone(), s.token.clone());
+        let server = &server;
+        async move {
+            let (status, v) = server.post(&path, body, &[("x-facilitator-token", &token)]).await;
+            assert_eq!(status, 400, "{v}");
+            (v["code"].as_str().unwrap_or_default().to_string(), v["message"].as_str().unwrap_or_default().to_string())
+        }
+    };
+    let five = vec![id(0), id(1), id(2), id(3), id(4)];
+    for (body, code, says) in [
+        (json!({"action": "pair", "teams": [five.clone(), [id(5)]]}), "bad_pairing", "1 to 4 people"),
+        (json!({"action": "pair", "teams": [[id(0)], [id(1)], [id(2)]]}), "bad_pairing", "2 sides"),
+        (json!({"action": "pair", "teams": [[id(0), id(1)], []]}), "bad_pairing", "2 sides"),
+        (json!({"action": "pair", "teams": [[id(0), id(1)], [id(1)]]}), "bad_pairing", "once"),
+        (json!({"action": "pair", "teams": [[id(0)], ["p_nobody"]]}), "not_waiting", "not waiting"),
+        (json!({"action": "pair", "players": [id(0), id(1)], "teams": [[id(2)], [id(3)]]}), "bad_pairing", "or"),
+        (json!({"action": "pair"}), "bad_pairing", "name the players"),
+    ] {
+        let (got, message) = refused(body.clone()).await;
+        assert_eq!(got, code, "{body}: {message}");
+        assert!(message.contains(says), "{body}: {message}");
+    }
+    let m = monitor(&server, &s).await;
+    assert_eq!((m["waiting"].as_u64(), m["matches"].as_array().unwrap().len()), (Some(6), 0), "nothing refused pairs");
+
+    // Cy and Ana hold North, Ben, Dee and Eve South, in the order chosen; Fay keeps waiting.
+    let teams = json!([[id(2), id(0)], [id(1), id(3), id(4)]]);
+    let v = control(&server, &s, json!({"action": "pair", "teams": teams})).await;
+    assert_eq!(v["affected"], 1);
+    let mut states = Vec::new();
+    for p in people.iter_mut().take(5) {
+        states.push(p.c.until_state().await);
+    }
+    assert!(states.iter().all(|st| st.match_id == states[0].match_id), "the five play one match");
+    assert_eq!(team_names(&states[0], 0), ["Cy", "Ana"]);
+    assert_eq!(team_names(&states[0], 1), ["Ben", "Dee", "Eve"]);
+    let seats: Vec<(usize, Option<usize>)> =
+        states.iter().map(|st| (st.you.seat, st.team.as_ref().map(|t| t.member))).collect();
+    assert_eq!(seats, [(0, Some(1)), (1, Some(0)), (0, Some(0)), (1, Some(1)), (1, Some(2))]);
+    // The teams' caucus stays inside each team set by hand.
+    people[4].c.send(json!({"type": "caucus", "text": "South of three here"})).await;
+    until_caucus(&mut people[1].c, "South of three here").await;
+    people[0].c.send(json!({"type": "caucus", "text": "North of two here"})).await;
+    until_caucus(&mut people[2].c, "North of two here").await;
+    for i in [0, 2] {
+        assert!(!people[i].c.transcript().contains("South of three here"));
+    }
+    let m = monitor(&server, &s).await;
+    assert_eq!(m["waiting"], 1, "Fay waits");
+    // One per role still works as before.
+    let (status, v) =
+        server.post(&path, json!({"action": "pair", "players": [id(5)]}), &[("x-facilitator-token", &s.token)]).await;
+    assert_eq!((status, v["code"].as_str()), (400, Some("bad_pairing")), "{v}");
+}

@@ -27,6 +27,34 @@ pub enum AuthError {
     WrongToken,
 }
 
+/// Why a facilitator control was refused: a stable code and a plain sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlError {
+    /// The code (`bad_request` unless a control has its own).
+    pub code: crate::error::ErrorCode,
+    /// The sentence.
+    pub message: String,
+}
+
+impl ControlError {
+    /// A refusal with its own code.
+    pub fn new(code: crate::error::ErrorCode, message: impl Into<String>) -> Self {
+        ControlError { code, message: message.into() }
+    }
+}
+
+impl From<String> for ControlError {
+    fn from(message: String) -> Self {
+        ControlError::new(crate::error::ErrorCode::BadRequest, message)
+    }
+}
+
+impl From<&str> for ControlError {
+    fn from(message: &str) -> Self {
+        ControlError::new(crate::error::ErrorCode::BadRequest, message)
+    }
+}
+
 /// A facilitator control, as posted to `/api/sessions/{code}/control`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
@@ -35,10 +63,15 @@ pub enum SessionControl {
     StartPairing,
     /// Pair everyone waiting now, in random groups.
     PairNow,
-    /// Pair these waiting players, in seat order.
+    /// Pair these waiting players, in seat order: one per role (`players`), or a team of 1–4 per
+    /// role (`teams`).
     Pair {
         /// Player ids, one per role.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         players: Vec<String>,
+        /// Player ids by role then member (the first member speaks for the team to begin with).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        teams: Vec<Vec<String>>,
     },
     /// Stop the clocks (of one match, or all).
     Pause {
@@ -178,7 +211,7 @@ impl SessionActor {
 
     /// A facilitator control: checked, stored in the session's log, then carried out; returns
     /// how many players or matches it touched.
-    pub(crate) async fn on_control(&mut self, s: &Arc<Session>, c: SessionControl) -> Result<usize, String> {
+    pub(crate) async fn on_control(&mut self, s: &Arc<Session>, c: SessionControl) -> Result<usize, ControlError> {
         let app = self.app.clone();
         match &c {
             SessionControl::Extend { seconds, .. } if !(1..=3600).contains(seconds) => {
@@ -187,11 +220,13 @@ impl SessionActor {
             SessionControl::Broadcast { text } if text.trim().is_empty() || text.chars().count() > 500 => {
                 return Err("a broadcast is 1 to 500 characters".into())
             }
-            SessionControl::Pair { players } => self.check_hand_pairing(players)?,
+            SessionControl::Pair { players, teams } => {
+                self.check_hand_pairing(players, teams)?;
+            }
             SessionControl::Remove { player_id }
                 if app.players_by_id.get(player_id).is_none_or(|p| p.session != s.code) =>
             {
-                return Err(format!("no player {player_id:?} in this session"));
+                return Err(format!("no player {player_id:?} in this session").into());
             }
             SessionControl::HandSeat { player_id, to } => self.check_hand_seat(s, player_id, to)?,
             SessionControl::Observe { player_id, match_id } => self.check_observe(s, player_id, match_id)?,
@@ -212,8 +247,9 @@ impl SessionActor {
                 self.pair_waiting(s, false).await
             }
             SessionControl::PairNow => self.pair_waiting(s, true).await,
-            SessionControl::Pair { players } => {
-                self.pair_by_hand(s, players).await;
+            SessionControl::Pair { players, teams } => {
+                let teams = if teams.is_empty() { players.into_iter().map(|p| vec![p]).collect() } else { teams };
+                self.pair_by_hand(s, teams).await;
                 1
             }
             SessionControl::Pause { match_id } => control_matches(&app, s, match_id, Control::Pause).await?,
@@ -352,36 +388,63 @@ impl SessionActor {
         false
     }
 
-    fn check_hand_pairing(&self, players: &[String]) -> Result<(), String> {
+    /// A hand pairing fits when it names one side per role (`players`: one person each; `teams`:
+    /// 1 to [`crate::core::team::MAX_TEAM`] each), every person once, all waiting for the same
+    /// scenario.
+    fn check_hand_pairing(&self, players: &[String], teams: &[Vec<String>]) -> Result<(), ControlError> {
+        use crate::error::ErrorCode::{BadPairing, NotWaiting};
+        let bad = |m: String| ControlError::new(BadPairing, m);
+        if players.is_empty() == teams.is_empty() {
+            return Err(
+                bad("name the players to pair: `players` (one per role) or `teams` (one list per role)".into()),
+            );
+        }
+        let sides: Vec<&[String]> =
+            if teams.is_empty() { players.chunks(1).collect() } else { teams.iter().map(Vec::as_slice).collect() };
+        let everyone: Vec<&String> = sides.iter().flat_map(|s| s.iter()).collect();
         let mut line = None;
-        for p in players {
-            let Some((l, _, _)) = self.lines.position(p) else { return Err(format!("player {p:?} is not waiting")) };
+        for p in &everyone {
+            let Some((l, _, _)) = self.lines.position(p) else {
+                let name = self.app.players_by_id.get(*p).map(|x| x.name.clone()).unwrap_or_else(|| format!("{p:?}"));
+                return Err(ControlError::new(NotWaiting, format!("{name} is not waiting to be paired")));
+            };
             if line.get_or_insert(l.clone()) != &l {
-                return Err("those players wait for different scenarios".into());
+                return Err(bad("those players wait for different scenarios".into()));
             }
         }
-        let line = line.ok_or("name the players to pair")?;
+        let line = line.ok_or_else(|| bad("name the players to pair".into()))?;
         let n = self.app.scenario(&line).map(|x| x.roles.len()).unwrap_or(2);
-        let mut uniq = players.to_vec();
+        let mut uniq = everyone.clone();
         uniq.sort();
         uniq.dedup();
-        if uniq.len() != n || players.len() != n {
-            return Err(format!("this scenario needs exactly {n} different players"));
+        if uniq.len() != everyone.len() {
+            return Err(bad("each person can be named once".into()));
+        }
+        if teams.is_empty() && players.len() != n {
+            return Err(bad(format!("this scenario needs exactly {n} different players")));
+        }
+        let max = crate::core::team::MAX_TEAM;
+        if !teams.is_empty() && (sides.len() != n || sides.iter().any(|s| s.is_empty() || s.len() > max)) {
+            return Err(bad(format!("this scenario needs {n} sides of 1 to {max} people each")));
         }
         Ok(())
     }
 
-    async fn pair_by_hand(&mut self, s: &Arc<Session>, players: Vec<String>) {
-        let line = self.lines.position(&players[0]).map(|x| x.0).unwrap_or_default();
-        self.seat_group(&players);
+    /// Starts the match the facilitator put together: `teams[i]` holds seat i.
+    async fn pair_by_hand(&mut self, s: &Arc<Session>, teams: Vec<Vec<String>>) {
+        let line = self.lines.position(&teams[0][0]).map(|x| x.0).unwrap_or_default();
+        let everyone: Vec<String> = teams.iter().flatten().cloned().collect();
+        self.seat_group(&everyone);
         let k = self.lines.matches_started;
         self.lines.matches_started += 1;
-        // teams_for seats player (i + k) mod n of the group in seat i: pre-rotate so that seat i
-        // gets players[i] as the facilitator chose.
-        let n = players.len();
-        let group: Vec<String> = (0..n).map(|j| players[(j + n - (k as usize % n)) % n].clone()).collect();
+        // teams_for seats team (i + k) mod n of the group in seat i: pre-rotate so that seat i
+        // gets teams[i] as the facilitator chose.
+        let n = teams.len();
+        let order: Vec<&Vec<String>> = (0..n).map(|j| &teams[(j + n - (k as usize % n)) % n]).collect();
+        let group: Vec<String> = order.iter().flat_map(|t| t.iter().cloned()).collect();
+        let sizes: Vec<usize> = order.iter().map(|t| t.len()).collect();
         self.notify_waiting(s, &line);
-        self.start_group(s, &line, &group, &vec![1; n], k).await;
+        self.start_group(s, &line, &group, &sizes, k).await;
     }
 
     async fn remove_player(&mut self, s: &Session, player_id: &str) {
