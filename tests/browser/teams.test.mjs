@@ -20,6 +20,8 @@ import {
   openSetup,
   submitSetup,
   normalise,
+  createSession,
+  openConsole,
   SCREENSHOTS,
 } from './lib.mjs';
 import path from 'node:path';
@@ -139,6 +141,71 @@ test('teams of two: a private caucus, an offer approved by the teammate, results
   } finally {
     await wide.close();
     await phone.close();
+    await closeConsole();
+  }
+});
+
+test('the console pairs teams by hand: a side per person, two on one side and one on the other', async () => {
+  const session = await createSession({
+    scenario: 'campsite',
+    pairing: 'facilitator',
+    team_size: 2,
+    durations: { prep: 600, small_talk: 0, bargaining: 600, survey: 600 },
+  });
+  const { pages: [console], close: closeConsole } = await openPages(browser, 1, WIDE);
+  const wide = await openPages(browser, 3, WIDE);
+  const [ana, ben, cy] = wide.pages;
+  const pageErrors = collectPageErrors({ console, Ana: ana, Ben: ben, Cy: cy });
+  const frames = wide.pages.map(recordFrames);
+  try {
+    await openConsole(console, session);
+    for (const [p, name] of [[ana, 'Ana'], [ben, 'Ben'], [cy, 'Cy']]) {
+      await join(p, session.code, name);
+      await p.getByTestId('screen-waiting').waitFor();
+    }
+    const row = (name) => console.locator(`[data-testid="player-row"][data-name="${name}"]`);
+    for (const name of ['Ana', 'Ben', 'Cy']) {
+      await console.locator(`[data-testid="player-row"][data-name="${name}"][data-status="waiting"]`).waitFor();
+    }
+    assert.match(normalise(await console.getByTestId('hand-pair-hint').textContent()), /Pair by hand in teams: .*up to 4 per side/);
+    // Three people and teams of two: pairing everyone makes a 2-vs-1, so nobody would be left out.
+    assert.equal(await console.getByTestId('odd-hint').getAttribute('data-left'), '0');
+    // Picked in turn, each goes to the emptiest side: Ana 1, Ben 2, Cy 1.
+    for (const name of ['Ana', 'Ben', 'Cy']) await row(name).locator('input.pick').check();
+    const wideIds = {};
+    for (const name of ['Ana', 'Ben', 'Cy']) wideIds[name] = await row(name).getAttribute('data-player-id');
+    const side = (name) => console.locator(`[data-testid="hand-side"][data-player-id="${wideIds[name]}"]`);
+    assert.deepEqual(
+      await Promise.all(['Ana', 'Ben', 'Cy'].map((n) => side(n).inputValue())),
+      ['0', '1', '0'],
+      'each newly picked person goes to the side with fewest',
+    );
+    // Everyone on one side is not a match: "Pair these" waits until each side has someone.
+    await side('Ben').selectOption('0');
+    assert.equal(await console.getByTestId('ctl-pair-selected').isDisabled(), true, 'a side with nobody cannot be paired');
+    await side('Cy').selectOption('1');
+    await console.locator('[data-testid="ctl-pair-selected"]:not([disabled])').waitFor();
+    assert.equal(normalise(await row('Cy').locator('.seat-no').textContent()), '2', 'the number beside a pick is its side');
+    await screenshot(console, 'teams-07-hand-pairing-1280');
+    await part(console, 'hand-pair', 'teams-07b-hand-pairing-panel-1280');
+    await console.setViewportSize({ width: 390, height: 844 });
+    await screenshot(console, 'teams-08-hand-pairing-390');
+    await part(console, 'hand-pair', 'teams-08b-hand-pairing-panel-390');
+    await console.setViewportSize({ width: 1280, height: 900 });
+
+    const sent = console.waitForRequest((r) => r.url().endsWith('/control') && r.method() === 'POST');
+    await console.getByTestId('ctl-pair-selected').click();
+    const body = JSON.parse((await sent).postData());
+    assert.deepEqual(body, { action: 'pair', teams: [[wideIds.Ana, wideIds.Ben], [wideIds.Cy]] });
+    await console.getByTestId('ctl-status-players').getByText(/Paired Ana & Ben and Cy/).waitFor();
+    await waitPhaseAll(wide.pages, 'prep');
+    const seats = frames.map((f) => lastState(f).you.seat);
+    assert.deepEqual(seats, [0, 0, 1], 'Ana and Ben hold seat 1 together, Cy seat 2');
+    assert.match(normalise(await ana.getByTestId('team-members').textContent()), /Ana \(you\).*Ben/);
+    assert.ok(!lastState(frames[2]).team, 'Cy plays his side alone');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await wide.close();
     await closeConsole();
   }
 });

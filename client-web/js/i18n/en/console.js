@@ -207,6 +207,8 @@ export default {
   'console.hand.seats.other': '{n} seats',
   'console.hand.picked': 'Picked {k} of {n}: {names}.',
   'console.hand.hint': 'Pair by hand: tick {n} waiting people in seat order ({seats}), then “Pair these”.',
+  'console.hand.hint_teams': 'Pair by hand in teams: tick the waiting people for one match (up to {max} per side), choose each one’s side ({seats}), then “Pair these”. Every side needs at least one person.',
+  'console.hand.side_of': 'Side for {name}',
   'console.player.pick_aria': 'Pick {name} for pairing',
   'console.player.bot_tag': 'bot',
   'console.player.hand_seat': 'Hand seat to…',
