@@ -733,3 +733,76 @@ async fn the_facilitator_pairs_teams_by_hand_and_a_group_that_does_not_fit_gets_
         server.post(&path, json!({"action": "pair", "players": [id(5)]}), &[("x-facilitator-token", &s.token)]).await;
     assert_eq!((status, v["code"].as_str()), (400, Some("bad_pairing")), "{v}");
 }
+
+#[tokio::test]
+async fn a_tournament_keeps_each_team_together_rotates_roles_and_ranks_teams() {
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
+    let s = create(&server, body).await;
+    let names = ["Ana", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal"];
+    let mut people = Vec::new();
+    for name in names {
+        let mut m = join(&server, &s.code, name).await;
+        m.c.until_type("waiting").await;
+        people.push(m);
+    }
+    let v = control(&server, &s, json!({"action": "tournament_start", "rounds": ["campsite", "campsite"]})).await;
+    assert_eq!(v["affected"], 2, "four teams of two: two matches");
+    // Teams are formed in the order people joined: Ana & Ben, Cy & Dee, Eli & Fay, Gus & Hal.
+    let team_of = |i: usize| names[i & !1];
+    let mut seats_by_round = Vec::new();
+    for round in 1..=2 {
+        let mut seats = Vec::new();
+        for (i, p) in people.iter_mut().enumerate() {
+            let st = p.c.until_state_in(Phase::Bargaining).await;
+            let seat = st.you.seat;
+            let mates = team_names(&st, seat);
+            let want = [names[i & !1], names[i | 1]];
+            assert_eq!(mates, want, "round {round}: {} plays with their own team", names[i]);
+            let opponents = team_names(&st, 1 - seat);
+            assert!(!opponents.contains(&names[i].to_string()));
+            seats.push((team_of(i), seat, opponents[0].clone(), st.match_id.clone()));
+        }
+        // End the round: bargaining ends in impasse, then the survey ends.
+        for next in [Phase::Survey, Phase::Results] {
+            control(&server, &s, json!({"action": "end_phase"})).await;
+            for p in people.iter_mut() {
+                p.c.until_state_in(next).await;
+            }
+        }
+        seats_by_round.push(seats);
+        if round == 1 {
+            let m = monitor(&server, &s).await;
+            assert_eq!(m["tournament"]["results"].as_array().unwrap().len(), 4, "one row per team per match: {m}");
+            control(&server, &s, json!({"action": "tournament_next_round"})).await;
+        }
+    }
+    // Each team plays the other role in round 2, against a team it has not met.
+    for i in (0..8).step_by(2) {
+        let (team, seat1, opp1, _) = &seats_by_round[0][i];
+        let (_, seat2, opp2, _) = &seats_by_round[1][i];
+        assert_ne!(seat1, seat2, "{team}'s team changes roles");
+        assert_ne!(opp1, opp2, "{team}'s team meets someone new");
+    }
+    // The leaderboard lists teams, with their members.
+    let (status, t) = server.get(&format!("/api/sessions/{}/tournament?token={}", s.code, s.token)).await;
+    assert_eq!(status, 200, "{t}");
+    let mut rows: Vec<(String, Vec<String>, u64)> = t["standings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let members = r["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+            (r["name"].as_str().unwrap().to_string(), members, r["played"].as_u64().unwrap())
+        })
+        .collect();
+    rows.sort();
+    let want: Vec<(String, Vec<String>, u64)> = (0..8)
+        .step_by(2)
+        .map(|i| (format!("{} & {}", names[i], names[i + 1]), vec![names[i].into(), names[i + 1].into()], 2))
+        .collect();
+    assert_eq!(rows, want);
+    let groups = t["rounds"][1]["groups"].as_array().unwrap();
+    assert!(groups.iter().all(|g| g["names"].as_array().unwrap().iter().all(|n| n.as_str().unwrap().contains(" & "))));
+}

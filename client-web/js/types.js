@@ -1364,13 +1364,14 @@
  * @typedef {Object} StandingRow
  * @property {number} rank Rank (1 = best; equal scores share a rank).
  * @property {string} player Player id.
- * @property {string} name Name.
+ * @property {string} name Name (a team's: its members' names together).
  * @property {number} played Matches played.
  * @property {number} byes Byes.
  * @property {number} value Mean normalised value (0..1).
  * @property {number | null} trust Mean trust earned (0..100) over rated matches.
  * @property {number} trust_raters How many ratings `trust` rests on.
  * @property {number} score The blend of value and trust the ranking uses.
+ * @property {string[]} [members] A team's members' names, in member order (absent when everyone plays alone).
  */
 
 /**

@@ -536,6 +536,32 @@ pub fn team_sizes(players: usize, roles: usize, size: usize, everyone: bool) -> 
     matches
 }
 
+/// A tournament's teams, formed once at its start from the people taking part (in the order
+/// given): teams of `size`; the people left over join the first teams one each (up to
+/// [`MAX_TEAM`]), and any still left make one smaller team. Every person is in exactly one team.
+pub fn tournament_teams(people: &[String], size: usize) -> Vec<Vec<String>> {
+    let size = size.clamp(1, MAX_TEAM);
+    let mut teams: Vec<Vec<String>> = people.chunks(size).map(<[String]>::to_vec).collect();
+    if teams.last().is_some_and(|t| t.len() < size) && teams.len() > 1 {
+        let rest = teams.pop().unwrap_or_default();
+        let mut extra = rest.into_iter();
+        for team in teams.iter_mut() {
+            if team.len() >= MAX_TEAM {
+                break;
+            }
+            match extra.next() {
+                Some(p) => team.push(p),
+                None => break,
+            }
+        }
+        let left: Vec<String> = extra.collect();
+        if !left.is_empty() {
+            teams.push(left);
+        }
+    }
+    teams
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -756,6 +782,29 @@ points = { a = [0, 5], b = [5, 0] }
         let mut solo = bargaining(vec![], TeamDecision::Any);
         let evs = act(&mut solo, 0, 0, Action::ProposeTerms { issue: 0, option: 1 }).unwrap();
         assert_eq!(evs, vec![EventKind::TermsProposed { seat: 0, issue: 0, option: 1, member: None }]);
+    }
+
+    #[test]
+    fn a_tournament_forms_its_teams_once_and_leaves_nobody_out() {
+        let ids = |n: usize| (0..n).map(|i| format!("p{i}")).collect::<Vec<_>>();
+        let sizes = |n: usize, size: usize| tournament_teams(&ids(n), size).iter().map(Vec::len).collect::<Vec<_>>();
+        assert_eq!(tournament_teams(&ids(4), 2), vec![ids(4)[..2].to_vec(), ids(4)[2..].to_vec()]);
+        assert_eq!(sizes(9, 2), [3, 2, 2, 2], "the odd one joins the first team");
+        assert_eq!(sizes(7, 3), [4, 3], "one left over joins the first team");
+        assert_eq!(sizes(9, 4), [4, 4, 1], "teams are never larger than four: a team of one");
+        assert_eq!(sizes(3, 2), [3]);
+        assert_eq!(sizes(5, 1), [1, 1, 1, 1, 1]);
+        for n in 0..30 {
+            for size in 1..=4 {
+                let teams = tournament_teams(&ids(n), size);
+                let mut all: Vec<String> = teams.iter().flatten().cloned().collect();
+                all.sort();
+                let mut want = ids(n);
+                want.sort();
+                assert_eq!(all, want, "{n} people, teams of {size}: everyone once");
+                assert!(teams.iter().all(|t| !t.is_empty() && t.len() <= MAX_TEAM));
+            }
+        }
     }
 
     #[test]

@@ -200,6 +200,9 @@ impl SessionActor {
                             if let Ok(roster) = serde_json::from_value(v["roster"].clone()) {
                                 t.roster = roster;
                             }
+                            if let Ok(teams) = serde_json::from_value(v["teams"].clone()) {
+                                t.teams = teams;
+                            }
                             t.plans.push(plan);
                             t.matches.push(serde_json::from_value(v["matches"].clone()).unwrap_or_default());
                         }
