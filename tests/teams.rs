@@ -806,3 +806,40 @@ async fn a_tournament_keeps_each_team_together_rotates_roles_and_ranks_teams() {
     let groups = t["rounds"][1]["groups"].as_array().unwrap();
     assert!(groups.iter().all(|g| g["names"].as_array().unwrap().iter().all(|n| n.as_str().unwrap().contains(" & "))));
 }
+
+#[tokio::test]
+async fn a_team_with_no_team_to_meet_plays_a_bot_the_facilitator_puts_on_the_other_side() {
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
+    let s = create(&server, body).await;
+    let mut ana = join(&server, &s.code, "Ana").await;
+    ana.c.until_type("waiting").await;
+    let mut ben = join(&server, &s.code, "Ben").await;
+    ben.c.until("two waiting", |v| v["type"] == "waiting" && v["waiting"] == 2).await;
+    let path = format!("/api/sessions/{}/control", s.code);
+    for (teams, says) in [
+        (json!([["bot"], ["bot"]]), "at least one side of people"),
+        (json!([[ana.id, "bot"], ["bot"]]), "a bot plays a side alone"),
+    ] {
+        let (status, v) =
+            server.post(&path, json!({"action": "pair", "teams": teams}), &[("x-facilitator-token", &s.token)]).await;
+        assert_eq!((status, v["code"].as_str()), (400, Some("bad_pairing")), "{v}");
+        assert!(v["message"].as_str().unwrap().contains(says), "{v}");
+    }
+    control(&server, &s, json!({"action": "pair", "teams": [[ben.id, ana.id], ["bot"]]})).await;
+    let st = ana.c.until_state_in(Phase::Bargaining).await;
+    assert_eq!(team_names(&st, 0), ["Ben", "Ana"]);
+    assert!(st.players[1].name.ends_with("(bot)"), "{:?}", st.players[1]);
+    assert!(st.players[1].members.is_empty(), "the bot plays its seat alone");
+    // The bot plays: the team sees it act on the other side.
+    let st = ben
+        .c
+        .until_state_where("the bot's first move", |st| st.offers.iter().any(|o| o.seat == 1) || st.outcome.is_some())
+        .await;
+    assert!(st.offers.iter().any(|o| o.seat == 1), "the bot made an offer");
+    let m = monitor(&server, &s).await;
+    let bots: Vec<&Value> = m["players"].as_array().unwrap().iter().filter(|p| p["bot"] == true).collect();
+    assert_eq!(bots.len(), 1, "one bot joined the session for this match");
+    assert_eq!(bots[0]["status"], "playing");
+}

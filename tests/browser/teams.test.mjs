@@ -22,6 +22,7 @@ import {
   normalise,
   createSession,
   openConsole,
+  BASE_URL,
   SCREENSHOTS,
 } from './lib.mjs';
 import path from 'node:path';
@@ -203,6 +204,57 @@ test('the console pairs teams by hand: a side per person, two on one side and on
     assert.deepEqual(seats, [0, 0, 1], 'Ana and Ben hold seat 1 together, Cy seat 2');
     assert.match(normalise(await ana.getByTestId('team-members').textContent()), /Ana \(you\).*Ben/);
     assert.ok(!lastState(frames[2]).team, 'Cy plays his side alone');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await wide.close();
+    await closeConsole();
+  }
+});
+
+test('a tournament in teams: the console leaderboard lists each team with its members', async () => {
+  const session = await createSession({
+    scenario: 'campsite',
+    pairing: 'facilitator',
+    team_size: 2,
+    durations: { prep: 0, small_talk: 0, bargaining: 600, survey: 600 },
+  });
+  const control = async (body) => {
+    const res = await fetch(`${BASE_URL}/api/sessions/${session.code}/control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-facilitator-token': session.facilitator_token },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 200, await res.text());
+  };
+  const { pages: [console], close: closeConsole } = await openPages(browser, 1, WIDE);
+  const wide = await openPages(browser, 4, WIDE);
+  const names = ['Ana', 'Ben', 'Cy', 'Dee'];
+  const pageErrors = collectPageErrors({ console, ...Object.fromEntries(names.map((n, i) => [n, wide.pages[i]])) });
+  try {
+    await openConsole(console, session);
+    for (const [i, p] of wide.pages.entries()) {
+      await join(p, session.code, names[i]);
+      await p.getByTestId('screen-waiting').waitFor();
+    }
+    await control({ action: 'tournament_start', rounds: ['campsite'] });
+    await waitPhaseAll(wide.pages, 'bargaining');
+    // Teams are formed in the order people joined: Ana & Ben against Cy & Dee.
+    assert.match(normalise(await wide.pages[0].getByTestId('team-members').textContent()), /Ana \(you\).*Ben/);
+    await control({ action: 'end_phase' });
+    await waitPhaseAll(wide.pages, 'survey');
+    await control({ action: 'end_phase' });
+    await waitPhaseAll(wide.pages, 'results');
+    await console.getByTestId('tab-tournament').click();
+    await console.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid="standing-row"]')].filter((r) => r.dataset.played === '1').length === 2,
+    );
+    const rows = await console.locator('[data-testid="standing-row"] th.pname').allTextContents();
+    assert.deepEqual(rows.map(normalise).sort(), ['Ana & Ben', 'Cy & Dee'], 'the leaderboard lists teams, not people');
+    await screenshot(console, 'teams-09-tournament-leaderboard-1280');
+    await part(console, 'tournament-standings', 'teams-09b-tournament-standings-1280');
+    await console.setViewportSize({ width: 390, height: 844 });
+    await screenshot(console, 'teams-10-tournament-leaderboard-390');
+    await part(console, 'tournament-standings', 'teams-10b-tournament-standings-390');
     assert.deepEqual(pageErrors, []);
   } finally {
     await wide.close();

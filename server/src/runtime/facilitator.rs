@@ -27,6 +27,9 @@ pub enum AuthError {
     WrongToken,
 }
 
+/// In the `pair` control's `teams`, the side a new bot plays.
+const BOT_SIDE: &str = "bot";
+
 /// Why a facilitator control was refused: a stable code and a plain sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ControlError {
@@ -69,7 +72,8 @@ pub enum SessionControl {
         /// Player ids, one per role.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         players: Vec<String>,
-        /// Player ids by role then member (the first member speaks for the team to begin with).
+        /// Player ids by role then member (the first member speaks for the team to begin with);
+        /// a side of `["bot"]` is played by a new bot (a team with no other team to meet).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         teams: Vec<Vec<String>>,
     },
@@ -251,8 +255,18 @@ impl SessionActor {
             }
             SessionControl::PairNow => self.pair_waiting(s, true).await,
             SessionControl::Pair { players, teams } => {
-                let teams = if teams.is_empty() { players.into_iter().map(|p| vec![p]).collect() } else { teams };
+                let mut teams = if teams.is_empty() { players.into_iter().map(|p| vec![p]).collect() } else { teams };
+                // A side the facilitator gave to a bot: a new bot holds it alone.
+                let mut bots = Vec::new();
+                for side in teams.iter_mut().filter(|side| side.as_slice() == [BOT_SIDE]) {
+                    let bot = app.new_bot(s).await.map_err(|e| e.message)?;
+                    side[0] = bot.id.clone();
+                    bots.push(bot);
+                }
                 self.pair_by_hand(s, teams).await;
+                for bot in bots {
+                    app.run_bot_client(&bot, None);
+                }
                 1
             }
             SessionControl::Pause { match_id } => control_matches(&app, s, match_id, Control::Pause).await?,
@@ -404,7 +418,13 @@ impl SessionActor {
         }
         let sides: Vec<&[String]> =
             if teams.is_empty() { players.chunks(1).collect() } else { teams.iter().map(Vec::as_slice).collect() };
-        let everyone: Vec<&String> = sides.iter().flat_map(|s| s.iter()).collect();
+        if sides.iter().any(|side| side.len() > 1 && side.iter().any(|p| p == BOT_SIDE)) {
+            return Err(bad("a bot plays a side alone: name it as [\"bot\"]".into()));
+        }
+        if !teams.is_empty() && sides.iter().all(|side| *side == [BOT_SIDE]) {
+            return Err(bad("name at least one side of people".into()));
+        }
+        let everyone: Vec<&String> = sides.iter().flat_map(|s| s.iter()).filter(|p| *p != BOT_SIDE).collect();
         let mut line = None;
         for p in &everyone {
             let Some((l, _, _)) = self.lines.position(p) else {
@@ -423,7 +443,7 @@ impl SessionActor {
         if uniq.len() != everyone.len() {
             return Err(bad("each person can be named once".into()));
         }
-        if teams.is_empty() && players.len() != n {
+        if teams.is_empty() && (players.len() != n || players.iter().any(|p| p == BOT_SIDE)) {
             return Err(bad(format!("this scenario needs exactly {n} different players")));
         }
         let max = crate::core::team::MAX_TEAM;
@@ -435,7 +455,7 @@ impl SessionActor {
 
     /// Starts the match the facilitator put together: `teams[i]` holds seat i.
     async fn pair_by_hand(&mut self, s: &Arc<Session>, teams: Vec<Vec<String>>) {
-        let line = self.lines.position(&teams[0][0]).map(|x| x.0).unwrap_or_default();
+        let line = teams.iter().flatten().find_map(|p| self.lines.position(p)).map(|x| x.0).unwrap_or_default();
         let everyone: Vec<String> = teams.iter().flatten().cloned().collect();
         self.seat_group(&everyone);
         let k = self.lines.matches_started;
