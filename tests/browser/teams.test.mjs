@@ -184,8 +184,12 @@ test('the console pairs teams by hand: a side per person, two on one side and on
     // Everyone on one side is not a match: "Pair these" waits until each side has someone.
     await side('Ben').selectOption('0');
     assert.equal(await console.getByTestId('ctl-pair-selected').isDisabled(), true, 'a side with nobody cannot be paired');
+    // ... but a bot can play the empty side (a team with no team to meet).
+    assert.equal(normalise(await console.getByTestId('ctl-pair-with-bot').textContent()), 'Let a bot play South shore campers');
+    await part(console, 'hand-pair', 'teams-07a-hand-pairing-bot-side-1280');
     await side('Cy').selectOption('1');
     await console.locator('[data-testid="ctl-pair-selected"]:not([disabled])').waitFor();
+    assert.equal(await console.getByTestId('ctl-pair-with-bot').count(), 0, 'no empty side, no bot');
     assert.equal(normalise(await row('Cy').locator('.seat-no').textContent()), '2', 'the number beside a pick is its side');
     await screenshot(console, 'teams-07-hand-pairing-1280');
     await part(console, 'hand-pair', 'teams-07b-hand-pairing-panel-1280');

@@ -441,6 +441,25 @@ export class Monitor {
           if (this.frame) this.renderPlayers(this.frame);
         });
         this.el.handHint.after(list);
+        // One side with nobody (an odd number of teams): a bot can play it.
+        const counts = this.handTeams.counts(this.selection, n);
+        const empty = counts.filter((c) => c === 0).length === 1 ? counts.indexOf(0) : -1;
+        if (empty >= 0 && counts.every((c) => c <= MAX_TEAM)) {
+          const withBot = h(
+            'button',
+            { type: 'button', class: 'secondary small', testid: 'ctl-pair-with-bot' },
+            t('console.hand.with_bot', { role: roleNames[empty] }),
+          );
+          withBot.addEventListener('click', async () => {
+            const teams = this.handTeams.teams(this.selection, n).map((team) => (team.length ? team : ['bot']));
+            const names = teams.map((team) => (team[0] === 'bot' ? t('console.hand.a_bot') : team.map((id) => this.playerName(id)).join(' & ')));
+            const ok = await this.run({ action: 'pair', teams }, this.el.statusPlayers, withBot, () => t('console.ctl.paired', { names: nameList(names) }));
+            if (ok) this.selection = [];
+            this.renderHandPair();
+            if (this.frame) this.renderPlayers(this.frame);
+          });
+          list.append(h('li', null, withBot));
+        }
       }
       this.el.pairSelected.disabled = !this.handTeams.ready(this.selection, n);
       this.el.clearSelection.disabled = this.selection.length === 0;

@@ -412,7 +412,11 @@ export class Tournament {
           },
           h('td', { class: 'num rank' }, r.played ? num(r.rank) : '–'),
           // A team by its members; a line breaks after an "&", never inside one member's name.
-          h('th', { scope: 'row', class: 'pname' }, r.members && r.members.length ? r.members.join('\u00a0& ') : r.name),
+          h(
+            'th',
+            { scope: 'row', class: ['pname', r.members && r.members.length ? 'team' : null] },
+            r.members && r.members.length ? r.members.join('\u00a0& ') : r.name,
+          ),
           h('td', { class: 'num', testid: 'standing-played' }, num(r.played)),
           h('td', { class: 'num', testid: 'standing-byes' }, num(r.byes)),
           h('td', { class: 'num', testid: 'standing-value' }, r.played ? pct(r.value) : '–'),

@@ -209,6 +209,8 @@ export default {
   'console.hand.hint': 'Von Hand paaren: Haken Sie {n} wartende Personen in der Reihenfolge der Plätze an ({seats}), dann „Diese paaren“.',
   'console.hand.hint_teams': 'Von Hand in Teams paaren: Haken Sie die Wartenden für eine Verhandlung an (bis zu {max} pro Seite), wählen Sie für jede Person ihre Seite ({seats}), dann „Diese paaren“. Jede Seite braucht mindestens eine Person.',
   'console.hand.side_of': 'Seite für {name}',
+  'console.hand.with_bot': 'Einen Bot als {role} spielen lassen',
+  'console.hand.a_bot': 'ein Bot',
   'console.player.pick_aria': '{name} zum Paaren wählen',
   'console.player.bot_tag': 'Bot',
   'console.player.hand_seat': 'Platz übergeben an…',

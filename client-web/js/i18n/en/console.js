@@ -209,6 +209,8 @@ export default {
   'console.hand.hint': 'Pair by hand: tick {n} waiting people in seat order ({seats}), then “Pair these”.',
   'console.hand.hint_teams': 'Pair by hand in teams: tick the waiting people for one match (up to {max} per side), choose each one’s side ({seats}), then “Pair these”. Every side needs at least one person.',
   'console.hand.side_of': 'Side for {name}',
+  'console.hand.with_bot': 'Let a bot play {role}',
+  'console.hand.a_bot': 'a bot',
   'console.player.pick_aria': 'Pick {name} for pairing',
   'console.player.bot_tag': 'bot',
   'console.player.hand_seat': 'Hand seat to…',

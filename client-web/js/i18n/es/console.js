@@ -209,6 +209,8 @@ export default {
   'console.hand.hint': 'Emparejar a mano: marque a {n} personas que esperan, en el orden de los puestos ({seats}), y luego «Emparejar a estos».',
   'console.hand.hint_teams': 'Emparejar a mano por equipos: marque a las personas en espera para una partida (hasta {max} por lado), elija el lado de cada una ({seats}) y luego «Emparejar a estos». Cada lado necesita al menos una persona.',
   'console.hand.side_of': 'Lado de {name}',
+  'console.hand.with_bot': 'Que un bot juegue como {role}',
+  'console.hand.a_bot': 'un bot',
   'console.player.pick_aria': 'Elegir a {name} para emparejar',
   'console.player.bot_tag': 'bot',
   'console.player.hand_seat': 'Ceder el puesto a…',
