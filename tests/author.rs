@@ -1,6 +1,7 @@
 //! The scenario editor's API against the real server: its analysis is `parley scenario check
-//! --json` on every bundled file; a saved scenario is listed and playable without a restart; the
-//! refusals (bundled ids, path traversal, oversized bodies, limits, the admin key).
+//! --json` on every bundled file; a saved scenario is listed and playable without a restart; a
+//! translation edited in the editor is saved and read in its language; the refusals (bundled ids,
+//! path traversal, oversized bodies, limits, translations that do not fit, the admin key).
 
 use crate::common::{repo, Server};
 use serde_json::{json, Value};
@@ -216,6 +217,108 @@ async fn the_editor_refuses_traversal_oversized_bodies_broken_drafts_and_strange
         crate::common::http_with(&server, "POST", "/api/author/scenarios", Some(json!({ "draft": mine })), &key).await;
     assert_eq!(status, 201, "{v}");
     assert!(dir.join("keyed-case.toml").exists());
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The editor's save path with translations: an edited German text is written to the file and
+/// read by a German player; a text left out falls back; the Spanish table is kept as it came; a
+/// role renamed in English drops only its own translated texts; and a translation that does not
+/// fit the scenario is refused with `invalid_scenario` at its field.
+#[tokio::test]
+async fn a_saved_translation_is_kept_changed_and_read_in_its_language() {
+    let dir = scenarios_copy("translate");
+    let server = Server::start_with(&["--scenarios", dir.to_str().unwrap()]);
+    let (_, opened) = server.get("/api/author/scenarios/campsite").await;
+    let original = opened["draft"].clone();
+    assert_eq!(original["translations"]["de"]["roles"]["camper_north"]["name"], "Camper am Nordufer");
+    let mut draft = original.clone();
+    draft["id"] = json!("lake-de");
+    draft["translations"]["de"]["title"] = json!("Vorräte am See, neu übersetzt");
+    draft["translations"]["de"]["roles"]["camper_north"]["name"] = json!("Gruppe vom Nordufer");
+    draft["translations"]["de"].as_object_mut().unwrap().remove("summary");
+
+    let (status, saved) = server.post("/api/author/scenarios", json!({ "draft": draft }), &[]).await;
+    assert_eq!(status, 201, "{saved}");
+    let file = parley::core::scenario::load_file(&dir.join("lake-de.toml")).unwrap();
+    let de = &file.translations["de"];
+    assert_eq!(de.title.as_deref(), Some("Vorräte am See, neu übersetzt"));
+    assert_eq!(de.roles["camper_north"].name.as_deref(), Some("Gruppe vom Nordufer"));
+    assert_eq!(de.summary, None, "the text left out is not in the file");
+    assert_eq!(file.untranslated("de"), vec!["translations.de.summary"], "only the summary falls back");
+    let camp = parley::core::scenario::load_file(&repo().join("scenarios/campsite.toml")).unwrap();
+    assert_eq!(file.translations["es"], camp.translations["es"], "the Spanish table is kept as it was");
+    assert_eq!(de.icebreakers, camp.translations["de"].icebreakers, "untouched German texts are kept");
+    let (_, reopened) = server.get("/api/author/scenarios/lake-de").await;
+    assert_eq!(reopened["draft"]["translations"]["de"]["title"], "Vorräte am See, neu übersetzt");
+
+    // The session set-up's list and a German player read the edited texts; the summary is English.
+    let (_, list) = server.get("/api/scenarios?lang=de").await;
+    let listed = list.as_array().unwrap().iter().find(|s| s["id"] == "lake-de").unwrap();
+    assert_eq!(listed["title"], "Vorräte am See, neu übersetzt");
+    let code = server.session("lake-de", crate::common::slow(), json!({})).await;
+    let mut players = Vec::new();
+    for name in ["Anke", "Bodo"] {
+        let mut c = crate::common::Client::connect(&server.ws_url()).await;
+        c.send(json!({"type": "hello", "version": 1, "lang": "de"})).await;
+        c.until_type("welcome").await;
+        c.join(&code, name).await;
+        players.push(c);
+    }
+    let mut role_names = Vec::new();
+    for p in &mut players {
+        let st = p.until_state().await;
+        assert_eq!(st.scenario.title, "Vorräte am See, neu übersetzt");
+        assert_eq!(st.scenario.summary, camp.summary, "no German summary: the scenario's own");
+        role_names.push(st.you.role.name.clone());
+    }
+    role_names.sort();
+    assert_eq!(role_names, vec!["Camper am Südufer", "Gruppe vom Nordufer"]);
+
+    // A role id changed in English: its translated texts no longer apply and are dropped; the
+    // other role's and everything else stay.
+    let mut renamed = draft.clone();
+    renamed["roles"][0]["id"] = json!("north");
+    let (status, again) = server.post("/api/author/scenarios", json!({ "draft": renamed }), &[]).await;
+    assert_eq!(status, 201, "{again}");
+    let file = parley::core::scenario::load_file(&dir.join("lake-de.toml")).unwrap();
+    assert!(!file.translations["de"].roles.contains_key("camper_north"));
+    assert!(file.translations["de"].roles.contains_key("camper_south"));
+    assert!(file.untranslated("de").contains(&"translations.de.roles.north.name".to_string()));
+
+    // Translations that do not fit are refused at their field, on the analysis and on a save.
+    let mut cases: Vec<(Value, &str)> = Vec::new();
+    let mut partial = draft.clone();
+    partial["translations"]["de"]["issues"]["water"]["options"][1] = json!(" ");
+    cases.push((partial, "translations.de.issues.water.options[1]"));
+    let mut blank = draft.clone();
+    blank["translations"]["de"]["title"] = json!("  ");
+    cases.push((blank, "translations.de.title"));
+    let mut long = draft.clone();
+    long["translations"]["es"]["title"] = json!("x".repeat(parley::core::authoring::limits::MAX_SHORT_TEXT + 1));
+    cases.push((long, "translations.es.title"));
+    let mut own = draft.clone();
+    own["translations"]["en"] = json!({"title": "Sharing"});
+    cases.push((own, "translations.en"));
+    for (bad, field) in cases {
+        for path in ["/api/author/analyse", "/api/author/scenarios"] {
+            let (status, v) = server.post(path, json!({ "draft": bad }), &[]).await;
+            assert_eq!(
+                (status, v["code"].as_str(), v["field"].as_str()),
+                (422, Some("invalid_scenario"), Some(field)),
+                "{path}: {v}"
+            );
+        }
+    }
+    let file = parley::core::scenario::load_file(&dir.join("lake-de.toml")).unwrap();
+    assert!(file.translations["de"].roles.contains_key("camper_south"), "refused saves wrote nothing");
+    // Texts for a role the draft lacks (as after a role is removed) are dropped, not refused.
+    let mut ghost = draft.clone();
+    ghost["translations"]["de"]["roles"]["ghost"] = json!({"name": "Geist"});
+    let (status, v) = server.post("/api/author/analyse", json!({ "draft": ghost }), &[]).await;
+    assert_eq!(status, 200, "{v}");
+    assert!(!v["toml"].as_str().unwrap().contains("ghost"), "the file would not name the missing role");
+    drop(players);
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }

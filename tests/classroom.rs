@@ -2,15 +2,11 @@
 //! HTTP against the real server: the practice bot, seats kept and handed on, the small-talk
 //! split in preparation, two tabs, double clicks, and tournaments that avoid earlier pairs.
 
+use crate::common::console::{create, Session};
 use crate::common::{package, slow, Client, Server};
 use serde_json::{json, Value};
 
 /// Creates a session over HTTP; returns (code, facilitator token).
-async fn create(server: &Server, body: Value) -> (String, String) {
-    let (status, v) = server.post("/api/sessions", body, &[]).await;
-    assert_eq!(status, 201, "{v}");
-    (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string())
-}
 
 async fn control(server: &Server, code: &str, token: &str, body: Value) -> (u16, Value) {
     server.post(&format!("/api/sessions/{code}/control"), body, &[("x-facilitator-token", token)]).await
@@ -67,7 +63,8 @@ async fn a_practice_bot_is_started_once_and_only_for_someone_waiting() {
 #[tokio::test]
 async fn nobody_chats_in_preparation_whichever_small_talk_arm() {
     let server = Server::start();
-    let (code, _) = create(&server, json!({"scenario": "campsite", "durations": slow(), "small_talk": "split"})).await;
+    let Session { code, token: _ } =
+        create(&server, json!({"scenario": "campsite", "durations": slow(), "small_talk": "split"})).await;
     // Four players: the first pair gets small talk, the second does not (the A/B split).
     let mut players = Vec::new();
     for i in 0..4 {
@@ -110,7 +107,7 @@ async fn nobody_chats_in_preparation_whichever_small_talk_arm() {
 #[tokio::test]
 async fn a_second_tab_replaces_the_first_once_without_a_fight() {
     let server = Server::start();
-    let (code, _) = create(&server, json!({"scenario": "campsite", "durations": slow()})).await;
+    let Session { code, token: _ } = create(&server, json!({"scenario": "campsite", "durations": slow()})).await;
     let mut first = server.client().await;
     let token = first.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
     let mut ben = server.client().await;
@@ -142,7 +139,7 @@ async fn a_second_tab_replaces_the_first_once_without_a_fight() {
 #[tokio::test]
 async fn a_double_click_on_send_offer_makes_one_offer() {
     let server = Server::start();
-    let (code, _) = create(
+    let Session { code, token: _ } = create(
         &server,
         json!({"scenario": "campsite", "durations": {"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}}),
     )
@@ -176,7 +173,7 @@ async fn a_double_click_on_send_offer_makes_one_offer() {
 #[tokio::test]
 async fn an_offline_seat_is_handed_to_a_waiting_player_then_to_a_bot() {
     let server = Server::start_with(&["--bot-pace-ms", "50"]);
-    let (code, token) = create(
+    let Session { code, token } = create(
         &server,
         json!({"scenario": "campsite", "durations": {"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600}}),
     )
@@ -265,7 +262,7 @@ async fn an_offline_seat_is_handed_to_a_waiting_player_then_to_a_bot() {
 #[tokio::test]
 async fn a_tournament_avoids_pairs_who_met_before_it_and_tells_players_their_round() {
     let server = Server::start();
-    let (code, token) = create(
+    let Session { code, token } = create(
         &server,
         json!({"scenario": "campsite", "durations": {"prep": 600, "small_talk": 0, "bargaining": 600, "survey": 0}}),
     )
@@ -331,7 +328,7 @@ async fn a_tournament_avoids_pairs_who_met_before_it_and_tells_players_their_rou
 #[tokio::test]
 async fn a_bots_survey_ratings_count_as_nobodys_trust() {
     let server = Server::start_with(&["--bot-pace-ms", "50"]);
-    let (code, token) = create(
+    let Session { code, token } = create(
         &server,
         json!({"scenario": "campsite", "durations": {"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}}),
     )
@@ -379,7 +376,7 @@ async fn bots_added_for_odd_numbers_are_never_left_waiting_as_well() {
     // moment fell between the pairing and the match's creation, the bot was put back in line
     // while also being seated, and the next person was paired with a bot already playing.
     let server = Server::start_with(&["--bot-pace-ms", "5000"]);
-    let (code, token) = create(&server, json!({"scenario": "campsite", "durations": slow()})).await;
+    let Session { code, token } = create(&server, json!({"scenario": "campsite", "durations": slow()})).await;
     let mut people = Vec::new();
     for i in 0..8 {
         let mut c = server.client().await;

@@ -1,40 +1,11 @@
 //! The facilitator's powers over HTTP and WebSocket: every endpoint refuses without the
 //! session's token, each control works, and the debrief and exports come from the event log.
 
+use crate::common::console::{control, create, join, monitor, Session};
 use crate::common::{Client, Server};
 use parley::monitor::{MonitorView, PlayerStatus};
 use parley::wire::ServerMsg;
 use serde_json::{json, Value};
-
-struct Session {
-    code: String,
-    token: String,
-}
-
-async fn create(server: &Server, body: Value) -> Session {
-    let (status, v) = server.post("/api/sessions", body, &[]).await;
-    assert_eq!(status, 201, "{v}");
-    Session { code: v["code"].as_str().unwrap().into(), token: v["facilitator_token"].as_str().unwrap().into() }
-}
-
-async fn control(server: &Server, s: &Session, body: Value) -> Value {
-    let (status, v) =
-        server.post(&format!("/api/sessions/{}/control", s.code), body, &[("x-facilitator-token", &s.token)]).await;
-    assert_eq!(status, 200, "{v}");
-    v
-}
-
-async fn monitor(server: &Server, s: &Session) -> Value {
-    let (status, v) = server.get(&format!("/api/sessions/{}/monitor?token={}", s.code, s.token)).await;
-    assert_eq!(status, 200, "{v}");
-    v
-}
-
-async fn join(server: &Server, code: &str, name: &str) -> (Client, String, String) {
-    let mut c = server.client().await;
-    let j = c.join(code, name).await;
-    (c, j["player_id"].as_str().unwrap().into(), j["token"].as_str().unwrap().into())
-}
 
 #[tokio::test]
 async fn the_console_is_told_when_something_changes_and_not_otherwise() {

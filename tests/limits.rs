@@ -3,6 +3,7 @@
 //! limits kept with the player and the address rather than the connection, bounded work, and
 //! clean refusals.
 
+use crate::common::console::{create, Session};
 use crate::common::{slow, Client, Server};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -13,12 +14,6 @@ use tokio_tungstenite::tungstenite::Message;
 
 fn fast() -> Value {
     json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})
-}
-
-async fn create(server: &Server, body: Value) -> (String, String) {
-    let (status, v) = server.post("/api/sessions", body, &[]).await;
-    assert_eq!(status, 201, "{v}");
-    (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string())
 }
 
 /// Reads from a raw socket until the server closes it; how long that took.
@@ -238,7 +233,7 @@ async fn a_public_address_needs_an_admin_key_or_open() {
 #[tokio::test]
 async fn watching_again_replaces_the_monitor_instead_of_adding_one() {
     let server = Server::start();
-    let (code, token) = create(&server, json!({"scenario": "campsite"})).await;
+    let Session { code, token } = create(&server, json!({"scenario": "campsite"})).await;
     let mut w = server.client().await;
     for _ in 0..8 {
         w.send(json!({"type": "watch", "code": code, "token": token})).await;

@@ -5,43 +5,11 @@
 //! frames); their observation sheet reaches the players' results, the debrief and
 //! `observations.csv`; they resume after closing the tab and after a kill -9.
 
+use crate::common::console::{control, create, join, monitor, try_control};
 use crate::common::{Client, Server};
 use parley::core::game::Phase;
 use parley::wire::{ObserverView, ServerMsg};
 use serde_json::{json, Value};
-
-struct Session {
-    code: String,
-    token: String,
-}
-
-async fn create(server: &Server, body: Value) -> Session {
-    let (status, v) = server.post("/api/sessions", body, &[]).await;
-    assert_eq!(status, 201, "{v}");
-    Session { code: v["code"].as_str().unwrap().into(), token: v["facilitator_token"].as_str().unwrap().into() }
-}
-
-async fn try_control(server: &Server, s: &Session, body: Value) -> (u16, Value) {
-    server.post(&format!("/api/sessions/{}/control", s.code), body, &[("x-facilitator-token", &s.token)]).await
-}
-
-async fn control(server: &Server, s: &Session, body: Value) -> Value {
-    let (status, v) = try_control(server, s, body).await;
-    assert_eq!(status, 200, "{v}");
-    v
-}
-
-async fn monitor(server: &Server, s: &Session) -> Value {
-    let (status, v) = server.get(&format!("/api/sessions/{}/monitor?token={}", s.code, s.token)).await;
-    assert_eq!(status, 200, "{v}");
-    v
-}
-
-async fn join(server: &Server, code: &str, name: &str) -> (Client, String, String) {
-    let mut c = server.client().await;
-    let j = c.join(code, name).await;
-    (c, j["player_id"].as_str().unwrap().into(), j["token"].as_str().unwrap().into())
-}
 
 /// Reads until an `observe` frame that satisfies `pred`, decoded as the wire type.
 async fn until_observe(c: &mut Client, what: &str, pred: impl Fn(&ObserverView) -> bool) -> ObserverView {

@@ -1,21 +1,17 @@
 //! Reading people (issue #11) through the real server: tactic tags on transcripts, private
 //! coaching nudges stored as events, and the behavioural trust estimate in results.
 
+use crate::common::console::{create, Session};
 use crate::common::{package, Server};
 use parley::core::game::Phase;
-use serde_json::{json, Value};
-
-async fn create(server: &Server, body: Value) -> (String, String) {
-    let (status, v) = server.post("/api/sessions", body, &[]).await;
-    assert_eq!(status, 201, "{v}");
-    (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string())
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn coaching_nudges_are_private_stored_and_off_unless_chosen() {
     let server = Server::start();
     let fast = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let (code, token) = create(&server, json!({"scenario": "campsite", "durations": fast, "coaching": true})).await;
+    let Session { code, token } =
+        create(&server, json!({"scenario": "campsite", "durations": fast, "coaching": true})).await;
     let mut a = server.client().await;
     a.join(&code, "Ana").await;
     let mut b = server.client().await;
@@ -42,7 +38,7 @@ async fn coaching_nudges_are_private_stored_and_off_unless_chosen() {
     assert!(items.iter().filter(|i| i["kind"] == "chat").all(|i| i["tactics"].is_array()), "{t}");
 
     // A class session without the setting: no nudges.
-    let (code2, _) = create(&server, json!({"scenario": "campsite", "durations": fast})).await;
+    let Session { code: code2, token: _ } = create(&server, json!({"scenario": "campsite", "durations": fast})).await;
     let mut c = server.client().await;
     c.join(&code2, "Cy").await;
     let mut d = server.client().await;
@@ -61,7 +57,7 @@ async fn coaching_nudges_are_private_stored_and_off_unless_chosen() {
 async fn results_carry_the_behavioural_trust_estimate_and_the_lines_tactics() {
     let server = Server::start();
     let fast = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 0});
-    let (code, token) = create(&server, json!({"scenario": "campsite", "durations": fast})).await;
+    let Session { code, token } = create(&server, json!({"scenario": "campsite", "durations": fast})).await;
     let mut a = server.client().await;
     a.join(&code, "Ana").await;
     let mut b = server.client().await;

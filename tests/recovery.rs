@@ -78,3 +78,52 @@ async fn with_fsync_too_a_killed_server_loses_nothing() {
     let hist = a.until_type("chat_history").await;
     assert!(hist["lines"].as_array().unwrap().iter().any(|l| l["text"] == "Synced to disk?"));
 }
+
+#[tokio::test]
+async fn every_chat_line_anyone_read_survives_kill_9_and_no_frame_overtakes_a_line() {
+    // Frames are written straight to the socket by whoever sends them (see outbox.rs): a line
+    // and an offer sent right behind it still arrive in that order, and whatever line a player
+    // has read is in the log after the process is killed.
+    let mut server = Server::start_process_with(&[]);
+    let code = server
+        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
+        .await;
+    let mut a = server.client().await;
+    let ta = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
+    let mut b = server.client().await;
+    b.join(&code, "Ben").await;
+    a.until_state_in(Phase::Bargaining).await;
+    b.until_state_in(Phase::Bargaining).await;
+    a.send(json!({"type": "chat", "text": "Before the offer."})).await;
+    a.send(json!({"type": "offer", "package": {"food": 1, "water": 3, "firewood": 0}})).await;
+    b.until_state_where("offer", |st| st.offers.len() == 1).await;
+    let chat_before_offer = b
+        .frames()
+        .take_while(|v| v["type"] != "state" || v["offers"].as_array().is_none_or(|o| o.is_empty()))
+        .any(|v| v["type"] == "chat" && v["text"] == "Before the offer.");
+    assert!(chat_before_offer, "the line reached Ben before the offer it came with: {}", b.transcript());
+
+    // A burst of lines (the chat budget's burst is 5), and the server killed the moment Ben has
+    // read the last one.
+    for i in 0..4 {
+        a.send(json!({"type": "chat", "text": format!("Line {i}.")})).await;
+    }
+    b.until("the last line", |v| v["type"] == "chat" && v["text"] == "Line 3.").await;
+    server.kill9_and_restart();
+
+    let read: Vec<String> =
+        b.frames().filter(|v| v["type"] == "chat").filter_map(|v| v["text"].as_str().map(str::to_string)).collect();
+    assert_eq!(read.len(), 5, "{read:?}");
+    let mut a = Client::connect(&server.ws_url()).await;
+    a.send(json!({"type": "hello", "version": 1, "token": ta})).await;
+    let lines = a
+        .until_msg("chat_history", |m| match m {
+            ServerMsg::ChatHistory { lines } => Some(lines),
+            _ => None,
+        })
+        .await;
+    let stored: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    for line in &read {
+        assert!(stored.contains(&line.as_str()), "{line:?} was read but not stored: {stored:?}");
+    }
+}

@@ -7,35 +7,12 @@
 //! out); a member who closes the tab leaves the team playing and comes back to their own seat
 //! and caucus; the results say what each member did.
 
+use crate::common::console::{control, create, monitor};
 use crate::common::{Client, Server};
 use parley::core::game::Phase;
 use parley::core::team::TeamDecision;
 use parley::wire::{MotionAct, ServerMsg, StateView};
 use serde_json::{json, Value};
-
-struct Session {
-    code: String,
-    token: String,
-}
-
-async fn create(server: &Server, body: Value) -> Session {
-    let (status, v) = server.post("/api/sessions", body, &[]).await;
-    assert_eq!(status, 201, "{v}");
-    Session { code: v["code"].as_str().unwrap().into(), token: v["facilitator_token"].as_str().unwrap().into() }
-}
-
-async fn control(server: &Server, s: &Session, body: Value) -> Value {
-    let path = format!("/api/sessions/{}/control", s.code);
-    let (status, v) = server.post(&path, body, &[("x-facilitator-token", &s.token)]).await;
-    assert_eq!(status, 200, "{v}");
-    v
-}
-
-async fn monitor(server: &Server, s: &Session) -> Value {
-    let (status, v) = server.get(&format!("/api/sessions/{}/monitor?token={}", s.code, s.token)).await;
-    assert_eq!(status, 200, "{v}");
-    v
-}
 
 struct Member {
     c: Client,

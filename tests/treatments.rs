@@ -4,15 +4,10 @@
 //! survey items whose answers reach the exports and never a counterpart's frames; and the
 //! refusals of settings that cannot be used.
 
+use crate::common::console::{create, Session};
 use crate::common::{package, Client, Server};
 use parley::core::treatment::arm_for;
 use serde_json::{json, Value};
-
-async fn create(server: &Server, body: Value) -> (String, String) {
-    let (status, v) = server.post("/api/sessions", body, &[]).await;
-    assert_eq!(status, 201, "{v}");
-    (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string())
-}
 
 async fn export(server: &Server, code: &str, token: &str, file: &str) -> Value {
     let (status, body) = crate::common::http_with(
@@ -65,7 +60,7 @@ fn allowed(state: &Value, action: &str) -> bool {
 async fn a_forty_match_randomised_session_is_balanced_recorded_and_compared() {
     let server = Server::start();
     let seed = 20_261_130u64;
-    let (code, token) = create(
+    let Session { code, token } = create(
         &server,
         json!({
             "scenario": "campsite",
@@ -207,7 +202,7 @@ async fn a_forty_match_randomised_session_is_balanced_recorded_and_compared() {
 async fn a_custom_survey_reaches_the_exports_and_never_the_counterpart() {
     let server = Server::start();
     let secret = "we should have asked about firewood sooner (private-7f3a)";
-    let (code, token) = create(
+    let Session { code, token } = create(
         &server,
         json!({
             "scenario": "campsite",
@@ -312,7 +307,7 @@ async fn a_custom_survey_reaches_the_exports_and_never_the_counterpart() {
 #[tokio::test]
 async fn a_survey_without_trust_items_leaves_trust_to_the_estimate() {
     let server = Server::start();
-    let (code, token) = create(
+    let Session { code, token } = create(
         &server,
         json!({"scenario": "campsite", "durations": {"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600},
                "survey": {"items": ["fair", "satisfied"]}}),

@@ -401,7 +401,7 @@
  * @property {DraftDeal} deal Who must accept a package.
  * @property {Teaching | null} teaching Notes for facilitators (the `[teaching]` table), if any.
  * @property {string | null} [language] The language of the texts above (none: English).
- * @property {Record<string, Translation>} [translations] The texts in other languages, by language code. The editor does not change them; it sends them back as it got them, so saving a translated scenario keeps its translations.
+ * @property {Record<string, Translation>} [translations] The texts in other languages, by language code, as the editor's language switch edits them (a text left out falls back to the default language).
  */
 
 /**

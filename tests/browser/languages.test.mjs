@@ -17,6 +17,7 @@ import {
   createSession,
   FIVE_MINUTES,
   REPO,
+  BASE_URL,
   readScenario,
   recordFrames,
   lastState,
@@ -257,10 +258,26 @@ test('a Spanish and a German player play campsite at phone width, each in their 
   }
 });
 
+/**
+ * A copy of a bundled scenario without its translations, saved through the scenario editor's API
+ * under a new id (every bundled scenario is translated, so the fallback needs one that is not).
+ */
+async function untranslatedCopy(id) {
+  const opened = await (await fetch(`${BASE_URL}/api/author/scenarios/${id}`)).json();
+  const draft = { ...opened.draft, id: `${id}-en-${Date.now().toString(36)}`, translations: {} };
+  const res = await fetch(`${BASE_URL}/api/author/scenarios`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ draft }),
+  });
+  assert.equal(res.status, 201, await res.text());
+  return draft.id;
+}
+
 test('an untranslated scenario falls back to its own texts; the page stays in the player language', async () => {
   const scenario = readScenario('job-offer');
-  assert.equal(readTranslation('job-offer', 'de').title, null, 'job-offer has no German translation (the fallback case)');
-  const session = await createSession({ scenario: 'job-offer', title: 'Fallback', durations: FIVE_MINUTES });
+  const copy = await untranslatedCopy('job-offer');
+  const session = await createSession({ scenario: copy, title: 'Fallback', durations: FIVE_MINUTES });
   const { pages, close } = await openPages(browser, 2, { viewport: PHONE, locale: 'de-DE' });
   const frames = recordFrames(pages[0]);
   const pageErrors = collectPageErrors(pages);

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod console;
 pub mod postgres;
 
 use futures_util::{SinkExt, StreamExt};

@@ -4,10 +4,11 @@
 // writes the canonical text); save to the server's scenarios folder.
 
 import { h, replace, show, $, announce } from '../dom.js';
-import { t, translatePage } from '../i18n.js';
+import { t, tn, translatePage } from '../i18n.js';
 import { mountLanguagePicker } from '../facilitate/language.js';
 import { AuthorError, analyse, listScenarios, openScenario, saveScenario, setAdminKey } from './api.js';
 import { renderAnalysis, renderBlocked } from './analysis.js';
+import { languageName, ownLanguage, renderTranslationForm, textLanguages, untranslated } from './translations.js';
 
 /** @typedef {import('../types.js').Draft} Draft */
 /** @typedef {import('../types.js').DraftIssue} DraftIssue */
@@ -100,6 +101,10 @@ const state = {
   saving: false,
   /** @type {AbortController | null} */
   inflight: null,
+  /** The language whose texts the form edits: the scenario's own, or a translation's. */
+  textLang: 'en',
+  /** Whether the list of texts missing from the translation is unfolded. */
+  missingOpen: false,
 };
 
 const form = () => $('#author-form');
@@ -464,7 +469,59 @@ function renderTeachingSection() {
 
 /** Draws the whole form from the draft (after opening, importing, or adding or removing a part). */
 function renderForm() {
+  renderTextLanguage();
+  if (state.textLang !== ownLanguage(state.draft)) {
+    replace(form(), ...renderTranslationForm(state.draft, state.textLang, changed));
+    return;
+  }
   replace(form(), renderScenarioSection(), renderRolesSection(), renderIssuesSection(), renderDealSection(), renderTeachingSection());
+}
+
+/**
+ * The language switch above the form: which language's texts the form edits and, for a
+ * translation, how many texts it still lacks and which (each one a link to its field).
+ */
+function renderTextLanguage() {
+  const d = state.draft;
+  const own = ownLanguage(d);
+  const select = h(
+    'select',
+    { id: 'text-lang', testid: 'text-language-select' },
+    textLanguages(d).map((code) =>
+      h('option', { value: code, selected: code === state.textLang }, code === own ? t('author.tr.own_option', { language: languageName(code, true) }) : languageName(code, true)),
+    ),
+  );
+  select.addEventListener('change', () => {
+    state.textLang = select.value;
+    renderForm();
+    if (state.timer === null) runAnalysis();
+    $('#text-lang').focus();
+  });
+  replace(
+    $('[data-testid="text-language"]'),
+    h('h2', null, t('author.tr.heading')),
+    h('div', { class: 'field' }, h('label', { for: 'text-lang' }, t('author.tr.label')), select),
+    state.textLang === own ? h('p', { class: 'hint' }, t('author.tr.own_hint')) : missingSummary(),
+  );
+}
+
+/** How many texts the translation being edited lacks, and the list of them. */
+function missingSummary() {
+  const missing = untranslated(state.draft, state.textLang);
+  const name = languageName(state.textLang);
+  if (missing.length === 0) return h('p', { class: 'tr-missing complete', testid: 'tr-missing' }, t('author.tr.complete', { language: name }));
+  const details = h(
+    'details',
+    { class: 'tr-missing-list', testid: 'tr-missing-list', open: state.missingOpen || null },
+    h('summary', null, t('author.tr.which')),
+    h(
+      'ul',
+      null,
+      missing.map((m) => h('li', null, h('button', { type: 'button', class: 'link-button', 'data-go': m.field, onclick: () => focusField(m.field) }, m.label))),
+    ),
+  );
+  details.addEventListener('toggle', () => (state.missingOpen = /** @type {HTMLDetailsElement} */ (details).open));
+  return h('div', null, h('p', { class: 'tr-missing', testid: 'tr-missing', 'data-count': String(missing.length) }, tn('author.tr.missing', missing.length, { language: name })), details);
 }
 
 /**
@@ -479,6 +536,7 @@ function structural(change) {
 
 /** The draft changed: ask for an analysis once typing pauses. */
 function changed() {
+  if (state.textLang !== ownLanguage(state.draft)) renderTextLanguage();
   state.unsaved = true;
   state.answer = null;
   show($('[data-testid="save-done"]'), false);
@@ -628,6 +686,7 @@ function status(text, kind = 'ok') {
 function load(draft, openedId) {
   state.draft = draft;
   state.openedId = openedId;
+  state.textLang = ownLanguage(draft);
   state.localErrors.clear();
   renderForm();
   changed();

@@ -49,8 +49,8 @@ pub struct Draft {
     /// The language of the texts above (none: English).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// The texts in other languages, by language code. The editor does not change them; it sends
-    /// them back as it got them, so saving a translated scenario keeps its translations.
+    /// The texts in other languages, by language code, as the editor's language switch edits
+    /// them (a text left out falls back to the default language).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub translations: BTreeMap<String, Translation>,
 }
@@ -292,6 +292,27 @@ pub fn check_limits(s: &Scenario) -> Result<(), ScenarioError> {
                  (the options of every issue multiplied); this one has {packages}"
             ),
         ));
+    }
+    for (lang, tr) in &s.translations {
+        let at = |rest: String| format!("translations.{lang}.{rest}");
+        let short = |field: String, text: &Option<String>, max: usize| match text {
+            Some(text) => too_long(at(field), text, max),
+            None => Ok(()),
+        };
+        short("title".into(), &tr.title, MAX_SHORT_TEXT)?;
+        short("summary".into(), &tr.summary, MAX_LONG_TEXT)?;
+        list(&at("icebreakers".into()), &tr.icebreakers, MAX_ITEM_TEXT)?;
+        for (id, r) in &tr.roles {
+            short(format!("roles.{id}.name"), &r.name, MAX_SHORT_TEXT)?;
+            short(format!("roles.{id}.brief"), &r.brief, MAX_LONG_TEXT)?;
+        }
+        for (id, is) in &tr.issues {
+            short(format!("issues.{id}.name"), &is.name, MAX_SHORT_TEXT)?;
+            short(format!("issues.{id}.description"), &is.description, MAX_ITEM_TEXT)?;
+            for (o, label) in is.options.iter().enumerate() {
+                too_long(at(format!("issues.{id}.options[{o}]")), label, MAX_SHORT_TEXT)?;
+            }
+        }
     }
     if let Some(t) = &s.teaching {
         list("teaching.goals", &t.goals, MAX_ITEM_TEXT)?;
@@ -626,6 +647,13 @@ mod tests {
         let mut bad = d.clone();
         bad.issues[0].options[2] = "x".repeat(limits::MAX_SHORT_TEXT + 1);
         assert_eq!(field(&bad).as_deref(), Some("issues[0].options[2]"));
+        let mut bad = d.clone();
+        bad.translations
+            .entry("de".into())
+            .or_default()
+            .roles
+            .insert("a".into(), RoleTranslation { name: Some("x".repeat(limits::MAX_SHORT_TEXT + 1)), brief: None });
+        assert_eq!(field(&bad).as_deref(), Some("translations.de.roles.a.name"));
         let mut bad = d;
         bad.roles = (0..=limits::MAX_ROLES)
             .map(|i| DraftRole { id: format!("r{i}"), name: "R".into(), batna: 0, brief: "b".into() })
@@ -740,7 +768,7 @@ mod tests {
                                                 i.id.clone(),
                                                 IssueTranslation {
                                                     name: None,
-                                                    description: Some(other.clone()),
+                                                    description: Some(format!("d{other}")),
                                                     options,
                                                 },
                                             )

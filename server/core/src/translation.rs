@@ -61,9 +61,9 @@ pub struct IssueTranslation {
 
 impl Translation {
     /// Drops what no longer matches the scenario it translates: roles and issues it lacks, and
-    /// option or icebreaker lists of another length. The scenario editor saves with this (it does
-    /// not edit translations, so a role renamed or an option added there leaves texts that no
-    /// longer apply; they fall back to the default language instead of refusing the save).
+    /// option or icebreaker lists of another length. The scenario editor saves with this: a role
+    /// renamed or an option added in the default language leaves translated texts that no longer
+    /// apply; they fall back to the default language instead of refusing the save.
     pub fn keep_matching(&mut self, roles: &[&str], issues: &[(&str, usize)], icebreakers: usize) {
         self.roles.retain(|id, _| roles.contains(&id.as_str()));
         self.issues.retain(|id, _| issues.iter().any(|(i, _)| i == id));
@@ -110,6 +110,12 @@ pub(crate) fn check(file: &str, s: &Scenario) -> Result<(), ScenarioError> {
         if blank(&tr.title) {
             return Err(invalid(file, at(".title"), "must not be empty (leave it out to use the default)"));
         }
+        if blank(&tr.summary) {
+            return Err(invalid(file, at(".summary"), "must not be empty (leave it out to use the default)"));
+        }
+        if let Some(i) = tr.icebreakers.iter().position(|t| t.trim().is_empty()) {
+            return Err(invalid(file, at(&format!(".icebreakers[{i}]")), "is empty: translate every prompt, or none"));
+        }
         for (id, role) in &tr.roles {
             if s.role_index(id).is_none() {
                 return Err(invalid(file, at(&format!(".roles.{id}")), format!("unknown role {id:?}")));
@@ -137,12 +143,71 @@ pub(crate) fn check(file: &str, s: &Scenario) -> Result<(), ScenarioError> {
             if blank(&issue.name) {
                 return Err(invalid(file, at(&format!(".issues.{id}.name")), "must not be empty"));
             }
+            if blank(&issue.description) {
+                return Err(invalid(
+                    file,
+                    at(&format!(".issues.{id}.description")),
+                    "must not be empty (leave it out to use the default)",
+                ));
+            }
+            if let Some(o) = issue.options.iter().position(|t| t.trim().is_empty()) {
+                return Err(invalid(
+                    file,
+                    at(&format!(".issues.{id}.options[{o}]")),
+                    "is empty: translate every label of the issue, or none",
+                ));
+            }
         }
     }
     Ok(())
 }
 
 impl Scenario {
+    /// The texts with no translation in `lang`, as the dotted fields a translation would fill
+    /// (`translations.de.roles.buyer.brief`, `translations.de.issues.price.options`), in the
+    /// order of the file. Empty for the scenario's own language. A default-language text that
+    /// is empty (an issue without a description) needs no translation.
+    pub fn untranslated(&self, lang: &str) -> Vec<String> {
+        if lang == self.language {
+            return vec![];
+        }
+        let none = Translation::default();
+        let tr = self.translations.get(lang).unwrap_or(&none);
+        let at = |rest: &str| format!("translations.{lang}.{rest}");
+        let mut out = vec![];
+        if tr.title.is_none() {
+            out.push(at("title"));
+        }
+        if tr.summary.is_none() && !self.summary.trim().is_empty() {
+            out.push(at("summary"));
+        }
+        if tr.icebreakers.is_empty() && !self.icebreakers.is_empty() {
+            out.push(at("icebreakers"));
+        }
+        for role in &self.roles {
+            let t = tr.roles.get(&role.id);
+            if t.is_none_or(|t| t.name.is_none()) {
+                out.push(at(&format!("roles.{}.name", role.id)));
+            }
+            if t.is_none_or(|t| t.brief.is_none()) && !role.brief.trim().is_empty() {
+                out.push(at(&format!("roles.{}.brief", role.id)));
+            }
+        }
+        for issue in &self.issues {
+            let t = tr.issues.get(&issue.id);
+            if t.is_none_or(|t| t.name.is_none()) {
+                out.push(at(&format!("issues.{}.name", issue.id)));
+            }
+            if t.is_none_or(|t| t.description.is_none()) && !issue.description.trim().is_empty() {
+                out.push(at(&format!("issues.{}.description", issue.id)));
+            }
+            if t.is_none_or(|t| t.options.is_empty()) {
+                out.push(at(&format!("issues.{}.options", issue.id)));
+            }
+        }
+        out
+    }
+
     /// This scenario with its texts in `lang` where the file has them, the default-language text
     /// elsewhere; `None` when there is nothing to translate (the default language, or a language
     /// the file has no table for), so callers keep using the scenario they have.
@@ -215,6 +280,13 @@ mod tests {
             ("\n[translations.Spanish]\ntitle = \"Mini\"\n", "translations.Spanish"),
             ("\n[translations.es]\ntitle = \" \"\n", "translations.es.title"),
             ("\n[translations.es]\nicebreakers = [\"¿Hola?\", \"¿Qué tal?\"]\n", "translations.es.icebreakers"),
+            ("\n[translations.es]\nicebreakers = [\" \"]\n", "translations.es.icebreakers[0]"),
+            ("\n[translations.es]\nsummary = \"\"\n", "translations.es.summary"),
+            (
+                "\n[translations.es.issues.price]\noptions = [\"bajo\", \"\", \"alto\"]\n",
+                "translations.es.issues.price.options[1]",
+            ),
+            ("\n[translations.es.issues.price]\ndescription = \" \"\n", "translations.es.issues.price.description"),
         ];
         for (extra, field) in cases {
             let e = err(extra);
@@ -240,6 +312,36 @@ mod tests {
         assert!(es.issues["price"].options.is_empty(), "four options now: the three labels no longer apply");
         assert_eq!(es.issues["price"].name.as_deref(), Some("Precio"));
         assert_eq!(es.title.as_deref(), Some("Mini (es)"));
+    }
+
+    #[test]
+    fn untranslated_lists_every_text_a_translation_lacks() {
+        let s = Scenario::from_toml("x.toml", &format!("{GOOD}{ES}")).unwrap();
+        let es = |f: &str| format!("translations.es.{f}");
+        // GOOD's issue has no description: nothing to translate there.
+        assert_eq!(
+            s.untranslated("es"),
+            vec![es("summary"), es("roles.a.name"), es("roles.b.name"), es("roles.b.brief")]
+        );
+        assert_eq!(s.untranslated("de").len(), 9, "no German at all: {:?}", s.untranslated("de"));
+        assert_eq!(s.untranslated("de")[8], "translations.de.issues.price.options");
+        assert!(s.untranslated("en").is_empty(), "the scenario's own language");
+    }
+
+    /// Every scenario shipped in `scenarios/` reads completely in Spanish and German: a text added
+    /// in English without its translations fails here, naming the field.
+    #[test]
+    fn every_shipped_scenario_is_complete_in_spanish_and_german() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+        let files = crate::scenario::scenario_files(&dir).unwrap();
+        assert!(files.len() >= 12, "{} files", files.len());
+        for file in files {
+            let s = crate::scenario::load_file(&file).unwrap();
+            for lang in ["es", "de"] {
+                let missing = s.untranslated(lang);
+                assert!(missing.is_empty(), "{}: not yet in {lang}: {missing:?}", file.display());
+            }
+        }
     }
 
     #[test]

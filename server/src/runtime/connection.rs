@@ -1,9 +1,11 @@
 //! One WebSocket connection: decodes frames, enforces the hello/join order, the size cap, the
 //! frame and error budgets and the heartbeat, and forwards match actions to the match actor.
 //!
-//! Two tasks per connection: this reader, and a writer that drains the connection's
-//! [`Outbox`]. The writer bounds every write by the send timeout, so a client that never reads
-//! is disconnected (and shown offline) instead of holding a task blocked forever.
+//! Two tasks per connection: this reader, and a writer for the connection's [`Outbox`]. Most
+//! frames are written to the socket by whoever sends them (the writer lends it the socket while
+//! idle); the writer takes over only when a write cannot finish at once, and bounds every write
+//! it does by the send timeout, so a client that never reads is disconnected (and shown
+//! offline) instead of holding a task blocked forever.
 
 use crate::bots::strategies::StrategyRef;
 use crate::core::game::{Action, Statement};
@@ -14,13 +16,12 @@ use crate::limits::Budget;
 use crate::protocol::{decode_with_id, ClientMsg, ProtocolError, PROTOCOL_VERSION};
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, MatchMsg};
-use crate::runtime::outbox::{CloseReason, Outbox, OutboxReceiver};
+use crate::runtime::outbox::{CloseReason, Outbox, OutboxReceiver, Socket, Work};
 use crate::runtime::rate::RateLimit;
 use crate::runtime::residency::{LookupError, Watching};
 use crate::runtime::session::{Player, Session, SessionKind};
 use crate::wire::ServerMsg;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -169,25 +170,45 @@ fn is_too_large(e: axum::Error) -> bool {
         .is_ok_and(|e| matches!(*e, tokio_tungstenite::tungstenite::Error::Capacity(_)))
 }
 
-/// The writer task: sends queued frames, each within `send_timeout`; on a close request, a last
+/// The writer task. It lends the socket to the connection's [`Outbox`] while idle, so most frames
+/// are written by whoever sends them; it takes over when a write cannot finish at once or
+/// frames queue up, and sends each within `send_timeout`. On a close request it sends a last
 /// error frame and a close frame with the reason's code.
 async fn write_frames(
-    mut sink: SplitSink<WebSocket, Message>,
-    mut out: OutboxReceiver,
+    sink: Socket,
+    out: OutboxReceiver,
     mut finish: tokio::sync::oneshot::Receiver<()>,
     send_timeout: Duration,
     conn: u64,
 ) {
-    let signal = out.close_signal();
+    let mut socket = Some(sink);
     loop {
-        tokio::select! {
+        let work = tokio::select! {
             biased;
-            reason = signal.closed() => {
-                if reason == CloseReason::Moved {
-                    // The `moved` frame with the address goes out before the closing frames.
-                    while let Ok(f) = out.rx.try_recv() {
-                        let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(f))).await;
+            w = out.next(&mut socket) => w,
+            _ = &mut finish => {
+                // The reader is done: flush what is queued (e.g. a last error), then close.
+                let frames = out.finish(&mut socket);
+                let Some(sink) = socket.as_mut() else { break };
+                if matches!(tokio::time::timeout(CLOSING_WRITE, sink.flush()).await, Ok(Ok(()))) {
+                    for f in frames {
+                        let sent = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(f))).await;
+                        if !matches!(sent, Ok(Ok(()))) {
+                            break;
+                        }
                     }
+                }
+                let _ = tokio::time::timeout(CLOSING_WRITE, sink.close()).await;
+                break;
+            }
+        };
+        let Some(sink) = socket.as_mut() else { break };
+        match work {
+            Work::Close(reason, last_frames) => {
+                // Finish a sender's unfinished write, then the frames that go before closing.
+                let _ = tokio::time::timeout(CLOSING_WRITE, sink.flush()).await;
+                for f in last_frames {
+                    let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(f))).await;
                 }
                 let last = ServerMsg::error(reason.code(), reason.message()).encode();
                 let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(last.into()))).await;
@@ -195,27 +216,24 @@ async fn write_frames(
                 let _ = tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Close(Some(frame)))).await;
                 break;
             }
-            _ = &mut finish => {
-                // The reader is done: flush what is queued (e.g. a last error), then close.
-                while let Ok(f) = out.rx.try_recv() {
-                    if !matches!(tokio::time::timeout(CLOSING_WRITE, sink.send(Message::Text(f))).await, Ok(Ok(()))) {
+            Work::Write(frames) => {
+                // A write a sender started comes first (`flush`), then the queued frames in order.
+                let mut written = tokio::time::timeout(send_timeout, sink.flush()).await;
+                for f in frames {
+                    if !matches!(written, Ok(Ok(()))) {
                         break;
                     }
+                    written = tokio::time::timeout(send_timeout, sink.send(Message::Text(f))).await;
                 }
-                let _ = tokio::time::timeout(CLOSING_WRITE, sink.close()).await;
-                break;
-            }
-            f = out.rx.recv() => match f {
-                Some(f) => match tokio::time::timeout(send_timeout, sink.send(Message::Text(f))).await {
+                match written {
                     Ok(Ok(())) => {}
                     Ok(Err(_)) => break,
                     Err(_) => {
                         tracing::warn!(conn, "client does not read its frames: disconnecting");
                         break;
                     }
-                },
-                None => break,
-            },
+                }
+            }
         }
     }
 }

@@ -58,7 +58,11 @@ impl App {
                     "The server running your match stopped; another one took over. Your match was given {seconds} \
                      more seconds for the time it was away."
                 );
-                self.takeover_notices.insert(code.to_string(), (text, now_ms() + NOTICE_FOR_MS));
+                // Notices of sessions nobody came back to go when the next one is written, so the
+                // map holds only the last few minutes' takeovers.
+                let now = now_ms();
+                self.takeover_notices.retain(|_, (_, until)| now < *until);
+                self.takeover_notices.insert(code.to_string(), (text, now + NOTICE_FOR_MS));
             }
             tracing::warn!(session = %code, outage_ms = ms, matches_extended = extended, "session taken over");
         }
@@ -94,8 +98,9 @@ impl App {
 
     /// The notice for a player coming back to a session taken over a moment ago.
     pub fn takeover_notice(&self, code: &str) -> Option<String> {
-        let entry = self.takeover_notices.get(code)?;
-        (now_ms() < entry.1).then(|| entry.0.clone())
+        let now = now_ms();
+        self.takeover_notices.remove_if(code, |_, (_, until)| now >= *until);
+        self.takeover_notices.get(code).map(|entry| entry.0.clone())
     }
 
     /// Takes a session out of memory because another node owns it now: its connected players
@@ -135,14 +140,10 @@ impl App {
 /// Starts a node's tasks: the heartbeat (which also finds sessions lost to another node), the
 /// scanner taking over sessions of dead nodes, and the handler of fenced appends.
 pub fn spawn_node_tasks(app: &Arc<App>, cluster: Arc<Cluster>, heartbeat: Duration) {
-    let weak = Arc::downgrade(app);
     let c = cluster.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(heartbeat);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let Some(app) = weak.upgrade() else { break };
+    every(app, heartbeat, move |app| {
+        let c = c.clone();
+        async move {
             match c.heartbeat().await {
                 Ok(lost) => {
                     for code in lost {
@@ -154,19 +155,15 @@ pub fn spawn_node_tasks(app: &Arc<App>, cluster: Arc<Cluster>, heartbeat: Durati
             }
         }
     });
-    let weak = Arc::downgrade(app);
     let c = cluster.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(heartbeat);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let Some(app) = weak.upgrade() else { break };
+    every(app, heartbeat, move |app| {
+        let c = c.clone();
+        async move {
             let (orphans, live) = match (c.orphans().await, c.live_nodes().await) {
                 (Ok(o), Ok(l)) => (o, l),
                 (Err(e), _) | (_, Err(e)) => {
                     tracing::error!(error = %e, "could not scan for sessions of dead nodes");
-                    continue;
+                    return;
                 }
             };
             for (code, since_heartbeat) in orphans {
@@ -192,4 +189,23 @@ pub fn spawn_node_tasks(app: &Arc<App>, cluster: Arc<Cluster>, heartbeat: Durati
             }
         });
     }
+}
+
+/// Runs `step` every `period` (a late tick waits, it does not pile up) for as long as the app lives:
+/// the task holds only a weak reference, so a dropped app ends it.
+fn every<F, Fut>(app: &Arc<App>, period: Duration, mut step: F)
+where
+    F: FnMut(Arc<App>) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let weak = Arc::downgrade(app);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let Some(app) = weak.upgrade() else { break };
+            step(app).await;
+        }
+    });
 }

@@ -174,6 +174,63 @@ pub struct RunReport {
     pub server_cpu_cores: f64,
     /// Server CPU milliseconds per 1000 delivered messages.
     pub cpu_ms_per_1000_messages: f64,
+    /// Context switches of the server's threads (voluntary + involuntary) per 1000 delivered
+    /// messages: each is a thread that slept and was woken (or was pushed off its core), the cost
+    /// the profile shows as `finish_task_switch` and wake-up spin locks.
+    pub context_switches_per_1000_messages: f64,
+    /// The same two numbers per server thread name (`tokio-runtime-w`, `parley-store`, ...):
+    /// `(name, threads, cpu ms per 1000 messages, context switches per 1000 messages)`.
+    pub by_thread: Vec<(String, usize, f64, f64)>,
+}
+
+/// One server thread's counters: name, CPU ticks (utime + stime), context switches.
+struct ThreadCounters {
+    name: String,
+    ticks: u64,
+    switches: u64,
+}
+
+/// Every thread of `pid` by thread id (threads that ended in between are missing).
+fn thread_counters(pid: u32) -> std::collections::BTreeMap<u64, ThreadCounters> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return out };
+    for t in tasks.flatten() {
+        let Some(tid) = t.file_name().to_str().and_then(|s| s.parse::<u64>().ok()) else { continue };
+        let dir = t.path();
+        let name = std::fs::read_to_string(dir.join("comm")).unwrap_or_default().trim().to_string();
+        let switches = std::fs::read_to_string(dir.join("status"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.starts_with("voluntary_ctxt_switches:") || l.starts_with("nonvoluntary_ctxt_switches:"))
+            .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .sum();
+        let ticks = std::fs::read_to_string(dir.join("stat"))
+            .ok()
+            .and_then(|s| {
+                // utime and stime (fields 14 and 15), as in `proc_stat`.
+                let f: Vec<&str> = s.rsplit_once(')')?.1.split_whitespace().collect();
+                Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+            })
+            .unwrap_or(0);
+        out.insert(tid, ThreadCounters { name, ticks, switches });
+    }
+    out
+}
+
+/// What each thread name did between two readings: `(name, threads, cpu ticks, switches)`.
+fn thread_deltas(
+    before: &std::collections::BTreeMap<u64, ThreadCounters>,
+    after: &std::collections::BTreeMap<u64, ThreadCounters>,
+) -> Vec<(String, usize, u64, u64)> {
+    let mut by_name: std::collections::BTreeMap<String, (usize, u64, u64)> = Default::default();
+    for (tid, a) in after {
+        let (t0, s0) = before.get(tid).map_or((0, 0), |b| (b.ticks, b.switches));
+        let e = by_name.entry(a.name.clone()).or_default();
+        e.0 += 1;
+        e.1 += a.ticks.saturating_sub(t0);
+        e.2 += a.switches.saturating_sub(s0);
+    }
+    by_name.into_iter().map(|(n, (k, t, s))| (n, k, t, s)).collect()
 }
 
 pub(crate) fn proc_stat(pid: u32) -> (u64, u64) {
@@ -276,6 +333,14 @@ fn print_report(r: &RunReport) {
         "[{}] server RSS {} KiB before, {} KiB peak: {:.1} KiB per connection; server CPU {:.2} cores, {:.1} ms per 1000 messages",
         r.target, r.rss_before_kib, r.rss_peak_kib, r.kib_per_connection, r.server_cpu_cores, r.cpu_ms_per_1000_messages
     );
+    let threads: Vec<String> =
+        r.by_thread.iter().map(|(name, n, cpu, sw)| format!("{name} ×{n}: {cpu:.1} ms, {sw:.0} switches")).collect();
+    println!(
+        "[{}] context switches per 1000 messages {:.0}; per thread name, per 1000 messages: {}",
+        r.target,
+        r.context_switches_per_1000_messages,
+        threads.join("; ")
+    );
 }
 
 async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunReport, String> {
@@ -328,6 +393,7 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
     // Measured window.
     shared.window_start.store(now_us(), Ordering::SeqCst);
     let (_, cpu0) = proc_stat(pid);
+    let threads0 = thread_counters(pid);
     let t0 = Instant::now();
     let mut rss_peak = 0;
     for _ in 0..a.duration {
@@ -337,6 +403,7 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
     shared.window_end.store(now_us(), Ordering::SeqCst);
     let window = t0.elapsed().as_secs_f64();
     let (_, cpu1) = proc_stat(pid);
+    let threads = thread_deltas(&threads0, &thread_counters(pid));
     let _ = stage_tx.send(Stage::Stop);
     // Drain: messages in flight arrive.
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -365,6 +432,7 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
     let sent = shared.sent_measured.load(Ordering::SeqCst);
     let received = shared.received_measured.load(Ordering::SeqCst);
     let cpu_s = (cpu1.saturating_sub(cpu0)) as f64 / clock_ticks_per_second();
+    let per_1000 = |x: f64| if received > 0 { x / (received as f64 / 1000.0) } else { 0.0 };
     let conns = shared.connected.load(Ordering::SeqCst);
     let error_codes = shared.error_codes.lock().expect("codes").clone();
     Ok(RunReport {
@@ -388,7 +456,14 @@ async fn drive(a: &LoadArgs, addr: &str, pid: u32, parley: bool) -> Result<RunRe
         rss_peak_kib: rss_peak,
         kib_per_connection: if conns > 0 { rss_peak.saturating_sub(rss_before) as f64 / conns as f64 } else { 0.0 },
         server_cpu_cores: cpu_s / window,
-        cpu_ms_per_1000_messages: if received > 0 { cpu_s * 1000.0 / (received as f64 / 1000.0) } else { 0.0 },
+        cpu_ms_per_1000_messages: per_1000(cpu_s * 1000.0),
+        context_switches_per_1000_messages: per_1000(threads.iter().map(|t| t.3).sum::<u64>() as f64),
+        by_thread: threads
+            .iter()
+            .map(|(name, n, ticks, sw)| {
+                (name.clone(), *n, per_1000(*ticks as f64 * 1000.0 / clock_ticks_per_second()), per_1000(*sw as f64))
+            })
+            .collect(),
     })
 }
 
