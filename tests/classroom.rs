@@ -6,8 +6,6 @@ use crate::common::console::{create, Session};
 use crate::common::{package, slow, Client, Server};
 use serde_json::{json, Value};
 
-/// Creates a session over HTTP; returns (code, facilitator token).
-
 async fn control(server: &Server, code: &str, token: &str, body: Value) -> (u16, Value) {
     server.post(&format!("/api/sessions/{code}/control"), body, &[("x-facilitator-token", token)]).await
 }
