@@ -7,12 +7,12 @@ use parley::core::scenario::{load_file, Scenario};
 use parley::wire::StateView;
 use serde_json::json;
 
-fn campsite() -> Scenario {
+pub(crate) fn campsite() -> Scenario {
     load_file(&repo().join("scenarios/campsite.toml")).expect("campsite loads")
 }
 
 /// A client that said hello naming a language.
-async fn client_in(server: &Server, lang: &str) -> Client {
+pub(crate) async fn client_in(server: &Server, lang: &str) -> Client {
     let mut c = Client::connect(&server.ws_url()).await;
     c.send(json!({"type": "hello", "version": 1, "lang": lang})).await;
     c.until_type("welcome").await;
@@ -20,13 +20,13 @@ async fn client_in(server: &Server, lang: &str) -> Client {
 }
 
 /// `text` as it appears inside a raw JSON frame (quotes, new lines and all escaped).
-fn encoded(text: &str) -> String {
+pub(crate) fn encoded(text: &str) -> String {
     let quoted = serde_json::to_string(text).unwrap();
     quoted.trim_matches('"').to_string()
 }
 
 /// The scenario texts of one state frame must be those of `want` (the scenario in one language).
-fn assert_texts(st: &StateView, want: &Scenario, who: &str) {
+pub(crate) fn assert_texts(st: &StateView, want: &Scenario, who: &str) {
     let seat = st.you.seat;
     assert_eq!(st.scenario.title, want.title, "{who}: title");
     assert_eq!(st.scenario.summary, want.summary, "{who}: summary");

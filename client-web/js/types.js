@@ -516,7 +516,7 @@
  * - 'not_in_match': A match action while not in a match.
  * - 'match_unavailable': The player's match is not running.
  * - 'in_match': Leaving the waiting line while in a match.
- * - 'not_waiting': `play_bot` while not waiting.
+ * - 'not_waiting': `play_bot` while not waiting; pairing by hand (the `pair` control) naming someone not waiting.
  * - 'bot_already_requested': A practice bot was already asked for.
  * - 'not_practice': Bots on demand outside the practice pool.
  * - 'bad_practice_key': A practice key that is not 32 hexadecimal digits.
@@ -562,6 +562,7 @@
  * - 'not_spokesperson': A team member other than the spokesperson tried to commit the seat (spokesperson rule).
  * - 'motion_not_open': An answer to a team proposal that is not open (already carried, declined or replaced).
  * - 'own_motion': A member answering their own proposal to the team.
+ * - 'bad_pairing': Pairing by hand: a group that does not fit the scenario (a side per role, each side 1–4 different people, all waiting for the same scenario).
  * - 'bad_request': A request body or control that cannot be carried out.
  * - 'bad_treatment': Session settings with treatment arms that cannot be used (too few or many, names, lengths).
  * - 'bad_survey_items': Session settings with survey items that cannot be used (not in the bank, too many, too long).
@@ -579,7 +580,7 @@
  * - 'scenario_not_saved': The scenarios folder could not be written.
  * - 'store_unavailable': The database did not answer in time (a network partition, a database stalled); nothing was changed, and the same request may be tried again in a moment.
  * - 'internal': A failure inside the server; nothing of the action was saved.
- * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'moved' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'tool_off' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_teams' | 'no_team' | 'not_a_member' | 'not_spokesperson' | 'motion_not_open' | 'own_motion' | 'bad_request' | 'bad_treatment' | 'bad_survey_items' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'store_unavailable' | 'internal'} ErrorCode
+ * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'moved' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'tool_off' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_teams' | 'no_team' | 'not_a_member' | 'not_spokesperson' | 'motion_not_open' | 'own_motion' | 'bad_pairing' | 'bad_request' | 'bad_treatment' | 'bad_survey_items' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'store_unavailable' | 'internal'} ErrorCode
  */
 
 /**
@@ -752,6 +753,7 @@
  * @property {number} member Index within the team.
  * @property {string} name Display name.
  * @property {boolean} online Connected now.
+ * @property {boolean} [removed] The facilitator removed them; the rest of the team plays on.
  */
 
 /**
@@ -1403,13 +1405,14 @@
  * @typedef {Object} StandingRow
  * @property {number} rank Rank (1 = best; equal scores share a rank).
  * @property {string} player Player id.
- * @property {string} name Name.
+ * @property {string} name Name (a team's: its members' names together).
  * @property {number} played Matches played.
  * @property {number} byes Byes.
  * @property {number} value Mean normalised value (0..1).
  * @property {number | null} trust Mean trust earned (0..100) over rated matches.
  * @property {number} trust_raters How many ratings `trust` rests on.
  * @property {number} score The blend of value and trust the ranking uses.
+ * @property {string[]} [members] A team's members' names, in member order (absent when everyone plays alone).
  */
 
 /**

@@ -407,7 +407,7 @@ async fn control(Facilitator(s): Facilitator, body: String) -> Response {
     };
     match s.control(c).await {
         Ok(n) => Json(json!({"ok": true, "affected": n})).into_response(),
-        Err(m) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &m),
+        Err(e) => api_error(StatusCode::BAD_REQUEST, e.code, &e.message),
     }
 }
 

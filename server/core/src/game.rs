@@ -625,6 +625,9 @@ pub enum EventKind {
         issue: usize,
         /// Option index.
         option: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// A seat said yes to the open proposal on an issue.
     TermsAccepted {
@@ -632,6 +635,9 @@ pub enum EventKind {
         seat: usize,
         /// Issue index.
         issue: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// A seat said no to the open proposal on an issue; the proposal closes once the deal rule
     /// can no longer be met (under unanimity, at the first no), as an offer does.
@@ -640,6 +646,9 @@ pub enum EventKind {
         seat: usize,
         /// Issue index.
         issue: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// The proposer took back its open proposal on an issue.
     TermsWithdrawn {
@@ -647,6 +656,9 @@ pub enum EventKind {
         seat: usize,
         /// Issue index.
         issue: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// The issue is agreed in principle on this option: the seats the deal rule needs said yes
     /// to the open proposal (decided when the last yes came, so it is a fact of the log).
@@ -662,6 +674,9 @@ pub enum EventKind {
         seat: usize,
         /// Issue index.
         issue: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// An observer (a participant watching without a seat) filed their observation sheet; the
     /// players read it with their results (see `core::observe`).
@@ -716,6 +731,13 @@ pub enum EventKind {
         /// The team's seat.
         seat: usize,
         /// The new spokesperson.
+        member: usize,
+    },
+    /// The facilitator removed one member of a team; the rest play on (`core::team`).
+    MemberRemoved {
+        /// The team's seat.
+        seat: usize,
+        /// The member removed (member indexes of the others do not change).
         member: usize,
     },
 }
@@ -1301,7 +1323,7 @@ impl Match {
                     Some(p) if p.seat != seat => Err(GameError::TermsPending),
                     // The same proposal again (a double click): nothing changes.
                     Some(p) if p.option == option => Ok(vec![]),
-                    _ => Ok(vec![EventKind::TermsProposed { seat, issue, option }]),
+                    _ => Ok(vec![EventKind::TermsProposed { seat, issue, option, member: None }]),
                 }
             }
             Action::AgreeTerms { option, .. } | Action::RejectTerms { option, .. } => {
@@ -1313,13 +1335,13 @@ impl Match {
                     return Ok(if p.rejected_by.contains(&seat) {
                         vec![]
                     } else {
-                        vec![EventKind::TermsRejected { seat, issue }]
+                        vec![EventKind::TermsRejected { seat, issue, member: None }]
                     });
                 }
                 if p.accepted_by.contains(&seat) {
                     return Ok(vec![]);
                 }
-                let mut out = vec![EventKind::TermsAccepted { seat, issue }];
+                let mut out = vec![EventKind::TermsAccepted { seat, issue, member: None }];
                 let yes: Vec<usize> = p.accepted_by.iter().copied().chain([seat]).collect();
                 if self.config.scenario.deal.is_met(self.seats, &yes) {
                     out.push(EventKind::TermsAgreed { issue, option });
@@ -1327,11 +1349,11 @@ impl Match {
                 Ok(out)
             }
             Action::WithdrawTerms { .. } => match open {
-                Some(p) if p.seat == seat => Ok(vec![EventKind::TermsWithdrawn { seat, issue }]),
+                Some(p) if p.seat == seat => Ok(vec![EventKind::TermsWithdrawn { seat, issue, member: None }]),
                 _ => Err(GameError::TermsNotOpen),
             },
             _ => match terms.agreed {
-                Some(_) => Ok(vec![EventKind::TermsReopened { seat, issue }]),
+                Some(_) => Ok(vec![EventKind::TermsReopened { seat, issue, member: None }]),
                 None => Err(GameError::TermsNotAgreed),
             },
         }
@@ -1532,7 +1554,8 @@ impl Match {
             | EventKind::MotionProposed { .. }
             | EventKind::MotionApproved { .. }
             | EventKind::MotionDeclined { .. }
-            | EventKind::SpokespersonNamed { .. } => self.apply_team(at, &ev.kind),
+            | EventKind::SpokespersonNamed { .. }
+            | EventKind::MemberRemoved { .. } => self.apply_team(at, &ev.kind),
             EventKind::ObservationFiled { player, name, sheet } => {
                 self.observations.push(super::observe::Observation {
                     at,
@@ -1550,13 +1573,13 @@ impl Match {
     fn apply_terms(&mut self, at: Millis, kind: &EventKind) {
         let (rule, parties) = (&self.config.scenario.deal, self.seats);
         match *kind {
-            EventKind::TermsProposed { seat, issue, option } => {
+            EventKind::TermsProposed { seat, issue, option, .. } => {
                 if let Some(t) = self.terms.get_mut(issue) {
                     t.proposal =
                         Some(TermsProposal { seat, option, at, accepted_by: vec![seat], rejected_by: Vec::new() });
                 }
             }
-            EventKind::TermsAccepted { seat, issue } => {
+            EventKind::TermsAccepted { seat, issue, .. } => {
                 if let Some(p) = self.terms.get_mut(issue).and_then(|t| t.proposal.as_mut()) {
                     if !p.accepted_by.contains(&seat) {
                         p.accepted_by.push(seat);
@@ -1564,7 +1587,7 @@ impl Match {
                     p.rejected_by.retain(|s| *s != seat);
                 }
             }
-            EventKind::TermsRejected { seat, issue } => {
+            EventKind::TermsRejected { seat, issue, .. } => {
                 if let Some(t) = self.terms.get_mut(issue) {
                     if let Some(p) = t.proposal.as_mut() {
                         p.accepted_by.retain(|s| *s != seat);
@@ -1598,7 +1621,7 @@ impl Match {
                     });
                 }
             }
-            EventKind::TermsReopened { seat, issue } => {
+            EventKind::TermsReopened { seat, issue, .. } => {
                 if let Some(i) = self.terms.get_mut(issue).and_then(|t| t.agreed.take()) {
                     if let Some(s) = self.settlements.get_mut(i) {
                         s.reopened_by = Some(seat);

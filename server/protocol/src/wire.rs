@@ -393,6 +393,9 @@ pub struct MemberView {
     pub name: String,
     /// Connected now.
     pub online: bool,
+    /// The facilitator removed them; the rest of the team plays on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removed: bool,
 }
 
 /// The player's own team (in their `state` only): who they are in it, the decision rule and the

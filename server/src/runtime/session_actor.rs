@@ -80,7 +80,7 @@ pub enum SessionMsg {
         /// The control.
         control: SessionControl,
         /// How many players or matches it touched, or why it was refused.
-        reply: oneshot::Sender<Result<usize, String>>,
+        reply: oneshot::Sender<Result<usize, crate::runtime::facilitator::ControlError>>,
     },
     /// The dropout policy `bot`: a seat whose player is gone past the grace period.
     SeatNeedsBot {
@@ -182,7 +182,7 @@ impl Session {
     }
 
     /// Carries out a facilitator control; answers how many players or matches it touched.
-    pub async fn control(&self, control: SessionControl) -> Result<usize, String> {
+    pub async fn control(&self, control: SessionControl) -> Result<usize, crate::runtime::facilitator::ControlError> {
         self.ask(|reply| SessionMsg::Control { control, reply })
             .await
             .unwrap_or_else(|| Err("the session is closing; try again".into()))
@@ -329,6 +329,7 @@ impl SessionActor {
                 waiting: 1,
                 scenario: line.clone(),
                 message: "Waiting for a partner.".into(),
+                key: Some(WaitingKey::Next),
                 bot_offer: false,
             });
             self.app.pool_wait(s, player);
