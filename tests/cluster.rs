@@ -539,8 +539,65 @@ async fn latency_of_a_chat_line_on_a_cluster_node_beside_sqlite() {
     );
 }
 
+/// The practice session of each node: (join code, owning node's address).
+async fn practice_pools(db: &tokio_postgres::Client) -> Vec<(String, String)> {
+    db.query(
+        "SELECT s.code, n.address FROM sessions s JOIN session_owners o ON o.session_id = s.code
+         JOIN nodes n ON n.node_id = o.node_id WHERE s.kind = 'practice' ORDER BY n.address",
+        &[],
+    )
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get(0), r.get(1)))
+    .collect()
+}
+
+/// How long each practising player took to be told they joined (for the measurements).
+static JOINED_MS: std::sync::Mutex<Vec<Duration>> = std::sync::Mutex::new(Vec::new());
+
+/// A practising player: joins on `addr`, then follows `moved` (resuming with their token) until
+/// their match's first `state`. Returns their id, every match id their `state` frames named (on
+/// every connection), the time from arrival to that state, the `moved` frames followed, and the
+/// connection.
+async fn practise_until_paired(
+    addr: &str,
+    name: &str,
+    scenario: Option<&str>,
+) -> (String, Vec<String>, Duration, usize, Client) {
+    let start = Instant::now();
+    let mut c = Client::connect(&format!("ws://{addr}/ws")).await;
+    c.send(json!({"type": "hello", "version": 1})).await;
+    let mut frame = json!({"type": "practice", "name": name});
+    if let Some(s) = scenario {
+        frame["scenario"] = json!(s);
+    }
+    c.send(frame).await;
+    let joined = c.until("joined", |v| v["type"] == "joined").await;
+    JOINED_MS.lock().unwrap().push(start.elapsed());
+    let (id, token) =
+        (joined["player_id"].as_str().unwrap().to_string(), joined["token"].as_str().unwrap().to_string());
+    let mut moves = 0;
+    let mut match_ids = Vec::new();
+    loop {
+        let v = c.until("state or moved", |v| v["type"] == "state" || v["type"] == "moved").await;
+        if v["type"] == "state" {
+            let took = start.elapsed();
+            match_ids.extend(
+                c.frames().filter(|f| f["type"] == "state").map(|f| f["match_id"].as_str().unwrap().to_string()),
+            );
+            return (id, match_ids, took, moves, c);
+        }
+        moves += 1;
+        match_ids
+            .extend(c.frames().filter(|f| f["type"] == "state").map(|f| f["match_id"].as_str().unwrap().to_string()));
+        c = Client::connect(&format!("ws://{}/ws", host_of(v["address"].as_str().unwrap()))).await;
+        c.send(json!({"type": "hello", "version": 1, "token": token})).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nodes_starting_at_once_share_one_practice_pool_and_send_practising_players_to_its_owner() {
+async fn each_node_has_a_practice_session_of_its_own_and_pairs_players_of_other_nodes() {
     let pg = Postgres::start();
     let url = pg.url.clone();
     let starting: Vec<_> = (0..3)
@@ -551,50 +608,54 @@ async fn nodes_starting_at_once_share_one_practice_pool_and_send_practising_play
         .collect();
     let nodes: Vec<Node> = starting.into_iter().map(|t| t.join().unwrap()).collect();
     let client = db(&pg.url).await;
-    let pools: Vec<String> = client
-        .query("SELECT code FROM sessions WHERE kind = 'practice'", &[])
+    let pools = practice_pools(&client).await;
+    let mut addresses: Vec<String> = nodes.iter().map(|n| format!("http://{}", n.addr)).collect();
+    addresses.sort();
+    assert_eq!(pools.iter().map(|p| p.1.clone()).collect::<Vec<_>>(), addresses, "one practice session per node");
+    // Ana waits on node 0; Ben arrives on node 1: one of the two nodes claims them both (the
+    // first to look), the match runs there, and the other player is sent there.
+    let ana = tokio::spawn({
+        let addr = nodes[0].addr.clone();
+        async move { practise_until_paired(&addr, "Ana", Some("campsite")).await }
+    });
+    wait_for("Ana's row", Duration::from_secs(10), || async {
+        let n: i64 = client.query_one("SELECT COUNT(*) FROM practice_waiting", &[]).await.unwrap().get(0);
+        (n == 1).then_some(())
+    })
+    .await;
+    let ben = practise_until_paired(&nodes[1].addr, "Ben", None).await;
+    let ana = ana.await.unwrap();
+    assert_eq!(ana.1, ben.1, "one match, the only one either was told of");
+    let stayed = match (ana.3, ben.3) {
+        (0, 1) => 0,
+        (1, 0) => 1,
+        moves => panic!("exactly one of them is sent to the other's node, once: {moves:?}"),
+    };
+    let row = client.query_one("SELECT session, scenario FROM matches", &[]).await.unwrap();
+    let (session, scenario): (String, String) = (row.get(0), row.get(1));
+    let host = pools.iter().find(|p| p.1 == format!("http://{}", nodes[stayed].addr)).unwrap();
+    assert_eq!(
+        (session.as_str(), scenario.as_str()),
+        (host.0.as_str(), "campsite"),
+        "Ana's wish, on the node that stayed"
+    );
+    let sessions: Vec<String> = client
+        .query("SELECT session FROM players WHERE id = ANY($1)", &[&vec![ana.0.clone(), ben.0.clone()]])
         .await
         .unwrap()
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(pools.len(), 1, "one practice pool: {pools:?}");
-    let (pool_owner, _) = owner(&client, &pools[0]).await.expect("the pool has an owner");
-    // Two players practise, each starting at a different node: both end up paired on the owner.
-    let mut seated = Vec::new();
-    for (i, name) in ["Ana", "Ben"].into_iter().enumerate() {
-        let mut addr = nodes[i].addr.clone();
-        let mut moves = 0;
-        let c = loop {
-            let mut c = Client::connect(&format!("ws://{addr}/ws")).await;
-            c.send(json!({"type": "hello", "version": 1})).await;
-            c.send(json!({"type": "practice", "name": name, "scenario": "campsite"})).await;
-            let v = c.until("joined or moved", |v| v["type"] == "joined" || v["type"] == "moved").await;
-            if v["type"] == "joined" {
-                break c;
-            }
-            moves += 1;
-            addr = host_of(v["address"].as_str().unwrap());
-        };
-        seated.push((c, addr, moves));
-    }
-    let owner_addr: String =
-        client.query_one("SELECT address FROM nodes WHERE node_id = $1", &[&pool_owner]).await.unwrap().get(0);
-    assert!(seated.iter().all(|(_, addr, _)| *addr == host_of(&owner_addr)));
-    for (i, (_, _, moves)) in seated.iter().enumerate() {
-        let elsewhere = nodes[i].addr != host_of(&owner_addr);
-        assert_eq!(*moves, usize::from(elsewhere), "moved once exactly when it started elsewhere");
-    }
-    let mut ids = Vec::new();
-    for (c, _, _) in &mut seated {
-        ids.push(c.until_state().await.match_id);
-    }
-    assert_eq!(ids[0], ids[1], "paired with each other");
+    assert_eq!(sessions, [host.0.clone(), host.0.clone()], "both players belong to the session running their match");
+    wait_for("the pool emptied", Duration::from_secs(10), || async {
+        let n: i64 = client.query_one("SELECT COUNT(*) FROM practice_waiting", &[]).await.unwrap().get(0);
+        (n == 0).then_some(())
+    })
+    .await;
 }
 
-/// The practice pool is one session, owned by one node: players arriving at the others are sent
-/// there, and its actor pairs them (not yet the issue's table of waiting players paired across
-/// nodes with `FOR UPDATE SKIP LOCKED`).
+/// The issue's target: 300 players arriving round-robin on 3 nodes are all paired within 2 s,
+/// nobody twice (checked in the frames each player got and in the database).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_hundred_players_practising_through_three_nodes_are_each_paired_once_within_two_seconds() {
     const PLAYERS: usize = 300;
@@ -603,44 +664,126 @@ async fn three_hundred_players_practising_through_three_nodes_are_each_paired_on
     let nodes: Vec<Node> = (0..3).map(|_| Node::start(&pg.url)).collect();
     let addrs: Vec<String> = nodes.iter().map(|n| n.addr.clone()).collect();
     let arrivals = (0..PLAYERS).map(|i| {
-        let addrs = addrs.clone();
-        tokio::spawn(async move {
-            let start = Instant::now();
-            let mut addr = addrs[i % addrs.len()].clone();
-            loop {
-                let mut c = Client::connect(&format!("ws://{addr}/ws")).await;
-                c.send(json!({"type": "hello", "version": 1})).await;
-                c.send(json!({"type": "practice", "name": format!("P{i}"), "scenario": "campsite"})).await;
-                let v = c.until("joined or moved", |v| v["type"] == "joined" || v["type"] == "moved").await;
-                if v["type"] == "moved" {
-                    addr = host_of(v["address"].as_str().unwrap());
-                    continue;
-                }
-                let id = v["player_id"].as_str().unwrap().to_string();
-                let st = c.until_state().await;
-                return (id, st.match_id, start.elapsed(), c);
-            }
-        })
+        let addr = addrs[i % addrs.len()].clone();
+        tokio::spawn(async move { practise_until_paired(&addr, &format!("P{i}"), None).await })
     });
     let paired: Vec<_> = futures_util::future::join_all(arrivals).await.into_iter().map(Result::unwrap).collect();
     let mut times: Vec<Duration> = paired.iter().map(|p| p.2).collect();
     times.sort();
     let (p50, max) = (percentile(&times, 0.5), *times.last().unwrap());
-    println!("practice pool through 3 nodes: {PLAYERS} players paired, from arrival p50 {p50:?}, max {max:?}");
-    // The issue's target is 2 s. Alone on a loaded 2-core machine with debug builds the max was
-    // 1.6 to 2.4 s, and over 5 s beside the rest of the suite, so the test allows 15 s (a player
-    // left waiting for good fails it) and prints what it saw.
+    let moved = paired.iter().filter(|p| p.3 > 0).count();
+    let mut joined = std::mem::take(&mut *JOINED_MS.lock().unwrap());
+    joined.sort();
+    println!("joined (the practice frame answered): p50 {:?}, max {:?}", percentile(&joined, 0.5), joined.last());
+    let nodes_of: std::collections::BTreeMap<String, i64> = client
+        .query("SELECT session, COUNT(*) FROM matches GROUP BY session", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    println!(
+        "practice pool across 3 nodes: {PLAYERS} players paired, from arrival p50 {p50:?}, max {max:?}; \
+         {moved} sent to another node; matches per node {:?}",
+        nodes_of.values().collect::<Vec<_>>()
+    );
+    // The issue's target is 2 s; beside the rest of the suite a loaded 2-core machine with debug
+    // builds is slower, so the test allows 15 s (a player left waiting for good fails it) and
+    // prints what it saw.
     assert!(max <= Duration::from_secs(15), "a player waited {max:?} to be paired");
-    // Nobody twice: every match has two of them, every player one match (in memory and stored).
+    // Nobody twice, in what they were sent: every player's state frames name one match, and
+    // every match has two players.
     let mut by_match: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
-    for (id, m, _, _) in &paired {
-        by_match.entry(m.as_str()).or_default().push(id.as_str());
+    for (id, matches, _, _, _) in &paired {
+        assert!(matches.iter().all(|m| *m == matches[0]), "{id} was told of two matches: {matches:?}");
+        by_match.entry(matches[0].as_str()).or_default().push(id.as_str());
     }
     assert_eq!(by_match.len(), PLAYERS / 2);
     assert!(by_match.values().all(|ids| ids.len() == 2 && ids[0] != ids[1]));
+    // And in the database: one seat each, one match of two for every seat.
     let rows = client.query("SELECT player_id, COUNT(*) FROM player_matches GROUP BY player_id", &[]).await.unwrap();
     assert_eq!(rows.len(), PLAYERS);
     assert!(rows.iter().all(|r| r.get::<_, i64>(1) == 1), "a player was seated in two matches");
+    let matches: i64 = client.query_one("SELECT COUNT(*) FROM matches", &[]).await.unwrap().get(0);
+    assert_eq!(matches as usize, PLAYERS / 2);
+    assert!(nodes_of.len() >= 2, "the matches ran on several nodes: {nodes_of:?}");
+    wait_for("the pool emptied", Duration::from_secs(10), || async {
+        let n: i64 = client.query_one("SELECT COUNT(*) FROM practice_waiting", &[]).await.unwrap().get(0);
+        (n == 0).then_some(())
+    })
+    .await;
+}
+
+/// Players waiting on a node that dies are paired on the others once they come back: their
+/// rows are released by the survivors (on the database's clock) and taken back, with the
+/// scenario each asked for, where they reconnect.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn players_waiting_on_a_killed_node_are_paired_elsewhere_after_they_reconnect() {
+    let pg = Postgres::start();
+    let client = db(&pg.url).await;
+    let mut nodes: Vec<Node> = (0..3).map(|_| Node::start(&pg.url)).collect();
+    // Two players wait on node 2 for different scenarios, so they cannot be paired together.
+    let mut tokens = Vec::new();
+    let mut waiting = Vec::new();
+    for (name, scenario) in [("Xena", "campsite"), ("Walt", "food-truck")] {
+        let mut c = Client::connect(&format!("ws://{}/ws", nodes[2].addr)).await;
+        c.send(json!({"type": "hello", "version": 1})).await;
+        c.send(json!({"type": "practice", "name": name, "scenario": scenario})).await;
+        let joined = c.until("joined", |v| v["type"] == "joined").await;
+        tokens.push(joined["token"].as_str().unwrap().to_string());
+        c.until("waiting", |v| v["type"] == "waiting").await;
+        waiting.push(c);
+    }
+    let (dead,): (String,) = wait_for("both rows", Duration::from_secs(10), || async {
+        let rows = client.query("SELECT node_id FROM practice_waiting WHERE match_id IS NULL", &[]).await.unwrap();
+        (rows.len() == 2 && rows[0].get::<_, Option<String>>(0) == rows[1].get(0)).then(|| (rows[0].get(0),))
+    })
+    .await;
+    nodes[2].signal("KILL");
+    drop(waiting);
+    wait_for("the survivors to release the dead node's rows", Duration::from_secs(20), || async {
+        let n: i64 =
+            client.query_one("SELECT COUNT(*) FROM practice_waiting WHERE node_id IS NULL", &[]).await.unwrap().get(0);
+        (n == 2).then_some(())
+    })
+    .await;
+    // They come back, on nodes 0 and 1; each waits there again (nobody else is here yet).
+    let live = [nodes[0].addr.clone(), nodes[1].addr.clone()];
+    let back: Vec<_> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, token)| {
+            let (live, token) = (live.clone(), token.clone());
+            tokio::spawn(async move { resume(&live, i, &token, Duration::from_secs(30)).await })
+        })
+        .collect();
+    wait_for("their rows taken back by live nodes", Duration::from_secs(20), || async {
+        let rows = client
+            .query("SELECT node_id FROM practice_waiting WHERE match_id IS NULL AND node_id IS NOT NULL", &[])
+            .await
+            .unwrap();
+        (rows.len() == 2 && rows.iter().all(|r| r.get::<_, String>(0) != dead)).then_some(())
+    })
+    .await;
+    // Newcomers arrive: one asks for the campsite, one for nothing in particular.
+    let zoe = practise_until_paired(&nodes[1].addr, "Zoe", Some("campsite")).await;
+    let vic = practise_until_paired(&nodes[0].addr, "Vic", None).await;
+    let mut resumed = Vec::new();
+    for r in back {
+        resumed.push(r.await.unwrap());
+    }
+    let scenario_of = |m: &str| {
+        let m = m.to_string();
+        let client = &client;
+        async move {
+            client.query_one("SELECT scenario FROM matches WHERE id = $1", &[&m]).await.unwrap().get::<_, String>(0)
+        }
+    };
+    // Xena (campsite) with Zoe, Walt (food-truck) with Vic: their wishes survived the node.
+    assert_eq!(resumed[0].state.match_id, zoe.1[0], "Xena was paired with Zoe");
+    assert_eq!(resumed[1].state.match_id, vic.1[0], "Walt was paired with Vic");
+    assert_eq!(scenario_of(&zoe.1[0]).await, "campsite");
+    assert_eq!(scenario_of(&vic.1[0]).await, "food-truck");
 }
 
 /// Sends `text` with `cid` until it is acknowledged, resuming (on any node, following `moved`)
@@ -725,4 +868,53 @@ async fn chatting_through_three_owner_kills_every_acknowledged_line_is_stored_ex
     }
     let (_, epoch) = owner(&client, &code).await.unwrap();
     assert!(epoch >= 4, "three takeovers: epoch {epoch}");
+}
+
+/// A bot seated in a match plays on after its session's owner is killed: the node that takes the
+/// session over starts the bot's client again (its old client lived in the dead process).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_in_a_session_taken_over_is_restarted_by_the_new_owner() {
+    let pg = Postgres::start();
+    let client = db(&pg.url).await;
+    let mut a = Node::start_with_args(&pg.url, &["--bot-pace-ms", "150"]);
+    let b = Node::start_with_args(&pg.url, &["--bot-pace-ms", "150"]);
+    let (code, token) =
+        a.session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})).await;
+    let mut ana = Client::connect(&format!("ws://{}/ws", a.addr)).await;
+    ana.send(json!({"type": "hello", "version": 1})).await;
+    let ta = ana.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
+    let path = format!("/api/sessions/{code}/control");
+    let (status, v) = parley_tools::httpclient::request(
+        &a.addr,
+        "POST",
+        &path,
+        Some(&json!({"action": "add_bot"})),
+        &[("x-facilitator-token", &token)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 200, "{v}");
+    ana.until_state_in(Phase::Bargaining).await;
+    // Something of the bot's (a line or an offer) stored by the first owner, then by the second.
+    let by_bot = |evs: &[StoredEvent], epoch: i64| {
+        evs.iter()
+            .filter(|e| e.2 == Some(epoch))
+            .filter(|e| e.3.contains(r#""event":"chat""#) || e.3.contains(r#""event":"offer""#))
+            .count()
+    };
+    wait_for("the bot to play on the first owner", Duration::from_secs(20), || async {
+        (by_bot(&events(&client, &code).await, 1) > 0).then_some(())
+    })
+    .await;
+
+    a.signal("KILL");
+    // Ana comes back on b; the bot's seat is played again without anyone asking.
+    let r = resume(std::slice::from_ref(&b.addr), 0, &ta, Duration::from_secs(20)).await;
+    assert_eq!(r.state.phase, Phase::Bargaining);
+    let after = wait_for("the bot to play on the new owner", Duration::from_secs(20), || async {
+        let n = by_bot(&events(&client, &code).await, 2);
+        (n > 0).then_some(n)
+    })
+    .await;
+    println!("the bot's actions stored by the new owner: {after}");
 }

@@ -99,7 +99,7 @@ async fn facilitator_pairs_controls_clocks_broadcasts_and_removes() {
     let st = people[2].0.until_type("state").await;
     assert_eq!(st["you"]["seat"], 0);
     assert_eq!(people[0].0.until_type("state").await["you"]["seat"], 1);
-    // A bad hand pairing is refused with a reason.
+    // A bad hand pairing is refused with a reason and its own code (Cy is seated, not waiting).
     let (status, v) = server
         .post(
             &format!("/api/sessions/{}/control", s.code),
@@ -107,7 +107,7 @@ async fn facilitator_pairs_controls_clocks_broadcasts_and_removes() {
             &[("x-facilitator-token", &s.token)],
         )
         .await;
-    assert_eq!((status, v["code"].as_str()), (400, Some("bad_request")));
+    assert_eq!((status, v["code"].as_str()), (400, Some("not_waiting")), "{v}");
     // Random pairing of the rest: Ben, Di, Ed -> one match, one person left waiting.
     let v = control(&server, &s, json!({"action": "pair_now"})).await;
     assert_eq!(v["affected"], 1);

@@ -7,12 +7,12 @@ use parley::core::scenario::{load_file, Scenario};
 use parley::wire::StateView;
 use serde_json::json;
 
-fn campsite() -> Scenario {
+pub(crate) fn campsite() -> Scenario {
     load_file(&repo().join("scenarios/campsite.toml")).expect("campsite loads")
 }
 
 /// A client that said hello naming a language.
-async fn client_in(server: &Server, lang: &str) -> Client {
+pub(crate) async fn client_in(server: &Server, lang: &str) -> Client {
     let mut c = Client::connect(&server.ws_url()).await;
     c.send(json!({"type": "hello", "version": 1, "lang": lang})).await;
     c.until_type("welcome").await;
@@ -20,13 +20,13 @@ async fn client_in(server: &Server, lang: &str) -> Client {
 }
 
 /// `text` as it appears inside a raw JSON frame (quotes, new lines and all escaped).
-fn encoded(text: &str) -> String {
+pub(crate) fn encoded(text: &str) -> String {
     let quoted = serde_json::to_string(text).unwrap();
     quoted.trim_matches('"').to_string()
 }
 
 /// The scenario texts of one state frame must be those of `want` (the scenario in one language).
-fn assert_texts(st: &StateView, want: &Scenario, who: &str) {
+pub(crate) fn assert_texts(st: &StateView, want: &Scenario, who: &str) {
     let seat = st.you.seat;
     assert_eq!(st.scenario.title, want.title, "{who}: title");
     assert_eq!(st.scenario.summary, want.summary, "{who}: summary");
@@ -209,4 +209,214 @@ async fn an_observer_reads_the_match_in_their_own_language() {
     for p in &view.players {
         assert_eq!(p.role.name, de.roles[p.seat].name, "the observer reads role names in German");
     }
+}
+
+/// The frames of `c` of one type, as sent.
+fn frames_of(c: &Client, kind: &str) -> Vec<serde_json::Value> {
+    c.frames().filter(|f| f["type"] == kind).collect()
+}
+
+#[tokio::test]
+async fn what_the_server_says_to_a_spanish_seat_comes_as_codes_and_params_and_reveals_nothing() {
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let (status, v) = server
+        .post(
+            "/api/sessions",
+            json!({"scenario": "campsite", "pairing": "facilitator", "durations": durations, "coaching": true,
+                   "survey": {"items": ["trust"], "custom": [{"kind": "scale", "text": "Did the icebreaker help?",
+                              "translations": {"es": "¿Te ayudó la pregunta inicial?"}}]}}),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 201, "{v}");
+    let (code, token) = (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string());
+    let control = |body: serde_json::Value| {
+        let (server, code, token) = (&server, code.clone(), token.clone());
+        async move {
+            let (status, v) =
+                server.post(&format!("/api/sessions/{code}/control"), body, &[("x-facilitator-token", &token)]).await;
+            assert_eq!(status, 200, "{v}");
+        }
+    };
+
+    // Waiting: the line's sentence comes as a key, its number as `ahead`.
+    let mut ana = client_in(&server, "es").await;
+    let ana_id = ana.join(&code, "Ana").await["player_id"].as_str().unwrap().to_string();
+    let waiting = ana.until_type("waiting").await;
+    assert_eq!((waiting["key"].as_str(), waiting["ahead"].as_u64()), (Some("next"), Some(0)), "{waiting}");
+    let mut ben = client_in(&server, "de").await;
+    let ben_id = ben.join(&code, "Ben").await["player_id"].as_str().unwrap().to_string();
+    let mut cy = client_in(&server, "es").await;
+    cy.join(&code, "Cy").await;
+    let w = cy.until("Cy behind Ana and Ben", |v| v["type"] == "waiting" && v["ahead"] == 2).await;
+    assert_eq!(w["key"], "ahead", "{w}");
+
+    control(json!({"action": "pair", "players": [ana_id, ben_id]})).await;
+    let st = ana.until_state_in(parley::core::game::Phase::Bargaining).await;
+    ben.until_phase("bargaining").await;
+    let issues: Vec<String> = st.scenario.issues.iter().map(|i| i.id.clone()).collect();
+
+    // Coaching: four bargaining lines without a question bring the `ask` nudge, by its rule.
+    for line in ["Hola.", "Llegamos tarde.", "La tienda es pequeña.", "Hace frío."] {
+        ana.send(json!({"type": "chat", "text": line})).await;
+    }
+    let nudge = ana.until_type("coach").await;
+    assert_eq!(nudge["rule"], "ask", "{nudge}");
+    let keys: Vec<&String> = nudge.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["at", "rule", "text", "type"], "a nudge carries its rule and nothing else");
+
+    // A checked statement: the chat line carries the statement by index, never its verdict.
+    ana.send(json!({"type": "disclose", "statement": {"kind": "importance", "issue": issues[0], "level": "high"}}))
+        .await;
+    let line = ben.until("the statement line", |v| v["type"] == "chat" && v["kind"] == "disclosure").await;
+    assert_eq!(line["statement"], json!({"kind": "importance", "issue": 0, "high": true}), "{line}");
+
+    // An error comes with its code (the page words it), the English sentence beside it.
+    ana.send(json!({"type": "chat", "text": "x".repeat(1001)})).await;
+    let e = ana.until_error("chat_too_long").await;
+    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{e}");
+
+    // Notices: a bye in a tournament round names the round as a number.
+    control(json!({"action": "end_phase"})).await;
+    // The facilitator's own survey question: the Spanish seat reads the Spanish, the German seat
+    // (none written) the default, and no frame carries the other languages.
+    for (c, want) in [(&mut ana, "¿Te ayudó la pregunta inicial?"), (&mut ben, "Did the icebreaker help?")] {
+        let st = c.until_phase("survey").await;
+        let q = st["survey"]["questions"].as_array().unwrap().iter().find(|q| q["id"] == "custom_1").unwrap().clone();
+        assert_eq!(q["text"], want, "{q}");
+        assert!(q.get("translations").is_none(), "{q}");
+        c.send(json!({"type": "skip_survey"})).await;
+    }
+    assert!(!ben.transcript().contains("pregunta inicial"), "the German seat was sent the Spanish question");
+    for c in [&mut ana, &mut ben] {
+        c.until("results", |v| v["type"] == "state" && v["phase"] == "results").await;
+    }
+    let (status, v) = server
+        .post(
+            &format!("/api/sessions/{code}/control"),
+            json!({"action": "tournament_start", "rounds": ["campsite"]}),
+            &[("x-facilitator-token", &token)],
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let mut byes = Vec::new();
+    for c in [&mut ana, &mut ben, &mut cy] {
+        let got = c
+            .until("a round or a bye", |v| {
+                (v["type"] == "notice" && v["key"] == "tournament_bye")
+                    || (v["type"] == "state" && v["phase"] != "results")
+            })
+            .await;
+        if got["type"] == "notice" {
+            byes.push(got);
+        }
+    }
+    assert_eq!(byes.len(), 1, "three players, pairs: one sits out");
+    assert_eq!(byes[0]["params"], json!({"round": 1}), "{}", byes[0]);
+    assert!(byes[0]["text"].as_str().unwrap().contains("round 1"), "the English stays for old clients");
+
+    // Nothing hidden rode along: no params or frame before results named a point value or a
+    // statement's verdict.
+    for c in [&ana, &ben, &cy] {
+        for f in frames_of(c, "notice").iter().chain(&frames_of(c, "chat")).chain(&frames_of(c, "coach")) {
+            let s = f.to_string();
+            assert!(!s.contains("truthful") && !s.contains("points") && !s.contains("batna"), "{s}");
+        }
+    }
+}
+
+/// Whether `line` is `template` with its `{slots}` filled in (any text in each slot; the first
+/// letter may have been capitalised).
+fn fills(template: &str, line: &str) -> bool {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        pieces.push(rest[..i].to_string());
+        rest = rest[i..].find('}').map_or("", |j| &rest[i + j + 1..]);
+    }
+    pieces.push(rest.to_string());
+    if pieces.len() == 1 {
+        return line.to_lowercase() == template.to_lowercase();
+    }
+    let (first, last) = (pieces[0].to_lowercase(), pieces.last().unwrap().clone());
+    let lower = line.to_lowercase();
+    if !lower.starts_with(&first) || !line.ends_with(&last) || line.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut at = first.len();
+    for p in &pieces[1..pieces.len() - 1] {
+        match line[at..].find(p.as_str()) {
+            Some(i) => at += i + p.len(),
+            None => return false,
+        }
+    }
+    at <= line.len() - last.len()
+}
+
+#[tokio::test]
+async fn a_practice_bot_speaks_spanish_to_a_spanish_player() {
+    use parley::bots::speech::Lang;
+    use parley::core::game::Phase;
+    let server = Server::start_with(&["--practice-bot-after", "1", "--bot-pace-ms", "50"]);
+    let mut me = client_in(&server, "es").await;
+    me.send(json!({"type": "practice", "name": "Sol", "scenario": "campsite"})).await;
+    let offer = me.until("bot offer", |v| v["type"] == "waiting" && v["bot_offer"] == true).await;
+    assert_eq!(offer["key"], "alone", "{offer}");
+    me.send(json!({"type": "play_bot", "strategy": "logroller", "level": "easy"})).await;
+    let st = me.until_state().await;
+    let mine = st.you.seat;
+    me.send(json!({"type": "ready"})).await;
+    me.until_state_in(Phase::SmallTalk).await;
+    // The bot greets and answers in small talk, then asks in bargaining: wait for two of its lines.
+    let bot_line = |v: &serde_json::Value| {
+        v["type"] == "chat" && v["seat"].as_u64().is_some_and(|s| s as usize != mine) && v["kind"] == "message"
+    };
+    me.until("the bot's greeting", bot_line).await;
+    me.send(json!({"type": "chat", "text": "¡Hola! ¿Qué tal el viaje?"})).await;
+    me.send(json!({"type": "ready"})).await;
+    me.until_state_in(Phase::Bargaining).await;
+    me.until("a bot line in bargaining", |v| bot_line(v) && v["phase"] == "bargaining").await;
+
+    let said: Vec<String> =
+        me.frames().filter(|v| bot_line(v)).map(|v| v["text"].as_str().unwrap().to_string()).collect();
+    assert!(said.len() >= 2, "{said:?}");
+    let (spanish, english) = (Lang::Es.lines(), Lang::En.lines());
+    for line in &said {
+        assert!(spanish.iter().any(|t| fills(t, line)), "not one of the Spanish lines: {line:?}");
+        assert!(!english.iter().any(|t| fills(t, line)), "an English line: {line:?}");
+    }
+    // Its lines name the issues as the Spanish scenario does.
+    let es = campsite().in_language("es").unwrap();
+    let named = said.iter().any(|l| es.issues.iter().any(|i| l.to_lowercase().contains(&i.name.to_lowercase())));
+    let english_named =
+        said.iter().any(|l| campsite().issues.iter().any(|i| l.to_lowercase().contains(&i.name.to_lowercase())));
+    assert!(named || !english_named, "issue names in English in {said:?}");
+    assert!(fills("Hello {a}, bye.", "Hello x, bye.") && !fills("Hello {a}, bye.", "Hola x, adiós."));
+    assert!(fills("Hi there.", "Hi there.") && !fills("Hi there.", "Hi there, you."));
+}
+
+#[tokio::test]
+async fn an_abandoned_match_says_why_as_data_the_page_words() {
+    let server = Server::start();
+    let durations = json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600});
+    let (status, v) = server.post("/api/sessions", json!({"scenario": "campsite", "durations": durations}), &[]).await;
+    assert_eq!(status, 201, "{v}");
+    let (code, token) = (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string());
+    let mut ana = client_in(&server, "es").await;
+    ana.join(&code, "Ana").await;
+    let mut ben = client_in(&server, "de").await;
+    let ben_id = ben.join(&code, "Ben").await["player_id"].as_str().unwrap().to_string();
+    ana.until_type("state").await;
+    let (status, v) = server
+        .post(
+            &format!("/api/sessions/{code}/control"),
+            json!({"action": "remove", "player_id": ben_id}),
+            &[("x-facilitator-token", &token)],
+        )
+        .await;
+    assert_eq!(status, 200, "{v}");
+    let st = ana.until("the match ends", |v| v["type"] == "state" && v["outcome"]["kind"] == "abandoned").await;
+    assert_eq!(st["outcome"]["why"], json!({"key": "removed", "name": "Ben"}), "{}", st["outcome"]);
+    assert_eq!(st["outcome"]["reason"], "Ben was removed by the facilitator.", "the English stays beside it");
 }

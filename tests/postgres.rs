@@ -167,3 +167,43 @@ async fn a_server_on_postgres_killed_mid_match_continues_where_it_was() {
     let (status, info) = server.get(&format!("/api/sessions/{code}")).await;
     assert_eq!((status, info["players"].as_u64()), (200, Some(2)));
 }
+
+/// A database that stops answering (every PostgreSQL process paused with SIGSTOP, as in a network
+/// partition) fails a lookup with `store_unavailable` within `--pg-timeout-ms` instead of holding
+/// it; once the database answers again (SIGCONT), so do lookups.
+#[tokio::test]
+async fn a_stalled_database_fails_lookups_within_the_timeout_then_recovers() {
+    let pg = Postgres::start();
+    let args = ["--postgres", &pg.url, "--pg-timeout-ms", "1000", "--code-lookups-per-minute", "10000"];
+    let server = Server::start_process_with(&args);
+    // An unknown code is looked up in the store.
+    let (status, v) = server.get("/api/sessions/QQQQQQ").await;
+    assert_eq!((status, v["code"].as_str()), (404, Some("unknown_session")), "{v}");
+
+    pg.signal_all("STOP");
+    let asked = std::time::Instant::now();
+    let (status, v) = server.get("/api/sessions/QQQQQR").await;
+    let took = asked.elapsed();
+    pg.signal_all("CONT");
+    assert_eq!((status, v["code"].as_str()), (503, Some("store_unavailable")), "{v}");
+    assert!(!v["message"].as_str().unwrap().contains("postgres"), "no detail in the answer: {v}");
+    println!("a lookup on a stopped database failed after {} ms (timeout 1000 ms)", took.as_millis());
+    assert!(took < std::time::Duration::from_millis(2500), "the lookup waited {took:?}");
+
+    // Recovers: the same lookup is answered from the store again.
+    let recovered = std::time::Instant::now();
+    loop {
+        let (status, v) = server.get("/api/sessions/QQQQQR").await;
+        if status == 404 {
+            break;
+        }
+        assert!(recovered.elapsed() < std::time::Duration::from_secs(10), "still failing after SIGCONT: {v}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // And writes too: a session can be created and joined.
+    let code = server
+        .session("campsite", json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600}), json!({}))
+        .await;
+    let mut a = server.client().await;
+    a.join(&code, "Ana").await;
+}

@@ -127,3 +127,42 @@ async fn every_chat_line_anyone_read_survives_kill_9_and_no_frame_overtakes_a_li
         assert!(stored.contains(&line.as_str()), "{line:?} was read but not stored: {stored:?}");
     }
 }
+
+/// A client message id applied before a SIGKILL is still known after the restart (stored with
+/// its events, as on PostgreSQL): the resend of a line whose ack was lost is answered, not
+/// applied twice, and a new id is still applied.
+#[tokio::test]
+async fn client_message_ids_survive_kill_9() {
+    let mut server = Server::start_process_with(&[]);
+    let code = server
+        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
+        .await;
+    let mut a = server.client().await;
+    let ta = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
+    let mut b = server.client().await;
+    b.join(&code, "Ben").await;
+    a.until_state_in(Phase::Bargaining).await;
+    a.send(json!({"type": "chat", "text": "Said once before the crash.", "cid": 41})).await;
+    a.until("its ack", |v| v["type"] == "ack" && v["cid"] == 41).await;
+
+    server.kill9_and_restart();
+
+    let mut a = Client::connect(&server.ws_url()).await;
+    a.send(json!({"type": "hello", "version": 1, "token": ta})).await;
+    a.until_state().await;
+    // The browser resends what it has no ack for, with the same id: answered, not applied again.
+    a.send(json!({"type": "chat", "text": "Said once before the crash.", "cid": 41})).await;
+    a.until("the resend's ack", |v| v["type"] == "ack" && v["cid"] == 41).await;
+    a.send(json!({"type": "chat", "text": "A new line after the crash.", "cid": 42})).await;
+    a.until("the new line", |v| v["type"] == "chat" && v["text"] == "A new line after the crash.").await;
+    a.until("the new ack", |v| v["type"] == "ack" && v["cid"] == 42).await;
+    let resent = a.frames().filter(|v| v["type"] == "chat" && v["text"] == "Said once before the crash.").count();
+    assert_eq!(resent, 0, "the resend was broadcast as a new line");
+    // Read back from the store by a fresh connection: the line is there once.
+    let mut c = Client::connect(&server.ws_url()).await;
+    c.send(json!({"type": "hello", "version": 1, "token": ta})).await;
+    let hist = c.until_type("chat_history").await;
+    let texts: Vec<&str> = hist["lines"].as_array().unwrap().iter().filter_map(|l| l["text"].as_str()).collect();
+    assert_eq!(texts.iter().filter(|t| **t == "Said once before the crash.").count(), 1, "{texts:?}");
+    assert_eq!(texts.iter().filter(|t| **t == "A new line after the crash.").count(), 1, "{texts:?}");
+}

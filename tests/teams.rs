@@ -429,3 +429,394 @@ async fn a_team_size_outside_one_to_four_is_refused_with_a_stable_code() {
     ana.c.until_error("no_team").await;
     assert!(!ben.c.transcript().contains("anyone?"));
 }
+
+#[tokio::test]
+async fn removing_one_member_leaves_the_team_playing_and_consensus_counts_who_is_left() {
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "team_decision": "consensus"});
+    let s = create(&server, body).await;
+    let [mut ana, mut ben, mut cy, mut dee] = four(&server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
+    seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    // Ben proposes an offer; Ana has not approved it when the facilitator removes her.
+    ben.c.send(json!({"type": "offer", "package": {"food": 2, "water": 1, "firewood": 0}})).await;
+    ben.c.until_state_where("Ben's proposal", |st| st.team.as_ref().is_some_and(|t| t.motion.is_some())).await;
+    control(&server, &s, json!({"action": "remove", "player_id": ana.id})).await;
+    ana.c.until_error("removed").await;
+    // The match goes on: Ana is shown removed, and Ben's proposal, approved by everyone left on
+    // his team, goes out as his offer.
+    let st = cy.c.until_state_where("North's offer", |st| !st.offers.is_empty()).await;
+    assert_eq!(st.phase, Phase::Bargaining, "removing one member does not end the match");
+    assert!(st.outcome.is_none());
+    assert!(st.players[0].members[0].removed && !st.players[0].members[1].removed, "{:?}", st.players[0]);
+    assert!(st.players[0].online, "Ben still holds North");
+    let st = ben.c.until_state_where("the offer out", |st| !st.offers.is_empty()).await;
+    assert!(st.team.as_ref().is_some_and(|t| t.motion.is_none()), "the carried motion closed");
+    let offer_id = st.offers[0].id;
+    // Cy proposes terms on one issue; then Cy is removed: Dee, alone on South now, accepts at once.
+    cy.c.send(json!({"type": "propose_terms", "issue": "water", "option": 1})).await;
+    ben.c.until_state_where("South's terms", |st| st.terms.iter().any(|t| t.proposal.is_some())).await;
+    control(&server, &s, json!({"action": "remove", "player_id": cy.id})).await;
+    cy.c.until_error("removed").await;
+    dee.c.until_state_where("Cy removed", |st| st.players[1].members[0].removed).await;
+    dee.c.send(json!({"type": "accept", "offer_id": offer_id})).await;
+    let st = ben.c.until_state_in(Phase::Survey).await;
+    assert!(st.outcome.is_some_and(|o| matches!(o, parley::wire::OutcomeView::Deal { .. })), "a deal, not abandoned");
+    // The survey waits for the members left only.
+    ben.c.send(json!({"type": "skip_survey"})).await;
+    dee.c.send(json!({"type": "skip_survey"})).await;
+    let st = ben.c.until_state_in(Phase::Results).await;
+    // Ana's socket got nothing of the match after her removal: no offer ever reached her.
+    assert!(!ana.c.transcript().contains("\"offers\":[{"), "Ana was gone before the offer went out");
+    // The monitor lists both as removed; the transcript says who offered, proposed terms and left.
+    let m = monitor(&server, &s).await;
+    let status = |name: &str| {
+        m["players"].as_array().unwrap().iter().find(|p| p["name"] == name).map(|p| p["status"].clone()).unwrap()
+    };
+    assert_eq!((status("Ana"), status("Cy"), status("Ben")), (json!("removed"), json!("removed"), json!("finished")));
+    let (_, t) =
+        server.get(&format!("/api/sessions/{}/matches/{}/transcript?token={}", s.code, st.match_id, s.token)).await;
+    let items = t["items"].as_array().unwrap();
+    let of = |kind: &str| items.iter().filter(|i| i["kind"] == kind).cloned().collect::<Vec<_>>();
+    let removed: Vec<(Value, Value)> =
+        of("member_removed").iter().map(|i| (i["name"].clone(), i["seat"].clone())).collect();
+    assert_eq!(removed, [(json!("Ana"), json!(0)), (json!("Cy"), json!(1))]);
+    assert_eq!((of("offer")[0]["name"].clone(), of("offer")[0]["member"].clone()), (json!("Ben"), json!(1)));
+    let terms = &of("terms_proposed")[0];
+    assert_eq!((terms["name"].clone(), terms["member"].clone()), (json!("Cy"), json!(0)), "{terms}");
+    assert_eq!(of("accept")[0]["name"], "Dee");
+}
+
+#[tokio::test]
+async fn each_member_of_a_team_reads_the_match_in_their_own_language() {
+    use crate::languages::{assert_texts, campsite, client_in, encoded};
+    let scenario = campsite();
+    let (es, de) = (scenario.in_language("es").unwrap(), scenario.in_language("de").unwrap());
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 600, "bargaining": 600, "survey": 600});
+    let s = create(&server, json!({"scenario": "campsite", "durations": durations, "team_size": 2})).await;
+    // North: Ana reads Spanish, Ben German; South: Cy English (no language named), Dee Spanish.
+    let mut people = Vec::new();
+    for (name, lang) in [("Ana", Some("es")), ("Ben", Some("de")), ("Cy", None), ("Dee", Some("es"))] {
+        let mut c = match lang {
+            Some(l) => client_in(&server, l).await,
+            None => server.client().await,
+        };
+        c.join(&s.code, name).await;
+        if name != "Dee" {
+            c.until_type("waiting").await;
+        }
+        people.push(c);
+    }
+    let wants = [&es, &de, &scenario, &es];
+    for (c, (want, who)) in people.iter_mut().zip(wants.iter().zip(["Ana", "Ben", "Cy", "Dee"])) {
+        let st = c.until_state_where("small talk", |st| st.phase == Phase::SmallTalk).await;
+        assert_texts(&st, want, who);
+        let prompt = c
+            .until_msg("the icebreaker", |m| match m {
+                ServerMsg::Chat(line) if line.seat.is_none() => Some(line.text),
+                ServerMsg::ChatHistory { lines } => lines.into_iter().find(|l| l.seat.is_none()).map(|l| l.text),
+                _ => None,
+            })
+            .await;
+        assert!(want.icebreakers.contains(&prompt), "{who} got the prompt {prompt:?} in their own language");
+    }
+    // To the results: each member's reveal is in their own language too.
+    people[1].send(json!({"type": "ready"})).await;
+    people[2].send(json!({"type": "ready"})).await;
+    people[0].until_phase("bargaining").await;
+    people[0].send(json!({"type": "offer", "package": {"food": 1, "water": 3, "firewood": 0}})).await;
+    let id = people[3]
+        .until("offer", |v| v["type"] == "state" && v["offers"].as_array().is_some_and(|o| !o.is_empty()))
+        .await["offers"][0]["id"]
+        .clone();
+    people[3].send(json!({"type": "accept", "offer_id": id})).await;
+    for c in people.iter_mut() {
+        c.until_phase("survey").await;
+        c.send(json!({"type": "skip_survey"})).await;
+    }
+    for (c, (want, who)) in people.iter_mut().zip(wants.iter().zip(["Ana", "Ben", "Cy", "Dee"])) {
+        let st = c.until_state_where("results", |st| st.results.is_some()).await;
+        let r = st.results.as_ref().unwrap();
+        for (got, role) in r.roles.iter().zip(&want.roles) {
+            assert_eq!(got.name, role.name, "{who}: results role name");
+        }
+    }
+    // Raw frames: teammates reading different languages were never sent each other's brief.
+    let north = [&es.roles[0].brief, &de.roles[0].brief, &scenario.roles[0].brief];
+    for (c, own, who) in [(&people[0], 0, "Ana"), (&people[1], 1, "Ben")] {
+        let raw = c.transcript();
+        assert!(raw.contains(&encoded(north[own])), "{who} has the brief in their language");
+        for (i, brief) in north.iter().enumerate().filter(|(i, _)| *i != own) {
+            assert!(!raw.contains(&encoded(brief)), "{who} was sent brief #{i} in another language");
+        }
+    }
+    let cy = people[2].transcript();
+    assert!(!cy.contains(&encoded(&es.summary)) && !cy.contains(&encoded(&de.summary)), "Cy reads English only");
+}
+
+/// A member's connection after a restart: hello with their token, then their state, chat history
+/// and caucus history.
+async fn resume(server: &Server, token: &str) -> (Client, StateView, Vec<String>, Vec<String>) {
+    let mut c = Client::connect(&server.ws_url()).await;
+    c.send(json!({"type": "hello", "version": 1, "token": token})).await;
+    let st = c.until_state().await;
+    let chat = c
+        .until_msg("chat history", |m| match m {
+            ServerMsg::ChatHistory { lines } => Some(lines.into_iter().map(|l| l.text).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .await;
+    let caucus = c
+        .until_msg("caucus history", |m| match m {
+            ServerMsg::CaucusHistory { lines } => Some(lines.into_iter().map(|l| l.text).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .await;
+    (c, st, chat, caucus)
+}
+
+#[tokio::test]
+async fn a_team_match_survives_kill_9_with_its_caucus_and_pending_motion() {
+    let mut server = Server::start_process_with(&[]);
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "team_decision": "consensus"});
+    let s = create(&server, body).await;
+    let [mut ana, mut ben, mut cy, mut dee] = four(&server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
+    let before = seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    let deadline = before[0].deadline;
+    ana.c.send(json!({"type": "caucus", "text": "North: water first"})).await;
+    until_caucus(&mut ben.c, "North: water first").await;
+    ben.c.send(json!({"type": "caucus", "text": "North: agreed"})).await;
+    until_caucus(&mut ana.c, "North: agreed").await;
+    dee.c.send(json!({"type": "caucus", "text": "South: firewood matters"})).await;
+    until_caucus(&mut cy.c, "South: firewood matters").await;
+    cy.c.send(json!({"type": "chat", "text": "Hello North"})).await;
+    ana.c.until("Cy's line", |v| v["type"] == "chat" && v["text"] == "Hello North").await;
+    // Ana proposes an offer; Ben has not approved it yet when the process dies.
+    ana.c.send(json!({"type": "offer", "package": {"food": 1, "water": 3, "firewood": 0}})).await;
+    let st = ben.c.until_state_where("Ana's proposal", |st| st.team.as_ref().is_some_and(|t| t.motion.is_some())).await;
+    let motion = st.team.unwrap().motion.unwrap();
+
+    server.kill9_and_restart();
+
+    let mut again = Vec::new();
+    for (m, seat, member) in [(&ana, 0, 0), (&ben, 0, 1), (&cy, 1, 0), (&dee, 1, 1)] {
+        let (c, st, chat, caucus) = resume(&server, &m.token).await;
+        assert_eq!((st.you.seat, st.team.as_ref().map(|t| t.member)), (seat, Some(member)), "same seat and member");
+        assert_eq!(st.phase, Phase::Bargaining);
+        assert_eq!(st.deadline, deadline, "the deadline is the stored one");
+        assert!(st.offers.is_empty(), "the pending proposal was not sent by the restart");
+        assert_eq!(chat.iter().filter(|t| *t == "Hello North").count(), 1, "the chat line once");
+        let want: &[&str] =
+            if seat == 0 { &["North: water first", "North: agreed"] } else { &["South: firewood matters"] };
+        assert_eq!(caucus, want, "the team's own caucus, each line once");
+        let open = st.team.as_ref().unwrap().motion.as_ref();
+        if seat == 0 {
+            let open = open.expect("North's proposal is still open");
+            assert_eq!((open.id, open.member, open.approved_by.clone()), (motion.id, 0, vec![0]));
+        } else {
+            assert!(open.is_none(), "South never sees North's proposal");
+            assert!(!c.transcript().contains("North:"), "nor North's caucus");
+        }
+        again.push(c);
+    }
+    // Play on: Ben approves, the offer goes out once; South proposes to accept and agrees.
+    again[1].send(json!({"type": "approve", "motion_id": motion.id})).await;
+    let st = again[2].until_state_where("the offer", |st| !st.offers.is_empty()).await;
+    assert_eq!(st.offers.len(), 1);
+    again[2].send(json!({"type": "accept", "offer_id": st.offers[0].id})).await;
+    let st =
+        again[3].until_state_where("Cy's proposal", |st| st.team.as_ref().is_some_and(|t| t.motion.is_some())).await;
+    again[3].send(json!({"type": "approve", "motion_id": st.team.unwrap().motion.unwrap().id})).await;
+    let st = again[0].until_state_in(Phase::Survey).await;
+    assert!(st.outcome.is_some_and(|o| matches!(o, parley::wire::OutcomeView::Deal { .. })));
+    // The stored log holds each thing once: nothing lost or doubled by the restart.
+    let (_, t) =
+        server.get(&format!("/api/sessions/{}/matches/{}/transcript?token={}", s.code, st.match_id, s.token)).await;
+    let count = |kind: &str| t["items"].as_array().unwrap().iter().filter(|i| i["kind"] == kind).count();
+    assert_eq!(
+        [count("caucus"), count("chat"), count("motion_proposed"), count("motion_approved"), count("offer")],
+        [3, 1, 2, 2, 1]
+    );
+}
+
+#[tokio::test]
+async fn the_facilitator_pairs_teams_by_hand_and_a_group_that_does_not_fit_gets_a_stable_code() {
+    let server = Server::start();
+    let durations = json!({"prep": 600, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
+    let s = create(&server, body).await;
+    let mut people = Vec::new();
+    for name in ["Ana", "Ben", "Cy", "Dee", "Eve", "Fay"] {
+        people.push(join(&server, &s.code, name).await);
+    }
+    people[5].c.until("six waiting", |v| v["type"] == "waiting" && v["waiting"] == 6).await;
+    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let id = |i: usize| ids[i].clone();
+    let path = format!("/api/sessions/{}/control", s.code);
+    let refused = |body: Value| {
+        let (path, token) = (path.clone(), s.token.clone());
+        let server = &server;
+        async move {
+            let (status, v) = server.post(&path, body, &[("x-facilitator-token", &token)]).await;
+            assert_eq!(status, 400, "{v}");
+            (v["code"].as_str().unwrap_or_default().to_string(), v["message"].as_str().unwrap_or_default().to_string())
+        }
+    };
+    let five = vec![id(0), id(1), id(2), id(3), id(4)];
+    for (body, code, says) in [
+        (json!({"action": "pair", "teams": [five.clone(), [id(5)]]}), "bad_pairing", "1 to 4 people"),
+        (json!({"action": "pair", "teams": [[id(0)], [id(1)], [id(2)]]}), "bad_pairing", "2 sides"),
+        (json!({"action": "pair", "teams": [[id(0), id(1)], []]}), "bad_pairing", "2 sides"),
+        (json!({"action": "pair", "teams": [[id(0), id(1)], [id(1)]]}), "bad_pairing", "once"),
+        (json!({"action": "pair", "teams": [[id(0)], ["p_nobody"]]}), "not_waiting", "not waiting"),
+        (json!({"action": "pair", "players": [id(0), id(1)], "teams": [[id(2)], [id(3)]]}), "bad_pairing", "or"),
+        (json!({"action": "pair"}), "bad_pairing", "name the players"),
+    ] {
+        let (got, message) = refused(body.clone()).await;
+        assert_eq!(got, code, "{body}: {message}");
+        assert!(message.contains(says), "{body}: {message}");
+    }
+    let m = monitor(&server, &s).await;
+    assert_eq!((m["waiting"].as_u64(), m["matches"].as_array().unwrap().len()), (Some(6), 0), "nothing refused pairs");
+
+    // Cy and Ana hold North, Ben, Dee and Eve South, in the order chosen; Fay keeps waiting.
+    let teams = json!([[id(2), id(0)], [id(1), id(3), id(4)]]);
+    let v = control(&server, &s, json!({"action": "pair", "teams": teams})).await;
+    assert_eq!(v["affected"], 1);
+    let mut states = Vec::new();
+    for p in people.iter_mut().take(5) {
+        states.push(p.c.until_state().await);
+    }
+    assert!(states.iter().all(|st| st.match_id == states[0].match_id), "the five play one match");
+    assert_eq!(team_names(&states[0], 0), ["Cy", "Ana"]);
+    assert_eq!(team_names(&states[0], 1), ["Ben", "Dee", "Eve"]);
+    let seats: Vec<(usize, Option<usize>)> =
+        states.iter().map(|st| (st.you.seat, st.team.as_ref().map(|t| t.member))).collect();
+    assert_eq!(seats, [(0, Some(1)), (1, Some(0)), (0, Some(0)), (1, Some(1)), (1, Some(2))]);
+    // The teams' caucus stays inside each team set by hand.
+    people[4].c.send(json!({"type": "caucus", "text": "South of three here"})).await;
+    until_caucus(&mut people[1].c, "South of three here").await;
+    people[0].c.send(json!({"type": "caucus", "text": "North of two here"})).await;
+    until_caucus(&mut people[2].c, "North of two here").await;
+    for i in [0, 2] {
+        assert!(!people[i].c.transcript().contains("South of three here"));
+    }
+    let m = monitor(&server, &s).await;
+    assert_eq!(m["waiting"], 1, "Fay waits");
+    // One per role still works as before.
+    let (status, v) =
+        server.post(&path, json!({"action": "pair", "players": [id(5)]}), &[("x-facilitator-token", &s.token)]).await;
+    assert_eq!((status, v["code"].as_str()), (400, Some("bad_pairing")), "{v}");
+}
+
+#[tokio::test]
+async fn a_tournament_keeps_each_team_together_rotates_roles_and_ranks_teams() {
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
+    let s = create(&server, body).await;
+    let names = ["Ana", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal"];
+    let mut people = Vec::new();
+    for name in names {
+        let mut m = join(&server, &s.code, name).await;
+        m.c.until_type("waiting").await;
+        people.push(m);
+    }
+    let v = control(&server, &s, json!({"action": "tournament_start", "rounds": ["campsite", "campsite"]})).await;
+    assert_eq!(v["affected"], 2, "four teams of two: two matches");
+    // Teams are formed in the order people joined: Ana & Ben, Cy & Dee, Eli & Fay, Gus & Hal.
+    let team_of = |i: usize| names[i & !1];
+    let mut seats_by_round = Vec::new();
+    for round in 1..=2 {
+        let mut seats = Vec::new();
+        for (i, p) in people.iter_mut().enumerate() {
+            let st = p.c.until_state_in(Phase::Bargaining).await;
+            let seat = st.you.seat;
+            let mates = team_names(&st, seat);
+            let want = [names[i & !1], names[i | 1]];
+            assert_eq!(mates, want, "round {round}: {} plays with their own team", names[i]);
+            let opponents = team_names(&st, 1 - seat);
+            assert!(!opponents.contains(&names[i].to_string()));
+            seats.push((team_of(i), seat, opponents[0].clone(), st.match_id.clone()));
+        }
+        // End the round: bargaining ends in impasse, then the survey ends.
+        for next in [Phase::Survey, Phase::Results] {
+            control(&server, &s, json!({"action": "end_phase"})).await;
+            for p in people.iter_mut() {
+                p.c.until_state_in(next).await;
+            }
+        }
+        seats_by_round.push(seats);
+        if round == 1 {
+            let m = monitor(&server, &s).await;
+            assert_eq!(m["tournament"]["results"].as_array().unwrap().len(), 4, "one row per team per match: {m}");
+            control(&server, &s, json!({"action": "tournament_next_round"})).await;
+        }
+    }
+    // Each team plays the other role in round 2, against a team it has not met.
+    for i in (0..8).step_by(2) {
+        let (team, seat1, opp1, _) = &seats_by_round[0][i];
+        let (_, seat2, opp2, _) = &seats_by_round[1][i];
+        assert_ne!(seat1, seat2, "{team}'s team changes roles");
+        assert_ne!(opp1, opp2, "{team}'s team meets someone new");
+    }
+    // The leaderboard lists teams, with their members.
+    let (status, t) = server.get(&format!("/api/sessions/{}/tournament?token={}", s.code, s.token)).await;
+    assert_eq!(status, 200, "{t}");
+    let mut rows: Vec<(String, Vec<String>, u64)> = t["standings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let members = r["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_string()).collect();
+            (r["name"].as_str().unwrap().to_string(), members, r["played"].as_u64().unwrap())
+        })
+        .collect();
+    rows.sort();
+    let want: Vec<(String, Vec<String>, u64)> = (0..8)
+        .step_by(2)
+        .map(|i| (format!("{} & {}", names[i], names[i + 1]), vec![names[i].into(), names[i + 1].into()], 2))
+        .collect();
+    assert_eq!(rows, want);
+    let groups = t["rounds"][1]["groups"].as_array().unwrap();
+    assert!(groups.iter().all(|g| g["names"].as_array().unwrap().iter().all(|n| n.as_str().unwrap().contains(" & "))));
+}
+
+#[tokio::test]
+async fn a_team_with_no_team_to_meet_plays_a_bot_the_facilitator_puts_on_the_other_side() {
+    let server = Server::start();
+    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
+    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
+    let s = create(&server, body).await;
+    let mut ana = join(&server, &s.code, "Ana").await;
+    ana.c.until_type("waiting").await;
+    let mut ben = join(&server, &s.code, "Ben").await;
+    ben.c.until("two waiting", |v| v["type"] == "waiting" && v["waiting"] == 2).await;
+    let path = format!("/api/sessions/{}/control", s.code);
+    for (teams, says) in [
+        (json!([["bot"], ["bot"]]), "at least one side of people"),
+        (json!([[ana.id, "bot"], ["bot"]]), "a bot plays a side alone"),
+    ] {
+        let (status, v) =
+            server.post(&path, json!({"action": "pair", "teams": teams}), &[("x-facilitator-token", &s.token)]).await;
+        assert_eq!((status, v["code"].as_str()), (400, Some("bad_pairing")), "{v}");
+        assert!(v["message"].as_str().unwrap().contains(says), "{v}");
+    }
+    control(&server, &s, json!({"action": "pair", "teams": [[ben.id, ana.id], ["bot"]]})).await;
+    let st = ana.c.until_state_in(Phase::Bargaining).await;
+    assert_eq!(team_names(&st, 0), ["Ben", "Ana"]);
+    assert!(st.players[1].name.ends_with("(bot)"), "{:?}", st.players[1]);
+    assert!(st.players[1].members.is_empty(), "the bot plays its seat alone");
+    // The bot plays: the team sees it act on the other side.
+    let st = ben
+        .c
+        .until_state_where("the bot's first move", |st| st.offers.iter().any(|o| o.seat == 1) || st.outcome.is_some())
+        .await;
+    assert!(st.offers.iter().any(|o| o.seat == 1), "the bot made an offer");
+    let m = monitor(&server, &s).await;
+    let bots: Vec<&Value> = m["players"].as_array().unwrap().iter().filter(|p| p["bot"] == true).collect();
+    assert_eq!(bots.len(), 1, "one bot joined the session for this match");
+    assert_eq!(bots[0]["status"], "playing");
+}

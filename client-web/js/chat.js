@@ -4,6 +4,7 @@
 import { h, clear, uid } from './dom.js';
 import { timeOfDay } from './format.js';
 import { t } from './i18n.js';
+import { statementText } from './server-words.js';
 
 /** @typedef {import('./types.js').ChatLineView} ChatLineView */
 /** @typedef {import('./types.js').Expression} Expression */
@@ -22,6 +23,7 @@ const expressionWords = (expression) => t(`common.expression.${expression}`);
  * @property {() => number} mySeat my seat number
  * @property {() => number | null} [myMember] my member index in a team seat (none: a seat played alone)
  * @property {(seat: number) => string} playerName a display name for a seat
+ * @property {() => import('./types.js').PublicIssue[]} [issues] the scenario's issues as this page reads them (to word checked statements)
  */
 
 export class ChatPanel {
@@ -185,12 +187,22 @@ export class ChatPanel {
           time ? ` · ${time}` : '',
           words ? h('span', { class: 'chat-expression', 'data-expression': line.expression, testid: 'chat-expression-shown' }, words) : '',
         ),
-        h('span', { class: 'chat-text' }, line.text),
+        h('span', { class: 'chat-text' }, this.textOf(line)),
       );
     }
     this.log.appendChild(li);
     this.updateEmpty();
     if (scroll && (nearBottom || mine)) this.scrollToEnd();
+  }
+
+  /**
+   * A line's words: a checked statement is worded in the page's language, anything else is
+   * shown as it was said.
+   * @param {ChatLineView} line
+   */
+  textOf(line) {
+    const issues = line.statement && this.opts.issues ? this.opts.issues() : null;
+    return (line.statement && issues && statementText(line.statement, issues)) || line.text;
   }
 
   scrollToEnd() {

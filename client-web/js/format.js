@@ -141,6 +141,10 @@ export function outcomeSentence(outcome) {
     }
   }
   if (outcome.kind === 'abandoned') {
+    // Why, worded from the data where the server sent it (its `reason` is English).
+    const why = outcome.why;
+    if (why && why.key === 'removed') return t('common.outcome.abandoned_removed', { name: why.name });
+    if (why && why.key === 'left') return t('common.outcome.abandoned_left', { name: why.name, seconds: num(why.seconds) });
     return outcome.reason ? t('common.outcome.abandoned_because', { reason: outcome.reason }) : t('common.outcome.abandoned');
   }
   return '';
@@ -186,6 +190,7 @@ const ERROR_CODES = new Set([
   'terms_not_agreed',
   'match_unavailable',
   'internal',
+  'store_unavailable',
   'too_slow',
   'replaced',
   'offer_limit',
@@ -205,6 +210,11 @@ const ERROR_CODES = new Set([
   'too_many_connections',
   'tool_off',
   'body_too_large',
+  'no_team',
+  'not_a_member',
+  'not_spokesperson',
+  'motion_not_open',
+  'own_motion',
 ]);
 
 /** Codes whose English server sentence says more than ours (which rule a name broke): shown in English. */

@@ -69,6 +69,15 @@ export function setLanguage(lang) {
 }
 
 /**
+ * Whether the catalogs have `key` (for keys built from what the server sends: a key the page
+ * does not know yet is shown in the server's own words instead).
+ * @param {string} key
+ */
+export function has(key) {
+  return Object.prototype.hasOwnProperty.call(ENGLISH, key);
+}
+
+/**
  * The string for `key` in the current language (falling back to English, then to the key itself,
  * which the catalog check makes impossible for keys written in the code), with `{name}`
  * placeholders filled from `vars`.

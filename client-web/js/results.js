@@ -5,6 +5,7 @@
 import { h, paragraphs } from './dom.js';
 import { observationsSection } from './observations.js';
 import { pts, percent, outcomeSentence, drillGoal } from './format.js';
+import { drillFeedback, statementText } from './server-words.js';
 import { frontierChart } from './chart.js';
 import { t, tn, num, list } from './i18n.js';
 import { TACTIC_NAMES } from './tactic-names.js';
@@ -309,7 +310,7 @@ function transcriptSection(lines, trust, state) {
           { class: l.seat === me ? 'mine' : 'theirs', testid: 'transcript-line' },
           h('span', { class: 'chat-name' }, l.seat === me ? t('player.ready.you') : l.name),
           ' ',
-          h('span', { class: 'chat-text' }, l.text),
+          h('span', { class: 'chat-text' }, (l.statement && statementText(l.statement, state.scenario.issues)) || l.text),
           h(
             'span',
             { class: 'line-tags' },
@@ -406,7 +407,7 @@ export function resultsView(state, r, opts = {}) {
         { class: 'card drill-result', testid: 'results-drill', 'data-met': String(r.drill.met) },
         h('h2', null, r.drill.met ? t('player.results.drill_done') : t('player.results.drill_not_yet')),
         h('p', { class: 'muted' }, drillGoal(r.drill.drill, r.drill.goal)),
-        h('p', null, r.drill.feedback),
+        h('p', { testid: 'results-drill-feedback' }, drillFeedback(r.drill, issues)),
       ),
     );
   }
@@ -549,7 +550,7 @@ export function resultsView(state, r, opts = {}) {
               'li',
               { 'data-truthful': String(!!d.truthful) },
               h('span', { class: 'disc-who' }, nameOf(d.seat)),
-              h('span', { class: 'disc-text' }, `“${d.text}”`),
+              h('span', { class: 'disc-text' }, `“${(d.statement && statementText(d.statement, state.scenario.issues)) || d.text}”`),
               h('span', { class: ['type-tag', d.truthful ? 'type-compatible' : 'type-false'] }, d.truthful ? t('player.results.true') : t('player.results.not_true')),
             ),
           ),

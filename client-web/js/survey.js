@@ -15,13 +15,26 @@ const BANK_IDS = [
 ];
 
 /**
+ * The end labels the server gives a facilitator's scale left without its own
+ * (server/core/src/survey.rs), worded like the bank's same words.
+ * @type {Record<string, string>}
+ */
+const DEFAULT_LABELS = { 'Not at all': 'common.survey.foundation.low', 'Very much': 'common.survey.foundation.high' };
+
+/** @param {string | undefined} label */
+function endLabel(label) {
+  const key = label ? DEFAULT_LABELS[label] : undefined;
+  return key ? t(key) : label || '';
+}
+
+/**
  * A question's words in the page's language: a bank item's from the catalogs, a facilitator's own
  * as they wrote them. The console's survey picker shows the bank with these words too.
  * @param {Pick<Question, 'id' | 'text'> & {low?: string, high?: string}} q
  * @returns {{text: string, low: string, high: string}}
  */
 export function wording(q) {
-  if (!BANK_IDS.includes(String(q.id))) return { text: q.text, low: q.low || '', high: q.high || '' };
+  if (!BANK_IDS.includes(String(q.id))) return { text: q.text, low: endLabel(q.low), high: endLabel(q.high) };
   const key = `common.survey.${q.id}`;
   return { text: t(`${key}.text`), low: t(`${key}.low`), high: t(`${key}.high`) };
 }

@@ -8,6 +8,26 @@
 // `/** @param {import('./types.js').StateView} state */`.
 
 /**
+ * The facilitator removed a player.
+ * @typedef {Object} AbandonedWhyRemoved
+ * @property {'removed'} key
+ * @property {string} name The player's display name.
+ */
+
+/**
+ * A player left and did not come back within the grace period.
+ * @typedef {Object} AbandonedWhyLeft
+ * @property {'left'} key
+ * @property {string} name The player's display name.
+ * @property {number} seconds The grace period.
+ */
+
+/**
+ * Why a match was abandoned, as data (the page words it; `reason` is the English).
+ * @typedef {AbandonedWhyRemoved | AbandonedWhyLeft} AbandonedWhy
+ */
+
+/**
  * The kinds of [`Action`], by the client message that asks for each.
  *
  * - 'chat': `chat`
@@ -122,6 +142,7 @@
  * @property {ChatKind} kind What kind of line it is.
  * @property {Expression | null} [expression] The expression the speaker attached (absent when none).
  * @property {number | null} [member] The team member who said it (absent for a seat played alone and the server).
+ * @property {Statement | null} [statement] A `disclosure` line's statement (issue and options by index), for the page to word in its language; never its verdict, which only results show.
  */
 
 /**
@@ -383,8 +404,9 @@
  * @typedef {Object} DisclosureView
  * @property {number} seat The speaker.
  * @property {number} at When.
- * @property {string} text The statement as the others read it.
+ * @property {string} text The statement as the others read it (English).
  * @property {boolean} truthful True to the speaker's hidden points.
+ * @property {Statement | null} [statement] The statement itself, for the page to word in its language.
  */
 
 /**
@@ -453,7 +475,9 @@
  * @property {Drill} drill The drill.
  * @property {string} goal Its goal, in words.
  * @property {boolean} met Whether the goal was met.
- * @property {string} feedback What happened and what to try, in a sentence or two.
+ * @property {string} feedback What happened and what to try, in a sentence or two (English).
+ * @property {string} [feedback_key] The same as a stable key (`<drill>.<case>`) for the page to word in its language (absent in histories stored before it existed).
+ * @property {Record<string, any>} [feedback_params] The numbers and issues the sentence names (issues by id and by the scenario's own name).
  */
 
 /**
@@ -492,7 +516,7 @@
  * - 'not_in_match': A match action while not in a match.
  * - 'match_unavailable': The player's match is not running.
  * - 'in_match': Leaving the waiting line while in a match.
- * - 'not_waiting': `play_bot` while not waiting.
+ * - 'not_waiting': `play_bot` while not waiting; pairing by hand (the `pair` control) naming someone not waiting.
  * - 'bot_already_requested': A practice bot was already asked for.
  * - 'not_practice': Bots on demand outside the practice pool.
  * - 'bad_practice_key': A practice key that is not 32 hexadecimal digits.
@@ -538,6 +562,7 @@
  * - 'not_spokesperson': A team member other than the spokesperson tried to commit the seat (spokesperson rule).
  * - 'motion_not_open': An answer to a team proposal that is not open (already carried, declined or replaced).
  * - 'own_motion': A member answering their own proposal to the team.
+ * - 'bad_pairing': Pairing by hand: a group that does not fit the scenario (a side per role, each side 1–4 different people, all waiting for the same scenario).
  * - 'bad_request': A request body or control that cannot be carried out.
  * - 'bad_treatment': Session settings with treatment arms that cannot be used (too few or many, names, lengths).
  * - 'bad_survey_items': Session settings with survey items that cannot be used (not in the bank, too many, too long).
@@ -553,8 +578,9 @@
  * - 'scenario_exists': Saving would replace a scenario the editor did not write (or another file of that name).
  * - 'body_too_large': A request body over the size limit.
  * - 'scenario_not_saved': The scenarios folder could not be written.
+ * - 'store_unavailable': The database did not answer in time (a network partition, a database stalled); nothing was changed, and the same request may be tried again in a moment.
  * - 'internal': A failure inside the server; nothing of the action was saved.
- * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'moved' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'tool_off' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_teams' | 'no_team' | 'not_a_member' | 'not_spokesperson' | 'motion_not_open' | 'own_motion' | 'bad_request' | 'bad_treatment' | 'bad_survey_items' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'internal'} ErrorCode
+ * @typedef {'bad_json' | 'bad_message' | 'unknown_type' | 'frame_too_large' | 'hello_required' | 'unsupported_version' | 'bad_token' | 'unknown_session' | 'bad_name' | 'unknown_scenario' | 'already_joined' | 'not_joined' | 'not_in_match' | 'match_unavailable' | 'in_match' | 'not_waiting' | 'bot_already_requested' | 'not_practice' | 'bad_practice_key' | 'practice_key_required' | 'session_full' | 'rate_limited' | 'offer_limit' | 'too_many_connections' | 'server_full' | 'too_slow' | 'replaced' | 'removed' | 'moved' | 'unknown_issue' | 'missing_issue' | 'unknown_option' | 'wrong_phase' | 'paused' | 'empty_chat' | 'chat_too_long' | 'bad_package' | 'offer_not_standing' | 'own_offer' | 'nothing_to_withdraw' | 'already_answered' | 'bad_survey' | 'already_ready' | 'bad_statement' | 'bad_guess' | 'tool_off' | 'terms_not_open' | 'own_terms' | 'terms_pending' | 'terms_agreed' | 'terms_not_agreed' | 'observer_cannot_act' | 'not_observing' | 'bad_sheet' | 'sheet_already_sent' | 'bad_teams' | 'no_team' | 'not_a_member' | 'not_spokesperson' | 'motion_not_open' | 'own_motion' | 'bad_pairing' | 'bad_request' | 'bad_treatment' | 'bad_survey_items' | 'admin_key_required' | 'facilitator_token_required' | 'wrong_facilitator_token' | 'unknown_player' | 'bot_player' | 'unknown_match' | 'no_tournament' | 'unknown_export' | 'invalid_scenario' | 'scenario_exists' | 'body_too_large' | 'scenario_not_saved' | 'store_unavailable' | 'internal'} ErrorCode
  */
 
 /**
@@ -727,6 +753,7 @@
  * @property {number} member Index within the team.
  * @property {string} name Display name.
  * @property {boolean} online Connected now.
+ * @property {boolean} [removed] The facilitator removed them; the rest of the team plays on.
  */
 
 /**
@@ -818,6 +845,17 @@
  */
 
 /**
+ * What a `notice` frame says (the facilitator's broadcasts have none: they are their own words).
+ *
+ * - 'seat_handed': The facilitator handed the player's seat to someone else (`name`: who took it).
+ * - 'bot_takes_seat': A player left and a bot takes their seat (`name`: who left).
+ * - 'tournament_bye': The player sits out a tournament round (`round`: counted from 1).
+ * - 'history_not_saved': This visit could not be added to the learner's practice history.
+ * - 'taken_over': Another node took the session over and gave the matches back their time (`seconds`).
+ * @typedef {'seat_handed' | 'bot_takes_seat' | 'tournament_bye' | 'history_not_saved' | 'taken_over'} NoticeKey
+ */
+
+/**
  * One observer's sheet, as the observed players (and its observer) read it.
  * @typedef {Object} ObservationView
  * @property {string} observer The observer's display name.
@@ -906,7 +944,8 @@
  * Ended because a player left (left out of class statistics).
  * @typedef {Object} OutcomeViewAbandoned
  * @property {'abandoned'} kind
- * @property {string} reason A sentence saying why.
+ * @property {string} reason A sentence saying why (English).
+ * @property {AbandonedWhy | null} [why] Why, as data the page words in its language (`key`: `removed` with `name`, or `left` with `name` and `seconds`).
  */
 
 /**
@@ -1110,6 +1149,7 @@
  * @property {string} low Label of 1 (empty for a text question).
  * @property {string} high Label of 7 (empty for a text question).
  * @property {QuestionKind} [kind] `scale` (absent) or `text`.
+ * @property {Record<string, string>} [translations] A facilitator's item in other languages, by language code: each player is sent the one of their page's language in `text` (then this is empty). Bank items are worded by the page.
  */
 
 /**
@@ -1233,7 +1273,9 @@
  * A message from the facilitator or the server.
  * @typedef {Object} ServerMsgNotice
  * @property {'notice'} type
- * @property {string} text What the player reads.
+ * @property {string} text What the player reads (English).
+ * @property {NoticeKey | null} [key] What it says, for the page to word in its language (absent for the facilitator's own words).
+ * @property {Record<string, any>} [params] The names and numbers the sentence needs.
  */
 
 /**
@@ -1276,8 +1318,9 @@
  * @property {number} ahead Players ahead in the line.
  * @property {number} waiting Players in the line.
  * @property {string} scenario The scenario of the line.
- * @property {string} message What the player reads.
+ * @property {string} message What the player reads (English).
  * @property {boolean} [bot_offer] The practice pool offers a bot (after waiting alone a while).
+ * @property {WaitingKey | null} [key] What it says, for the page to word in its language.
  */
 
 /**
@@ -1362,13 +1405,14 @@
  * @typedef {Object} StandingRow
  * @property {number} rank Rank (1 = best; equal scores share a rank).
  * @property {string} player Player id.
- * @property {string} name Name.
+ * @property {string} name Name (a team's: its members' names together).
  * @property {number} played Matches played.
  * @property {number} byes Byes.
  * @property {number} value Mean normalised value (0..1).
  * @property {number | null} trust Mean trust earned (0..100) over rated matches.
  * @property {number} trust_raters How many ratings `trust` rests on.
  * @property {number} score The blend of value and trust the ranking uses.
+ * @property {string[]} [members] A team's members' names, in member order (absent when everyone plays alone).
  */
 
 /**
@@ -1410,6 +1454,30 @@
  * @property {DropoutView | null} dropout A counterpart gone past the grace period, and the policy.
  * @property {string[]} [observers] Names of the participants observing this match (absent when nobody does).
  * @property {TeamView | null} [team] The player's team, when their seat is held by a team (absent otherwise).
+ */
+
+/**
+ * "Issue X matters a lot / little to me."
+ * @typedef {Object} StatementImportance
+ * @property {'importance'} kind
+ * @property {number} issue Issue index.
+ * @property {boolean} high `true` = a lot, `false` = little.
+ */
+
+/**
+ * "On issue X I prefer A over B."
+ * @typedef {Object} StatementPrefers
+ * @property {'prefers'} kind
+ * @property {number} issue Issue index.
+ * @property {number} better Option said to be preferred.
+ * @property {number} worse Option said to be worse.
+ */
+
+/**
+ * A structured statement a player makes about their own interests. The counterpart sees it as
+ * a chat line; the server checks it against the speaker's hidden points and reveals the verdict
+ * only in results.
+ * @typedef {StatementImportance | StatementPrefers} Statement
  */
 
 /**
@@ -1582,6 +1650,15 @@
  */
 
 /**
+ * What a `waiting` frame says (its `ahead` is the number the sentence names).
+ *
+ * - 'next': The next player to arrive is the partner.
+ * - 'ahead': Others are ahead in the line.
+ * - 'alone': Alone in the practice pool: a bot is offered.
+ * @typedef {'next' | 'ahead' | 'alone'} WaitingKey
+ */
+
+/**
  * Who walked away.
  * @typedef {Object} WalkedAway
  * @property {number} seat The seat.
@@ -1630,6 +1707,7 @@
  * @property {boolean} guessed_priorities Whether the seat answered the perspective question in preparation.
  * @property {CoachView[]} coaching The nudges this seat was given (nobody else's).
  * @property {DrillGoal | null} [drill] The drill this seat practises, if any (practice pool; nobody else is shown it).
+ * @property {string | null} [lang] The language this seat's texts come in (absent: the scenario's own). A bot's seat takes the language of the people at its table, and the bot speaks it.
  */
 
 /**

@@ -65,6 +65,7 @@ pub fn routers(app: Arc<App>, static_dir: PathBuf) -> (Router, Router) {
         .route_service("/progress", progress)
         .fallback_service(ServeDir::new(static_dir))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), crate::peer_origins::allow_peer_origins))
         .with_state(app.clone());
     let overflow = Router::new().route("/healthz", get(healthz)).fallback(over_capacity).with_state(app);
     (full, overflow)
@@ -97,6 +98,10 @@ impl FromRequestParts<Arc<App>> for ClientIp {
 fn lookup_failed(e: &LookupError) -> Response {
     match e {
         LookupError::RateLimited => rate_limited("join codes tried"),
+        LookupError::Store(e) if e.is_unavailable() => {
+            tracing::error!(error = %e, "could not read a session from the store");
+            api_error(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StoreUnavailable, crate::protocol::UNAVAILABLE_MESSAGE)
+        }
         LookupError::Store(e) => {
             tracing::error!(error = %e, "could not read a session from the store");
             api_error(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, INTERNAL_MESSAGE)
@@ -402,7 +407,7 @@ async fn control(Facilitator(s): Facilitator, body: String) -> Response {
     };
     match s.control(c).await {
         Ok(n) => Json(json!({"ok": true, "affected": n})).into_response(),
-        Err(m) => api_error(StatusCode::BAD_REQUEST, ErrorCode::BadRequest, &m),
+        Err(e) => api_error(StatusCode::BAD_REQUEST, e.code, &e.message),
     }
 }
 

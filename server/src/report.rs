@@ -100,7 +100,7 @@ impl MatchReport {
             Some(Outcome::Impasse { reason }) => {
                 serde_json::to_value(reason).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
             }
-            Some(Outcome::Abandoned { reason }) => reason.clone(),
+            Some(Outcome::Abandoned { reason, .. }) => reason.clone(),
             _ => String::new(),
         }
     }
@@ -975,8 +975,11 @@ pub fn transcript(r: &MatchReport) -> Value {
                 Some(pid) => final_name(pid),
                 None => name(seat),
             };
-            let terms_item = |kind: &str, seat: usize, issue: usize| {
-                json!({"kind": kind, "seat": seat, "name": name(seat), "issue": issue_id(issue), "issue_name": issue_name(issue)})
+            let terms_item = |kind: &str, seat: usize, issue: usize, member: &Option<usize>| {
+                json!({
+                    "kind": kind, "seat": seat, "member": member, "name": by(seat, member), "issue": issue_id(issue),
+                    "issue_name": issue_name(issue),
+                })
             };
             let item = match &e.kind {
                 EventKind::PhaseChanged { phase: p } => {
@@ -1021,17 +1024,20 @@ pub fn transcript(r: &MatchReport) -> Value {
                 EventKind::SpokespersonNamed { seat, member } => json!({
                     "kind": "spokesperson", "seat": seat, "member": member, "name": by(*seat, &Some(*member)),
                 }),
+                EventKind::MemberRemoved { seat, member } => json!({
+                    "kind": "member_removed", "seat": seat, "member": member, "name": by(*seat, &Some(*member)),
+                }),
                 EventKind::Coached { seat, rule, text } => {
                     json!({"kind": "coached", "seat": seat, "name": name(*seat), "rule": rule, "text": text})
                 }
                 EventKind::Ended { outcome } => json!({"kind": "ended", "outcome": outcome}),
-                EventKind::TermsProposed { seat, issue, option } => json!({
-                    "kind": "terms_proposed", "seat": seat, "name": name(*seat), "issue": issue_id(*issue),
+                EventKind::TermsProposed { seat, issue, option, member } => json!({
+                    "kind": "terms_proposed", "seat": seat, "member": member, "name": by(*seat, member), "issue": issue_id(*issue),
                     "issue_name": issue_name(*issue), "option": option, "text": terms_text(*issue, *option),
                 }),
-                EventKind::TermsAccepted { seat, issue } => terms_item("terms_accepted", *seat, *issue),
-                EventKind::TermsRejected { seat, issue } => terms_item("terms_rejected", *seat, *issue),
-                EventKind::TermsWithdrawn { seat, issue } => terms_item("terms_withdrawn", *seat, *issue),
+                EventKind::TermsAccepted { seat, issue, member } => terms_item("terms_accepted", *seat, *issue, member),
+                EventKind::TermsRejected { seat, issue, member } => terms_item("terms_rejected", *seat, *issue, member),
+                EventKind::TermsWithdrawn { seat, issue, member } => terms_item("terms_withdrawn", *seat, *issue, member),
                 EventKind::TermsAgreed { issue, option } => {
                     let (i, settled) = settlements.next()?;
                     json!({
@@ -1040,7 +1046,7 @@ pub fn transcript(r: &MatchReport) -> Value {
                         "proposed_by": settled.proposed_by, "proposer": name(settled.proposed_by),
                     })
                 }
-                EventKind::TermsReopened { seat, issue } => terms_item("terms_reopened", *seat, *issue),
+                EventKind::TermsReopened { seat, issue, member } => terms_item("terms_reopened", *seat, *issue, member),
                 _ => return None,
             };
             let mut item = item;

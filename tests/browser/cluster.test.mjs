@@ -174,3 +174,91 @@ test('pages follow moved to the owner, and come back by themselves when the owne
     await narrow.close();
   }
 });
+
+test("the console opened on a node without its session follows 421 to the owner for its HTTP calls", { skip: !BIN && 'PostgreSQL is not installed' }, async () => {
+  const pgUrl = await startPostgres();
+  const owner = await startNode(pgUrl);
+  const other = await startNode(pgUrl);
+  const res = await fetch(`${owner.base}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ scenario: 'campsite', durations: FIVE_MINUTES, title: 'Cluster console' }),
+  });
+  assert.equal(res.status, 201);
+  const session = await res.json();
+  // A player waits on the owner, so a broadcast reaches someone.
+  const player = await openPages(browser, 1, { viewport: { width: 1280, height: 900 } });
+  await player.pages[0].goto(`${owner.base}/?code=${session.code}`);
+  await player.pages[0].getByTestId('join-name').fill('Ana');
+  await player.pages[0].locator('[data-testid="join-submit"]:not([disabled])').click();
+
+  for (const [width, height, name] of [
+    [1280, 900, 'cluster-console-1280'],
+    [390, 844, 'cluster-console-390'],
+  ]) {
+    const opened = await openPages(browser, 1, { viewport: { width, height } });
+    const page = opened.pages[0];
+    const pageErrors = collectPageErrors([page]);
+    /** @type {{url: string, status: number}[]} */
+    const answers = [];
+    page.on('response', (r) => answers.push({ url: r.url(), status: r.status() }));
+    try {
+      await page.goto(`${other.base}${session.console_url}`);
+      await page.locator('[data-testid="conn-status"][data-status="live"]').waitFor({ timeout: 20000 });
+      await page.getByTestId('stat-joined').and(page.locator('[data-value="1"]')).waitFor();
+      const text = `Hello from a console on the other node (${width})`;
+      await page.getByTestId('ctl-broadcast-text').fill(text);
+      await page.getByTestId('ctl-broadcast').click();
+      await player.pages[0].getByTestId('notice').getByText(text).waitFor();
+      assert.equal(await page.getByTestId('ctl-broadcast-text').inputValue(), '', 'the broadcast was answered as sent');
+      const monitorAt = (/** @type {string} */ base) =>
+        answers.filter((a) => a.url.startsWith(`${base}/api/sessions/${session.code}/monitor`)).map((a) => a.status);
+      assert.deepEqual(monitorAt(other.base), [421], 'the page’s own node sent the console on');
+      assert.ok(monitorAt(owner.base).includes(200), 'the owner answered the monitor');
+      const control = answers.filter((a) => a.url.endsWith(`/api/sessions/${session.code}/control`) && a.status === 200);
+      assert.ok(control.length === 1 && control[0].url.startsWith(owner.base), 'the control went to the owner at once');
+      await screenshot(page, name);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await opened.close();
+    }
+  }
+  await player.close();
+});
+
+test('practising on two nodes: the pool pairs across them and the page sent on follows by itself', { skip: !BIN && 'PostgreSQL is not installed' }, async () => {
+  const pgUrl = await startPostgres();
+  const nodes = [await startNode(pgUrl), await startNode(pgUrl)];
+  const wide = await openPages(browser, 1, { viewport: { width: 1280, height: 900 } });
+  const narrow = await openPages(browser, 1, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const pages = [wide.pages[0], narrow.pages[0]];
+  const frames = pages.map((p) => recordFrames(p));
+  const pageErrors = collectPageErrors(pages);
+  try {
+    // Each opens the practice page on a different node.
+    for (const [i, page] of pages.entries()) {
+      await page.goto(`${nodes[i].base}/`);
+      await page.getByTestId('practice-name').fill(i === 0 ? 'Ana' : 'Ben');
+      await page.locator('[data-testid="practice-scenario"] option[value="campsite"]').waitFor({ state: 'attached' });
+      await page.getByTestId('practice-scenario').selectOption('campsite');
+      await page.locator('[data-testid="practice-submit"]:not([disabled])').click();
+      if (i === 0) await page.getByTestId('waiting-message').waitFor();
+    }
+    for (const page of pages) await waitPhase(page, 'prep', 30000);
+    const joinedAt = frames.map((f) => f.filter((m) => m.type === 'joined').length);
+    const moved = frames.map((f) => f.filter((m) => m.type === 'moved'));
+    assert.equal(moved[0].length + moved[1].length, 1, 'one of the two was sent to the node running the match');
+    const sent = moved[0].length ? 0 : 1;
+    assert.equal(moved[sent][0].address, nodes[1 - sent].base, 'to the node of the other player');
+    assert.ok(joinedAt[sent] >= 2, 'joined on its own node, then again where the match runs');
+    const matchIds = frames.map((f) => new Set(f.filter((m) => m.type === 'state').map((m) => m.match_id)));
+    assert.deepEqual([...matchIds[0]], [...matchIds[1]], 'the same match, and only that one');
+    assert.equal(matchIds[0].size, 1);
+    await screenshot(pages[0], 'cluster-practice-1280');
+    await screenshot(pages[1], 'cluster-practice-390');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await wide.close();
+    await narrow.close();
+  }
+});

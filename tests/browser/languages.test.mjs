@@ -4,7 +4,9 @@
 // left behind (any English catalog text whose translation differs), for numbers in the locale's
 // format and for horizontal overflow (German words are long). The language picker switches a
 // player mid-match and the seat survives the reload; an untranslated scenario falls back to its
-// own (English) texts while the page around it stays in the player's language.
+// own (English) texts while the page around it stays in the player's language. What the server
+// says is worded by the page too: the waiting line, a refused name, a coaching nudge, a checked
+// statement, a pause from the console (screenshots at 390 and 1280 px).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,11 +35,25 @@ import es from '../../client-web/js/i18n/es/index.js';
 import de from '../../client-web/js/i18n/de/index.js';
 
 const CATALOGS = { es, de };
-// What the server still writes in English (docs/protocol.md, "Languages"): the checked
-// statements' chat lines (players' own lines are in whatever language they wrote). Left
-// out of the English check; everything around them is checked.
-const SERVER_SENTENCES = ['results-disclosures', 'chat-log', 'results-transcript'];
 const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+/** A screenshot at 1280 px beside the phone one the test takes (the page goes back to phone width). */
+async function desktopShot(page, name) {
+  await page.setViewportSize(DESKTOP);
+  await screenshot(page, `${name}-1280`);
+  await page.setViewportSize(PHONE);
+}
+
+/** A facilitator control on the session (pause, resume, pair_now). */
+async function control(session, body) {
+  const res = await fetch(`${BASE_URL}/api/sessions/${session.code}/control`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-facilitator-token': session.facilitator_token },
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 200, `control ${JSON.stringify(body)}: ${await res.text()}`);
+}
 
 const browser = useBrowser();
 
@@ -112,7 +128,7 @@ test('a Spanish and a German player play campsite at phone width, each in their 
   const scenario = readScenario('campsite');
   const texts = { es: readTranslation('campsite', 'es'), de: readTranslation('campsite', 'de') };
   assert.ok(texts.es.title && texts.de.title, 'campsite has Spanish and German titles');
-  const session = await createSession({ scenario: 'campsite', title: 'Idiomas', durations: FIVE_MINUTES });
+  const session = await createSession({ scenario: 'campsite', title: 'Idiomas', durations: FIVE_MINUTES, pairing: 'facilitator', coaching: true });
   const es1 = await openPages(browser, 1, { viewport: PHONE, locale: 'es-ES' });
   const de1 = await openPages(browser, 1, { viewport: PHONE, locale: 'de-DE' });
   const [pageEs] = es1.pages;
@@ -129,7 +145,29 @@ test('a Spanish and a German player play campsite at phone width, each in their 
     assert.equal(normalise(await pageEs.locator('#join-form h1').textContent()), es['player.join.title']);
     assert.equal(await pageEs.getByTestId('language').inputValue(), 'es');
     await screenshot(pageEs, 'lang-es-00-join');
+
+    // ---------------------------------------------------------------- a refused name, the waiting line
+    // A name of invisible characters passes the page's length check; the server refuses it with
+    // `bad_name`, which the page words in its language.
+    for (const [lang, page] of Object.entries(byLang)) {
+      if (lang === 'de') await page.goto(`${BASE_URL}/?code=${session.code}`);
+      await page.getByTestId('join-name').fill('\u200b\u200b');
+      await page.locator('[data-testid="join-submit"]:not([disabled])').click();
+      const error = page.locator('[data-error-for="join"]:not([hidden])');
+      await error.waitFor();
+      assert.equal(normalise(await error.textContent()), CATALOGS[lang]['common.error.bad_name']);
+      await checkPage(page, lang, 'a refused name');
+      await screenshot(page, `lang-${lang}-00-bad-name`);
+    }
     await joinAll(pages, session.code, ['Lucía', 'Jürgen']);
+    const waitingLines = { es: es['player.waiting.line.next'], de: de['player.waiting.line.ahead'] };
+    for (const [lang, page] of Object.entries(byLang)) {
+      await page.locator('#waiting-message', { hasText: waitingLines[lang] }).waitFor();
+      await checkPage(page, lang, 'waiting');
+      await screenshot(page, `lang-${lang}-00-waiting`);
+      await desktopShot(page, `lang-${lang}-00-waiting`);
+    }
+    await control(session, { action: 'pair_now' });
 
     // ---------------------------------------------------------------- prep: the brief in each language
     await waitPhaseAll(pages, 'prep');
@@ -170,9 +208,51 @@ test('a Spanish and a German player play campsite at phone width, each in their 
     await pageEs.getByTestId('chat-log').getByText('Hallo!', { exact: false }).waitFor();
     for (const lang of ['es', 'de']) {
       await screenshot(byLang[lang], `lang-${lang}-02-small-talk`);
-      await checkPage(byLang[lang], lang, 'small talk', ['chat-log']);
+      await checkPage(byLang[lang], lang, 'small talk');
     }
     await readyIntoBargaining(pages, ['small_talk']);
+
+    // ---------------------------------------------------------------- coaching, a checked statement
+    // Four lines without a question about their priorities bring the `ask` nudge (the tagger reads
+    // English only, so none of these is a question to it), worded from the catalogs by its rule.
+    const lines = {
+      es: ['Llegamos muy cansados.', 'La tormenta fue larga.', 'Nuestra tienda es pequeña.', 'Mañana hay que seguir.'],
+      de: ['Wir sind sehr müde.', 'Der Sturm war lang.', 'Unser Zelt ist klein.', 'Morgen geht es weiter.'],
+    };
+    for (const [lang, page] of Object.entries(byLang)) {
+      for (const line of lines[lang]) {
+        await page.getByTestId('chat-input').fill(line);
+        await page.getByTestId('chat-send').click();
+        await page.getByTestId('chat-log').getByText(line).waitFor();
+      }
+      const nudge = page.locator('[data-testid="coach-text"][data-rule="ask"]');
+      await nudge.waitFor();
+      assert.equal(normalise(await nudge.textContent()), CATALOGS[lang]['common.coach.ask']);
+    }
+    // The Spanish player says, as a checked statement, that water matters a lot: each page words
+    // it with its own issue names.
+    await pageEs.locator('[data-testid="disclose"] > summary').click();
+    await pageEs.getByTestId('disclose-kind-importance').check();
+    await pageEs.getByTestId('disclose-issue').selectOption('water');
+    await pageEs.getByTestId('disclose-level').selectOption('high');
+    await pageEs.getByTestId('disclose-send').click();
+    for (const [lang, page] of Object.entries(byLang)) {
+      const said = CATALOGS[lang]['common.statement_line.matters_a_lot'].replace('{issue}', texts[lang].issues.water.name);
+      await page.getByTestId('chat-log').getByText(said).waitFor();
+      await screenshot(page, `lang-${lang}-02-coach-statement`);
+      await desktopShot(page, `lang-${lang}-02-coach-statement`);
+      await checkPage(page, lang, 'coaching and a statement');
+    }
+
+    // ---------------------------------------------------------------- paused from the console
+    await control(session, { action: 'pause' });
+    for (const [lang, page] of Object.entries(byLang)) {
+      const paused = CATALOGS[lang]['player.presence.paused'];
+      await page.getByText(paused).first().waitFor();
+      await screenshot(page, `lang-${lang}-02-paused`);
+      await checkPage(page, lang, 'paused');
+    }
+    await control(session, { action: 'resume' });
 
     // ---------------------------------------------------------------- bargaining: an offer
     const pkg = { food: 1, water: 3, firewood: 0 };
@@ -188,7 +268,7 @@ test('a Spanish and a German player play campsite at phone width, each in their 
     await accept.waitFor();
     for (const lang of ['es', 'de']) {
       await screenshot(byLang[lang], `lang-${lang}-03-bargaining`);
-      await checkPage(byLang[lang], lang, 'bargaining', ['chat-log']);
+      await checkPage(byLang[lang], lang, 'bargaining');
     }
 
     // ---------------------------------------------------------------- the picker, mid-match
@@ -209,7 +289,7 @@ test('a Spanish and a German player play campsite at phone width, each in their 
     const deBrief = normalise(texts.de.roles[after.you.role.id].brief).slice(0, 80);
     assert.ok(rebrief.includes(deBrief), 'after switching, the brief comes from the server in German');
     await screenshot(pageEs, 'lang-es-to-de-03-bargaining');
-    await checkPage(pageEs, 'de', 'bargaining after switching', ['chat-log']);
+    await checkPage(pageEs, 'de', 'bargaining after switching');
     await pageEs.getByTestId('brief-toggle').click();
     // And back to Spanish for the rest of the match (the choice is remembered across reloads).
     await Promise.all([pageEs.waitForEvent('load'), pageEs.getByTestId('language').selectOption('es')]);
@@ -248,8 +328,12 @@ test('a Spanish and a German player play campsite at phone width, each in their 
       for (const role of roles) assert.equal(role.name, texts[lang].roles[role.id].name, `${lang}: results role ${role.id}`);
       const issueNames = await page.locator('[data-testid="results-issues"] .issue-name').allTextContents();
       assert.deepEqual(issueNames.map(normalise), scenario.issues.map((i) => texts[lang].issues[i.id].name));
+      // The statement in the results is worded in the page's language too.
+      const said = CATALOGS[lang]['common.statement_line.matters_a_lot'].replace('{issue}', texts[lang].issues.water.name);
+      assert.ok(normalise(await page.getByTestId('results-disclosures').textContent()).includes(said), `${lang}: ${said}`);
       await screenshot(page, `lang-${lang}-05-results`);
-      await checkPage(page, lang, 'results', SERVER_SENTENCES);
+      await desktopShot(page, `lang-${lang}-05-results`);
+      await checkPage(page, lang, 'results');
     }
     assert.deepEqual(pageErrors, [], 'no JavaScript errors on either page');
   } finally {

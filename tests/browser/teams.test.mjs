@@ -20,6 +20,9 @@ import {
   openSetup,
   submitSetup,
   normalise,
+  createSession,
+  openConsole,
+  BASE_URL,
   SCREENSHOTS,
 } from './lib.mjs';
 import path from 'node:path';
@@ -139,6 +142,126 @@ test('teams of two: a private caucus, an offer approved by the teammate, results
   } finally {
     await wide.close();
     await phone.close();
+    await closeConsole();
+  }
+});
+
+test('the console pairs teams by hand: a side per person, two on one side and one on the other', async () => {
+  const session = await createSession({
+    scenario: 'campsite',
+    pairing: 'facilitator',
+    team_size: 2,
+    durations: { prep: 600, small_talk: 0, bargaining: 600, survey: 600 },
+  });
+  const { pages: [console], close: closeConsole } = await openPages(browser, 1, WIDE);
+  const wide = await openPages(browser, 3, WIDE);
+  const [ana, ben, cy] = wide.pages;
+  const pageErrors = collectPageErrors({ console, Ana: ana, Ben: ben, Cy: cy });
+  const frames = wide.pages.map(recordFrames);
+  try {
+    await openConsole(console, session);
+    for (const [p, name] of [[ana, 'Ana'], [ben, 'Ben'], [cy, 'Cy']]) {
+      await join(p, session.code, name);
+      await p.getByTestId('screen-waiting').waitFor();
+    }
+    const row = (name) => console.locator(`[data-testid="player-row"][data-name="${name}"]`);
+    for (const name of ['Ana', 'Ben', 'Cy']) {
+      await console.locator(`[data-testid="player-row"][data-name="${name}"][data-status="waiting"]`).waitFor();
+    }
+    assert.match(normalise(await console.getByTestId('hand-pair-hint').textContent()), /Pair by hand in teams: .*up to 4 per side/);
+    // Three people and teams of two: pairing everyone makes a 2-vs-1, so nobody would be left out.
+    assert.equal(await console.getByTestId('odd-hint').getAttribute('data-left'), '0');
+    // Picked in turn, each goes to the emptiest side: Ana 1, Ben 2, Cy 1.
+    for (const name of ['Ana', 'Ben', 'Cy']) await row(name).locator('input.pick').check();
+    const wideIds = {};
+    for (const name of ['Ana', 'Ben', 'Cy']) wideIds[name] = await row(name).getAttribute('data-player-id');
+    const side = (name) => console.locator(`[data-testid="hand-side"][data-player-id="${wideIds[name]}"]`);
+    assert.deepEqual(
+      await Promise.all(['Ana', 'Ben', 'Cy'].map((n) => side(n).inputValue())),
+      ['0', '1', '0'],
+      'each newly picked person goes to the side with fewest',
+    );
+    // Everyone on one side is not a match: "Pair these" waits until each side has someone.
+    await side('Ben').selectOption('0');
+    assert.equal(await console.getByTestId('ctl-pair-selected').isDisabled(), true, 'a side with nobody cannot be paired');
+    // ... but a bot can play the empty side (a team with no team to meet).
+    assert.equal(normalise(await console.getByTestId('ctl-pair-with-bot').textContent()), 'Let a bot play South shore campers');
+    await part(console, 'hand-pair', 'teams-07a-hand-pairing-bot-side-1280');
+    await side('Cy').selectOption('1');
+    await console.locator('[data-testid="ctl-pair-selected"]:not([disabled])').waitFor();
+    assert.equal(await console.getByTestId('ctl-pair-with-bot').count(), 0, 'no empty side, no bot');
+    assert.equal(normalise(await row('Cy').locator('.seat-no').textContent()), '2', 'the number beside a pick is its side');
+    await screenshot(console, 'teams-07-hand-pairing-1280');
+    await part(console, 'hand-pair', 'teams-07b-hand-pairing-panel-1280');
+    await console.setViewportSize({ width: 390, height: 844 });
+    await screenshot(console, 'teams-08-hand-pairing-390');
+    await part(console, 'hand-pair', 'teams-08b-hand-pairing-panel-390');
+    await console.setViewportSize({ width: 1280, height: 900 });
+
+    const sent = console.waitForRequest((r) => r.url().endsWith('/control') && r.method() === 'POST');
+    await console.getByTestId('ctl-pair-selected').click();
+    const body = JSON.parse((await sent).postData());
+    assert.deepEqual(body, { action: 'pair', teams: [[wideIds.Ana, wideIds.Ben], [wideIds.Cy]] });
+    await console.getByTestId('ctl-status-players').getByText(/Paired Ana & Ben and Cy/).waitFor();
+    await waitPhaseAll(wide.pages, 'prep');
+    const seats = frames.map((f) => lastState(f).you.seat);
+    assert.deepEqual(seats, [0, 0, 1], 'Ana and Ben hold seat 1 together, Cy seat 2');
+    assert.match(normalise(await ana.getByTestId('team-members').textContent()), /Ana \(you\).*Ben/);
+    assert.ok(!lastState(frames[2]).team, 'Cy plays his side alone');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await wide.close();
+    await closeConsole();
+  }
+});
+
+test('a tournament in teams: the console leaderboard lists each team with its members', async () => {
+  const session = await createSession({
+    scenario: 'campsite',
+    pairing: 'facilitator',
+    team_size: 2,
+    durations: { prep: 0, small_talk: 0, bargaining: 600, survey: 600 },
+  });
+  const control = async (body) => {
+    const res = await fetch(`${BASE_URL}/api/sessions/${session.code}/control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-facilitator-token': session.facilitator_token },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 200, await res.text());
+  };
+  const { pages: [console], close: closeConsole } = await openPages(browser, 1, WIDE);
+  const wide = await openPages(browser, 4, WIDE);
+  const names = ['Ana', 'Ben', 'Cy', 'Dee'];
+  const pageErrors = collectPageErrors({ console, ...Object.fromEntries(names.map((n, i) => [n, wide.pages[i]])) });
+  try {
+    await openConsole(console, session);
+    for (const [i, p] of wide.pages.entries()) {
+      await join(p, session.code, names[i]);
+      await p.getByTestId('screen-waiting').waitFor();
+    }
+    await control({ action: 'tournament_start', rounds: ['campsite'] });
+    await waitPhaseAll(wide.pages, 'bargaining');
+    // Teams are formed in the order people joined: Ana & Ben against Cy & Dee.
+    assert.match(normalise(await wide.pages[0].getByTestId('team-members').textContent()), /Ana \(you\).*Ben/);
+    await control({ action: 'end_phase' });
+    await waitPhaseAll(wide.pages, 'survey');
+    await control({ action: 'end_phase' });
+    await waitPhaseAll(wide.pages, 'results');
+    await console.getByTestId('tab-tournament').click();
+    await console.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid="standing-row"]')].filter((r) => r.dataset.played === '1').length === 2,
+    );
+    const rows = await console.locator('[data-testid="standing-row"] th.pname').allTextContents();
+    assert.deepEqual(rows.map(normalise).sort(), ['Ana & Ben', 'Cy & Dee'], 'the leaderboard lists teams, not people');
+    await screenshot(console, 'teams-09-tournament-leaderboard-1280');
+    await part(console, 'tournament-standings', 'teams-09b-tournament-standings-1280');
+    await console.setViewportSize({ width: 390, height: 844 });
+    await screenshot(console, 'teams-10-tournament-leaderboard-390');
+    await part(console, 'tournament-standings', 'teams-10b-tournament-standings-390');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await wide.close();
     await closeConsole();
   }
 });

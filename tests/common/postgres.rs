@@ -13,6 +13,8 @@ pub struct Postgres {
     bin: PathBuf,
     /// `postgres://parley@127.0.0.1:PORT/postgres`.
     pub url: String,
+    /// Whether its processes were last sent SIGSTOP (they are resumed when it is dropped).
+    stopped: std::sync::atomic::AtomicBool,
 }
 
 fn bin_dir() -> PathBuf {
@@ -66,12 +68,31 @@ impl Postgres {
         let options = format!("-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off", dir.display());
         let log = dir.join("log").display().to_string();
         run(&bin, "pg_ctl", &["-D", &data_s, "-o", &options, "-l", &log, "-w", "start"]);
-        Postgres { url: format!("postgres://parley@127.0.0.1:{port}/postgres"), dir, bin }
+        Postgres { url: format!("postgres://parley@127.0.0.1:{port}/postgres"), dir, bin, stopped: Default::default() }
+    }
+}
+
+impl Postgres {
+    /// Sends a signal (`STOP`, `CONT`) to every process of this server: the postmaster and its
+    /// backends, by process id (a stopped postmaster alone would leave open connections working).
+    pub fn signal_all(&self, sig: &str) {
+        let pid_file = std::fs::read_to_string(self.dir.join("data").join("postmaster.pid")).expect("postmaster.pid");
+        let postmaster = pid_file.lines().next().expect("the postmaster's pid").trim().to_string();
+        let children = Command::new("pgrep").args(["-P", &postmaster]).output().expect("pgrep runs");
+        let mut pids: Vec<String> =
+            String::from_utf8_lossy(&children.stdout).split_whitespace().map(String::from).collect();
+        pids.push(postmaster);
+        let ok = Command::new("kill").arg(format!("-{sig}")).args(&pids).status().expect("kill runs");
+        assert!(ok.success(), "kill -{sig} {pids:?}");
+        self.stopped.store(sig == "STOP", std::sync::atomic::Ordering::Relaxed);
     }
 }
 
 impl Drop for Postgres {
     fn drop(&mut self) {
+        if self.stopped.load(std::sync::atomic::Ordering::Relaxed) {
+            let _ = std::panic::catch_unwind(|| self.signal_all("CONT"));
+        }
         let data = self.dir.join("data").display().to_string();
         let _ = std::panic::catch_unwind(|| run(&self.bin, "pg_ctl", &["-D", &data, "-m", "immediate", "stop"]));
         let _ = std::fs::remove_dir_all(&self.dir);

@@ -46,18 +46,52 @@ async function parse(res) {
 }
 
 /**
- * @param {string} url
+ * The node that owns the session, once one answered 421 with its address (a cluster,
+ * docs/deploy.md): later calls go there first. Empty: this page's own server.
+ */
+let owner = '';
+
+/** Most 421 answers followed for one call (an owner can change while it is being asked). */
+const MAX_HOPS = 3;
+
+/**
+ * Every HTTP call of the console: fetch, following `421` (this session lives on another node)
+ * to the address in its answer, as the console's WebSocket follows `moved`. When the owner it
+ * was sent to cannot be reached, the call is tried once more on the page's own server, which
+ * knows the new owner.
+ * @param {string} path a path on the server (`/api/...`)
+ * @param {RequestInit} init
+ * @returns {Promise<Response>}
+ */
+async function send(path, init) {
+  let base = owner;
+  for (let hop = 0; ; hop++) {
+    let res;
+    try {
+      res = await fetch(`${base}${path}`, init);
+    } catch {
+      if (!base) throw new ApiError(0, 'network', 'network');
+      owner = base = '';
+      continue;
+    }
+    if (res.status !== 421 || hop >= MAX_HOPS) return res;
+    const body = await res
+      .clone()
+      .json()
+      .catch(() => null);
+    const address = body && typeof body.address === 'string' ? body.address.replace(/\/+$/, '') : '';
+    if (!/^https?:\/\//.test(address)) return res;
+    owner = base = address === location.origin ? '' : address;
+  }
+}
+
+/**
+ * @param {string} path
  * @param {RequestInit} init
  * @returns {Promise<any>} see parse()
  */
-async function request(url, init) {
-  let res;
-  try {
-    res = await fetch(url, init);
-  } catch {
-    throw new ApiError(0, 'network', 'network');
-  }
-  return parse(res);
+async function request(path, init) {
+  return parse(await send(path, init));
 }
 
 /** @returns {Promise<ScenarioListing[]>} */
@@ -184,12 +218,7 @@ export class SessionApi {
    * @returns {Promise<number>} its size in bytes
    */
   async download(file) {
-    let res;
-    try {
-      res = await fetch(`${this.base}/export/${encodeURIComponent(file)}`, { headers: this.headers({ accept: '*/*' }), cache: 'no-store' });
-    } catch {
-      throw new ApiError(0, 'network', 'network');
-    }
+    const res = await send(`${this.base}/export/${encodeURIComponent(file)}`, { headers: this.headers({ accept: '*/*' }), cache: 'no-store' });
     if (!res.ok) await parse(res);
     const blob = await res.blob();
     const url = URL.createObjectURL(blob);
@@ -236,6 +265,8 @@ export function apiErrorSentence(err) {
       return t('console.error.rate_limited');
     case 'internal':
       return t('console.error.internal');
+    case 'store_unavailable':
+      return t('console.error.store_unavailable');
     default: {
       const m = String(err.message || t('console.error.refused'));
       return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?]$/.test(m) ? '' : '.');

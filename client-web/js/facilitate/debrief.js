@@ -10,6 +10,7 @@ import { outcomeScatter, jointHistogram, treatmentBars, trustScatter, optionBars
 import { Presenter } from './presenter.js';
 import { debriefTeaching } from './teaching.js';
 import { TACTIC_NAMES } from '../tactic-names.js';
+import { coachText } from '../server-words.js';
 import { quoteId, isPicked, toggleQuote, loadQuotes } from './quotes.js';
 import { observationsCard } from './debrief_observers.js';
 import { setStatus, nameList, outcomeText, downloadExport, phaseName, pct, num1 } from './ui.js';
@@ -872,7 +873,7 @@ export class Debrief {
           this.quoteButton(it, who),
         );
       case 'coached':
-        return li('tl-coached', h('span', { class: 'tl-who' }, t('console.transcript.coaching_for', { name: who })), h('span', { class: 'tl-text' }, it.text));
+        return li('tl-coached', h('span', { class: 'tl-who' }, t('console.transcript.coaching_for', { name: who })), h('span', { class: 'tl-text' }, coachText({ rule: it.rule || '', text: it.text || '' })));
       case 'disclosure':
         return li(
           `tl-disclosure seat-${it.seat}`,

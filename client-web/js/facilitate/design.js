@@ -195,6 +195,13 @@ export class SurveyEditor {
     if (this.customList.children.length >= this.limits.max_custom_items) return;
     const textId = uid('custom-text');
     const kindId = uid('custom-kind');
+    // The question in Spanish and German, each optional: a player whose page is in one of them
+    // reads it there; everyone else reads the question above.
+    const inLangs = ['es', 'de'].map((lang) => {
+      const id = uid(`custom-text-${lang}`);
+      const input = h('input', { id, maxlength: String(this.limits.max_question_chars), testid: `custom-text-${lang}`, 'data-lang': lang, lang, autocomplete: 'off' });
+      return h('div', { class: 'field' }, h('label', { for: id }, t(`console.survey.question_in.${lang}`), ' ', h('span', { class: 'muted' }, t('common.optional'))), input);
+    });
     const kind = h('select', { id: kindId, testid: 'custom-kind' }, h('option', { value: 'scale' }, t('console.survey.scale')), h('option', { value: 'text' }, t('console.survey.short_text')));
     const text = h('input', { id: textId, maxlength: String(this.limits.max_question_chars), testid: 'custom-text', autocomplete: 'off' });
     const lowId = uid('custom-low');
@@ -211,6 +218,8 @@ export class SurveyEditor {
       { class: 'custom-item', testid: 'custom-item' },
       h('legend', null, t('console.survey.your_question')),
       h('div', { class: 'field' }, h('label', { for: textId }, t('console.survey.question')), text),
+      h('p', { class: 'muted small' }, t('console.survey.question_in_hint')),
+      ...inLangs,
       h('div', { class: 'field' }, h('label', { for: kindId }, t('console.survey.answer')), kind),
       labels,
       remove,
@@ -237,8 +246,15 @@ export class SurveyEditor {
       const text = /** @type {HTMLInputElement} */ (row.querySelector('[data-testid="custom-text"]'));
       const kind = /** @type {HTMLSelectElement} */ (row.querySelector('[data-testid="custom-kind"]')).value;
       if (!text.value.trim()) return { error: t('console.survey.empty'), field: text };
-      /** @type {{kind: string, text: string, low?: string, high?: string}} */
+      /** @type {{kind: string, text: string, low?: string, high?: string, translations?: Record<string, string>}} */
       const item = { kind, text: text.value.trim() };
+      /** @type {Record<string, string>} */
+      const translations = {};
+      for (const input of row.querySelectorAll('input[data-lang]')) {
+        const value = /** @type {HTMLInputElement} */ (input).value.trim();
+        if (value) translations[/** @type {HTMLInputElement} */ (input).dataset.lang || ''] = value;
+      }
+      if (Object.keys(translations).length) item.translations = translations;
       if (kind === 'scale') {
         item.low = /** @type {HTMLInputElement} */ (row.querySelector('[data-testid="custom-low"]')).value.trim();
         item.high = /** @type {HTMLInputElement} */ (row.querySelector('[data-testid="custom-high"]')).value.trim();

@@ -4,7 +4,7 @@
 // handed to someone waiting or to a bot) and rejoin links open in one panel above the
 // participants table.
 
-import { teamsLine } from './teams.js';
+import { teamsLine, HandTeams, MAX_TEAM } from './teams.js';
 import { h, replace, show, $ } from '../dom.js';
 import { t, tn, num } from '../i18n.js';
 import { clock } from '../format.js';
@@ -144,6 +144,8 @@ export class Monitor {
     this.matchRows = new Map();
     this.roles = (o.scenario && o.scenario.roles) || [];
     this.groupSize = this.roles.length || 2;
+    /** Pairing by hand in a session with teams: each picked person's side. */
+    this.handTeams = new HandTeams();
     /** @type {Panel | null} */
     this.panel = null;
 
@@ -286,8 +288,10 @@ export class Monitor {
 
     this.el.pairSelected.addEventListener('click', async () => {
       const ids = this.selection.slice();
-      const names = ids.map((id) => this.playerName(id));
-      const ok = await this.run({ action: 'pair', players: ids }, this.el.statusPlayers, this.el.pairSelected, () => t('console.ctl.paired', { names: nameList(names) }));
+      const teams = this.teamsOn() ? this.handTeams.teams(ids, this.groupSize) : null;
+      const names = teams ? teams.map((team) => team.map((id) => this.playerName(id)).join(' & ')) : ids.map((id) => this.playerName(id));
+      const body = teams ? { action: 'pair', teams } : { action: 'pair', players: ids };
+      const ok = await this.run(body, this.el.statusPlayers, this.el.pairSelected, () => t('console.ctl.paired', { names: nameList(names) }));
       if (ok) this.selection = [];
       this.renderHandPair();
       if (this.frame) this.renderPlayers(this.frame);
@@ -387,10 +391,13 @@ export class Monitor {
     start.textContent = sess.auto_pairing ? t('console.pairing.is_on') : t('console.pairing.start');
 
     // Odd numbers: say who would be left without a partner, and that a bot fixes it.
-    const n = this.groupSize;
+    // With teams a match needs a full team per role to start on its own, but pairing everyone
+    // leaves nobody out once there is one person per role (smaller or larger teams).
+    const size = this.teamsOn() ? sess.team_size || 1 : 1;
+    const n = this.groupSize * size;
     const waiting = f.waiting || 0;
-    const left = waiting % n;
     const auto = sess.pairing === 'auto' || sess.auto_pairing;
+    const left = size > 1 && !auto && waiting >= this.groupSize ? 0 : waiting % n;
     let hint;
     if (left && auto) {
       const bots = n - left === 1 ? t('console.odd.a_bot') : t('console.odd.bots', { n: num(n - left) });
@@ -404,6 +411,16 @@ export class Monitor {
     this.el.oddHint.dataset.left = String(left);
   }
 
+  /** Whether the session seats teams (hand pairing then picks a side per person). */
+  teamsOn() {
+    return !!(this.frame && (this.frame.session.team_size || 1) > 1);
+  }
+
+  /** How many people hand pairing may pick. */
+  maxPick() {
+    return this.teamsOn() ? this.groupSize * MAX_TEAM : this.groupSize;
+  }
+
   renderHandPair() {
     const f = this.frame;
     const waiting = new Set(((f && f.players) || []).filter((p) => p.status === 'waiting').map((p) => p.id));
@@ -412,6 +429,42 @@ export class Monitor {
     const seats = this.roles.length
       ? this.roles.map((r, i) => t('console.hand.seat', { n: i + 1, role: r.name })).join(', ')
       : tn('console.hand.seats', n);
+    const old = this.el.handHint.parentElement && this.el.handHint.parentElement.querySelector('[data-testid="hand-sides"]');
+    if (old) old.remove();
+    if (this.teamsOn()) {
+      this.handTeams.sync(this.selection, n);
+      const roleNames = Array.from({ length: n }, (_, i) => (this.roles[i] ? this.roles[i].name : String(i + 1)));
+      this.el.handHint.textContent = t('console.hand.hint_teams', { max: num(MAX_TEAM), seats });
+      if (this.selection.length) {
+        const list = this.handTeams.render(this.selection, roleNames, (id) => this.playerName(id), () => {
+          this.renderHandPair();
+          if (this.frame) this.renderPlayers(this.frame);
+        });
+        this.el.handHint.after(list);
+        // One side with nobody (an odd number of teams): a bot can play it.
+        const counts = this.handTeams.counts(this.selection, n);
+        const empty = counts.filter((c) => c === 0).length === 1 ? counts.indexOf(0) : -1;
+        if (empty >= 0 && counts.every((c) => c <= MAX_TEAM)) {
+          const withBot = h(
+            'button',
+            { type: 'button', class: 'secondary small', testid: 'ctl-pair-with-bot' },
+            t('console.hand.with_bot', { role: roleNames[empty] }),
+          );
+          withBot.addEventListener('click', async () => {
+            const teams = this.handTeams.teams(this.selection, n).map((team) => (team.length ? team : ['bot']));
+            const names = teams.map((team) => (team[0] === 'bot' ? t('console.hand.a_bot') : team.map((id) => this.playerName(id)).join(' & ')));
+            const ok = await this.run({ action: 'pair', teams }, this.el.statusPlayers, withBot, () => t('console.ctl.paired', { names: nameList(names) }));
+            if (ok) this.selection = [];
+            this.renderHandPair();
+            if (this.frame) this.renderPlayers(this.frame);
+          });
+          list.append(h('li', null, withBot));
+        }
+      }
+      this.el.pairSelected.disabled = !this.handTeams.ready(this.selection, n);
+      this.el.clearSelection.disabled = this.selection.length === 0;
+      return;
+    }
     const picked = this.selection.map((id, i) => `${i + 1}. ${this.playerName(id)}${this.roles[i] ? ` (${this.roles[i].name})` : ''}`);
     this.el.handHint.textContent = picked.length
       ? t('console.hand.picked', { k: num(picked.length), n: num(n), names: picked.join(', ') })
@@ -525,10 +578,12 @@ export class Monitor {
     if (row.onlineText.textContent !== on) row.onlineText.textContent = on;
     const waiting = p.status === 'waiting';
     const idx = this.selection.indexOf(p.id);
-    row.pick.disabled = !waiting || (idx < 0 && this.selection.length >= this.groupSize);
+    row.pick.disabled = !waiting || (idx < 0 && this.selection.length >= this.maxPick());
     row.pick.checked = idx >= 0;
     row.pick.hidden = !waiting;
-    row.seat.textContent = idx >= 0 ? String(idx + 1) : '';
+    // With teams the number beside a pick is the person's side, else their seat in pick order.
+    const side = this.teamsOn() ? this.handTeams.side.get(p.id) : idx;
+    row.seat.textContent = idx >= 0 && side !== undefined ? String(side + 1) : '';
     row.remove.disabled = p.status === 'removed';
     row.remove.setAttribute('aria-label', t('console.remove.named', { name: p.name }));
     // Seat repair: a seated player who has gone can have their seat handed on.

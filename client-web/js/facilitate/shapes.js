@@ -205,6 +205,7 @@
  * @property {boolean | null} [truthful]
  * @property {number} [offer_id]
  * @property {number[]} [points]
+ * @property {string} [rule] a `coached` item's rule (the console words the nudge from it)
  * @property {string} [from]
  * @property {string} [issue_name]
  * @property {number} [order]

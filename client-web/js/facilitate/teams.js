@@ -69,3 +69,93 @@ export function teamsLine(session) {
   if (n <= 1) return '';
   return t('teams.monitor.teams', { n, rule: t(`teams.monitor.rule.${session.team_decision || 'any'}`) });
 }
+
+/** The most people one side of a match may have (`core::team::MAX_TEAM`). */
+export const MAX_TEAM = 4;
+
+/**
+ * Pairing teams by hand: which side each picked person is on. A person picked goes to the side
+ * with the fewest so far (the first such side); the facilitator can move them with the
+ * side picker beside their name. Sent as the `pair` control's `teams`, one list per role.
+ */
+export class HandTeams {
+  constructor() {
+    /** @type {Map<string, number>} player id → seat index */
+    this.side = new Map();
+  }
+
+  /**
+   * Keeps the sides of the people still picked; gives each newly picked one the emptiest side.
+   * @param {string[]} picked ids, in the order picked
+   * @param {number} seats
+   */
+  sync(picked, seats) {
+    for (const id of [...this.side.keys()]) if (!picked.includes(id)) this.side.delete(id);
+    for (const id of picked) {
+      if (this.side.has(id)) continue;
+      const counts = this.counts(picked, seats);
+      this.side.set(id, counts.indexOf(Math.min(...counts)));
+    }
+  }
+
+  /**
+   * People per side.
+   * @param {string[]} picked
+   * @param {number} seats
+   */
+  counts(picked, seats) {
+    const counts = Array.from({ length: seats }, () => 0);
+    for (const id of picked) {
+      const s = this.side.get(id);
+      if (s !== undefined && s < seats) counts[s] += 1;
+    }
+    return counts;
+  }
+
+  /**
+   * The teams in seat order, each in the order its people were picked.
+   * @param {string[]} picked
+   * @param {number} seats
+   */
+  teams(picked, seats) {
+    return Array.from({ length: seats }, (_, s) => picked.filter((id) => this.side.get(id) === s));
+  }
+
+  /**
+   * Whether the picked people make a match: every side 1 to MAX_TEAM people.
+   * @param {string[]} picked
+   * @param {number} seats
+   */
+  ready(picked, seats) {
+    return this.counts(picked, seats).every((n) => n >= 1 && n <= MAX_TEAM);
+  }
+
+  /**
+   * One line per picked person: their name and a side picker.
+   * @param {string[]} picked
+   * @param {string[]} roleNames by seat
+   * @param {(id: string) => string} nameOf
+   * @param {() => void} changed called after a side changes
+   */
+  render(picked, roleNames, nameOf, changed) {
+    return h(
+      'ul',
+      { class: 'hand-sides', testid: 'hand-sides' },
+      ...picked.map((id) => {
+        const name = nameOf(id);
+        const select = h(
+          'select',
+          { testid: 'hand-side', 'data-player-id': id, 'aria-label': t('console.hand.side_of', { name }) },
+          ...roleNames.map((role, s) =>
+            h('option', { value: String(s), selected: this.side.get(id) === s }, t('console.hand.seat', { n: s + 1, role })),
+          ),
+        );
+        select.addEventListener('change', () => {
+          this.side.set(id, Number(select.value));
+          changed();
+        });
+        return h('li', null, h('span', { class: 'pname' }, name), ' ', select);
+      }),
+    );
+  }
+}

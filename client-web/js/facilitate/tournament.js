@@ -411,7 +411,12 @@ export class Tournament {
             'data-score': String(r.score),
           },
           h('td', { class: 'num rank' }, r.played ? num(r.rank) : '–'),
-          h('th', { scope: 'row', class: 'pname' }, r.name),
+          // A team by its members; a line breaks after an "&", never inside one member's name.
+          h(
+            'th',
+            { scope: 'row', class: ['pname', r.members && r.members.length ? 'team' : null] },
+            r.members && r.members.length ? r.members.join('\u00a0& ') : r.name,
+          ),
           h('td', { class: 'num', testid: 'standing-played' }, num(r.played)),
           h('td', { class: 'num', testid: 'standing-byes' }, num(r.byes)),
           h('td', { class: 'num', testid: 'standing-value' }, r.played ? pct(r.value) : '–'),

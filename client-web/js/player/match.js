@@ -8,6 +8,7 @@ import { forgetToken } from '../conn.js';
 import { phaseLabel, pts, spokenDuration, versusBatna, allowed, drillGoal } from '../format.js';
 import { briefPanel } from '../brief.js';
 import { ChatPanel } from '../chat.js';
+import { coachText } from '../server-words.js';
 import { BargainPanel } from '../bargain.js';
 import { SurveyPanel } from '../survey.js';
 import { resultsView } from '../results.js';
@@ -89,6 +90,7 @@ export class MatchView {
       // In a team seat, only my own lines are mine (not a teammate's).
       myMember: () => (this.state.team ? this.state.team.member : null),
       playerName,
+      issues: () => this.state.scenario.issues,
     });
     // Teams: the team card and the private caucus beside the public chat (./team.js).
     this.team = state.team ? new TeamPanel({ send, setLastAction }) : null;
@@ -214,7 +216,7 @@ export class MatchView {
     });
     this.coachNote.append(
       h('span', { class: 'coach-label' }, t('player.coach.label')),
-      h('span', { class: 'coach-text', testid: 'coach-text' }, msg.text),
+      h('span', { class: 'coach-text', testid: 'coach-text', 'data-rule': msg.rule }, coachText(msg)),
       close,
     );
     this.coachNote.hidden = false;

@@ -10,6 +10,7 @@ import { renderWaiting, setWaitingBusy } from './waiting.js';
 import { MatchView } from './match.js';
 import { ObserverPage } from './observe.js';
 import { t } from '../i18n.js';
+import { noticeText } from '../server-words.js';
 
 /** @typedef {import('../types.js').StateView} StateView */
 /** @typedef {import('./state.js').IncomingMsg} IncomingMsg */
@@ -121,7 +122,7 @@ export function onMessage(msg) {
       }
       break;
     case 'notice':
-      if (msg.text) showNotice(msg.text);
+      if (msg.text || msg.key) showNotice(noticeText(msg));
       break;
     case 'pong':
       break;

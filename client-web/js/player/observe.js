@@ -44,7 +44,12 @@ export class ObserverPage {
     this.stop = stop;
     this.error = h('p', { class: 'error', testid: 'error', 'data-error-for': 'observe', role: 'alert', hidden: true });
 
-    this.chat = new ChatPanel({ send: () => false, mySeat: () => -1, playerName: (/** @type {number} */ seat) => this.name(seat) });
+    this.chat = new ChatPanel({
+      send: () => false,
+      mySeat: () => -1,
+      playerName: (/** @type {number} */ seat) => this.name(seat),
+      issues: () => this.view.scenario.issues,
+    });
     // Observers read; they do not write.
     this.chat.form.hidden = true;
     this.chat.empty.textContent = t('common.chat.empty');

@@ -24,6 +24,17 @@ function memberNames(state, seat) {
 }
 
 /**
+ * The member indexes of a seat's team the facilitator removed (the team plays on without them).
+ * @param {StateView} state
+ * @param {number} seat
+ * @returns {Set<number>}
+ */
+function removedMembers(state, seat) {
+  const p = state.players.find((x) => x.seat === seat);
+  return new Set(((p && p.members) || []).filter((m) => m.removed).map((m) => m.member));
+}
+
+/**
  * What a proposal does, in words.
  * @param {StateView} state
  * @param {MotionView} m
@@ -171,6 +182,7 @@ export class TeamPanel {
     const team = state.team;
     if (!team) return;
     const names = memberNames(state, state.you.seat);
+    const removed = removedMembers(state, state.you.seat);
     const mine = team.member;
     clear(this.members);
     this.members.append(
@@ -178,7 +190,9 @@ export class TeamPanel {
       ' ',
       ...names.flatMap((n, i) => [
         i ? ', ' : '',
-        h('strong', { 'data-member': String(i) }, i === mine ? t('teams.you_name', { name: n }) : n),
+        removed.has(i)
+          ? h('span', { class: 'muted', 'data-member': String(i), 'data-removed': 'true' }, t('teams.removed_name', { name: n }))
+          : h('strong', { 'data-member': String(i) }, i === mine ? t('teams.you_name', { name: n }) : n),
       ]),
     );
     const speaker = names[team.spokesperson] || '';
@@ -211,8 +225,9 @@ export class TeamPanel {
     const can = allowed(state, 'spokesperson');
     show(this.spokesRow, can);
     if (!can) return;
+    const removed = removedMembers(state, state.you.seat);
     names.forEach((name, member) => {
-      if (member === team.spokesperson) return;
+      if (member === team.spokesperson || removed.has(member)) return;
       const b = h(
         'button',
         { type: 'button', class: 'secondary small', 'data-action': 'spokesperson', testid: `make-spokesperson-${member}` },
@@ -239,9 +254,10 @@ export class TeamPanel {
     show(this.motion, !!m);
     if (!m) return;
     this.motion.dataset.motionId = String(m.id);
+    const removed = removedMembers(state, state.you.seat);
     const waitingFor = names
       .map((n, i) => (i === team.member ? t('teams.you_name', { name: n }) : n))
-      .filter((_, i) => !m.approved_by.includes(i));
+      .filter((_, i) => !m.approved_by.includes(i) && !removed.has(i));
     this.motion.append(
       h('p', { class: 'team-motion-what' }, h('strong', null, t('teams.motion.by', { name: names[m.member] || '' })), ' ', motionText(state, m)),
       h(

@@ -6,6 +6,7 @@ import { app, conn } from './state.js';
 import { setView } from './screens.js';
 import { showJoin } from './join.js';
 import { t, tn } from '../i18n.js';
+import { waitingText } from '../server-words.js';
 
 /** @param {boolean} busy */
 export function setWaitingBusy(busy) {
@@ -43,7 +44,7 @@ export function renderWaiting() {
   const ahead = $('#waiting-ahead');
   const msg = $('#waiting-message');
   const sess = $('#waiting-session');
-  msg.textContent = (w && w.message) || t('player.waiting.default');
+  msg.textContent = w ? waitingText(w) : t('player.waiting.default');
   const n = w && typeof w.ahead === 'number' ? w.ahead : null;
   ahead.dataset.ahead = n === null ? '' : String(n);
   ahead.textContent = n ? tn('player.waiting.ahead', n) : '';

@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the game server (the default).
-    Serve(crate::runtime::ServeArgs),
+    Serve(Box<crate::runtime::ServeArgs>),
     /// Check and list scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
@@ -152,10 +152,10 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None => match Cli::parse_from(["parley", "serve"]).command {
-            Some(Command::Serve(args)) => crate::runtime::serve_blocking(args),
+            Some(Command::Serve(args)) => crate::runtime::serve_blocking(*args),
             _ => unreachable!("serve parses"),
         },
-        Some(Command::Serve(args)) => crate::runtime::serve_blocking(args),
+        Some(Command::Serve(args)) => crate::runtime::serve_blocking(*args),
         Some(Command::Scenario(ScenarioCommand::Check { files, json, strict })) => check(&files, json, strict),
         Some(Command::Scenario(ScenarioCommand::List { scenarios })) => list(&scenarios),
         Some(Command::Session(SessionCommand::Create(a))) => create_session(a),

@@ -12,6 +12,8 @@ use crate::scenario::Scenario;
 use crate::scoring::package_points;
 use crate::tactics::{Tactic, Tactics};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// A drill a learner can choose in the practice pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -79,21 +81,51 @@ pub struct DrillOutcome {
     pub goal: String,
     /// Whether the goal was met.
     pub met: bool,
-    /// What happened and what to try, in a sentence or two.
+    /// What happened and what to try, in a sentence or two (English).
     pub feedback: String,
+    /// The same as a stable key (`<drill>.<case>`) for the page to word in its language (absent
+    /// in histories stored before it existed).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub feedback_key: String,
+    /// The numbers and issues the sentence names (issues by id and by the scenario's own name).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub feedback_params: BTreeMap<String, Value>,
+}
+
+/// One check's verdict: met or not, the English sentence, and its key and parameters.
+struct Verdict {
+    met: bool,
+    key: &'static str,
+    params: Value,
+    text: String,
+}
+
+fn verdict(met: bool, key: &'static str, params: Value, text: impl Into<String>) -> Verdict {
+    Verdict { met, key, params, text: text.into() }
 }
 
 /// Checks a drill for `seat` in a match that reached its results. `line_tactics` are the tags of
 /// the match's player lines (chat and statements) in chat order, as the trust report holds them.
 pub fn check(drill: Drill, m: &Match, line_tactics: &[Tactics], seat: usize) -> DrillOutcome {
     let s = &*m.config.scenario;
-    let (met, feedback) = match drill {
+    let v = match drill {
         Drill::AskFirst => ask_first(m, line_tactics, seat),
         Drill::FindATrade => find_a_trade(s, m, seat),
         Drill::AcknowledgeFirst => acknowledge_first(m, line_tactics, seat),
         Drill::EfficientDeal => efficient_deal(s, m),
     };
-    DrillOutcome { drill, goal: drill.goal().to_string(), met, feedback }
+    let feedback_params = match v.params {
+        Value::Object(map) => map.into_iter().collect(),
+        _ => BTreeMap::new(),
+    };
+    DrillOutcome {
+        drill,
+        goal: drill.goal().to_string(),
+        met: v.met,
+        feedback: v.text,
+        feedback_key: v.key.to_string(),
+        feedback_params,
+    }
 }
 
 /// The player lines with their tactics: `(seat, at, tactics)` in chat order.
@@ -105,30 +137,33 @@ fn tagged_lines<'a>(m: &'a Match, line_tactics: &'a [Tactics]) -> impl Iterator<
         .map(|((seat, at), t)| (seat, at, *t))
 }
 
-fn ask_first(m: &Match, line_tactics: &[Tactics], seat: usize) -> (bool, String) {
+fn ask_first(m: &Match, line_tactics: &[Tactics], seat: usize) -> Verdict {
     let first_offer = m.offers.iter().filter(|o| o.seat == seat).map(|o| o.at).min();
     let asked = tagged_lines(m, line_tactics)
         .filter(|(s, at, t)| *s == seat && first_offer.is_none_or(|f| *at <= f) && t.has(Tactic::ElicitPref))
         .count();
     let before = if first_offer.is_some() { "before your first offer" } else { "(you made no offer)" };
+    let params = json!({"asked": asked, "goal": QUESTIONS_BEFORE_OFFER});
+    let offered = first_offer.is_some();
     if asked >= QUESTIONS_BEFORE_OFFER {
         let text = format!(
             "Done: you asked {asked} questions about their interests {before}. Asking first is how the interests \
              they keep to themselves come out."
         );
-        (true, text)
+        verdict(true, if offered { "ask_first.met" } else { "ask_first.met_no_offer" }, params, text)
     } else {
         let text = format!(
             "You asked {asked} of {QUESTIONS_BEFORE_OFFER} questions about their interests {before}. Next time ask \
              what matters to them, and why, before you put a package on the table."
         );
-        (false, text)
+        verdict(false, if offered { "ask_first.missed" } else { "ask_first.missed_no_offer" }, params, text)
     }
 }
 
-fn find_a_trade(s: &Scenario, m: &Match, seat: usize) -> (bool, String) {
+fn find_a_trade(s: &Scenario, m: &Match, seat: usize) -> Verdict {
     let Some(package) = m.deal() else {
-        return (false, "There was no deal, so no trade. A trade is a deal: try again and aim to close one.".into());
+        let text = "There was no deal, so no trade. A trade is a deal: try again and aim to close one.";
+        return verdict(false, "find_a_trade.no_deal", json!({}), text);
     };
     let best_for = |role: usize, issue: usize| {
         let pts = &s.issues[issue].points[role];
@@ -149,30 +184,35 @@ fn find_a_trade(s: &Scenario, m: &Match, seat: usize) -> (bool, String) {
     let split: Vec<usize> = s.issues.iter().map(|i| i.options.len() / 2).collect();
     let beats_split = joint(package) > joint(&split);
     match (mine.first(), theirs.first()) {
-        (Some(&a), Some(&b)) if beats_split => (
+        (Some(&a), Some(&b)) if beats_split => verdict(
             true,
+            "find_a_trade.met",
+            json!({"won_issue": s.issues[a].id, "won": s.issues[a].name, "gave_issue": s.issues[b].id,
+                   "gave": s.issues[b].name}),
             format!(
                 "Done: you got your way on {} and gave way on {}, and the deal beats splitting every issue down the \
                  middle.",
                 s.issues[a].name, s.issues[b].name
             ),
         ),
-        (Some(_), Some(_)) => (
+        (Some(_), Some(_)) => verdict(
             false,
+            "find_a_trade.no_better_than_split",
+            json!({}),
             "You traded issues, but the deal is worth no more together than splitting every issue down the middle: \
-             trade the issues that matter most to you for the ones that matter most to them."
-                .into(),
+             trade the issues that matter most to you for the ones that matter most to them.",
         ),
-        _ => (
+        _ => verdict(
             false,
+            "find_a_trade.no_trade",
+            json!({}),
             "No trade: no issue went clearly your way while another went clearly theirs. Find out which issues \
-             matter most to each of you, then give on theirs to win on yours."
-                .into(),
+             matter most to each of you, then give on theirs to win on yours.",
         ),
     }
 }
 
-fn acknowledge_first(m: &Match, line_tactics: &[Tactics], seat: usize) -> (bool, String) {
+fn acknowledge_first(m: &Match, line_tactics: &[Tactics], seat: usize) -> Verdict {
     let lines: Vec<(usize, i64, Tactics)> = tagged_lines(m, line_tactics).collect();
     let tough: Vec<usize> =
         (0..lines.len()).filter(|&k| lines[k].0 != seat && TOUGH.iter().any(|t| lines[k].2.has(*t))).collect();
@@ -185,20 +225,25 @@ fn acknowledge_first(m: &Match, line_tactics: &[Tactics], seat: usize) -> (bool,
     if answers.is_empty() {
         let text = "They never pushed back in a way you answered, so there was nothing to acknowledge: try again, \
                     perhaps against the tough bot.";
-        return (false, text.into());
+        return verdict(false, "acknowledge_first.nothing_to_acknowledge", json!({}), text);
     }
     let n = answers.len();
+    let params = json!({"acknowledged": acknowledged, "times": n});
     if acknowledged * 2 >= n && answers[0] {
-        (
+        verdict(
             true,
+            "acknowledge_first.met",
+            params,
             format!(
                 "Done: you acknowledged {acknowledged} of the {n} times they pushed back before you answered. Saying \
                  you see their point first keeps the talk about interests, not positions."
             ),
         )
     } else {
-        (
+        verdict(
             false,
+            "acknowledge_first.missed",
+            params,
             format!(
                 "You acknowledged {acknowledged} of the {n} times they pushed back. Start your reply by naming what \
                  you heard (\"I see that delivery matters a lot to you\") before you give your answer."
@@ -207,21 +252,25 @@ fn acknowledge_first(m: &Match, line_tactics: &[Tactics], seat: usize) -> (bool,
     }
 }
 
-fn efficient_deal(s: &Scenario, m: &Match) -> (bool, String) {
+fn efficient_deal(s: &Scenario, m: &Match) -> Verdict {
     let Some(package) = m.deal() else {
-        let why = match &m.outcome {
-            Some(Outcome::Abandoned { .. }) => "The match ended early",
-            _ => "There was no deal",
+        let (key, why) = match &m.outcome {
+            Some(Outcome::Abandoned { .. }) => ("efficient_deal.ended_early", "The match ended early"),
+            _ => ("efficient_deal.no_deal", "There was no deal"),
         };
-        return (false, format!("{why}, so no value was created beyond your walk-away values. Try again."));
+        let text = format!("{why}, so no value was created beyond your walk-away values. Try again.");
+        return verdict(false, key, json!({}), text);
     };
     let a = crate::scoring::analyse_outcome(s, Some(package));
     let pct = (a.efficiency * 100.0).round();
     if a.efficiency >= EFFICIENCY_GOAL {
-        (true, format!("Done: your deal is worth {pct}% of the most the two of you could make together."))
+        let text = format!("Done: your deal is worth {pct}% of the most the two of you could make together.");
+        verdict(true, "efficient_deal.met", json!({"percent": pct as i64}), text)
     } else {
-        (
+        verdict(
             false,
+            "efficient_deal.missed",
+            json!({"percent": pct as i64}),
             format!(
                 "Your deal is worth {pct}% of the most the two of you could make. Look for packages that give each \
                  side the issues it values most: that is where the missing value is."
@@ -308,6 +357,9 @@ mod tests {
         let o = check(Drill::AskFirst, &m, &t, 0);
         assert!(!o.met);
         assert!(o.feedback.contains("2 of 3"), "{}", o.feedback);
+        // The page words the same verdict from its key and numbers.
+        assert_eq!(o.feedback_key, "ask_first.missed");
+        assert_eq!((o.feedback_params["asked"].as_u64(), o.feedback_params["goal"].as_u64()), (Some(2), Some(3)));
         // Three before the offer meets it.
         let m = play(&[(0, chat("a?")), (0, chat("b?")), (0, chat("c?")), (0, offer([0, 0, 0]))]);
         let t = tags(&[&[Tactic::ElicitPref], &[Tactic::ElicitPref], &[Tactic::ElicitPref]]);
@@ -328,6 +380,11 @@ mod tests {
         let o = check(Drill::AcknowledgeFirst, &m, &t, 0);
         assert!(o.met, "the first reply acknowledged, and half of all: {}", o.feedback);
         assert!(o.feedback.contains("1 of the 2"), "{}", o.feedback);
+        assert_eq!(o.feedback_key, "acknowledge_first.met");
+        assert_eq!(
+            (o.feedback_params["acknowledged"].as_u64(), o.feedback_params["times"].as_u64()),
+            (Some(1), Some(2))
+        );
         // Answering the first tough line straight away misses it.
         let t = tags(&[&[Tactic::SelfNeed], &[Tactic::NonStrategic], &[Tactic::VouchFair], &[Tactic::ShowingEmpathy]]);
         assert!(!check(Drill::AcknowledgeFirst, &m, &t, 0).met);
@@ -347,8 +404,15 @@ mod tests {
         assert!(m.deal().is_some());
         let eff = check(Drill::EfficientDeal, &m, &[], 0);
         assert!(eff.met && eff.feedback.contains("100%"), "{}", eff.feedback);
+        assert_eq!(
+            (eff.feedback_key.as_str(), eff.feedback_params["percent"].as_i64()),
+            ("efficient_deal.met", Some(100))
+        );
         let trade = check(Drill::FindATrade, &m, &[], 0);
         assert!(trade.met, "{}", trade.feedback);
+        assert_eq!(trade.feedback_key, "find_a_trade.met");
+        let won = trade.feedback_params["won_issue"].as_str().expect("the issue won, by id");
+        assert!(trade.feedback.contains(&*campsite().issues.iter().find(|i| i.id == won).unwrap().name));
         // Splitting every issue down the middle is not a trade.
         let split: Vec<usize> = s.issues.iter().map(|i| i.options.len() / 2).collect();
         let m = play(&[(0, offer([split[0], split[1], split[2]])), (1, Action::Accept(u64::MAX))]);

@@ -49,8 +49,30 @@ pub enum Outcome {
     },
     /// Ended because a player left; kept in the data, left out of class statistics.
     Abandoned {
-        /// A human sentence saying why.
+        /// A human sentence saying why (English).
         reason: String,
+        /// The same as data, for pages to word in their language (absent in logs written before it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<AbandonedWhy>,
+    },
+}
+
+/// Why a match was abandoned, as data (the page words it; `reason` is the English).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "key", rename_all = "snake_case")]
+pub enum AbandonedWhy {
+    /// The facilitator removed a player.
+    Removed {
+        /// The player's display name.
+        name: String,
+    },
+    /// A player left and did not come back within the grace period.
+    Left {
+        /// The player's display name.
+        name: String,
+        /// The grace period.
+        seconds: u64,
     },
 }
 
@@ -332,6 +354,7 @@ impl Phase {
 /// a chat line; the server checks it against the speaker's hidden points and reveals the verdict
 /// only in results.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Statement {
     /// "Issue X matters a lot / little to me."
@@ -425,8 +448,8 @@ pub enum Control {
     Extend(u64),
     /// End the current phase now (bargaining ends in impasse).
     EndPhase,
-    /// End the match as abandoned.
-    Abandon(String),
+    /// End the match as abandoned: the English sentence, and why as data.
+    Abandon(String, Option<AbandonedWhy>),
 }
 
 /// One stored fact about a match. `at` is when it happened.
@@ -602,6 +625,9 @@ pub enum EventKind {
         issue: usize,
         /// Option index.
         option: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// A seat said yes to the open proposal on an issue.
     TermsAccepted {
@@ -609,6 +635,9 @@ pub enum EventKind {
         seat: usize,
         /// Issue index.
         issue: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// A seat said no to the open proposal on an issue; the proposal closes once the deal rule
     /// can no longer be met (under unanimity, at the first no), as an offer does.
@@ -617,6 +646,9 @@ pub enum EventKind {
         seat: usize,
         /// Issue index.
         issue: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// The proposer took back its open proposal on an issue.
     TermsWithdrawn {
@@ -624,6 +656,9 @@ pub enum EventKind {
         seat: usize,
         /// Issue index.
         issue: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// The issue is agreed in principle on this option: the seats the deal rule needs said yes
     /// to the open proposal (decided when the last yes came, so it is a fact of the log).
@@ -639,6 +674,9 @@ pub enum EventKind {
         seat: usize,
         /// Issue index.
         issue: usize,
+        /// The team member who acted (absent for a one-person seat).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<usize>,
     },
     /// An observer (a participant watching without a seat) filed their observation sheet; the
     /// players read it with their results (see `core::observe`).
@@ -693,6 +731,13 @@ pub enum EventKind {
         /// The team's seat.
         seat: usize,
         /// The new spokesperson.
+        member: usize,
+    },
+    /// The facilitator removed one member of a team; the rest play on (`core::team`).
+    MemberRemoved {
+        /// The team's seat.
+        seat: usize,
+        /// The member removed (member indexes of the others do not change).
         member: usize,
     },
 }
@@ -921,6 +966,8 @@ pub struct ChatLine {
     pub text: String,
     /// Made with a checked statement (`disclose`) rather than typed.
     pub disclosure: bool,
+    /// That statement (what was said, never its verdict), so each reader can word it in their language.
+    pub statement: Option<Statement>,
     /// The expression the speaker attached, if any.
     pub expression: Option<Expression>,
     /// The team member who said it (none for a one-person seat and the server).
@@ -1276,7 +1323,7 @@ impl Match {
                     Some(p) if p.seat != seat => Err(GameError::TermsPending),
                     // The same proposal again (a double click): nothing changes.
                     Some(p) if p.option == option => Ok(vec![]),
-                    _ => Ok(vec![EventKind::TermsProposed { seat, issue, option }]),
+                    _ => Ok(vec![EventKind::TermsProposed { seat, issue, option, member: None }]),
                 }
             }
             Action::AgreeTerms { option, .. } | Action::RejectTerms { option, .. } => {
@@ -1288,13 +1335,13 @@ impl Match {
                     return Ok(if p.rejected_by.contains(&seat) {
                         vec![]
                     } else {
-                        vec![EventKind::TermsRejected { seat, issue }]
+                        vec![EventKind::TermsRejected { seat, issue, member: None }]
                     });
                 }
                 if p.accepted_by.contains(&seat) {
                     return Ok(vec![]);
                 }
-                let mut out = vec![EventKind::TermsAccepted { seat, issue }];
+                let mut out = vec![EventKind::TermsAccepted { seat, issue, member: None }];
                 let yes: Vec<usize> = p.accepted_by.iter().copied().chain([seat]).collect();
                 if self.config.scenario.deal.is_met(self.seats, &yes) {
                     out.push(EventKind::TermsAgreed { issue, option });
@@ -1302,11 +1349,11 @@ impl Match {
                 Ok(out)
             }
             Action::WithdrawTerms { .. } => match open {
-                Some(p) if p.seat == seat => Ok(vec![EventKind::TermsWithdrawn { seat, issue }]),
+                Some(p) if p.seat == seat => Ok(vec![EventKind::TermsWithdrawn { seat, issue, member: None }]),
                 _ => Err(GameError::TermsNotOpen),
             },
             _ => match terms.agreed {
-                Some(_) => Ok(vec![EventKind::TermsReopened { seat, issue }]),
+                Some(_) => Ok(vec![EventKind::TermsReopened { seat, issue, member: None }]),
                 None => Err(GameError::TermsNotAgreed),
             },
         }
@@ -1332,8 +1379,9 @@ impl Match {
                 Phase::Bargaining => self.end_with(Outcome::Impasse { reason: ImpasseReason::EndedByFacilitator }),
                 _ => self.phase_timeout(),
             },
-            Control::Abandon(reason) => {
-                let mut out = vec![EventKind::Ended { outcome: Outcome::Abandoned { reason: reason.clone() } }];
+            Control::Abandon(reason, why) => {
+                let outcome = Outcome::Abandoned { reason: reason.clone(), why: why.clone() };
+                let mut out = vec![EventKind::Ended { outcome }];
                 out.extend(self.enter(Phase::Results));
                 out
             }
@@ -1380,6 +1428,7 @@ impl Match {
                 phase: self.phase,
                 text: text.clone(),
                 disclosure: false,
+                statement: None,
                 expression: None,
                 member: None,
             }),
@@ -1389,6 +1438,7 @@ impl Match {
                 phase: self.phase,
                 text: text.clone(),
                 disclosure: false,
+                statement: None,
                 expression: *expression,
                 member: *member,
             }),
@@ -1480,6 +1530,7 @@ impl Match {
                     phase: self.phase,
                     text,
                     disclosure: true,
+                    statement: Some(statement.clone()),
                     expression: None,
                     member: *member,
                 });
@@ -1503,7 +1554,8 @@ impl Match {
             | EventKind::MotionProposed { .. }
             | EventKind::MotionApproved { .. }
             | EventKind::MotionDeclined { .. }
-            | EventKind::SpokespersonNamed { .. } => self.apply_team(at, &ev.kind),
+            | EventKind::SpokespersonNamed { .. }
+            | EventKind::MemberRemoved { .. } => self.apply_team(at, &ev.kind),
             EventKind::ObservationFiled { player, name, sheet } => {
                 self.observations.push(super::observe::Observation {
                     at,
@@ -1521,13 +1573,13 @@ impl Match {
     fn apply_terms(&mut self, at: Millis, kind: &EventKind) {
         let (rule, parties) = (&self.config.scenario.deal, self.seats);
         match *kind {
-            EventKind::TermsProposed { seat, issue, option } => {
+            EventKind::TermsProposed { seat, issue, option, .. } => {
                 if let Some(t) = self.terms.get_mut(issue) {
                     t.proposal =
                         Some(TermsProposal { seat, option, at, accepted_by: vec![seat], rejected_by: Vec::new() });
                 }
             }
-            EventKind::TermsAccepted { seat, issue } => {
+            EventKind::TermsAccepted { seat, issue, .. } => {
                 if let Some(p) = self.terms.get_mut(issue).and_then(|t| t.proposal.as_mut()) {
                     if !p.accepted_by.contains(&seat) {
                         p.accepted_by.push(seat);
@@ -1535,7 +1587,7 @@ impl Match {
                     p.rejected_by.retain(|s| *s != seat);
                 }
             }
-            EventKind::TermsRejected { seat, issue } => {
+            EventKind::TermsRejected { seat, issue, .. } => {
                 if let Some(t) = self.terms.get_mut(issue) {
                     if let Some(p) = t.proposal.as_mut() {
                         p.accepted_by.retain(|s| *s != seat);
@@ -1569,7 +1621,7 @@ impl Match {
                     });
                 }
             }
-            EventKind::TermsReopened { seat, issue } => {
+            EventKind::TermsReopened { seat, issue, .. } => {
                 if let Some(i) = self.terms.get_mut(issue).and_then(|t| t.agreed.take()) {
                     if let Some(s) = self.settlements.get_mut(i) {
                         s.reopened_by = Some(seat);

@@ -45,6 +45,23 @@ pub struct Question {
     /// `scale` (absent) or `text`.
     #[serde(default, skip_serializing_if = "QuestionKind::is_scale")]
     pub kind: QuestionKind,
+    /// A facilitator's item in other languages, by language code: each player is sent the one of
+    /// their page's language in `text` (then this is empty). Bank items are worded by the page.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, String>,
+}
+
+impl Question {
+    /// The question as a reader of `lang` is sent it: its text in that language where the
+    /// facilitator wrote one, and no other language's.
+    pub fn in_language(&self, lang: Option<&str>) -> Question {
+        let mut q = self.clone();
+        if let Some(text) = lang.and_then(|l| self.translations.get(l)) {
+            q.text = Cow::Owned(text.clone());
+        }
+        q.translations = BTreeMap::new();
+        q
+    }
 }
 
 const fn bank_item(id: &'static str, text: &'static str, low: &'static str, high: &'static str) -> Question {
@@ -54,6 +71,7 @@ const fn bank_item(id: &'static str, text: &'static str, low: &'static str, high
         low: Cow::Borrowed(low),
         high: Cow::Borrowed(high),
         kind: QuestionKind::Scale,
+        translations: BTreeMap::new(),
     }
 }
 
@@ -127,6 +145,10 @@ pub struct CustomItem {
     /// Label of 7 (scale only; "Very much" when empty).
     #[serde(default)]
     pub high: String,
+    /// The question in other languages, by language code (`es`, `de`), each optional: a player
+    /// whose page is in one of them reads it, everyone else reads `text`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, String>,
 }
 
 /// The survey a session asks: bank items by id, in the order given, then the facilitator's own.
@@ -178,6 +200,16 @@ impl SurveySettings {
                     i + 1
                 ));
             }
+            for (lang, text) in &c.translations {
+                let n = text.trim().chars().count();
+                if !crate::translation::is_language_code(lang) || n == 0 || n > MAX_QUESTION_CHARS || bad_text(text) {
+                    return Err(format!(
+                        "your survey item {} in {lang:?} needs a language code like \"es\" and a question of 1 to \
+                         {MAX_QUESTION_CHARS} characters without control characters",
+                        i + 1
+                    ));
+                }
+            }
             for label in [&c.low, &c.high] {
                 if label.trim().chars().count() > MAX_LABEL_CHARS || bad_text(label) {
                     return Err(format!(
@@ -207,6 +239,7 @@ impl SurveySettings {
                 low: label(&c.low, "Not at all"),
                 high: label(&c.high, "Very much"),
                 kind: c.kind,
+                translations: c.translations.iter().map(|(l, t)| (l.clone(), t.trim().to_string())).collect(),
             }
         });
         bank.chain(own).collect()
@@ -312,12 +345,14 @@ mod tests {
                     text: " Did the icebreaker help? ".into(),
                     low: String::new(),
                     high: "A lot".into(),
+                    translations: [("es".to_string(), " ¿Te ayudó la pregunta inicial? ".to_string())].into(),
                 },
                 CustomItem {
                     kind: QuestionKind::Text,
                     text: "One thing you would do differently".into(),
                     low: "x".into(),
                     high: String::new(),
+                    translations: BTreeMap::new(),
                 },
             ],
         };
@@ -345,6 +380,18 @@ mod tests {
         let mut bad = s.clone();
         bad.custom = vec![bad.custom[0].clone(); 9];
         assert!(bad.validate().unwrap_err().contains("at most 8"));
+        // The question per language: a Spanish reader gets the Spanish, others the default, and
+        // nobody is sent the other languages.
+        let es = q[2].in_language(Some("es"));
+        assert_eq!((es.text.as_ref(), es.translations.len()), ("¿Te ayudó la pregunta inicial?", 0));
+        assert_eq!(q[2].in_language(Some("de")).text, "Did the icebreaker help?");
+        assert_eq!(q[2].in_language(None).text, "Did the icebreaker help?");
+        assert_eq!(q[0].in_language(Some("es")), q[0], "bank items are worded by the page");
+        for bad_lang in [("spanish", "¿Sí?"), ("es", " "), ("de", "Ja\u{0007}")] {
+            let mut bad = s.clone();
+            bad.custom[0].translations = [(bad_lang.0.to_string(), bad_lang.1.to_string())].into();
+            assert!(bad.validate().is_err(), "{bad_lang:?}");
+        }
     }
 
     #[test]
@@ -359,6 +406,7 @@ mod tests {
                 text: "Why?".into(),
                 low: String::new(),
                 high: String::new(),
+                translations: BTreeMap::new(),
             }],
         }
         .questions();

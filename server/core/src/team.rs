@@ -135,6 +135,9 @@ pub struct TeamState {
     pub accepts: Vec<(usize, usize)>,
     /// Every team member's survey answer: `(seat, member, answer)` (`None`: skipped), in order.
     pub surveys: Vec<(usize, usize, Option<SurveyAnswer>)>,
+    /// Members the facilitator removed: `(seat, member)`. Indexes never shift, so the log's
+    /// `member` fields keep naming the same people.
+    pub removed: Vec<(usize, usize)>,
 }
 
 impl TeamState {
@@ -148,12 +151,23 @@ impl TeamState {
             motions_made: 0,
             accepts: Vec::new(),
             surveys: Vec::new(),
+            removed: Vec::new(),
         }
     }
 
     /// Members of a seat now.
     pub fn size(&self, seat: usize) -> usize {
         self.sizes.get(seat).copied().unwrap_or(1)
+    }
+
+    /// Whether a member of a seat still plays (not removed, and within the team).
+    pub fn is_present(&self, seat: usize, member: usize) -> bool {
+        member < self.size(seat) && !self.removed.contains(&(seat, member))
+    }
+
+    /// Members of a seat still playing (the removed ones not counted).
+    pub fn present(&self, seat: usize) -> usize {
+        (0..self.size(seat)).filter(|&m| self.is_present(seat, m)).count()
     }
 
     /// Whether a team member answered (or skipped) the survey.
@@ -205,7 +219,12 @@ fn stamp(events: &mut [EventKind], who: usize) {
             | EventKind::Accept { member, .. }
             | EventKind::Reject { member, .. }
             | EventKind::WalkAway { member, .. }
-            | EventKind::Disclosed { member, .. } => *member = Some(who),
+            | EventKind::Disclosed { member, .. }
+            | EventKind::TermsProposed { member, .. }
+            | EventKind::TermsAccepted { member, .. }
+            | EventKind::TermsRejected { member, .. }
+            | EventKind::TermsWithdrawn { member, .. }
+            | EventKind::TermsReopened { member, .. } => *member = Some(who),
             _ => {}
         }
     }
@@ -230,7 +249,7 @@ impl Match {
     /// the member on every event that records who acted.
     pub fn decide_as(&self, seat: usize, member: usize, action: &Action) -> Result<Vec<EventKind>, GameError> {
         let size = self.team.size(seat);
-        if seat >= self.seats || member >= size {
+        if seat >= self.seats || !self.team.is_present(seat, member) {
             return Err(GameError::NotAMember);
         }
         let kind = action.kind();
@@ -240,7 +259,8 @@ impl Match {
         if size > 1 && matches!(kind, ActionKind::Survey | ActionKind::SkipSurvey) {
             return self.decide_member_survey(seat, member, action);
         }
-        if size > 1 && commits_seat(kind) {
+        // A team down to one member (the others removed) commits the seat alone, as one person.
+        if self.team.present(seat) > 1 && commits_seat(kind) {
             match self.config.features.teams.decision {
                 TeamDecision::Any => {}
                 TeamDecision::Spokesperson => {
@@ -294,11 +314,53 @@ impl Match {
 
     /// Whether the survey is complete once `seat` (its member `member`, for a team) answers:
     /// every seat has an answer and every member of every team answered.
+    /// Removed members are not waited for.
     pub(crate) fn surveys_complete_with(&self, seat: usize, member: Option<usize>) -> bool {
         (0..self.seats).all(|s| match self.team.size(s) {
             1 => s == seat || self.survey[s].is_some(),
-            n => (0..n).all(|m| (s == seat && member == Some(m)) || self.team.answered(s, m)),
+            n => (0..n)
+                .all(|m| (s == seat && member == Some(m)) || !self.team.is_present(s, m) || self.team.answered(s, m)),
         })
+    }
+
+    /// The facilitator removes member `member` of `seat`. A team with someone left plays on: the
+    /// member's approval of an open motion no longer counts (their own motion closes; one that
+    /// every member left has approved is carried now), a removed spokesperson passes the role to
+    /// the next member, and the survey stops waiting for them. Removing the last member (or the
+    /// player of a seat played alone) ends the match as abandoned, for `reason` (and `why`, as data).
+    pub fn remove_member(
+        &self,
+        seat: usize,
+        member: usize,
+        reason: &str,
+        why: Option<crate::game::AbandonedWhy>,
+    ) -> Result<Vec<EventKind>, GameError> {
+        if seat >= self.seats || !self.team.is_present(seat, member) {
+            return Err(GameError::NotAMember);
+        }
+        if self.team.present(seat) < 2 {
+            return self.control(&crate::game::Control::Abandon(reason.to_string(), why));
+        }
+        if self.phase == Phase::Results {
+            return Err(GameError::WrongPhase { action: "change a finished match", phase: self.phase });
+        }
+        let removed = EventKind::MemberRemoved { seat, member };
+        let mut after = self.clone();
+        after.apply_team(0, &removed);
+        let mut out = vec![removed];
+        // The motion the others had all approved already, carried as the last approval would.
+        if let Some(open) = self.team.motions[seat].as_ref().filter(|m| m.member != member) {
+            if after.team.motions[seat].is_none() {
+                if let Ok(mut acted) = self.decide(seat, &open.motion.action()) {
+                    stamp(&mut acted, open.member);
+                    out.extend(acted);
+                }
+            }
+        }
+        if self.phase == Phase::Survey && out.len() == 1 && after.surveys_complete_with(seat, None) {
+            out.extend(self.enter(Phase::Results));
+        }
+        Ok(out)
     }
 
     /// The team's own acts: caucus lines, approving or declining a motion, naming a spokesperson.
@@ -336,7 +398,7 @@ impl Match {
                     return Ok(vec![]);
                 }
                 let mut out = vec![EventKind::MotionApproved { seat, member, motion_id: *id }];
-                if open.approved_by.len() + 1 >= self.team.size(seat) {
+                if open.approved_by.len() + 1 >= self.team.present(seat) {
                     // Carried: the seat's action, by the member who proposed it.
                     let mut acted = self.decide(seat, &open.motion.action())?;
                     stamp(&mut acted, open.member);
@@ -345,7 +407,7 @@ impl Match {
                 Ok(out)
             }
             Action::Spokesperson(who) => {
-                if *who >= self.team.size(seat) {
+                if !self.team.is_present(seat, *who) {
                     return Err(GameError::NotAMember);
                 }
                 if self.team.spokesperson[seat] == *who {
@@ -378,7 +440,7 @@ impl Match {
                 }
             }
             EventKind::MotionApproved { seat, member, motion_id } => {
-                let size = t.size(*seat);
+                let size = t.present(*seat);
                 if let Some(slot) = t.motions.get_mut(*seat) {
                     if let Some(m) = slot.as_mut().filter(|m| m.id == *motion_id) {
                         if !m.approved_by.contains(member) {
@@ -402,6 +464,29 @@ impl Match {
                     *s = *member;
                 }
             }
+            EventKind::MemberRemoved { seat, member } => {
+                if !t.removed.contains(&(*seat, *member)) {
+                    t.removed.push((*seat, *member));
+                }
+                let present = t.present(*seat);
+                let size = t.size(*seat);
+                if let Some(slot) = t.motions.get_mut(*seat) {
+                    if let Some(m) = slot.as_mut() {
+                        m.approved_by.retain(|a| a != member);
+                    }
+                    // Their own motion closes; one every member left approved is carried.
+                    if slot.as_ref().is_some_and(|m| m.member == *member || m.approved_by.len() >= present) {
+                        *slot = None;
+                    }
+                }
+                // The next member still playing speaks for the team.
+                if t.spokesperson.get(*seat) == Some(member) {
+                    let next = (1..size).map(|d| (member + d) % size).find(|&m| !t.removed.contains(&(*seat, m)));
+                    if let (Some(next), Some(s)) = (next, t.spokesperson.get_mut(*seat)) {
+                        *s = next;
+                    }
+                }
+            }
             EventKind::SeatHanded { seat, .. } => {
                 // The seat now has one holder: its team, spokesperson and open motion are gone.
                 if let Some(s) = t.sizes.get_mut(*seat) {
@@ -413,6 +498,7 @@ impl Match {
                 if let Some(m) = t.motions.get_mut(*seat) {
                     *m = None;
                 }
+                t.removed.retain(|(s, _)| s != seat);
             }
             _ => {}
         }
@@ -454,6 +540,32 @@ pub fn team_sizes(players: usize, roles: usize, size: usize, everyone: bool) -> 
         rest -= 1;
     }
     matches
+}
+
+/// A tournament's teams, formed once at its start from the people taking part (in the order
+/// given): teams of `size`; the people left over join the first teams one each (up to
+/// [`MAX_TEAM`]), and any still left make one smaller team. Every person is in exactly one team.
+pub fn tournament_teams(people: &[String], size: usize) -> Vec<Vec<String>> {
+    let size = size.clamp(1, MAX_TEAM);
+    let mut teams: Vec<Vec<String>> = people.chunks(size).map(<[String]>::to_vec).collect();
+    if teams.last().is_some_and(|t| t.len() < size) && teams.len() > 1 {
+        let rest = teams.pop().unwrap_or_default();
+        let mut extra = rest.into_iter();
+        for team in teams.iter_mut() {
+            if team.len() >= MAX_TEAM {
+                break;
+            }
+            match extra.next() {
+                Some(p) => team.push(p),
+                None => break,
+            }
+        }
+        let left: Vec<String> = extra.collect();
+        if !left.is_empty() {
+            teams.push(left);
+        }
+    }
+    teams
 }
 
 #[cfg(test)]
@@ -615,6 +727,90 @@ points = { a = [0, 5], b = [5, 0] }
         assert!(m.team.motions[0].is_none());
         let evs = act(&mut m, 0, 0, Action::Offer(vec![1])).unwrap();
         assert!(matches!(evs[0], EventKind::Offer { member: None, .. }), "a one-person seat offers at once");
+    }
+
+    #[test]
+    fn a_removed_member_leaves_the_team_playing_under_every_rule() {
+        // Spokesperson: removing the spokesperson passes the role to the next member.
+        let mut m = bargaining(vec![3, 2], TeamDecision::Spokesperson);
+        act(&mut m, 0, 1, Action::Spokesperson(2)).unwrap();
+        let evs = m.remove_member(0, 2, "gone", None).unwrap();
+        assert_eq!(evs, vec![EventKind::MemberRemoved { seat: 0, member: 2 }], "the match does not end");
+        run(&mut m, 2, evs);
+        assert_eq!(m.team.spokesperson[0], 0, "past the last member, the next is the first");
+        assert_eq!((m.team.size(0), m.team.present(0)), (3, 2), "member indexes stay");
+        assert_eq!(act(&mut m, 0, 2, Action::Chat("still here?".into())), Err(GameError::NotAMember));
+        assert_eq!(act(&mut m, 0, 1, Action::Spokesperson(2)), Err(GameError::NotAMember));
+        act(&mut m, 0, 0, Action::Offer(vec![1])).unwrap();
+        assert_eq!(m.remove_member(0, 2, "again", None), Err(GameError::NotAMember));
+        // The last member of a team, like the player of a seat alone, ends the match as today.
+        let evs = m.remove_member(1, 0, "gone", None).unwrap();
+        run(&mut m, 3, evs);
+        assert!(m.outcome.is_none());
+        let evs = m.remove_member(1, 1, "Dee was removed", None).unwrap();
+        assert!(matches!(&evs[0], EventKind::Ended { outcome: crate::game::Outcome::Abandoned { .. } }), "{evs:?}");
+
+        // Consensus counts the members present: a motion all of them approved is carried at once.
+        let mut m = bargaining(vec![3, 2], TeamDecision::Consensus);
+        act(&mut m, 0, 0, Action::Offer(vec![1])).unwrap();
+        act(&mut m, 0, 1, Action::Approve(1)).unwrap();
+        assert!(m.offers.is_empty(), "member 2 has not approved");
+        let evs = m.remove_member(0, 2, "gone", None).unwrap();
+        assert!(matches!(evs[1], EventKind::Offer { seat: 0, member: Some(0), .. }), "{evs:?}");
+        run(&mut m, 2, evs);
+        assert_eq!(m.offers.len(), 1);
+        assert!(m.team.motions[0].is_none());
+        // A removed member's own motion closes; the next needs only the one teammate left.
+        act(&mut m, 1, 1, Action::Accept(1)).unwrap();
+        let evs = m.remove_member(1, 1, "gone", None).unwrap();
+        run(&mut m, 3, evs);
+        assert!(m.team.motions[1].is_none() && m.outcome.is_none(), "the removed member's motion closed");
+        let evs = act(&mut m, 1, 0, Action::Accept(1)).unwrap();
+        assert!(matches!(evs[0], EventKind::Accept { seat: 1, member: Some(0), .. }), "{evs:?}");
+        assert!(m.outcome.is_some(), "alone on the seat now, the member commits it without a vote");
+        // The survey does not wait for a removed member.
+        assert_eq!(m.phase, Phase::Survey);
+        for (seat, member) in [(0, 0), (0, 1), (1, 0)] {
+            act(&mut m, seat, member, Action::SkipSurvey).unwrap();
+        }
+        assert_eq!(m.phase, Phase::Results);
+    }
+
+    #[test]
+    fn terms_record_the_member_who_acted() {
+        let mut m = bargaining(vec![2, 2], TeamDecision::Any);
+        let evs = act(&mut m, 0, 1, Action::ProposeTerms { issue: 0, option: 1 }).unwrap();
+        assert_eq!(evs, vec![EventKind::TermsProposed { seat: 0, issue: 0, option: 1, member: Some(1) }]);
+        let evs = act(&mut m, 1, 1, Action::AgreeTerms { issue: 0, option: 1 }).unwrap();
+        assert!(matches!(evs[0], EventKind::TermsAccepted { seat: 1, member: Some(1), .. }), "{evs:?}");
+        let evs = act(&mut m, 1, 0, Action::ReopenTerms { issue: 0 }).unwrap();
+        assert_eq!(evs, vec![EventKind::TermsReopened { seat: 1, issue: 0, member: Some(0) }]);
+        let mut solo = bargaining(vec![], TeamDecision::Any);
+        let evs = act(&mut solo, 0, 0, Action::ProposeTerms { issue: 0, option: 1 }).unwrap();
+        assert_eq!(evs, vec![EventKind::TermsProposed { seat: 0, issue: 0, option: 1, member: None }]);
+    }
+
+    #[test]
+    fn a_tournament_forms_its_teams_once_and_leaves_nobody_out() {
+        let ids = |n: usize| (0..n).map(|i| format!("p{i}")).collect::<Vec<_>>();
+        let sizes = |n: usize, size: usize| tournament_teams(&ids(n), size).iter().map(Vec::len).collect::<Vec<_>>();
+        assert_eq!(tournament_teams(&ids(4), 2), vec![ids(4)[..2].to_vec(), ids(4)[2..].to_vec()]);
+        assert_eq!(sizes(9, 2), [3, 2, 2, 2], "the odd one joins the first team");
+        assert_eq!(sizes(7, 3), [4, 3], "one left over joins the first team");
+        assert_eq!(sizes(9, 4), [4, 4, 1], "teams are never larger than four: a team of one");
+        assert_eq!(sizes(3, 2), [3]);
+        assert_eq!(sizes(5, 1), [1, 1, 1, 1, 1]);
+        for n in 0..30 {
+            for size in 1..=4 {
+                let teams = tournament_teams(&ids(n), size);
+                let mut all: Vec<String> = teams.iter().flatten().cloned().collect();
+                all.sort();
+                let mut want = ids(n);
+                want.sort();
+                assert_eq!(all, want, "{n} people, teams of {size}: everyone once");
+                assert!(teams.iter().all(|t| !t.is_empty() && t.len() <= MAX_TEAM));
+            }
+        }
     }
 
     #[test]

@@ -63,7 +63,7 @@ error_codes! {
     MatchUnavailable = "match_unavailable",
     /// Leaving the waiting line while in a match.
     InMatch = "in_match",
-    /// `play_bot` while not waiting.
+    /// `play_bot` while not waiting; pairing by hand (the `pair` control) naming someone not waiting.
     NotWaiting = "not_waiting",
     /// A practice bot was already asked for.
     BotAlreadyRequested = "bot_already_requested",
@@ -162,6 +162,9 @@ error_codes! {
     MotionNotOpen = "motion_not_open",
     /// A member answering their own proposal to the team.
     OwnMotion = "own_motion",
+    /// Pairing by hand: a group that does not fit the scenario (a side per role, each side 1–4
+    /// different people, all waiting for the same scenario).
+    BadPairing = "bad_pairing",
     // HTTP.
     /// A request body or control that cannot be carried out.
     BadRequest = "bad_request",
@@ -195,6 +198,9 @@ error_codes! {
     /// The scenarios folder could not be written.
     ScenarioNotSaved = "scenario_not_saved",
     // The server.
+    /// The database did not answer in time (a network partition, a database stalled); nothing
+    /// was changed, and the same request may be tried again in a moment.
+    StoreUnavailable = "store_unavailable",
     /// A failure inside the server; nothing of the action was saved.
     Internal = "internal",
 }

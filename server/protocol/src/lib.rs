@@ -10,3 +10,4 @@ pub mod monitor;
 pub mod protocol;
 pub mod results;
 pub mod wire;
+pub mod wording;

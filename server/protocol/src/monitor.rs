@@ -259,8 +259,11 @@ pub struct StandingRow {
     pub rank: usize,
     /// Player id.
     pub player: String,
-    /// Name.
+    /// Name (a team's: its members' names together).
     pub name: String,
+    /// A team's members' names, in member order (absent when everyone plays alone).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
     /// Matches played.
     pub played: usize,
     /// Byes.

@@ -284,6 +284,9 @@ impl ProtocolError {
 
 /// The one sentence clients get for a failure inside the server.
 pub const INTERNAL_MESSAGE: &str = "Something went wrong on the server; nothing of this action was saved. Try again.";
+/// The message beside `store_unavailable`: the database did not answer in time.
+pub const UNAVAILABLE_MESSAGE: &str =
+    "The server cannot reach its database just now; nothing changed. Try again in a moment.";
 
 /// Decodes one text frame. Never panics, whatever the input.
 pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {

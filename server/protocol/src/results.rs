@@ -79,8 +79,12 @@ pub enum OutcomeView {
     },
     /// Ended because a player left (left out of class statistics).
     Abandoned {
-        /// A sentence saying why.
+        /// A sentence saying why (English).
         reason: String,
+        /// Why, as data the page words in its language (`key`: `removed` with `name`, or `left` with
+        /// `name` and `seconds`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<crate::core::game::AbandonedWhy>,
     },
 }
 
@@ -254,8 +258,11 @@ pub struct DisclosureView {
     pub seat: usize,
     /// When.
     pub at: Millis,
-    /// The statement as the others read it.
+    /// The statement as the others read it (English).
     pub text: String,
+    /// The statement itself, for the page to word in its language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<crate::core::game::Statement>,
     /// True to the speaker's hidden points.
     pub truthful: bool,
 }
@@ -405,6 +412,17 @@ mod tests {
         );
         check(deal, json!({"kind": "deal", "package": {"water": 2}}));
         check(impasse, json!({"kind": "impasse", "reason": "walked_away"}));
-        check(OutcomeView::Abandoned { reason: "Ben left".into() }, json!({"kind": "abandoned", "reason": "Ben left"}));
+        check(
+            OutcomeView::Abandoned { reason: "Ben left".into(), why: None },
+            json!({"kind": "abandoned", "reason": "Ben left"}),
+        );
+        check(
+            OutcomeView::Abandoned {
+                reason: "Ben left and did not come back within 120 seconds.".into(),
+                why: Some(crate::core::game::AbandonedWhy::Left { name: "Ben".into(), seconds: 120 }),
+            },
+            json!({"kind": "abandoned", "reason": "Ben left and did not come back within 120 seconds.",
+                   "why": {"key": "left", "name": "Ben", "seconds": 120}}),
+        );
     }
 }

@@ -20,6 +20,7 @@ pub use crate::results::{
     DisclosureView, FeedbackItem, IssueResultView, MemberResultView, ObservationView, OutcomeView, OwnTrustView,
     PackagePoints, PackageView, PlayerTrustView, ResultsView, RevealedRole, RoleResultView, TrustResultView,
 };
+use crate::wording::{NoticeKey, Params, WaitingKey};
 use std::collections::BTreeMap;
 
 /// A frame to one client (`"type"` names the variant).
@@ -49,8 +50,14 @@ pub enum ServerMsg {
     Coach(CoachView),
     /// A message from the facilitator or the server.
     Notice {
-        /// What the player reads.
+        /// What the player reads (English).
         text: String,
+        /// What it says, for the page to word in its language (absent for the facilitator's own words).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<NoticeKey>,
+        /// The names and numbers the sentence needs.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        params: Params,
     },
     /// A refusal.
     Error {
@@ -90,8 +97,11 @@ pub enum ServerMsg {
         waiting: usize,
         /// The scenario of the line.
         scenario: String,
-        /// What the player reads.
+        /// What the player reads (English).
         message: String,
+        /// What it says, for the page to word in its language.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<WaitingKey>,
         /// The practice pool offers a bot (after waiting alone a while).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         bot_offer: bool,
@@ -139,9 +149,14 @@ impl ServerMsg {
         ServerMsg::Error { code, message: message.into() }
     }
 
-    /// A notice frame.
+    /// A notice frame in the facilitator's own words.
     pub fn notice(text: impl Into<String>) -> ServerMsg {
-        ServerMsg::Notice { text: text.into() }
+        ServerMsg::Notice { text: text.into(), key: None, params: Params::new() }
+    }
+
+    /// A notice frame the page words from `key` and `params` (`text` is the English).
+    pub fn worded_notice(key: NoticeKey, params: Params, text: impl Into<String>) -> ServerMsg {
+        ServerMsg::Notice { text: text.into(), key: Some(key), params }
     }
 
     /// Reads a frame the server sent.
@@ -338,6 +353,10 @@ pub struct YouView {
     /// The drill this seat practises, if any (practice pool; nobody else is shown it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drill: Option<crate::core::drills::DrillGoal>,
+    /// The language this seat's texts come in (absent: the scenario's own). A bot's seat takes
+    /// the language of the people at its table, and the bot speaks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// Another seat as everyone at the table sees it: no brief, no points.
@@ -374,6 +393,9 @@ pub struct MemberView {
     pub name: String,
     /// Connected now.
     pub online: bool,
+    /// The facilitator removed them; the rest of the team plays on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removed: bool,
 }
 
 /// The player's own team (in their `state` only): who they are in it, the decision rule and the
@@ -716,6 +738,10 @@ pub struct ChatLineView {
     /// The team member who said it (absent for a seat played alone and the server).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<usize>,
+    /// A `disclosure` line's statement (issue and options by index), for the page to word in its
+    /// language; never its verdict, which only results show.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<crate::core::game::Statement>,
 }
 
 /// What kind of chat line.
@@ -740,8 +766,20 @@ mod tests {
     fn frames_carry_their_type_and_errors_their_code() {
         let v: Value = serde_json::from_str(&ServerMsg::error(ErrorCode::WrongPhase, "not now").encode()).unwrap();
         assert_eq!(v, serde_json::json!({"type": "error", "code": "wrong_phase", "message": "not now"}));
-        let v: Value = serde_json::from_str(&ServerMsg::Notice { text: "hi".into() }.encode()).unwrap();
+        let v: Value = serde_json::from_str(&ServerMsg::notice("hi").encode()).unwrap();
         assert_eq!(v, serde_json::json!({"type": "notice", "text": "hi"}));
+        let bye = ServerMsg::worded_notice(
+            NoticeKey::TournamentBye,
+            crate::wording::params([("round", 2.into())]),
+            "You have a bye in round 2.",
+        );
+        let v: Value = serde_json::from_str(&bye.encode()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"type": "notice", "text": "You have a bye in round 2.", "key": "tournament_bye",
+                               "params": {"round": 2}})
+        );
+        assert_eq!(ServerMsg::decode(&bye.encode()).unwrap(), bye);
         let line = ChatLineView {
             seat: None,
             name: "Parley".into(),
@@ -751,6 +789,7 @@ mod tests {
             kind: ChatKind::Icebreaker,
             expression: None,
             member: None,
+            statement: None,
         };
         let v: Value = serde_json::from_str(&ServerMsg::Chat(line).encode()).unwrap();
         assert_eq!(v["type"], "chat");
@@ -795,13 +834,22 @@ mod tests {
                     waiting: 1,
                     scenario: "campsite".into(),
                     message: "next".into(),
+                    key: None,
                     bot_offer: false,
                 },
                 json!({"type": "waiting", "ahead": 0, "waiting": 1, "scenario": "campsite", "message": "next"}),
             ),
             (
-                ServerMsg::Waiting { ahead: 0, waiting: 1, scenario: "c".into(), message: "m".into(), bot_offer: true },
-                json!({"type": "waiting", "ahead": 0, "waiting": 1, "scenario": "c", "message": "m", "bot_offer": true}),
+                ServerMsg::Waiting {
+                    ahead: 0,
+                    waiting: 1,
+                    scenario: "c".into(),
+                    message: "m".into(),
+                    key: Some(WaitingKey::Alone),
+                    bot_offer: true,
+                },
+                json!({"type": "waiting", "ahead": 0, "waiting": 1, "scenario": "c", "message": "m", "key": "alone",
+                       "bot_offer": true}),
             ),
             (ServerMsg::Left { session: "K7M2QX".into() }, json!({"type": "left", "session": "K7M2QX"})),
             (

@@ -13,6 +13,7 @@ use super::interests::{
 use super::ledger::{Choice, Favour, Ledger, Side};
 use super::level::{Honesty, Persona, Traits};
 use super::lines::{self, LineKind, Slots};
+use super::speech::Lang;
 use super::strategies::{Counterpart, Moment, StrategyRef};
 use crate::core::game::{ActionKind, Expression, OfferStatus, Phase};
 use crate::core::tactics::{Line, Vocabulary};
@@ -169,6 +170,9 @@ const SMALL_TALK_FOLLOWUPS: &[&str] = &[
     "Ha, I like that. Thanks for sharing.",
     "Nice! It's good to know a bit about who I'm talking to.",
 ];
+/// The small-talk lines every language's table translates (`bots::speech`).
+#[cfg(test)]
+pub(crate) const SPOKEN_IN_SMALL_TALK: [&[&str]; 3] = [GREETINGS, ICEBREAKER_FALLBACK, SMALL_TALK_FOLLOWUPS];
 /// A chat line a bot will say, with the expression it attaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Say {
@@ -412,7 +416,9 @@ impl Brain {
         let text = line.text.to_lowercase();
         if line.seat.is_none() {
             // The icebreaker: answer it, on its topic.
-            if let Some(a) = self.pick(icebreaker_answers(&text)) {
+            // The topics' keywords and answers are English: in another language, a general answer.
+            let answers = if self.lang() == Lang::En { icebreaker_answers(&text) } else { ICEBREAKER_FALLBACK };
+            if let Some(a) = self.pick_said(answers) {
                 self.pending_chat.push(Say { text: a, expression: Some(Expression::Pleased) });
             }
             return;
@@ -426,7 +432,7 @@ impl Brain {
         if self.phase != Some(Phase::Bargaining) {
             // Small talk: answer questions, not every line (two bots would never stop).
             if text.contains('?') && self.pending_chat.is_empty() {
-                if let Some(l) = self.pick(SMALL_TALK_FOLLOWUPS) {
+                if let Some(l) = self.pick_said(SMALL_TALK_FOLLOWUPS) {
                     self.pending_chat.push(Say { text: l, expression: Some(Expression::Pleased) });
                 }
             }
@@ -564,17 +570,36 @@ impl Brain {
     /// A line of a kind not said yet in the match, filled in with this scenario's issue names.
     fn line(&mut self, kind: LineKind, issue: Option<usize>, moved: &[usize], theirs: &[usize]) -> Option<String> {
         let slots = self.slots(issue, moved, theirs);
+        let lang = self.lang();
         let filled: Vec<String> =
-            lines::templates(kind, self.traits().warm).iter().map(|t| lines::fill(t, &slots)).collect();
+            lines::templates(kind, self.traits().warm).iter().map(|t| lines::fill(lang.say(t), &slots)).collect();
         let refs: Vec<&str> = filled.iter().map(String::as_str).collect();
         self.pick(&refs)
+    }
+
+    /// The language I speak: my seat's (the people at my table's), else English.
+    fn lang(&self) -> Lang {
+        Lang::of(self.state.as_ref().and_then(|st| st.you.lang.as_deref()))
+    }
+
+    /// A line of a fixed table, said in my language, not said yet in this match.
+    fn pick_said(&mut self, english: &[&'static str]) -> Option<String> {
+        let lang = self.lang();
+        let said: Vec<&str> = english.iter().map(|l| lang.say(l)).collect();
+        self.pick(&said)
     }
 
     fn slots(&self, issue: Option<usize>, moved: &[usize], theirs: &[usize]) -> Slots {
         let issues = self.issues();
         let order = my_order(&issues);
-        let name = |k: usize| issues.get(k).map(|i| lines::mid_sentence(&i.name)).unwrap_or_default();
-        let names = |ks: &[usize]| lines::join_names(&ks.iter().map(|&k| name(k)).collect::<Vec<_>>());
+        let lang = self.lang();
+        let name = |k: usize| {
+            issues
+                .get(k)
+                .map(|i| if lang.keeps_capitals() { i.name.clone() } else { lines::mid_sentence(&i.name) })
+                .unwrap_or_default()
+        };
+        let names = |ks: &[usize]| lines::join_names_with(&ks.iter().map(|&k| name(k)).collect::<Vec<_>>(), lang.and());
         let high = order.first().map(|&k| name(k)).unwrap_or_default();
         let low = order.last().map(|&k| name(k)).unwrap_or_default();
         // A question names two issues in the middle of its own order: asking about its top
@@ -615,9 +640,10 @@ impl Brain {
 
     /// A strategy's template line (`{high}`, `{low}`, `{a}`, `{b}`, `{issue}`) with this match's
     /// issue names filled in, not said yet in this match.
-    fn fill(&mut self, templates: &[&str], issue: Option<usize>) -> Option<String> {
+    fn fill(&mut self, templates: &[&'static str], issue: Option<usize>) -> Option<String> {
         let slots = self.slots(issue, &[], &[]);
-        let filled: Vec<String> = templates.iter().map(|l| lines::fill(l, &slots)).collect();
+        let lang = self.lang();
+        let filled: Vec<String> = templates.iter().map(|l| lines::fill(lang.say(l), &slots)).collect();
         let refs: Vec<&str> = filled.iter().map(String::as_str).collect();
         self.pick(&refs)
     }
@@ -685,7 +711,7 @@ impl Brain {
                     let say = match self.pending_chat.pop() {
                         Some(l) => Some(l),
                         None if self.my_chats_in_phase == 0 => {
-                            self.pick(GREETINGS).map(|text| Say { text, expression: Some(Expression::Pleased) })
+                            self.pick_said(GREETINGS).map(|text| Say { text, expression: Some(Expression::Pleased) })
                         }
                         None => None,
                     };

@@ -180,10 +180,15 @@ pub fn mid_sentence(name: &str) -> String {
 
 /// Issue names joined for a sentence: "fee", "fee and slot", "fee, slot and travel".
 pub fn join_names(names: &[String]) -> String {
+    join_names_with(names, "and")
+}
+
+/// Issue names joined with a language's "and" ("fee, slot y travel" in Spanish).
+pub fn join_names_with(names: &[String], and: &str) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
     }
 }
 

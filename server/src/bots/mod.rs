@@ -9,4 +9,5 @@ pub mod league;
 pub mod ledger;
 pub mod level;
 pub mod lines;
+pub mod speech;
 pub mod strategies;

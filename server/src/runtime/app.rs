@@ -168,11 +168,16 @@ pub struct App {
     /// As a node of a cluster: where sessions live, and this node's claims (none: one server).
     pub cluster: Option<Arc<crate::store::Cluster>>,
     /// Sessions taken over from a dead node a moment ago: what a player coming back is told,
-    /// and until when (see `runtime::ownership`).
-    pub takeover_notices: DashMap<String, (String, i64)>,
+    /// the seconds given back, and until when (see `runtime::ownership`).
+    pub takeover_notices: DashMap<String, (u64, i64)>,
     /// Client message ids applied in matches being read back after a takeover, by match (taken
     /// by the match's actor as it is rebuilt).
     pub restored_ids: DashMap<String, Vec<(usize, u64)>>,
+    /// As a node of a cluster: this node's players waiting in the cluster's practice pool, with
+    /// the session they wait in (see `runtime::practice_pool`).
+    pub pool_waiting: DashMap<String, String>,
+    /// Wakes the node's pairing task (a player started waiting here).
+    pub pool_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Settings of the running application (from `parley serve`'s options).
@@ -272,8 +277,8 @@ impl App {
         let mut practice_code =
             snapshot.sessions.iter().find(|s| s.session.kind == "practice").map(|s| s.session.code.clone());
         if let Some(c) = &cluster {
-            // A node reads no session at start-up: the pool is the cluster's one (made by the
-            // first node to start; it comes into memory on the node that claims it).
+            // A node reads no session at start-up: its practice session is its own (taken back
+            // after a restart at its address; it comes into memory when first needed).
             let candidate = SessionRow {
                 code: new_code(),
                 kind: SessionKind::Practice.as_str().into(),
@@ -311,6 +316,8 @@ impl App {
             cluster: cluster.clone(),
             takeover_notices: DashMap::new(),
             restored_ids: DashMap::new(),
+            pool_waiting: DashMap::new(),
+            pool_wake: Default::default(),
         });
         let weak = Arc::downgrade(&app);
         tokio::spawn(async move {
@@ -343,6 +350,9 @@ impl App {
         }
         let now = now_ms();
         for stored in snapshot.sessions {
+            if let Err(e) = app.remember_applied(stored.matches.iter().map(|(m, _)| m)).await {
+                tracing::error!(session = %stored.session.code, error = %e, "could not read the applied client message ids");
+            }
             app.install_session(stored, now);
         }
         if let Some(after) = dormant_after {
@@ -723,6 +733,19 @@ impl App {
         teams: Vec<Vec<String>>,
         match_number: Option<u64>,
     ) -> Option<String> {
+        self.create_team_match_as(session, scenario_id, teams, match_number, None).await
+    }
+
+    /// [`App::create_team_match`] with the match's id chosen already (`id`: one the practice
+    /// pool's table recorded when its players were claimed).
+    pub(crate) async fn create_team_match_as(
+        self: &Arc<Self>,
+        session: &Arc<Session>,
+        scenario_id: &str,
+        teams: Vec<Vec<String>>,
+        match_number: Option<u64>,
+        id: Option<String>,
+    ) -> Option<String> {
         let scenario = self.scenario(scenario_id)?;
         let seats: Vec<String> = teams.iter().filter_map(|t| t.first().cloned()).collect();
         if seats.len() != teams.len() {
@@ -757,7 +780,7 @@ impl App {
             teams: if has_teams { teams.clone() } else { Vec::new() },
             team_decision: if has_teams { session.settings.team_decision } else { Default::default() },
         };
-        let id = new_id("m");
+        let id = id.unwrap_or_else(|| new_id("m"));
         let row = MatchRow {
             id: id.clone(),
             session: session.code.clone(),

@@ -68,6 +68,33 @@ impl App {
     }
 }
 
+impl App {
+    /// Starts a client for every bot seated in a running match of a session that has just come
+    /// into memory here (taken over from a dead node, or read back after a restart): the client it
+    /// had lived in the process that ran the session before. Its strategy and level are not
+    /// stored, so it plays on at the realistic level with a strategy drawn anew. Returns how many
+    /// bots were started.
+    pub fn restart_bots(&self, code: &str) -> usize {
+        let Some(s) = self.sessions.get(code).map(|s| s.clone()) else { return 0 };
+        let ids = s.player_ids.lock().expect("player ids").clone();
+        let mut started = 0;
+        for id in ids {
+            let Some(bot) = self.players_by_id.get(&id).map(|p| p.clone()).filter(|p| p.bot) else { continue };
+            let in_running_match = match &*bot.location.lock().expect("location") {
+                Location::InMatch { match_id, .. } => {
+                    self.matches.get(match_id).is_some_and(|m| m.summary().phase != crate::core::game::Phase::Results)
+                }
+                _ => false,
+            };
+            if in_running_match {
+                self.run_bot_client(&bot, None);
+                started += 1;
+            }
+        }
+        started
+    }
+}
+
 impl SessionActor {
     /// A facilitator adds a bot to the session: it waits to be paired like a person.
     pub(crate) async fn add_bot(&mut self, s: &Arc<Session>, strategy: Option<StrategyRef>) -> Result<(), String> {

@@ -21,6 +21,7 @@ use crate::runtime::rate::RateLimit;
 use crate::runtime::residency::{LookupError, Watching};
 use crate::runtime::session::{Player, Session, SessionKind};
 use crate::wire::ServerMsg;
+use crate::wording::{NoticeKey, Params};
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use std::collections::BTreeMap;
@@ -408,6 +409,10 @@ impl Conn {
             LookupError::RateLimited => {
                 self.error(ErrorCode::RateLimited, "too many join codes tried from your network; wait a minute")
             }
+            LookupError::Store(e) if e.is_unavailable() => {
+                tracing::error!(error = %e, "could not read a session from the store");
+                self.error(ErrorCode::StoreUnavailable, crate::protocol::UNAVAILABLE_MESSAGE)
+            }
             LookupError::Store(e) => {
                 tracing::error!(error = %e, "could not read a session from the store");
                 self.error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE)
@@ -471,7 +476,9 @@ impl Conn {
                     if let Err(e) = self.app.store.link_practice(&p.id, &hash, now_ms()).await {
                         // The visit goes on; only its place in the learner's history is lost.
                         tracing::error!(player = %p.id, error = %e, "could not link a practice visit to its key");
-                        self.outbox.send_msg(&ServerMsg::notice(
+                        self.outbox.send_msg(&ServerMsg::worded_notice(
+                            NoticeKey::HistoryNotSaved,
+                            Params::new(),
                             "Your practice history could not be updated for this visit; the match itself is fine.",
                         ));
                     }
@@ -500,8 +507,8 @@ impl Conn {
             }
         }
         self.outbox.send_msg(&self.app.joined_frame(&p));
-        if let Some(text) = self.app.takeover_notice(&p.session) {
-            self.outbox.send_msg(&ServerMsg::notice(text));
+        if let Some(notice) = self.app.takeover_notice(&p.session) {
+            self.outbox.send_msg(&notice);
         }
         self.player = Some(p.clone());
         self.app.touch(&p.session);

@@ -2,7 +2,7 @@
 //! broadcasts, removals and the live monitor. Every control is stored in the session's log
 //! before it takes effect.
 
-use crate::core::game::Control;
+use crate::core::game::{AbandonedWhy, Control};
 use crate::monitor::{MonitorMatch, MonitorPlayer, MonitorSession, MonitorView, PlayerStatus, TournamentView};
 use crate::runtime::app::App;
 use crate::runtime::match_actor::{now_ms, ControlFailure, MatchHandle, MatchMsg, MatchSummary};
@@ -10,6 +10,7 @@ use crate::runtime::outbox::CloseReason;
 use crate::runtime::session::{Location, Player, Session};
 use crate::runtime::session_actor::{teams_for, SessionActor};
 use crate::wire::ServerMsg;
+use crate::wording::{params, NoticeKey};
 use axum::extract::ws::Utf8Bytes;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -27,6 +28,37 @@ pub enum AuthError {
     WrongToken,
 }
 
+/// In the `pair` control's `teams`, the side a new bot plays.
+const BOT_SIDE: &str = "bot";
+
+/// Why a facilitator control was refused: a stable code and a plain sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlError {
+    /// The code (`bad_request` unless a control has its own).
+    pub code: crate::error::ErrorCode,
+    /// The sentence.
+    pub message: String,
+}
+
+impl ControlError {
+    /// A refusal with its own code.
+    pub fn new(code: crate::error::ErrorCode, message: impl Into<String>) -> Self {
+        ControlError { code, message: message.into() }
+    }
+}
+
+impl From<String> for ControlError {
+    fn from(message: String) -> Self {
+        ControlError::new(crate::error::ErrorCode::BadRequest, message)
+    }
+}
+
+impl From<&str> for ControlError {
+    fn from(message: &str) -> Self {
+        ControlError::new(crate::error::ErrorCode::BadRequest, message)
+    }
+}
+
 /// A facilitator control, as posted to `/api/sessions/{code}/control`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
@@ -35,10 +67,16 @@ pub enum SessionControl {
     StartPairing,
     /// Pair everyone waiting now, in random groups.
     PairNow,
-    /// Pair these waiting players, in seat order.
+    /// Pair these waiting players, in seat order: one per role (`players`), or a team of 1–4 per
+    /// role (`teams`).
     Pair {
         /// Player ids, one per role.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         players: Vec<String>,
+        /// Player ids by role then member (the first member speaks for the team to begin with);
+        /// a side of `["bot"]` is played by a new bot (a team with no other team to meet).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        teams: Vec<Vec<String>>,
     },
     /// Stop the clocks (of one match, or all).
     Pause {
@@ -167,6 +205,9 @@ impl SessionActor {
                             if let Ok(roster) = serde_json::from_value(v["roster"].clone()) {
                                 t.roster = roster;
                             }
+                            if let Ok(teams) = serde_json::from_value(v["teams"].clone()) {
+                                t.teams = teams;
+                            }
                             t.plans.push(plan);
                             t.matches.push(serde_json::from_value(v["matches"].clone()).unwrap_or_default());
                         }
@@ -178,7 +219,7 @@ impl SessionActor {
 
     /// A facilitator control: checked, stored in the session's log, then carried out; returns
     /// how many players or matches it touched.
-    pub(crate) async fn on_control(&mut self, s: &Arc<Session>, c: SessionControl) -> Result<usize, String> {
+    pub(crate) async fn on_control(&mut self, s: &Arc<Session>, c: SessionControl) -> Result<usize, ControlError> {
         let app = self.app.clone();
         match &c {
             SessionControl::Extend { seconds, .. } if !(1..=3600).contains(seconds) => {
@@ -187,11 +228,13 @@ impl SessionActor {
             SessionControl::Broadcast { text } if text.trim().is_empty() || text.chars().count() > 500 => {
                 return Err("a broadcast is 1 to 500 characters".into())
             }
-            SessionControl::Pair { players } => self.check_hand_pairing(players)?,
+            SessionControl::Pair { players, teams } => {
+                self.check_hand_pairing(players, teams)?;
+            }
             SessionControl::Remove { player_id }
                 if app.players_by_id.get(player_id).is_none_or(|p| p.session != s.code) =>
             {
-                return Err(format!("no player {player_id:?} in this session"));
+                return Err(format!("no player {player_id:?} in this session").into());
             }
             SessionControl::HandSeat { player_id, to } => self.check_hand_seat(s, player_id, to)?,
             SessionControl::Observe { player_id, match_id } => self.check_observe(s, player_id, match_id)?,
@@ -212,8 +255,19 @@ impl SessionActor {
                 self.pair_waiting(s, false).await
             }
             SessionControl::PairNow => self.pair_waiting(s, true).await,
-            SessionControl::Pair { players } => {
-                self.pair_by_hand(s, players).await;
+            SessionControl::Pair { players, teams } => {
+                let mut teams = if teams.is_empty() { players.into_iter().map(|p| vec![p]).collect() } else { teams };
+                // A side the facilitator gave to a bot: a new bot holds it alone.
+                let mut bots = Vec::new();
+                for side in teams.iter_mut().filter(|side| side.as_slice() == [BOT_SIDE]) {
+                    let bot = app.new_bot(s).await.map_err(|e| e.message)?;
+                    side[0] = bot.id.clone();
+                    bots.push(bot);
+                }
+                self.pair_by_hand(s, teams).await;
+                for bot in bots {
+                    app.run_bot_client(&bot, None);
+                }
                 1
             }
             SessionControl::Pause { match_id } => control_matches(&app, s, match_id, Control::Pause).await?,
@@ -262,10 +316,11 @@ impl SessionActor {
                     app.run_bot_client(&taker, None);
                 }
                 if let Some(p) = app.players_by_id.get(&player_id).map(|p| p.clone()) {
-                    p.send(&ServerMsg::notice(format!(
-                        "Your seat was handed to {} so the match could go on.",
-                        taker.name
-                    )));
+                    p.send(&ServerMsg::worded_notice(
+                        NoticeKey::SeatHanded,
+                        params([("name", taker.name.clone().into())]),
+                        format!("Your seat was handed to {} so the match could go on.", taker.name),
+                    ));
                     if p.conn.lock().expect("conn").is_some() {
                         self.on_enqueue(s, &p);
                     }
@@ -352,36 +407,69 @@ impl SessionActor {
         false
     }
 
-    fn check_hand_pairing(&self, players: &[String]) -> Result<(), String> {
+    /// A hand pairing fits when it names one side per role (`players`: one person each; `teams`:
+    /// 1 to [`crate::core::team::MAX_TEAM`] each), every person once, all waiting for the same
+    /// scenario.
+    fn check_hand_pairing(&self, players: &[String], teams: &[Vec<String>]) -> Result<(), ControlError> {
+        use crate::error::ErrorCode::{BadPairing, NotWaiting};
+        let bad = |m: String| ControlError::new(BadPairing, m);
+        if players.is_empty() == teams.is_empty() {
+            return Err(
+                bad("name the players to pair: `players` (one per role) or `teams` (one list per role)".into()),
+            );
+        }
+        let sides: Vec<&[String]> =
+            if teams.is_empty() { players.chunks(1).collect() } else { teams.iter().map(Vec::as_slice).collect() };
+        if sides.iter().any(|side| side.len() > 1 && side.iter().any(|p| p == BOT_SIDE)) {
+            return Err(bad("a bot plays a side alone: name it as [\"bot\"]".into()));
+        }
+        if !teams.is_empty() && sides.iter().all(|side| *side == [BOT_SIDE]) {
+            return Err(bad("name at least one side of people".into()));
+        }
+        let everyone: Vec<&String> = sides.iter().flat_map(|s| s.iter()).filter(|p| *p != BOT_SIDE).collect();
         let mut line = None;
-        for p in players {
-            let Some((l, _, _)) = self.lines.position(p) else { return Err(format!("player {p:?} is not waiting")) };
+        for p in &everyone {
+            let Some((l, _, _)) = self.lines.position(p) else {
+                let name = self.app.players_by_id.get(*p).map(|x| x.name.clone()).unwrap_or_else(|| format!("{p:?}"));
+                return Err(ControlError::new(NotWaiting, format!("{name} is not waiting to be paired")));
+            };
             if line.get_or_insert(l.clone()) != &l {
-                return Err("those players wait for different scenarios".into());
+                return Err(bad("those players wait for different scenarios".into()));
             }
         }
-        let line = line.ok_or("name the players to pair")?;
+        let line = line.ok_or_else(|| bad("name the players to pair".into()))?;
         let n = self.app.scenario(&line).map(|x| x.roles.len()).unwrap_or(2);
-        let mut uniq = players.to_vec();
+        let mut uniq = everyone.clone();
         uniq.sort();
         uniq.dedup();
-        if uniq.len() != n || players.len() != n {
-            return Err(format!("this scenario needs exactly {n} different players"));
+        if uniq.len() != everyone.len() {
+            return Err(bad("each person can be named once".into()));
+        }
+        if teams.is_empty() && (players.len() != n || players.iter().any(|p| p == BOT_SIDE)) {
+            return Err(bad(format!("this scenario needs exactly {n} different players")));
+        }
+        let max = crate::core::team::MAX_TEAM;
+        if !teams.is_empty() && (sides.len() != n || sides.iter().any(|s| s.is_empty() || s.len() > max)) {
+            return Err(bad(format!("this scenario needs {n} sides of 1 to {max} people each")));
         }
         Ok(())
     }
 
-    async fn pair_by_hand(&mut self, s: &Arc<Session>, players: Vec<String>) {
-        let line = self.lines.position(&players[0]).map(|x| x.0).unwrap_or_default();
-        self.seat_group(&players);
+    /// Starts the match the facilitator put together: `teams[i]` holds seat i.
+    async fn pair_by_hand(&mut self, s: &Arc<Session>, teams: Vec<Vec<String>>) {
+        let line = teams.iter().flatten().find_map(|p| self.lines.position(p)).map(|x| x.0).unwrap_or_default();
+        let everyone: Vec<String> = teams.iter().flatten().cloned().collect();
+        self.seat_group(&everyone);
         let k = self.lines.matches_started;
         self.lines.matches_started += 1;
-        // teams_for seats player (i + k) mod n of the group in seat i: pre-rotate so that seat i
-        // gets players[i] as the facilitator chose.
-        let n = players.len();
-        let group: Vec<String> = (0..n).map(|j| players[(j + n - (k as usize % n)) % n].clone()).collect();
+        // teams_for seats team (i + k) mod n of the group in seat i: pre-rotate so that seat i
+        // gets teams[i] as the facilitator chose.
+        let n = teams.len();
+        let order: Vec<&Vec<String>> = (0..n).map(|j| &teams[(j + n - (k as usize % n)) % n]).collect();
+        let group: Vec<String> = order.iter().flat_map(|t| t.iter().cloned()).collect();
+        let sizes: Vec<usize> = order.iter().map(|t| t.len()).collect();
         self.notify_waiting(s, &line);
-        self.start_group(s, &line, &group, &vec![1; n], k).await;
+        self.start_group(s, &line, &group, &sizes, k).await;
     }
 
     async fn remove_player(&mut self, s: &Session, player_id: &str) {
@@ -392,11 +480,15 @@ impl SessionActor {
             self.lines.remove(player_id);
             self.notify_waiting(s, &line);
         }
-        if let Some((mid, _)) = p.seat() {
+        if let Some((mid, seat, member)) = p.place() {
             if let Some(m) = self.app.matches.get(&mid).map(|m| m.clone()) {
-                let (reply, _rx) = oneshot::channel();
+                // A team plays on without them; the last member of a seat ends the match as before.
+                let (reply, rx) = oneshot::channel();
                 let reason = format!("{} was removed by the facilitator.", p.name);
-                let _ = m.tx.send(MatchMsg::Control { control: Control::Abandon(reason), reply }).await;
+                let why = Some(AbandonedWhy::Removed { name: p.name.clone() });
+                if m.tx.send(MatchMsg::RemoveMember { seat, member, reason, why, reply }).await.is_ok() {
+                    let _ = rx.await;
+                }
             }
         }
         if let Some(mid) = p.observing() {

@@ -5,7 +5,7 @@
 //! `on_drop`, `on_action`, `on_control`, `on_tick` (deadlines and dropouts), and disposal when a
 //! finished, idle match goes dormant ([`Exit::Dormant`]).
 
-use crate::core::game::{Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
+use crate::core::game::{AbandonedWhy, Action, Control, Event, EventKind, GameError, Match, Millis, Outcome, Phase};
 use crate::core::scenario::Scenario;
 use crate::core::tactics::{Line, Tactics, Tagger, Vocabulary};
 use crate::core::trust::{analyse_log_with_bots, Phrases};
@@ -18,6 +18,7 @@ use crate::runtime::view::{
 };
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
+use crate::wording::{params, NoticeKey};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -76,6 +77,20 @@ pub enum MatchMsg {
         name: String,
         /// A bot takes it.
         bot: bool,
+        /// The answer.
+        reply: oneshot::Sender<Result<(), ControlFailure>>,
+    },
+    /// The facilitator removes one member of a seat: a team with others left plays on; the last
+    /// member (or a seat's only player) ends the match as abandoned, for `reason`.
+    RemoveMember {
+        /// The seat.
+        seat: usize,
+        /// Which member of the seat's team.
+        member: usize,
+        /// Why the match ends, if it does.
+        reason: String,
+        /// The same, as data the player's page words in its language.
+        why: Option<AbandonedWhy>,
         /// The answer.
         reply: oneshot::Sender<Result<(), ControlFailure>>,
     },
@@ -295,7 +310,11 @@ impl MatchActor {
             let info = &mut self.seats[seat];
             info.name = team.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" & ");
             info.bot = team.iter().all(|(_, b)| *b);
-            info.members = team.into_iter().map(|(name, _)| SeatMember { name, online: false }).collect();
+            info.members = team
+                .into_iter()
+                .enumerate()
+                .map(|(m, (name, _))| SeatMember { name, online: false, removed: !self.state.team.is_present(seat, m) })
+                .collect();
             self.conns[seat] = vec![None; info.members.len()];
         }
         self.summary_tx.send_replace(summary_of(&self.id, &self.state, &self.seats));
@@ -343,7 +362,6 @@ impl MatchActor {
                 online: false,
                 gone_since: (state.events_applied > 0 && state.phase != Phase::Results).then_some(now),
                 drill: None,
-                lang: None,
                 members: Vec::new(),
             })
             .collect();
@@ -474,8 +492,12 @@ impl MatchActor {
                 let r = self.hand_seat(seat, from, player, name, bot).await;
                 let _ = reply.send(r);
             }
+            MatchMsg::RemoveMember { seat, member, reason, why, reply } => {
+                let r = self.remove_member(seat, member, &reason, why).await;
+                let _ = reply.send(r);
+            }
             MatchMsg::Notice(text) => {
-                let f = ServerMsg::Notice { text };
+                let f = ServerMsg::notice(text);
                 for c in self.conns.iter().flatten().flatten() {
                     c.send_msg(&f);
                 }
@@ -552,6 +574,10 @@ impl MatchActor {
     /// of its team), replacing that member's older one, and gets the whole view, the chat and the
     /// team's caucus so far.
     async fn on_attach(&mut self, seat: usize, member: usize, outbox: crate::runtime::outbox::Outbox) {
+        if self.state.team.size(seat) > 1 && !self.state.team.is_present(seat, member) {
+            tracing::warn!(match_id = %self.id, seat, member, "a removed member tried to take their seat again");
+            return;
+        }
         let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) else {
             tracing::warn!(match_id = %self.id, seat, member, "attach to a seat or member the match does not have");
             return;
@@ -566,7 +592,6 @@ impl MatchActor {
             m.online = true;
         }
         self.seats[seat].gone_since = None;
-        self.seats[seat].lang = outbox.lang().map(str::to_string);
         self.dropout_told[seat] = false;
         let now = now_ms();
         self.ensure_results().await;
@@ -581,7 +606,7 @@ impl MatchActor {
         if !broadcast || self.state.offers.len() > crate::runtime::view::OFFER_WINDOW {
             outbox.send_msg(&self.view(seat, member, now, true));
         }
-        let texts = self.texts_for(seat);
+        let texts = self.texts_in(outbox.lang());
         outbox.send_msg(&chat_history_for(&self.state, &self.seats, &texts));
         if self.state.team.size(seat) > 1 {
             outbox.send_msg(&caucus_history(&self.state, seat, &self.seats));
@@ -627,6 +652,40 @@ impl MatchActor {
         }
         self.check_dropouts(now).await;
         false
+    }
+
+    /// Removes one member of a seat (see [`MatchMsg::RemoveMember`]): their connection is let go
+    /// (the facilitator's side closes it), and everyone's view shows them removed.
+    async fn remove_member(
+        &mut self,
+        seat: usize,
+        member: usize,
+        reason: &str,
+        why: Option<AbandonedWhy>,
+    ) -> Result<(), ControlFailure> {
+        let evs = self.state.remove_member(seat, member, reason, why).map_err(ControlFailure::Refused)?;
+        // Marked before the commit broadcasts the state; put back on failure.
+        let was = self.seats.get_mut(seat).and_then(|s| s.members.get_mut(member)).map(|m| {
+            m.online = false;
+            std::mem::replace(&mut m.removed, true)
+        });
+        let conn = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)).and_then(Option::take);
+        if let Err(e) = self.commit(evs).await {
+            tracing::error!(match_id = %self.id, error = %e, "could not store a removal");
+            if let (Some(was), Some(m)) = (was, self.seats[seat].members.get_mut(member)) {
+                m.removed = was;
+            }
+            if let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) {
+                *slot = conn;
+            }
+            return Err(ControlFailure::NotStored);
+        }
+        if self.conns[seat].iter().all(Option::is_none) && self.seats[seat].online {
+            self.seats[seat].online = false;
+            self.seats[seat].gone_since = Some(now_ms());
+            self.broadcast_state(now_ms());
+        }
+        Ok(())
     }
 
     /// Gives a seat to another player: the seat's connection (if any) is let go, the handover
@@ -713,7 +772,9 @@ impl MatchActor {
                     self.seats[seat].name,
                     self.grace_ms / 1000
                 );
-                if let Ok(evs) = self.state.control(&Control::Abandon(reason)) {
+                let why =
+                    AbandonedWhy::Left { name: self.seats[seat].name.clone(), seconds: (self.grace_ms / 1000) as u64 };
+                if let Ok(evs) = self.state.control(&Control::Abandon(reason, Some(why))) {
                     let _ = self.commit(evs).await;
                 }
             }
@@ -729,9 +790,12 @@ impl MatchActor {
                     if let Some(h) = &self.notices {
                         let _ = h.send(ActorNotice::SeatNeedsBot { match_id: self.id.clone(), seat });
                     }
-                    let f = ServerMsg::Notice {
-                        text: format!("{} left; a bot takes their seat so you can finish.", self.seats[seat].name),
-                    };
+                    let name = &self.seats[seat].name;
+                    let f = ServerMsg::worded_notice(
+                        NoticeKey::BotTakesSeat,
+                        params([("name", name.clone().into())]),
+                        format!("{name} left; a bot takes their seat so you can finish."),
+                    );
                     for c in self.conns.iter().flatten().flatten() {
                         c.send_msg(&f);
                     }
@@ -792,15 +856,17 @@ impl MatchActor {
             r.observations = crate::runtime::view::observation_views(&self.state);
             r
         });
-        let texts = self.texts_for(seat);
+        let texts = self.texts_for(seat, member);
         let results = results.map(|mut r| {
             localize_results(&mut r, &texts);
             r
         });
+        let lang = self.lang_of(seat, member);
         let mut v = state_for(
             &self.id,
             &self.state,
             &texts,
+            lang.as_deref(),
             seat,
             member,
             &self.seats,
@@ -815,9 +881,22 @@ impl MatchActor {
         v
     }
 
-    /// The scenario with its texts in the seat's language where it has them (else the scenario itself).
-    fn texts_for(&mut self, seat: usize) -> Arc<Scenario> {
-        let lang = self.seats[seat].lang.clone();
+    /// The language one member reads (their connection's `hello.lang`; each member of a team
+    /// reads in their own). A bot names none: it reads, and speaks, as the first person at the
+    /// table who named one.
+    fn lang_of(&self, seat: usize, member: usize) -> Option<String> {
+        let own = self.conns.get(seat).and_then(|c| c.get(member)).and_then(Option::as_ref).and_then(|o| o.lang());
+        if own.is_some() || !self.seats.get(seat).is_some_and(|s| s.bot) {
+            return own.map(str::to_string);
+        }
+        let people = self.conns.iter().zip(&self.seats).filter(|(_, s)| !s.bot).flat_map(|(c, _)| c.iter().flatten());
+        people.filter_map(|o| o.lang()).next().map(str::to_string)
+    }
+
+    /// The scenario with its texts in one member's language ([`Self::lang_of`]) where it has
+    /// them, else the scenario itself.
+    fn texts_for(&mut self, seat: usize, member: usize) -> Arc<Scenario> {
+        let lang = self.lang_of(seat, member);
         self.texts_in(lang.as_deref())
     }
 
@@ -930,25 +1009,32 @@ impl MatchActor {
             }
         }
         // Chat is public: observers read it as it comes (coaching nudges below are not). A
-        // player's line is the same frame for everyone; an icebreaker goes to each seat (every
-        // member of its team) in the seat's language.
+        // player's line is the same frame for everyone; an icebreaker goes to every connection in
+        // its own language, encoded once per language.
         for line in chat_frames {
             let shared = axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(line.clone()).encode());
-            for seat in 0..self.conns.len() {
-                if self.conns[seat].iter().all(Option::is_none) {
-                    continue;
-                }
-                let frame = if line.kind == crate::wire::ChatKind::Icebreaker {
-                    let texts = self.texts_for(seat);
-                    let mut own = line.clone();
-                    localize_prompt(&mut own, &self.state.config.scenario, &texts);
-                    axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(own).encode())
+            let icebreaker = line.kind == crate::wire::ChatKind::Icebreaker;
+            let mut by_lang: std::collections::HashMap<Option<String>, axum::extract::ws::Utf8Bytes> =
+                Default::default();
+            let conns: Vec<Outbox> = self.conns.iter().flatten().flatten().cloned().collect();
+            for c in conns {
+                let frame = if icebreaker {
+                    let lang = c.lang().map(str::to_string);
+                    match by_lang.get(&lang) {
+                        Some(f) => f.clone(),
+                        None => {
+                            let texts = self.texts_in(lang.as_deref());
+                            let mut own = line.clone();
+                            localize_prompt(&mut own, &self.state.config.scenario, &texts);
+                            let f = axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(own).encode());
+                            by_lang.insert(lang, f.clone());
+                            f
+                        }
+                    }
                 } else {
                     shared.clone()
                 };
-                for c in self.conns[seat].iter().flatten() {
-                    c.send(frame.clone());
-                }
+                c.send(frame);
             }
             for w in &self.observers {
                 let frame = match (line.kind == crate::wire::ChatKind::Icebreaker, w.outbox.lang()) {

@@ -12,6 +12,7 @@ pub mod match_actor;
 pub mod observers;
 pub mod outbox;
 pub mod ownership;
+pub mod practice_pool;
 pub mod rate;
 pub mod residency;
 pub mod session;
@@ -60,6 +61,10 @@ pub struct ServeArgs {
     /// `--db` and `--fsync` are then unused (PostgreSQL's own settings decide durability).
     #[arg(long, env = "PARLEY_POSTGRES")]
     pub postgres: Option<String>,
+    /// Milliseconds a request waits for PostgreSQL (a free or new connection, a read, any
+    /// statement) before it fails with `store_unavailable`.
+    #[arg(long, env = "PARLEY_PG_TIMEOUT_MS", default_value_t = 5000)]
+    pub pg_timeout_ms: u64,
     /// Seconds of silence after which a connection is closed (clients ping every 10 s).
     #[arg(long, env = "PARLEY_IDLE_TIMEOUT", default_value_t = 30)]
     pub idle_timeout: u64,
@@ -157,19 +162,18 @@ pub async fn serve_until(
         (None, Some(_)) => return Err("--node-address needs --postgres: SQLite serves one node".into()),
         _ => None,
     };
-    let (store, snapshot, cluster) = match (&args.postgres, node) {
+    let pg_timeout = std::time::Duration::from_millis(args.pg_timeout_ms.max(100));
+    let (store, snapshot, cluster) = match &args.postgres {
         // The address may carry a password: it never goes into an error or the log.
-        (Some(url), Some(node)) => {
+        Some(url) => {
             let (store, snapshot, cluster) =
-                Store::open_postgres_node(url, node).await.map_err(|e| format!("PostgreSQL: {e}"))?;
-            cluster.register().await.map_err(|e| format!("PostgreSQL: {e}"))?;
-            (store, snapshot, Some(cluster))
+                Store::open_postgres_with(url, node, pg_timeout).await.map_err(|e| format!("PostgreSQL: {e}"))?;
+            if let Some(cluster) = &cluster {
+                cluster.register().await.map_err(|e| format!("PostgreSQL: {e}"))?;
+            }
+            (store, snapshot, cluster)
         }
-        (Some(url), None) => {
-            let (store, snapshot) = Store::open_postgres(url).await.map_err(|e| format!("PostgreSQL: {e}"))?;
-            (store, snapshot, None)
-        }
-        (None, _) => {
+        None => {
             let (store, snapshot) =
                 Store::open_with(&args.db, args.fsync).map_err(|e| format!("{}: {e}", args.db.display()))?;
             (store, snapshot, None)
@@ -201,14 +205,22 @@ pub async fn serve_until(
         cluster: cluster.clone(),
     };
     let app = app::App::open(store, snapshot, scenarios, phrases, settings).await;
-    if let Some(c) = cluster {
-        tracing::info!(node = c.node_id(), address = %c.address, lease_ms = c.lease_ms, "running as a cluster node");
-        ownership::spawn_node_tasks(&app, c, std::time::Duration::from_millis(args.cluster.heartbeat_ms.max(50)));
-    }
     let listener =
         tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let _ = app.self_addr.set(addr.to_string());
+    // Bots connect to this address: sessions taken over (and those read at start-up) restart
+    // their bots only once it is known.
+    if let Some(c) = cluster {
+        tracing::info!(node = c.node_id(), address = %c.address, lease_ms = c.lease_ms, "running as a cluster node");
+        practice_pool::spawn_pool_task(&app, c.clone());
+        ownership::spawn_node_tasks(&app, c, std::time::Duration::from_millis(args.cluster.heartbeat_ms.max(50)));
+    }
+    let codes: Vec<String> = app.sessions.iter().map(|s| s.key().clone()).collect();
+    let bots: usize = codes.iter().map(|code| app.restart_bots(code)).sum();
+    if bots > 0 {
+        tracing::info!(bots, "bots of running matches restarted");
+    }
     tracing::info!(
         max_connections = limits.max_connections,
         per_ip = limits.max_connections_per_ip,

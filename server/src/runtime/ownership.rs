@@ -16,6 +16,7 @@ use crate::runtime::clock::now_ms;
 use crate::runtime::outbox::CloseReason;
 use crate::store::{Cluster, ResidentSession, StoreError};
 use crate::wire::ServerMsg;
+use crate::wording::{params, NoticeKey};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,29 +45,25 @@ impl App {
     /// is first extended by the outage, in the match's own log, and players coming back are told.
     pub(crate) async fn load_claimed(self: &Arc<Self>, code: &str, outage_ms: Option<i64>) -> Result<bool, StoreError> {
         let Some(mut stored) = self.store.resident_session(code).await? else { return Ok(false) };
-        // What its players' clients sent and were applied: a resend is answered, not applied again.
-        let running: Vec<String> =
-            stored.matches.iter().filter(|(m, _)| m.summary.is_none()).map(|(m, _)| m.id.clone()).collect();
-        for (match_id, seat, cid) in self.store.applied_ids(running).await? {
-            self.restored_ids.entry(match_id).or_default().push((seat, cid));
-        }
+        self.remember_applied(stored.matches.iter().map(|(m, _)| m)).await?;
         if let Some(ms) = outage_ms {
             let seconds = ((ms + 999) / 1000).max(1) as u64;
             let extended = self.extend_running(&mut stored, seconds).await?;
             if extended > 0 {
-                let text = format!(
-                    "The server running your match stopped; another one took over. Your match was given {seconds} \
-                     more seconds for the time it was away."
-                );
                 // Notices of sessions nobody came back to go when the next one is written, so the
                 // map holds only the last few minutes' takeovers.
                 let now = now_ms();
                 self.takeover_notices.retain(|_, (_, until)| now < *until);
-                self.takeover_notices.insert(code.to_string(), (text, now + NOTICE_FOR_MS));
+                self.takeover_notices.insert(code.to_string(), (seconds, now + NOTICE_FOR_MS));
             }
             tracing::warn!(session = %code, outage_ms = ms, matches_extended = extended, "session taken over");
         }
         self.install_session(stored, now_ms());
+        // The clients of its bots lived in the process that ran the session before.
+        let bots = self.restart_bots(code);
+        if bots > 0 {
+            tracing::info!(session = %code, bots, "bots restarted");
+        }
         Ok(true)
     }
 
@@ -97,10 +94,18 @@ impl App {
     }
 
     /// The notice for a player coming back to a session taken over a moment ago.
-    pub fn takeover_notice(&self, code: &str) -> Option<String> {
+    pub fn takeover_notice(&self, code: &str) -> Option<ServerMsg> {
         let now = now_ms();
         self.takeover_notices.remove_if(code, |_, (_, until)| now >= *until);
-        self.takeover_notices.get(code).map(|entry| entry.0.clone())
+        let seconds = self.takeover_notices.get(code)?.0;
+        Some(ServerMsg::worded_notice(
+            NoticeKey::TakenOver,
+            params([("seconds", seconds.into())]),
+            format!(
+                "The server running your match stopped; another one took over. Your match was given {seconds} more \
+                 seconds for the time it was away."
+            ),
+        ))
     }
 
     /// Takes a session out of memory because another node owns it now: its connected players
@@ -166,6 +171,10 @@ pub fn spawn_node_tasks(app: &Arc<App>, cluster: Arc<Cluster>, heartbeat: Durati
                     return;
                 }
             };
+            // Waiting practice players of dead nodes: released (they take their rows back when they return).
+            if let Err(e) = c.pool_release_dead().await {
+                tracing::error!(error = %e, "could not release the practice pool rows of dead nodes");
+            }
             for (code, since_heartbeat) in orphans {
                 // The preferred survivor takes it at once; anyone does after another lease.
                 let first = crate::store::preferred(&code, &live).is_none_or(|n| n == c.node_id());

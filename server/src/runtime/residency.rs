@@ -114,12 +114,30 @@ impl App {
                 }
             } else {
                 let Some(stored) = self.store.resident_session(code).await? else { return Ok(None) };
+                self.remember_applied(stored.matches.iter().map(|(m, _)| m)).await?;
                 self.install_session(stored, crate::runtime::clock::now_ms());
             }
             tracing::info!(session = %code, "session read back into memory");
         }
         let guard = write.downgrade();
         Ok(self.sessions.get(code).map(|s| Resident { session: s.clone(), _in_use: guard }))
+    }
+
+    /// Reads the client message ids applied in the running ones of these stored matches, for
+    /// their actors as they are rebuilt (after a restart or a takeover): a client resending an
+    /// action whose acknowledgement it never got is answered, and the action is not applied twice.
+    pub(crate) async fn remember_applied<'a>(
+        &self,
+        matches: impl Iterator<Item = &'a crate::store::MatchRow>,
+    ) -> Result<(), StoreError> {
+        let running: Vec<String> = matches.filter(|m| m.summary.is_none()).map(|m| m.id.clone()).collect();
+        if running.is_empty() {
+            return Ok(());
+        }
+        for (match_id, seat, cid) in self.store.applied_ids(running).await? {
+            self.restored_ids.entry(match_id).or_default().push((seat, cid));
+        }
+        Ok(())
     }
 
     /// A lookup about to reach the store costs `budget`'s address a code lookup.
@@ -157,6 +175,7 @@ impl App {
         let write = self.residency.clone().write_owned().await;
         if !self.players.contains_key(token) {
             let Some(stored) = self.store.resident_player(token).await? else { return Ok(None) };
+            self.remember_applied(stored.last_match.iter().map(|(m, _)| m)).await?;
             self.install_player(stored);
         }
         let guard = write.downgrade();

@@ -27,6 +27,7 @@ use crate::runtime::facilitator::SessionControl;
 use crate::runtime::session::{Location, Player, Queue, Session, SessionFacts, SessionKind};
 use crate::runtime::tournament::TournamentState;
 use crate::wire::ServerMsg;
+use crate::wording::WaitingKey;
 use axum::extract::ws::Utf8Bytes;
 use rand::seq::IndexedRandom;
 use rand::Rng;
@@ -79,7 +80,7 @@ pub enum SessionMsg {
         /// The control.
         control: SessionControl,
         /// How many players or matches it touched, or why it was refused.
-        reply: oneshot::Sender<Result<usize, String>>,
+        reply: oneshot::Sender<Result<usize, crate::runtime::facilitator::ControlError>>,
     },
     /// The dropout policy `bot`: a seat whose player is gone past the grace period.
     SeatNeedsBot {
@@ -105,6 +106,22 @@ pub enum SessionMsg {
     Tournament {
         /// The view.
         reply: oneshot::Sender<TournamentView>,
+    },
+    /// Players this node claimed from the cluster's practice pool (`runtime::practice_pool`):
+    /// the match is started here.
+    PoolPaired {
+        /// The group, with its match id.
+        group: crate::store::PoolGroup,
+    },
+    /// A player who waited here was paired into a match on the node at `address`: they are
+    /// sent there and leave this session.
+    PairedElsewhere {
+        /// The player.
+        player_id: String,
+        /// That node's address.
+        address: String,
+        /// Answered once done.
+        reply: oneshot::Sender<()>,
     },
     /// An observer stops observing and waits to be paired (`runtime::observers`).
     StopObserving {
@@ -165,7 +182,7 @@ impl Session {
     }
 
     /// Carries out a facilitator control; answers how many players or matches it touched.
-    pub async fn control(&self, control: SessionControl) -> Result<usize, String> {
+    pub async fn control(&self, control: SessionControl) -> Result<usize, crate::runtime::facilitator::ControlError> {
         self.ask(|reply| SessionMsg::Control { control, reply })
             .await
             .unwrap_or_else(|| Err("the session is closing; try again".into()))
@@ -268,6 +285,11 @@ impl SessionActor {
                 let r = self.on_stop_observing(s, &player).await;
                 let _ = reply.send(r);
             }
+            SessionMsg::PoolPaired { group } => self.on_pool_paired(s, group),
+            SessionMsg::PairedElsewhere { player_id, address, reply } => {
+                self.on_paired_elsewhere(s, &player_id, &address);
+                let _ = reply.send(());
+            }
         }
     }
 
@@ -296,8 +318,22 @@ impl SessionActor {
                 line
             }
         };
-        let groups = if self.auto_pairing { self.take_groups(s, &line, false, false) } else { Vec::new() };
+        // In a cluster the practice pool pairs through the table every node shares; this line
+        // only tells players where they stand here.
+        let pooled = self.app.pools_across_nodes(s);
+        let groups = if self.auto_pairing && !pooled { self.take_groups(s, &line, false, false) } else { Vec::new() };
         self.notify_waiting(s, &line);
+        if pooled {
+            player.send(&ServerMsg::Waiting {
+                ahead: 0,
+                waiting: 1,
+                scenario: line.clone(),
+                message: "Waiting for a partner.".into(),
+                key: Some(WaitingKey::Next),
+                bot_offer: false,
+            });
+            self.app.pool_wait(s, player);
+        }
         if s.kind == SessionKind::Practice && groups.is_empty() && self.app.bots.practice_after > 0 {
             self.offer_bot_later(s, player, &line);
         }
@@ -362,6 +398,9 @@ impl SessionActor {
         }
         let line = self.lines.position(&player.id).map(|x| x.0);
         self.lines.remove(&player.id);
+        if self.app.pools_across_nodes(s) {
+            self.app.pool_stop_waiting(&player.id);
+        }
         *player.location.lock().expect("location") = Location::Lobby;
         s.touch();
         if let Some(line) = line {
@@ -378,6 +417,9 @@ impl SessionActor {
         }
         let Some((line, _, _)) = self.lines.position(&player.id) else { return };
         self.lines.remove(&player.id);
+        if self.app.pools_across_nodes(s) {
+            self.app.pool_stop_waiting(&player.id);
+        }
         *player.location.lock().expect("location") = Location::Lobby;
         self.notify_waiting(s, &line);
     }
@@ -405,23 +447,34 @@ impl SessionActor {
             .unwrap_or_default()
     }
 
-    /// Tells everyone in a waiting line where they stand.
+    /// Tells everyone in a waiting line where they stand. In a cluster's practice pool the line
+    /// here is a part of the pool (the table pairs across nodes), so places in it mean little: the
+    /// player who has just started waiting is told alone (one frame, not one per player waiting).
     pub(crate) fn notify_waiting(&self, session: &Session, line: &str) {
         session.touch();
+        if self.app.pools_across_nodes(session) {
+            return;
+        }
+        self.tell_waiting(line);
+    }
+
+    /// Tells everyone in a waiting line where they stand.
+    fn tell_waiting(&self, line: &str) {
         let Some(ids) = self.lines.waiting.get(line) else { return };
         let need = self.app.scenario(line).map(|s| s.roles.len()).unwrap_or(2);
         for (i, id) in ids.iter().enumerate() {
             if let Some(p) = self.app.players_by_id.get(id) {
-                let message = if i + 1 < need {
-                    "Waiting for a partner: you are next.".to_string()
+                let (key, message) = if i + 1 < need {
+                    (WaitingKey::Next, "Waiting for a partner: you are next.".to_string())
                 } else {
-                    format!("Waiting to be paired: {i} ahead of you.")
+                    (WaitingKey::Ahead, format!("Waiting to be paired: {i} ahead of you."))
                 };
                 p.send(&ServerMsg::Waiting {
                     ahead: i,
                     waiting: ids.len(),
                     scenario: line.to_string(),
                     message,
+                    key: Some(key),
                     bot_offer: false,
                 });
             }
@@ -448,6 +501,7 @@ impl SessionActor {
                 waiting: 1,
                 scenario: line.to_string(),
                 message: "Nobody else is here yet. You can keep waiting, or practise with a bot now.".into(),
+                key: Some(WaitingKey::Alone),
                 bot_offer: true,
             });
         }
@@ -484,9 +538,75 @@ impl SessionActor {
         self.seat_group(std::slice::from_ref(&player.id));
         self.notify_waiting(s, &line);
         let (app, s) = (self.app.clone(), s.clone());
+        let pooled = app.pools_across_nodes(&s);
         tokio::spawn(async move {
+            // In a cluster their row leaves the pool first: a node may have paired them already.
+            if pooled {
+                match app.pool_take_for_bot(&player.id).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        let e = ProtocolError::new(
+                            ErrorCode::NotWaiting,
+                            "you have just been paired: your match is starting",
+                        );
+                        let _ = reply.send(Err(e));
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::error!(player = %player.id, error = %e, "could not take a practice player out of the pool");
+                        player.asked_for_bot.store(false, Ordering::Relaxed);
+                        *player.location.lock().expect("location") = Location::Lobby;
+                        s.enqueue(player.clone()).await;
+                        let _ = reply.send(Err(ProtocolError::internal()));
+                        return;
+                    }
+                }
+            }
             let _ = reply.send(app.start_bot_match(&s, &player, &line, strategy, level).await);
         });
+    }
+
+    /// A group this node claimed from the cluster's practice pool: its players from elsewhere
+    /// come into memory, leave the waiting line, and the match starts here (with the id its rows
+    /// carry). Their rows go once the match is stored; if it cannot be, this node's players wait again.
+    fn on_pool_paired(&mut self, s: &Arc<Session>, group: crate::store::PoolGroup) {
+        self.app.pool_bring_in(&group);
+        let ids: Vec<String> = group.players.iter().map(|w| w.player.id.clone()).collect();
+        let lines: HashSet<String> = ids.iter().filter_map(|id| self.lines.position(id).map(|x| x.0)).collect();
+        self.seat_group(&ids);
+        for line in &lines {
+            self.notify_waiting(s, line);
+        }
+        let k = self.lines.matches_started;
+        self.lines.matches_started += 1;
+        let teams = teams_for(&ids, &vec![1; ids.len()], k);
+        let me = self.app.cluster.as_ref().map(|c| c.node_id().to_string()).unwrap_or_default();
+        let local: Vec<String> =
+            group.players.iter().filter(|w| w.node_id == me).map(|w| w.player.id.clone()).collect();
+        let (app, s) = (self.app.clone(), s.clone());
+        tokio::spawn(async move {
+            let created = app.create_team_match_as(&s, &group.scenario, teams, Some(k), Some(group.match_id)).await;
+            if let Some(c) = &app.cluster {
+                if let Err(e) = c.pool_done(&local).await {
+                    tracing::error!(error = %e, "could not clear the rows of players seated from the pool");
+                }
+            }
+            if created.is_none() {
+                for p in local.iter().filter_map(|id| app.players_by_id.get(id).map(|p| p.clone())) {
+                    s.enqueue(p).await;
+                }
+            }
+        });
+    }
+
+    /// A player who waited in this session was paired on the node at `address`.
+    fn on_paired_elsewhere(&mut self, s: &Session, player_id: &str, address: &str) {
+        let line = self.lines.position(player_id).map(|x| x.0);
+        self.lines.remove(player_id);
+        if let Some(line) = line {
+            self.notify_waiting(s, &line);
+        }
+        self.app.pool_send_away(s, player_id, address);
     }
 
     /// A match of the session reached its results: in a tournament every player learns the new

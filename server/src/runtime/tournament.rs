@@ -11,6 +11,7 @@ use crate::runtime::app::App;
 use crate::runtime::session::{Location, Session};
 use crate::runtime::session_actor::{SessionActor, SessionMsg};
 use crate::wire::{ServerMsg, StandingView, TournamentStatus};
+use crate::wording::{params, NoticeKey};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashSet;
@@ -23,8 +24,13 @@ pub use crate::monitor::TournamentConfig;
 pub struct TournamentState {
     /// Settings.
     pub config: Option<TournamentConfig>,
-    /// Player ids taking part (sorted by id).
+    /// Player ids taking part (sorted by id); with teams, each team's first member stands for
+    /// the team (pairing, standings and the match's seat are theirs).
     pub roster: Vec<String>,
+    /// The teams, formed once at the start when the session plays in teams (member ids, the
+    /// first one in the roster); empty when everyone plays alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub teams: Vec<Vec<String>>,
     /// The rounds started so far.
     pub plans: Vec<RoundPlan>,
     /// Match ids of each started round, aligned with each plan's groups.
@@ -54,18 +60,24 @@ impl SessionActor {
         if self.tournament.config.is_some() {
             return Err("this session already runs a tournament".into());
         }
-        let mut roster: Vec<String> =
+        let people: Vec<String> =
             s.player_ids.lock().expect("player ids").iter().filter(|p| !self.removed.contains(*p)).cloned().collect();
+        // Teams are formed once, in the order people joined, and stay together every round.
+        let team_size = if s.kind == crate::runtime::session::SessionKind::Workshop { s.settings.team_size } else { 1 };
+        let teams = if team_size > 1 { crate::core::team::tournament_teams(&people, team_size) } else { Vec::new() };
+        let mut roster: Vec<String> =
+            if teams.is_empty() { people.clone() } else { teams.iter().map(|t| t[0].clone()).collect() };
         roster.sort();
         let need = app.scenarios()[&config.rounds[0]].roles.len();
         if roster.len() < need {
-            return Err(format!("{} players joined; the first round needs at least {need}", roster.len()));
+            let what = if teams.is_empty() { "players joined" } else { "teams can be formed" };
+            return Err(format!("{} {what}; the first round needs at least {need}", roster.len()));
         }
         // The tournament does the pairing from now on.
-        for id in &roster {
+        for id in &people {
             self.lines.remove(id);
         }
-        self.tournament = TournamentState { config: Some(config), roster, plans: vec![], matches: vec![] };
+        self.tournament = TournamentState { config: Some(config), roster, teams, plans: vec![], matches: vec![] };
         self.auto_pairing = false;
         self.publish(s);
         self.tournament_next_round(s, false).await
@@ -109,22 +121,26 @@ impl SessionActor {
         // Tournament rounds are outside the session's match numbering: they play the session's
         // own settings, with no treatment arm (pairing there is planned, not random).
         for g in &plan.groups {
-            self.seat_group(g);
-            match app.create_match(s, &scenario, g.clone(), None).await {
+            let teams: Vec<Vec<String>> = g.iter().map(|leader| self.tournament.team_of(leader)).collect();
+            self.seat_group(&teams.concat());
+            match app.create_team_match(s, &scenario, teams, None).await {
                 Some(id) => ids.push(id),
                 None => return Err("could not start a match of this round".into()),
             }
         }
-        for b in &plan.byes {
+        let bye_people: Vec<String> = plan.byes.iter().flat_map(|b| self.tournament.team_of(b)).collect();
+        for b in &bye_people {
             if let Some(p) = app.players_by_id.get(b).map(|p| p.clone()) {
                 *p.location.lock().expect("location") = Location::Lobby;
-                p.send(&ServerMsg::notice(format!(
-                    "You have a bye in round {}: it does not count against your average.",
-                    round + 1
-                )));
+                p.send(&ServerMsg::worded_notice(
+                    NoticeKey::TournamentBye,
+                    params([("round", (round + 1).into())]),
+                    format!("You have a bye in round {}: it does not count against your average.", round + 1),
+                ));
             }
         }
-        let kind = json!({"action": "tournament_round_started", "round": round, "roster": roster, "plan": plan, "matches": ids});
+        let teams = &self.tournament.teams;
+        let kind = json!({"action": "tournament_round_started", "round": round, "roster": roster, "teams": teams, "plan": plan, "matches": ids});
         app.store
             .append_session_event(&s.code, crate::runtime::match_actor::now_ms(), kind.to_string())
             .await
@@ -161,7 +177,15 @@ impl SessionActor {
     /// results, so a frame's standings and its match list come from the same moment.
     pub(crate) async fn tournament_view_of(&self, s: &Session, only: Option<&HashSet<String>>) -> TournamentView {
         let t = &self.tournament;
-        let name = |id: &str| self.app.players_by_id.get(id).map(|p| p.name.clone()).unwrap_or_default();
+        let person = |id: &str| self.app.players_by_id.get(id).map(|p| p.name.clone()).unwrap_or_default();
+        // A team goes by its members' names together, as its seat does in a match.
+        let members = |id: &str| -> Vec<String> {
+            if t.teams.is_empty() {
+                return Vec::new();
+            }
+            t.team_of(id).iter().map(|m| person(m)).collect()
+        };
+        let name = |id: &str| if t.teams.is_empty() { person(id) } else { members(id).join(" & ") };
         let (rows, table) = self.tournament_standings_of(s, only).await.unwrap_or_default();
         TournamentView {
             config: t.config.clone(),
@@ -193,6 +217,7 @@ impl SessionActor {
                     rank: r.rank,
                     player: r.player.clone(),
                     name: name(&r.player),
+                    members: members(&r.player),
                     played: r.played,
                     byes: r.byes,
                     value: r.value,
@@ -221,9 +246,12 @@ impl SessionActor {
             }
         }
         let of = table.len();
-        for row in &table {
-            let Some(p) = self.app.players_by_id.get(&row.player).map(|p| p.clone()) else { continue };
-            let status = if byes.contains(&p.id) {
+        // Every member of a team hears the team's standing.
+        let people: Vec<(&Standing, String)> =
+            table.iter().flat_map(|row| t.team_of(&row.player).into_iter().map(move |m| (row, m))).collect();
+        for (row, member) in people {
+            let Some(p) = self.app.players_by_id.get(&member).map(|p| p.clone()) else { continue };
+            let status = if byes.contains(&row.player) {
                 TournamentStatus::Bye
             } else {
                 match p.seat() {
@@ -251,6 +279,17 @@ impl SessionActor {
                 },
             });
         }
+    }
+}
+
+impl TournamentState {
+    /// The members of the team `leader` stands for (just them without teams).
+    pub fn team_of(&self, leader: &str) -> Vec<String> {
+        self.teams
+            .iter()
+            .find(|t| t.first().is_some_and(|f| f == leader))
+            .cloned()
+            .unwrap_or_else(|| vec![leader.into()])
     }
 }
 

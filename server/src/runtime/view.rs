@@ -35,8 +35,6 @@ pub struct SeatInfo {
     pub gone_since: Option<Millis>,
     /// The drill the seat's player practises (practice pool), shown to them alone.
     pub drill: Option<crate::core::drills::Drill>,
-    /// The language the seat's connection reads (from its `hello`), for the scenario's texts.
-    pub lang: Option<String>,
     /// The team holding the seat, by member index (empty for a seat played alone; `name` is
     /// then the team's names together).
     pub members: Vec<SeatMember>,
@@ -98,7 +96,7 @@ pub fn outcome_view(s: &Scenario, o: &Outcome) -> OutcomeView {
     match o {
         Outcome::Deal { package } => OutcomeView::Deal { package: package_view(s, package) },
         Outcome::Impasse { reason } => OutcomeView::Impasse { reason: *reason },
-        Outcome::Abandoned { reason } => OutcomeView::Abandoned { reason: reason.clone() },
+        Outcome::Abandoned { reason, why } => OutcomeView::Abandoned { reason: reason.clone(), why: why.clone() },
     }
 }
 
@@ -124,6 +122,7 @@ pub fn chat_line(line: &ChatLine, seats: &[SeatInfo]) -> ChatLineView {
         kind,
         expression: line.expression,
         member: line.member,
+        statement: line.statement.clone(),
     }
 }
 
@@ -229,12 +228,14 @@ fn offer_window(m: &Match, all: bool) -> (impl Iterator<Item = &crate::core::gam
 
 /// The `state` frame for one seat (`all_offers`: the whole offer history, else the window), as
 /// member `member` of its team sees it (0 for a seat played alone), its words from `texts`: the
-/// match's scenario in the seat's language (see [`Scenario::in_language`]).
+/// match's scenario in the member's language `lang` (see [`Scenario::in_language`]; `lang` is what
+/// they asked for, which also picks the words of a facilitator's own survey items and a bot's lines).
 #[allow(clippy::too_many_arguments)]
 pub fn state_for(
     match_id: &str,
     m: &Match,
     texts: &Scenario,
+    lang: Option<&str>,
     seat: usize,
     member: usize,
     seats: &[SeatInfo],
@@ -261,6 +262,7 @@ pub fn state_for(
             .map(|c| CoachView { rule: c.1.clone(), text: c.2.clone(), at: c.3 })
             .collect(),
         drill: seats[seat].drill.map(Into::into),
+        lang: lang.map(str::to_string),
     };
     let players = players_view(s, m, seats);
     let (offers_window, recent) = offer_window(m, all_offers);
@@ -276,7 +278,8 @@ pub fn state_for(
         })
         .collect();
     let survey = (m.phase == Phase::Survey).then(|| SurveyView {
-        questions: std::borrow::Cow::Owned(m.config.features.survey.to_vec()),
+        // A facilitator's own items in the seat's language where they wrote it.
+        questions: std::borrow::Cow::Owned(m.config.features.survey.iter().map(|q| q.in_language(lang)).collect()),
         issues: s.issues.iter().map(|i| IssueRef { id: i.id.clone(), name: i.name.clone() }).collect(),
         // A team member answers for themselves (`core::team`).
         answered: if m.team.size(seat) > 1 { m.team.answered(seat, member) } else { m.survey[seat].is_some() },
@@ -388,7 +391,13 @@ pub fn match_results(m: &Match, seats: &[SeatInfo], trust: TrustReport) -> Match
         disclosures: m
             .disclosures
             .iter()
-            .map(|d| DisclosureView { seat: d.seat, at: d.at, text: d.statement.render(s), truthful: d.truthful })
+            .map(|d| DisclosureView {
+                seat: d.seat,
+                at: d.at,
+                text: d.statement.render(s),
+                statement: Some(d.statement.clone()),
+                truthful: d.truthful,
+            })
             .collect(),
         analysis: a,
     };
@@ -775,7 +784,6 @@ mod tests {
                 online: true,
                 gone_since: None,
                 drill: None,
-                lang: None,
                 members: Vec::new(),
             })
             .collect();
@@ -787,7 +795,7 @@ mod tests {
     /// The `state` frame one seat is sent in results, as text.
     fn frame(m: &Match, seats: &[SeatInfo], full: &MatchResults, seat: usize, reveal: Reveal) -> String {
         let results = results_for_seat(full, seat, reveal);
-        state_for("m_test", m, &m.config.scenario, seat, 0, seats, None, Some(results), 9_000, true).encode()
+        state_for("m_test", m, &m.config.scenario, None, seat, 0, seats, None, Some(results), 9_000, true).encode()
     }
 
     /// A role's points table as it appears in a frame.

@@ -15,6 +15,7 @@ pub mod postgres;
 pub mod sqlite;
 
 pub use postgres::ownership::{preferred, Claim, Cluster};
+pub use postgres::pool::{PoolGroup, WaitingRow};
 pub use postgres::NodeConfig;
 
 /// A stored session (a class or the practice pool).
@@ -139,6 +140,10 @@ pub enum StoreError {
     /// sequence number already used); nothing of it was stored.
     #[error("already stored: {0}")]
     Conflict(String),
+    /// The database did not answer in time (no connection within the timeout, a statement
+    /// cancelled by its timeout, a connection lost): nothing was read or changed.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
     /// This node no longer owns the session (another node took it over): nothing was stored, and
     /// nothing of that session will be again from this node.
     #[error("session {0} is owned by another node now")]
@@ -146,6 +151,22 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database could not be reached or did not answer in time (rather than
+    /// refusing what was asked): the caller answers `store_unavailable`, and may try again.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Unavailable(_) => true,
+            StoreError::Postgres(e) => {
+                let state = e.code();
+                e.is_closed()
+                    || state == Some(&tokio_postgres::error::SqlState::QUERY_CANCELED)
+                    || state.is_some_and(|c| c.code().starts_with("08"))
+                    || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
+            }
+            _ => false,
+        }
+    }
+
     /// What a caller is told about a refused write: a conflict, or a failure to write.
     pub(crate) fn refused(e: StoreError) -> StoreError {
         match e {
@@ -213,14 +234,43 @@ pub(crate) enum Job {
 
 /// A read, answered on its own connection (never on the commit path).
 pub(crate) enum Read {
-    Match { match_id: String, reply: oneshot::Sender<Result<Vec<Event>, StoreError>> },
-    Session { session: String, reply: oneshot::Sender<Result<SessionLog, StoreError>> },
-    Resident { code: String, reply: oneshot::Sender<Result<Option<ResidentSession>, StoreError>> },
-    SessionOfPlayer { token: String, reply: oneshot::Sender<Result<Option<String>, StoreError>> },
-    SessionExists { code: String, reply: oneshot::Sender<Result<bool, StoreError>> },
-    Player { token: String, reply: oneshot::Sender<Result<Option<ResidentPlayer>, StoreError>> },
-    Practice { key_hash: String, reply: oneshot::Sender<Result<PracticeLog, StoreError>> },
+    Match {
+        match_id: String,
+        reply: oneshot::Sender<Result<Vec<Event>, StoreError>>,
+    },
+    Session {
+        session: String,
+        reply: oneshot::Sender<Result<SessionLog, StoreError>>,
+    },
+    Resident {
+        code: String,
+        reply: oneshot::Sender<Result<Option<ResidentSession>, StoreError>>,
+    },
+    SessionOfPlayer {
+        token: String,
+        reply: oneshot::Sender<Result<Option<String>, StoreError>>,
+    },
+    SessionExists {
+        code: String,
+        reply: oneshot::Sender<Result<bool, StoreError>>,
+    },
+    Player {
+        token: String,
+        reply: oneshot::Sender<Result<Option<ResidentPlayer>, StoreError>>,
+    },
+    Practice {
+        key_hash: String,
+        reply: oneshot::Sender<Result<PracticeLog, StoreError>>,
+    },
+    /// The client message ids `(match, seat, cid)` applied in these matches.
+    Applied {
+        match_ids: Vec<String>,
+        reply: oneshot::Sender<Result<Vec<AppliedId>, StoreError>>,
+    },
 }
+
+/// A client message id applied in a match: `(match, seat, cid)`.
+pub type AppliedId = (String, usize, u64);
 
 /// The practice matches linked to one practice key.
 #[derive(Debug, Default, Clone)]
@@ -252,14 +302,7 @@ pub(crate) trait Backend: Send + Sync {
     fn write(&self, job: Job, reply: oneshot::Sender<Result<(), StoreError>>) -> Result<(), StoreError>;
     /// Queues a read; the reply sender inside it gets the answer.
     fn read(&self, read: Read) -> Result<(), StoreError>;
-    /// The client message ids applied in these matches (a store that keeps none answers none).
-    fn applied_ids(&self, _match_ids: Vec<String>, reply: AppliedReply) {
-        let _ = reply.send(Ok(Vec::new()));
-    }
 }
-
-/// The answer to [`Backend::applied_ids`]: `(match, seat, cid)`.
-pub(crate) type AppliedReply = oneshot::Sender<Result<Vec<(String, usize, u64)>, StoreError>>;
 
 /// The durable store, whichever database is behind it. Cheap to clone.
 #[derive(Clone)]
@@ -285,8 +328,8 @@ impl Store {
     /// Connects to PostgreSQL (`postgres://user@host:port/db`), brings its schema up to date,
     /// reads what is live, and starts its writer task. Call it inside a tokio runtime.
     pub async fn open_postgres(url: &str) -> Result<(Store, Snapshot), StoreError> {
-        let (backend, snapshot, _) = postgres::open(url, None).await?;
-        Ok((Store { backend: Arc::new(backend) }, snapshot))
+        let (store, snapshot, _) = Store::open_postgres_with(url, None, postgres::DEFAULT_TIMEOUT).await?;
+        Ok((store, snapshot))
     }
 
     /// Like [`Store::open_postgres`], as one node of a cluster sharing the database: nothing is
@@ -296,8 +339,18 @@ impl Store {
         url: &str,
         node: postgres::NodeConfig,
     ) -> Result<(Store, Snapshot, Arc<Cluster>), StoreError> {
-        let (backend, snapshot, cluster) = postgres::open(url, Some(node)).await?;
-        let cluster = cluster.expect("a node's store has a cluster");
+        let (store, snapshot, cluster) = Store::open_postgres_with(url, Some(node), postgres::DEFAULT_TIMEOUT).await?;
+        Ok((store, snapshot, cluster.expect("a node's store has a cluster")))
+    }
+
+    /// Connects to PostgreSQL as a single server or (`node`) one node of a cluster; no request
+    /// waits for the database longer than `timeout` (it fails as [`StoreError::Unavailable`]).
+    pub async fn open_postgres_with(
+        url: &str,
+        node: Option<postgres::NodeConfig>,
+        timeout: std::time::Duration,
+    ) -> Result<(Store, Snapshot, Option<Arc<Cluster>>), StoreError> {
+        let (backend, snapshot, cluster) = postgres::open(url, node, timeout).await?;
         Ok((Store { backend: Arc::new(backend) }, snapshot, cluster))
     }
 
@@ -405,8 +458,8 @@ impl Store {
     }
 
     /// Like [`Store::append_events`], recording in the same commit that the events apply the
-    /// client message id `ack` = `(seat, cid)` (PostgreSQL keeps it, so a node taking the match
-    /// over applies a resend once; the single-node SQLite store keeps it in memory only).
+    /// client message id `ack` = `(seat, cid)`: both stores keep it, so a server restarted (or a
+    /// node taking the match over) applies a resend once.
     pub async fn append_events_acked(
         &self,
         match_id: &str,
@@ -417,11 +470,10 @@ impl Store {
         self.submit(Job::Events { match_id: match_id.to_string(), first_seq, events, ack }).await
     }
 
-    /// The client message ids `(seat, cid)` applied in each of these matches (PostgreSQL; none
-    /// with SQLite).
+    /// The client message ids `(match, seat, cid)` applied in each of these matches.
     pub async fn applied_ids(&self, match_ids: Vec<String>) -> Result<Vec<(String, usize, u64)>, StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.backend.applied_ids(match_ids, reply);
+        self.backend.read(Read::Applied { match_ids, reply })?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 }

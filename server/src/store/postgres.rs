@@ -15,6 +15,7 @@
 //! under a transaction-scoped advisory lock, so two servers starting at once migrate once.
 
 pub mod ownership;
+pub mod pool;
 
 use super::{
     decode_event, match_columns_of, practice_player_ids, seats_of, Backend, Job, MatchRow, PlayerRow, PracticeLog,
@@ -22,11 +23,12 @@ use super::{
     SESSION_COLUMNS,
 };
 use crate::core::game::{Event, Millis};
-use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Transaction};
+use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime, Transaction};
 use futures_util::future::try_join_all;
 use ownership::{Cluster, Fence};
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
@@ -35,6 +37,9 @@ use tokio_postgres::{NoTls, Row};
 pub const MAX_BATCH: usize = 4096;
 /// Connections for reads (the writer has one of its own besides).
 const READ_CONNECTIONS: usize = 4;
+/// How long a request waits for PostgreSQL by default (`--pg-timeout-ms`): for a connection from
+/// the pool, for a new connection, for a read, and (on the server's side) for any statement.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Schema steps, in order: step `i` brings the version from `i` to `i + 1`.
 pub const MIGRATIONS: &[&str] = &[
@@ -63,6 +68,7 @@ CREATE TABLE player_matches (
   player_id TEXT NOT NULL, match_id TEXT NOT NULL, PRIMARY KEY (player_id, match_id));
 ",
     ownership::SCHEMA,
+    pool::SCHEMA,
 ];
 
 /// A write waiting for the writer, with whom to tell.
@@ -75,6 +81,8 @@ struct Pending {
 pub(crate) struct PgBackend {
     writes: mpsc::UnboundedSender<Pending>,
     pool: Pool,
+    /// A read not answered within this fails as unavailable.
+    timeout: Duration,
 }
 
 impl Backend for PgBackend {
@@ -83,24 +91,9 @@ impl Backend for PgBackend {
     }
 
     fn read(&self, read: Read) -> Result<(), StoreError> {
-        let pool = self.pool.clone();
-        tokio::spawn(async move { answer(&pool, read).await });
+        let (pool, timeout) = (self.pool.clone(), self.timeout);
+        tokio::spawn(async move { answer(&pool, read, timeout).await });
         Ok(())
-    }
-
-    fn applied_ids(&self, match_ids: Vec<String>, reply: super::AppliedReply) {
-        let pool = self.pool.clone();
-        tokio::spawn(async move {
-            let found = async {
-                let c = connection(&pool).await?;
-                let rows = c
-                    .query("SELECT match_id, seat, cid FROM client_acks WHERE match_id = ANY($1)", &[&match_ids])
-                    .await?;
-                Ok(rows.iter().map(|r| (r.get(0), r.get::<_, i32>(1) as usize, r.get::<_, i64>(2) as u64)).collect())
-            }
-            .await;
-            let _ = reply.send(found);
-        });
     }
 }
 
@@ -121,26 +114,16 @@ pub struct NodeConfig {
 pub(crate) async fn open(
     url: &str,
     node: Option<NodeConfig>,
+    timeout: Duration,
 ) -> Result<(PgBackend, Snapshot, Option<Arc<Cluster>>), StoreError> {
-    let config: tokio_postgres::Config = url.parse()?;
-    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-    let pool = Pool::builder(manager)
-        .max_size(READ_CONNECTIONS + if node.is_some() { 3 } else { 1 })
-        .build()
-        .map_err(|e| StoreError::Write(format!("cannot set up the PostgreSQL pool: {e}")))?;
+    let pool = pool_of(url, READ_CONNECTIONS + if node.is_some() { 3 } else { 1 }, timeout)?;
     let mut client = connection(&pool).await?;
     migrate(&mut client).await?;
     let cluster = match node {
         Some(n) => {
             // Heartbeats on a connection of their own: a pool busy with reads must never make a
             // live node look dead.
-            let config: tokio_postgres::Config = url.parse()?;
-            let manager =
-                Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-            let beats = Pool::builder(manager)
-                .max_size(1)
-                .build()
-                .map_err(|e| StoreError::Write(format!("cannot set up the PostgreSQL pool: {e}")))?;
+            let beats = pool_of(url, 1, timeout)?;
             Some(Arc::new(Cluster::new(pool.clone(), beats, n.node_id, n.address, n.lease_ms)))
         }
         None => None,
@@ -155,12 +138,34 @@ pub(crate) async fn open(
     let (writes, rx) = mpsc::unbounded_channel();
     let fence = cluster.as_ref().map(|c| (c.fence.clone(), c.lease_ms));
     tokio::spawn(writer(pool.clone(), client, rx, fence));
-    Ok((PgBackend { writes, pool }, snapshot, cluster))
+    Ok((PgBackend { writes, pool, timeout }, snapshot, cluster))
+}
+
+/// A pool of connections to `url` that never waits longer than `timeout`: for a free connection,
+/// for a new one, and (the server's `statement_timeout`) for any statement. A database cut off or
+/// stalled fails requests as [`StoreError::Unavailable`] instead of holding them up.
+fn pool_of(url: &str, size: usize, timeout: Duration) -> Result<Pool, StoreError> {
+    let mut config: tokio_postgres::Config = url.parse()?;
+    config.connect_timeout(timeout);
+    let options = format!("{} -c statement_timeout={}", config.get_options().unwrap_or(""), timeout.as_millis());
+    config.options(options.trim());
+    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    Pool::builder(manager)
+        .max_size(size)
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(timeout))
+        .create_timeout(Some(timeout))
+        .recycle_timeout(Some(timeout))
+        .build()
+        .map_err(|e| StoreError::Write(format!("cannot set up the PostgreSQL pool: {e}")))
 }
 
 pub(crate) async fn connection(pool: &Pool) -> Result<Object, StoreError> {
     pool.get().await.map_err(|e| match e {
         deadpool_postgres::PoolError::Backend(e) => StoreError::Postgres(e),
+        deadpool_postgres::PoolError::Timeout(_) => {
+            StoreError::Unavailable("no PostgreSQL connection within the timeout".into())
+        }
         other => StoreError::Write(format!("no PostgreSQL connection: {other}")),
     })
 }
@@ -171,6 +176,8 @@ async fn migrate(client: &mut Object) -> Result<(), StoreError> {
     let tx = client.transaction().await?;
     // Two servers starting against one empty database: the second waits here, then finds the
     // schema made (the lock goes with the transaction).
+    // Migrating (or waiting for another server's migration) may take longer than a request may.
+    tx.batch_execute("SET LOCAL statement_timeout = 0").await?;
     tx.execute("SELECT pg_advisory_xact_lock(7260102)", &[]).await?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS parley_schema (version INTEGER NOT NULL)").await?;
     let version: i32 = match tx.query_opt("SELECT version FROM parley_schema", &[]).await? {
@@ -443,13 +450,15 @@ async fn write_batch(
     Ok(verdict)
 }
 
-/// Answers one read on a pooled connection, in one consistent snapshot.
-async fn answer(pool: &Pool, read: Read) {
+/// Answers one read on a pooled connection, in one consistent snapshot; a read not answered
+/// within `timeout` (the database stalled or cut off, where its own `statement_timeout` cannot
+/// fire) fails as [`StoreError::Unavailable`].
+async fn answer(pool: &Pool, read: Read, timeout: Duration) {
     /// Runs `$body` (which reads through `$tx`) in a repeatable-read, read-only transaction and
     /// sends its result to `$reply`.
     macro_rules! reply {
         ($reply:expr, |$tx:ident| $body:expr) => {{
-            let result = async {
+            let result = tokio::time::timeout(timeout, async {
                 let mut conn = connection(pool).await?;
                 let $tx = conn
                     .build_transaction()
@@ -460,8 +469,9 @@ async fn answer(pool: &Pool, read: Read) {
                 let out = $body.await?;
                 $tx.commit().await?;
                 Ok::<_, StoreError>(out)
-            }
-            .await;
+            })
+            .await
+            .unwrap_or_else(|_| Err(StoreError::Unavailable("PostgreSQL did not answer within the timeout".into())));
             let _ = $reply.send(result);
         }};
     }
@@ -473,6 +483,7 @@ async fn answer(pool: &Pool, read: Read) {
         Read::Practice { key_hash, reply } => reply!(reply, |tx| read_practice(&tx, &key_hash)),
         Read::SessionExists { code, reply } => reply!(reply, |tx| session_exists(&tx, &code)),
         Read::SessionOfPlayer { token, reply } => reply!(reply, |tx| session_of_player(&tx, &token)),
+        Read::Applied { match_ids, reply } => reply!(reply, |tx| applied_ids(&tx, &match_ids)),
     }
 }
 
@@ -503,6 +514,12 @@ async fn match_events(c: &Transaction<'_>, match_id: &str) -> Result<Vec<Event>,
         .iter()
         .map(|r| decode_event(match_id, r.get(0), r.get::<_, String>(1).as_str()))
         .collect()
+}
+
+async fn applied_ids(c: &Transaction<'_>, match_ids: &[String]) -> Result<Vec<(String, usize, u64)>, StoreError> {
+    let st = c.prepare_cached("SELECT match_id, seat, cid FROM client_acks WHERE match_id = ANY($1)").await?;
+    let rows = c.query(&st, &[&match_ids]).await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get::<_, i32>(1) as usize, r.get::<_, i64>(2) as u64)).collect())
 }
 
 async fn session_exists(c: &Transaction<'_>, code: &str) -> Result<bool, StoreError> {

@@ -71,6 +71,7 @@ pub const MIGRATIONS: &[fn(&rusqlite::Transaction) -> rusqlite::Result<()>] = &[
     |tx| tx.execute_batch(SESSION_INDEXES),
     add_summary_column,
     |tx| tx.execute_batch(PRACTICE_TABLES),
+    |tx| tx.execute_batch(CLIENT_ACKS),
 ];
 
 const TABLES: &str = "
@@ -108,6 +109,14 @@ CREATE INDEX IF NOT EXISTS practice_links_by_key ON practice_links (key_hash, li
 CREATE TABLE IF NOT EXISTS player_matches (
   player_id TEXT NOT NULL, match_id TEXT NOT NULL, PRIMARY KEY (player_id, match_id)) WITHOUT ROWID;
 INSERT OR IGNORE INTO player_matches SELECT j.value, m.id FROM matches m, json_each(m.seats) j;
+";
+
+/// Client message ids applied, stored with their events (as on PostgreSQL): a client resending
+/// an action whose acknowledgement it lost in a restart gets the acknowledgement, not a second copy.
+const CLIENT_ACKS: &str = "
+CREATE TABLE IF NOT EXISTS client_acks (
+  match_id TEXT NOT NULL, seat INTEGER NOT NULL, cid INTEGER NOT NULL, PRIMARY KEY (match_id, seat, cid))
+  WITHOUT ROWID;
 ";
 
 /// Matches gained their final summary (issue #12), so a restart need not replay finished ones.
@@ -232,6 +241,9 @@ fn reader_loop(conn: Connection, rx: std::sync::mpsc::Receiver<Read>) {
                     .and_then(|mut st| st.query_row([token], |r| r.get(0)).optional());
                 let _ = reply.send(found.map_err(StoreError::from));
             }
+            Ok(Read::Applied { match_ids, reply }) => {
+                let _ = reply.send(read_tx(&conn, |c| applied_ids(c, &match_ids)));
+            }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
         }
@@ -350,11 +362,18 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
                 tx.prepare_cached("UPDATE matches SET summary = ?2 WHERE id = ?1")?
                     .execute(params![match_id, summary])?;
             }
-            Job::Events { match_id, first_seq, events, .. } => {
+            Job::Events { match_id, first_seq, events, ack } => {
                 let mut stmt = tx.prepare_cached("INSERT INTO events VALUES (?1, ?2, ?3, ?4)")?;
                 for (i, e) in events.iter().enumerate() {
                     let kind = serde_json::to_string(&e.kind).expect("events serialise");
                     stmt.execute(params![match_id, (*first_seq + i as u64) as i64, e.at, kind])?;
+                }
+                if let Some((seat, cid)) = ack {
+                    tx.prepare_cached("INSERT OR IGNORE INTO client_acks VALUES (?1, ?2, ?3)")?.execute(params![
+                        match_id,
+                        *seat as i64,
+                        *cid as i64
+                    ])?;
                 }
             }
             Job::SessionEvent { session, at, kind } => {
@@ -403,6 +422,20 @@ fn match_row(r: &rusqlite::Row) -> rusqlite::Result<MatchRow> {
         created_at: r.get(5)?,
         summary: r.get(6)?,
     })
+}
+
+/// The client message ids `(match, seat, cid)` applied in these matches.
+fn applied_ids(conn: &Connection, match_ids: &[String]) -> Result<Vec<(String, usize, u64)>, StoreError> {
+    let mut st = conn.prepare_cached("SELECT match_id, seat, cid FROM client_acks WHERE match_id = ?1")?;
+    let mut found = Vec::new();
+    for m in match_ids {
+        let rows = st.query_map([m], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?;
+        for row in rows {
+            let (id, seat, cid) = row?;
+            found.push((id, seat as usize, cid as u64));
+        }
+    }
+    Ok(found)
 }
 
 /// A match's stored events in order; an undecodable event is an error naming the match.

@@ -32,6 +32,7 @@ export default {
   'console.error.no_tournament': 'Diese Sitzung hat kein Turnier.',
   'console.error.rate_limited': 'Zu viele Anfragen aus Ihrem Netzwerk: Warten Sie eine Minute und versuchen Sie es erneut.',
   'console.error.internal': 'Auf dem Server ist etwas schiefgegangen. Bitte versuchen Sie es erneut.',
+  'console.error.store_unavailable': 'Der Server erreicht gerade seine Datenbank nicht. Nichts hat sich geändert: Versuchen Sie es gleich noch einmal.',
   'console.error.refused': 'der Server hat das abgelehnt',
   // header, join card, problems (main.js)
   'console.conn.connecting': 'Verbinde…',
@@ -114,6 +115,9 @@ export default {
   'console.survey.high_label': 'Beschriftung der 7',
   'console.survey.your_question': 'Ihre Frage',
   'console.survey.question': 'Frage',
+  'console.survey.question_in.es': 'Auf Spanisch',
+  'console.survey.question_in.de': 'Auf Deutsch',
+  'console.survey.question_in_hint': 'Wer die Seite auf Spanisch oder Deutsch nutzt, liest die Frage in seiner Sprache, wenn Sie sie hier eintragen; alle anderen lesen die Frage oben.',
   'console.survey.answer': 'Antwort',
   'console.survey.empty': 'Schreiben Sie Ihre Frage oder entfernen Sie sie.',
   // observers (observers.js)
@@ -207,6 +211,10 @@ export default {
   'console.hand.seats.other': '{n} Plätze',
   'console.hand.picked': '{k} von {n} gewählt: {names}.',
   'console.hand.hint': 'Von Hand paaren: Haken Sie {n} wartende Personen in der Reihenfolge der Plätze an ({seats}), dann „Diese paaren“.',
+  'console.hand.hint_teams': 'Von Hand in Teams paaren: Haken Sie die Wartenden für eine Verhandlung an (bis zu {max} pro Seite), wählen Sie für jede Person ihre Seite ({seats}), dann „Diese paaren“. Jede Seite braucht mindestens eine Person.',
+  'console.hand.side_of': 'Seite für {name}',
+  'console.hand.with_bot': 'Einen Bot als {role} spielen lassen',
+  'console.hand.a_bot': 'ein Bot',
   'console.player.pick_aria': '{name} zum Paaren wählen',
   'console.player.bot_tag': 'Bot',
   'console.player.hand_seat': 'Platz übergeben an…',

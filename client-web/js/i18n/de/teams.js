@@ -4,6 +4,7 @@ export default {
   'teams.card.title': 'Dein Team',
   'teams.card.with': 'Ihr spielt diese Rolle gemeinsam:',
   'teams.you_name': '{name} (du)',
+  'teams.removed_name': '{name} (von der Moderation entfernt)',
   'teams.rule.any': 'Jede und jeder von euch kann für das Team Angebote machen und annehmen. Stimmt euch vorher in der Teambesprechung ab.',
   'teams.rule.spokesperson': 'Eure Sprecherin oder euer Sprecher, {name}, macht und nimmt Angebote an. Sag in der Teambesprechung, was du denkst.',
   'teams.rule.spokesperson_you': 'Du sprichst für dein Team: Du machst die Angebote und nimmst sie an.',

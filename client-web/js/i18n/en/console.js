@@ -32,6 +32,7 @@ export default {
   'console.error.no_tournament': 'This session has no tournament.',
   'console.error.rate_limited': 'Too many requests from your network: wait a minute and try again.',
   'console.error.internal': 'Something went wrong on the server. Please try again.',
+  'console.error.store_unavailable': 'The server cannot reach its database just now. Nothing changed: try again in a moment.',
   'console.error.refused': 'the server refused that',
   // header, join card, problems (main.js)
   'console.conn.connecting': 'Connecting…',
@@ -114,6 +115,9 @@ export default {
   'console.survey.high_label': 'Label of 7',
   'console.survey.your_question': 'Your question',
   'console.survey.question': 'Question',
+  'console.survey.question_in.es': 'In Spanish',
+  'console.survey.question_in.de': 'In German',
+  'console.survey.question_in_hint': 'Players whose page is in Spanish or German read the question in their language when you write it here; everyone else reads the question above.',
   'console.survey.answer': 'Answer',
   'console.survey.empty': 'Write your question, or remove it.',
   // observers (observers.js)
@@ -207,6 +211,10 @@ export default {
   'console.hand.seats.other': '{n} seats',
   'console.hand.picked': 'Picked {k} of {n}: {names}.',
   'console.hand.hint': 'Pair by hand: tick {n} waiting people in seat order ({seats}), then “Pair these”.',
+  'console.hand.hint_teams': 'Pair by hand in teams: tick the waiting people for one match (up to {max} per side), choose each one’s side ({seats}), then “Pair these”. Every side needs at least one person.',
+  'console.hand.side_of': 'Side for {name}',
+  'console.hand.with_bot': 'Let a bot play {role}',
+  'console.hand.a_bot': 'a bot',
   'console.player.pick_aria': 'Pick {name} for pairing',
   'console.player.bot_tag': 'bot',
   'console.player.hand_seat': 'Hand seat to…',

@@ -4,6 +4,7 @@ export default {
   'teams.card.title': 'Your team',
   'teams.card.with': 'You play this role together:',
   'teams.you_name': '{name} (you)',
+  'teams.removed_name': '{name} (removed by the facilitator)',
   'teams.rule.any': 'Any of you can make and accept offers for the team. Agree in the caucus first.',
   'teams.rule.spokesperson': 'Your team’s spokesperson, {name}, makes and accepts offers. Tell them what you think in the caucus.',
   'teams.rule.spokesperson_you': 'You are your team’s spokesperson: you make and accept offers for the team.',

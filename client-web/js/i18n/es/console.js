@@ -32,6 +32,7 @@ export default {
   'console.error.no_tournament': 'Esta sesión no tiene torneo.',
   'console.error.rate_limited': 'Demasiadas solicitudes desde su red: espere un minuto e inténtelo de nuevo.',
   'console.error.internal': 'Algo ha fallado en el servidor. Inténtelo de nuevo.',
+  'console.error.store_unavailable': 'El servidor no puede acceder a su base de datos en este momento. No ha cambiado nada: inténtelo de nuevo dentro de un momento.',
   'console.error.refused': 'el servidor lo ha rechazado',
   // header, join card, problems (main.js)
   'console.conn.connecting': 'Conectando…',
@@ -114,6 +115,9 @@ export default {
   'console.survey.high_label': 'Etiqueta del 7',
   'console.survey.your_question': 'Su pregunta',
   'console.survey.question': 'Pregunta',
+  'console.survey.question_in.es': 'En español',
+  'console.survey.question_in.de': 'En alemán',
+  'console.survey.question_in_hint': 'Quienes tengan la página en español o en alemán leerán la pregunta en su idioma si la escribe aquí; los demás leerán la pregunta de arriba.',
   'console.survey.answer': 'Respuesta',
   'console.survey.empty': 'Escriba su pregunta o quítela.',
   // observers (observers.js)
@@ -207,6 +211,10 @@ export default {
   'console.hand.seats.other': '{n} puestos',
   'console.hand.picked': 'Elegidos {k} de {n}: {names}.',
   'console.hand.hint': 'Emparejar a mano: marque a {n} personas que esperan, en el orden de los puestos ({seats}), y luego «Emparejar a estos».',
+  'console.hand.hint_teams': 'Emparejar a mano por equipos: marque a las personas en espera para una partida (hasta {max} por lado), elija el lado de cada una ({seats}) y luego «Emparejar a estos». Cada lado necesita al menos una persona.',
+  'console.hand.side_of': 'Lado de {name}',
+  'console.hand.with_bot': 'Que un bot juegue como {role}',
+  'console.hand.a_bot': 'un bot',
   'console.player.pick_aria': 'Elegir a {name} para emparejar',
   'console.player.bot_tag': 'bot',
   'console.player.hand_seat': 'Ceder el puesto a…',

@@ -4,6 +4,7 @@ export default {
   'teams.card.title': 'Tu equipo',
   'teams.card.with': 'Jugáis este papel juntos:',
   'teams.you_name': '{name} (tú)',
+  'teams.removed_name': '{name} (retirado por el facilitador)',
   'teams.rule.any': 'Cualquiera de vosotros puede hacer y aceptar ofertas por el equipo. Poneos de acuerdo antes en la reunión interna.',
   'teams.rule.spokesperson': 'La persona portavoz de tu equipo, {name}, hace y acepta las ofertas. Dile lo que piensas en la reunión interna.',
   'teams.rule.spokesperson_you': 'Eres portavoz de tu equipo: tú haces y aceptas las ofertas por el equipo.',

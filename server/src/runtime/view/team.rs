@@ -16,6 +16,8 @@ pub struct SeatMember {
     pub name: String,
     /// A connection of theirs holds the seat now.
     pub online: bool,
+    /// The facilitator removed them from the match (the team plays on without them).
+    pub removed: bool,
 }
 
 /// The name shown for what `member` of `seat` did: the member's own name in a team, else the
@@ -33,7 +35,7 @@ pub fn members_view(info: &SeatInfo) -> Vec<MemberView> {
     info.members
         .iter()
         .enumerate()
-        .map(|(member, m)| MemberView { member, name: m.name.clone(), online: m.online })
+        .map(|(member, m)| MemberView { member, name: m.name.clone(), online: m.online, removed: m.removed })
         .collect()
 }
 

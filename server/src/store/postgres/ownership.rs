@@ -34,8 +34,9 @@ CREATE TABLE client_acks (
 ALTER TABLE session_events ADD COLUMN epoch BIGINT;
 ";
 
-/// The sessions a live class needs: the practice pool and every session with a match running.
-const LIVE: &str = "(s.kind = 'practice' OR s.code IN (SELECT session FROM matches WHERE summary IS NULL))";
+/// The sessions a dead node leaves that must run on at once: those with a match running. (A
+/// node's practice session with nobody playing is claimed only when one of its players comes back.)
+const LIVE: &str = "(s.code IN (SELECT session FROM matches WHERE summary IS NULL))";
 
 /// What this node holds, shared by its writer (which checks it on every commit) and its
 /// runtime (which claims, takes over and drops sessions).
@@ -174,7 +175,7 @@ pub enum Claim {
 
 /// This node's view of the cluster: its identity, lease and the database calls of ownership.
 pub struct Cluster {
-    pool: Pool,
+    pub(super) pool: Pool,
     /// One connection for heartbeats only.
     beats: Pool,
     /// What this node holds (shared with the writer).
@@ -184,6 +185,9 @@ pub struct Cluster {
     /// An owner whose heartbeat is older than this is dead.
     pub lease_ms: i64,
     fenced: Mutex<Option<mpsc::UnboundedReceiver<String>>>,
+    /// The addresses of the cluster's nodes (refreshed with every heartbeat): a console served by
+    /// one of them may call this node's API (see `crate::peer_origins`).
+    peers: Mutex<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -197,7 +201,20 @@ impl Cluster {
         let (tx, rx) = mpsc::unbounded_channel();
         let fence =
             Fence { node_id, held: Mutex::new(HashMap::new()), match_sessions: Mutex::new(HashMap::new()), fenced: tx };
-        Cluster { pool, beats, fence: std::sync::Arc::new(fence), address, lease_ms, fenced: Mutex::new(Some(rx)) }
+        Cluster {
+            pool,
+            beats,
+            fence: std::sync::Arc::new(fence),
+            address,
+            lease_ms,
+            fenced: Mutex::new(Some(rx)),
+            peers: Mutex::new(Default::default()),
+        }
+    }
+
+    /// Whether a browser origin (`http://host:port`) is the address of a node of this cluster.
+    pub fn is_peer(&self, origin: &str) -> bool {
+        self.peers.lock().expect("peers").contains(origin.trim_end_matches('/'))
     }
 
     /// This node's id.
@@ -210,7 +227,7 @@ impl Cluster {
         self.fenced.lock().expect("fenced").take()
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+    pub(super) async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
         super::connection(&self.pool).await
     }
 
@@ -238,6 +255,9 @@ impl Cluster {
             .iter()
             .map(|r| (r.get(0), r.get(1)))
             .collect();
+        let peers = c.query("SELECT DISTINCT address FROM nodes", &[]).await?;
+        *self.peers.lock().expect("peers") =
+            peers.iter().map(|r| r.get::<_, String>(0).trim_end_matches('/').to_string()).collect();
         let mut lost = Vec::new();
         let mut held = self.fence.held.lock().expect("held");
         for (s, epoch) in before {
@@ -329,7 +349,7 @@ impl Cluster {
         Err(StoreError::Write(format!("could not settle who owns session {session}")))
     }
 
-    /// Live sessions (the practice pool, sessions with a match running) whose owner is dead, that
+    /// Live sessions (those with a match running) whose owner is dead, that
     /// have no owner yet, or whose owner had this node's address (this node before a restart): the candidates for [`Cluster::claim`], each with the time since its
     /// owner's last heartbeat (none: no owner, or an owner not in `nodes`).
     pub async fn orphans(&self) -> Result<Vec<(String, Option<i64>)>, StoreError> {
@@ -376,18 +396,23 @@ impl Cluster {
         Ok(row.map(|r| r.get(0)))
     }
 
-    /// The join code of the cluster's practice pool; when there is none yet, `candidate` is stored
-    /// as the pool, owned by this node. Nodes starting at once on an empty database agree on one
-    /// pool: the check and the insert run under a transaction-scoped lock (it ends with the
-    /// transaction, unlike the session-level locks ownership avoids).
+    /// The join code of this node's own practice session (each node has one: players practising
+    /// wait in it, and the table of waiting players pairs them across nodes, see
+    /// [`super::pool`]). A node restarted at its address takes its earlier one back; otherwise
+    /// `candidate` is stored, owned by this node.
     pub async fn practice_pool(&self, candidate: super::super::SessionRow) -> Result<String, StoreError> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        tx.execute("SELECT pg_advisory_xact_lock(7260103)", &[]).await?;
-        let found = tx
-            .query_opt("SELECT code FROM sessions WHERE kind = 'practice' ORDER BY created_at, code LIMIT 1", &[])
+        let earlier = tx
+            .query_opt(
+                "SELECT s.code FROM sessions s JOIN session_owners o ON o.session_id = s.code
+                 JOIN nodes n ON n.node_id = o.node_id
+                 WHERE s.kind = 'practice' AND n.address = $1 ORDER BY s.created_at DESC, s.code LIMIT 1",
+                &[&self.address],
+            )
             .await?;
-        if let Some(row) = found {
+        if let Some(row) = earlier {
+            // Claimed (epoch + 1) when it is first needed, like any session of this node before a restart.
             tx.commit().await?;
             return Ok(row.get(0));
         }
