@@ -385,7 +385,7 @@ export class Tournament {
     const w = config.weights || { value: 0.7, trust: 0.3 };
     this.el.weights.textContent = formula(Number(w.value), Number(w.trust)).text;
     const last = round >= total;
-    this.el.next.textContent = last ? t('console.tournament.all_started', { n: num(total) }) : t('console.tournament.start_round', { n: num(round + 1) });
+    this.el.next.textContent = last ? tn('console.tournament.all_started', total) : t('console.tournament.start_round', { n: num(round + 1) });
     if (!this.el.next.dataset.busy) this.el.next.disabled = last;
     this.el.force.disabled = last;
   }

@@ -481,9 +481,20 @@ export class MatchView {
     const gone = state.players.filter((p) => p.seat !== me && !p.online);
     const lines = [];
     if (state.paused && state.phase !== 'results') lines.push(t('player.presence.paused'));
-    if (state.dropout && state.dropout.message) lines.push(state.dropout.message);
+    const dropout = state.dropout;
+    if (dropout) {
+      // Worded here from the data (the server's `message` is its English form).
+      const name = state.players.find((p) => p.seat === dropout.seat)?.name ?? '';
+      const time = spokenDuration(Math.max(0, conn.now() - dropout.gone_since));
+      const key = {
+        wait: 'player.presence.dropout_wait',
+        abandon: 'player.presence.dropout_abandon',
+        bot: 'player.presence.dropout_bot',
+      }[dropout.policy];
+      lines.push(t(key, { name, time }));
+    }
     for (const p of gone) {
-      if (state.dropout && state.dropout.seat === p.seat && state.dropout.message) continue;
+      if (dropout && dropout.seat === p.seat) continue;
       if (state.phase === 'results') continue;
       const since = typeof p.gone_since === 'number' ? conn.now() - p.gone_since : null;
       lines.push(
