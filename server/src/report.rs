@@ -993,7 +993,7 @@ pub fn transcript(r: &MatchReport) -> Value {
                 }),
                 EventKind::Disclosed { seat, statement, truthful, member } => json!({
                     "kind": "disclosure", "seat": seat, "member": member, "name": by(*seat, member),
-                    "text": statement.render(s), "truthful": truthful,
+                    "text": statement.render(s), "statement": statement, "truthful": truthful,
                 }),
                 EventKind::Offer { seat, offer_id, package, member } => json!({
                     "kind": "offer", "seat": seat, "member": member, "name": by(*seat, member), "offer_id": offer_id,
@@ -1058,7 +1058,12 @@ pub fn transcript(r: &MatchReport) -> Value {
             Some(item)
         })
         .collect();
-    json!({"match_id": r.id, "scenario": s.id, "players": r.seats.iter().map(|x| &x.1).collect::<Vec<_>>(), "items": items})
+    // The issues by index, so the console words a checked statement (sent as data) in its language.
+    let issues: Vec<Value> = s.issues.iter().map(|i| json!({"name": i.name, "options": i.options})).collect();
+    json!({
+        "match_id": r.id, "scenario": s.id, "players": r.seats.iter().map(|x| &x.1).collect::<Vec<_>>(),
+        "issues": issues, "items": items,
+    })
 }
 
 /// A CSV of JSON rows with the given columns (numbers with 4 decimals, null as empty; cells made

@@ -147,6 +147,10 @@ for (const { locale, lang, words } of [
       await assertNoOverflow(fac, 'set-up form at 390 px');
       await screenshot(fac, `lang-${lang}-02-setup-390`);
       await fac.setViewportSize(DESKTOP);
+      // The survey bank's topics are worded by the console (the server names them in English).
+      const topics = (await fac.locator('.topic-tag:not(.trust-tag)').allTextContents()).map(normalise);
+      assert.ok(topics.length >= 4, `topic tags shown: ${topics}`);
+      for (const topic of topics) assert.ok(!['relationship', 'fairness', 'satisfaction', 'perceived listening'].includes(topic), `topic in English: ${topic}`);
       await fac.getByTestId('custom-remove').click();
       await fac.getByTestId('setup-treatment-all').check();
       for (const k of ['prep', 'small_talk', 'bargaining', 'survey']) await fac.getByTestId(`setup-duration-${k}`).fill('5');
@@ -168,6 +172,15 @@ for (const { locale, lang, words } of [
       await assertNoOverflow(fac, 'monitor at 390 px');
       await screenshot(fac, `lang-${lang}-04-monitor-390`);
       await fac.setViewportSize(DESKTOP);
+
+      // A checked statement, which the transcript below words in the console's language.
+      await ana.locator('[data-testid="disclose"] > summary').click();
+      await ana.getByTestId('disclose-kind-importance').check();
+      await ana.getByTestId('disclose-issue').selectOption('water');
+      await ana.getByTestId('disclose-level').selectOption('high');
+      await ana.getByTestId('disclose-send').click();
+      const water = scenario.issues.find((i) => i.id === 'water').name;
+      await ben.getByTestId('chat-log').getByText(EN['common.statement_line.matters_a_lot'].replace('{issue}', water)).waitFor();
 
       const offerer = lastState(framesA).you.seat === 0 ? ana : ben;
       const taker = offerer === ana ? ben : ana;
@@ -207,6 +220,9 @@ for (const { locale, lang, words } of [
       // One transcript open, so its lines are checked too.
       await fac.getByTestId('debrief-transcript').first().click();
       await fac.locator('[data-testid="transcript-items"] [data-testid="tl-accept"]').waitFor();
+      const LANG = await catalog(lang);
+      const statement = normalise(await fac.locator('[data-testid="tl-disclosure"] .tl-text').textContent());
+      assert.equal(statement, LANG['common.statement_line.matters_a_lot'].replace('{issue}', water), 'the statement in the console\'s language');
       await assertNoEnglish(fac, forbidden, 'debrief', AUTHORED);
       await assertAccessible(fac, 'debrief');
       await screenshot(fac, `lang-${lang}-06-debrief-1280`);

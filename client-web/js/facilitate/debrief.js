@@ -10,7 +10,7 @@ import { outcomeScatter, jointHistogram, treatmentBars, trustScatter, optionBars
 import { Presenter } from './presenter.js';
 import { debriefTeaching } from './teaching.js';
 import { TACTIC_NAMES } from '../tactic-names.js';
-import { coachText } from '../server-words.js';
+import { coachText, statementText } from '../server-words.js';
 import { quoteId, isPicked, toggleQuote, loadQuotes } from './quotes.js';
 import { observationsCard } from './debrief_observers.js';
 import { setStatus, nameList, outcomeText, downloadExport, phaseName, pct, num1 } from './ui.js';
@@ -110,6 +110,8 @@ export class Debrief {
     this.loading = null;
     /** @type {string[]} role names by seat, of the transcript shown */
     this.transcriptRoles = [];
+    /** @type {{name: string, options: string[]}[]} the issues of the transcript shown, by index */
+    this.transcriptIssues = [];
     /** @type {{id: string, no: number} | null} */
     this.transcriptMatch = null;
     // One transcript box for the page's life: a refresh moves it, never drops it, so a
@@ -743,6 +745,7 @@ export class Debrief {
     const items = tx.items || [];
     const row = ((this.data && this.data.matches) || []).find((m) => m.id === matchId);
     this.transcriptRoles = (row && row.roles) || [];
+    this.transcriptIssues = tx.issues || [];
     const start = items.length ? items[0].at : 0;
     const close = h('button', { type: 'button', class: 'secondary small', testid: 'transcript-close' }, t('console.close'));
     close.addEventListener('click', () => {
@@ -810,8 +813,9 @@ export class Debrief {
    * A toggle that picks a player's line as a quote for presenter mode (or puts it back).
    * @param {TranscriptItem} it
    * @param {string} who
+   * @param {string} [text] the line as shown (a statement is worded here), else the item's text
    */
-  quoteButton(it, who) {
+  quoteButton(it, who, text = it.text) {
     const m = this.transcriptMatch || { id: '', no: 0 };
     const id = quoteId(m.id, Number(it.at), Number(it.seat));
     const picked = isPicked(this.api.code, id);
@@ -836,7 +840,7 @@ export class Debrief {
         seat: Number(it.seat),
         name: String(who),
         role: String(this.transcriptRoles[Number(it.seat)] || ''),
-        text: String(it.text || ''),
+        text: String(text || ''),
       });
       b.setAttribute('aria-pressed', String(on));
       b.classList.toggle('picked', on);
@@ -874,15 +878,18 @@ export class Debrief {
         );
       case 'coached':
         return li('tl-coached', h('span', { class: 'tl-who' }, t('console.transcript.coaching_for', { name: who })), h('span', { class: 'tl-text' }, coachText({ rule: it.rule || '', text: it.text || '' })));
-      case 'disclosure':
+      case 'disclosure': {
+        // Worded in the console's language from the data; the server's English text if it names what we lack.
+        const said = (it.statement && statementText(it.statement, this.transcriptIssues)) || it.text;
         return li(
           `tl-disclosure seat-${it.seat}`,
           h('span', { class: 'tl-who' }, who, h('span', { class: 'tag' }, t('console.transcript.statement'))),
-          h('span', { class: 'tl-text' }, it.text),
+          h('span', { class: 'tl-text' }, said),
           it.truthful == null ? null : h('span', { class: ['verdict', it.truthful ? 'true' : 'false'] }, it.truthful ? t('console.transcript.truthful') : t('console.transcript.misleading')),
           tacticTags(it.tactics),
-          this.quoteButton(it, who),
+          this.quoteButton(it, who, said),
         );
+      }
       case 'offer':
         return li(
           'tl-offer',

@@ -6,6 +6,18 @@ import { h, clear, uid } from '../dom.js';
 import { t } from '../i18n.js';
 import { wording } from '../survey.js';
 
+/** The survey bank's topics (the server names them in English), in the console's language. */
+const TOPIC_KEYS = /** @type {Record<string, string>} */ ({
+  trust: 'console.survey.topic.trust',
+  relationship: 'console.survey.topic.relationship',
+  'perceived listening': 'console.survey.topic.perceived_listening',
+  fairness: 'console.survey.topic.fairness',
+  satisfaction: 'console.survey.topic.satisfaction',
+});
+
+/** @param {string} topic */
+const topicName = (topic) => (TOPIC_KEYS[topic] ? t(TOPIC_KEYS[topic]) : topic);
+
 /** @typedef {import('./shapes.js').SurveyBank} SurveyBank */
 
 /**
@@ -185,7 +197,7 @@ export class SurveyEditor {
           'label',
           { class: 'radio bank-item', for: id },
           box,
-          h('span', null, wording(item).text, h('span', { class: ['tag', 'topic-tag', item.trust_item ? 'trust-tag' : null] }, item.trust_item ? t('console.survey.trust_tag') : item.topic)),
+          h('span', null, wording(item).text, h('span', { class: ['tag', 'topic-tag', item.trust_item ? 'trust-tag' : null] }, item.trust_item ? t('console.survey.trust_tag') : topicName(item.topic))),
         ),
       );
     }

@@ -206,6 +206,7 @@
  * @property {number} [offer_id]
  * @property {number[]} [points]
  * @property {string} [rule] a `coached` item's rule (the console words the nudge from it)
+ * @property {import('../types.js').Statement} [statement] a `disclosure` item's statement, as data (the console words it)
  * @property {string} [from]
  * @property {string} [issue_name]
  * @property {number} [order]
@@ -217,6 +218,7 @@
  * GET /api/sessions/{code}/matches/{id}/transcript.
  * @typedef {object} Transcript
  * @property {string[]} players
+ * @property {{name: string, options: string[]}[]} [issues] the scenario's issues by index (to word statements)
  * @property {TranscriptItem[]} items
  */
 
