@@ -1658,11 +1658,12 @@ impl Match {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::scenario::Scenario;
 
-    const TWO: &str = r#"
+    /// A two-role, one-issue scenario (other modules' tests build on it too).
+    pub(crate) const TWO: &str = r#"
 id = "t"
 title = "T"
 summary = "s"

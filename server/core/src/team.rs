@@ -571,30 +571,10 @@ pub fn tournament_teams(people: &[String], size: usize) -> Vec<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::game::tests::TWO;
     use crate::game::{Event, MatchConfig, MatchFeatures};
     use crate::scenario::{PhaseDurations, Scenario};
     use std::sync::Arc;
-
-    const TWO: &str = r#"
-id = "t"
-title = "T"
-summary = "s"
-[[roles]]
-id = "a"
-name = "A"
-batna = 2
-brief = "A brief"
-[[roles]]
-id = "b"
-name = "B"
-batna = 2
-brief = "B brief"
-[[issues]]
-id = "x"
-name = "X"
-options = ["x0", "x1"]
-points = { a = [0, 5], b = [5, 0] }
-"#;
 
     /// A 2-vs-2 match (or other sizes) already in bargaining.
     fn bargaining(sizes: Vec<usize>, decision: TeamDecision) -> Match {
