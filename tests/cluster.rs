@@ -9,7 +9,7 @@ use crate::common::postgres::Postgres;
 use crate::common::Client;
 use crate::postgres::{game, ready, session};
 use parley::core::game::Phase;
-use parley::store::{Claim, NodeConfig, Store, StoreError};
+use parley::store::{Claim, NodeConfig, PlayerRow, Store, StoreError};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -105,6 +105,93 @@ async fn a_store_that_lost_its_session_to_a_takeover_can_never_append_to_it_agai
     let stored = events(&client, "S1").await;
     let rows: Vec<(i64, Option<i64>)> = stored.iter().map(|(_, seq, epoch, _)| (*seq, *epoch)).collect();
     assert_eq!(rows, [(0, Some(1)), (1, Some(2))], "one event per epoch, nothing from a after the takeover");
+}
+
+/// The 300-player test once found a player in two matches: their node sent them to the claiming
+/// node before it had seated them, they arrived first, started waiting again and were paired a
+/// second time. A claimed player's node learns where to send them only once their match exists
+/// (`pool_ready`); until then taking their row back does nothing, and a group whose claiming node
+/// died before seating it waits again, in the sessions its players waited in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_claimed_player_is_sent_on_only_once_seated_and_a_dead_claimers_group_waits_again() {
+    let pg = Postgres::start();
+    let (a, _, ca) = Store::open_postgres_node(&pg.url, node("a", 1000)).await.unwrap();
+    let (_b, _, cb) = Store::open_postgres_node(&pg.url, node("b", 1000)).await.unwrap();
+    ca.register().await.unwrap();
+    cb.register().await.unwrap();
+    for (code, _) in [("PA", "a"), ("PB", "b")] {
+        a.insert_session(session(code, "practice")).await.unwrap();
+    }
+    for (id, code) in [("p1", "PA"), ("p2", "PB"), ("p3", "PA"), ("p4", "PB")] {
+        let row = PlayerRow {
+            id: id.into(),
+            token: format!("t-{id}"),
+            session: code.into(),
+            name: id.into(),
+            joined_at: 0,
+            bot: false,
+        };
+        a.insert_player(row).await.unwrap();
+    }
+    let client = db(&pg.url).await;
+    let session_of = |id: &'static str| {
+        let client = &client;
+        async move {
+            client.query_one("SELECT session FROM players WHERE id = $1", &[&id]).await.unwrap().get::<_, String>(0)
+        }
+    };
+    assert!(ca.pool_enqueue("p1", "PA", None, None).await.unwrap());
+    assert!(cb.pool_enqueue("p2", "PB", None, None).await.unwrap());
+    let roles = |_: &str| Some(2);
+    ca.heartbeat().await.unwrap();
+    cb.heartbeat().await.unwrap();
+    let groups = ca.pool_claim("PA", roles, || Some("campsite".into()), || "m1".into()).await.unwrap();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(session_of("p2").await, "PA", "the claimed player belongs to the claiming node's session");
+    // Claimed, not seated yet: b has nobody to send on, and p2 arriving anywhere cannot wait again.
+    assert!(cb.pool_paired_here().await.unwrap().is_empty(), "sent on before their seat exists");
+    assert!(!cb.pool_enqueue("p2", "PB", None, None).await.unwrap());
+    assert!(!ca.pool_enqueue("p2", "PA", None, None).await.unwrap());
+    // Seated: b sends p2 to a.
+    ca.pool_ready(&["p2".to_string()]).await.unwrap();
+    assert_eq!(
+        cb.pool_paired_here().await.unwrap(),
+        [("p2".to_string(), "PB".to_string(), "http://a.test".to_string())]
+    );
+    // A group a could not seat waits again, back in the sessions its players waited in.
+    assert!(ca.pool_enqueue("p3", "PA", Some("campsite"), None).await.unwrap());
+    assert!(cb.pool_enqueue("p4", "PB", None, None).await.unwrap());
+    ca.heartbeat().await.unwrap();
+    cb.heartbeat().await.unwrap();
+    let groups = ca.pool_claim("PA", roles, || None, || "m2".into()).await.unwrap();
+    assert_eq!(groups[0].players.len(), 2);
+    ca.pool_unclaim(&["p3".to_string(), "p4".to_string()]).await.unwrap();
+    assert_eq!(session_of("p4").await, "PB");
+    // Claimed again by a, which dies before seating them: b releases the group once a's lease ran out.
+    ca.heartbeat().await.unwrap();
+    cb.heartbeat().await.unwrap();
+    let groups = ca.pool_claim("PA", roles, || None, || "m3".into()).await.unwrap();
+    assert_eq!(groups[0].match_id, "m3");
+    assert_eq!(session_of("p4").await, "PA");
+    let released = wait_for("a's lease to run out", Duration::from_secs(10), || async {
+        cb.heartbeat().await.unwrap();
+        let n = cb.pool_release_dead().await.unwrap();
+        (n > 0).then_some(n)
+    })
+    .await;
+    assert!(released >= 2, "{released}");
+    assert_eq!(session_of("p4").await, "PB", "p4 waits in b's session again");
+    let p4: (Option<String>, Option<String>) = {
+        let r = client
+            .query_one("SELECT match_id, node_id FROM practice_waiting WHERE player_id = 'p4'", &[])
+            .await
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    assert_eq!(p4, (None, Some("b".to_string())), "p4's row waits on b, unpaired");
+    let left_of_m3: i64 =
+        client.query_one("SELECT COUNT(*) FROM practice_waiting WHERE match_id = 'm3'", &[]).await.unwrap().get(0);
+    assert_eq!(left_of_m3, 0, "nothing of the group a never seated is left");
 }
 
 /// Found under chaos (`bench chaos`): two nodes claiming one dead node's session at once. The

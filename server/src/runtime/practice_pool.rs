@@ -20,7 +20,7 @@ use crate::core::drills::Drill;
 use crate::runtime::app::App;
 use crate::runtime::session::{new_id, Location, Player, Session};
 use crate::runtime::session_actor::SessionMsg;
-use crate::store::{Cluster, PoolGroup, StoreError};
+use crate::store::{Cluster, PoolGroup, StoreError, WaitingRow};
 use rand::seq::IndexedRandom;
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,10 +53,12 @@ impl App {
         let drill = player.wanted_drill.lock().expect("wanted drill").and_then(drill_name);
         tokio::spawn(async move {
             match cluster.pool_enqueue(&id, &session, scenario.as_deref(), drill.as_deref()).await {
-                Ok(()) => {
+                Ok(true) => {
                     app.pool_waiting.insert(id, session);
                     app.pool_wake.notify_one();
                 }
+                // Paired already (they came here before their node sent them): their seat is on its way.
+                Ok(false) => {}
                 Err(e) => tracing::error!(player = %id, error = %e, "could not put a practice player in the pool"),
             }
         });
@@ -121,6 +123,47 @@ impl App {
             conn.close(crate::runtime::outbox::CloseReason::Moved);
         }
         tracing::info!(player = %player_id, to = %address, "practice player paired on another node");
+    }
+
+    /// Creates the match of a group claimed and seated here. Then its players of other nodes
+    /// are sent here by their nodes (not before: one arriving ahead of their seat would wait
+    /// again), and the rows of this node's players go. When the match cannot be created, the
+    /// group waits again: this node's players in its line, the others on their nodes.
+    pub(crate) async fn pool_create(
+        self: &Arc<Self>,
+        s: &Arc<Session>,
+        group: PoolGroup,
+        teams: Vec<Vec<String>>,
+        k: u64,
+    ) {
+        let Some(cluster) = self.cluster.clone() else { return };
+        let me = cluster.node_id().to_string();
+        let (local, remote): (Vec<&WaitingRow>, Vec<&WaitingRow>) = group.players.iter().partition(|w| w.node_id == me);
+        let local: Vec<String> = local.iter().map(|w| w.player.id.clone()).collect();
+        let remote: Vec<String> = remote.iter().map(|w| w.player.id.clone()).collect();
+        let created = self.create_team_match_as(s, &group.scenario, teams, Some(k), Some(group.match_id.clone())).await;
+        if created.is_some() {
+            let told = match cluster.pool_ready(&remote).await {
+                Ok(()) => cluster.pool_done(&local).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = told {
+                tracing::error!(error = %e, "could not tell the pool that a match's players are seated");
+            }
+            return;
+        }
+        let ids: Vec<String> = local.iter().chain(&remote).cloned().collect();
+        if let Err(e) = cluster.pool_unclaim(&ids).await {
+            tracing::error!(error = %e, "could not put the players of a match not created back in the pool");
+        }
+        // Out of this node's memory; one who came here ahead of their seat reconnects here and
+        // is sent on to the session they wait in again.
+        for id in &remote {
+            self.pool_send_away(s, id, &cluster.address);
+        }
+        for p in local.iter().filter_map(|id| self.players_by_id.get(id).map(|p| p.clone())) {
+            s.enqueue(p).await;
+        }
     }
 
     /// The groups this node claimed: each is seated by this node's practice session; its

@@ -580,23 +580,8 @@ impl SessionActor {
         let k = self.lines.matches_started;
         self.lines.matches_started += 1;
         let teams = teams_for(&ids, &vec![1; ids.len()], k);
-        let me = self.app.cluster.as_ref().map(|c| c.node_id().to_string()).unwrap_or_default();
-        let local: Vec<String> =
-            group.players.iter().filter(|w| w.node_id == me).map(|w| w.player.id.clone()).collect();
         let (app, s) = (self.app.clone(), s.clone());
-        tokio::spawn(async move {
-            let created = app.create_team_match_as(&s, &group.scenario, teams, Some(k), Some(group.match_id)).await;
-            if let Some(c) = &app.cluster {
-                if let Err(e) = c.pool_done(&local).await {
-                    tracing::error!(error = %e, "could not clear the rows of players seated from the pool");
-                }
-            }
-            if created.is_none() {
-                for p in local.iter().filter_map(|id| app.players_by_id.get(id).map(|p| p.clone())) {
-                    s.enqueue(p).await;
-                }
-            }
-        });
+        tokio::spawn(async move { app.pool_create(&s, group, teams, k).await });
     }
 
     /// A player who waited in this session was paired on the node at `address`.

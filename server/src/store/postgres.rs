@@ -69,6 +69,7 @@ CREATE TABLE player_matches (
 ",
     ownership::SCHEMA,
     pool::SCHEMA,
+    pool::SCHEMA_CLAIMED_BY,
 ];
 
 /// A write waiting for the writer, with whom to tell.

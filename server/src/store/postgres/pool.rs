@@ -1,18 +1,21 @@
 //! The practice pool across the nodes of a cluster: every player waiting for practice is a row of
 //! `practice_waiting` (player, the node holding their connection, the scenario and drill they
-//! asked for, when they arrived, and once paired, their match and the address of the node it runs
-//! on). Each node has a practice session of its own; a node pairs by claiming waiting rows with
-//! `SELECT … FOR UPDATE SKIP LOCKED` in one transaction that also records each match's id and node
-//! on its rows and moves its players into this node's practice session, so two nodes can never
-//! claim the same player: a row one node has locked is skipped by the others, and a row claimed
-//! has a match and is never waiting again.
+//! asked for, when they arrived, and once paired, their match, the node that claimed them and,
+//! once the match exists, that node's address). Each node has a practice session of its own; a
+//! node pairs by claiming waiting rows with `SELECT … FOR UPDATE SKIP LOCKED` in one transaction
+//! that also records each match's id and the claiming node on its rows and moves its players into
+//! this node's practice session, so two nodes can never claim the same player: a row one node has
+//! locked is skipped by the others, and a row claimed has a match and is never waiting again.
 //!
 //! A group always holds a player of the claiming node (the match runs where one of its players
 //! is); its other players are told where their match lives by their own node, which finds their
-//! rows paired ([`Cluster::pool_paired_here`]). Rows of a node whose heartbeat is older than the
-//! lease (on the database's clock) are never paired, and are released by the survivors
-//! ([`Cluster::pool_release_dead`]): a player coming back on another node takes their row, and
-//! their place in the line, again.
+//! rows paired ([`Cluster::pool_paired_here`]) — only once the claiming node has seated them and
+//! written its address ([`Cluster::pool_ready`]). Sending them earlier let a player arrive before
+//! their seat, start waiting again and be paired a second time (found by the 300-player test).
+//! Rows of a node whose heartbeat is older than the lease (on the database's clock) are never
+//! paired, and are released by the survivors ([`Cluster::pool_release_dead`]): a player coming
+//! back on another node takes their row, and their place in the line, again; a group claimed by a
+//! node that died before seating it waits again.
 
 use super::super::{PlayerRow, StoreError};
 use super::ownership::Cluster;
@@ -25,6 +28,9 @@ CREATE TABLE practice_waiting (
 CREATE INDEX practice_waiting_open ON practice_waiting (enqueued_at, player_id) WHERE match_id IS NULL;
 CREATE INDEX practice_waiting_by_node ON practice_waiting (node_id);
 ";
+
+/// Schema step 4: the node that claimed a row (its address is written only once the match exists).
+pub const SCHEMA_CLAIMED_BY: &str = "ALTER TABLE practice_waiting ADD COLUMN claimed_by TEXT;";
 
 /// Rows one claim looks at (and locks): the oldest waiting rows not locked by another claim.
 const CLAIM_WINDOW: i64 = 64;
@@ -85,14 +91,14 @@ pub fn pick_group(
 impl Cluster {
     /// A player of this node waits for practice in `session`: their row, taking it back (and
     /// keeping their place and wishes) when they waited before on a node that died. A row that
-    /// is paired already stays so (their match is waiting for them).
+    /// is paired already stays so (their match is waiting for them): false then.
     pub async fn pool_enqueue(
         &self,
         player_id: &str,
         session: &str,
         scenario: Option<&str>,
         drill: Option<&str>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let c = self.client().await?;
         let st = c
             .prepare_cached(
@@ -103,8 +109,7 @@ impl Cluster {
                  WHERE practice_waiting.match_id IS NULL",
             )
             .await?;
-        c.execute(&st, &[&player_id, &session, &self.node_id(), &scenario, &drill]).await?;
-        Ok(())
+        Ok(c.execute(&st, &[&player_id, &session, &self.node_id(), &scenario, &drill]).await? == 1)
     }
 
     /// A player stops waiting (they left, their connection went away, they asked for a bot):
@@ -125,8 +130,9 @@ impl Cluster {
 
     /// Claims every group it can that holds a player of this node, in one transaction: the rows
     /// are locked `FOR UPDATE SKIP LOCKED` (a row another node is claiming is skipped, never
-    /// waited for), each group's rows get its match id and this node's address, and its players
-    /// move into `pool` (this node's practice session). `new_id` names each match.
+    /// waited for), each group's rows get its match id and this node as claimer, and its players
+    /// move into `pool` (this node's practice session). `new_id` names each match. Their nodes
+    /// send them here only after [`Cluster::pool_ready`].
     pub async fn pool_claim(
         &self,
         pool: &str,
@@ -178,9 +184,9 @@ impl Cluster {
         let (ids, matches): (Vec<String>, Vec<String>) =
             groups.iter().flat_map(|g| g.players.iter().map(|p| (p.player.id.clone(), g.match_id.clone()))).unzip();
         tx.execute(
-            "UPDATE practice_waiting w SET match_id = v.m, match_address = $3
+            "UPDATE practice_waiting w SET match_id = v.m, claimed_by = $3, match_address = NULL
              FROM unnest($1::text[], $2::text[]) AS v(p, m) WHERE w.player_id = v.p",
-            &[&ids, &matches, &self.address],
+            &[&ids, &matches, &self.node_id()],
         )
         .await?;
         tx.execute("UPDATE players SET session = $1 WHERE id = ANY($2) AND session <> $1", &[&pool, &ids]).await?;
@@ -193,15 +199,50 @@ impl Cluster {
         Ok(groups)
     }
 
-    /// Players of this node whose rows another node's claim paired, with the session they
-    /// waited in and the address of the node running their match (this node's own claims seat
-    /// its players itself).
+    /// The match of players this node claimed exists (they are seated in it): their nodes may
+    /// send them here now.
+    pub async fn pool_ready(&self, player_ids: &[String]) -> Result<(), StoreError> {
+        let c = self.client().await?;
+        let st = c
+            .prepare_cached(
+                "UPDATE practice_waiting SET match_address = $2 WHERE player_id = ANY($1) AND claimed_by = $3",
+            )
+            .await?;
+        c.execute(&st, &[&player_ids, &self.address, &self.node_id()]).await?;
+        Ok(())
+    }
+
+    /// Players this node claimed but could not seat (their match was not created): they wait
+    /// again, in the session they waited in, keeping their place.
+    pub async fn pool_unclaim(&self, player_ids: &[String]) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = c.transaction().await?;
+        let mine = "player_id = ANY($1) AND claimed_by = $2 AND match_address IS NULL";
+        tx.execute(
+            &format!(
+                "UPDATE players p SET session = w.session FROM practice_waiting w WHERE w.player_id = p.id AND {mine}"
+            ),
+            &[&player_ids, &self.node_id()],
+        )
+        .await?;
+        tx.execute(
+            &format!("UPDATE practice_waiting SET match_id = NULL, claimed_by = NULL WHERE {mine}"),
+            &[&player_ids, &self.node_id()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Players of this node whose rows another node's claim paired and seated, with the session
+    /// they waited in and the address of the node running their match (this node's own claims
+    /// seat its players itself).
     pub async fn pool_paired_here(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         let c = self.client().await?;
         let st = c
             .prepare_cached(
                 "SELECT player_id, session, match_address FROM practice_waiting
-                 WHERE node_id = $1 AND match_id IS NOT NULL AND match_address <> $2",
+                 WHERE node_id = $1 AND match_address IS NOT NULL AND match_address <> $2",
             )
             .await?;
         let rows = c.query(&st, &[&self.node_id(), &self.address]).await?;
@@ -209,13 +250,29 @@ impl Cluster {
     }
 
     /// Releases the rows of dead nodes (no heartbeat within the lease, on the database's clock):
-    /// a waiting row loses its node (never paired, until its player comes back on a live node and
-    /// takes it again); a paired one goes (its player finds their match by their token). Waiting
-    /// rows released over an hour ago go too. Returns how many rows were touched.
+    /// a group claimed by a dead node and never seated waits again (its players back in the
+    /// sessions they waited in); a waiting row loses its node (never paired, until its player
+    /// comes back on a live node and takes it again); a paired one goes (its player finds their
+    /// match by their token). Waiting rows released over an hour ago go too. Returns how many
+    /// rows were touched.
     pub async fn pool_release_dead(&self) -> Result<u64, StoreError> {
-        let c = self.client().await?;
+        let mut c = self.client().await?;
         let live = "SELECT node_id FROM nodes WHERE heartbeat_at >= now() - make_interval(secs => $1::float8 / 1000)";
         let lease = self.lease_ms as f64;
+        let orphaned = format!("match_address IS NULL AND claimed_by IS NOT NULL AND claimed_by NOT IN ({live})");
+        let tx = c.transaction().await?;
+        tx.execute(
+            &format!("UPDATE players p SET session = w.session FROM practice_waiting w WHERE w.player_id = p.id AND {orphaned}"),
+            &[&lease],
+        )
+        .await?;
+        let unclaimed = tx
+            .execute(
+                &format!("UPDATE practice_waiting SET match_id = NULL, claimed_by = NULL WHERE {orphaned}"),
+                &[&lease],
+            )
+            .await?;
+        tx.commit().await?;
         let released = c
             .execute(
                 &format!(
@@ -234,7 +291,7 @@ impl Cluster {
                 &[&lease],
             )
             .await?;
-        Ok(released + gone)
+        Ok(unclaimed + released + gone)
     }
 }
 
