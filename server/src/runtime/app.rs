@@ -163,8 +163,9 @@ pub struct App {
     pub address_limits: Arc<AddressLimits>,
     /// Open TCP connections (HTTP and WebSocket), counted by the listener.
     pub conn_counter: Arc<crate::net::ConnCounter>,
-    /// Orders loading and disposing sessions against their use (see `runtime::residency`).
-    pub residency: Arc<tokio::sync::RwLock<()>>,
+    /// Per session in memory (or being read): the lock ordering its loading and disposal
+    /// against its use (see `runtime::residency`).
+    pub residency: DashMap<String, Arc<tokio::sync::RwLock<()>>>,
     /// As a node of a cluster: where sessions live, and this node's claims (none: one server).
     pub cluster: Option<Arc<crate::store::Cluster>>,
     /// Sessions taken over from a dead node a moment ago: what a player coming back is told,

@@ -544,6 +544,12 @@ impl MatchActor {
             }
             Ok(evs) => {
                 if let Err(e) = self.commit_acked(evs, cid.map(|c| (seat, c))).await {
+                    if matches!(e, crate::store::StoreError::Fenced(_)) {
+                        // Another node owns the session now: this node is dropping it, which sends
+                        // every player `moved`; the action is resent there (not acknowledged here).
+                        tracing::info!(match_id = %self.id, "action refused: the session is owned by another node now");
+                        return false;
+                    }
                     tracing::error!(match_id = %self.id, error = %e, "could not store an action");
                     let f = ServerMsg::error(ErrorCode::Internal, crate::protocol::INTERNAL_MESSAGE);
                     self.send_to_member(seat, member, &f);

@@ -111,11 +111,15 @@ impl App {
     /// Takes a session out of memory because another node owns it now: its connected players
     /// are sent `moved` (when the new owner is known) and disconnected, so they reconnect there.
     pub async fn drop_session(self: &Arc<Self>, code: &str, address: Option<String>) {
-        let _write = self.residency.clone().write_owned().await;
+        let _write = self.residency_of(code).write_owned().await;
         if let Some(c) = &self.cluster {
             c.fence.release(code);
         }
-        let Some((_, session)) = self.sessions.remove(code) else { return };
+        let Some((_, session)) = self.sessions.remove(code) else {
+            self.forget_residency(code);
+            return;
+        };
+        self.forget_residency(code);
         // Consoles watching it follow (their monitor task sees the change).
         *session.moved_to.lock().expect("moved to") = Some(address.clone().unwrap_or_default());
         session.changes.send_modify(|v| *v = v.wrapping_add(1));

@@ -5,11 +5,18 @@
 //! practice pool and those with a match still running), so memory and start-up time follow what
 //! is happening now, not everything that ever happened.
 //!
-//! One lock orders loading and disposing against use: whoever uses a session holds a
+//! A lock per session orders loading and disposing against use: whoever uses a session holds a
 //! [`Resident`] (a read guard) from looking it up until the session shows the use (a player's
 //! connection bound, a console counted), and disposal takes the write side (only when it is free:
 //! a sweep never waits, so it never queues lookups behind a long reader) and checks again. So
 //! a session is never disposed between someone finding it and using it, and never loaded twice.
+//! The lock is per session, not one for all: a node taking over a dead node's sessions reads them
+//! one by one from the store, and with one lock every lookup on the node waited for all of those
+//! reads (under `bench chaos`, players took minutes to resume). A lock exists only while its
+//! session is in memory or being read, so guessed codes leave nothing behind.
+//!
+//! In a cluster, a session in memory that this node no longer owns (fenced, or found lost by the
+//! heartbeat) is never handed out again: the lookup answers `moved` while the session is dropped.
 
 use crate::limits::Budget;
 use crate::runtime::app::App;
@@ -80,18 +87,58 @@ impl App {
         code: &str,
         budget: Option<IpAddr>,
     ) -> Result<Option<Resident>, LookupError> {
-        let guard = self.residency.clone().read_owned().await;
-        if let Some(session) = self.sessions.get(code).map(|s| s.clone()) {
-            return Ok(Some(Resident { session, _in_use: guard }));
+        if self.sessions.contains_key(code) {
+            let guard = self.residency_of(code).read_owned().await;
+            if let Some(session) = self.sessions.get(code).map(|s| s.clone()) {
+                self.still_owned(code).await?;
+                return Ok(Some(Resident { session, _in_use: guard }));
+            }
         }
-        drop(guard);
         self.charge_lookup(budget)?;
-        // An unknown code is answered without the write lock, so guessed codes never hold up
-        // the lookups of sessions in use.
+        // An unknown code is answered without a lock, so guessed codes leave nothing behind.
         if !self.store.session_exists(code).await? {
             return Ok(None);
         }
-        let write = self.residency.clone().write_owned().await;
+        let write = self.residency_of(code).write_owned().await;
+        let loaded = self.load_locked(code).await;
+        if !self.sessions.contains_key(code) {
+            self.forget_residency(code);
+        }
+        loaded?;
+        let guard = write.downgrade();
+        Ok(self.sessions.get(code).map(|s| Resident { session: s.clone(), _in_use: guard }))
+    }
+
+    /// The lock of a session (made when it is first needed).
+    pub(crate) fn residency_of(&self, code: &str) -> Arc<tokio::sync::RwLock<()>> {
+        self.residency.entry(code.to_string()).or_default().clone()
+    }
+
+    /// Forgets a session's lock once nothing but the map and the caller's write guard holds it
+    /// (call it with that guard held, after taking the session out of memory): whoever cloned it
+    /// meanwhile keeps it, and finds the session gone when its turn comes.
+    pub(crate) fn forget_residency(&self, code: &str) {
+        self.residency.remove_if(code, |_, lock| Arc::strong_count(lock) <= 2);
+    }
+
+    /// In a cluster: an error sending the client on when this node no longer owns a session it
+    /// still has in memory (fenced by a takeover a moment ago); the session is dropped meanwhile.
+    async fn still_owned(self: &Arc<Self>, code: &str) -> Result<(), LookupError> {
+        let Some(cluster) = &self.cluster else { return Ok(()) };
+        if cluster.fence.epoch(code).is_some() {
+            return Ok(());
+        }
+        let address = cluster.owner_address(code).await?;
+        let (app, code_owned, to) = (self.clone(), code.to_string(), address.clone());
+        tokio::spawn(async move { app.drop_session(&code_owned, to).await });
+        match address {
+            Some(address) => Err(LookupError::Moved { address }),
+            None => Err(LookupError::Store(StoreError::Fenced(code.to_string()))),
+        }
+    }
+
+    /// Reads a session into memory unless it is there (call it with the session's lock written).
+    async fn load_locked(self: &Arc<Self>, code: &str) -> Result<(), LookupError> {
         if !self.sessions.contains_key(code) {
             if let Some(cluster) = &self.cluster {
                 // Claimed before it is read: whatever its last owner committed is in the read,
@@ -100,7 +147,7 @@ impl App {
                     crate::store::Claim::Elsewhere { address } => return Err(LookupError::Moved { address }),
                     crate::store::Claim::Mine { outage_ms, .. } => match self.load_claimed(code, outage_ms).await {
                         Ok(true) => {}
-                        Ok(false) => return Ok(None),
+                        Ok(false) => return Ok(()),
                         // Taken from this node again while it was read (it was slow): the new owner has it.
                         Err(StoreError::Fenced(_)) => {
                             cluster.fence.release(code);
@@ -113,14 +160,13 @@ impl App {
                     },
                 }
             } else {
-                let Some(stored) = self.store.resident_session(code).await? else { return Ok(None) };
+                let Some(stored) = self.store.resident_session(code).await? else { return Ok(()) };
                 self.remember_applied(stored.matches.iter().map(|(m, _)| m)).await?;
                 self.install_session(stored, crate::runtime::clock::now_ms());
             }
             tracing::info!(session = %code, "session read back into memory");
         }
-        let guard = write.downgrade();
-        Ok(self.sessions.get(code).map(|s| Resident { session: s.clone(), _in_use: guard }))
+        Ok(())
     }
 
     /// Reads the client message ids applied in the running ones of these stored matches, for
@@ -172,7 +218,7 @@ impl App {
         }
         // A practice player who left memory (their session never does).
         drop(resident);
-        let write = self.residency.clone().write_owned().await;
+        let write = self.residency_of(&code).write_owned().await;
         if !self.players.contains_key(token) {
             let Some(stored) = self.store.resident_player(token).await? else { return Ok(None) };
             self.remember_applied(stored.last_match.iter().map(|(m, _)| m)).await?;
@@ -291,12 +337,17 @@ impl App {
         if sessions.is_empty() && players.is_empty() {
             return (0, 0);
         }
-        // Never wait for the lock: a waiting writer would queue every new lookup behind a long
+        // Never wait for a lock: a waiting writer would queue every new lookup behind a long
         // reader (a big debrief being built); whatever is idle now is still idle at the next sweep.
-        let Ok(_write) = self.residency.try_write() else { return (0, 0) };
         // Each is checked again: someone may have started using it before the lock was ours.
-        let sessions: Vec<Arc<Session>> = sessions.into_iter().filter(|s| self.unused(s)).collect();
-        for s in &sessions {
+        let sessions: Vec<(Arc<Session>, _)> = sessions
+            .into_iter()
+            .filter_map(|s| {
+                let write = self.residency_of(&s.code).try_write_owned().ok()?;
+                self.unused(&s).then_some((s, write))
+            })
+            .collect();
+        for (s, _write) in &sessions {
             for id in s.player_ids.lock().expect("player ids").iter() {
                 self.forget_player(id);
             }
@@ -306,8 +357,13 @@ impl App {
                 self.matches.remove(id);
             }
             self.sessions.remove(&s.code);
+            self.forget_residency(&s.code);
         }
-        let players: Vec<Arc<Player>> = players.into_iter().filter(|p| self.player_unused(p)).collect();
+        let pool_write = practice.as_ref().and_then(|p| self.residency_of(&p.code).try_write_owned().ok());
+        let players: Vec<Arc<Player>> = match pool_write {
+            Some(_) => players.into_iter().filter(|p| self.player_unused(p)).collect(),
+            None => Vec::new(),
+        };
         if let (Some(pool), false) = (practice, players.is_empty()) {
             let gone: std::collections::HashSet<&str> = players.iter().map(|p| p.id.as_str()).collect();
             for p in &players {
