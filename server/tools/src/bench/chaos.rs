@@ -221,24 +221,50 @@ impl Player {
     /// Joins the class through the node the load balancer picks, following `moved`, until the
     /// match's bargaining `state`.
     async fn join(&mut self) -> Result<(), String> {
+        let (ws, st) = self.reach(None, Duration::from_millis(200), |st| st.phase == Phase::Bargaining).await?;
+        self.seat = st.you.seat;
+        self.match_id = st.match_id.clone();
+        self.ws = Some(ws);
+        Ok(())
+    }
+
+    /// The connection was lost (or the session moved): resumes the seat on any node, from
+    /// `target` or the load balancer's pick, then resends every unacknowledged action.
+    async fn resume(&mut self, target: Option<String>) -> Result<(), String> {
+        let lost = Instant::now();
+        self.ws = None;
+        let (ws, st) = self.reach(target, Duration::from_millis(100), |_| true).await?;
+        self.shared.resume_ms.lock().expect("resumes").push(lost.elapsed().as_secs_f64() * 1000.0);
+        self.ws = Some(ws);
+        self.last_state = Some(st);
+        self.resend_oldest(RESEND_AT_ONCE).await;
+        Ok(())
+    }
+
+    /// What the browser does to reach its seat: connects to `target`, else the load balancer's
+    /// node and then the next; says hello (with its token, or joining the class when it has
+    /// none); follows `moved`; waits `pause` after a connection that led nowhere. Ends with the
+    /// first `state` that `wanted` accepts, or fails after [`RESUME_WITHIN`].
+    async fn reach(
+        &mut self,
+        mut target: Option<String>,
+        pause: Duration,
+        wanted: impl Fn(&StateView) -> bool,
+    ) -> Result<(Ws, Box<StateView>), String> {
         let start = Instant::now();
-        let mut target: Option<String> = None;
         let mut attempt = 0;
         while start.elapsed() < RESUME_WITHIN {
             let addr = target.take().unwrap_or_else(|| self.nodes[(self.home() + attempt) % self.nodes.len()].clone());
             attempt += 1;
             let Some(mut ws) = connect(&addr).await else {
-                tokio::time::sleep(Duration::from_millis(200)).await;
+                tokio::time::sleep(pause).await;
                 continue;
             };
-            let first = if self.token.is_empty() {
-                json!({"type": "hello", "version": 1})
-            } else {
-                json!({"type": "hello", "version": 1, "token": self.token})
-            };
-            send(&mut ws, &first).await;
             if self.token.is_empty() {
+                send(&mut ws, &json!({"type": "hello", "version": 1})).await;
                 send(&mut ws, &json!({"type": "join", "code": self.code, "name": format!("C{}", self.id)})).await;
+            } else {
+                send(&mut ws, &json!({"type": "hello", "version": 1, "token": self.token})).await;
             }
             while let Some(m) = next_msg(&mut ws).await {
                 match m {
@@ -248,66 +274,19 @@ impl Player {
                         break;
                     }
                     ServerMsg::Joined { token, .. } => self.token = token,
+                    ServerMsg::Error { code, .. } if code.as_str() == "bad_token" => {
+                        return Err(format!("player {}'s token was refused", self.id));
+                    }
                     ServerMsg::Error { code, .. } => self.count_error(code.as_str()),
-                    ServerMsg::State(st) if st.phase == Phase::Bargaining => {
-                        self.seat = st.you.seat;
-                        self.match_id = st.match_id.clone();
-                        self.ws = Some(ws);
-                        return Ok(());
-                    }
+                    ServerMsg::State(st) if wanted(&st) => return Ok((ws, st)),
                     _ => {}
                 }
             }
             if target.is_none() {
-                tokio::time::sleep(Duration::from_millis(200)).await;
+                tokio::time::sleep(pause).await;
             }
         }
-        Err(format!("player {} could not join {} within {RESUME_WITHIN:?}", self.id, self.code))
-    }
-
-    /// The connection was lost (or the session moved): resumes the seat on any node, from
-    /// `target` or the load balancer's pick, then resends every unacknowledged action.
-    async fn resume(&mut self, mut target: Option<String>) -> Result<(), String> {
-        let lost = Instant::now();
-        self.ws = None;
-        let mut attempt = 0;
-        while lost.elapsed() < RESUME_WITHIN {
-            let addr = target.take().unwrap_or_else(|| self.nodes[(self.home() + attempt) % self.nodes.len()].clone());
-            attempt += 1;
-            let Some(mut ws) = connect(&addr).await else {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            };
-            send(&mut ws, &json!({"type": "hello", "version": 1, "token": self.token})).await;
-            while let Some(m) = next_msg(&mut ws).await {
-                match m {
-                    ServerMsg::Moved { address } => {
-                        self.shared.moved.fetch_add(1, Ordering::Relaxed);
-                        target = Some(host_of(&address));
-                        break;
-                    }
-                    ServerMsg::Error { code, .. } => {
-                        if code.as_str() == "bad_token" {
-                            return Err(format!("player {}'s token was refused", self.id));
-                        }
-                        self.count_error(code.as_str());
-                    }
-                    ServerMsg::State(st) => {
-                        let ms = lost.elapsed().as_secs_f64() * 1000.0;
-                        self.shared.resume_ms.lock().expect("resumes").push(ms);
-                        self.ws = Some(ws);
-                        self.last_state = Some(st);
-                        self.resend_oldest(RESEND_AT_ONCE).await;
-                        return Ok(());
-                    }
-                    _ => {}
-                }
-            }
-            if target.is_none() {
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-        Err(format!("player {} did not resume within {RESUME_WITHIN:?}", self.id))
+        Err(format!("player {} did not reach {} within {RESUME_WITHIN:?}", self.id, self.code))
     }
 
     /// Sends again up to `n` unacknowledged actions, oldest first (a connection may send 20
