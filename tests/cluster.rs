@@ -818,7 +818,9 @@ async fn players_waiting_on_a_killed_node_are_paired_elsewhere_after_they_reconn
         c.send(json!({"type": "practice", "name": name, "scenario": scenario})).await;
         let joined = c.until("joined", |v| v["type"] == "joined").await;
         tokens.push(joined["token"].as_str().unwrap().to_string());
-        c.until("waiting", |v| v["type"] == "waiting").await;
+        let w = c.until("waiting", |v| v["type"] == "waiting").await;
+        // The pool spans the nodes: no place in a line here is told, as `next` would.
+        assert_eq!(w["key"], "pool", "{w}");
         waiting.push(c);
     }
     let (dead,): (String,) = wait_for("both rows", Duration::from_secs(10), || async {

@@ -1655,7 +1655,8 @@
  * - 'next': The next player to arrive is the partner.
  * - 'ahead': Others are ahead in the line.
  * - 'alone': Alone in the practice pool: a bot is offered.
- * @typedef {'next' | 'ahead' | 'alone'} WaitingKey
+ * - 'pool': In a cluster's practice pool: a partner is looked for among players waiting on every server, so no place in a line is known.
+ * @typedef {'next' | 'ahead' | 'alone' | 'pool'} WaitingKey
  */
 
 /**

@@ -55,8 +55,8 @@ export function renderWaiting() {
     joined && s
       ? [
           joined.name ? t('player.waiting.joined_as', { name: joined.name }) : t('player.waiting.joined'),
-          s.title,
-          s.kind === 'practice' ? t('player.waiting.practice') : '',
+          // The practice pool's title is the server's English name for it: the page's word instead.
+          s.kind === 'practice' ? t('player.waiting.practice') : s.title,
         ]
           .filter(Boolean)
           .join(' · ')

@@ -41,4 +41,7 @@ pub enum WaitingKey {
     Ahead,
     /// Alone in the practice pool: a bot is offered.
     Alone,
+    /// In a cluster's practice pool: a partner is looked for among players waiting on every
+    /// server, so no place in a line is known.
+    Pool,
 }

@@ -328,8 +328,8 @@ impl SessionActor {
                 ahead: 0,
                 waiting: 1,
                 scenario: line.clone(),
-                message: "Waiting for a partner.".into(),
-                key: Some(WaitingKey::Next),
+                message: "Looking for a partner among everyone practising now.".into(),
+                key: Some(WaitingKey::Pool),
                 bot_offer: false,
             });
             self.app.pool_wait(s, player);

@@ -37,6 +37,7 @@ export default {
   'player.waiting.practice': 'Übung',
   'player.waiting.line.next': 'Warten auf ein Gegenüber: Du bist als Nächstes dran.',
   'player.waiting.line.ahead': 'Warten auf die Paarung.',
+  'player.waiting.line.pool': 'Wir suchen ein Gegenüber unter allen, die gerade üben.',
   'player.waiting.line.alone': 'Noch ist niemand sonst da. Du kannst weiter warten oder jetzt mit einem Bot üben.',
   'player.title.waiting': 'Parley – warte auf ein Gegenüber',
   'player.bot.title': 'Mit einem Bot üben',

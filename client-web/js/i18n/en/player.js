@@ -37,6 +37,7 @@ export default {
   'player.waiting.practice': 'practice',
   'player.waiting.line.next': 'Waiting for a partner: you are next.',
   'player.waiting.line.ahead': 'Waiting to be paired.',
+  'player.waiting.line.pool': 'Looking for a partner among everyone practising now.',
   'player.waiting.line.alone': 'Nobody else is here yet. You can keep waiting, or practise with a bot now.',
   'player.title.waiting': 'Parley — waiting for a partner',
   'player.bot.title': 'Practise with a bot',

@@ -37,6 +37,7 @@ export default {
   'player.waiting.practice': 'práctica',
   'player.waiting.line.next': 'Esperando pareja: la próxima persona que llegue jugará contigo.',
   'player.waiting.line.ahead': 'Esperando a que te emparejen.',
+  'player.waiting.line.pool': 'Buscando pareja entre todas las personas que practican ahora.',
   'player.waiting.line.alone': 'Todavía no hay nadie más. Puedes seguir esperando o practicar ya con un bot.',
   'player.title.waiting': 'Parley: esperando pareja',
   'player.bot.title': 'Practica con un bot',
