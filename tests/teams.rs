@@ -7,7 +7,7 @@
 //! out); a member who closes the tab leaves the team playing and comes back to their own seat
 //! and caucus; the results say what each member did.
 
-use crate::common::console::{control, create, monitor};
+use crate::common::console::{control, create, monitor, Session};
 use crate::common::{Client, Server};
 use parley::core::game::Phase;
 use parley::core::team::TeamDecision;
@@ -40,6 +40,26 @@ async fn four(server: &Server, code: &str, names: [&str; 4]) -> [Member; 4] {
     out.try_into().unwrap_or_else(|_| unreachable!())
 }
 
+/// A campsite session of teams of two: `prep` and `small_talk` seconds (bargaining and the survey
+/// ten minutes each), with `extra` settings on top.
+async fn teams_session(server: &Server, prep: u64, small_talk: u64, extra: Value) -> Session {
+    let durations = json!({"prep": prep, "small_talk": small_talk, "bargaining": 600, "survey": 600});
+    let mut body = json!({"scenario": "campsite", "durations": durations, "team_size": 2});
+    for (k, v) in extra.as_object().into_iter().flatten() {
+        body[k] = v.clone();
+    }
+    create(server, body).await
+}
+
+/// Ana and Ben against Cy and Dee, bargaining at once under `decision`: the session and the four,
+/// each past their first state.
+async fn two_against_two(server: &Server, decision: &str) -> (Session, [Member; 4], Vec<StateView>) {
+    let s = teams_session(server, 0, 0, json!({"team_decision": decision})).await;
+    let [mut ana, mut ben, mut cy, mut dee] = four(server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
+    let states = seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    (s, [ana, ben, cy, dee], states)
+}
+
 /// Everyone's first state of the match, by name.
 async fn seated(people: &mut [&mut Member]) -> Vec<StateView> {
     let mut out = Vec::new();
@@ -66,8 +86,7 @@ async fn until_caucus(c: &mut Client, text: &str) -> parley::wire::CaucusLineVie
 #[tokio::test]
 async fn a_two_vs_two_match_keeps_each_caucus_inside_its_team_on_the_raw_frames() {
     let server = Server::start();
-    let durations = json!({"prep": 600, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let s = create(&server, json!({"scenario": "campsite", "durations": durations, "team_size": 2})).await;
+    let s = teams_session(&server, 600, 0, json!({})).await;
     let mut ana = join(&server, &s.code, "Ana").await;
     ana.c.until_type("waiting").await;
     let mut ben = join(&server, &s.code, "Ben").await;
@@ -192,11 +211,7 @@ async fn a_two_vs_two_match_keeps_each_caucus_inside_its_team_on_the_raw_frames(
 #[tokio::test]
 async fn under_the_spokesperson_rule_only_the_spokesperson_commits_the_seat() {
     let server = Server::start();
-    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "team_decision": "spokesperson"});
-    let s = create(&server, body).await;
-    let [mut ana, mut ben, mut cy, mut dee] = four(&server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
-    let states = seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    let (_, [mut ana, mut ben, mut cy, mut dee], states) = two_against_two(&server, "spokesperson").await;
     use parley::core::game::ActionKind::{Accept, Chat, Offer};
     assert!(states[0].allowed_actions.contains(&Offer), "Ana speaks for North");
     assert!(!states[1].allowed_actions.contains(&Offer) && states[1].allowed_actions.contains(&Chat));
@@ -225,11 +240,7 @@ async fn under_the_spokesperson_rule_only_the_spokesperson_commits_the_seat() {
 #[tokio::test]
 async fn under_consensus_an_offer_goes_out_once_the_teammate_approves_and_results_say_who_did_what() {
     let server = Server::start();
-    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "team_decision": "consensus"});
-    let s = create(&server, body).await;
-    let [mut ana, mut ben, mut cy, mut dee] = four(&server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
-    seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    let (s, [mut ana, mut ben, mut cy, mut dee], _) = two_against_two(&server, "consensus").await;
     ben.c.send(json!({"type": "chat", "text": "Morning, South"})).await;
     cy.c.until("Ben's line", |v| v["type"] == "chat" && v["member"] == 1).await;
 
@@ -321,9 +332,7 @@ async fn under_consensus_an_offer_goes_out_once_the_teammate_approves_and_result
 #[tokio::test]
 async fn pairing_fills_teams_and_a_member_who_leaves_comes_back_to_their_team_seat() {
     let server = Server::start();
-    let durations = json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600});
-    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
-    let s = create(&server, body).await;
+    let s = teams_session(&server, 600, 600, json!({"pairing": "facilitator"})).await;
     let mut first = Vec::new();
     for name in ["Ana", "Ben", "Cy", "Dee"] {
         first.push(join(&server, &s.code, name).await);
@@ -433,11 +442,7 @@ async fn a_team_size_outside_one_to_four_is_refused_with_a_stable_code() {
 #[tokio::test]
 async fn removing_one_member_leaves_the_team_playing_and_consensus_counts_who_is_left() {
     let server = Server::start();
-    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "team_decision": "consensus"});
-    let s = create(&server, body).await;
-    let [mut ana, mut ben, mut cy, mut dee] = four(&server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
-    seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    let (s, [mut ana, mut ben, mut cy, mut dee], _) = two_against_two(&server, "consensus").await;
     // Ben proposes an offer; Ana has not approved it when the facilitator removes her.
     ben.c.send(json!({"type": "offer", "package": {"food": 2, "water": 1, "firewood": 0}})).await;
     ben.c.until_state_where("Ben's proposal", |st| st.team.as_ref().is_some_and(|t| t.motion.is_some())).await;
@@ -493,8 +498,7 @@ async fn each_member_of_a_team_reads_the_match_in_their_own_language() {
     let scenario = campsite();
     let (es, de) = (scenario.in_language("es").unwrap(), scenario.in_language("de").unwrap());
     let server = Server::start();
-    let durations = json!({"prep": 0, "small_talk": 600, "bargaining": 600, "survey": 600});
-    let s = create(&server, json!({"scenario": "campsite", "durations": durations, "team_size": 2})).await;
+    let s = teams_session(&server, 0, 600, json!({})).await;
     // North: Ana reads Spanish, Ben German; South: Cy English (no language named), Dee Spanish.
     let mut people = Vec::new();
     for (name, lang) in [("Ana", Some("es")), ("Ben", Some("de")), ("Cy", None), ("Dee", Some("es"))] {
@@ -579,11 +583,7 @@ async fn resume(server: &Server, token: &str) -> (Client, StateView, Vec<String>
 #[tokio::test]
 async fn a_team_match_survives_kill_9_with_its_caucus_and_pending_motion() {
     let mut server = Server::start_process_with(&[]);
-    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "team_decision": "consensus"});
-    let s = create(&server, body).await;
-    let [mut ana, mut ben, mut cy, mut dee] = four(&server, &s.code, ["Ana", "Ben", "Cy", "Dee"]).await;
-    let before = seated(&mut [&mut ana, &mut ben, &mut cy, &mut dee]).await;
+    let (s, [mut ana, mut ben, mut cy, mut dee], before) = two_against_two(&server, "consensus").await;
     let deadline = before[0].deadline;
     ana.c.send(json!({"type": "caucus", "text": "North: water first"})).await;
     until_caucus(&mut ben.c, "North: water first").await;
@@ -644,9 +644,7 @@ async fn a_team_match_survives_kill_9_with_its_caucus_and_pending_motion() {
 #[tokio::test]
 async fn the_facilitator_pairs_teams_by_hand_and_a_group_that_does_not_fit_gets_a_stable_code() {
     let server = Server::start();
-    let durations = json!({"prep": 600, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
-    let s = create(&server, body).await;
+    let s = teams_session(&server, 600, 0, json!({"pairing": "facilitator"})).await;
     let mut people = Vec::new();
     for name in ["Ana", "Ben", "Cy", "Dee", "Eve", "Fay"] {
         people.push(join(&server, &s.code, name).await);
@@ -714,9 +712,7 @@ async fn the_facilitator_pairs_teams_by_hand_and_a_group_that_does_not_fit_gets_
 #[tokio::test]
 async fn a_tournament_keeps_each_team_together_rotates_roles_and_ranks_teams() {
     let server = Server::start();
-    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
-    let s = create(&server, body).await;
+    let s = teams_session(&server, 0, 0, json!({"pairing": "facilitator"})).await;
     let names = ["Ana", "Ben", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal"];
     let mut people = Vec::new();
     for name in names {
@@ -787,9 +783,7 @@ async fn a_tournament_keeps_each_team_together_rotates_roles_and_ranks_teams() {
 #[tokio::test]
 async fn a_team_with_no_team_to_meet_plays_a_bot_the_facilitator_puts_on_the_other_side() {
     let server = Server::start();
-    let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let body = json!({"scenario": "campsite", "durations": durations, "team_size": 2, "pairing": "facilitator"});
-    let s = create(&server, body).await;
+    let s = teams_session(&server, 0, 0, json!({"pairing": "facilitator"})).await;
     let mut ana = join(&server, &s.code, "Ana").await;
     ana.c.until_type("waiting").await;
     let mut ben = join(&server, &s.code, "Ben").await;
