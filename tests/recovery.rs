@@ -3,19 +3,39 @@
 
 use crate::common::{Client, Server};
 use parley::core::game::Phase;
-use parley::wire::ServerMsg;
-use serde_json::json;
+use parley::wire::{ChatLineView, ServerMsg};
+use serde_json::{json, Value};
 
-#[tokio::test]
-async fn matches_survive_kill_9_and_continue() {
-    let mut server = Server::start_process_with(&[]);
-    let code = server
-        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
-        .await;
+/// Ana and Ben joined in a campsite session of `server` with these phase lengths (in seconds):
+/// the join code, Ana's client and token, Ben's client and token.
+async fn ana_and_ben(server: &Server, durations: Value) -> (String, Client, String, Client, String) {
+    let code = server.session("campsite", durations, json!({})).await;
     let mut a = server.client().await;
     let ta = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
     let mut b = server.client().await;
     let tb = b.join(&code, "Ben").await["token"].as_str().unwrap().to_string();
+    (code, a, ta, b, tb)
+}
+
+/// A player back with their token (after a restart): their new client and the chat history it
+/// is sent first.
+async fn back_with_history(server: &Server, token: &str) -> (Client, Vec<ChatLineView>) {
+    let mut c = Client::connect(&server.ws_url()).await;
+    c.send(json!({"type": "hello", "version": 1, "token": token})).await;
+    let lines = c
+        .until_msg("chat_history", |m| match m {
+            ServerMsg::ChatHistory { lines } => Some(lines),
+            _ => None,
+        })
+        .await;
+    (c, lines)
+}
+
+#[tokio::test]
+async fn matches_survive_kill_9_and_continue() {
+    let mut server = Server::start_process_with(&[]);
+    let (code, mut a, ta, mut b, tb) =
+        ana_and_ben(&server, json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})).await;
     let st = a.until_state_in(Phase::Bargaining).await;
     let deadline = st.deadline.unwrap();
     a.send(json!({"type": "chat", "text": "Water is what we need most."})).await;
@@ -58,13 +78,8 @@ async fn matches_survive_kill_9_and_continue() {
 #[tokio::test]
 async fn with_fsync_too_a_killed_server_loses_nothing() {
     let mut server = crate::common::Server::start_process_with(&["--fsync"]);
-    let code = server
-        .session("campsite", json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600}), json!({}))
-        .await;
-    let mut a = server.client().await;
-    let ta = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
-    let mut b = server.client().await;
-    b.join(&code, "Ben").await;
+    let (_, mut a, ta, mut b, _) =
+        ana_and_ben(&server, json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600})).await;
     a.until_phase("prep").await;
     // Chat opens with small talk (preparation is for reading).
     a.send(json!({"type": "ready"})).await;
@@ -73,10 +88,8 @@ async fn with_fsync_too_a_killed_server_loses_nothing() {
     a.send(json!({"type": "chat", "text": "Synced to disk?"})).await;
     b.until("the chat", |v| v["type"] == "chat" && v["text"] == "Synced to disk?").await;
     server.kill9_and_restart();
-    let mut a = Client::connect(&server.ws_url()).await;
-    a.send(json!({"type": "hello", "version": 1, "token": ta})).await;
-    let hist = a.until_type("chat_history").await;
-    assert!(hist["lines"].as_array().unwrap().iter().any(|l| l["text"] == "Synced to disk?"));
+    let (_, lines) = back_with_history(&server, &ta).await;
+    assert!(lines.iter().any(|l| l.text == "Synced to disk?"));
 }
 
 #[tokio::test]
@@ -85,13 +98,8 @@ async fn every_chat_line_anyone_read_survives_kill_9_and_no_frame_overtakes_a_li
     // and an offer sent right behind it still arrive in that order, and whatever line a player
     // has read is in the log after the process is killed.
     let mut server = Server::start_process_with(&[]);
-    let code = server
-        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
-        .await;
-    let mut a = server.client().await;
-    let ta = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
-    let mut b = server.client().await;
-    b.join(&code, "Ben").await;
+    let (_, mut a, ta, mut b, _) =
+        ana_and_ben(&server, json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})).await;
     a.until_state_in(Phase::Bargaining).await;
     b.until_state_in(Phase::Bargaining).await;
     a.send(json!({"type": "chat", "text": "Before the offer."})).await;
@@ -114,14 +122,7 @@ async fn every_chat_line_anyone_read_survives_kill_9_and_no_frame_overtakes_a_li
     let read: Vec<String> =
         b.frames().filter(|v| v["type"] == "chat").filter_map(|v| v["text"].as_str().map(str::to_string)).collect();
     assert_eq!(read.len(), 5, "{read:?}");
-    let mut a = Client::connect(&server.ws_url()).await;
-    a.send(json!({"type": "hello", "version": 1, "token": ta})).await;
-    let lines = a
-        .until_msg("chat_history", |m| match m {
-            ServerMsg::ChatHistory { lines } => Some(lines),
-            _ => None,
-        })
-        .await;
+    let (_, lines) = back_with_history(&server, &ta).await;
     let stored: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
     for line in &read {
         assert!(stored.contains(&line.as_str()), "{line:?} was read but not stored: {stored:?}");
@@ -134,13 +135,8 @@ async fn every_chat_line_anyone_read_survives_kill_9_and_no_frame_overtakes_a_li
 #[tokio::test]
 async fn client_message_ids_survive_kill_9() {
     let mut server = Server::start_process_with(&[]);
-    let code = server
-        .session("campsite", json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600}), json!({}))
-        .await;
-    let mut a = server.client().await;
-    let ta = a.join(&code, "Ana").await["token"].as_str().unwrap().to_string();
-    let mut b = server.client().await;
-    b.join(&code, "Ben").await;
+    let (_, mut a, ta, _b, _) =
+        ana_and_ben(&server, json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600})).await;
     a.until_state_in(Phase::Bargaining).await;
     a.send(json!({"type": "chat", "text": "Said once before the crash.", "cid": 41})).await;
     a.until("its ack", |v| v["type"] == "ack" && v["cid"] == 41).await;
@@ -159,10 +155,8 @@ async fn client_message_ids_survive_kill_9() {
     let resent = a.frames().filter(|v| v["type"] == "chat" && v["text"] == "Said once before the crash.").count();
     assert_eq!(resent, 0, "the resend was broadcast as a new line");
     // Read back from the store by a fresh connection: the line is there once.
-    let mut c = Client::connect(&server.ws_url()).await;
-    c.send(json!({"type": "hello", "version": 1, "token": ta})).await;
-    let hist = c.until_type("chat_history").await;
-    let texts: Vec<&str> = hist["lines"].as_array().unwrap().iter().filter_map(|l| l["text"].as_str()).collect();
+    let (_, lines) = back_with_history(&server, &ta).await;
+    let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
     assert_eq!(texts.iter().filter(|t| **t == "Said once before the crash.").count(), 1, "{texts:?}");
     assert_eq!(texts.iter().filter(|t| **t == "A new line after the crash.").count(), 1, "{texts:?}");
 }
