@@ -5,6 +5,7 @@
 //! matches.csv also carries ISO 8601 times beside its epoch milliseconds, and packages (there and
 //! in transcripts) are written with issue and option names.
 
+use crate::common::console::{control, create};
 use crate::common::{Client, Server};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -79,16 +80,12 @@ fn col(header: &[String], name: &str) -> usize {
 async fn csv_exports_neutralise_formulas_and_carry_iso_times_and_names() {
     let server = Server::start();
     let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let (status, v) = server
-        .post(
-            "/api/sessions",
-            json!({"scenario": "campsite", "pairing": "facilitator", "small_talk": "none", "durations": durations}),
-            &[],
-        )
-        .await;
-    assert_eq!(status, 201, "{v}");
-    let code = v["code"].as_str().unwrap().to_string();
-    let token = v["facilitator_token"].as_str().unwrap().to_string();
+    let s = create(
+        &server,
+        json!({"scenario": "campsite", "pairing": "facilitator", "small_talk": "none", "durations": durations}),
+    )
+    .await;
+    let (code, token) = (s.code.clone(), s.token.clone());
     let path = |f: &str| format!("/api/sessions/{code}/{f}?token={token}");
 
     // Eight players join and wait for the facilitator.
@@ -103,14 +100,8 @@ async fn csv_exports_neutralise_formulas_and_carry_iso_times_and_names() {
     }
 
     // A one-round tournament pairs them into four matches.
-    let (status, v) = server
-        .post(
-            &format!("/api/sessions/{code}/control"),
-            json!({"action": "tournament_start", "rounds": ["campsite"]}),
-            &[("x-facilitator-token", &token)],
-        )
-        .await;
-    assert_eq!((status, v["affected"].as_u64()), (200, Some(4)), "{v}");
+    let v = control(&server, &s, json!({"action": "tournament_start", "rounds": ["campsite"]})).await;
+    assert_eq!(v["affected"].as_u64(), Some(4), "{v}");
     let (status, t) = server.get(&path("tournament")).await;
     assert_eq!(status, 200, "{t}");
     let mut groups: Vec<(String, usize, usize)> = t["rounds"][0]["groups"]
@@ -132,14 +123,7 @@ async fn csv_exports_neutralise_formulas_and_carry_iso_times_and_names() {
     let k = groups.iter().position(|g| g.1 < DANGEROUS.len() || g.2 < DANGEROUS.len()).unwrap();
     let (m4, a, b) = groups.remove(k);
     let (gone, stays) = if a < DANGEROUS.len() { (a, b) } else { (b, a) };
-    let (status, v) = server
-        .post(
-            &format!("/api/sessions/{code}/control"),
-            json!({"action": "remove", "player_id": ids[gone]}),
-            &[("x-facilitator-token", &token)],
-        )
-        .await;
-    assert_eq!(status, 200, "{v}");
+    control(&server, &s, json!({"action": "remove", "player_id": ids[gone]})).await;
     assert_eq!(clients[stays].until_phase("results").await["outcome"]["kind"], "abandoned");
 
     // The three others. A deal below seat 0's BATNA (a negative surplus); seat 0 walks away;
@@ -156,14 +140,7 @@ async fn csv_exports_neutralise_formulas_and_carry_iso_times_and_names() {
     clients[a].send(json!({"type": "walk_away"})).await;
     clients[a].until_phase("survey").await;
     let (m3, a, _) = groups[2].clone();
-    let (status, v) = server
-        .post(
-            &format!("/api/sessions/{code}/control"),
-            json!({"action": "end_phase", "match_id": m3}),
-            &[("x-facilitator-token", &token)],
-        )
-        .await;
-    assert_eq!(status, 200, "{v}");
+    control(&server, &s, json!({"action": "end_phase", "match_id": m3})).await;
     clients[a].until_phase("survey").await;
     // The surveys are skipped: a match counts in the tournament once it has its results.
     for (_, a, b) in groups.clone() {

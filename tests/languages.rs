@@ -2,6 +2,7 @@
 //! its connection's `hello` named, falling back to the scenario's own where a translation is
 //! silent; a seat never receives the other language's texts (checked on the raw frames).
 
+use crate::common::console::{control, create};
 use crate::common::{repo, Client, Server};
 use parley::core::scenario::{load_file, Scenario};
 use parley::wire::StateView;
@@ -175,11 +176,8 @@ async fn an_observer_reads_the_match_in_their_own_language() {
     let de = scenario.in_language("de").unwrap();
     let server = Server::start();
     let durations = json!({"prep": 0, "small_talk": 600, "bargaining": 600, "survey": 600});
-    let (status, v) = server
-        .post("/api/sessions", json!({"scenario": "campsite", "pairing": "facilitator", "durations": durations}), &[])
-        .await;
-    assert_eq!(status, 201, "{v}");
-    let (code, token) = (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string());
+    let s = create(&server, json!({"scenario": "campsite", "pairing": "facilitator", "durations": durations})).await;
+    let code = s.code.clone();
     let mut ids = Vec::new();
     let mut clients = Vec::new();
     for (name, lang) in [("Ana", "es"), ("Ben", "en"), ("Cy", "de")] {
@@ -187,17 +185,9 @@ async fn an_observer_reads_the_match_in_their_own_language() {
         ids.push(c.join(&code, name).await["player_id"].as_str().unwrap().to_string());
         clients.push(c);
     }
-    let control = |body: serde_json::Value| {
-        let (server, code, token) = (&server, code.clone(), token.clone());
-        async move {
-            let (status, v) =
-                server.post(&format!("/api/sessions/{code}/control"), body, &[("x-facilitator-token", &token)]).await;
-            assert_eq!(status, 200, "{v}");
-        }
-    };
-    control(json!({"action": "pair", "players": [ids[0], ids[1]]})).await;
+    control(&server, &s, json!({"action": "pair", "players": [ids[0], ids[1]]})).await;
     let match_id = clients[0].until_state().await.match_id;
-    control(json!({"action": "observe", "player_id": ids[2], "match_id": match_id})).await;
+    control(&server, &s, json!({"action": "observe", "player_id": ids[2], "match_id": match_id})).await;
     let view = clients[2]
         .until_msg("the observer view", |m| match m {
             parley::wire::ServerMsg::Observe(v) => Some(*v),
@@ -220,25 +210,14 @@ fn frames_of(c: &Client, kind: &str) -> Vec<serde_json::Value> {
 async fn what_the_server_says_to_a_spanish_seat_comes_as_codes_and_params_and_reveals_nothing() {
     let server = Server::start();
     let durations = json!({"prep": 0, "small_talk": 0, "bargaining": 600, "survey": 600});
-    let (status, v) = server
-        .post(
-            "/api/sessions",
-            json!({"scenario": "campsite", "pairing": "facilitator", "durations": durations, "coaching": true,
+    let s = create(
+        &server,
+        json!({"scenario": "campsite", "pairing": "facilitator", "durations": durations, "coaching": true,
                    "survey": {"items": ["trust"], "custom": [{"kind": "scale", "text": "Did the icebreaker help?",
                               "translations": {"es": "¿Te ayudó la pregunta inicial?"}}]}}),
-            &[],
-        )
-        .await;
-    assert_eq!(status, 201, "{v}");
-    let (code, token) = (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string());
-    let control = |body: serde_json::Value| {
-        let (server, code, token) = (&server, code.clone(), token.clone());
-        async move {
-            let (status, v) =
-                server.post(&format!("/api/sessions/{code}/control"), body, &[("x-facilitator-token", &token)]).await;
-            assert_eq!(status, 200, "{v}");
-        }
-    };
+    )
+    .await;
+    let code = s.code.clone();
 
     // Waiting: the line's sentence comes as a key, its number as `ahead`.
     let mut ana = client_in(&server, "es").await;
@@ -252,7 +231,7 @@ async fn what_the_server_says_to_a_spanish_seat_comes_as_codes_and_params_and_re
     let w = cy.until("Cy behind Ana and Ben", |v| v["type"] == "waiting" && v["ahead"] == 2).await;
     assert_eq!(w["key"], "ahead", "{w}");
 
-    control(json!({"action": "pair", "players": [ana_id, ben_id]})).await;
+    control(&server, &s, json!({"action": "pair", "players": [ana_id, ben_id]})).await;
     let st = ana.until_state_in(parley::core::game::Phase::Bargaining).await;
     ben.until_phase("bargaining").await;
     let issues: Vec<String> = st.scenario.issues.iter().map(|i| i.id.clone()).collect();
@@ -278,7 +257,7 @@ async fn what_the_server_says_to_a_spanish_seat_comes_as_codes_and_params_and_re
     assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()), "{e}");
 
     // Notices: a bye in a tournament round names the round as a number.
-    control(json!({"action": "end_phase"})).await;
+    control(&server, &s, json!({"action": "end_phase"})).await;
     // The facilitator's own survey question: the Spanish seat reads the Spanish, the German seat
     // (none written) the default, and no frame carries the other languages.
     for (c, want) in [(&mut ana, "¿Te ayudó la pregunta inicial?"), (&mut ben, "Did the icebreaker help?")] {
@@ -292,14 +271,7 @@ async fn what_the_server_says_to_a_spanish_seat_comes_as_codes_and_params_and_re
     for c in [&mut ana, &mut ben] {
         c.until("results", |v| v["type"] == "state" && v["phase"] == "results").await;
     }
-    let (status, v) = server
-        .post(
-            &format!("/api/sessions/{code}/control"),
-            json!({"action": "tournament_start", "rounds": ["campsite"]}),
-            &[("x-facilitator-token", &token)],
-        )
-        .await;
-    assert_eq!(status, 200, "{v}");
+    control(&server, &s, json!({"action": "tournament_start", "rounds": ["campsite"]})).await;
     let mut byes = Vec::new();
     for c in [&mut ana, &mut ben, &mut cy] {
         let got = c
@@ -400,22 +372,14 @@ async fn a_practice_bot_speaks_spanish_to_a_spanish_player() {
 async fn an_abandoned_match_says_why_as_data_the_page_words() {
     let server = Server::start();
     let durations = json!({"prep": 600, "small_talk": 600, "bargaining": 600, "survey": 600});
-    let (status, v) = server.post("/api/sessions", json!({"scenario": "campsite", "durations": durations}), &[]).await;
-    assert_eq!(status, 201, "{v}");
-    let (code, token) = (v["code"].as_str().unwrap().to_string(), v["facilitator_token"].as_str().unwrap().to_string());
+    let s = create(&server, json!({"scenario": "campsite", "durations": durations})).await;
+    let code = s.code.clone();
     let mut ana = client_in(&server, "es").await;
     ana.join(&code, "Ana").await;
     let mut ben = client_in(&server, "de").await;
     let ben_id = ben.join(&code, "Ben").await["player_id"].as_str().unwrap().to_string();
     ana.until_type("state").await;
-    let (status, v) = server
-        .post(
-            &format!("/api/sessions/{code}/control"),
-            json!({"action": "remove", "player_id": ben_id}),
-            &[("x-facilitator-token", &token)],
-        )
-        .await;
-    assert_eq!(status, 200, "{v}");
+    control(&server, &s, json!({"action": "remove", "player_id": ben_id})).await;
     let st = ana.until("the match ends", |v| v["type"] == "state" && v["outcome"]["kind"] == "abandoned").await;
     assert_eq!(st["outcome"]["why"], json!({"key": "removed", "name": "Ben"}), "{}", st["outcome"]);
     assert_eq!(st["outcome"]["reason"], "Ben was removed by the facilitator.", "the English stays beside it");
