@@ -454,6 +454,7 @@ async fn removing_one_member_leaves_the_team_playing_and_consensus_counts_who_is
     assert_eq!(st.phase, Phase::Bargaining, "removing one member does not end the match");
     assert!(st.outcome.is_none());
     assert!(st.players[0].members[0].removed && !st.players[0].members[1].removed, "{:?}", st.players[0]);
+    assert_eq!(st.players[0].name, "Ben", "the seat is named for who plays it now");
     assert!(st.players[0].online, "Ben still holds North");
     let st = ben.c.until_state_where("the offer out", |st| !st.offers.is_empty()).await;
     assert!(st.team.as_ref().is_some_and(|t| t.motion.is_none()), "the carried motion closed");

@@ -14,7 +14,7 @@ use crate::runtime::outbox::Outbox;
 use crate::runtime::session::{DropoutPolicy, Reveal};
 use crate::runtime::view::{
     caucus_history, caucus_line, chat_history_for, chat_line, localize_prompt, localize_results, match_results,
-    results_for_seat, state_for, MatchResults, SeatInfo, SeatMember,
+    results_for_seat, state_for, team_name, MatchResults, SeatInfo, SeatMember,
 };
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
@@ -308,13 +308,13 @@ impl MatchActor {
                 continue;
             }
             let info = &mut self.seats[seat];
-            info.name = team.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(" & ");
             info.bot = team.iter().all(|(_, b)| *b);
             info.members = team
                 .into_iter()
                 .enumerate()
                 .map(|(m, (name, _))| SeatMember { name, online: false, removed: !self.state.team.is_present(seat, m) })
                 .collect();
+            info.name = team_name(&info.members);
             self.conns[seat] = vec![None; info.members.len()];
         }
         self.summary_tx.send_replace(summary_of(&self.id, &self.state, &self.seats));
@@ -675,11 +675,15 @@ impl MatchActor {
             m.online = false;
             std::mem::replace(&mut m.removed, true)
         });
+        let name_was = self.seats.get_mut(seat).map(|s| std::mem::replace(&mut s.name, team_name(&s.members)));
         let conn = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)).and_then(Option::take);
         if let Err(e) = self.commit(evs).await {
             tracing::error!(match_id = %self.id, error = %e, "could not store a removal");
             if let (Some(was), Some(m)) = (was, self.seats[seat].members.get_mut(member)) {
                 m.removed = was;
+            }
+            if let Some(name) = name_was {
+                self.seats[seat].name = name;
             }
             if let Some(slot) = self.conns.get_mut(seat).and_then(|c| c.get_mut(member)) {
                 *slot = conn;

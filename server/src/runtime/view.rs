@@ -20,7 +20,7 @@ use crate::wire::{
 use serde_json::Value;
 
 mod team;
-pub use team::{caucus_history, caucus_line, member_name, SeatMember};
+pub use team::{caucus_history, caucus_line, member_name, team_name, SeatMember};
 
 /// Per-seat facts the core does not hold: names, bots, who is connected and when each went away.
 /// Presence is the runtime's business, not the game's: it is never written to the event log.

@@ -20,6 +20,16 @@ pub struct SeatMember {
     pub removed: bool,
 }
 
+/// A team seat's name: the members still playing, joined ("Ana & Ben"); a removed member's name
+/// goes from it (their own lines keep it). With nobody left (the match was abandoned), everyone.
+pub fn team_name(members: &[SeatMember]) -> String {
+    let playing: Vec<&str> = members.iter().filter(|m| !m.removed).map(|m| m.name.as_str()).collect();
+    if playing.is_empty() {
+        return members.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(" & ");
+    }
+    playing.join(" & ")
+}
+
 /// The name shown for what `member` of `seat` did: the member's own name in a team, else the
 /// seat's.
 pub fn member_name(seats: &[SeatInfo], seat: usize, member: Option<usize>) -> &str {
