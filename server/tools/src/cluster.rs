@@ -1,8 +1,8 @@
 //! A throwaway cluster for the benchmarks: a PostgreSQL server of its own (`initdb` in a
 //! temporary folder, started with `pg_ctl` on a free loopback port) and several
 //! `parley serve --postgres URL --node-address ADDR` processes on it, which can be killed with
-//! SIGKILL and restarted at the same address. The integration tests have their own copy of the
-//! PostgreSQL part (`tests/common/postgres.rs`); this one returns errors instead of panicking.
+//! SIGKILL and restarted at the same address. The integration tests start their PostgreSQL with
+//! [`TempPostgres`] too (`tests/common/postgres.rs` adds pausing it).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
@@ -65,7 +65,7 @@ impl TempPostgres {
     pub fn start() -> Result<TempPostgres, String> {
         let bin = pg_bin_dir()?;
         let port = free_port()?;
-        let dir = std::env::temp_dir().join(format!("parley-bench-pg-{}-{port}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("parley-pg-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
         let pg = TempPostgres { url: format!("postgres://parley@127.0.0.1:{port}/postgres"), dir, bin };
@@ -86,10 +86,15 @@ impl TempPostgres {
         Ok(pg)
     }
 
+    /// The postmaster's process id (none when its pid file cannot be read).
+    pub fn postmaster_pid(&self) -> Option<u32> {
+        let pidfile = std::fs::read_to_string(self.dir.join("data").join("postmaster.pid")).ok()?;
+        pidfile.lines().next().and_then(|l| l.trim().parse::<u32>().ok())
+    }
+
     /// CPU ticks (utime + stime) of the postmaster and every backend it forked.
     pub fn cpu_ticks(&self) -> u64 {
-        let Ok(pidfile) = std::fs::read_to_string(self.dir.join("data").join("postmaster.pid")) else { return 0 };
-        let Some(master) = pidfile.lines().next().and_then(|l| l.trim().parse::<u32>().ok()) else { return 0 };
+        let Some(master) = self.postmaster_pid() else { return 0 };
         let mut ticks = crate::bench::load::proc_stat(master).1;
         for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
             let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
