@@ -184,7 +184,12 @@ const MOST_PENDING: usize = 8;
 
 async fn connect(addr: &str) -> Option<Ws> {
     let url = format!("ws://{addr}/ws");
-    match tokio::time::timeout(Duration::from_secs(3), tokio_tungstenite::connect_async(url)).await {
+    match tokio::time::timeout(
+        Duration::from_secs(3),
+        tokio_tungstenite::connect_async_with_config(url, Some(super::ws_config()), false),
+    )
+    .await
+    {
         Ok(Ok((ws, _))) => Some(ws),
         _ => None,
     }

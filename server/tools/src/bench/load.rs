@@ -615,7 +615,7 @@ async fn client(
     let mut moves = 0;
     let ws_seat = 'connect: loop {
         let url = format!("ws://{addr}/ws");
-        let mut ws = match tokio_tungstenite::connect_async(&url).await {
+        let mut ws = match tokio_tungstenite::connect_async_with_config(&url, Some(super::ws_config()), false).await {
             Ok((ws, _)) => ws,
             Err(e) => {
                 let _ = ready.send(Err(format!("connect: {e}"))).await;
@@ -679,7 +679,11 @@ async fn client(
     }
     let offset = Duration::from_micros((id as u64 * 7919) % (interval.as_micros() as u64).max(1));
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, interval);
-    let mut ping = tokio::time::interval(Duration::from_secs(10));
+    // Pings spread like the chat: people's clients ping every 10 s from when each connected,
+    // never all in the same instant (all at once, 10,000 pings every 10 s held up every chat line
+    // around them by up to 300 ms).
+    let ping_offset = Duration::from_micros((id as u64 * 7919) % PING_EVERY.as_micros() as u64);
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_offset, PING_EVERY);
     let mut seq = 0u64;
     let mut local_lat: Vec<u32> = Vec::new();
     let mut finishing = false;
@@ -799,6 +803,9 @@ async fn client(
     shared.latencies_us.lock().expect("latencies").extend(local_lat);
     let _ = ws.close(None).await;
 }
+
+/// How often each client pings, as the browser client does.
+const PING_EVERY: Duration = Duration::from_secs(10);
 
 /// Counts a received benchmark message `"<seq> <sent_us>"`.
 fn record(rest: &str, shared: &Shared, lat: &mut Vec<u32>) {

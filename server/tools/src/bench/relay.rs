@@ -1,6 +1,7 @@
 //! The bare relay the load benchmark compares Parley with: a tokio-tungstenite server that
 //! pairs connections in arrival order and forwards each text frame to the partner. Nothing
-//! else: no JSON, no state, no storage.
+//! else: no JSON, no state, no storage. Its sockets read into buffers of the size Parley's use
+//! ([`super::ws_config`]), so the comparison is like for like.
 
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
@@ -23,7 +24,9 @@ pub async fn serve(addr: &str) -> Result<(), String> {
         let (tcp, _) = listener.accept().await.map_err(|e| e.to_string())?;
         let waiting = waiting.clone();
         tokio::spawn(async move {
-            let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else { return };
+            let Ok(ws) = tokio_tungstenite::accept_async_with_config(tcp, Some(super::ws_config())).await else {
+                return;
+            };
             let (mut sink, mut stream) = ws.split();
             let (to_me, mut my_inbox) = mpsc::channel::<Message>(128);
             // Find the partner: either someone waits (we get their inbox), or we wait.
