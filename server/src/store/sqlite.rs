@@ -72,6 +72,7 @@ pub const MIGRATIONS: &[fn(&rusqlite::Transaction) -> rusqlite::Result<()>] = &[
     add_summary_column,
     |tx| tx.execute_batch(PRACTICE_TABLES),
     |tx| tx.execute_batch(CLIENT_ACKS),
+    add_ack_columns,
 ];
 
 const TABLES: &str = "
@@ -118,6 +119,21 @@ CREATE TABLE IF NOT EXISTS client_acks (
   match_id TEXT NOT NULL, seat INTEGER NOT NULL, cid INTEGER NOT NULL, PRIMARY KEY (match_id, seat, cid))
   WITHOUT ROWID;
 ";
+
+/// A client message id is stored on the last event it produced (issue #12), not in a table of its
+/// own: each chat line then dirties one page of one b-tree, where `client_acks` (keyed by match,
+/// like `events`, so another random page per line) cost the writer about as much again. The ids
+/// stored in `client_acks` before this step are still read.
+fn add_ack_columns(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
+    let has: bool =
+        tx.query_row("SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'ack_cid'", [], |r| r.get(0))?;
+    if !has {
+        tx.execute_batch(
+            "ALTER TABLE events ADD COLUMN ack_seat INTEGER; ALTER TABLE events ADD COLUMN ack_cid INTEGER;",
+        )?;
+    }
+    Ok(())
+}
 
 /// Matches gained their final summary (issue #12), so a restart need not replay finished ones.
 fn add_summary_column(tx: &rusqlite::Transaction) -> rusqlite::Result<()> {
@@ -378,12 +394,17 @@ fn write_batch(conn: &mut Connection, batch: &[Pending]) -> Result<(), StoreErro
                     .execute(params![match_id, summary])?;
             }
             Job::Events { match_id, first_seq, events, ack } => {
-                let mut stmt = tx.prepare_cached("INSERT INTO events VALUES (?1, ?2, ?3, ?4)")?;
+                let mut stmt = tx.prepare_cached(
+                    "INSERT INTO events (match_id, seq, at, kind, ack_seat, ack_cid) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
                 for (i, e) in events.iter().enumerate() {
                     let kind = serde_json::to_string(&e.kind).expect("events serialise");
-                    stmt.execute(params![match_id, (*first_seq + i as u64) as i64, e.at, kind])?;
+                    let ack = ack.filter(|_| i + 1 == events.len());
+                    let (ack_seat, ack_cid) = (ack.map(|(seat, _)| seat as i64), ack.map(|(_, cid)| cid as i64));
+                    stmt.execute(params![match_id, (*first_seq + i as u64) as i64, e.at, kind, ack_seat, ack_cid])?;
                 }
-                if let Some((seat, cid)) = ack {
+                if let (Some((seat, cid)), true) = (ack, events.is_empty()) {
+                    // No event to carry it (no caller does this today): kept all the same.
                     tx.prepare_cached("INSERT OR IGNORE INTO client_acks VALUES (?1, ?2, ?3)")?.execute(params![
                         match_id,
                         *seat as i64,
@@ -441,7 +462,10 @@ fn match_row(r: &rusqlite::Row) -> rusqlite::Result<MatchRow> {
 
 /// The client message ids `(match, seat, cid)` applied in these matches.
 fn applied_ids(conn: &Connection, match_ids: &[String]) -> Result<Vec<(String, usize, u64)>, StoreError> {
-    let mut st = conn.prepare_cached("SELECT match_id, seat, cid FROM client_acks WHERE match_id = ?1")?;
+    let mut st = conn.prepare_cached(
+        "SELECT match_id, ack_seat, ack_cid FROM events WHERE match_id = ?1 AND ack_cid IS NOT NULL
+         UNION ALL SELECT match_id, seat, cid FROM client_acks WHERE match_id = ?1",
+    )?;
     let mut found = Vec::new();
     for m in match_ids {
         let rows = st.query_map([m], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)))?;
@@ -841,6 +865,30 @@ mod tests {
         let (store, _) = Store::open(&path).unwrap();
         store.link_practice("p2", "B", 5).await.unwrap();
         assert_eq!(store.practice_log("B").await.unwrap().log.matches.len(), 2);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn client_message_ids_are_read_back_from_their_events_and_from_older_files() {
+        let (path, dir) = temp_db("acks");
+        {
+            let (store, _) = Store::open(&path).unwrap();
+            let two =
+                vec![Event { at: 1, kind: EventKind::Ready { seat: 0 } }, Event { at: 1, kind: EventKind::Paused }];
+            store.append_events_acked("m1", 0, two, Some((1, 77))).await.unwrap();
+            store.append_events("m1", 2, vec![Event { at: 2, kind: EventKind::Resumed }]).await.unwrap();
+        }
+        {
+            // A file from before the ids moved into `events` kept them in `client_acks`.
+            let c = Connection::open(&path).unwrap();
+            c.execute("INSERT INTO client_acks VALUES ('m1', 0, 5)", []).unwrap();
+        }
+        let (store, _) = Store::open(&path).unwrap();
+        let mut ids = store.applied_ids(vec!["m1".into(), "m2".into()]).await.unwrap();
+        ids.sort();
+        assert_eq!(ids, vec![("m1".to_string(), 0, 5), ("m1".to_string(), 1, 77)]);
+        assert_eq!(store.match_events("m1").await.unwrap().len(), 3, "the id is on an event, not one more");
         drop(store);
         let _ = std::fs::remove_dir_all(&dir);
     }

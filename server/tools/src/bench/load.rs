@@ -753,7 +753,10 @@ async fn client(
                 seq += 1;
                 let t = now_us();
                 let body = format!("bench {} {}", seq, t);
-                let frame = if parley { text(json!({"type": "chat", "text": body})) } else { Message::text(body) };
+                // With a client message id, as the browser client sends every action: the server
+                // stores it with the line and answers `ack`.
+                let frame =
+                    if parley { text(json!({"type": "chat", "text": body, "cid": seq})) } else { Message::text(body) };
                 if ws.send(frame).await.is_err() { break }
                 shared.sent.fetch_add(1, Ordering::Relaxed);
                 if shared.in_window(t) {
