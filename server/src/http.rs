@@ -146,7 +146,9 @@ async fn ws(
     up.max_message_size(WS_HARD_LIMIT)
         .max_frame_size(WS_HARD_LIMIT)
         .read_buffer_size(4 * 1024)
-        .write_buffer_size(0)
+        // Frames wait in the socket's buffer only until the flush every write ends with, so
+        // frames sent together (a chat line and its `ack`) leave in one system call.
+        .write_buffer_size(16 * 1024)
         .max_write_buffer_size(256 * 1024)
         .on_upgrade(move |socket| async move {
             // Both slots count this connection until the WebSocket closes.

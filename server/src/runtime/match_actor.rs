@@ -19,6 +19,7 @@ use crate::runtime::view::{
 use crate::store::Store;
 use crate::wire::{CoachView, DropoutView, ServerMsg};
 use crate::wording::{params, NoticeKey};
+use axum::extract::ws::Utf8Bytes;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -258,6 +259,10 @@ pub struct MatchActor {
     notices: Option<mpsc::UnboundedSender<ActorNotice>>,
     /// The session's change counter, bumped when this match's summary changes (the monitor's push).
     session_changes: Option<watch::Sender<u64>>,
+    /// The `ack` owed for the action being applied: `(seat, member, cid)`. A chat line it
+    /// produces carries it to the member's connection in the same write; otherwise it is sent
+    /// once the action is done.
+    ack_owed: Option<(usize, usize, u64)>,
     max_offers: usize,
     /// Live coaching nudges on (`core::coach`).
     coaching: bool,
@@ -386,6 +391,7 @@ impl MatchActor {
             reveal: Reveal::All,
             notices: None,
             session_changes: None,
+            ack_owed: None,
             coaching: false,
             line_tags: Vec::new(),
             vocabulary,
@@ -521,10 +527,10 @@ impl MatchActor {
             return self.send_to_member(seat, member, &ServerMsg::Ack { cid });
         }
         // Not acknowledged when it could not be stored: the client sends it again.
-        if self.apply_action(seat, member, action, cid).await {
-            if let Some(cid) = cid {
-                self.send_to_member(seat, member, &ServerMsg::Ack { cid });
-            }
+        self.ack_owed = cid.map(|cid| (seat, member, cid));
+        let stored = self.apply_action(seat, member, action, cid).await;
+        if let (true, Some((_, _, cid))) = (stored, self.ack_owed.take()) {
+            self.send_to_member(seat, member, &ServerMsg::Ack { cid });
         }
     }
 
@@ -1022,12 +1028,19 @@ impl MatchActor {
         // player's line is the same frame for everyone; an icebreaker goes to every connection in
         // its own language, encoded once per language.
         for line in chat_frames {
-            let shared = axum::extract::ws::Utf8Bytes::from(ServerMsg::Chat(line.clone()).encode());
+            let shared = Utf8Bytes::from(ServerMsg::Chat(line.clone()).encode());
             let icebreaker = line.kind == crate::wire::ChatKind::Icebreaker;
             let mut by_lang: std::collections::HashMap<Option<String>, axum::extract::ws::Utf8Bytes> =
                 Default::default();
-            let conns: Vec<Outbox> = self.conns.iter().flatten().flatten().cloned().collect();
-            for c in conns {
+            // The line's sender gets the `ack` of it in the same write (only from the commit that
+            // stored the id: the ack says the action is stored).
+            let mut ack_owed = self.ack_owed.take_if(|(seat, ..)| ack.is_some() && line.seat == Some(*seat));
+            let conns: Vec<(usize, usize, Outbox)> = (self.conns.iter().enumerate())
+                .flat_map(|(s, members)| {
+                    members.iter().enumerate().filter_map(move |(m, c)| c.clone().map(|c| (s, m, c)))
+                })
+                .collect();
+            for (seat, member, c) in conns {
                 let frame = if icebreaker {
                     let lang = c.lang().map(str::to_string);
                     match by_lang.get(&lang) {
@@ -1044,8 +1057,15 @@ impl MatchActor {
                 } else {
                     shared.clone()
                 };
-                c.send(frame);
+                match ack_owed {
+                    Some((s, m, cid)) if (s, m) == (seat, member) => {
+                        c.send_together([frame, Utf8Bytes::from(ServerMsg::Ack { cid }.encode())]);
+                        ack_owed = None;
+                    }
+                    _ => c.send(frame),
+                }
             }
+            self.ack_owed = self.ack_owed.or(ack_owed);
             for w in &self.observers {
                 let frame = match (line.kind == crate::wire::ChatKind::Icebreaker, w.outbox.lang()) {
                     (true, Some(lang)) => {

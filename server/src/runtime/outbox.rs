@@ -143,19 +143,23 @@ enum Direct {
     Refused(Utf8Bytes),
 }
 
-/// Writes `frame` to the socket without waiting: every poll uses a waker that does nothing,
+/// Writes `frames` to the socket without waiting, in one write when it takes them all (the
+/// socket buffers what it is given until the flush). Every poll uses a waker that does nothing,
 /// because whatever cannot finish here is handed to the writer task, whose own polls register
-/// the waker that matters.
-fn write_now(socket: &mut Socket, frame: Utf8Bytes) -> Direct {
+/// the waker that matters. A frame the socket refuses is returned; the ones after it stay in
+/// `frames`.
+fn write_now(socket: &mut Socket, frames: &mut impl Iterator<Item = Utf8Bytes>) -> Direct {
     let mut cx = Context::from_waker(Waker::noop());
-    match Pin::new(&mut *socket).poll_ready(&mut cx) {
-        Poll::Ready(Ok(())) => {}
-        // Broken: the writer task meets the same error on its next write and ends the connection.
-        Poll::Ready(Err(_)) => return Direct::Unfinished,
-        Poll::Pending => return Direct::Refused(frame),
-    }
-    if Pin::new(&mut *socket).start_send(Message::Text(frame)).is_err() {
-        return Direct::Unfinished;
+    for frame in frames.by_ref() {
+        match Pin::new(&mut *socket).poll_ready(&mut cx) {
+            Poll::Ready(Ok(())) => {}
+            // Broken: the writer task meets the same error on its next write and ends the connection.
+            Poll::Ready(Err(_)) => return Direct::Unfinished,
+            Poll::Pending => return Direct::Refused(frame),
+        }
+        if Pin::new(&mut *socket).start_send(Message::Text(frame)).is_err() {
+            return Direct::Unfinished;
+        }
     }
     match Pin::new(&mut *socket).poll_flush(&mut cx) {
         Poll::Ready(Ok(())) => Direct::Written,
@@ -187,20 +191,29 @@ impl Outbox {
     /// the connection as too slow if the queue is full. The line's lock is held across the direct
     /// write (a non-blocking one), so two senders' frames never interleave or overtake each other.
     pub fn send(&self, frame: Utf8Bytes) {
+        self.send_together([frame]);
+    }
+
+    /// Sends frames back to back as [`Outbox::send`] does, written to the socket with one
+    /// system call when it takes them all at once (a chat line and its sender's `ack`).
+    pub fn send_together(&self, frames: impl IntoIterator<Item = Utf8Bytes>) {
+        let mut frames = frames.into_iter();
         let mut line = self.shared.lock();
         if line.gone {
             return;
         }
         if let Some(mut socket) = line.lent.take() {
-            match write_now(&mut socket, frame) {
+            match write_now(&mut socket, &mut frames) {
                 Direct::Written => line.lent = Some(socket),
                 Direct::Unfinished => {
+                    line.queue.extend(frames);
                     line.handed_back = Some(socket);
                     drop(line);
                     self.shared.wake.notify_one();
                 }
                 Direct::Refused(frame) => {
                     line.queue.push_back(frame);
+                    line.queue.extend(frames);
                     line.handed_back = Some(socket);
                     drop(line);
                     self.shared.wake.notify_one();
@@ -208,13 +221,15 @@ impl Outbox {
             }
             return;
         }
-        if line.queue.len() >= OUTBOX_CAPACITY {
-            drop(line);
-            tracing::warn!(conn = self.id, "outgoing queue full: disconnecting slow client");
-            self.close(CloseReason::TooSlow);
-            return;
+        for frame in frames {
+            if line.queue.len() >= OUTBOX_CAPACITY {
+                drop(line);
+                tracing::warn!(conn = self.id, "outgoing queue full: disconnecting slow client");
+                self.close(CloseReason::TooSlow);
+                return;
+            }
+            line.queue.push_back(frame);
         }
-        line.queue.push_back(frame);
         drop(line);
         self.shared.wake.notify_one();
     }
