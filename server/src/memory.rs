@@ -2,7 +2,9 @@
 //! RSS stays near its high-water mark after a busy hour; the heap actually in use says whether
 //! anything is still held, and trimming gives the rest back to the system.
 
-/// Bytes of heap in use now (allocated and not freed), where the allocator can say (glibc).
+/// Bytes of heap in use now (allocated and not freed) in glibc's main arena, where the allocator
+/// can say. `mallinfo2` counts only that arena: memory other threads took from arenas of their
+/// own is not in it (run with `MALLOC_ARENA_MAX=1` for a figure that covers everything).
 pub fn heap_in_use() -> Option<u64> {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

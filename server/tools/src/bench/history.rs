@@ -71,8 +71,8 @@ pub fn run(a: &HistoryArgs) -> Result<(), String> {
         a.dormant_after,
         server.id()
     );
-    println!("| finished matches | server RSS | heap in use | in memory: sessions / players / matches | matches per second |");
-    println!("|---:|---:|---:|---|---:|");
+    println!("| finished matches | server RSS | of which anonymous / file / shared | heap in use | in memory: sessions / players / matches | matches per second |");
+    println!("|---:|---:|---:|---:|---|---:|");
     let result = rt.block_on(async {
         let done = Arc::new(AtomicUsize::new(0));
         let started = Instant::now();
@@ -82,8 +82,9 @@ pub fn run(a: &HistoryArgs) -> Result<(), String> {
             let h = until_idle(&addr, a.r#where).await?;
             let (rss_kib, _) = proc_stat(server.id());
             let heap = h["heap_in_use"].as_f64().map(|b| format!("{:.1} MB", b / 1048576.0));
+            let [anon, file, shared] = rss_parts(server.id()).map(|kib| kib as f64 / 1024.0);
             println!(
-                "| {} | {:.1} MB | {} | {} / {} / {} | {rate:.0} |",
+                "| {} | {:.1} MB | {anon:.1} / {file:.1} / {shared:.1} MB | {} | {} / {} / {} | {rate:.0} |",
                 done.load(Ordering::Relaxed),
                 rss_kib as f64 / 1024.0,
                 heap.unwrap_or_else(|| "–".into()),
@@ -224,4 +225,14 @@ async fn until_idle(addr: &str, place: Where) -> Result<Value, String> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The server's resident memory by kind, in KiB (`/proc/PID/status`): anonymous (the heap, stacks and
+/// what the allocator keeps), file-backed (the binary's pages as they are first run) and shared (SQLite's
+/// WAL index). Only the first can grow with what the server holds.
+fn rss_parts(pid: u32) -> [u64; 3] {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    ["RssAnon:", "RssFile:", "RssShmem:"].map(|key| {
+        status.lines().find_map(|l| l.strip_prefix(key)?.split_whitespace().next()?.parse().ok()).unwrap_or(0)
+    })
 }
