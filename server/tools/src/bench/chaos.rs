@@ -383,10 +383,13 @@ impl Player {
 
     /// Chats until the drain, resends what is unanswered, finishes the match when told.
     async fn play(&mut self, mut stage: watch::Receiver<Stage>, interval: Duration) -> Result<bool, String> {
-        let offset = Duration::from_micros((self.id as u64 * 7919) % (interval.as_micros() as u64).max(1));
+        let offset = super::spread(self.id, interval);
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, interval);
         let mut check = tokio::time::interval(Duration::from_secs(1));
-        let mut ping = tokio::time::interval(Duration::from_secs(10));
+        let mut ping = tokio::time::interval_at(
+            tokio::time::Instant::now() + super::spread(self.id, super::PING_EVERY),
+            super::PING_EVERY,
+        );
         let mut line = 0u64;
         let mut finishing = false;
         let mut stage_open = true;

@@ -4,7 +4,7 @@
 //! checkpoint waits until the server has let go of what is idle and reads its RSS. Then restarts
 //! the server on the database it left and times how soon it answers.
 
-use crate::bench::load::proc_stat;
+use crate::bench::load::{proc_stat, status_kib};
 use crate::{spawn_server, ONE_ADDRESS};
 use futures_util::{SinkExt, StreamExt};
 use parley_core::game::{OfferStatus, Phase};
@@ -82,7 +82,11 @@ pub fn run(a: &HistoryArgs) -> Result<(), String> {
             let h = until_idle(&addr, a.r#where).await?;
             let (rss_kib, _) = proc_stat(server.id());
             let heap = h["heap_in_use"].as_f64().map(|b| format!("{:.1} MB", b / 1048576.0));
-            let [anon, file, shared] = rss_parts(server.id()).map(|kib| kib as f64 / 1024.0);
+            // Anonymous (heap, stacks, what the allocator keeps), file-backed (the binary's pages as
+            // they are first run), shared (SQLite's WAL index): only the first can grow with what
+            // the server holds.
+            let [anon, file, shared] =
+                status_kib(server.id(), ["RssAnon:", "RssFile:", "RssShmem:"]).map(|kib| kib as f64 / 1024.0);
             println!(
                 "| {} | {:.1} MB | {anon:.1} / {file:.1} / {shared:.1} MB | {} | {} / {} / {} | {rate:.0} |",
                 done.load(Ordering::Relaxed),
@@ -225,14 +229,4 @@ async fn until_idle(addr: &str, place: Where) -> Result<Value, String> {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-}
-
-/// The server's resident memory by kind, in KiB (`/proc/PID/status`): anonymous (the heap, stacks and
-/// what the allocator keeps), file-backed (the binary's pages as they are first run) and shared (SQLite's
-/// WAL index). Only the first can grow with what the server holds.
-fn rss_parts(pid: u32) -> [u64; 3] {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    ["RssAnon:", "RssFile:", "RssShmem:"].map(|key| {
-        status.lines().find_map(|l| l.strip_prefix(key)?.split_whitespace().next()?.parse().ok()).unwrap_or(0)
-    })
 }

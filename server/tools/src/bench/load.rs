@@ -255,12 +255,7 @@ fn thread_deltas(
 }
 
 pub(crate) fn proc_stat(pid: u32) -> (u64, u64) {
-    let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0);
+    let [rss] = status_kib(pid, ["VmRSS:"]);
     // utime + stime in clock ticks (fields 14 and 15).
     let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
@@ -271,6 +266,14 @@ pub(crate) fn proc_stat(pid: u32) -> (u64, u64) {
         })
         .unwrap_or(0);
     (rss, ticks)
+}
+
+/// Fields of `/proc/PID/status` given in KiB (`VmRSS:`, `RssAnon:`, …); 0 for one it lacks.
+pub(crate) fn status_kib<const N: usize>(pid: u32, keys: [&str; N]) -> [u64; N] {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    keys.map(|key| {
+        status.lines().find_map(|l| l.strip_prefix(key)?.split_whitespace().next()?.parse().ok()).unwrap_or(0)
+    })
 }
 
 fn clock_ticks_per_second() -> f64 {
@@ -677,13 +680,13 @@ async fn client(
             return;
         }
     }
-    let offset = Duration::from_micros((id as u64 * 7919) % (interval.as_micros() as u64).max(1));
+    let offset = super::spread(id, interval);
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, interval);
     // Pings spread like the chat: people's clients ping every 10 s from when each connected,
     // never all in the same instant (all at once, 10,000 pings every 10 s held up every chat line
     // around them by up to 300 ms).
-    let ping_offset = Duration::from_micros((id as u64 * 7919) % PING_EVERY.as_micros() as u64);
-    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_offset, PING_EVERY);
+    let mut ping =
+        tokio::time::interval_at(tokio::time::Instant::now() + super::spread(id, super::PING_EVERY), super::PING_EVERY);
     let mut seq = 0u64;
     let mut local_lat: Vec<u32> = Vec::new();
     let mut finishing = false;
@@ -806,9 +809,6 @@ async fn client(
     shared.latencies_us.lock().expect("latencies").extend(local_lat);
     let _ = ws.close(None).await;
 }
-
-/// How often each client pings, as the browser client does.
-const PING_EVERY: Duration = Duration::from_secs(10);
 
 /// Counts a received benchmark message `"<seq> <sent_us>"`.
 fn record(rest: &str, shared: &Shared, lat: &mut Vec<u32>) {

@@ -17,3 +17,12 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 pub fn ws_config() -> WebSocketConfig {
     WebSocketConfig::default().read_buffer_size(4 * 1024)
 }
+
+/// How often each simulated client pings, as the browser client does.
+pub(crate) const PING_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Where in a period of `over` client `id` starts its timer, so that thousands of simulated clients
+/// chat and ping spread out, as people do, never all in the same instant.
+pub(crate) fn spread(id: usize, over: std::time::Duration) -> std::time::Duration {
+    std::time::Duration::from_micros((id as u64 * 7919) % (over.as_micros() as u64).max(1))
+}
